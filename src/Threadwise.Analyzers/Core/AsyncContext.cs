@@ -1,0 +1,57 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Threadwise.Core;
+
+/// <summary>
+/// Answers "is this operation running inside async code, and which function owns it?".
+/// The owner is the innermost method, local function, lambda or anonymous method whose body
+/// holds the operation: a plain lambda inside an async method runs whenever its caller invokes
+/// it, so it is not async context even though its parent is.
+/// </summary>
+internal static class AsyncContext
+{
+    /// <summary>The innermost function whose body contains <paramref name="operation"/>, or null
+    /// when it is not in a function body (a field initializer, an attribute argument).</summary>
+    public static IMethodSymbol? GetEnclosingFunction(IOperation operation, ISymbol containingSymbol)
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            switch (current)
+            {
+                case IAnonymousFunctionOperation lambda:
+                    return lambda.Symbol;
+                case ILocalFunctionOperation localFunction:
+                    return localFunction.Symbol;
+            }
+        }
+
+        return containingSymbol as IMethodSymbol;
+    }
+
+    /// <summary>The innermost function owning <paramref name="operation"/> when it is async (an
+    /// async method, async local function, async lambda, async anonymous method, async iterator or
+    /// top-level statements that await); null when the operation is not in async context.</summary>
+    public static IMethodSymbol? GetAsyncFunction(IOperation operation, ISymbol containingSymbol)
+        => GetEnclosingFunction(operation, containingSymbol) is { IsAsync: true } function ? function : null;
+
+    /// <summary>Names the function for a diagnostic message: "async method 'LoadAsync'",
+    /// "async lambda", "async local function 'Poll'", "async top-level statements".</summary>
+    public static string Describe(IMethodSymbol function)
+    {
+        var prefix = function.IsAsync ? "async " : string.Empty;
+        return function.MethodKind switch
+        {
+            MethodKind.AnonymousFunction when IsAnonymousMethod(function) => prefix + "anonymous method",
+            MethodKind.AnonymousFunction => prefix + "lambda",
+            MethodKind.LocalFunction => prefix + "local function '" + function.Name + "'",
+            _ when function.Name == WellKnownMemberNames.TopLevelStatementsEntryPointMethodName => prefix + "top-level statements",
+            _ => prefix + "method '" + function.Name + "'",
+        };
+    }
+
+    private static bool IsAnonymousMethod(IMethodSymbol function)
+        => function.DeclaringSyntaxReferences.Length == 1
+           && function.DeclaringSyntaxReferences[0].GetSyntax() is AnonymousMethodExpressionSyntax;
+}

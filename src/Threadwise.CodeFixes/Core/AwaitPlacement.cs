@@ -1,0 +1,167 @@
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Editing;
+using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Simplification;
+
+namespace Threadwise.Core;
+
+/// <summary>
+/// Questions every "make it await" fix asks about the place it edits: may an <c>await</c> go
+/// here, which <see cref="System.Threading.CancellationToken"/> can it forward, and how to
+/// name a BCL type so the fix adds its <c>using</c> instead of spelling it out.
+/// </summary>
+internal static class AwaitPlacement
+{
+    /// <summary>
+    /// False where C# forbids <c>await</c> or where inserting one would break code that compiles
+    /// today: inside a <c>lock</c> body, an unsafe context, a catch filter, or a function that
+    /// holds a ref struct local (it cannot live across the new await).
+    /// </summary>
+    public static bool CanAwaitAt(SyntaxNode node, SemanticModel model, CancellationToken cancellationToken)
+    {
+        for (var current = node.Parent; current is not null; current = current.Parent)
+        {
+            switch (current)
+            {
+                case LockStatementSyntax:
+                case UnsafeStatementSyntax:
+                case CatchFilterClauseSyntax:
+                case QueryExpressionSyntax:
+                    return false;
+                case AnonymousFunctionExpressionSyntax lambda:
+                    return lambda.AsyncKeyword.IsKind(SyntaxKind.AsyncKeyword)
+                           && !HasRefLikeLocalBefore(lambda, node, model, cancellationToken);
+                case LocalFunctionStatementSyntax local:
+                    return local.Modifiers.Any(SyntaxKind.AsyncKeyword)
+                           && !local.Modifiers.Any(SyntaxKind.UnsafeKeyword)
+                           && !HasRefLikeLocalBefore(local, node, model, cancellationToken);
+                case BaseMethodDeclarationSyntax method:
+                    return method.Modifiers.Any(SyntaxKind.AsyncKeyword)
+                           && !method.Modifiers.Any(SyntaxKind.UnsafeKeyword)
+                           && !IsInUnsafeType(method)
+                           && !HasRefLikeLocalBefore(method, node, model, cancellationToken);
+                case GlobalStatementSyntax:
+                    return !HasRefLikeLocalBefore(current.Parent!, node, model, cancellationToken);
+                case AccessorDeclarationSyntax:
+                case TypeDeclarationSyntax:
+                    return false;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// A <c>CancellationToken</c> parameter or local that is in scope and already assigned at
+    /// <paramref name="node"/>, preferring the innermost one; null when there is none.
+    /// </summary>
+    public static IdentifierNameSyntax? FindCancellationToken(SyntaxNode node, SemanticModel model, INamedTypeSymbol? cancellationTokenType)
+    {
+        if (cancellationTokenType is null)
+        {
+            return null;
+        }
+
+        var position = node.SpanStart;
+        var staticBoundary = InnermostStaticFunction(node);
+        ISymbol? best = null;
+        var bestPosition = -1;
+        foreach (var symbol in model.LookupSymbols(position))
+        {
+            var type = symbol switch
+            {
+                ILocalSymbol local => local.Type,
+                IParameterSymbol { RefKind: not RefKind.Out } parameter => parameter.Type,
+                _ => null,
+            };
+            if (!SymbolEqualityComparer.Default.Equals(type, cancellationTokenType))
+            {
+                continue;
+            }
+
+            var declaration = symbol.DeclaringSyntaxReferences.Length > 0 ? symbol.DeclaringSyntaxReferences[0].GetSyntax() : null;
+            if (declaration is null
+                || declaration.SyntaxTree != node.SyntaxTree
+                || (symbol is ILocalSymbol && declaration.Span.End > position)
+                || (staticBoundary is not null && !staticBoundary.Span.Contains(declaration.Span)))
+            {
+                continue;
+            }
+
+            if (declaration.SpanStart > bestPosition)
+            {
+                best = symbol;
+                bestPosition = declaration.SpanStart;
+            }
+        }
+
+        return best is null ? null : SyntaxFactory.IdentifierName(best.Name);
+    }
+
+    /// <summary>The type as an expression that simplifies to its short name and adds the
+    /// <c>using</c> it needs when the code action's clean-up runs.</summary>
+    public static ExpressionSyntax TypeExpression(SyntaxGenerator generator, ITypeSymbol type)
+        => ((ExpressionSyntax)generator.TypeExpression(type, addImport: true))
+            .WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
+
+    /// <summary><c>await expression</c>, keeping the trivia of the node it replaces.</summary>
+    public static AwaitExpressionSyntax Await(ExpressionSyntax expression, SyntaxNode replaced)
+        => SyntaxFactory.AwaitExpression(expression.WithoutTrivia())
+            .WithTriviaFrom(replaced)
+            .WithAdditionalAnnotations(Formatter.Annotation);
+
+    private static SyntaxNode? InnermostStaticFunction(SyntaxNode node)
+    {
+        foreach (var ancestor in node.Ancestors())
+        {
+            switch (ancestor)
+            {
+                case AnonymousFunctionExpressionSyntax lambda when lambda.Modifiers.Any(SyntaxKind.StaticKeyword):
+                    return lambda;
+                case LocalFunctionStatementSyntax local when local.Modifiers.Any(SyntaxKind.StaticKeyword):
+                    return local;
+                case BaseMethodDeclarationSyntax or TypeDeclarationSyntax:
+                    return null;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsInUnsafeType(SyntaxNode node)
+    {
+        foreach (var type in node.Ancestors())
+        {
+            if (type is TypeDeclarationSyntax declaration && declaration.Modifiers.Any(SyntaxKind.UnsafeKeyword))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // A ref struct local (Span<T>, ReadOnlySpan<T>, ...) declared before the new await may be used
+    // after it, which C# rejects (CS4007/CS4012); rather than prove it is not, offer no fix.
+    private static bool HasRefLikeLocalBefore(SyntaxNode function, SyntaxNode node, SemanticModel model, CancellationToken cancellationToken)
+    {
+        foreach (var descendant in function.DescendantNodes(n => n == function || n is not AnonymousFunctionExpressionSyntax and not LocalFunctionStatementSyntax))
+        {
+            if (descendant.SpanStart >= node.SpanStart)
+            {
+                break;
+            }
+
+            if (descendant is VariableDeclaratorSyntax or SingleVariableDesignationSyntax
+                && model.GetDeclaredSymbol(descendant, cancellationToken) is ILocalSymbol { Type.IsRefLikeType: true })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,111 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Testing;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Testing;
+
+namespace Threadwise.Tests.Infrastructure;
+
+/// <summary>Runs one analyzer (and its fix) over test sources the way the IDE would.</summary>
+public static class Verify<TAnalyzer>
+    where TAnalyzer : DiagnosticAnalyzer, new()
+{
+    public static DiagnosticResult Diagnostic(DiagnosticDescriptor descriptor) => new(descriptor);
+
+    /// <summary>Asserts exactly <paramref name="expected"/> are reported; the markup
+    /// <c>{|#0:...|}</c> or <c>[|...|]</c> in the source places them.</summary>
+    public static Task AnalyzerAsync(string source, params DiagnosticResult[] expected)
+        => AnalyzerAsync(source, References.Net80, expected);
+
+    public static async Task AnalyzerAsync(string source, ReferenceAssemblies references, params DiagnosticResult[] expected)
+    {
+        var test = new AnalyzerTest { TestCode = source, ReferenceAssemblies = references };
+        test.ExpectedDiagnostics.AddRange(expected);
+        await test.RunAsync();
+    }
+
+    /// <summary>For code that does not compile: compiler errors are expected and ignored; only
+    /// Threadwise's diagnostics are compared (and the analyzer must not throw).</summary>
+    public static async Task BrokenCodeAsync(string source, params DiagnosticResult[] expected)
+    {
+        var test = new AnalyzerTest
+        {
+            TestCode = source,
+            ReferenceAssemblies = References.Net80,
+            CompilerDiagnostics = CompilerDiagnostics.None,
+        };
+        test.ExpectedDiagnostics.AddRange(expected);
+        await test.RunAsync();
+    }
+
+    private sealed class AnalyzerTest : CSharpAnalyzerTest<TAnalyzer, DefaultVerifier>
+    {
+        public AnalyzerTest() => SolutionTransforms.Add(References.UseLatestLanguageVersion);
+    }
+}
+
+/// <summary>Runs an analyzer and its fix, single and Fix All, and compares the result.</summary>
+public static class Verify<TAnalyzer, TCodeFix>
+    where TAnalyzer : DiagnosticAnalyzer, new()
+    where TCodeFix : CodeFixProvider, new()
+{
+    public static DiagnosticResult Diagnostic(DiagnosticDescriptor descriptor) => new(descriptor);
+
+    public static Task CodeFixAsync(string source, string fixedSource, params DiagnosticResult[] expected)
+        => CodeFixAsync(new[] { source }, new[] { fixedSource }, expected);
+
+    /// <summary>Several documents: exercises Fix All in document, project and solution scope.</summary>
+    public static async Task CodeFixAsync(string[] sources, string[] fixedSources, params DiagnosticResult[] expected)
+    {
+        var test = new FixTest { ReferenceAssemblies = References.Net80 };
+        for (var i = 0; i < sources.Length; i++)
+        {
+            test.TestState.Sources.Add(($"/0/Test{i}.cs", sources[i]));
+        }
+
+        for (var i = 0; i < fixedSources.Length; i++)
+        {
+            test.FixedState.Sources.Add(($"/0/Test{i}.cs", fixedSources[i]));
+        }
+
+        test.ExpectedDiagnostics.AddRange(expected);
+        await test.RunAsync();
+    }
+
+    /// <summary>The diagnostic is reported but no fix is offered: the code must stay as it is.</summary>
+    public static async Task NoCodeFixAsync(string source, params DiagnosticResult[] expected)
+    {
+        var test = new FixTest
+        {
+            ReferenceAssemblies = References.Net80,
+            TestCode = source,
+            FixedCode = source,
+        };
+        test.ExpectedDiagnostics.AddRange(expected);
+        await test.RunAsync();
+    }
+
+    private sealed class FixTest : CSharpCodeFixTest<TAnalyzer, TCodeFix, DefaultVerifier>
+    {
+        public FixTest() => SolutionTransforms.Add(References.UseLatestLanguageVersion);
+    }
+}
+
+public static class References
+{
+    public static ReferenceAssemblies Net80 => ReferenceAssemblies.Net.Net80;
+
+    /// <summary>.NET 10 (for <c>System.Threading.Lock</c> and other new APIs).</summary>
+    public static ReferenceAssemblies Net100 { get; } = new(
+        "net10.0",
+        new PackageIdentity("Microsoft.NETCore.App.Ref", "10.0.12"),
+        Path.Combine("ref", "net10.0"));
+
+    internal static Solution UseLatestLanguageVersion(Solution solution, ProjectId projectId)
+    {
+        var options = (CSharpParseOptions)solution.GetProject(projectId)!.ParseOptions!;
+        return solution.WithProjectParseOptions(projectId, options.WithLanguageVersion(LanguageVersion.Latest));
+    }
+}
