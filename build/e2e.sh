@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# End-to-end check of the path a user takes: pack Threadwise.Analyzers into a local feed, add it to
+# a throw-away project outside the repository with `dotnet add package`, build it and find TW1001 in
+# the build output and in SARIF, fix it with `dotnet format analyzers`, and rebuild clean.
+# Fails loudly, naming the step, if any of that does not hold.
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+work=$(mktemp -d "${TMPDIR:-/tmp}/threadwise-e2e.XXXXXX")
+keep=${THREADWISE_E2E_KEEP:-0}
+cleanup() { if [ "$keep" = 1 ]; then echo "e2e: kept $work"; else rm -rf "$work"; fi; }
+trap cleanup EXIT
+
+# A version no cache has seen, and a packages folder of its own: NuGet must not serve a stale copy.
+version="0.0.0-e2e.$(date +%Y%m%d%H%M%S).$$"
+feed="$work/feed"
+consumer="$work/consumer"
+export NUGET_PACKAGES="$work/packages"
+
+step() { echo; echo "== e2e: $*"; }
+fail() { echo "E2E FAILED: $*" >&2; keep=1; exit 1; }
+
+step "pack Threadwise.Analyzers $version"
+dotnet pack "$repo/src/Threadwise.Package/Threadwise.Package.csproj" -c Release -o "$feed" \
+  -p:Version="$version" -nologo -v:q || fail "dotnet pack failed"
+nupkg="$feed/Threadwise.Analyzers.$version.nupkg"
+[ -f "$nupkg" ] || fail "no package at $nupkg"
+
+step "check the package layout"
+listing=$(unzip -Z1 "$nupkg")
+for dll in Threadwise.Analyzers.dll Threadwise.CodeFixes.dll; do
+  grep -qx "analyzers/dotnet/cs/$dll" <<<"$listing" || fail "$dll is not under analyzers/dotnet/cs"
+done
+if grep -q '^lib/' <<<"$listing"; then fail "the package has lib/ assets: $(grep '^lib/' <<<"$listing" | tr '\n' ' ')"; fi
+nuspec=$(unzip -p "$nupkg" Threadwise.Analyzers.nuspec)
+grep -q '<developmentDependency>true</developmentDependency>' <<<"$nuspec" || fail "the package is not a development dependency"
+grep -q '<license type="expression">' <<<"$nuspec" || fail "the package has no license expression"
+grep -qx 'README.md' <<<"$listing" || fail "the package has no README"
+echo "layout ok: $(grep -c . <<<"$listing") entries, analyzers/dotnet/cs holds both assemblies, no lib/"
+
+step "create a consumer project in $consumer"
+mkdir -p "$consumer"
+# Isolate the consumer from anything above it: it must see only what a user's project sees.
+echo '<Project />' >"$consumer/Directory.Build.props"
+echo '<Project />' >"$consumer/Directory.Build.targets"
+echo '<Project />' >"$consumer/Directory.Packages.props"
+printf 'root = true\n' >"$consumer/.editorconfig"
+cat >"$consumer/nuget.config" <<CFG
+<?xml version="1.0" encoding="utf-8"?>
+<configuration>
+  <packageSources>
+    <clear />
+    <add key="local" value="$feed" />
+  </packageSources>
+</configuration>
+CFG
+cat >"$consumer/Consumer.csproj" <<'PROJ'
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup>
+    <OutputType>Exe</OutputType>
+    <TargetFramework>net10.0</TargetFramework>
+    <Nullable>enable</Nullable>
+    <ImplicitUsings>enable</ImplicitUsings>
+  </PropertyGroup>
+</Project>
+PROJ
+cat >"$consumer/Poller.cs" <<'CS'
+namespace Consumer;
+
+public static class Poller
+{
+    public static async Task<int> PollAsync(CancellationToken cancellationToken)
+    {
+        var attempts = 0;
+        while (attempts < 3)
+        {
+            attempts++;
+            Thread.Sleep(10);
+        }
+
+        await Task.Yield();
+        return attempts;
+    }
+}
+CS
+cat >"$consumer/Program.cs" <<'CS'
+using Consumer;
+
+Console.WriteLine(await Poller.PollAsync(CancellationToken.None));
+CS
+
+step "dotnet add package Threadwise.Analyzers --version $version"
+(cd "$consumer" && dotnet add Consumer.csproj package Threadwise.Analyzers --version "$version") \
+  || fail "dotnet add package failed"
+grep -q 'PrivateAssets' "$consumer/Consumer.csproj" \
+  || fail "dotnet add package did not mark the development dependency private: $(cat "$consumer/Consumer.csproj")"
+
+step "build: TW1001 must be reported, in the output and in SARIF"
+sarif="$work/consumer.sarif"
+set +e
+build_output=$(cd "$consumer" && dotnet build Consumer.csproj -nologo "-p:ErrorLog=$sarif%2Cversion=2.1" 2>&1)
+build_exit=$?
+set -e
+echo "$build_output" | grep -E 'TW[0-9]{4}|error|Build succeeded' || true
+[ $build_exit -eq 0 ] || fail "the consumer did not build"
+grep -qE 'Poller\.cs\(11,13\): warning TW1001' <<<"$build_output" \
+  || fail "no TW1001 warning at Poller.cs(11,13) in the build output"
+[ -f "$sarif" ] || fail "no SARIF log at $sarif"
+grep -q '"ruleId": "TW1001"' "$sarif" || fail "the SARIF log has no TW1001 result"
+grep -q 'docs/rules/TW1001.md' "$sarif" || fail "the SARIF log has no help link for TW1001"
+
+step "dotnet format analyzers --diagnostics TW1001 --severity warn"
+(cd "$consumer" && dotnet format analyzers Consumer.csproj --diagnostics TW1001 --severity warn -v:q) \
+  || fail "dotnet format analyzers failed"
+grep -q 'await Task.Delay(10, cancellationToken);' "$consumer/Poller.cs" \
+  || fail "dotnet format did not rewrite Thread.Sleep: $(cat "$consumer/Poller.cs")"
+if grep -q 'Thread.Sleep' "$consumer/Poller.cs"; then fail "Thread.Sleep is still in Poller.cs"; fi
+
+step "rebuild: no TW1001 left, and the program still runs"
+set +e
+rebuild_output=$(cd "$consumer" && dotnet build Consumer.csproj -nologo 2>&1)
+rebuild_exit=$?
+set -e
+[ $rebuild_exit -eq 0 ] || { echo "$rebuild_output"; fail "the fixed consumer did not build"; }
+if grep -q 'TW1001' <<<"$rebuild_output"; then echo "$rebuild_output"; fail "TW1001 is still reported after the fix"; fi
+run_output=$(cd "$consumer" && dotnet run --no-build --project Consumer.csproj)
+[ "$run_output" = "3" ] || fail "the fixed program printed '$run_output', expected 3"
+
+echo
+echo "e2e: OK (pack, layout, PackageReference, build warning, SARIF, dotnet format fix, clean rebuild)"

@@ -1,0 +1,252 @@
+using System.Collections.Immutable;
+using System.Reflection;
+using System.Text.RegularExpressions;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Threadwise.Blocking;
+using Threadwise.Tests.Infrastructure;
+
+namespace Threadwise.Tests;
+
+/// <summary>
+/// Keeps the catalog honest: a rule cannot land without its docs page, release row, README row
+/// and help link, and every analyzer and fix has the shape DESIGN.md asks for.
+/// </summary>
+public class CatalogTests
+{
+    private static readonly Assembly AnalyzerAssembly = typeof(ThreadSleepInAsyncCodeAnalyzer).Assembly;
+    private static readonly Assembly CodeFixAssembly = typeof(ThreadSleepInAsyncCodeFixProvider).Assembly;
+
+    public static TheoryData<string> DescriptorIds()
+    {
+        var data = new TheoryData<string>();
+        foreach (var descriptor in AllDescriptors())
+        {
+            data.Add(descriptor.Id);
+        }
+
+        return data;
+    }
+
+    public static TheoryData<string> AnalyzerTypes()
+    {
+        var data = new TheoryData<string>();
+        foreach (var type in ConcreteTypes<DiagnosticAnalyzer>(AnalyzerAssembly))
+        {
+            data.Add(type.FullName!);
+        }
+
+        return data;
+    }
+
+    [Fact]
+    public void Catalog_IsNotEmptyAndIdsAreUnique()
+    {
+        var ids = AllDescriptors().Select(d => d.Id).ToList();
+        Assert.NotEmpty(ids);
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        Assert.All(ids, id => Assert.Matches(@"^TW[0-4]\d{3}$", id));
+    }
+
+    [Theory]
+    [MemberData(nameof(DescriptorIds))]
+    public void Descriptor_HasDocsPageWithEverySection(string id)
+    {
+        var page = Path.Combine(RepoRoot, "docs", "rules", id + ".md");
+        Assert.True(File.Exists(page), $"{id} has no docs page at docs/rules/{id}.md");
+        var text = File.ReadAllText(page);
+        Assert.StartsWith($"# {id}: {Descriptor(id).Title}", text);
+        foreach (var section in new[] { "## What it finds", "## Why it matters", "## Before", "## After", "## Options", "## Not flagged" })
+        {
+            Assert.Contains(section, text);
+        }
+
+        Assert.Contains(HasCodeFix(id) ? "## The fix" : "## No fix", text);
+    }
+
+    [Theory]
+    [MemberData(nameof(DescriptorIds))]
+    public void Descriptor_HelpLinkPointsAtItsDocsPage(string id)
+        => Assert.Equal($"https://github.com/threadwise/Threadwise/blob/main/docs/rules/{id}.md", Descriptor(id).HelpLinkUri);
+
+    [Theory]
+    [MemberData(nameof(DescriptorIds))]
+    public void Descriptor_HasReleaseTrackingRowMatchingIt(string id)
+    {
+        var descriptor = Descriptor(id);
+        var rows = ReleaseRows();
+        Assert.True(rows.TryGetValue(id, out var row), $"{id} has no row in AnalyzerReleases.*.md");
+        Assert.Equal(descriptor.Category, row.Category);
+        Assert.Equal(descriptor.DefaultSeverity.ToString(), row.Severity);
+    }
+
+    [Theory]
+    [MemberData(nameof(DescriptorIds))]
+    public void Descriptor_HasReadmeRowMatchingIt(string id)
+    {
+        var descriptor = Descriptor(id);
+        var row = Regex.Match(
+            File.ReadAllText(Path.Combine(RepoRoot, "README.md")),
+            $@"^\| \[{id}\]\(docs/rules/{id}\.md\) \| (?<title>[^|]+) \| (?<family>[^|]+) \| (?<severity>[^|]+) \| (?<fix>[^|]+) \|\s*$",
+            RegexOptions.Multiline);
+        Assert.True(row.Success, $"{id} has no row '| [{id}](docs/rules/{id}.md) | title | family | severity | fix |' in README.md");
+        Assert.Equal(descriptor.Title.ToString(), row.Groups["title"].Value.Trim().Replace("`", string.Empty));
+        Assert.Equal(FamilyName(id), row.Groups["family"].Value.Trim());
+        Assert.Equal(descriptor.DefaultSeverity.ToString(), row.Groups["severity"].Value.Trim());
+        Assert.Equal(HasCodeFix(id) ? "Yes" : "No", row.Groups["fix"].Value.Trim());
+    }
+
+    [Theory]
+    [MemberData(nameof(DescriptorIds))]
+    public void Descriptor_IsReportedByExactlyOneAnalyzerInItsFamilyFolder(string id)
+    {
+        var owners = ConcreteTypes<DiagnosticAnalyzer>(AnalyzerAssembly)
+            .Where(t => Create<DiagnosticAnalyzer>(t).SupportedDiagnostics.Any(d => d.Id == id))
+            .ToList();
+        var owner = Assert.Single(owners);
+        Assert.Equal("Threadwise." + FamilyFolder(id), owner.Namespace);
+        Assert.Equal(Descriptor(id).Category, "Threadwise." + FamilyFolder(id));
+    }
+
+    [Theory]
+    [MemberData(nameof(AnalyzerTypes))]
+    public void Analyzer_FollowsTheSharedShape(string typeName)
+    {
+        var type = AnalyzerAssembly.GetType(typeName)!;
+        Assert.True(type.IsSealed, $"{type.Name} should be sealed");
+        var attribute = type.GetCustomAttribute<DiagnosticAnalyzerAttribute>();
+        Assert.NotNull(attribute);
+        Assert.Equal(new[] { LanguageNames.CSharp }, attribute!.Languages);
+        Assert.EndsWith("Analyzer", type.Name);
+
+        var recorder = new RecordingAnalysisContext();
+        Create<DiagnosticAnalyzer>(type).Initialize(recorder);
+        Assert.True(recorder.ConcurrentExecutionEnabled, $"{type.Name} must call EnableConcurrentExecution()");
+        Assert.Equal(GeneratedCodeAnalysisFlags.None, recorder.GeneratedCodeFlags);
+        Assert.True(recorder.CompilationStartActions > 0, $"{type.Name} must resolve its symbols in RegisterCompilationStartAction");
+        Assert.Empty(recorder.OtherRegistrations);
+
+        // No per-compilation state in the analyzer itself: it is shared across compilations.
+        var mutableFields = type.GetFields(BindingFlags.Instance | BindingFlags.Static | BindingFlags.NonPublic | BindingFlags.Public)
+            .Where(f => !f.IsInitOnly && !f.IsLiteral && !f.Name.Contains("k__BackingField", StringComparison.Ordinal));
+        Assert.Empty(mutableFields);
+    }
+
+    [Fact]
+    public void CodeFixes_HaveFixAllAndExportAndFixKnownIds()
+    {
+        var ids = AllDescriptors().Select(d => d.Id).ToHashSet();
+        var fixes = ConcreteTypes<CodeFixProvider>(CodeFixAssembly).ToList();
+        Assert.NotEmpty(fixes);
+        foreach (var type in fixes)
+        {
+            Assert.True(type.IsSealed, $"{type.Name} should be sealed");
+            Assert.NotNull(type.GetCustomAttribute<ExportCodeFixProviderAttribute>());
+            Assert.NotNull(type.GetCustomAttribute<System.Composition.SharedAttribute>());
+            var provider = Create<CodeFixProvider>(type);
+            Assert.NotNull(provider.GetFixAllProvider());
+            Assert.NotEmpty(provider.FixableDiagnosticIds);
+            Assert.All(provider.FixableDiagnosticIds, id =>
+            {
+                Assert.Contains(id, ids);
+                Assert.Equal("Threadwise." + FamilyFolder(id), type.Namespace);
+            });
+        }
+    }
+
+    [Fact]
+    public void AnalyzerAssembly_DoesNotReferenceWorkspaces()
+    {
+        var references = AnalyzerAssembly.GetReferencedAssemblies().Select(a => a.Name).ToList();
+        Assert.Contains("Microsoft.CodeAnalysis", references);
+        Assert.DoesNotContain(references, name => name!.Contains("Workspaces", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AnalyzerAssemblies_CompileAgainstRoslyn48()
+    {
+        foreach (var assembly in new[] { AnalyzerAssembly, CodeFixAssembly })
+        {
+            var roslyn = assembly.GetReferencedAssemblies().Single(a => a.Name == "Microsoft.CodeAnalysis");
+            Assert.Equal(new Version(4, 8, 0, 0), roslyn.Version);
+        }
+    }
+
+    [Fact]
+    public void Core_HoldsTheSharedModel()
+    {
+        var core = AnalyzerAssembly.GetTypes().Where(t => t.Namespace == "Threadwise.Core").Select(t => t.Name).ToHashSet();
+        Assert.Contains("KnownSymbols", core);
+        Assert.Contains("AsyncContext", core);
+        Assert.True(Directory.Exists(Path.Combine(RepoRoot, "src", "Threadwise.Analyzers", "Core")));
+    }
+
+    private static string RepoRoot { get; } = FindRepoRoot();
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Analyzers.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Analyzers.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    private static IEnumerable<DiagnosticDescriptor> AllDescriptors()
+        => typeof(Descriptors).GetFields(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic)
+            .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
+            .Select(f => (DiagnosticDescriptor)f.GetValue(null)!);
+
+    private static DiagnosticDescriptor Descriptor(string id) => AllDescriptors().Single(d => d.Id == id);
+
+    private static bool HasCodeFix(string id)
+        => ConcreteTypes<CodeFixProvider>(CodeFixAssembly).Any(t => Create<CodeFixProvider>(t).FixableDiagnosticIds.Contains(id));
+
+    private static string FamilyFolder(string id) => id[2] switch
+    {
+        '0' => "Core",
+        '1' => "Blocking",
+        '2' => "SharedState",
+        '3' => "ThreadPool",
+        '4' => "Joins",
+        _ => throw new ArgumentException(id),
+    };
+
+    private static string FamilyName(string id) => id[2] switch
+    {
+        '0' => "Configuration",
+        '1' => "Blocking",
+        '2' => "Shared state",
+        '3' => "Thread pool",
+        '4' => "Joins",
+        _ => throw new ArgumentException(id),
+    };
+
+    private static Dictionary<string, (string Category, string Severity)> ReleaseRows()
+    {
+        var rows = new Dictionary<string, (string, string)>();
+        foreach (var file in new[] { "AnalyzerReleases.Shipped.md", "AnalyzerReleases.Unshipped.md" })
+        {
+            foreach (var line in File.ReadLines(Path.Combine(RepoRoot, "src", "Threadwise.Analyzers", file)))
+            {
+                var cells = line.Split('|').Select(c => c.Trim()).ToArray();
+                if (cells.Length >= 3 && Regex.IsMatch(cells[0], @"^TW\d{4}$"))
+                {
+                    rows[cells[0]] = (cells[1], cells[2]);
+                }
+            }
+        }
+
+        return rows;
+    }
+
+    private static IEnumerable<Type> ConcreteTypes<T>(Assembly assembly)
+        => assembly.GetTypes().Where(t => typeof(T).IsAssignableFrom(t) && !t.IsAbstract);
+
+    private static T Create<T>(Type type) => (T)Activator.CreateInstance(type)!;
+}
