@@ -23,6 +23,46 @@ internal static class Descriptors
         DiagnosticSeverity.Warning,
         "Thread.Sleep blocks the thread that runs the async code. The async caller cannot make progress, the thread cannot serve other work and, under a SynchronizationContext, the UI freezes. 'await Task.Delay' waits without holding a thread.");
 
+    public static readonly DiagnosticDescriptor TW1002BlockingWaitInAsyncCode = Create(
+        "TW1002",
+        "Blocking wait on a task in async code",
+        "'{0}' blocks a thread in {1} until the task completes; use 'await' instead",
+        Categories.Blocking,
+        DiagnosticSeverity.Warning,
+        "Wait(), Result and GetAwaiter().GetResult() block the thread until the task completes. In async code that wastes the thread the async method was given, can deadlock under a SynchronizationContext, and wraps exceptions in AggregateException. 'await' waits without blocking.");
+
+    public static readonly DiagnosticDescriptor TW1003WaitAllOrAnyInAsyncCode = Create(
+        "TW1003",
+        "Task.WaitAll or Task.WaitAny in async code",
+        "'{0}' blocks a thread in {1}; use 'await {2}' instead",
+        Categories.Blocking,
+        DiagnosticSeverity.Warning,
+        "Task.WaitAll and Task.WaitAny block the calling thread until the tasks complete. In async code, 'await Task.WhenAll' and 'await Task.WhenAny' wait for the same tasks without holding a thread.");
+
+    public static readonly DiagnosticDescriptor TW1004BlockingApiInAsyncCode = Create(
+        "TW1004",
+        "Synchronous blocking API in async code",
+        "'{0}' blocks a thread in {1}{2}",
+        Categories.Blocking,
+        DiagnosticSeverity.Warning,
+        "A synchronous I/O or synchronization call blocks the thread that runs the async code. When the API has an awaitable twin (File.ReadAllTextAsync, Stream.ReadAsync, SemaphoreSlim.WaitAsync, Process.WaitForExitAsync, or a NameAsync method of your own), await it instead.");
+
+    public static readonly DiagnosticDescriptor TW1005SyncOverAsync = Create(
+        "TW1005",
+        "Sync-over-async: blocking on a task in a synchronous method",
+        "'{0}' blocks on a task in synchronous method '{1}'; make it async and await the task",
+        Categories.Blocking,
+        DiagnosticSeverity.Info,
+        "Blocking on a task from synchronous code (sync-over-async) deadlocks when the task needs the SynchronizationContext the caller holds, and occupies a pool thread for as long as the task runs. Make the method async and await the task, all the way up.");
+
+    public static readonly DiagnosticDescriptor TW1006BlockingThroughHelper = Create(
+        "TW1006",
+        "Blocking through a helper in async code",
+        "'{0}' blocks: {1}",
+        Categories.Blocking,
+        DiagnosticSeverity.Warning,
+        "Async code calls a synchronous method of this compilation that blocks (sleeps, waits on a task, or calls blocking I/O), directly or through further helpers. The async caller blocks as surely as if it had made the blocking call itself. Make the helper async, or call the blocking API's async twin.");
+
     private static DiagnosticDescriptor Create(
         string id,
         string title,

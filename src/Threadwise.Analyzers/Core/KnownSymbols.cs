@@ -21,11 +21,35 @@ internal sealed class KnownSymbols
     {
         "System.Threading.Thread",
         "System.Threading.CancellationToken",
+        "System.Threading.CancellationTokenSource",
         "System.Threading.Tasks.Task",
         "System.Threading.Tasks.Task`1",
         "System.Threading.Tasks.ValueTask",
         "System.Threading.Tasks.ValueTask`1",
+        "System.Runtime.CompilerServices.TaskAwaiter",
+        "System.Runtime.CompilerServices.TaskAwaiter`1",
+        "System.Runtime.CompilerServices.ValueTaskAwaiter",
+        "System.Runtime.CompilerServices.ValueTaskAwaiter`1",
+        "System.Runtime.CompilerServices.ConfiguredTaskAwaitable+ConfiguredTaskAwaiter",
+        "System.Runtime.CompilerServices.ConfiguredTaskAwaitable`1+ConfiguredTaskAwaiter",
+        "System.Runtime.CompilerServices.ConfiguredValueTaskAwaitable+ConfiguredValueTaskAwaiter",
+        "System.Runtime.CompilerServices.ConfiguredValueTaskAwaitable`1+ConfiguredValueTaskAwaiter",
         "System.TimeSpan",
+        "System.ObsoleteAttribute",
+        "System.Threading.WaitHandle",
+        "System.Threading.Monitor",
+        "System.Collections.Concurrent.BlockingCollection`1",
+        "System.Threading.CountdownEvent",
+        "System.Threading.Barrier",
+        "System.Threading.ManualResetEventSlim",
+        "System.IO.MemoryStream",
+        "System.IO.UnmanagedMemoryStream",
+        "System.IO.StringReader",
+        "System.IO.StringWriter",
+        "System.Xml.XmlReader",
+        "System.Xml.XmlWriter",
+        "Microsoft.EntityFrameworkCore.DbSet`1",
+        "Microsoft.EntityFrameworkCore.DbContext",
     };
 
     private readonly Compilation _compilation;
@@ -40,6 +64,8 @@ internal sealed class KnownSymbols
 
     public INamedTypeSymbol? CancellationToken => Get(KnownType.CancellationToken);
 
+    public INamedTypeSymbol? CancellationTokenSource => Get(KnownType.CancellationTokenSource);
+
     public INamedTypeSymbol? Task => Get(KnownType.Task);
 
     public INamedTypeSymbol? TaskOfT => Get(KnownType.TaskOfT);
@@ -48,7 +74,87 @@ internal sealed class KnownSymbols
 
     public INamedTypeSymbol? ValueTaskOfT => Get(KnownType.ValueTaskOfT);
 
+    public INamedTypeSymbol? TaskAwaiter => Get(KnownType.TaskAwaiter);
+
+    public INamedTypeSymbol? TaskAwaiterOfT => Get(KnownType.TaskAwaiterOfT);
+
+    public INamedTypeSymbol? ValueTaskAwaiter => Get(KnownType.ValueTaskAwaiter);
+
+    public INamedTypeSymbol? ValueTaskAwaiterOfT => Get(KnownType.ValueTaskAwaiterOfT);
+
+    public INamedTypeSymbol? ConfiguredTaskAwaiter => Get(KnownType.ConfiguredTaskAwaiter);
+
+    public INamedTypeSymbol? ConfiguredTaskAwaiterOfT => Get(KnownType.ConfiguredTaskAwaiterOfT);
+
+    public INamedTypeSymbol? ConfiguredValueTaskAwaiter => Get(KnownType.ConfiguredValueTaskAwaiter);
+
+    public INamedTypeSymbol? ConfiguredValueTaskAwaiterOfT => Get(KnownType.ConfiguredValueTaskAwaiterOfT);
+
     public INamedTypeSymbol? TimeSpan => Get(KnownType.TimeSpan);
+
+    public INamedTypeSymbol? ObsoleteAttribute => Get(KnownType.ObsoleteAttribute);
+
+    public INamedTypeSymbol? WaitHandle => Get(KnownType.WaitHandle);
+
+    public INamedTypeSymbol? Monitor => Get(KnownType.Monitor);
+
+    public INamedTypeSymbol? BlockingCollectionOfT => Get(KnownType.BlockingCollectionOfT);
+
+    public INamedTypeSymbol? CountdownEvent => Get(KnownType.CountdownEvent);
+
+    public INamedTypeSymbol? Barrier => Get(KnownType.Barrier);
+
+    public INamedTypeSymbol? ManualResetEventSlim => Get(KnownType.ManualResetEventSlim);
+
+    public INamedTypeSymbol? MemoryStream => Get(KnownType.MemoryStream);
+
+    public INamedTypeSymbol? UnmanagedMemoryStream => Get(KnownType.UnmanagedMemoryStream);
+
+    public INamedTypeSymbol? StringReader => Get(KnownType.StringReader);
+
+    public INamedTypeSymbol? StringWriter => Get(KnownType.StringWriter);
+
+    public INamedTypeSymbol? XmlReader => Get(KnownType.XmlReader);
+
+    public INamedTypeSymbol? XmlWriter => Get(KnownType.XmlWriter);
+
+    public INamedTypeSymbol? EfDbSetOfT => Get(KnownType.EfDbSetOfT);
+
+    public INamedTypeSymbol? EfDbContext => Get(KnownType.EfDbContext);
+
+    /// <summary>True for <c>Task</c>, <c>Task&lt;T&gt;</c>, <c>ValueTask</c> and <c>ValueTask&lt;T&gt;</c>.</summary>
+    public bool IsTaskType(ITypeSymbol? type)
+    {
+        if (type is not INamedTypeSymbol named)
+        {
+            return false;
+        }
+
+        var definition = named.OriginalDefinition;
+        return SymbolEqualityComparer.Default.Equals(definition, Task)
+               || SymbolEqualityComparer.Default.Equals(definition, TaskOfT)
+               || SymbolEqualityComparer.Default.Equals(definition, ValueTask)
+               || SymbolEqualityComparer.Default.Equals(definition, ValueTaskOfT);
+    }
+
+    /// <summary>True when <paramref name="type"/> is <paramref name="candidate"/> or derives from it.</summary>
+    public static bool IsOrDerivesFrom(ITypeSymbol? type, INamedTypeSymbol? candidate)
+    {
+        if (candidate is null)
+        {
+            return false;
+        }
+
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, candidate))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private INamedTypeSymbol? Get(KnownType type)
     {
@@ -64,14 +170,39 @@ internal sealed class KnownSymbols
         return value as INamedTypeSymbol;
     }
 
+    // In the order of MetadataNames.
     private enum KnownType
     {
         Thread,
         CancellationToken,
+        CancellationTokenSource,
         Task,
         TaskOfT,
         ValueTask,
         ValueTaskOfT,
+        TaskAwaiter,
+        TaskAwaiterOfT,
+        ValueTaskAwaiter,
+        ValueTaskAwaiterOfT,
+        ConfiguredTaskAwaiter,
+        ConfiguredTaskAwaiterOfT,
+        ConfiguredValueTaskAwaiter,
+        ConfiguredValueTaskAwaiterOfT,
         TimeSpan,
+        ObsoleteAttribute,
+        WaitHandle,
+        Monitor,
+        BlockingCollectionOfT,
+        CountdownEvent,
+        Barrier,
+        ManualResetEventSlim,
+        MemoryStream,
+        UnmanagedMemoryStream,
+        StringReader,
+        StringWriter,
+        XmlReader,
+        XmlWriter,
+        EfDbSetOfT,
+        EfDbContext,
     }
 }

@@ -21,6 +21,11 @@ internal static class AwaitPlacement
     /// holds a ref struct local (it cannot live across the new await).
     /// </summary>
     public static bool CanAwaitAt(SyntaxNode node, SemanticModel model, CancellationToken cancellationToken)
+        => CanAwaitAt(node, model, functionWillBeAsync: false, cancellationToken);
+
+    /// <summary>As <see cref="CanAwaitAt(SyntaxNode, SemanticModel, CancellationToken)"/>; with
+    /// <paramref name="functionWillBeAsync"/>, for a fix that is about to make the function async.</summary>
+    public static bool CanAwaitAt(SyntaxNode node, SemanticModel model, bool functionWillBeAsync, CancellationToken cancellationToken)
     {
         for (var current = node.Parent; current is not null; current = current.Parent)
         {
@@ -32,14 +37,14 @@ internal static class AwaitPlacement
                 case QueryExpressionSyntax:
                     return false;
                 case AnonymousFunctionExpressionSyntax lambda:
-                    return lambda.AsyncKeyword.IsKind(SyntaxKind.AsyncKeyword)
+                    return (functionWillBeAsync || lambda.AsyncKeyword.IsKind(SyntaxKind.AsyncKeyword))
                            && !HasRefLikeLocalBefore(lambda, node, model, cancellationToken);
                 case LocalFunctionStatementSyntax local:
-                    return local.Modifiers.Any(SyntaxKind.AsyncKeyword)
+                    return (functionWillBeAsync || local.Modifiers.Any(SyntaxKind.AsyncKeyword))
                            && !local.Modifiers.Any(SyntaxKind.UnsafeKeyword)
                            && !HasRefLikeLocalBefore(local, node, model, cancellationToken);
                 case BaseMethodDeclarationSyntax method:
-                    return method.Modifiers.Any(SyntaxKind.AsyncKeyword)
+                    return (functionWillBeAsync || method.Modifiers.Any(SyntaxKind.AsyncKeyword))
                            && !method.Modifiers.Any(SyntaxKind.UnsafeKeyword)
                            && !IsInUnsafeType(method)
                            && !HasRefLikeLocalBefore(method, node, model, cancellationToken);
@@ -107,11 +112,26 @@ internal static class AwaitPlacement
         => ((ExpressionSyntax)generator.TypeExpression(type, addImport: true))
             .WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
 
-    /// <summary><c>await expression</c>, keeping the trivia of the node it replaces.</summary>
-    public static AwaitExpressionSyntax Await(ExpressionSyntax expression, SyntaxNode replaced)
-        => SyntaxFactory.AwaitExpression(expression.WithoutTrivia())
-            .WithTriviaFrom(replaced)
+    /// <summary><c>await expression</c> to stand where <paramref name="replaced"/> stood: keeps its
+    /// trivia, and is parenthesized where the parent binds tighter than <c>await</c>
+    /// (<c>(await t).Length</c>, <c>(await t)[0]</c>, <c>(await t)!</c>).</summary>
+    public static ExpressionSyntax Await(ExpressionSyntax expression, SyntaxNode replaced)
+    {
+        var awaited = SyntaxFactory.AwaitExpression(expression.WithoutTrivia())
             .WithAdditionalAnnotations(Formatter.Annotation);
+        ExpressionSyntax result = NeedsParentheses(replaced) ? SyntaxFactory.ParenthesizedExpression(awaited) : awaited;
+        return result.WithTriviaFrom(replaced);
+    }
+
+    private static bool NeedsParentheses(SyntaxNode replaced) => replaced.Parent switch
+    {
+        MemberAccessExpressionSyntax access => access.Expression == replaced,
+        ConditionalAccessExpressionSyntax access => access.Expression == replaced,
+        ElementAccessExpressionSyntax access => access.Expression == replaced,
+        InvocationExpressionSyntax invocation => invocation.Expression == replaced,
+        PostfixUnaryExpressionSyntax => true,
+        _ => false,
+    };
 
     private static SyntaxNode? InnermostStaticFunction(SyntaxNode node)
     {

@@ -87,6 +87,8 @@ public abstract class ThreadwiseCodeFixProvider : CodeFixProvider
 /// <summary>What a fix needs to know about the document it edits.</summary>
 public sealed class FixState
 {
+    private readonly HashSet<object> _done = new();
+
     private FixState(Document document, SyntaxNode root, SemanticModel semanticModel, CancellationToken cancellationToken)
     {
         Document = document;
@@ -104,6 +106,10 @@ public sealed class FixState
     public CancellationToken CancellationToken { get; }
 
     internal KnownSymbols Symbols => KnownSymbols.For(SemanticModel.Compilation);
+
+    /// <summary>True the first time it is asked about <paramref name="key"/> in this fix pass: lets
+    /// Fix All make an edit that several diagnostics share (convert a method once) only once.</summary>
+    public bool FirstTime(object key) => _done.Add(key);
 
     /// <summary>The node the diagnostic was reported on, or null when the document changed under it.</summary>
     public TNode? FindNode<TNode>(Diagnostic diagnostic)

@@ -1,0 +1,77 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using Threadwise.Core;
+
+namespace Threadwise.Blocking;
+
+/// <summary>TW1006: async code calls a synchronous helper of this compilation that blocks.</summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class BlockingThroughHelperAnalyzer : DiagnosticAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(Descriptors.TW1006BlockingThroughHelper);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(OnCompilationStart);
+    }
+
+    private static void OnCompilationStart(CompilationStartAnalysisContext context)
+    {
+        if (KnownSymbols.For(context.Compilation).Task is null)
+        {
+            return;
+        }
+
+        var analyzer = new Context(
+            MethodSummaries.For(context.Compilation, context.Options),
+            BlockingCalls.For(context.Compilation));
+        context.RegisterOperationAction(analyzer.AnalyzeInvocation, OperationKind.Invocation);
+    }
+
+    private sealed class Context
+    {
+        private readonly MethodSummaries _summaries;
+        private readonly BlockingCalls _blockingCalls;
+
+        public Context(MethodSummaries summaries, BlockingCalls blockingCalls)
+        {
+            _summaries = summaries;
+            _blockingCalls = blockingCalls;
+        }
+
+        public void AnalyzeInvocation(OperationAnalysisContext context)
+        {
+            var invocation = (IInvocationOperation)context.Operation;
+            if (!_summaries.IsAnalyzableHelper(invocation.TargetMethod)
+                || AsyncContext.GetAsyncFunction(invocation, context.ContainingSymbol) is null)
+            {
+                return;
+            }
+
+            // A helper with an awaitable twin of its own is TW1004's finding, with a fix.
+            var options = ThreadwiseOptions.For(context.Options, invocation.Syntax.SyntaxTree);
+            if (_blockingCalls.GetBlockingApi(invocation, options, context.ContainingSymbol) is not null
+                || ThreadwiseOptions.Contains(options.ExcludedApis, invocation.TargetMethod))
+            {
+                return;
+            }
+
+            var chain = _summaries.GetBlockingChain(invocation.TargetMethod, context.CancellationToken);
+            if (chain is null || chain.Helpers.Length > options.InterproceduralDepth)
+            {
+                return;
+            }
+
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.TW1006BlockingThroughHelper,
+                invocation.Syntax.GetLocation(),
+                invocation.TargetMethod.Name,
+                chain.Describe()));
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Threadwise.Core;
+
+namespace Threadwise.Blocking;
+
+/// <summary>TW1002: <c>Wait()</c>, <c>Result</c> or <c>GetAwaiter().GetResult()</c> on a task in async code.</summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class BlockingWaitInAsyncCodeAnalyzer : DiagnosticAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(Descriptors.TW1002BlockingWaitInAsyncCode);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(OnCompilationStart);
+    }
+
+    private static void OnCompilationStart(CompilationStartAnalysisContext context)
+    {
+        var waits = TaskWaits.For(context.Compilation);
+        if (waits.Symbols.Task is null)
+        {
+            return;
+        }
+
+        var analyzer = new Context(waits);
+        context.RegisterOperationAction(analyzer.Analyze, OperationKind.Invocation, OperationKind.PropertyReference);
+    }
+
+    private sealed class Context
+    {
+        private readonly TaskWaits _waits;
+
+        public Context(TaskWaits waits) => _waits = waits;
+
+        public void Analyze(OperationAnalysisContext context)
+        {
+            if (!_waits.TryGetWait(context.Operation, out var wait)
+                || !wait.IsOnSingleTask
+                || AsyncContext.GetAsyncFunction(wait.Operation, context.ContainingSymbol) is not { } function
+                || KnownCompleteTasks.IsKnownComplete(wait.Task!, _waits.Symbols))
+            {
+                return;
+            }
+
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.TW1002BlockingWaitInAsyncCode,
+                wait.Operation.Syntax.GetLocation(),
+                wait.Display,
+                AsyncContext.Describe(function)));
+        }
+    }
+}

@@ -1,0 +1,335 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Threadwise.Core;
+
+/// <summary>A synchronous call that blocks, and its awaitable twin when it has one.</summary>
+internal sealed class BlockingApi
+{
+    public BlockingApi(IMethodSymbol method, IMethodSymbol? twin, bool twinTakesToken)
+    {
+        Method = method;
+        Twin = twin;
+        TwinTakesToken = twinTakesToken;
+    }
+
+    public IMethodSymbol Method { get; }
+
+    /// <summary><c>NameAsync</c> with the same parameters (plus, optionally, a trailing token).</summary>
+    public IMethodSymbol? Twin { get; }
+
+    /// <summary>The twin has one more parameter than the call: a trailing CancellationToken.</summary>
+    public bool TwinTakesToken { get; }
+
+    public string Display => Method.ContainingType.Name + "." + Method.Name;
+}
+
+/// <summary>
+/// Is an invocation a blocking call, and what is its async twin? Twins are found by symbol, with
+/// no list: a method named <c>NameAsync</c> on the same type, a base type, or (for instance calls)
+/// an extension method in scope, with the same parameters optionally followed by a
+/// <c>CancellationToken</c>, returning the awaitable form of the same result, and not obsolete.
+/// Blocking APIs without a twin come from a short list. Results are cached per method symbol.
+/// </summary>
+internal sealed class BlockingCalls
+{
+    private static readonly ConditionalWeakTable<Compilation, BlockingCalls> Cache = new();
+
+    // The BCL's blocking APIs that have no NameAsync twin. Kept short and documented (TW1004.md).
+    private static readonly (string Type, string[] Members)[] NoTwinBlockingApis =
+    {
+        ("System.Threading.Thread", new[] { "Join" }),
+        ("System.Threading.WaitHandle", new[] { "WaitOne", "WaitAll", "WaitAny" }),
+        ("System.Threading.Monitor", new[] { "Wait" }),
+        ("System.Collections.Concurrent.BlockingCollection`1", new[] { "Take", "Add" }),
+        ("System.Threading.CountdownEvent", new[] { "Wait" }),
+        ("System.Threading.Barrier", new[] { "SignalAndWait" }),
+        ("System.Threading.ManualResetEventSlim", new[] { "Wait" }),
+    };
+
+    private static readonly BlockingApi NotBlocking = new(null!, null, false);
+
+    private readonly Compilation _compilation;
+    private readonly KnownSymbols _symbols;
+    private readonly ImmutableDictionary<ISymbol, ImmutableHashSet<string>> _noTwinApis;
+    private readonly ImmutableArray<INamedTypeSymbol> _inMemoryTypes;
+    private readonly ConcurrentDictionary<IMethodSymbol, BlockingApi> _byMethod = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<(IMethodSymbol, SyntaxTree), BlockingApi> _byExtensionScope = new();
+
+    private BlockingCalls(Compilation compilation)
+    {
+        _compilation = compilation;
+        _symbols = KnownSymbols.For(compilation);
+        var noTwin = ImmutableDictionary.CreateBuilder<ISymbol, ImmutableHashSet<string>>(SymbolEqualityComparer.Default);
+        foreach (var (typeName, members) in NoTwinBlockingApis)
+        {
+            if (compilation.GetTypeByMetadataName(typeName) is { } type)
+            {
+                noTwin[type] = ImmutableHashSet.Create(members);
+            }
+        }
+
+        _noTwinApis = noTwin.ToImmutable();
+        var inMemory = ImmutableArray.CreateBuilder<INamedTypeSymbol>();
+        foreach (var type in new[] { _symbols.MemoryStream, _symbols.UnmanagedMemoryStream, _symbols.StringReader, _symbols.StringWriter })
+        {
+            if (type is not null)
+            {
+                inMemory.Add(type);
+            }
+        }
+
+        _inMemoryTypes = inMemory.ToImmutable();
+    }
+
+    public static BlockingCalls For(Compilation compilation)
+        => Cache.GetValue(compilation, static c => new BlockingCalls(c));
+
+    /// <summary>The blocking API this invocation calls, or null when it does not block (including
+    /// zero-timeout polls, in-memory streams, and the documented exclusions).</summary>
+    public BlockingApi? GetBlockingApi(IInvocationOperation invocation, ThreadwiseOptions options, ISymbol containingSymbol)
+    {
+        var method = invocation.TargetMethod;
+        if (method.ReturnsVoid is false && _symbols.IsTaskType(method.ReturnType))
+        {
+            return null;
+        }
+
+        if (!_byMethod.TryGetValue(method, out var api))
+        {
+            api = _byMethod.GetOrAdd(method, Classify(method));
+        }
+
+        // A twin the caller cannot see is no twin (a private ReadAsync of another type).
+        if (api.Twin is not null
+            && containingSymbol.ContainingType is { } caller
+            && !_compilation.IsSymbolAccessibleWithin(api.Twin, caller))
+        {
+            api = NotBlocking;
+        }
+
+        if (ReferenceEquals(api, NotBlocking)
+            && ThreadwiseOptions.Contains(options.BlockingApis, method))
+        {
+            api = new BlockingApi(method, null, false);
+        }
+
+        if (ReferenceEquals(api, NotBlocking) && invocation.Instance is { Type: { } receiverType } && !method.IsStatic)
+        {
+            api = FindExtensionTwin(invocation, receiverType);
+        }
+
+        if (ReferenceEquals(api, NotBlocking)
+            || Timeouts.HasZeroTimeout(invocation)
+            || IsInMemory(invocation)
+            || ThreadwiseOptions.Contains(options.ExcludedApis, method))
+        {
+            return null;
+        }
+
+        return api;
+    }
+
+    private BlockingApi Classify(IMethodSymbol method)
+    {
+        if (IsExcluded(method))
+        {
+            return NotBlocking;
+        }
+
+        if (FindTwin(method) is { } twin)
+        {
+            return twin;
+        }
+
+        var definingType = (method.ReducedFrom ?? method).ContainingType?.OriginalDefinition;
+        return definingType is not null
+               && _noTwinApis.TryGetValue(definingType, out var members)
+               && members.Contains(method.Name)
+            ? new BlockingApi(method, null, false)
+            : NotBlocking;
+    }
+
+    private BlockingApi? FindTwin(IMethodSymbol method)
+    {
+        var twinName = method.Name + "Async";
+        for (var type = method.ContainingType; type is not null; type = type.BaseType)
+        {
+            if (FindTwinAmong(method, type.GetMembers(twinName)) is { } found)
+            {
+                return found;
+            }
+        }
+
+        if (method.ContainingType is { TypeKind: TypeKind.Interface } @interface)
+        {
+            foreach (var baseInterface in @interface.AllInterfaces)
+            {
+                if (FindTwinAmong(method, baseInterface.GetMembers(twinName)) is { } found)
+                {
+                    return found;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private BlockingApi? FindTwinAmong(IMethodSymbol method, ImmutableArray<ISymbol> candidates)
+    {
+        foreach (var candidate in candidates)
+        {
+            if (candidate is IMethodSymbol twin
+                && twin.IsStatic == method.IsStatic
+                && IsTwin(method, twin, out var takesToken))
+            {
+                return new BlockingApi(method, twin, takesToken);
+            }
+        }
+
+        return null;
+    }
+
+    // Extension twins depend on the usings in scope, so they are cached per tree.
+    private BlockingApi FindExtensionTwin(IInvocationOperation invocation, ITypeSymbol receiverType)
+    {
+        var model = invocation.SemanticModel;
+        if (model is null || IsExcluded(invocation.TargetMethod))
+        {
+            return NotBlocking;
+        }
+
+        var key = (invocation.TargetMethod, invocation.Syntax.SyntaxTree);
+        return _byExtensionScope.GetOrAdd(key, _ =>
+        {
+            var method = invocation.TargetMethod;
+            foreach (var candidate in model.LookupSymbols(invocation.Syntax.SpanStart, receiverType, method.Name + "Async", includeReducedExtensionMethods: true))
+            {
+                if (candidate is IMethodSymbol { ReducedFrom: not null } twin && IsTwin(method, twin, out var takesToken))
+                {
+                    return new BlockingApi(method, twin, takesToken);
+                }
+            }
+
+            return NotBlocking;
+        });
+    }
+
+    private bool IsTwin(IMethodSymbol method, IMethodSymbol twin, out bool takesToken)
+    {
+        takesToken = false;
+        if (SymbolEqualityComparer.Default.Equals(twin.OriginalDefinition, method.OriginalDefinition)
+            || twin.Arity != method.Arity
+            || IsObsolete(twin))
+        {
+            return false;
+        }
+
+        if (twin.Arity > 0 && SymbolEqualityComparer.Default.Equals(twin, twin.ConstructedFrom))
+        {
+            twin = twin.Construct(method.TypeArguments, method.TypeArgumentNullableAnnotations);
+        }
+
+        var count = method.Parameters.Length;
+        if (twin.Parameters.Length == count + 1
+            && SymbolEqualityComparer.Default.Equals(twin.Parameters[count].Type, _symbols.CancellationToken))
+        {
+            takesToken = true;
+        }
+        else if (twin.Parameters.Length != count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            if (method.Parameters[i].RefKind != twin.Parameters[i].RefKind
+                || !SymbolEqualityComparer.Default.Equals(method.Parameters[i].Type, twin.Parameters[i].Type))
+            {
+                return false;
+            }
+        }
+
+        return ReturnsAwaitableOf(twin.ReturnType, method);
+    }
+
+    // void -> Task/ValueTask; T -> Task<T>/ValueTask<T>.
+    private bool ReturnsAwaitableOf(ITypeSymbol twinReturn, IMethodSymbol method)
+    {
+        if (twinReturn is not INamedTypeSymbol named)
+        {
+            return false;
+        }
+
+        var definition = named.OriginalDefinition;
+        if (method.ReturnsVoid)
+        {
+            return SymbolEqualityComparer.Default.Equals(definition, _symbols.Task)
+                   || SymbolEqualityComparer.Default.Equals(definition, _symbols.ValueTask);
+        }
+
+        return (SymbolEqualityComparer.Default.Equals(definition, _symbols.TaskOfT)
+                || SymbolEqualityComparer.Default.Equals(definition, _symbols.ValueTaskOfT))
+               && SymbolEqualityComparer.Default.Equals(named.TypeArguments[0], method.ReturnType);
+    }
+
+    private bool IsObsolete(IMethodSymbol method)
+    {
+        foreach (var attribute in method.GetAttributes())
+        {
+            if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, _symbols.ObsoleteAttribute))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // Pairs whose "twin" is no better, or is wrong to suggest (documented in TW1004.md):
+    // task waits (TW1002/TW1003 own them), Dispose (the fix is `await using`), CancellationTokenSource.Cancel,
+    // XmlReader/XmlWriter (their async methods throw unless the reader was created async), and EF Core's
+    // Add/AddRange (AddAsync exists only for special value generators).
+    private bool IsExcluded(IMethodSymbol method)
+    {
+        var type = (method.ReducedFrom ?? method).ContainingType?.OriginalDefinition;
+        if (type is null)
+        {
+            return true;
+        }
+
+        return method.Name == "Dispose"
+               || SymbolEqualityComparer.Default.Equals(type, _symbols.Task)
+               || SymbolEqualityComparer.Default.Equals(type, _symbols.TaskOfT)
+               || SymbolEqualityComparer.Default.Equals(type, _symbols.ValueTask)
+               || SymbolEqualityComparer.Default.Equals(type, _symbols.ValueTaskOfT)
+               || (method.Name == "Cancel" && SymbolEqualityComparer.Default.Equals(type, _symbols.CancellationTokenSource))
+               || KnownSymbols.IsOrDerivesFrom(type, _symbols.XmlReader)
+               || KnownSymbols.IsOrDerivesFrom(type, _symbols.XmlWriter)
+               || (method.Name is "Add" or "AddRange"
+                   && (KnownSymbols.IsOrDerivesFrom(type, _symbols.EfDbSetOfT) || KnownSymbols.IsOrDerivesFrom(type, _symbols.EfDbContext)));
+    }
+
+    // MemoryStream, StringReader and friends complete synchronously: their async methods only add cost.
+    private bool IsInMemory(IInvocationOperation invocation)
+    {
+        var receiver = invocation.Instance is { } instance ? KnownCompleteTasks.Unwrap(instance).Type : null;
+        if (receiver is null && invocation.TargetMethod.IsExtensionMethod && invocation.Arguments.Length > 0)
+        {
+            receiver = KnownCompleteTasks.Unwrap(invocation.Arguments[0].Value).Type;
+        }
+
+        foreach (var type in _inMemoryTypes)
+        {
+            if (KnownSymbols.IsOrDerivesFrom(receiver, type))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

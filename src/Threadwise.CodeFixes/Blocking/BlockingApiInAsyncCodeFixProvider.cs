@@ -1,0 +1,127 @@
+using System;
+using System.Collections.Immutable;
+using System.Composition;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Editing;
+using Threadwise.Core;
+
+namespace Threadwise.Blocking;
+
+/// <summary>
+/// TW1004 fix: call the awaitable twin and await it, <c>File.ReadAllText(p)</c> →
+/// <c>await File.ReadAllTextAsync(p, ct)</c>, forwarding a CancellationToken in scope when the twin
+/// takes one. The rewritten call is bound speculatively first; if it does not bind to the twin, no
+/// fix is offered.
+/// </summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(BlockingApiInAsyncCodeFixProvider))]
+[Shared]
+public sealed class BlockingApiInAsyncCodeFixProvider : ThreadwiseCodeFixProvider
+{
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } =
+        ImmutableArray.Create(Descriptors.TW1004BlockingApiInAsyncCode.Id);
+
+    protected override string Title => "Await the async twin";
+
+    protected override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
+    {
+        var properties = diagnostic.Properties;
+        if (!properties.TryGetValue(BlockingApiInAsyncCodeAnalyzer.TwinProperty, out var twinName)
+            || twinName is null
+            || properties.ContainsKey(BlockingApiInAsyncCodeAnalyzer.TwinIsCallerProperty)
+            || state.FindNode<InvocationExpressionSyntax>(diagnostic) is not { } invocation
+            || !AwaitPlacement.CanAwaitAt(invocation, state.SemanticModel, state.CancellationToken)
+            || Rename(invocation, twinName) is not { } renamed)
+        {
+            return null;
+        }
+
+        InvocationExpressionSyntax? call = null;
+        if (properties.ContainsKey(BlockingApiInAsyncCodeAnalyzer.TwinTakesTokenProperty)
+            && AwaitPlacement.FindCancellationToken(invocation, state.SemanticModel, state.Symbols.CancellationToken) is { } token)
+        {
+            var withToken = WithToken(renamed, token);
+            if (Bind(withToken, invocation, twinName, state) is { } twin && TokenLandsOnToken(withToken, twin, state))
+            {
+                call = withToken;
+            }
+        }
+
+        call ??= Bind(renamed, invocation, twinName, state) is not null ? renamed : null;
+        if (call is null)
+        {
+            return null;
+        }
+
+        return editor => editor.ReplaceNode(invocation, AwaitPlacement.Await(call, invocation));
+    }
+
+    // Positional when every earlier argument is positional and none was left to its default;
+    // otherwise named, so it cannot land on an optional parameter in between.
+    private static InvocationExpressionSyntax WithToken(InvocationExpressionSyntax call, IdentifierNameSyntax token)
+    {
+        var arguments = call.ArgumentList.Arguments;
+        var named = false;
+        foreach (var argument in arguments)
+        {
+            named |= argument.NameColon is not null;
+        }
+
+        var tokenArgument = SyntaxFactory.Argument(token);
+        if (named)
+        {
+            tokenArgument = tokenArgument.WithNameColon(SyntaxFactory.NameColon("cancellationToken"));
+        }
+
+        return call.WithArgumentList(call.ArgumentList.WithArguments(arguments.Add(tokenArgument)));
+    }
+
+    private static IMethodSymbol? Bind(InvocationExpressionSyntax candidate, InvocationExpressionSyntax original, string twinName, FixState state)
+        => state.SemanticModel.GetSpeculativeSymbolInfo(original.SpanStart, candidate, SpeculativeBindingOption.BindAsExpression).Symbol is IMethodSymbol method
+           && method.Name == twinName
+            ? method
+            : null;
+
+    // A positional token must bind to the twin's CancellationToken parameter, not to an optional
+    // parameter the original call left at its default.
+    private static bool TokenLandsOnToken(InvocationExpressionSyntax call, IMethodSymbol twin, FixState state)
+    {
+        var arguments = call.ArgumentList.Arguments;
+        var last = arguments[arguments.Count - 1];
+        var parameter = last.NameColon is { } name
+            ? FindParameter(twin, name.Name.Identifier.ValueText)
+            : arguments.Count - 1 < twin.Parameters.Length ? twin.Parameters[arguments.Count - 1] : null;
+        return SymbolEqualityComparer.Default.Equals(parameter?.Type, state.Symbols.CancellationToken);
+    }
+
+    private static IParameterSymbol? FindParameter(IMethodSymbol method, string name)
+    {
+        foreach (var parameter in method.Parameters)
+        {
+            if (parameter.Name == name)
+            {
+                return parameter;
+            }
+        }
+
+        return null;
+    }
+
+    private static InvocationExpressionSyntax? Rename(InvocationExpressionSyntax invocation, string name)
+    {
+        static SimpleNameSyntax Renamed(SimpleNameSyntax old, string name) => old switch
+        {
+            GenericNameSyntax generic => generic.WithIdentifier(SyntaxFactory.Identifier(name).WithTriviaFrom(generic.Identifier)),
+            _ => SyntaxFactory.IdentifierName(SyntaxFactory.Identifier(name).WithTriviaFrom(old.Identifier)),
+        };
+
+        return invocation.Expression switch
+        {
+            MemberAccessExpressionSyntax access => invocation.WithExpression(access.WithName(Renamed(access.Name, name))),
+            SimpleNameSyntax simple => invocation.WithExpression(Renamed(simple, name)),
+            _ => null,
+        };
+    }
+}

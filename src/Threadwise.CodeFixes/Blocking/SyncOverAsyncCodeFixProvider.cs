@@ -1,0 +1,235 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Composition;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Editing;
+using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Simplification;
+using Threadwise.Core;
+
+namespace Threadwise.Blocking;
+
+/// <summary>
+/// TW1005 fix: make the method async. Offered only when that cannot break anything outside this
+/// document: the method is private, not an override or interface implementation, not an event
+/// handler, and every use of it in the document is a call. The wait becomes <c>await</c>, the return
+/// type <c>Task</c>/<c>Task&lt;T&gt;</c>, async callers await the call, and sync callers block on it
+/// with <c>GetAwaiter().GetResult()</c> (and are reported by TW1005 in turn, which is correct).
+/// </summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SyncOverAsyncCodeFixProvider))]
+[Shared]
+public sealed class SyncOverAsyncCodeFixProvider : ThreadwiseCodeFixProvider
+{
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } =
+        ImmutableArray.Create(Descriptors.TW1005SyncOverAsync.Id);
+
+    protected override string Title => "Make the method async and await";
+
+    protected override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
+    {
+        var model = state.SemanticModel;
+        if (state.FindNode<ExpressionSyntax>(diagnostic) is not { } wait
+            || OwningMethod(wait) is not { } method
+            || model.GetDeclaredSymbol(method, state.CancellationToken) is not { } symbol
+            || !CanBecomeAsync(method, symbol, state)
+            || TaskWaitRewriter.GetAwaitedExpression(wait, model, state.CancellationToken) is not { } awaited
+            || !AwaitPlacement.CanAwaitAt(wait, model, functionWillBeAsync: true, state.CancellationToken)
+            || FindCalls(symbol, method, state) is not { } calls)
+        {
+            return null;
+        }
+
+        var convertMethod = state.FirstTime(method);
+        return editor =>
+        {
+            editor.ReplaceNode(wait, AwaitPlacement.Await(awaited, wait));
+            if (!convertMethod)
+            {
+                return;
+            }
+
+            var returnType = ReturnTypeFor(symbol, state, editor.Generator);
+            editor.ReplaceNode(method, (current, _) => MakeAsync((MethodDeclarationSyntax)current, returnType));
+            foreach (var call in calls)
+            {
+                var canAwait = IsInside(call, method)
+                    ? AwaitPlacement.CanAwaitAt(call, model, functionWillBeAsync: true, state.CancellationToken)
+                    : AwaitPlacement.CanAwaitAt(call, model, state.CancellationToken);
+                editor.ReplaceNode(call, (current, _) => canAwait
+                    ? AwaitPlacement.Await((ExpressionSyntax)current, call)
+                    : (SyntaxNode)BlockOn((ExpressionSyntax)current));
+            }
+        };
+    }
+
+    private static MethodDeclarationSyntax? OwningMethod(SyntaxNode node)
+    {
+        foreach (var ancestor in node.Ancestors())
+        {
+            switch (ancestor)
+            {
+                case MethodDeclarationSyntax method:
+                    return method;
+                case AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or TypeDeclarationSyntax:
+                    return null;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool CanBecomeAsync(MethodDeclarationSyntax method, IMethodSymbol symbol, FixState state)
+    {
+        if (symbol.DeclaredAccessibility != Accessibility.Private
+            || symbol.IsOverride || symbol.IsAbstract || symbol.IsExtern || symbol.IsPartialDefinition || symbol.PartialImplementationPart is not null
+            || !symbol.ExplicitInterfaceImplementations.IsEmpty
+            || symbol.ReturnsByRef || symbol.ReturnsByRefReadonly || symbol.ReturnType.IsRefLikeType
+            || (!symbol.ReturnsVoid && state.Symbols.IsTaskType(symbol.ReturnType))
+            || method.Modifiers.Any(SyntaxKind.UnsafeKeyword)
+            || (method.Body is null && method.ExpressionBody is null)
+            || IsIterator(method)
+            || IsEventHandlerShaped(symbol))
+        {
+            return false;
+        }
+
+        foreach (var parameter in symbol.Parameters)
+        {
+            if (parameter.RefKind != RefKind.None || parameter.Type.IsRefLikeType)
+            {
+                return false;
+            }
+        }
+
+        // A partial type declared in other documents could call the method there.
+        foreach (var reference in symbol.ContainingType.DeclaringSyntaxReferences)
+        {
+            if (reference.SyntaxTree != method.SyntaxTree)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsIterator(MethodDeclarationSyntax method)
+    {
+        foreach (var node in method.DescendantNodes(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
+        {
+            if (node is YieldStatementSyntax)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsEventHandlerShaped(IMethodSymbol symbol)
+        => symbol.Parameters.Length == 2
+           && symbol.Parameters[0].Type.SpecialType == SpecialType.System_Object
+           && IsEventArgs(symbol.Parameters[1].Type);
+
+    private static bool IsEventArgs(ITypeSymbol type)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (current.Name == "EventArgs" && current.ContainingNamespace?.Name == "System")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Every invocation of the method in the document; null if it is used any other way
+    /// (a method group, a delegate), which a changed return type would break.</summary>
+    private static List<InvocationExpressionSyntax>? FindCalls(IMethodSymbol symbol, MethodDeclarationSyntax declaration, FixState state)
+    {
+        var calls = new List<InvocationExpressionSyntax>();
+        foreach (var node in state.Root.DescendantNodes())
+        {
+            if (node is not SimpleNameSyntax name
+                || name.Identifier.ValueText != symbol.Name
+                || name.Parent is MethodDeclarationSyntax
+                || !SymbolEqualityComparer.Default.Equals(state.SemanticModel.GetSymbolInfo(name, state.CancellationToken).Symbol?.OriginalDefinition, symbol))
+            {
+                continue;
+            }
+
+            if (IsNameOf(name))
+            {
+                continue;
+            }
+
+            var callee = name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? access : (ExpressionSyntax)name;
+            if (callee.Parent is not InvocationExpressionSyntax invocation || invocation.Expression != callee)
+            {
+                return null;
+            }
+
+            calls.Add(invocation);
+        }
+
+        return calls;
+    }
+
+    private static bool IsNameOf(SyntaxNode name)
+        => name.Parent?.Parent?.Parent is InvocationExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "nameof" } };
+
+    private static bool IsInside(SyntaxNode node, MethodDeclarationSyntax method)
+    {
+        foreach (var ancestor in node.Ancestors())
+        {
+            if (ancestor is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)
+            {
+                return false;
+            }
+
+            if (ancestor == method)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static TypeSyntax ReturnTypeFor(IMethodSymbol symbol, FixState state, SyntaxGenerator generator)
+    {
+        var task = symbol.ReturnsVoid ? state.Symbols.Task! : state.Symbols.TaskOfT!.Construct(symbol.ReturnType);
+        return (TypeSyntax)generator.TypeExpression(task, addImport: true);
+    }
+
+    private static MethodDeclarationSyntax MakeAsync(MethodDeclarationSyntax method, TypeSyntax returnType)
+    {
+        var asyncKeyword = SyntaxFactory.Token(SyntaxKind.AsyncKeyword).WithTrailingTrivia(SyntaxFactory.Space);
+        var newReturnType = returnType.WithTriviaFrom(method.ReturnType).WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
+        if (method.Modifiers.Count == 0)
+        {
+            // The leading trivia (indentation, comments) moves from the return type to `async`.
+            asyncKeyword = asyncKeyword.WithLeadingTrivia(method.ReturnType.GetLeadingTrivia());
+            newReturnType = newReturnType.WithoutLeadingTrivia();
+        }
+
+        return method
+            .WithModifiers(method.Modifiers.Add(asyncKeyword))
+            .WithReturnType(newReturnType)
+            .WithAdditionalAnnotations(Formatter.Annotation);
+    }
+
+    private static InvocationExpressionSyntax BlockOn(ExpressionSyntax call)
+    {
+        var getAwaiter = SyntaxFactory.InvocationExpression(
+            SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, call.WithoutTrivia(), SyntaxFactory.IdentifierName("GetAwaiter")));
+        return SyntaxFactory.InvocationExpression(
+                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, getAwaiter, SyntaxFactory.IdentifierName("GetResult")))
+            .WithTriviaFrom(call);
+    }
+}
