@@ -78,7 +78,7 @@ public sealed class BlockingApiInAsyncCodeAnalyzer : DiagnosticAnalyzer
                     properties = properties.Add(TwinIsCallerProperty, "true");
                 }
 
-                advice = "; use 'await " + api.Method.ContainingType.Name + "." + twin.Name + "' instead";
+                advice = "; use 'await " + (twin.ReducedFrom ?? twin).ContainingType.Name + "." + twin.Name + "' instead";
             }
             else
             {

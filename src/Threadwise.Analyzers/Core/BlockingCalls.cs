@@ -117,7 +117,7 @@ internal sealed class BlockingCalls
             api = new BlockingApi(method, null, false);
         }
 
-        if (ReferenceEquals(api, NotBlocking) && invocation.Instance is { Type: { } receiverType } && !method.IsStatic)
+        if (ReferenceEquals(api, NotBlocking) && Receiver(invocation) is { Type: { } receiverType })
         {
             api = FindExtensionTwin(invocation, receiverType);
         }
@@ -178,19 +178,22 @@ internal sealed class BlockingCalls
         return null;
     }
 
+    // Prefers the overload that takes a CancellationToken, so the fix can forward one.
     private BlockingApi? FindTwinAmong(IMethodSymbol method, ImmutableArray<ISymbol> candidates)
     {
+        BlockingApi? found = null;
         foreach (var candidate in candidates)
         {
             if (candidate is IMethodSymbol twin
                 && twin.IsStatic == method.IsStatic
-                && IsTwin(method, twin, out var takesToken))
+                && IsTwin(method, twin, out var takesToken)
+                && (found is null || (takesToken && !found.TwinTakesToken)))
             {
-                return new BlockingApi(method, twin, takesToken);
+                found = new BlockingApi(method, twin, takesToken);
             }
         }
 
-        return null;
+        return found;
     }
 
     // Extension twins depend on the usings in scope, so they are cached per tree.
@@ -203,22 +206,30 @@ internal sealed class BlockingCalls
         }
 
         var key = (invocation.TargetMethod, invocation.Syntax.SyntaxTree);
-        return _byExtensionScope.GetOrAdd(key, _ =>
+        if (_byExtensionScope.TryGetValue(key, out var cached))
         {
-            var method = invocation.TargetMethod;
-            foreach (var candidate in model.LookupSymbols(invocation.Syntax.SpanStart, receiverType, method.Name + "Async", includeReducedExtensionMethods: true))
-            {
-                if (candidate is IMethodSymbol { ReducedFrom: not null } twin && IsTwin(method, twin, out var takesToken))
-                {
-                    return new BlockingApi(method, twin, takesToken);
-                }
-            }
+            return cached;
+        }
 
-            return NotBlocking;
-        });
+        var method = invocation.TargetMethod;
+
+        // The call is `receiver.M(args)`: an extension call's own `this` parameter is not an argument.
+        var skip = method.IsExtensionMethod ? 1 : 0;
+        var found = NotBlocking;
+        foreach (var candidate in model.LookupSymbols(invocation.Syntax.SpanStart, receiverType, method.Name + "Async", includeReducedExtensionMethods: true))
+        {
+            if (candidate is IMethodSymbol { ReducedFrom: not null } twin
+                && IsTwin(method, twin, out var takesToken, skip)
+                && (ReferenceEquals(found, NotBlocking) || (takesToken && !found.TwinTakesToken)))
+            {
+                found = new BlockingApi(method, twin, takesToken);
+            }
+        }
+
+        return _byExtensionScope.GetOrAdd(key, found);
     }
 
-    private bool IsTwin(IMethodSymbol method, IMethodSymbol twin, out bool takesToken)
+    private bool IsTwin(IMethodSymbol method, IMethodSymbol twin, out bool takesToken, int skip = 0)
     {
         takesToken = false;
         if (SymbolEqualityComparer.Default.Equals(twin.OriginalDefinition, method.OriginalDefinition)
@@ -233,7 +244,12 @@ internal sealed class BlockingCalls
             twin = twin.Construct(method.TypeArguments, method.TypeArgumentNullableAnnotations);
         }
 
-        var count = method.Parameters.Length;
+        var count = method.Parameters.Length - skip;
+        if (count < 0)
+        {
+            return false;
+        }
+
         if (twin.Parameters.Length == count + 1
             && SymbolEqualityComparer.Default.Equals(twin.Parameters[count].Type, _symbols.CancellationToken))
         {
@@ -246,8 +262,9 @@ internal sealed class BlockingCalls
 
         for (var i = 0; i < count; i++)
         {
-            if (method.Parameters[i].RefKind != twin.Parameters[i].RefKind
-                || !SymbolEqualityComparer.Default.Equals(method.Parameters[i].Type, twin.Parameters[i].Type))
+            var parameter = method.Parameters[i + skip];
+            if (parameter.RefKind != twin.Parameters[i].RefKind
+                || !SymbolEqualityComparer.Default.Equals(parameter.Type, twin.Parameters[i].Type))
             {
                 return false;
             }
@@ -313,14 +330,25 @@ internal sealed class BlockingCalls
                    && (KnownSymbols.IsOrDerivesFrom(type, _symbols.EfDbSetOfT) || KnownSymbols.IsOrDerivesFrom(type, _symbols.EfDbContext)));
     }
 
+    /// <summary>What the call is made on, as written (before any conversion to the parameter type):
+    /// the instance, or an extension call's first argument.</summary>
+    private static IOperation? Receiver(IInvocationOperation invocation)
+    {
+        var receiver = invocation.Instance is { } instance ? instance
+            : invocation.TargetMethod.IsExtensionMethod && invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value
+            : null;
+        while (receiver is IConversionOperation { IsImplicit: true } conversion)
+        {
+            receiver = conversion.Operand;
+        }
+
+        return receiver;
+    }
+
     // MemoryStream, StringReader and friends complete synchronously: their async methods only add cost.
     private bool IsInMemory(IInvocationOperation invocation)
     {
-        var receiver = invocation.Instance is { } instance ? KnownCompleteTasks.Unwrap(instance).Type : null;
-        if (receiver is null && invocation.TargetMethod.IsExtensionMethod && invocation.Arguments.Length > 0)
-        {
-            receiver = KnownCompleteTasks.Unwrap(invocation.Arguments[0].Value).Type;
-        }
+        var receiver = Receiver(invocation)?.Type;
 
         foreach (var type in _inMemoryTypes)
         {

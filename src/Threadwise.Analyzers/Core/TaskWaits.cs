@@ -122,6 +122,13 @@ internal sealed class TaskWaits
     {
         wait = default;
         var method = invocation.TargetMethod;
+
+        // A call still being typed (`Task.WaitAll(`) binds with recovered arguments: not yet a finding.
+        if (invocation.Syntax.ContainsDiagnostics)
+        {
+            return false;
+        }
+
         switch (method.Name)
         {
             case "Wait" when !method.IsStatic && invocation.Instance is { } task

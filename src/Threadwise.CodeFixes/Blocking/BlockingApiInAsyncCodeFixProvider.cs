@@ -38,18 +38,22 @@ public sealed class BlockingApiInAsyncCodeFixProvider : ThreadwiseCodeFixProvide
             return null;
         }
 
-        InvocationExpressionSyntax? call = null;
+        var withoutToken = Bind(renamed, invocation, twinName, state);
+        InvocationExpressionSyntax? call = withoutToken is not null ? renamed : null;
         if (properties.ContainsKey(BlockingApiInAsyncCodeAnalyzer.TwinTakesTokenProperty)
-            && AwaitPlacement.FindCancellationToken(invocation, state.SemanticModel, state.Symbols.CancellationToken) is { } token)
+            && AwaitPlacement.FindCancellationToken(invocation, state.SemanticModel, state.Symbols.CancellationToken) is { } token
+            && state.SemanticModel.GetSymbolInfo(invocation, state.CancellationToken).Symbol is IMethodSymbol original)
         {
-            var withToken = WithToken(renamed, token);
+            var tokenName = withoutToken is { Parameters.Length: > 0 } twinSymbol
+                ? twinSymbol.Parameters[twinSymbol.Parameters.Length - 1].Name
+                : "cancellationToken";
+            var withToken = WithToken(renamed, token, original.Parameters.Length, tokenName);
             if (Bind(withToken, invocation, twinName, state) is { } twin && TokenLandsOnToken(withToken, twin, state))
             {
                 call = withToken;
             }
         }
 
-        call ??= Bind(renamed, invocation, twinName, state) is not null ? renamed : null;
         if (call is null)
         {
             return null;
@@ -58,12 +62,12 @@ public sealed class BlockingApiInAsyncCodeFixProvider : ThreadwiseCodeFixProvide
         return editor => editor.ReplaceNode(invocation, AwaitPlacement.Await(call, invocation));
     }
 
-    // Positional when every earlier argument is positional and none was left to its default;
-    // otherwise named, so it cannot land on an optional parameter in between.
-    private static InvocationExpressionSyntax WithToken(InvocationExpressionSyntax call, IdentifierNameSyntax token)
+    // Positional when the call passes every parameter of the original positionally; otherwise
+    // named, so the token cannot land on an optional parameter the call left at its default.
+    private static InvocationExpressionSyntax WithToken(InvocationExpressionSyntax call, IdentifierNameSyntax token, int originalParameterCount, string tokenName)
     {
         var arguments = call.ArgumentList.Arguments;
-        var named = false;
+        var named = arguments.Count != originalParameterCount;
         foreach (var argument in arguments)
         {
             named |= argument.NameColon is not null;
@@ -72,7 +76,7 @@ public sealed class BlockingApiInAsyncCodeFixProvider : ThreadwiseCodeFixProvide
         var tokenArgument = SyntaxFactory.Argument(token);
         if (named)
         {
-            tokenArgument = tokenArgument.WithNameColon(SyntaxFactory.NameColon("cancellationToken"));
+            tokenArgument = tokenArgument.WithNameColon(SyntaxFactory.NameColon(tokenName));
         }
 
         return call.WithArgumentList(call.ArgumentList.WithArguments(arguments.Add(tokenArgument)));

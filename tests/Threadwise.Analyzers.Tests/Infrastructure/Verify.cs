@@ -26,6 +26,15 @@ public static class Verify<TAnalyzer>
         await test.RunAsync();
     }
 
+    /// <summary>With <c>.editorconfig</c> lines (under <c>[*.cs]</c>) applied to the source.</summary>
+    public static async Task AnalyzerWithConfigAsync(string source, string editorConfig, params DiagnosticResult[] expected)
+    {
+        var test = new AnalyzerTest { TestCode = source, ReferenceAssemblies = References.Net80 };
+        test.TestState.AnalyzerConfigFiles.Add(("/.editorconfig", "root = true\n\n[*.cs]\n" + editorConfig + "\n"));
+        test.ExpectedDiagnostics.AddRange(expected);
+        await test.RunAsync();
+    }
+
     /// <summary>For code that does not compile: compiler errors are expected and ignored; only
     /// Threadwise's diagnostics are compared (and the analyzer must not throw).</summary>
     public static async Task BrokenCodeAsync(string source, params DiagnosticResult[] expected)
@@ -55,6 +64,22 @@ public static class Verify<TAnalyzer, TCodeFix>
 
     public static Task CodeFixAsync(string source, string fixedSource, params DiagnosticResult[] expected)
         => CodeFixAsync(new[] { source }, new[] { fixedSource }, expected);
+
+    /// <summary>A fix whose result is reported again by the same rule (a caller now blocks): the
+    /// diagnostics left in the fixed code are given in <paramref name="remaining"/>.</summary>
+    public static async Task CodeFixAsync(string source, string fixedSource, DiagnosticResult[] expected, DiagnosticResult[] remaining, int? iterations = null)
+    {
+        var test = new FixTest { ReferenceAssemblies = References.Net80, TestCode = source, FixedCode = fixedSource };
+        test.ExpectedDiagnostics.AddRange(expected);
+        test.FixedState.ExpectedDiagnostics.AddRange(remaining);
+        if (iterations is { } count)
+        {
+            test.NumberOfIncrementalIterations = count;
+            test.NumberOfFixAllIterations = count;
+        }
+
+        await test.RunAsync();
+    }
 
     /// <summary>Several documents: exercises Fix All in document, project and solution scope.</summary>
     public static async Task CodeFixAsync(string[] sources, string[] fixedSources, params DiagnosticResult[] expected)

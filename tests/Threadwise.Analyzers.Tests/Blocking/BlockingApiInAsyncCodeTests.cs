@@ -1,0 +1,455 @@
+using Microsoft.CodeAnalysis.Testing;
+using VerifyAnalyzer = Threadwise.Tests.Infrastructure.Verify<Threadwise.Blocking.BlockingApiInAsyncCodeAnalyzer>;
+using VerifyFix = Threadwise.Tests.Infrastructure.Verify<Threadwise.Blocking.BlockingApiInAsyncCodeAnalyzer, Threadwise.Blocking.BlockingApiInAsyncCodeFixProvider>;
+
+namespace Threadwise.Tests.Blocking;
+
+public class BlockingApiInAsyncCodeTests
+{
+    private const string NoTwin = "; it has no awaitable form, so move the wait off the async path or use an async primitive";
+
+    private static DiagnosticResult Tw1004(int markup, string api, string where, string? twin)
+        => VerifyAnalyzer.Diagnostic(Descriptors.TW1004BlockingApiInAsyncCode)
+            .WithLocation(markup)
+            .WithArguments(api, where, twin is null ? NoTwin : $"; use 'await {twin}' instead");
+
+    // ---- twins found by lookup, no list -------------------------------------------------------
+
+    [Fact]
+    public Task BclApisWithTwins_AreFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Data.Common;
+        using System.Diagnostics;
+        using System.IO;
+        using System.Net.Http;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task M(string path, Stream stream, StreamReader reader, TextWriter writer, HttpClient client,
+                         SemaphoreSlim gate, Process process, DbCommand command, CancellationToken ct)
+            {
+                var text = {|#0:File.ReadAllText(path)|};
+                {|#1:File.WriteAllBytes(path, new byte[1])|};
+                var buffer = new byte[16];
+                var read = {|#2:stream.Read(buffer, 0, buffer.Length)|};
+                {|#3:stream.Flush()|};
+                var all = {|#4:reader.ReadToEnd()|};
+                {|#5:writer.WriteLine("x")|};
+                using var response = {|#6:client.Send(new HttpRequestMessage())|};
+                {|#7:gate.Wait()|};
+                var entered = {|#8:gate.Wait(100)|};
+                {|#9:gate.Wait(ct)|};
+                {|#10:process.WaitForExit()|};
+                var rows = {|#11:command.ExecuteNonQuery()|};
+                await Task.Yield();
+            }
+        }
+        """,
+        Tw1004(0, "File.ReadAllText", "async method 'M'", "File.ReadAllTextAsync"),
+        Tw1004(1, "File.WriteAllBytes", "async method 'M'", "File.WriteAllBytesAsync"),
+        Tw1004(2, "Stream.Read", "async method 'M'", "Stream.ReadAsync"),
+        Tw1004(3, "Stream.Flush", "async method 'M'", "Stream.FlushAsync"),
+        Tw1004(4, "StreamReader.ReadToEnd", "async method 'M'", "StreamReader.ReadToEndAsync"),
+        Tw1004(5, "TextWriter.WriteLine", "async method 'M'", "TextWriter.WriteLineAsync"),
+        Tw1004(6, "HttpClient.Send", "async method 'M'", "HttpClient.SendAsync"),
+        Tw1004(7, "SemaphoreSlim.Wait", "async method 'M'", "SemaphoreSlim.WaitAsync"),
+        Tw1004(8, "SemaphoreSlim.Wait", "async method 'M'", "SemaphoreSlim.WaitAsync"),
+        Tw1004(9, "SemaphoreSlim.Wait", "async method 'M'", "SemaphoreSlim.WaitAsync"),
+        Tw1004(10, "Process.WaitForExit", "async method 'M'", "Process.WaitForExitAsync"),
+        Tw1004(11, "DbCommand.ExecuteNonQuery", "async method 'M'", "DbCommand.ExecuteNonQueryAsync"));
+
+    [Fact]
+    public Task UserTypesAndExtensionTwins_AreFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Collections.Generic;
+        using System.Linq;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Repository
+        {
+            public int Load(int id) => id;
+            public Task<int> LoadAsync(int id, CancellationToken cancellationToken = default) => Task.FromResult(id);
+            public static void Save(string s) { }
+            public static ValueTask SaveAsync(string s) => default;
+        }
+
+        static class QueryExtensions
+        {
+            public static Task<List<T>> ToListAsync<T>(this IQueryable<T> source, CancellationToken cancellationToken = default)
+                => Task.FromResult(source.ToList());
+        }
+
+        class C
+        {
+            async Task M(Repository repository, IQueryable<int> query)
+            {
+                var x = {|#0:repository.Load(1)|};
+                {|#1:Repository.Save("a")|};
+                var list = {|#2:query.ToList()|};
+                Func<Task> lambda = async () => {|#3:Repository.Save("b")|};
+                _ = Local();
+                await Task.Yield();
+
+                async Task Local() { {|#4:repository.Load(2)|}; await Task.Yield(); }
+            }
+        }
+        """,
+        Tw1004(0, "Repository.Load", "async method 'M'", "Repository.LoadAsync"),
+        Tw1004(1, "Repository.Save", "async method 'M'", "Repository.SaveAsync"),
+        Tw1004(2, "Enumerable.ToList", "async method 'M'", "QueryExtensions.ToListAsync"),
+        Tw1004(3, "Repository.Save", "async lambda", "Repository.SaveAsync"),
+        Tw1004(4, "Repository.Load", "async local function 'Local'", "Repository.LoadAsync"));
+
+    [Fact]
+    public Task BlockingApisWithoutTwin_AreFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Concurrent;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task M(Thread thread, WaitHandle handle, Mutex mutex, WaitHandle[] handles, object gate,
+                         BlockingCollection<int> queue, CountdownEvent countdown, Barrier barrier, ManualResetEventSlim signal)
+            {
+                {|#0:thread.Join()|};
+                {|#1:handle.WaitOne()|};
+                {|#2:mutex.WaitOne(1000)|};
+                {|#3:WaitHandle.WaitAll(handles)|};
+                {|#4:Monitor.Wait(gate)|};
+                var item = {|#5:queue.Take()|};
+                {|#6:queue.Add(1)|};
+                {|#7:countdown.Wait()|};
+                {|#8:barrier.SignalAndWait()|};
+                {|#9:signal.Wait()|};
+                await Task.Yield();
+            }
+        }
+        """,
+        Tw1004(0, "Thread.Join", "async method 'M'", null),
+        Tw1004(1, "WaitHandle.WaitOne", "async method 'M'", null),
+        Tw1004(2, "WaitHandle.WaitOne", "async method 'M'", null),
+        Tw1004(3, "WaitHandle.WaitAll", "async method 'M'", null),
+        Tw1004(4, "Monitor.Wait", "async method 'M'", null),
+        Tw1004(5, "BlockingCollection.Take", "async method 'M'", null),
+        Tw1004(6, "BlockingCollection.Add", "async method 'M'", null),
+        Tw1004(7, "CountdownEvent.Wait", "async method 'M'", null),
+        Tw1004(8, "Barrier.SignalAndWait", "async method 'M'", null),
+        Tw1004(9, "ManualResetEventSlim.Wait", "async method 'M'", null));
+
+    // ---- false-positive traps ------------------------------------------------------------------
+
+    [Fact]
+    public Task LookAlikesAndKnownTraps_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.IO;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using System.Xml;
+
+        namespace Microsoft.EntityFrameworkCore
+        {
+            public class DbSet<T> { public void Add(T item) { } public ValueTask AddAsync(T item, CancellationToken ct = default) => default; }
+            public class DbContext { public void AddRange(params object[] items) { } public Task AddRangeAsync(params object[] items) => Task.CompletedTask; }
+        }
+
+        class Store
+        {
+            public void Refresh() { }
+            public Task RefreshAsync(int id) => Task.CompletedTask;        // parameters differ
+            public int Count() => 0;
+            public Task CountAsync() => Task.CompletedTask;                // result lost
+            public void Old() { }
+            [Obsolete] public Task OldAsync() => Task.CompletedTask;       // obsolete twin
+            public Task Fresh() => Task.CompletedTask;                     // already awaitable
+            public Task FreshAsync() => Task.CompletedTask;
+        }
+
+        class Other
+        {
+            public void Hidden() { }
+            private Task HiddenAsync() => Task.CompletedTask;              // not visible to callers
+        }
+
+        class C
+        {
+            void Sync(string path) => File.ReadAllText(path);
+
+            async Task M(Store store, Other other, SemaphoreSlim gate, Thread thread, MemoryStream memory, StringReader text,
+                         Microsoft.EntityFrameworkCore.DbSet<int> set, Microsoft.EntityFrameworkCore.DbContext db,
+                         CancellationTokenSource cts, Stream stream, XmlReader xml)
+            {
+                store.Refresh();
+                store.Count();
+                store.Old();
+                await store.Fresh();
+                other.Hidden();
+                var got = gate.Wait(0);
+                var gotToo = gate.Wait(TimeSpan.Zero);
+                var ended = thread.Join(0);
+                memory.Read(new byte[4], 0, 4);
+                memory.Flush();
+                text.ReadToEnd();
+                set.Add(1);
+                db.AddRange(1, 2);
+                cts.Cancel();
+                stream.Dispose();
+                xml.Read();
+                Action later = () => File.ReadAllText("x");
+                await Task.Yield();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task ExcludedApisOption_SilencesMethodsAndTypes() => VerifyAnalyzer.AnalyzerWithConfigAsync("""
+        using System.IO;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task M(string path, SemaphoreSlim gate)
+            {
+                File.ReadAllText(path);
+                gate.Wait();
+                var bytes = {|#0:File.ReadAllBytes(path)|};
+                await Task.Yield();
+            }
+        }
+        """,
+        "threadwise.excluded_apis = M:System.IO.File.ReadAllText(System.String), T:System.Threading.SemaphoreSlim",
+        Tw1004(0, "File.ReadAllBytes", "async method 'M'", "File.ReadAllBytesAsync"));
+
+    [Fact]
+    public Task BlockingApisOption_AddsMethods_AndBadValuesAreIgnored() => VerifyAnalyzer.AnalyzerWithConfigAsync("""
+        using System.Threading.Tasks;
+
+        class Legacy { public void Pump() { } }
+
+        class C
+        {
+            async Task M(Legacy legacy)
+            {
+                {|#0:legacy.Pump()|};
+                await Task.Yield();
+            }
+        }
+        """,
+        "threadwise.blocking_apis = M:Legacy.Pump, not-an-id, M:No.Such.Method\nthreadwise.excluded_apis = ,,, 42\nthreadwise.interprocedural_depth = lots",
+        Tw1004(0, "Legacy.Pump", "async method 'M'", null));
+
+    [Fact]
+    public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System.IO;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task M(Missing missing)
+            {
+                File.ReadAllText(;
+                missing.Read();
+                File.NoSuchMethod("x");
+                var x = {|#0:File.ReadAllText("ok")|};
+                File.ReadAllText(
+            }
+        }
+        """, Tw1004(0, "File.ReadAllText", "async method 'M'", "File.ReadAllTextAsync"));
+
+    // ---- fix -----------------------------------------------------------------------------------
+
+    [Fact]
+    public Task Fix_AwaitsTheTwin_ForwardingTheToken() => VerifyFix.CodeFixAsync("""
+        using System.IO;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task<int> M(string path, Stream stream, StreamReader reader, SemaphoreSlim gate, CancellationToken ct)
+            {
+                var text = {|#0:File.ReadAllText(path)|}; // read
+                var buffer = new byte[16];
+                var read = {|#1:stream.Read(buffer, 0, buffer.Length)|};
+                var length = {|#2:reader.ReadToEnd()|}.Length;
+                {|#3:gate.Wait()|};
+                return text.Length + read + length;
+            }
+        }
+        """, """
+        using System.IO;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task<int> M(string path, Stream stream, StreamReader reader, SemaphoreSlim gate, CancellationToken ct)
+            {
+                var text = await File.ReadAllTextAsync(path, ct); // read
+                var buffer = new byte[16];
+                var read = await stream.ReadAsync(buffer, 0, buffer.Length, ct);
+                var length = (await reader.ReadToEndAsync(ct)).Length;
+                await gate.WaitAsync(ct);
+                return text.Length + read + length;
+            }
+        }
+        """,
+        Tw1004(0, "File.ReadAllText", "async method 'M'", "File.ReadAllTextAsync"),
+        Tw1004(1, "Stream.Read", "async method 'M'", "Stream.ReadAsync"),
+        Tw1004(2, "StreamReader.ReadToEnd", "async method 'M'", "StreamReader.ReadToEndAsync"),
+        Tw1004(3, "SemaphoreSlim.Wait", "async method 'M'", "SemaphoreSlim.WaitAsync"));
+
+    [Fact]
+    public Task Fix_UserTwins_NamedArguments_AndExtensions() => VerifyFix.CodeFixAsync("""
+        using System.Collections.Generic;
+        using System.Linq;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Repository
+        {
+            public int Load(int id, bool fresh = false) => id;
+            public Task<int> LoadAsync(int id, bool fresh = false, CancellationToken cancellationToken = default) => Task.FromResult(id);
+            public static void Save<T>(T item) { }
+            public static Task SaveAsync<T>(T item) => Task.CompletedTask;
+        }
+
+        static class QueryExtensions
+        {
+            public static Task<List<T>> ToListAsync<T>(this IQueryable<T> source, CancellationToken cancellationToken = default)
+                => Task.FromResult(source.ToList());
+        }
+
+        class C
+        {
+            async Task M(Repository repository, IQueryable<int> query, CancellationToken token)
+            {
+                var a = {|#0:repository.Load(1)|};
+                var b = {|#1:repository.Load(id: 2, fresh: true)|};
+                {|#2:Repository.Save<int>(3)|};
+                var list = {|#3:query.ToList()|};
+            }
+        }
+        """, """
+        using System.Collections.Generic;
+        using System.Linq;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Repository
+        {
+            public int Load(int id, bool fresh = false) => id;
+            public Task<int> LoadAsync(int id, bool fresh = false, CancellationToken cancellationToken = default) => Task.FromResult(id);
+            public static void Save<T>(T item) { }
+            public static Task SaveAsync<T>(T item) => Task.CompletedTask;
+        }
+
+        static class QueryExtensions
+        {
+            public static Task<List<T>> ToListAsync<T>(this IQueryable<T> source, CancellationToken cancellationToken = default)
+                => Task.FromResult(source.ToList());
+        }
+
+        class C
+        {
+            async Task M(Repository repository, IQueryable<int> query, CancellationToken token)
+            {
+                var a = await repository.LoadAsync(1, cancellationToken: token);
+                var b = await repository.LoadAsync(id: 2, fresh: true, cancellationToken: token);
+                await Repository.SaveAsync<int>(3);
+                var list = await query.ToListAsync(token);
+            }
+        }
+        """,
+        Tw1004(0, "Repository.Load", "async method 'M'", "Repository.LoadAsync"),
+        Tw1004(1, "Repository.Load", "async method 'M'", "Repository.LoadAsync"),
+        Tw1004(2, "Repository.Save", "async method 'M'", "Repository.SaveAsync"),
+        Tw1004(3, "Enumerable.ToList", "async method 'M'", "QueryExtensions.ToListAsync"));
+
+    [Fact]
+    public Task Fix_IsNotOffered_ForRecursionIntoItself_NoTwin_OrInsideLock() => VerifyFix.NoCodeFixAsync("""
+        using System.IO;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Reader
+        {
+            private readonly object _gate = new();
+
+            public int Read() => 0;
+
+            // Inside ReadAsync, calling Read: the twin is this very method.
+            public async Task<int> ReadAsync()
+            {
+                await Task.Yield();
+                return {|#0:Read()|};
+            }
+
+            async Task M(Thread thread, string path)
+            {
+                {|#1:thread.Join()|};
+                lock (_gate)
+                {
+                    {|#2:File.ReadAllText(path)|};
+                }
+
+                await Task.Yield();
+            }
+        }
+        """,
+        Tw1004(0, "Reader.Read", "async method 'ReadAsync'", "Reader.ReadAsync"),
+        Tw1004(1, "Thread.Join", "async method 'M'", null),
+        Tw1004(2, "File.ReadAllText", "async method 'M'", "File.ReadAllTextAsync"));
+
+    [Fact]
+    public Task FixAll_AcrossDocuments() => VerifyFix.CodeFixAsync(
+        new[]
+        {
+            """
+            using System.IO;
+            using System.Threading.Tasks;
+
+            class A
+            {
+                async Task One(string p) { {|#0:File.ReadAllText(p)|}; {|#1:File.Delete(p)|}; {|#2:File.WriteAllText(p, "x")|}; }
+            }
+            """,
+            """
+            using System.IO;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class B
+            {
+                async Task Two(Stream s, CancellationToken ct) => {|#3:s.Flush()|};
+            }
+            """,
+        },
+        new[]
+        {
+            """
+            using System.IO;
+            using System.Threading.Tasks;
+
+            class A
+            {
+                async Task One(string p) { await File.ReadAllTextAsync(p); {|#1:File.Delete(p)|}; await File.WriteAllTextAsync(p, "x"); }
+            }
+            """,
+            """
+            using System.IO;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class B
+            {
+                async Task Two(Stream s, CancellationToken ct) => await s.FlushAsync(ct);
+            }
+            """,
+        },
+        Tw1004(0, "File.ReadAllText", "async method 'One'", "File.ReadAllTextAsync"),
+        Tw1004(2, "File.WriteAllText", "async method 'One'", "File.WriteAllTextAsync"),
+        Tw1004(3, "Stream.Flush", "async method 'Two'", "Stream.FlushAsync"));
+}

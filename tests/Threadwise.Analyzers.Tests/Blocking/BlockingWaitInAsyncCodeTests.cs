@@ -1,0 +1,284 @@
+using Microsoft.CodeAnalysis.Testing;
+using VerifyAnalyzer = Threadwise.Tests.Infrastructure.Verify<Threadwise.Blocking.BlockingWaitInAsyncCodeAnalyzer>;
+using VerifyFix = Threadwise.Tests.Infrastructure.Verify<Threadwise.Blocking.BlockingWaitInAsyncCodeAnalyzer, Threadwise.Blocking.BlockingWaitInAsyncCodeFixProvider>;
+
+namespace Threadwise.Tests.Blocking;
+
+public class BlockingWaitInAsyncCodeTests
+{
+    private static DiagnosticResult Tw1002(int markup, string wait, string where)
+        => VerifyAnalyzer.Diagnostic(Descriptors.TW1002BlockingWaitInAsyncCode).WithLocation(markup).WithArguments(wait, where);
+
+    // ---- flagged ----------------------------------------------------------------------------
+
+    [Fact]
+    public Task EachWaitForm_OnEachTaskType_IsFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task M(Task task, Task<int> taskOfT, ValueTask valueTask, ValueTask<int> valueTaskOfT, CancellationToken ct)
+            {
+                {|#0:task.Wait()|};
+                {|#1:task.Wait(ct)|};
+                {|#2:task.Wait(100)|};
+                var a = {|#3:taskOfT.Result|};
+                var b = {|#4:valueTaskOfT.Result|};
+                {|#5:task.GetAwaiter().GetResult()|};
+                var c = {|#6:taskOfT.ConfigureAwait(false).GetAwaiter().GetResult()|};
+                {|#7:valueTask.GetAwaiter().GetResult()|};
+                var d = {|#8:valueTaskOfT.GetAwaiter().GetResult()|};
+                await Task.Yield();
+            }
+        }
+        """,
+        Tw1002(0, "Wait", "async method 'M'"), Tw1002(1, "Wait", "async method 'M'"), Tw1002(2, "Wait", "async method 'M'"),
+        Tw1002(3, "Result", "async method 'M'"), Tw1002(4, "Result", "async method 'M'"),
+        Tw1002(5, "GetAwaiter().GetResult()", "async method 'M'"), Tw1002(6, "GetAwaiter().GetResult()", "async method 'M'"),
+        Tw1002(7, "GetAwaiter().GetResult()", "async method 'M'"), Tw1002(8, "GetAwaiter().GetResult()", "async method 'M'"));
+
+    [Fact]
+    public Task AsyncLambdaAndLocalFunction_AreFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            void M(Task<string> load)
+            {
+                Func<Task<int>> lambda = async () => {|#0:load.Result|}.Length;
+                _ = Local();
+
+                async Task Local()
+                {
+                    {|#1:load.Wait()|};
+                    await Task.Yield();
+                }
+            }
+        }
+        """, Tw1002(0, "Result", "async lambda"), Tw1002(1, "Wait", "async local function 'Local'"));
+
+    [Fact]
+    public Task AwaitedOnlyOnSomePaths_IsFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task<int> M(Task<int> t, bool fast)
+            {
+                if (fast)
+                {
+                    await t;
+                }
+
+                var x = fast && await Task.FromResult(true) ? 1 : 0;
+                return {|#0:t.Result|} + x;
+            }
+
+            async Task<int> AfterWhenAny(Task<int> a, Task<int> b)
+            {
+                await Task.WhenAny(a, b);
+                return {|#1:a.Result|};
+            }
+        }
+        """, Tw1002(0, "Result", "async method 'M'"), Tw1002(1, "Result", "async method 'AfterWhenAny'"));
+
+    // ---- known complete and sync code stay silent --------------------------------------------
+
+    [Fact]
+    public Task KnownCompleteTasks_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Generic;
+        using System.Linq;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task<int> M(Task<int> a, Task<int> b, Task<int> c, Task<int>[] all, List<Task<int>> list)
+            {
+                var x = Task.FromResult(1).Result;
+                Task.CompletedTask.Wait();
+                Task.CompletedTask.GetAwaiter().GetResult();
+                var v = new ValueTask<int>(Task.FromResult(2)).IsCompleted;
+
+                await a;
+                var y = a.Result;
+
+                await Task.WhenAll(b, c).ConfigureAwait(false);
+                var z = b.Result + c.GetAwaiter().GetResult();
+
+                await Task.WhenAll(all);
+                var first = all[0].Result;
+                var sum = 0;
+                foreach (var t in all)
+                {
+                    sum += t.Result;
+                }
+
+                await Task.WhenAll(list);
+                var fromList = list[0].Result;
+                var selected = list.Select(t => t.Result).Sum();
+                return x + y + z + first + sum + fromList + selected;
+            }
+
+            async Task<int> Guarded(Task<int> t)
+            {
+                if (t.IsCompletedSuccessfully)
+                {
+                    return t.Result;
+                }
+
+                var quick = t.IsCompleted ? t.Result : -1;
+                var alsoQuick = t.Status == TaskStatus.RanToCompletion && t.Result > 0;
+                return await t + quick + (alsoQuick ? 1 : 0);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task SyncCode_NonBlockingPoll_AndOtherResultProperties_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        class Outcome { public int Result { get; set; } public void Wait() { } }
+
+        class C
+        {
+            int Sync(Task<int> t) => t.Result;
+
+            async Task M(Task<int> t, Outcome outcome)
+            {
+                Func<int> later = () => t.Result;
+                var done = t.Wait(0);
+                var doneToo = t.Wait(TimeSpan.Zero);
+                outcome.Wait();
+                var r = outcome.Result;
+                await Task.Yield();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task M(Task<int> t, Missing m)
+            {
+                var a = m.Result;
+                var b = {|#1:t.Result|}.;
+                var c = t.GetAwaiter().GetResult(1);
+                t.Wait(
+                var d = {|#0:t.Result|};
+            }
+        }
+        """, Tw1002(0, "Result", "async method 'M'"), Tw1002(1, "Result", "async method 'M'"));
+
+    // ---- fix ----------------------------------------------------------------------------------
+
+    [Fact]
+    public Task Fix_ReplacesEachWaitWithAwait_Parenthesizing() => VerifyFix.CodeFixAsync("""
+        #nullable enable
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            // Each wait is on its own task: after `await t`, a later t.Result no longer blocks.
+            async Task<int> M(Task task, Task other, Task<string> a, Task<string> b, Task<string?> c, ValueTask<int> number, CancellationToken ct)
+            {
+                {|#0:task.Wait()|}; // keep me
+                {|#1:other.Wait(ct)|};
+                var length = {|#2:a.Result|}.Length;
+                var first = {|#3:b.GetAwaiter().GetResult()|}[0];
+                var maybe = {|#4:c.ConfigureAwait(false).GetAwaiter().GetResult()|}?.Trim();
+                return {|#5:number.Result|} + length + first;
+            }
+        }
+        """, """
+        #nullable enable
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            // Each wait is on its own task: after `await t`, a later t.Result no longer blocks.
+            async Task<int> M(Task task, Task other, Task<string> a, Task<string> b, Task<string?> c, ValueTask<int> number, CancellationToken ct)
+            {
+                await task; // keep me
+                await other.WaitAsync(ct);
+                var length = (await a).Length;
+                var first = (await b)[0];
+                var maybe = (await c.ConfigureAwait(false))?.Trim();
+                return await number + length + first;
+            }
+        }
+        """,
+        Tw1002(0, "Wait", "async method 'M'"), Tw1002(1, "Wait", "async method 'M'"), Tw1002(2, "Result", "async method 'M'"),
+        Tw1002(3, "GetAwaiter().GetResult()", "async method 'M'"), Tw1002(4, "GetAwaiter().GetResult()", "async method 'M'"),
+        Tw1002(5, "Result", "async method 'M'"));
+
+    [Fact]
+    public Task Fix_IsNotOfferedForTimeoutWaitOrInsideLock() => VerifyFix.NoCodeFixAsync("""
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private readonly object _gate = new();
+
+            async Task M(Task<int> t)
+            {
+                var finished = {|#0:t.Wait(1000)|};
+                lock (_gate)
+                {
+                    var r = {|#1:t.Result|};
+                }
+
+                await Task.Yield();
+            }
+        }
+        """, Tw1002(0, "Wait", "async method 'M'"), Tw1002(1, "Result", "async method 'M'"));
+
+    [Fact]
+    public Task FixAll_AcrossDocuments() => VerifyFix.CodeFixAsync(
+        new[]
+        {
+            """
+            using System.Threading.Tasks;
+
+            class A
+            {
+                async Task<int> One(Task<int> t) => {|#0:t.Result|} + {|#1:t.Result|};
+            }
+            """,
+            """
+            using System.Threading.Tasks;
+
+            class B
+            {
+                async Task Two(Task t) { {|#2:t.Wait()|}; }
+            }
+            """,
+        },
+        new[]
+        {
+            """
+            using System.Threading.Tasks;
+
+            class A
+            {
+                async Task<int> One(Task<int> t) => await t + await t;
+            }
+            """,
+            """
+            using System.Threading.Tasks;
+
+            class B
+            {
+                async Task Two(Task t) { await t; }
+            }
+            """,
+        },
+        Tw1002(0, "Result", "async method 'One'"), Tw1002(1, "Result", "async method 'One'"), Tw1002(2, "Wait", "async method 'Two'"));
+}
