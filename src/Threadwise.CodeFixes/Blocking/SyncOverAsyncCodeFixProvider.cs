@@ -7,7 +7,6 @@ using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
-using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Simplification;
 using Threadwise.Core;
 
@@ -43,13 +42,19 @@ public sealed class SyncOverAsyncCodeFixProvider : ThreadwiseCodeFixProvider
             return null;
         }
 
-        var convertMethod = state.FirstTime(method);
+        // One fix converts the whole method: every wait in it becomes an await. Fix All reaches the
+        // same method through each of its diagnostics; only the first one edits.
+        if (!state.FirstTime(method))
+        {
+            return _ => { };
+        }
+
+        var waits = RewritableWaits(method, state);
         return editor =>
         {
-            editor.ReplaceNode(wait, AwaitPlacement.Await(awaited, wait));
-            if (!convertMethod)
+            foreach (var (node, awaitedExpression) in waits)
             {
-                return;
+                editor.ReplaceNode(node, AwaitPlacement.Await(awaitedExpression, node));
             }
 
             var returnType = ReturnTypeFor(symbol, state, editor.Generator);
@@ -64,6 +69,43 @@ public sealed class SyncOverAsyncCodeFixProvider : ThreadwiseCodeFixProvider
                     : (SyntaxNode)BlockOn((ExpressionSyntax)current));
             }
         };
+    }
+
+    /// <summary>The waits directly in the method's body (not in its lambdas or local functions) that
+    /// TW1005 reports and that rewrite to an await.</summary>
+    private static List<(ExpressionSyntax Wait, ExpressionSyntax Awaited)> RewritableWaits(MethodDeclarationSyntax method, FixState state)
+    {
+        var waits = TaskWaits.For(state.SemanticModel.Compilation);
+        var result = new List<(ExpressionSyntax, ExpressionSyntax)>();
+        foreach (var node in method.DescendantNodes(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
+        {
+            if (node is ExpressionSyntax expression
+                && state.SemanticModel.GetOperation(expression, state.CancellationToken) is { } operation
+                && waits.TryGetWait(operation, out var wait)
+                && !(wait.Task is { } task && KnownCompleteTasks.IsKnownComplete(task, waits.Symbols))
+                && TaskWaitRewriter.GetAwaitedExpression(expression, state.SemanticModel, state.CancellationToken) is { } awaited
+                && AwaitPlacement.CanAwaitAt(expression, state.SemanticModel, functionWillBeAsync: true, state.CancellationToken)
+                && !ContainsAny(result, expression))
+            {
+                result.Add((expression, awaited));
+            }
+        }
+
+        return result;
+    }
+
+    // t.Result where t is itself `u.Result`: the outer rewrite already covers the inner wait's node.
+    private static bool ContainsAny(List<(ExpressionSyntax Wait, ExpressionSyntax Awaited)> found, SyntaxNode node)
+    {
+        foreach (var (wait, _) in found)
+        {
+            if (wait.Span.Contains(node.Span))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static MethodDeclarationSyntax? OwningMethod(SyntaxNode node)
@@ -220,8 +262,7 @@ public sealed class SyncOverAsyncCodeFixProvider : ThreadwiseCodeFixProvider
 
         return method
             .WithModifiers(method.Modifiers.Add(asyncKeyword))
-            .WithReturnType(newReturnType)
-            .WithAdditionalAnnotations(Formatter.Annotation);
+            .WithReturnType(newReturnType);
     }
 
     private static InvocationExpressionSyntax BlockOn(ExpressionSyntax call)

@@ -35,6 +35,25 @@ public static class Verify<TAnalyzer>
         await test.RunAsync();
     }
 
+    /// <summary>Several documents (<c>/0/Test0.cs</c>, <c>/0/Test1.cs</c>, ...), optionally with
+    /// <c>.editorconfig</c> lines.</summary>
+    public static async Task AnalyzerAsync(string[] sources, string? editorConfig, params DiagnosticResult[] expected)
+    {
+        var test = new AnalyzerTest { ReferenceAssemblies = References.Net80 };
+        for (var i = 0; i < sources.Length; i++)
+        {
+            test.TestState.Sources.Add(($"/0/Test{i}.cs", sources[i]));
+        }
+
+        if (editorConfig is not null)
+        {
+            test.TestState.AnalyzerConfigFiles.Add(("/.editorconfig", "root = true\n\n[*.cs]\n" + editorConfig + "\n"));
+        }
+
+        test.ExpectedDiagnostics.AddRange(expected);
+        await test.RunAsync();
+    }
+
     /// <summary>For code that does not compile: compiler errors are expected and ignored; only
     /// Threadwise's diagnostics are compared (and the analyzer must not throw).</summary>
     public static async Task BrokenCodeAsync(string source, params DiagnosticResult[] expected)

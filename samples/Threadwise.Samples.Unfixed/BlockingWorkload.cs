@@ -1,0 +1,56 @@
+using System.Diagnostics;
+
+namespace Threadwise.Samples.Unfixed;
+
+/// <summary>
+/// Async code that blocks anyway: the mistakes of the TW1xxx family, as they appear in real
+/// code that was "made async" one method at a time.
+/// </summary>
+public sealed class BlockingWorkload
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    public async Task<int> LoadAsync(string path, CancellationToken cancellationToken)
+    {
+        // TW1004: synchronous file I/O with an async twin.
+        var text = File.ReadAllText(path);
+
+        // TW1004: a lock taken synchronously in async code.
+        _gate.Wait();
+        try
+        {
+            // TW1002: blocking on a task instead of awaiting it.
+            var extra = CountWordsAsync(text).Result;
+
+            // TW1006: the helper blocks, two calls down.
+            var settings = LoadSettings(path);
+            return extra + settings.Length;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async Task WaitForJobsAsync(Task[] jobs, Process worker)
+    {
+        // TW1003: blocking on several tasks at once.
+        Task.WaitAll(jobs);
+
+        // TW1004: waiting for a process synchronously.
+        worker.WaitForExit();
+        await Task.Yield();
+    }
+
+    // TW1005 (info; a warning in this project's .editorconfig): sync-over-async in a private helper.
+    private int Summarize(Task<int> pending) => pending.GetAwaiter().GetResult() * 2;
+
+    public int Report(Task<int> pending) => Summarize(pending);
+
+    private static Task<int> CountWordsAsync(string text)
+        => Task.FromResult(text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length);
+
+    private static string LoadSettings(string path) => ReadConfig(path);
+
+    private static string ReadConfig(string path) => File.ReadAllText(Path.ChangeExtension(path, ".json"));
+}

@@ -1,0 +1,194 @@
+using Microsoft.CodeAnalysis.Testing;
+using VerifyAnalyzer = Threadwise.Tests.Infrastructure.Verify<Threadwise.Blocking.BlockingThroughHelperAnalyzer>;
+
+namespace Threadwise.Tests.Blocking;
+
+public class BlockingThroughHelperTests
+{
+    private static DiagnosticResult Tw1006(int markup, string helper, string chain)
+        => VerifyAnalyzer.Diagnostic(Descriptors.TW1006BlockingThroughHelper).WithLocation(markup).WithArguments(helper, chain);
+
+    private const string Helpers = """
+        using System.IO;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Config
+        {
+            public string LoadSettings() => ReadConfig();
+            private string ReadConfig() => File.ReadAllText("app.json");
+            public void Pause() => Thread.Sleep(100);
+            public int Compute(Task<int> t) => t.Result;
+            public void Pure() { var x = 1 + 1; }
+            public void Deep1() => Deep2();
+            void Deep2() => Deep3();
+            void Deep3() => Deep4();
+            void Deep4() => Thread.Sleep(1);
+            public void Ping() => Pong();
+            void Pong() => Ping();
+        }
+        """;
+
+    [Fact]
+    public Task HelperChains_AreReportedWithTheChain() => VerifyAnalyzer.AnalyzerAsync(new[] { """
+        using System;
+        using System.Threading.Tasks;
+
+        class Service
+        {
+            async Task RunAsync(Config config, Task<int> t)
+            {
+                var settings = {|#0:config.LoadSettings()|};
+                {|#1:config.Pause()|};
+                var n = {|#2:config.Compute(t)|};
+                config.Pure();
+                config.Ping();
+                Func<Task> lambda = async () => {|#3:config.Pause()|};
+                await Task.Yield();
+            }
+        }
+        """, Helpers }, null,
+        Tw1006(0, "LoadSettings", "LoadSettings → ReadConfig → File.ReadAllText (Test1.cs:8)"),
+        Tw1006(1, "Pause", "Pause → Thread.Sleep (Test1.cs:9)"),
+        Tw1006(2, "Compute", "Compute → Task.Result (Test1.cs:10)"),
+        Tw1006(3, "Pause", "Pause → Thread.Sleep (Test1.cs:9)"));
+
+    [Fact]
+    public Task DepthOption_CutsOrFindsTheChain()
+        => VerifyAnalyzer.AnalyzerAsync(new[] { """
+            using System.Threading.Tasks;
+
+            class Service
+            {
+                async Task RunAsync(Config config)
+                {
+                    config.LoadSettings();
+                    {|#0:config.Pause()|};
+                    config.Deep1();
+                    await Task.Yield();
+                }
+            }
+            """, Helpers },
+            "threadwise.interprocedural_depth = 1",
+            Tw1006(0, "Pause", "Pause → Thread.Sleep (Test1.cs:9)"));
+
+    [Fact]
+    public Task DeeperDepth_FindsLongChains()
+        => VerifyAnalyzer.AnalyzerAsync(new[] { """
+            using System.Threading.Tasks;
+
+            class Service
+            {
+                async Task RunAsync(Config config)
+                {
+                    {|#0:config.Deep1()|};
+                    await Task.Yield();
+                }
+            }
+            """, Helpers },
+            "threadwise.interprocedural_depth = 4",
+            Tw1006(0, "Deep1", "Deep1 → Deep2 → Deep3 → Deep4 → Thread.Sleep (Test1.cs:15)"));
+
+    [Fact]
+    public Task DefaultDepth_IsThree() => VerifyAnalyzer.AnalyzerAsync(new[] { """
+        using System.Threading.Tasks;
+
+        class Service
+        {
+            async Task RunAsync(Config config)
+            {
+                {|#0:config.LoadSettings()|};
+                config.Deep1();
+                await Task.Yield();
+            }
+        }
+        """, Helpers }, null,
+        Tw1006(0, "LoadSettings", "LoadSettings → ReadConfig → File.ReadAllText (Test1.cs:8)"));
+
+    [Fact]
+    public Task NotReported_InSyncCode_ForVirtualsTwinsAndExcludedHelpers() => VerifyAnalyzer.AnalyzerWithConfigAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Base
+        {
+            public virtual void Work() => Thread.Sleep(1);
+        }
+
+        interface IWorker { void Work(); }
+
+        class Twin
+        {
+            public void Load() => Thread.Sleep(1);
+            public Task LoadAsync() => Task.Delay(1);
+        }
+
+        class Quiet
+        {
+            public void Hush() => Thread.Sleep(1);
+            public void Zero() => Thread.Sleep(0);
+            public void Later() { System.Action a = () => Thread.Sleep(1); }
+        }
+
+        class Service
+        {
+            void Sync(Quiet q) => q.Hush();
+
+            async Task RunAsync(Base b, IWorker w, Twin twin, Quiet q)
+            {
+                b.Work();
+                w.Work();
+                twin.Load(); // TW1004's finding, not this rule's
+                q.Hush();
+                q.Zero();
+                q.Later();
+                await Task.Yield();
+            }
+        }
+        """, "threadwise.excluded_apis = M:Quiet.Hush");
+
+    [Fact]
+    public Task SealedOverridesAndLocalFunctions_AreFollowed() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Base { public virtual void Work() { } }
+
+        sealed class Derived : Base
+        {
+            public override void Work() => Thread.Sleep(5);
+
+            async Task RunAsync()
+            {
+                {|#0:Work()|};
+                {|#1:Local()|};
+                await Task.Yield();
+
+                void Local() => Thread.Sleep(5);
+            }
+        }
+        """,
+        Tw1006(0, "Work", "Work → Thread.Sleep (Test0.cs:8)"),
+        Tw1006(1, "Local", "Local → Thread.Sleep (Test0.cs:16)"));
+
+    [Fact]
+    public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            void Helper() => Missing.Call(;
+            void Other() { Thread.Sleep( }
+            void Recursive() => Recursive();
+            async Task RunAsync()
+            {
+                Helper();
+                Other();
+                Recursive();
+                Undefined();
+                await Task.Yield();
+            }
+        }
+        """);
+}

@@ -1,0 +1,221 @@
+using Microsoft.CodeAnalysis.Testing;
+using VerifyAnalyzer = Threadwise.Tests.Infrastructure.Verify<Threadwise.Blocking.SyncOverAsyncAnalyzer>;
+using VerifyFix = Threadwise.Tests.Infrastructure.Verify<Threadwise.Blocking.SyncOverAsyncAnalyzer, Threadwise.Blocking.SyncOverAsyncCodeFixProvider>;
+
+namespace Threadwise.Tests.Blocking;
+
+public class SyncOverAsyncTests
+{
+    private static DiagnosticResult Tw1005(int markup, string wait, string method)
+        => VerifyAnalyzer.Diagnostic(Descriptors.TW1005SyncOverAsync).WithLocation(markup).WithArguments(wait, method);
+
+    [Fact]
+    public Task BlockingWaitsInSyncMembers_AreReported() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private readonly Task<int> _load = Task.Run(() => 1);
+
+            C(Task t) { {|#0:t.Wait()|}; }
+
+            int Value => {|#1:_load.Result|};
+
+            public void Save(Task t, Task[] all)
+            {
+                {|#2:t.GetAwaiter().GetResult()|};
+                {|#3:Task.WaitAll(all)|};
+                var first = {|#4:Task.WaitAny(all)|};
+            }
+        }
+        """,
+        Tw1005(0, "Wait", ".ctor"), Tw1005(1, "Result", "get_Value"),
+        Tw1005(2, "GetAwaiter().GetResult()", "Save"), Tw1005(3, "Task.WaitAll", "Save"), Tw1005(4, "Task.WaitAny", "Save"));
+
+    [Fact]
+    public Task MainLambdasAsyncCodeAndCompleteTasks_AreNotReported() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Linq;
+        using System.Threading.Tasks;
+
+        class Program
+        {
+            static void Main(string[] args) => Run().Wait();
+
+            static Task Run() => Task.CompletedTask;
+
+            int Sync(Task<int> t, Task<int>[] all)
+            {
+                Func<int> later = () => t.Result;
+                var results = all.Select(x => x.Result).Sum();
+                var ready = Task.FromResult(1).Result;
+                var polled = t.Wait(0);
+                return t.IsCompleted ? t.Result : ready + results;
+            }
+
+            async Task<int> Async(Task<int> t) => await t;
+        }
+        """);
+
+    [Fact]
+    public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System.Threading.Tasks;
+
+        class C
+        {
+            void M(Task<int> t, Missing m)
+            {
+                var a = m.Result;
+                t.Wait(
+                var b = {|#0:t.Result|};
+            }
+        }
+        """, Tw1005(0, "Result", "M"));
+
+    [Fact]
+    public Task Fix_MakesPrivateMethodAsync_AndUpdatesCallers() => VerifyFix.CodeFixAsync("""
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private Task<string> _fetch = Task.FromResult("x");
+
+            // Loads the length.
+            private int Load()
+            {
+                return {|#0:_fetch.Result|}.Length;
+            }
+
+            void Store(Task t) => {|#1:t.Wait()|};
+
+            async Task<int> AsyncCaller() => Load() + 1;
+        }
+        """, """
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private Task<string> _fetch = Task.FromResult("x");
+
+            // Loads the length.
+            private async Task<int> Load()
+            {
+                return (await _fetch).Length;
+            }
+
+            async Task Store(Task t) => await t;
+
+            async Task<int> AsyncCaller() => await Load() + 1;
+        }
+        """,
+        new[] { Tw1005(0, "Result", "Load"), Tw1005(1, "Wait", "Store") },
+        Array.Empty<DiagnosticResult>());
+
+    [Fact]
+    public Task Fix_SyncCallersBlockOnTheNewTask_AndAreReportedInTurn() => VerifyFix.CodeFixAsync("""
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private void Flush(Task pending)
+            {
+                {|#0:pending.Wait()|};
+            }
+
+            public void Close(Task pending)
+            {
+                Flush(pending);
+            }
+        }
+        """, """
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private async Task Flush(Task pending)
+            {
+                await pending;
+            }
+
+            public void Close(Task pending)
+            {
+                {|#1:Flush(pending).GetAwaiter().GetResult()|};
+            }
+        }
+        """,
+        new[] { Tw1005(0, "Wait", "Flush") },
+        new[] { Tw1005(1, "GetAwaiter().GetResult()", "Close") });
+
+    [Fact]
+    public Task Fix_IsNotOffered_WhenSignatureCannotChange() => VerifyFix.NoCodeFixAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        interface IStore { void Save(); }
+
+        class Base { public virtual void Run() { } }
+
+        class C : Base, IStore
+        {
+            private readonly Task _t = Task.CompletedTask;
+
+            public void Public() => {|#0:_t.Wait()|};
+            public void Save() => {|#1:_t.Wait()|};
+            public override void Run() => {|#2:_t.Wait()|};
+            private void OnClick(object sender, EventArgs e) => {|#3:_t.Wait()|};
+            private void UsedAsDelegate() => {|#4:_t.Wait()|};
+            private void WithOut(out int x) { x = 1; {|#5:_t.Wait()|}; }
+            private bool Timed() => {|#6:_t.Wait(100)|};
+            private void All(Task[] all) => {|#7:Task.WaitAll(all)|};
+
+            void Wire() { Action a = UsedAsDelegate; }
+        }
+        """,
+        Tw1005(0, "Wait", "Public"), Tw1005(1, "Wait", "Save"), Tw1005(2, "Wait", "Run"), Tw1005(3, "Wait", "OnClick"),
+        Tw1005(4, "Wait", "UsedAsDelegate"), Tw1005(5, "Wait", "WithOut"), Tw1005(6, "Wait", "Timed"), Tw1005(7, "Task.WaitAll", "All"));
+
+    [Fact]
+    public Task FixAll_ConvertsEachMethodOnce() => VerifyFix.CodeFixAsync("""
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private int Sum(Task<int> a, Task<int> b)
+            {
+                var x = {|#0:a.Result|};
+                var y = {|#1:b.Result|};
+                return x + y;
+            }
+
+            private void Other(Task t) { {|#2:t.Wait()|}; }
+
+            async Task Caller(Task<int> a, Task t)
+            {
+                var s = Sum(a, a);
+                Other(t);
+            }
+        }
+        """, """
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private async Task<int> Sum(Task<int> a, Task<int> b)
+            {
+                var x = await a;
+                var y = await b;
+                return x + y;
+            }
+
+            private async Task Other(Task t) { await t; }
+
+            async Task Caller(Task<int> a, Task t)
+            {
+                var s = await Sum(a, a);
+                await Other(t);
+            }
+        }
+        """,
+        new[] { Tw1005(0, "Result", "Sum"), Tw1005(1, "Result", "Sum"), Tw1005(2, "Wait", "Other") },
+        Array.Empty<DiagnosticResult>());
+}
