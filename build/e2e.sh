@@ -36,6 +36,10 @@ nuspec=$(unzip -p "$nupkg" Threadwise.Analyzers.nuspec)
 grep -q '<developmentDependency>true</developmentDependency>' <<<"$nuspec" || fail "the package is not a development dependency"
 grep -q '<license type="expression">' <<<"$nuspec" || fail "the package has no license expression"
 grep -qx 'README.md' <<<"$listing" || fail "the package has no README"
+for preset in Recommended Strict None; do
+  grep -qx "buildTransitive/Threadwise.$preset.globalconfig" <<<"$listing" || fail "the package has no $preset preset"
+done
+grep -qx 'buildTransitive/Threadwise.Analyzers.targets' <<<"$listing" || fail "the package has no buildTransitive targets"
 echo "layout ok: $(grep -c . <<<"$listing") entries, analyzers/dotnet/cs holds both assemblies, no lib/"
 
 step "create a consumer project in $consumer"
@@ -126,5 +130,56 @@ if grep -q 'TW1001' <<<"$rebuild_output"; then echo "$rebuild_output"; fail "TW1
 run_output=$(cd "$consumer" && dotnet run --no-build --project Consumer.csproj)
 [ "$run_output" = "3" ] || fail "the fixed program printed '$run_output', expected 3"
 
+step "presets: ThreadwiseAnalysisMode picks the severities, .editorconfig still wins"
+cat >"$consumer/Modes.cs" <<'CS'
+namespace Consumer;
+
+public static class Modes
+{
+    // TW1005: info under Recommended, a warning under Strict.
+    public static int Peek(Task<int> pending) => pending.Result;
+
+    // TW1001: a warning under Recommended and Strict.
+    public static async Task NapAsync()
+    {
+        Thread.Sleep(5);
+        await Task.Yield();
+    }
+}
+CS
+build_mode() { (cd "$consumer" && dotnet build Consumer.csproj -nologo --no-incremental "$@" 2>&1); }
+has() { grep -qE "$1" <<<"$2"; }
+
+out=$(build_mode)
+has 'warning TW1001' "$out" || fail "Recommended: no TW1001 warning"
+if has 'warning TW1005' "$out"; then fail "Recommended: TW1005 should be a suggestion, not a warning"; fi
+
+out=$(build_mode -p:ThreadwiseAnalysisMode=Strict)
+has 'warning TW1005' "$out" || fail "Strict: the info rule TW1005 did not become a warning"
+has 'warning TW1001' "$out" || fail "Strict: no TW1001 warning"
+
+out=$(build_mode -p:ThreadwiseAnalysisMode=None)
+if has 'TW[0-9]{4}' "$out"; then echo "$out"; fail "None: Threadwise diagnostics were reported"; fi
+
+out=$(build_mode -p:ThreadwiseAnalysisMode=Sloppy)
+has 'warning ThreadwiseAnalysisMode' "$out" || fail "an unknown ThreadwiseAnalysisMode gave no warning"
+has 'warning TW1001' "$out" || fail "an unknown ThreadwiseAnalysisMode did not fall back to Recommended"
+
+cp "$consumer/.editorconfig" "$work/editorconfig.saved"
+printf '\n[*.cs]\ndotnet_diagnostic.TW1005.severity = none\ndotnet_diagnostic.TW1001.severity = warning\n' >>"$consumer/.editorconfig"
+out=$(build_mode -p:ThreadwiseAnalysisMode=Strict)
+if has 'TW1005' "$out"; then fail ".editorconfig 'TW1005 = none' did not beat the Strict preset"; fi
+out=$(build_mode -p:ThreadwiseAnalysisMode=None)
+has 'warning TW1001' "$out" || fail ".editorconfig 'TW1001 = warning' did not opt in under the None preset"
+cp "$work/editorconfig.saved" "$consumer/.editorconfig"
+
+step "a bad option is reported once as TW0001 and analysis goes on"
+printf '\n[*.cs]\nthreadwise.interprocedural_depth = lots\n' >>"$consumer/.editorconfig"
+out=$(build_mode)
+has "warning TW0001: Threadwise option 'threadwise.interprocedural_depth' has an invalid value 'lots'" "$out" \
+  || { echo "$out"; fail "no TW0001 for a bad option"; }
+has 'warning TW1001' "$out" || fail "a bad option stopped the other rules"
+cp "$work/editorconfig.saved" "$consumer/.editorconfig"
+
 echo
-echo "e2e: OK (pack, layout, PackageReference, build warning, SARIF, dotnet format fix, clean rebuild)"
+echo "e2e: OK (pack, layout, PackageReference, build warning, SARIF, dotnet format fix, clean rebuild, presets, TW0001)"

@@ -42,7 +42,7 @@ public sealed class BlockingWorkload
         await Task.Yield();
     }
 
-    // TW1005 (info; a warning in this project's .editorconfig): sync-over-async in a private helper.
+    // TW1005 (info; a warning here, under ThreadwiseAnalysisMode=Strict): sync-over-async in a private helper.
     private int Summarize(Task<int> pending) => pending.GetAwaiter().GetResult() * 2;
 
     public int Report(Task<int> pending) => Summarize(pending);

@@ -9,11 +9,21 @@ internal static class Descriptors
 
     internal static class Categories
     {
+        public const string Configuration = "Threadwise.Configuration";
         public const string Blocking = "Threadwise.Blocking";
         public const string SharedState = "Threadwise.SharedState";
         public const string ThreadPool = "Threadwise.ThreadPool";
         public const string Joins = "Threadwise.Joins";
     }
+
+    public static readonly DiagnosticDescriptor TW0001InvalidOption = Create(
+        "TW0001",
+        "Invalid Threadwise option",
+        "Threadwise option '{0}' has an invalid value '{1}'; using the default",
+        Categories.Configuration,
+        DiagnosticSeverity.Warning,
+        "A threadwise.* option in .editorconfig or .globalconfig could not be used: a depth that is not a number from 1 to 8, an entry that is not a documentation-comment ID (M:... or T:...), an ID that names no method or type in the compilation, or an empty list. The option falls back to its default; analysis goes on.",
+        WellKnownDiagnosticTags.CompilationEnd);
 
     public static readonly DiagnosticDescriptor TW1001ThreadSleepInAsyncCode = Create(
         "TW1001",
@@ -69,7 +79,8 @@ internal static class Descriptors
         string messageFormat,
         string category,
         DiagnosticSeverity severity,
-        string description)
+        string description,
+        params string[] customTags)
         => new(
             id,
             title,
@@ -78,5 +89,6 @@ internal static class Descriptors
             severity,
             isEnabledByDefault: true,
             description: description,
-            helpLinkUri: HelpLinkBase + id + ".md");
+            helpLinkUri: HelpLinkBase + id + ".md",
+            customTags: customTags);
 }

@@ -99,6 +99,26 @@ public class CatalogTests
 
     [Theory]
     [MemberData(nameof(DescriptorIds))]
+    public void Descriptor_HasItsSeverityInEveryPreset(string id)
+    {
+        var recommended = Descriptor(id).DefaultSeverity switch
+        {
+            DiagnosticSeverity.Error => "error",
+            DiagnosticSeverity.Warning => "warning",
+            DiagnosticSeverity.Info => "suggestion",
+            _ => "silent",
+        };
+        foreach (var (preset, severity) in new[] { ("Recommended", recommended), ("Strict", "warning"), ("None", "none") })
+        {
+            var path = Path.Combine(RepoRoot, "src", "Threadwise.Package", "buildTransitive", $"Threadwise.{preset}.globalconfig");
+            var lines = File.ReadAllLines(path);
+            Assert.Contains("is_global = true", lines);
+            Assert.Contains($"dotnet_diagnostic.{id}.severity = {severity}", lines);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(DescriptorIds))]
     public void Descriptor_IsReportedByExactlyOneAnalyzerInItsFamilyFolder(string id)
     {
         var owners = ConcreteTypes<DiagnosticAnalyzer>(AnalyzerAssembly)
@@ -124,8 +144,17 @@ public class CatalogTests
         Create<DiagnosticAnalyzer>(type).Initialize(recorder);
         Assert.True(recorder.ConcurrentExecutionEnabled, $"{type.Name} must call EnableConcurrentExecution()");
         Assert.Equal(GeneratedCodeAnalysisFlags.None, recorder.GeneratedCodeFlags);
-        Assert.True(recorder.CompilationStartActions > 0, $"{type.Name} must resolve its symbols in RegisterCompilationStartAction");
-        Assert.Empty(recorder.OtherRegistrations);
+        var analyzer = Create<DiagnosticAnalyzer>(type);
+        if (analyzer.SupportedDiagnostics.All(d => d.CustomTags.Contains(WellKnownDiagnosticTags.CompilationEnd)))
+        {
+            // A compilation-end rule looks at the finished compilation once, and nothing else.
+            Assert.Equal(new[] { "Compilation" }, recorder.OtherRegistrations);
+        }
+        else
+        {
+            Assert.True(recorder.CompilationStartActions > 0, $"{type.Name} must resolve its symbols in RegisterCompilationStartAction");
+            Assert.Empty(recorder.OtherRegistrations);
+        }
 
         // No per-compilation state in the analyzer itself: it is shared across compilations.
         var mutableFields = type.GetFields(BindingFlags.Instance | BindingFlags.Static | BindingFlags.NonPublic | BindingFlags.Public)
@@ -209,7 +238,7 @@ public class CatalogTests
 
     private static string FamilyFolder(string id) => id[2] switch
     {
-        '0' => "Core",
+        '0' => "Configuration",
         '1' => "Blocking",
         '2' => "SharedState",
         '3' => "ThreadPool",

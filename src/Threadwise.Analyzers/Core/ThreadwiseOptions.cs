@@ -60,6 +60,17 @@ internal sealed class ThreadwiseOptions
     public static ThreadwiseOptions For(AnalyzerOptions options, SyntaxTree tree)
         => Cache.GetValue(options.AnalyzerConfigOptionsProvider.GetOptions(tree), static o => Parse(o));
 
+    /// <summary>The options of .globalconfig files, which apply to every tree.</summary>
+    public static ThreadwiseOptions ForGlobal(AnalyzerOptions options)
+        => Cache.GetValue(options.AnalyzerConfigOptionsProvider.GlobalOptions, static o => Parse(o));
+
+    /// <summary>Each ID list with the key it was read from.</summary>
+    public ImmutableArray<(string Key, ImmutableHashSet<string> Ids)> IdLists
+        => ImmutableArray.Create(
+            (ConcurrentEntryPointsKey, ConcurrentEntryPoints),
+            (BlockingApisKey, BlockingApis),
+            (ExcludedApisKey, ExcludedApis));
+
     /// <summary>True when the call's method, or its containing type, is in <paramref name="ids"/>.</summary>
     public static bool Contains(ImmutableHashSet<string> ids, IMethodSymbol method)
     {
@@ -102,8 +113,14 @@ internal sealed class ThreadwiseOptions
     // reported as invalid and skipped; the rest of the list still applies.
     private static ImmutableHashSet<string> ParseIds(AnalyzerConfigOptions options, string key, ImmutableArray<(string, string)>.Builder invalid)
     {
-        if (!options.TryGetValue(key, out var text) || string.IsNullOrWhiteSpace(text))
+        if (!options.TryGetValue(key, out var text))
         {
+            return ImmutableHashSet<string>.Empty;
+        }
+
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            invalid.Add((key, text));
             return ImmutableHashSet<string>.Empty;
         }
 
