@@ -73,6 +73,54 @@ internal static class Descriptors
         DiagnosticSeverity.Warning,
         "Async code calls a synchronous method of this compilation that blocks (sleeps, waits on a task, or calls blocking I/O), directly or through further helpers. The async caller blocks as surely as if it had made the blocking call itself. Make the helper async, or call the blocking API's async twin.");
 
+    public static readonly DiagnosticDescriptor TW4001ThreadNeverJoined = Create(
+        "TW4001",
+        "Thread started and never joined",
+        "Thread '{0}' is started but never joined; call '{0}.Join()' before the method ends, or make it a background thread",
+        Categories.Joins,
+        DiagnosticSeverity.Warning,
+        "A foreground thread that is started and never joined keeps running after the method that started it returns: its exceptions go unobserved, its output may be cut short, and it keeps the process alive at exit. Join it, hand it to someone who does, or mark it IsBackground.");
+
+    public static readonly DiagnosticDescriptor TW4002TaskDropped = Create(
+        "TW4002",
+        "Task dropped",
+        "The {0} returned by '{1}' is dropped; await it, or assign it to '_' to show it is meant to run unobserved",
+        Categories.Joins,
+        DiagnosticSeverity.Warning,
+        "A task that is neither awaited nor stored runs unobserved: its exceptions are lost, the caller goes on before it finishes, and nothing can wait for it at shutdown. Await it; if fire-and-forget is intended, say so with '_ = ...'.");
+
+    public static readonly DiagnosticDescriptor TW4003TasksNeverAwaited = Create(
+        "TW4003",
+        "Tasks collected and never awaited",
+        "Tasks are collected in '{0}' but never awaited; await Task.WhenAll({0})",
+        Categories.Joins,
+        DiagnosticSeverity.Warning,
+        "Collecting started tasks in a list or array and then never awaiting them is the async form of starting threads and never joining them: failures vanish and the method returns before the work is done. Await Task.WhenAll over the collection.");
+
+    public static readonly DiagnosticDescriptor TW4004AsyncVoidMethod = Create(
+        "TW4004",
+        "async void method",
+        "'{0}' is async void: callers cannot await it and its exceptions crash the process; return Task",
+        Categories.Joins,
+        DiagnosticSeverity.Warning,
+        "An async void method cannot be awaited, so callers go on before it finishes, and an exception thrown after its first await is raised on the SynchronizationContext or the thread pool, where it usually crashes the process. Only event handlers should be async void.");
+
+    public static readonly DiagnosticDescriptor TW4005AsyncLambdaAsVoidDelegate = Create(
+        "TW4005",
+        "Async lambda passed as a void-returning delegate",
+        "This async {0} becomes an async void '{1}': nobody waits for it and its exceptions crash the process",
+        Categories.Joins,
+        DiagnosticSeverity.Warning,
+        "An async lambda or async method group converted to a void-returning delegate (Action, ThreadStart, WaitCallback, ...) is async void: List<T>.ForEach and Parallel.ForEach return at its first await, before the work is done, and its exceptions are unobservable. Use an API that takes a Func returning a task (Parallel.ForEachAsync, Task.WhenAll over Select) or a foreach with await.");
+
+    public static readonly DiagnosticDescriptor TW4006ProcessNeverWaited = Create(
+        "TW4006",
+        "Process started and never waited",
+        "The process started here is never waited for or disposed; wait for it with 'WaitForExitAsync' or 'WaitForExit' and dispose it",
+        Categories.Joins,
+        DiagnosticSeverity.Warning,
+        "A started process that is never waited for runs on unsupervised: its exit code and failures are never seen, it may outlive the parent, and its Process handle leaks until finalization. Dispose it and wait for it to exit.");
+
     private static DiagnosticDescriptor Create(
         string id,
         string title,

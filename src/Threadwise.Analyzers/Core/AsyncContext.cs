@@ -36,6 +36,39 @@ internal static class AsyncContext
     public static IMethodSymbol? GetAsyncFunction(IOperation operation, ISymbol containingSymbol)
         => GetEnclosingFunction(operation, containingSymbol) is { IsAsync: true } function ? function : null;
 
+    /// <summary>The body of the innermost function containing <paramref name="operation"/>: the
+    /// root of the operation tree, or the body of the lambda or local function around it.</summary>
+    public static IOperation GetFunctionBody(IOperation operation)
+    {
+        var current = operation;
+        while (current.Parent is not null)
+        {
+            if (current.Parent is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return current;
+            }
+
+            current = current.Parent;
+        }
+
+        return current;
+    }
+
+    /// <summary>True when <paramref name="operation"/> sits in a lambda or local function nested in
+    /// <paramref name="body"/>, so it runs when that is invoked, not where it is written.</summary>
+    public static bool IsInNestedFunction(IOperation operation, IOperation body)
+    {
+        for (var current = operation.Parent; current is not null && current != body; current = current.Parent)
+        {
+            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Names the function for a diagnostic message: "async method 'LoadAsync'",
     /// "async lambda", "async local function 'Poll'", "async top-level statements".</summary>
     public static string Describe(IMethodSymbol function)

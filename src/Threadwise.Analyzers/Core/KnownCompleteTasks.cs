@@ -163,11 +163,7 @@ internal static class KnownCompleteTasks
     // function, before the wait, that runs on every path to it.
     private static bool WasAwaitedBefore(IOperation task, ISymbol? target, ISymbol? collection, KnownSymbols symbols)
     {
-        var body = FunctionBody(task);
-        if (body is null)
-        {
-            return false;
-        }
+        var body = AsyncContext.GetFunctionBody(task);
 
         var waitSyntax = task.Syntax;
         foreach (var descendant in body.Descendants())
@@ -176,7 +172,7 @@ internal static class KnownCompleteTasks
                 || awaited.Syntax.Span.End > waitSyntax.SpanStart
                 || !Awaits(awaited.Operation, target, collection, symbols)
                 || !Dominates(awaited.Syntax, waitSyntax)
-                || IsInNestedFunction(awaited, body))
+                || AsyncContext.IsInNestedFunction(awaited, body))
             {
                 continue;
             }
@@ -248,35 +244,6 @@ internal static class KnownCompleteTasks
                     return scope.Span.Contains(waitSyntax.Span) && !statement.Span.Contains(waitSyntax.Span);
                 case StatementSyntax:
                     return false;
-            }
-        }
-
-        return false;
-    }
-
-    private static IOperation? FunctionBody(IOperation operation)
-    {
-        var current = operation;
-        while (current.Parent is not null)
-        {
-            if (current.Parent is IAnonymousFunctionOperation or ILocalFunctionOperation)
-            {
-                return current;
-            }
-
-            current = current.Parent;
-        }
-
-        return current;
-    }
-
-    private static bool IsInNestedFunction(IOperation operation, IOperation body)
-    {
-        for (var current = operation.Parent; current is not null && current != body; current = current.Parent)
-        {
-            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
-            {
-                return true;
             }
         }
 

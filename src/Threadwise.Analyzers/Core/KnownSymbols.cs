@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Threading;
 using Microsoft.CodeAnalysis;
 
 namespace Threadwise.Core;
@@ -50,6 +49,14 @@ internal sealed class KnownSymbols
         "System.Xml.XmlWriter",
         "Microsoft.EntityFrameworkCore.DbSet`1",
         "Microsoft.EntityFrameworkCore.DbContext",
+        "System.Diagnostics.Process",
+        "System.Collections.Generic.List`1",
+        "System.Threading.Tasks.Parallel",
+        "System.Threading.Interlocked",
+        "System.Threading.Volatile",
+        "System.EventArgs",
+        "System.Collections.IEnumerable",
+        "System.Linq.Enumerable",
     };
 
     private readonly Compilation _compilation;
@@ -122,6 +129,22 @@ internal sealed class KnownSymbols
 
     public INamedTypeSymbol? EfDbContext => Get(KnownType.EfDbContext);
 
+    public INamedTypeSymbol? Process => Get(KnownType.Process);
+
+    public INamedTypeSymbol? ListOfT => Get(KnownType.ListOfT);
+
+    public INamedTypeSymbol? Parallel => Get(KnownType.Parallel);
+
+    public INamedTypeSymbol? Interlocked => Get(KnownType.Interlocked);
+
+    public INamedTypeSymbol? Volatile => Get(KnownType.Volatile);
+
+    public INamedTypeSymbol? EventArgs => Get(KnownType.EventArgs);
+
+    public INamedTypeSymbol? IEnumerable => Get(KnownType.IEnumerable);
+
+    public INamedTypeSymbol? Enumerable => Get(KnownType.Enumerable);
+
     /// <summary>True for <c>Task</c>, <c>Task&lt;T&gt;</c>, <c>ValueTask</c> and <c>ValueTask&lt;T&gt;</c>.</summary>
     public bool IsTaskType(ITypeSymbol? type)
     {
@@ -159,12 +182,12 @@ internal sealed class KnownSymbols
     private INamedTypeSymbol? Get(KnownType type)
     {
         var index = (int)type;
-        var value = Volatile.Read(ref _slots[index]);
+        var value = System.Threading.Volatile.Read(ref _slots[index]);
         if (value is null)
         {
             // Racing threads resolve the same symbol; whichever publishes first wins.
             value = (object?)_compilation.GetTypeByMetadataName(MetadataNames[index]) ?? Missing;
-            value = Interlocked.CompareExchange(ref _slots[index], value, null) ?? value;
+            value = System.Threading.Interlocked.CompareExchange(ref _slots[index], value, null) ?? value;
         }
 
         return value as INamedTypeSymbol;
@@ -204,5 +227,13 @@ internal sealed class KnownSymbols
         XmlWriter,
         EfDbSetOfT,
         EfDbContext,
+        Process,
+        ListOfT,
+        Parallel,
+        Interlocked,
+        Volatile,
+        EventArgs,
+        IEnumerable,
+        Enumerable,
     }
 }

@@ -37,7 +37,7 @@ public sealed class SyncOverAsyncCodeFixProvider : ThreadwiseCodeFixProvider
             || !CanBecomeAsync(method, symbol, state)
             || TaskWaitRewriter.GetAwaitedExpression(wait, model, state.CancellationToken) is not { } awaited
             || !AwaitPlacement.CanAwaitAt(wait, model, functionWillBeAsync: true, state.CancellationToken)
-            || FindCalls(symbol, method, state) is not { } calls)
+            || AsyncConversion.FindCalls(symbol, state) is not { } calls)
         {
             return null;
         }
@@ -57,11 +57,11 @@ public sealed class SyncOverAsyncCodeFixProvider : ThreadwiseCodeFixProvider
                 editor.ReplaceNode(node, AwaitPlacement.Await(awaitedExpression, node));
             }
 
-            var returnType = ReturnTypeFor(symbol, state, editor.Generator);
+            var returnType = AsyncConversion.TaskReturnType(symbol, state, editor.Generator);
             editor.ReplaceNode(method, (current, _) => MakeAsync((MethodDeclarationSyntax)current, returnType));
             foreach (var call in calls)
             {
-                var canAwait = IsInside(call, method)
+                var canAwait = AsyncConversion.IsInside(call, method)
                     ? AwaitPlacement.CanAwaitAt(call, model, functionWillBeAsync: true, state.CancellationToken)
                     : AwaitPlacement.CanAwaitAt(call, model, state.CancellationToken);
                 editor.ReplaceNode(call, (current, _) => canAwait
@@ -188,65 +188,6 @@ public sealed class SyncOverAsyncCodeFixProvider : ThreadwiseCodeFixProvider
         }
 
         return false;
-    }
-
-    /// <summary>Every invocation of the method in the document; null if it is used any other way
-    /// (a method group, a delegate), which a changed return type would break.</summary>
-    private static List<InvocationExpressionSyntax>? FindCalls(IMethodSymbol symbol, MethodDeclarationSyntax declaration, FixState state)
-    {
-        var calls = new List<InvocationExpressionSyntax>();
-        foreach (var node in state.Root.DescendantNodes())
-        {
-            if (node is not SimpleNameSyntax name
-                || name.Identifier.ValueText != symbol.Name
-                || name.Parent is MethodDeclarationSyntax
-                || !SymbolEqualityComparer.Default.Equals(state.SemanticModel.GetSymbolInfo(name, state.CancellationToken).Symbol?.OriginalDefinition, symbol))
-            {
-                continue;
-            }
-
-            if (IsNameOf(name))
-            {
-                continue;
-            }
-
-            var callee = name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? access : (ExpressionSyntax)name;
-            if (callee.Parent is not InvocationExpressionSyntax invocation || invocation.Expression != callee)
-            {
-                return null;
-            }
-
-            calls.Add(invocation);
-        }
-
-        return calls;
-    }
-
-    private static bool IsNameOf(SyntaxNode name)
-        => name.Parent?.Parent?.Parent is InvocationExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "nameof" } };
-
-    private static bool IsInside(SyntaxNode node, MethodDeclarationSyntax method)
-    {
-        foreach (var ancestor in node.Ancestors())
-        {
-            if (ancestor is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)
-            {
-                return false;
-            }
-
-            if (ancestor == method)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static TypeSyntax ReturnTypeFor(IMethodSymbol symbol, FixState state, SyntaxGenerator generator)
-    {
-        var task = symbol.ReturnsVoid ? state.Symbols.Task! : state.Symbols.TaskOfT!.Construct(symbol.ReturnType);
-        return (TypeSyntax)generator.TypeExpression(task, addImport: true);
     }
 
     private static MethodDeclarationSyntax MakeAsync(MethodDeclarationSyntax method, TypeSyntax returnType)

@@ -21,6 +21,9 @@ public abstract class ThreadwiseCodeFixProvider : CodeFixProvider
     /// <summary>The code action's title, shown in the light bulb.</summary>
     protected abstract string Title { get; }
 
+    /// <summary>Groups the actions Fix All applies together; distinct per fix when a rule has several.</summary>
+    protected virtual string? EquivalenceKey => null;
+
     public sealed override FixAllProvider GetFixAllProvider()
         => FixAllProvider.Create(async (fixAllContext, document, diagnostics) =>
             await FixDocumentAsync(document, diagnostics, fixAllContext.CancellationToken).ConfigureAwait(false));
@@ -43,7 +46,7 @@ public abstract class ThreadwiseCodeFixProvider : CodeFixProvider
             var document = context.Document;
             var single = ImmutableArray.Create(diagnostic);
             context.RegisterCodeFix(
-                CodeAction.Create(Title, ct => FixDocumentAsync(document, single, ct), equivalenceKey: diagnostic.Id),
+                CodeAction.Create(Title, ct => FixDocumentAsync(document, single, ct), equivalenceKey: EquivalenceKey ?? diagnostic.Id),
                 diagnostic);
         }
     }

@@ -1,0 +1,93 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Text;
+using Threadwise.Core;
+
+namespace Threadwise.Joins;
+
+/// <summary>TW4005: an async lambda or async method group converted to a void-returning delegate.</summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class AsyncLambdaAsVoidDelegateAnalyzer : DiagnosticAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(Descriptors.TW4005AsyncLambdaAsVoidDelegate);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(OnCompilationStart);
+    }
+
+    private static void OnCompilationStart(CompilationStartAnalysisContext context)
+    {
+        var analyzer = new Context(KnownSymbols.For(context.Compilation));
+        context.RegisterOperationAction(analyzer.AnalyzeDelegateCreation, OperationKind.DelegateCreation);
+    }
+
+    private sealed class Context
+    {
+        private readonly KnownSymbols _symbols;
+
+        public Context(KnownSymbols symbols) => _symbols = symbols;
+
+        public void AnalyzeDelegateCreation(OperationAnalysisContext context)
+        {
+            var creation = (IDelegateCreationOperation)context.Operation;
+            if (creation.Type is not INamedTypeSymbol { DelegateInvokeMethod: { ReturnsVoid: true } invoke } delegateType
+                || IsEventHandler(creation, invoke)
+                || creation.Syntax.ContainsDiagnostics)
+            {
+                return;
+            }
+
+            switch (creation.Target)
+            {
+                case IAnonymousFunctionOperation { Symbol.IsAsync: true } lambda:
+                    context.ReportDiagnostic(Diagnostic.Create(
+                        Descriptors.TW4005AsyncLambdaAsVoidDelegate,
+                        HeaderLocation(lambda.Syntax),
+                        lambda.Syntax is AnonymousMethodExpressionSyntax ? "anonymous method" : "lambda",
+                        delegateType.Name));
+                    break;
+
+                case IMethodReferenceOperation { Method: { IsAsync: true, ReturnsVoid: true } } reference:
+                    context.ReportDiagnostic(Diagnostic.Create(
+                        Descriptors.TW4005AsyncLambdaAsVoidDelegate,
+                        reference.Syntax.GetLocation(),
+                        "method group",
+                        delegateType.Name));
+                    break;
+            }
+        }
+
+        // `button.Click += async (s, e) => ...` and handlers of (object, EventArgs)-shaped delegates
+        // are where async void belongs.
+        private bool IsEventHandler(IDelegateCreationOperation creation, IMethodSymbol invoke)
+        {
+            IOperation? parent = creation.Parent;
+            while (parent is IConversionOperation or IParenthesizedOperation)
+            {
+                parent = parent.Parent;
+            }
+
+            return parent is IEventAssignmentOperation || EventHandlers.HasEventHandlerShape(invoke, _symbols);
+        }
+
+        // From `async` to `=>` (or the `delegate` keyword's parameter list): the whole body would
+        // underline half a file.
+        private static Location HeaderLocation(SyntaxNode syntax)
+        {
+            var end = syntax switch
+            {
+                LambdaExpressionSyntax lambda => lambda.ArrowToken.Span.End,
+                AnonymousMethodExpressionSyntax method => method.ParameterList?.Span.End ?? method.DelegateKeyword.Span.End,
+                _ => syntax.Span.End,
+            };
+            return Location.Create(syntax.SyntaxTree, TextSpan.FromBounds(syntax.SpanStart, end));
+        }
+    }
+}

@@ -1,0 +1,118 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using Threadwise.Core;
+
+namespace Threadwise.Joins;
+
+/// <summary>TW4002: a call that returns a task (or another awaitable) is used as a statement.</summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class TaskDroppedAnalyzer : DiagnosticAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(Descriptors.TW4002TaskDropped);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(OnCompilationStart);
+    }
+
+    private static void OnCompilationStart(CompilationStartAnalysisContext context)
+    {
+        var symbols = KnownSymbols.For(context.Compilation);
+        if (symbols.Task is null)
+        {
+            return;
+        }
+
+        var analyzer = new Context(symbols);
+        context.RegisterOperationAction(analyzer.AnalyzeStatement, OperationKind.ExpressionStatement);
+    }
+
+    private sealed class Context
+    {
+        private readonly KnownSymbols _symbols;
+
+        public Context(KnownSymbols symbols) => _symbols = symbols;
+
+        public void AnalyzeStatement(OperationAnalysisContext context)
+        {
+            var statement = (IExpressionStatementOperation)context.Operation;
+            var expression = statement.Operation;
+            if (expression is IConditionalAccessOperation conditional)
+            {
+                expression = conditional.WhenNotNull;
+            }
+
+            if (expression is not IInvocationOperation invocation
+                || invocation.Type is not { SpecialType: not SpecialType.System_Void } type
+                || !IsAwaitable(type)
+                || ReturnsStoredTask(invocation.TargetMethod)
+                || statement.Syntax.ContainsDiagnostics)
+            {
+                return;
+            }
+
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.TW4002TaskDropped,
+                statement.Operation.Syntax.GetLocation(),
+                type.Name,
+                invocation.TargetMethod.Name));
+        }
+
+        // Task, Task<T>, ValueTask, ValueTask<T>, or anything with an instance GetAwaiter() method.
+        private bool IsAwaitable(ITypeSymbol type)
+        {
+            if (_symbols.IsTaskType(type))
+            {
+                return true;
+            }
+
+            foreach (var member in type.GetMembers("GetAwaiter"))
+            {
+                if (member is IMethodSymbol { IsStatic: false, Parameters.Length: 0, ReturnsVoid: false })
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        // The task such a call returns is not new work: Interlocked.Exchange(ref _task, next) hands back
+        // the old value, and a collection's GetOrAdd/Dequeue/Remove hands back a stored element (an
+        // ...Async method of a collection type is still new work).
+        private bool ReturnsStoredTask(IMethodSymbol method)
+        {
+            var type = method.ContainingType;
+            if (type is null)
+            {
+                return false;
+            }
+
+            if (SymbolEqualityComparer.Default.Equals(type, _symbols.Interlocked)
+                || SymbolEqualityComparer.Default.Equals(type, _symbols.Volatile))
+            {
+                return true;
+            }
+
+            if (method.Name.EndsWith("Async", System.StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            foreach (var implemented in type.AllInterfaces)
+            {
+                if (SymbolEqualityComparer.Default.Equals(implemented, _symbols.IEnumerable))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+}

@@ -1,0 +1,74 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Editing;
+
+namespace Threadwise.Core;
+
+/// <summary>What fixes that turn a method into a task-returning one share: finding its calls,
+/// and spelling its new return type.</summary>
+internal static class AsyncConversion
+{
+    /// <summary>Every invocation of the method in the document; null if it is used any other way
+    /// (a method group, a delegate), which a changed return type would break.</summary>
+    public static List<InvocationExpressionSyntax>? FindCalls(IMethodSymbol symbol, FixState state)
+    {
+        var calls = new List<InvocationExpressionSyntax>();
+        foreach (var node in state.Root.DescendantNodes())
+        {
+            if (node is not SimpleNameSyntax name
+                || name.Identifier.ValueText != symbol.Name
+                || name.Parent is MethodDeclarationSyntax or LocalFunctionStatementSyntax
+                || !SymbolEqualityComparer.Default.Equals(state.SemanticModel.GetSymbolInfo(name, state.CancellationToken).Symbol?.OriginalDefinition, symbol))
+            {
+                continue;
+            }
+
+            if (IsNameOf(name))
+            {
+                continue;
+            }
+
+            var callee = name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? access : (ExpressionSyntax)name;
+            if (callee.Parent is not InvocationExpressionSyntax invocation || invocation.Expression != callee)
+            {
+                return null;
+            }
+
+            calls.Add(invocation);
+        }
+
+        return calls;
+    }
+
+    private static bool IsNameOf(SyntaxNode name)
+        => name.Parent?.Parent?.Parent is InvocationExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "nameof" } };
+
+    /// <summary>True when <paramref name="node"/> runs as part of <paramref name="function"/>'s own
+    /// body, not in a lambda or local function nested in it.</summary>
+    public static bool IsInside(SyntaxNode node, SyntaxNode function)
+    {
+        foreach (var ancestor in node.Ancestors())
+        {
+            if (ancestor == function)
+            {
+                return true;
+            }
+
+            if (ancestor is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary><c>Task</c> for a void method, <c>Task&lt;T&gt;</c> for one returning T, as a type
+    /// that simplifies to its short name and brings its <c>using</c>.</summary>
+    public static TypeSyntax TaskReturnType(IMethodSymbol symbol, FixState state, SyntaxGenerator generator)
+    {
+        var task = symbol.ReturnsVoid ? state.Symbols.Task! : state.Symbols.TaskOfT!.Construct(symbol.ReturnType);
+        return (TypeSyntax)generator.TypeExpression(task, addImport: true);
+    }
+}

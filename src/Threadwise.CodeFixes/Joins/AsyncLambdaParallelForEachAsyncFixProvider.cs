@@ -1,0 +1,57 @@
+using System;
+using System.Collections.Immutable;
+using System.Composition;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Editing;
+using Threadwise.Core;
+
+namespace Threadwise.Joins;
+
+/// <summary>TW4005 fix: <c>Parallel.ForEach(items, async x => ...)</c> becomes
+/// <c>await Parallel.ForEachAsync(items, async (x, cancellationToken) => ...)</c>, which waits for
+/// every body to finish and surfaces their exceptions.</summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AsyncLambdaParallelForEachAsyncFixProvider))]
+[Shared]
+public sealed class AsyncLambdaParallelForEachAsyncFixProvider : ThreadwiseCodeFixProvider
+{
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } =
+        ImmutableArray.Create(Descriptors.TW4005AsyncLambdaAsVoidDelegate.Id);
+
+    protected override string Title => "Use 'await Parallel.ForEachAsync'";
+
+    protected override string EquivalenceKey => "TW4005.ParallelForEachAsync";
+
+    protected override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
+    {
+        var parallel = state.Symbols.Parallel;
+        if (AsyncLambdaCall.Find(state, diagnostic) is not { } call
+            || !AsyncLambdaCall.Is(call.Method, parallel, "ForEach", state.CancellationToken)
+            || call.Invocation.ArgumentList.Arguments.Count != 2
+            || parallel!.GetMembers("ForEachAsync").IsEmpty
+            || call.Invocation.Expression is not MemberAccessExpressionSyntax access)
+        {
+            return null;
+        }
+
+        var tokenName = StatementPlacement.UniqueName("cancellationToken", state.SemanticModel, call.Lambda.Body.SpanStart);
+        return editor =>
+        {
+            var lambda = SyntaxFactory.ParenthesizedLambdaExpression(
+                    SyntaxFactory.ParameterList(SyntaxFactory.SeparatedList(new[]
+                    {
+                        call.Parameter.WithoutTrivia(),
+                        SyntaxFactory.Parameter(SyntaxFactory.Identifier(tokenName)),
+                    })),
+                    call.Lambda.Body)
+                .WithAsyncKeyword(call.Lambda.AsyncKeyword)
+                .WithArrowToken(call.Lambda.ArrowToken);
+            var invocation = call.Invocation
+                .ReplaceNode(call.Lambda, lambda)
+                .WithExpression(access.WithName(SyntaxFactory.IdentifierName("ForEachAsync")));
+            editor.ReplaceNode(call.Invocation, AwaitPlacement.Await(invocation, call.Invocation));
+        };
+    }
+}

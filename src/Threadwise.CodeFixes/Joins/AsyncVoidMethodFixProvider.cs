@@ -1,0 +1,79 @@
+using System;
+using System.Collections.Immutable;
+using System.Composition;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Editing;
+using Microsoft.CodeAnalysis.Simplification;
+using Threadwise.Core;
+
+namespace Threadwise.Joins;
+
+/// <summary>
+/// TW4004 fix: <c>async void M()</c> becomes <c>async Task M()</c>, and async callers in the
+/// document that drop its result now await it. Offered for private methods and local functions
+/// whose every use in the document is a call: elsewhere a caller or a delegate the document cannot
+/// see could break.
+/// </summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AsyncVoidMethodFixProvider))]
+[Shared]
+public sealed class AsyncVoidMethodFixProvider : ThreadwiseCodeFixProvider
+{
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } =
+        ImmutableArray.Create(Descriptors.TW4004AsyncVoidMethod.Id);
+
+    protected override string Title => "Return Task";
+
+    protected override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
+    {
+        var node = state.Root.FindToken(diagnostic.Location.SourceSpan.Start).Parent;
+        if (node is not (MethodDeclarationSyntax or LocalFunctionStatementSyntax)
+            || state.SemanticModel.GetDeclaredSymbol(node, state.CancellationToken) is not IMethodSymbol { IsAsync: true, ReturnsVoid: true } symbol
+            || (symbol.MethodKind != MethodKind.LocalFunction && symbol.DeclaredAccessibility != Accessibility.Private)
+            || IsPartialAcrossFiles(symbol, node.SyntaxTree)
+            || AsyncConversion.FindCalls(symbol, state) is not { } calls)
+        {
+            return null;
+        }
+
+        return editor =>
+        {
+            var task = AsyncConversion.TaskReturnType(symbol, state, editor.Generator);
+            editor.ReplaceNode(node, (current, _) => WithReturnType(current, task));
+            foreach (var call in calls)
+            {
+                if (call.Parent is ExpressionStatementSyntax
+                    && AwaitPlacement.CanAwaitAt(call, state.SemanticModel, state.CancellationToken))
+                {
+                    editor.ReplaceNode(call, (current, _) => AwaitPlacement.Await((ExpressionSyntax)current, call));
+                }
+            }
+        };
+    }
+
+    private static SyntaxNode WithReturnType(SyntaxNode declaration, TypeSyntax task)
+    {
+        var annotated = task.WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
+        return declaration switch
+        {
+            MethodDeclarationSyntax method => method.WithReturnType(annotated.WithTriviaFrom(method.ReturnType)),
+            LocalFunctionStatementSyntax local => local.WithReturnType(annotated.WithTriviaFrom(local.ReturnType)),
+            _ => declaration,
+        };
+    }
+
+    private static bool IsPartialAcrossFiles(IMethodSymbol symbol, SyntaxTree tree)
+    {
+        foreach (var reference in symbol.ContainingType.DeclaringSyntaxReferences)
+        {
+            if (reference.SyntaxTree != tree)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,34 @@
+using System;
+using System.Collections.Immutable;
+using System.Composition;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Editing;
+using Threadwise.Core;
+
+namespace Threadwise.Joins;
+
+/// <summary>TW4002 fix, in async code: <c>await</c> the dropped task.</summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(TaskDroppedAwaitFixProvider))]
+[Shared]
+public sealed class TaskDroppedAwaitFixProvider : ThreadwiseCodeFixProvider
+{
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } =
+        ImmutableArray.Create(Descriptors.TW4002TaskDropped.Id);
+
+    protected override string Title => "Await the task";
+
+    protected override string EquivalenceKey => "TW4002.Await";
+
+    protected override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
+    {
+        if (state.FindNode<ExpressionSyntax>(diagnostic) is not { Parent: ExpressionStatementSyntax } call
+            || !AwaitPlacement.CanAwaitAt(call, state.SemanticModel, state.CancellationToken))
+        {
+            return null;
+        }
+
+        return editor => editor.ReplaceNode(call, AwaitPlacement.Await(call, call));
+    }
+}

@@ -1,0 +1,191 @@
+using Microsoft.CodeAnalysis.Testing;
+using VerifyAnalyzer = Threadwise.Tests.Infrastructure.Verify<Threadwise.Joins.AsyncLambdaAsVoidDelegateAnalyzer>;
+using VerifyForEachAsync = Threadwise.Tests.Infrastructure.Verify<Threadwise.Joins.AsyncLambdaAsVoidDelegateAnalyzer, Threadwise.Joins.AsyncLambdaParallelForEachAsyncFixProvider>;
+using VerifySequential = Threadwise.Tests.Infrastructure.Verify<Threadwise.Joins.AsyncLambdaAsVoidDelegateAnalyzer, Threadwise.Joins.AsyncLambdaSequentialLoopFixProvider>;
+using VerifyWhenAll = Threadwise.Tests.Infrastructure.Verify<Threadwise.Joins.AsyncLambdaAsVoidDelegateAnalyzer, Threadwise.Joins.AsyncLambdaWhenAllFixProvider>;
+
+namespace Threadwise.Tests.Joins;
+
+public class AsyncLambdaAsVoidDelegateTests
+{
+    private static DiagnosticResult Tw4005(int markup, string kind, string delegateType)
+        => VerifyAnalyzer.Diagnostic(Descriptors.TW4005AsyncLambdaAsVoidDelegate).WithLocation(markup).WithArguments(kind, delegateType);
+
+    [Fact]
+    public Task AsyncLambdasAndMethodGroups_AsVoidDelegates_AreFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Collections.Generic;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            void M(List<int> items)
+            {
+                items.ForEach({|#0:async x =>|} await Task.Delay(x));
+                Parallel.ForEach(items, {|#1:async (x) =>|} { await Task.Delay(x); });
+                var thread = new Thread({|#2:async () =>|} await Task.Yield());
+                ThreadPool.QueueUserWorkItem({|#3:async _ =>|} await Task.Yield());
+                Action action = {|#4:async delegate|} { await Task.Yield(); };
+                items.ForEach({|#5:HandleAsync|});
+            }
+
+            async void HandleAsync(int x) => await Task.Delay(x);
+        }
+        """,
+        Tw4005(0, "lambda", "Action"), Tw4005(1, "lambda", "Action"), Tw4005(2, "lambda", "ThreadStart"),
+        Tw4005(3, "lambda", "WaitCallback"), Tw4005(4, "anonymous method", "Action"), Tw4005(5, "method group", "Action"));
+
+    [Fact]
+    public Task TaskReturningDelegatesAndEventHandlers_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        class Button { public event EventHandler? Click; }
+
+        class C
+        {
+            event Action? Changed;
+
+            void M(List<int> items, Button button)
+            {
+                Func<Task> ok = async () => await Task.Yield();
+                Task.Run(async () => await Task.Yield());
+                button.Click += async (s, e) => await Task.Yield();
+                Changed += async () => await Task.Yield();
+                EventHandler handler = async (s, e) => await Task.Yield();
+                items.ForEach(x => Console.WriteLine(x));
+            }
+        }
+        """);
+
+    [Fact]
+    public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            void M()
+            {
+                Action a = async () => await ;
+                Missing.ForEach(async x => await Task.Yield());
+                Action b = async (
+            }
+        }
+        """);
+
+    [Fact]
+    public Task ParallelForEach_BecomesForEachAsync() => VerifyForEachAsync.CodeFixAsync("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task M(List<int> items)
+            {
+                Parallel.ForEach(items, {|#0:async item =>|}
+                {
+                    await Task.Delay(item);
+                });
+            }
+        }
+        """, """
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task M(List<int> items)
+            {
+                await Parallel.ForEachAsync(items, async (item, cancellationToken) =>
+                {
+                    await Task.Delay(item);
+                });
+            }
+        }
+        """, Tw4005(0, "lambda", "Action"));
+
+    [Fact]
+    public Task ListForEach_BecomesSequentialForeach() => VerifySequential.CodeFixAsync("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task M(List<int> items)
+            {
+                items.ForEach({|#0:async item =>|}
+                {
+                    await Task.Delay(item);
+                });
+                items.ForEach({|#1:async x =>|} await Task.Delay(x));
+            }
+        }
+        """, """
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task M(List<int> items)
+            {
+                foreach (var item in items)
+                {
+                    await Task.Delay(item);
+                }
+                foreach (var x in items)
+                {
+                    await Task.Delay(x);
+                }
+            }
+        }
+        """, Tw4005(0, "lambda", "Action"), Tw4005(1, "lambda", "Action"));
+
+    [Fact]
+    public Task ListForEach_BecomesWhenAllOverSelect() => VerifyWhenAll.CodeFixAsync("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task M(List<int> items)
+            {
+                items.ForEach({|#0:async x =>|} await Task.Delay(x));
+            }
+        }
+        """, """
+        using System.Collections.Generic;
+        using System.Linq;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task M(List<int> items)
+            {
+                await Task.WhenAll(Enumerable.Select(items, async x => await Task.Delay(x)));
+            }
+        }
+        """, Tw4005(0, "lambda", "Action"));
+
+    [Fact]
+    public Task Fixes_AreNotOffered_InSyncCode_OrWithEarlyReturn() => VerifySequential.NoCodeFixAsync("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            void Sync(List<int> items) => items.ForEach({|#0:async x =>|} await Task.Delay(x));
+
+            async Task M(List<int> items)
+            {
+                items.ForEach({|#1:async x =>|}
+                {
+                    if (x < 0) return;
+                    await Task.Delay(x);
+                });
+            }
+        }
+        """, Tw4005(0, "lambda", "Action"), Tw4005(1, "lambda", "Action"));
+}

@@ -1,0 +1,141 @@
+using Microsoft.CodeAnalysis.Testing;
+using VerifyAnalyzer = Threadwise.Tests.Infrastructure.Verify<Threadwise.Joins.ProcessNeverWaitedAnalyzer>;
+using VerifyFix = Threadwise.Tests.Infrastructure.Verify<Threadwise.Joins.ProcessNeverWaitedAnalyzer, Threadwise.Joins.ProcessNeverWaitedFixProvider>;
+
+namespace Threadwise.Tests.Joins;
+
+public class ProcessNeverWaitedTests
+{
+    private static DiagnosticResult Tw4006(int markup)
+        => VerifyAnalyzer.Diagnostic(Descriptors.TW4006ProcessNeverWaited).WithLocation(markup);
+
+    [Fact]
+    public Task StartedAndForgotten_IsFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Diagnostics;
+
+        class C
+        {
+            void M()
+            {
+                {|#0:Process.Start("tool", "--version")|};
+                var p = {|#1:Process.Start(new ProcessStartInfo("tool"))|};
+                Console.WriteLine(p?.Id);
+                var q = new Process { StartInfo = new ProcessStartInfo("tool") };
+                {|#2:q.Start()|};
+            }
+        }
+        """, Tw4006(0), Tw4006(1), Tw4006(2));
+
+    [Fact]
+    public Task WaitedDisposedOrHandedOn_IsNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Diagnostics;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private Process? _child;
+
+            async Task M()
+            {
+                var waited = Process.Start("tool");
+                waited?.WaitForExit();
+
+                var awaited = Process.Start("tool")!;
+                await awaited.WaitForExitAsync();
+
+                using var disposed = Process.Start("tool");
+                using (var block = Process.Start("tool")) { }
+
+                var watched = new Process { EnableRaisingEvents = true };
+                watched.Exited += (s, e) => Console.WriteLine("done");
+                watched.Start();
+
+                _child = Process.Start("tool");
+                var stored = Process.Start("tool");
+                _child = stored;
+                Track(Process.Start("tool"));
+                var notStarted = new Process();
+            }
+
+            Process? Returned() => Process.Start("tool");
+            static void Track(Process? p) { }
+        }
+        """);
+
+    [Fact]
+    public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System.Diagnostics;
+
+        class C
+        {
+            void M()
+            {
+                Process.Start(;
+                var p = new Process(
+                p.Start();
+                Missing.Start("x");
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_DisposesAndWaits_AsyncAndSync() => VerifyFix.CodeFixAsync("""
+        using System.Diagnostics;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task RunAsync(CancellationToken ct)
+            {
+                {|#0:Process.Start("tool")|};
+            }
+
+            void Run()
+            {
+                var p = {|#1:Process.Start("tool")|};
+                System.Console.WriteLine(p?.Id);
+                System.Console.WriteLine("done");
+            }
+        }
+        """, """
+        using System.Diagnostics;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task RunAsync(CancellationToken ct)
+            {
+                using var process = Process.Start("tool");
+                if (process is not null)
+                {
+                    await process.WaitForExitAsync(ct);
+                }
+            }
+
+            void Run()
+            {
+                using var p = Process.Start("tool");
+                System.Console.WriteLine(p?.Id);
+                p?.WaitForExit();
+                System.Console.WriteLine("done");
+            }
+        }
+        """, Tw4006(0), Tw4006(1));
+
+    [Fact]
+    public Task Fix_IsNotOffered_OutsideABlock() => VerifyFix.NoCodeFixAsync("""
+        using System.Diagnostics;
+
+        class C
+        {
+            void M(bool go)
+            {
+                if (go) {|#0:Process.Start("tool")|};
+            }
+        }
+        """, Tw4006(0));
+}

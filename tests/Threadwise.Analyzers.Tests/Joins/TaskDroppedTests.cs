@@ -1,0 +1,174 @@
+using Microsoft.CodeAnalysis.Testing;
+using VerifyAnalyzer = Threadwise.Tests.Infrastructure.Verify<Threadwise.Joins.TaskDroppedAnalyzer>;
+using VerifyAwait = Threadwise.Tests.Infrastructure.Verify<Threadwise.Joins.TaskDroppedAnalyzer, Threadwise.Joins.TaskDroppedAwaitFixProvider>;
+using VerifyDiscard = Threadwise.Tests.Infrastructure.Verify<Threadwise.Joins.TaskDroppedAnalyzer, Threadwise.Joins.TaskDroppedDiscardFixProvider>;
+
+namespace Threadwise.Tests.Joins;
+
+public class TaskDroppedTests
+{
+    private static DiagnosticResult Tw4002(int markup, string type, string method)
+        => VerifyAnalyzer.Diagnostic(Descriptors.TW4002TaskDropped).WithLocation(markup).WithArguments(type, method);
+
+    [Fact]
+    public Task DroppedTasks_InSyncAndAsyncCode_AreFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            Task SaveAsync() => Task.CompletedTask;
+            ValueTask<int> CountAsync() => new(1);
+            C? Next => null;
+
+            void Sync(Task t)
+            {
+                {|#0:Task.Run(() => { })|};
+                {|#1:Task.Factory.StartNew(() => { })|};
+                {|#2:t.ContinueWith(_ => { })|};
+                {|#3:SaveAsync()|};
+                {|#4:Next?.SaveAsync()|};
+            }
+
+            async Task Async()
+            {
+                {|#5:SaveAsync()|};
+                {|#6:CountAsync()|};
+                {|#7:Task.Delay(1).ConfigureAwait(false)|};
+                await Task.Yield();
+            }
+        }
+        """,
+        Tw4002(0, "Task", "Run"), Tw4002(1, "Task", "StartNew"), Tw4002(2, "Task", "ContinueWith"), Tw4002(3, "Task", "SaveAsync"),
+        Tw4002(4, "Task", "SaveAsync"), Tw4002(5, "Task", "SaveAsync"), Tw4002(6, "ValueTask", "CountAsync"),
+        Tw4002(7, "ConfiguredTaskAwaitable", "ConfigureAwait"));
+
+    [Fact]
+    public Task AwaitedStoredDiscardedAndStoredElements_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Concurrent;
+        using System.Collections.Generic;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private Task _current = Task.CompletedTask;
+
+            Task SaveAsync() => Task.CompletedTask;
+            void Log() { }
+            int Count() => 1;
+
+            async Task M(ConcurrentDictionary<string, Task> cache, Queue<Task> queue)
+            {
+                await SaveAsync();
+                _ = SaveAsync();
+                var kept = SaveAsync();
+                _current = SaveAsync();
+                Log();
+                Count();
+                Interlocked.Exchange(ref _current, Task.CompletedTask);
+                cache.GetOrAdd("k", _ => SaveAsync());
+                queue.Dequeue();
+                await kept;
+            }
+
+            Task Returned() => SaveAsync();
+        }
+        """);
+
+    [Fact]
+    public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System.Threading.Tasks;
+
+        class C
+        {
+            void M()
+            {
+                Task.Run(;
+                Missing.RunAsync();
+                Task.Delay(
+            }
+        }
+        """);
+
+    [Fact]
+    public Task AwaitFix_InAsyncCode() => VerifyAwait.CodeFixAsync("""
+        using System.Threading.Tasks;
+
+        class C
+        {
+            Task SaveAsync() => Task.CompletedTask;
+
+            async Task M()
+            {
+                {|#0:SaveAsync()|}; // save
+                {|#1:Task.Run(() => 1)|};
+            }
+        }
+        """, """
+        using System.Threading.Tasks;
+
+        class C
+        {
+            Task SaveAsync() => Task.CompletedTask;
+
+            async Task M()
+            {
+                await SaveAsync(); // save
+                await Task.Run(() => 1);
+            }
+        }
+        """, Tw4002(0, "Task", "SaveAsync"), Tw4002(1, "Task", "Run"));
+
+    [Fact]
+    public Task AwaitFix_IsNotOfferedInSyncCode() => VerifyAwait.NoCodeFixAsync("""
+        using System.Threading.Tasks;
+
+        class C
+        {
+            void M() { {|#0:Task.Delay(1)|}; }
+        }
+        """, Tw4002(0, "Task", "Delay"));
+
+    [Fact]
+    public Task DiscardFix_Everywhere_WithFixAll() => VerifyDiscard.CodeFixAsync(
+        new[]
+        {
+            """
+            using System.Threading.Tasks;
+
+            class A
+            {
+                void M() { {|#0:Task.Delay(1)|}; {|#1:Task.Run(() => { })|}; }
+            }
+            """,
+            """
+            using System.Threading.Tasks;
+
+            class B
+            {
+                async Task N() { {|#2:Task.Delay(2)|}; await Task.Yield(); }
+            }
+            """,
+        },
+        new[]
+        {
+            """
+            using System.Threading.Tasks;
+
+            class A
+            {
+                void M() { _ = Task.Delay(1); _ = Task.Run(() => { }); }
+            }
+            """,
+            """
+            using System.Threading.Tasks;
+
+            class B
+            {
+                async Task N() { _ = Task.Delay(2); await Task.Yield(); }
+            }
+            """,
+        },
+        Tw4002(0, "Task", "Delay"), Tw4002(1, "Task", "Run"), Tw4002(2, "Task", "Delay"));
+}

@@ -1,0 +1,275 @@
+using Microsoft.CodeAnalysis.Testing;
+using VerifyAnalyzer = Threadwise.Tests.Infrastructure.Verify<Threadwise.Joins.ThreadNeverJoinedAnalyzer>;
+using VerifyFix = Threadwise.Tests.Infrastructure.Verify<Threadwise.Joins.ThreadNeverJoinedAnalyzer, Threadwise.Joins.ThreadNeverJoinedFixProvider>;
+
+namespace Threadwise.Tests.Joins;
+
+public class ThreadNeverJoinedTests
+{
+    private static DiagnosticResult Tw4001(int markup, string thread)
+        => VerifyAnalyzer.Diagnostic(Descriptors.TW4001ThreadNeverJoined).WithLocation(markup).WithArguments(thread);
+
+    [Fact]
+    public Task StartedAndNeverJoined_IsFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        class C
+        {
+            void M()
+            {
+                var worker = new Thread(() => Console.WriteLine("work"));
+                worker.Name = "worker";
+                {|#0:worker.Start()|};
+                Console.WriteLine(worker.IsAlive);
+
+                var explicitForeground = new Thread(Work) { IsBackground = false };
+                {|#1:explicitForeground.Start()|};
+
+                for (var i = 0; i < 3; i++)
+                {
+                    var t = new Thread(Work);
+                    {|#2:t.Start()|};
+                }
+
+                Action later = () =>
+                {
+                    var inner = new Thread(Work);
+                    {|#3:inner.Start()|};
+                };
+            }
+
+            static void Work() { }
+        }
+        """, Tw4001(0, "worker"), Tw4001(1, "explicitForeground"), Tw4001(2, "t"), Tw4001(3, "inner"));
+
+    [Fact]
+    public Task JoinedBackgroundOrEscaping_IsNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Generic;
+        using System.Threading;
+
+        class C
+        {
+            private Thread? _stored;
+            private readonly List<Thread> _all = new();
+
+            Thread Returned() { var t = new Thread(Work); t.Start(); return t; }
+
+            void M(List<Thread> list, bool wait)
+            {
+                var joined = new Thread(Work);
+                joined.Start();
+                joined.Join();
+
+                var conditionallyJoined = new Thread(Work);
+                conditionallyJoined.Start();
+                if (wait) conditionallyJoined.Join();
+
+                var background = new Thread(Work) { IsBackground = true };
+                background.Start();
+
+                var laterBackground = new Thread(Work);
+                laterBackground.IsBackground = true;
+                laterBackground.Start();
+
+                var stored = new Thread(Work);
+                stored.Start();
+                _stored = stored;
+
+                var added = new Thread(Work);
+                added.Start();
+                list.Add(added);
+
+                var passed = new Thread(Work);
+                passed.Start();
+                Register(passed);
+
+                var captured = new Thread(Work);
+                captured.Start();
+                System.Action joinLater = () => captured.Join();
+
+                var notStarted = new Thread(Work);
+
+                var field = new Thread(Work);
+                _all.Add(field);
+                field.Start();
+            }
+
+            static void Register(Thread t) { }
+            static void Work() { }
+        }
+        """);
+
+    [Fact]
+    public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System.Threading;
+
+        class C
+        {
+            void M()
+            {
+                var t = new Thread(;
+                t.Start(
+                var u = new Thraed(Work);
+                u.Start();
+                Thread v;
+                v.Start();
+            }
+
+            static void Work() { }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_JoinsAtTheEndOfTheMethod_BeforeATrailingReturn() => VerifyFix.CodeFixAsync("""
+        using System.Threading;
+
+        class C
+        {
+            void M()
+            {
+                var t = new Thread(Work);
+                {|#0:t.Start()|};
+                Work();
+            }
+
+            int N()
+            {
+                var t = new Thread(Work);
+                {|#1:t.Start()|};
+                return 42;
+            }
+
+            static void Work() { }
+        }
+        """, """
+        using System.Threading;
+
+        class C
+        {
+            void M()
+            {
+                var t = new Thread(Work);
+                t.Start();
+                Work();
+                t.Join();
+            }
+
+            int N()
+            {
+                var t = new Thread(Work);
+                t.Start();
+                t.Join();
+                return 42;
+            }
+
+            static void Work() { }
+        }
+        """, Tw4001(0, "t"), Tw4001(1, "t"));
+
+    [Fact]
+    public Task Fix_ThreadsStartedInALoop_AreCollectedAndJoined() => VerifyFix.CodeFixAsync("""
+        using System.Threading;
+
+        class C
+        {
+            void M(int count)
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    var t = new Thread(Work);
+                    {|#0:t.Start()|};
+                }
+            }
+
+            static void Work() { }
+        }
+        """, """
+        using System.Collections.Generic;
+        using System.Threading;
+
+        class C
+        {
+            void M(int count)
+            {
+                var threads = new List<Thread>();
+                for (var i = 0; i < count; i++)
+                {
+                    var t = new Thread(Work);
+                    t.Start();
+                    threads.Add(t);
+                }
+
+                foreach (var started in threads)
+                {
+                    started.Join();
+                }
+            }
+
+            static void Work() { }
+        }
+        """, Tw4001(0, "t"));
+
+    [Fact]
+    public Task Fix_IsNotOffered_WhenAnExitWouldSkipTheJoin() => VerifyFix.NoCodeFixAsync("""
+        using System.Threading;
+
+        class C
+        {
+            void M(bool early)
+            {
+                var t = new Thread(Work);
+                {|#0:t.Start()|};
+                if (early)
+                {
+                    return;
+                }
+
+                Work();
+            }
+
+            void N(bool go)
+            {
+                var t = new Thread(Work);
+                if (go) {|#1:t.Start()|};
+            }
+
+            static void Work() { }
+        }
+        """, Tw4001(0, "t"), Tw4001(1, "t"));
+
+    [Fact]
+    public Task FixAll_JoinsEveryThread() => VerifyFix.CodeFixAsync("""
+        using System.Threading;
+
+        class C
+        {
+            void M()
+            {
+                var a = new Thread(Work);
+                var b = new Thread(Work);
+                {|#0:a.Start()|};
+                {|#1:b.Start()|};
+            }
+
+            static void Work() { }
+        }
+        """, """
+        using System.Threading;
+
+        class C
+        {
+            void M()
+            {
+                var a = new Thread(Work);
+                var b = new Thread(Work);
+                a.Start();
+                b.Start();
+                a.Join();
+                b.Join();
+            }
+
+            static void Work() { }
+        }
+        """, Tw4001(0, "a"), Tw4001(1, "b"));
+}
