@@ -73,6 +73,38 @@ internal static class Descriptors
         DiagnosticSeverity.Warning,
         "Async code calls a synchronous method of this compilation that blocks (sleeps, waits on a task, or calls blocking I/O), directly or through further helpers. The async caller blocks as surely as if it had made the blocking call itself. Make the helper async, or call the blocking API's async twin.");
 
+    public static readonly DiagnosticDescriptor TW3001LongRunningLoopOnThreadPool = Create(
+        "TW3001",
+        "Long-running loop on the thread pool",
+        "The work item passed to '{0}' runs an unbounded loop and holds a thread-pool thread for good; run it with TaskCreationOptions.LongRunning",
+        Categories.ThreadPool,
+        DiagnosticSeverity.Warning,
+        "The thread pool is sized for short work items. A loop that runs until shutdown (while (true), while (!token.IsCancellationRequested), while (_running)) keeps one pool thread forever; a few of them starve everything else that needs the pool. Task.Factory.StartNew with TaskCreationOptions.LongRunning gives the loop a dedicated thread.");
+
+    public static readonly DiagnosticDescriptor TW3002BlockingInThreadPoolWorkItem = Create(
+        "TW3002",
+        "Blocking inside a thread-pool work item",
+        "'{0}' blocks a thread-pool thread inside the '{1}' work item{2}",
+        Categories.ThreadPool,
+        DiagnosticSeverity.Warning,
+        "A pool thread that sleeps or waits does no work, and the pool injects new threads only slowly, so blocking work items starve every other user of the pool (timers, async continuations, ASP.NET requests). Make the work item async and await, or run blocking work on a dedicated thread.");
+
+    public static readonly DiagnosticDescriptor TW3003ParallelLoopInAsyncCode = Create(
+        "TW3003",
+        "Parallel loop in async code",
+        "'{0}' blocks {1} until every iteration has finished; await Parallel.ForEachAsync or move the loop to Task.Run",
+        Categories.ThreadPool,
+        DiagnosticSeverity.Warning,
+        "Parallel.For, Parallel.ForEach, Parallel.Invoke and PLINQ's ToList/ToArray/ForAll block the calling thread until the whole loop completes. Called from async code, that holds the async caller's thread (a UI thread, or a pool thread serving requests) for the duration. Await Parallel.ForEachAsync, or await Task.Run around the loop.");
+
+    public static readonly DiagnosticDescriptor TW3004UnboundedThreadCreation = Create(
+        "TW3004",
+        "Unbounded thread creation",
+        "A new thread is started for every iteration of this loop; use Parallel.ForEach with a bounded MaxDegreeOfParallelism",
+        Categories.ThreadPool,
+        DiagnosticSeverity.Info,
+        "One thread per item costs about a megabyte of stack and a kernel thread each, and with enough items it exhausts memory or the OS thread limit, while two cores can run only two at a time. A parallel loop with MaxDegreeOfParallelism bounded to the processor count does the same work on a fixed set of threads.");
+
     public static readonly DiagnosticDescriptor TW4001ThreadNeverJoined = Create(
         "TW4001",
         "Thread started and never joined",

@@ -57,6 +57,14 @@ internal sealed class KnownSymbols
         "System.EventArgs",
         "System.Collections.IEnumerable",
         "System.Linq.Enumerable",
+        "System.Threading.Tasks.TaskFactory",
+        "System.Threading.Tasks.TaskFactory`1",
+        "System.Threading.Tasks.TaskCreationOptions",
+        "System.Threading.ThreadPool",
+        "System.Threading.Timer",
+        "System.Timers.Timer",
+        "System.Linq.ParallelEnumerable",
+        "System.Linq.ParallelQuery`1",
     };
 
     private readonly Compilation _compilation;
@@ -144,6 +152,22 @@ internal sealed class KnownSymbols
     public INamedTypeSymbol? IEnumerable => Get(KnownType.IEnumerable);
 
     public INamedTypeSymbol? Enumerable => Get(KnownType.Enumerable);
+
+    public INamedTypeSymbol? TaskFactory => Get(KnownType.TaskFactory);
+
+    public INamedTypeSymbol? TaskFactoryOfT => Get(KnownType.TaskFactoryOfT);
+
+    public INamedTypeSymbol? TaskCreationOptions => Get(KnownType.TaskCreationOptions);
+
+    public INamedTypeSymbol? ThreadPool => Get(KnownType.ThreadPool);
+
+    public INamedTypeSymbol? ThreadingTimer => Get(KnownType.ThreadingTimer);
+
+    public INamedTypeSymbol? TimersTimer => Get(KnownType.TimersTimer);
+
+    public INamedTypeSymbol? ParallelEnumerable => Get(KnownType.ParallelEnumerable);
+
+    public INamedTypeSymbol? ParallelQueryOfT => Get(KnownType.ParallelQueryOfT);
 
     /// <summary>True for <c>Task</c>, <c>Task&lt;T&gt;</c>, <c>ValueTask</c> and <c>ValueTask&lt;T&gt;</c>.</summary>
     public bool IsTaskType(ITypeSymbol? type)
@@ -235,5 +259,13 @@ internal sealed class KnownSymbols
         EventArgs,
         IEnumerable,
         Enumerable,
+        TaskFactory,
+        TaskFactoryOfT,
+        TaskCreationOptions,
+        ThreadPool,
+        ThreadingTimer,
+        TimersTimer,
+        ParallelEnumerable,
+        ParallelQueryOfT,
     }
 }

@@ -1,0 +1,233 @@
+using System.Runtime.CompilerServices;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Threadwise.Core;
+
+/// <summary>The concurrency entry points a delegate can be handed to.</summary>
+internal enum EntryPointKind
+{
+    TaskRun,
+    TaskFactoryStartNew,
+    NewTask,
+    NewThread,
+    QueueUserWorkItem,
+    Timer,
+    Parallel,
+    Plinq,
+    Configured,
+}
+
+/// <summary>A delegate handed to a concurrency entry point, and how it will run.</summary>
+internal readonly struct ConcurrentEntry
+{
+    public ConcurrentEntry(EntryPointKind kind, IOperation call, IOperation function, bool runsOnPool)
+    {
+        Kind = kind;
+        Call = call;
+        Function = function;
+        RunsOnPool = runsOnPool;
+    }
+
+    public EntryPointKind Kind { get; }
+
+    /// <summary>The invocation, object creation or event subscription that receives the delegate.</summary>
+    public IOperation Call { get; }
+
+    /// <summary>The lambda or anonymous method (an <see cref="IAnonymousFunctionOperation"/>).</summary>
+    public IOperation Function { get; }
+
+    /// <summary>True when the delegate runs as a thread-pool work item (not on a dedicated thread,
+    /// not as a <c>LongRunning</c> task).</summary>
+    public bool RunsOnPool { get; }
+
+    public bool IsValid => Call is not null;
+
+    /// <summary>Where to report: the called member (<c>Task.Run</c>), not the whole call with its body.</summary>
+    public Location CallLocation
+        => Call.Syntax is InvocationExpressionSyntax invocation ? invocation.Expression.GetLocation()
+            : Call.Syntax is ObjectCreationExpressionSyntax creation ? creation.Type.GetLocation()
+            : Call.Syntax.GetLocation();
+
+    /// <summary>The entry point as written: <c>Task.Run</c>, <c>Task.Factory.StartNew</c>, <c>new Timer</c>.</summary>
+    public string CallName
+        => Call.Syntax switch
+        {
+            InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } => access.ToString(),
+            InvocationExpressionSyntax invocation => invocation.Expression.ToString(),
+            ObjectCreationExpressionSyntax creation => "new " + creation.Type,
+            AssignmentExpressionSyntax assignment => assignment.Left.ToString(),
+            _ => Kind.ToString(),
+        };
+}
+
+/// <summary>
+/// Is this code run concurrently with its siblings, and is it on the thread pool? A lambda or
+/// anonymous method is concurrent when it is handed to <c>Parallel.For/ForEach/ForEachAsync/Invoke</c>,
+/// <c>Task.Run</c>, <c>Task.Factory.StartNew</c>, <c>new Task(...)</c>, <c>new Thread(...)</c>,
+/// <c>ThreadPool.QueueUserWorkItem/UnsafeQueueUserWorkItem</c>, a <c>System.Threading.Timer</c>, a
+/// <c>System.Timers.Timer.Elapsed</c> handler, a PLINQ operator on a <c>ParallelQuery</c>, or a method
+/// listed in <c>threadwise.concurrent_entry_points</c>. Resolved once per compilation.
+/// Method groups (<c>Task.Run(Work)</c>) are not followed into the method's body.
+/// </summary>
+internal sealed class ConcurrentContext
+{
+    private static readonly ConditionalWeakTable<Compilation, ConcurrentContext> Cache = new();
+
+    private ConcurrentContext(Compilation compilation) => Symbols = KnownSymbols.For(compilation);
+
+    public KnownSymbols Symbols { get; }
+
+    public static ConcurrentContext For(Compilation compilation)
+        => Cache.GetValue(compilation, static c => new ConcurrentContext(c));
+
+    /// <summary>The entry point that <paramref name="function"/> (a lambda or anonymous method) is handed to, if any.</summary>
+    public ConcurrentEntry GetEntryPoint(IAnonymousFunctionOperation function, ThreadwiseOptions options)
+    {
+        IOperation current = function;
+        var parent = function.Parent;
+        while (parent is IDelegateCreationOperation or IConversionOperation or IParenthesizedOperation)
+        {
+            current = parent;
+            parent = parent.Parent;
+        }
+
+        if (parent is IEventAssignmentOperation { Adds: true, EventReference: IEventReferenceOperation { Event: { Name: "Elapsed" } @event } }
+            && SymbolEqualityComparer.Default.Equals(@event.ContainingType, Symbols.TimersTimer))
+        {
+            return new ConcurrentEntry(EntryPointKind.Timer, parent, function, runsOnPool: true);
+        }
+
+        if (parent is not IArgumentOperation argument)
+        {
+            return default;
+        }
+
+        switch (argument.Parent)
+        {
+            case IInvocationOperation invocation:
+                return Classify(invocation, invocation.TargetMethod, function, options);
+            case IObjectCreationOperation creation when creation.Constructor is { } constructor:
+                return ClassifyCreation(creation, constructor, function);
+            default:
+                return default;
+        }
+    }
+
+    /// <summary>
+    /// The innermost enclosing lambda of <paramref name="operation"/> that is handed to an entry
+    /// point, looking outward through nested lambdas (a plain lambda inside a <c>Task.Run</c> body
+    /// still runs on that task); default when there is none within the member.
+    /// </summary>
+    public ConcurrentEntry GetEnclosingEntryPoint(IOperation operation, ThreadwiseOptions options)
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            if (current is IAnonymousFunctionOperation function && GetEntryPoint(function, options) is { IsValid: true } entry)
+            {
+                return entry;
+            }
+        }
+
+        return default;
+    }
+
+    private ConcurrentEntry Classify(IInvocationOperation invocation, IMethodSymbol method, IAnonymousFunctionOperation function, ThreadwiseOptions options)
+    {
+        var type = method.ContainingType?.OriginalDefinition;
+        if (type is null)
+        {
+            return default;
+        }
+
+        if (Is(type, Symbols.Task) && method.Name == "Run")
+        {
+            return new ConcurrentEntry(EntryPointKind.TaskRun, invocation, function, runsOnPool: true);
+        }
+
+        if ((Is(type, Symbols.TaskFactory) || Is(type, Symbols.TaskFactoryOfT)) && method.Name == "StartNew")
+        {
+            return new ConcurrentEntry(EntryPointKind.TaskFactoryStartNew, invocation, function, runsOnPool: !IsLongRunning(invocation));
+        }
+
+        if (Is(type, Symbols.ThreadPool) && method.Name is "QueueUserWorkItem" or "UnsafeQueueUserWorkItem")
+        {
+            return new ConcurrentEntry(EntryPointKind.QueueUserWorkItem, invocation, function, runsOnPool: true);
+        }
+
+        if (Is(type, Symbols.Parallel) && method.Name is "For" or "ForEach" or "ForEachAsync" or "Invoke")
+        {
+            return new ConcurrentEntry(EntryPointKind.Parallel, invocation, function, runsOnPool: true);
+        }
+
+        if (Is(type, Symbols.ParallelEnumerable) && IsOnParallelQuery(invocation))
+        {
+            return new ConcurrentEntry(EntryPointKind.Plinq, invocation, function, runsOnPool: true);
+        }
+
+        if (ThreadwiseOptions.Contains(options.ConcurrentEntryPoints, method))
+        {
+            return new ConcurrentEntry(EntryPointKind.Configured, invocation, function, runsOnPool: false);
+        }
+
+        return default;
+    }
+
+    private ConcurrentEntry ClassifyCreation(IObjectCreationOperation creation, IMethodSymbol constructor, IAnonymousFunctionOperation function)
+    {
+        var type = constructor.ContainingType.OriginalDefinition;
+        if (Is(type, Symbols.Thread))
+        {
+            return new ConcurrentEntry(EntryPointKind.NewThread, creation, function, runsOnPool: false);
+        }
+
+        if (Is(type, Symbols.ThreadingTimer))
+        {
+            return new ConcurrentEntry(EntryPointKind.Timer, creation, function, runsOnPool: true);
+        }
+
+        if (Is(type, Symbols.Task) || Is(type, Symbols.TaskOfT))
+        {
+            return new ConcurrentEntry(EntryPointKind.NewTask, creation, function, runsOnPool: !IsLongRunning(creation));
+        }
+
+        return default;
+    }
+
+    // PLINQ operators take the ParallelQuery as their first argument; Enumerable's do not.
+    private bool IsOnParallelQuery(IInvocationOperation invocation)
+        => invocation.Arguments.Length > 0
+           && invocation.Arguments[0].Value.Type is INamedTypeSymbol first
+           && (Is(first.OriginalDefinition, Symbols.ParallelQueryOfT) || first.Name == "ParallelQuery");
+
+    /// <summary>True when a <c>TaskCreationOptions</c> argument includes <c>LongRunning</c>.</summary>
+    public bool IsLongRunning(IOperation call)
+    {
+        var arguments = call switch
+        {
+            IInvocationOperation invocation => invocation.Arguments,
+            IObjectCreationOperation creation => creation.Arguments,
+            _ => default,
+        };
+        if (arguments.IsDefault)
+        {
+            return false;
+        }
+
+        foreach (var argument in arguments)
+        {
+            if (SymbolEqualityComparer.Default.Equals(argument.Value.Type, Symbols.TaskCreationOptions)
+                && argument.Value.ConstantValue is { HasValue: true, Value: int flags }
+                && (flags & (int)System.Threading.Tasks.TaskCreationOptions.LongRunning) != 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool Is(ITypeSymbol? type, INamedTypeSymbol? known)
+        => known is not null && SymbolEqualityComparer.Default.Equals(type, known);
+}

@@ -1,0 +1,123 @@
+using Microsoft.CodeAnalysis.Testing;
+using VerifyAnalyzer = Threadwise.Tests.Infrastructure.Verify<Threadwise.ThreadPool.BlockingInThreadPoolWorkItemAnalyzer>;
+using VerifyFix = Threadwise.Tests.Infrastructure.Verify<Threadwise.ThreadPool.BlockingInThreadPoolWorkItemAnalyzer, Threadwise.ThreadPool.BlockingInThreadPoolWorkItemFixProvider>;
+
+namespace Threadwise.Tests.ThreadPool;
+
+public class BlockingInThreadPoolWorkItemTests
+{
+    private const string Fixable = "; make the lambda async and await instead";
+
+    private static DiagnosticResult Tw3002(int markup, string blocking, string call, string advice = "")
+        => VerifyAnalyzer.Diagnostic(Descriptors.TW3002BlockingInThreadPoolWorkItem).WithLocation(markup).WithArguments(blocking, call, advice);
+
+    [Fact]
+    public Task BlockingInPoolWorkItems_IsFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.IO;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            void M(Task<int> pending, WaitHandle handle, int[] items, string path)
+            {
+                Task.Run(() => {|#0:Thread.Sleep(100)|});
+                Task.Run(() => {|#1:pending.Result|});
+                Task.Factory.StartNew(() => {|#2:pending.Wait()|});
+                ThreadPool.QueueUserWorkItem(_ => {|#3:handle.WaitOne()|});
+                Parallel.ForEach(items, item => {|#4:Thread.Sleep(item)|});
+                _ = new Timer(_ => {|#5:pending.GetAwaiter().GetResult()|}, null, 0, 100);
+                Task.Run(() => {|#6:File.ReadAllText(path)|});
+            }
+        }
+        """,
+        Tw3002(0, "Thread.Sleep", "Task.Run", Fixable), Tw3002(1, "Result", "Task.Run", Fixable),
+        Tw3002(2, "Wait", "Task.Factory.StartNew"), Tw3002(3, "WaitHandle.WaitOne", "ThreadPool.QueueUserWorkItem"),
+        Tw3002(4, "Thread.Sleep", "Parallel.ForEach"), Tw3002(5, "GetAwaiter().GetResult()", "new Timer"),
+        Tw3002(6, "File.ReadAllText", "Task.Run"));
+
+    [Fact]
+    public Task DedicatedThreadsLongRunningAsyncAndCpuWork_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.IO;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            void M(Task<int> pending, int[] items, string[] paths)
+            {
+                new Thread(() => Thread.Sleep(100)).Start();
+                Task.Factory.StartNew(() => Thread.Sleep(100), TaskCreationOptions.LongRunning);
+                Task.Run(async () => await Task.Delay(100));
+                Parallel.ForEach(paths, p => File.ReadAllText(p));
+                Task.Run(() => Task.FromResult(1).Result);
+                Task.Run(() => Thread.Sleep(0));
+                Task.Run(() => { System.Action later = () => Thread.Sleep(5); });
+                Thread.Sleep(10);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            void M()
+            {
+                Task.Run(() => Thread.Sleep();
+                Task.Run(() => Missing.Result);
+                Task.Run(
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_MakesTaskRunLambdaAsync() => VerifyFix.CodeFixAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            Task<int> M(Task<int> pending, CancellationToken ct)
+            {
+                Task.Run(() => {|#0:Thread.Sleep(100)|});
+                return Task.Run(() =>
+                {
+                    {|#1:Thread.Sleep(5)|};
+                    return {|#2:pending.Result|} + 1;
+                });
+            }
+        }
+        """, """
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            Task<int> M(Task<int> pending, CancellationToken ct)
+            {
+                Task.Run(async () => await Task.Delay(100, ct));
+                return Task.Run(async () =>
+                {
+                    await Task.Delay(5, ct);
+                    return await pending + 1;
+                });
+            }
+        }
+        """,
+        Tw3002(0, "Thread.Sleep", "Task.Run", Fixable), Tw3002(1, "Thread.Sleep", "Task.Run", Fixable), Tw3002(2, "Result", "Task.Run", Fixable));
+
+    [Fact]
+    public Task Fix_IsNotOffered_WhereTheTargetTakesNoFuncOfTask() => VerifyFix.NoCodeFixAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            void M(int[] items, Task t) => Parallel.ForEach(items, item => {|#0:t.Wait()|});
+        }
+        """, Tw3002(0, "Wait", "Parallel.ForEach"));
+}

@@ -1,0 +1,125 @@
+using Microsoft.CodeAnalysis.Testing;
+using VerifyAnalyzer = Threadwise.Tests.Infrastructure.Verify<Threadwise.ThreadPool.LongRunningLoopOnThreadPoolAnalyzer>;
+using VerifyFix = Threadwise.Tests.Infrastructure.Verify<Threadwise.ThreadPool.LongRunningLoopOnThreadPoolAnalyzer, Threadwise.ThreadPool.LongRunningLoopOnThreadPoolFixProvider>;
+
+namespace Threadwise.Tests.ThreadPool;
+
+public class LongRunningLoopOnThreadPoolTests
+{
+    private static DiagnosticResult Tw3001(int markup, string call)
+        => VerifyAnalyzer.Diagnostic(Descriptors.TW3001LongRunningLoopOnThreadPool).WithLocation(markup).WithArguments(call);
+
+    [Fact]
+    public Task UnboundedLoopsOnThePool_AreFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private volatile bool _running = true;
+            private bool _stop;
+
+            void M(CancellationToken token)
+            {
+                Task.Run(() => { {|#0:while|} (true) { Work(); } });
+                Task.Factory.StartNew(() => { {|#1:for|} (;;) { Work(); } });
+                ThreadPool.QueueUserWorkItem(_ => { {|#2:while|} (!token.IsCancellationRequested) { Work(); } });
+                Task.Run(() => { {|#3:do|} { Work(); } while (_running); });
+                _ = new Timer(_ => { {|#4:while|} (!_stop) { Work(); } }, null, 0, 1000);
+                Task.Run(() =>
+                {
+                    try
+                    {
+                        {|#5:while|} (_running && !token.IsCancellationRequested) { Work(); }
+                    }
+                    finally { Work(); }
+                });
+            }
+
+            static void Work() { }
+        }
+        """,
+        Tw3001(0, "Task.Run"), Tw3001(1, "Task.Factory.StartNew"), Tw3001(2, "ThreadPool.QueueUserWorkItem"),
+        Tw3001(3, "Task.Run"), Tw3001(4, "new Timer"), Tw3001(5, "Task.Run"));
+
+    [Fact]
+    public Task LongRunningThreadsAwaitingAndBoundedLoops_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            void M(CancellationToken token, int[] items)
+            {
+                Task.Factory.StartNew(() => { while (true) { Work(); } }, TaskCreationOptions.LongRunning);
+                Task.Factory.StartNew(() => { while (true) { Work(); } }, token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                new Thread(() => { while (true) { Work(); } }).Start();
+                Task.Run(async () => { while (!token.IsCancellationRequested) { await Task.Delay(100, token); } });
+                Task.Run(() => { for (var i = 0; i < 10; i++) { Work(); } });
+                Task.Run(() => { foreach (var item in items) { Work(); } });
+                Task.Run(() => { while (token.IsCancellationRequested) { Work(); } });
+                System.Action notPooled = () => { while (true) { Work(); } };
+            }
+
+            static void Work() { }
+        }
+        """);
+
+    [Fact]
+    public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System.Threading.Tasks;
+
+        class C
+        {
+            void M()
+            {
+                Task.Run(() => { while (true) { Missing(); } });
+                Task.Run(() => { while ( { } });
+                Task.Run(
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_UsesLongRunning_WithTheTokenInScope() => VerifyFix.CodeFixAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            Task Start(CancellationToken token) => Task.Run(() => { {|#0:while|} (!token.IsCancellationRequested) { Work(); } });
+
+            void Fire()
+            {
+                var task = Task.Factory.StartNew(() => { {|#1:while|} (true) { Work(); } });
+            }
+
+            static void Work() { }
+        }
+        """, """
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            Task Start(CancellationToken token) => Task.Factory.StartNew(() => { while (!token.IsCancellationRequested) { Work(); } }, token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+            void Fire()
+            {
+                var task = Task.Factory.StartNew(() => { while (true) { Work(); } }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            }
+
+            static void Work() { }
+        }
+        """, Tw3001(0, "Task.Run"), Tw3001(1, "Task.Factory.StartNew"));
+
+    [Fact]
+    public Task Fix_IsNotOffered_ForQueueUserWorkItemOrTimers() => VerifyFix.NoCodeFixAsync("""
+        using System.Threading;
+
+        class C
+        {
+            void M() => ThreadPool.QueueUserWorkItem(_ => { {|#0:while|} (true) { } });
+        }
+        """, Tw3001(0, "ThreadPool.QueueUserWorkItem"));
+}

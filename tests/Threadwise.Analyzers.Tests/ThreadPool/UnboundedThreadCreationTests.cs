@@ -1,0 +1,144 @@
+using Microsoft.CodeAnalysis.Testing;
+using VerifyAnalyzer = Threadwise.Tests.Infrastructure.Verify<Threadwise.ThreadPool.UnboundedThreadCreationAnalyzer>;
+using VerifyFix = Threadwise.Tests.Infrastructure.Verify<Threadwise.ThreadPool.UnboundedThreadCreationAnalyzer, Threadwise.ThreadPool.UnboundedThreadCreationFixProvider>;
+
+namespace Threadwise.Tests.ThreadPool;
+
+public class UnboundedThreadCreationTests
+{
+    private static DiagnosticResult Tw3004(int markup)
+        => VerifyAnalyzer.Diagnostic(Descriptors.TW3004UnboundedThreadCreation).WithLocation(markup);
+
+    [Fact]
+    public Task ThreadPerItem_IsFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Generic;
+        using System.Threading;
+
+        class C
+        {
+            void M(List<string> urls, int n)
+            {
+                foreach (var url in urls)
+                {
+                    var t = {|#0:new Thread(() => Fetch(url))|};
+                    t.Start();
+                }
+
+                for (var i = 0; i < n; i++)
+                {
+                    {|#1:new Thread(() => Fetch("x"))|}.Start();
+                }
+
+                while (n-- > 0)
+                {
+                    var t = {|#2:new Thread(() => Fetch("y"))|};
+                    t.Start();
+                }
+            }
+
+            static void Fetch(string url) { }
+        }
+        """, Tw3004(0), Tw3004(1), Tw3004(2));
+
+    [Fact]
+    public Task FixedSmallLoopsNotStartedOrOutsideLoops_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Generic;
+        using System.Threading;
+
+        class C
+        {
+            void M(List<string> urls)
+            {
+                for (var i = 0; i < 2; i++)
+                {
+                    new Thread(() => Fetch("x")).Start();
+                }
+
+                var threads = new List<Thread>();
+                foreach (var url in urls)
+                {
+                    threads.Add(new Thread(() => Fetch(url)));
+                }
+
+                var single = new Thread(() => Fetch("z"));
+                single.Start();
+            }
+
+            static void Fetch(string url) { }
+        }
+        """);
+
+    [Fact]
+    public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System.Threading;
+
+        class C
+        {
+            void M(string[] urls)
+            {
+                foreach (var url in urls)
+                {
+                    var t = new Thread(;
+                    t.Start();
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_ThreadPerItemBecomesBoundedParallelForEach() => VerifyFix.CodeFixAsync("""
+        using System.Collections.Generic;
+        using System.Threading;
+
+        class C
+        {
+            void M(List<string> urls, List<Thread> started)
+            {
+                foreach (var url in urls)
+                {
+                    var t = {|#0:new Thread(() => Fetch(url))|};
+                    t.Start();
+                    started.Add(t);
+                }
+            }
+
+            static void Fetch(string url) { }
+        }
+        """, """
+        using System;
+        using System.Collections.Generic;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            void M(List<string> urls, List<Thread> started)
+            {
+                Parallel.ForEach(urls, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, url => Fetch(url));
+            }
+
+            static void Fetch(string url) { }
+        }
+        """, Tw3004(0));
+
+    [Fact]
+    public Task Fix_IsNotOffered_WhenTheLoopDoesMore() => VerifyFix.NoCodeFixAsync("""
+        using System.Collections.Generic;
+        using System.Threading;
+
+        class C
+        {
+            void M(List<string> urls)
+            {
+                foreach (var url in urls)
+                {
+                    System.Console.WriteLine(url);
+                    var t = {|#0:new Thread(() => Fetch(url))|};
+                    t.Start();
+                }
+            }
+
+            static void Fetch(string url) { }
+        }
+        """, Tw3004(0));
+}
