@@ -73,6 +73,63 @@ internal static class Descriptors
         DiagnosticSeverity.Warning,
         "Async code calls a synchronous method of this compilation that blocks (sleeps, waits on a task, or calls blocking I/O), directly or through further helpers. The async caller blocks as surely as if it had made the blocking call itself. Make the helper async, or call the blocking API's async twin.");
 
+    public static readonly DiagnosticDescriptor TW2001NonAtomicUpdate = Create(
+        "TW2001",
+        "Non-atomic update of shared state in concurrent code",
+        "'{0}' is read, changed and written back by several threads at once in the '{1}' delegate, so updates are lost; use Interlocked or a lock",
+        Categories.SharedState,
+        DiagnosticSeverity.Warning,
+        "x++, x += e and x = x + e are three steps (read, compute, write). When delegates run concurrently, two threads read the same old value and one update is lost. Interlocked.Increment/Add do the three steps atomically; a lock serializes them.");
+
+    public static readonly DiagnosticDescriptor TW2002UnsafeCollectionMutation = Create(
+        "TW2002",
+        "Non-thread-safe collection mutated in concurrent code",
+        "'{0}' ({1}) is mutated by several threads at once in the '{2}' delegate; use a concurrent collection or a lock",
+        Categories.SharedState,
+        DiagnosticSeverity.Warning,
+        "List<T>, Dictionary<K,V>, HashSet<T>, Queue<T> and Stack<T> are not thread-safe: concurrent Add, Remove or indexer writes corrupt their internal state, lose items, or throw. Use ConcurrentBag, ConcurrentDictionary, ConcurrentQueue or ConcurrentStack, or guard every access with one lock.");
+
+    public static readonly DiagnosticDescriptor TW2003InconsistentlySynchronizedField = Create(
+        "TW2003",
+        "Inconsistently synchronized field",
+        "'{0}' is written under lock '{1}' in '{2}' but without any lock here",
+        Categories.SharedState,
+        DiagnosticSeverity.Warning,
+        "A field that is written while holding a lock in one member and without it in another is not protected by that lock at all: the unguarded write races with the guarded code. Take the same lock for every write.");
+
+    public static readonly DiagnosticDescriptor TW2004LockOnUnsafeObject = Create(
+        "TW2004",
+        "Lock on an unsafe object",
+        "Locking on {0} lets code you do not control take the same lock, or locks a different object each time; lock on a private readonly object",
+        Categories.SharedState,
+        DiagnosticSeverity.Warning,
+        "A lock is only as private as its object. 'this', typeof(...), Type and Thread objects and strings (interned) can be locked by other code, causing deadlocks; a non-readonly field can be replaced between lock and unlock; a value type is boxed into a new object each time, and 'new object()' inline is never shared, so neither excludes anyone.");
+
+    public static readonly DiagnosticDescriptor TW2005LockOrderInversion = Create(
+        "TW2005",
+        "Lock-order inversion",
+        "'{0}' is taken while holding '{1}' here, but '{1}' is taken while holding '{0}' at {2}; two threads doing both can deadlock",
+        Categories.SharedState,
+        DiagnosticSeverity.Warning,
+        "Two locks taken in one order in one place and in the opposite order in another can deadlock: each thread holds the lock the other waits for. Always take locks in one global order.",
+        WellKnownDiagnosticTags.CompilationEnd);
+
+    public static readonly DiagnosticDescriptor TW2006AcquireWithoutFinally = Create(
+        "TW2006",
+        "Acquire without release in finally",
+        "'{0}' is released, but not in a finally block: an exception in between leaves it held forever",
+        Categories.SharedState,
+        DiagnosticSeverity.Warning,
+        "Monitor.Enter, SemaphoreSlim.Wait/WaitAsync, ReaderWriterLockSlim.Enter*Lock and Mutex.WaitOne must be paired with a release in a finally block. If anything between acquire and release throws, the release never runs and every later acquirer blocks forever.");
+
+    public static readonly DiagnosticDescriptor TW2007ThreadAffineLockAcrossAwait = Create(
+        "TW2007",
+        "Thread-affine lock held across await",
+        "'{0}' is acquired before an await and released after it, but the code after the await may run on another thread where the release fails; use SemaphoreSlim.WaitAsync with try/finally",
+        Categories.SharedState,
+        DiagnosticSeverity.Warning,
+        "Monitor, ReaderWriterLockSlim, Mutex and SpinLock belong to the thread that acquired them. After an await the method may resume on a different thread: releasing there throws SynchronizationLockException (or releases nothing), and the lock stays held. SemaphoreSlim has no thread affinity and supports WaitAsync.");
+
     public static readonly DiagnosticDescriptor TW3001LongRunningLoopOnThreadPool = Create(
         "TW3001",
         "Long-running loop on the thread pool",

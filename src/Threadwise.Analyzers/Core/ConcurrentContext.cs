@@ -87,7 +87,8 @@ internal sealed class ConcurrentContext
     {
         IOperation current = function;
         var parent = function.Parent;
-        while (parent is IDelegateCreationOperation or IConversionOperation or IParenthesizedOperation)
+        // params arrays (Parallel.Invoke(a, b)) wrap each delegate in an array creation.
+        while (parent is IDelegateCreationOperation or IConversionOperation or IParenthesizedOperation or IArrayInitializerOperation or IArrayCreationOperation)
         {
             current = parent;
             parent = parent.Parent;

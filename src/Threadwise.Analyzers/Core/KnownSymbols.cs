@@ -65,6 +65,21 @@ internal sealed class KnownSymbols
         "System.Timers.Timer",
         "System.Linq.ParallelEnumerable",
         "System.Linq.ParallelQuery`1",
+        "System.Threading.SemaphoreSlim",
+        "System.Threading.ReaderWriterLockSlim",
+        "System.Threading.Mutex",
+        "System.Threading.SpinLock",
+        "System.Threading.Lock",
+        "System.ThreadStaticAttribute",
+        "System.Collections.Generic.Dictionary`2",
+        "System.Collections.Generic.HashSet`1",
+        "System.Collections.Generic.Queue`1",
+        "System.Collections.Generic.Stack`1",
+        "System.Collections.Generic.SortedDictionary`2",
+        "System.Collections.Generic.SortedSet`1",
+        "System.Collections.Generic.LinkedList`1",
+        "System.Collections.Generic.SortedList`2",
+        "System.Type",
     };
 
     private readonly Compilation _compilation;
@@ -169,6 +184,36 @@ internal sealed class KnownSymbols
 
     public INamedTypeSymbol? ParallelQueryOfT => Get(KnownType.ParallelQueryOfT);
 
+    public INamedTypeSymbol? SemaphoreSlim => Get(KnownType.SemaphoreSlim);
+
+    public INamedTypeSymbol? ReaderWriterLockSlim => Get(KnownType.ReaderWriterLockSlim);
+
+    public INamedTypeSymbol? Mutex => Get(KnownType.Mutex);
+
+    public INamedTypeSymbol? SpinLock => Get(KnownType.SpinLock);
+
+    public INamedTypeSymbol? ThreadingLock => Get(KnownType.ThreadingLock);
+
+    public INamedTypeSymbol? ThreadStaticAttribute => Get(KnownType.ThreadStaticAttribute);
+
+    public INamedTypeSymbol? DictionaryOfKV => Get(KnownType.DictionaryOfKV);
+
+    public INamedTypeSymbol? HashSetOfT => Get(KnownType.HashSetOfT);
+
+    public INamedTypeSymbol? QueueOfT => Get(KnownType.QueueOfT);
+
+    public INamedTypeSymbol? StackOfT => Get(KnownType.StackOfT);
+
+    public INamedTypeSymbol? SortedDictionaryOfKV => Get(KnownType.SortedDictionaryOfKV);
+
+    public INamedTypeSymbol? SortedSetOfT => Get(KnownType.SortedSetOfT);
+
+    public INamedTypeSymbol? LinkedListOfT => Get(KnownType.LinkedListOfT);
+
+    public INamedTypeSymbol? SortedListOfKV => Get(KnownType.SortedListOfKV);
+
+    public INamedTypeSymbol? Type => Get(KnownType.Type);
+
     /// <summary>True for <c>Task</c>, <c>Task&lt;T&gt;</c>, <c>ValueTask</c> and <c>ValueTask&lt;T&gt;</c>.</summary>
     public bool IsTaskType(ITypeSymbol? type)
     {
@@ -267,5 +312,20 @@ internal sealed class KnownSymbols
         TimersTimer,
         ParallelEnumerable,
         ParallelQueryOfT,
+        SemaphoreSlim,
+        ReaderWriterLockSlim,
+        Mutex,
+        SpinLock,
+        ThreadingLock,
+        ThreadStaticAttribute,
+        DictionaryOfKV,
+        HashSetOfT,
+        QueueOfT,
+        StackOfT,
+        SortedDictionaryOfKV,
+        SortedSetOfT,
+        LinkedListOfT,
+        SortedListOfKV,
+        Type,
     }
 }

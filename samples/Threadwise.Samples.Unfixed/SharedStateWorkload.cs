@@ -1,0 +1,92 @@
+namespace Threadwise.Samples.Unfixed;
+
+/// <summary>
+/// Shared data touched by several threads without the synchronization it needs: the mistakes of
+/// the TW2xxx family, as a word-count over files written the quick way.
+/// </summary>
+public sealed class SharedStateWorkload
+{
+    private readonly object _gate = new();
+    private readonly object _statsGate = new();
+    private readonly SemaphoreSlim _writer = new(1, 1);
+    private int _filesSeen;
+    private long _totalWords;
+
+    public long CountWords(IReadOnlyList<string> lines)
+    {
+        var perWord = new Dictionary<string, int>();
+        Parallel.ForEach(lines, line =>
+        {
+            foreach (var word in line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                // TW2001: a lost-update race on a shared counter.
+                _totalWords++;
+
+                // TW2002: a Dictionary written from several threads.
+                perWord[word] = 1;
+            }
+        });
+
+        return _totalWords + perWord.Count;
+    }
+
+    public void RecordFile()
+    {
+        lock (_gate)
+        {
+            _filesSeen++;
+        }
+    }
+
+    // TW2003: the same field, written here without the lock RecordFile takes.
+    public void ResetStats() => _filesSeen = 0;
+
+    public void Log(string message)
+    {
+        // TW2004: locking on a string, which every caller in the process shares.
+        lock ("log")
+        {
+            Console.WriteLine(message);
+        }
+    }
+
+    public void UpdateBoth()
+    {
+        lock (_gate)
+        {
+            // TW2005 (compilation end): _statsGate inside _gate here ...
+            lock (_statsGate) { _filesSeen++; }
+        }
+    }
+
+    public void UpdateBothOtherWay()
+    {
+        lock (_statsGate)
+        {
+            // ... and _gate inside _statsGate here.
+            lock (_gate) { _filesSeen++; }
+        }
+    }
+
+    public async Task WriteAsync(Func<Task> write)
+    {
+        // TW2006: released, but not in finally.
+        await _writer.WaitAsync();
+        await write();
+        _writer.Release();
+    }
+
+    public async Task FlushAsync(Func<Task> flush)
+    {
+        // TW2007: a thread-affine lock held across an await.
+        Monitor.Enter(_gate);
+        try
+        {
+            await flush();
+        }
+        finally
+        {
+            Monitor.Exit(_gate);
+        }
+    }
+}

@@ -1,0 +1,199 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Threadwise.Core;
+
+/// <summary>
+/// Which locks are held at an operation, by the symbol of the lock object (a field, a local, a
+/// parameter; <c>this</c> is the containing type). Held means: inside a <c>lock (x)</c> body; inside
+/// the <c>try</c> of a try/finally whose <c>finally</c> releases x (<c>Monitor.Exit(x)</c>,
+/// <c>x.Release()</c>, <c>x.Exit*Lock()</c>, <c>x.ReleaseMutex()</c>, <c>x.Exit()</c>) — the shape of
+/// every correct Monitor/SemaphoreSlim/ReaderWriterLockSlim/Mutex region; or inside a
+/// <c>using (x.EnterScope())</c> of a <c>System.Threading.Lock</c>. Walks only the operation's
+/// ancestors within its function: nothing is cached, nothing allocated unless asked for the list.
+/// </summary>
+internal static class LockScope
+{
+    /// <summary>True when any lock is held at <paramref name="operation"/>.</summary>
+    public static bool IsAnyLockHeld(IOperation operation)
+    {
+        foreach (var _ in HeldLocks(operation))
+        {
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>The locks held at <paramref name="operation"/>, innermost first. A held lock whose
+    /// object has no symbol (<c>lock (GetGate())</c>) is returned as null.</summary>
+    public static IEnumerable<ISymbol?> HeldLocks(IOperation operation)
+    {
+        IOperation child = operation;
+        for (var current = operation.Parent; current is not null; child = current, current = current.Parent)
+        {
+            switch (current)
+            {
+                case IAnonymousFunctionOperation or ILocalFunctionOperation:
+                    yield break;
+
+                case ILockOperation @lock when child == @lock.Body:
+                    yield return LockSymbol(@lock.LockedValue);
+                    break;
+
+                case ITryOperation { Finally: { } @finally } @try when child == @try.Body:
+                    foreach (var released in ReleasedIn(@finally))
+                    {
+                        yield return released;
+                    }
+
+                    break;
+
+                case IUsingOperation { Resources: var resources } @using when child == @using.Body && EnterScopeTarget(resources) is { } scope:
+                    yield return scope;
+                    break;
+
+                // using var scope = _lock.EnterScope(); earlier in the same block
+                case IBlockOperation block:
+                    foreach (var statement in block.Operations)
+                    {
+                        if (statement == child)
+                        {
+                            break;
+                        }
+
+                        if (statement is IUsingDeclarationOperation declaration && EnterScopeTarget(declaration) is { } declared)
+                        {
+                            yield return declared;
+                        }
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    /// <summary>The symbol that identifies a lock object: the field, local or parameter, or the
+    /// containing type for <c>this</c> and <c>typeof(T)</c>.</summary>
+    public static ISymbol? LockSymbol(IOperation value)
+    {
+        while (value is IConversionOperation conversion)
+        {
+            value = conversion.Operand;
+        }
+
+        return value switch
+        {
+            IFieldReferenceOperation field => field.Field,
+            ILocalReferenceOperation local => local.Local,
+            IParameterReferenceOperation parameter => parameter.Parameter,
+            IInstanceReferenceOperation instance => instance.Type,
+            ITypeOfOperation typeOf => typeOf.TypeOperand,
+            IPropertyReferenceOperation property => property.Property,
+            _ => null,
+        };
+    }
+
+    /// <summary>True for a call that releases a lock: <c>Monitor.Exit(x)</c>, <c>x.Release()</c>,
+    /// <c>x.ExitReadLock()</c> and the other Exit*Lock, <c>x.ReleaseMutex()</c>, <c>x.Exit()</c>;
+    /// returns the lock's symbol.</summary>
+    public static bool IsRelease(IOperation operation, out ISymbol? released)
+    {
+        released = null;
+        if (operation is not IInvocationOperation invocation)
+        {
+            return false;
+        }
+
+        var name = invocation.TargetMethod.Name;
+        if (name == "Exit" && invocation.TargetMethod.IsStatic && invocation.TargetMethod.ContainingType?.Name == "Monitor" && invocation.Arguments.Length > 0)
+        {
+            released = LockSymbol(invocation.Arguments[0].Value);
+            return true;
+        }
+
+        if (invocation.Instance is { } instance
+            && name is "Release" or "ExitReadLock" or "ExitWriteLock" or "ExitUpgradeableReadLock" or "ReleaseMutex" or "Exit")
+        {
+            released = LockSymbol(instance);
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// True for a call that acquires a lock and needs a matching release: <c>Monitor.Enter/TryEnter(x)</c>,
+    /// <c>x.Wait()</c>/<c>x.WaitAsync()</c> on a SemaphoreSlim, <c>x.Enter*Lock()</c> on a
+    /// ReaderWriterLockSlim, <c>x.WaitOne()</c> on a Mutex, <c>x.Enter(ref taken)</c> on a SpinLock.
+    /// <paramref name="threadAffine"/> is false only for SemaphoreSlim, which any thread may release.
+    /// </summary>
+    public static bool IsAcquire(IInvocationOperation invocation, KnownSymbols symbols, out ISymbol? acquired, out bool threadAffine)
+    {
+        acquired = null;
+        threadAffine = true;
+        var method = invocation.TargetMethod;
+        var type = method.ContainingType?.OriginalDefinition;
+        if (type is null)
+        {
+            return false;
+        }
+
+        if (method.IsStatic)
+        {
+            if (method.Name is "Enter" or "TryEnter" && SymbolEqualityComparer.Default.Equals(type, symbols.Monitor) && invocation.Arguments.Length > 0)
+            {
+                acquired = LockSymbol(invocation.Arguments[0].Value);
+                return true;
+            }
+
+            return false;
+        }
+
+        if (invocation.Instance is not { } instance)
+        {
+            return false;
+        }
+
+        var receiverType = instance.Type?.OriginalDefinition;
+        if (method.Name is "Wait" or "WaitAsync" && SymbolEqualityComparer.Default.Equals(type, symbols.SemaphoreSlim))
+        {
+            threadAffine = false;
+        }
+        else if (!(method.Name is "EnterReadLock" or "EnterWriteLock" or "EnterUpgradeableReadLock" && SymbolEqualityComparer.Default.Equals(type, symbols.ReaderWriterLockSlim))
+                 && !(method.Name == "WaitOne" && KnownSymbols.IsOrDerivesFrom(receiverType, symbols.Mutex))
+                 && !(method.Name is "Enter" or "TryEnter" && SymbolEqualityComparer.Default.Equals(type, symbols.SpinLock)))
+        {
+            return false;
+        }
+
+        acquired = LockSymbol(instance);
+        return true;
+    }
+
+    private static IEnumerable<ISymbol?> ReleasedIn(IBlockOperation @finally)
+    {
+        foreach (var operation in @finally.Descendants())
+        {
+            if (IsRelease(operation, out var released))
+            {
+                yield return released;
+            }
+        }
+    }
+
+    // using (_lock.EnterScope()) { ... } on a System.Threading.Lock
+    private static ISymbol? EnterScopeTarget(IOperation resources)
+    {
+        foreach (var operation in resources.DescendantsAndSelf())
+        {
+            if (operation is IInvocationOperation { TargetMethod.Name: "EnterScope", Instance: { } instance })
+            {
+                return LockSymbol(instance);
+            }
+        }
+
+        return null;
+    }
+}

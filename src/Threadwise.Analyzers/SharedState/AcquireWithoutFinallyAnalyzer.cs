@@ -1,0 +1,123 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using Threadwise.Core;
+
+namespace Threadwise.SharedState;
+
+/// <summary>TW2006: a lock is acquired and released in the same function, but the release is not in a finally.</summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class AcquireWithoutFinallyAnalyzer : DiagnosticAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(Descriptors.TW2006AcquireWithoutFinally);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(OnCompilationStart);
+    }
+
+    private static void OnCompilationStart(CompilationStartAnalysisContext context)
+    {
+        var analyzer = new Context(KnownSymbols.For(context.Compilation));
+        context.RegisterOperationAction(analyzer.AnalyzeInvocation, OperationKind.Invocation);
+    }
+
+    private sealed class Context
+    {
+        private readonly KnownSymbols _symbols;
+
+        public Context(KnownSymbols symbols) => _symbols = symbols;
+
+        public void AnalyzeInvocation(OperationAnalysisContext context)
+        {
+            var invocation = (IInvocationOperation)context.Operation;
+            if (!LockScope.IsAcquire(invocation, _symbols, out var acquired, out _)
+                || acquired is null
+                || Statement(invocation) is not { Parent: IBlockOperation block } statement
+                || IsGuarded(statement, block, acquired))
+            {
+                return;
+            }
+
+            // Only when this function releases it later, outside a finally: a lock handed over to another
+            // method is not ours to judge.
+            var body = AsyncContext.GetFunctionBody(invocation);
+            var acquiredAt = invocation.Syntax.Span.End;
+            foreach (var operation in body.Descendants())
+            {
+                if (operation.Syntax.SpanStart > acquiredAt
+                    && LockScope.IsRelease(operation, out var released)
+                    && SymbolEqualityComparer.Default.Equals(released, acquired)
+                    && !AsyncContext.IsInNestedFunction(operation, body)
+                    && !IsInFinally(operation, body))
+                {
+                    context.ReportDiagnostic(Diagnostic.Create(Descriptors.TW2006AcquireWithoutFinally, invocation.Syntax.GetLocation(), acquired.Name));
+                    return;
+                }
+            }
+        }
+
+        private static bool IsInFinally(IOperation operation, IOperation body)
+        {
+            IOperation child = operation;
+            for (var current = operation.Parent; current is not null && current != body; child = current, current = current.Parent)
+            {
+                if (current is ITryOperation @try && child == @try.Finally)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        // The acquire is a statement of its own (perhaps awaited).
+        private static IOperation? Statement(IInvocationOperation invocation)
+        {
+            var parent = invocation.Parent;
+            if (parent is IAwaitOperation)
+            {
+                parent = parent.Parent;
+            }
+
+            return parent as IExpressionStatementOperation;
+        }
+
+        // acquire; try { ... } finally { release; }   or   try { acquire; ... } finally { release; }
+        private static bool IsGuarded(IOperation statement, IBlockOperation block, ISymbol acquired)
+        {
+            var index = block.Operations.IndexOf(statement);
+            if (index + 1 < block.Operations.Length && block.Operations[index + 1] is ITryOperation { Finally: { } @finally } && Releases(@finally, acquired))
+            {
+                return true;
+            }
+
+            foreach (var held in LockScope.HeldLocks(statement))
+            {
+                if (SymbolEqualityComparer.Default.Equals(held, acquired))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool Releases(IBlockOperation @finally, ISymbol acquired)
+        {
+            foreach (var operation in @finally.Descendants())
+            {
+                if (LockScope.IsRelease(operation, out var released) && SymbolEqualityComparer.Default.Equals(released, acquired))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+}

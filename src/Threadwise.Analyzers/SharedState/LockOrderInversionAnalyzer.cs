@@ -1,0 +1,156 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.IO;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using Threadwise.Core;
+
+namespace Threadwise.SharedState;
+
+/// <summary>
+/// TW2005: lock A taken while holding B in one place, and B while holding A in another, directly or
+/// through calls. Needs the whole compilation, so it reports at compilation end (builds and
+/// full-solution analysis). Only locks on fields are compared: a field names the same lock
+/// everywhere, a local or parameter does not.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class LockOrderInversionAnalyzer : DiagnosticAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(Descriptors.TW2005LockOrderInversion);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(OnCompilationStart);
+    }
+
+    private static void OnCompilationStart(CompilationStartAnalysisContext context)
+    {
+        var edges = new ConcurrentBag<Edge>();
+        var summaries = LockSummaries.For(context.Compilation);
+        context.RegisterOperationAction(c => CollectNestedLock(c, edges), OperationKind.Lock);
+        context.RegisterOperationAction(c => CollectCallUnderLock(c, edges, summaries), OperationKind.Invocation);
+        context.RegisterCompilationEndAction(c => ReportInversions(c, edges));
+    }
+
+    private static void CollectNestedLock(OperationAnalysisContext context, ConcurrentBag<Edge> edges)
+    {
+        var @lock = (ILockOperation)context.Operation;
+        if (LockScope.LockSymbol(@lock.LockedValue) is not IFieldSymbol inner)
+        {
+            return;
+        }
+
+        foreach (var held in LockScope.HeldLocks(@lock))
+        {
+            if (held is IFieldSymbol outer && !SymbolEqualityComparer.Default.Equals(outer, inner))
+            {
+                edges.Add(new Edge(outer, inner, @lock.LockedValue.Syntax.GetLocation()));
+            }
+        }
+    }
+
+    private static void CollectCallUnderLock(OperationAnalysisContext context, ConcurrentBag<Edge> edges, LockSummaries summaries)
+    {
+        var invocation = (IInvocationOperation)context.Operation;
+        if (!summaries.IsFollowable(invocation.TargetMethod))
+        {
+            return;
+        }
+
+        List<IFieldSymbol>? heldLocks = null;
+        foreach (var held in LockScope.HeldLocks(invocation))
+        {
+            if (held is IFieldSymbol field)
+            {
+                (heldLocks ??= new List<IFieldSymbol>()).Add(field);
+            }
+        }
+
+        if (heldLocks is null)
+        {
+            return;
+        }
+
+        var depth = ThreadwiseOptions.For(context.Options, invocation.Syntax.SyntaxTree).InterproceduralDepth;
+        foreach (var (inner, distance) in summaries.LocksTakenBy(invocation.TargetMethod, context.CancellationToken))
+        {
+            if (distance > depth)
+            {
+                continue;
+            }
+
+            foreach (var outer in heldLocks)
+            {
+                if (!SymbolEqualityComparer.Default.Equals(outer, inner))
+                {
+                    edges.Add(new Edge(outer, inner, invocation.Syntax.GetLocation()));
+                }
+            }
+        }
+    }
+
+    private static void ReportInversions(CompilationAnalysisContext context, ConcurrentBag<Edge> edges)
+    {
+        var firstByPair = new Dictionary<(IFieldSymbol, IFieldSymbol), Edge>(new PairComparer());
+        foreach (var edge in edges)
+        {
+            var key = (edge.Outer, edge.Inner);
+            if (!firstByPair.TryGetValue(key, out var existing) || Compare(edge.Location, existing.Location) < 0)
+            {
+                firstByPair[key] = edge;
+            }
+        }
+
+        foreach (var edge in firstByPair.Values)
+        {
+            if (firstByPair.TryGetValue((edge.Inner, edge.Outer), out var opposite))
+            {
+                var span = opposite.Location.GetLineSpan();
+                var where = Path.GetFileName(span.Path) + ":" + (span.StartLinePosition.Line + 1);
+                context.ReportDiagnostic(Diagnostic.Create(
+                    Descriptors.TW2005LockOrderInversion,
+                    edge.Location,
+                    new[] { opposite.Location },
+                    edge.Inner.Name,
+                    edge.Outer.Name,
+                    where));
+            }
+        }
+    }
+
+    private static int Compare(Location a, Location b)
+    {
+        var byPath = string.CompareOrdinal(a.SourceTree?.FilePath, b.SourceTree?.FilePath);
+        return byPath != 0 ? byPath : a.SourceSpan.Start.CompareTo(b.SourceSpan.Start);
+    }
+
+    private sealed class Edge
+    {
+        public Edge(IFieldSymbol outer, IFieldSymbol inner, Location location)
+        {
+            Outer = outer;
+            Inner = inner;
+            Location = location;
+        }
+
+        public IFieldSymbol Outer { get; }
+
+        public IFieldSymbol Inner { get; }
+
+        public Location Location { get; }
+    }
+
+    private sealed class PairComparer : IEqualityComparer<(IFieldSymbol, IFieldSymbol)>
+    {
+        public bool Equals((IFieldSymbol, IFieldSymbol) x, (IFieldSymbol, IFieldSymbol) y)
+            => SymbolEqualityComparer.Default.Equals(x.Item1, y.Item1) && SymbolEqualityComparer.Default.Equals(x.Item2, y.Item2);
+
+        public int GetHashCode((IFieldSymbol, IFieldSymbol) obj)
+            => (SymbolEqualityComparer.Default.GetHashCode(obj.Item1) * 31) + SymbolEqualityComparer.Default.GetHashCode(obj.Item2);
+    }
+}

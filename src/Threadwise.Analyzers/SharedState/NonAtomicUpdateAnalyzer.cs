@@ -1,0 +1,91 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using Threadwise.Core;
+
+namespace Threadwise.SharedState;
+
+/// <summary>TW2001: <c>x++</c>, <c>x += e</c>, <c>x = x + e</c> on shared state in concurrent code, no lock held.</summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class NonAtomicUpdateAnalyzer : DiagnosticAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(Descriptors.TW2001NonAtomicUpdate);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(OnCompilationStart);
+    }
+
+    private static void OnCompilationStart(CompilationStartAnalysisContext context)
+    {
+        var analyzer = new Context(ConcurrentContext.For(context.Compilation));
+        context.RegisterOperationAction(
+            analyzer.AnalyzeUpdate,
+            OperationKind.Increment,
+            OperationKind.Decrement,
+            OperationKind.CompoundAssignment,
+            OperationKind.SimpleAssignment);
+    }
+
+    private sealed class Context
+    {
+        private readonly ConcurrentContext _concurrency;
+
+        public Context(ConcurrentContext concurrency) => _concurrency = concurrency;
+
+        public void AnalyzeUpdate(OperationAnalysisContext context)
+        {
+            var target = UpdatedTarget(context.Operation);
+            if (target is null)
+            {
+                return;
+            }
+
+            var options = ThreadwiseOptions.For(context.Options, context.Operation.Syntax.SyntaxTree);
+            var entry = _concurrency.GetEnclosingEntryPoint(context.Operation, options);
+            if (!entry.IsValid
+                || SharedVariables.GetShared(target, entry, _concurrency.Symbols) is not { } shared
+                || LockScope.IsAnyLockHeld(context.Operation))
+            {
+                return;
+            }
+
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.TW2001NonAtomicUpdate,
+                context.Operation.Syntax.GetLocation(),
+                shared.Name,
+                entry.CallName));
+        }
+
+        // x++, x--, x op= e, and x = x op e (or e op x for commutative ops): a read-modify-write.
+        private static IOperation? UpdatedTarget(IOperation operation) => operation switch
+        {
+            IIncrementOrDecrementOperation update => update.Target,
+            ICompoundAssignmentOperation compound => compound.Target,
+            ISimpleAssignmentOperation { Value: IBinaryOperation binary } assignment
+                when ReadsSame(binary.LeftOperand, assignment.Target) || ReadsSame(binary.RightOperand, assignment.Target) => assignment.Target,
+            _ => null,
+        };
+
+        private static bool ReadsSame(IOperation read, IOperation target)
+        {
+            while (read is IConversionOperation conversion)
+            {
+                read = conversion.Operand;
+            }
+
+            return (read, target) switch
+            {
+                (ILocalReferenceOperation a, ILocalReferenceOperation b) => SymbolEqualityComparer.Default.Equals(a.Local, b.Local),
+                (IParameterReferenceOperation a, IParameterReferenceOperation b) => SymbolEqualityComparer.Default.Equals(a.Parameter, b.Parameter),
+                (IFieldReferenceOperation a, IFieldReferenceOperation b) => SymbolEqualityComparer.Default.Equals(a.Field, b.Field)
+                                                                            && (a.Instance is null or IInstanceReferenceOperation) == (b.Instance is null or IInstanceReferenceOperation),
+                _ => false,
+            };
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using System;
+using System.Collections.Immutable;
+using System.Composition;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Editing;
+using Threadwise.Core;
+
+namespace Threadwise.SharedState;
+
+/// <summary>
+/// TW2001 fix for <c>int</c> and <c>long</c>: <c>x++</c>/<c>++x</c> → <c>Interlocked.Increment(ref x)</c>,
+/// <c>x--</c>/<c>--x</c> → <c>Interlocked.Decrement(ref x)</c>, <c>x += e</c> and <c>x = x + e</c> →
+/// <c>Interlocked.Add(ref x, e)</c>, <c>x -= e</c> → <c>Interlocked.Add(ref x, -(e))</c>. Where the
+/// expression's value is used, the result keeps it: Interlocked returns the new value, so a postfix
+/// form subtracts (or adds) the step back. Other types and operators get no fix.
+/// </summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(NonAtomicUpdateFixProvider))]
+[Shared]
+public sealed class NonAtomicUpdateFixProvider : ThreadwiseCodeFixProvider
+{
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } =
+        ImmutableArray.Create(Descriptors.TW2001NonAtomicUpdate.Id);
+
+    protected override string Title => "Use Interlocked";
+
+    protected override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
+    {
+        if (state.FindNode<ExpressionSyntax>(diagnostic) is not { } update
+            || state.Symbols.Interlocked is not { } interlocked
+            || Rewrite(update, state) is not { } rewrite)
+        {
+            return null;
+        }
+
+        var (method, target, amount, postfixAdjust) = rewrite;
+        var valueUsed = update.Parent is not ExpressionStatementSyntax;
+        return editor =>
+        {
+            var arguments = SyntaxFactory.SeparatedList(new[]
+            {
+                SyntaxFactory.Argument(null, SyntaxFactory.Token(SyntaxKind.RefKeyword).WithTrailingTrivia(SyntaxFactory.Space), target.WithoutTrivia()),
+            });
+            if (amount is not null)
+            {
+                arguments = arguments.Add(SyntaxFactory.Argument(amount));
+            }
+
+            ExpressionSyntax call = SyntaxFactory.InvocationExpression(
+                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, AwaitPlacement.TypeExpression(editor.Generator, interlocked), SyntaxFactory.IdentifierName(method)),
+                SyntaxFactory.ArgumentList(arguments));
+            if (valueUsed && postfixAdjust is { } adjust)
+            {
+                // x++ evaluates to the old value: Increment returns the new one.
+                call = SyntaxFactory.ParenthesizedExpression(SyntaxFactory.BinaryExpression(adjust, call, SyntaxFactory.LiteralExpression(SyntaxKind.NumericLiteralExpression, SyntaxFactory.Literal(1))));
+            }
+
+            editor.ReplaceNode(update, call.WithTriviaFrom(update));
+        };
+    }
+
+    private static (string Method, ExpressionSyntax Target, ExpressionSyntax? Amount, SyntaxKind? PostfixAdjust)? Rewrite(ExpressionSyntax update, FixState state)
+    {
+        var target = update switch
+        {
+            PostfixUnaryExpressionSyntax postfix => postfix.Operand,
+            PrefixUnaryExpressionSyntax prefix => prefix.Operand,
+            AssignmentExpressionSyntax assignment => assignment.Left,
+            _ => null,
+        };
+        if (target is null
+            || state.SemanticModel.GetTypeInfo(target, state.CancellationToken).Type?.SpecialType is not (SpecialType.System_Int32 or SpecialType.System_Int64))
+        {
+            return null;
+        }
+
+        return update switch
+        {
+            PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PostIncrementExpression } => ("Increment", target, null, SyntaxKind.SubtractExpression),
+            PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PostDecrementExpression } => ("Decrement", target, null, SyntaxKind.AddExpression),
+            PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreIncrementExpression } => ("Increment", target, null, null),
+            PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreDecrementExpression } => ("Decrement", target, null, null),
+            AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.AddAssignmentExpression } add => ("Add", target, add.Right.WithoutTrivia(), null),
+            AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SubtractAssignmentExpression } subtract => ("Add", target, Negate(subtract.Right), null),
+            AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression, Right: BinaryExpressionSyntax binary } when SameVariable(binary.Left, target) && binary.IsKind(SyntaxKind.AddExpression)
+                => ("Add", target, binary.Right.WithoutTrivia(), null),
+            AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression, Right: BinaryExpressionSyntax binary } when SameVariable(binary.Right, target) && binary.IsKind(SyntaxKind.AddExpression)
+                => ("Add", target, binary.Left.WithoutTrivia(), null),
+            AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression, Right: BinaryExpressionSyntax binary } when SameVariable(binary.Left, target) && binary.IsKind(SyntaxKind.SubtractExpression)
+                => ("Add", target, Negate(binary.Right), null),
+            _ => null,
+        };
+    }
+
+    private static bool SameVariable(ExpressionSyntax a, ExpressionSyntax b) => SyntaxFactory.AreEquivalent(a, b);
+
+    private static PrefixUnaryExpressionSyntax Negate(ExpressionSyntax value)
+        => SyntaxFactory.PrefixUnaryExpression(SyntaxKind.UnaryMinusExpression, SyntaxFactory.ParenthesizedExpression(value.WithoutTrivia()));
+}

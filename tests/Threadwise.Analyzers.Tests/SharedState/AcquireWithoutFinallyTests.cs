@@ -1,0 +1,149 @@
+using Microsoft.CodeAnalysis.Testing;
+using VerifyAnalyzer = Threadwise.Tests.Infrastructure.Verify<Threadwise.SharedState.AcquireWithoutFinallyAnalyzer>;
+using VerifyFix = Threadwise.Tests.Infrastructure.Verify<Threadwise.SharedState.AcquireWithoutFinallyAnalyzer, Threadwise.SharedState.AcquireWithoutFinallyFixProvider>;
+
+namespace Threadwise.Tests.SharedState;
+
+public class AcquireWithoutFinallyTests
+{
+    private static DiagnosticResult Tw2006(int markup, string name)
+        => VerifyAnalyzer.Diagnostic(Descriptors.TW2006AcquireWithoutFinally).WithLocation(markup).WithArguments(name);
+
+    [Fact]
+    public Task ReleasesOutsideFinally_AreFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private readonly object _gate = new();
+            private readonly SemaphoreSlim _semaphore = new(1, 1);
+            private readonly ReaderWriterLockSlim _rw = new();
+            private readonly Mutex _mutex = new();
+
+            async Task M()
+            {
+                {|#0:Monitor.Enter(_gate)|};
+                Work();
+                Monitor.Exit(_gate);
+
+                await {|#1:_semaphore.WaitAsync()|};
+                Work();
+                _semaphore.Release();
+
+                {|#2:_rw.EnterWriteLock()|};
+                Work();
+                _rw.ExitWriteLock();
+
+                {|#3:_mutex.WaitOne()|};
+                Work();
+                _mutex.ReleaseMutex();
+            }
+
+            static void Work() { }
+        }
+        """, Tw2006(0, "_gate"), Tw2006(1, "_semaphore"), Tw2006(2, "_rw"), Tw2006(3, "_mutex"));
+
+    [Fact]
+    public Task TryFinallyForms_AndHandOffs_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private readonly object _gate = new();
+            private readonly SemaphoreSlim _semaphore = new(1, 1);
+
+            async Task M()
+            {
+                Monitor.Enter(_gate);
+                try { Work(); }
+                finally { Monitor.Exit(_gate); }
+
+                var taken = false;
+                try
+                {
+                    Monitor.Enter(_gate, ref taken);
+                    Work();
+                }
+                finally
+                {
+                    if (taken) Monitor.Exit(_gate);
+                }
+
+                await _semaphore.WaitAsync();
+                try { Work(); }
+                finally { _semaphore.Release(); }
+
+                _semaphore.Wait();
+                ReleaseLater();
+            }
+
+            void ReleaseLater() => _semaphore.Release();
+            static void Work() { }
+        }
+        """);
+
+    [Fact]
+    public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System.Threading;
+
+        class C
+        {
+            void M()
+            {
+                Monitor.Enter(;
+                Monitor.Exit(missing);
+                missing.Wait();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_MovesTheReleaseIntoFinally() => VerifyFix.CodeFixAsync("""
+        using System.Threading;
+
+        class C
+        {
+            private readonly object _gate = new();
+            private int _count;
+
+            void M()
+            {
+                {|#0:Monitor.Enter(_gate)|};
+                _count++;
+                Work(_count);
+                Monitor.Exit(_gate);
+                Work(0);
+            }
+
+            static void Work(int value) { }
+        }
+        """, """
+        using System.Threading;
+
+        class C
+        {
+            private readonly object _gate = new();
+            private int _count;
+
+            void M()
+            {
+                Monitor.Enter(_gate);
+                try
+                {
+                    _count++;
+                    Work(_count);
+                }
+                finally
+                {
+                    Monitor.Exit(_gate);
+                }
+
+                Work(0);
+            }
+
+            static void Work(int value) { }
+        }
+        """, Tw2006(0, "_gate"));
+}

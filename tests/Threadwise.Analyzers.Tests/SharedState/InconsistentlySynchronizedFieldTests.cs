@@ -1,0 +1,119 @@
+using Microsoft.CodeAnalysis.Testing;
+using VerifyAnalyzer = Threadwise.Tests.Infrastructure.Verify<Threadwise.SharedState.InconsistentlySynchronizedFieldAnalyzer>;
+using VerifyFix = Threadwise.Tests.Infrastructure.Verify<Threadwise.SharedState.InconsistentlySynchronizedFieldAnalyzer, Threadwise.SharedState.InconsistentlySynchronizedFieldFixProvider>;
+
+namespace Threadwise.Tests.SharedState;
+
+public class InconsistentlySynchronizedFieldTests
+{
+    private static DiagnosticResult Tw2003(int markup, string field, string @lock, string member)
+        => VerifyAnalyzer.Diagnostic(Descriptors.TW2003InconsistentlySynchronizedField).WithLocation(markup).WithArguments(field, @lock, member);
+
+    [Fact]
+    public Task UnguardedWrites_AreFlagged_AcrossPartialDeclarations() => VerifyAnalyzer.AnalyzerAsync(new[] { """
+        using System.Threading;
+
+        partial class Account
+        {
+            private readonly object _gate = new();
+            private readonly SemaphoreSlim _semaphore = new(1, 1);
+            private decimal _balance;
+            private int _version;
+            private string? _status;
+
+            public void Deposit(decimal amount)
+            {
+                lock (_gate)
+                {
+                    _balance += amount;
+                    _version++;
+                }
+            }
+
+            public void Rename(string status)
+            {
+                _semaphore.Wait();
+                try { _status = status; }
+                finally { _semaphore.Release(); }
+            }
+        }
+        """, """
+        partial class Account
+        {
+            public void Reset()
+            {
+                {|#0:_balance = 0|};
+                {|#1:_version++|};
+            }
+
+            public void Clear() => {|#2:_status = null|};
+        }
+        """ }, null,
+        Tw2003(0, "_balance", "_gate", "Deposit"), Tw2003(1, "_version", "_gate", "Deposit"), Tw2003(2, "_status", "_semaphore", "Rename"));
+
+    [Fact]
+    public Task ConstructorsDisposeReadonlyVolatileAndConsistentFields_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+
+        class Cache : IDisposable
+        {
+            private readonly object _gate = new();
+            private int _hits;
+            private volatile bool _closed;
+            private int _unguardedEverywhere;
+
+            public Cache() { _hits = 0; }
+
+            public void Hit() { lock (_gate) { _hits++; } }
+
+            public void Close() { _closed = true; }
+
+            public void Touch() { _unguardedEverywhere++; }
+
+            public void Dispose() { _hits = -1; }
+        }
+        """);
+
+    [Fact]
+    public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        class C
+        {
+            private int _x;
+            void A() { lock (missing) { _x = 1; } }
+            void B() { _x = ; }
+            void C2() { lock ( { _x++; }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_TakesTheSameLock() => VerifyFix.CodeFixAsync("""
+        class Counter
+        {
+            private readonly object _gate = new();
+            private int _count;
+
+            public void Increment() { lock (_gate) { _count++; } }
+
+            public void Reset()
+            {
+                {|#0:_count = 0|};
+            }
+        }
+        """, """
+        class Counter
+        {
+            private readonly object _gate = new();
+            private int _count;
+
+            public void Increment() { lock (_gate) { _count++; } }
+
+            public void Reset()
+            {
+                lock (_gate)
+                {
+                    _count = 0;
+                }
+            }
+        }
+        """, Tw2003(0, "_count", "_gate", "Increment"));
+}

@@ -1,0 +1,87 @@
+using Microsoft.CodeAnalysis.Testing;
+using VerifyAnalyzer = Threadwise.Tests.Infrastructure.Verify<Threadwise.SharedState.LockOrderInversionAnalyzer>;
+
+namespace Threadwise.Tests.SharedState;
+
+public class LockOrderInversionTests
+{
+    private static DiagnosticResult Tw2005(int markup, int other, string inner, string outer, string where)
+        => VerifyAnalyzer.Diagnostic(Descriptors.TW2005LockOrderInversion).WithLocation(markup).WithLocation(other).WithArguments(inner, outer, where);
+
+    [Fact]
+    public Task NestedLocksInOppositeOrders_AreFlaggedAtBothSites() => VerifyAnalyzer.AnalyzerAsync("""
+        class Bank
+        {
+            private readonly object _accounts = new();
+            private readonly object _audit = new();
+
+            void Transfer()
+            {
+                lock (_accounts)
+                {
+                    lock ({|#0:_audit|}) { }
+                }
+            }
+
+            void Report()
+            {
+                lock (_audit)
+                {
+                    lock ({|#1:_accounts|}) { }
+                }
+            }
+        }
+        """,
+        Tw2005(0, 1, "_audit", "_accounts", "Test0.cs:18"),
+        Tw2005(1, 0, "_accounts", "_audit", "Test0.cs:10"));
+
+    [Fact]
+    public Task InversionThroughACall_IsFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        class Bank
+        {
+            private readonly object _a = new();
+            private readonly object _b = new();
+
+            void One()
+            {
+                lock (_a) { {|#0:TakeB()|}; }
+            }
+
+            void TakeB() { lock (_b) { } }
+
+            void Two()
+            {
+                lock (_b) { lock ({|#1:_a|}) { } }
+            }
+        }
+        """,
+        Tw2005(0, 1, "_b", "_a", "Test0.cs:15"),
+        Tw2005(1, 0, "_a", "_b", "Test0.cs:8"));
+
+    [Fact]
+    public Task ConsistentOrderAndLocalLocks_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        class Bank
+        {
+            private readonly object _a = new();
+            private readonly object _b = new();
+
+            void One() { lock (_a) { lock (_b) { } } }
+            void Two() { lock (_a) { lock (_b) { } } }
+
+            static void Transfer(object from, object to)
+            {
+                lock (from) { lock (to) { } }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        class C
+        {
+            private readonly object _a = new();
+            void M() { lock (_a) { lock (missing) { Recurse(); } } }
+            void Recurse() { Recurse(); lock ( }
+        }
+        """);
+}

@@ -1,0 +1,153 @@
+using Microsoft.CodeAnalysis.Testing;
+using VerifyAnalyzer = Threadwise.Tests.Infrastructure.Verify<Threadwise.SharedState.UnsafeCollectionMutationAnalyzer>;
+using VerifyFix = Threadwise.Tests.Infrastructure.Verify<Threadwise.SharedState.UnsafeCollectionMutationAnalyzer, Threadwise.SharedState.UnsafeCollectionMutationFixProvider>;
+
+namespace Threadwise.Tests.SharedState;
+
+public class UnsafeCollectionMutationTests
+{
+    private static DiagnosticResult Tw2002(int markup, string name, string type, string entry)
+        => VerifyAnalyzer.Diagnostic(Descriptors.TW2002UnsafeCollectionMutation).WithLocation(markup).WithArguments(name, type, entry);
+
+    [Fact]
+    public Task SharedCollectionsMutatedConcurrently_AreFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private readonly Dictionary<string, int> _cache = new();
+            private static readonly HashSet<int> s_seen = new();
+
+            void M(int[] items)
+            {
+                var results = new List<int>();
+                var queue = new Queue<int>();
+                Parallel.ForEach(items, x =>
+                {
+                    {|#0:results.Add(x)|};
+                    {|#1:_cache[x.ToString()] = x|};
+                    {|#2:s_seen.Add(x)|};
+                    {|#3:queue.Enqueue(x)|};
+                });
+                Task.Run(() => {|#4:results.Clear()|});
+            }
+        }
+        """,
+        Tw2002(0, "results", "List", "Parallel.ForEach"), Tw2002(1, "_cache", "Dictionary", "Parallel.ForEach"),
+        Tw2002(2, "s_seen", "HashSet", "Parallel.ForEach"), Tw2002(3, "queue", "Queue", "Parallel.ForEach"), Tw2002(4, "results", "List", "Task.Run"));
+
+    [Fact]
+    public Task LocalGuardedConcurrentAndReadOnly_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Concurrent;
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private readonly object _gate = new();
+
+            void M(int[] items, List<int> shared)
+            {
+                var bag = new ConcurrentBag<int>();
+                var dict = new ConcurrentDictionary<int, int>();
+                Parallel.ForEach(items, x =>
+                {
+                    var mine = new List<int>();
+                    mine.Add(x);
+                    bag.Add(x);
+                    dict[x] = x;
+                    lock (_gate) { shared.Add(x); }
+                    var count = shared.Count;
+                    var contains = shared.Contains(x);
+                });
+
+                foreach (var x in items) { shared.Add(x); }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            void M(int[] items)
+            {
+                var list = new List<int>(;
+                Parallel.ForEach(items, x => list.Add();
+                Parallel.ForEach(items, x => missing.Add(x));
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_SwitchesLocalsToConcurrentCollections() => VerifyFix.CodeFixAsync("""
+        using System.Collections.Generic;
+        using System.Linq;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            int M(int[] items)
+            {
+                var results = new List<int>();
+                Dictionary<int, string> names = new Dictionary<int, string>();
+                Parallel.ForEach(items, x =>
+                {
+                    {|#0:results.Add(x * 2)|};
+                    {|#1:names[x] = x.ToString()|};
+                    {|#2:names.TryAdd(-x, "neg")|};
+                });
+
+                foreach (var r in results) { }
+                return results.Count + names.Count + results.Sum();
+            }
+        }
+        """, """
+        using System.Collections.Concurrent;
+        using System.Collections.Generic;
+        using System.Linq;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            int M(int[] items)
+            {
+                var results = new ConcurrentBag<int>();
+                ConcurrentDictionary<int, string> names = new ConcurrentDictionary<int, string>();
+                Parallel.ForEach(items, x =>
+                {
+                    results.Add(x * 2);
+                    names[x] = x.ToString();
+                    names.TryAdd(-x, "neg");
+                });
+
+                foreach (var r in results) { }
+                return results.Count + names.Count + results.Sum();
+            }
+        }
+        """,
+        Tw2002(0, "results", "List", "Parallel.ForEach"), Tw2002(1, "names", "Dictionary", "Parallel.ForEach"), Tw2002(2, "names", "Dictionary", "Parallel.ForEach"));
+
+    [Fact]
+    public Task Fix_IsNotOffered_WhenAUseIsIncompatible() => VerifyFix.NoCodeFixAsync("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private readonly List<int> _field = new();
+
+            int M(int[] items)
+            {
+                var results = new List<int>();
+                Parallel.ForEach(items, x => {|#0:results.Add(x)|});
+                Parallel.ForEach(items, x => {|#1:_field.Add(x)|});
+                return results[0];
+            }
+        }
+        """, Tw2002(0, "results", "List", "Parallel.ForEach"), Tw2002(1, "_field", "List", "Parallel.ForEach"));
+}
