@@ -61,6 +61,9 @@ public sealed class NonAtomicUpdateFixProvider : ThreadwiseCodeFixProvider
         };
     }
 
+    /// <summary>True when the update has an Interlocked form (an int or long target, a supported operator).</summary>
+    internal static bool CanUseInterlocked(ExpressionSyntax update, FixState state) => Rewrite(update, state) is not null;
+
     private static (string Method, ExpressionSyntax Target, ExpressionSyntax? Amount, SyntaxKind? PostfixAdjust)? Rewrite(ExpressionSyntax update, FixState state)
     {
         var target = update switch
