@@ -117,7 +117,9 @@ internal sealed class BlockingCalls
             api = new BlockingApi(method, null, false);
         }
 
-        if (ReferenceEquals(api, NotBlocking) && Receiver(invocation) is { Type: { } receiverType })
+        // Extension twins (EF Core's ToList -> ToListAsync) are looked up only for extension calls:
+        // the lookup binds names in scope, which is the expensive part of this rule.
+        if (ReferenceEquals(api, NotBlocking) && method.IsExtensionMethod && Receiver(invocation) is { Type: { } receiverType })
         {
             api = FindExtensionTwin(invocation, receiverType);
         }

@@ -1,0 +1,237 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Threadwise.Bench;
+
+// Threadwise analyzer benchmark.
+//   generate --lines N --out DIR         write a corpus of about N non-blank lines
+//   run [--quick] [--sizes a,b] [--rounds n] [--json FILE] [--work DIR]
+// The full run is documented in build/bench/README.md; its latest table is in docs/performance.md.
+var arguments = args.ToList();
+if (arguments.Count == 0 || arguments[0] is not ("generate" or "run"))
+{
+    Console.Error.WriteLine("usage: Threadwise.Bench generate --lines N --out DIR | run [--quick] [--sizes 100000,400000] [--rounds 3] [--json FILE] [--work DIR]");
+    return 2;
+}
+
+string? Option(string name) => arguments.IndexOf(name) is var i and >= 0 && i + 1 < arguments.Count ? arguments[i + 1] : null;
+
+if (arguments[0] == "generate")
+{
+    var lines = int.Parse(Option("--lines") ?? "25000", CultureInfo.InvariantCulture);
+    var output = Option("--out") ?? "corpus";
+    var (files, written, defects) = CorpusGenerator.Generate(output, lines);
+    Console.WriteLine($"{written} non-blank lines in {files} files, {defects} seeded defects -> {output}");
+    return 0;
+}
+
+var quick = arguments.Contains("--quick");
+var sizes = (Option("--sizes") ?? (quick ? "2500,10000" : "100000,400000")).Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+var rounds = int.Parse(Option("--rounds") ?? (quick ? "1" : "3"), CultureInfo.InvariantCulture);
+var work = Path.GetFullPath(Option("--work") ?? Path.Combine(Path.GetTempPath(), "threadwise-bench"));
+var json = Option("--json");
+var repo = FindRepo();
+return await new Runner(repo, work, sizes, rounds).RunAsync(json);
+
+static string FindRepo()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+    {
+        if (File.Exists(Path.Combine(dir.FullName, "Analyzers.sln")))
+        {
+            return dir.FullName;
+        }
+    }
+
+    throw new InvalidOperationException("Analyzers.sln not found above " + AppContext.BaseDirectory);
+}
+
+internal sealed class Runner
+{
+    private static readonly string[] Configurations = { "none", "threadwise", "vsthreading", "asyncfixer" };
+
+    private static readonly Dictionary<string, string> AnalyzerAssembly = new()
+    {
+        ["threadwise"] = "Threadwise.Analyzers",
+        ["vsthreading"] = "Microsoft.VisualStudio.Threading.Analyzers",
+        ["asyncfixer"] = "AsyncFixer",
+    };
+
+    private readonly string _repo;
+    private readonly string _work;
+    private readonly int[] _sizes;
+    private readonly int _rounds;
+
+    public Runner(string repo, string work, int[] sizes, int rounds)
+    {
+        _repo = repo;
+        _work = work;
+        _sizes = sizes;
+        _rounds = rounds;
+    }
+
+    public async Task<int> RunAsync(string? jsonPath)
+    {
+        Directory.CreateDirectory(_work);
+        Console.WriteLine($"== building Threadwise (Release)");
+        await Run("dotnet", $"build \"{Path.Combine(_repo, "src", "Threadwise.Analyzers", "Threadwise.Analyzers.csproj")}\" -c Release -nologo -v:q", _repo, check: true);
+        var analyzerDll = Path.Combine(_repo, "src", "Threadwise.Analyzers", "bin", "Release", "netstandard2.0", "Threadwise.Analyzers.dll");
+
+        var corpora = new Dictionary<int, (string Project, int Lines)>();
+        foreach (var size in _sizes)
+        {
+            var directory = Path.Combine(_work, $"corpus-{size}");
+            var (files, lines, defects) = CorpusGenerator.Generate(directory, size);
+            File.WriteAllText(Path.Combine(directory, "Corpus.csproj"), CorpusProject(analyzerDll));
+            File.WriteAllText(Path.Combine(directory, "Directory.Build.props"), "<Project />");
+            File.WriteAllText(Path.Combine(directory, "Directory.Build.targets"), "<Project />");
+            File.WriteAllText(Path.Combine(directory, "Directory.Packages.props"), "<Project />");
+            File.WriteAllText(Path.Combine(directory, "bench.globalconfig"), "is_global = true\ndotnet_analyzer_diagnostic.severity = warning\n");
+            corpora[size] = (Path.Combine(directory, "Corpus.csproj"), lines);
+            Console.WriteLine($"== corpus {size}: {lines} non-blank lines, {files} files, {defects} seeded defects");
+            await Run("dotnet", $"restore \"{corpora[size].Project}\" -nologo -v:q", directory, check: true);
+        }
+
+        // Interleaved round-robin: every configuration sees the same machine state on average.
+        var samples = new List<Sample>();
+        for (var round = 1; round <= _rounds; round++)
+        {
+            foreach (var size in _sizes)
+            {
+                foreach (var configuration in Configurations)
+                {
+                    var sample = await Measure(corpora[size].Project, size, corpora[size].Lines, configuration);
+                    samples.Add(sample);
+                    Console.WriteLine($"   round {round}/{_rounds}  {size,7} lines  {configuration,-12} csc {sample.CompileMs,7:F0} ms  analyzers {sample.AnalyzerMs,7:F0} ms");
+                }
+            }
+        }
+
+        var report = Report.From(samples, _sizes);
+        report.Print();
+        if (jsonPath is not null)
+        {
+            File.WriteAllText(jsonPath, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
+            Console.WriteLine($"== JSON written to {jsonPath}");
+        }
+
+        return 0;
+    }
+
+    private async Task<Sample> Measure(string project, int size, int lines, string configuration)
+    {
+        // A fresh compiler process each build (no VBCSCompiler server), full rebuild, ReportAnalyzer on.
+        var output = await Run(
+            "dotnet",
+            $"build \"{project}\" -c Release --no-restore --no-incremental -nologo -v:d -clp:PerformanceSummary -p:BenchConfig={configuration} -p:UseSharedCompilation=false -p:ReportAnalyzer=true",
+            Path.GetDirectoryName(project)!,
+            check: true);
+        var compile = ParseCscMilliseconds(output);
+        var (total, perRule) = configuration == "none" ? (0, new Dictionary<string, double>()) : ParseAnalyzerTime(output, AnalyzerAssembly[configuration]);
+        return new Sample(size, lines, configuration, compile, total, perRule);
+    }
+
+    private static double ParseCscMilliseconds(string output)
+    {
+        var match = Regex.Matches(output, @"^\s+(\d+) ms\s+Csc\s+\d+ calls", RegexOptions.Multiline).LastOrDefault()
+                    ?? throw new InvalidOperationException("no Csc line in the performance summary");
+        return double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+    }
+
+    // The ReportAnalyzer table: an assembly line, then its analyzers indented below it.
+    private static (double TotalMs, Dictionary<string, double> PerRule) ParseAnalyzerTime(string output, string assembly)
+    {
+        var perRule = new Dictionary<string, double>();
+        double total = 0;
+        var inAssembly = false;
+        foreach (var line in output.Split('\n'))
+        {
+            var row = Regex.Match(line, @"^\s+(<?[\d.]+)\s+(<?\d+)\s{3}(\s*)(\S.*)$");
+            if (!row.Success)
+            {
+                continue;
+            }
+
+            var seconds = double.Parse(row.Groups[1].Value.TrimStart('<'), CultureInfo.InvariantCulture);
+            var isAnalyzerRow = row.Groups[3].Value.Length > 0;
+            var name = row.Groups[4].Value.Trim();
+            if (!isAnalyzerRow)
+            {
+                // Threadwise.Analyzers, AsyncFixer, Microsoft.VisualStudio.Threading.Analyzers(.CSharp)
+                inAssembly = name.StartsWith(assembly + ",", StringComparison.Ordinal) || name.StartsWith(assembly + ".", StringComparison.Ordinal);
+                if (inAssembly)
+                {
+                    total += seconds * 1000;
+                }
+            }
+            else if (inAssembly)
+            {
+                var key = Regex.Match(name, @"\(([^)]*)\)\s*$") is { Success: true } ids ? ids.Groups[1].Value : name;
+                perRule[key] = perRule.GetValueOrDefault(key) + (seconds * 1000);
+            }
+        }
+
+        return (total, perRule);
+    }
+
+    private string CorpusProject(string analyzerDll) => $"""
+        <Project Sdk="Microsoft.NET.Sdk">
+          <PropertyGroup>
+            <TargetFramework>net10.0</TargetFramework>
+            <OutputType>Library</OutputType>
+            <Nullable>disable</Nullable>
+            <ImplicitUsings>disable</ImplicitUsings>
+            <BenchConfig Condition="'$(BenchConfig)' == ''">none</BenchConfig>
+            <EnableNETAnalyzers>false</EnableNETAnalyzers>
+            <EnforceCodeStyleInBuild>false</EnforceCodeStyleInBuild>
+            <RunAnalyzers Condition="'$(BenchConfig)' == 'none'">false</RunAnalyzers>
+            <TreatWarningsAsErrors>false</TreatWarningsAsErrors>
+            <NoWarn>$(NoWarn);CS1998;CS4014;CS0162;CS0414</NoWarn>
+            <GenerateDocumentationFile>false</GenerateDocumentationFile>
+            <ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally>
+          </PropertyGroup>
+          <ItemGroup>
+            <GlobalAnalyzerConfigFiles Include="bench.globalconfig" />
+          </ItemGroup>
+          <!-- Every configuration restores the same packages; the analyzers not under test are
+               removed just before compiling, so one restore serves all and nothing else differs. -->
+          <ItemGroup>
+            <PackageReference Include="Microsoft.VisualStudio.Threading.Analyzers" Version="18.12.1" PrivateAssets="all" />
+            <PackageReference Include="AsyncFixer" Version="2.1.0" PrivateAssets="all" />
+          </ItemGroup>
+          <Target Name="BenchPickAnalyzers" BeforeTargets="CoreCompile">
+            <ItemGroup>
+              <Analyzer Include="{analyzerDll}" Condition="'$(BenchConfig)' == 'threadwise'" />
+              <Analyzer Remove="@(Analyzer)" Condition="'$(BenchConfig)' != 'vsthreading' and $([System.String]::Copy('%(Analyzer.Identity)').ToLowerInvariant().Contains('microsoft.visualstudio.threading.analyzers'))" />
+              <Analyzer Remove="@(Analyzer)" Condition="'$(BenchConfig)' != 'asyncfixer' and $([System.String]::Copy('%(Analyzer.Identity)').ToLowerInvariant().Contains('asyncfixer'))" />
+            </ItemGroup>
+          </Target>
+        </Project>
+        """;
+
+    private static async Task<string> Run(string file, string arguments, string directory, bool check)
+    {
+        var start = new ProcessStartInfo(file, arguments)
+        {
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["MSBUILDNOINPROCNODE"] = "1";
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {file}");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        var output = await stdout + await stderr;
+        if (check && process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} {arguments} failed ({process.ExitCode}):\n{output[^Math.Min(output.Length, 4000)..]}");
+        }
+
+        return output;
+    }
+}
+
+internal sealed record Sample(int Size, int Lines, string Configuration, double CompileMs, double AnalyzerMs, Dictionary<string, double> PerRuleMs);
