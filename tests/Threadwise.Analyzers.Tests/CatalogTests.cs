@@ -212,20 +212,7 @@ public class CatalogTests
         Assert.True(Directory.Exists(Path.Combine(RepoRoot, "src", "Threadwise.Analyzers", "Core")));
     }
 
-    private static string RepoRoot { get; } = FindRepoRoot();
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Analyzers.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Analyzers.sln not found above " + AppContext.BaseDirectory);
-    }
+    private static string RepoRoot => RepoPaths.Root;
 
     private static IEnumerable<DiagnosticDescriptor> AllDescriptors()
         => typeof(Descriptors).GetFields(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic)

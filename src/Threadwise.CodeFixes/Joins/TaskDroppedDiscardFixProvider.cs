@@ -33,7 +33,8 @@ public sealed class TaskDroppedDiscardFixProvider : ThreadwiseCodeFixProvider
         {
             var discard = SyntaxFactory.AssignmentExpression(
                 SyntaxKind.SimpleAssignmentExpression,
-                SyntaxFactory.IdentifierName(SyntaxFactory.Identifier("_").WithTrailingTrivia(SyntaxFactory.Space)),
+                // The token must carry the contextual kind '_' or the binder sees a name, not a discard.
+                SyntaxFactory.IdentifierName(SyntaxFactory.Identifier(SyntaxFactory.TriviaList(), SyntaxKind.UnderscoreToken, "_", "_", SyntaxFactory.TriviaList(SyntaxFactory.Space))),
                 SyntaxFactory.Token(SyntaxKind.EqualsToken).WithTrailingTrivia(SyntaxFactory.Space),
                 call.WithoutTrivia());
             editor.ReplaceNode(call, discard.WithTriviaFrom(call));

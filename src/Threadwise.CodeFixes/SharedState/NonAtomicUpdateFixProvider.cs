@@ -36,7 +36,7 @@ public sealed class NonAtomicUpdateFixProvider : ThreadwiseCodeFixProvider
         }
 
         var (method, target, amount, postfixAdjust) = rewrite;
-        var valueUsed = update.Parent is not ExpressionStatementSyntax;
+        var valueUsed = IsValueUsed(update, state);
         return editor =>
         {
             var arguments = SyntaxFactory.SeparatedList(new[]
@@ -60,6 +60,15 @@ public sealed class NonAtomicUpdateFixProvider : ThreadwiseCodeFixProvider
             editor.ReplaceNode(update, call.WithTriviaFrom(update));
         };
     }
+
+    // As a statement, a for-loop incrementor or the body of a void lambda, nobody reads the value.
+    private static bool IsValueUsed(ExpressionSyntax update, FixState state) => update.Parent switch
+    {
+        ExpressionStatementSyntax => false,
+        ForStatementSyntax loop => !loop.Incrementors.Contains(update),
+        AnonymousFunctionExpressionSyntax lambda => state.SemanticModel.GetSymbolInfo(lambda, state.CancellationToken).Symbol is not IMethodSymbol { ReturnsVoid: true },
+        _ => true,
+    };
 
     /// <summary>True when the update has an Interlocked form (an int or long target, a supported operator).</summary>
     internal static bool CanUseInterlocked(ExpressionSyntax update, FixState state) => Rewrite(update, state) is not null;

@@ -162,6 +162,34 @@ public class NonAtomicUpdateTests
         Tw2001(3, "done", "Parallel.For"), Tw2001(4, "_bytes", "Parallel.For"), Tw2001(5, "_count", "Parallel.For"));
 
     [Fact]
+    public Task Fix_InAVoidExpressionLambda_DropsTheUnusedValue() => VerifyFix.CodeFixAsync("""
+        using System.Threading.Tasks;
+
+        class C
+        {
+            int M(int n)
+            {
+                var hits = 0;
+                Parallel.For(0, n, i => {|#0:hits++|});
+                return hits;
+            }
+        }
+        """, """
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            int M(int n)
+            {
+                var hits = 0;
+                Parallel.For(0, n, i => Interlocked.Increment(ref hits));
+                return hits;
+            }
+        }
+        """, Tw2001(0, "hits", "Parallel.For"));
+
+    [Fact]
     public Task Fix_IsNotOfferedForOtherTypes() => VerifyFix.NoCodeFixAsync("""
         using System.Threading.Tasks;
 

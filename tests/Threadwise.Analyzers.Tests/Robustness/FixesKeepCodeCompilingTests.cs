@@ -1,0 +1,91 @@
+using Microsoft.CodeAnalysis;
+
+namespace Threadwise.Tests.Robustness;
+
+/// <summary>
+/// Applying Threadwise's fixes, one after another until none is left to apply, to the unfixed
+/// samples and to a generated corpus adds no compiler error.
+/// </summary>
+public class FixesKeepCodeCompilingTests
+{
+    [Fact]
+    public Task UnfixedSamples_StillCompile_AfterEveryFix()
+        => ApplyEveryFixAsync(Harness.SampleSources(), OutputKind.ConsoleApplication, minimumFixes: 20);
+
+    [Fact]
+    public Task GeneratedCorpus_StillCompiles_AfterEveryFix()
+        => ApplyEveryFixAsync(Harness.CorpusSources(4000), OutputKind.DynamicallyLinkedLibrary, minimumFixes: 5);
+
+    private static async Task ApplyEveryFixAsync(IEnumerable<(string Name, string Text)> sources, OutputKind kind, int minimumFixes)
+    {
+        var compilation = await Harness.CompileAsync(sources, kind);
+        var errorsBefore = Errors(compilation);
+        var project = Harness.ProjectFor(compilation, out var workspace);
+        using (workspace)
+        {
+            var unfixable = new HashSet<string>();
+            var applied = 0;
+            for (var iteration = 0; iteration < 400; iteration++)
+            {
+                var current = (await project.GetCompilationAsync())!;
+                var exceptions = new List<string>();
+                var diagnostics = (await Harness.AnalyzeAsync(current, exceptions))
+                    .Where(d => d.Id.StartsWith("TW", StringComparison.Ordinal) && d.Location.IsInSource)
+                    .OrderBy(d => d.Location.SourceTree!.FilePath, StringComparer.Ordinal)
+                    .ThenBy(d => d.Location.SourceSpan.Start)
+                    .ToList();
+                Assert.Empty(exceptions);
+
+                var next = await FirstFixableAsync(project, diagnostics, unfixable);
+                if (next is null)
+                {
+                    break;
+                }
+
+                var (document, action, diagnostic) = next.Value;
+                var operations = await action.GetOperationsAsync(CancellationToken.None);
+                var changed = operations.OfType<Microsoft.CodeAnalysis.CodeActions.ApplyChangesOperation>().Single().ChangedSolution;
+                project = changed.GetProject(project.Id)!;
+                applied++;
+
+                var compiled = (await project.GetCompilationAsync())!;
+                var added = Errors(compiled).Except(errorsBefore).ToList();
+                Assert.True(
+                    added.Count == 0,
+                    $"the fix '{action.Title}' for {diagnostic} added errors:\n{string.Join("\n", compiled.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.ToString() + " :: " + d.Location.SourceTree?.GetText().Lines[d.Location.GetLineSpan().StartLinePosition.Line]))}");
+            }
+
+            Assert.True(applied >= minimumFixes, $"only {applied} fixes were applied");
+        }
+    }
+
+    private static async Task<(Document, Microsoft.CodeAnalysis.CodeActions.CodeAction, Diagnostic)?> FirstFixableAsync(Project project, List<Diagnostic> diagnostics, HashSet<string> unfixable)
+    {
+        foreach (var diagnostic in diagnostics)
+        {
+            var key = $"{diagnostic.Id}|{diagnostic.Location.SourceTree!.FilePath}|{diagnostic.GetMessage()}|{diagnostic.Location.SourceSpan}";
+            if (unfixable.Contains(key))
+            {
+                continue;
+            }
+
+            var document = project.Documents.First(d => d.FilePath == diagnostic.Location.SourceTree!.FilePath);
+            var actions = await Harness.FixesForAsync(document, diagnostic);
+            if (actions.Count > 0)
+            {
+                return (document, actions[0], diagnostic);
+            }
+
+            unfixable.Add(key);
+        }
+
+        return null;
+    }
+
+    // Errors by id and message (not position: fixes move code around).
+    private static HashSet<string> Errors(Compilation compilation)
+        => compilation.GetDiagnostics()
+            .Where(d => d.Severity == DiagnosticSeverity.Error)
+            .Select(d => $"{d.Id}: {d.GetMessage()}")
+            .ToHashSet();
+}
