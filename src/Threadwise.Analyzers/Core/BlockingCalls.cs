@@ -127,6 +127,7 @@ internal sealed class BlockingCalls
         if (ReferenceEquals(api, NotBlocking)
             || Timeouts.HasZeroTimeout(invocation)
             || IsInMemory(invocation)
+            || IsConsoleStream(invocation)
             || ThreadwiseOptions.Contains(options.ExcludedApis, method))
         {
             return null;
@@ -346,6 +347,12 @@ internal sealed class BlockingCalls
 
         return receiver;
     }
+
+    // Console.Out/Error/In: their ...Async methods run synchronously anyway (a synchronized writer),
+    // so flagging every Console.Error.WriteLine in async code would be noise with no better form.
+    private static bool IsConsoleStream(IInvocationOperation invocation)
+        => Receiver(invocation) is IPropertyReferenceOperation { Property: { IsStatic: true, Name: "Out" or "Error" or "In" } property }
+           && property.ContainingType is { Name: "Console", ContainingNamespace.Name: "System" };
 
     // MemoryStream, StringReader and friends complete synchronously: their async methods only add cost.
     private bool IsInMemory(IInvocationOperation invocation)

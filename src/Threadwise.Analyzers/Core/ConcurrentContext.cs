@@ -44,6 +44,38 @@ internal readonly struct ConcurrentEntry
 
     public bool IsValid => Call is not null;
 
+    /// <summary>
+    /// True when several runs of the delegate can overlap: parallel loops, PLINQ, timers and
+    /// configured entry points always; a thread, task or work item only when it is started in a loop
+    /// or from inside another lambda (one per item). A single <c>new Thread(() => list.Add(x))</c>
+    /// joined before the list is read races with nothing.
+    /// </summary>
+    public bool RunsConcurrentlyWithItself
+    {
+        get
+        {
+            if (Kind is EntryPointKind.Parallel or EntryPointKind.Plinq or EntryPointKind.Timer or EntryPointKind.Configured)
+            {
+                return true;
+            }
+
+            for (var current = Call.Parent; current is not null; current = current.Parent)
+            {
+                if (current is ILoopOperation or IAnonymousFunctionOperation)
+                {
+                    return true;
+                }
+
+                if (current is ILocalFunctionOperation)
+                {
+                    return false;
+                }
+            }
+
+            return false;
+        }
+    }
+
     /// <summary>Where to report: the called member (<c>Task.Run</c>), not the whole call with its body.</summary>
     public Location CallLocation
         => Call.Syntax is InvocationExpressionSyntax invocation ? invocation.Expression.GetLocation()

@@ -15,12 +15,43 @@ namespace Threadwise.Core;
 /// </summary>
 internal static class LockScope
 {
-    /// <summary>True when any lock is held at <paramref name="operation"/>.</summary>
+    /// <summary>True when any lock is held at <paramref name="operation"/>. Allocates nothing unless
+    /// the operation sits in a try/finally or a block with a using declaration.</summary>
     public static bool IsAnyLockHeld(IOperation operation)
     {
-        foreach (var _ in HeldLocks(operation))
+        IOperation child = operation;
+        for (var current = operation.Parent; current is not null; child = current, current = current.Parent)
         {
-            return true;
+            switch (current)
+            {
+                case IAnonymousFunctionOperation or ILocalFunctionOperation:
+                    return false;
+                case ILockOperation @lock when child == @lock.Body:
+                    return true;
+                case ITryOperation { Finally: not null } @try when child == @try.Body:
+                case IUsingOperation @using when child == @using.Body:
+                    foreach (var _ in HeldAt(current, child))
+                    {
+                        return true;
+                    }
+
+                    break;
+                case IBlockOperation block:
+                    foreach (var statement in block.Operations)
+                    {
+                        if (statement == child)
+                        {
+                            break;
+                        }
+
+                        if (statement is IUsingDeclarationOperation declaration && EnterScopeTarget(declaration) is not null)
+                        {
+                            return true;
+                        }
+                    }
+
+                    break;
+            }
         }
 
         return false;
@@ -33,44 +64,57 @@ internal static class LockScope
         IOperation child = operation;
         for (var current = operation.Parent; current is not null; child = current, current = current.Parent)
         {
-            switch (current)
+            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
             {
-                case IAnonymousFunctionOperation or ILocalFunctionOperation:
-                    yield break;
-
-                case ILockOperation @lock when child == @lock.Body:
-                    yield return LockSymbol(@lock.LockedValue);
-                    break;
-
-                case ITryOperation { Finally: { } @finally } @try when child == @try.Body:
-                    foreach (var released in ReleasedIn(@finally))
-                    {
-                        yield return released;
-                    }
-
-                    break;
-
-                case IUsingOperation { Resources: var resources } @using when child == @using.Body && EnterScopeTarget(resources) is { } scope:
-                    yield return scope;
-                    break;
-
-                // using var scope = _lock.EnterScope(); earlier in the same block
-                case IBlockOperation block:
-                    foreach (var statement in block.Operations)
-                    {
-                        if (statement == child)
-                        {
-                            break;
-                        }
-
-                        if (statement is IUsingDeclarationOperation declaration && EnterScopeTarget(declaration) is { } declared)
-                        {
-                            yield return declared;
-                        }
-                    }
-
-                    break;
+                yield break;
             }
+
+            if (current is ILockOperation @lock && child == @lock.Body)
+            {
+                yield return LockSymbol(@lock.LockedValue);
+                continue;
+            }
+
+            foreach (var held in HeldAt(current, child))
+            {
+                yield return held;
+            }
+        }
+    }
+
+    // The locks that `parent` holds over its child: a try whose finally releases them, a
+    // using (x.EnterScope()), or `using var scope = x.EnterScope();` earlier in a block.
+    private static IEnumerable<ISymbol?> HeldAt(IOperation parent, IOperation child)
+    {
+        switch (parent)
+        {
+            case ITryOperation { Finally: { } @finally } @try when child == @try.Body:
+                foreach (var released in ReleasedIn(@finally))
+                {
+                    yield return released;
+                }
+
+                break;
+
+            case IUsingOperation { Resources: var resources } @using when child == @using.Body && EnterScopeTarget(resources) is { } scope:
+                yield return scope;
+                break;
+
+            case IBlockOperation block:
+                foreach (var statement in block.Operations)
+                {
+                    if (statement == child)
+                    {
+                        break;
+                    }
+
+                    if (statement is IUsingDeclarationOperation declaration && EnterScopeTarget(declaration) is { } declared)
+                    {
+                        yield return declared;
+                    }
+                }
+
+                break;
         }
     }
 

@@ -57,7 +57,7 @@ public sealed class LockOrderInversionAnalyzer : DiagnosticAnalyzer
     private static void CollectCallUnderLock(OperationAnalysisContext context, ConcurrentBag<Edge> edges, LockSummaries summaries)
     {
         var invocation = (IInvocationOperation)context.Operation;
-        if (!summaries.IsFollowable(invocation.TargetMethod))
+        if (!summaries.IsFollowable(invocation.TargetMethod) || !LockScope.IsAnyLockHeld(invocation))
         {
             return;
         }

@@ -48,6 +48,7 @@ public sealed class NonAtomicUpdateAnalyzer : DiagnosticAnalyzer
             var options = ThreadwiseOptions.For(context.Options, context.Operation.Syntax.SyntaxTree);
             var entry = _concurrency.GetEnclosingEntryPoint(context.Operation, options);
             if (!entry.IsValid
+                || !entry.RunsConcurrentlyWithItself
                 || SharedVariables.GetShared(target, entry, _concurrency.Symbols) is not { } shared
                 || LockScope.IsAnyLockHeld(context.Operation))
             {

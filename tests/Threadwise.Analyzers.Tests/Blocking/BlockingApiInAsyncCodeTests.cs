@@ -197,6 +197,8 @@ public class BlockingApiInAsyncCodeTests
                 stream.Dispose();
                 xml.Read();
                 Action later = () => File.ReadAllText("x");
+                Console.Out.WriteLine("progress");
+                Console.Error.WriteLine("warning");
                 await Task.Yield();
             }
         }

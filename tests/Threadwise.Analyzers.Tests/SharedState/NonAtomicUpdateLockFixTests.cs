@@ -20,9 +20,13 @@ public class NonAtomicUpdateLockFixTests
 
             async Task M(int[] items, System.Timers.Timer timer)
             {
-                new Task(() => {|#0:_count++|}).Start();
+                foreach (var item in items)
+                {
+                    new Task(() => {|#0:_count++|}).Start();
+                    ThreadPool.UnsafeQueueUserWorkItem(_ => {|#2:_count++|}, null);
+                }
+
                 timer.Elapsed += (s, e) => {|#1:_count++|};
-                ThreadPool.UnsafeQueueUserWorkItem(_ => {|#2:_count++|}, null);
                 await Parallel.ForEachAsync(items, async (x, ct) => { {|#3:_count++|}; await Task.Yield(); });
             }
         }

@@ -26,10 +26,13 @@ public class NonAtomicUpdateTests
                 var local = 0;
                 Parallel.For(0, 10, i => {|#0:local++|});
                 Parallel.ForEach(items, x => {|#1:_count += x|});
-                Task.Run(() => {|#2:s_total = s_total + 1|});
-                Task.Factory.StartNew(() => {|#3:--_count|});
-                new Thread(() => {|#4:_sum *= 2|}).Start();
-                ThreadPool.QueueUserWorkItem(_ => {|#5:local -= 1|});
+                for (var k = 0; k < items.Length; k++)
+                {
+                    Task.Run(() => {|#2:s_total = s_total + 1|});
+                    Task.Factory.StartNew(() => {|#3:--_count|});
+                    new Thread(() => {|#4:_sum *= 2|}).Start();
+                    ThreadPool.QueueUserWorkItem(_ => {|#5:local -= 1|});
+                }
                 _ = new Timer(_ => {|#6:_count++|}, null, 0, 100);
                 items.AsParallel().ForAll(x => {|#7:_count++|});
                 Parallel.Invoke(() => {|#8:_count++|}, () => { });
@@ -39,6 +42,41 @@ public class NonAtomicUpdateTests
         Tw2001(0, "local", "Parallel.For"), Tw2001(1, "_count", "Parallel.ForEach"), Tw2001(2, "s_total", "Task.Run"),
         Tw2001(3, "_count", "Task.Factory.StartNew"), Tw2001(4, "_sum", "new Thread"), Tw2001(5, "local", "ThreadPool.QueueUserWorkItem"),
         Tw2001(6, "_count", "new Timer"), Tw2001(7, "_count", "items.AsParallel().ForAll"), Tw2001(8, "_count", "Parallel.Invoke"));
+
+    [Fact]
+    public Task SingleThreadOrTaskStartedOnce_IsNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Generic;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private int _count;
+
+            async Task<int> M()
+            {
+                var produced = 0;
+                var worker = new Thread(() => produced++);
+                worker.Start();
+                worker.Join();
+                await Task.Run(() => _count += produced);
+                return _count;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task TasksStartedPerItem_AreFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Linq;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private int _count;
+
+            Task M(int[] items) => Task.WhenAll(items.Select(i => Task.Run(() => {|#0:_count++|})));
+        }
+        """, Tw2001(0, "_count", "Task.Run"));
 
     [Fact]
     public Task ConfiguredEntryPoint_IsFollowed() => VerifyAnalyzer.AnalyzerWithConfigAsync("""

@@ -30,7 +30,15 @@ public class UnsafeCollectionMutationTests
                     {|#2:s_seen.Add(x)|};
                     {|#3:queue.Enqueue(x)|};
                 });
-                Task.Run(() => {|#4:results.Clear()|});
+                for (var i = 0; i < 2; i++)
+                {
+                    Task.Run(() => {|#4:results.Clear()|});
+                }
+
+                var single = new List<int>();
+                var consumer = new System.Threading.Thread(() => single.Add(1));
+                consumer.Start();
+                consumer.Join();
             }
         }
         """,
