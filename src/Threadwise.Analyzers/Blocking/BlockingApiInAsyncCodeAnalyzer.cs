@@ -8,8 +8,13 @@ namespace Threadwise.Blocking;
 
 /// <summary>TW1004: a synchronous blocking API (with or without an async twin) in async code.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class BlockingApiInAsyncCodeAnalyzer : DiagnosticAnalyzer
+public sealed class BlockingApiInAsyncCodeAnalyzer : ThreadwiseAnalyzer
 {
+    public BlockingApiInAsyncCodeAnalyzer()
+        : base(Descriptors.TW1004BlockingApiInAsyncCode)
+    {
+    }
+
     /// <summary>Diagnostic property: the name of the awaitable twin, when there is one.</summary>
     public const string TwinProperty = "Twin";
 
@@ -20,17 +25,7 @@ public sealed class BlockingApiInAsyncCodeAnalyzer : DiagnosticAnalyzer
     /// so calling it would make the method call itself.</summary>
     public const string TwinIsCallerProperty = "TwinIsCaller";
 
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(Descriptors.TW1004BlockingApiInAsyncCode);
-
-    public override void Initialize(AnalysisContext context)
-    {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(OnCompilationStart);
-    }
-
-    private static void OnCompilationStart(CompilationStartAnalysisContext context)
+    protected override void OnCompilationStart(CompilationStartAnalysisContext context)
     {
         if (KnownSymbols.For(context.Compilation).Task is null)
         {

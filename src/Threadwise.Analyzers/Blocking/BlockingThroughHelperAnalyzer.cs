@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -8,19 +7,14 @@ namespace Threadwise.Blocking;
 
 /// <summary>TW1006: async code calls a synchronous helper of this compilation that blocks.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class BlockingThroughHelperAnalyzer : DiagnosticAnalyzer
+public sealed class BlockingThroughHelperAnalyzer : ThreadwiseAnalyzer
 {
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(Descriptors.TW1006BlockingThroughHelper);
-
-    public override void Initialize(AnalysisContext context)
+    public BlockingThroughHelperAnalyzer()
+        : base(Descriptors.TW1006BlockingThroughHelper)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(OnCompilationStart);
     }
 
-    private static void OnCompilationStart(CompilationStartAnalysisContext context)
+    protected override void OnCompilationStart(CompilationStartAnalysisContext context)
     {
         if (KnownSymbols.For(context.Compilation).Task is null)
         {

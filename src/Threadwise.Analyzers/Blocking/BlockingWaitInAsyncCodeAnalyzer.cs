@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Threadwise.Core;
@@ -7,19 +6,14 @@ namespace Threadwise.Blocking;
 
 /// <summary>TW1002: <c>Wait()</c>, <c>Result</c> or <c>GetAwaiter().GetResult()</c> on a task in async code.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class BlockingWaitInAsyncCodeAnalyzer : DiagnosticAnalyzer
+public sealed class BlockingWaitInAsyncCodeAnalyzer : ThreadwiseAnalyzer
 {
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(Descriptors.TW1002BlockingWaitInAsyncCode);
-
-    public override void Initialize(AnalysisContext context)
+    public BlockingWaitInAsyncCodeAnalyzer()
+        : base(Descriptors.TW1002BlockingWaitInAsyncCode)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(OnCompilationStart);
     }
 
-    private static void OnCompilationStart(CompilationStartAnalysisContext context)
+    protected override void OnCompilationStart(CompilationStartAnalysisContext context)
     {
         var waits = TaskWaits.For(context.Compilation);
         if (waits.Symbols.Task is null)

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Threadwise.Core;
@@ -7,19 +6,14 @@ namespace Threadwise.Blocking;
 
 /// <summary>TW1005: a synchronous method blocks on a task (sync-over-async).</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class SyncOverAsyncAnalyzer : DiagnosticAnalyzer
+public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
 {
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(Descriptors.TW1005SyncOverAsync);
-
-    public override void Initialize(AnalysisContext context)
+    public SyncOverAsyncAnalyzer()
+        : base(Descriptors.TW1005SyncOverAsync)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(OnCompilationStart);
     }
 
-    private static void OnCompilationStart(CompilationStartAnalysisContext context)
+    protected override void OnCompilationStart(CompilationStartAnalysisContext context)
     {
         var waits = TaskWaits.For(context.Compilation);
         if (waits.Symbols.Task is null)

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -8,19 +7,14 @@ namespace Threadwise.Blocking;
 
 /// <summary>TW1001: <c>Thread.Sleep</c> inside async code blocks the thread the async code runs on.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class ThreadSleepInAsyncCodeAnalyzer : DiagnosticAnalyzer
+public sealed class ThreadSleepInAsyncCodeAnalyzer : ThreadwiseAnalyzer
 {
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(Descriptors.TW1001ThreadSleepInAsyncCode);
-
-    public override void Initialize(AnalysisContext context)
+    public ThreadSleepInAsyncCodeAnalyzer()
+        : base(Descriptors.TW1001ThreadSleepInAsyncCode)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(OnCompilationStart);
     }
 
-    private static void OnCompilationStart(CompilationStartAnalysisContext context)
+    protected override void OnCompilationStart(CompilationStartAnalysisContext context)
     {
         var thread = KnownSymbols.For(context.Compilation).Thread;
         if (thread is null)

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Threadwise.Core;
@@ -7,19 +6,14 @@ namespace Threadwise.Blocking;
 
 /// <summary>TW1003: <c>Task.WaitAll</c> / <c>Task.WaitAny</c> in async code.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class WaitAllOrAnyInAsyncCodeAnalyzer : DiagnosticAnalyzer
+public sealed class WaitAllOrAnyInAsyncCodeAnalyzer : ThreadwiseAnalyzer
 {
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(Descriptors.TW1003WaitAllOrAnyInAsyncCode);
-
-    public override void Initialize(AnalysisContext context)
+    public WaitAllOrAnyInAsyncCodeAnalyzer()
+        : base(Descriptors.TW1003WaitAllOrAnyInAsyncCode)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(OnCompilationStart);
     }
 
-    private static void OnCompilationStart(CompilationStartAnalysisContext context)
+    protected override void OnCompilationStart(CompilationStartAnalysisContext context)
     {
         var waits = TaskWaits.For(context.Compilation);
         if (waits.Symbols.Task is null)

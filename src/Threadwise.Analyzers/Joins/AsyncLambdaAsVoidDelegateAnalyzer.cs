@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -10,19 +9,14 @@ namespace Threadwise.Joins;
 
 /// <summary>TW4005: an async lambda or async method group converted to a void-returning delegate.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class AsyncLambdaAsVoidDelegateAnalyzer : DiagnosticAnalyzer
+public sealed class AsyncLambdaAsVoidDelegateAnalyzer : ThreadwiseAnalyzer
 {
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(Descriptors.TW4005AsyncLambdaAsVoidDelegate);
-
-    public override void Initialize(AnalysisContext context)
+    public AsyncLambdaAsVoidDelegateAnalyzer()
+        : base(Descriptors.TW4005AsyncLambdaAsVoidDelegate)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(OnCompilationStart);
     }
 
-    private static void OnCompilationStart(CompilationStartAnalysisContext context)
+    protected override void OnCompilationStart(CompilationStartAnalysisContext context)
     {
         var analyzer = new Context(KnownSymbols.For(context.Compilation));
         context.RegisterOperationAction(analyzer.AnalyzeDelegateCreation, OperationKind.DelegateCreation);

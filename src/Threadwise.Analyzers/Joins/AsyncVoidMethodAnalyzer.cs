@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -8,19 +7,14 @@ namespace Threadwise.Joins;
 
 /// <summary>TW4004: an async void method or local function that is not an event handler or override.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class AsyncVoidMethodAnalyzer : DiagnosticAnalyzer
+public sealed class AsyncVoidMethodAnalyzer : ThreadwiseAnalyzer
 {
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(Descriptors.TW4004AsyncVoidMethod);
-
-    public override void Initialize(AnalysisContext context)
+    public AsyncVoidMethodAnalyzer()
+        : base(Descriptors.TW4004AsyncVoidMethod)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(OnCompilationStart);
     }
 
-    private static void OnCompilationStart(CompilationStartAnalysisContext context)
+    protected override void OnCompilationStart(CompilationStartAnalysisContext context)
     {
         var analyzer = new Context(KnownSymbols.For(context.Compilation));
         context.RegisterSymbolAction(analyzer.AnalyzeMethod, SymbolKind.Method);

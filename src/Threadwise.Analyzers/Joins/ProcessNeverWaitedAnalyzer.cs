@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -8,19 +7,14 @@ namespace Threadwise.Joins;
 
 /// <summary>TW4006: a process is started and never waited for, disposed or handed on.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class ProcessNeverWaitedAnalyzer : DiagnosticAnalyzer
+public sealed class ProcessNeverWaitedAnalyzer : ThreadwiseAnalyzer
 {
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(Descriptors.TW4006ProcessNeverWaited);
-
-    public override void Initialize(AnalysisContext context)
+    public ProcessNeverWaitedAnalyzer()
+        : base(Descriptors.TW4006ProcessNeverWaited)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(OnCompilationStart);
     }
 
-    private static void OnCompilationStart(CompilationStartAnalysisContext context)
+    protected override void OnCompilationStart(CompilationStartAnalysisContext context)
     {
         var process = KnownSymbols.For(context.Compilation).Process;
         if (process is null)

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -8,19 +7,14 @@ namespace Threadwise.Joins;
 
 /// <summary>TW4002: a call that returns a task (or another awaitable) is used as a statement.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class TaskDroppedAnalyzer : DiagnosticAnalyzer
+public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
 {
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(Descriptors.TW4002TaskDropped);
-
-    public override void Initialize(AnalysisContext context)
+    public TaskDroppedAnalyzer()
+        : base(Descriptors.TW4002TaskDropped)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(OnCompilationStart);
     }
 
-    private static void OnCompilationStart(CompilationStartAnalysisContext context)
+    protected override void OnCompilationStart(CompilationStartAnalysisContext context)
     {
         var symbols = KnownSymbols.For(context.Compilation);
         if (symbols.Task is null)

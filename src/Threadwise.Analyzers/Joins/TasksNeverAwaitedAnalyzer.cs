@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -8,19 +7,14 @@ namespace Threadwise.Joins;
 
 /// <summary>TW4003: tasks are collected in a local list or array that is never awaited or handed on.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class TasksNeverAwaitedAnalyzer : DiagnosticAnalyzer
+public sealed class TasksNeverAwaitedAnalyzer : ThreadwiseAnalyzer
 {
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(Descriptors.TW4003TasksNeverAwaited);
-
-    public override void Initialize(AnalysisContext context)
+    public TasksNeverAwaitedAnalyzer()
+        : base(Descriptors.TW4003TasksNeverAwaited)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(OnCompilationStart);
     }
 
-    private static void OnCompilationStart(CompilationStartAnalysisContext context)
+    protected override void OnCompilationStart(CompilationStartAnalysisContext context)
     {
         var symbols = KnownSymbols.For(context.Compilation);
         if (symbols.Task is null || symbols.ListOfT is null)

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -8,19 +7,14 @@ namespace Threadwise.Joins;
 
 /// <summary>TW4001: a local foreground thread is started and never joined, and does not escape.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class ThreadNeverJoinedAnalyzer : DiagnosticAnalyzer
+public sealed class ThreadNeverJoinedAnalyzer : ThreadwiseAnalyzer
 {
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(Descriptors.TW4001ThreadNeverJoined);
-
-    public override void Initialize(AnalysisContext context)
+    public ThreadNeverJoinedAnalyzer()
+        : base(Descriptors.TW4001ThreadNeverJoined)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(OnCompilationStart);
     }
 
-    private static void OnCompilationStart(CompilationStartAnalysisContext context)
+    protected override void OnCompilationStart(CompilationStartAnalysisContext context)
     {
         var thread = KnownSymbols.For(context.Compilation).Thread;
         if (thread is null)

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -8,19 +7,14 @@ namespace Threadwise.SharedState;
 
 /// <summary>TW2006: a lock is acquired and released in the same function, but the release is not in a finally.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class AcquireWithoutFinallyAnalyzer : DiagnosticAnalyzer
+public sealed class AcquireWithoutFinallyAnalyzer : ThreadwiseAnalyzer
 {
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(Descriptors.TW2006AcquireWithoutFinally);
-
-    public override void Initialize(AnalysisContext context)
+    public AcquireWithoutFinallyAnalyzer()
+        : base(Descriptors.TW2006AcquireWithoutFinally)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(OnCompilationStart);
     }
 
-    private static void OnCompilationStart(CompilationStartAnalysisContext context)
+    protected override void OnCompilationStart(CompilationStartAnalysisContext context)
     {
         var analyzer = new Context(KnownSymbols.For(context.Compilation));
         context.RegisterOperationAction(analyzer.AnalyzeInvocation, OperationKind.Invocation);

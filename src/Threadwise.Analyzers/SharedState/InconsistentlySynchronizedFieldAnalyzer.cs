@@ -14,22 +14,17 @@ namespace Threadwise.SharedState;
 /// types included.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class InconsistentlySynchronizedFieldAnalyzer : DiagnosticAnalyzer
+public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
 {
+    public InconsistentlySynchronizedFieldAnalyzer()
+        : base(Descriptors.TW2003InconsistentlySynchronizedField)
+    {
+    }
+
     /// <summary>Diagnostic property: the guarding lock as it is written (a field name, or <c>this</c>).</summary>
     public const string LockProperty = "Lock";
 
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(Descriptors.TW2003InconsistentlySynchronizedField);
-
-    public override void Initialize(AnalysisContext context)
-    {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(OnCompilationStart);
-    }
-
-    private static void OnCompilationStart(CompilationStartAnalysisContext context)
+    protected override void OnCompilationStart(CompilationStartAnalysisContext context)
         => context.RegisterSymbolStartAction(OnTypeStart, SymbolKind.NamedType);
 
     private static void OnTypeStart(SymbolStartAnalysisContext context)

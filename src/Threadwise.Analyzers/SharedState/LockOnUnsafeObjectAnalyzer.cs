@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -9,19 +8,14 @@ namespace Threadwise.SharedState;
 /// <summary>TW2004: <c>lock</c> on <c>this</c>, a type, a string, a non-readonly or non-private field,
 /// a boxed value, a fresh object, a Type or a Thread.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class LockOnUnsafeObjectAnalyzer : DiagnosticAnalyzer
+public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
 {
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(Descriptors.TW2004LockOnUnsafeObject);
-
-    public override void Initialize(AnalysisContext context)
+    public LockOnUnsafeObjectAnalyzer()
+        : base(Descriptors.TW2004LockOnUnsafeObject)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(OnCompilationStart);
     }
 
-    private static void OnCompilationStart(CompilationStartAnalysisContext context)
+    protected override void OnCompilationStart(CompilationStartAnalysisContext context)
     {
         var analyzer = new Context(KnownSymbols.For(context.Compilation));
         context.RegisterOperationAction(analyzer.AnalyzeLock, OperationKind.Lock);

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.IO;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -16,19 +15,14 @@ namespace Threadwise.SharedState;
 /// everywhere, a local or parameter does not.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class LockOrderInversionAnalyzer : DiagnosticAnalyzer
+public sealed class LockOrderInversionAnalyzer : ThreadwiseAnalyzer
 {
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(Descriptors.TW2005LockOrderInversion);
-
-    public override void Initialize(AnalysisContext context)
+    public LockOrderInversionAnalyzer()
+        : base(Descriptors.TW2005LockOrderInversion)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(OnCompilationStart);
     }
 
-    private static void OnCompilationStart(CompilationStartAnalysisContext context)
+    protected override void OnCompilationStart(CompilationStartAnalysisContext context)
     {
         var edges = new ConcurrentBag<Edge>();
         var summaries = LockSummaries.For(context.Compilation);

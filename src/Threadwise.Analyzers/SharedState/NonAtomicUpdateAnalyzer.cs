@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -8,19 +7,14 @@ namespace Threadwise.SharedState;
 
 /// <summary>TW2001: <c>x++</c>, <c>x += e</c>, <c>x = x + e</c> on shared state in concurrent code, no lock held.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class NonAtomicUpdateAnalyzer : DiagnosticAnalyzer
+public sealed class NonAtomicUpdateAnalyzer : ThreadwiseAnalyzer
 {
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(Descriptors.TW2001NonAtomicUpdate);
-
-    public override void Initialize(AnalysisContext context)
+    public NonAtomicUpdateAnalyzer()
+        : base(Descriptors.TW2001NonAtomicUpdate)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(OnCompilationStart);
     }
 
-    private static void OnCompilationStart(CompilationStartAnalysisContext context)
+    protected override void OnCompilationStart(CompilationStartAnalysisContext context)
     {
         var analyzer = new Context(ConcurrentContext.For(context.Compilation));
         context.RegisterOperationAction(

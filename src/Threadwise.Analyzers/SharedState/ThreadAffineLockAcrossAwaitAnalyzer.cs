@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -8,19 +7,14 @@ namespace Threadwise.SharedState;
 
 /// <summary>TW2007: a thread-affine lock is acquired before an await and released after it.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class ThreadAffineLockAcrossAwaitAnalyzer : DiagnosticAnalyzer
+public sealed class ThreadAffineLockAcrossAwaitAnalyzer : ThreadwiseAnalyzer
 {
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(Descriptors.TW2007ThreadAffineLockAcrossAwait);
-
-    public override void Initialize(AnalysisContext context)
+    public ThreadAffineLockAcrossAwaitAnalyzer()
+        : base(Descriptors.TW2007ThreadAffineLockAcrossAwait)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(OnCompilationStart);
     }
 
-    private static void OnCompilationStart(CompilationStartAnalysisContext context)
+    protected override void OnCompilationStart(CompilationStartAnalysisContext context)
     {
         var analyzer = new Context(KnownSymbols.For(context.Compilation));
         context.RegisterOperationAction(analyzer.AnalyzeInvocation, OperationKind.Invocation);

@@ -8,24 +8,19 @@ namespace Threadwise.SharedState;
 
 /// <summary>TW2002: a shared List/Dictionary/HashSet/Queue/Stack/... mutated in concurrent code, no lock held.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class UnsafeCollectionMutationAnalyzer : DiagnosticAnalyzer
+public sealed class UnsafeCollectionMutationAnalyzer : ThreadwiseAnalyzer
 {
+    public UnsafeCollectionMutationAnalyzer()
+        : base(Descriptors.TW2002UnsafeCollectionMutation)
+    {
+    }
+
     private static readonly ImmutableHashSet<string> Mutators = ImmutableHashSet.Create(
         "Add", "AddRange", "Insert", "InsertRange", "Remove", "RemoveAt", "RemoveAll", "RemoveRange", "RemoveWhere",
         "Clear", "Enqueue", "Dequeue", "TryDequeue", "Push", "Pop", "TryPop", "TryAdd", "Sort", "Reverse",
         "AddFirst", "AddLast", "RemoveFirst", "RemoveLast", "UnionWith", "ExceptWith", "IntersectWith", "SymmetricExceptWith");
 
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(Descriptors.TW2002UnsafeCollectionMutation);
-
-    public override void Initialize(AnalysisContext context)
-    {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(OnCompilationStart);
-    }
-
-    private static void OnCompilationStart(CompilationStartAnalysisContext context)
+    protected override void OnCompilationStart(CompilationStartAnalysisContext context)
     {
         var concurrency = ConcurrentContext.For(context.Compilation);
         var symbols = concurrency.Symbols;

@@ -8,22 +8,17 @@ namespace Threadwise.ThreadPool;
 
 /// <summary>TW3002: a synchronous work item on the thread pool sleeps, waits on a task, or blocks on I/O.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class BlockingInThreadPoolWorkItemAnalyzer : DiagnosticAnalyzer
+public sealed class BlockingInThreadPoolWorkItemAnalyzer : ThreadwiseAnalyzer
 {
+    public BlockingInThreadPoolWorkItemAnalyzer()
+        : base(Descriptors.TW3002BlockingInThreadPoolWorkItem)
+    {
+    }
+
     /// <summary>Diagnostic property: present when the work item is a Task.Run lambda that can become async.</summary>
     public const string CanBecomeAsyncProperty = "CanBecomeAsync";
 
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(Descriptors.TW3002BlockingInThreadPoolWorkItem);
-
-    public override void Initialize(AnalysisContext context)
-    {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(OnCompilationStart);
-    }
-
-    private static void OnCompilationStart(CompilationStartAnalysisContext context)
+    protected override void OnCompilationStart(CompilationStartAnalysisContext context)
     {
         var concurrency = ConcurrentContext.For(context.Compilation);
         if (concurrency.Symbols.Task is null)

@@ -9,19 +9,14 @@ namespace Threadwise.ThreadPool;
 
 /// <summary>TW3001: a pool work item whose body is an unbounded loop with no await in it.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class LongRunningLoopOnThreadPoolAnalyzer : DiagnosticAnalyzer
+public sealed class LongRunningLoopOnThreadPoolAnalyzer : ThreadwiseAnalyzer
 {
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(Descriptors.TW3001LongRunningLoopOnThreadPool);
-
-    public override void Initialize(AnalysisContext context)
+    public LongRunningLoopOnThreadPoolAnalyzer()
+        : base(Descriptors.TW3001LongRunningLoopOnThreadPool)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(OnCompilationStart);
     }
 
-    private static void OnCompilationStart(CompilationStartAnalysisContext context)
+    protected override void OnCompilationStart(CompilationStartAnalysisContext context)
     {
         var concurrency = ConcurrentContext.For(context.Compilation);
         if (concurrency.Symbols.Task is null)

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -9,19 +8,14 @@ namespace Threadwise.ThreadPool;
 
 /// <summary>TW3003: a blocking parallel loop (or PLINQ materialization) in async code.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class ParallelLoopInAsyncCodeAnalyzer : DiagnosticAnalyzer
+public sealed class ParallelLoopInAsyncCodeAnalyzer : ThreadwiseAnalyzer
 {
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(Descriptors.TW3003ParallelLoopInAsyncCode);
-
-    public override void Initialize(AnalysisContext context)
+    public ParallelLoopInAsyncCodeAnalyzer()
+        : base(Descriptors.TW3003ParallelLoopInAsyncCode)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(OnCompilationStart);
     }
 
-    private static void OnCompilationStart(CompilationStartAnalysisContext context)
+    protected override void OnCompilationStart(CompilationStartAnalysisContext context)
     {
         var symbols = KnownSymbols.For(context.Compilation);
         if (symbols.Parallel is null && symbols.ParallelEnumerable is null)

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -8,19 +7,14 @@ namespace Threadwise.ThreadPool;
 
 /// <summary>TW3004: a thread is created and started for every iteration of a loop over data.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class UnboundedThreadCreationAnalyzer : DiagnosticAnalyzer
+public sealed class UnboundedThreadCreationAnalyzer : ThreadwiseAnalyzer
 {
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(Descriptors.TW3004UnboundedThreadCreation);
-
-    public override void Initialize(AnalysisContext context)
+    public UnboundedThreadCreationAnalyzer()
+        : base(Descriptors.TW3004UnboundedThreadCreation)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(OnCompilationStart);
     }
 
-    private static void OnCompilationStart(CompilationStartAnalysisContext context)
+    protected override void OnCompilationStart(CompilationStartAnalysisContext context)
     {
         var thread = KnownSymbols.For(context.Compilation).Thread;
         if (thread is null)
