@@ -12,6 +12,16 @@ public sealed class SharedStateWorkload
     private int _filesSeen;
     private long _totalWords;
 
+    /// <summary>Counts to <paramref name="n"/> from many threads at once; the race loses updates.</summary>
+    public static int CountInParallel(int n)
+    {
+        var count = 0;
+
+        // TW2001: count++ from every Parallel.For body: lost updates, a wrong total.
+        Parallel.For(0, n, i => count++);
+        return count;
+    }
+
     public long CountWords(IReadOnlyList<string> lines)
     {
         var perWord = new Dictionary<string, int>();
