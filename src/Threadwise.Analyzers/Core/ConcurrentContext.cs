@@ -166,6 +166,25 @@ internal sealed class ConcurrentContext
         return default;
     }
 
+    /// <summary>
+    /// The shared variable <paramref name="reference"/> names when the code around
+    /// <paramref name="operation"/> runs concurrently with itself and holds no lock: the question
+    /// TW2001 and TW2002 both ask. Default (no entry) otherwise.
+    /// </summary>
+    public (ConcurrentEntry Entry, ISymbol? Shared) GetUnsynchronizedShared(IOperation operation, IOperation reference, ThreadwiseOptions options)
+    {
+        var entry = GetEnclosingEntryPoint(operation, options);
+        if (!entry.IsValid
+            || !entry.RunsConcurrentlyWithItself
+            || SharedVariables.GetShared(reference, entry, Symbols) is not { } shared
+            || LockScope.IsAnyLockHeld(operation))
+        {
+            return default;
+        }
+
+        return (entry, shared);
+    }
+
     private ConcurrentEntry Classify(IInvocationOperation invocation, IMethodSymbol method, IAnonymousFunctionOperation function, ThreadwiseOptions options)
     {
         var type = method.ContainingType?.OriginalDefinition;

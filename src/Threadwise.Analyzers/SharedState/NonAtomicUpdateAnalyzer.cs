@@ -40,11 +40,8 @@ public sealed class NonAtomicUpdateAnalyzer : ThreadwiseAnalyzer
             }
 
             var options = ThreadwiseOptions.For(context.Options, context.Operation.Syntax.SyntaxTree);
-            var entry = _concurrency.GetEnclosingEntryPoint(context.Operation, options);
-            if (!entry.IsValid
-                || !entry.RunsConcurrentlyWithItself
-                || SharedVariables.GetShared(target, entry, _concurrency.Symbols) is not { } shared
-                || LockScope.IsAnyLockHeld(context.Operation))
+            var (entry, shared) = _concurrency.GetUnsynchronizedShared(context.Operation, target, options);
+            if (shared is null)
             {
                 return;
             }

@@ -79,11 +79,8 @@ public sealed class UnsafeCollectionMutationAnalyzer : ThreadwiseAnalyzer
         private void Analyze(OperationAnalysisContext context, IOperation receiver)
         {
             var options = ThreadwiseOptions.For(context.Options, context.Operation.Syntax.SyntaxTree);
-            var entry = _concurrency.GetEnclosingEntryPoint(context.Operation, options);
-            if (!entry.IsValid
-                || !entry.RunsConcurrentlyWithItself
-                || SharedVariables.GetShared(receiver, entry, _concurrency.Symbols) is not { } shared
-                || LockScope.IsAnyLockHeld(context.Operation))
+            var (entry, shared) = _concurrency.GetUnsynchronizedShared(context.Operation, receiver, options);
+            if (shared is null)
             {
                 return;
             }

@@ -1,6 +1,6 @@
 using Microsoft.CodeAnalysis.Testing;
 using VerifyAnalyzer = Threadwise.Tests.Infrastructure.Verify<Threadwise.SharedState.NonAtomicUpdateAnalyzer>;
-using VerifyFix = Threadwise.Tests.Infrastructure.Verify<Threadwise.SharedState.NonAtomicUpdateAnalyzer, Threadwise.SharedState.NonAtomicUpdateLockFixProvider>;
+using VerifyFix = Threadwise.Tests.Infrastructure.Verify<Threadwise.SharedState.NonAtomicUpdateAnalyzer, Threadwise.SharedState.GuardWithLockFixProvider>;
 
 namespace Threadwise.Tests.SharedState;
 

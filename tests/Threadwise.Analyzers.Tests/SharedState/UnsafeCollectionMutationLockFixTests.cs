@@ -1,6 +1,6 @@
 using Microsoft.CodeAnalysis.Testing;
 using VerifyAnalyzer = Threadwise.Tests.Infrastructure.Verify<Threadwise.SharedState.UnsafeCollectionMutationAnalyzer>;
-using VerifyFix = Threadwise.Tests.Infrastructure.Verify<Threadwise.SharedState.UnsafeCollectionMutationAnalyzer, Threadwise.SharedState.UnsafeCollectionMutationLockFixProvider>;
+using VerifyFix = Threadwise.Tests.Infrastructure.Verify<Threadwise.SharedState.UnsafeCollectionMutationAnalyzer, Threadwise.SharedState.GuardWithLockFixProvider>;
 
 namespace Threadwise.Tests.SharedState;
 

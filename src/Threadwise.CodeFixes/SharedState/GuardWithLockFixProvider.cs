@@ -1,0 +1,44 @@
+using System;
+using System.Collections.Immutable;
+using System.Composition;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Editing;
+using Threadwise.Core;
+
+namespace Threadwise.SharedState;
+
+/// <summary>
+/// TW2001 (where Interlocked does not apply: <c>double</c>, <c>decimal</c>, <c>*=</c> ...) and TW2002:
+/// wrap the statement in <c>lock</c> on a private gate (<see cref="LockGate"/>), shared by every
+/// such fix in the class so the guarded statements exclude each other.
+/// </summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(GuardWithLockFixProvider))]
+[Shared]
+public sealed class GuardWithLockFixProvider : ThreadwiseCodeFixProvider
+{
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } =
+        ImmutableArray.Create(Descriptors.TW2001NonAtomicUpdate.Id, Descriptors.TW2002UnsafeCollectionMutation.Id);
+
+    protected override string Title => "Guard with a lock";
+
+    protected override string EquivalenceKey => "TW200x.Lock";
+
+    protected override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
+    {
+        if (state.FindNode<ExpressionSyntax>(diagnostic) is not { } access
+            || (diagnostic.Id == Descriptors.TW2001NonAtomicUpdate.Id && NonAtomicUpdateFixProvider.CanUseInterlocked(access, state))
+            || LockGate.WrappableStatement(access) is not { } statement
+            || LockGate.For(statement, state) is not { } gate)
+        {
+            return null;
+        }
+
+        return editor =>
+        {
+            editor.ReplaceNode(statement, gate.Wrap(statement));
+            gate.AddFieldIfNeeded(editor);
+        };
+    }
+}
