@@ -80,7 +80,15 @@ public abstract class ThreadwiseCodeFixProvider : CodeFixProvider
         var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
         foreach (var fix in fixes)
         {
-            fix(editor);
+            try
+            {
+                fix(editor);
+            }
+            catch (InvalidOperationException) when (fixes.Count > 1)
+            {
+                // Fix All over overlapping findings (a wait inside a wait): an edit whose node an
+                // earlier edit already replaced is skipped; the finding stays for the next pass.
+            }
         }
 
         return editor.GetChangedDocument();

@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis.Testing;
+using Threadwise.Tests.Infrastructure;
 using VerifyAnalyzer = Threadwise.Tests.Infrastructure.Verify<Threadwise.Blocking.BlockingWaitInAsyncCodeAnalyzer>;
 using VerifyFix = Threadwise.Tests.Infrastructure.Verify<Threadwise.Blocking.BlockingWaitInAsyncCodeAnalyzer, Threadwise.Blocking.BlockingWaitInAsyncCodeFixProvider>;
 
@@ -239,6 +240,45 @@ public class BlockingWaitInAsyncCodeTests
             }
         }
         """, Tw1002(0, "Wait", "async method 'M'"), Tw1002(1, "Result", "async method 'M'"));
+
+    [Fact]
+    public Task Fix_NestedWaits_AreRewrittenOverTwoPasses()
+    {
+        var test = new Microsoft.CodeAnalysis.CSharp.Testing.CSharpCodeFixTest<Threadwise.Blocking.BlockingWaitInAsyncCodeAnalyzer, Threadwise.Blocking.BlockingWaitInAsyncCodeFixProvider, DefaultVerifier>
+        {
+            ReferenceAssemblies = References.Net80,
+            TestCode = """
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    async Task<int> M(Task<Task<int>> nested) => {|#0:{|#1:nested.Result|}.Result|};
+                }
+                """,
+            FixedCode = """
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    async Task<int> M(Task<Task<int>> nested) => await (await nested);
+                }
+                """,
+            // Fix All skips the overlapping inner edit in its first pass and finishes in the second.
+            BatchFixedCode = """
+                using System.Threading.Tasks;
+
+                class C
+                {
+                    async Task<int> M(Task<Task<int>> nested) => await await nested;
+                }
+                """,
+            NumberOfFixAllIterations = 2,
+            NumberOfIncrementalIterations = 2,
+        };
+        test.ExpectedDiagnostics.Add(Tw1002(0, "Result", "async method 'M'"));
+        test.ExpectedDiagnostics.Add(Tw1002(1, "Result", "async method 'M'"));
+        return test.RunAsync();
+    }
 
     [Fact]
     public Task FixAll_AcrossDocuments() => VerifyFix.CodeFixAsync(
