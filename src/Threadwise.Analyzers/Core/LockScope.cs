@@ -122,12 +122,7 @@ internal static class LockScope
     /// containing type for <c>this</c> and <c>typeof(T)</c>.</summary>
     public static ISymbol? LockSymbol(IOperation value)
     {
-        while (value is IConversionOperation conversion)
-        {
-            value = conversion.Operand;
-        }
-
-        return value switch
+        return value.WithoutConversions() switch
         {
             IFieldReferenceOperation field => field.Field,
             ILocalReferenceOperation local => local.Local,

@@ -14,11 +14,7 @@ internal static class SharedVariables
     /// <summary>The shared variable <paramref name="reference"/> names, or null.</summary>
     public static ISymbol? GetShared(IOperation reference, ConcurrentEntry entry, KnownSymbols symbols)
     {
-        while (reference is IConversionOperation or IParenthesizedOperation)
-        {
-            reference = reference is IConversionOperation conversion ? conversion.Operand : ((IParenthesizedOperation)reference).Operand;
-        }
-
+        reference = reference.WithoutConversions();
         var function = entry.Function.Syntax;
         switch (reference)
         {

@@ -44,12 +44,7 @@ internal static class Timeouts
 
     private static bool IsZero(IOperation value)
     {
-        while (value is IConversionOperation conversion)
-        {
-            value = conversion.Operand;
-        }
-
-        return value switch
+        return value.WithoutConversions() switch
         {
             { ConstantValue: { HasValue: true, Value: 0 } } => true,
             IFieldReferenceOperation { Field: { Name: "Zero", IsStatic: true } field } => field.ContainingType.Name == "TimeSpan",

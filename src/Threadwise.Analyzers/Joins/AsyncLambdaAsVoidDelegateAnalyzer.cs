@@ -62,13 +62,7 @@ public sealed class AsyncLambdaAsVoidDelegateAnalyzer : ThreadwiseAnalyzer
         // are where async void belongs.
         private bool IsEventHandler(IDelegateCreationOperation creation, IMethodSymbol invoke)
         {
-            IOperation? parent = creation.Parent;
-            while (parent is IConversionOperation or IParenthesizedOperation)
-            {
-                parent = parent.Parent;
-            }
-
-            return parent is IEventAssignmentOperation || EventHandlers.HasEventHandlerShape(invoke, _symbols);
+            return creation.ParentSkippingConversions() is IEventAssignmentOperation || EventHandlers.HasEventHandlerShape(invoke, _symbols);
         }
 
         // From `async` to `=>` (or the `delegate` keyword's parameter list): the whole body would

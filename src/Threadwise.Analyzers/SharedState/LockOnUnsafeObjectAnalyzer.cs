@@ -43,10 +43,7 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
                 return "a boxed value type (a new object each time)";
             }
 
-            while (value is IConversionOperation conversion)
-            {
-                value = conversion.Operand;
-            }
+            value = value.WithoutConversions();
 
             if (value.Type is null or IErrorTypeSymbol)
             {

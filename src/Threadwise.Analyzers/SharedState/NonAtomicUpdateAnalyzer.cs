@@ -65,12 +65,7 @@ public sealed class NonAtomicUpdateAnalyzer : ThreadwiseAnalyzer
 
         private static bool ReadsSame(IOperation read, IOperation target)
         {
-            while (read is IConversionOperation conversion)
-            {
-                read = conversion.Operand;
-            }
-
-            return (read, target) switch
+            return (read.WithoutConversions(), target) switch
             {
                 (ILocalReferenceOperation a, ILocalReferenceOperation b) => SymbolEqualityComparer.Default.Equals(a.Local, b.Local),
                 (IParameterReferenceOperation a, IParameterReferenceOperation b) => SymbolEqualityComparer.Default.Equals(a.Parameter, b.Parameter),

@@ -102,12 +102,7 @@ public sealed class LongRunningLoopOnThreadPoolAnalyzer : ThreadwiseAnalyzer
         // true; !token.IsCancellationRequested; _running; !_stop; and conjunctions of those.
         private static bool RunsUntilShutdown(IOperation condition)
         {
-            while (condition is IConversionOperation or IParenthesizedOperation)
-            {
-                condition = condition is IConversionOperation c ? c.Operand : ((IParenthesizedOperation)condition).Operand;
-            }
-
-            return condition switch
+            return condition.WithoutConversions() switch
             {
                 { ConstantValue: { HasValue: true, Value: true } } => true,
                 IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: IPropertyReferenceOperation { Property.Name: "IsCancellationRequested" } } => true,
