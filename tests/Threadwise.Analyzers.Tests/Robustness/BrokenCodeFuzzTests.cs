@@ -71,6 +71,50 @@ public class BrokenCodeFuzzTests
         }
     }
 
+    [Fact]
+    public async Task AnalyzersAndFixes_NeverThrow_OnEveryTestSnippet_MutatedOnce()
+    {
+        var snippets = TestSnippets().ToList();
+        var random = new Random(4321);
+        var exceptions = new List<string>();
+        var fixesTried = 0;
+        for (var i = 0; i < snippets.Count; i++)
+        {
+            foreach (var text in new[] { snippets[i], Mutate(snippets[i], random) })
+            {
+                var compilation = await Harness.CompileAsync(new[] { ("Snippet.cs", text) });
+                var diagnostics = await Harness.AnalyzeAsync(compilation, exceptions);
+                if (i % 4 == 0)
+                {
+                    fixesTried += await TryFixesAsync(compilation, diagnostics, exceptions);
+                }
+            }
+        }
+
+        Assert.True(snippets.Count >= 150, $"only {snippets.Count} snippets found");
+        Assert.True(fixesTried > 0, "no fix was exercised");
+        Assert.Empty(exceptions);
+    }
+
+    /// <summary>The C# sources embedded in this project's rule tests (raw string literals), with the
+    /// test framework's markup removed.</summary>
+    private static IEnumerable<string> TestSnippets()
+    {
+        var markup = new System.Text.RegularExpressions.Regex(@"\{\|#\d+:|\|\}|\[\||\|\]");
+        foreach (var file in Directory.GetFiles(Path.Combine(Infrastructure.RepoPaths.Root, "tests"), "*Tests.cs", SearchOption.AllDirectories).OrderBy(f => f, StringComparer.Ordinal))
+        {
+            var text = File.ReadAllText(file);
+            var parts = text.Split("\"\"\"");
+            for (var i = 1; i < parts.Length; i += 2)
+            {
+                if (parts[i].Contains("class ", StringComparison.Ordinal) || parts[i].Contains("using ", StringComparison.Ordinal))
+                {
+                    yield return markup.Replace(parts[i], string.Empty);
+                }
+            }
+        }
+    }
+
     /// <summary>One random edit of the kinds an editor produces mid-typing.</summary>
     internal static string Mutate(string text, Random random)
     {
