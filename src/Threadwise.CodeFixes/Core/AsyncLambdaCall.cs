@@ -1,4 +1,3 @@
-using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -72,9 +71,15 @@ internal sealed class AsyncLambdaCall
         _ => null,
     };
 
-    public static bool Is(IMethodSymbol method, INamedTypeSymbol? type, string name, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        return method.Name == name && SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, type);
-    }
+    /// <summary>True when the loop API called is <paramref name="type"/>.<paramref name="name"/>.</summary>
+    public bool Calls(INamedTypeSymbol? type, string name)
+        => Method.Name == name && SymbolEqualityComparer.Default.Equals(Method.ContainingType?.OriginalDefinition, type);
+
+    /// <summary><c>list.ForEach(async x => ...)</c> on a <c>List&lt;T&gt;</c>, with the list expression.</summary>
+    public static (AsyncLambdaCall Call, ExpressionSyntax List)? FindListForEach(FixState state, Diagnostic diagnostic)
+        => Find(state, diagnostic) is { } call
+           && call.Calls(state.Symbols.ListOfT, "ForEach")
+           && call.Invocation.Expression is MemberAccessExpressionSyntax { Expression: var list }
+            ? (call, list)
+            : null;
 }

@@ -28,7 +28,7 @@ public sealed class AsyncLambdaParallelForEachAsyncFixProvider : ThreadwiseCodeF
     {
         var parallel = state.Symbols.Parallel;
         if (AsyncLambdaCall.Find(state, diagnostic) is not { } call
-            || !AsyncLambdaCall.Is(call.Method, parallel, "ForEach", state.CancellationToken)
+            || !call.Calls(parallel, "ForEach")
             || call.Invocation.ArgumentList.Arguments.Count != 2
             || parallel!.GetMembers("ForEachAsync").IsEmpty
             || call.Invocation.Expression is not MemberAccessExpressionSyntax access)

@@ -26,9 +26,7 @@ public sealed class AsyncLambdaSequentialLoopFixProvider : ThreadwiseCodeFixProv
 
     protected override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
     {
-        if (AsyncLambdaCall.Find(state, diagnostic) is not { } call
-            || !AsyncLambdaCall.Is(call.Method, state.Symbols.ListOfT, "ForEach", state.CancellationToken)
-            || call.Invocation.Expression is not MemberAccessExpressionSyntax { Expression: var list }
+        if (AsyncLambdaCall.FindListForEach(state, diagnostic) is not var (call, list)
             || call.BodyReturns()
             || call.Parameter.Type is not null)
         {

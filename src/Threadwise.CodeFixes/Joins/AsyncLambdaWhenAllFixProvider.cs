@@ -25,9 +25,7 @@ public sealed class AsyncLambdaWhenAllFixProvider : ThreadwiseCodeFixProvider
 
     protected override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
     {
-        if (AsyncLambdaCall.Find(state, diagnostic) is not { } call
-            || !AsyncLambdaCall.Is(call.Method, state.Symbols.ListOfT, "ForEach", state.CancellationToken)
-            || call.Invocation.Expression is not MemberAccessExpressionSyntax { Expression: var list }
+        if (AsyncLambdaCall.FindListForEach(state, diagnostic) is not var (call, list)
             || state.Symbols.Task is not { } task
             || state.Symbols.Enumerable is not { } enumerable)
         {
