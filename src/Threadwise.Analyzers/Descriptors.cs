@@ -92,7 +92,7 @@ internal static class Descriptors
     public static readonly DiagnosticDescriptor TW2003InconsistentlySynchronizedField = Create(
         "TW2003",
         "Inconsistently synchronized field",
-        "'{0}' is written under lock '{1}' in '{2}' but without any lock here",
+        "'{0}' is written under lock '{1}' in '{2}' but {3} without any lock here",
         Categories.SharedState,
         DiagnosticSeverity.Warning,
         "A field that is written while holding a lock in one member and without it in another is not protected by that lock at all: the unguarded write races with the guarded code. Take the same lock for every write.");

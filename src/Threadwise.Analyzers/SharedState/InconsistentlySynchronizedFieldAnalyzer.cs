@@ -37,6 +37,7 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
 
         var writes = new ConcurrentBag<FieldWrite>();
         context.RegisterOperationAction(c => CollectWrite(c, type, writes), OperationKind.SimpleAssignment, OperationKind.CompoundAssignment, OperationKind.Increment, OperationKind.Decrement);
+        context.RegisterOperationAction(c => AnalyzeCheckThenAct(c, type), OperationKind.Conditional);
         context.RegisterSymbolEndAction(c => Report(c, writes));
     }
 
@@ -120,9 +121,83 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
                     ImmutableDictionary<string, string?>.Empty.Add(LockProperty, guard.Lock is IFieldSymbol or ITypeSymbol ? lockName : null),
                     write.Field.Name,
                     lockName,
-                    guard.Member.Name));
+                    guard.Member.Name,
+                    "written"));
             }
         }
+    }
+
+    // if (_x == null) { lock (_gate) { _x = new X(); } }: two threads both see null, then both
+    // write in turn. Reported at the unguarded check; double-checked locking (the same check again
+    // inside the lock) is the correct form and is not reported.
+    private static void AnalyzeCheckThenAct(OperationAnalysisContext context, INamedTypeSymbol type)
+    {
+        var conditional = (IConditionalOperation)context.Operation;
+        if (conditional.WhenTrue is null || IsExempt(context.ContainingSymbol) || LockScope.IsAnyLockHeld(conditional))
+        {
+            return;
+        }
+
+        foreach (var read in conditional.Condition.DescendantsAndSelf())
+        {
+            if (read is not IFieldReferenceOperation { Field: { IsReadOnly: false, IsConst: false, IsVolatile: false } field, Instance: null or IInstanceReferenceOperation }
+                || !SymbolEqualityComparer.Default.Equals(field.ContainingType, type)
+                || GuardedWriteWithoutRecheck(conditional.WhenTrue, field) is not { } guard)
+            {
+                continue;
+            }
+
+            var lockName = guard is ITypeSymbol ? "this" : guard.Name;
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.TW2003InconsistentlySynchronizedField,
+                read.Syntax.GetLocation(),
+                field.Name,
+                lockName,
+                context.ContainingSymbol.Name,
+                "checked"));
+            return;
+        }
+    }
+
+    private static ISymbol? GuardedWriteWithoutRecheck(IOperation body, IFieldSymbol field)
+    {
+        foreach (var operation in body.Descendants())
+        {
+            if (operation is IAssignmentOperation { Target: IFieldReferenceOperation target }
+                && SymbolEqualityComparer.Default.Equals(target.Field, field)
+                && !IsRecheckedUnderLock(operation, field))
+            {
+                foreach (var held in LockScope.HeldLocks(operation))
+                {
+                    if (held is not null)
+                    {
+                        return held;
+                    }
+                }
+            }
+        }
+
+        return null;
+    }
+
+    // The write sits under an `if` (inside the lock) that reads the field again.
+    private static bool IsRecheckedUnderLock(IOperation write, IFieldSymbol field)
+    {
+        for (var current = write.Parent; current is not null && current is not ILockOperation; current = current.Parent)
+        {
+            if (current is IConditionalOperation inner)
+            {
+                foreach (var read in inner.Condition.DescendantsAndSelf())
+                {
+                    if (read is IFieldReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Field, field))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
     }
 
     private sealed class FieldWrite

@@ -6,8 +6,47 @@ namespace Threadwise.Tests.SharedState;
 
 public class InconsistentlySynchronizedFieldTests
 {
-    private static DiagnosticResult Tw2003(int markup, string field, string @lock, string member)
-        => VerifyAnalyzer.Diagnostic(Descriptors.TW2003InconsistentlySynchronizedField).WithLocation(markup).WithArguments(field, @lock, member);
+    private static DiagnosticResult Tw2003(int markup, string field, string @lock, string member, string how = "written")
+        => VerifyAnalyzer.Diagnostic(Descriptors.TW2003InconsistentlySynchronizedField).WithLocation(markup).WithArguments(field, @lock, member, how);
+
+    [Fact]
+    public Task CheckThenActOutsideTheLock_IsFlagged_DoubleCheckedLockingIsNot() => VerifyAnalyzer.AnalyzerAsync("""
+        class Lazy
+        {
+            private readonly object _gate = new();
+            private object? _instance;
+            private object? _other;
+
+            public object Get()
+            {
+                if ({|#0:_instance|} == null)
+                {
+                    lock (_gate)
+                    {
+                        _instance = new object();
+                    }
+                }
+
+                return _instance;
+            }
+
+            public object GetOther()
+            {
+                if (_other == null)
+                {
+                    lock (_gate)
+                    {
+                        if (_other == null)
+                        {
+                            _other = new object();
+                        }
+                    }
+                }
+
+                return _other;
+            }
+        }
+        """, Tw2003(0, "_instance", "_gate", "Get", "checked"));
 
     [Fact]
     public Task UnguardedWrites_AreFlagged_AcrossPartialDeclarations() => VerifyAnalyzer.AnalyzerAsync(new[] { """
