@@ -303,8 +303,8 @@ public class BlockingApiInAsyncCodeTests
         Tw1004(2, "StreamReader.ReadToEnd", "async method 'M'", "StreamReader.ReadToEndAsync"),
         Tw1004(3, "SemaphoreSlim.Wait", "async method 'M'", "SemaphoreSlim.WaitAsync"));
 
-    [Fact]
-    public Task Fix_UserTwins_NamedArguments_AndExtensions() => VerifyFix.CodeFixAsync("""
+    // The types the user-twin fix test calls, the same before and after the fix.
+    private const string FixTypes = """
         using System.Collections.Generic;
         using System.Linq;
         using System.Threading;
@@ -324,6 +324,10 @@ public class BlockingApiInAsyncCodeTests
                 => Task.FromResult(source.ToList());
         }
 
+        """;
+
+    [Fact]
+    public Task Fix_UserTwins_NamedArguments_AndExtensions() => VerifyFix.CodeFixAsync(FixTypes + """
         class C
         {
             async Task M(Repository repository, IQueryable<int> query, CancellationToken token)
@@ -334,26 +338,7 @@ public class BlockingApiInAsyncCodeTests
                 var list = {|#3:query.ToList()|};
             }
         }
-        """, """
-        using System.Collections.Generic;
-        using System.Linq;
-        using System.Threading;
-        using System.Threading.Tasks;
-
-        class Repository
-        {
-            public int Load(int id, bool fresh = false) => id;
-            public Task<int> LoadAsync(int id, bool fresh = false, CancellationToken cancellationToken = default) => Task.FromResult(id);
-            public static void Save<T>(T item) { }
-            public static Task SaveAsync<T>(T item) => Task.CompletedTask;
-        }
-
-        static class QueryExtensions
-        {
-            public static Task<List<T>> ToListAsync<T>(this IQueryable<T> source, CancellationToken cancellationToken = default)
-                => Task.FromResult(source.ToList());
-        }
-
+        """, FixTypes + """
         class C
         {
             async Task M(Repository repository, IQueryable<int> query, CancellationToken token)
