@@ -7,13 +7,26 @@ namespace Threadwise.Core;
 
 /// <summary>
 /// Is a task known to be complete where it is waited on? Then <c>.Result</c> does not block and
-/// there is nothing to report. Known complete: <c>Task.FromResult/FromException/FromCanceled</c>,
-/// <c>Task.CompletedTask</c>; a local, parameter or field that was awaited earlier in the same
-/// function on every path to the wait, or that was part of an awaited <c>Task.WhenAll</c>; and a
-/// wait guarded by an <c>IsCompleted</c>-style check.
+/// there is nothing to report. Known complete, on every path to the wait:
+/// <list type="bullet">
+/// <item><c>Task.FromResult/FromException/FromCanceled</c>, <c>Task.CompletedTask</c>, or a local
+/// last assigned one of them;</item>
+/// <item>a task awaited earlier (alone or in an awaited <c>Task.WhenAll</c>), waited earlier without
+/// a timeout (<c>Wait()</c>, <c>Task.WaitAll</c>, <c>.Result</c>), or run with <c>RunSynchronously</c>;</item>
+/// <item>a wait inside a completion check (<c>if (t.IsCompleted)</c>, <c>t.Wait(timeout) &amp;&amp; …</c>,
+/// <c>case TaskStatus.RanToCompletion:</c>) or after a guard that leaves unless the task is complete
+/// (<c>if (!t.IsCompleted) return;</c>, <c>while (!t.IsCompleted) …</c>);</item>
+/// <item>a continuation's antecedent, and a custom awaiter's <c>GetResult</c>.</item>
+/// </list>
+/// A reassignment of the variable between the completing statement and the wait resets it. The
+/// flow analysis is syntactic and deliberately simple: what it cannot prove is not complete.
 /// </summary>
 internal static class KnownCompleteTasks
 {
+    // TaskStatus.RanToCompletion, Canceled and Faulted: the statuses of a finished task.
+    private const int FirstFinalStatus = 5;
+    private const int LastFinalStatus = 7;
+
     public static bool IsKnownComplete(IOperation task, KnownSymbols symbols)
     {
         task = Unwrap(task);
@@ -29,8 +42,11 @@ internal static class KnownCompleteTasks
             return false;
         }
 
-        return (target is not null && IsGuardedByCompletionCheck(task, target))
-               || WasAwaitedBefore(task, target, collection, symbols);
+        var subject = new Subject(target, collection, symbols);
+        return IsInsideCompletionCheck(task, subject)
+               || IsContinuationAntecedent(task, subject, symbols)
+               || IsInCustomAwaiterGetResult(task, symbols)
+               || IsCompletedByEarlierStatement(task, subject);
     }
 
     /// <summary>Strips conversions, parentheses and <c>ConfigureAwait(...)</c>.</summary>
@@ -110,27 +126,89 @@ internal static class KnownCompleteTasks
         }
     }
 
-    // if (t.IsCompleted) { ... t.Result ... }  or  t.IsCompletedSuccessfully ? t.Result : ...
-    private static bool IsGuardedByCompletionCheck(IOperation task, ISymbol target)
+    // ---- checks around the wait ----------------------------------------------------------------
+
+    // if (t.IsCompleted) { ... t.Result ... }, t.IsCompletedSuccessfully ? t.Result : ...,
+    // !t.IsCompleted || t.Result, case TaskStatus.RanToCompletion: ...
+    private static bool IsInsideCompletionCheck(IOperation task, Subject subject)
     {
+        if (subject.Target is null)
+        {
+            return false;
+        }
+
         IOperation child = task;
         for (var current = task.Parent; current is not null; child = current, current = current.Parent)
         {
-            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            switch (current)
+            {
+                case IAnonymousFunctionOperation or ILocalFunctionOperation:
+                    return false;
+                case IConditionalOperation conditional when conditional.WhenTrue == child && subject.Asserted(conditional.Condition):
+                case IConditionalOperation conditional2 when conditional2.WhenFalse == child && subject.Denied(conditional2.Condition):
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } both when both.RightOperand == child && subject.Asserted(both.LeftOperand):
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalOr } either when either.RightOperand == child && subject.Denied(either.LeftOperand):
+                case ISwitchCaseOperation section when section.Parent is ISwitchOperation @switch && subject.IsStatus(@switch.Value) && AllFinal(section, subject):
+                case ISwitchExpressionArmOperation arm when arm.Value == child && arm.Parent is ISwitchExpressionOperation expression
+                                                             && subject.IsStatus(expression.Value) && subject.IsFinalStatusPattern(arm.Pattern):
+                    return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool AllFinal(ISwitchCaseOperation section, Subject subject)
+    {
+        foreach (var clause in section.Clauses)
+        {
+            var final = clause switch
+            {
+                ISingleValueCaseClauseOperation single => subject.IsFinalStatus(single.Value),
+                IPatternCaseClauseOperation { Guard: null } pattern => subject.IsFinalStatusPattern(pattern.Pattern),
+                _ => false,
+            };
+            if (!final)
             {
                 return false;
             }
+        }
 
-            if (current is IConditionalOperation conditional
-                && conditional.WhenTrue == child
-                && AssertsCompletion(conditional.Condition, target))
+        return section.Clauses.Length > 0;
+    }
+
+    // t.ContinueWith(antecedent => antecedent.Result), t.ContinueWith(_ => t.Result),
+    // Task.Factory.ContinueWhenAll(tasks, done => done[0].Result).
+    private static bool IsContinuationAntecedent(IOperation task, Subject subject, KnownSymbols symbols)
+    {
+        for (var current = task.Parent; current is not null; current = current.Parent)
+        {
+            if (current is not IAnonymousFunctionOperation lambda)
+            {
+                continue;
+            }
+
+            if (ArgumentOf(lambda) is not { Parent: IInvocationOperation continuation })
+            {
+                continue;
+            }
+
+            if (!IsContinuationMethod(continuation.TargetMethod, symbols) || lambda.Symbol.Parameters.Length == 0)
+            {
+                continue;
+            }
+
+            var antecedent = lambda.Symbol.Parameters[0];
+            if (SymbolEqualityComparer.Default.Equals(subject.Target, antecedent)
+                || SymbolEqualityComparer.Default.Equals(subject.Collection, antecedent))
             {
                 return true;
             }
 
-            if (current is IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } and
-                && and.RightOperand == child
-                && AssertsCompletion(and.LeftOperand, target))
+            if (continuation.TargetMethod.Name == "ContinueWith"
+                && continuation.Instance is { } instance
+                && subject.Target is not null
+                && SymbolEqualityComparer.Default.Equals(ReferencedSymbol(instance), subject.Target))
             {
                 return true;
             }
@@ -139,97 +217,205 @@ internal static class KnownCompleteTasks
         return false;
     }
 
-    private static bool AssertsCompletion(IOperation condition, ISymbol target)
+    private static IArgumentOperation? ArgumentOf(IOperation lambda)
     {
-        condition = Unwrap(condition);
-        switch (condition)
+        var current = lambda.Parent;
+        while (current is IDelegateCreationOperation or IConversionOperation)
         {
-            case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } and:
-                return AssertsCompletion(and.LeftOperand, target) || AssertsCompletion(and.RightOperand, target);
-            case IPropertyReferenceOperation { Property.Name: "IsCompleted" or "IsCompletedSuccessfully" or "IsFaulted" or "IsCanceled", Instance: { } instance }:
-                return SymbolEqualityComparer.Default.Equals(ReferencedSymbol(instance), target);
-            case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } equals:
-                return IsStatusOf(equals.LeftOperand, target) || IsStatusOf(equals.RightOperand, target);
+            current = current.Parent;
+        }
+
+        return current as IArgumentOperation;
+    }
+
+    private static bool IsContinuationMethod(IMethodSymbol method, KnownSymbols symbols)
+    {
+        var type = method.ContainingType?.OriginalDefinition;
+        return method.Name switch
+        {
+            "ContinueWith" => SymbolEqualityComparer.Default.Equals(type, symbols.Task) || SymbolEqualityComparer.Default.Equals(type, symbols.TaskOfT),
+            "ContinueWhenAll" or "ContinueWhenAny" => SymbolEqualityComparer.Default.Equals(type, symbols.TaskFactory) || SymbolEqualityComparer.Default.Equals(type, symbols.TaskFactoryOfT),
+            _ => false,
+        };
+    }
+
+    // An awaiter's GetResult runs after its IsCompleted said yes or its continuation fired.
+    private static bool IsInCustomAwaiterGetResult(IOperation task, KnownSymbols symbols)
+    {
+        if (symbols.INotifyCompletion is not { } notifyCompletion)
+        {
+            return false;
+        }
+
+        var root = task;
+        while (root.Parent is not null)
+        {
+            if (root.Parent is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return false;
+            }
+
+            root = root.Parent;
+        }
+
+        return root.SemanticModel?.GetEnclosingSymbol(task.Syntax.SpanStart) is IMethodSymbol { Name: "GetResult", ContainingType: { } awaiter }
+               && System.Linq.Enumerable.Contains(awaiter.AllInterfaces, notifyCompletion, SymbolEqualityComparer.Default);
+    }
+
+    // ---- statements before the wait --------------------------------------------------------------
+
+    private static bool IsCompletedByEarlierStatement(IOperation task, Subject subject)
+    {
+        var body = AsyncContext.GetFunctionBody(task);
+        var waitSyntax = task.Syntax;
+        foreach (var descendant in body.Descendants())
+        {
+            if (descendant.Syntax.Span.End > waitSyntax.SpanStart)
+            {
+                continue;
+            }
+
+            if (!Completes(descendant, subject)
+                || AsyncContext.IsInNestedFunction(descendant, body)
+                || !Dominates(descendant.Syntax, waitSyntax))
+            {
+                continue;
+            }
+
+            if (!IsWrittenBetween(body, subject, descendant.Syntax, waitSyntax))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool Completes(IOperation operation, Subject subject)
+    {
+        switch (operation)
+        {
+            case IAwaitOperation awaited:
+                return subject.IsAwaitedBy(Unwrap(awaited.Operation));
+            case IInvocationOperation invocation:
+                return subject.IsWaitedBy(invocation);
+            case IPropertyReferenceOperation { Property.Name: "Result", Instance: { } instance } property
+                when subject.Symbols.IsTaskType(property.Property.ContainingType):
+                return subject.Is(instance);
+            case ISimpleAssignmentOperation assignment:
+                return subject.Is(assignment.Target) && IsCompletedFactory(Unwrap(assignment.Value), subject.Symbols);
+            case IVariableDeclaratorOperation { Initializer.Value: { } value } declarator:
+                return SymbolEqualityComparer.Default.Equals(declarator.Symbol, subject.Target)
+                       && IsCompletedFactory(Unwrap(value), subject.Symbols);
+            case IConditionalOperation { IsRef: false } guard when guard.Syntax is IfStatementSyntax:
+                return (subject.Denied(guard.Condition) && AlwaysLeaves(guard.WhenTrue))
+                       || (guard.WhenFalse is { } whenFalse && subject.Asserted(guard.Condition) && AlwaysLeaves(whenFalse));
+            case IWhileLoopOperation loop when loop.Condition is { } condition:
+                return subject.Denied(condition) && !BreaksOut(loop);
             default:
                 return false;
         }
     }
 
-    private static bool IsStatusOf(IOperation operation, ISymbol target)
-        => Unwrap(operation) is IPropertyReferenceOperation { Property.Name: "Status", Instance: { } instance }
-           && SymbolEqualityComparer.Default.Equals(ReferencedSymbol(instance), target);
-
-    // An `await target` or `await Task.WhenAll(..., target, ...)` (or WhenAll(collection)) in the same
-    // function, before the wait, that runs on every path to it.
-    private static bool WasAwaitedBefore(IOperation task, ISymbol? target, ISymbol? collection, KnownSymbols symbols)
+    // The branch ends in return, throw, break, continue or goto: what follows runs only otherwise.
+    private static bool AlwaysLeaves(IOperation branch)
     {
-        var body = AsyncContext.GetFunctionBody(task);
+        while (branch is IBlockOperation block)
+        {
+            if (block.Operations.Length == 0)
+            {
+                return false;
+            }
 
-        var waitSyntax = task.Syntax;
+            branch = block.Operations[block.Operations.Length - 1];
+        }
+
+        return branch is IReturnOperation or IThrowOperation or IBranchOperation
+               || branch is IExpressionStatementOperation { Operation: IThrowOperation };
+    }
+
+    private static bool BreaksOut(ILoopOperation loop)
+    {
+        foreach (var descendant in loop.Body.DescendantsAndSelf())
+        {
+            if (descendant is IBranchOperation branch && SymbolEqualityComparer.Default.Equals(branch.Target, loop.ExitLabel))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // A write to the variable after the completing statement and before the wait, or anywhere in a
+    // loop around the wait that does not also hold the completing statement, undoes it.
+    private static bool IsWrittenBetween(IOperation body, Subject subject, SyntaxNode from, SyntaxNode wait)
+    {
+        var written = subject.Target ?? subject.Collection;
         foreach (var descendant in body.Descendants())
         {
-            if (descendant is not IAwaitOperation awaited
-                || awaited.Syntax.Span.End > waitSyntax.SpanStart
-                || !Awaits(awaited.Operation, target, collection, symbols)
-                || !Dominates(awaited.Syntax, waitSyntax)
-                || AsyncContext.IsInNestedFunction(awaited, body))
+            if (!IsWriteOf(descendant, written))
             {
                 continue;
             }
 
-            return true;
+            var span = descendant.Syntax.Span;
+            if (span.Start >= from.Span.End && span.End <= wait.SpanStart)
+            {
+                return true;
+            }
+
+            if (IsInLoopAroundWaitOnly(descendant.Syntax, from, wait))
+            {
+                return true;
+            }
         }
 
         return false;
     }
 
-    private static bool Awaits(IOperation awaited, ISymbol? target, ISymbol? collection, KnownSymbols symbols)
+    private static bool IsWriteOf(IOperation operation, ISymbol? symbol)
     {
-        awaited = Unwrap(awaited);
-        if (target is not null && SymbolEqualityComparer.Default.Equals(ReferencedSymbol(awaited), target))
-        {
-            return true;
-        }
-
-        if (awaited is not IInvocationOperation { TargetMethod: { Name: "WhenAll", IsStatic: true } whenAll } invocation
-            || !SymbolEqualityComparer.Default.Equals(whenAll.ContainingType, symbols.Task))
+        if (symbol is null)
         {
             return false;
         }
 
-        foreach (var argument in invocation.Arguments)
+        return operation switch
         {
-            var value = Unwrap(argument.Value);
-            if (collection is not null && SymbolEqualityComparer.Default.Equals(ReferencedSymbol(value), collection))
+            IAssignmentOperation assignment => SymbolEqualityComparer.Default.Equals(ReferencedSymbol(assignment.Target), symbol),
+            IArgumentOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref } argument => SymbolEqualityComparer.Default.Equals(ReferencedSymbol(argument.Value), symbol),
+            _ => false,
+        };
+    }
+
+    private static bool IsInLoopAroundWaitOnly(SyntaxNode write, SyntaxNode from, SyntaxNode wait)
+    {
+        for (var current = wait.Parent; current is not null; current = current.Parent)
+        {
+            if (current is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or MemberDeclarationSyntax)
             {
-                return true;
+                return false;
             }
 
-            if (target is not null && value is IArrayCreationOperation { Initializer: { } initializer })
+            if (current is WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax or ForEachStatementSyntax
+                && current.Span.Contains(write.Span))
             {
-                foreach (var element in initializer.ElementValues)
-                {
-                    if (SymbolEqualityComparer.Default.Equals(ReferencedSymbol(element), target))
-                    {
-                        return true;
-                    }
-                }
-            }
-            else if (target is not null && SymbolEqualityComparer.Default.Equals(ReferencedSymbol(value), target))
-            {
-                return true;
+                return !current.Span.Contains(from.Span);
             }
         }
 
         return false;
     }
 
-    // Syntactic dominance, deliberately simple: the await is evaluated unconditionally by its
-    // statement, and that statement sits in a block (or switch section) that also holds the wait.
-    private static bool Dominates(SyntaxNode awaitSyntax, SyntaxNode waitSyntax)
+    // Syntactic dominance, deliberately simple: the completing operation is evaluated unconditionally
+    // by its statement, and that statement sits in a block (or switch section) that also holds the
+    // wait, before it.
+    private static bool Dominates(SyntaxNode completing, SyntaxNode waitSyntax)
     {
-        SyntaxNode child = awaitSyntax;
-        for (var current = awaitSyntax.Parent; current is not null; child = current, current = current.Parent)
+        SyntaxNode child = completing;
+        var current = completing is StatementSyntax ? completing : completing.Parent;
+        for (; current is not null; child = current, current = current.Parent)
         {
             switch (current)
             {
@@ -248,5 +434,180 @@ internal static class KnownCompleteTasks
         }
 
         return false;
+    }
+
+    /// <summary>The task being asked about: a variable, the collection it was taken from, or both.</summary>
+    private sealed class Subject
+    {
+        public Subject(ISymbol? target, ISymbol? collection, KnownSymbols symbols)
+        {
+            Target = target;
+            Collection = collection;
+            Symbols = symbols;
+        }
+
+        public ISymbol? Target { get; }
+
+        public ISymbol? Collection { get; }
+
+        public KnownSymbols Symbols { get; }
+
+        public bool Is(IOperation operation)
+            => Target is not null && SymbolEqualityComparer.Default.Equals(ReferencedSymbol(operation), Target);
+
+        private bool IsCollection(IOperation operation)
+            => Collection is not null && SymbolEqualityComparer.Default.Equals(ReferencedSymbol(operation), Collection);
+
+        /// <summary><c>await t</c>, <c>await Task.WhenAll(a, t)</c>, <c>await Task.WhenAll(tasks)</c>.</summary>
+        public bool IsAwaitedBy(IOperation awaited)
+        {
+            if (Is(awaited))
+            {
+                return true;
+            }
+
+            return awaited is IInvocationOperation { TargetMethod: { Name: "WhenAll", IsStatic: true } whenAll } invocation
+                   && SymbolEqualityComparer.Default.Equals(whenAll.ContainingType, Symbols.Task)
+                   && ArgumentsInclude(invocation);
+        }
+
+        /// <summary><c>t.Wait()</c>, <c>t.Wait(ct)</c>, <c>Task.WaitAll(a, t)</c>, <c>t.GetAwaiter().GetResult()</c>,
+        /// <c>t.RunSynchronously()</c>: all return only once the task is complete.</summary>
+        public bool IsWaitedBy(IInvocationOperation invocation)
+        {
+            var method = invocation.TargetMethod;
+            var onTask = SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, Symbols.Task)
+                         || SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, Symbols.TaskOfT);
+            switch (method.Name)
+            {
+                case "Wait" or "RunSynchronously" when onTask && !method.IsStatic && invocation.Instance is { } instance:
+                    return !Timeouts.HasTimeout(invocation) && Is(instance);
+                case "WaitAll" when onTask && method.IsStatic:
+                    return !Timeouts.HasTimeout(invocation) && ArgumentsInclude(invocation);
+                case "GetResult" when invocation.Instance is IInvocationOperation { TargetMethod.Name: "GetAwaiter", Instance: { } awaitable }:
+                    return Is(Unwrap(awaitable));
+                default:
+                    return false;
+            }
+        }
+
+        private bool ArgumentsInclude(IInvocationOperation invocation)
+        {
+            foreach (var argument in invocation.Arguments)
+            {
+                if (IsCollection(argument.Value) || Is(argument.Value) || ElementsInclude(argument.Value))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        // params Task[] (an array creation) and, on C# 13+, params ReadOnlySpan<Task> (a collection
+        // expression, whose elements are its children): look at the elements written there.
+        private bool ElementsInclude(IOperation value)
+        {
+            value = Unwrap(value);
+            if (value is IArrayCreationOperation { Initializer: { } initializer })
+            {
+                foreach (var element in initializer.ElementValues)
+                {
+                    if (Is(element))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+
+            if (value.Type is INamedTypeSymbol { IsValueType: true, Name: "ReadOnlySpan" or "Span" })
+            {
+                foreach (var element in value.ChildOperations)
+                {
+                    if (Is(element))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        // ---- conditions ----
+
+        /// <summary>True when the condition being true proves the task complete.</summary>
+        public bool Asserted(IOperation condition)
+        {
+            condition = Unwrap(condition);
+            switch (condition)
+            {
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } both:
+                    return Asserted(both.LeftOperand) || Asserted(both.RightOperand);
+                case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } negation:
+                    return Denied(negation.Operand);
+                case IPropertyReferenceOperation { Property.Name: "IsCompleted" or "IsCompletedSuccessfully", Instance: { } instance }:
+                    return Is(instance);
+                case IInvocationOperation { TargetMethod.Name: "Wait", Instance: { } instance } wait:
+                    // t.Wait(timeout) returned true: the task finished.
+                    return Timeouts.HasTimeout(wait) && Is(instance);
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } equals:
+                    return (IsStatus(equals.LeftOperand) && IsFinalStatus(equals.RightOperand))
+                           || (IsStatus(equals.RightOperand) && IsFinalStatus(equals.LeftOperand))
+                           || (IsFalse(equals.RightOperand) && Denied(equals.LeftOperand));
+                case IIsPatternOperation isPattern:
+                    return IsStatus(isPattern.Value) && IsFinalStatusPattern(isPattern.Pattern);
+                default:
+                    return false;
+            }
+        }
+
+        /// <summary>True when the condition being false proves the task complete.</summary>
+        public bool Denied(IOperation condition)
+        {
+            condition = Unwrap(condition);
+            switch (condition)
+            {
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalOr } either:
+                    return Denied(either.LeftOperand) || Denied(either.RightOperand);
+                case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } negation:
+                    return Asserted(negation.Operand);
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } equals:
+                    return IsFalse(equals.RightOperand) && Asserted(equals.LeftOperand);
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.NotEquals } notEquals:
+                    return (IsStatus(notEquals.LeftOperand) && IsFinalStatus(notEquals.RightOperand))
+                           || (IsStatus(notEquals.RightOperand) && IsFinalStatus(notEquals.LeftOperand));
+                default:
+                    return false;
+            }
+        }
+
+        public bool IsStatus(IOperation operation)
+            => Unwrap(operation) is IPropertyReferenceOperation { Property.Name: "Status", Instance: { } instance } && Is(instance);
+
+        public bool IsFinalStatus(IOperation operation) => StatusValue(operation) is >= FirstFinalStatus and <= LastFinalStatus;
+
+        // Only a comparison with a final status proves anything: `Status != TaskStatus.Running`
+        // also holds for a task that is waiting to run.
+        public bool IsFinalStatusPattern(IPatternOperation pattern) => pattern switch
+        {
+            IConstantPatternOperation constant => IsFinalStatus(constant.Value),
+            IBinaryPatternOperation { OperatorKind: BinaryOperatorKind.Or } either => IsFinalStatusPattern(either.LeftPattern) && IsFinalStatusPattern(either.RightPattern),
+            _ => false,
+        };
+
+        private int? StatusValue(IOperation operation)
+        {
+            operation = Unwrap(operation);
+            return operation.Type is { } type
+                   && SymbolEqualityComparer.Default.Equals(type, Symbols.TaskStatus)
+                   && operation.ConstantValue is { HasValue: true, Value: int value }
+                ? value
+                : null;
+        }
+
+        private static bool IsFalse(IOperation operation) => Unwrap(operation).ConstantValue is { HasValue: true, Value: false };
     }
 }

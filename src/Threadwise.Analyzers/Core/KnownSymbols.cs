@@ -80,6 +80,8 @@ internal sealed class KnownSymbols
         "System.Collections.Generic.LinkedList`1",
         "System.Collections.Generic.SortedList`2",
         "System.Type",
+        "System.Threading.Tasks.TaskStatus",
+        "System.Runtime.CompilerServices.INotifyCompletion",
     };
 
     private readonly Compilation _compilation;
@@ -214,6 +216,10 @@ internal sealed class KnownSymbols
 
     public INamedTypeSymbol? Type => Get(KnownType.Type);
 
+    public INamedTypeSymbol? TaskStatus => Get(KnownType.TaskStatus);
+
+    public INamedTypeSymbol? INotifyCompletion => Get(KnownType.INotifyCompletion);
+
     /// <summary>True for <c>Task</c>, <c>Task&lt;T&gt;</c>, <c>ValueTask</c> and <c>ValueTask&lt;T&gt;</c>.</summary>
     public bool IsTaskType(ITypeSymbol? type)
     {
@@ -327,5 +333,7 @@ internal sealed class KnownSymbols
         LinkedListOfT,
         SortedListOfKV,
         Type,
+        TaskStatus,
+        INotifyCompletion,
     }
 }

@@ -19,17 +19,19 @@ public class BlockingWaitInAsyncCodeTests
 
         class C
         {
-            async Task M(Task task, Task<int> taskOfT, ValueTask valueTask, ValueTask<int> valueTaskOfT, CancellationToken ct)
+            // One task per wait: a task waited once is complete for every later wait.
+            async Task M(Task task, Task task2, Task task3, Task task4, Task<int> taskOfT, Task<int> taskOfT2,
+                ValueTask valueTask, ValueTask<int> valueTaskOfT, ValueTask<int> valueTaskOfT2, CancellationToken ct)
             {
                 {|#0:task.Wait()|};
-                {|#1:task.Wait(ct)|};
-                {|#2:task.Wait(100)|};
+                {|#1:task2.Wait(ct)|};
+                {|#2:task3.Wait(100)|};
                 var a = {|#3:taskOfT.Result|};
                 var b = {|#4:valueTaskOfT.Result|};
-                {|#5:task.GetAwaiter().GetResult()|};
-                var c = {|#6:taskOfT.ConfigureAwait(false).GetAwaiter().GetResult()|};
+                {|#5:task4.GetAwaiter().GetResult()|};
+                var c = {|#6:taskOfT2.ConfigureAwait(false).GetAwaiter().GetResult()|};
                 {|#7:valueTask.GetAwaiter().GetResult()|};
-                var d = {|#8:valueTaskOfT.GetAwaiter().GetResult()|};
+                var d = {|#8:valueTaskOfT2.GetAwaiter().GetResult()|};
                 await Task.Yield();
             }
         }
@@ -165,10 +167,10 @@ public class BlockingWaitInAsyncCodeTests
 
         class C
         {
-            async Task M(Task<int> t, Missing m)
+            async Task M(Task<int> t, Task<int> u, Missing m)
             {
                 var a = m.Result;
-                var b = {|#1:t.Result|}.;
+                var b = {|#1:u.Result|}.;
                 var c = t.GetAwaiter().GetResult(1);
                 t.Wait(
                 var d = {|#0:t.Result|};

@@ -1,0 +1,296 @@
+using Microsoft.CodeAnalysis.Testing;
+using Threadwise.Tests.Infrastructure;
+using VerifyTw1002 = Threadwise.Tests.Infrastructure.Verify<Threadwise.Blocking.BlockingWaitInAsyncCodeAnalyzer>;
+using VerifyTw1005 = Threadwise.Tests.Infrastructure.Verify<Threadwise.Blocking.SyncOverAsyncAnalyzer>;
+using VerifyTw3002 = Threadwise.Tests.Infrastructure.Verify<Threadwise.ThreadPool.BlockingInThreadPoolWorkItemAnalyzer>;
+
+namespace Threadwise.Tests.Blocking;
+
+/// <summary>
+/// Waits on tasks that are complete on every path to them (TW1002, TW1005, TW3002 share the
+/// question), under net8 and under net10, where <c>Task.WhenAll(a, b)</c> binds the
+/// <c>params ReadOnlySpan&lt;Task&gt;</c> overload.
+/// </summary>
+public class KnownCompleteTasksTests
+{
+    public static TheoryData<string> Frameworks => new() { "net8", "net10" };
+
+    private static ReferenceAssemblies For(string framework) => framework == "net10" ? References.Net100 : References.Net80;
+
+    private static DiagnosticResult Tw1002(int markup, string wait, string where = "async method 'M'")
+        => VerifyTw1002.Diagnostic(Descriptors.TW1002BlockingWaitInAsyncCode).WithLocation(markup).WithArguments(wait, where);
+
+    [Theory]
+    [MemberData(nameof(Frameworks))]
+    public Task AfterAwaitedWhenAll_OfSeparateTasks_IsSilent(string framework) => VerifyTw1002.AnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task<int> M(Task<int> a, Task<int> b, Task<string> c)
+            {
+                await Task.WhenAll(a, b);
+                await Task.WhenAll(c).ConfigureAwait(false);
+                return a.Result + b.GetAwaiter().GetResult() + c.Result.Length;
+            }
+
+            async Task<int> Mixed(Task<int> a, Task<int> b)
+            {
+                await Task.WhenAll(a, Task.Delay(10));
+                return a.Result + {|#0:b.Result|};
+            }
+        }
+        """, For(framework), Tw1002(0, "Result", "async method 'Mixed'"));
+
+    [Theory]
+    [MemberData(nameof(Frameworks))]
+    public Task GuardsThatLeaveUnlessComplete_AreSilent(string framework) => VerifyTw1002.AnalyzerAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task<int> Returns(Task<int> t)
+            {
+                await Task.Yield();
+                if (!t.IsCompleted)
+                {
+                    return -1;
+                }
+
+                return t.Result;
+            }
+
+            async Task<int> Throws(Task<int> t)
+            {
+                await Task.Yield();
+                if (!t.IsCompletedSuccessfully) throw new InvalidOperationException();
+                return t.Result;
+            }
+
+            async Task<int> Status(Task<int> t)
+            {
+                await Task.Yield();
+                switch (t.Status)
+                {
+                    case TaskStatus.RanToCompletion:
+                        return t.Result;
+                    case TaskStatus.Faulted:
+                    case TaskStatus.Canceled:
+                        t.GetAwaiter().GetResult();
+                        return 0;
+                    default:
+                        return -1;
+                }
+            }
+
+            async Task<int> StatusExpression(Task<int> t)
+            {
+                await Task.Yield();
+                return t.Status switch { TaskStatus.RanToCompletion => t.Result, _ => 0 };
+            }
+
+            async Task<int> Or(Task<int> t, bool stop)
+            {
+                await Task.Yield();
+                if (stop || t.Status != TaskStatus.RanToCompletion) return 0;
+                return t.Result;
+            }
+
+            async Task<int> Polled(Task<int> t)
+            {
+                while (!t.IsCompleted)
+                {
+                    await Task.Delay(10);
+                }
+
+                return t.Result;
+            }
+
+            async Task<int> Else(Task<int> t)
+            {
+                await Task.Yield();
+                return !t.IsCompleted ? 0 : t.Result;
+            }
+        }
+        """, For(framework));
+
+    [Theory]
+    [MemberData(nameof(Frameworks))]
+    public Task GuardsThatProveNothing_AreReported(string framework) => VerifyTw1002.AnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task<int> FaultedOrCanceled(Task<int> t)
+            {
+                await Task.Yield();
+                if (t.IsFaulted || t.IsCanceled)
+                {
+                    return -1;
+                }
+
+                return {|#0:t.Result|};
+            }
+
+            async Task<int> GuardThatDoesNotLeave(Task<int> t, bool flag)
+            {
+                await Task.Yield();
+                if (!t.IsCompleted)
+                {
+                    flag = false;
+                }
+
+                return {|#1:t.Result|};
+            }
+
+            async Task<int> NotRunning(Task<int> t)
+            {
+                await Task.Yield();
+                if (t.Status != TaskStatus.Running) return {|#2:t.Result|};
+                return 0;
+            }
+
+            async Task<int> LoopWithBreak(Task<int> t, bool flag)
+            {
+                while (!t.IsCompleted)
+                {
+                    if (flag) break;
+                    await Task.Delay(1);
+                }
+
+                return {|#3:t.Result|};
+            }
+        }
+        """, For(framework),
+        Tw1002(0, "Result", "async method 'FaultedOrCanceled'"), Tw1002(1, "Result", "async method 'GuardThatDoesNotLeave'"),
+        Tw1002(2, "Result", "async method 'NotRunning'"), Tw1002(3, "Result", "async method 'LoopWithBreak'"));
+
+    [Theory]
+    [MemberData(nameof(Frameworks))]
+    public Task EarlierUntimedWaits_FactoryLocals_RunSynchronously_AreSilent(string framework) => VerifyTw1002.AnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task<int> M(Task<int> a, Task<int> b, Task<int> c, Task<int> d)
+            {
+                await Task.Yield();
+                {|#0:a.Wait()|};
+                var x = a.Result;
+                Task.WaitAll(b, c);
+                var y = b.Result + c.GetAwaiter().GetResult();
+                var e = new Task<int>(() => 1);
+                e.RunSynchronously();
+                var z = e.Result;
+                Task<int> f = Task.FromResult(3);
+                var w = f.Result;
+                if (!{|#2:d.Wait(100)|}) return 0;
+                return x + y + z + w + d.Result;
+            }
+        }
+        """, For(framework), Tw1002(0, "Wait"), Tw1002(2, "Wait"));
+
+    [Theory]
+    [MemberData(nameof(Frameworks))]
+    public Task ReassignedAfterCompletion_IsReported(string framework) => VerifyTw1002.AnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        class C
+        {
+            static Task<int> G() => Task.Run(() => 1);
+
+            async Task<int> M()
+            {
+                var t = G();
+                await t;
+                t = G();
+                var first = {|#0:t.Result|};
+
+                Task<int> f = Task.FromResult(1);
+                f = G();
+                var second = {|#1:f.Result|};
+
+                var u = G();
+                await u;
+                for (var i = 0; i < 3; i++)
+                {
+                    first += {|#2:u.Result|};
+                    u = G();
+                }
+
+                return first + second;
+            }
+        }
+        """, For(framework), Tw1002(0, "Result"), Tw1002(1, "Result"), Tw1002(2, "Result"));
+
+    [Theory]
+    [MemberData(nameof(Frameworks))]
+    public Task ContinuationAntecedent_AndCustomAwaiter_AreSilent(string framework) => VerifyTw1005.AnalyzerAsync("""
+        using System;
+        using System.Runtime.CompilerServices;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            Task<int> Next(Task<int> t) => t.ContinueWith(previous => previous.Result + 1);
+
+            Task<int> Same(Task<int> t) => t.ContinueWith(_ => t.Result * 2);
+
+            Task<int> All(Task<int>[] tasks) => Task.Factory.ContinueWhenAll(tasks, done => done[0].Result);
+        }
+
+        readonly struct BothAwaiter : ICriticalNotifyCompletion
+        {
+            private readonly Task<int> _first;
+            private readonly Task<int> _second;
+
+            public BothAwaiter(Task<int> first, Task<int> second) { _first = first; _second = second; }
+
+            public bool IsCompleted => _first.IsCompleted && _second.IsCompleted;
+
+            public (int, int) GetResult() => (_first.Result, _second.GetAwaiter().GetResult());
+
+            public void OnCompleted(Action continuation) => Task.WhenAll(_first, _second).ContinueWith(_ => continuation());
+
+            public void UnsafeOnCompleted(Action continuation) => OnCompleted(continuation);
+        }
+        """, For(framework));
+
+    [Theory]
+    [MemberData(nameof(Frameworks))]
+    public Task SyncCode_AfterGuard_IsSilent_WithoutGuard_IsReported(string framework) => VerifyTw1005.AnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        class C
+        {
+            int TryGet(Task<int> t)
+            {
+                if (!t.IsCompletedSuccessfully)
+                {
+                    return -1;
+                }
+
+                return t.Result;
+            }
+
+            int Get(Task<int> t) => {|#0:t.Result|};
+        }
+        """, For(framework),
+        VerifyTw1005.Diagnostic(Descriptors.TW1005SyncOverAsync).WithLocation(0).WithArguments("Result", "Get"));
+
+    [Theory]
+    [MemberData(nameof(Frameworks))]
+    public Task ThreadPoolWorkItem_AfterWaitAll_IsSilent(string framework) => VerifyTw3002.AnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        class C
+        {
+            Task<int> M(Task<int> a, Task<int> b) => Task.Run(async () =>
+            {
+                await Task.WhenAll(a, b);
+                return a.Result + b.Result;
+            });
+        }
+        """, For(framework));
+}
