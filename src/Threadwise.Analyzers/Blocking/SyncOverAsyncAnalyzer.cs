@@ -1,5 +1,6 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
 using Threadwise.Core;
 
 namespace Threadwise.Blocking;
@@ -36,6 +37,9 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
             if (!_waits.TryGetWait(context.Operation, out var wait)
                 || AsyncContext.GetEnclosingFunction(wait.Operation, context.ContainingSymbol) is not { IsAsync: false } method
                 || !IsReportedIn(method)
+                || IsBounded(wait)
+                || IsSynchronousContract(method)
+                || HasAsyncTwin(method)
                 || (wait.Task is { } task && KnownCompleteTasks.IsKnownComplete(task, _waits.Symbols)))
             {
                 return;
@@ -51,6 +55,66 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
         // Lambdas and local functions run whenever they are invoked (often on tasks already known
         // complete, as in `tasks.Select(t => t.Result)` after WhenAll), and Main is where blocking
         // belongs until it is made `async Task Main`; neither is reported.
+        // A wait with a timeout is a deliberate, bounded wait: the caller chose how long to block.
+        private static bool IsBounded(TaskWait wait)
+            => wait.Kind == TaskWaitKind.WaitWithTimeout
+               || (wait.Operation is IInvocationOperation invocation && wait.Kind is TaskWaitKind.WaitAll or TaskWaitKind.WaitAny && Timeouts.HasTimeout(invocation));
+
+        // Overrides and interface implementations (Dispose, a synchronous interface method) keep
+        // their signature: the contract is synchronous and the user cannot make it async.
+        private static bool IsSynchronousContract(IMethodSymbol method)
+        {
+            var member = method.AssociatedSymbol ?? method;
+            if (method.IsOverride || !method.ExplicitInterfaceImplementations.IsEmpty || member.IsOverride)
+            {
+                return true;
+            }
+
+            if (member is IPropertySymbol { ExplicitInterfaceImplementations.IsEmpty: false })
+            {
+                return true;
+            }
+
+            var type = method.ContainingType;
+            if (type is null || member.DeclaredAccessibility != Accessibility.Public)
+            {
+                return false;
+            }
+
+            foreach (var @interface in type.AllInterfaces)
+            {
+                foreach (var candidate in @interface.GetMembers(member.Name))
+                {
+                    if (SymbolEqualityComparer.Default.Equals(type.FindImplementationForInterfaceMember(candidate), member))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        // Load next to LoadAsync: the synchronous half of a sync/async API pair exists for callers
+        // that cannot await; blocking there is its purpose.
+        private static bool HasAsyncTwin(IMethodSymbol method)
+        {
+            if (method.MethodKind != MethodKind.Ordinary || method.ContainingType is not { } type)
+            {
+                return false;
+            }
+
+            foreach (var member in type.GetMembers(method.Name + "Async"))
+            {
+                if (member is IMethodSymbol { IsStatic: var isStatic } && isStatic == method.IsStatic)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         private static bool IsReportedIn(IMethodSymbol method)
             => method.MethodKind is not (MethodKind.AnonymousFunction or MethodKind.LocalFunction)
                && !(method.IsStatic && method.Name is "Main" or WellKnownMemberNames.TopLevelStatementsEntryPointMethodName);

@@ -58,6 +58,40 @@ public class SyncOverAsyncTests
         """);
 
     [Fact]
+    public Task SynchronousContracts_AsyncPairs_AndBoundedWaits_AreNotReported() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.IO;
+        using System.Threading.Tasks;
+
+        interface IStore { int Count(); }
+
+        sealed class Connection : IDisposable, IAsyncDisposable, IStore
+        {
+            public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+            public ValueTask DisposeAsync() => default;
+
+            public int Count() => CountAsync().Result;
+
+            int Helper(Task<int> t) => {|#0:t.Result|};
+
+            public Task<int> CountAsync() => Task.FromResult(1);
+
+            public string Load(string path) => LoadAsync(path).GetAwaiter().GetResult();
+
+            public Task<string> LoadAsync(string path) => File.ReadAllTextAsync(path);
+
+            public bool TryFlush(Task flush) => flush.Wait(TimeSpan.FromSeconds(1));
+
+            public bool FlushAll(Task[] all) => Task.WaitAll(all, 500);
+        }
+
+        class Base { public virtual int Read() => 0; }
+
+        class Derived : Base { public override int Read() => Task.Run(() => 1).Result; }
+        """, Tw1005(0, "Result", "Helper"));
+
+    [Fact]
     public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
         using System.Threading.Tasks;
 
@@ -151,28 +185,21 @@ public class SyncOverAsyncTests
         using System;
         using System.Threading.Tasks;
 
-        interface IStore { void Save(); }
-
-        class Base { public virtual void Run() { } }
-
-        class C : Base, IStore
+        class C
         {
             private readonly Task _t = Task.CompletedTask;
 
             public void Public() => {|#0:_t.Wait()|};
-            public void Save() => {|#1:_t.Wait()|};
-            public override void Run() => {|#2:_t.Wait()|};
             private void OnClick(object sender, EventArgs e) => {|#3:_t.Wait()|};
             private void UsedAsDelegate() => {|#4:_t.Wait()|};
             private void WithOut(out int x) { x = 1; {|#5:_t.Wait()|}; }
-            private bool Timed() => {|#6:_t.Wait(100)|};
             private void All(Task[] all) => {|#7:Task.WaitAll(all)|};
 
             void Wire() { Action a = UsedAsDelegate; }
         }
         """,
-        Tw1005(0, "Wait", "Public"), Tw1005(1, "Wait", "Save"), Tw1005(2, "Wait", "Run"), Tw1005(3, "Wait", "OnClick"),
-        Tw1005(4, "Wait", "UsedAsDelegate"), Tw1005(5, "Wait", "WithOut"), Tw1005(6, "Wait", "Timed"), Tw1005(7, "Task.WaitAll", "All"));
+        Tw1005(0, "Wait", "Public"), Tw1005(3, "Wait", "OnClick"),
+        Tw1005(4, "Wait", "UsedAsDelegate"), Tw1005(5, "Wait", "WithOut"), Tw1005(7, "Task.WaitAll", "All"));
 
     [Fact]
     public Task FixAll_ConvertsEachMethodOnce() => VerifyFix.CodeFixAsync("""
