@@ -1,11 +1,13 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using Threadwise.Core;
 
 namespace Threadwise.SharedState;
 
-/// <summary>TW2004: <c>lock</c> on <c>this</c>, a type, a string, a non-readonly or non-private field,
+/// <summary>TW2004: <c>lock</c> on <c>this</c> of an exposed type, a type, a string, a reassigned or exposed field,
 /// a boxed value, a fresh object, a Type or a Thread.</summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
@@ -43,7 +45,7 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
                 return "a boxed value type (a new object each time)";
             }
 
-            value = value.WithoutConversions();
+            value = SeeThroughProperty(value.WithoutConversions());
 
             if (value.Type is null or IErrorTypeSymbol)
             {
@@ -52,16 +54,122 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
 
             return value switch
             {
-                IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } => "'this'",
+                IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } when IsExposed(value.Type) => "'this'",
+                IInstanceReferenceOperation => null,
                 ITypeOfOperation => "a typeof(...) object",
                 IObjectCreationOperation => "a new object created for this lock alone",
                 _ when value.Type.SpecialType == SpecialType.System_String => "a string (strings are interned and shared)",
                 _ when KnownSymbols.IsOrDerivesFrom(value.Type, _symbols.Type) => "a Type object",
                 _ when KnownSymbols.IsOrDerivesFrom(value.Type, _symbols.Thread) => "a Thread object",
-                IFieldReferenceOperation { Field: { IsReadOnly: false } field } => $"the non-readonly field '{field.Name}'",
-                IFieldReferenceOperation { Field: { DeclaredAccessibility: not Accessibility.Private } field } => $"the non-private field '{field.Name}'",
+                IFieldReferenceOperation { Field: { IsReadOnly: false } field } when IsReassigned(field) => $"the non-readonly field '{field.Name}'",
+                IFieldReferenceOperation { Field: { } field } when IsExposed(field) => $"the field '{field.Name}', visible outside the assembly",
                 _ => null,
             };
+        }
+
+        // `private object SyncLock => this;` and `object Gate { get { return _gate; } }`: the lock is
+        // on what the property returns.
+        private static IOperation SeeThroughProperty(IOperation value)
+        {
+            if (value is not IPropertyReferenceOperation { Property: { IsIndexer: false, GetMethod: { } getter } property, Instance: null or IInstanceReferenceOperation }
+                || getter.DeclaringSyntaxReferences.Length != 1
+                || value.SemanticModel is not { } model)
+            {
+                return value;
+            }
+
+            var syntax = getter.DeclaringSyntaxReferences[0].GetSyntax();
+            if (syntax.SyntaxTree != model.SyntaxTree)
+            {
+                return value;
+            }
+
+            var returned = syntax switch
+            {
+                ArrowExpressionClauseSyntax { Expression: var body } => body,
+                AccessorDeclarationSyntax { ExpressionBody.Expression: { } body } => body,
+                AccessorDeclarationSyntax { Body.Statements: { Count: 1 } statements }
+                    when statements[0] is ReturnStatementSyntax { Expression: { } returnedValue } => returnedValue,
+                _ => null,
+            };
+
+            return returned is not null
+                   && returned is ThisExpressionSyntax or IdentifierNameSyntax
+                   && model.GetOperation(returned) is { } operation
+                ? operation.WithoutConversions()
+                : value;
+        }
+
+        // Reachable from another assembly: public, protected or protected internal all the way out.
+        // An internal lock object (even one several classes of the assembly share on purpose) is
+        // under the assembly's control.
+        private static bool IsExposed(ISymbol symbol)
+        {
+            for (var current = symbol; current is not null and not INamespaceSymbol; current = current.ContainingSymbol)
+            {
+                if (current.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Protected or Accessibility.ProtectedOrInternal))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        // A non-readonly field only assigned by its initializer and constructors holds one object for
+        // the instance's life. Written anywhere else in its type, a lock on it may take a different
+        // object each time. Only asked when a lock on a non-readonly field is found.
+        private static bool IsReassigned(IFieldSymbol field)
+        {
+            if (field.ContainingType is not { } type)
+            {
+                return false;
+            }
+
+            foreach (var reference in type.DeclaringSyntaxReferences)
+            {
+                var root = reference.GetSyntax();
+                foreach (var node in root.DescendantNodes())
+                {
+                    if (node is not AssignmentExpressionSyntax assignment
+                        || !NamesField(assignment.Left, field)
+                        || IsInConstructor(assignment, field.IsStatic))
+                    {
+                        continue;
+                    }
+
+                    return true;
+                }
+            }
+
+            // A field others can see may be assigned from other types: assume it is.
+            return field.DeclaredAccessibility != Accessibility.Private;
+        }
+
+        private static bool NamesField(ExpressionSyntax target, IFieldSymbol field)
+            => target switch
+            {
+                IdentifierNameSyntax name => name.Identifier.ValueText == field.Name,
+                MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText == field.Name,
+                _ => false,
+            };
+
+        private static bool IsInConstructor(SyntaxNode node, bool isStatic)
+        {
+            foreach (var ancestor in node.Ancestors())
+            {
+                switch (ancestor)
+                {
+                    case AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax:
+                        return false;
+                    case ConstructorDeclarationSyntax constructor:
+                        return constructor.Modifiers.Any(SyntaxKind.StaticKeyword) == isStatic;
+                    case MemberDeclarationSyntax:
+                        return false;
+                }
+            }
+
+            return false;
         }
     }
 }

@@ -1,3 +1,5 @@
+using System;
+using System.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -8,10 +10,13 @@ using Microsoft.CodeAnalysis.Simplification;
 namespace Threadwise.Core;
 
 /// <summary>
-/// A private lock object for the fixes that need one: <c>private readonly object _gate = new();</c>
-/// (<c>static readonly s_gate</c> for static members; a <c>System.Threading.Lock</c> where the
-/// framework and language have it). A gate the class already has is reused, and within one fix
-/// pass the field is added once per class, so Fix All and one-at-a-time fixes share one gate.
+/// A private lock object for the fixes that need one, named after what it guards:
+/// <c>private readonly object _countLock = new();</c> for <c>_count</c> (<c>static readonly s_countLock</c>
+/// for static state; a <c>System.Threading.Lock</c> where the framework and language have it and no
+/// <c>Monitor</c> call needs an object). A lock the user declared under another name is never taken
+/// over: it may already nest with other locks, and reusing it could create a lock-order inversion.
+/// A field of exactly the gate's name is the lock for that state (added by an earlier fix, or
+/// named so by the user) and is reused; within one fix pass the field is added once per class.
 /// </summary>
 internal sealed class LockGate
 {
@@ -34,24 +39,61 @@ internal sealed class LockGate
 
     private bool UseLockType { get; }
 
-    /// <summary>The gate for code at <paramref name="node"/>, or null outside a class or struct.</summary>
-    public static LockGate? For(SyntaxNode node, FixState state)
+    /// <summary>The gate guarding <paramref name="guarded"/> for code at <paramref name="node"/>,
+    /// static when that code is; null outside a class or struct.</summary>
+    public static LockGate? For(SyntaxNode node, FixState state, string guarded)
     {
         var model = state.SemanticModel;
-        if (node.FirstAncestorOrSelf<TypeDeclarationSyntax>() is not { } type
-            || model.GetDeclaredSymbol(type, state.CancellationToken) is not { } typeSymbol
-            || model.GetEnclosingSymbol(node.SpanStart, state.CancellationToken) is not { } member)
+        if (model.GetEnclosingSymbol(node.SpanStart, state.CancellationToken) is not { } member)
         {
             return null;
         }
 
         var isStatic = member.IsStatic || member.ContainingSymbol is IMethodSymbol { IsStatic: true } || IsInStaticContext(member);
-        var existing = Existing(typeSymbol, isStatic);
-        var name = existing ?? FreshName(typeSymbol, isStatic);
-        var addField = existing is null && state.FirstTime((type, isStatic));
-        var useLockType = model.Compilation.GetTypeByMetadataName("System.Threading.Lock") is not null
+        return For(node, state, guarded, isStatic, allowLockType: true);
+    }
+
+    /// <summary>The gate replacing a lock object: static exactly when the object is shared by all
+    /// instances; a plain <c>object</c> when <c>Monitor</c> calls will use it.</summary>
+    public static LockGate? For(SyntaxNode node, FixState state, string guarded, bool isStatic, bool allowLockType)
+    {
+        var model = state.SemanticModel;
+        if (node.FirstAncestorOrSelf<TypeDeclarationSyntax>() is not { } type
+            || model.GetDeclaredSymbol(type, state.CancellationToken) is not { } typeSymbol)
+        {
+            return null;
+        }
+
+        var useLockType = allowLockType
+                          && model.Compilation.GetTypeByMetadataName("System.Threading.Lock") is not null
                           && node.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: >= (LanguageVersion)1300 };
+        var stem = NameFor(guarded, isStatic);
+        var existing = Existing(typeSymbol, stem, isStatic);
+        var name = existing ?? FreshName(typeSymbol, stem);
+        var addField = existing is null && state.FirstTime((type, name));
         return new LockGate(name, type, isStatic, addField, useLockType);
+    }
+
+    /// <summary><c>_count</c> → <c>_countLock</c>, <c>Total</c> → <c>_totalLock</c>, static <c>s_cache</c> → <c>s_cacheLock</c>.</summary>
+    public static string NameFor(string guarded, bool isStatic)
+    {
+        var core = guarded.TrimStart('_');
+        if (core.StartsWith("s_", StringComparison.Ordinal) || core.StartsWith("m_", StringComparison.Ordinal) || core.StartsWith("t_", StringComparison.Ordinal))
+        {
+            core = core.Substring(2);
+        }
+
+        var builder = new StringBuilder();
+        foreach (var c in core)
+        {
+            if (char.IsLetterOrDigit(c) || c == '_')
+            {
+                builder.Append(builder.Length == 0 ? char.ToLowerInvariant(c) : c);
+            }
+        }
+
+        var prefix = isStatic ? "s_" : "_";
+        return builder.Length == 0 || builder.ToString() == "lock" ? prefix + "lock" : prefix + builder + "Lock";
     }
 
     /// <summary>Adds the field, if this is the first use of a new gate in the fix pass.</summary>
@@ -63,8 +105,11 @@ internal sealed class LockGate
         }
 
         var typeName = UseLockType ? "System.Threading.Lock" : "object";
+
+        // Target-typed `new()` needs C# 9; older projects (net48 defaults to C# 7.3) get `new object()`.
+        var creation = Type.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: < LanguageVersion.CSharp9 } ? "new object()" : "new()";
         var field = (FieldDeclarationSyntax)SyntaxFactory.ParseMemberDeclaration(
-            $"private {(IsStatic ? "static " : string.Empty)}readonly {typeName} {Name} = new();\n")!;
+            $"private {(IsStatic ? "static " : string.Empty)}readonly {typeName} {Name} = {creation};\n")!;
         editor.ReplaceNode(Type, (current, _) => ((TypeDeclarationSyntax)current).WithMembers(
             ((TypeDeclarationSyntax)current).Members.Insert(0, field.WithAdditionalAnnotations(Formatter.Annotation, Simplifier.Annotation))));
     }
@@ -88,10 +133,10 @@ internal sealed class LockGate
         return false;
     }
 
-    // A gate added before (one at a time, each fix sees the last one's field): reuse it.
-    private static string? Existing(INamedTypeSymbol type, bool isStatic)
+    // The gate of this name that an earlier fix added (or the user declared for this state).
+    private static string? Existing(INamedTypeSymbol type, string name, bool isStatic)
     {
-        foreach (var member in type.GetMembers(isStatic ? "s_gate" : "_gate"))
+        foreach (var member in type.GetMembers(name))
         {
             if (member is IFieldSymbol { IsReadOnly: true, DeclaredAccessibility: Accessibility.Private } field
                 && field.IsStatic == isStatic
@@ -104,9 +149,8 @@ internal sealed class LockGate
         return null;
     }
 
-    private static string FreshName(INamedTypeSymbol type, bool isStatic)
+    private static string FreshName(INamedTypeSymbol type, string stem)
     {
-        var stem = isStatic ? "s_gate" : "_gate";
         var name = stem;
         for (var i = 2; !type.GetMembers(name).IsEmpty; i++)
         {
@@ -114,6 +158,22 @@ internal sealed class LockGate
         }
 
         return name;
+    }
+
+    /// <summary>The name of the variable a guarded statement updates: the left-most field, local or
+    /// parameter in it (<c>_sum</c> in <c>_sum += x</c>, <c>list</c> in <c>list.Add(x)</c>).</summary>
+    public static string GuardedName(SyntaxNode access, SemanticModel model, System.Threading.CancellationToken cancellationToken)
+    {
+        foreach (var node in access.DescendantNodesAndSelf())
+        {
+            if (node is IdentifierNameSyntax name
+                && model.GetSymbolInfo(name, cancellationToken).Symbol is IFieldSymbol or ILocalSymbol or IParameterSymbol)
+            {
+                return name.Identifier.ValueText;
+            }
+        }
+
+        return "state";
     }
 
     /// <summary>The expression statement around <paramref name="node"/> if it can be wrapped in a

@@ -11,8 +11,9 @@ namespace Threadwise.SharedState;
 
 /// <summary>
 /// TW2001 (where Interlocked does not apply: <c>double</c>, <c>decimal</c>, <c>*=</c> ...) and TW2002:
-/// wrap the statement in <c>lock</c> on a private gate (<see cref="LockGate"/>), shared by every
-/// such fix in the class so the guarded statements exclude each other.
+/// wrap the statement in <c>lock</c> on a private gate named after the state it guards
+/// (<see cref="LockGate"/>): every fix for the same field or captured variable shares it, so the
+/// guarded statements exclude each other.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(GuardWithLockFixProvider))]
 [Shared]
@@ -21,7 +22,7 @@ public sealed class GuardWithLockFixProvider : ThreadwiseCodeFixProvider
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(Descriptors.TW2001NonAtomicUpdate.Id, Descriptors.TW2002UnsafeCollectionMutation.Id);
 
-    protected override string Title => "Guard with a lock";
+    protected override string Title => "Guard with a lock on a new private object";
 
     protected override string EquivalenceKey => "TW200x.Lock";
 
@@ -30,7 +31,7 @@ public sealed class GuardWithLockFixProvider : ThreadwiseCodeFixProvider
         if (state.FindNode<ExpressionSyntax>(diagnostic) is not { } access
             || (diagnostic.Id == Descriptors.TW2001NonAtomicUpdate.Id && NonAtomicUpdateFixProvider.CanUseInterlocked(access, state))
             || LockGate.WrappableStatement(access) is not { } statement
-            || LockGate.For(statement, state) is not { } gate)
+            || LockGate.For(statement, state, LockGate.GuardedName(access, state.SemanticModel, state.CancellationToken)) is not { } gate)
         {
             return null;
         }

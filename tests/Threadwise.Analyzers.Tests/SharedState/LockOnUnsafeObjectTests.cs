@@ -13,11 +13,13 @@ public class LockOnUnsafeObjectTests
     public Task UnsafeLockObjects_AreFlagged() => VerifyAnalyzer.AnalyzerAsync("""
         using System.Threading;
 
-        class C
+        public class C
         {
             private object _replaceable = new();
             public readonly object Exposed = new();
             private int _number;
+
+            void Reset() => _replaceable = new object();
 
             void M(string name, Thread thread)
             {
@@ -36,7 +38,7 @@ public class LockOnUnsafeObjectTests
         """,
         Tw2004(0, "'this'"), Tw2004(1, "a typeof(...) object"), Tw2004(2, "a string (strings are interned and shared)"),
         Tw2004(3, "a string (strings are interned and shared)"), Tw2004(4, "the non-readonly field '_replaceable'"),
-        Tw2004(5, "the non-private field 'Exposed'"), Tw2004(6, "a boxed value type (a new object each time)"),
+        Tw2004(5, "the field 'Exposed', visible outside the assembly"), Tw2004(6, "a boxed value type (a new object each time)"),
         Tw2004(7, "a new object created for this lock alone"), Tw2004(8, "a Type object"), Tw2004(9, "a Thread object"));
 
     [Fact]
@@ -57,6 +59,61 @@ public class LockOnUnsafeObjectTests
         """);
 
     [Fact]
+    public Task InternalAndPrivateObjects_AreNotExposed() => VerifyAnalyzer.AnalyzerAsync("""
+        internal static class Locks
+        {
+            // Shared on purpose by several classes of the assembly.
+            internal static readonly object Shared = new();
+        }
+
+        internal class Worker
+        {
+            private object _once = new();
+            protected internal readonly object Family = new();
+
+            Worker() { _once = new object(); }
+
+            void M()
+            {
+                lock (this) { }
+                lock (Locks.Shared) { }
+                lock (_once) { }
+                lock (Family) { }
+            }
+        }
+
+        public class Outer
+        {
+            private class Hidden
+            {
+                public readonly object Gate = new();
+                void M() { lock (this) { } lock (Gate) { } }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task PropertiesReturningThisOrAField_AreSeenThrough() => VerifyAnalyzer.AnalyzerAsync("""
+        public class C
+        {
+            private object _swap = new();
+            private readonly object _fine = new();
+
+            private object SyncLock => this;
+            private object Swap { get { return _swap; } }
+            private object Fine => _fine;
+
+            void M()
+            {
+                lock ({|#0:SyncLock|}) { }
+                lock ({|#1:Swap|}) { }
+                lock (Fine) { }
+                _swap = new object();
+            }
+        }
+        """, Tw2004(0, "'this'"), Tw2004(1, "the non-readonly field '_swap'"));
+
+    [Fact]
     public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
         class C
         {
@@ -70,25 +127,203 @@ public class LockOnUnsafeObjectTests
         """);
 
     [Fact]
-    public Task Fix_AddsOneGatePerClass_StaticWhereNeeded() => VerifyFix.CodeFixAsync("""
-        class C
+    public Task Fix_ReplacesEveryUseOfThis_AndStaticObjectsGetAStaticGate() => VerifyFix.CodeFixAsync("""
+        public class C
         {
             private int _x;
 
             void A() { lock ({|#0:this|}) { _x++; } }
             void B() { lock ({|#1:this|}) { _x--; } }
-            static void S() { lock ({|#2:typeof(C)|}) { } }
+            void S() { lock ({|#2:typeof(C)|}) { } }
         }
         """, """
-        class C
+        public class C
         {
-            private static readonly object s_gate = new();
-            private readonly object _gate = new();
+            private static readonly object s_cLock = new();
+            private readonly object _lock = new();
             private int _x;
 
-            void A() { lock (_gate) { _x++; } }
-            void B() { lock (_gate) { _x--; } }
-            static void S() { lock (s_gate) { } }
+            void A() { lock (_lock) { _x++; } }
+            void B() { lock (_lock) { _x--; } }
+            void S() { lock (s_cLock) { } }
         }
         """, Tw2004(0, "'this'"), Tw2004(1, "'this'"), Tw2004(2, "a typeof(...) object"));
+
+    // One lock(this) fixed alone must not leave the other on `this`: both exclude each other today.
+    [Fact]
+    public Task Fix_OneAtATime_StillReplacesEveryLockOnTheObject() => VerifyFix.CodeFixAsync("""
+        public class C
+        {
+            private int _x;
+
+            void A() { lock ({|#0:this|}) { _x++; } }
+            void B() { lock ({|#1:this|}) { _x--; } }
+        }
+        """, """
+        public class C
+        {
+            private readonly object _lock = new();
+            private int _x;
+
+            void A() { lock (_lock) { _x++; } }
+            void B() { lock (_lock) { _x--; } }
+        }
+        """, new[] { Tw2004(0, "'this'"), Tw2004(1, "'this'") }, Array.Empty<DiagnosticResult>(), iterations: 1);
+
+    // Monitor.PulseAll(this) inside lock (_lock) would throw SynchronizationLockException.
+    [Fact]
+    public Task Fix_MovesMonitorCallsOnTheObject_WithTheLock() => VerifyFix.CodeFixAsync("""
+        using System.Threading;
+
+        public class Queue
+        {
+            private int _count;
+
+            public void Put()
+            {
+                lock ({|#0:this|})
+                {
+                    _count++;
+                    Monitor.PulseAll(this);
+                }
+            }
+
+            public void Take()
+            {
+                lock ({|#1:this|})
+                {
+                    while (_count == 0) Monitor.Wait(this);
+                    _count--;
+                }
+            }
+        }
+        """, """
+        using System.Threading;
+
+        public class Queue
+        {
+            private readonly object _lock = new();
+            private int _count;
+
+            public void Put()
+            {
+                lock (_lock)
+                {
+                    _count++;
+                    Monitor.PulseAll(_lock);
+                }
+            }
+
+            public void Take()
+            {
+                lock (_lock)
+                {
+                    while (_count == 0) Monitor.Wait(_lock);
+                    _count--;
+                }
+            }
+        }
+        """, Tw2004(0, "'this'"), Tw2004(1, "'this'"));
+
+    // Monitor.TryEnter/Exit on the old field elsewhere must move with the lock statements.
+    [Fact]
+    public Task Fix_ReassignedField_ReplacesMonitorEnterAndExitToo() => VerifyFix.CodeFixAsync("""
+        using System.Threading;
+
+        class Cache
+        {
+            private object _sync = new object();
+
+            public void Reset() => _sync = new object();
+
+            public void Add() { lock ({|#0:_sync|}) { } }
+
+            public bool TryAdd()
+            {
+                if (!Monitor.TryEnter(_sync)) return false;
+                try { return true; }
+                finally { Monitor.Exit(_sync); }
+            }
+        }
+        """, """
+        using System.Threading;
+
+        class Cache
+        {
+            private readonly object _syncLock = new();
+            private object _sync = new object();
+
+            public void Reset() => _sync = new object();
+
+            public void Add() { lock (_syncLock) { } }
+
+            public bool TryAdd()
+            {
+                if (!Monitor.TryEnter(_syncLock)) return false;
+                try { return true; }
+                finally { Monitor.Exit(_syncLock); }
+            }
+        }
+        """, Tw2004(0, "the non-readonly field '_sync'"));
+
+    // A user's existing `_gate` may already nest with other locks: the fix adds its own.
+    [Fact]
+    public Task Fix_NeverReusesALockTheUserDeclared() => VerifyFix.CodeFixAsync("""
+        class Logger
+        {
+            private readonly object _gate = new();
+            private readonly object _other = new();
+
+            void Write() { lock ({|#0:"log"|}) { } }
+
+            void Flush() { lock (_gate) { lock (_other) { } } }
+        }
+        """, """
+        class Logger
+        {
+            private static readonly object s_logLock = new();
+            private readonly object _gate = new();
+            private readonly object _other = new();
+
+            void Write() { lock (s_logLock) { } }
+
+            void Flush() { lock (_gate) { lock (_other) { } } }
+        }
+        """, Tw2004(0, "a string (strings are interned and shared)"));
+
+    // A static lock object used by several classes, or used as a value, keeps its identity: no fix.
+    [Fact]
+    public Task Fix_IsWithheld_WhenAUseIsOutOfReach() => VerifyFix.NoCodeFixAsync("""
+        public static class Locks
+        {
+            public static readonly object Shared = new();
+        }
+
+        public class A
+        {
+            void M() { lock ({|#0:Locks.Shared|}) { } }
+        }
+
+        public class B
+        {
+            void M() { lock ({|#1:Locks.Shared|}) { } }
+        }
+
+        public class C
+        {
+            public readonly object Gate = new();
+
+            void M(string key) { lock ({|#2:Gate|}) { } lock ({|#3:key|}) { } lock ({|#4:typeof(A)|}) { } }
+
+            public object Handle => Gate;
+        }
+
+        public class D
+        {
+            void M() { lock ({|#5:typeof(A)|}) { } }
+        }
+        """,
+        Tw2004(0, "the field 'Shared', visible outside the assembly"), Tw2004(1, "the field 'Shared', visible outside the assembly"),
+        Tw2004(2, "the field 'Gate', visible outside the assembly"), Tw2004(3, "a string (strings are interned and shared)"),
+        Tw2004(4, "a typeof(...) object"), Tw2004(5, "a typeof(...) object"));
 }

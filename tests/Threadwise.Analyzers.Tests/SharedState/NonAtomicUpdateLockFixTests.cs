@@ -35,7 +35,7 @@ public class NonAtomicUpdateLockFixTests
         Tw2001(2, "_count", "ThreadPool.UnsafeQueueUserWorkItem"), Tw2001(3, "_count", "Parallel.ForEachAsync"));
 
     [Fact]
-    public Task LockFix_GuardsOtherTypes_WithOneGatePerClass() => VerifyFix.CodeFixAsync("""
+    public Task LockFix_GuardsOtherTypes_WithOneGatePerField() => VerifyFix.CodeFixAsync("""
         using System.Threading.Tasks;
 
         class C
@@ -57,7 +57,8 @@ public class NonAtomicUpdateLockFixTests
 
         class C
         {
-            private readonly object _gate = new();
+            private readonly object _totalLock = new();
+            private readonly object _sumLock = new();
             private double _sum;
             private decimal _total;
 
@@ -65,12 +66,12 @@ public class NonAtomicUpdateLockFixTests
             {
                 Parallel.ForEach(items, x =>
                 {
-                    lock (_gate)
+                    lock (_sumLock)
                     {
                         _sum += x;
                     }
 
-                    lock (_gate)
+                    lock (_totalLock)
                     {
                         _total *= 2;
                     }

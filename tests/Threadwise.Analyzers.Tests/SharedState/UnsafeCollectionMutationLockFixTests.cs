@@ -29,14 +29,14 @@ public class UnsafeCollectionMutationLockFixTests
 
         class C
         {
-            private static readonly object s_gate = new();
-            private readonly object _gate = new();
+            private static readonly object s_pendingLock = new();
+            private readonly object _seenLock = new();
             private readonly List<int> _seen = new();
             private static readonly Queue<int> s_pending = new();
 
-            void M(int[] items) => Parallel.ForEach(items, x => { lock (_gate) { _seen.Add(x); } });
+            void M(int[] items) => Parallel.ForEach(items, x => { lock (_seenLock) { _seen.Add(x); } });
 
-            static void S(int[] items) => Parallel.ForEach(items, x => { lock (s_gate) { s_pending.Enqueue(x); } });
+            static void S(int[] items) => Parallel.ForEach(items, x => { lock (s_pendingLock) { s_pending.Enqueue(x); } });
         }
         """, Tw2002(0, "_seen", "List", "Parallel.ForEach"), Tw2002(1, "s_pending", "Queue", "Parallel.ForEach"));
 }
