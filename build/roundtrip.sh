@@ -54,5 +54,6 @@ echo "== run the fixed program"
 run=$(cd "$sample" && dotnet run --no-build 2>&1) || { echo "$run"; fail "the fixed program failed"; }
 echo "$run"
 grep -q 'counter: 2,000,000 of 2,000,000 expected (correct)' <<<"$run" || fail "the fixed counter is still wrong"
+grep -q "mailbox: delivered" <<<"$run" || fail "the fixed mailbox (lock and Monitor on one object) does not deliver"
 
 echo "round trip: OK"

@@ -7,3 +7,9 @@ Console.WriteLine($"async: 3 jobs of 200 ms took {elapsed.TotalMilliseconds:F0} 
 const int Expected = 2_000_000;
 var total = SharedStateWorkload.CountInParallel(Expected);
 Console.WriteLine($"counter: {total:N0} of {Expected:N0} expected ({(total == Expected ? "correct" : "WRONG: updates were lost")})");
+
+var mailbox = new Mailbox();
+var sender = new Thread(() => mailbox.Put("delivered"));
+sender.Start();
+Console.WriteLine($"mailbox: {mailbox.Take()}");
+sender.Join();

@@ -100,3 +100,35 @@ public sealed class SharedStateWorkload
         }
     }
 }
+
+/// <summary>A one-slot mailbox written the old way: the lock and its Monitor signals on 'this'.</summary>
+public sealed class Mailbox
+{
+    private string? _item;
+
+    public void Put(string item)
+    {
+        // TW2004: 'this' of a public type: any caller can lock it too. The fix must move the
+        // Monitor calls inside with the lock, or they throw.
+        lock (this)
+        {
+            _item = item;
+            Monitor.PulseAll(this);
+        }
+    }
+
+    public string Take()
+    {
+        lock (this)
+        {
+            while (_item is null)
+            {
+                Monitor.Wait(this);
+            }
+
+            var item = _item;
+            _item = null;
+            return item;
+        }
+    }
+}

@@ -53,14 +53,15 @@ public sealed class BlockingApiInAsyncCodeAnalyzer : ThreadwiseAnalyzer
             }
 
             var options = ThreadwiseOptions.For(context.Options, invocation.Syntax.SyntaxTree);
-            if (_blockingCalls.GetBlockingApi(invocation, options, context.ContainingSymbol) is not { } api)
+            if (_blockingCalls.GetBlockingApi(invocation, options, context.ContainingSymbol) is not { } api
+                || SyncAsyncBranches.IsInSynchronousBranch(invocation))
             {
                 return;
             }
 
             var properties = ImmutableDictionary<string, string?>.Empty;
             string advice;
-            if (api.Twin is { } twin)
+            if (api.Twin is { } twin && !IsEnclosing(twin, function, context.ContainingSymbol))
             {
                 properties = properties.Add(TwinProperty, twin.Name);
                 if (api.TwinTakesToken)
@@ -68,12 +69,13 @@ public sealed class BlockingApiInAsyncCodeAnalyzer : ThreadwiseAnalyzer
                     properties = properties.Add(TwinTakesTokenProperty, "true");
                 }
 
-                if (SymbolEqualityComparer.Default.Equals(twin.OriginalDefinition, function.OriginalDefinition))
-                {
-                    properties = properties.Add(TwinIsCallerProperty, "true");
-                }
-
                 advice = "; use 'await " + (twin.ReducedFrom ?? twin).ContainingType.Name + "." + twin.Name + "' instead";
+            }
+            else if (api.Twin is not null)
+            {
+                // The twin is the method this call sits in: suggesting it would make it call itself.
+                properties = properties.Add(TwinIsCallerProperty, "true");
+                advice = "; its awaitable form is the method this call is in, so do the asynchronous work here instead";
             }
             else
             {
@@ -88,5 +90,10 @@ public sealed class BlockingApiInAsyncCodeAnalyzer : ThreadwiseAnalyzer
                 AsyncContext.Describe(function),
                 advice));
         }
+
+        // The async function itself, or the method around the async lambda or local function.
+        private static bool IsEnclosing(IMethodSymbol twin, IMethodSymbol function, ISymbol containingSymbol)
+            => SymbolEqualityComparer.Default.Equals(twin.OriginalDefinition, function.OriginalDefinition)
+               || SymbolEqualityComparer.Default.Equals(twin.OriginalDefinition, containingSymbol.OriginalDefinition);
     }
 }

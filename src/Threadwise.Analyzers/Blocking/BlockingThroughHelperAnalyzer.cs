@@ -56,7 +56,7 @@ public sealed class BlockingThroughHelperAnalyzer : ThreadwiseAnalyzer
             }
 
             var chain = _summaries.GetBlockingChain(invocation.TargetMethod, context.CancellationToken);
-            if (chain is null || chain.Helpers.Length > options.InterproceduralDepth)
+            if (chain is null || chain.Helpers.Length > options.InterproceduralDepth || SyncAsyncBranches.IsInSynchronousBranch(invocation))
             {
                 return;
             }

@@ -36,7 +36,8 @@ public sealed class BlockingWaitInAsyncCodeAnalyzer : ThreadwiseAnalyzer
             if (!_waits.TryGetWait(context.Operation, out var wait)
                 || !wait.IsOnSingleTask
                 || AsyncContext.GetAsyncFunction(wait.Operation, context.ContainingSymbol) is not { } function
-                || KnownCompleteTasks.IsKnownComplete(wait.Task!, _waits.Symbols))
+                || KnownCompleteTasks.IsKnownComplete(wait.Task!, _waits.Symbols)
+                || SyncAsyncBranches.IsInSynchronousBranch(wait.Operation))
             {
                 return;
             }

@@ -41,7 +41,7 @@ public sealed class ThreadSleepInAsyncCodeAnalyzer : ThreadwiseAnalyzer
             }
 
             var function = AsyncContext.GetAsyncFunction(invocation, context.ContainingSymbol);
-            if (function is null)
+            if (function is null || SyncAsyncBranches.IsInSynchronousBranch(invocation))
             {
                 return;
             }

@@ -35,7 +35,8 @@ public sealed class WaitAllOrAnyInAsyncCodeAnalyzer : ThreadwiseAnalyzer
         {
             if (!_waits.TryGetWait(context.Operation, out var wait)
                 || wait.IsOnSingleTask
-                || AsyncContext.GetAsyncFunction(wait.Operation, context.ContainingSymbol) is not { } function)
+                || AsyncContext.GetAsyncFunction(wait.Operation, context.ContainingSymbol) is not { } function
+                || SyncAsyncBranches.IsInSynchronousBranch(wait.Operation))
             {
                 return;
             }

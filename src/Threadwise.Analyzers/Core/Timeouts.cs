@@ -47,7 +47,26 @@ internal static class Timeouts
         return value.WithoutConversions() switch
         {
             { ConstantValue: { HasValue: true, Value: 0 } } => true,
-            IFieldReferenceOperation { Field: { Name: "Zero", IsStatic: true } field } => field.ContainingType.Name == "TimeSpan",
+            IFieldReferenceOperation { Field: { Name: "Zero", IsStatic: true } field } when field.ContainingType.Name == "TimeSpan" => true,
+            IFieldReferenceOperation { Field: { IsReadOnly: true } field } => IsInitializedToZero(field),
+            _ => false,
+        };
+    }
+
+    // `static readonly TimeSpan NoWait = TimeSpan.Zero;`, `readonly int _poll = 0;`: a zero timeout
+    // named once, non-blocking like the literal (const locals and fields carry their constant value).
+    private static bool IsInitializedToZero(IFieldSymbol field)
+    {
+        if (field.DeclaringSyntaxReferences.Length != 1
+            || field.DeclaringSyntaxReferences[0].GetSyntax() is not Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax { Initializer.Value: { } value })
+        {
+            return false;
+        }
+
+        return value switch
+        {
+            Microsoft.CodeAnalysis.CSharp.Syntax.LiteralExpressionSyntax literal => literal.Token.Value is 0,
+            Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Zero", Expression: var type } => type.ToString() is "TimeSpan" or "System.TimeSpan",
             _ => false,
         };
     }

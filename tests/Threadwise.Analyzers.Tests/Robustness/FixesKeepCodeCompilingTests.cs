@@ -20,6 +20,7 @@ public class FixesKeepCodeCompilingTests
     {
         var compilation = await Harness.CompileAsync(sources, kind);
         var errorsBefore = Errors(compilation);
+        var monitorMismatchesBefore = MonitorMismatches(compilation);
         var project = Harness.ProjectFor(compilation, out var workspace);
         using (workspace)
         {
@@ -53,6 +54,8 @@ public class FixesKeepCodeCompilingTests
                 Assert.True(
                     added.Count == 0,
                     $"the fix '{action.Title}' for {diagnostic} added errors:\n{string.Join("\n", compiled.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.ToString() + " :: " + d.Location.SourceTree?.GetText().Lines[d.Location.GetLineSpan().StartLinePosition.Line]))}");
+                var mismatched = MonitorMismatches(compiled).Except(monitorMismatchesBefore).ToList();
+                Assert.True(mismatched.Count == 0, $"the fix '{action.Title}' for {diagnostic} left Monitor calls on another object than their lock:\n{string.Join("\n", mismatched)}");
             }
 
             Assert.True(applied >= minimumFixes, $"only {applied} fixes were applied");
@@ -80,6 +83,34 @@ public class FixesKeepCodeCompilingTests
         }
 
         return null;
+    }
+
+    // Monitor.Wait/Pulse/PulseAll/Exit inside `lock (x)` must name x: on any other object they throw
+    // SynchronizationLockException (or release a lock the thread does not hold).
+    private static HashSet<string> MonitorMismatches(Compilation compilation)
+    {
+        var result = new HashSet<string>();
+        foreach (var tree in compilation.SyntaxTrees)
+        {
+            foreach (var invocation in tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax>())
+            {
+                if (invocation.Expression is not Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax { Expression: var receiver, Name.Identifier.ValueText: "Wait" or "Pulse" or "PulseAll" or "Exit" } member
+                    || receiver.ToString() != "Monitor"
+                    || invocation.ArgumentList.Arguments.Count == 0
+                    || invocation.FirstAncestorOrSelf<Microsoft.CodeAnalysis.CSharp.Syntax.LockStatementSyntax>() is not { } enclosing)
+                {
+                    continue;
+                }
+
+                var used = invocation.ArgumentList.Arguments[0].Expression.ToString();
+                if (used != enclosing.Expression.ToString())
+                {
+                    result.Add($"{tree.FilePath}: lock ({enclosing.Expression}) {{ Monitor.{member.Name}({used}) }}");
+                }
+            }
+        }
+
+        return result;
     }
 
     // Errors by id and message (not position: fixes move code around).
