@@ -13,6 +13,113 @@ public class BlockingApiInAsyncCodeTests
             .WithLocation(markup)
             .WithArguments(api, where, twin is null ? NoTwin : $"; use 'await {twin}' instead");
 
+    private static DiagnosticResult TwinIsCaller(int markup, string api, string where)
+        => VerifyAnalyzer.Diagnostic(Descriptors.TW1004BlockingApiInAsyncCode)
+            .WithLocation(markup)
+            .WithArguments(api, where, "; its awaitable form is the method this call is in, so do the asynchronous work here instead");
+
+    // ---- the dual sync/async path, twins that are not twins -----------------------------------
+
+    [Fact]
+    public Task DualSyncAsyncPath_IsSilent_OtherBranches_AreNot() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.IO;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Channel
+        {
+            private readonly SemaphoreSlim _signal = new(0);
+            private readonly bool _useAsync;
+
+            private async Task<int> WaitCoreAsync(bool sync, CancellationToken ct)
+            {
+                if (sync) _signal.Wait(ct); else await _signal.WaitAsync(ct);
+                var n = !_useAsync ? File.ReadAllText("a").Length : (await File.ReadAllTextAsync("a")).Length;
+                if (!sync)
+                {
+                    await _signal.WaitAsync(ct);
+                }
+                else
+                {
+                    _signal.Wait(ct);
+                }
+
+                return n;
+            }
+
+            private async Task FlushCoreAsync(bool sync, Stream stream)
+            {
+                if (sync)
+                {
+                    stream.Flush();
+                    return;
+                }
+
+                await stream.FlushAsync();
+            }
+
+            private async Task NotAFlag(string path, Stream stream)
+            {
+                if (File.Exists(path)) {|#0:stream.Flush()|}; else await stream.FlushAsync();
+                if (path.Length > 0)
+                {
+                    {|#1:stream.Flush()|};
+                }
+
+                await Task.Yield();
+            }
+        }
+        """,
+        Tw1004(0, "Stream.Flush", "async method 'NotAFlag'", "Stream.FlushAsync"),
+        Tw1004(1, "Stream.Flush", "async method 'NotAFlag'", "Stream.FlushAsync"));
+
+    [Fact]
+    public Task TwinThatIsTheMethodAroundTheLambda_IsNotSuggested() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        class Store
+        {
+            public void Save() { }
+
+            public Task SaveAsync()
+            {
+                Func<Task> run = async () =>
+                {
+                    await Task.Yield();
+                    {|#0:Save()|};
+                };
+                return run();
+            }
+        }
+        """, TwinIsCaller(0, "Store.Save", "async lambda"));
+
+    [Fact]
+    public Task ZeroTimeoutsNamedOnce_AreNonBlockingPolls() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Poller
+        {
+            private static readonly TimeSpan NoWait = TimeSpan.Zero;
+            private readonly int _poll = 0;
+            private const int Immediately = 0;
+            private readonly int _wait = 50;
+
+            async Task M(SemaphoreSlim gate)
+            {
+                const int zero = 0;
+                gate.Wait(NoWait);
+                gate.Wait(_poll);
+                gate.Wait(Immediately);
+                gate.Wait(zero);
+                {|#0:gate.Wait(_wait)|};
+                await Task.Yield();
+            }
+        }
+        """, Tw1004(0, "SemaphoreSlim.Wait", "async method 'M'", "SemaphoreSlim.WaitAsync"));
+
     // ---- twins found by lookup, no list -------------------------------------------------------
 
     [Fact]
@@ -386,7 +493,7 @@ public class BlockingApiInAsyncCodeTests
             }
         }
         """,
-        Tw1004(0, "Reader.Read", "async method 'ReadAsync'", "Reader.ReadAsync"),
+        TwinIsCaller(0, "Reader.Read", "async method 'ReadAsync'"),
         Tw1004(1, "Thread.Join", "async method 'M'", null),
         Tw1004(2, "File.ReadAllText", "async method 'M'", "File.ReadAllTextAsync"));
 
