@@ -48,7 +48,9 @@ public sealed class AsyncLambdaAsVoidDelegateAnalyzer : ThreadwiseAnalyzer
                         delegateType.Name));
                     break;
 
-                case IMethodReferenceOperation { Method: { IsAsync: true, ReturnsVoid: true } } reference:
+                // One finding per mistake: a method TW4004 already reports is fixed there.
+                case IMethodReferenceOperation { Method: { IsAsync: true, ReturnsVoid: true } method } reference
+                    when !AsyncVoidMethods.IsReported(method, _symbols):
                     context.ReportDiagnostic(Diagnostic.Create(
                         Descriptors.TW4005AsyncLambdaAsVoidDelegate,
                         reference.Syntax.GetLocation(),

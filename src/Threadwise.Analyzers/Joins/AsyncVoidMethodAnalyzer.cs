@@ -30,9 +30,7 @@ public sealed class AsyncVoidMethodAnalyzer : ThreadwiseAnalyzer
         public void AnalyzeMethod(SymbolAnalysisContext context)
         {
             var method = (IMethodSymbol)context.Symbol;
-            if (method is { IsAsync: true, ReturnsVoid: true, MethodKind: MethodKind.Ordinary, IsOverride: false }
-                && method.ExplicitInterfaceImplementations.IsEmpty
-                && !ImplementsInterfaceMember(method))
+            if (method.MethodKind == MethodKind.Ordinary && AsyncVoidMethods.IsReported(method, _symbols))
             {
                 Report(method, context.ReportDiagnostic);
             }
@@ -41,37 +39,13 @@ public sealed class AsyncVoidMethodAnalyzer : ThreadwiseAnalyzer
         public void AnalyzeLocalFunction(OperationAnalysisContext context)
         {
             var method = ((ILocalFunctionOperation)context.Operation).Symbol;
-            if (method is { IsAsync: true, ReturnsVoid: true })
+            if (AsyncVoidMethods.IsReported(method, _symbols))
             {
                 Report(method, context.ReportDiagnostic);
             }
         }
 
-        private void Report(IMethodSymbol method, System.Action<Diagnostic> report)
-        {
-            if (EventHandlers.HasEventHandlerShape(method, _symbols) || method.Locations.Length == 0)
-            {
-                return;
-            }
-
-            report(Diagnostic.Create(Descriptors.TW4004AsyncVoidMethod, method.Locations[0], method.Name));
-        }
-
-        // An implicit implementation of an interface's void member must stay void.
-        private static bool ImplementsInterfaceMember(IMethodSymbol method)
-        {
-            foreach (var @interface in method.ContainingType.AllInterfaces)
-            {
-                foreach (var member in @interface.GetMembers(method.Name))
-                {
-                    if (SymbolEqualityComparer.Default.Equals(method.ContainingType.FindImplementationForInterfaceMember(member), method))
-                    {
-                        return true;
-                    }
-                }
-            }
-
-            return false;
-        }
+        private static void Report(IMethodSymbol method, System.Action<Diagnostic> report)
+            => report(Diagnostic.Create(Descriptors.TW4004AsyncVoidMethod, method.Locations[0], method.Name));
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
 using Microsoft.CodeAnalysis;
@@ -33,7 +34,8 @@ public sealed class AsyncVoidMethodFixProvider : ThreadwiseCodeFixProvider
             || state.SemanticModel.GetDeclaredSymbol(node, state.CancellationToken) is not IMethodSymbol { IsAsync: true, ReturnsVoid: true } symbol
             || (symbol.MethodKind != MethodKind.LocalFunction && symbol.DeclaredAccessibility != Accessibility.Private)
             || IsPartialAcrossFiles(symbol, node.SyntaxTree)
-            || AsyncConversion.FindCalls(symbol, state) is not { } calls)
+            || AsyncConversion.FindCalls(symbol, state) is not { } calls
+            || !AllAwaitable(calls, state))
         {
             return null;
         }
@@ -44,13 +46,25 @@ public sealed class AsyncVoidMethodFixProvider : ThreadwiseCodeFixProvider
             editor.ReplaceNode(node, (current, _) => WithReturnType(current, task));
             foreach (var call in calls)
             {
-                if (call.Parent is ExpressionStatementSyntax
-                    && AwaitPlacement.CanAwaitAt(call, state.SemanticModel, state.CancellationToken))
-                {
-                    editor.ReplaceNode(call, (current, _) => AwaitPlacement.Await((ExpressionSyntax)current, call));
-                }
+                editor.ReplaceNode(call, (current, _) => AwaitPlacement.Await((ExpressionSyntax)current, call));
             }
         };
+    }
+
+    // A caller that cannot await would be left dropping the new Task, and the exceptions that an
+    // async void method surfaces (they crash the process) would be lost in it: no fix then.
+    private static bool AllAwaitable(List<InvocationExpressionSyntax> calls, FixState state)
+    {
+        foreach (var call in calls)
+        {
+            if (call.Parent is not ExpressionStatementSyntax
+                || !AwaitPlacement.CanAwaitAt(call, state.SemanticModel, state.CancellationToken))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static SyntaxNode WithReturnType(SyntaxNode declaration, TypeSyntax task)

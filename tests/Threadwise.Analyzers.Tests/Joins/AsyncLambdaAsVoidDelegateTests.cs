@@ -30,11 +30,32 @@ public class AsyncLambdaAsVoidDelegateTests
                 items.ForEach({|#5:HandleAsync|});
             }
 
-            async void HandleAsync(int x) => await Task.Delay(x);
+            // Exempt from TW4004 (its exceptions are handled), so the method group is reported here.
+            async void HandleAsync(int x)
+            {
+                try { await Task.Delay(x); }
+                catch (Exception) { }
+            }
         }
         """,
         Tw4005(0, "lambda", "Action"), Tw4005(1, "lambda", "Action"), Tw4005(2, "lambda", "ThreadStart"),
         Tw4005(3, "lambda", "WaitCallback"), Tw4005(4, "anonymous method", "Action"), Tw4005(5, "method group", "Action"));
+
+    // One finding per mistake: TW4004 reports the async void method; its method group is not reported again.
+    [Fact]
+    public Task MethodGroupOfAReportedAsyncVoidMethod_IsNotReportedAgain() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private Timer? _timer;
+
+            void Start() => _timer = new Timer(OnTick, null, 0, 1000);
+
+            async void OnTick(object? state) => await Task.Delay(1);
+        }
+        """);
 
     [Fact]
     public Task TaskReturningDelegatesAndEventHandlers_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""

@@ -49,6 +49,39 @@ public class AsyncVoidMethodTests
         """);
 
     [Fact]
+    public Task SubscribedHandlers_AndWhollyGuardedBodies_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        class Progress { public event Action<int>? Changed; }
+
+        class C
+        {
+            C(Progress progress) { progress.Changed += OnChanged; }
+
+            private async void OnChanged(int percent) => await Task.Delay(percent);
+
+            private async void Refresh()
+            {
+                try
+                {
+                    await Task.Delay(10);
+                }
+                catch (Exception e)
+                {
+                    Console.Error.WriteLine(e);
+                }
+            }
+
+            private async void {|#0:NarrowCatch|}()
+            {
+                try { await Task.Delay(10); }
+                catch (InvalidOperationException) { }
+            }
+        }
+        """, Tw4004(0, "NarrowCatch"));
+
+    [Fact]
     public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
         class C
         {
@@ -69,8 +102,6 @@ public class AsyncVoidMethodTests
             }
 
             async Task Caller() { Save(1); }
-
-            void SyncCaller() { Save(2); }
         }
         """, """
         using System.Threading.Tasks;
@@ -83,8 +114,6 @@ public class AsyncVoidMethodTests
             }
 
             async Task Caller() { await Save(1); }
-
-            void SyncCaller() { Save(2); }
         }
         """, Tw4004(0, "Save"));
 
@@ -98,8 +127,13 @@ public class AsyncVoidMethodTests
             public async void {|#0:Start|}() => await Task.Yield();
             private async void {|#1:Tick|}() => await Task.Yield();
             void Wire() { Action a = Tick; }
+
+            // A sync caller would drop the new Task, and the exceptions async void surfaces would be lost.
+            private async void {|#2:Save|}() => await Task.Yield();
+            async Task AsyncCaller() { Save(); await Task.Yield(); }
+            void SyncCaller() { Save(); }
         }
-        """, Tw4004(0, "Start"), Tw4004(1, "Tick"));
+        """, Tw4004(0, "Start"), Tw4004(1, "Tick"), Tw4004(2, "Save"));
 
     [Fact]
     public Task FixAll_LocalFunctionsAndMethods() => VerifyFix.CodeFixAsync("""

@@ -1,0 +1,118 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Threadwise.Core;
+
+/// <summary>
+/// Where <c>async void</c> is the accepted form, so TW4004 stays silent on the method (and TW4005
+/// reports a method group of it instead, when it is handed to a delegate that cannot await it):
+/// overrides and interface implementations (the signature is not the author's to choose), event
+/// handlers — the <c>(object, EventArgs)</c> shape, or any method subscribed with <c>+=</c> in its
+/// type — and methods whose whole body is a <c>try</c> with a catch-all: their exceptions are handled
+/// there, and fire-and-forget is the evident intent.
+/// </summary>
+internal static class AsyncVoidMethods
+{
+    /// <summary>True when TW4004 reports <paramref name="method"/> (an ordinary or local async void method).</summary>
+    public static bool IsReported(IMethodSymbol method, KnownSymbols symbols)
+    {
+        if (method is not { IsAsync: true, ReturnsVoid: true } || method.Locations.Length == 0)
+        {
+            return false;
+        }
+
+        if (method.MethodKind == MethodKind.Ordinary
+            && (method.IsOverride || !method.ExplicitInterfaceImplementations.IsEmpty || ImplementsInterfaceMember(method)))
+        {
+            return false;
+        }
+
+        if (method.MethodKind is not (MethodKind.Ordinary or MethodKind.LocalFunction))
+        {
+            return false;
+        }
+
+        return !EventHandlers.HasEventHandlerShape(method, symbols)
+               && !IsWhollyGuarded(method)
+               && !(method.MethodKind == MethodKind.Ordinary && IsSubscribedInItsType(method));
+    }
+
+    // An implicit implementation of an interface's void member must stay void.
+    private static bool ImplementsInterfaceMember(IMethodSymbol method)
+    {
+        foreach (var @interface in method.ContainingType.AllInterfaces)
+        {
+            foreach (var member in @interface.GetMembers(method.Name))
+            {
+                if (SymbolEqualityComparer.Default.Equals(method.ContainingType.FindImplementationForInterfaceMember(member), method))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    // async void M() { try { ... } catch (Exception e) { Log(e); } }: nothing escapes to crash the process.
+    private static bool IsWhollyGuarded(IMethodSymbol method)
+    {
+        if (method.DeclaringSyntaxReferences.Length != 1)
+        {
+            return false;
+        }
+
+        var body = method.DeclaringSyntaxReferences[0].GetSyntax() switch
+        {
+            MethodDeclarationSyntax declaration => declaration.Body,
+            LocalFunctionStatementSyntax local => local.Body,
+            _ => null,
+        };
+
+        if (body is not { Statements.Count: 1 } || body.Statements[0] is not TryStatementSyntax @try)
+        {
+            return false;
+        }
+
+        foreach (var @catch in @try.Catches)
+        {
+            if (@catch.Filter is null
+                && (@catch.Declaration is null
+                    || @catch.Declaration.Type.ToString() is "Exception" or "System.Exception" or "global::System.Exception"))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // `timer.Elapsed += OnElapsed;` anywhere in the type makes OnElapsed a handler, whatever its
+    // parameters. Syntactic (by name), and only asked for async void methods, which are rare.
+    private static bool IsSubscribedInItsType(IMethodSymbol method)
+    {
+        foreach (var reference in method.ContainingType.DeclaringSyntaxReferences)
+        {
+            foreach (var node in reference.GetSyntax().DescendantNodes())
+            {
+                if (node is AssignmentExpressionSyntax assignment
+                    && assignment.IsKind(SyntaxKind.AddAssignmentExpression)
+                    && NamesMethod(assignment.Right, method.Name))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool NamesMethod(ExpressionSyntax expression, string name) => expression switch
+    {
+        IdentifierNameSyntax identifier => identifier.Identifier.ValueText == name,
+        MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } access => access.Name.Identifier.ValueText == name,
+        ObjectCreationExpressionSyntax { ArgumentList.Arguments: { Count: 1 } arguments } => NamesMethod(arguments[0].Expression, name),
+        _ => false,
+    };
+}
