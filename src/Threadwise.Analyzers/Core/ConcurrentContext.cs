@@ -82,16 +82,35 @@ internal readonly struct ConcurrentEntry
             : Call.Syntax is ObjectCreationExpressionSyntax creation ? creation.Type.GetLocation()
             : Call.Syntax.GetLocation();
 
-    /// <summary>The entry point as written: <c>Task.Run</c>, <c>Task.Factory.StartNew</c>, <c>new Timer</c>.</summary>
+    /// <summary>The entry point by name, for messages: <c>Task.Run</c>, <c>Task.Factory.StartNew</c>,
+    /// <c>new Timer</c>, <c>timer.Elapsed</c>. Built from identifiers and symbols, never the source
+    /// text, so comments and line breaks inside the call never reach a message.</summary>
     public string CallName
         => Call.Syntax switch
         {
-            InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } => access.ToString(),
-            InvocationExpressionSyntax invocation => invocation.Expression.ToString(),
-            ObjectCreationExpressionSyntax creation => "new " + creation.Type,
-            AssignmentExpressionSyntax assignment => assignment.Left.ToString(),
+            InvocationExpressionSyntax invocation => Chain(invocation.Expression) ?? MemberName(Call),
+            ObjectCreationExpressionSyntax => "new " + (Call.Type?.Name ?? Kind.ToString()),
+            AssignmentExpressionSyntax assignment => Chain(assignment.Left) ?? MemberName(Call),
             _ => Kind.ToString(),
         };
+
+    private string MemberName(IOperation call) => call switch
+    {
+        IInvocationOperation invocation => invocation.TargetMethod.ContainingType.Name + "." + invocation.TargetMethod.Name,
+        IEventAssignmentOperation { EventReference: IEventReferenceOperation reference } => reference.Event.ContainingType.Name + "." + reference.Event.Name,
+        _ => Kind.ToString(),
+    };
+
+    // Task.Factory.StartNew, timer.Elapsed, items.AsParallel().ForAll: dotted simple names and
+    // calls without arguments only.
+    private static string? Chain(ExpressionSyntax expression) => expression switch
+    {
+        SimpleNameSyntax name => name.Identifier.ValueText,
+        InvocationExpressionSyntax { ArgumentList.Arguments.Count: 0 } call when Chain(call.Expression) is { } callee => callee + "()",
+        ThisExpressionSyntax => "this",
+        MemberAccessExpressionSyntax access when Chain(access.Expression) is { } left => left + "." + access.Name.Identifier.ValueText,
+        _ => null,
+    };
 }
 
 /// <summary>

@@ -36,6 +36,28 @@ public class BlockingInThreadPoolWorkItemTests
         Tw3002(4, "Thread.Sleep", "Parallel.ForEach"), Tw3002(5, "GetAwaiter().GetResult()", "new Timer"),
         Tw3002(6, "File.ReadAllText", "Task.Run"));
 
+    // The message names the entry point by symbol: no comments or line breaks from the source.
+    [Fact]
+    public Task Message_NamesTheEntryPoint_WithoutItsSourceText() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private readonly TaskFactory _factory = new();
+
+            void M(Task<int> pending)
+            {
+                Task
+                    .Factory /* the default scheduler */
+                    .StartNew(() => {|#0:pending.Wait()|});
+                _factory.StartNew(() => {|#1:Thread.Sleep(5)|});
+                _ = new System.Threading.Timer(_ => {|#2:Thread.Sleep(5)|});
+            }
+        }
+        """,
+        Tw3002(0, "Wait", "Task.Factory.StartNew"), Tw3002(1, "Thread.Sleep", "_factory.StartNew"), Tw3002(2, "Thread.Sleep", "new Timer"));
+
     [Fact]
     public Task DedicatedThreadsLongRunningAsyncAndCpuWork_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
         using System.IO;
