@@ -11,25 +11,61 @@ namespace Threadwise.Core;
 
 /// <summary>
 /// "Which field locks does this method take, directly or through the methods it calls?" — for
-/// lock-order analysis (TW2005). Each method body is bound at most once per compilation, lazily;
-/// the walk is bounded by <see cref="ThreadwiseOptions.MaxInterproceduralDepth"/> and stops at cycles.
+/// lock-order analysis (TW2005). Per method, only the direct facts are cached (the field locks its
+/// body takes, the followable methods it calls), each body bound at most once per compilation; the
+/// transitive answer is a breadth-first walk over those facts, bounded in depth. That makes the
+/// answer independent of the order in which concurrent callers ask (a cached transitive summary cut
+/// at a recursion cycle would not be), and a body that neither locks nor calls is never bound.
 /// </summary>
 internal sealed class LockSummaries
 {
     private static readonly ConditionalWeakTable<Compilation, LockSummaries> Cache = new();
 
     private readonly Compilation _compilation;
-    private readonly ConcurrentDictionary<IMethodSymbol, ImmutableArray<(IFieldSymbol Lock, int Depth)>> _taken = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<IMethodSymbol, Facts> _facts = new(SymbolEqualityComparer.Default);
 
     private LockSummaries(Compilation compilation) => _compilation = compilation;
 
     public static LockSummaries For(Compilation compilation)
         => Cache.GetValue(compilation, static c => new LockSummaries(c));
 
-    /// <summary>The field locks <paramref name="method"/> takes, each with the number of calls it is
-    /// away (1 = in the method's own body).</summary>
-    public ImmutableArray<(IFieldSymbol Lock, int Depth)> LocksTakenBy(IMethodSymbol method, CancellationToken cancellationToken)
-        => Get(method.OriginalDefinition, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), cancellationToken);
+    /// <summary>The field locks <paramref name="method"/> takes, each with the smallest number of
+    /// calls it is away (1 = in the method's own body), up to <paramref name="maxDepth"/>.</summary>
+    public List<(IFieldSymbol Lock, int Depth)> LocksTakenBy(IMethodSymbol method, int maxDepth, CancellationToken cancellationToken)
+    {
+        var result = new List<(IFieldSymbol, int)>();
+        var seenLocks = new HashSet<IFieldSymbol>(SymbolEqualityComparer.Default);
+        var visited = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default) { method.OriginalDefinition };
+        var frontier = new List<IMethodSymbol> { method.OriginalDefinition };
+        for (var depth = 1; depth <= maxDepth && frontier.Count > 0; depth++)
+        {
+            var next = new List<IMethodSymbol>();
+            foreach (var current in frontier)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var facts = FactsOf(current, cancellationToken);
+                foreach (var field in facts.Locks)
+                {
+                    if (seenLocks.Add(field))
+                    {
+                        result.Add((field, depth));
+                    }
+                }
+
+                foreach (var callee in facts.Callees)
+                {
+                    if (visited.Add(callee))
+                    {
+                        next.Add(callee);
+                    }
+                }
+            }
+
+            frontier = next;
+        }
+
+        return result;
+    }
 
     /// <summary>A method of this compilation whose body is what runs when it is called.</summary>
     public bool IsFollowable(IMethodSymbol method)
@@ -39,51 +75,77 @@ internal sealed class LockSummaries
            && SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _compilation.Assembly)
            && method.DeclaringSyntaxReferences.Length == 1;
 
-    private ImmutableArray<(IFieldSymbol, int)> Get(IMethodSymbol method, HashSet<IMethodSymbol> inProgress, CancellationToken cancellationToken)
+    private Facts FactsOf(IMethodSymbol method, CancellationToken cancellationToken)
     {
-        if (_taken.TryGetValue(method, out var cached))
+        if (_facts.TryGetValue(method, out var cached))
         {
             return cached;
         }
 
-        if (!inProgress.Add(method))
-        {
-            return ImmutableArray<(IFieldSymbol, int)>.Empty;
-        }
-
-        var result = ImmutableArray.CreateBuilder<(IFieldSymbol, int)>();
+        var locks = ImmutableArray.CreateBuilder<IFieldSymbol>();
+        var callees = ImmutableArray.CreateBuilder<IMethodSymbol>();
         if (Body(method, cancellationToken) is { } body)
         {
             foreach (var operation in body.Descendants())
             {
                 if (operation is ILockOperation @lock && LockScope.LockSymbol(@lock.LockedValue) is IFieldSymbol field)
                 {
-                    result.Add((field, 1));
+                    locks.Add(field);
                 }
                 else if (operation is IInvocationOperation { TargetMethod: { } callee } && IsFollowable(callee))
                 {
-                    foreach (var (inner, depth) in Get(callee.OriginalDefinition, inProgress, cancellationToken))
-                    {
-                        if (depth < ThreadwiseOptions.MaxInterproceduralDepth)
-                        {
-                            result.Add((inner, depth + 1));
-                        }
-                    }
+                    callees.Add(callee.OriginalDefinition);
                 }
             }
         }
 
-        inProgress.Remove(method);
-        return _taken.GetOrAdd(method, result.ToImmutable());
+        return _facts.GetOrAdd(method, new Facts(locks.ToImmutable(), callees.ToImmutable()));
     }
 
-    // RS1030: the callee's body usually lives in another tree; it is bound once per compilation.
+    // RS1030: the callee's body usually lives in another tree; it is bound once per compilation, and
+    // only when its syntax holds a lock statement or a call (nothing else can take a lock).
 #pragma warning disable RS1030
     private IOperation? Body(IMethodSymbol method, CancellationToken cancellationToken)
     {
+        if (method.DeclaringSyntaxReferences.Length != 1)
+        {
+            return null;
+        }
+
         var syntax = method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken);
         SyntaxNode? body = syntax is BaseMethodDeclarationSyntax declaration ? (SyntaxNode?)declaration.Body ?? declaration.ExpressionBody : null;
-        return body is null ? null : _compilation.GetSemanticModel(body.SyntaxTree).GetOperation(body, cancellationToken);
+        if (body is null || !MayTakeALock(body))
+        {
+            return null;
+        }
+
+        return _compilation.GetSemanticModel(body.SyntaxTree).GetOperation(body, cancellationToken);
     }
 #pragma warning restore RS1030
+
+    private static bool MayTakeALock(SyntaxNode body)
+    {
+        foreach (var node in body.DescendantNodes())
+        {
+            if (node is LockStatementSyntax or InvocationExpressionSyntax)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private sealed class Facts
+    {
+        public Facts(ImmutableArray<IFieldSymbol> locks, ImmutableArray<IMethodSymbol> callees)
+        {
+            Locks = locks;
+            Callees = callees;
+        }
+
+        public ImmutableArray<IFieldSymbol> Locks { get; }
+
+        public ImmutableArray<IMethodSymbol> Callees { get; }
+    }
 }

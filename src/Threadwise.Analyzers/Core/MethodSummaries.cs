@@ -48,18 +48,17 @@ internal sealed class BlockingChain
 /// Per-method summaries for the interprocedural rules: "may this synchronous method of the
 /// compilation block, and through which chain?". Each method's body is bound and walked at most
 /// once per compilation, lazily, when some async code first calls it; chains are bounded by
-/// <see cref="ThreadwiseOptions.MaxInterproceduralDepth"/> and cycles end the walk.
+/// <see cref="ThreadwiseOptions.MaxInterproceduralDepth"/> and a method is visited once per walk.
 /// </summary>
 internal sealed class MethodSummaries
 {
     private static readonly ConditionalWeakTable<Compilation, MethodSummaries> Cache = new();
-    private static readonly BlockingChain NoChain = new(ImmutableArray<IMethodSymbol>.Empty, string.Empty, Location.None);
 
     private readonly Compilation _compilation;
     private readonly AnalyzerOptions _options;
     private readonly TaskWaits _waits;
     private readonly BlockingCalls _blockingCalls;
-    private readonly ConcurrentDictionary<IMethodSymbol, BlockingChain> _chains = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<IMethodSymbol, Facts> _facts = new(SymbolEqualityComparer.Default);
 
     private MethodSummaries(Compilation compilation, AnalyzerOptions options)
     {
@@ -85,46 +84,80 @@ internal sealed class MethodSummaries
            && SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _compilation.Assembly)
            && method.DeclaringSyntaxReferences.Length == 1;
 
-    /// <summary>The shortest blocking chain starting at <paramref name="method"/>, or null.</summary>
+    /// <summary>The shortest blocking chain starting at <paramref name="method"/>, or null. A
+    /// breadth-first walk over each method's cached direct facts (its first blocking call, else the
+    /// helpers it calls, in source order): the first chain found is the shortest, ties go to the
+    /// earliest call in source order, and the answer does not depend on which caller asked first.</summary>
     public BlockingChain? GetBlockingChain(IMethodSymbol method, CancellationToken cancellationToken)
     {
-        var chain = Get(method.OriginalDefinition, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), cancellationToken);
-        return ReferenceEquals(chain, NoChain) ? null : chain;
+        var start = method.OriginalDefinition;
+        var parents = new Dictionary<IMethodSymbol, IMethodSymbol?>(SymbolEqualityComparer.Default) { [start] = null };
+        var frontier = new List<IMethodSymbol> { start };
+        for (var depth = 1; depth <= ThreadwiseOptions.MaxInterproceduralDepth && frontier.Count > 0; depth++)
+        {
+            var next = new List<IMethodSymbol>();
+            foreach (var current in frontier)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var facts = FactsOf(current, cancellationToken);
+                if (facts.Leaf is { } leaf)
+                {
+                    return new BlockingChain(PathTo(current, parents), leaf, facts.LeafLocation!);
+                }
+
+                foreach (var callee in facts.Callees)
+                {
+                    if (!parents.ContainsKey(callee))
+                    {
+                        parents[callee] = current;
+                        next.Add(callee);
+                    }
+                }
+            }
+
+            frontier = next;
+        }
+
+        return null;
     }
 
-    private BlockingChain Get(IMethodSymbol method, HashSet<IMethodSymbol> inProgress, CancellationToken cancellationToken)
+    private static ImmutableArray<IMethodSymbol> PathTo(IMethodSymbol last, Dictionary<IMethodSymbol, IMethodSymbol?> parents)
     {
-        if (_chains.TryGetValue(method, out var cached))
+        var path = new List<IMethodSymbol>();
+        for (IMethodSymbol? current = last; current is not null; current = parents[current])
+        {
+            path.Add(current);
+        }
+
+        path.Reverse();
+        return path.ToImmutableArray();
+    }
+
+    private Facts FactsOf(IMethodSymbol method, CancellationToken cancellationToken)
+    {
+        if (_facts.TryGetValue(method, out var cached))
         {
             return cached;
         }
 
-        // A cycle: the method is already being summarized further up this walk.
-        if (!inProgress.Add(method))
-        {
-            return NoChain;
-        }
-
-        var chain = Compute(method, inProgress, cancellationToken);
-        inProgress.Remove(method);
-        return _chains.GetOrAdd(method, chain);
+        return _facts.GetOrAdd(method, Compute(method, cancellationToken));
     }
 
-    private BlockingChain Compute(IMethodSymbol method, HashSet<IMethodSymbol> inProgress, CancellationToken cancellationToken)
+    private Facts Compute(IMethodSymbol method, CancellationToken cancellationToken)
     {
         var body = GetBody(method, cancellationToken);
         if (body is null)
         {
-            return NoChain;
+            return Facts.None;
         }
 
         var options = ThreadwiseOptions.For(_options, body.Syntax.SyntaxTree);
-        var callees = new List<IMethodSymbol>();
+        var callees = ImmutableArray.CreateBuilder<IMethodSymbol>();
         foreach (var operation in DescendantsOutsideNestedFunctions(body))
         {
             if (DirectBlockingCall(operation, options, method) is { } leaf)
             {
-                return new BlockingChain(ImmutableArray.Create(method), leaf, operation.Syntax.GetLocation());
+                return new Facts(leaf, operation.Syntax.GetLocation(), ImmutableArray<IMethodSymbol>.Empty);
             }
 
             if (operation is IInvocationOperation { TargetMethod: { } callee } && IsAnalyzableHelper(callee))
@@ -133,19 +166,26 @@ internal sealed class MethodSummaries
             }
         }
 
-        BlockingChain? best = null;
-        foreach (var callee in callees)
+        return new Facts(null, null, callees.ToImmutable());
+    }
+
+    /// <summary>What a method does itself: its first blocking call, or the helpers it calls.</summary>
+    private sealed class Facts
+    {
+        public static readonly Facts None = new(null, null, ImmutableArray<IMethodSymbol>.Empty);
+
+        public Facts(string? leaf, Location? leafLocation, ImmutableArray<IMethodSymbol> callees)
         {
-            var chain = Get(callee, inProgress, cancellationToken);
-            if (!ReferenceEquals(chain, NoChain)
-                && chain.Helpers.Length < ThreadwiseOptions.MaxInterproceduralDepth
-                && (best is null || chain.Helpers.Length < best.Helpers.Length))
-            {
-                best = chain;
-            }
+            Leaf = leaf;
+            LeafLocation = leafLocation;
+            Callees = callees;
         }
 
-        return best is null ? NoChain : new BlockingChain(best.Helpers.Insert(0, method), best.Leaf, best.LeafLocation);
+        public string? Leaf { get; }
+
+        public Location? LeafLocation { get; }
+
+        public ImmutableArray<IMethodSymbol> Callees { get; }
     }
 
     /// <summary>What TW1001–TW1004 would report if this operation were in async code.</summary>

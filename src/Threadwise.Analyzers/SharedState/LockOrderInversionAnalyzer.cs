@@ -12,7 +12,9 @@ namespace Threadwise.SharedState;
 /// TW2005: lock A taken while holding B in one place, and B while holding A in another, directly or
 /// through calls. Needs the whole compilation, so it reports at compilation end (builds and
 /// full-solution analysis). Only locks on fields are compared: a field names the same lock
-/// everywhere, a local or parameter does not.
+/// everywhere, a local or parameter does not. Calls made while a lock is held are only recorded as
+/// they are seen; their callees are followed at compilation end, and only when the compilation
+/// takes at least two distinct field locks — code that never nests locks costs next to nothing.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class LockOrderInversionAnalyzer : ThreadwiseAnalyzer
@@ -25,19 +27,31 @@ public sealed class LockOrderInversionAnalyzer : ThreadwiseAnalyzer
     protected override void OnCompilationStart(CompilationStartAnalysisContext context)
     {
         var edges = new ConcurrentBag<Edge>();
+        var callsUnderLock = new ConcurrentBag<CallUnderLock>();
+        var fieldLocks = new ConcurrentDictionary<IFieldSymbol, byte>(SymbolEqualityComparer.Default);
         var summaries = LockSummaries.For(context.Compilation);
-        context.RegisterOperationAction(c => CollectNestedLock(c, edges), OperationKind.Lock);
-        context.RegisterOperationAction(c => CollectCallUnderLock(c, edges, summaries), OperationKind.Invocation);
-        context.RegisterCompilationEndAction(c => ReportInversions(c, edges));
+        context.RegisterOperationAction(c => CollectNestedLock(c, edges, fieldLocks), OperationKind.Lock);
+        context.RegisterOperationAction(c => CollectCallUnderLock(c, callsUnderLock, summaries), OperationKind.Invocation);
+        context.RegisterCompilationEndAction(c =>
+        {
+            // An inversion needs two locks: with fewer, no callee is ever bound.
+            if (fieldLocks.Count >= 2)
+            {
+                FollowCalls(callsUnderLock, edges, summaries, c.CancellationToken);
+                ReportInversions(c, edges);
+            }
+        });
     }
 
-    private static void CollectNestedLock(OperationAnalysisContext context, ConcurrentBag<Edge> edges)
+    private static void CollectNestedLock(OperationAnalysisContext context, ConcurrentBag<Edge> edges, ConcurrentDictionary<IFieldSymbol, byte> fieldLocks)
     {
         var @lock = (ILockOperation)context.Operation;
         if (LockScope.LockSymbol(@lock.LockedValue) is not IFieldSymbol inner)
         {
             return;
         }
+
+        fieldLocks.TryAdd(inner, 0);
 
         foreach (var held in LockScope.HeldLocks(@lock))
         {
@@ -48,7 +62,7 @@ public sealed class LockOrderInversionAnalyzer : ThreadwiseAnalyzer
         }
     }
 
-    private static void CollectCallUnderLock(OperationAnalysisContext context, ConcurrentBag<Edge> edges, LockSummaries summaries)
+    private static void CollectCallUnderLock(OperationAnalysisContext context, ConcurrentBag<CallUnderLock> calls, LockSummaries summaries)
     {
         var invocation = (IInvocationOperation)context.Operation;
         if (!summaries.IsFollowable(invocation.TargetMethod) || !LockScope.IsAnyLockHeld(invocation))
@@ -71,18 +85,21 @@ public sealed class LockOrderInversionAnalyzer : ThreadwiseAnalyzer
         }
 
         var depth = ThreadwiseOptions.For(context.Options, invocation.Syntax.SyntaxTree).InterproceduralDepth;
-        foreach (var (inner, distance) in summaries.LocksTakenBy(invocation.TargetMethod, context.CancellationToken))
-        {
-            if (distance > depth)
-            {
-                continue;
-            }
+        calls.Add(new CallUnderLock(heldLocks, invocation.TargetMethod, invocation.Syntax.GetLocation(), depth));
+    }
 
-            foreach (var outer in heldLocks)
+    private static void FollowCalls(ConcurrentBag<CallUnderLock> calls, ConcurrentBag<Edge> edges, LockSummaries summaries, System.Threading.CancellationToken cancellationToken)
+    {
+        foreach (var call in calls)
+        {
+            foreach (var (inner, _) in summaries.LocksTakenBy(call.Callee, call.Depth, cancellationToken))
             {
-                if (!SymbolEqualityComparer.Default.Equals(outer, inner))
+                foreach (var outer in call.HeldLocks)
                 {
-                    edges.Add(new Edge(outer, inner, invocation.Syntax.GetLocation()));
+                    if (!SymbolEqualityComparer.Default.Equals(outer, inner))
+                    {
+                        edges.Add(new Edge(outer, inner, call.Location));
+                    }
                 }
             }
         }
@@ -121,6 +138,25 @@ public sealed class LockOrderInversionAnalyzer : ThreadwiseAnalyzer
     {
         var byPath = string.CompareOrdinal(a.SourceTree?.FilePath, b.SourceTree?.FilePath);
         return byPath != 0 ? byPath : a.SourceSpan.Start.CompareTo(b.SourceSpan.Start);
+    }
+
+    private sealed class CallUnderLock
+    {
+        public CallUnderLock(List<IFieldSymbol> heldLocks, IMethodSymbol callee, Location location, int depth)
+        {
+            HeldLocks = heldLocks;
+            Callee = callee;
+            Location = location;
+            Depth = depth;
+        }
+
+        public List<IFieldSymbol> HeldLocks { get; }
+
+        public IMethodSymbol Callee { get; }
+
+        public Location Location { get; }
+
+        public int Depth { get; }
     }
 
     private sealed class Edge
