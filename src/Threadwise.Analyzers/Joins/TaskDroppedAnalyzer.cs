@@ -57,7 +57,9 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
                 invocation.TargetMethod.Name));
         }
 
-        // Task, Task<T>, ValueTask, ValueTask<T>, or anything with an instance GetAwaiter() method.
+        // Task, Task<T>, ValueTask, ValueTask<T>, or a type with an instance GetAwaiter() whose awaiter
+        // implements INotifyCompletion (a builder or query type with a GetAwaiter of another shape is
+        // not something to await).
         private bool IsAwaitable(ITypeSymbol type)
         {
             if (_symbols.IsTaskType(type))
@@ -65,9 +67,16 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
                 return true;
             }
 
+            if (_symbols.INotifyCompletion is not { } notifyCompletion)
+            {
+                return false;
+            }
+
             foreach (var member in type.GetMembers("GetAwaiter"))
             {
-                if (member is IMethodSymbol { IsStatic: false, Parameters.Length: 0, ReturnsVoid: false })
+                if (member is IMethodSymbol { IsStatic: false, Parameters.Length: 0, ReturnsVoid: false } getAwaiter
+                    && (SymbolEqualityComparer.Default.Equals(getAwaiter.ReturnType.OriginalDefinition, notifyCompletion)
+                        || System.Linq.Enumerable.Contains(getAwaiter.ReturnType.AllInterfaces, notifyCompletion, SymbolEqualityComparer.Default)))
                 {
                     return true;
                 }

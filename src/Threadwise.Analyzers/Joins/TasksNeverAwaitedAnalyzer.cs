@@ -53,6 +53,10 @@ public sealed class TasksNeverAwaitedAnalyzer : ThreadwiseAnalyzer
                     case LocalUse.MemberWrite when reference.Member is null or IPropertySymbol { IsIndexer: true }:
                         holdsTasks = true;
                         break;
+                    case LocalUse.MemberRead when IsElementJoined(reference.Reference):
+                        // `sum += await pending[i]`, `pending[i].ContinueWith(...)`: each task is
+                        // awaited, waited or handed a continuation where it is read.
+                        return;
                     case LocalUse.MemberRead when reference.Member is null or IPropertySymbol { Name: "Count" or "Length" }:
                         break;
                     default:
@@ -65,6 +69,27 @@ public sealed class TasksNeverAwaitedAnalyzer : ThreadwiseAnalyzer
             {
                 context.ReportDiagnostic(Diagnostic.Create(Descriptors.TW4003TasksNeverAwaited, declarator.Syntax.GetLocation(), local.Name));
             }
+        }
+
+        private static bool IsElementJoined(ILocalReferenceOperation reference)
+        {
+            var element = reference.Parent;
+            if (element is not (IArrayElementReferenceOperation or IPropertyReferenceOperation { Property.IsIndexer: true }))
+            {
+                return false;
+            }
+
+            var use = element.Parent;
+            while (use is IConversionOperation or IParenthesizedOperation
+                   || use is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" })
+            {
+                use = use.Parent;
+            }
+
+            return use is IAwaitOperation
+                   || use is IPropertyReferenceOperation { Property.Name: "Result" }
+                   || use is IInvocationOperation { TargetMethod.Name: "Wait" or "ContinueWith" or "GetAwaiter" }
+                   || use is IArgumentOperation;
         }
 
         // List<Task>, List<Task<T>>, Task[], Task<T>[] (and the ValueTask forms).

@@ -76,6 +76,42 @@ public class TaskDroppedTests
         }
         """);
 
+    // A GetAwaiter whose result is no awaiter (no INotifyCompletion) does not make a value awaitable.
+    [Fact]
+    public Task GetAwaiterWithoutAnAwaiter_IsNotATask() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Runtime.CompilerServices;
+        using System.Threading.Tasks;
+
+        struct Snapshot { public int GetResult() => 0; public bool IsCompleted => true; }
+
+        class Builder
+        {
+            public Builder Add(int x) => this;
+            public Snapshot GetAwaiter() => default;
+        }
+
+        struct RealAwaiter : INotifyCompletion
+        {
+            public bool IsCompleted => true;
+            public void GetResult() { }
+            public void OnCompleted(Action continuation) => continuation();
+        }
+
+        class Job { public RealAwaiter GetAwaiter() => default; }
+
+        class C
+        {
+            Job Start() => new();
+
+            void M(Builder builder)
+            {
+                builder.Add(1);
+                {|#0:Start()|};
+            }
+        }
+        """, Tw4002(0, "Job", "Start"));
+
     [Fact]
     public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
         using System.Threading.Tasks;

@@ -73,6 +73,41 @@ public class TasksNeverAwaitedTests
         """);
 
     [Fact]
+    public Task EachElementAwaitedOrContinued_IsNotFlagged_CountOnly_Is() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            Task<int> FetchAsync(int i) => Task.FromResult(i);
+
+            async Task<int> Sum(int n)
+            {
+                var pending = new Task<int>[n];
+                for (var i = 0; i < n; i++) pending[i] = FetchAsync(i);
+                var sum = 0;
+                for (var i = 0; i < n; i++) sum += await pending[i].ConfigureAwait(false);
+                return sum;
+            }
+
+            Task<int> Chain(int n)
+            {
+                var steps = new List<Task<int>>();
+                for (var i = 0; i < n; i++) steps.Add(FetchAsync(i));
+                var last = steps[0].ContinueWith(t => t.Result + 1);
+                return last;
+            }
+
+            int Counted(int n)
+            {
+                var {|#0:started = new List<Task<int>>()|};
+                for (var i = 0; i < n; i++) started.Add(FetchAsync(i));
+                return started.Count;
+            }
+        }
+        """, Tw4003(0, "started"));
+
+    [Fact]
     public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
         using System.Collections.Generic;
         using System.Threading.Tasks;
