@@ -36,9 +36,58 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
         }
 
         var writes = new ConcurrentBag<FieldWrite>();
+        var calls = new ConcurrentBag<HelperCall>();
+        var symbols = KnownSymbols.For(context.Compilation);
         context.RegisterOperationAction(c => CollectWrite(c, type, writes), OperationKind.SimpleAssignment, OperationKind.CompoundAssignment, OperationKind.Increment, OperationKind.Decrement);
+        context.RegisterOperationAction(c => CollectHelperUse(c, type, calls), OperationKind.Invocation, OperationKind.MethodReference);
         context.RegisterOperationAction(c => AnalyzeCheckThenAct(c, type), OperationKind.Conditional);
-        context.RegisterSymbolEndAction(c => Report(c, writes));
+        context.RegisterSymbolEndAction(c => Report(c, writes, new Callers(calls), symbols));
+    }
+
+    // Calls of this type's private methods, with the locks held at each: a helper that every caller
+    // calls under lock L holds L (the `…Locked` / "assumes the lock is held" helpers libraries write).
+    private static void CollectHelperUse(OperationAnalysisContext context, INamedTypeSymbol type, ConcurrentBag<HelperCall> calls)
+    {
+        var (target, isCall) = context.Operation switch
+        {
+            IInvocationOperation invocation => (invocation.TargetMethod, true),
+            IMethodReferenceOperation reference => (reference.Method, false),
+            _ => (null!, false),
+        };
+
+        if (target is not { DeclaredAccessibility: Accessibility.Private, MethodKind: MethodKind.Ordinary }
+            || !SymbolEqualityComparer.Default.Equals(target.ContainingType, type))
+        {
+            return;
+        }
+
+        var held = ImmutableArray<ISymbol>.Empty;
+        if (isCall && LockScope.IsAnyLockHeld(context.Operation))
+        {
+            var builder = ImmutableArray.CreateBuilder<ISymbol>();
+            foreach (var symbol in LockScope.HeldLocks(context.Operation))
+            {
+                if (symbol is not null)
+                {
+                    builder.Add(symbol);
+                }
+            }
+
+            held = builder.ToImmutable();
+        }
+
+        // A method group can be invoked from anywhere: its callers are unknown.
+        calls.Add(new HelperCall(target.OriginalDefinition, context.ContainingSymbol, held, isCall && !AsyncContext.IsInNestedFunction(context.Operation, RootOf(context.Operation))));
+    }
+
+    private static IOperation RootOf(IOperation operation)
+    {
+        while (operation.Parent is not null)
+        {
+            operation = operation.Parent;
+        }
+
+        return operation;
     }
 
     private static bool HasWritableField(INamedTypeSymbol type)
@@ -90,15 +139,15 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
             or IMethodSymbol { Name: "Dispose" or "DisposeAsync" }
             or IFieldSymbol or IPropertySymbol { IsReadOnly: true };
 
-    private static void Report(SymbolAnalysisContext context, ConcurrentBag<FieldWrite> writes)
+    private static void Report(SymbolAnalysisContext context, ConcurrentBag<FieldWrite> writes, Callers callers, KnownSymbols symbols)
     {
-        var guarded = new Dictionary<IFieldSymbol, FieldWrite>(SymbolEqualityComparer.Default);
+        var guarded = new Dictionary<IFieldSymbol, (FieldWrite Write, ISymbol Lock)>(SymbolEqualityComparer.Default);
         var guardedMembers = new HashSet<(ISymbol, ISymbol)>();
         foreach (var write in writes)
         {
-            if (write.Lock is not null)
+            if (EffectiveLock(write, callers) is { } heldLock)
             {
-                guarded[write.Field] = write;
+                guarded[write.Field] = (write, heldLock);
                 guardedMembers.Add((write.Field, write.Member));
             }
         }
@@ -110,22 +159,122 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
 
         foreach (var write in writes)
         {
-            if (write.Lock is null
+            if (EffectiveLock(write, callers) is null
                 && guarded.TryGetValue(write.Field, out var guard)
-                && !guardedMembers.Contains((write.Field, write.Member)))
+                && !guardedMembers.Contains((write.Field, write.Member))
+                && !IsIdempotentReset(write, writes)
+                && !IsBeforeConcurrentStart(write.Operation, symbols))
             {
-                var lockName = guard.Lock is ITypeSymbol ? "this" : guard.Lock!.Name;
+                var lockName = guard.Lock is ITypeSymbol ? "this" : guard.Lock.Name;
                 context.ReportDiagnostic(Diagnostic.Create(
                     Descriptors.TW2003InconsistentlySynchronizedField,
                     write.Operation.Syntax.GetLocation(),
                     ImmutableDictionary<string, string?>.Empty.Add(LockProperty, guard.Lock is IFieldSymbol or ITypeSymbol ? lockName : null),
                     write.Field.Name,
                     lockName,
-                    guard.Member.Name,
+                    guard.Write.Member.Name,
                     "written"));
             }
         }
     }
+
+    // The lock held at the write, or else one that every caller of its (private) member holds.
+    private static ISymbol? EffectiveLock(FieldWrite write, Callers callers)
+        => write.Lock ?? (write.Member is IMethodSymbol method ? callers.HeldByEveryCaller(method) : null);
+
+    // `_writer = null;` (or default) where every guarded write sits under a re-check of the field
+    // inside the lock: the reader sees null and recreates it under the lock; nothing is lost.
+    private static bool IsIdempotentReset(FieldWrite write, ConcurrentBag<FieldWrite> writes)
+    {
+        if (write.Operation is not ISimpleAssignmentOperation { Value: var value }
+            || value.WithoutConversions() is not (ILiteralOperation { ConstantValue.Value: null } or IDefaultValueOperation))
+        {
+            return false;
+        }
+
+        var rechecked = false;
+        foreach (var other in writes)
+        {
+            if (other.Lock is null || !SymbolEqualityComparer.Default.Equals(other.Field, write.Field))
+            {
+                continue;
+            }
+
+            if (!IsRecheckedUnderLock(other.Operation, write.Field))
+            {
+                return false;
+            }
+
+            rechecked = true;
+        }
+
+        return rechecked;
+    }
+
+    // `_count = 0;` before `_timer = new Timer(Tick, ...)` in the same method: nothing runs
+    // concurrently yet, so the write needs no lock.
+    private static bool IsBeforeConcurrentStart(IOperation write, KnownSymbols symbols)
+    {
+        IOperation child = write;
+        for (var current = write.Parent; current is not null; child = current, current = current.Parent)
+        {
+            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return false;
+            }
+
+            if (current is not IBlockOperation block)
+            {
+                continue;
+            }
+
+            var after = false;
+            foreach (var statement in block.Operations)
+            {
+                if (after && StartsConcurrentWork(statement, symbols))
+                {
+                    return true;
+                }
+
+                after |= statement == child;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool StartsConcurrentWork(IOperation statement, KnownSymbols symbols)
+    {
+        foreach (var operation in statement.DescendantsAndSelf())
+        {
+            var (type, name) = operation switch
+            {
+                IInvocationOperation invocation => (invocation.TargetMethod.ContainingType, invocation.TargetMethod.Name),
+                IObjectCreationOperation creation => (creation.Type as INamedTypeSymbol, ".ctor"),
+                _ => (null, null),
+            };
+
+            if (type is null)
+            {
+                continue;
+            }
+
+            var definition = type.OriginalDefinition;
+            if ((name == "Start" && (Is(definition, symbols.Thread) || Is(definition, symbols.TimersTimer) || Is(definition, symbols.Task)))
+                || (name == ".ctor" && Is(definition, symbols.ThreadingTimer))
+                || (name == "Change" && Is(definition, symbols.ThreadingTimer))
+                || (name == "Run" && Is(definition, symbols.Task))
+                || (name == "StartNew" && (Is(definition, symbols.TaskFactory) || Is(definition, symbols.TaskFactoryOfT)))
+                || (name is "QueueUserWorkItem" or "UnsafeQueueUserWorkItem" && Is(definition, symbols.ThreadPool)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool Is(ITypeSymbol type, INamedTypeSymbol? known) => SymbolEqualityComparer.Default.Equals(type, known);
 
     // if (_x == null) { lock (_gate) { _x = new X(); } }: two threads both see null, then both
     // write in turn. Reported at the unguarded check; double-checked locking (the same check again
@@ -198,6 +347,89 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
         }
 
         return false;
+    }
+
+    private sealed class HelperCall
+    {
+        public HelperCall(IMethodSymbol callee, ISymbol caller, ImmutableArray<ISymbol> held, bool isDirectCall)
+        {
+            Callee = callee;
+            Caller = caller;
+            Held = held;
+            IsDirectCall = isDirectCall;
+        }
+
+        public IMethodSymbol Callee { get; }
+
+        public ISymbol Caller { get; }
+
+        public ImmutableArray<ISymbol> Held { get; }
+
+        /// <summary>False for a method group or a call from a lambda: the helper may run anywhere.</summary>
+        public bool IsDirectCall { get; }
+    }
+
+    /// <summary>Which lock every caller of a private helper holds, through chains of helpers.</summary>
+    private sealed class Callers
+    {
+        private readonly Dictionary<IMethodSymbol, List<HelperCall>> _byCallee = new(SymbolEqualityComparer.Default);
+        private readonly Dictionary<IMethodSymbol, ISymbol?> _held = new(SymbolEqualityComparer.Default);
+
+        public Callers(ConcurrentBag<HelperCall> calls)
+        {
+            foreach (var call in calls)
+            {
+                if (!_byCallee.TryGetValue(call.Callee, out var list))
+                {
+                    _byCallee[call.Callee] = list = new List<HelperCall>();
+                }
+
+                list.Add(call);
+            }
+        }
+
+        public ISymbol? HeldByEveryCaller(IMethodSymbol method)
+        {
+            method = method.OriginalDefinition;
+            if (_held.TryGetValue(method, out var known))
+            {
+                return known;
+            }
+
+            _held[method] = null; // a cycle proves nothing
+            var result = Compute(method);
+            _held[method] = result;
+            return result;
+        }
+
+        private ISymbol? Compute(IMethodSymbol method)
+        {
+            if (method.DeclaredAccessibility != Accessibility.Private || !_byCallee.TryGetValue(method, out var calls))
+            {
+                return null;
+            }
+
+            ISymbol? common = null;
+            foreach (var call in calls)
+            {
+                if (!call.IsDirectCall)
+                {
+                    return null;
+                }
+
+                var candidate = FirstOrNull(call.Held) ?? (call.Caller is IMethodSymbol caller ? HeldByEveryCaller(caller) : null);
+                if (candidate is null || (common is not null && !SymbolEqualityComparer.Default.Equals(common, candidate) && !System.Linq.Enumerable.Contains(call.Held, common, SymbolEqualityComparer.Default)))
+                {
+                    return null;
+                }
+
+                common ??= candidate;
+            }
+
+            return common;
+        }
+
+        private static ISymbol? FirstOrNull(ImmutableArray<ISymbol> held) => held.IsEmpty ? null : held[0];
     }
 
     private sealed class FieldWrite

@@ -10,6 +10,94 @@ public class InconsistentlySynchronizedFieldTests
         => VerifyAnalyzer.Diagnostic(Descriptors.TW2003InconsistentlySynchronizedField).WithLocation(markup).WithArguments(field, @lock, member, how);
 
     [Fact]
+    public Task HelpersCalledOnlyUnderTheLock_HoldIt() => VerifyAnalyzer.AnalyzerAsync("""
+        class Pool
+        {
+            private readonly object _gate = new();
+            private int _count;
+            private int _peak;
+
+            public void Add()
+            {
+                lock (_gate)
+                {
+                    _count++;
+                    UpdatePeakLocked();
+                }
+            }
+
+            public void Remove()
+            {
+                lock (_gate) { ShrinkLocked(); }
+            }
+
+            // Every caller holds _gate, directly or through another such helper.
+            private void UpdatePeakLocked() { if (_count > _peak) SetPeakLocked(_count); }
+            private void SetPeakLocked(int value) => _peak = value;
+            private void ShrinkLocked() => _count--;
+
+            // Called once without the lock: not a lock-held helper.
+            private void Reset() => {|#0:_count = 0|};
+            public void Clear() { Reset(); }
+        }
+        """, Tw2003(0, "_count", "_gate", "Add"));
+
+    [Fact]
+    public Task InitializationBeforeStart_AndIdempotentResets_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.IO;
+        using System.Threading;
+
+        class Sampler
+        {
+            private readonly object _gate = new();
+            private int _samples;
+            private StringWriter? _writer;
+            private string? _name;
+            private Timer? _timer;
+
+            public void Start()
+            {
+                _samples = 0;
+                _timer = new Timer(Tick, null, 0, 100);
+            }
+
+            public void Restart()
+            {
+                _timer?.Dispose();
+                _timer = new Timer(Tick, null, 0, 100);
+                {|#0:_samples = 0|};
+            }
+
+            private void Tick(object? state)
+            {
+                lock (_gate) { _samples++; }
+            }
+
+            public StringWriter Writer()
+            {
+                lock (_gate)
+                {
+                    if (_writer == null)
+                    {
+                        _writer = new StringWriter();
+                    }
+
+                    return _writer;
+                }
+            }
+
+            public void Close() => _writer = null;
+
+            public void Rename(string name)
+            {
+                lock (_gate) { _name = name; }
+            }
+
+            public void Forget() => {|#1:_name = null|};
+        }
+        """, Tw2003(0, "_samples", "_gate", "Tick"), Tw2003(1, "_name", "_gate", "Rename"));
+
+    [Fact]
     public Task CheckThenActOutsideTheLock_IsFlagged_DoubleCheckedLockingIsNot() => VerifyAnalyzer.AnalyzerAsync("""
         class Lazy
         {
