@@ -7,6 +7,8 @@ using Microsoft.CodeAnalysis.Diagnostics;
 using Threadwise.Blocking;
 using Threadwise.Tests.Infrastructure;
 
+using Threadwise.Core;
+
 namespace Threadwise.Tests;
 
 /// <summary>
@@ -169,10 +171,25 @@ public class CatalogTests
         var ids = AllDescriptors().Select(d => d.Id).ToHashSet();
         var fixes = ConcreteTypes<CodeFixProvider>(CodeFixAssembly).ToList();
         Assert.NotEmpty(fixes);
+        var exported = fixes.Where(t => t.GetCustomAttribute<ExportCodeFixProviderAttribute>() is not null).ToList();
+
+        // dotnet format applies one provider's Fix All per diagnostic ID: exactly one exported
+        // provider per ID, and every unexported fix is a choice of one of them.
+        var exportedIds = exported.SelectMany(t => Create<CodeFixProvider>(t).FixableDiagnosticIds).ToList();
+        Assert.Equal(exportedIds.Distinct().Count(), exportedIds.Count);
+        var choices = exported.Where(t => typeof(BestFixProvider).IsAssignableFrom(t))
+            .SelectMany(t => ((System.Collections.Immutable.ImmutableArray<ThreadwiseCodeFixProvider>)t.GetProperty("Choices", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(Create<CodeFixProvider>(t))!).Select(c => c.GetType()))
+            .ToHashSet();
+        Assert.All(fixes.Except(exported), type => Assert.Contains(type, choices));
+
         foreach (var type in fixes)
         {
             Assert.True(type.IsSealed, $"{type.Name} should be sealed");
-            Assert.NotNull(type.GetCustomAttribute<ExportCodeFixProviderAttribute>());
+            if (!exported.Contains(type))
+            {
+                continue;
+            }
+
             Assert.NotNull(type.GetCustomAttribute<System.Composition.SharedAttribute>());
             var provider = Create<CodeFixProvider>(type);
             Assert.NotNull(provider.GetFixAllProvider());

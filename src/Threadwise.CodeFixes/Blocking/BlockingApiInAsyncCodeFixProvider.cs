@@ -23,9 +23,9 @@ public sealed class BlockingApiInAsyncCodeFixProvider : ThreadwiseCodeFixProvide
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(Descriptors.TW1004BlockingApiInAsyncCode.Id);
 
-    protected override string Title => "Await the async twin";
+    protected internal override string Title => "Await the async twin";
 
-    protected override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
+    protected internal override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
     {
         var properties = diagnostic.Properties;
         if (!properties.TryGetValue(BlockingApiInAsyncCodeAnalyzer.TwinProperty, out var twinName)

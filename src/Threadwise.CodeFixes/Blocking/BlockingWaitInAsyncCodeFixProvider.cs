@@ -17,9 +17,9 @@ public sealed class BlockingWaitInAsyncCodeFixProvider : ThreadwiseCodeFixProvid
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(Descriptors.TW1002BlockingWaitInAsyncCode.Id);
 
-    protected override string Title => "Use 'await'";
+    protected internal override string Title => "Use 'await'";
 
-    protected override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
+    protected internal override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
     {
         if (state.FindNode<ExpressionSyntax>(diagnostic) is not { } wait
             || TaskWaitRewriter.GetAwaitedExpression(wait, state.SemanticModel, state.CancellationToken) is not { } awaited

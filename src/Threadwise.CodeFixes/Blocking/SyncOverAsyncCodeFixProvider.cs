@@ -26,9 +26,9 @@ public sealed class SyncOverAsyncCodeFixProvider : ThreadwiseCodeFixProvider
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(Descriptors.TW1005SyncOverAsync.Id);
 
-    protected override string Title => "Make the method async and await";
+    protected internal override string Title => "Make the method async and await";
 
-    protected override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
+    protected internal override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
     {
         var model = state.SemanticModel;
         if (state.FindNode<ExpressionSyntax>(diagnostic) is not { } wait

@@ -19,9 +19,9 @@ public sealed class ThreadSleepInAsyncCodeFixProvider : ThreadwiseCodeFixProvide
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(Descriptors.TW1001ThreadSleepInAsyncCode.Id);
 
-    protected override string Title => "Use 'await Task.Delay'";
+    protected internal override string Title => "Use 'await Task.Delay'";
 
-    protected override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
+    protected internal override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
     {
         var task = state.Symbols.Task;
         if (task is null

@@ -23,9 +23,9 @@ public sealed class WaitAllOrAnyInAsyncCodeFixProvider : ThreadwiseCodeFixProvid
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(Descriptors.TW1003WaitAllOrAnyInAsyncCode.Id);
 
-    protected override string Title => "Use 'await Task.WhenAll/WhenAny'";
+    protected internal override string Title => "Use 'await Task.WhenAll/WhenAny'";
 
-    protected override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
+    protected internal override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
     {
         if (state.FindNode<InvocationExpressionSyntax>(diagnostic) is not { } invocation
             || state.SemanticModel.GetSymbolInfo(invocation, state.CancellationToken).Symbol is not IMethodSymbol method

@@ -19,10 +19,13 @@ namespace Threadwise.Core;
 public abstract class ThreadwiseCodeFixProvider : CodeFixProvider
 {
     /// <summary>The code action's title, shown in the light bulb.</summary>
-    protected abstract string Title { get; }
+    protected internal abstract string Title { get; }
 
     /// <summary>Groups the actions Fix All applies together; distinct per fix when a rule has several.</summary>
-    protected virtual string? EquivalenceKey => null;
+    protected internal virtual string? EquivalenceKey => null;
+
+    /// <summary>The title for one diagnostic: names the change where it can (override).</summary>
+    protected internal virtual string TitleFor(FixState state, Diagnostic diagnostic) => Title;
 
     public sealed override FixAllProvider GetFixAllProvider()
         => FixAllProvider.Create(async (fixAllContext, document, diagnostics) =>
@@ -46,16 +49,25 @@ public abstract class ThreadwiseCodeFixProvider : CodeFixProvider
             var document = context.Document;
             var single = ImmutableArray.Create(diagnostic);
             context.RegisterCodeFix(
-                CodeAction.Create(Title, ct => FixDocumentAsync(document, single, ct), equivalenceKey: EquivalenceKey ?? diagnostic.Id),
+                CodeAction.Create(TitleFor(state, diagnostic), ct => FixDocumentAsync(document, single, ct), equivalenceKey: EquivalenceKey ?? diagnostic.Id),
                 diagnostic);
         }
     }
 
     /// <summary>Returns the edit that fixes <paramref name="diagnostic"/>, or null when this
     /// occurrence cannot be fixed safely (the diagnostic still stands; only the fix is withheld).</summary>
-    protected abstract Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic);
+    protected internal abstract Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic);
 
-    private async Task<Document> FixDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    private Task<Document> FixDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        => ApplyAsync(document, diagnostics, (state, diagnostic) => CreateFix(state, diagnostic), cancellationToken);
+
+    /// <summary>Creates, on the unchanged document, the edit for each diagnostic (null: withheld),
+    /// then applies them all in one editor, innermost first, so nested findings compose.</summary>
+    internal static async Task<Document> ApplyAsync(
+        Document document,
+        ImmutableArray<Diagnostic> diagnostics,
+        Func<FixState, Diagnostic, Action<SyntaxEditor>?> createFix,
+        CancellationToken cancellationToken)
     {
         var state = await FixState.CreateAsync(document, cancellationToken).ConfigureAwait(false);
         if (state is null)
@@ -63,12 +75,12 @@ public abstract class ThreadwiseCodeFixProvider : CodeFixProvider
             return document;
         }
 
-        var fixes = new List<Action<SyntaxEditor>>(diagnostics.Length);
+        var fixes = new List<(int Length, int Index, Action<SyntaxEditor> Fix)>(diagnostics.Length);
         foreach (var diagnostic in diagnostics)
         {
-            if (CreateFix(state, diagnostic) is { } fix)
+            if (createFix(state, diagnostic) is { } fix)
             {
-                fixes.Add(fix);
+                fixes.Add((diagnostic.Location.SourceSpan.Length, fixes.Count, fix));
             }
         }
 
@@ -77,8 +89,12 @@ public abstract class ThreadwiseCodeFixProvider : CodeFixProvider
             return document;
         }
 
+        // Innermost findings first (shortest span; ties keep their order): an edit of an enclosing
+        // node then builds on the edited inside (a wait inside a wait) instead of losing it.
+        fixes.Sort(static (a, b) => a.Length != b.Length ? a.Length.CompareTo(b.Length) : a.Index.CompareTo(b.Index));
+
         var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
-        foreach (var fix in fixes)
+        foreach (var (_, _, fix) in fixes)
         {
             try
             {
@@ -86,8 +102,8 @@ public abstract class ThreadwiseCodeFixProvider : CodeFixProvider
             }
             catch (InvalidOperationException) when (fixes.Count > 1)
             {
-                // Fix All over overlapping findings (a wait inside a wait): an edit whose node an
-                // earlier edit already replaced is skipped; the finding stays for the next pass.
+                // An edit whose node an overlapping edit already replaced without keeping it is
+                // skipped; the finding stays for the next pass.
             }
         }
 

@@ -1,8 +1,6 @@
 using System;
 using System.Collections.Immutable;
-using System.Composition;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
@@ -13,18 +11,17 @@ namespace Threadwise.Joins;
 /// <summary>TW4005 fix: <c>Parallel.ForEach(items, async x => ...)</c> becomes
 /// <c>await Parallel.ForEachAsync(items, async (x, cancellationToken) => ...)</c>, which waits for
 /// every body to finish and surfaces their exceptions.</summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AsyncLambdaParallelForEachAsyncFixProvider))]
-[Shared]
+// Not exported on its own: offered through the rule\'s BestFixProvider, which picks the best fix per finding.
 public sealed class AsyncLambdaParallelForEachAsyncFixProvider : ThreadwiseCodeFixProvider
 {
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(Descriptors.TW4005AsyncLambdaAsVoidDelegate.Id);
 
-    protected override string Title => "Use 'await Parallel.ForEachAsync'";
+    protected internal override string Title => "Use 'await Parallel.ForEachAsync'";
 
-    protected override string EquivalenceKey => "TW4005.ParallelForEachAsync";
+    protected internal override string EquivalenceKey => "TW4005.ParallelForEachAsync";
 
-    protected override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
+    protected internal override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
     {
         var parallel = state.Symbols.Parallel;
         if (AsyncLambdaCall.Find(state, diagnostic) is not { } call

@@ -1,8 +1,6 @@
 using System;
 using System.Collections.Immutable;
-using System.Composition;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
@@ -13,18 +11,17 @@ namespace Threadwise.Joins;
 
 /// <summary>TW4005 fix (sequential): <c>list.ForEach(async x => body)</c> becomes
 /// <c>foreach (var x in list) { body }</c>, each item awaited before the next starts.</summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AsyncLambdaSequentialLoopFixProvider))]
-[Shared]
+// Not exported on its own: offered through the rule\'s BestFixProvider, which picks the best fix per finding.
 public sealed class AsyncLambdaSequentialLoopFixProvider : ThreadwiseCodeFixProvider
 {
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(Descriptors.TW4005AsyncLambdaAsVoidDelegate.Id);
 
-    protected override string Title => "Use a foreach loop with await (one at a time)";
+    protected internal override string Title => "Use a foreach loop with await (one at a time)";
 
-    protected override string EquivalenceKey => "TW4005.Sequential";
+    protected internal override string EquivalenceKey => "TW4005.Sequential";
 
-    protected override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
+    protected internal override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
     {
         if (AsyncLambdaCall.FindListForEach(state, diagnostic) is not var (call, list)
             || call.BodyReturns()

@@ -1,8 +1,6 @@
 using System;
 using System.Collections.Immutable;
-using System.Composition;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
@@ -12,18 +10,17 @@ namespace Threadwise.Joins;
 
 /// <summary>TW4005 fix (concurrent): <c>list.ForEach(async x => body)</c> becomes
 /// <c>await Task.WhenAll(list.Select(async x => body))</c>, all items at once, all awaited.</summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AsyncLambdaWhenAllFixProvider))]
-[Shared]
+// Not exported on its own: offered through the rule\'s BestFixProvider, which picks the best fix per finding.
 public sealed class AsyncLambdaWhenAllFixProvider : ThreadwiseCodeFixProvider
 {
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(Descriptors.TW4005AsyncLambdaAsVoidDelegate.Id);
 
-    protected override string Title => "Use 'await Task.WhenAll(... Select ...)' (all at once)";
+    protected internal override string Title => "Use 'await Task.WhenAll(... Select ...)' (all at once)";
 
-    protected override string EquivalenceKey => "TW4005.WhenAll";
+    protected internal override string EquivalenceKey => "TW4005.WhenAll";
 
-    protected override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
+    protected internal override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
     {
         if (AsyncLambdaCall.FindListForEach(state, diagnostic) is not var (call, list)
             || state.Symbols.Task is not { } task

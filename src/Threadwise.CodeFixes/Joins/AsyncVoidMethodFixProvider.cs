@@ -25,9 +25,9 @@ public sealed class AsyncVoidMethodFixProvider : ThreadwiseCodeFixProvider
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(Descriptors.TW4004AsyncVoidMethod.Id);
 
-    protected override string Title => "Return Task";
+    protected internal override string Title => "Return Task";
 
-    protected override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
+    protected internal override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
     {
         var node = state.Root.FindToken(diagnostic.Location.SourceSpan.Start).Parent;
         if (node is not (MethodDeclarationSyntax or LocalFunctionStatementSyntax)

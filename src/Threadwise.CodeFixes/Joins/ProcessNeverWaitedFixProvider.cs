@@ -23,9 +23,9 @@ public sealed class ProcessNeverWaitedFixProvider : ThreadwiseCodeFixProvider
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(Descriptors.TW4006ProcessNeverWaited.Id);
 
-    protected override string Title => "Dispose the process and wait for it to exit";
+    protected internal override string Title => "Dispose the process and wait for it to exit";
 
-    protected override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
+    protected internal override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
     {
         if (state.FindNode<InvocationExpressionSyntax>(diagnostic) is not { } start)
         {

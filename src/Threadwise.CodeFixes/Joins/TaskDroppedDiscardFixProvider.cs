@@ -1,8 +1,6 @@
 using System;
 using System.Collections.Immutable;
-using System.Composition;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
@@ -11,18 +9,17 @@ using Threadwise.Core;
 namespace Threadwise.Joins;
 
 /// <summary>TW4002 fix, anywhere: <c>_ = Call();</c>, stating that the task runs unobserved on purpose.</summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(TaskDroppedDiscardFixProvider))]
-[Shared]
+// Not exported on its own: offered through the rule\'s BestFixProvider, which picks the best fix per finding.
 public sealed class TaskDroppedDiscardFixProvider : ThreadwiseCodeFixProvider
 {
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(Descriptors.TW4002TaskDropped.Id);
 
-    protected override string Title => "Discard the task explicitly ('_ = ...')";
+    protected internal override string Title => "Discard the task explicitly ('_ = ...')";
 
-    protected override string EquivalenceKey => "TW4002.Discard";
+    protected internal override string EquivalenceKey => "TW4002.Discard";
 
-    protected override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
+    protected internal override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
     {
         if (state.FindNode<ExpressionSyntax>(diagnostic) is not { Parent: ExpressionStatementSyntax } call)
         {

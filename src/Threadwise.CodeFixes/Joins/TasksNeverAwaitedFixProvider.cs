@@ -21,9 +21,9 @@ public sealed class TasksNeverAwaitedFixProvider : ThreadwiseCodeFixProvider
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(Descriptors.TW4003TasksNeverAwaited.Id);
 
-    protected override string Title => "Await Task.WhenAll";
+    protected internal override string Title => "Await Task.WhenAll";
 
-    protected override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
+    protected internal override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
     {
         if (state.FindNode<VariableDeclaratorSyntax>(diagnostic) is not { Parent.Parent: LocalDeclarationStatementSyntax { Parent: BlockSyntax block } declaration } declarator
             || state.SemanticModel.GetDeclaredSymbol(declarator, state.CancellationToken) is not ILocalSymbol local

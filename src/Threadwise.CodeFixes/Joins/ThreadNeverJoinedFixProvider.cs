@@ -23,9 +23,9 @@ public sealed class ThreadNeverJoinedFixProvider : ThreadwiseCodeFixProvider
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(Descriptors.TW4001ThreadNeverJoined.Id);
 
-    protected override string Title => "Join the thread";
+    protected internal override string Title => "Join the thread";
 
-    protected override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
+    protected internal override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
     {
         var model = state.SemanticModel;
         if (state.FindNode<InvocationExpressionSyntax>(diagnostic) is not { Parent: ExpressionStatementSyntax { Parent: BlockSyntax block } startStatement } start

@@ -24,9 +24,9 @@ public sealed class AcquireWithoutFinallyFixProvider : ThreadwiseCodeFixProvider
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(Descriptors.TW2006AcquireWithoutFinally.Id);
 
-    protected override string Title => "Release in a finally block";
+    protected internal override string Title => "Release in a finally block";
 
-    protected override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
+    protected internal override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
     {
         var model = state.SemanticModel;
         if (state.FindNode<InvocationExpressionSyntax>(diagnostic) is not { } acquire

@@ -1,8 +1,6 @@
 using System;
 using System.Collections.Immutable;
-using System.Composition;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
 using Threadwise.Core;
@@ -15,18 +13,17 @@ namespace Threadwise.SharedState;
 /// (<see cref="LockGate"/>): every fix for the same field or captured variable shares it, so the
 /// guarded statements exclude each other.
 /// </summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(GuardWithLockFixProvider))]
-[Shared]
+// Not exported on its own: offered through the rule\'s BestFixProvider, which picks the best fix per finding.
 public sealed class GuardWithLockFixProvider : ThreadwiseCodeFixProvider
 {
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(Descriptors.TW2001NonAtomicUpdate.Id, Descriptors.TW2002UnsafeCollectionMutation.Id);
 
-    protected override string Title => "Guard with a lock on a new private object";
+    protected internal override string Title => "Guard with a lock on a new private object";
 
-    protected override string EquivalenceKey => "TW200x.Lock";
+    protected internal override string EquivalenceKey => "TW200x.Lock";
 
-    protected override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
+    protected internal override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
     {
         if (state.FindNode<ExpressionSyntax>(diagnostic) is not { } access
             || (diagnostic.Id == Descriptors.TW2001NonAtomicUpdate.Id && NonAtomicUpdateFixProvider.CanUseInterlocked(access, state))

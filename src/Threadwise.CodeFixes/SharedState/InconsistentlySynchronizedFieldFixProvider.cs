@@ -20,9 +20,9 @@ public sealed class InconsistentlySynchronizedFieldFixProvider : ThreadwiseCodeF
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(Descriptors.TW2003InconsistentlySynchronizedField.Id);
 
-    protected override string Title => "Take the same lock";
+    protected internal override string Title => "Take the same lock";
 
-    protected override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
+    protected internal override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
     {
         if (!diagnostic.Properties.TryGetValue(InconsistentlySynchronizedFieldAnalyzer.LockProperty, out var lockName)
             || lockName is null

@@ -25,9 +25,9 @@ public sealed class LockOnUnsafeObjectFixProvider : ThreadwiseCodeFixProvider
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(Descriptors.TW2004LockOnUnsafeObject.Id);
 
-    protected override string Title => "Lock on a new private readonly object";
+    protected internal override string Title => "Lock on a new private readonly object";
 
-    protected override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
+    protected internal override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
     {
         if (state.FindNode<ExpressionSyntax>(diagnostic) is not { Parent: LockStatementSyntax } lockedValue
             || LockObjectUses.Find(lockedValue, state) is not { } uses)

@@ -1,8 +1,6 @@
 using System;
 using System.Collections.Immutable;
-using System.Composition;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
@@ -17,16 +15,15 @@ namespace Threadwise.SharedState;
 /// expression's value is used, the result keeps it: Interlocked returns the new value, so a postfix
 /// form subtracts (or adds) the step back. Other types and operators get no fix.
 /// </summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(NonAtomicUpdateFixProvider))]
-[Shared]
+// Not exported on its own: offered through the rule\'s BestFixProvider, which picks the best fix per finding.
 public sealed class NonAtomicUpdateFixProvider : ThreadwiseCodeFixProvider
 {
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(Descriptors.TW2001NonAtomicUpdate.Id);
 
-    protected override string Title => "Use Interlocked";
+    protected internal override string Title => "Use Interlocked";
 
-    protected override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
+    protected internal override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
     {
         if (state.FindNode<ExpressionSyntax>(diagnostic) is not { } update
             || state.Symbols.Interlocked is not { } interlocked

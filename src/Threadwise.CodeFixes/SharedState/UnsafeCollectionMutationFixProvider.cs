@@ -1,8 +1,6 @@
 using System;
 using System.Collections.Immutable;
-using System.Composition;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Operations;
@@ -18,16 +16,15 @@ namespace Threadwise.SharedState;
 /// <c>TryAdd</c>, <c>TryGetValue</c>, <c>ContainsKey</c> → <c>ConcurrentDictionary&lt;K,V&gt;</c>.
 /// Reading it (<c>Count</c>, <c>foreach</c>, passing it as an <c>IEnumerable</c>) is compatible.
 /// </summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UnsafeCollectionMutationFixProvider))]
-[Shared]
+// Not exported on its own: offered through the rule\'s BestFixProvider, which picks the best fix per finding.
 public sealed class UnsafeCollectionMutationFixProvider : ThreadwiseCodeFixProvider
 {
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(Descriptors.TW2002UnsafeCollectionMutation.Id);
 
-    protected override string Title => "Use a concurrent collection";
+    protected internal override string Title => "Use a concurrent collection";
 
-    protected override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
+    protected internal override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
     {
         var model = state.SemanticModel;
         if (state.FindNode<ExpressionSyntax>(diagnostic) is not { } node

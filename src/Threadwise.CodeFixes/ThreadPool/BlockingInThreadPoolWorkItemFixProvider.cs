@@ -24,9 +24,9 @@ public sealed class BlockingInThreadPoolWorkItemFixProvider : ThreadwiseCodeFixP
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(Descriptors.TW3002BlockingInThreadPoolWorkItem.Id);
 
-    protected override string Title => "Make the work item async and await";
+    protected internal override string Title => "Make the work item async and await";
 
-    protected override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
+    protected internal override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
     {
         var model = state.SemanticModel;
         if (!diagnostic.Properties.ContainsKey(BlockingInThreadPoolWorkItemAnalyzer.CanBecomeAsyncProperty)

@@ -23,9 +23,9 @@ public sealed class LongRunningLoopOnThreadPoolFixProvider : ThreadwiseCodeFixPr
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(Descriptors.TW3001LongRunningLoopOnThreadPool.Id);
 
-    protected override string Title => "Run it with TaskCreationOptions.LongRunning";
+    protected internal override string Title => "Run it with TaskCreationOptions.LongRunning";
 
-    protected override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
+    protected internal override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
     {
         var model = state.SemanticModel;
         var symbols = state.Symbols;

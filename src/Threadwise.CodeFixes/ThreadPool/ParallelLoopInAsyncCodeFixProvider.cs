@@ -24,9 +24,9 @@ public sealed class ParallelLoopInAsyncCodeFixProvider : ThreadwiseCodeFixProvid
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(Descriptors.TW3003ParallelLoopInAsyncCode.Id);
 
-    protected override string Title => "Await the parallel loop instead of blocking";
+    protected internal override string Title => "Await the parallel loop instead of blocking";
 
-    protected override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
+    protected internal override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
     {
         if (state.FindNode<SyntaxNode>(diagnostic)?.FirstAncestorOrSelf<InvocationExpressionSyntax>() is not { } invocation
             || !AwaitPlacement.CanAwaitAt(invocation, state.SemanticModel, state.CancellationToken)

@@ -24,9 +24,9 @@ public sealed class UnboundedThreadCreationFixProvider : ThreadwiseCodeFixProvid
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(Descriptors.TW3004UnboundedThreadCreation.Id);
 
-    protected override string Title => "Use Parallel.ForEach with a bounded degree of parallelism";
+    protected internal override string Title => "Use Parallel.ForEach with a bounded degree of parallelism";
 
-    protected override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
+    protected internal override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
     {
         if (state.FindNode<ObjectCreationExpressionSyntax>(diagnostic) is not { ArgumentList.Arguments: { Count: 1 } arguments } creation
             || arguments[0].Expression is not ParenthesizedLambdaExpressionSyntax { ParameterList.Parameters.Count: 0, AsyncKeyword.RawKind: 0 } work

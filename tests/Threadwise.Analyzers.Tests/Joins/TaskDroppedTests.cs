@@ -2,6 +2,7 @@ using Microsoft.CodeAnalysis.Testing;
 using VerifyAnalyzer = Threadwise.Tests.Infrastructure.Verify<Threadwise.Joins.TaskDroppedAnalyzer>;
 using VerifyAwait = Threadwise.Tests.Infrastructure.Verify<Threadwise.Joins.TaskDroppedAnalyzer, Threadwise.Joins.TaskDroppedAwaitFixProvider>;
 using VerifyDiscard = Threadwise.Tests.Infrastructure.Verify<Threadwise.Joins.TaskDroppedAnalyzer, Threadwise.Joins.TaskDroppedDiscardFixProvider>;
+using VerifyBest = Threadwise.Tests.Infrastructure.Verify<Threadwise.Joins.TaskDroppedAnalyzer, Threadwise.Joins.TaskDroppedFixProvider>;
 
 namespace Threadwise.Tests.Joins;
 
@@ -126,6 +127,33 @@ public class TaskDroppedTests
             }
         }
         """);
+
+    // The exported provider: one equivalence key (the rule's) applies await in async code and the
+    // discard in sync code, so one `dotnet format analyzers` run fixes both.
+    [Fact]
+    public Task BestFix_AwaitsInAsyncCode_DiscardsInSyncCode_UnderOneKey() => VerifyBest.CodeFixAsync("""
+        using System.Threading.Tasks;
+
+        class C
+        {
+            Task SaveAsync() => Task.CompletedTask;
+
+            async Task Async() { {|#0:SaveAsync()|}; }
+
+            void Sync() { {|#1:SaveAsync()|}; }
+        }
+        """, """
+        using System.Threading.Tasks;
+
+        class C
+        {
+            Task SaveAsync() => Task.CompletedTask;
+
+            async Task Async() { await SaveAsync(); }
+
+            void Sync() { _ = SaveAsync(); }
+        }
+        """, Tw4002(0, "Task", "SaveAsync"), Tw4002(1, "Task", "SaveAsync"));
 
     [Fact]
     public Task AwaitFix_InAsyncCode() => VerifyAwait.CodeFixAsync("""

@@ -37,8 +37,10 @@ internal static class Harness
         .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
         .ToImmutableArray();
 
+    // What a host loads: the exported providers (a rule with several fixes exports one that picks).
     public static ImmutableArray<CodeFixProvider> CodeFixes { get; } = typeof(ThreadSleepInAsyncCodeFixProvider).Assembly.GetTypes()
-        .Where(t => typeof(CodeFixProvider).IsAssignableFrom(t) && !t.IsAbstract)
+        .Where(t => typeof(CodeFixProvider).IsAssignableFrom(t) && !t.IsAbstract
+                    && t.GetCustomAttributes(typeof(Microsoft.CodeAnalysis.CodeFixes.ExportCodeFixProviderAttribute), false).Length > 0)
         .Select(t => (CodeFixProvider)Activator.CreateInstance(t)!)
         .ToImmutableArray();
 
