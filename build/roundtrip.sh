@@ -35,20 +35,27 @@ done < <(grep -noE '// (TW[0-9]{4})' "$sample"/*.cs | sed -E 's|^(.*):([0-9]+):/
 ids=$(grep -ohE '// TW[0-9]{4}' "$sample"/*.cs | sort -u | wc -l)
 echo "all marked findings reported ($ids rules)"
 
-echo "== dotnet format analyzers"
-# Fixes whose edits touch the same lines are applied over two passes; after that a third pass must
-# change nothing: every finding left is one without a fix (the docs say which and why).
+echo "== dotnet format analyzers: ONE run repairs everything fixable"
+# Users run it once. Every rule offers, per finding, its best fix under one equivalence key, and
+# Fix All applies nested edits innermost first, so a second run must change nothing.
 format() { (cd "$sample" && dotnet format analyzers Threadwise.Samples.Unfixed.csproj --severity info -v:q >/dev/null 2>&1) || true; }
-format
 format
 before=$(cat "$sample"/*.cs | md5sum)
 format
 after=$(cat "$sample"/*.cs | md5sum)
-[ "$before" = "$after" ] || fail "fixable Threadwise findings remain after dotnet format (a third pass still changed code)"
+[ "$before" = "$after" ] || fail "a second dotnet format run still changed code: one run did not repair everything fixable"
 
 echo "== rebuild: no errors"
 rebuilt=$(cd "$sample" && dotnet build -nologo --no-incremental 2>&1) || { echo "$rebuilt"; fail "the fixed samples do not build"; }
 echo "$rebuilt" | grep -oE 'warning TW[0-9]{4}' | sort | uniq -c || true
+
+echo "== what is left after one run: only rules without a fix, and documented exceptions"
+# TW1006, TW2005 and TW2007 have no fix. The others left on the samples are documented on their
+# rule pages: TW1004 for a blocking call with no awaitable form (Thread.Join); TW1005 and TW4004 on
+# public methods (changing a public signature breaks callers outside the solution).
+allowed='TW1006|TW2005|TW2007|TW1004|TW1005|TW4004'
+left=$(echo "$rebuilt" | grep -oE 'warning TW[0-9]{4}' | sed 's/warning //' | sort -u | grep -vE "^($allowed)$" || true)
+[ -z "$left" ] || fail "fixable findings left after one dotnet format run: $left"
 
 echo "== run the fixed program"
 run=$(cd "$sample" && dotnet run --no-build 2>&1) || { echo "$run"; fail "the fixed program failed"; }

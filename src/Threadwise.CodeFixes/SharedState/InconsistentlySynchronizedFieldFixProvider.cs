@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using System.Composition;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -11,8 +13,12 @@ using Threadwise.Core;
 
 namespace Threadwise.SharedState;
 
-/// <summary>TW2003 fix: wrap the unguarded write's statement in <c>lock (sameLock) { ... }</c>, when
-/// the guarding lock is a field (or <c>this</c>) visible from here and the statement has no await.</summary>
+/// <summary>
+/// TW2003 fix: take the same lock around the unguarded write — and around the statements next to it
+/// that touch the state that lock guards, so a read-modify-write or a group of fields updated together
+/// stays one critical section. An expression-bodied member becomes a block body first. Offered when
+/// the guarding lock is a field (or <c>this</c>) visible from here and nothing in the range awaits.
+/// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(InconsistentlySynchronizedFieldFixProvider))]
 [Shared]
 public sealed class InconsistentlySynchronizedFieldFixProvider : ThreadwiseCodeFixProvider
@@ -22,27 +28,159 @@ public sealed class InconsistentlySynchronizedFieldFixProvider : ThreadwiseCodeF
 
     protected internal override string Title => "Take the same lock";
 
+    protected internal override string TitleFor(FixState state, Diagnostic diagnostic)
+        => diagnostic.Properties.TryGetValue(InconsistentlySynchronizedFieldAnalyzer.LockProperty, out var lockName) && lockName is not null
+            ? $"Take the same lock ('{lockName}')"
+            : Title;
+
     protected internal override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
     {
         if (!diagnostic.Properties.TryGetValue(InconsistentlySynchronizedFieldAnalyzer.LockProperty, out var lockName)
             || lockName is null
             || state.FindNode<ExpressionSyntax>(diagnostic) is not { } write
-            || write.FirstAncestorOrSelf<StatementSyntax>() is not ExpressionStatementSyntax { Parent: BlockSyntax } statement
-            || ContainsAwait(statement)
-            || !LockVisible(lockName, statement, state))
+            || !LockVisible(lockName, write, state))
         {
             return null;
         }
 
+        if (write.FirstAncestorOrSelf<ArrowExpressionClauseSyntax>() is { } arrow
+            && arrow.Parent is MethodDeclarationSyntax or AccessorDeclarationSyntax or LocalFunctionStatementSyntax
+            && !IsInLambda(write, arrow)
+            && !ContainsAwait(arrow))
+        {
+            return ExpressionBodyFix(arrow, lockName, state);
+        }
+
+        if (write.FirstAncestorOrSelf<StatementSyntax>() is not ExpressionStatementSyntax { Parent: BlockSyntax block } statement
+            || ContainsAwait(statement))
+        {
+            return null;
+        }
+
+        var (first, last) = GuardedRange(block, statement, lockName, state);
+        if (!state.FirstTime((block, first)))
+        {
+            return static _ => { };
+        }
+
+        var range = block.Statements.Skip(first).Take(last - first + 1).ToList();
         return editor =>
         {
-            var locked = SyntaxFactory.LockStatement(
-                    lockName == "this" ? SyntaxFactory.ThisExpression() : SyntaxFactory.IdentifierName(lockName),
-                    SyntaxFactory.Block(statement.WithoutLeadingTrivia()))
-                .WithLeadingTrivia(statement.GetLeadingTrivia())
+            var inside = SyntaxFactory.List(range.Select((s, i) => i == 0 ? s.WithoutLeadingTrivia() : s));
+            var locked = SyntaxFactory.LockStatement(LockExpression(lockName), SyntaxFactory.Block(inside))
+                .WithLeadingTrivia(range[0].GetLeadingTrivia())
                 .WithAdditionalAnnotations(Formatter.Annotation);
-            editor.ReplaceNode(statement, locked);
+            editor.ReplaceNode(range[0], locked);
+            foreach (var moved in range.Skip(1))
+            {
+                editor.RemoveNode(moved);
+            }
         };
+    }
+
+    private static ExpressionSyntax LockExpression(string lockName)
+        => lockName == "this" ? SyntaxFactory.ThisExpression() : SyntaxFactory.IdentifierName(lockName);
+
+    // `void Reset() => _count = 0;` becomes `void Reset() { lock (_gate) { _count = 0; } }`; a value
+    // is returned from inside the lock.
+    private static Action<SyntaxEditor>? ExpressionBodyFix(ArrowExpressionClauseSyntax arrow, string lockName, FixState state)
+    {
+        var returnsValue = state.SemanticModel.GetEnclosingSymbol(arrow.Expression.SpanStart, state.CancellationToken) is IMethodSymbol { ReturnsVoid: false };
+        StatementSyntax inner = returnsValue
+            ? SyntaxFactory.ReturnStatement(arrow.Expression.WithoutTrivia())
+            : SyntaxFactory.ExpressionStatement(arrow.Expression.WithoutTrivia());
+        var body = SyntaxFactory.Block(SyntaxFactory.LockStatement(LockExpression(lockName), SyntaxFactory.Block(inner)))
+            .WithAdditionalAnnotations(Formatter.Annotation);
+
+        return editor => editor.ReplaceNode(arrow.Parent!, (current, _) => current switch
+        {
+            MethodDeclarationSyntax method => method.WithExpressionBody(null).WithSemicolonToken(default).WithBody(body).WithTrailingTrivia(method.GetTrailingTrivia()),
+            AccessorDeclarationSyntax accessor => accessor.WithExpressionBody(null).WithSemicolonToken(default).WithBody(body).WithTrailingTrivia(accessor.GetTrailingTrivia()),
+            LocalFunctionStatementSyntax local => local.WithExpressionBody(null).WithSemicolonToken(default).WithBody(body).WithTrailingTrivia(local.GetTrailingTrivia()),
+            _ => current,
+        });
+    }
+
+    // The run of neighbouring expression statements, around the write, that read or write a field
+    // the same lock guards elsewhere in the type (`_total += x; _count++;` stay together). Stops at
+    // declarations (their locals would be scoped into the lock), awaits and other statements.
+    private static (int First, int Last) GuardedRange(BlockSyntax block, StatementSyntax statement, string lockName, FixState state)
+    {
+        var index = block.Statements.IndexOf(statement);
+        var guardedFields = FieldsGuardedBy(lockName, statement, state);
+        var first = index;
+        while (first > 0 && IsGuardedNeighbour(block.Statements[first - 1], guardedFields, state))
+        {
+            first--;
+        }
+
+        var last = index;
+        while (last < block.Statements.Count - 1 && IsGuardedNeighbour(block.Statements[last + 1], guardedFields, state))
+        {
+            last++;
+        }
+
+        return (first, last);
+    }
+
+    private static bool IsGuardedNeighbour(StatementSyntax candidate, HashSet<ISymbol> guardedFields, FixState state)
+    {
+        if (candidate is not ExpressionStatementSyntax || ContainsAwait(candidate))
+        {
+            return false;
+        }
+
+        foreach (var name in candidate.DescendantNodes().OfType<IdentifierNameSyntax>())
+        {
+            if (state.SemanticModel.GetSymbolInfo(name, state.CancellationToken).Symbol is IFieldSymbol field && guardedFields.Contains(field))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // Fields touched inside `lock (lockName)` statements of the type.
+    private static HashSet<ISymbol> FieldsGuardedBy(string lockName, SyntaxNode position, FixState state)
+    {
+        var result = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        if (position.FirstAncestorOrSelf<TypeDeclarationSyntax>() is not { } type)
+        {
+            return result;
+        }
+
+        foreach (var @lock in type.DescendantNodes().OfType<LockStatementSyntax>())
+        {
+            var locked = @lock.Expression.ToString();
+            if (locked != lockName && locked != "this." + lockName)
+            {
+                continue;
+            }
+
+            foreach (var name in @lock.Statement.DescendantNodes().OfType<IdentifierNameSyntax>())
+            {
+                if (state.SemanticModel.GetSymbolInfo(name, state.CancellationToken).Symbol is IFieldSymbol field)
+                {
+                    result.Add(field);
+                }
+            }
+        }
+
+        return result;
+    }
+
+    private static bool IsInLambda(SyntaxNode node, SyntaxNode stop)
+    {
+        for (var current = node.Parent; current is not null && current != stop; current = current.Parent)
+        {
+            if (current is AnonymousFunctionExpressionSyntax)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool ContainsAwait(SyntaxNode statement)

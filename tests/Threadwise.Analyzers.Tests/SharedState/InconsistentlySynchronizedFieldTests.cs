@@ -243,4 +243,71 @@ public class InconsistentlySynchronizedFieldTests
             }
         }
         """, Tw2003(0, "_count", "_gate", "Increment"));
+
+    // Fields updated together stay one critical section: the fix takes the lock around the run of
+    // neighbouring statements that touch state the lock guards, not around one assignment.
+    [Fact]
+    public Task Fix_GuardsFieldsUpdatedTogether_AndExpressionBodies() => VerifyFix.CodeFixAsync("""
+        class Stats
+        {
+            private readonly object _gate = new();
+            private int _count;
+            private long _total;
+            private string _label = "";
+
+            public void Add(int x) { lock (_gate) { _count++; _total += x; } }
+
+            public void Reset(string label)
+            {
+                _label = label;
+                {|#0:_count = 0|};
+                {|#1:_total = 0|};
+                System.Console.WriteLine(label);
+            }
+
+            public void Clear() => {|#2:_count = 0|};
+
+            public int Take() => {|#3:_count--|};
+        }
+        """, """
+        class Stats
+        {
+            private readonly object _gate = new();
+            private int _count;
+            private long _total;
+            private string _label = "";
+
+            public void Add(int x) { lock (_gate) { _count++; _total += x; } }
+
+            public void Reset(string label)
+            {
+                _label = label;
+                lock (_gate)
+                {
+                    _count = 0;
+                    _total = 0;
+                }
+
+                System.Console.WriteLine(label);
+            }
+
+            public void Clear()
+            {
+                lock (_gate)
+                {
+                    _count = 0;
+                }
+            }
+
+            public int Take()
+            {
+                lock (_gate)
+                {
+                    return _count--;
+                }
+            }
+        }
+        """,
+        Tw2003(0, "_count", "_gate", "Add"), Tw2003(1, "_total", "_gate", "Add"),
+        Tw2003(2, "_count", "_gate", "Add"), Tw2003(3, "_count", "_gate", "Add"));
 }
