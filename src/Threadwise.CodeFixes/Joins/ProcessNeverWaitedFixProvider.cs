@@ -39,7 +39,27 @@ public sealed class ProcessNeverWaitedFixProvider : ThreadwiseCodeFixProvider
             case ExpressionStatementSyntax { Parent: BlockSyntax } statement:
             {
                 var name = StatementPlacement.UniqueName("process", model, statement.SpanStart);
-                var wait = WaitStatement(name, statement, state);
+                if (WaitStatement(name, statement, state) is not { } wait)
+                {
+                    return null;
+                }
+
+                if (!HasUsingDeclarations(statement))
+                {
+                    // C# 7.3: `using (var process = Process.Start(...)) { wait }`.
+                    var usingStatement = SyntaxFactory.UsingStatement(
+                            SyntaxFactory.VariableDeclaration(
+                                SyntaxFactory.IdentifierName("var"),
+                                SyntaxFactory.SingletonSeparatedList(
+                                    SyntaxFactory.VariableDeclarator(SyntaxFactory.Identifier(name))
+                                        .WithInitializer(SyntaxFactory.EqualsValueClause(start.WithoutTrivia())))),
+                            null,
+                            SyntaxFactory.Block(wait))
+                        .WithTriviaFrom(statement)
+                        .WithAdditionalAnnotations(Microsoft.CodeAnalysis.Formatting.Formatter.Annotation);
+                    return editor => editor.ReplaceNode(statement, usingStatement);
+                }
+
                 return editor =>
                 {
                     var declaration = SyntaxFactory.LocalDeclarationStatement(
@@ -87,7 +107,18 @@ public sealed class ProcessNeverWaitedFixProvider : ThreadwiseCodeFixProvider
             return null;
         }
 
-        var wait = WaitStatement(local.Name, anchor, state);
+        if (WaitStatement(local.Name, anchor, state) is not { } wait)
+        {
+            return null;
+        }
+
+        if (!HasUsingDeclarations(declaration))
+        {
+            // C# 7.3 has no `using var`: wait, then dispose, after the last use.
+            var dispose = StatementPlacement.Parse($"{local.Name}?.Dispose();\n");
+            return editor => editor.InsertAfter(anchor, new[] { wait, dispose });
+        }
+
         return editor =>
         {
             editor.ReplaceNode(declaration, (current, _) =>
@@ -102,15 +133,29 @@ public sealed class ProcessNeverWaitedFixProvider : ThreadwiseCodeFixProvider
         };
     }
 
-    private static StatementSyntax WaitStatement(string process, SyntaxNode position, FixState state)
+    // In async code `await WaitForExitAsync` where the framework has it (.NET 5+); an async method on
+    // an older framework gets no fix (a blocking WaitForExit there would trade one defect for another).
+    private static StatementSyntax? WaitStatement(string process, SyntaxNode position, FixState state)
     {
         if (AwaitPlacement.CanAwaitAt(position, state.SemanticModel, state.CancellationToken))
         {
+            if (!HasWaitForExitAsync(state))
+            {
+                return null;
+            }
+
             var token = AwaitPlacement.FindCancellationToken(position, state.SemanticModel, state.Symbols.CancellationToken);
             var argument = token is null ? string.Empty : token.Identifier.ValueText;
-            return StatementPlacement.Parse($"if ({process} is not null)\n{{\n    await {process}.WaitForExitAsync({argument});\n}}\n");
+            var check = position.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: < LanguageVersion.CSharp9 } ? "!= null" : "is not null";
+            return StatementPlacement.Parse($"if ({process} {check})\n{{\n    await {process}.WaitForExitAsync({argument});\n}}\n");
         }
 
         return StatementPlacement.Parse($"{process}?.WaitForExit();\n");
     }
+
+    private static bool HasWaitForExitAsync(FixState state)
+        => state.Symbols.Process is { } process && !process.GetMembers("WaitForExitAsync").IsEmpty;
+
+    private static bool HasUsingDeclarations(SyntaxNode node)
+        => node.SyntaxTree.Options is not CSharpParseOptions { LanguageVersion: < LanguageVersion.CSharp8 };
 }

@@ -17,8 +17,11 @@ public class FixesKeepCodeCompilingTests
         => ApplyEveryFixAsync(Harness.CorpusSources(4000), OutputKind.DynamicallyLinkedLibrary, minimumFixes: 5);
 
     private static async Task ApplyEveryFixAsync(IEnumerable<(string Name, string Text)> sources, OutputKind kind, int minimumFixes)
+        => await ApplyEveryFixAsync(await Harness.CompileAsync(sources, kind), minimumFixes);
+
+    /// <summary>Applies every fix, one after another, to <paramref name="compilation"/>; each must add no error.</summary>
+    internal static async Task ApplyEveryFixAsync(Compilation compilation, int minimumFixes)
     {
-        var compilation = await Harness.CompileAsync(sources, kind);
         var errorsBefore = Errors(compilation);
         var monitorMismatchesBefore = MonitorMismatches(compilation);
         var project = Harness.ProjectFor(compilation, out var workspace);

@@ -56,6 +56,20 @@ internal static class Harness
             new CSharpCompilationOptions(kind, nullableContextOptions: NullableContextOptions.Enable, concurrentBuild: true));
     }
 
+    /// <summary>For another target: its reference assemblies and language version (no nullable
+    /// context below C# 8).</summary>
+    public static async Task<CSharpCompilation> CompileAsync(IEnumerable<(string Name, string Text)> sources, ReferenceAssemblies referenceAssemblies, LanguageVersion languageVersion)
+    {
+        var parseOptions = new CSharpParseOptions(languageVersion);
+        var trees = sources.Select(s => CSharpSyntaxTree.ParseText(s.Text, parseOptions, path: s.Name)).ToList();
+        var references = await referenceAssemblies.ResolveAsync(LanguageNames.CSharp, CancellationToken.None);
+        return CSharpCompilation.Create(
+            "Legacy",
+            trees,
+            references,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, concurrentBuild: true));
+    }
+
     /// <summary>Runs every analyzer; analyzer exceptions land in <paramref name="exceptions"/>.</summary>
     public static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(Compilation compilation, List<string> exceptions, CancellationToken cancellationToken = default)
     {
@@ -90,7 +104,7 @@ internal static class Harness
             "Robustness",
             LanguageNames.CSharp,
             compilationOptions: compilation.Options,
-            parseOptions: ParseOptions,
+            parseOptions: compilation.SyntaxTrees.FirstOrDefault()?.Options ?? ParseOptions,
             metadataReferences: compilation.References));
         foreach (var tree in compilation.SyntaxTrees)
         {
