@@ -181,5 +181,65 @@ has "warning TW0001: Threadwise option 'threadwise.interprocedural_depth' has an
 has 'warning TW1001' "$out" || fail "a bad option stopped the other rules"
 cp "$work/editorconfig.saved" "$consumer/.editorconfig"
 
+step "a net48 project on C# 7.3: one dotnet format run, and it still builds"
+legacy="$work/legacy"
+mkdir -p "$legacy"
+cp "$consumer/Directory.Build.props" "$consumer/Directory.Build.targets" "$consumer/Directory.Packages.props" "$consumer/nuget.config" "$legacy/"
+printf 'root = true\n\n[*.cs]\ndotnet_diagnostic.TW1005.severity = warning\n' >"$legacy/.editorconfig"
+cat >"$legacy/Legacy.csproj" <<PROJ
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup>
+    <TargetFramework>net48</TargetFramework>
+    <LangVersion>7.3</LangVersion>
+  </PropertyGroup>
+  <ItemGroup>
+    <PackageReference Include="Threadwise.Analyzers" Version="$version" PrivateAssets="all" />
+  </ItemGroup>
+</Project>
+PROJ
+cat >"$legacy/Counter.cs" <<'CS'
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Threading;
+using System.Threading.Tasks;
+
+public class Counter
+{
+    private int _count;
+    private double _sum;
+    private readonly List<int> _seen = new List<int>();
+
+    public void Add() { lock (this) { _count++; } }
+
+    public void Race(int[] items)
+    {
+        Parallel.ForEach(items, x => { _sum += x; _seen.Add(x); });
+    }
+
+    public async Task NapAsync()
+    {
+        Thread.Sleep(5);
+        Process.Start("worker");
+        await Task.Yield();
+    }
+
+    public void Run() { Process.Start("worker"); }
+}
+CS
+set +e
+legacy_output=$(cd "$legacy" && dotnet build Legacy.csproj -nologo 2>&1)
+legacy_exit=$?
+set -e
+[ $legacy_exit -eq 0 ] || { echo "$legacy_output"; fail "the net48 project did not build before the fix"; }
+has 'warning TW2004' "$legacy_output" || { echo "$legacy_output"; fail "net48: no TW2004 for lock (this)"; }
+(cd "$legacy" && dotnet format analyzers Legacy.csproj --severity info -v:q) || fail "dotnet format analyzers failed on the net48 project"
+grep -q 'new object()' "$legacy/Counter.cs" || fail "net48: the lock fix did not write 'new object()': $(cat "$legacy/Counter.cs")"
+if grep -qE '= new\(\)|using var' "$legacy/Counter.cs"; then fail "net48: a fix wrote C# 8+/9+ syntax: $(cat "$legacy/Counter.cs")"; fi
+set +e
+legacy_output=$(cd "$legacy" && dotnet build Legacy.csproj -nologo --no-incremental 2>&1)
+legacy_exit=$?
+set -e
+[ $legacy_exit -eq 0 ] || { echo "$legacy_output"; cat "$legacy/Counter.cs"; fail "the net48 project no longer builds after one dotnet format run"; }
+
 echo
-echo "e2e: OK (pack, layout, PackageReference, build warning, SARIF, dotnet format fix, clean rebuild, presets, TW0001)"
+echo "e2e: OK (pack, layout, PackageReference, build warning, SARIF, dotnet format fix, clean rebuild, presets, TW0001, net48/C# 7.3 fixes)"

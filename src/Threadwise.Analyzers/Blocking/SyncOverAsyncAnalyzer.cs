@@ -38,6 +38,7 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
                 || AsyncContext.GetEnclosingFunction(wait.Operation, context.ContainingSymbol) is not { IsAsync: false } method
                 || !IsReportedIn(method)
                 || IsBounded(wait)
+                || IsHandedIn(wait, method)
                 || IsSynchronousContract(method)
                 || HasAsyncTwin(method)
                 || (wait.Task is { } task && KnownCompleteTasks.IsKnownComplete(task, _waits.Symbols)))
@@ -55,6 +56,29 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
         // Lambdas and local functions run whenever they are invoked (often on tasks already known
         // complete, as in `tasks.Select(t => t.Result)` after WhenAll), and Main is where blocking
         // belongs until it is made `async Task Main`; neither is reported.
+        // `public static void WaitAndUnwrap(this Task task) => task.GetAwaiter().GetResult();`: a
+        // public method that waits on the task its caller hands in is a wait API; blocking is its
+        // contract and the choice to block is the caller's. (A private helper is still reported: its
+        // fix makes it async and propagates to the callers.)
+        private static bool IsHandedIn(TaskWait wait, IMethodSymbol method)
+            => wait.Task is { } task
+               && KnownCompleteTasks.Unwrap(task) is IParameterReferenceOperation { Parameter: var parameter }
+               && SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, method)
+               && IsPublicApi(method);
+
+        private static bool IsPublicApi(IMethodSymbol method)
+        {
+            for (ISymbol? current = method; current is not null and not INamespaceSymbol; current = current.ContainingSymbol)
+            {
+                if (current.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Protected or Accessibility.ProtectedOrInternal))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
         // A wait with a timeout is a deliberate, bounded wait: the caller chose how long to block.
         private static bool IsBounded(TaskWait wait)
             => wait.Kind == TaskWaitKind.WaitWithTimeout

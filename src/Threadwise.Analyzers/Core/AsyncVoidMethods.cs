@@ -1,3 +1,4 @@
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -70,9 +71,24 @@ internal static class AsyncVoidMethods
             _ => null,
         };
 
-        if (body is not { Statements.Count: 1 } || body.Statements[0] is not TryStatementSyntax @try)
+        return body is not null && IsWhollyGuarded(body);
+    }
+
+    /// <summary>The body ends in a <c>try</c> with a catch-all and awaits nothing before it (argument
+    /// checks may come first): every asynchronous failure is handled there.</summary>
+    public static bool IsWhollyGuarded(BlockSyntax body)
+    {
+        if (body.Statements.Count == 0 || body.Statements[body.Statements.Count - 1] is not TryStatementSyntax @try)
         {
             return false;
+        }
+
+        for (var i = 0; i < body.Statements.Count - 1; i++)
+        {
+            if (body.Statements[i].DescendantNodes().OfType<AwaitExpressionSyntax>().Any())
+            {
+                return false;
+            }
         }
 
         foreach (var @catch in @try.Catches)

@@ -36,13 +36,21 @@ internal static class KnownCompleteTasks
         }
 
         var target = ReferencedSymbol(task);
+        IOperation? path = null;
+        if (target is null && task is IMemberReferenceOperation member && IsPath(task))
+        {
+            // `_lazy._instance.Value`: a chain of fields and properties, compared link by link.
+            target = member.Member;
+            path = task;
+        }
+
         var collection = ElementSourceCollection(task);
         if (target is null && collection is null)
         {
             return false;
         }
 
-        var subject = new Subject(target, collection, symbols);
+        var subject = new Subject(target, collection, symbols, path);
         return IsInsideCompletionCheck(task, subject)
                || IsContinuationAntecedent(task, subject, symbols)
                || IsInCustomAwaiterGetResult(task, symbols)
@@ -94,6 +102,31 @@ internal static class KnownCompleteTasks
         IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field => field.Field,
         _ => null,
     };
+
+    // A chain of locals, parameters, `this`, fields and argument-less properties.
+    private static bool IsPath(IOperation operation) => Unwrap(operation) switch
+    {
+        ILocalReferenceOperation or IParameterReferenceOperation or IInstanceReferenceOperation => true,
+        IFieldReferenceOperation field => field.Instance is null || IsPath(field.Instance),
+        IPropertyReferenceOperation property => property.Arguments.IsEmpty && (property.Instance is null || IsPath(property.Instance)),
+        _ => false,
+    };
+
+    private static bool SamePath(IOperation a, IOperation b)
+    {
+        a = Unwrap(a);
+        b = Unwrap(b);
+        return (a, b) switch
+        {
+            (ILocalReferenceOperation x, ILocalReferenceOperation y) => SymbolEqualityComparer.Default.Equals(x.Local, y.Local),
+            (IParameterReferenceOperation x, IParameterReferenceOperation y) => SymbolEqualityComparer.Default.Equals(x.Parameter, y.Parameter),
+            (IInstanceReferenceOperation, IInstanceReferenceOperation) => true,
+            (IMemberReferenceOperation x, IMemberReferenceOperation y) when x is IFieldReferenceOperation or IPropertyReferenceOperation
+                => SymbolEqualityComparer.Default.Equals(x.Member, y.Member)
+                   && (x.Instance is null ? y.Instance is null : y.Instance is not null && SamePath(x.Instance, y.Instance)),
+            _ => false,
+        };
+    }
 
     // tasks[i] or the variable of `foreach (var t in tasks)`: complete when `tasks` was awaited as a whole.
     private static ISymbol? ElementSourceCollection(IOperation task)
@@ -439,8 +472,11 @@ internal static class KnownCompleteTasks
     /// <summary>The task being asked about: a variable, the collection it was taken from, or both.</summary>
     private sealed class Subject
     {
-        public Subject(ISymbol? target, ISymbol? collection, KnownSymbols symbols)
+        private readonly IOperation? _path;
+
+        public Subject(ISymbol? target, ISymbol? collection, KnownSymbols symbols, IOperation? path)
         {
+            _path = path;
             Target = target;
             Collection = collection;
             Symbols = symbols;
@@ -453,7 +489,8 @@ internal static class KnownCompleteTasks
         public KnownSymbols Symbols { get; }
 
         public bool Is(IOperation operation)
-            => Target is not null && SymbolEqualityComparer.Default.Equals(ReferencedSymbol(operation), Target);
+            => Target is not null
+               && (_path is not null ? SamePath(operation, _path) : SymbolEqualityComparer.Default.Equals(ReferencedSymbol(operation), Target));
 
         private bool IsCollection(IOperation operation)
             => Collection is not null && SymbolEqualityComparer.Default.Equals(ReferencedSymbol(operation), Collection);

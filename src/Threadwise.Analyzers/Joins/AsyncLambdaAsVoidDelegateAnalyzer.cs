@@ -40,7 +40,9 @@ public sealed class AsyncLambdaAsVoidDelegateAnalyzer : ThreadwiseAnalyzer
 
             switch (creation.Target)
             {
-                case IAnonymousFunctionOperation { Symbol.IsAsync: true } lambda:
+                // A body that ends in a try with a catch-all handles every failure (often by
+                // completing a TaskCompletionSource): the accepted fire-and-forget form, as for TW4004.
+                case IAnonymousFunctionOperation { Symbol.IsAsync: true } lambda when !IsWhollyGuarded(lambda):
                     context.ReportDiagnostic(Diagnostic.Create(
                         Descriptors.TW4005AsyncLambdaAsVoidDelegate,
                         HeaderLocation(lambda.Syntax),
@@ -59,6 +61,13 @@ public sealed class AsyncLambdaAsVoidDelegateAnalyzer : ThreadwiseAnalyzer
                     break;
             }
         }
+
+        private static bool IsWhollyGuarded(IAnonymousFunctionOperation lambda)
+            => lambda.Syntax switch
+            {
+                AnonymousFunctionExpressionSyntax { Block: { } block } => AsyncVoidMethods.IsWhollyGuarded(block),
+                _ => false,
+            };
 
         // `button.Click += async (s, e) => ...` and handlers of (object, EventArgs)-shaped delegates
         // are where async void belongs.

@@ -102,6 +102,13 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
                 return true;
             }
 
+            // `task.ContinueWith(t => ...)` registers a continuation for its effect; the task it
+            // returns is that continuation, and dropping it is how the API is used.
+            if (method.Name == "ContinueWith" && _symbols.IsTaskType(type))
+            {
+                return true;
+            }
+
             if (method.Name.EndsWith("Async", System.StringComparison.Ordinal))
             {
                 return false;

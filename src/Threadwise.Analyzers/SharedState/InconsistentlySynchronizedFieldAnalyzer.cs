@@ -76,8 +76,9 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
             held = builder.ToImmutable();
         }
 
-        // A method group can be invoked from anywhere: its callers are unknown.
-        calls.Add(new HelperCall(target.OriginalDefinition, context.ContainingSymbol, held, isCall && !AsyncContext.IsInNestedFunction(context.Operation, RootOf(context.Operation))));
+        // A method group can be invoked from anywhere: its callers are unknown. A call in a lambda
+        // counts only with the locks held inside the lambda (it may run after its method returned).
+        calls.Add(new HelperCall(target.OriginalDefinition, context.ContainingSymbol, held, isCall, AsyncContext.IsInNestedFunction(context.Operation, RootOf(context.Operation))));
     }
 
     private static IOperation RootOf(IOperation operation)
@@ -351,12 +352,13 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
 
     private sealed class HelperCall
     {
-        public HelperCall(IMethodSymbol callee, ISymbol caller, ImmutableArray<ISymbol> held, bool isDirectCall)
+        public HelperCall(IMethodSymbol callee, ISymbol caller, ImmutableArray<ISymbol> held, bool isCall, bool inLambda)
         {
             Callee = callee;
             Caller = caller;
             Held = held;
-            IsDirectCall = isDirectCall;
+            IsCall = isCall;
+            InLambda = inLambda;
         }
 
         public IMethodSymbol Callee { get; }
@@ -365,8 +367,11 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
 
         public ImmutableArray<ISymbol> Held { get; }
 
-        /// <summary>False for a method group or a call from a lambda: the helper may run anywhere.</summary>
-        public bool IsDirectCall { get; }
+        /// <summary>False for a method group: the helper may run anywhere.</summary>
+        public bool IsCall { get; }
+
+        /// <summary>The call sits in a lambda or local function: only locks held there count.</summary>
+        public bool InLambda { get; }
     }
 
     /// <summary>Which lock every caller of a private helper holds, through chains of helpers.</summary>
@@ -412,12 +417,12 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
             ISymbol? common = null;
             foreach (var call in calls)
             {
-                if (!call.IsDirectCall)
+                if (!call.IsCall)
                 {
                     return null;
                 }
 
-                var candidate = FirstOrNull(call.Held) ?? (call.Caller is IMethodSymbol caller ? HeldByEveryCaller(caller) : null);
+                var candidate = FirstOrNull(call.Held) ?? (!call.InLambda && call.Caller is IMethodSymbol caller ? HeldByEveryCaller(caller) : null);
                 if (candidate is null || (common is not null && !SymbolEqualityComparer.Default.Equals(common, candidate) && !System.Linq.Enumerable.Contains(call.Held, common, SymbolEqualityComparer.Default)))
                 {
                     return null;

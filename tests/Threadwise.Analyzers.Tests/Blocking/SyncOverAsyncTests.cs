@@ -91,6 +91,44 @@ public class SyncOverAsyncTests
         class Derived : Base { public override int Read() => Task.Run(() => 1).Result; }
         """, Tw1005(0, "Result", "Helper"));
 
+    // Wait helpers block on the task their caller hands in: blocking is their contract. A guard on a
+    // property chain (`_holder.Current.IsCompleted`) proves the same chain complete.
+    [Fact]
+    public Task WaitHelpers_AndGuardedPropertyChains_AreNotReported() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        public static class Blocking
+        {
+            public static void WaitUnwrapped(this Task task) => task.GetAwaiter().GetResult();
+
+            public static T ResultOf<T>(Task<T> task)
+            {
+                task.Wait();
+                return task.Result;
+            }
+
+            // Not public: a helper whose fix can make it async and reach its callers.
+            internal static void Hidden(Task task) => {|#1:task.Wait()|};
+        }
+
+        class Holder { public Task<int> Current { get; set; } = Task.FromResult(0); }
+
+        class Cache
+        {
+            private readonly Holder _holder = new();
+            private readonly Task<int> _load = Task.Run(() => 1);
+
+            public int Peek()
+            {
+                if (!_holder.Current.IsCompleted) throw new InvalidOperationException("not yet");
+                return _holder.Current.Result;
+            }
+
+            public int Load() => {|#0:_load.Result|};
+        }
+        """, Tw1005(0, "Result", "Load"), Tw1005(1, "Wait", "Hidden"));
+
     [Fact]
     public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
         using System.Threading.Tasks;

@@ -57,6 +57,36 @@ public class AsyncLambdaAsVoidDelegateTests
         }
         """);
 
+    // Every failure is handed to the TaskCompletionSource: the accepted form of posting async work.
+    [Fact]
+    public Task WhollyGuardedAsyncLambda_IsNotReported() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        static class Posting
+        {
+            public static Task PostAsync(SynchronizationContext context, Func<Task> work)
+            {
+                var done = new TaskCompletionSource<bool>();
+                context.Post(async _ =>
+                {
+                    try
+                    {
+                        await work();
+                        done.TrySetResult(true);
+                    }
+                    catch (Exception e)
+                    {
+                        done.TrySetException(e);
+                    }
+                }, null);
+                context.Post({|#0:async _ =>|} { try { await work(); } catch (InvalidOperationException) { } }, null);
+                return done.Task;
+            }
+        }
+        """, Tw4005(0, "lambda", "SendOrPostCallback"));
+
     [Fact]
     public Task TaskReturningDelegatesAndEventHandlers_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
         using System;

@@ -82,6 +82,29 @@ public class AsyncVoidMethodTests
         """, Tw4004(0, "NarrowCatch"));
 
     [Fact]
+    public Task ArgumentChecks_ThenACatchAll_IsWhollyGuarded() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        static class Forget
+        {
+            public static async void Ignore(this Task task)
+            {
+                _ = task ?? throw new ArgumentNullException(nameof(task));
+                try { await task.ConfigureAwait(false); }
+                catch { }
+            }
+
+            public static async void {|#0:Late|}(this Task task)
+            {
+                await Task.Yield();
+                try { await task; }
+                catch { }
+            }
+        }
+        """, Tw4004(0, "Late"));
+
+    [Fact]
     public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
         class C
         {

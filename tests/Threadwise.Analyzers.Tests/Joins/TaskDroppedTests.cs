@@ -26,7 +26,7 @@ public class TaskDroppedTests
             {
                 {|#0:Task.Run(() => { })|};
                 {|#1:Task.Factory.StartNew(() => { })|};
-                {|#2:t.ContinueWith(_ => { })|};
+                t.ContinueWith(_ => { }); // a continuation registered for its effect: not reported
                 {|#3:SaveAsync()|};
                 {|#4:Next?.SaveAsync()|};
             }
@@ -40,7 +40,7 @@ public class TaskDroppedTests
             }
         }
         """,
-        Tw4002(0, "Task", "Run"), Tw4002(1, "Task", "StartNew"), Tw4002(2, "Task", "ContinueWith"), Tw4002(3, "Task", "SaveAsync"),
+        Tw4002(0, "Task", "Run"), Tw4002(1, "Task", "StartNew"), Tw4002(3, "Task", "SaveAsync"),
         Tw4002(4, "Task", "SaveAsync"), Tw4002(5, "Task", "SaveAsync"), Tw4002(6, "ValueTask", "CountAsync"),
         Tw4002(7, "ConfiguredTaskAwaitable", "ConfigureAwait"));
 
@@ -112,6 +112,21 @@ public class TaskDroppedTests
             }
         }
         """, Tw4002(0, "Job", "Start"));
+
+    [Fact]
+    public Task ContinuationRegisteredForItsEffect_IsNotADroppedTask() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Waiter
+        {
+            void OnCancel(Task<int> pending, CancellationTokenSource cts)
+            {
+                pending.ContinueWith(t => cts.Cancel(), TaskContinuationOptions.OnlyOnCanceled);
+                pending.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+        }
+        """);
 
     [Fact]
     public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""

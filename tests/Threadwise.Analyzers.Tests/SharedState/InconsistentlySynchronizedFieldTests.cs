@@ -42,6 +42,42 @@ public class InconsistentlySynchronizedFieldTests
         }
         """, Tw2003(0, "_count", "_gate", "Add"));
 
+    // A helper called from a continuation that takes the lock inside the lambda still holds it.
+    [Fact]
+    public Task HelperCalledUnderTheLockInsideALambda_HoldsIt() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        class Gate
+        {
+            private readonly object _mutex = new();
+            private int _held;
+
+            public void Enter() { lock (_mutex) { _held++; Release(); } }
+
+            public void ReleaseWhenCanceled(Task task)
+                => task.ContinueWith(_ => { lock (_mutex) { Release(); } }, TaskContinuationOptions.OnlyOnCanceled);
+
+            private void Release() { if (_held > 0) _held = 0; }
+        }
+        """);
+
+    [Fact]
+    public Task HelperCalledFromALambdaWithoutTheLock_IsNotLockHeld() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        class Gate
+        {
+            private readonly object _mutex = new();
+            private int _held;
+
+            public void Enter() { lock (_mutex) { _held++; Release(); } }
+
+            public void Later(Task task) { lock (_mutex) { task.ContinueWith(_ => Release()); } }
+
+            private void Release() => {|#0:_held = 0|};
+        }
+        """, Tw2003(0, "_held", "_mutex", "Enter"));
+
     [Fact]
     public Task InitializationBeforeStart_AndIdempotentResets_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
         using System.IO;
