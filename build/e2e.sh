@@ -136,8 +136,10 @@ namespace Consumer;
 
 public static class Modes
 {
+    private static readonly Task<int> Pending = Task.Run(() => 1);
+
     // TW1005: info under Recommended, a warning under Strict.
-    public static int Peek(Task<int> pending) => pending.Result;
+    public static int Peek() => Pending.Result;
 
     // TW1001: a warning under Recommended and Strict.
     public static async Task NapAsync()
@@ -184,7 +186,18 @@ cp "$work/editorconfig.saved" "$consumer/.editorconfig"
 step "a net48 project on C# 7.3: one dotnet format run, and it still builds"
 legacy="$work/legacy"
 mkdir -p "$legacy"
-cp "$consumer/Directory.Build.props" "$consumer/Directory.Build.targets" "$consumer/Directory.Packages.props" "$consumer/nuget.config" "$legacy/"
+cp "$consumer/Directory.Build.props" "$consumer/Directory.Build.targets" "$consumer/Directory.Packages.props" "$legacy/"
+# The .NET Framework reference assemblies come from the package registry; Threadwise from the feed.
+cat >"$legacy/nuget.config" <<CFG
+<?xml version="1.0" encoding="utf-8"?>
+<configuration>
+  <packageSources>
+    <clear />
+    <add key="local" value="$feed" />
+    <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+  </packageSources>
+</configuration>
+CFG
 printf 'root = true\n\n[*.cs]\ndotnet_diagnostic.TW1005.severity = warning\n' >"$legacy/.editorconfig"
 cat >"$legacy/Legacy.csproj" <<PROJ
 <Project Sdk="Microsoft.NET.Sdk">

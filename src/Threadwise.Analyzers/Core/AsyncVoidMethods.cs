@@ -57,7 +57,7 @@ internal static class AsyncVoidMethods
     }
 
     // async void M() { try { ... } catch (Exception e) { Log(e); } }: nothing escapes to crash the process.
-    private static bool IsWhollyGuarded(IMethodSymbol method)
+    public static bool IsWhollyGuarded(IMethodSymbol method)
     {
         if (method.DeclaringSyntaxReferences.Length != 1)
         {

@@ -50,9 +50,10 @@ public sealed class AsyncLambdaAsVoidDelegateAnalyzer : ThreadwiseAnalyzer
                         delegateType.Name));
                     break;
 
-                // One finding per mistake: a method TW4004 already reports is fixed there.
+                // One finding per mistake: a method TW4004 already reports is fixed there, and one
+                // whose body handles every failure is the accepted form wherever it is handed.
                 case IMethodReferenceOperation { Method: { IsAsync: true, ReturnsVoid: true } method } reference
-                    when !AsyncVoidMethods.IsReported(method, _symbols):
+                    when !AsyncVoidMethods.IsReported(method, _symbols) && !AsyncVoidMethods.IsWhollyGuarded(method):
                     context.ReportDiagnostic(Diagnostic.Create(
                         Descriptors.TW4005AsyncLambdaAsVoidDelegate,
                         reference.Syntax.GetLocation(),

@@ -131,7 +131,28 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
             }
         }
 
+        // A SemaphoreSlim region is not evidence that the field needs that lock: semaphores also
+        // throttle, and async code often acquires them through helpers returning a lease that the
+        // analyzer cannot follow, so the "unguarded" writes are usually guarded after all.
+        if (heldLock is not null && IsSemaphore(heldLock))
+        {
+            return;
+        }
+
         writes.Add(new FieldWrite(field, heldLock, context.Operation, context.ContainingSymbol));
+    }
+
+    private static bool IsSemaphore(ISymbol heldLock)
+    {
+        var type = heldLock switch
+        {
+            IFieldSymbol field => field.Type,
+            ILocalSymbol local => local.Type,
+            IParameterSymbol parameter => parameter.Type,
+            _ => null,
+        };
+
+        return type is { Name: "SemaphoreSlim" or "Semaphore", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } };
     }
 
     // Constructors run before the object is shared; Dispose runs after the last use.

@@ -27,15 +27,27 @@ public class AsyncLambdaAsVoidDelegateTests
                 var thread = new Thread({|#2:async () =>|} await Task.Yield());
                 ThreadPool.QueueUserWorkItem({|#3:async _ =>|} await Task.Yield());
                 Action action = {|#4:async delegate|} { await Task.Yield(); };
-                items.ForEach({|#5:HandleAsync|});
+                new Worker().Run(items);
             }
+        }
 
-            // Exempt from TW4004 (its exceptions are handled), so the method group is reported here.
-            async void HandleAsync(int x)
+        abstract class Base { protected abstract void Step(int x); }
+
+        class Worker : Base
+        {
+            // Exempt from TW4004 (an override keeps its signature), so its method group is reported here.
+            protected override async void Step(int x) => await Task.Delay(x);
+
+            public void Run(List<int> items) => items.ForEach({|#5:Step|});
+
+            // Wholly guarded: the accepted form wherever it is handed.
+            async void Guarded(int x)
             {
                 try { await Task.Delay(x); }
                 catch (Exception) { }
             }
+
+            public void RunGuarded(List<int> items) => items.ForEach(Guarded);
         }
         """,
         Tw4005(0, "lambda", "Action"), Tw4005(1, "lambda", "Action"), Tw4005(2, "lambda", "ThreadStart"),
