@@ -202,7 +202,7 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
 
     // The lock held at the write, or else one that every caller of its (private) member holds.
     private static ISymbol? EffectiveLock(FieldWrite write, Callers callers)
-        => write.Lock ?? (write.Member is IMethodSymbol method ? callers.HeldByEveryCaller(method) : null);
+        => write.Lock ?? (write.Member is IMethodSymbol method && callers.HeldByEveryCaller(method) is { } held && !IsSemaphore(held) ? held : null);
 
     // `_writer = null;` (or default) where every guarded write sits under a re-check of the field
     // inside the lock: the reader sees null and recreates it under the lock; nothing is lost.
