@@ -163,8 +163,13 @@ has 'warning TW1001' "$out" || fail "Strict: no TW1001 warning"
 out=$(build_mode -p:ThreadwiseAnalysisMode=None)
 if has 'TW[0-9]{4}' "$out"; then echo "$out"; fail "None: Threadwise diagnostics were reported"; fi
 
+out=$(build_mode -p:ThreadwiseAnalysisMode=All)
+has 'warning TW1005' "$out" || fail "AnalysisMode vocabulary: All did not act as Strict"
+out=$(build_mode -p:ThreadwiseAnalysisMode=Default)
+if has 'warning TW1005' "$out"; then fail "AnalysisMode vocabulary: Default did not act as Recommended"; fi
+
 out=$(build_mode -p:ThreadwiseAnalysisMode=Sloppy)
-has 'warning ThreadwiseAnalysisMode' "$out" || fail "an unknown ThreadwiseAnalysisMode gave no warning"
+has 'warning TWMODE01' "$out" || fail "an unknown ThreadwiseAnalysisMode gave no TWMODE01 warning"
 has 'warning TW1001' "$out" || fail "an unknown ThreadwiseAnalysisMode did not fall back to Recommended"
 
 cp "$consumer/.editorconfig" "$work/editorconfig.saved"
@@ -173,6 +178,25 @@ out=$(build_mode -p:ThreadwiseAnalysisMode=Strict)
 if has 'TW1005' "$out"; then fail ".editorconfig 'TW1005 = none' did not beat the Strict preset"; fi
 out=$(build_mode -p:ThreadwiseAnalysisMode=None)
 has 'warning TW1001' "$out" || fail ".editorconfig 'TW1001 = warning' did not opt in under the None preset"
+cp "$work/editorconfig.saved" "$consumer/.editorconfig"
+
+step "severity precedence like every analyzer package: the user's category and bulk entries win"
+printf '\n[*.cs]\ndotnet_analyzer_diagnostic.category-Threadwise.Blocking.severity = none\n' >>"$consumer/.editorconfig"
+for mode in Recommended Strict; do
+  out=$(build_mode -p:ThreadwiseAnalysisMode=$mode)
+  if has 'TW100[0-9]' "$out"; then echo "$out"; fail "$mode: category 'Threadwise.Blocking = none' did not silence the blocking family"; fi
+done
+cp "$work/editorconfig.saved" "$consumer/.editorconfig"
+printf '\n[*.cs]\ndotnet_analyzer_diagnostic.severity = none\n' >>"$consumer/.editorconfig"
+out=$(build_mode)
+if has 'TW[0-9]{4}' "$out"; then echo "$out"; fail "Recommended: bulk 'dotnet_analyzer_diagnostic.severity = none' did not silence Threadwise"; fi
+printf 'dotnet_diagnostic.TW1001.severity = error\n' >>"$consumer/.editorconfig"
+out=$(build_mode -p:ThreadwiseAnalysisMode=None)
+has 'error TW1001' "$out" || { echo "$out"; fail "None: a per-rule entry did not beat the preset and the bulk entry"; }
+cp "$work/editorconfig.saved" "$consumer/.editorconfig"
+printf '\n[*.cs]\ndotnet_analyzer_diagnostic.category-Threadwise.Blocking.severity = error\n' >>"$consumer/.editorconfig"
+out=$(build_mode -p:ThreadwiseAnalysisMode=None)
+has 'error TW1001' "$out" || { echo "$out"; fail "None: the user's category entry did not beat the preset's"; }
 cp "$work/editorconfig.saved" "$consumer/.editorconfig"
 
 step "a bad option is reported once as TW0001 and analysis goes on"

@@ -19,7 +19,7 @@ internal static class Descriptors
     public static readonly DiagnosticDescriptor TW0001InvalidOption = Create(
         "TW0001",
         "Invalid Threadwise option",
-        "Threadwise option '{0}' has an invalid value '{1}'; using the default",
+        "Threadwise option '{0}' has an invalid value '{1}': {2}; {3}",
         Categories.Configuration,
         DiagnosticSeverity.Warning,
         "A threadwise.* option in .editorconfig or .globalconfig could not be used: a depth that is not a number from 1 to 8, an entry that is not a documentation-comment ID (M:... or T:...), an ID that names no method or type in the compilation, or an empty list. The option falls back to its default; analysis goes on.",

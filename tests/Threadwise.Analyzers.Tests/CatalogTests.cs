@@ -99,23 +99,28 @@ public class CatalogTests
         Assert.Equal(HasCodeFix(id) ? "Yes" : "No", row.Groups["fix"].Value.Trim());
     }
 
+    // The presets never name a rule: an ID entry would outrank the user's category and bulk
+    // entries. Recommended adds nothing; Strict and None set each Threadwise category.
     [Theory]
     [MemberData(nameof(DescriptorIds))]
-    public void Descriptor_HasItsSeverityInEveryPreset(string id)
+    public void Descriptor_IsCoveredByEveryPreset_ThroughItsCategory(string id)
     {
-        var recommended = Descriptor(id).DefaultSeverity switch
-        {
-            DiagnosticSeverity.Error => "error",
-            DiagnosticSeverity.Warning => "warning",
-            DiagnosticSeverity.Info => "suggestion",
-            _ => "silent",
-        };
-        foreach (var (preset, severity) in new[] { ("Recommended", recommended), ("Strict", "warning"), ("None", "none") })
+        var category = Descriptor(id).Category;
+        foreach (var (preset, severity) in new[] { ("Recommended", (string?)null), ("Strict", "warning"), ("None", "none") })
         {
             var path = Path.Combine(RepoRoot, "src", "Threadwise.Package", "buildTransitive", $"Threadwise.{preset}.globalconfig");
             var lines = File.ReadAllLines(path);
             Assert.Contains("is_global = true", lines);
-            Assert.Contains($"dotnet_diagnostic.{id}.severity = {severity}", lines);
+            Assert.Contains("global_level = -1", lines);
+            Assert.DoesNotContain(lines, line => line.StartsWith("dotnet_diagnostic.", StringComparison.Ordinal));
+            if (severity is null)
+            {
+                Assert.DoesNotContain(lines, line => line.Contains(".severity", StringComparison.Ordinal));
+            }
+            else
+            {
+                Assert.Contains($"dotnet_analyzer_diagnostic.category-{category}.severity = {severity}", lines);
+            }
         }
     }
 
@@ -190,7 +195,6 @@ public class CatalogTests
                 continue;
             }
 
-            Assert.NotNull(type.GetCustomAttribute<System.Composition.SharedAttribute>());
             var provider = Create<CodeFixProvider>(type);
             Assert.NotNull(provider.GetFixAllProvider());
             Assert.NotEmpty(provider.FixableDiagnosticIds);
@@ -217,6 +221,36 @@ public class CatalogTests
         {
             var roslyn = assembly.GetReferencedAssemblies().Single(a => a.Name == "Microsoft.CodeAnalysis");
             Assert.Equal(new Version(4, 8, 0, 0), roslyn.Version);
+        }
+    }
+
+    // Every host the README promises must be able to load both assemblies: nothing they reference
+    // may be newer than what a Roslyn 4.8 host (Visual Studio 2022 17.8) ships.
+    [Fact]
+    public void AnalyzerAssemblies_ReferenceNothingNewerThanARoslyn48Host()
+    {
+        var ceilings = new (string Prefix, Version Max)[]
+        {
+            ("Microsoft.CodeAnalysis", new Version(4, 8, 0, 0)),
+            ("System.Collections.Immutable", new Version(7, 0, 0, 0)),
+            ("System.Reflection.Metadata", new Version(7, 0, 0, 0)),
+            ("System.Composition", new Version(7, 0, 0, 0)),
+            ("netstandard", new Version(2, 0, 0, 0)),
+            ("Threadwise.Analyzers", new Version(int.MaxValue, 0)),
+        };
+        foreach (var path in new[] { AnalyzerAssembly.Location, CodeFixAssembly.Location })
+        {
+            using var stream = File.OpenRead(path);
+            using var reader = new System.Reflection.PortableExecutable.PEReader(stream);
+            var metadata = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(reader);
+            foreach (var handle in metadata.AssemblyReferences)
+            {
+                var reference = metadata.GetAssemblyReference(handle);
+                var name = metadata.GetString(reference.Name);
+                var ceiling = ceilings.FirstOrDefault(c => name.StartsWith(c.Prefix, StringComparison.Ordinal));
+                Assert.True(ceiling.Prefix is not null, $"{Path.GetFileName(path)} references {name} {reference.Version}, which a Roslyn 4.8 host may not provide");
+                Assert.True(reference.Version <= ceiling.Max, $"{Path.GetFileName(path)} references {name} {reference.Version} (a Roslyn 4.8 host provides {ceiling.Max})");
+            }
         }
     }
 

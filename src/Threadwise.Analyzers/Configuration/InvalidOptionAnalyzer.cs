@@ -43,7 +43,7 @@ public sealed class InvalidOptionAnalyzer : DiagnosticAnalyzer
 
         foreach (var (key, value) in options.InvalidValues)
         {
-            Report(key, value, context, reported);
+            Report(key, value, Problem(key, value), context, reported);
         }
 
         foreach (var (key, ids) in options.IdLists)
@@ -58,17 +58,32 @@ public sealed class InvalidOptionAnalyzer : DiagnosticAnalyzer
 
                 if (!namesSomething)
                 {
-                    Report(key, id, context, reported);
+                    Report(key, id, ("it names no method or type of this compilation or its references", "the entry is skipped, the other entries apply"), context, reported);
                 }
             }
         }
     }
 
-    private static void Report(string key, string value, CompilationAnalysisContext context, HashSet<(string, string)> reported)
+    // What is wrong with the value, and what Threadwise does instead.
+    private static (string What, string Then) Problem(string key, string value)
+    {
+        if (key == ThreadwiseOptions.InterproceduralDepthKey)
+        {
+            return (
+                "it must be a whole number from 1 to " + ThreadwiseOptions.MaxInterproceduralDepth.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "the default " + ThreadwiseOptions.DefaultInterproceduralDepth.ToString(System.Globalization.CultureInfo.InvariantCulture) + " is used");
+        }
+
+        return string.IsNullOrWhiteSpace(value)
+            ? ("the list is empty", "nothing is added")
+            : ("the entry is not a documentation-comment ID (M:Namespace.Type.Method(ParameterTypes) or T:Namespace.Type)", "the entry is skipped, the other entries apply");
+    }
+
+    private static void Report(string key, string value, (string What, string Then) problem, CompilationAnalysisContext context, HashSet<(string, string)> reported)
     {
         if (reported.Add((key, value)))
         {
-            context.ReportDiagnostic(Diagnostic.Create(Descriptors.TW0001InvalidOption, Location.None, key, value));
+            context.ReportDiagnostic(Diagnostic.Create(Descriptors.TW0001InvalidOption, Location.None, key, value, problem.What, problem.Then));
         }
     }
 }

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Immutable;
-using System.Composition;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -11,7 +10,6 @@ namespace Threadwise.Blocking;
 
 /// <summary>TW1002 fix: <c>t.Result</c>, <c>t.Wait()</c>, <c>t.GetAwaiter().GetResult()</c> become <c>await t</c>.</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(BlockingWaitInAsyncCodeFixProvider))]
-[Shared]
 public sealed class BlockingWaitInAsyncCodeFixProvider : ThreadwiseCodeFixProvider
 {
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =

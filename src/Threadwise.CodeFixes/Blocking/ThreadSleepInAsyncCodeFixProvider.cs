@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Immutable;
-using System.Composition;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
@@ -13,7 +12,6 @@ namespace Threadwise.Blocking;
 /// <summary>TW1001 fix: <c>Thread.Sleep(x)</c> becomes <c>await Task.Delay(x)</c>, forwarding a
 /// <c>CancellationToken</c> that is in scope.</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ThreadSleepInAsyncCodeFixProvider))]
-[Shared]
 public sealed class ThreadSleepInAsyncCodeFixProvider : ThreadwiseCodeFixProvider
 {
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Immutable;
-using System.Composition;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
@@ -17,7 +16,6 @@ namespace Threadwise.Blocking;
 /// variable. Overloads with a timeout or token keep their meaning only as they are: no fix.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(WaitAllOrAnyInAsyncCodeFixProvider))]
-[Shared]
 public sealed class WaitAllOrAnyInAsyncCodeFixProvider : ThreadwiseCodeFixProvider
 {
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Composition;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Threadwise.Core;
@@ -10,7 +9,6 @@ namespace Threadwise.Joins;
 /// <c>await Task.WhenAll(...)</c>, which keeps the items running concurrently; a sequential
 /// <c>foreach</c> with <c>await</c>.</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AsyncLambdaAsVoidDelegateFixProvider))]
-[Shared]
 public sealed class AsyncLambdaAsVoidDelegateFixProvider : BestFixProvider
 {
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =

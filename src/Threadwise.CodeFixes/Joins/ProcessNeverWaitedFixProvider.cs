@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Immutable;
-using System.Composition;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
@@ -17,7 +16,6 @@ namespace Threadwise.Joins;
 /// rather than throwing where the original code did not.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ProcessNeverWaitedFixProvider))]
-[Shared]
 public sealed class ProcessNeverWaitedFixProvider : ThreadwiseCodeFixProvider
 {
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Composition;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Threadwise.Core;
@@ -8,7 +7,6 @@ namespace Threadwise.Joins;
 
 /// <summary>TW4002 fixes, best first: <c>await</c> where the code can await, else <c>_ =</c>.</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(TaskDroppedFixProvider))]
-[Shared]
 public sealed class TaskDroppedFixProvider : BestFixProvider
 {
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Immutable;
-using System.Composition;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
@@ -15,7 +14,6 @@ namespace Threadwise.Joins;
 /// that uses the collection. In synchronous code there is no fix: blocking on the tasks there is
 /// TW1005's finding, and making the method async is a larger change.</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(TasksNeverAwaitedFixProvider))]
-[Shared]
 public sealed class TasksNeverAwaitedFixProvider : ThreadwiseCodeFixProvider
 {
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Immutable;
-using System.Composition;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
@@ -17,7 +16,6 @@ namespace Threadwise.Joins;
 /// when <c>Start()</c> runs unconditionally in the declaring block and no other exit skips the join.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ThreadNeverJoinedFixProvider))]
-[Shared]
 public sealed class ThreadNeverJoinedFixProvider : ThreadwiseCodeFixProvider
 {
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =

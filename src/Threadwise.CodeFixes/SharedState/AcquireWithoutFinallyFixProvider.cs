@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Composition;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
@@ -18,7 +17,6 @@ namespace Threadwise.SharedState;
 /// no local declared in between is used after it (the try block would hide it).
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AcquireWithoutFinallyFixProvider))]
-[Shared]
 public sealed class AcquireWithoutFinallyFixProvider : ThreadwiseCodeFixProvider
 {
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
-using System.Composition;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
@@ -20,7 +19,6 @@ namespace Threadwise.SharedState;
 /// the guarding lock is a field (or <c>this</c>) visible from here and nothing in the range awaits.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(InconsistentlySynchronizedFieldFixProvider))]
-[Shared]
 public sealed class InconsistentlySynchronizedFieldFixProvider : ThreadwiseCodeFixProvider
 {
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Immutable;
-using System.Composition;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
@@ -19,7 +18,6 @@ namespace Threadwise.SharedState;
 /// or the object is not one identity (a parameter, a method's result).
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(LockOnUnsafeObjectFixProvider))]
-[Shared]
 public sealed class LockOnUnsafeObjectFixProvider : ThreadwiseCodeFixProvider
 {
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =

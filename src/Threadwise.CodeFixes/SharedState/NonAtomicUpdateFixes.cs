@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Composition;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Threadwise.Core;
@@ -8,7 +7,6 @@ namespace Threadwise.SharedState;
 
 /// <summary>TW2001 fixes, best first: <c>Interlocked</c> where it applies, else a lock.</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(NonAtomicUpdateFixes))]
-[Shared]
 public sealed class NonAtomicUpdateFixes : BestFixProvider
 {
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =

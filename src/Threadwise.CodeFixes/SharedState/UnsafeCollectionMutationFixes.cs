@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Composition;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Threadwise.Core;
@@ -8,7 +7,6 @@ namespace Threadwise.SharedState;
 
 /// <summary>TW2002 fixes, best first: the concurrent collection where every use allows, else a lock.</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UnsafeCollectionMutationFixes))]
-[Shared]
 public sealed class UnsafeCollectionMutationFixes : BestFixProvider
 {
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =

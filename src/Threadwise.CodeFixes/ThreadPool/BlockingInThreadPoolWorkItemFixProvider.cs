@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Composition;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
@@ -18,7 +17,6 @@ namespace Threadwise.ThreadPool;
 /// <c>Thread.Sleep(x)</c> becomes <c>await Task.Delay(x)</c> and a wait on a task becomes <c>await</c>.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(BlockingInThreadPoolWorkItemFixProvider))]
-[Shared]
 public sealed class BlockingInThreadPoolWorkItemFixProvider : ThreadwiseCodeFixProvider
 {
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Immutable;
-using System.Composition;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
@@ -17,7 +16,6 @@ namespace Threadwise.ThreadPool;
 /// synchronous lambdas: <c>StartNew</c> does not unwrap an async lambda's task as <c>Task.Run</c> does.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(LongRunningLoopOnThreadPoolFixProvider))]
-[Shared]
 public sealed class LongRunningLoopOnThreadPoolFixProvider : ThreadwiseCodeFixProvider
 {
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Immutable;
 using System.Linq;
-using System.Composition;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
@@ -18,7 +17,6 @@ namespace Threadwise.ThreadPool;
 /// <c>await Task.Run(() => call)</c>, which keeps its result and frees the async caller.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ParallelLoopInAsyncCodeFixProvider))]
-[Shared]
 public sealed class ParallelLoopInAsyncCodeFixProvider : ThreadwiseCodeFixProvider
 {
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Immutable;
-using System.Composition;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
@@ -18,7 +17,6 @@ namespace Threadwise.ThreadPool;
 /// threads were started to do anyway; a list that only collected the threads for joining stays empty.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UnboundedThreadCreationFixProvider))]
-[Shared]
 public sealed class UnboundedThreadCreationFixProvider : ThreadwiseCodeFixProvider
 {
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
