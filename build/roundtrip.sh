@@ -62,5 +62,6 @@ run=$(cd "$sample" && dotnet run --no-build 2>&1) || { echo "$run"; fail "the fi
 echo "$run"
 grep -q 'counter: 2,000,000 of 2,000,000 expected (correct)' <<<"$run" || fail "the fixed counter is still wrong"
 grep -q "mailbox: delivered" <<<"$run" || fail "the fixed mailbox (lock and Monitor on one object) does not deliver"
+grep -q "background: 42 (waited for)" <<<"$run" || fail "the fixed StartNew still does not wait for its async work"
 
 echo "round trip: OK"

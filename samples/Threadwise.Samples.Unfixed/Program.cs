@@ -13,3 +13,6 @@ var sender = new Thread(() => mailbox.Put("delivered"));
 sender.Start();
 Console.WriteLine($"mailbox: {mailbox.Take()}");
 sender.Join();
+
+var background = await new ThreadPoolWorkload().ProcessInBackgroundAsync(21);
+Console.WriteLine($"background: {background} ({(background == 42 ? "waited for" : "NOT waited for: the outer task finished first")})");

@@ -20,6 +20,19 @@ public sealed class ThreadPoolWorkload
             return download.Result;
         });
 
+    public async Task<int> ProcessInBackgroundAsync(int item)
+    {
+        var result = 0;
+
+        // TW3005: StartNew returns a Task<Task>; awaiting it does not wait for the work.
+        await Task.Factory.StartNew(async () =>
+        {
+            await Task.Delay(50);
+            result = item * 2;
+        }, TaskCreationOptions.DenyChildAttach);
+        return result;
+    }
+
     public async Task<long> SumSquaresAsync(int[] numbers)
     {
         long total = 0;

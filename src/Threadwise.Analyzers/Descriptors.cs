@@ -202,6 +202,14 @@ internal static class Descriptors
         DiagnosticSeverity.Warning,
         "An async lambda or async method group converted to a void-returning delegate (Action, ThreadStart, WaitCallback, ...) is async void: List<T>.ForEach and Parallel.ForEach return at its first await, before the work is done, and its exceptions are unobservable. Use an API that takes a Func returning a task (Parallel.ForEachAsync, Task.WhenAll over Select) or a foreach with await.");
 
+    public static readonly DiagnosticDescriptor TW3005AsyncDelegateToStartNew = Create(
+        "TW3005",
+        "Async delegate given to Task.Factory.StartNew or new Task",
+        "'{0}' wraps this async delegate in a Task<Task>: the outer task completes at the delegate's first await, so waiting for it does not wait for the work, and the work's exceptions are lost; call '.Unwrap()' or use 'Task.Run'",
+        Categories.ThreadPool,
+        DiagnosticSeverity.Warning,
+        "Task.Factory.StartNew and the Task constructors know nothing of async delegates: given one, they return a Task<Task> whose outer task finishes as soon as the delegate reaches its first incomplete await. Awaiting or waiting for the outer task therefore does not wait for the work, and exceptions thrown after the first await stay in the inner task nobody observes. Task.Run unwraps async delegates; with StartNew, call .Unwrap().");
+
     public static readonly DiagnosticDescriptor TW4006ProcessNeverWaited = Create(
         "TW4006",
         "Process started and never waited",

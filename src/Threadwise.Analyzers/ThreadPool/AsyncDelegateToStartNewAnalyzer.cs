@@ -1,0 +1,117 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using Threadwise.Core;
+
+namespace Threadwise.ThreadPool;
+
+/// <summary>
+/// TW3005: an async delegate (a delegate returning a task) given to <c>Task.Factory.StartNew</c> or
+/// to a <c>Task&lt;TResult&gt;</c> constructor, whose <c>Task&lt;Task&gt;</c> result is then used as
+/// if it were the work (awaited once, waited, returned, dropped). Not reported when the result is
+/// unwrapped (<c>.Unwrap()</c>, <c>await await</c>) or kept as a <c>Task&lt;Task&gt;</c> for later.
+/// <c>new Task(async () =&gt; …)</c> makes an async void delegate: TW4005 reports that one.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class AsyncDelegateToStartNewAnalyzer : ThreadwiseAnalyzer
+{
+    public AsyncDelegateToStartNewAnalyzer()
+        : base(Descriptors.TW3005AsyncDelegateToStartNew)
+    {
+    }
+
+    protected override void OnCompilationStart(CompilationStartAnalysisContext context)
+    {
+        var symbols = KnownSymbols.For(context.Compilation);
+        if (symbols.Task is null || symbols.TaskOfT is null)
+        {
+            return;
+        }
+
+        var analyzer = new Context(symbols);
+        context.RegisterOperationAction(analyzer.AnalyzeInvocation, OperationKind.Invocation);
+        context.RegisterOperationAction(analyzer.AnalyzeCreation, OperationKind.ObjectCreation);
+    }
+
+    private sealed class Context
+    {
+        private readonly KnownSymbols _symbols;
+
+        public Context(KnownSymbols symbols) => _symbols = symbols;
+
+        public void AnalyzeInvocation(OperationAnalysisContext context)
+        {
+            var invocation = (IInvocationOperation)context.Operation;
+            if (invocation.TargetMethod.Name != "StartNew"
+                || !IsTaskFactory(invocation.TargetMethod.ContainingType)
+                || invocation.Syntax.ContainsDiagnostics
+                || !HasAsyncDelegate(invocation.Arguments)
+                || IsUnwrappedOrKept(invocation))
+            {
+                return;
+            }
+
+            context.ReportDiagnostic(Diagnostic.Create(Descriptors.TW3005AsyncDelegateToStartNew, invocation.Syntax.GetLocation(), "Task.Factory.StartNew"));
+        }
+
+        public void AnalyzeCreation(OperationAnalysisContext context)
+        {
+            var creation = (IObjectCreationOperation)context.Operation;
+            if (creation.Type is not INamedTypeSymbol { IsGenericType: true } type
+                || !SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, _symbols.TaskOfT)
+                || creation.Syntax.ContainsDiagnostics
+                || !HasAsyncDelegate(creation.Arguments))
+            {
+                return;
+            }
+
+            context.ReportDiagnostic(Diagnostic.Create(Descriptors.TW3005AsyncDelegateToStartNew, creation.Syntax.GetLocation(), "new Task<" + type.TypeArguments[0].Name + ">"));
+        }
+
+        private bool IsTaskFactory(INamedTypeSymbol? type)
+            => type is not null
+               && (SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, _symbols.TaskFactory)
+                   || SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, _symbols.TaskFactoryOfT));
+
+        // The work delegate returns a task: an async lambda or method, or any Func<Task...>.
+        private bool HasAsyncDelegate(System.Collections.Immutable.ImmutableArray<IArgumentOperation> arguments)
+        {
+            foreach (var argument in arguments)
+            {
+                if (argument.Parameter?.Type is INamedTypeSymbol { TypeKind: TypeKind.Delegate, DelegateInvokeMethod: { } invoke }
+                    && _symbols.IsTaskType(invoke.ReturnType))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        // `.Unwrap()`, `await await`, or a Task<Task> kept in a variable or field for later.
+        private static bool IsUnwrappedOrKept(IOperation call)
+        {
+            var parent = call.Parent;
+            while (parent is IParenthesizedOperation or IConversionOperation or IArgumentOperation { ArgumentKind: ArgumentKind.Explicit, Parent: IInvocationOperation { TargetMethod.IsExtensionMethod: true } })
+            {
+                parent = parent.Parent;
+            }
+
+            switch (parent)
+            {
+                case IInvocationOperation { TargetMethod.Name: "Unwrap" }:
+                    return true;
+                case IAwaitOperation await when await.Parent is IAwaitOperation:
+                    return true;
+                case IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configure
+                    when configure.Parent is IAwaitOperation { Parent: IAwaitOperation }:
+                    return true;
+                case IVariableInitializerOperation or ISimpleAssignmentOperation:
+                    // Kept as a Task<Task> (var, or declared so): whoever uses it may unwrap it.
+                    return true;
+                default:
+                    return false;
+            }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+using Microsoft.CodeAnalysis.Testing;
+using Threadwise.Tests.Infrastructure;
+using VerifyAnalyzer = Threadwise.Tests.Infrastructure.Verify<Threadwise.ThreadPool.AsyncDelegateToStartNewAnalyzer>;
+using VerifyFix = Threadwise.Tests.Infrastructure.Verify<Threadwise.ThreadPool.AsyncDelegateToStartNewAnalyzer, Threadwise.ThreadPool.AsyncDelegateToStartNewFixProvider>;
+
+namespace Threadwise.Tests.ThreadPool;
+
+public class AsyncDelegateToStartNewTests
+{
+    private static DiagnosticResult Tw3005(int markup, string call = "Task.Factory.StartNew")
+        => VerifyAnalyzer.Diagnostic(Descriptors.TW3005AsyncDelegateToStartNew).WithLocation(markup).WithArguments(call);
+
+    public static TheoryData<string> Frameworks => new() { "net8", "net10" };
+
+    [Theory]
+    [MemberData(nameof(Frameworks))]
+    public Task AsyncDelegatesWhoseOuterTaskIsUsedAsTheWork_AreFlagged(string framework) => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            static Task WorkAsync() => Task.Delay(1);
+
+            async Task M(CancellationToken ct, TaskFactory factory)
+            {
+                await {|#0:Task.Factory.StartNew(async () => await Task.Delay(10))|};
+                {|#1:Task.Factory.StartNew(WorkAsync, TaskCreationOptions.LongRunning)|}.Wait();
+                await Task.WhenAll({|#2:factory.StartNew(async () => { await Task.Yield(); })|});
+                var inner = {|#3:new Task<Task>(async () => await Task.Delay(1))|};
+                Func<Task> work = WorkAsync;
+                await {|#4:Task.Factory.StartNew(work, ct)|}.ConfigureAwait(false);
+            }
+
+            Task Started() => {|#5:Task.Factory.StartNew(async () => await Task.Delay(10))|};
+        }
+        """, framework == "net10" ? References.Net100 : References.Net80,
+        Tw3005(0), Tw3005(1), Tw3005(2), Tw3005(3, "new Task<Task>"), Tw3005(4), Tw3005(5));
+
+    [Fact]
+    public Task UnwrappedKeptOrSynchronousDelegates_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task<int> M()
+            {
+                await Task.Factory.StartNew(async () => await Task.Delay(10)).Unwrap();
+                await await Task.Factory.StartNew(async () => await Task.Delay(10));
+                await (await Task.Factory.StartNew(async () => await Task.Delay(10)).ConfigureAwait(false));
+                var kept = Task.Factory.StartNew(async () => await Task.Delay(10));
+                await kept.Unwrap();
+                await Task.Factory.StartNew(() => 1, TaskCreationOptions.LongRunning);
+                await Task.Run(async () => await Task.Delay(10));
+                return await Task.Factory.StartNew(() => 2);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task M()
+            {
+                await Task.Factory.StartNew(async () => await Missing());
+                await Task.Factory.StartNew(async () =>
+                Task.Factory.StartNew(
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_Unwraps_KeepingSchedulerAndOptions() => VerifyFix.CodeFixAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task M(CancellationToken ct)
+            {
+                await {|#0:Task.Factory.StartNew(async () => await Task.Delay(10, ct), ct, TaskCreationOptions.None, TaskScheduler.Current)|}; // keep
+            }
+
+            Task Started() => {|#1:Task.Factory.StartNew(async () => await Task.Delay(10))|};
+        }
+        """, """
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task M(CancellationToken ct)
+            {
+                await Task.Factory.StartNew(async () => await Task.Delay(10, ct), ct, TaskCreationOptions.None, TaskScheduler.Current).Unwrap(); // keep
+            }
+
+            Task Started() => Task.Factory.StartNew(async () => await Task.Delay(10)).Unwrap();
+        }
+        """, Tw3005(0), Tw3005(1));
+
+    [Fact]
+    public Task Fix_IsNotOffered_ForTheTaskConstructor() => VerifyFix.NoCodeFixAsync("""
+        using System.Threading.Tasks;
+
+        class C
+        {
+            void M()
+            {
+                var outer = {|#0:new Task<Task>(async () => await Task.Delay(1))|};
+                outer.Start();
+            }
+        }
+        """, Tw3005(0, "new Task<Task>"));
+}
