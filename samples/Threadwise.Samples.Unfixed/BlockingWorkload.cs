@@ -32,6 +32,16 @@ public sealed class BlockingWorkload
         }
     }
 
+    public async Task WriteReportAsync(string path, IReadOnlyList<string> lines)
+    {
+        // TW1008: the writer flushes to disk when it is disposed: synchronously, here.
+        using var writer = new StreamWriter(path);
+        foreach (var line in lines)
+        {
+            await writer.WriteLineAsync(line);
+        }
+    }
+
     public async Task WaitForJobsAsync(Task[] jobs, Process worker)
     {
         // TW1003: blocking on several tasks at once.

@@ -73,6 +73,14 @@ internal static class Descriptors
         DiagnosticSeverity.Warning,
         "Async code calls a synchronous method of this compilation that blocks (sleeps, waits on a task, or calls blocking I/O), directly or through further helpers. The async caller blocks as surely as if it had made the blocking call itself. Make the helper async, or call the blocking API's async twin.");
 
+    public static readonly DiagnosticDescriptor TW1008SyncDisposeOfAsyncDisposable = Create(
+        "TW1008",
+        "Synchronous dispose of an IAsyncDisposable in async code",
+        "'{0}' implements IAsyncDisposable, but {1} disposes it synchronously in {2}; use 'await using' or 'await DisposeAsync()'",
+        Categories.Blocking,
+        DiagnosticSeverity.Warning,
+        "A type that implements IAsyncDisposable does its cleanup I/O (flushing, closing a connection) in DisposeAsync; its Dispose has to do the same work by blocking, often through sync-over-async. In async code, await using or await DisposeAsync() does the cleanup without holding a thread.");
+
     public static readonly DiagnosticDescriptor TW2001NonAtomicUpdate = Create(
         "TW2001",
         "Non-atomic update of shared state in concurrent code",

@@ -82,6 +82,8 @@ internal sealed class KnownSymbols
         "System.Type",
         "System.Threading.Tasks.TaskStatus",
         "System.Runtime.CompilerServices.INotifyCompletion",
+        "System.IAsyncDisposable",
+        "System.Threading.CancellationTokenRegistration",
     };
 
     private readonly Compilation _compilation;
@@ -220,6 +222,10 @@ internal sealed class KnownSymbols
 
     public INamedTypeSymbol? INotifyCompletion => Get(KnownType.INotifyCompletion);
 
+    public INamedTypeSymbol? IAsyncDisposable => Get(KnownType.IAsyncDisposable);
+
+    public INamedTypeSymbol? CancellationTokenRegistration => Get(KnownType.CancellationTokenRegistration);
+
     /// <summary>True for <c>Task</c>, <c>Task&lt;T&gt;</c>, <c>ValueTask</c> and <c>ValueTask&lt;T&gt;</c>.</summary>
     public bool IsTaskType(ITypeSymbol? type)
     {
@@ -335,5 +341,7 @@ internal sealed class KnownSymbols
         Type,
         TaskStatus,
         INotifyCompletion,
+        IAsyncDisposable,
+        CancellationTokenRegistration,
     }
 }

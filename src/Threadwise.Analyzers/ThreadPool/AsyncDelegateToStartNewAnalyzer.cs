@@ -60,7 +60,8 @@ public sealed class AsyncDelegateToStartNewAnalyzer : ThreadwiseAnalyzer
             if (creation.Type is not INamedTypeSymbol { IsGenericType: true } type
                 || !SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, _symbols.TaskOfT)
                 || creation.Syntax.ContainsDiagnostics
-                || !HasAsyncDelegate(creation.Arguments))
+                || !HasAsyncDelegate(creation.Arguments)
+                || IsUnwrappedOrKept(creation))
             {
                 return;
             }

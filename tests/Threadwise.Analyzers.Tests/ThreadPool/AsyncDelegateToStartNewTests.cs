@@ -28,7 +28,7 @@ public class AsyncDelegateToStartNewTests
                 await {|#0:Task.Factory.StartNew(async () => await Task.Delay(10))|};
                 {|#1:Task.Factory.StartNew(WorkAsync, TaskCreationOptions.LongRunning)|}.Wait();
                 await Task.WhenAll({|#2:factory.StartNew(async () => { await Task.Yield(); })|});
-                var inner = {|#3:new Task<Task>(async () => await Task.Delay(1))|};
+                await Task.WhenAll({|#3:new Task<Task>(async () => await Task.Delay(1))|});
                 Func<Task> work = WorkAsync;
                 await {|#4:Task.Factory.StartNew(work, ct)|}.ConfigureAwait(false);
             }
@@ -51,6 +51,12 @@ public class AsyncDelegateToStartNewTests
                 await (await Task.Factory.StartNew(async () => await Task.Delay(10)).ConfigureAwait(false));
                 var kept = Task.Factory.StartNew(async () => await Task.Delay(10));
                 await kept.Unwrap();
+
+                // Lazy start, the deliberate form: kept as a Task<Task>, unwrapped, then started.
+                var lazy = new Task<Task>(async () => await Task.Delay(10));
+                var work = lazy.Unwrap();
+                lazy.Start();
+                await work;
                 await Task.Factory.StartNew(() => 1, TaskCreationOptions.LongRunning);
                 await Task.Run(async () => await Task.Delay(10));
                 return await Task.Factory.StartNew(() => 2);
@@ -108,10 +114,11 @@ public class AsyncDelegateToStartNewTests
 
         class C
         {
+            static void Start(Task task) => task.Start();
+
             void M()
             {
-                var outer = {|#0:new Task<Task>(async () => await Task.Delay(1))|};
-                outer.Start();
+                Start({|#0:new Task<Task>(async () => await Task.Delay(1))|});
             }
         }
         """, Tw3005(0, "new Task<Task>"));

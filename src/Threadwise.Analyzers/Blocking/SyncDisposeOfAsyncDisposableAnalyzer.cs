@@ -1,0 +1,181 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using Threadwise.Core;
+
+namespace Threadwise.Blocking;
+
+/// <summary>
+/// TW1008: in async code, <c>using</c> / <c>using var</c> / <c>x.Dispose()</c> on a type that also
+/// implements <c>IAsyncDisposable</c>. Exempt: types whose async dispose does nothing more
+/// (<c>MemoryStream</c>, <c>UnmanagedMemoryStream</c>, <c>StringWriter</c>), types whose async dispose
+/// means something else (<c>System.Threading.Timer</c> waits for running callbacks;
+/// <c>CancellationTokenRegistration</c> is disposed everywhere without it), code inside a
+/// <c>lock</c> (no await there) and projects below C# 8 (no <c>await using</c>).
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
+{
+    public SyncDisposeOfAsyncDisposableAnalyzer()
+        : base(Descriptors.TW1008SyncDisposeOfAsyncDisposable)
+    {
+    }
+
+    protected override void OnCompilationStart(CompilationStartAnalysisContext context)
+    {
+        var symbols = KnownSymbols.For(context.Compilation);
+        if (symbols.IAsyncDisposable is null)
+        {
+            return;
+        }
+
+        var analyzer = new Context(symbols, symbols.IAsyncDisposable);
+        context.RegisterOperationAction(analyzer.AnalyzeUsing, OperationKind.Using, OperationKind.UsingDeclaration);
+        context.RegisterOperationAction(analyzer.AnalyzeDisposeCall, OperationKind.Invocation);
+    }
+
+    private sealed class Context
+    {
+        private readonly KnownSymbols _symbols;
+        private readonly INamedTypeSymbol _asyncDisposable;
+
+        public Context(KnownSymbols symbols, INamedTypeSymbol asyncDisposable)
+        {
+            _symbols = symbols;
+            _asyncDisposable = asyncDisposable;
+        }
+
+        public void AnalyzeUsing(OperationAnalysisContext context)
+        {
+            var (isAsync, resources) = context.Operation switch
+            {
+                IUsingOperation @using => (@using.IsAsynchronous, @using.Resources),
+                IUsingDeclarationOperation declaration => (declaration.IsAsynchronous, (IOperation)declaration.DeclarationGroup),
+                _ => (true, null!),
+            };
+
+            if (isAsync || resources is null || !CanUseAwaitUsing(context.Operation))
+            {
+                return;
+            }
+
+            foreach (var resource in Resources(resources))
+            {
+                if (resource.Type is { } type && ShouldDisposeAsync(type)
+                    && AsyncContext.GetAsyncFunction(context.Operation, context.ContainingSymbol) is { } function)
+                {
+                    context.ReportDiagnostic(Diagnostic.Create(
+                        Descriptors.TW1008SyncDisposeOfAsyncDisposable,
+                        UsingKeywordLocation(context.Operation),
+                        type.Name,
+                        "'using'",
+                        AsyncContext.Describe(function)));
+                    return;
+                }
+            }
+        }
+
+        public void AnalyzeDisposeCall(OperationAnalysisContext context)
+        {
+            var invocation = (IInvocationOperation)context.Operation;
+            if (invocation.TargetMethod is not { Name: "Dispose", Parameters.Length: 0, ReturnsVoid: true }
+                || invocation.Instance?.Type is not { } type
+                || !ShouldDisposeAsync(type)
+                || invocation.Parent is not IExpressionStatementOperation
+                || invocation.Syntax.ContainsDiagnostics
+                || !CanUseAwaitUsing(invocation)
+                || AsyncContext.GetAsyncFunction(invocation, context.ContainingSymbol) is not { } function)
+            {
+                return;
+            }
+
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.TW1008SyncDisposeOfAsyncDisposable,
+                invocation.Syntax.GetLocation(),
+                type.Name,
+                "'Dispose()'",
+                AsyncContext.Describe(function)));
+        }
+
+        private static System.Collections.Generic.IEnumerable<IOperation> Resources(IOperation resources)
+        {
+            switch (resources)
+            {
+                case IVariableDeclarationGroupOperation group:
+                    foreach (var declaration in group.Declarations)
+                    {
+                        foreach (var declarator in declaration.Declarators)
+                        {
+                            if (declarator.Initializer?.Value is { } value)
+                            {
+                                yield return value.WithoutConversions();
+                            }
+                        }
+                    }
+
+                    break;
+                default:
+                    yield return resources.WithoutConversions();
+                    break;
+            }
+        }
+
+        private bool ShouldDisposeAsync(ITypeSymbol type)
+        {
+            if (type.TypeKind == TypeKind.Interface
+                ? !SymbolEqualityComparer.Default.Equals(type, _asyncDisposable) && !Implements(type, _asyncDisposable)
+                : !Implements(type, _asyncDisposable))
+            {
+                return false;
+            }
+
+            return !KnownSymbols.IsOrDerivesFrom(type, _symbols.MemoryStream)
+                   && !KnownSymbols.IsOrDerivesFrom(type, _symbols.UnmanagedMemoryStream)
+                   && !KnownSymbols.IsOrDerivesFrom(type, _symbols.StringWriter)
+                   && !KnownSymbols.IsOrDerivesFrom(type, _symbols.ThreadingTimer)
+                   && !SymbolEqualityComparer.Default.Equals(type, _symbols.CancellationTokenRegistration);
+        }
+
+        private static bool Implements(ITypeSymbol type, INamedTypeSymbol @interface)
+        {
+            foreach (var implemented in type.AllInterfaces)
+            {
+                if (SymbolEqualityComparer.Default.Equals(implemented, @interface))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        // `await using` needs C# 8, and no await is possible inside a lock.
+        private static bool CanUseAwaitUsing(IOperation operation)
+            => operation.Syntax.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: >= LanguageVersion.CSharp8 }
+               && !IsInLock(operation);
+
+        private static bool IsInLock(IOperation operation)
+        {
+            for (var current = operation.Parent; current is not null; current = current.Parent)
+            {
+                switch (current)
+                {
+                    case IAnonymousFunctionOperation or ILocalFunctionOperation:
+                        return false;
+                    case ILockOperation:
+                        return true;
+                }
+            }
+
+            return false;
+        }
+
+        // The squiggle goes on `using`, not on the whole statement and its body.
+        private static Location UsingKeywordLocation(IOperation operation)
+        {
+            var token = operation.Syntax.GetFirstToken();
+            return token.IsKind(SyntaxKind.UsingKeyword) ? token.GetLocation() : operation.Syntax.GetLocation();
+        }
+    }
+}

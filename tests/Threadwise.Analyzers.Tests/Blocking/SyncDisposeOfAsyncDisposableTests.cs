@@ -1,0 +1,162 @@
+using Microsoft.CodeAnalysis.Testing;
+using Threadwise.Tests.Infrastructure;
+using VerifyAnalyzer = Threadwise.Tests.Infrastructure.Verify<Threadwise.Blocking.SyncDisposeOfAsyncDisposableAnalyzer>;
+using VerifyFix = Threadwise.Tests.Infrastructure.Verify<Threadwise.Blocking.SyncDisposeOfAsyncDisposableAnalyzer, Threadwise.Blocking.SyncDisposeOfAsyncDisposableFixProvider>;
+
+namespace Threadwise.Tests.Blocking;
+
+public class SyncDisposeOfAsyncDisposableTests
+{
+    private static DiagnosticResult Tw1008(int markup, string type, string how, string where = "async method 'M'")
+        => VerifyAnalyzer.Diagnostic(Descriptors.TW1008SyncDisposeOfAsyncDisposable).WithLocation(markup).WithArguments(type, how, where);
+
+    private const string Connection = """
+
+        sealed class Connection : System.IDisposable, System.IAsyncDisposable
+        {
+            public void Dispose() { }
+            public System.Threading.Tasks.ValueTask DisposeAsync() => default;
+            public System.Threading.Tasks.Task SendAsync() => System.Threading.Tasks.Task.CompletedTask;
+        }
+        """;
+
+    public static TheoryData<string> Frameworks => new() { "net8", "net10" };
+
+    [Theory]
+    [MemberData(nameof(Frameworks))]
+    public Task SynchronousDisposeInAsyncCode_IsFlagged(string framework) => VerifyAnalyzer.AnalyzerAsync("""
+        using System.IO;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task M(string path)
+            {
+                {|#0:using|} (var connection = new Connection())
+                {
+                    await connection.SendAsync();
+                }
+
+                {|#1:using|} var file = File.OpenWrite(path);
+                await file.WriteAsync(new byte[1]);
+                var other = new Connection();
+                await other.SendAsync();
+                {|#2:other.Dispose()|};
+            }
+        }
+        """ + Connection, framework == "net10" ? References.Net100 : References.Net80,
+        Tw1008(0, "Connection", "'using'"), Tw1008(1, "FileStream", "'using'"), Tw1008(2, "Connection", "'Dispose()'"));
+
+    [Fact]
+    public Task ExemptTypes_SyncCode_AwaitUsing_AndLocks_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.IO;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private readonly object _gate = new();
+
+            async Task M(CancellationToken token, Connection shared)
+            {
+                using var buffer = new MemoryStream();
+                using var text = new StringWriter();
+                using var registration = token.Register(() => { });
+                using var timer = new Timer(_ => { });
+                await using var connection = new Connection();
+                await Task.Yield();
+                lock (_gate)
+                {
+                    using var inLock = new Connection();
+                    shared.Dispose();
+                }
+            }
+
+            void Sync()
+            {
+                using var connection = new Connection();
+                connection.Dispose();
+            }
+        }
+        """ + Connection);
+
+    [Fact]
+    public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task M()
+            {
+                using (var x = new Missing()) { await Task.Yield(); }
+                using var
+                new Connection().Dispose(
+            }
+        }
+        """ + Connection);
+
+    [Fact]
+    public Task Fix_AwaitUsing_AndDisposeAsync_KeepingConfigureAwait() => VerifyFix.CodeFixAsync("""
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task M()
+            {
+                // open
+                {|#0:using|} (var connection = new Connection())
+                {
+                    await connection.SendAsync();
+                }
+
+                {|#1:using|} var second = new Connection();
+                await second.SendAsync();
+            }
+
+            async Task Library(Connection connection)
+            {
+                await connection.SendAsync().ConfigureAwait(false);
+                {|#2:connection.Dispose()|}; // done
+            }
+        }
+        """ + Connection, """
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task M()
+            {
+                // open
+                await using (var connection = new Connection())
+                {
+                    await connection.SendAsync();
+                }
+
+                await using var second = new Connection();
+                await second.SendAsync();
+            }
+
+            async Task Library(Connection connection)
+            {
+                await connection.SendAsync().ConfigureAwait(false);
+                await connection.DisposeAsync().ConfigureAwait(false); // done
+            }
+        }
+        """ + Connection,
+        Tw1008(0, "Connection", "'using'"), Tw1008(1, "Connection", "'using'"), Tw1008(2, "Connection", "'Dispose()'", "async method 'Library'"));
+
+    [Fact]
+    public Task Fix_IsNotOffered_ForUsingWhereConfigureAwaitFalseIsTheConvention() => VerifyFix.NoCodeFixAsync("""
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task M()
+            {
+                {|#0:using|} var connection = new Connection();
+                await connection.SendAsync().ConfigureAwait(false);
+            }
+        }
+        """ + Connection, Tw1008(0, "Connection", "'using'"));
+}
