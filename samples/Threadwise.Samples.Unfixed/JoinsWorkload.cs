@@ -8,6 +8,14 @@ namespace Threadwise.Samples.Unfixed;
 /// </summary>
 public sealed class JoinsWorkload
 {
+    public Task<string> ReadFirstLineAsync(string path)
+    {
+        using var reader = new StreamReader(path);
+
+        // TW4007: the reader is disposed as soon as the task is returned, not when it completes.
+        return reader.ReadLineAsync().ContinueWith(line => line.Result ?? string.Empty);
+    }
+
     public void DownloadOnThreads(IReadOnlyList<string> urls)
     {
         foreach (var url in urls)

@@ -226,6 +226,14 @@ internal static class Descriptors
         DiagnosticSeverity.Warning,
         "A started process that is never waited for runs on unsupervised: its exit code and failures are never seen, it may outlive the parent, and its Process handle leaks until finalization. Dispose it and wait for it to exit.");
 
+    public static readonly DiagnosticDescriptor TW4007TaskReturnedFromScope = Create(
+        "TW4007",
+        "Task returned from inside using, try/finally or lock without await",
+        "The task returned here outlives its {0}: {1} before the task completes; make '{2}' async and 'await' the task",
+        Categories.Joins,
+        DiagnosticSeverity.Warning,
+        "A non-async method that returns a task from inside a using block, a try with a finally, or a lock leaves that scope as soon as the task is created, not when it completes: the resource is disposed, the finally runs and the lock is released while the work is still running. Make the method async and await the task inside the scope.");
+
     private static DiagnosticDescriptor Create(
         string id,
         string title,

@@ -41,7 +41,7 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
         context.RegisterOperationAction(c => CollectWrite(c, type, writes), OperationKind.SimpleAssignment, OperationKind.CompoundAssignment, OperationKind.Increment, OperationKind.Decrement);
         context.RegisterOperationAction(c => CollectHelperUse(c, type, calls), OperationKind.Invocation, OperationKind.MethodReference);
         context.RegisterOperationAction(c => AnalyzeCheckThenAct(c, type), OperationKind.Conditional);
-        context.RegisterSymbolEndAction(c => Report(c, writes, new Callers(calls), symbols));
+        context.RegisterSymbolEndAction(c => Report(c, InSourceOrder(writes, w => w.Operation.Syntax), new Callers(InSourceOrder(calls, call => call.Syntax)), symbols));
     }
 
     // Calls of this type's private methods, with the locks held at each: a helper that every caller
@@ -78,7 +78,7 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
 
         // A method group can be invoked from anywhere: its callers are unknown. A call in a lambda
         // counts only with the locks held inside the lambda (it may run after its method returned).
-        calls.Add(new HelperCall(target.OriginalDefinition, context.ContainingSymbol, held, isCall, AsyncContext.IsInNestedFunction(context.Operation, RootOf(context.Operation))));
+        calls.Add(new HelperCall(target.OriginalDefinition, context.ContainingSymbol, held, isCall, AsyncContext.IsInNestedFunction(context.Operation, RootOf(context.Operation)), context.Operation.Syntax));
     }
 
     private static IOperation RootOf(IOperation operation)
@@ -161,7 +161,22 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
             or IMethodSymbol { Name: "Dispose" or "DisposeAsync" }
             or IFieldSymbol or IPropertySymbol { IsReadOnly: true };
 
-    private static void Report(SymbolAnalysisContext context, ConcurrentBag<FieldWrite> writes, Callers callers, KnownSymbols symbols)
+    // Concurrent actions fill the bags in any order: everything that picks one of several (the guard a
+    // message names, the lock callers share) works on source order, so every run reports the same.
+    private static List<T> InSourceOrder<T>(ConcurrentBag<T> items, System.Func<T, SyntaxNode> syntax)
+    {
+        var list = new List<T>(items);
+        list.Sort((a, b) =>
+        {
+            var x = syntax(a);
+            var y = syntax(b);
+            var byPath = string.CompareOrdinal(x.SyntaxTree.FilePath, y.SyntaxTree.FilePath);
+            return byPath != 0 ? byPath : x.SpanStart.CompareTo(y.SpanStart);
+        });
+        return list;
+    }
+
+    private static void Report(SymbolAnalysisContext context, List<FieldWrite> writes, Callers callers, KnownSymbols symbols)
     {
         var guarded = new Dictionary<IFieldSymbol, (FieldWrite Write, ISymbol Lock)>(SymbolEqualityComparer.Default);
         var guardedMembers = new HashSet<(ISymbol, ISymbol)>();
@@ -169,7 +184,11 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
         {
             if (EffectiveLock(write, callers) is { } heldLock)
             {
-                guarded[write.Field] = (write, heldLock);
+                if (!guarded.ContainsKey(write.Field))
+                {
+                    guarded[write.Field] = (write, heldLock);
+                }
+
                 guardedMembers.Add((write.Field, write.Member));
             }
         }
@@ -206,7 +225,7 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
 
     // `_writer = null;` (or default) where every guarded write sits under a re-check of the field
     // inside the lock: the reader sees null and recreates it under the lock; nothing is lost.
-    private static bool IsIdempotentReset(FieldWrite write, ConcurrentBag<FieldWrite> writes)
+    private static bool IsIdempotentReset(FieldWrite write, List<FieldWrite> writes)
     {
         if (write.Operation is not ISimpleAssignmentOperation { Value: var value }
             || value.WithoutConversions() is not (ILiteralOperation { ConstantValue.Value: null } or IDefaultValueOperation))
@@ -373,8 +392,9 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
 
     private sealed class HelperCall
     {
-        public HelperCall(IMethodSymbol callee, ISymbol caller, ImmutableArray<ISymbol> held, bool isCall, bool inLambda)
+        public HelperCall(IMethodSymbol callee, ISymbol caller, ImmutableArray<ISymbol> held, bool isCall, bool inLambda, SyntaxNode syntax)
         {
+            Syntax = syntax;
             Callee = callee;
             Caller = caller;
             Held = held;
@@ -383,6 +403,8 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
         }
 
         public IMethodSymbol Callee { get; }
+
+        public SyntaxNode Syntax { get; }
 
         public ISymbol Caller { get; }
 
@@ -401,7 +423,7 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
         private readonly Dictionary<IMethodSymbol, List<HelperCall>> _byCallee = new(SymbolEqualityComparer.Default);
         private readonly Dictionary<IMethodSymbol, ISymbol?> _held = new(SymbolEqualityComparer.Default);
 
-        public Callers(ConcurrentBag<HelperCall> calls)
+        public Callers(List<HelperCall> calls)
         {
             foreach (var call in calls)
             {

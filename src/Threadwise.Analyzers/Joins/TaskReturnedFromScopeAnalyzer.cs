@@ -1,0 +1,143 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using Threadwise.Core;
+
+namespace Threadwise.Joins;
+
+/// <summary>
+/// TW4007: a non-async method (or local function) returns a task it just started from inside a
+/// <c>using</c> whose resource the task uses, a <c>try</c> with a non-empty <c>finally</c>, or a
+/// <c>lock</c>: the scope ends when the task is created, not when it completes.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class TaskReturnedFromScopeAnalyzer : ThreadwiseAnalyzer
+{
+    public TaskReturnedFromScopeAnalyzer()
+        : base(Descriptors.TW4007TaskReturnedFromScope)
+    {
+    }
+
+    protected override void OnCompilationStart(CompilationStartAnalysisContext context)
+    {
+        var symbols = KnownSymbols.For(context.Compilation);
+        if (symbols.Task is null)
+        {
+            return;
+        }
+
+        var analyzer = new Context(symbols);
+        context.RegisterOperationAction(analyzer.AnalyzeReturn, OperationKind.Return);
+    }
+
+    private sealed class Context
+    {
+        private readonly KnownSymbols _symbols;
+
+        public Context(KnownSymbols symbols) => _symbols = symbols;
+
+        public void AnalyzeReturn(OperationAnalysisContext context)
+        {
+            var @return = (IReturnOperation)context.Operation;
+            if (@return.Kind != OperationKind.Return
+                || @return.ReturnedValue is not { } value
+                || !_symbols.IsTaskType(value.Type)
+                || value.WithoutConversions() is not IInvocationOperation started
+                || KnownCompleteTasks.IsKnownComplete(started, _symbols)
+                || AsyncContext.GetEnclosingFunction(@return, context.ContainingSymbol) is not { IsAsync: false, MethodKind: MethodKind.Ordinary or MethodKind.LocalFunction } function
+                || @return.Syntax.ContainsDiagnostics
+                || EnclosingScope(@return, started) is not { } scope)
+            {
+                return;
+            }
+
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.TW4007TaskReturnedFromScope,
+                value.Syntax.GetLocation(),
+                scope.What,
+                scope.Consequence,
+                function.Name));
+        }
+
+        // The innermost scope that ends too early for the returned task.
+        private static (string What, string Consequence)? EnclosingScope(IOperation @return, IOperation started)
+        {
+            IOperation child = @return;
+            for (var current = @return.Parent; current is not null; child = current, current = current.Parent)
+            {
+                switch (current)
+                {
+                    case IAnonymousFunctionOperation or ILocalFunctionOperation:
+                        return null;
+                    case IUsingOperation @using when child == @using.Body && UsesResource(started, @using.Locals):
+                        return ("using block", "the resource is disposed");
+                    case ITryOperation { Finally: { Operations.Length: > 0 } } @try when child == @try.Body:
+                        return ("try/finally", "the finally block runs");
+                    case ILockOperation @lock when child == @lock.Body:
+                        return ("lock", "the lock is released");
+                    case IBlockOperation block when DeclaresUsedResourceBefore(block, child, started):
+                        return ("using declaration", "the resource is disposed");
+                }
+            }
+
+            return null;
+        }
+
+        private static bool DeclaresUsedResourceBefore(IBlockOperation block, IOperation child, IOperation started)
+        {
+            foreach (var statement in block.Operations)
+            {
+                if (statement == child)
+                {
+                    return false;
+                }
+
+                if (statement is IUsingDeclarationOperation { DeclarationGroup: { } group } && UsesResource(started, Locals(group)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static System.Collections.Immutable.ImmutableArray<ILocalSymbol> Locals(IVariableDeclarationGroupOperation group)
+        {
+            var builder = System.Collections.Immutable.ImmutableArray.CreateBuilder<ILocalSymbol>();
+            foreach (var declaration in group.Declarations)
+            {
+                foreach (var declarator in declaration.Declarators)
+                {
+                    builder.Add(declarator.Symbol);
+                }
+            }
+
+            return builder.ToImmutable();
+        }
+
+        // The task's expression reads a resource of the using: disposing it breaks the running work.
+        private static bool UsesResource(IOperation started, System.Collections.Immutable.ImmutableArray<ILocalSymbol> resources)
+        {
+            if (resources.IsEmpty)
+            {
+                return false;
+            }
+
+            foreach (var operation in started.DescendantsAndSelf())
+            {
+                if (operation is ILocalReferenceOperation reference)
+                {
+                    foreach (var resource in resources)
+                    {
+                        if (SymbolEqualityComparer.Default.Equals(reference.Local, resource))
+                        {
+                            return true;
+                        }
+                    }
+                }
+            }
+
+            return false;
+        }
+    }
+}

@@ -1,0 +1,224 @@
+using Microsoft.CodeAnalysis.Testing;
+using Threadwise.Tests.Infrastructure;
+using VerifyAnalyzer = Threadwise.Tests.Infrastructure.Verify<Threadwise.Joins.TaskReturnedFromScopeAnalyzer>;
+using VerifyFix = Threadwise.Tests.Infrastructure.Verify<Threadwise.Joins.TaskReturnedFromScopeAnalyzer, Threadwise.Joins.TaskReturnedFromScopeFixProvider>;
+
+namespace Threadwise.Tests.Joins;
+
+public class TaskReturnedFromScopeTests
+{
+    private static DiagnosticResult Tw4007(int markup, string what, string consequence, string method)
+        => VerifyAnalyzer.Diagnostic(Descriptors.TW4007TaskReturnedFromScope).WithLocation(markup).WithArguments(what, consequence, method);
+
+    private const string Types = """
+
+        sealed class Client : System.IDisposable
+        {
+            public System.Threading.Tasks.Task<int> SendAsync() => System.Threading.Tasks.Task.FromResult(1);
+            public System.Threading.Tasks.Task FlushAsync() => System.Threading.Tasks.Task.CompletedTask;
+            public void Dispose() { }
+        }
+        """;
+
+    public static TheoryData<string> Frameworks => new() { "net8", "net10" };
+
+    [Theory]
+    [MemberData(nameof(Frameworks))]
+    public Task TasksReturnedFromScopesThatEndTooEarly_AreFlagged(string framework) => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private readonly object _gate = new();
+            private readonly SemaphoreSlim _throttle = new(1, 1);
+
+            Task<int> Using()
+            {
+                using (var client = new Client())
+                {
+                    return {|#0:client.SendAsync()|};
+                }
+            }
+
+            Task UsingDeclaration()
+            {
+                using var client = new Client();
+                return {|#1:client.FlushAsync()|};
+            }
+
+            Task<int> Finally(Client client)
+            {
+                _throttle.Wait();
+                try
+                {
+                    return {|#2:client.SendAsync()|};
+                }
+                finally
+                {
+                    _throttle.Release();
+                }
+            }
+
+            Task Locked(Client client)
+            {
+                lock (_gate)
+                {
+                    return {|#3:client.FlushAsync()|};
+                }
+            }
+        }
+        """ + Types, framework == "net10" ? References.Net100 : References.Net80,
+        Tw4007(0, "using block", "the resource is disposed", "Using"),
+        Tw4007(1, "using declaration", "the resource is disposed", "UsingDeclaration"),
+        Tw4007(2, "try/finally", "the finally block runs", "Finally"),
+        Tw4007(3, "lock", "the lock is released", "Locked"));
+
+    [Fact]
+    public Task AwaitedCompletedUnrelatedOrOutsideTheScope_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private Task<int> _cached = Task.FromResult(0);
+
+            async Task<int> Awaited()
+            {
+                using var client = new Client();
+                return await client.SendAsync();
+            }
+
+            Task<int> Completed()
+            {
+                using var client = new Client();
+                client.Dispose();
+                return Task.FromResult(1);
+            }
+
+            Task<int> Unrelated(Client other)
+            {
+                using (var client = new Client())
+                {
+                    return other.SendAsync();
+                }
+            }
+
+            Task<int> Field()
+            {
+                lock (this) { return _cached; }
+            }
+
+            Task<int> AfterTheScope()
+            {
+                using (var client = new Client()) { }
+                return new Client().SendAsync();
+            }
+
+            Task<int> EmptyFinally(Client client)
+            {
+                try { return client.SendAsync(); }
+                finally { }
+            }
+
+            Func<Task<int>> Lambda() => () =>
+            {
+                using var client = new Client();
+                return client.SendAsync();
+            };
+        }
+        """ + Types);
+
+    [Fact]
+    public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System.Threading.Tasks;
+
+        class C
+        {
+            Task M()
+            {
+                using (var c = new Missing()) { return c.RunAsync(); }
+                lock (
+                return
+            }
+        }
+        """ + Types);
+
+    [Fact]
+    public Task Fix_MakesTheMethodAsync_AndAwaitsEveryReturn() => VerifyFix.CodeFixAsync("""
+        using System.Threading.Tasks;
+
+        class C
+        {
+            Task<int> Send(bool fast)
+            {
+                using var client = new Client();
+                if (fast)
+                {
+                    return {|#0:client.SendAsync()|};
+                }
+
+                return {|#1:client.SendAsync()|};
+            }
+
+            Task Flush(bool skip)
+            {
+                using (var client = new Client())
+                {
+                    if (skip) return {|#2:client.FlushAsync()|};
+                    return {|#3:client.FlushAsync()|};
+                }
+            }
+        }
+        """ + Types, """
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task<int> Send(bool fast)
+            {
+                using var client = new Client();
+                if (fast)
+                {
+                    return await client.SendAsync();
+                }
+
+                return await client.SendAsync();
+            }
+
+            async Task Flush(bool skip)
+            {
+                using (var client = new Client())
+                {
+                    if (skip)
+                    {
+                        await client.FlushAsync();
+                        return;
+                    }
+                    await client.FlushAsync();
+                    return;
+                }
+            }
+        }
+        """ + Types,
+        Tw4007(0, "using declaration", "the resource is disposed", "Send"), Tw4007(1, "using declaration", "the resource is disposed", "Send"),
+        Tw4007(2, "using block", "the resource is disposed", "Flush"), Tw4007(3, "using block", "the resource is disposed", "Flush"));
+
+    [Fact]
+    public Task Fix_IsNotOffered_WhenTheMethodThrows() => VerifyFix.NoCodeFixAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            Task<int> Send(Client client)
+            {
+                if (client is null) throw new ArgumentNullException(nameof(client));
+                lock (client)
+                {
+                    return {|#0:client.SendAsync()|};
+                }
+            }
+        }
+        """ + Types, Tw4007(0, "lock", "the lock is released", "Send"));
+}
