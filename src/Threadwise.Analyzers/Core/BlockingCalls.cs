@@ -244,6 +244,15 @@ internal sealed class BlockingCalls
 
         if (twin.Arity > 0 && SymbolEqualityComparer.Default.Equals(twin, twin.ConstructedFrom))
         {
+            // A generic twin whose constraints the call's type arguments do not meet would not compile.
+            for (var i = 0; i < twin.TypeParameters.Length; i++)
+            {
+                if (!SatisfiesConstraints(twin.TypeParameters[i], method.TypeArguments[i]))
+                {
+                    return false;
+                }
+            }
+
             twin = twin.Construct(method.TypeArguments, method.TypeArgumentNullableAnnotations);
         }
 
@@ -274,6 +283,100 @@ internal sealed class BlockingCalls
         }
 
         return ReturnsAwaitableOf(twin.ReturnType, method);
+    }
+
+    // Conservative: what cannot be shown to satisfy a constraint does not.
+    private static bool SatisfiesConstraints(ITypeParameterSymbol parameter, ITypeSymbol argument)
+    {
+        var argumentParameter = argument as ITypeParameterSymbol;
+        if (parameter.HasReferenceTypeConstraint
+            && !(argument.IsReferenceType || argumentParameter is { HasReferenceTypeConstraint: true }))
+        {
+            return false;
+        }
+
+        if ((parameter.HasValueTypeConstraint || parameter.HasUnmanagedTypeConstraint)
+            && !(argument.IsValueType || argumentParameter is { HasValueTypeConstraint: true }))
+        {
+            return false;
+        }
+
+        if (parameter.HasConstructorConstraint
+            && !(argument.IsValueType
+                 || argumentParameter is { HasConstructorConstraint: true }
+                 || argument is INamedTypeSymbol { IsAbstract: false } named && HasPublicParameterlessConstructor(named)))
+        {
+            return false;
+        }
+
+        foreach (var constraint in parameter.ConstraintTypes)
+        {
+            if (MentionsTypeParameter(constraint))
+            {
+                return false;
+            }
+
+            if (!InheritsOrImplements(argument, constraint))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // `where T : IComparable<T>`: checking it needs the substitution; stay conservative.
+    private static bool MentionsTypeParameter(ITypeSymbol type) => type switch
+    {
+        ITypeParameterSymbol => true,
+        IArrayTypeSymbol array => MentionsTypeParameter(array.ElementType),
+        INamedTypeSymbol named => System.Linq.Enumerable.Any(named.TypeArguments, MentionsTypeParameter),
+        _ => false,
+    };
+
+    private static bool HasPublicParameterlessConstructor(INamedTypeSymbol type)
+    {
+        foreach (var constructor in type.InstanceConstructors)
+        {
+            if (constructor.Parameters.IsEmpty && constructor.DeclaredAccessibility == Accessibility.Public)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool InheritsOrImplements(ITypeSymbol type, ITypeSymbol constraint)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(current, constraint))
+            {
+                return true;
+            }
+        }
+
+        foreach (var implemented in type.AllInterfaces)
+        {
+            if (SymbolEqualityComparer.Default.Equals(implemented, constraint))
+            {
+                return true;
+            }
+        }
+
+        if (type is ITypeParameterSymbol typeParameter)
+        {
+            foreach (var bound in typeParameter.ConstraintTypes)
+            {
+                if (InheritsOrImplements(bound, constraint))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     // void -> Task/ValueTask; T -> Task<T>/ValueTask<T>.

@@ -94,6 +94,31 @@ public class BlockingApiInAsyncCodeTests
         }
         """, TwinIsCaller(0, "Store.Save", "async lambda"));
 
+    // A generic twin whose constraints the call's type arguments do not meet is no twin: the
+    // suggestion would not compile.
+    [Fact]
+    public Task GenericTwinWithUnmetConstraints_IsNotATwin() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        interface IEntity { }
+        class Order : IEntity { }
+        struct Point { }
+
+        class Store
+        {
+            public T Load<T>() => default!;
+            public Task<T> LoadAsync<T>() where T : class, IEntity, new() => Task.FromResult(new T());
+
+            async Task M()
+            {
+                var point = Load<Point>();
+                var text = Load<string>();
+                var order = {|#0:Load<Order>()|};
+                await Task.Yield();
+            }
+        }
+        """, Tw1004(0, "Store.Load", "async method 'M'", "Store.LoadAsync"));
+
     [Fact]
     public Task ZeroTimeoutsNamedOnce_AreNonBlockingPolls() => VerifyAnalyzer.AnalyzerAsync("""
         using System;
