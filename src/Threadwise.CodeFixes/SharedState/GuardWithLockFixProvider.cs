@@ -23,6 +23,14 @@ public sealed class GuardWithLockFixProvider : ThreadwiseCodeFixProvider
 
     protected internal override string EquivalenceKey => "TW200x.Lock";
 
+    // "Lock on a new private '_countLock'" (or the existing one of that name).
+    protected internal override string TitleFor(FixState state, Diagnostic diagnostic)
+        => state.FindNode<ExpressionSyntax>(diagnostic) is { } access
+           && LockGate.WrappableStatement(access) is { } statement
+           && LockGate.For(statement, state, LockGate.GuardedName(access, state.SemanticModel, state.CancellationToken)) is { } gate
+            ? $"Lock on a private '{gate.Name}'"
+            : Title;
+
     protected internal override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
     {
         if (state.FindNode<ExpressionSyntax>(diagnostic) is not { } access

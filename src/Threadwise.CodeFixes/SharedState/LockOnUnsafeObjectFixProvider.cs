@@ -25,6 +25,14 @@ public sealed class LockOnUnsafeObjectFixProvider : ThreadwiseCodeFixProvider
 
     protected internal override string Title => "Lock on a new private readonly object";
 
+    // "Lock on a new private 's_logLock'": the title names the object the fix adds.
+    protected internal override string TitleFor(FixState state, Diagnostic diagnostic)
+        => state.FindNode<ExpressionSyntax>(diagnostic) is { Parent: LockStatementSyntax } lockedValue
+           && LockObjectUses.Find(lockedValue, state) is { } uses
+           && LockGate.For(lockedValue, state, uses.Stem, uses.IsStatic, allowLockType: !uses.HasMonitorCalls) is { } gate
+            ? $"Lock on a new private '{gate.Name}'"
+            : Title;
+
     protected internal override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
     {
         if (state.FindNode<ExpressionSyntax>(diagnostic) is not { Parent: LockStatementSyntax } lockedValue
