@@ -218,6 +218,14 @@ internal static class Descriptors
         DiagnosticSeverity.Warning,
         "Task.Factory.StartNew and the Task constructors know nothing of async delegates: given one, they return a Task<Task> whose outer task finishes as soon as the delegate reaches its first incomplete await. Awaiting or waiting for the outer task therefore does not wait for the work, and exceptions thrown after the first await stay in the inner task nobody observes. Task.Run unwraps async delegates; with StartNew, call .Unwrap().");
 
+    public static readonly DiagnosticDescriptor TW3006CompletionSourceCompletedUnderLock = Create(
+        "TW3006",
+        "TaskCompletionSource completed under a lock without RunContinuationsAsynchronously",
+        "'{0}' runs the continuations of '{1}' inline, on this thread, while lock '{2}' is held; create it with TaskCreationOptions.RunContinuationsAsynchronously",
+        Categories.ThreadPool,
+        DiagnosticSeverity.Info,
+        "Completing a TaskCompletionSource runs the continuations of everyone awaiting its task synchronously, on the completing thread, unless it was created with TaskCreationOptions.RunContinuationsAsynchronously. Completed while a lock is held, that foreign code runs inside the lock: it can re-enter, take other locks in the wrong order and deadlock, or simply hold the lock for as long as it runs.");
+
     public static readonly DiagnosticDescriptor TW4006ProcessNeverWaited = Create(
         "TW4006",
         "Process started and never waited",

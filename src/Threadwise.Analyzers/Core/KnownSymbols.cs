@@ -84,6 +84,8 @@ internal sealed class KnownSymbols
         "System.Runtime.CompilerServices.INotifyCompletion",
         "System.IAsyncDisposable",
         "System.Threading.CancellationTokenRegistration",
+        "System.Threading.Tasks.TaskCompletionSource",
+        "System.Threading.Tasks.TaskCompletionSource`1",
     };
 
     private readonly Compilation _compilation;
@@ -226,6 +228,10 @@ internal sealed class KnownSymbols
 
     public INamedTypeSymbol? CancellationTokenRegistration => Get(KnownType.CancellationTokenRegistration);
 
+    public INamedTypeSymbol? TaskCompletionSource => Get(KnownType.TaskCompletionSource);
+
+    public INamedTypeSymbol? TaskCompletionSourceOfT => Get(KnownType.TaskCompletionSourceOfT);
+
     /// <summary>True for <c>Task</c>, <c>Task&lt;T&gt;</c>, <c>ValueTask</c> and <c>ValueTask&lt;T&gt;</c>.</summary>
     public bool IsTaskType(ITypeSymbol? type)
     {
@@ -343,5 +349,7 @@ internal sealed class KnownSymbols
         INotifyCompletion,
         IAsyncDisposable,
         CancellationTokenRegistration,
+        TaskCompletionSource,
+        TaskCompletionSourceOfT,
     }
 }

@@ -1,0 +1,100 @@
+using System.Collections.Generic;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Threadwise.Core;
+
+/// <summary>
+/// Where a <c>TaskCompletionSource</c> held in a local or field comes from, and whether it runs its
+/// continuations asynchronously. Shared by TW3006 and its fix.
+/// </summary>
+internal static class CompletionSources
+{
+    /// <summary><c>TaskCreationOptions.RunContinuationsAsynchronously</c>.</summary>
+    public const int RunContinuationsAsynchronously = 64;
+
+    private static readonly HashSet<string> CompletingMethods = new()
+    {
+        "SetResult", "TrySetResult", "SetException", "TrySetException", "SetCanceled", "TrySetCanceled",
+    };
+
+    public static bool IsCompletionSource(ITypeSymbol? type, KnownSymbols symbols)
+        => type is INamedTypeSymbol named
+           && (SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, symbols.TaskCompletionSource)
+               || SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, symbols.TaskCompletionSourceOfT));
+
+    public static bool IsCompletion(IMethodSymbol method, KnownSymbols symbols)
+        => CompletingMethods.Contains(method.Name) && IsCompletionSource(method.ContainingType, symbols);
+
+    /// <summary>The local or field the completing call's instance names.</summary>
+    public static ISymbol? Holder(IOperation? instance) => instance?.WithoutConversions() switch
+    {
+        ILocalReferenceOperation local => local.Local,
+        IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field => field.Field,
+        _ => null,
+    };
+
+    /// <summary>Every <c>new TaskCompletionSource(...)</c> stored in <paramref name="holder"/>; null
+    /// when something else is stored there too, or it is stored where this tree cannot see.</summary>
+    public static List<IObjectCreationOperation>? Creations(ISymbol holder, SemanticModel model, SyntaxNode position, CancellationToken cancellationToken)
+    {
+        SyntaxNode? scope = holder switch
+        {
+            ILocalSymbol => position.FirstAncestorOrSelf<SyntaxNode>(n => n is BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax or AccessorDeclarationSyntax or AnonymousFunctionExpressionSyntax),
+            IFieldSymbol field when field.DeclaredAccessibility == Accessibility.Private && field.ContainingType.DeclaringSyntaxReferences.Length == 1
+                => field.ContainingType.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken),
+            _ => null,
+        };
+
+        if (scope is null || scope.SyntaxTree != model.SyntaxTree)
+        {
+            return null;
+        }
+
+        var creations = new List<IObjectCreationOperation>();
+        foreach (var node in scope.DescendantNodes())
+        {
+            IOperation? stored = node switch
+            {
+                VariableDeclaratorSyntax { Initializer.Value: { } value } declarator
+                    when SymbolEqualityComparer.Default.Equals(model.GetDeclaredSymbol(declarator, cancellationToken), holder) => model.GetOperation(value, cancellationToken),
+                AssignmentExpressionSyntax assignment
+                    when model.GetOperation(assignment, cancellationToken) is IAssignmentOperation operation
+                         && SymbolEqualityComparer.Default.Equals(Holder(operation.Target), holder) => operation.Value,
+                _ => null,
+            };
+
+            if (stored is null)
+            {
+                continue;
+            }
+
+            if (stored.WithoutConversions() is not IObjectCreationOperation creation)
+            {
+                return null;
+            }
+
+            creations.Add(creation);
+        }
+
+        return creations.Count == 0 ? null : creations;
+    }
+
+    /// <summary>True, false, or null when the options are not a constant.</summary>
+    public static bool? RunsContinuationsAsynchronously(IObjectCreationOperation creation)
+    {
+        foreach (var argument in creation.Arguments)
+        {
+            if (argument.Parameter?.Type is { Name: "TaskCreationOptions" })
+            {
+                return argument.Value.ConstantValue is { HasValue: true, Value: int value }
+                    ? (value & RunContinuationsAsynchronously) != 0
+                    : null;
+            }
+        }
+
+        return false;
+    }
+}

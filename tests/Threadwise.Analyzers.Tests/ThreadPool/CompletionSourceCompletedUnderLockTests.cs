@@ -1,0 +1,148 @@
+using Microsoft.CodeAnalysis.Testing;
+using Threadwise.Tests.Infrastructure;
+using VerifyAnalyzer = Threadwise.Tests.Infrastructure.Verify<Threadwise.ThreadPool.CompletionSourceCompletedUnderLockAnalyzer>;
+using VerifyFix = Threadwise.Tests.Infrastructure.Verify<Threadwise.ThreadPool.CompletionSourceCompletedUnderLockAnalyzer, Threadwise.ThreadPool.CompletionSourceCompletedUnderLockFixProvider>;
+
+namespace Threadwise.Tests.ThreadPool;
+
+public class CompletionSourceCompletedUnderLockTests
+{
+    private static DiagnosticResult Tw3006(int markup, string method, string holder, string @lock = "_gate")
+        => VerifyAnalyzer.Diagnostic(Descriptors.TW3006CompletionSourceCompletedUnderLock).WithLocation(markup).WithArguments(method, holder, @lock);
+
+    public static TheoryData<string> Frameworks => new() { "net8", "net10" };
+
+    [Theory]
+    [MemberData(nameof(Frameworks))]
+    public Task CompletedUnderALock_WithoutTheOption_IsFlagged(string framework) => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        class Signal
+        {
+            private readonly object _gate = new();
+            private TaskCompletionSource<bool> _ready = new();
+            private TaskCompletionSource<int> _value = new TaskCompletionSource<int>(TaskCreationOptions.None);
+
+            public void Set()
+            {
+                lock (_gate)
+                {
+                    {|#0:_ready.TrySetResult(true)|};
+                    {|#1:_value.SetException(new InvalidOperationException())|};
+                }
+            }
+
+            public void Reset()
+            {
+                lock (_gate) { _ready = new TaskCompletionSource<bool>(); }
+            }
+
+            public Task<int> Local()
+            {
+                var done = new TaskCompletionSource<int>();
+                lock (this) { {|#2:done.TrySetCanceled()|}; }
+                return done.Task;
+            }
+        }
+        """, framework == "net10" ? References.Net100 : References.Net80,
+        Tw3006(0, "TrySetResult", "_ready"), Tw3006(1, "SetException", "_value"), Tw3006(2, "TrySetCanceled", "done", "this"));
+
+    [Fact]
+    public Task WithTheOption_OutsideLocks_OrUnknownSources_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        class Signal
+        {
+            private readonly object _gate = new();
+            private readonly TaskCompletionSource<bool> _async = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            private readonly TaskCompletionSource<bool> _outside = new();
+            private TaskCompletionSource<bool> _handedIn;
+            private readonly TaskCompletionSource<bool> _options;
+
+            public Signal(TaskCompletionSource<bool> source, TaskCreationOptions options)
+            {
+                _handedIn = source;
+                _options = new TaskCompletionSource<bool>(options);
+            }
+
+            public void Set()
+            {
+                lock (_gate)
+                {
+                    _async.TrySetResult(true);
+                    _handedIn.TrySetResult(true);
+                    _options.TrySetResult(true);
+                }
+
+                _outside.TrySetResult(true);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System.Threading.Tasks;
+
+        class Signal
+        {
+            private readonly object _gate = new();
+            private TaskCompletionSource<Missing> _ready = new();
+
+            public void Set()
+            {
+                lock (_gate) { _ready.TrySetResult(; }
+                lock (_gate) { unknown.TrySetResult(true); }
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_AddsTheOption_ToEveryCreation() => VerifyFix.CodeFixAsync("""
+        using System.Threading.Tasks;
+
+        class Signal
+        {
+            private readonly object _gate = new();
+            private TaskCompletionSource<bool> _ready = new();
+            private readonly TaskCompletionSource<int> _value = new TaskCompletionSource<int>(TaskCreationOptions.DenyChildAttach);
+
+            public void Set()
+            {
+                lock (_gate)
+                {
+                    {|#0:_ready.TrySetResult(true)|};
+                    {|#1:_value.TrySetResult(1)|};
+                }
+            }
+
+            public void Reset()
+            {
+                lock (_gate) { _ready = new TaskCompletionSource<bool>(); }
+            }
+        }
+        """, """
+        using System.Threading.Tasks;
+
+        class Signal
+        {
+            private readonly object _gate = new();
+            private TaskCompletionSource<bool> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            private readonly TaskCompletionSource<int> _value = new TaskCompletionSource<int>(TaskCreationOptions.DenyChildAttach | TaskCreationOptions.RunContinuationsAsynchronously);
+
+            public void Set()
+            {
+                lock (_gate)
+                {
+                    _ready.TrySetResult(true);
+                    _value.TrySetResult(1);
+                }
+            }
+
+            public void Reset()
+            {
+                lock (_gate) { _ready = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously); }
+            }
+        }
+        """, Tw3006(0, "TrySetResult", "_ready"), Tw3006(1, "TrySetResult", "_value"));
+}
