@@ -35,7 +35,8 @@ internal readonly struct ConcurrentEntry
     /// <summary>The invocation, object creation or event subscription that receives the delegate.</summary>
     public IOperation Call { get; }
 
-    /// <summary>The lambda or anonymous method (an <see cref="IAnonymousFunctionOperation"/>).</summary>
+    /// <summary>The lambda or anonymous method (an <see cref="IAnonymousFunctionOperation"/>), or the
+    /// method group (an <see cref="IMethodReferenceOperation"/>).</summary>
     public IOperation Function { get; }
 
     /// <summary>True when the delegate runs as a thread-pool work item (not on a dedicated thread,
@@ -135,6 +136,13 @@ internal sealed class ConcurrentContext
 
     /// <summary>The entry point that <paramref name="function"/> (a lambda or anonymous method) is handed to, if any.</summary>
     public ConcurrentEntry GetEntryPoint(IAnonymousFunctionOperation function, ThreadwiseOptions options)
+        => GetEntryPointOf(function, options);
+
+    /// <summary>The entry point a method group (<c>Task.Run(Poll)</c>, <c>new Timer(Refresh, …)</c>) is handed to, if any.</summary>
+    public ConcurrentEntry GetEntryPoint(IMethodReferenceOperation methodGroup, ThreadwiseOptions options)
+        => GetEntryPointOf(methodGroup, options);
+
+    private ConcurrentEntry GetEntryPointOf(IOperation function, ThreadwiseOptions options)
     {
         IOperation current = function;
         var parent = function.Parent;
@@ -204,7 +212,7 @@ internal sealed class ConcurrentContext
         return (entry, shared);
     }
 
-    private ConcurrentEntry Classify(IInvocationOperation invocation, IMethodSymbol method, IAnonymousFunctionOperation function, ThreadwiseOptions options)
+    private ConcurrentEntry Classify(IInvocationOperation invocation, IMethodSymbol method, IOperation function, ThreadwiseOptions options)
     {
         var type = method.ContainingType?.OriginalDefinition;
         if (type is null)
@@ -245,7 +253,7 @@ internal sealed class ConcurrentContext
         return default;
     }
 
-    private ConcurrentEntry ClassifyCreation(IObjectCreationOperation creation, IMethodSymbol constructor, IAnonymousFunctionOperation function)
+    private ConcurrentEntry ClassifyCreation(IObjectCreationOperation creation, IMethodSymbol constructor, IOperation function)
     {
         var type = constructor.ContainingType.OriginalDefinition;
         if (Is(type, Symbols.Thread))

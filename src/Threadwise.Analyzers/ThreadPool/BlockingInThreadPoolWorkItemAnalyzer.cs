@@ -26,8 +26,9 @@ public sealed class BlockingInThreadPoolWorkItemAnalyzer : ThreadwiseAnalyzer
             return;
         }
 
-        var analyzer = new Context(concurrency, TaskWaits.For(context.Compilation), BlockingCalls.For(context.Compilation));
+        var analyzer = new Context(concurrency, TaskWaits.For(context.Compilation), BlockingCalls.For(context.Compilation), context.Compilation);
         context.RegisterOperationAction(analyzer.Analyze, OperationKind.Invocation, OperationKind.PropertyReference);
+        context.RegisterOperationAction(analyzer.AnalyzeMethodGroup, OperationKind.MethodReference);
     }
 
     private sealed class Context
@@ -39,8 +40,11 @@ public sealed class BlockingInThreadPoolWorkItemAnalyzer : ThreadwiseAnalyzer
         private readonly TaskWaits _waits;
         private readonly BlockingCalls _blockingCalls;
 
-        public Context(ConcurrentContext concurrency, TaskWaits waits, BlockingCalls blockingCalls)
+        private readonly Compilation _compilation;
+
+        public Context(ConcurrentContext concurrency, TaskWaits waits, BlockingCalls blockingCalls, Compilation compilation)
         {
+            _compilation = compilation;
             _concurrency = concurrency;
             _waits = waits;
             _blockingCalls = blockingCalls;
@@ -105,6 +109,67 @@ public sealed class BlockingInThreadPoolWorkItemAnalyzer : ThreadwiseAnalyzer
 
             return null;
         }
+
+        // `new Timer(Refresh, …)`, `Task.Run(Poll)`: the method given by name is the work item. Its
+        // first blocking call is reported at the method group (no fix: the method's own signature
+        // would have to change), with the call as a second location.
+        public void AnalyzeMethodGroup(OperationAnalysisContext context)
+        {
+            var reference = (IMethodReferenceOperation)context.Operation;
+            var method = reference.Method;
+            if (method.IsAsync
+                || method.IsAbstract
+                || (method.IsVirtual || method.IsOverride) && !method.IsSealed
+                || method.DeclaringSyntaxReferences.Length != 1
+                || !SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _compilation.Assembly))
+            {
+                return;
+            }
+
+            var options = ThreadwiseOptions.For(context.Options, reference.Syntax.SyntaxTree);
+            var entry = _concurrency.GetEntryPoint(reference, options);
+            if (!entry.IsValid || !entry.RunsOnPool || FirstBlockingCall(method, entry, options, context.CancellationToken) is not { } found)
+            {
+                return;
+            }
+
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.TW3002BlockingInThreadPoolWorkItem,
+                reference.Syntax.GetLocation(),
+                new[] { found.Location },
+                found.Name,
+                entry.CallName,
+                string.Empty));
+        }
+
+#pragma warning disable RS1030 // The method usually lives in another tree; bound only when it is a pool work item.
+        private (string Name, Location Location)? FirstBlockingCall(IMethodSymbol method, ConcurrentEntry entry, ThreadwiseOptions options, System.Threading.CancellationToken cancellationToken)
+        {
+            SyntaxNode? body = method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) switch
+            {
+                Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax declaration => (SyntaxNode?)declaration.Body ?? declaration.ExpressionBody,
+                _ => null,
+            };
+            if (body is null || _compilation.GetSemanticModel(body.SyntaxTree).GetOperation(body, cancellationToken) is not { } operation)
+            {
+                return null;
+            }
+
+            foreach (var descendant in operation.DescendantsAndSelf())
+            {
+                if (descendant is not (IInvocationOperation or IPropertyReferenceOperation)
+                    || AsyncContext.IsInNestedFunction(descendant, operation)
+                    || Blocking(descendant, entry, options, method) is not { } blocking)
+                {
+                    continue;
+                }
+
+                return (blocking.Name, descendant.Syntax.GetLocation());
+            }
+
+            return null;
+        }
+#pragma warning restore RS1030
 
         private static IAnonymousFunctionOperation? InnermostFunction(IOperation operation)
         {

@@ -24,38 +24,133 @@ public sealed class LongRunningLoopOnThreadPoolAnalyzer : ThreadwiseAnalyzer
             return;
         }
 
-        var analyzer = new Context(concurrency);
+        var analyzer = new Context(concurrency, context.Compilation);
         context.RegisterOperationAction(analyzer.AnalyzeFunction, OperationKind.AnonymousFunction);
+        context.RegisterOperationAction(analyzer.AnalyzeMethodGroup, OperationKind.MethodReference);
     }
 
     private sealed class Context
     {
         private readonly ConcurrentContext _concurrency;
+        private readonly Compilation _compilation;
 
-        public Context(ConcurrentContext concurrency) => _concurrency = concurrency;
+        public Context(ConcurrentContext concurrency, Compilation compilation)
+        {
+            _concurrency = concurrency;
+            _compilation = compilation;
+        }
 
         public void AnalyzeFunction(OperationAnalysisContext context)
         {
             var function = (IAnonymousFunctionOperation)context.Operation;
-            if (UnboundedLoop(function.Body) is not { } loop)
+            var loop = UnboundedLoop(function.Body);
+
+            // `Task.Run(() => Poll())`: the lambda only calls a method of this compilation; its body is the work.
+            var target = loop is null ? SoleCall(function.Body) : null;
+            if (loop is null && target is null)
             {
                 return;
             }
 
             var options = ThreadwiseOptions.For(context.Options, function.Syntax.SyntaxTree);
-            var entry = _concurrency.GetEntryPoint(function, options);
-            if (!entry.IsValid
-                || !entry.RunsOnPool
-                || entry.Kind is not (EntryPointKind.TaskRun or EntryPointKind.TaskFactoryStartNew or EntryPointKind.QueueUserWorkItem or EntryPointKind.Timer))
+            if (!IsPoolWorkItem(_concurrency.GetEntryPoint(function, options), out var entry))
+            {
+                return;
+            }
+
+            var callee = loop is null ? CalleeLoop(target!, context.CancellationToken) : null;
+            if (loop is null && callee is null)
             {
                 return;
             }
 
             // Reported on the loop keyword: inside the lambda being analyzed, so the IDE shows it live.
-            context.ReportDiagnostic(Diagnostic.Create(
-                Descriptors.TW3001LongRunningLoopOnThreadPool,
-                LoopKeyword(loop),
-                entry.CallName));
+            // A loop in the called method is reported on the lambda, with the loop as a second location.
+            context.ReportDiagnostic(loop is not null
+                ? Diagnostic.Create(Descriptors.TW3001LongRunningLoopOnThreadPool, LoopKeyword(loop), entry.CallName)
+                : Diagnostic.Create(Descriptors.TW3001LongRunningLoopOnThreadPool, function.Syntax.GetLocation(), new[] { callee! }, entry.CallName));
+        }
+
+        // `Task.Run(Poll)`, `new Timer(Refresh, ...)`: the method given by name is the work.
+        public void AnalyzeMethodGroup(OperationAnalysisContext context)
+        {
+            var reference = (IMethodReferenceOperation)context.Operation;
+            if (reference.Method.IsAsync)
+            {
+                return;
+            }
+
+            var options = ThreadwiseOptions.For(context.Options, reference.Syntax.SyntaxTree);
+            if (!IsPoolWorkItem(_concurrency.GetEntryPoint(reference, options), out var entry)
+                || CalleeLoop(reference.Method, context.CancellationToken) is not { } loop)
+            {
+                return;
+            }
+
+            context.ReportDiagnostic(Diagnostic.Create(Descriptors.TW3001LongRunningLoopOnThreadPool, reference.Syntax.GetLocation(), new[] { loop }, entry.CallName));
+        }
+
+        private static bool IsPoolWorkItem(ConcurrentEntry candidate, out ConcurrentEntry entry)
+        {
+            entry = candidate;
+            return entry.IsValid
+                   && entry.RunsOnPool
+                   && entry.Kind is EntryPointKind.TaskRun or EntryPointKind.TaskFactoryStartNew or EntryPointKind.QueueUserWorkItem or EntryPointKind.Timer;
+        }
+
+        // The lambda's whole body is one call (`() => Poll()`, `_ => { Poll(); }`).
+        private static IMethodSymbol? SoleCall(IBlockOperation body)
+        {
+            var statements = body.Operations;
+            var only = statements.Length switch
+            {
+                1 => statements[0],
+                2 when statements[1] is IReturnOperation { ReturnedValue: null, IsImplicit: true } => statements[0],
+                _ => null,
+            };
+
+            return only switch
+            {
+                IExpressionStatementOperation { Operation: IInvocationOperation invocation } => invocation.TargetMethod,
+                IReturnOperation { ReturnedValue: IInvocationOperation invocation } => invocation.TargetMethod,
+                _ => null,
+            };
+        }
+
+        // The unbounded loop at the top of a non-virtual method of this compilation, as a location.
+        // Its body is bound only when its syntax holds a loop at all.
+#pragma warning disable RS1030 // The callee usually lives in another tree; bound only when a loop is there.
+        private Location? CalleeLoop(IMethodSymbol method, System.Threading.CancellationToken cancellationToken)
+        {
+            if (method.IsAsync
+                || method.IsAbstract
+                || (method.IsVirtual || method.IsOverride) && !method.IsSealed
+                || method.DeclaringSyntaxReferences.Length != 1
+                || !SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _compilation.Assembly)
+                || method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is not MethodDeclarationSyntax { Body: { } body }
+                || !HasTopLevelLoop(body))
+            {
+                return null;
+            }
+
+            return _compilation.GetSemanticModel(body.SyntaxTree).GetOperation(body, cancellationToken) is IBlockOperation block
+                   && UnboundedLoop(block) is { } loop
+                ? LoopKeyword(loop)
+                : null;
+        }
+#pragma warning restore RS1030
+
+        private static bool HasTopLevelLoop(BlockSyntax body)
+        {
+            foreach (var statement in body.Statements)
+            {
+                if (statement is WhileStatementSyntax or ForStatementSyntax or DoStatementSyntax or TryStatementSyntax or UsingStatementSyntax)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>A loop at the body's top level (or in a top-level try/using block) that only ends

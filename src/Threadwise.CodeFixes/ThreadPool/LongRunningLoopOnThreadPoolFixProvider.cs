@@ -31,7 +31,7 @@ public sealed class LongRunningLoopOnThreadPoolFixProvider : ThreadwiseCodeFixPr
             || model.GetSymbolInfo(invocation, state.CancellationToken).Symbol is not IMethodSymbol method
             || method.Name is not ("Run" or "StartNew")
             || invocation.ArgumentList.Arguments is not { Count: 1 or 2 } arguments
-            || arguments[0].Expression is not LambdaExpressionSyntax { AsyncKeyword.RawKind: 0 } body
+            || !IsSynchronousWork(arguments[0].Expression, model, state.CancellationToken)
             || (arguments.Count == 2 && !SymbolEqualityComparer.Default.Equals(model.GetTypeInfo(arguments[1].Expression, state.CancellationToken).Type, symbols.CancellationToken))
             || symbols.Task is not { } task
             || symbols.CancellationToken is not { } tokenType
@@ -60,4 +60,15 @@ public sealed class LongRunningLoopOnThreadPoolFixProvider : ThreadwiseCodeFixPr
             editor.ReplaceNode(invocation, startNew.WithTriviaFrom(invocation));
         };
     }
+
+    // A synchronous lambda, or a method group of a void method (`Task.Run(Poll)`).
+    private static bool IsSynchronousWork(ExpressionSyntax work, SemanticModel model, System.Threading.CancellationToken cancellationToken)
+        => work switch
+        {
+            LambdaExpressionSyntax { AsyncKeyword.RawKind: 0 } => true,
+            IdentifierNameSyntax or MemberAccessExpressionSyntax
+                => model.GetSymbolInfo(work, cancellationToken) is { Symbol: IMethodSymbol { ReturnsVoid: true, IsAsync: false, Parameters.Length: 0 } }
+                   || model.GetSymbolInfo(work, cancellationToken).CandidateSymbols is { Length: 1 } candidates && candidates[0] is IMethodSymbol { ReturnsVoid: true, IsAsync: false, Parameters.Length: 0 },
+            _ => false,
+        };
 }

@@ -142,4 +142,37 @@ public class BlockingInThreadPoolWorkItemTests
             void M(int[] items, Task t) => Parallel.ForEach(items, item => {|#0:t.Wait()|});
         }
         """, Tw3002(0, "Wait", "Parallel.ForEach"));
+
+    // The work item handed over by name: its first blocking call is reported at the method group.
+    [Fact]
+    public Task MethodGroupWorkItems_AreFollowed() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Refresher
+        {
+            private readonly Task<int> _load = Task.Run(() => 1);
+            private Timer? _timer;
+
+            void Refresh(object? state)
+            {
+                var value = {|#9:_load.Result|};
+                Thread.Sleep(10);
+            }
+
+            void Compute(object? state) { var x = 0; for (var i = 0; i < 10; i++) x += i; }
+
+            void Dedicated() => Thread.Sleep(10);
+
+            void Start()
+            {
+                _timer = new Timer({|#0:Refresh|}, null, 0, 1000);
+                ThreadPool.QueueUserWorkItem({|#1:Refresh|});
+                ThreadPool.QueueUserWorkItem(Compute);
+                new Thread(Dedicated).Start();
+            }
+        }
+        """,
+        VerifyAnalyzer.Diagnostic(Descriptors.TW3002BlockingInThreadPoolWorkItem).WithLocation(0).WithLocation(9).WithArguments("Result", "new Timer", ""),
+        VerifyAnalyzer.Diagnostic(Descriptors.TW3002BlockingInThreadPoolWorkItem).WithLocation(1).WithLocation(9).WithArguments("Result", "ThreadPool.QueueUserWorkItem", ""));
 }

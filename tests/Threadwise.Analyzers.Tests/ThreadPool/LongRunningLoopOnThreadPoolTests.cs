@@ -122,4 +122,61 @@ public class LongRunningLoopOnThreadPoolTests
             void M() => ThreadPool.QueueUserWorkItem(_ => { {|#0:while|} (true) { } });
         }
         """, Tw3001(0, "ThreadPool.QueueUserWorkItem"));
+
+    // The work handed over by name, or by a lambda that only calls it: the method's body is the work.
+    [Fact]
+    public Task MethodGroupsAndLambdasThatCallAMethod_AreFollowed() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Linq;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Poller
+        {
+            private volatile bool _running = true;
+
+            void Poll() { {|#9:while|} (_running) { Thread.SpinWait(10); } }
+            void Once() { for (var i = 0; i < 3; i++) { Thread.SpinWait(10); } }
+            int Square(int x) { while (_running) { } return x * x; }
+
+            void Start()
+            {
+                Task.Run({|#0:Poll|});
+                ThreadPool.QueueUserWorkItem({|#2:_ => Poll()|});
+                Task.Run({|#1:() => Poll()|});
+                Task.Run(Once);
+                new Thread(Poll).Start();
+                var squares = new[] { 1, 2 }.Select(Square).ToList();
+            }
+        }
+        """,
+        VerifyAnalyzer.Diagnostic(Descriptors.TW3001LongRunningLoopOnThreadPool).WithLocation(0).WithLocation(9).WithArguments("Task.Run"),
+        VerifyAnalyzer.Diagnostic(Descriptors.TW3001LongRunningLoopOnThreadPool).WithLocation(2).WithLocation(9).WithArguments("ThreadPool.QueueUserWorkItem"),
+        VerifyAnalyzer.Diagnostic(Descriptors.TW3001LongRunningLoopOnThreadPool).WithLocation(1).WithLocation(9).WithArguments("Task.Run"));
+
+    [Fact]
+    public Task Fix_MethodGroup_RunsOnItsOwnThread() => VerifyFix.CodeFixAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Poller
+        {
+            private volatile bool _running = true;
+
+            void Poll() { {|#9:while|} (_running) { Thread.SpinWait(10); } }
+
+            Task Start() => Task.Run({|#0:Poll|});
+        }
+        """, """
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Poller
+        {
+            private volatile bool _running = true;
+
+            void Poll() { while (_running) { Thread.SpinWait(10); } }
+
+            Task Start() => Task.Factory.StartNew(Poll, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
+        """, VerifyFix.Diagnostic(Descriptors.TW3001LongRunningLoopOnThreadPool).WithLocation(0).WithLocation(9).WithArguments("Task.Run"));
 }
