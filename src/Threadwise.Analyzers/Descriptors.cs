@@ -236,11 +236,11 @@ internal static class Descriptors
 
     public static readonly DiagnosticDescriptor TW4007TaskReturnedFromScope = Create(
         "TW4007",
-        "Task returned from inside using, try/finally or lock without await",
+        "Task returned from inside using or try/finally without await",
         "The task returned here outlives its {0}: {1} before the task completes; make '{2}' async and 'await' the task",
         Categories.Joins,
         DiagnosticSeverity.Warning,
-        "A non-async method that returns a task from inside a using block, a try with a finally, or a lock leaves that scope as soon as the task is created, not when it completes: the resource is disposed, the finally runs and the lock is released while the work is still running. Make the method async and await the task inside the scope.");
+        "A non-async method that returns a task from inside a using block or a try with a finally leaves that scope as soon as the task is created, not when it completes: the resource is disposed and the finally runs while the work is still running. Make the method async and await the task inside the scope.");
 
     private static DiagnosticDescriptor Create(
         string id,

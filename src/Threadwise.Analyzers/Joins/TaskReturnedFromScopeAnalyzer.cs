@@ -7,8 +7,9 @@ namespace Threadwise.Joins;
 
 /// <summary>
 /// TW4007: a non-async method (or local function) returns a task it just started from inside a
-/// <c>using</c> whose resource the task uses, a <c>try</c> with a non-empty <c>finally</c>, or a
-/// <c>lock</c>: the scope ends when the task is created, not when it completes.
+/// <c>using</c> whose resource the task uses, or a <c>try</c> with a non-empty <c>finally</c> (that
+/// does not exit a thread-affine lock): the scope ends when the task is created, not when it
+/// completes. A <c>lock</c> around the return guards the start and is the correct form.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class TaskReturnedFromScopeAnalyzer : ThreadwiseAnalyzer
@@ -71,16 +72,33 @@ public sealed class TaskReturnedFromScopeAnalyzer : ThreadwiseAnalyzer
                         return null;
                     case IUsingOperation @using when child == @using.Body && UsesResource(started, @using.Locals):
                         return ("using block", "the resource is disposed");
-                    case ITryOperation { Finally: { Operations.Length: > 0 } } @try when child == @try.Body:
+                    case ITryOperation { Finally: { Operations.Length: > 0 } finallyBlock } @try when child == @try.Body && !ExitsThreadAffineLock(finallyBlock):
                         return ("try/finally", "the finally block runs");
-                    case ILockOperation @lock when child == @lock.Body:
-                        return ("lock", "the lock is released");
+
+                    // A lock (or a Monitor region) around `return StartAsync()` guards the start; it
+                    // cannot be held across the work's awaits anyway (no await in a lock, and a
+                    // thread-affine lock must not span one). That is the correct form: not reported.
+                    case ILockOperation:
+                        return null;
                     case IBlockOperation block when DeclaresUsedResourceBefore(block, child, started):
                         return ("using declaration", "the resource is disposed");
                 }
             }
 
             return null;
+        }
+
+        private static bool ExitsThreadAffineLock(IOperation finallyBlock)
+        {
+            foreach (var operation in finallyBlock.Descendants())
+            {
+                if (operation is IInvocationOperation { TargetMethod.Name: "Exit" or "ExitReadLock" or "ExitWriteLock" or "ExitUpgradeableReadLock" or "ReleaseMutex" })
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static bool DeclaresUsedResourceBefore(IBlockOperation block, IOperation child, IOperation started)

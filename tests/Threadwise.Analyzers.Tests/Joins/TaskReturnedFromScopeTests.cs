@@ -60,19 +60,11 @@ public class TaskReturnedFromScopeTests
                 }
             }
 
-            Task Locked(Client client)
-            {
-                lock (_gate)
-                {
-                    return {|#3:client.FlushAsync()|};
-                }
-            }
         }
         """ + Types, framework == "net10" ? References.Net100 : References.Net80,
         Tw4007(0, "using block", "the resource is disposed", "Using"),
         Tw4007(1, "using declaration", "the resource is disposed", "UsingDeclaration"),
-        Tw4007(2, "try/finally", "the finally block runs", "Finally"),
-        Tw4007(3, "lock", "the lock is released", "Locked"));
+        Tw4007(2, "try/finally", "the finally block runs", "Finally"));
 
     [Fact]
     public Task AwaitedCompletedUnrelatedOrOutsideTheScope_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
@@ -119,6 +111,19 @@ public class TaskReturnedFromScopeTests
             {
                 try { return client.SendAsync(); }
                 finally { }
+            }
+
+            // A lock guards the start (an await could not sit inside it): the correct form.
+            Task<int> Locked(Client client)
+            {
+                lock (this) { return client.SendAsync(); }
+            }
+
+            Task<int> MonitorRegion(Client client)
+            {
+                System.Threading.Monitor.Enter(this);
+                try { return client.SendAsync(); }
+                finally { System.Threading.Monitor.Exit(this); }
             }
 
             Func<Task<int>> Lambda() => () =>
@@ -214,11 +219,11 @@ public class TaskReturnedFromScopeTests
             Task<int> Send(Client client)
             {
                 if (client is null) throw new ArgumentNullException(nameof(client));
-                lock (client)
+                using (var own = new Client())
                 {
-                    return {|#0:client.SendAsync()|};
+                    return {|#0:own.SendAsync()|};
                 }
             }
         }
-        """ + Types, Tw4007(0, "lock", "the lock is released", "Send"));
+        """ + Types, Tw4007(0, "using block", "the resource is disposed", "Send"));
 }
