@@ -34,9 +34,17 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
             var @lock = (ILockOperation)context.Operation;
             if (Problem(@lock.LockedValue) is { } problem)
             {
-                context.ReportDiagnostic(Diagnostic.Create(Descriptors.TW2004LockOnUnsafeObject, @lock.LockedValue.Syntax.GetLocation(), problem));
+                context.ReportDiagnostic(Diagnostic.Create(Descriptors.TW2004LockOnUnsafeObject, @lock.LockedValue.Syntax.GetLocation(), problem, Consequence(problem)));
             }
         }
+
+        // Each case in its own words: shared objects let others in, fresh objects keep nobody out.
+        private static string Consequence(string problem)
+            => problem.StartsWith("a boxed", System.StringComparison.Ordinal) || problem.StartsWith("a new object", System.StringComparison.Ordinal)
+                ? "excludes nobody: every lock takes a different object"
+                : problem.StartsWith("the non-readonly field", System.StringComparison.Ordinal)
+                    ? "may lock a different object once the field is reassigned, and then two threads hold \"the\" lock at once"
+                    : "lets code you do not control take the same lock and block or deadlock yours";
 
         private string? Problem(IOperation value)
         {

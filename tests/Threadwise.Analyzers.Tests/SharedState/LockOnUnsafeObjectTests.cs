@@ -7,7 +7,20 @@ namespace Threadwise.Tests.SharedState;
 public class LockOnUnsafeObjectTests
 {
     private static DiagnosticResult Tw2004(int markup, string what)
-        => VerifyAnalyzer.Diagnostic(Descriptors.TW2004LockOnUnsafeObject).WithLocation(markup).WithArguments(what);
+        => VerifyAnalyzer.Diagnostic(Descriptors.TW2004LockOnUnsafeObject).WithLocation(markup).WithArguments(what, Why(what));
+
+    private const string LetsOthersIn = "lets code you do not control take the same lock and block or deadlock yours";
+    private const string KeepsNobodyOut = "excludes nobody: every lock takes a different object";
+    private const string MayChange = "may lock a different object once the field is reassigned, and then two threads hold \"the\" lock at once";
+
+    // The message's reason per kind of object, as the rule's docs describe them.
+    private static string Why(string what)
+        => what switch
+        {
+            "a boxed value type (a new object each time)" or "a new object created for this lock alone" => KeepsNobodyOut,
+            _ when what.StartsWith("the non-readonly field", StringComparison.Ordinal) => MayChange,
+            _ => LetsOthersIn,
+        };
 
     [Fact]
     public Task UnsafeLockObjects_AreFlagged() => VerifyAnalyzer.AnalyzerAsync("""
