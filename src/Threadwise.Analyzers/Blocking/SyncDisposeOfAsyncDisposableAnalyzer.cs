@@ -123,9 +123,7 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
 
         private bool ShouldDisposeAsync(ITypeSymbol type)
         {
-            if (type.TypeKind == TypeKind.Interface
-                ? !SymbolEqualityComparer.Default.Equals(type, _asyncDisposable) && !Implements(type, _asyncDisposable)
-                : !Implements(type, _asyncDisposable))
+            if (!SymbolEqualityComparer.Default.Equals(type, _asyncDisposable) && !SymbolFacts.Implements(type, _asyncDisposable))
             {
                 return false;
             }
@@ -135,19 +133,6 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
                    && !KnownSymbols.IsOrDerivesFrom(type, _symbols.StringWriter)
                    && !KnownSymbols.IsOrDerivesFrom(type, _symbols.ThreadingTimer)
                    && !SymbolEqualityComparer.Default.Equals(type, _symbols.CancellationTokenRegistration);
-        }
-
-        private static bool Implements(ITypeSymbol type, INamedTypeSymbol @interface)
-        {
-            foreach (var implemented in type.AllInterfaces)
-            {
-                if (SymbolEqualityComparer.Default.Equals(implemented, @interface))
-                {
-                    return true;
-                }
-            }
-
-            return false;
         }
 
         // `await using` needs C# 8, and no await is possible inside a lock.

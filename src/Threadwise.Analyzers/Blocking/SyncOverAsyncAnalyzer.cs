@@ -64,20 +64,7 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
             => wait.Task is { } task
                && KnownCompleteTasks.Unwrap(task) is IParameterReferenceOperation { Parameter: var parameter }
                && SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, method)
-               && IsPublicApi(method);
-
-        private static bool IsPublicApi(IMethodSymbol method)
-        {
-            for (ISymbol? current = method; current is not null and not INamespaceSymbol; current = current.ContainingSymbol)
-            {
-                if (current.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Protected or Accessibility.ProtectedOrInternal))
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
+               && SymbolFacts.IsVisibleOutsideAssembly(method);
 
         // A wait with a timeout is a deliberate, bounded wait: the caller chose how long to block.
         private static bool IsBounded(TaskWait wait)
@@ -99,24 +86,7 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
                 return true;
             }
 
-            var type = method.ContainingType;
-            if (type is null || member.DeclaredAccessibility != Accessibility.Public)
-            {
-                return false;
-            }
-
-            foreach (var @interface in type.AllInterfaces)
-            {
-                foreach (var candidate in @interface.GetMembers(member.Name))
-                {
-                    if (SymbolEqualityComparer.Default.Equals(type.FindImplementationForInterfaceMember(candidate), member))
-                    {
-                        return true;
-                    }
-                }
-            }
-
-            return false;
+            return member.DeclaredAccessibility == Accessibility.Public && SymbolFacts.ImplementsInterfaceMember(member);
         }
 
         // Load next to LoadAsync: the synchronous half of a sync/async API pair exists for callers

@@ -24,7 +24,7 @@ internal static class AsyncVoidMethods
         }
 
         if (method.MethodKind == MethodKind.Ordinary
-            && (method.IsOverride || !method.ExplicitInterfaceImplementations.IsEmpty || ImplementsInterfaceMember(method)))
+            && (method.IsOverride || !method.ExplicitInterfaceImplementations.IsEmpty || SymbolFacts.ImplementsInterfaceMember(method)))
         {
             return false;
         }
@@ -37,23 +37,6 @@ internal static class AsyncVoidMethods
         return !EventHandlers.HasEventHandlerShape(method, symbols)
                && !IsWhollyGuarded(method)
                && !(method.MethodKind == MethodKind.Ordinary && IsSubscribedInItsType(method));
-    }
-
-    // An implicit implementation of an interface's void member must stay void.
-    private static bool ImplementsInterfaceMember(IMethodSymbol method)
-    {
-        foreach (var @interface in method.ContainingType.AllInterfaces)
-        {
-            foreach (var member in @interface.GetMembers(method.Name))
-            {
-                if (SymbolEqualityComparer.Default.Equals(method.ContainingType.FindImplementationForInterfaceMember(member), method))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
     }
 
     // async void M() { try { ... } catch (Exception e) { Log(e); } }: nothing escapes to crash the process.

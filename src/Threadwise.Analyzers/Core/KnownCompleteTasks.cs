@@ -292,7 +292,7 @@ internal static class KnownCompleteTasks
         }
 
         return root.SemanticModel?.GetEnclosingSymbol(task.Syntax.SpanStart) is IMethodSymbol { Name: "GetResult", ContainingType: { } awaiter }
-               && System.Linq.Enumerable.Contains(awaiter.AllInterfaces, notifyCompletion, SymbolEqualityComparer.Default);
+               && SymbolFacts.Implements(awaiter, notifyCompletion);
     }
 
     // ---- statements before the wait --------------------------------------------------------------
@@ -341,30 +341,13 @@ internal static class KnownCompleteTasks
                 return SymbolEqualityComparer.Default.Equals(declarator.Symbol, subject.Target)
                        && IsCompletedFactory(Unwrap(value), subject.Symbols);
             case IConditionalOperation { IsRef: false } guard when guard.Syntax is IfStatementSyntax:
-                return (subject.Denied(guard.Condition) && AlwaysLeaves(guard.WhenTrue))
-                       || (guard.WhenFalse is { } whenFalse && subject.Asserted(guard.Condition) && AlwaysLeaves(whenFalse));
+                return (subject.Denied(guard.Condition) && guard.WhenTrue.AlwaysLeaves())
+                       || (guard.WhenFalse is { } whenFalse && subject.Asserted(guard.Condition) && whenFalse.AlwaysLeaves());
             case IWhileLoopOperation loop when loop.Condition is { } condition:
                 return subject.Denied(condition) && !BreaksOut(loop);
             default:
                 return false;
         }
-    }
-
-    // The branch ends in return, throw, break, continue or goto: what follows runs only otherwise.
-    private static bool AlwaysLeaves(IOperation branch)
-    {
-        while (branch is IBlockOperation block)
-        {
-            if (block.Operations.Length == 0)
-            {
-                return false;
-            }
-
-            branch = block.Operations[block.Operations.Length - 1];
-        }
-
-        return branch is IReturnOperation or IThrowOperation or IBranchOperation
-               || branch is IExpressionStatementOperation { Operation: IThrowOperation };
     }
 
     private static bool BreaksOut(ILoopOperation loop)

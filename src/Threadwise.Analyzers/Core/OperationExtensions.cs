@@ -36,4 +36,17 @@ internal static class OperationExtensions
 
         return parent;
     }
+
+    /// <summary>True when the branch ends in <c>return</c>, <c>throw</c>, <c>break</c>, <c>continue</c>
+    /// or <c>goto</c>: the code after it runs only when the branch was not taken.</summary>
+    public static bool AlwaysLeaves(this IOperation branch)
+    {
+        while (branch is IBlockOperation { Operations.Length: > 0 } block)
+        {
+            branch = block.Operations[block.Operations.Length - 1];
+        }
+
+        return branch is IReturnOperation or IThrowOperation or IBranchOperation
+               || branch is IExpressionStatementOperation { Operation: IThrowOperation };
+    }
 }

@@ -39,7 +39,7 @@ internal static class SyncAsyncBranches
                 return true;
             }
 
-            if (child == conditional.WhenTrue && conditional.WhenFalse is null && Leaves(conditional.WhenTrue) && AwaitsAfter(conditional))
+            if (child == conditional.WhenTrue && conditional.WhenFalse is null && conditional.WhenTrue.AlwaysLeaves() && AwaitsAfter(conditional))
             {
                 return true;
             }
@@ -71,17 +71,6 @@ internal static class SyncAsyncBranches
         }
 
         return false;
-    }
-
-    private static bool Leaves(IOperation branch)
-    {
-        while (branch is IBlockOperation { Operations.Length: > 0 } block)
-        {
-            branch = block.Operations[block.Operations.Length - 1];
-        }
-
-        return branch is IReturnOperation or IThrowOperation or IBranchOperation
-               || branch is IExpressionStatementOperation { Operation: IThrowOperation };
     }
 
     // `if (sync) { ...; return; }` followed, in the same block, by the awaiting path.

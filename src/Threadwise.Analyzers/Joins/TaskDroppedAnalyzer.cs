@@ -76,7 +76,7 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
             {
                 if (member is IMethodSymbol { IsStatic: false, Parameters.Length: 0, ReturnsVoid: false } getAwaiter
                     && (SymbolEqualityComparer.Default.Equals(getAwaiter.ReturnType.OriginalDefinition, notifyCompletion)
-                        || System.Linq.Enumerable.Contains(getAwaiter.ReturnType.AllInterfaces, notifyCompletion, SymbolEqualityComparer.Default)))
+                        || SymbolFacts.Implements(getAwaiter.ReturnType, notifyCompletion)))
                 {
                     return true;
                 }
@@ -114,15 +114,7 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
                 return false;
             }
 
-            foreach (var implemented in type.AllInterfaces)
-            {
-                if (SymbolEqualityComparer.Default.Equals(implemented, _symbols.IEnumerable))
-                {
-                    return true;
-                }
-            }
-
-            return false;
+            return SymbolFacts.Implements(type, _symbols.IEnumerable);
         }
     }
 }

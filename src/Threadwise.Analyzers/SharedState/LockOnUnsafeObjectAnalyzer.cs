@@ -62,7 +62,7 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
 
             return value switch
             {
-                IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } when IsExposed(value.Type) => "'this'",
+                IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } when SymbolFacts.IsVisibleOutsideAssembly(value.Type) => "'this'",
                 IInstanceReferenceOperation => null,
                 ITypeOfOperation => "a typeof(...) object",
                 IObjectCreationOperation => "a new object created for this lock alone",
@@ -70,7 +70,7 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
                 _ when KnownSymbols.IsOrDerivesFrom(value.Type, _symbols.Type) => "a Type object",
                 _ when KnownSymbols.IsOrDerivesFrom(value.Type, _symbols.Thread) => "a Thread object",
                 IFieldReferenceOperation { Field: { IsReadOnly: false } field } when IsReassigned(field) => $"the non-readonly field '{field.Name}'",
-                IFieldReferenceOperation { Field: { } field } when IsExposed(field) => $"the field '{field.Name}', visible outside the assembly",
+                IFieldReferenceOperation { Field: { } field } when SymbolFacts.IsVisibleOutsideAssembly(field) => $"the field '{field.Name}', visible outside the assembly",
                 _ => null,
             };
         }
@@ -106,22 +106,6 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
                    && model.GetOperation(returned) is { } operation
                 ? operation.WithoutConversions()
                 : value;
-        }
-
-        // Reachable from another assembly: public, protected or protected internal all the way out.
-        // An internal lock object (even one several classes of the assembly share on purpose) is
-        // under the assembly's control.
-        private static bool IsExposed(ISymbol symbol)
-        {
-            for (var current = symbol; current is not null and not INamespaceSymbol; current = current.ContainingSymbol)
-            {
-                if (current.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Protected or Accessibility.ProtectedOrInternal))
-                {
-                    return false;
-                }
-            }
-
-            return true;
         }
 
         // A non-readonly field only assigned by its initializer and constructors holds one object for

@@ -33,7 +33,7 @@ public sealed class SyncDisposeOfAsyncDisposableFixProvider : ThreadwiseCodeFixP
     protected internal override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
     {
         var token = state.Root.FindToken(diagnostic.Location.SourceSpan.Start);
-        var usesConfigureAwait = UsesConfigureAwaitFalse(token.Parent, state);
+        var usesConfigureAwait = UsesConfigureAwaitFalse(token.Parent);
         if (token.IsKind(SyntaxKind.UsingKeyword))
         {
             if (usesConfigureAwait)
@@ -75,9 +75,7 @@ public sealed class SyncDisposeOfAsyncDisposableFixProvider : ThreadwiseCodeFixP
             ExpressionSyntax disposeAsync = SyntaxFactory.InvocationExpression(memberAccess.WithName(SyntaxFactory.IdentifierName("DisposeAsync")));
             if (usesConfigureAwait)
             {
-                disposeAsync = SyntaxFactory.InvocationExpression(
-                    SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, disposeAsync, SyntaxFactory.IdentifierName("ConfigureAwait")),
-                    SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(SyntaxFactory.LiteralExpression(SyntaxKind.FalseLiteralExpression)))));
+                disposeAsync = AwaitPlacement.ConfigureAwaitFalse(disposeAsync);
             }
 
             return SyntaxFactory.AwaitExpression(disposeAsync.WithoutTrivia())
@@ -109,23 +107,9 @@ public sealed class SyncDisposeOfAsyncDisposableFixProvider : ThreadwiseCodeFixP
     }
 
     // The enclosing function already writes `.ConfigureAwait(false)`: keep to its convention.
-    private static bool UsesConfigureAwaitFalse(SyntaxNode? node, FixState state)
+    private static bool UsesConfigureAwaitFalse(SyntaxNode? node)
     {
         var function = node?.FirstAncestorOrSelf<SyntaxNode>(n => n is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or BaseMethodDeclarationSyntax or AccessorDeclarationSyntax);
-        if (function is null)
-        {
-            return false;
-        }
-
-        foreach (var descendant in function.DescendantNodes())
-        {
-            if (descendant is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait" }, ArgumentList.Arguments: { Count: 1 } arguments }
-                && arguments[0].Expression.IsKind(SyntaxKind.FalseLiteralExpression))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return function is not null && AwaitPlacement.UsesConfigureAwaitFalse(function);
     }
 }

@@ -123,6 +123,28 @@ internal static class AwaitPlacement
         return result.WithTriviaFrom(replaced);
     }
 
+    /// <summary>True when <paramref name="scope"/> already writes <c>.ConfigureAwait(false)</c>: a
+    /// fix that adds an await keeps to that convention.</summary>
+    public static bool UsesConfigureAwaitFalse(SyntaxNode scope)
+    {
+        foreach (var descendant in scope.DescendantNodes())
+        {
+            if (descendant is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait" }, ArgumentList.Arguments: { Count: 1 } arguments }
+                && arguments[0].Expression.IsKind(SyntaxKind.FalseLiteralExpression))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary><c>awaitable.ConfigureAwait(false)</c>.</summary>
+    public static ExpressionSyntax ConfigureAwaitFalse(ExpressionSyntax awaitable)
+        => SyntaxFactory.InvocationExpression(
+            SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, awaitable, SyntaxFactory.IdentifierName("ConfigureAwait")),
+            SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(SyntaxFactory.LiteralExpression(SyntaxKind.FalseLiteralExpression)))));
+
     private static bool NeedsParentheses(SyntaxNode replaced) => replaced.Parent switch
     {
         MemberAccessExpressionSyntax access => access.Expression == replaced,

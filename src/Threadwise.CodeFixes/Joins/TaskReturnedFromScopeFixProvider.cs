@@ -44,8 +44,7 @@ public sealed class TaskReturnedFromScopeFixProvider : ThreadwiseCodeFixProvider
         }
 
         var returnsValue = returnType.IsGenericType;
-        var configureAwait = state.Root.DescendantNodes().OfType<InvocationExpressionSyntax>()
-            .Any(i => i.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait" } && i.ArgumentList.Arguments.Count == 1 && i.ArgumentList.Arguments[0].Expression.IsKind(SyntaxKind.FalseLiteralExpression));
+        var configureAwait = AwaitPlacement.UsesConfigureAwaitFalse(state.Root);
         var returns = body.DescendantNodes(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
             .OfType<ReturnStatementSyntax>()
             .Where(r => r.Expression is not null)
@@ -101,14 +100,7 @@ public sealed class TaskReturnedFromScopeFixProvider : ThreadwiseCodeFixProvider
 
     private static AwaitExpressionSyntax Await(ExpressionSyntax task, bool configureAwait)
     {
-        var awaited = task.WithoutTrivia();
-        if (configureAwait)
-        {
-            awaited = SyntaxFactory.InvocationExpression(
-                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, awaited, SyntaxFactory.IdentifierName("ConfigureAwait")),
-                SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(SyntaxFactory.LiteralExpression(SyntaxKind.FalseLiteralExpression)))));
-        }
-
+        var awaited = configureAwait ? AwaitPlacement.ConfigureAwaitFalse(task.WithoutTrivia()) : task.WithoutTrivia();
         return SyntaxFactory.AwaitExpression(awaited).WithAdditionalAnnotations(Formatter.Annotation);
     }
 }

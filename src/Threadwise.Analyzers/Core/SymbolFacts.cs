@@ -1,0 +1,65 @@
+using Microsoft.CodeAnalysis;
+
+namespace Threadwise.Core;
+
+/// <summary>Questions about symbols that several rules ask: what a type implements, whether a member
+/// fulfils an interface's contract, and whether code outside the assembly can reach it.</summary>
+internal static class SymbolFacts
+{
+    /// <summary>True when <paramref name="type"/> implements <paramref name="interface"/>.</summary>
+    public static bool Implements(ITypeSymbol type, INamedTypeSymbol? @interface)
+    {
+        if (@interface is null)
+        {
+            return false;
+        }
+
+        foreach (var implemented in type.AllInterfaces)
+        {
+            if (SymbolEqualityComparer.Default.Equals(implemented, @interface))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>True when <paramref name="member"/> implicitly implements a member of an interface
+    /// its type implements: its signature is the interface's, not its author's, to choose.</summary>
+    public static bool ImplementsInterfaceMember(ISymbol member)
+    {
+        if (member.ContainingType is not { } type)
+        {
+            return false;
+        }
+
+        foreach (var @interface in type.AllInterfaces)
+        {
+            foreach (var candidate in @interface.GetMembers(member.Name))
+            {
+                if (SymbolEqualityComparer.Default.Equals(type.FindImplementationForInterfaceMember(candidate), member))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Reachable from another assembly: public, protected or protected internal all the way
+    /// out. Internal is not: the assembly controls every use.</summary>
+    public static bool IsVisibleOutsideAssembly(ISymbol symbol)
+    {
+        for (var current = symbol; current is not null and not INamespaceSymbol; current = current.ContainingSymbol)
+        {
+            if (current.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Protected or Accessibility.ProtectedOrInternal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
