@@ -1,6 +1,8 @@
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Editing;
 
 namespace Threadwise.Core;
 
@@ -10,8 +12,9 @@ namespace Threadwise.Core;
 /// </summary>
 internal sealed class AsyncLambdaCall
 {
-    private AsyncLambdaCall(ExpressionStatementSyntax statement, InvocationExpressionSyntax invocation, LambdaExpressionSyntax lambda, ParameterSyntax parameter, IMethodSymbol method)
+    private AsyncLambdaCall(ExpressionStatementSyntax statement, InvocationExpressionSyntax invocation, LambdaExpressionSyntax lambda, ParameterSyntax parameter, IMethodSymbol method, ReturnStatementSyntax? completedReturn)
     {
+        CompletedReturn = completedReturn;
         Statement = statement;
         Invocation = invocation;
         Lambda = lambda;
@@ -20,6 +23,10 @@ internal sealed class AsyncLambdaCall
     }
 
     public ExpressionStatementSyntax Statement { get; }
+
+    /// <summary>In a non-async method that returns a task: the <c>return Task.CompletedTask;</c>
+    /// right after the call. The joined work is returned there instead of awaited.</summary>
+    public ReturnStatementSyntax? CompletedReturn { get; }
 
     public InvocationExpressionSyntax Invocation { get; }
 
@@ -41,13 +48,53 @@ internal sealed class AsyncLambdaCall
             || arguments.Arguments[arguments.Arguments.Count - 1] != argument
             || invocation.Parent is not ExpressionStatementSyntax statement
             || SingleParameter(lambda) is not { } parameter
-            || state.SemanticModel.GetSymbolInfo(invocation, state.CancellationToken).Symbol is not IMethodSymbol method
-            || !AwaitPlacement.CanAwaitAt(statement, state.SemanticModel, state.CancellationToken))
+            || state.SemanticModel.GetSymbolInfo(invocation, state.CancellationToken).Symbol is not IMethodSymbol method)
         {
             return null;
         }
 
-        return new AsyncLambdaCall(statement, invocation, lambda, parameter, method);
+        if (AwaitPlacement.CanAwaitAt(statement, state.SemanticModel, state.CancellationToken))
+        {
+            return new AsyncLambdaCall(statement, invocation, lambda, parameter, method, completedReturn: null);
+        }
+
+        return CompletedTaskReturnAfter(statement, state) is { } completedReturn
+            ? new AsyncLambdaCall(statement, invocation, lambda, parameter, method, completedReturn)
+            : null;
+    }
+
+    /// <summary>Puts the task that joins the work where the call was: <c>await joined;</c> in async
+    /// code; in a non-async method, <c>return joined;</c> in place of the <c>return Task.CompletedTask;</c>
+    /// that followed (nothing ran in between, so only the join changes).</summary>
+    public void ReplaceWithJoin(SyntaxEditor editor, ExpressionSyntax joined)
+    {
+        if (CompletedReturn is { } completedReturn)
+        {
+            // Comments before the call stay; its indentation and line break go with it.
+            var keepsComments = Statement.GetLeadingTrivia().Any(t => t.IsKind(SyntaxKind.SingleLineCommentTrivia) || t.IsKind(SyntaxKind.MultiLineCommentTrivia));
+            editor.RemoveNode(Statement, keepsComments ? SyntaxRemoveOptions.KeepLeadingTrivia : SyntaxRemoveOptions.KeepNoTrivia);
+            editor.ReplaceNode(completedReturn.Expression!, joined.WithTriviaFrom(completedReturn.Expression!));
+            return;
+        }
+
+        editor.ReplaceNode(Invocation, AwaitPlacement.Await(joined, Invocation));
+    }
+
+    // `list.ForEach(async ...); return Task.CompletedTask;` in a method that cannot await.
+    private static ReturnStatementSyntax? CompletedTaskReturnAfter(ExpressionStatementSyntax statement, FixState state)
+    {
+        if (statement.Parent is not BlockSyntax block)
+        {
+            return null;
+        }
+
+        var index = block.Statements.IndexOf(statement);
+        return index + 1 < block.Statements.Count
+               && block.Statements[index + 1] is ReturnStatementSyntax { Expression: { } returned } next
+               && state.SemanticModel.GetSymbolInfo(returned, state.CancellationToken).Symbol is IPropertySymbol { Name: "CompletedTask", IsStatic: true } property
+               && SymbolEqualityComparer.Default.Equals(property.ContainingType, state.Symbols.Task)
+            ? next
+            : null;
     }
 
     /// <summary>True when the lambda's body returns early: as a loop body, that would return from the method.</summary>

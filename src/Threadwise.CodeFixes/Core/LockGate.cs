@@ -110,15 +110,34 @@ internal sealed class LockGate
         var creation = Type.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: < LanguageVersion.CSharp9 } ? "new object()" : "new()";
         var field = (FieldDeclarationSyntax)SyntaxFactory.ParseMemberDeclaration(
             $"private {(IsStatic ? "static " : string.Empty)}readonly {typeName} {Name} = {creation};\n")!;
-        editor.ReplaceNode(Type, (current, _) => ((TypeDeclarationSyntax)current).WithMembers(
-            ((TypeDeclarationSyntax)current).Members.Insert(0, field.WithAdditionalAnnotations(Formatter.Annotation, Simplifier.Annotation))));
+        editor.ReplaceNode(Type, (current, _) =>
+        {
+            var members = ((TypeDeclarationSyntax)current).Members;
+
+            // A blank line between the new field and a following method, as between member kinds.
+            var spaced = members.Count > 0 && members[0] is not FieldDeclarationSyntax
+                ? field.WithTrailingTrivia(field.GetTrailingTrivia().Add(NewLine(current)))
+                : field;
+            return ((TypeDeclarationSyntax)current).WithMembers(members.Insert(0, spaced.WithAdditionalAnnotations(Formatter.Annotation, Simplifier.Annotation)));
+        });
     }
 
-    /// <summary><c>lock (gate) { statement }</c>, keeping the statement's indentation and comments.</summary>
-    public StatementSyntax Wrap(StatementSyntax statement)
-        => SyntaxFactory.LockStatement(SyntaxFactory.IdentifierName(Name), SyntaxFactory.Block(statement.WithoutLeadingTrivia()))
-            .WithLeadingTrivia(statement.GetLeadingTrivia())
-            .WithAdditionalAnnotations(Formatter.Annotation);
+    /// <summary>The gate as a lock expression.</summary>
+    public ExpressionSyntax Expression => SyntaxFactory.IdentifierName(Name);
+
+    // The document's own line break (the one after the type's opening brace).
+    private static SyntaxTrivia NewLine(SyntaxNode type)
+    {
+        foreach (var trivia in ((TypeDeclarationSyntax)type).OpenBraceToken.TrailingTrivia)
+        {
+            if (trivia.IsKind(SyntaxKind.EndOfLineTrivia))
+            {
+                return trivia;
+            }
+        }
+
+        return SyntaxFactory.EndOfLine("\n");
+    }
 
     private static bool IsInStaticContext(ISymbol member)
     {
@@ -163,36 +182,20 @@ internal sealed class LockGate
     /// <summary>The name of the variable a guarded statement updates: the left-most field, local or
     /// parameter in it (<c>_sum</c> in <c>_sum += x</c>, <c>list</c> in <c>list.Add(x)</c>).</summary>
     public static string GuardedName(SyntaxNode access, SemanticModel model, System.Threading.CancellationToken cancellationToken)
+        => GuardedSymbol(access, model, cancellationToken)?.Name ?? "state";
+
+    /// <summary>The left-most field, local or parameter in <paramref name="access"/>.</summary>
+    public static ISymbol? GuardedSymbol(SyntaxNode access, SemanticModel model, System.Threading.CancellationToken cancellationToken)
     {
         foreach (var node in access.DescendantNodesAndSelf())
         {
             if (node is IdentifierNameSyntax name
-                && model.GetSymbolInfo(name, cancellationToken).Symbol is IFieldSymbol or ILocalSymbol or IParameterSymbol)
+                && model.GetSymbolInfo(name, cancellationToken).Symbol is { } symbol and (IFieldSymbol or ILocalSymbol or IParameterSymbol))
             {
-                return name.Identifier.ValueText;
+                return symbol;
             }
         }
 
-        return "state";
-    }
-
-    /// <summary>The expression statement around <paramref name="node"/> if it can be wrapped in a
-    /// lock: directly in a block, with no await (which a lock body cannot hold).</summary>
-    public static ExpressionStatementSyntax? WrappableStatement(SyntaxNode node)
-    {
-        if (node.FirstAncestorOrSelf<StatementSyntax>() is not ExpressionStatementSyntax { Parent: BlockSyntax } statement)
-        {
-            return null;
-        }
-
-        foreach (var descendant in statement.DescendantNodes())
-        {
-            if (descendant is AwaitExpressionSyntax)
-            {
-                return null;
-            }
-        }
-
-        return statement;
+        return null;
     }
 }

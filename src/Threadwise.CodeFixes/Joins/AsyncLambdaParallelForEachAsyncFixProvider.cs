@@ -21,6 +21,10 @@ public sealed class AsyncLambdaParallelForEachAsyncFixProvider : ThreadwiseCodeF
 
     protected internal override string EquivalenceKey => "TW4005.ParallelForEachAsync";
 
+    // In a non-async method the joined work replaces its `return Task.CompletedTask;`.
+    protected internal override string TitleFor(FixState state, Diagnostic diagnostic)
+        => AsyncLambdaCall.Find(state, diagnostic) is { CompletedReturn: not null } ? "Return 'Parallel.ForEachAsync(...)'" : Title;
+
     protected internal override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
     {
         var parallel = state.Symbols.Parallel;
@@ -48,7 +52,7 @@ public sealed class AsyncLambdaParallelForEachAsyncFixProvider : ThreadwiseCodeF
             var invocation = call.Invocation
                 .ReplaceNode(call.Lambda, lambda)
                 .WithExpression(access.WithName(SyntaxFactory.IdentifierName("ForEachAsync")));
-            editor.ReplaceNode(call.Invocation, AwaitPlacement.Await(invocation, call.Invocation));
+            call.ReplaceWithJoin(editor, invocation);
         };
     }
 }

@@ -24,6 +24,7 @@ public sealed class AsyncLambdaSequentialLoopFixProvider : ThreadwiseCodeFixProv
     protected internal override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
     {
         if (AsyncLambdaCall.FindListForEach(state, diagnostic) is not var (call, list)
+            || call.CompletedReturn is not null
             || call.BodyReturns()
             || call.Parameter.Type is not null)
         {

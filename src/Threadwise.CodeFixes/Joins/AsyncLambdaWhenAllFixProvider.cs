@@ -20,6 +20,10 @@ public sealed class AsyncLambdaWhenAllFixProvider : ThreadwiseCodeFixProvider
 
     protected internal override string EquivalenceKey => "TW4005.WhenAll";
 
+    // In a non-async method the joined work replaces its `return Task.CompletedTask;`.
+    protected internal override string TitleFor(FixState state, Diagnostic diagnostic)
+        => AsyncLambdaCall.Find(state, diagnostic) is { CompletedReturn: not null } ? "Return 'Task.WhenAll(... Select ...)' (all at once)" : Title;
+
     protected internal override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
     {
         if (AsyncLambdaCall.FindListForEach(state, diagnostic) is not var (call, list)
@@ -44,7 +48,7 @@ public sealed class AsyncLambdaWhenAllFixProvider : ThreadwiseCodeFixProvider
             var whenAll = SyntaxFactory.InvocationExpression(
                 SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, AwaitPlacement.TypeExpression(editor.Generator, task), SyntaxFactory.IdentifierName("WhenAll")),
                 SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(select))));
-            editor.ReplaceNode(call.Invocation, AwaitPlacement.Await(whenAll, call.Invocation));
+            call.ReplaceWithJoin(editor, whenAll);
         };
     }
 

@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Immutable;
+using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
 using Threadwise.Core;
@@ -9,9 +11,10 @@ namespace Threadwise.SharedState;
 
 /// <summary>
 /// TW2001 (where Interlocked does not apply: <c>double</c>, <c>decimal</c>, <c>*=</c> ...) and TW2002:
-/// wrap the statement in <c>lock</c> on a private gate named after the state it guards
-/// (<see cref="LockGate"/>): every fix for the same field or captured variable shares it, so the
-/// guarded statements exclude each other.
+/// wrap the statement (or an expression lambda's body) in <c>lock</c>. A local collection is its
+/// own lock (<c>lock (results)</c>: private to the method, never reassigned); other state gets a
+/// private gate named after it (<see cref="LockGate"/>), shared by every fix for the same field or
+/// captured variable, so the guarded statements exclude each other.
 /// </summary>
 // Not exported on its own: offered through the rule\'s BestFixProvider, which picks the best fix per finding.
 public sealed class GuardWithLockFixProvider : ThreadwiseCodeFixProvider
@@ -23,28 +26,69 @@ public sealed class GuardWithLockFixProvider : ThreadwiseCodeFixProvider
 
     protected internal override string EquivalenceKey => "TW200x.Lock";
 
-    // "Lock on a new private '_countLock'" (or the existing one of that name).
+    // "Lock on a private '_countLock'" (or the existing one of that name); "Lock on 'results'".
     protected internal override string TitleFor(FixState state, Diagnostic diagnostic)
-        => state.FindNode<ExpressionSyntax>(diagnostic) is { } access
-           && LockGate.WrappableStatement(access) is { } statement
-           && LockGate.For(statement, state, LockGate.GuardedName(access, state.SemanticModel, state.CancellationToken)) is { } gate
-            ? $"Lock on a private '{gate.Name}'"
+        => Plan(state, diagnostic) is { } plan
+            ? plan.Gate is { } gate ? $"Lock on a private '{gate.Name}'" : $"Lock on '{plan.LockObject}'"
             : Title;
 
     protected internal override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
     {
-        if (state.FindNode<ExpressionSyntax>(diagnostic) is not { } access
-            || (diagnostic.Id == Descriptors.TW2001NonAtomicUpdate.Id && NonAtomicUpdateFixProvider.CanUseInterlocked(access, state))
-            || LockGate.WrappableStatement(access) is not { } statement
-            || LockGate.For(statement, state, LockGate.GuardedName(access, state.SemanticModel, state.CancellationToken)) is not { } gate)
+        if (Plan(state, diagnostic) is not { } plan)
         {
             return null;
         }
 
         return editor =>
         {
-            editor.ReplaceNode(statement, gate.Wrap(statement));
-            gate.AddFieldIfNeeded(editor);
+            plan.Code.Wrap(editor, plan.LockObject);
+            plan.Gate?.AddFieldIfNeeded(editor);
         };
+    }
+
+    private static (GuardedCode Code, ExpressionSyntax LockObject, LockGate? Gate)? Plan(FixState state, Diagnostic diagnostic)
+    {
+        if (state.FindNode<ExpressionSyntax>(diagnostic) is not { } access
+            || (diagnostic.Id == Descriptors.TW2001NonAtomicUpdate.Id && NonAtomicUpdateFixProvider.CanUseInterlocked(access, state))
+            || GuardedCode.Find(access, state.SemanticModel, state.CancellationToken) is not { } code)
+        {
+            return null;
+        }
+
+        var guarded = LockGate.GuardedSymbol(access, state.SemanticModel, state.CancellationToken);
+        if (diagnostic.Id == Descriptors.TW2002UnsafeCollectionMutation.Id
+            && guarded is ILocalSymbol { Type.IsReferenceType: true } local
+            && NeverReassigned(local, state.CancellationToken))
+        {
+            return (code, SyntaxFactory.IdentifierName(local.Name), null);
+        }
+
+        return LockGate.For(code.Node, state, guarded?.Name ?? "state") is { } gate
+            ? (code, gate.Expression, gate)
+            : null;
+    }
+
+    // A local whose only assignment is its declaration: every lock on it takes the same object.
+    private static bool NeverReassigned(ILocalSymbol local, CancellationToken cancellationToken)
+    {
+        if (local.DeclaringSyntaxReferences.Length != 1
+            || local.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is not VariableDeclaratorSyntax { Initializer: not null } declarator
+            || declarator.FirstAncestorOrSelf<BlockSyntax>() is not { } scope)
+        {
+            return false;
+        }
+
+        foreach (var node in scope.DescendantNodes())
+        {
+            if (node is IdentifierNameSyntax name
+                && name.Identifier.ValueText == local.Name
+                && (name.Parent is AssignmentExpressionSyntax assignment && assignment.Left == name
+                    || name.Parent is ArgumentSyntax { RefKindKeyword.RawKind: (int)SyntaxKind.RefKeyword or (int)SyntaxKind.OutKeyword }))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

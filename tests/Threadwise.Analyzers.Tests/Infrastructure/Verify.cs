@@ -17,7 +17,7 @@ public static class Verify<TAnalyzer>
     /// <summary>Asserts exactly <paramref name="expected"/> are reported; the markup
     /// <c>{|#0:...|}</c> or <c>[|...|]</c> in the source places them.</summary>
     public static Task AnalyzerAsync(string source, params DiagnosticResult[] expected)
-        => AnalyzerAsync(source, References.Net80, expected);
+        => References.OnModernTargetsAsync(references => AnalyzerAsync(source, references, expected));
 
     public static async Task AnalyzerAsync(string source, ReferenceAssemblies references, params DiagnosticResult[] expected)
     {
@@ -27,19 +27,23 @@ public static class Verify<TAnalyzer>
     }
 
     /// <summary>With <c>.editorconfig</c> lines (under <c>[*.cs]</c>) applied to the source.</summary>
-    public static async Task AnalyzerWithConfigAsync(string source, string editorConfig, params DiagnosticResult[] expected)
-    {
-        var test = new AnalyzerTest { TestCode = source, ReferenceAssemblies = References.Net80 };
-        test.TestState.AnalyzerConfigFiles.Add(("/.editorconfig", "root = true\n\n[*.cs]\n" + editorConfig + "\n"));
-        test.ExpectedDiagnostics.AddRange(expected);
-        await test.RunAsync();
-    }
+    public static Task AnalyzerWithConfigAsync(string source, string editorConfig, params DiagnosticResult[] expected)
+        => References.OnModernTargetsAsync(async references =>
+        {
+            var test = new AnalyzerTest { TestCode = source, ReferenceAssemblies = references };
+            test.TestState.AnalyzerConfigFiles.Add(("/.editorconfig", "root = true\n\n[*.cs]\n" + editorConfig + "\n"));
+            test.ExpectedDiagnostics.AddRange(expected);
+            await test.RunAsync();
+        });
 
     /// <summary>Several documents (<c>/0/Test0.cs</c>, <c>/0/Test1.cs</c>, ...), optionally with
     /// <c>.editorconfig</c> lines.</summary>
-    public static async Task AnalyzerAsync(string[] sources, string? editorConfig, params DiagnosticResult[] expected)
+    public static Task AnalyzerAsync(string[] sources, string? editorConfig, params DiagnosticResult[] expected)
+        => References.OnModernTargetsAsync(references => AnalyzerAsync(sources, editorConfig, references, expected));
+
+    private static async Task AnalyzerAsync(string[] sources, string? editorConfig, ReferenceAssemblies references, DiagnosticResult[] expected)
     {
-        var test = new AnalyzerTest { ReferenceAssemblies = References.Net80 };
+        var test = new AnalyzerTest { ReferenceAssemblies = references };
         for (var i = 0; i < sources.Length; i++)
         {
             test.TestState.Sources.Add(($"/0/Test{i}.cs", sources[i]));
@@ -88,47 +92,59 @@ public static class Verify<TAnalyzer, TCodeFix>
     /// diagnostics left in the fixed code are given in <paramref name="remaining"/>.</summary>
     public static async Task CodeFixAsync(string source, string fixedSource, DiagnosticResult[] expected, DiagnosticResult[] remaining, int? iterations = null)
     {
-        var test = new FixTest { ReferenceAssemblies = References.Net80, TestCode = source, FixedCode = fixedSource };
-        test.ExpectedDiagnostics.AddRange(expected);
-        test.FixedState.ExpectedDiagnostics.AddRange(remaining);
-        if (iterations is { } count)
+        await References.OnModernTargetsAsync(async references =>
         {
-            test.NumberOfIncrementalIterations = count;
-            test.NumberOfFixAllIterations = count;
-        }
+            var test = new FixTest { ReferenceAssemblies = references, TestCode = source, FixedCode = fixedSource };
+            test.ExpectedDiagnostics.AddRange(expected);
+            test.FixedState.ExpectedDiagnostics.AddRange(remaining);
+            if (iterations is { } count)
+            {
+                test.NumberOfIncrementalIterations = count;
+                test.NumberOfFixAllIterations = count;
+            }
 
-        await test.RunAsync();
+            await test.RunAsync();
+        });
+        await LegacyTargets.FixesKeepCompilingAsync(new[] { source });
     }
 
     /// <summary>Several documents: exercises Fix All in document, project and solution scope.</summary>
     public static async Task CodeFixAsync(string[] sources, string[] fixedSources, params DiagnosticResult[] expected)
     {
-        var test = new FixTest { ReferenceAssemblies = References.Net80 };
-        for (var i = 0; i < sources.Length; i++)
+        await References.OnModernTargetsAsync(async references =>
         {
-            test.TestState.Sources.Add(($"/0/Test{i}.cs", sources[i]));
-        }
+            var test = new FixTest { ReferenceAssemblies = references };
+            for (var i = 0; i < sources.Length; i++)
+            {
+                test.TestState.Sources.Add(($"/0/Test{i}.cs", sources[i]));
+            }
 
-        for (var i = 0; i < fixedSources.Length; i++)
-        {
-            test.FixedState.Sources.Add(($"/0/Test{i}.cs", fixedSources[i]));
-        }
+            for (var i = 0; i < fixedSources.Length; i++)
+            {
+                test.FixedState.Sources.Add(($"/0/Test{i}.cs", fixedSources[i]));
+            }
 
-        test.ExpectedDiagnostics.AddRange(expected);
-        await test.RunAsync();
+            test.ExpectedDiagnostics.AddRange(expected);
+            await test.RunAsync();
+        });
+        await LegacyTargets.FixesKeepCompilingAsync(sources);
     }
 
     /// <summary>The diagnostic is reported but no fix is offered: the code must stay as it is.</summary>
     public static async Task NoCodeFixAsync(string source, params DiagnosticResult[] expected)
     {
-        var test = new FixTest
+        await References.OnModernTargetsAsync(async references =>
         {
-            ReferenceAssemblies = References.Net80,
-            TestCode = source,
-            FixedCode = source,
-        };
-        test.ExpectedDiagnostics.AddRange(expected);
-        await test.RunAsync();
+            var test = new FixTest
+            {
+                ReferenceAssemblies = references,
+                TestCode = source,
+                FixedCode = source,
+            };
+            test.ExpectedDiagnostics.AddRange(expected);
+            await test.RunAsync();
+        });
+        await LegacyTargets.FixesKeepCompilingAsync(new[] { source });
     }
 
     private sealed class FixTest : CSharpCodeFixTest<TAnalyzer, TCodeFix, DefaultVerifier>
@@ -140,6 +156,22 @@ public static class Verify<TAnalyzer, TCodeFix>
 public static class References
 {
     public static ReferenceAssemblies Net80 => ReferenceAssemblies.Net.Net80;
+
+    /// <summary>.NET Framework 4.8 (C# 7.3 is its default language version).</summary>
+    public static ReferenceAssemblies Net48 { get; } = new ReferenceAssemblies(
+        "net48",
+        new PackageIdentity("Microsoft.NETFramework.ReferenceAssemblies.net48", "1.0.3"),
+        Path.Combine("build", ".NETFramework", "v4.8"))
+        .AddAssemblies(ImmutableArray.Create("mscorlib", "System", "System.Core", "System.Data", "System.Xml"))
+        .AddFacadeAssemblies(ImmutableArray.Create("System.Runtime", "System.Threading.Tasks", "System.Collections", "System.Threading", "netstandard"));
+
+    /// <summary>Rule tests run on .NET 8 and on .NET 10, where overload resolution differs
+    /// (<c>Task.WhenAll(a, b)</c> binds <c>params ReadOnlySpan&lt;Task&gt;</c>) and new APIs exist.</summary>
+    public static async Task OnModernTargetsAsync(Func<ReferenceAssemblies, Task> run)
+    {
+        await run(Net80);
+        await run(Net100);
+    }
 
     /// <summary>.NET 10 (for <c>System.Threading.Lock</c> and other new APIs).</summary>
     public static ReferenceAssemblies Net100 { get; } = new(

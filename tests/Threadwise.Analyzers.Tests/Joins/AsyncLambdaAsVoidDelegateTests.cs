@@ -251,4 +251,113 @@ public class AsyncLambdaAsVoidDelegateTests
             }
         }
         """, Tw4005(0, "lambda", "Action"), Tw4005(1, "lambda", "Action"));
+
+    [Fact]
+    public Task InANonAsyncTaskMethod_TheJoinIsReturned() => VerifyWhenAll.CodeFixAsync("""
+        using System.Collections.Generic;
+        using System.Linq;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            Task SaveAll(List<int> items)
+            {
+                var count = items.Count;
+                items.ForEach({|#0:async x =>|} await Task.Delay(x + count));
+                return Task.CompletedTask;
+            }
+
+            Task Other(List<int> items)
+            {
+                items.ForEach({|#1:async x =>|} await Task.Delay(x));
+                // nothing else to do
+                return Task.CompletedTask;
+            }
+        }
+        """, """
+        using System.Collections.Generic;
+        using System.Linq;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            Task SaveAll(List<int> items)
+            {
+                var count = items.Count;
+                return Task.WhenAll(items.Select(async x => await Task.Delay(x + count)));
+            }
+
+            Task Other(List<int> items)
+            {
+                // nothing else to do
+                return Task.WhenAll(items.Select(async x => await Task.Delay(x)));
+            }
+        }
+        """, Tw4005(0, "lambda", "Action"), Tw4005(1, "lambda", "Action"));
+
+    [Fact]
+    public Task InANonAsyncTaskMethod_ParallelForEachAsyncIsReturned() => VerifyForEachAsync.CodeFixAsync("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            Task M(List<int> items)
+            {
+                Parallel.ForEach(items, {|#0:async item =>|} await Task.Delay(item));
+                return Task.CompletedTask;
+            }
+        }
+        """, """
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            Task M(List<int> items)
+            {
+                return Parallel.ForEachAsync(items, async (item, cancellationToken) => await Task.Delay(item));
+            }
+        }
+        """, Tw4005(0, "lambda", "Action"));
+
+    [Fact]
+    public Task InANonAsyncTaskMethod_NoFix_WhenWorkFollowsOrNotASequentialLoop() => VerifyWhenAll.NoCodeFixAsync("""
+        using System;
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            // Something runs after the call: returning the join earlier would skip it.
+            Task Later(List<int> items)
+            {
+                items.ForEach({|#0:async x =>|} await Task.Delay(x));
+                Console.WriteLine("done");
+                return Task.CompletedTask;
+            }
+
+            // Returns another task: the join has nowhere to go.
+            Task<int> Count(List<int> items)
+            {
+                items.ForEach({|#1:async x =>|} await Task.Delay(x));
+                return Task.FromResult(items.Count);
+            }
+        }
+        """, Tw4005(0, "lambda", "Action"), Tw4005(1, "lambda", "Action"));
+
+    [Fact]
+    public Task InANonAsyncTaskMethod_NoSequentialLoop() => VerifySequential.NoCodeFixAsync("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            Task M(List<int> items)
+            {
+                items.ForEach({|#0:async x =>|} await Task.Delay(x));
+                return Task.CompletedTask;
+            }
+        }
+        """, Tw4005(0, "lambda", "Action"));
 }

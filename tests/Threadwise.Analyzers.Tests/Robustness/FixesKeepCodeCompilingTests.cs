@@ -29,8 +29,13 @@ public class FixesKeepCodeCompilingTests
         {
             var unfixable = new HashSet<string>();
             var applied = 0;
-            for (var iteration = 0; iteration < 400; iteration++)
+            var history = new List<string>();
+            for (var iteration = 0; ; iteration++)
             {
+                // Each fix removes a finding; a pass that keeps finding something to fix has a fix
+                // that does not remove its own finding (or two that undo each other).
+                Assert.True(iteration < 400, "the fixes do not converge; the last applied:\n" + string.Join("\n", history.Skip(history.Count - 6)));
+
                 var current = (await project.GetCompilationAsync())!;
                 var exceptions = new List<string>();
                 var diagnostics = (await Harness.AnalyzeAsync(current, exceptions))
@@ -51,6 +56,7 @@ public class FixesKeepCodeCompilingTests
                 var changed = operations.OfType<Microsoft.CodeAnalysis.CodeActions.ApplyChangesOperation>().Single().ChangedSolution;
                 project = changed.GetProject(project.Id)!;
                 applied++;
+                history.Add($"'{action.Title}' for {diagnostic}");
 
                 var compiled = (await project.GetCompilationAsync())!;
                 var added = Errors(compiled).Except(errorsBefore).ToList();

@@ -98,17 +98,10 @@ public class LegacyTargetFixTests
         }
         """;
 
-    public static ReferenceAssemblies Net48 { get; } = new ReferenceAssemblies(
-        "net48",
-        new PackageIdentity("Microsoft.NETFramework.ReferenceAssemblies.net48", "1.0.3"),
-        Path.Combine("build", ".NETFramework", "v4.8"))
-        .AddAssemblies(System.Collections.Immutable.ImmutableArray.Create("mscorlib", "System", "System.Core", "System.Data", "System.Xml"))
-        .AddFacadeAssemblies(System.Collections.Immutable.ImmutableArray.Create("System.Runtime", "System.Threading.Tasks", "System.Collections", "System.Threading", "netstandard"));
-
     [Fact]
     public async Task EveryFix_KeepsANet48CSharp73ProjectCompiling()
     {
-        var compilation = await Harness.CompileAsync(new[] { ("Legacy.cs", Source) }, Net48, LanguageVersion.CSharp7_3);
+        var compilation = await Harness.CompileAsync(new[] { ("Legacy.cs", Source) }, References.Net48, LanguageVersion.CSharp7_3);
         Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
         await FixesKeepCodeCompilingTests.ApplyEveryFixAsync(compilation, minimumFixes: 15);
     }
