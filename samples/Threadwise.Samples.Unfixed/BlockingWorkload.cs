@@ -12,6 +12,9 @@ public sealed class BlockingWorkload
 
     public async Task<int> LoadAsync(string path, CancellationToken cancellationToken)
     {
+        // TW1007: the back-off delay keeps running after the caller cancels.
+        await Task.Delay(1);
+
         // TW1004: synchronous file I/O with an async twin.
         var text = File.ReadAllText(path);
 

@@ -73,6 +73,14 @@ internal static class Descriptors
         DiagnosticSeverity.Warning,
         "Async code calls a synchronous method of this compilation that blocks (sleeps, waits on a task, or calls blocking I/O), directly or through further helpers. The async caller blocks as surely as if it had made the blocking call itself. Make the helper async, or call the blocking API's async twin.");
 
+    public static readonly DiagnosticDescriptor TW1007CancellationTokenNotForwarded = Create(
+        "TW1007",
+        "CancellationToken not forwarded",
+        "'{0}' can take a cancellation token; pass '{1}' so it stops when the caller cancels",
+        Categories.Blocking,
+        DiagnosticSeverity.Info,
+        "The method has a CancellationToken, and the call has an overload or optional parameter that takes one, but the token is not passed. When the caller cancels, this call keeps running (waiting, reading, retrying) until it finishes on its own. Pass the token; pass CancellationToken.None explicitly where the call must not be cancelled.");
+
     public static readonly DiagnosticDescriptor TW1008SyncDisposeOfAsyncDisposable = Create(
         "TW1008",
         "Synchronous dispose of an IAsyncDisposable in async code",

@@ -1,0 +1,298 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using Threadwise.Core;
+
+namespace Threadwise.Blocking;
+
+/// <summary>
+/// TW1007: in a method (or lambda, local function) with a <c>CancellationToken</c> parameter, a call
+/// that leaves out the token it could take: an optional <c>CancellationToken</c> parameter left at
+/// its default, or an overload of the same method that adds one <c>CancellationToken</c> at the end.
+/// Silent where the token is ambiguous (two token parameters), out of reach (a static lambda), or
+/// deliberately not used: in <c>finally</c> and <c>catch</c> (cleanup must not be cancelled) and
+/// when any token is passed, <c>CancellationToken.None</c> included.
+/// </summary>
+[DiagnosticAnalyzer(Microsoft.CodeAnalysis.LanguageNames.CSharp)]
+public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
+{
+    /// <summary>Property naming the token to pass.</summary>
+    public const string TokenProperty = "Token";
+
+    /// <summary>Property naming the parameter the token goes to (for a named argument).</summary>
+    public const string ParameterProperty = "Parameter";
+
+    public CancellationTokenNotForwardedAnalyzer()
+        : base(Descriptors.TW1007CancellationTokenNotForwarded)
+    {
+    }
+
+    protected override void OnCompilationStart(CompilationStartAnalysisContext context)
+    {
+        if (KnownSymbols.For(context.Compilation).CancellationToken is not { } token)
+        {
+            return;
+        }
+
+        var symbols = KnownSymbols.For(context.Compilation);
+        context.RegisterOperationAction(c => Analyze(c, token, symbols), OperationKind.Invocation);
+    }
+
+    private static void Analyze(OperationAnalysisContext context, INamedTypeSymbol tokenType, KnownSymbols symbols)
+    {
+        var invocation = (IInvocationOperation)context.Operation;
+        var method = invocation.TargetMethod;
+        if (TokenInScope(invocation, context.ContainingSymbol, tokenType) is not { } token
+            || PassesAToken(invocation, tokenType)
+            || OnlySchedules(method, symbols)
+            || IsOverloadOf(context.ContainingSymbol, method)
+            || TakesTokenAsData(method, symbols)
+            || AcquiresAUsingScope(invocation)
+            || InCleanupOrHandler(invocation)
+            || TokenParameter(invocation, tokenType, context.Compilation, context.ContainingSymbol) is not { } parameter
+            || NameLocation(invocation) is not { } location)
+        {
+            return;
+        }
+
+        var properties = ImmutableDictionary<string, string?>.Empty
+            .Add(TokenProperty, token.Name)
+            .Add(ParameterProperty, parameter.Name);
+        context.ReportDiagnostic(Diagnostic.Create(
+            Descriptors.TW1007CancellationTokenNotForwarded,
+            location,
+            properties,
+            method.ContainingType is { } type ? type.Name + "." + method.Name : method.Name,
+            token.Name));
+    }
+
+    /// <summary>The token parameter of the innermost enclosing function that has one, if it has
+    /// exactly one and the call can see it (no static lambda or local function in between).</summary>
+    private static IParameterSymbol? TokenInScope(IOperation operation, ISymbol containingSymbol, INamedTypeSymbol tokenType)
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            var function = current switch
+            {
+                IAnonymousFunctionOperation anonymous => anonymous.Symbol,
+                ILocalFunctionOperation local => local.Symbol,
+                _ => null,
+            };
+
+            if (function is null)
+            {
+                continue;
+            }
+
+            if (SingleToken(function, tokenType, out var token))
+            {
+                return token;
+            }
+
+            if (function.IsStatic)
+            {
+                return null;
+            }
+        }
+
+        return containingSymbol is IMethodSymbol method && SingleToken(method, tokenType, out var outer) ? outer : null;
+    }
+
+    // True when the function declares a token parameter; `token` is set only if there is exactly one.
+    private static bool SingleToken(IMethodSymbol function, INamedTypeSymbol tokenType, out IParameterSymbol? token)
+    {
+        token = null;
+        var count = 0;
+        foreach (var parameter in function.Parameters)
+        {
+            if (SymbolEqualityComparer.Default.Equals(parameter.Type, tokenType) && parameter.RefKind == RefKind.None)
+            {
+                token = parameter;
+                count++;
+            }
+        }
+
+        if (count > 1)
+        {
+            token = null;
+        }
+
+        return count > 0;
+    }
+
+    // A token given to Task.Run / StartNew / ContinueWith only cancels the scheduling: a task
+    // cancelled before it starts never runs its delegate (cleanup in it included). Libraries leave
+    // it out on purpose; the work observes cancellation itself.
+    private static bool OnlySchedules(IMethodSymbol method, KnownSymbols symbols)
+        => method.Name is "Run" or "StartNew" or "ContinueWith"
+           && (SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, symbols.Task)
+               || SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, symbols.TaskOfT)
+               || SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, symbols.TaskFactory)
+               || SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, symbols.TaskFactoryOfT));
+
+    // `Task CloseAsync(code, text, ct) { ...; return CloseAsync(args); }`: an overload forwarding to
+    // another overload of itself is API plumbing; which overload gets the token was chosen there.
+    private static bool IsOverloadOf(ISymbol caller, IMethodSymbol method)
+        => caller is IMethodSymbol { Name: var name } && name == method.Name
+           && SymbolEqualityComparer.Default.Equals(caller.ContainingType, method.ContainingType);
+
+    // TrySetCanceled(token) records which token cancelled; it does not make the call cancellable.
+    private static bool TakesTokenAsData(IMethodSymbol method, KnownSymbols symbols)
+        => SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, symbols.TaskCompletionSource)
+           || SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, symbols.TaskCompletionSourceOfT);
+
+    // `using (await mutex.LockAsync())` / `using (mutex.Lock())`: the acquisition of a scope whose
+    // body is the critical section; libraries keep those short and pass the token to the waits inside.
+    private static bool AcquiresAUsingScope(IOperation invocation)
+    {
+        var current = invocation;
+        while (current.Parent is IAwaitOperation or IConversionOperation or IConditionalOperation or IInvocationOperation { TargetMethod.Name: "ConfigureAwait" })
+        {
+            current = current.Parent;
+        }
+
+        if (current.Parent is IVariableInitializerOperation initializer)
+        {
+            current = initializer;
+            while (current.Parent is IVariableDeclaratorOperation or IVariableDeclarationOperation or IVariableDeclarationGroupOperation)
+            {
+                current = current.Parent;
+            }
+        }
+
+        return current.Parent is IUsingOperation or IUsingDeclarationOperation;
+    }
+
+    private static bool PassesAToken(IInvocationOperation invocation, INamedTypeSymbol tokenType)
+    {
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.ArgumentKind == ArgumentKind.Explicit && SymbolEqualityComparer.Default.Equals(argument.Value.Type, tokenType))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // Cleanup (finally) and handlers (catch, often of the cancellation itself) must run to the end.
+    private static bool InCleanupOrHandler(IOperation operation)
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return false;
+            }
+
+            if (current.Parent is ITryOperation @try && current == @try.Finally || current is ICatchClauseOperation)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The parameter the token would go to: the call's own optional token parameter left
+    /// at its default, or the trailing token parameter of an accessible overload that otherwise has
+    /// the same parameters (only when every argument is written out, so the token lands there).</summary>
+    private static IParameterSymbol? TokenParameter(IInvocationOperation invocation, INamedTypeSymbol tokenType, Compilation compilation, ISymbol caller)
+    {
+        var method = invocation.TargetMethod;
+        var allExplicit = true;
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.ArgumentKind == ArgumentKind.DefaultValue
+                && argument.Parameter is { } parameter
+                && SymbolEqualityComparer.Default.Equals(parameter.Type, tokenType))
+            {
+                return parameter;
+            }
+
+            if (argument.ArgumentKind != ArgumentKind.Explicit)
+            {
+                allExplicit = false;
+            }
+        }
+
+        return allExplicit ? OverloadToken(method, tokenType, compilation, caller) : null;
+    }
+
+    // Never the caller itself: `Task M(x, ct) => M(x);` is the overload that deliberately drops the
+    // token, and passing it would recurse forever.
+    private static IParameterSymbol? OverloadToken(IMethodSymbol method, INamedTypeSymbol tokenType, Compilation compilation, ISymbol caller)
+    {
+        var original = method.ReducedFrom ?? method.OriginalDefinition;
+        if (original.ContainingType is not { } type)
+        {
+            return null;
+        }
+
+        foreach (var member in type.GetMembers(original.Name))
+        {
+            if (member is IMethodSymbol candidate
+                && candidate.Parameters.Length == original.Parameters.Length + 1
+                && candidate.IsStatic == original.IsStatic
+                && candidate.TypeParameters.Length == original.TypeParameters.Length
+                && SymbolEqualityComparer.Default.Equals(candidate.Parameters[candidate.Parameters.Length - 1].Type, tokenType)
+                && SameLeadingParameters(original, candidate)
+                && !IsObsolete(candidate)
+                && !SymbolEqualityComparer.Default.Equals(candidate, caller.OriginalDefinition)
+                && compilation.IsSymbolAccessibleWithin(candidate, (ISymbol?)caller.ContainingType ?? compilation.Assembly))
+            {
+                return candidate.Parameters[candidate.Parameters.Length - 1];
+            }
+        }
+
+        return null;
+    }
+
+    private static bool SameLeadingParameters(IMethodSymbol method, IMethodSymbol candidate)
+    {
+        for (var i = 0; i < method.Parameters.Length; i++)
+        {
+            var (a, b) = (method.Parameters[i], candidate.Parameters[i]);
+            if (a.RefKind != b.RefKind || a.IsParams || !SameType(a.Type, b.Type))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // Method type parameters of two overloads are different symbols; they match by position.
+    private static bool SameType(ITypeSymbol a, ITypeSymbol b)
+        => SymbolEqualityComparer.Default.Equals(a, b)
+           || (a is ITypeParameterSymbol { TypeParameterKind: TypeParameterKind.Method } ta
+               && b is ITypeParameterSymbol { TypeParameterKind: TypeParameterKind.Method } tb
+               && ta.Ordinal == tb.Ordinal);
+
+    private static bool IsObsolete(ISymbol symbol)
+    {
+        foreach (var attribute in symbol.GetAttributes())
+        {
+            if (attribute.AttributeClass is { Name: "ObsoleteAttribute", ContainingNamespace.Name: "System" })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static Location? NameLocation(IInvocationOperation invocation)
+        => invocation.Syntax is InvocationExpressionSyntax { Expression: var expression }
+            ? expression switch
+            {
+                MemberAccessExpressionSyntax access => access.Name.GetLocation(),
+                SimpleNameSyntax name => name.GetLocation(),
+                MemberBindingExpressionSyntax binding => binding.Name.GetLocation(),
+                _ => null,
+            }
+            : null;
+}

@@ -1,0 +1,263 @@
+using Microsoft.CodeAnalysis.Testing;
+using VerifyAnalyzer = Threadwise.Tests.Infrastructure.Verify<Threadwise.Blocking.CancellationTokenNotForwardedAnalyzer>;
+using VerifyFix = Threadwise.Tests.Infrastructure.Verify<Threadwise.Blocking.CancellationTokenNotForwardedAnalyzer, Threadwise.Blocking.CancellationTokenNotForwardedFixProvider>;
+
+namespace Threadwise.Tests.Blocking;
+
+public class CancellationTokenNotForwardedTests
+{
+    private static DiagnosticResult Tw1007(int markup, string call, string token)
+        => VerifyAnalyzer.Diagnostic(Descriptors.TW1007CancellationTokenNotForwarded).WithLocation(markup).WithArguments(call, token);
+
+    [Fact]
+    public Task CallsThatCouldTakeTheToken_AreFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Generic;
+        using System.IO;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Store
+        {
+            public Task SaveAsync(string key, CancellationToken cancellationToken = default) => Task.CompletedTask;
+        }
+
+        static class Extensions
+        {
+            public static Task FlushAllAsync(this Store store, CancellationToken cancellationToken = default) => Task.CompletedTask;
+        }
+
+        class C
+        {
+            async Task M(Stream stream, byte[] buffer, Store store, SemaphoreSlim gate, CancellationToken ct)
+            {
+                await gate.{|#0:WaitAsync|}();
+                await Task.{|#1:Delay|}(100);
+                await stream.{|#2:ReadAsync|}(buffer, 0, buffer.Length);
+                await store.{|#3:SaveAsync|}("k");
+                await store.{|#4:FlushAllAsync|}();
+                await Local();
+
+                async Task Local() => await Task.{|#5:Delay|}(1);
+            }
+
+            Task Each(List<int> items) => Parallel.ForEachAsync(items, async (item, token) => await Task.{|#6:Delay|}(item));
+        }
+        """,
+        Tw1007(0, "SemaphoreSlim.WaitAsync", "ct"),
+        Tw1007(1, "Task.Delay", "ct"),
+        Tw1007(2, "Stream.ReadAsync", "ct"),
+        Tw1007(3, "Store.SaveAsync", "ct"),
+        Tw1007(4, "Extensions.FlushAllAsync", "ct"),
+        Tw1007(5, "Task.Delay", "ct"),
+        Tw1007(6, "Task.Delay", "token"));
+
+    [Fact]
+    public Task TokenPassedAmbiguousOrOutOfReach_IsNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Old
+        {
+            public Task RunAsync() => Task.CompletedTask;
+
+            [Obsolete("use the other")]
+            public Task RunAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+            public Task SendAsync(int value) => Task.CompletedTask;
+
+            private Task SendAsync(int value, CancellationToken cancellationToken) => Task.CompletedTask;
+
+            public Task WithDefaults(int value = 0) => Task.CompletedTask;
+
+            public Task WithDefaults(int value, CancellationToken cancellationToken) => Task.CompletedTask;
+        }
+
+        class C
+        {
+            async Task Passed(CancellationToken ct)
+            {
+                await Task.Delay(100, CancellationToken.None);
+                await Task.Delay(100, ct);
+                await Task.Delay(100, default(CancellationToken));
+            }
+
+            async Task NoToken() => await Task.Delay(100);
+
+            async Task TwoTokens(CancellationToken a, CancellationToken b) => await Task.Delay(100);
+
+            async Task Cleanup(SemaphoreSlim gate, CancellationToken ct)
+            {
+                try
+                {
+                    await Task.Delay(1, ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    await Task.Delay(1);
+                }
+                finally
+                {
+                    await gate.WaitAsync();
+                    gate.Release();
+                }
+            }
+
+            Func<Task> Static(CancellationToken ct) => static () => Task.Delay(1);
+
+            async Task NoUsableOverload(Old old, CancellationToken ct)
+            {
+                await old.RunAsync();
+                await old.SendAsync(1);
+                await old.WithDefaults();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task TheOverloadThatDropsTheToken_AndSchedulingCalls_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Channel
+        {
+            // The token overload delegating to the one without: passing the token would recurse.
+            public Task CloseAsync(int code, CancellationToken cancellationToken) => CloseAsync(code);
+
+            public Task CloseAsync(int code) => Task.CompletedTask;
+
+            // An overload forwarding to another: which one gets the token was chosen here.
+            public Task CloseAsync(int code, string text, CancellationToken cancellationToken) => CloseAsync(code);
+
+            // A token given to Task.Run or StartNew only cancels the scheduling; a task cancelled
+            // before it starts never runs its delegate.
+            public Task StartAsync(CancellationToken cancellationToken)
+            {
+                var loop = Task.Run(Loop);
+                var other = Task.Factory.StartNew(() => { });
+                return Task.WhenAll(loop, other);
+            }
+
+            private Task Loop() => Task.CompletedTask;
+
+            // The token given to TrySetCanceled is data (which token cancelled), not a way to stop the call.
+            public void Cancel(TaskCompletionSource<int> tcs, CancellationToken cancellationToken)
+                => cancellationToken.Register(() => tcs.TrySetCanceled());
+
+            // Acquiring a using-scoped lock: the section is short; the waits inside take the token.
+            public async Task AddAsync(Mutex mutex, bool sync, CancellationToken cancellationToken)
+            {
+                using (sync ? mutex.Lock() : await mutex.LockAsync().ConfigureAwait(false))
+                {
+                    await Task.Delay(1, cancellationToken);
+                }
+
+                using var held = await mutex.LockAsync();
+            }
+        }
+
+        class Mutex
+        {
+            public System.IDisposable Lock(CancellationToken cancellationToken = default) => null!;
+
+            public Task<System.IDisposable> LockAsync(CancellationToken cancellationToken = default) => Task.FromResult<System.IDisposable>(null!);
+        }
+        """);
+
+    [Fact]
+    public Task Fix_PassesTheToken_PositionallyOrByName() => VerifyFix.CodeFixAsync("""
+        using System.IO;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Store
+        {
+            public Task SaveAsync(string key, bool flush = false, CancellationToken cancellationToken = default) => Task.CompletedTask;
+        }
+
+        class C
+        {
+            async Task M(Stream stream, byte[] buffer, Store store, CancellationToken ct)
+            {
+                await Task.{|#0:Delay|}(100);
+                await stream.{|#1:ReadAsync|}(buffer, 0, buffer.Length);
+                await store.{|#2:SaveAsync|}("k");
+                await store.{|#3:SaveAsync|}("k", true);
+            }
+        }
+        """, """
+        using System.IO;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Store
+        {
+            public Task SaveAsync(string key, bool flush = false, CancellationToken cancellationToken = default) => Task.CompletedTask;
+        }
+
+        class C
+        {
+            async Task M(Stream stream, byte[] buffer, Store store, CancellationToken ct)
+            {
+                await Task.Delay(100, ct);
+                await stream.ReadAsync(buffer, 0, buffer.Length, ct);
+                await store.SaveAsync("k", cancellationToken: ct);
+                await store.SaveAsync("k", true, ct);
+            }
+        }
+        """, Tw1007(0, "Task.Delay", "ct"), Tw1007(1, "Stream.ReadAsync", "ct"), Tw1007(2, "Store.SaveAsync", "ct"), Tw1007(3, "Store.SaveAsync", "ct"));
+
+    [Fact]
+    public Task Fix_FixAllAcrossDocuments() => VerifyFix.CodeFixAsync(
+        new[]
+        {
+            """
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class A { Task M(CancellationToken token) => Task.{|#0:Delay|}(1); }
+            """,
+            """
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class B { async Task M(SemaphoreSlim s, CancellationToken token) { await s.{|#1:WaitAsync|}(); await Task.{|#2:Delay|}(2); } }
+            """,
+        },
+        new[]
+        {
+            """
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class A { Task M(CancellationToken token) => Task.Delay(1, token); }
+            """,
+            """
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class B { async Task M(SemaphoreSlim s, CancellationToken token) { await s.WaitAsync(token); await Task.Delay(2, token); } }
+            """,
+        },
+        Tw1007(0, "Task.Delay", "token"),
+        Tw1007(1, "SemaphoreSlim.WaitAsync", "token"),
+        Tw1007(2, "Task.Delay", "token"));
+
+    [Fact]
+    public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task M(CancellationToken ct)
+            {
+                await Task.Delay(;
+                await Missing.DoAsync();
+                await Task.{|#0:Delay|}(1)
+            }
+
+            async Task N(CancellationToken ct, Unknown u) => await u.RunAsync();
+        }
+        """, Tw1007(0, "Task.Delay", "ct"));
+}
