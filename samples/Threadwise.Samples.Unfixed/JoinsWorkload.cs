@@ -16,6 +16,14 @@ public sealed class JoinsWorkload
         return reader.ReadLineAsync().ContinueWith(line => line.Result ?? string.Empty);
     }
 
+    public static async Task<int> ReadHeaderAsync(Stream stream, byte[] buffer)
+    {
+        var read = stream.ReadAsync(buffer);
+        var length = await read;
+        // TW4008: a ValueTask awaited twice: its pooled source may already serve another read.
+        return length + await read;
+    }
+
     public void DownloadOnThreads(IReadOnlyList<string> urls)
     {
         foreach (var url in urls)

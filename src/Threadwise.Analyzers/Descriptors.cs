@@ -250,6 +250,14 @@ internal static class Descriptors
         DiagnosticSeverity.Warning,
         "A non-async method that returns a task from inside a using block or a try with a finally leaves that scope as soon as the task is created, not when it completes: the resource is disposed and the finally runs while the work is still running. Make the method async and await the task inside the scope.");
 
+    public static readonly DiagnosticDescriptor TW4008ValueTaskMisuse = Create(
+        "TW4008",
+        "ValueTask consumed twice or read before it completes",
+        "'{0}' {1}",
+        Categories.Joins,
+        DiagnosticSeverity.Warning,
+        "A ValueTask may be backed by a pooled, reusable source: it may be awaited (or its result read) only once, and its result is defined only after it completes. A second await, or .Result / GetAwaiter().GetResult() before completion, can return another operation's result, throw, or hang. Call .AsTask() once and use the Task as often as needed, or await the ValueTask exactly once.");
+
     private static DiagnosticDescriptor Create(
         string id,
         string title,

@@ -41,7 +41,7 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
                 || IsHandedIn(wait, method)
                 || IsSynchronousContract(method)
                 || HasAsyncTwin(method)
-                || (wait.Task is { } task && KnownCompleteTasks.IsKnownComplete(task, _waits.Symbols)))
+                || (wait.Task is { } task && (KnownCompleteTasks.IsKnownComplete(task, _waits.Symbols) || IsValueTask(task))))
             {
                 return;
             }
@@ -52,6 +52,12 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
                 wait.Display,
                 method.Name));
         }
+
+        // A ValueTask read before completion is undefined, not only blocking: TW4008 reports it.
+        private bool IsValueTask(IOperation task)
+            => task.Type is INamedTypeSymbol type
+               && (SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, _waits.Symbols.ValueTask)
+                   || SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, _waits.Symbols.ValueTaskOfT));
 
         // Lambdas and local functions run whenever they are invoked (often on tasks already known
         // complete, as in `tasks.Select(t => t.Result)` after WhenAll), and Main is where blocking

@@ -1,0 +1,190 @@
+using Microsoft.CodeAnalysis.Testing;
+using VerifyAnalyzer = Threadwise.Tests.Infrastructure.Verify<Threadwise.Joins.ValueTaskMisuseAnalyzer>;
+using VerifyFix = Threadwise.Tests.Infrastructure.Verify<Threadwise.Joins.ValueTaskMisuseAnalyzer, Threadwise.Joins.ValueTaskMisuseFixProvider>;
+
+namespace Threadwise.Tests.Joins;
+
+public class ValueTaskMisuseTests
+{
+    private const string Twice = "is a ValueTask consumed a second time here; it may be awaited or read only once (call '.AsTask()' once and reuse the Task)";
+
+    private const string Read = "reads a ValueTask that may not have completed; its result is defined only after completion (block on '.AsTask()' instead, or await it)";
+
+    private static DiagnosticResult Tw4008(int markup, string subject, string what)
+        => VerifyAnalyzer.Diagnostic(Descriptors.TW4008ValueTaskMisuse).WithLocation(markup).WithArguments(subject, what);
+
+    [Fact]
+    public Task ConsumedTwice_AndReadBeforeCompletion_AreFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.IO;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task<int> Twice(Stream stream, byte[] buffer)
+            {
+                var read = stream.ReadAsync(buffer);
+                var n = await read;
+                return n + {|#0:await read|};
+            }
+
+            async Task<int> ResultAfterAwait(Stream stream, byte[] buffer)
+            {
+                var read = stream.ReadAsync(buffer);
+                await read.ConfigureAwait(false);
+                return {|#1:read.Result|};
+            }
+
+            int Sync(Stream stream, byte[] buffer)
+            {
+                var read = stream.ReadAsync(buffer);
+                return {|#2:read.Result|} + {|#3:stream.ReadAsync(buffer).GetAwaiter().GetResult()|};
+            }
+
+            void SyncNonGeneric(Stream stream, byte[] buffer) => {|#4:stream.WriteAsync(buffer).GetAwaiter().GetResult()|};
+        }
+        """,
+        Tw4008(0, "read", Twice),
+        Tw4008(1, "read", Twice),
+        Tw4008(2, "Result", Read),
+        Tw4008(3, "GetAwaiter().GetResult()", Read),
+        Tw4008(4, "GetAwaiter().GetResult()", Read));
+
+    [Fact]
+    public Task CorrectUses_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.IO;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            // The canonical fast path: read the result only once it completed, else await once.
+            int FastPath(Stream stream, byte[] buffer)
+            {
+                var read = stream.ReadAsync(buffer);
+                if (!read.IsCompletedSuccessfully)
+                {
+                    return -1;
+                }
+
+                return read.Result;
+            }
+
+            async ValueTask<int> FastPathAsync(Stream stream, byte[] buffer)
+            {
+                var read = stream.ReadAsync(buffer);
+                if (read.IsCompletedSuccessfully)
+                {
+                    return read.Result;
+                }
+
+                return await read;
+            }
+
+            // Exclusive branches consume once each.
+            async Task<int> Branches(Stream stream, byte[] buffer, bool fast)
+            {
+                var read = stream.ReadAsync(buffer);
+                if (fast) return await read;
+                else return await read.ConfigureAwait(false);
+            }
+
+            // Converted once, then reused as a Task.
+            async Task<int> AsTaskOnce(Stream stream, byte[] buffer)
+            {
+                var read = stream.ReadAsync(buffer).AsTask();
+                await read;
+                return await read;
+            }
+
+            // Reassigned, passed on or captured: not followed.
+            async Task<int> Reassigned(Stream stream, byte[] buffer)
+            {
+                var read = stream.ReadAsync(buffer);
+                var n = await read;
+                read = stream.ReadAsync(buffer);
+                return n + await read;
+            }
+
+            async Task<int> Completed()
+            {
+                var done = new ValueTask<int>(1);
+                return done.Result + await Task.FromResult(1);
+            }
+
+            // In async code a blocking read is TW1002's (its fix awaits).
+            async Task<int> InAsync(Stream stream, byte[] buffer) => stream.ReadAsync(buffer).Result + await Task.FromResult(0);
+        }
+        """);
+
+    [Fact]
+    public Task Fix_AsTaskAtCreation_OrBeforeTheRead() => VerifyFix.CodeFixAsync("""
+        using System.IO;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task<int> Twice(Stream stream, byte[] buffer)
+            {
+                var read = stream.ReadAsync(buffer);
+                var n = await read;
+                return n + {|#0:await read|};
+            }
+
+            int Sync(Stream stream, byte[] buffer)
+            {
+                var read = stream.ReadAsync(buffer);
+                return {|#1:read.Result|} + {|#2:stream.ReadAsync(buffer).GetAwaiter().GetResult()|};
+            }
+        }
+        """, """
+        using System.IO;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task<int> Twice(Stream stream, byte[] buffer)
+            {
+                var read = stream.ReadAsync(buffer).AsTask();
+                var n = await read;
+                return n + await read;
+            }
+
+            int Sync(Stream stream, byte[] buffer)
+            {
+                var read = stream.ReadAsync(buffer);
+                return read.AsTask().Result + stream.ReadAsync(buffer).AsTask().GetAwaiter().GetResult();
+            }
+        }
+        """, Tw4008(0, "read", Twice), Tw4008(1, "Result", Read), Tw4008(2, "GetAwaiter().GetResult()", Read));
+
+    [Fact]
+    public Task Fix_IsWithheld_WhenTheLocalIsTypedOrUsesValueTaskOnlyMembers() => VerifyFix.NoCodeFixAsync("""
+        using System.IO;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task<int> Typed(Stream stream, byte[] buffer)
+            {
+                ValueTask<int> read = stream.ReadAsync(buffer);
+                var n = await read;
+                return n + {|#0:await read|};
+            }
+        }
+        """, Tw4008(0, "read", Twice));
+
+    [Fact]
+    public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task<int> M(Missing m)
+            {
+                var read = m.ReadAsync(;
+                ValueTask<int> v = ;
+                await v;
+                return {|#0:await v|}
+            }
+        }
+        """, Tw4008(0, "v", Twice));
+}
