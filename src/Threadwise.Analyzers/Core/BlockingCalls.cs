@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
@@ -58,6 +60,7 @@ internal sealed class BlockingCalls
     private readonly ImmutableArray<INamedTypeSymbol> _inMemoryTypes;
     private readonly ConcurrentDictionary<IMethodSymbol, BlockingApi> _byMethod = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<(IMethodSymbol, SyntaxTree), BlockingApi> _byExtensionScope = new();
+    private readonly Lazy<ImmutableHashSet<string>> _extensionTwinStems;
 
     private BlockingCalls(Compilation compilation)
     {
@@ -83,6 +86,44 @@ internal sealed class BlockingCalls
         }
 
         _inMemoryTypes = inMemory.ToImmutable();
+        _extensionTwinStems = new Lazy<ImmutableHashSet<string>>(() => ExtensionTwinStems(compilation));
+    }
+
+    /// <summary>"Get" for every source extension method named "GetAsync": the instance calls that
+    /// may have an extension twin. Built once per compilation, on first need, from symbols only.</summary>
+    private static ImmutableHashSet<string> ExtensionTwinStems(Compilation compilation)
+    {
+        var stems = ImmutableHashSet.CreateBuilder<string>(StringComparer.Ordinal);
+        var pending = new Stack<INamespaceSymbol>();
+        pending.Push(compilation.Assembly.GlobalNamespace);
+        while (pending.Count > 0)
+        {
+            var current = pending.Pop();
+            foreach (var nested in current.GetNamespaceMembers())
+            {
+                pending.Push(nested);
+            }
+
+            foreach (var type in current.GetTypeMembers())
+            {
+                if (!type.MightContainExtensionMethods)
+                {
+                    continue;
+                }
+
+                foreach (var member in type.GetMembers())
+                {
+                    if (member is IMethodSymbol { IsExtensionMethod: true, Name: var name }
+                        && name.Length > "Async".Length
+                        && name.EndsWith("Async", StringComparison.Ordinal))
+                    {
+                        stems.Add(name.Substring(0, name.Length - "Async".Length));
+                    }
+                }
+            }
+        }
+
+        return stems.ToImmutable();
     }
 
     public static BlockingCalls For(Compilation compilation)
@@ -119,7 +160,12 @@ internal sealed class BlockingCalls
 
         // Extension twins (EF Core's ToList -> ToListAsync) are looked up only for extension calls:
         // the lookup binds names in scope, which is the expensive part of this rule.
-        if (ReferenceEquals(api, NotBlocking) && method.IsExtensionMethod && Receiver(invocation) is { Type: { } receiverType })
+        // An instance call's twin may be an extension in scope (`client.Get()` / `client.GetAsync()`
+        // from `static Task<T> GetAsync(this Client c)`): looked up only when a source extension of
+        // that name exists.
+        if (ReferenceEquals(api, NotBlocking)
+            && (method.IsExtensionMethod || (!method.IsStatic && _extensionTwinStems.Value.Contains(method.Name)))
+            && Receiver(invocation) is { Type: { } receiverType })
         {
             api = FindExtensionTwin(invocation, receiverType);
         }
@@ -199,7 +245,8 @@ internal sealed class BlockingCalls
         return found;
     }
 
-    // Extension twins depend on the usings in scope, so they are cached per tree.
+    // Extension twins depend on the usings in scope, so they are cached per tree. An instance twin
+    // of an extension call is found here too (LookupSymbols on the receiver type lists both).
     private BlockingApi FindExtensionTwin(IInvocationOperation invocation, ITypeSymbol receiverType)
     {
         var model = invocation.SemanticModel;
@@ -221,7 +268,10 @@ internal sealed class BlockingCalls
         var found = NotBlocking;
         foreach (var candidate in model.LookupSymbols(invocation.Syntax.SpanStart, receiverType, method.Name + "Async", includeReducedExtensionMethods: true))
         {
-            if (candidate is IMethodSymbol { ReducedFrom: not null } twin
+            // An extension's twin may be an instance method of the receiver (`repo.Load()` from
+            // `static T Load(this Repo r)`, and `repo.LoadAsync()` on Repo), and the reverse.
+            if (candidate is IMethodSymbol twin
+                && (twin.ReducedFrom is not null || (!twin.IsStatic && method.IsExtensionMethod))
                 && IsTwin(method, twin, out var takesToken, skip)
                 && (ReferenceEquals(found, NotBlocking) || (takesToken && !found.TwinTakesToken)))
             {

@@ -235,6 +235,109 @@ public class BlockingApiInAsyncCodeTests
         Tw1004(4, "Repository.Load", "async local function 'Local'", "Repository.LoadAsync"));
 
     [Fact]
+    public Task InstanceCallsWithExtensionTwins_AndExtensionCallsWithInstanceTwins_AreFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Client
+        {
+            public string Get(string path) => path;
+            public string Head(string path) => path;
+        }
+
+        class Repo
+        {
+            public Task<int> CountAsync(CancellationToken cancellationToken = default) => Task.FromResult(0);
+        }
+
+        static class ClientExtensions
+        {
+            public static Task<string> GetAsync(this Client client, string path, CancellationToken cancellationToken = default) => Task.FromResult(path);
+
+            // Not a twin: other parameters.
+            public static Task<string> HeadAsync(this Client client, int retries) => Task.FromResult("");
+
+            public static int Count(this Repo repo) => 0;
+        }
+
+        class C
+        {
+            async Task M(Client client, Repo repo)
+            {
+                var a = {|#0:client.Get("/")|};
+                var b = client.Head("/");
+                var n = {|#1:repo.Count()|};
+                await Task.Yield();
+            }
+        }
+        """,
+        Tw1004(0, "Client.Get", "async method 'M'", "ClientExtensions.GetAsync"),
+        Tw1004(1, "ClientExtensions.Count", "async method 'M'", "Repo.CountAsync"));
+
+    [Fact]
+    public Task Fix_UsesExtensionAndInstanceTwins() => VerifyFix.CodeFixAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Client
+        {
+            public string Get(string path) => path;
+        }
+
+        class Repo
+        {
+            public Task<int> CountAsync(CancellationToken cancellationToken = default) => Task.FromResult(0);
+        }
+
+        static class ClientExtensions
+        {
+            public static Task<string> GetAsync(this Client client, string path, CancellationToken cancellationToken = default) => Task.FromResult(path);
+
+            public static int Count(this Repo repo) => 0;
+        }
+
+        class C
+        {
+            async Task M(Client client, Repo repo, CancellationToken token)
+            {
+                var a = {|#0:client.Get("/")|};
+                var n = {|#1:repo.Count()|};
+            }
+        }
+        """, """
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Client
+        {
+            public string Get(string path) => path;
+        }
+
+        class Repo
+        {
+            public Task<int> CountAsync(CancellationToken cancellationToken = default) => Task.FromResult(0);
+        }
+
+        static class ClientExtensions
+        {
+            public static Task<string> GetAsync(this Client client, string path, CancellationToken cancellationToken = default) => Task.FromResult(path);
+
+            public static int Count(this Repo repo) => 0;
+        }
+
+        class C
+        {
+            async Task M(Client client, Repo repo, CancellationToken token)
+            {
+                var a = await client.GetAsync("/", token);
+                var n = await repo.CountAsync(token);
+            }
+        }
+        """,
+        Tw1004(0, "Client.Get", "async method 'M'", "ClientExtensions.GetAsync"),
+        Tw1004(1, "ClientExtensions.Count", "async method 'M'", "Repo.CountAsync"));
+
+    [Fact]
     public Task BlockingApisWithoutTwin_AreFlagged() => VerifyAnalyzer.AnalyzerAsync("""
         using System.Collections.Concurrent;
         using System.Threading;
