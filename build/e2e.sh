@@ -36,6 +36,14 @@ nuspec=$(unzip -p "$nupkg" Threadwise.Analyzers.nuspec)
 grep -q '<developmentDependency>true</developmentDependency>' <<<"$nuspec" || fail "the package is not a development dependency"
 grep -q '<license type="expression">' <<<"$nuspec" || fail "the package has no license expression"
 grep -qx 'README.md' <<<"$listing" || fail "the package has no README"
+# nuget.org shows the README outside the repository: no relative link may be left in it.
+readme=$(unzip -p "$nupkg" README.md)
+if grep -qE '\]\((docs|samples|build|src)/' <<<"$readme"; then fail "the package README has relative links: $(grep -oE '\]\((docs|samples|build|src)/[^)]*' <<<"$readme" | head -3 | tr '\n' ' ')"; fi
+grep -q '](https://github.com/threadwise/Threadwise/blob/main/docs/rules/TW1001.md)' <<<"$readme" || fail "the package README does not link the rule pages absolutely"
+# Release notes come from AnalyzerReleases.Unshipped.md: every rule of the release is named.
+for id in $(grep -oE '^TW[0-9]{4}' "$repo/src/Threadwise.Analyzers/AnalyzerReleases.Unshipped.md"); do
+  grep -q "<releaseNotes>.*$id" <<<"$nuspec" || fail "the release notes do not name $id"
+done
 for preset in Recommended Strict None; do
   grep -qx "buildTransitive/Threadwise.$preset.globalconfig" <<<"$listing" || fail "the package has no $preset preset"
 done

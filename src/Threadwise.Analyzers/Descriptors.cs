@@ -5,7 +5,7 @@ namespace Threadwise;
 /// <summary>Every diagnostic Threadwise reports, in one place.</summary>
 internal static class Descriptors
 {
-    internal const string HelpLinkBase = "https://github.com/threadwise/Threadwise/blob/main/docs/rules/";
+    internal const string HelpLinkBase = RepositoryInfo.DocsUrl + "docs/rules/";
 
     internal static class Categories
     {
@@ -213,7 +213,7 @@ internal static class Descriptors
     public static readonly DiagnosticDescriptor TW4005AsyncLambdaAsVoidDelegate = Create(
         "TW4005",
         "Async lambda passed as a void-returning delegate",
-        "This async {0} becomes an async void '{1}': nobody waits for it and its exceptions crash the process",
+        "This async {0} becomes an async void '{1}': nobody waits for it and its exceptions crash the process; pass it where a Func<Task> is awaited (Task.WhenAll over Select, a foreach with await, Parallel.ForEachAsync)",
         Categories.Joins,
         DiagnosticSeverity.Warning,
         "An async lambda or async method group converted to a void-returning delegate (Action, ThreadStart, WaitCallback, ...) is async void: List<T>.ForEach and Parallel.ForEach return at its first await, before the work is done, and its exceptions are unobservable. Use an API that takes a Func returning a task (Parallel.ForEachAsync, Task.WhenAll over Select) or a foreach with await.");

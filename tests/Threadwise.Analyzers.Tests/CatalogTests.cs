@@ -59,18 +59,31 @@ public class CatalogTests
         Assert.True(File.Exists(page), $"{id} has no docs page at docs/rules/{id}.md");
         var text = File.ReadAllText(page);
         Assert.StartsWith($"# {id}: {Descriptor(id).Title}", text);
-        foreach (var section in new[] { "## What it finds", "## Why it matters", "## Before", "## After", "## Options", "## Not flagged", "## When to suppress" })
+        foreach (var section in new[] { "## What it finds", "## Why it matters", "## Before", "## After", "## Options", "## Not flagged", "## Related rules", "## When to suppress" })
         {
             Assert.Contains(section, text);
         }
 
         Assert.Contains(HasCodeFix(id) ? "## The fix" : "## No fix", text);
+
+        // Users run Threadwise beside other analyzers: every page points to the overlap table.
+        Assert.Contains("(../peer-rules.md)", text);
+        Assert.Contains($"[{id}](rules/{id}.md)", File.ReadAllText(Path.Combine(RepoRoot, "docs", "peer-rules.md")));
     }
 
     [Theory]
     [MemberData(nameof(DescriptorIds))]
     public void Descriptor_HelpLinkPointsAtItsDocsPage(string id)
-        => Assert.Equal($"https://github.com/threadwise/Threadwise/blob/main/docs/rules/{id}.md", Descriptor(id).HelpLinkUri);
+        => Assert.Equal($"{DocsUrlFromBuildProps()}docs/rules/{id}.md", Descriptor(id).HelpLinkUri);
+
+    // The help links are compiled from the one property in Directory.Build.props that also makes
+    // the package README's links absolute.
+    private static string DocsUrlFromBuildProps()
+    {
+        var props = System.Xml.Linq.XDocument.Load(Path.Combine(RepoRoot, "Directory.Build.props"));
+        var repository = props.Descendants("ThreadwiseRepositoryUrl").Single().Value;
+        return props.Descendants("ThreadwiseDocsUrl").Single().Value.Replace("$(ThreadwiseRepositoryUrl)", repository);
+    }
 
     [Theory]
     [MemberData(nameof(DescriptorIds))]
@@ -90,13 +103,17 @@ public class CatalogTests
         var descriptor = Descriptor(id);
         var row = Regex.Match(
             File.ReadAllText(Path.Combine(RepoRoot, "README.md")),
-            $@"^\| \[{id}\]\(docs/rules/{id}\.md\) \| (?<title>[^|]+) \| (?<family>[^|]+) \| (?<severity>[^|]+) \| (?<fix>[^|]+) \|\s*$",
+            $@"^\| \[{id}\]\(docs/rules/{id}\.md\) \| (?<title>[^|]+) \| (?<family>[^|]+) \| (?<severity>[^|]+) \| (?<fix>[^|]+) \| (?<where>[^|]+) \|\s*$",
             RegexOptions.Multiline);
-        Assert.True(row.Success, $"{id} has no row '| [{id}](docs/rules/{id}.md) | title | family | severity | fix |' in README.md");
+        Assert.True(row.Success, $"{id} has no row '| [{id}](docs/rules/{id}.md) | title | family | severity | fix | reported |' in README.md");
         Assert.Equal(descriptor.Title.ToString(), row.Groups["title"].Value.Trim().Replace("`", string.Empty));
         Assert.Equal(FamilyName(id), row.Groups["family"].Value.Trim());
         Assert.Equal(descriptor.DefaultSeverity.ToString(), row.Groups["severity"].Value.Trim());
         Assert.Equal(HasCodeFix(id) ? "Yes" : "No", row.Groups["fix"].Value.Trim());
+
+        // Compilation-end rules report only when the whole compilation is analysed, not as you type.
+        var buildOnly = descriptor.CustomTags.Contains(Microsoft.CodeAnalysis.WellKnownDiagnosticTags.CompilationEnd);
+        Assert.Equal(buildOnly ? "Build only" : "IDE and build", row.Groups["where"].Value.Trim());
     }
 
     // The presets never name a rule: an ID entry would outrank the user's category and bulk

@@ -64,6 +64,7 @@ public sealed class BlockingThroughHelperAnalyzer : ThreadwiseAnalyzer
             context.ReportDiagnostic(Diagnostic.Create(
                 Descriptors.TW1006BlockingThroughHelper,
                 invocation.Syntax.GetLocation(),
+                chain.Locations(),
                 invocation.TargetMethod.Name,
                 chain.Describe()));
         }

@@ -89,9 +89,9 @@ internal readonly struct ConcurrentEntry
     public string CallName
         => Call.Syntax switch
         {
-            InvocationExpressionSyntax invocation => Chain(invocation.Expression) ?? MemberName(Call),
+            InvocationExpressionSyntax invocation => CallNames.Written(invocation.Expression) ?? MemberName(Call),
             ObjectCreationExpressionSyntax => "new " + (Call.Type?.Name ?? Kind.ToString()),
-            AssignmentExpressionSyntax assignment => Chain(assignment.Left) ?? MemberName(Call),
+            AssignmentExpressionSyntax assignment => CallNames.Written(assignment.Left) ?? MemberName(Call),
             _ => Kind.ToString(),
         };
 
@@ -100,17 +100,6 @@ internal readonly struct ConcurrentEntry
         IInvocationOperation invocation => invocation.TargetMethod.ContainingType.Name + "." + invocation.TargetMethod.Name,
         IEventAssignmentOperation { EventReference: IEventReferenceOperation reference } => reference.Event.ContainingType.Name + "." + reference.Event.Name,
         _ => Kind.ToString(),
-    };
-
-    // Task.Factory.StartNew, timer.Elapsed, items.AsParallel().ForAll: dotted simple names and
-    // calls without arguments only.
-    private static string? Chain(ExpressionSyntax expression) => expression switch
-    {
-        SimpleNameSyntax name => name.Identifier.ValueText,
-        InvocationExpressionSyntax { ArgumentList.Arguments.Count: 0 } call when Chain(call.Expression) is { } callee => callee + "()",
-        ThisExpressionSyntax => "this",
-        MemberAccessExpressionSyntax access when Chain(access.Expression) is { } left => left + "." + access.Name.Identifier.ValueText,
-        _ => null,
     };
 }
 

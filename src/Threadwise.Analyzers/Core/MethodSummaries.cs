@@ -29,7 +29,26 @@ internal sealed class BlockingChain
 
     public Location LeafLocation { get; }
 
-    /// <summary><c>Load → ReadConfig → File.ReadAllText (Config.cs:42)</c>.</summary>
+    /// <summary>Each helper's declaration, then the blocking call: the diagnostic's additional
+    /// locations, so the IDE and SARIF viewers can walk the chain.</summary>
+    public IEnumerable<Location> Locations()
+    {
+        foreach (var helper in Helpers)
+        {
+            if (!helper.Locations.IsEmpty && helper.Locations[0].IsInSource)
+            {
+                yield return helper.Locations[0];
+            }
+        }
+
+        if (LeafLocation.IsInSource)
+        {
+            yield return LeafLocation;
+        }
+    }
+
+    /// <summary><c>Load -> ReadConfig -> File.ReadAllText (Config.cs:42)</c>: plain ASCII, so build
+    /// logs and terminals in any code page show it.</summary>
     public string Describe()
     {
         var parts = new List<string>(Helpers.Length + 1);
@@ -40,7 +59,7 @@ internal sealed class BlockingChain
 
         parts.Add(Leaf);
         var span = LeafLocation.GetLineSpan();
-        return string.Join(" → ", parts) + " (" + Path.GetFileName(span.Path) + ":" + (span.StartLinePosition.Line + 1) + ")";
+        return string.Join(" -> ", parts) + " (" + Path.GetFileName(span.Path) + ":" + (span.StartLinePosition.Line + 1) + ")";
     }
 }
 

@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using Threadwise.Core;
@@ -54,7 +55,9 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
                 Descriptors.TW4002TaskDropped,
                 statement.Operation.Syntax.GetLocation(),
                 type.Name,
-                invocation.TargetMethod.Name));
+                invocation.Syntax is InvocationExpressionSyntax { Expression: var callee } && CallNames.Written(callee) is { } written
+                    ? written
+                    : invocation.TargetMethod.Name));
         }
 
         // Task, Task<T>, ValueTask, ValueTask<T>, or a type with an instance GetAwaiter() whose awaiter

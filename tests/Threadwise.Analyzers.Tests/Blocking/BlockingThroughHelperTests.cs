@@ -6,7 +6,7 @@ namespace Threadwise.Tests.Blocking;
 public class BlockingThroughHelperTests
 {
     private static DiagnosticResult Tw1006(int markup, string helper, string chain)
-        => VerifyAnalyzer.Diagnostic(Descriptors.TW1006BlockingThroughHelper).WithLocation(markup).WithArguments(helper, chain);
+        => VerifyAnalyzer.Diagnostic(Descriptors.TW1006BlockingThroughHelper).WithLocation(markup).WithArguments(helper, chain).WithOptions(DiagnosticOptions.IgnoreAdditionalLocations);
 
     private const string Helpers = """
         using System.IO;
@@ -48,10 +48,10 @@ public class BlockingThroughHelperTests
             }
         }
         """, Helpers }, null,
-        Tw1006(0, "LoadSettings", "LoadSettings → ReadConfig → File.ReadAllText (Test1.cs:8)"),
-        Tw1006(1, "Pause", "Pause → Thread.Sleep (Test1.cs:9)"),
-        Tw1006(2, "Compute", "Compute → Task.Result (Test1.cs:10)"),
-        Tw1006(3, "Pause", "Pause → Thread.Sleep (Test1.cs:9)"));
+        Tw1006(0, "LoadSettings", "LoadSettings -> ReadConfig -> File.ReadAllText (Test1.cs:8)"),
+        Tw1006(1, "Pause", "Pause -> Thread.Sleep (Test1.cs:9)"),
+        Tw1006(2, "Compute", "Compute -> Task.Result (Test1.cs:10)"),
+        Tw1006(3, "Pause", "Pause -> Thread.Sleep (Test1.cs:9)"));
 
     [Fact]
     public Task DepthOption_CutsOrFindsTheChain()
@@ -70,7 +70,7 @@ public class BlockingThroughHelperTests
             }
             """, Helpers },
             "threadwise.interprocedural_depth = 1",
-            Tw1006(0, "Pause", "Pause → Thread.Sleep (Test1.cs:9)"));
+            Tw1006(0, "Pause", "Pause -> Thread.Sleep (Test1.cs:9)"));
 
     [Fact]
     public Task DeeperDepth_FindsLongChains()
@@ -87,7 +87,7 @@ public class BlockingThroughHelperTests
             }
             """, Helpers },
             "threadwise.interprocedural_depth = 4",
-            Tw1006(0, "Deep1", "Deep1 → Deep2 → Deep3 → Deep4 → Thread.Sleep (Test1.cs:15)"));
+            Tw1006(0, "Deep1", "Deep1 -> Deep2 -> Deep3 -> Deep4 -> Thread.Sleep (Test1.cs:15)"));
 
     [Fact]
     public Task DefaultDepth_IsThree() => VerifyAnalyzer.AnalyzerAsync(new[] { """
@@ -103,7 +103,7 @@ public class BlockingThroughHelperTests
             }
         }
         """, Helpers }, null,
-        Tw1006(0, "LoadSettings", "LoadSettings → ReadConfig → File.ReadAllText (Test1.cs:8)"));
+        Tw1006(0, "LoadSettings", "LoadSettings -> ReadConfig -> File.ReadAllText (Test1.cs:8)"));
 
     [Fact]
     public Task NotReported_InSyncCode_ForVirtualsTwinsAndExcludedHelpers() => VerifyAnalyzer.AnalyzerWithConfigAsync("""
@@ -168,8 +168,8 @@ public class BlockingThroughHelperTests
             }
         }
         """,
-        Tw1006(0, "Work", "Work → Thread.Sleep (Test0.cs:8)"),
-        Tw1006(1, "Local", "Local → Thread.Sleep (Test0.cs:16)"));
+        Tw1006(0, "Work", "Work -> Thread.Sleep (Test0.cs:8)"),
+        Tw1006(1, "Local", "Local -> Thread.Sleep (Test0.cs:16)"));
 
     [Fact]
     public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
@@ -191,4 +191,26 @@ public class BlockingThroughHelperTests
             }
         }
         """);
+
+    [Fact]
+    public Task TheChain_IsGivenAsAdditionalLocations() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task M()
+            {
+                {|#0:Outer()|};
+                await Task.Yield();
+            }
+
+            void {|#1:Outer|}() => Inner();
+
+            void {|#2:Inner|}() => {|#3:Thread.Sleep(10)|};
+        }
+        """,
+        VerifyAnalyzer.Diagnostic(Descriptors.TW1006BlockingThroughHelper)
+            .WithLocation(0).WithLocation(1).WithLocation(2).WithLocation(3)
+            .WithArguments("Outer", "Outer -> Inner -> Thread.Sleep (Test0.cs:14)"));
 }

@@ -40,8 +40,8 @@ public class TaskDroppedTests
             }
         }
         """,
-        Tw4002(0, "Task", "Run"), Tw4002(1, "Task", "StartNew"), Tw4002(3, "Task", "SaveAsync"),
-        Tw4002(4, "Task", "SaveAsync"), Tw4002(5, "Task", "SaveAsync"), Tw4002(6, "ValueTask", "CountAsync"),
+        Tw4002(0, "Task", "Task.Run"), Tw4002(1, "Task", "Task.Factory.StartNew"), Tw4002(3, "Task", "SaveAsync"),
+        Tw4002(4, "Task", "Next?.SaveAsync"), Tw4002(5, "Task", "SaveAsync"), Tw4002(6, "ValueTask", "CountAsync"),
         Tw4002(7, "ConfiguredTaskAwaitable", "ConfigureAwait"));
 
     [Fact]
@@ -197,7 +197,7 @@ public class TaskDroppedTests
                 await Task.Run(() => 1);
             }
         }
-        """, Tw4002(0, "Task", "SaveAsync"), Tw4002(1, "Task", "Run"));
+        """, Tw4002(0, "Task", "SaveAsync"), Tw4002(1, "Task", "Task.Run"));
 
     [Fact]
     public Task AwaitFix_IsNotOfferedInSyncCode() => VerifyAwait.NoCodeFixAsync("""
@@ -207,7 +207,7 @@ public class TaskDroppedTests
         {
             void M() { {|#0:Task.Delay(1)|}; }
         }
-        """, Tw4002(0, "Task", "Delay"));
+        """, Tw4002(0, "Task", "Task.Delay"));
 
     [Fact]
     public Task DiscardFix_Everywhere_WithFixAll() => VerifyDiscard.CodeFixAsync(
@@ -249,5 +249,5 @@ public class TaskDroppedTests
             }
             """,
         },
-        Tw4002(0, "Task", "Delay"), Tw4002(1, "Task", "Run"), Tw4002(2, "Task", "Delay"));
+        Tw4002(0, "Task", "Task.Delay"), Tw4002(1, "Task", "Task.Run"), Tw4002(2, "Task", "Task.Delay"));
 }

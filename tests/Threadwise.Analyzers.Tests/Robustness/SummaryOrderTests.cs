@@ -39,7 +39,7 @@ public class SummaryOrderTests
         var expected = await Describe(new[] { "A", "B", "E" });
         var actual = await Describe(new[] { first, second, third });
         Assert.Equal(expected.OrderBy(x => x, StringComparer.Ordinal), actual.OrderBy(x => x, StringComparer.Ordinal));
-        Assert.Contains("A: A → B → Near → Far → File.ReadAllText", expected.Single(x => x.StartsWith("A:", StringComparison.Ordinal)));
+        Assert.Contains("A: A -> B -> Near -> Far -> File.ReadAllText", expected.Single(x => x.StartsWith("A:", StringComparison.Ordinal)));
     }
 
     private static async Task<List<string>> Describe(string[] order)
