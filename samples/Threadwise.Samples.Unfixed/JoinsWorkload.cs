@@ -54,6 +54,15 @@ public sealed class JoinsWorkload
     // TW4004: async void; callers cannot await it, its exceptions crash the process.
     public async void Refresh() => await FetchAsync("refresh");
 
+    public async Task ReloadAsync()
+    {
+        await FetchAsync("reload");
+        WarmCache();
+    }
+
+    // TW4004: a private async void helper: ReloadAsync finishes before the cache is warm.
+    private async void WarmCache() => await FetchAsync("warm");
+
     public void RunWorker(string arguments)
     {
         // TW4006: a worker process started and never waited for.
