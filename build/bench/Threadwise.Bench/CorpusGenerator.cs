@@ -14,7 +14,7 @@ public static class CorpusGenerator
     private const int ClassesPerFile = 4;
 
     /// <summary>Generates about <paramref name="lines"/> non-blank lines into <paramref name="directory"/>.</summary>
-    public static (int Files, int Lines, int Defects) Generate(string directory, int lines, int seed = 20261126)
+    public static (int Files, int Lines, int Defects) Generate(string directory, int lines, int seed = 20261126, int classesPerFile = ClassesPerFile)
     {
         Directory.CreateDirectory(directory);
         foreach (var old in Directory.GetFiles(directory, "*.cs"))
@@ -28,8 +28,8 @@ public static class CorpusGenerator
         var defects = 0;
         while (written < lines)
         {
-            var (text, defectCount) = SourceFile(files, random);
-            System.IO.File.WriteAllText(Path.Combine(directory, $"Module{files:D4}.cs"), text);
+            var (text, defectCount) = SourceFile(files, random, classesPerFile);
+            System.IO.File.WriteAllText(Path.Combine(directory, $"Module{files:D5}.cs"), text);
             written += text.Split('\n').Count(l => l.Trim().Length > 0);
             defects += defectCount;
             files++;
@@ -38,7 +38,7 @@ public static class CorpusGenerator
         return (files, written, defects);
     }
 
-    private static (string Text, int Defects) SourceFile(int index, Random random)
+    private static (string Text, int Defects) SourceFile(int index, Random random, int classesPerFile)
     {
         var text = new StringBuilder();
         text.AppendLine("using System;");
@@ -52,7 +52,7 @@ public static class CorpusGenerator
         text.AppendLine();
         var defects = 0;
         string[] kinds = { "Service", "Repository", "Worker", "Handler", "Utility" };
-        for (var c = 0; c < ClassesPerFile; c++)
+        for (var c = 0; c < classesPerFile; c++)
         {
             var kind = kinds[random.Next(kinds.Length)];
             var name = $"{kind}{index:D4}x{c}";

@@ -6,7 +6,9 @@ using Threadwise.Bench;
 
 // Threadwise analyzer benchmark.
 //   generate --lines N --out DIR         write a corpus of about N non-blank lines
-//   run [--quick] [--sizes a,b] [--rounds n] [--json FILE] [--work DIR]
+//   run [--quick] [--sizes a,b] [--rounds n] [--json FILE] [--work DIR] [--families] [--classes-per-file n]
+//     --families           also Threadwise with one rule family on at a time (the others set to none)
+//     --classes-per-file   1 makes the many-small-files variant of the corpus (default 4)
 // The full run is documented in build/bench/README.md; its latest table is in docs/performance.md.
 var arguments = args.ToList();
 if (arguments.Count == 0 || arguments[0] is not ("generate" or "run"))
@@ -31,8 +33,10 @@ var sizes = (Option("--sizes") ?? (quick ? "2500,10000" : "100000,400000")).Spli
 var rounds = int.Parse(Option("--rounds") ?? (quick ? "1" : "3"), CultureInfo.InvariantCulture);
 var work = Path.GetFullPath(Option("--work") ?? Path.Combine(Path.GetTempPath(), "threadwise-bench"));
 var json = Option("--json");
+var families = arguments.Contains("--families");
+var classesPerFile = int.Parse(Option("--classes-per-file") ?? "4", CultureInfo.InvariantCulture);
 var repo = FindRepo();
-return await new Runner(repo, work, sizes, rounds).RunAsync(json);
+return await new Runner(repo, work, sizes, rounds, families, classesPerFile).RunAsync(json);
 
 static string FindRepo()
 {
@@ -49,7 +53,11 @@ static string FindRepo()
 
 internal sealed class Runner
 {
-    private static readonly string[] Configurations = { "none", "threadwise", "vsthreading", "asyncfixer" };
+    private static readonly string[] BaseConfigurations = { "none", "threadwise", "vsthreading", "asyncfixer" };
+
+    // One Threadwise family at a time: a globalconfig turns the other categories off, and the
+    // compiler then does not run the analyzers whose every rule is off.
+    private static readonly string[] Families = { "Blocking", "SharedState", "ThreadPool", "Joins" };
 
     private static readonly Dictionary<string, string> AnalyzerAssembly = new()
     {
@@ -62,9 +70,15 @@ internal sealed class Runner
     private readonly string _work;
     private readonly int[] _sizes;
     private readonly int _rounds;
+    private readonly string[] _configurations;
+    private readonly int _classesPerFile;
 
-    public Runner(string repo, string work, int[] sizes, int rounds)
+    public Runner(string repo, string work, int[] sizes, int rounds, bool families, int classesPerFile)
     {
+        _configurations = families
+            ? BaseConfigurations.Concat(Families.Select(f => "threadwise-" + f.ToLowerInvariant())).ToArray()
+            : BaseConfigurations;
+        _classesPerFile = classesPerFile;
         _repo = repo;
         _work = work;
         _sizes = sizes;
@@ -81,13 +95,21 @@ internal sealed class Runner
         var corpora = new Dictionary<int, (string Project, int Lines)>();
         foreach (var size in _sizes)
         {
-            var directory = Path.Combine(_work, $"corpus-{size}");
-            var (files, lines, defects) = CorpusGenerator.Generate(directory, size);
+            var directory = Path.Combine(_work, $"corpus-{size}-{_classesPerFile}");
+            var (files, lines, defects) = CorpusGenerator.Generate(directory, size, classesPerFile: _classesPerFile);
             File.WriteAllText(Path.Combine(directory, "Corpus.csproj"), CorpusProject(analyzerDll));
             File.WriteAllText(Path.Combine(directory, "Directory.Build.props"), "<Project />");
             File.WriteAllText(Path.Combine(directory, "Directory.Build.targets"), "<Project />");
             File.WriteAllText(Path.Combine(directory, "Directory.Packages.props"), "<Project />");
             File.WriteAllText(Path.Combine(directory, "bench.globalconfig"), "is_global = true\ndotnet_analyzer_diagnostic.severity = warning\n");
+            foreach (var family in Families)
+            {
+                // By rule ID: the compiler skips an analyzer only when ID entries turn all its rules
+                // off (category and bulk entries filter the reports, but the analyzer still runs).
+                var off = string.Concat(RuleIds().Where(r => r.Category != "Threadwise." + family).Select(r => $"dotnet_diagnostic.{r.Id}.severity = none\n"));
+                File.WriteAllText(Path.Combine(directory, $"threadwise-{family.ToLowerInvariant()}.globalconfig"), "is_global = true\nglobal_level = 200\n" + off);
+            }
+
             corpora[size] = (Path.Combine(directory, "Corpus.csproj"), lines);
             Console.WriteLine($"== corpus {size}: {lines} non-blank lines, {files} files, {defects} seeded defects");
             await Run("dotnet", $"restore \"{corpora[size].Project}\" -nologo -v:q", directory, check: true);
@@ -99,7 +121,7 @@ internal sealed class Runner
         {
             foreach (var size in _sizes)
             {
-                foreach (var configuration in Configurations)
+                foreach (var configuration in _configurations)
                 {
                     var sample = await Measure(corpora[size].Project, size, corpora[size].Lines, configuration);
                     samples.Add(sample);
@@ -119,6 +141,13 @@ internal sealed class Runner
         return 0;
     }
 
+    // The rules and their categories, from the release tracking file.
+    private IEnumerable<(string Id, string Category)> RuleIds()
+        => File.ReadLines(Path.Combine(_repo, "src", "Threadwise.Analyzers", "AnalyzerReleases.Unshipped.md"))
+            .Select(line => Regex.Match(line, @"^(TW\d{4}) \| (\S+) \|"))
+            .Where(match => match.Success)
+            .Select(match => (match.Groups[1].Value, match.Groups[2].Value));
+
     private async Task<Sample> Measure(string project, int size, int lines, string configuration)
     {
         // A fresh compiler process each build (no VBCSCompiler server), full rebuild, ReportAnalyzer on.
@@ -128,7 +157,7 @@ internal sealed class Runner
             Path.GetDirectoryName(project)!,
             check: true);
         var compile = ParseCscMilliseconds(output);
-        var (total, perRule) = configuration == "none" ? (0, new Dictionary<string, double>()) : ParseAnalyzerTime(output, AnalyzerAssembly[configuration]);
+        var (total, perRule) = configuration == "none" ? (0, new Dictionary<string, double>()) : ParseAnalyzerTime(output, AnalyzerAssembly[configuration.StartsWith("threadwise", StringComparison.Ordinal) ? "threadwise" : configuration]);
         return new Sample(size, lines, configuration, compile, total, perRule);
     }
 
@@ -193,6 +222,7 @@ internal sealed class Runner
           </PropertyGroup>
           <ItemGroup>
             <GlobalAnalyzerConfigFiles Include="bench.globalconfig" />
+            <GlobalAnalyzerConfigFiles Include="$(BenchConfig).globalconfig" Condition="Exists('$(BenchConfig).globalconfig')" />
           </ItemGroup>
           <!-- Every configuration restores the same packages; the analyzers not under test are
                removed just before compiling, so one restore serves all and nothing else differs. -->
@@ -202,7 +232,7 @@ internal sealed class Runner
           </ItemGroup>
           <Target Name="BenchPickAnalyzers" BeforeTargets="CoreCompile">
             <ItemGroup>
-              <Analyzer Include="{analyzerDll}" Condition="'$(BenchConfig)' == 'threadwise'" />
+              <Analyzer Include="{analyzerDll}" Condition="$(BenchConfig.StartsWith('threadwise'))" />
               <Analyzer Remove="@(Analyzer)" Condition="'$(BenchConfig)' != 'vsthreading' and $([System.String]::Copy('%(Analyzer.Identity)').ToLowerInvariant().Contains('microsoft.visualstudio.threading.analyzers'))" />
               <Analyzer Remove="@(Analyzer)" Condition="'$(BenchConfig)' != 'asyncfixer' and $([System.String]::Copy('%(Analyzer.Identity)').ToLowerInvariant().Contains('asyncfixer'))" />
             </ItemGroup>
