@@ -41,6 +41,7 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
                 || IsHandedIn(wait, method)
                 || IsSynchronousContract(method)
                 || HasAsyncTwin(method)
+                || SyncAsyncBranches.IsInSynchronousBranch(wait.Operation)
                 || (wait.Task is { } task && (KnownCompleteTasks.IsKnownComplete(task, _waits.Symbols) || IsValueTask(task))))
             {
                 return;

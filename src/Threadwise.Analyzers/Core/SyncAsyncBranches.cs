@@ -8,6 +8,9 @@ namespace Threadwise.Core;
 /// <c>if (sync) x.Wait(); else await x.WaitAsync();</c>, <c>sync ? m.Lock() : await m.LockAsync()</c>,
 /// <c>if (!useAsync) { Thread.Sleep(d); return; } await Task.Delay(d);</c>. The blocking branch is
 /// the synchronous API's path and already has its async twin beside it: nothing to report there.
+/// In a method that returns a task without being async, returning the task is the async path:
+/// <c>if (context.IsSynchronous) { Task.Delay(d).GetAwaiter().GetResult(); return Task.CompletedTask; }
+/// return Task.Delay(d);</c>, and <c>if (context.IsSynchronous &amp;&amp; !task.IsCompleted) { task.Wait(); } return task;</c>.
 /// </summary>
 internal static class SyncAsyncBranches
 {
@@ -43,6 +46,12 @@ internal static class SyncAsyncBranches
             {
                 return true;
             }
+
+            // `if (sync && !task.IsCompleted) { block on task; } return task;`: both paths end in the task.
+            if (child == conditional.WhenTrue && conditional.WhenFalse is null && ReturnsATaskNext(conditional))
+            {
+                return true;
+            }
         }
 
         return false;
@@ -55,18 +64,51 @@ internal static class SyncAsyncBranches
             condition = negation.Operand;
         }
 
+        // `sync && !task.IsCompleted`: the flag still picks the branch; the rest only narrows it.
+        if (condition is IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } and)
+        {
+            return IsFlag(and.LeftOperand) || IsFlag(and.RightOperand);
+        }
+
         condition = condition.WithoutConversions();
         return condition.Type?.SpecialType == SpecialType.System_Boolean
                && condition is IParameterReferenceOperation or ILocalReferenceOperation or IFieldReferenceOperation or IPropertyReferenceOperation;
     }
 
+    // The async path: an await, or (in a method that returns a task without being async) the
+    // return of a task.
     private static bool Awaits(IOperation branch)
     {
         foreach (var descendant in branch.DescendantsAndSelf())
         {
-            if (descendant is IAwaitOperation && !AsyncContext.IsInNestedFunction(descendant, branch))
+            if ((descendant is IAwaitOperation || ReturnsATask(descendant)) && !AsyncContext.IsInNestedFunction(descendant, branch))
             {
                 return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool ReturnsATask(IOperation operation)
+        => operation is IReturnOperation { ReturnedValue: { } value }
+           && value.WithoutConversions() is not IPropertyReferenceOperation { Property.Name: "CompletedTask" }
+           && operation.SemanticModel?.Compilation is { } compilation
+           && KnownSymbols.For(compilation).IsTaskType(value.Type);
+
+    // The statement right after `statement` in its block returns a task.
+    private static bool ReturnsATaskNext(IOperation statement)
+    {
+        if (statement.Parent is not IBlockOperation block)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < block.Operations.Length - 1; i++)
+        {
+            if (block.Operations[i] == statement)
+            {
+                return ReturnsATask(block.Operations[i + 1]);
             }
         }
 

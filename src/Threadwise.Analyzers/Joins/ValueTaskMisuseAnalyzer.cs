@@ -48,6 +48,7 @@ public sealed class ValueTaskMisuseAnalyzer : ThreadwiseAnalyzer
             || wait.Kind is not (TaskWaitKind.Result or TaskWaitKind.GetResult)
             || wait.Task is not { } valueTask
             || !IsValueTask(valueTask.Type, waits.Symbols)
+            || valueTask.WithoutConversions() is IInvocationOperation { TargetMethod.Name: "Preserve" or "AsTask" }
             || AsyncContext.GetEnclosingFunction(wait.Operation, context.ContainingSymbol) is not { IsAsync: false }
             || KnownCompleteTasks.IsKnownComplete(valueTask, waits.Symbols))
         {

@@ -283,4 +283,61 @@ public class SyncOverAsyncTests
         """,
         new[] { Tw1005(0, "Result", "Sum"), Tw1005(1, "Result", "Sum"), Tw1005(2, "Wait", "Other") },
         Array.Empty<DiagnosticResult>());
+
+    [Fact]
+    public Task SynchronousPathOfATaskReturningMethod_IsNotReported_ButAPlainWaitIs() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        class Context { public bool IsSynchronous { get; set; } }
+
+        static class Delays
+        {
+            // The caller asked for synchronous execution: block, hand back a completed task.
+            public static Task DelayAsync(TimeSpan delay, Context context)
+            {
+                if (context.IsSynchronous)
+                {
+                    Task.Delay(delay).GetAwaiter().GetResult();
+                    return Task.CompletedTask;
+                }
+
+                return Task.Delay(delay);
+            }
+
+            // Both paths end in the task; the synchronous one waits for it first.
+            public static Task Execute(Task task, Context context)
+            {
+                if (context.IsSynchronous && !task.IsCompleted)
+                {
+                    task.GetAwaiter().GetResult();
+                }
+
+                return task;
+            }
+
+            // No flag: an ordinary blocking wait in a task-returning method.
+            public static Task Plain(Task task, bool log)
+            {
+                if (log && task != null)
+                {
+                    Console.WriteLine("waiting");
+                }
+
+                {|#0:task.Wait()|};
+                return Task.CompletedTask;
+            }
+
+            // A flag whose other path neither awaits nor returns a task: still reported.
+            public static int Count(Task<int> task, bool fast)
+            {
+                if (fast)
+                {
+                    return {|#1:task.Result|};
+                }
+
+                return 0;
+            }
+        }
+        """, Tw1005(0, "Wait", "Plain"), Tw1005(1, "Result", "Count"));
 }

@@ -110,6 +110,17 @@ public class ValueTaskMisuseTests
                 return done.Result + await Task.FromResult(1);
             }
 
+            // Preserve() (or AsTask()) turns it into a task-backed one: blocking on it waits.
+            static int Preserved(ValueTask<int> task)
+            {
+                if (task.IsCompleted)
+                {
+                    return task.Result;
+                }
+
+                return task.Preserve().GetAwaiter().GetResult() + task.AsTask().Result;
+            }
+
             // In async code a blocking read is TW1002's (its fix awaits).
             async Task<int> InAsync(Stream stream, byte[] buffer) => stream.ReadAsync(buffer).Result + await Task.FromResult(0);
         }
