@@ -31,12 +31,12 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
 
     protected override void OnCompilationStart(CompilationStartAnalysisContext context)
     {
-        if (KnownSymbols.For(context.Compilation).CancellationToken is not { } token)
+        var symbols = KnownSymbols.For(context.Compilation);
+        if (symbols.CancellationToken is not { } token)
         {
             return;
         }
 
-        var symbols = KnownSymbols.For(context.Compilation);
         context.RegisterOperationAction(c => Analyze(c, token, symbols), OperationKind.Invocation);
     }
 
@@ -51,7 +51,7 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
             || TakesTokenAsData(method, symbols)
             || AcquiresAUsingScope(invocation)
             || InCleanupOrHandler(invocation)
-            || TokenParameter(invocation, tokenType, context.Compilation, context.ContainingSymbol) is not { } parameter
+            || TokenParameter(invocation, tokenType, symbols, context.Compilation, context.ContainingSymbol) is not { } parameter
             || NameLocation(invocation) is not { } location)
         {
             return;
@@ -200,7 +200,7 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
     /// <summary>The parameter the token would go to: the call's own optional token parameter left
     /// at its default, or the trailing token parameter of an accessible overload that otherwise has
     /// the same parameters (only when every argument is written out, so the token lands there).</summary>
-    private static IParameterSymbol? TokenParameter(IInvocationOperation invocation, INamedTypeSymbol tokenType, Compilation compilation, ISymbol caller)
+    private static IParameterSymbol? TokenParameter(IInvocationOperation invocation, INamedTypeSymbol tokenType, KnownSymbols symbols, Compilation compilation, ISymbol caller)
     {
         var method = invocation.TargetMethod;
         var allExplicit = true;
@@ -219,12 +219,12 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
             }
         }
 
-        return allExplicit ? OverloadToken(method, tokenType, compilation, caller) : null;
+        return allExplicit ? OverloadToken(method, tokenType, symbols, compilation, caller) : null;
     }
 
     // Never the caller itself: `Task M(x, ct) => M(x);` is the overload that deliberately drops the
     // token, and passing it would recurse forever.
-    private static IParameterSymbol? OverloadToken(IMethodSymbol method, INamedTypeSymbol tokenType, Compilation compilation, ISymbol caller)
+    private static IParameterSymbol? OverloadToken(IMethodSymbol method, INamedTypeSymbol tokenType, KnownSymbols symbols, Compilation compilation, ISymbol caller)
     {
         var original = method.ReducedFrom ?? method.OriginalDefinition;
         if (original.ContainingType is not { } type)
@@ -240,7 +240,7 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
                 && candidate.TypeParameters.Length == original.TypeParameters.Length
                 && SymbolEqualityComparer.Default.Equals(candidate.Parameters[candidate.Parameters.Length - 1].Type, tokenType)
                 && SameLeadingParameters(original, candidate)
-                && !IsObsolete(candidate)
+                && !SymbolFacts.IsObsolete(candidate, symbols)
                 && !SymbolEqualityComparer.Default.Equals(candidate, caller.OriginalDefinition)
                 && compilation.IsSymbolAccessibleWithin(candidate, (ISymbol?)caller.ContainingType ?? compilation.Assembly))
             {
@@ -271,19 +271,6 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
            || (a is ITypeParameterSymbol { TypeParameterKind: TypeParameterKind.Method } ta
                && b is ITypeParameterSymbol { TypeParameterKind: TypeParameterKind.Method } tb
                && ta.Ordinal == tb.Ordinal);
-
-    private static bool IsObsolete(ISymbol symbol)
-    {
-        foreach (var attribute in symbol.GetAttributes())
-        {
-            if (attribute.AttributeClass is { Name: "ObsoleteAttribute", ContainingNamespace.Name: "System" })
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 
     private static Location? NameLocation(IInvocationOperation invocation)
         => invocation.Syntax is InvocationExpressionSyntax { Expression: var expression }

@@ -34,6 +34,7 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
 
         public void Analyze(OperationAnalysisContext context)
         {
+            // A ValueTask read before completion is undefined, not only blocking: TW4008 reports it.
             if (!_waits.TryGetWait(context.Operation, out var wait)
                 || AsyncContext.GetEnclosingFunction(wait.Operation, context.ContainingSymbol) is not { IsAsync: false } method
                 || !IsReportedIn(method)
@@ -42,7 +43,7 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
                 || IsSynchronousContract(method)
                 || HasAsyncTwin(method)
                 || SyncAsyncBranches.IsInSynchronousBranch(wait.Operation)
-                || (wait.Task is { } task && (KnownCompleteTasks.IsKnownComplete(task, _waits.Symbols) || IsValueTask(task))))
+                || (wait.Task is { } task && (KnownCompleteTasks.IsKnownComplete(task, _waits.Symbols) || _waits.Symbols.IsValueTaskType(task.Type))))
             {
                 return;
             }
@@ -53,12 +54,6 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
                 wait.Display,
                 method.Name));
         }
-
-        // A ValueTask read before completion is undefined, not only blocking: TW4008 reports it.
-        private bool IsValueTask(IOperation task)
-            => task.Type is INamedTypeSymbol type
-               && (SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, _waits.Symbols.ValueTask)
-                   || SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, _waits.Symbols.ValueTaskOfT));
 
         // Lambdas and local functions run whenever they are invoked (often on tasks already known
         // complete, as in `tasks.Select(t => t.Result)` after WhenAll), and Main is where blocking

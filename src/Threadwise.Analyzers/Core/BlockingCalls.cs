@@ -287,7 +287,7 @@ internal sealed class BlockingCalls
         takesToken = false;
         if (SymbolEqualityComparer.Default.Equals(twin.OriginalDefinition, method.OriginalDefinition)
             || twin.Arity != method.Arity
-            || IsObsolete(twin))
+            || SymbolFacts.IsObsolete(twin, _symbols))
         {
             return false;
         }
@@ -447,19 +447,6 @@ internal sealed class BlockingCalls
         return (SymbolEqualityComparer.Default.Equals(definition, _symbols.TaskOfT)
                 || SymbolEqualityComparer.Default.Equals(definition, _symbols.ValueTaskOfT))
                && SymbolEqualityComparer.Default.Equals(named.TypeArguments[0], method.ReturnType);
-    }
-
-    private bool IsObsolete(IMethodSymbol method)
-    {
-        foreach (var attribute in method.GetAttributes())
-        {
-            if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, _symbols.ObsoleteAttribute))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     // Pairs whose "twin" is no better, or is wrong to suggest (documented in TW1004.md):

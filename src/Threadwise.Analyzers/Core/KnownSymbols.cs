@@ -247,6 +247,12 @@ internal sealed class KnownSymbols
                || SymbolEqualityComparer.Default.Equals(definition, ValueTaskOfT);
     }
 
+    /// <summary><c>ValueTask</c> or <c>ValueTask&lt;T&gt;</c>.</summary>
+    public bool IsValueTaskType(ITypeSymbol? type)
+        => type is INamedTypeSymbol named
+           && (SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, ValueTask)
+               || SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, ValueTaskOfT));
+
     /// <summary>True when <paramref name="type"/> is <paramref name="candidate"/> or derives from it.</summary>
     public static bool IsOrDerivesFrom(ITypeSymbol? type, INamedTypeSymbol? candidate)
     {

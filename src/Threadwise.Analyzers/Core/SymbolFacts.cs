@@ -6,6 +6,20 @@ namespace Threadwise.Core;
 /// fulfils an interface's contract, and whether code outside the assembly can reach it.</summary>
 internal static class SymbolFacts
 {
+    /// <summary>True when <paramref name="symbol"/> is marked <c>[Obsolete]</c>: never suggested as a twin or overload.</summary>
+    public static bool IsObsolete(ISymbol symbol, KnownSymbols symbols)
+    {
+        foreach (var attribute in symbol.GetAttributes())
+        {
+            if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, symbols.ObsoleteAttribute))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>True when <paramref name="type"/> implements <paramref name="interface"/>.</summary>
     public static bool Implements(ITypeSymbol type, INamedTypeSymbol? @interface)
     {

@@ -47,7 +47,7 @@ public sealed class ValueTaskMisuseAnalyzer : ThreadwiseAnalyzer
         if (!waits.TryGetWait(context.Operation, out var wait)
             || wait.Kind is not (TaskWaitKind.Result or TaskWaitKind.GetResult)
             || wait.Task is not { } valueTask
-            || !IsValueTask(valueTask.Type, waits.Symbols)
+            || !waits.Symbols.IsValueTaskType(valueTask.Type)
             || valueTask.WithoutConversions() is IInvocationOperation { TargetMethod.Name: "Preserve" or "AsTask" }
             || AsyncContext.GetEnclosingFunction(wait.Operation, context.ContainingSymbol) is not { IsAsync: false }
             || KnownCompleteTasks.IsKnownComplete(valueTask, waits.Symbols))
@@ -76,7 +76,7 @@ public sealed class ValueTaskMisuseAnalyzer : ThreadwiseAnalyzer
         };
 
         if (receiver is not ILocalReferenceOperation { Local: var local }
-            || !IsValueTask(local.Type, symbols)
+            || !symbols.IsValueTaskType(local.Type)
             || context.Operation.SemanticModel is not { } model
             || local.DeclaringSyntaxReferences.Length != 1
             || local.DeclaringSyntaxReferences[0].GetSyntax(context.CancellationToken) is not VariableDeclaratorSyntax { Initializer: not null } declarator
@@ -194,9 +194,4 @@ public sealed class ValueTaskMisuseAnalyzer : ThreadwiseAnalyzer
                or CatchClauseSyntax or AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax
            || node is BinaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalAndExpression or (int)SyntaxKind.LogicalOrExpression or (int)SyntaxKind.CoalesceExpression } binary
               && binary.Right.Span.Contains(inner.Span);
-
-    private static bool IsValueTask(ITypeSymbol? type, KnownSymbols symbols)
-        => type is INamedTypeSymbol named
-           && (SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, symbols.ValueTask)
-               || SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, symbols.ValueTaskOfT));
 }
