@@ -92,7 +92,7 @@ internal static class Descriptors
     public static readonly DiagnosticDescriptor TW2001NonAtomicUpdate = Create(
         "TW2001",
         "Non-atomic update of shared state in concurrent code",
-        "'{0}' is read, changed and written back by several threads at once in the '{1}' delegate, so updates are lost; use Interlocked or a lock",
+        "'{0}' is read, changed and written back by several threads at once in code run by '{1}', so updates are lost; use Interlocked or a lock",
         Categories.SharedState,
         DiagnosticSeverity.Warning,
         "x++, x += e and x = x + e are three steps (read, compute, write). When delegates run concurrently, two threads read the same old value and one update is lost. Interlocked.Increment/Add do the three steps atomically; a lock serializes them.");
@@ -100,7 +100,7 @@ internal static class Descriptors
     public static readonly DiagnosticDescriptor TW2002UnsafeCollectionMutation = Create(
         "TW2002",
         "Non-thread-safe collection mutated in concurrent code",
-        "'{0}' ({1}) is mutated by several threads at once in the '{2}' delegate; use a concurrent collection or a lock",
+        "'{0}' ({1}) is mutated by several threads at once in code run by '{2}'; use a concurrent collection or a lock",
         Categories.SharedState,
         DiagnosticSeverity.Warning,
         "List<T>, Dictionary<K,V>, HashSet<T>, Queue<T> and Stack<T> are not thread-safe: concurrent Add, Remove or indexer writes corrupt their internal state, lose items, or throw. Use ConcurrentBag, ConcurrentDictionary, ConcurrentQueue or ConcurrentStack, or guard every access with one lock.");

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace Threadwise.Core;
@@ -23,11 +24,20 @@ internal enum EntryPointKind
 internal readonly struct ConcurrentEntry
 {
     public ConcurrentEntry(EntryPointKind kind, IOperation call, IOperation function, bool runsOnPool)
+        : this(kind, call, function, runsOnPool, method: null, function.Syntax, sharesThis: true, via: null)
+    {
+    }
+
+    private ConcurrentEntry(EntryPointKind kind, IOperation call, IOperation function, bool runsOnPool, IMethodSymbol? method, SyntaxNode functionSyntax, bool sharesThis, string? via)
     {
         Kind = kind;
         Call = call;
         Function = function;
         RunsOnPool = runsOnPool;
+        Method = method;
+        FunctionSyntax = functionSyntax;
+        SharesThis = sharesThis;
+        Via = via;
     }
 
     public EntryPointKind Kind { get; }
@@ -45,9 +55,27 @@ internal readonly struct ConcurrentEntry
 
     public bool IsValid => Call is not null;
 
+    /// <summary>For code reached through a method (<see cref="ConcurrentReach"/>): that method; null for the delegate itself.</summary>
+    public IMethodSymbol? Method { get; }
+
+    /// <summary>The code whose own locals and parameters are not shared: the lambda, or the reached method's declaration.</summary>
+    public SyntaxNode FunctionSyntax { get; }
+
+    /// <summary>True when every run works on the same <c>this</c> (a lambda's, or a method called on
+    /// <c>this</c>, a field or a captured variable), so instance fields of <c>this</c> are shared.
+    /// False for <c>xs.ForEach(x => x.Process())</c>-like calls on an object per run.</summary>
+    public bool SharesThis { get; }
+
+    /// <summary>The methods between the delegate and the reached code, <c>Handle -> Store</c>; null for the delegate itself.</summary>
+    public string? Via { get; }
+
+    /// <summary>This entry, continued into <paramref name="method"/>.</summary>
+    public ConcurrentEntry Through(IMethodSymbol method, bool sharesThis, SyntaxNode methodSyntax)
+        => new(Kind, Call, Function, RunsOnPool, method, methodSyntax, sharesThis, Via is null ? method.Name : Via + " -> " + method.Name);
+
     /// <summary>
     /// True when several runs of the delegate can overlap: parallel loops, PLINQ, timers and
-    /// configured entry points always; a thread, task or work item only when it is started in a loop
+    /// configured entry points always (not <c>Parallel.Invoke</c>: each action runs once); a thread, task or work item only when it is started in a loop
     /// or from inside another lambda (one per item). A single <c>new Thread(() => list.Add(x))</c>
     /// joined before the list is read races with nothing.
     /// </summary>
@@ -55,7 +83,8 @@ internal readonly struct ConcurrentEntry
     {
         get
         {
-            if (Kind is EntryPointKind.Parallel or EntryPointKind.Plinq or EntryPointKind.Timer or EntryPointKind.Configured)
+            if (Kind is EntryPointKind.Plinq or EntryPointKind.Timer or EntryPointKind.Configured
+                || (Kind is EntryPointKind.Parallel && !IsParallelInvoke))
             {
                 return true;
             }
@@ -77,6 +106,10 @@ internal readonly struct ConcurrentEntry
         }
     }
 
+    /// <summary><c>Parallel.Invoke(a, b)</c>: each action runs once, concurrently with the others, not with itself.</summary>
+    public bool IsParallelInvoke
+        => Kind == EntryPointKind.Parallel && Call is IInvocationOperation { TargetMethod.Name: "Invoke" };
+
     /// <summary>Where to report: the called member (<c>Task.Run</c>), not the whole call with its body.</summary>
     public Location CallLocation
         => Call.Syntax is InvocationExpressionSyntax invocation ? invocation.Expression.GetLocation()
@@ -87,6 +120,9 @@ internal readonly struct ConcurrentEntry
     /// <c>new Timer</c>, <c>timer.Elapsed</c>. Built from identifiers and symbols, never the source
     /// text, so comments and line breaks inside the call never reach a message.</summary>
     public string CallName
+        => Via is null ? EntryName : EntryName + " -> " + Via;
+
+    private string EntryName
         => Call.Syntax switch
         {
             InvocationExpressionSyntax invocation => CallNames.Written(invocation.Expression) ?? MemberName(Call),
@@ -110,7 +146,7 @@ internal readonly struct ConcurrentEntry
 /// <c>ThreadPool.QueueUserWorkItem/UnsafeQueueUserWorkItem</c>, a <c>System.Threading.Timer</c>, a
 /// <c>System.Timers.Timer.Elapsed</c> handler, a PLINQ operator on a <c>ParallelQuery</c>, or a method
 /// listed in <c>threadwise.concurrent_entry_points</c>. Resolved once per compilation.
-/// Method groups (<c>Task.Run(Work)</c>) are not followed into the method's body.
+/// Code in methods handed over by name or called from such a lambda is answered by <see cref="ConcurrentReach"/>.
 /// </summary>
 internal sealed class ConcurrentContext
 {
@@ -184,16 +220,28 @@ internal sealed class ConcurrentContext
 
     /// <summary>
     /// The shared variable <paramref name="reference"/> names when the code around
-    /// <paramref name="operation"/> runs concurrently with itself and holds no lock: the question
+    /// the operation of <paramref name="context"/> runs concurrently with itself and holds no lock: the question
     /// TW2001 and TW2002 both ask. Default (no entry) otherwise.
     /// </summary>
-    public (ConcurrentEntry Entry, ISymbol? Shared) GetUnsynchronizedShared(IOperation operation, IOperation reference, ThreadwiseOptions options)
+    public (ConcurrentEntry Entry, ISymbol? Shared) GetUnsynchronizedShared(OperationAnalysisContext context, IOperation reference, ThreadwiseOptions options)
     {
+        var operation = context.Operation;
         var entry = GetEnclosingEntryPoint(operation, options);
+        if (!entry.IsValid && ConcurrentReach.EnclosingMethod(operation, context.ContainingSymbol) is { } method)
+        {
+            // Not inside an entry-point lambda: a method handed over by name, or called from one.
+            entry = ConcurrentReach.For(context.Compilation, context.Options).GetEntry(method, context.CancellationToken);
+        }
+
         if (!entry.IsValid
-            || !entry.RunsConcurrentlyWithItself
             || SharedVariables.GetShared(reference, entry, Symbols) is not { } shared
             || LockScope.IsAnyLockHeld(operation))
+        {
+            return default;
+        }
+
+        if (!entry.RunsConcurrentlyWithItself
+            && !(entry.IsParallelInvoke && entry.Method is null && SharedVariables.IsWrittenByAnotherAction(entry, shared)))
         {
             return default;
         }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -15,7 +16,7 @@ internal static class SharedVariables
     public static ISymbol? GetShared(IOperation reference, ConcurrentEntry entry, KnownSymbols symbols)
     {
         reference = reference.WithoutConversions();
-        var function = entry.Function.Syntax;
+        var function = entry.FunctionSyntax;
         switch (reference)
         {
             case IFieldReferenceOperation { Field: { IsConst: false } field } fieldReference:
@@ -26,7 +27,7 @@ internal static class SharedVariables
 
                 return fieldReference.Instance switch
                 {
-                    IInstanceReferenceOperation => field,
+                    IInstanceReferenceOperation => entry.SharesThis ? field : null,
                     { } instance when GetShared(instance, entry, symbols) is not null => field,
                     _ => null,
                 };
@@ -41,6 +42,68 @@ internal static class SharedVariables
                 return null;
         }
     }
+
+    /// <summary>Methods of the BCL's non-thread-safe collections that change them.</summary>
+    public static readonly ImmutableHashSet<string> CollectionMutators = ImmutableHashSet.Create(
+        "Add", "AddRange", "Insert", "InsertRange", "Remove", "RemoveAt", "RemoveAll", "RemoveRange", "RemoveWhere",
+        "Clear", "Enqueue", "Dequeue", "TryDequeue", "Push", "Pop", "TryPop", "TryAdd", "Sort", "Reverse",
+        "AddFirst", "AddLast", "RemoveFirst", "RemoveLast", "UnionWith", "ExceptWith", "IntersectWith", "SymmetricExceptWith");
+
+    /// <summary>
+    /// For an action of <c>Parallel.Invoke</c>: does another lambda of the same call write or mutate
+    /// <paramref name="shared"/>? A variable only one action writes is not raced on. Actions given
+    /// by name are not looked into (silence).
+    /// </summary>
+    public static bool IsWrittenByAnotherAction(ConcurrentEntry entry, ISymbol shared)
+    {
+        foreach (var sibling in entry.Call.Descendants())
+        {
+            if (sibling is not IAnonymousFunctionOperation function || function == entry.Function || IsInside(function, entry.Function))
+            {
+                continue;
+            }
+
+            foreach (var operation in function.Body.Descendants())
+            {
+                if (WrittenSymbol(operation) is { } written && SymbolEqualityComparer.Default.Equals(written, shared))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsInside(IOperation operation, IOperation function)
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            if (current == function)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static ISymbol? WrittenSymbol(IOperation operation) => operation switch
+    {
+        IAssignmentOperation { Target: IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } collection } } => Named(collection),
+        IAssignmentOperation assignment => Named(assignment.Target),
+        IIncrementOrDecrementOperation update => Named(update.Target),
+        IInvocationOperation { Instance: { } receiver } invocation when CollectionMutators.Contains(invocation.TargetMethod.Name) => Named(receiver),
+        _ => null,
+    };
+
+    private static ISymbol? Named(IOperation reference) => reference.WithoutConversions() switch
+    {
+        IFieldReferenceOperation field => field.Field,
+        ILocalReferenceOperation local => local.Local,
+        IParameterReferenceOperation parameter => parameter.Parameter,
+        _ => null,
+    };
 
     private static bool DeclaredOutside(ISymbol symbol, SyntaxNode function)
     {

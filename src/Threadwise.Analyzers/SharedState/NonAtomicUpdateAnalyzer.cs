@@ -40,7 +40,7 @@ public sealed class NonAtomicUpdateAnalyzer : ThreadwiseAnalyzer
             }
 
             var options = ThreadwiseOptions.For(context.Options, context.Operation.Syntax.SyntaxTree);
-            var (entry, shared) = _concurrency.GetUnsynchronizedShared(context.Operation, target, options);
+            var (entry, shared) = _concurrency.GetUnsynchronizedShared(context, target, options);
             if (shared is null)
             {
                 return;

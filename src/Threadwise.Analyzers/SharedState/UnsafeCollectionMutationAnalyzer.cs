@@ -15,11 +15,6 @@ public sealed class UnsafeCollectionMutationAnalyzer : ThreadwiseAnalyzer
     {
     }
 
-    private static readonly ImmutableHashSet<string> Mutators = ImmutableHashSet.Create(
-        "Add", "AddRange", "Insert", "InsertRange", "Remove", "RemoveAt", "RemoveAll", "RemoveRange", "RemoveWhere",
-        "Clear", "Enqueue", "Dequeue", "TryDequeue", "Push", "Pop", "TryPop", "TryAdd", "Sort", "Reverse",
-        "AddFirst", "AddLast", "RemoveFirst", "RemoveLast", "UnionWith", "ExceptWith", "IntersectWith", "SymmetricExceptWith");
-
     protected override void OnCompilationStart(CompilationStartAnalysisContext context)
     {
         var concurrency = ConcurrentContext.For(context.Compilation);
@@ -58,7 +53,7 @@ public sealed class UnsafeCollectionMutationAnalyzer : ThreadwiseAnalyzer
         {
             var invocation = (IInvocationOperation)context.Operation;
             if (invocation.Instance is { } receiver
-                && Mutators.Contains(invocation.TargetMethod.Name)
+                && SharedVariables.CollectionMutators.Contains(invocation.TargetMethod.Name)
                 && IsUnsafeCollection(invocation.TargetMethod.ContainingType))
             {
                 Analyze(context, receiver);
@@ -79,7 +74,7 @@ public sealed class UnsafeCollectionMutationAnalyzer : ThreadwiseAnalyzer
         private void Analyze(OperationAnalysisContext context, IOperation receiver)
         {
             var options = ThreadwiseOptions.For(context.Options, context.Operation.Syntax.SyntaxTree);
-            var (entry, shared) = _concurrency.GetUnsynchronizedShared(context.Operation, receiver, options);
+            var (entry, shared) = _concurrency.GetUnsynchronizedShared(context, receiver, options);
             if (shared is null)
             {
                 return;

@@ -35,13 +35,13 @@ public class NonAtomicUpdateTests
                 }
                 _ = new Timer(_ => {|#6:_count++|}, null, 0, 100);
                 items.AsParallel().ForAll(x => {|#7:_count++|});
-                Parallel.Invoke(() => {|#8:_count++|}, () => { });
+                Parallel.Invoke(() => {|#8:_count++|}, () => {|#9:_count--|});
             }
         }
         """,
         Tw2001(0, "local", "Parallel.For"), Tw2001(1, "_count", "Parallel.ForEach"), Tw2001(2, "s_total", "Task.Run"),
         Tw2001(3, "_count", "Task.Factory.StartNew"), Tw2001(4, "_sum", "new Thread"), Tw2001(5, "local", "ThreadPool.QueueUserWorkItem"),
-        Tw2001(6, "_count", "new Timer"), Tw2001(7, "_count", "items.AsParallel().ForAll"), Tw2001(8, "_count", "Parallel.Invoke"));
+        Tw2001(6, "_count", "new Timer"), Tw2001(7, "_count", "items.AsParallel().ForAll"), Tw2001(8, "_count", "Parallel.Invoke"), Tw2001(9, "_count", "Parallel.Invoke"));
 
     [Fact]
     public Task SingleThreadOrTaskStartedOnce_IsNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""

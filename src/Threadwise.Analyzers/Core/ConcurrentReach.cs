@@ -1,0 +1,334 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Threadwise.Core;
+
+/// <summary>
+/// Which methods of a type run as (part of) a concurrent delegate: a method group handed to an
+/// entry point (<c>Task.Run(Poll)</c>, <c>new Timer(Refresh, …)</c>, <c>timer.Elapsed += OnElapsed</c>,
+/// <c>Parallel.ForEach(paths, IndexFile)</c>), a method that an entry-point lambda calls
+/// (<c>Parallel.ForEach(xs, x => Handle(x))</c>), and the methods those call on the same object, to
+/// <c>threadwise.interprocedural_depth</c>.
+/// <para>
+/// Reach is computed per type, lazily, once per compilation, from the entry points the type's own
+/// declarations (all partial parts) hand over; only methods of that type are followed. A call made
+/// while a lock is held is not followed (the callee runs under the lock), nor a call into a nested
+/// lambda (it may run elsewhere), nor a virtual call (another body may run).
+/// </para>
+/// </summary>
+internal sealed class ConcurrentReach
+{
+    private static readonly ConditionalWeakTable<Compilation, ConcurrentReach> Cache = new();
+
+    private readonly Compilation _compilation;
+    private readonly AnalyzerOptions _options;
+    private readonly ConcurrentContext _concurrency;
+    private readonly ConcurrentDictionary<INamedTypeSymbol, ImmutableDictionary<IMethodSymbol, ConcurrentEntry>> _types = new(SymbolEqualityComparer.Default);
+
+    private ConcurrentReach(Compilation compilation, AnalyzerOptions options)
+    {
+        _compilation = compilation;
+        _options = options;
+        _concurrency = ConcurrentContext.For(compilation);
+    }
+
+    public static ConcurrentReach For(Compilation compilation, AnalyzerOptions options)
+        => Cache.GetValue(compilation, c => new ConcurrentReach(c, options));
+
+    /// <summary>
+    /// How <paramref name="method"/> (an ordinary method or local function) runs concurrently: the
+    /// entry point that reaches it, with <see cref="ConcurrentEntry.Via"/> naming the methods in
+    /// between. Default when no entry point of its type reaches it.
+    /// </summary>
+    public ConcurrentEntry GetEntry(IMethodSymbol method, CancellationToken cancellationToken)
+    {
+        var type = method.ContainingType?.OriginalDefinition;
+        if (type is null || !SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _compilation.Assembly))
+        {
+            return default;
+        }
+
+        var reached = _types.TryGetValue(type, out var cached) ? cached : _types.GetOrAdd(type, Compute(type, cancellationToken));
+        return reached.TryGetValue(method.OriginalDefinition, out var entry) ? entry : default;
+    }
+
+    /// <summary>
+    /// The method an operation belongs to for reach: its local function, else its member. Null
+    /// inside a lambda that is not itself an entry point: such a lambda may run anywhere later
+    /// (a continuation, an event handler), not necessarily on the method's thread.
+    /// </summary>
+    public static IMethodSymbol? EnclosingMethod(IOperation operation, ISymbol containingSymbol)
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            switch (current)
+            {
+                case IAnonymousFunctionOperation:
+                    return null;
+                case ILocalFunctionOperation local:
+                    return local.Symbol;
+            }
+        }
+
+        return containingSymbol as IMethodSymbol;
+    }
+
+    // RS1030: a partial type's other parts live in other trees; each is bound once per compilation.
+#pragma warning disable RS1030
+    private ImmutableDictionary<IMethodSymbol, ConcurrentEntry> Compute(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        var seeds = new List<ConcurrentEntry>();
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            var declaration = reference.GetSyntax(cancellationToken);
+            var options = ThreadwiseOptions.For(_options, declaration.SyntaxTree);
+            SemanticModel? model = null;
+            foreach (var node in declaration.DescendantNodes(n => n == declaration || n is not BaseTypeDeclarationSyntax))
+            {
+                if (node is not ExpressionSyntax expression || !IsHandedOver(expression, anyCall: !options.ConcurrentEntryPoints.IsEmpty))
+                {
+                    continue;
+                }
+
+                model ??= _compilation.GetSemanticModel(declaration.SyntaxTree);
+                AddSeeds(model.GetOperation(expression, cancellationToken), type, options, seeds);
+            }
+        }
+
+        if (seeds.Count == 0)
+        {
+            return ImmutableDictionary<IMethodSymbol, ConcurrentEntry>.Empty;
+        }
+
+        // Entries that run concurrently with themselves win, so a method reached both ways is
+        // judged by the way that races.
+        var ordered = new List<ConcurrentEntry>(seeds.Count);
+        ordered.AddRange(seeds.FindAll(s => s.RunsConcurrentlyWithItself));
+        ordered.AddRange(seeds.FindAll(s => !s.RunsConcurrentlyWithItself));
+        return Follow(ordered, type, cancellationToken);
+    }
+
+    private ImmutableDictionary<IMethodSymbol, ConcurrentEntry> Follow(List<ConcurrentEntry> seeds, INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        var reached = ImmutableDictionary.CreateBuilder<IMethodSymbol, ConcurrentEntry>(SymbolEqualityComparer.Default);
+        var frontier = new List<ConcurrentEntry>();
+        foreach (var seed in seeds)
+        {
+            if (!reached.ContainsKey(seed.Method!))
+            {
+                reached[seed.Method!] = seed;
+                frontier.Add(seed);
+            }
+        }
+
+        var depth = ThreadwiseOptions.For(_options, type.DeclaringSyntaxReferences[0].SyntaxTree).InterproceduralDepth;
+        for (var level = 1; level < depth && frontier.Count > 0; level++)
+        {
+            var next = new List<ConcurrentEntry>();
+            foreach (var caller in frontier)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (Body(caller.Method!, cancellationToken) is not { } body)
+                {
+                    continue;
+                }
+
+                foreach (var call in UnlockedCalls(body))
+                {
+                    var callee = call.TargetMethod.OriginalDefinition;
+                    if (IsFollowable(callee, type) && (callee.IsStatic || call.Instance?.WithoutConversions() is IInstanceReferenceOperation) && !reached.ContainsKey(callee))
+                    {
+                        var entry = caller.Through(callee, callee.IsStatic || caller.SharesThis, Syntax(callee, cancellationToken));
+                        reached[callee] = entry;
+                        next.Add(entry);
+                    }
+                }
+            }
+
+            frontier = next;
+        }
+
+        return reached.ToImmutable();
+    }
+
+    private void AddSeeds(IOperation? operation, INamedTypeSymbol type, ThreadwiseOptions options, List<ConcurrentEntry> seeds)
+    {
+        switch (operation)
+        {
+            case IMethodReferenceOperation reference
+                when IsFollowable(reference.Method.OriginalDefinition, type)
+                     && _concurrency.GetEntryPoint(reference, options) is { IsValid: true } entry:
+                seeds.Add(entry.Through(reference.Method.OriginalDefinition, reference.Method.IsStatic || IsSameObject(reference.Instance), Syntax(reference.Method, default)));
+                break;
+
+            case IAnonymousFunctionOperation function
+                when _concurrency.GetEntryPoint(function, options) is { IsValid: true } entry:
+                foreach (var call in UnlockedCalls(function.Body))
+                {
+                    var callee = call.TargetMethod.OriginalDefinition;
+                    if (IsFollowable(callee, type))
+                    {
+                        var sharesThis = callee.IsStatic || IsSameObject(call.Instance) || IsCaptured(call.Instance, function.Syntax);
+                        seeds.Add(entry.Through(callee, sharesThis, Syntax(callee, default)));
+                    }
+                }
+
+                break;
+        }
+    }
+
+    // `this`, a field of `this` or a static field: the same object for every run of the delegate.
+    private static bool IsSameObject(IOperation? instance)
+        => instance?.WithoutConversions() switch
+        {
+            null or IInstanceReferenceOperation => true,
+            IFieldReferenceOperation { Field.IsStatic: true } => true,
+            IFieldReferenceOperation { Instance: IInstanceReferenceOperation } => true,
+            _ => false,
+        };
+
+    // A local or parameter declared outside the lambda: captured, so shared by its runs.
+    private static bool IsCaptured(IOperation? instance, SyntaxNode function)
+    {
+        var symbol = instance?.WithoutConversions() switch
+        {
+            ILocalReferenceOperation local => (ISymbol)local.Local,
+            IParameterReferenceOperation parameter => parameter.Parameter,
+            _ => null,
+        };
+        return symbol is { DeclaringSyntaxReferences: { Length: 1 } references }
+               && references[0].SyntaxTree == function.SyntaxTree
+               && !function.Span.Contains(references[0].Span);
+    }
+
+    // Calls in this body, not inside nested lambdas or local function declarations, made while no lock is held.
+    private static IEnumerable<IInvocationOperation> UnlockedCalls(IOperation body)
+    {
+        var stack = new Stack<IOperation>();
+        stack.Push(body);
+        while (stack.Count > 0)
+        {
+            var current = stack.Pop();
+            foreach (var child in current.ChildOperations)
+            {
+                if (child is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                {
+                    continue;
+                }
+
+                if (child is IInvocationOperation invocation && !LockScope.IsAnyLockHeld(invocation))
+                {
+                    yield return invocation;
+                }
+
+                stack.Push(child);
+            }
+        }
+    }
+
+    private static bool IsFollowable(IMethodSymbol method, INamedTypeSymbol type)
+        => method.MethodKind is MethodKind.Ordinary or MethodKind.LocalFunction
+           && !method.IsAbstract
+           && !method.IsExtern
+           && (!(method.IsVirtual || method.IsOverride) || method.IsSealed || method.ContainingType.IsSealed)
+           && SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, type)
+           && method.DeclaringSyntaxReferences.Length == 1;
+
+    private static SyntaxNode Syntax(IMethodSymbol method, CancellationToken cancellationToken)
+        => method.OriginalDefinition.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken);
+
+    private IOperation? Body(IMethodSymbol method, CancellationToken cancellationToken)
+    {
+        var syntax = Syntax(method, cancellationToken);
+        SyntaxNode? body = syntax switch
+        {
+            BaseMethodDeclarationSyntax declaration => (SyntaxNode?)declaration.Body ?? declaration.ExpressionBody,
+            LocalFunctionStatementSyntax local => (SyntaxNode?)local.Body ?? local.ExpressionBody,
+            _ => null,
+        };
+        if (body is null)
+        {
+            return null;
+        }
+
+        var operation = _compilation.GetSemanticModel(body.SyntaxTree).GetOperation(syntax, cancellationToken);
+        return operation is ILocalFunctionOperation localFunction ? localFunction.Body : operation;
+    }
+#pragma warning restore RS1030
+
+    private static readonly HashSet<string> EntryMethodNames = new()
+    {
+        "Run", "StartNew", "QueueUserWorkItem", "UnsafeQueueUserWorkItem", "For", "ForEach", "ForEachAsync", "Invoke",
+    };
+
+    private static readonly HashSet<string> EntryTypeNames = new() { "Thread", "Timer", "Task" };
+
+    /// <summary>
+    /// A cheap syntactic filter before binding: a lambda, anonymous method or possible method group
+    /// passed to a call named like an entry point (or to any call when entry points are configured),
+    /// to <c>new Thread/Timer/Task</c>, or added to an <c>Elapsed</c> event.
+    /// </summary>
+    private static bool IsHandedOver(ExpressionSyntax expression, bool anyCall)
+    {
+        if (expression is not (AnonymousFunctionExpressionSyntax or IdentifierNameSyntax or MemberAccessExpressionSyntax or GenericNameSyntax))
+        {
+            return false;
+        }
+
+        switch (expression.Parent)
+        {
+            case AssignmentExpressionSyntax assignment when assignment.IsKind(SyntaxKind.AddAssignmentExpression) && assignment.Right == expression:
+                return Name(assignment.Left) == "Elapsed";
+            case ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax invocation } }:
+                return anyCall || EntryMethodNames.Contains(Name(invocation.Expression) ?? string.Empty) || IsOnAsParallel(invocation.Expression);
+            case ArgumentSyntax { Parent: ArgumentListSyntax { Parent: ObjectCreationExpressionSyntax creation } }:
+                return EntryTypeNames.Contains(Name(creation.Type) ?? string.Empty);
+            case ArgumentSyntax { Parent: ArgumentListSyntax { Parent: ImplicitObjectCreationExpressionSyntax } }:
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private static string? Name(SyntaxNode node) => node switch
+    {
+        IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+        GenericNameSyntax generic => generic.Identifier.ValueText,
+        MemberAccessExpressionSyntax access => Name(access.Name),
+        QualifiedNameSyntax qualified => Name(qualified.Right),
+        AliasQualifiedNameSyntax alias => Name(alias.Name),
+        MemberBindingExpressionSyntax binding => Name(binding.Name),
+        _ => null,
+    };
+
+    // `paths.AsParallel().Where(…).Select(Parse)`: a PLINQ operator somewhere after AsParallel.
+    private static bool IsOnAsParallel(ExpressionSyntax called)
+    {
+        for (var current = (called as MemberAccessExpressionSyntax)?.Expression; current is not null;)
+        {
+            if (current is InvocationExpressionSyntax invocation)
+            {
+                if (Name(invocation.Expression) is "AsParallel")
+                {
+                    return true;
+                }
+
+                current = (invocation.Expression as MemberAccessExpressionSyntax)?.Expression;
+            }
+            else
+            {
+                current = (current as MemberAccessExpressionSyntax)?.Expression;
+            }
+        }
+
+        return false;
+    }
+}

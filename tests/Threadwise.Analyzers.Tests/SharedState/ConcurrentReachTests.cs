@@ -1,0 +1,355 @@
+using Microsoft.CodeAnalysis.Testing;
+using VerifyCollection = Threadwise.Tests.Infrastructure.Verify<Threadwise.SharedState.UnsafeCollectionMutationAnalyzer>;
+using VerifyUpdate = Threadwise.Tests.Infrastructure.Verify<Threadwise.SharedState.NonAtomicUpdateAnalyzer>;
+using VerifyUpdateFix = Threadwise.Tests.Infrastructure.Verify<Threadwise.SharedState.NonAtomicUpdateAnalyzer, Threadwise.SharedState.NonAtomicUpdateFixProvider>;
+
+namespace Threadwise.Tests.SharedState;
+
+/// <summary>Concurrency that reaches through methods: method groups handed to entry points, methods
+/// an entry-point lambda calls, and the methods those call (TW2001 and TW2002 ask the same model).</summary>
+public class ConcurrentReachTests
+{
+    private static DiagnosticResult Tw2001(int markup, string name, string entry)
+        => VerifyUpdate.Diagnostic(Descriptors.TW2001NonAtomicUpdate).WithLocation(markup).WithArguments(name, entry);
+
+    private static DiagnosticResult Tw2002(int markup, string name, string type, string entry)
+        => VerifyCollection.Diagnostic(Descriptors.TW2002UnsafeCollectionMutation).WithLocation(markup).WithArguments(name, type, entry);
+
+    [Fact]
+    public Task MethodGroupsHandedToEntryPoints_AreConcurrentCode() => VerifyUpdate.AnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private int _count;
+            private long _ticks;
+            private int _elapsed;
+            private static int s_polls;
+
+            void Start(int[] items, System.Timers.Timer timer)
+            {
+                Parallel.ForEach(items, Handle);
+                _ = new Timer(Refresh, null, 0, 100);
+                timer.Elapsed += OnElapsed;
+                for (var i = 0; i < 4; i++)
+                {
+                    Task.Run(Poll);
+                }
+            }
+
+            void Handle(int x) { {|#0:_count += x|}; }
+            void Refresh(object? state) { {|#1:_ticks++|}; }
+            void OnElapsed(object? sender, System.Timers.ElapsedEventArgs e) => {|#2:_elapsed++|};
+            static void Poll() { {|#3:s_polls++|}; }
+        }
+        """,
+        Tw2001(0, "_count", "Parallel.ForEach -> Handle"), Tw2001(1, "_ticks", "new Timer -> Refresh"),
+        Tw2001(2, "_elapsed", "timer.Elapsed -> OnElapsed"), Tw2001(3, "s_polls", "Task.Run -> Poll"));
+
+    [Fact]
+    public Task MethodsCalledFromAnEntryPointLambda_AndTheirCallees_AreConcurrentCode() => VerifyUpdate.AnalyzerAsync("""
+        using System.Linq;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private int _count;
+            private int _total;
+
+            void M(int[] items)
+            {
+                Parallel.ForEach(items, x => Handle(x));
+                items.AsParallel().ForAll(x => this.Handle(x));
+            }
+
+            void Handle(int x)
+            {
+                {|#0:_count++|};
+                Store(x);
+            }
+
+            private void Store(int x) => {|#1:_total += x|};
+        }
+        """,
+        Tw2001(0, "_count", "Parallel.ForEach -> Handle"), Tw2001(1, "_total", "Parallel.ForEach -> Handle -> Store"));
+
+    [Fact]
+    public Task CollectionsMutatedInAReachedMethod_AreFlagged() => VerifyCollection.AnalyzerAsync("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private readonly List<string> _seen = new();
+            private static readonly Dictionary<string, int> s_sizes = new();
+
+            void M(string[] paths) => Parallel.ForEach(paths, IndexFile);
+
+            void IndexFile(string path)
+            {
+                {|#0:_seen.Add(path)|};
+                {|#1:s_sizes[path] = path.Length|};
+                var own = new List<string>();
+                own.Add(path);
+            }
+        }
+        """,
+        Tw2002(0, "_seen", "List", "Parallel.ForEach -> IndexFile"), Tw2002(1, "s_sizes", "Dictionary", "Parallel.ForEach -> IndexFile"));
+
+    [Fact]
+    public Task LocalFunctionGivenByNameInALoop_SharesWhatItCaptures() => VerifyUpdate.AnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        class C
+        {
+            int M()
+            {
+                var done = 0;
+                var tasks = new Task[4];
+                for (var i = 0; i < tasks.Length; i++)
+                {
+                    tasks[i] = Task.Run(Work);
+                }
+
+                Task.WaitAll(tasks);
+                return done;
+
+                void Work()
+                {
+                    var mine = 0;
+                    mine++;
+                    {|#0:done++|};
+                }
+            }
+        }
+        """,
+        Tw2001(0, "done", "Task.Run -> Work"));
+
+    [Fact]
+    public Task GenericAndPartialTypes_AreFollowed() => VerifyUpdate.AnalyzerAsync(
+        new[]
+        {
+            """
+            using System.Threading.Tasks;
+
+            partial class Indexer<T>
+            {
+                private int _count;
+
+                void M(T[] items) => Parallel.ForEach(items, Handle);
+            }
+            """,
+            """
+            partial class Indexer<T>
+            {
+                void Handle(T item) => {|#0:_count++|};
+            }
+            """,
+        },
+        null,
+        Tw2001(0, "_count", "Parallel.ForEach -> Handle"));
+
+    [Fact]
+    public Task ReachedCodeThatIsSafe_IsNotFlagged() => VerifyUpdate.AnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Worker
+        {
+            private int _processed;
+            public void Process() => _processed++;
+        }
+
+        class C
+        {
+            private readonly object _gate = new();
+            private int _count;
+            private int _locked;
+            private int _own;
+            private int _later;
+
+            void M(int[] items, Worker[] workers)
+            {
+                // One thread started once: nothing else runs its body at the same time.
+                new Thread(Drain).Start();
+
+                // The call is made under a lock: the callee runs under it.
+                Parallel.ForEach(items, x => { lock (_gate) { Guarded(x); } });
+
+                // The callee takes the lock itself.
+                Parallel.ForEach(items, TakesLock);
+
+                // Each run works on its own object.
+                Parallel.ForEach(items, x => new C().Own());
+                Parallel.ForEach(workers, w => w.Process());
+
+                // Interlocked, locals and parameters.
+                Parallel.ForEach(items, Atomic);
+
+                // A lambda inside a reached method may run later, elsewhere.
+                Parallel.ForEach(items, Defers);
+            }
+
+            void Drain() => _count++;
+            void Guarded(int x) => _locked += x;
+            void TakesLock(int x) { lock (_gate) { _locked += x; } }
+            void Own() => _own++;
+            void Atomic(int x) { Interlocked.Add(ref _count, x); var y = x; y++; x++; }
+            void Defers(int x) { var t = new Task(() => { }); t.ContinueWith(_ => _later++); }
+        }
+        """);
+
+    [Fact]
+    public Task VirtualCallsAndMethodsOfOtherTypes_AreNotFollowed() => VerifyUpdate.AnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        static class Counters
+        {
+            public static int Total;
+            public static void Bump() => Total++;
+        }
+
+        class C
+        {
+            private int _count;
+
+            void M(int[] items)
+            {
+                Parallel.ForEach(items, x => Hook(x));
+                Parallel.ForEach(items, x => Counters.Bump());
+            }
+
+            protected virtual void Hook(int x) => _count++;
+        }
+        """);
+
+    [Fact]
+    public Task DepthOption_BoundsHowFarCallsAreFollowed() => VerifyUpdate.AnalyzerAsync(
+        new[]
+        {
+            """
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private int _a;
+                private int _b;
+
+                void M(int[] items) => Parallel.ForEach(items, First);
+
+                void First(int x) { {|#0:_a++|}; Second(x); }
+                void Second(int x) => _b++;
+            }
+            """,
+        },
+        "threadwise.interprocedural_depth = 1",
+        Tw2001(0, "_a", "Parallel.ForEach -> First"));
+
+    [Fact]
+    public Task InterlockedFix_AppliesInTheReachedMethod() => VerifyUpdateFix.CodeFixAsync("""
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private int _count;
+
+            void M(int[] items) => Parallel.ForEach(items, Handle);
+
+            void Handle(int x)
+            {
+                {|#0:_count++|};
+            }
+        }
+        """, """
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private int _count;
+
+            void M(int[] items) => Parallel.ForEach(items, Handle);
+
+            void Handle(int x)
+            {
+                Interlocked.Increment(ref _count);
+            }
+        }
+        """,
+        Tw2001(0, "_count", "Parallel.ForEach -> Handle"));
+
+    [Fact]
+    public Task BrokenCode_DoesNotCrash() => VerifyUpdate.BrokenCodeAsync("""
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private int _count;
+            void M(int[] items) { Parallel.ForEach(items, Missing); Task.Run(Handle; }
+            void Handle( { _count++; }
+        }
+        """);
+}
+
+public class ParallelInvokeTests
+{
+    private static DiagnosticResult Tw2001(int markup, string name)
+        => VerifyUpdate.Diagnostic(Descriptors.TW2001NonAtomicUpdate).WithLocation(markup).WithArguments(name, "Parallel.Invoke");
+
+    [Fact]
+    public Task ActionsRunConcurrentlyWithEachOther_NotWithThemselves() => VerifyUpdate.AnalyzerAsync("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private int _shared;
+            private int _onlyFirst;
+            private int _onlySecond;
+
+            void M()
+            {
+                var left = 0;
+                var right = 0;
+                var both = 0;
+                var list = new List<int>();
+                Parallel.Invoke(
+                    () => { left++; {|#0:both++|}; {|#1:_shared += 2|}; _onlyFirst++; },
+                    () => { right++; {|#2:both--|}; {|#3:_shared++|}; _onlySecond++; list.Add(1); });
+            }
+        }
+        """,
+        Tw2001(0, "both"), Tw2001(1, "_shared"), Tw2001(2, "both"), Tw2001(3, "_shared"));
+
+    [Fact]
+    public Task InvokeInALoop_RunsEachActionConcurrentlyWithItself() => VerifyUpdate.AnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private int _count;
+
+            void M(int rounds)
+            {
+                Parallel.For(0, rounds, _ => Parallel.Invoke(() => {|#0:_count++|}, () => { }));
+            }
+        }
+        """,
+        Tw2001(0, "_count"));
+
+    [Fact]
+    public Task ActionsGivenByName_AreNotLookedInto() => VerifyUpdate.AnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private int _count;
+
+            void M() => Parallel.Invoke(Up, Down, () => _count++);
+
+            void Up() => _count++;
+            void Down() => _count--;
+        }
+        """);
+}
