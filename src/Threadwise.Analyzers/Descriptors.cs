@@ -181,7 +181,7 @@ internal static class Descriptors
     public static readonly DiagnosticDescriptor TW4001ThreadNeverJoined = Create(
         "TW4001",
         "Thread started and never joined",
-        "Thread '{0}' is started but never joined; call '{0}.Join()' before the method ends, or make it a background thread",
+        "Thread '{0}' is started but never joined; join it before the method ends, or make it a background thread",
         Categories.Joins,
         DiagnosticSeverity.Warning,
         "A foreground thread that is started and never joined keeps running after the method that started it returns: its exceptions go unobserved, its output may be cut short, and it keeps the process alive at exit. Join it, hand it to someone who does, or mark it IsBackground.");

@@ -83,8 +83,9 @@ internal readonly struct ConcurrentEntry
     {
         get
         {
-            if (Kind is EntryPointKind.Plinq or EntryPointKind.Timer or EntryPointKind.Configured
-                || (Kind is EntryPointKind.Parallel && !IsParallelInvoke))
+            if (Kind is EntryPointKind.Plinq or EntryPointKind.Configured
+                || (Kind is EntryPointKind.Parallel && !IsParallelInvoke)
+                || (Kind is EntryPointKind.Timer && !IsOneShotTimer))
             {
                 return true;
             }
@@ -104,6 +105,30 @@ internal readonly struct ConcurrentEntry
 
             return false;
         }
+    }
+
+    /// <summary>
+    /// <c>new Timer(callback, state, due, Timeout.Infinite)</c>: fires once. A callback that re-arms
+    /// it with <c>Change(due, Timeout.Infinite)</c> when done never overlaps with itself.
+    /// </summary>
+    public bool IsOneShotTimer
+        => Kind == EntryPointKind.Timer
+           && Call is IObjectCreationOperation creation
+           && Period(creation) is { } period
+           && (period.ConstantValue is { HasValue: true, Value: -1 or -1L or uint.MaxValue }
+               || period is IFieldReferenceOperation { Field: { Name: "InfiniteTimeSpan", ContainingType.Name: "Timeout" } });
+
+    private static IOperation? Period(IObjectCreationOperation creation)
+    {
+        foreach (var argument in creation.Arguments)
+        {
+            if (argument.Parameter?.Name == "period")
+            {
+                return argument.Value.WithoutConversions();
+            }
+        }
+
+        return null;
     }
 
     /// <summary><c>Parallel.Invoke(a, b)</c>: each action runs once, concurrently with the others, not with itself.</summary>

@@ -144,7 +144,7 @@ public sealed class LongRunningLoopOnThreadPoolAnalyzer : ThreadwiseAnalyzer
         {
             foreach (var statement in body.Statements)
             {
-                if (statement is WhileStatementSyntax or ForStatementSyntax or DoStatementSyntax or TryStatementSyntax or UsingStatementSyntax)
+                if (statement is WhileStatementSyntax or ForStatementSyntax or ForEachStatementSyntax or DoStatementSyntax or TryStatementSyntax or UsingStatementSyntax)
                 {
                     return true;
                 }
@@ -155,7 +155,7 @@ public sealed class LongRunningLoopOnThreadPoolAnalyzer : ThreadwiseAnalyzer
 
         /// <summary>A loop at the body's top level (or in a top-level try/using block) that only ends
         /// on shutdown and never awaits.</summary>
-        private static ILoopOperation? UnboundedLoop(IBlockOperation body)
+        private ILoopOperation? UnboundedLoop(IBlockOperation body)
         {
             foreach (var statement in body.Operations)
             {
@@ -183,22 +183,35 @@ public sealed class LongRunningLoopOnThreadPoolAnalyzer : ThreadwiseAnalyzer
             WhileStatementSyntax @while => @while.WhileKeyword.GetLocation(),
             DoStatementSyntax @do => @do.DoKeyword.GetLocation(),
             ForStatementSyntax @for => @for.ForKeyword.GetLocation(),
+            CommonForEachStatementSyntax @foreach => @foreach.ForEachKeyword.GetLocation(),
             _ => loop.Syntax.GetLocation(),
         };
 
-        private static bool IsUnbounded(ILoopOperation loop) => loop switch
+        private bool IsUnbounded(ILoopOperation loop) => loop switch
         {
             IForLoopOperation { Condition: null } => true,
             IForLoopOperation { Condition: { } condition } => RunsUntilShutdown(condition),
             IWhileLoopOperation { Condition: { } condition, ConditionIsUntil: false } => RunsUntilShutdown(condition),
+            IForEachLoopOperation { Collection: { } collection } => IsConsumingEnumerable(collection),
             _ => false,
         };
 
-        // true; !token.IsCancellationRequested; _running; !_stop; and conjunctions of those.
-        private static bool RunsUntilShutdown(IOperation condition)
+        // `foreach (var item in queue.GetConsumingEnumerable())`: ends only when adding completes.
+        private bool IsConsumingEnumerable(IOperation collection)
+            => collection.WithoutConversions() is IInvocationOperation { TargetMethod: { Name: "GetConsumingEnumerable" } method }
+               && IsBlockingCollection(method.ContainingType);
+
+        private bool IsBlockingCollection(ITypeSymbol? type)
+            => type is not null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, _concurrency.Symbols.BlockingCollectionOfT);
+
+        // true; !token.IsCancellationRequested; _running; !_stop; !queue.IsCompleted (a BlockingCollection
+        // drained with Take); and conjunctions of those.
+        private bool RunsUntilShutdown(IOperation condition)
         {
             return condition.WithoutConversions() switch
             {
+                IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: IPropertyReferenceOperation { Property.Name: "IsCompleted" or "IsAddingCompleted", Instance: { } queue } }
+                    when IsBlockingCollection(queue.Type) => true,
                 { ConstantValue: { HasValue: true, Value: true } } => true,
                 IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: IPropertyReferenceOperation { Property.Name: "IsCancellationRequested" } } => true,
                 IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: IFieldReferenceOperation { Field.Type.SpecialType: SpecialType.System_Boolean } } => true,

@@ -47,7 +47,9 @@ public sealed class ThreadNeverJoinedFixProvider : ThreadwiseCodeFixProvider
             && block.Parent.Parent is BlockSyntax
             && !HasOtherExits(block, loopJumpsLeaveBlock: false))
         {
-            return CollectAndJoin((StatementSyntax)block.Parent, startStatement, thread.Name, state);
+            return ExistingList(block, thread, (BlockSyntax)block.Parent.Parent, state) is { } threads
+                ? JoinAfter((StatementSyntax)block.Parent, threads, state)
+                : CollectAndJoin((StatementSyntax)block.Parent, startStatement, thread.Name, state);
         }
 
         return null;
@@ -63,6 +65,40 @@ public sealed class ThreadNeverJoinedFixProvider : ThreadwiseCodeFixProvider
             var index = statements.Count > 0 && statements[statements.Count - 1] is ReturnStatementSyntax ? statements.Count - 1 : statements.Count;
             return ((BlockSyntax)current).WithStatements(statements.Insert(index, join));
         });
+    }
+
+    // `threads.Add(t);` in the loop body, `threads` declared in the block around the loop: the
+    // user's own list, so only the joins are missing.
+    private static string? ExistingList(BlockSyntax body, ILocalSymbol thread, BlockSyntax outer, FixState state)
+    {
+        foreach (var statement in body.Statements)
+        {
+            if (statement is ExpressionStatementSyntax
+                {
+                    Expression: InvocationExpressionSyntax
+                    {
+                        Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Add", Expression: IdentifierNameSyntax list },
+                        ArgumentList.Arguments: { Count: 1 } arguments,
+                    },
+                }
+                && arguments[0].Expression is IdentifierNameSyntax added
+                && SymbolEqualityComparer.Default.Equals(state.SemanticModel.GetSymbolInfo(added, state.CancellationToken).Symbol, thread)
+                && state.SemanticModel.GetSymbolInfo(list, state.CancellationToken).Symbol is ILocalSymbol listLocal
+                && DeclaredIn(listLocal, outer, state))
+            {
+                return listLocal.Name;
+            }
+        }
+
+        return null;
+    }
+
+    private static Action<SyntaxEditor> JoinAfter(StatementSyntax loop, string threads, FixState state)
+    {
+        var each = StatementPlacement.UniqueName("started", state.SemanticModel, loop.SpanStart);
+        var joinAll = StatementPlacement.Parse($"foreach (var {each} in {threads})\n{{\n    {each}.Join();\n}}\n")
+            .WithLeadingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed);
+        return editor => editor.InsertAfter(loop, joinAll);
     }
 
     private static Action<SyntaxEditor> CollectAndJoin(StatementSyntax loop, StatementSyntax startStatement, string thread, FixState state)

@@ -273,3 +273,151 @@ public class ThreadNeverJoinedTests
         }
         """, Tw4001(0, "a"), Tw4001(1, "b"));
 }
+
+public class ThreadNeverJoinedBeyondLocalsTests
+{
+    private static DiagnosticResult Tw4001(int markup, string thread)
+        => VerifyAnalyzer.Diagnostic(Descriptors.TW4001ThreadNeverJoined).WithLocation(markup).WithArguments(thread);
+
+    [Fact]
+    public Task ThreadStartedWithoutBeingStored_IsFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading;
+
+        class C
+        {
+            void M()
+            {
+                {|#0:new Thread(Drain).Start()|};
+                {|#1:new Thread(() => Drain()) { Name = "drain" }.Start()|};
+                new Thread(Drain) { IsBackground = true }.Start();
+            }
+
+            void Drain() { }
+        }
+        """,
+        Tw4001(0, "new Thread(Drain)"), Tw4001(1, "new Thread(...)"));
+
+    [Fact]
+    public Task ThreadsCollectedIntoALocalList_NeverJoined_AreFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Generic;
+        using System.Threading;
+
+        class C
+        {
+            int M(int n)
+            {
+                var threads = new List<Thread>();
+                for (var i = 0; i < n; i++)
+                {
+                    var t = new Thread(() => { });
+                    {|#0:t.Start()|};
+                    threads.Add(t);
+                }
+
+                return threads.Count;
+            }
+        }
+        """,
+        Tw4001(0, "t"));
+
+    [Fact]
+    public Task ThreadsCollectedAndJoined_OrHandedOn_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Generic;
+        using System.Threading;
+
+        class C
+        {
+            private readonly List<Thread> _workers = new();
+
+            void Joined(int n)
+            {
+                var threads = new List<Thread>();
+                for (var i = 0; i < n; i++)
+                {
+                    var t = new Thread(() => { });
+                    t.Start();
+                    threads.Add(t);
+                }
+
+                foreach (var t in threads)
+                {
+                    t.Join();
+                }
+            }
+
+            void Stored(int n)
+            {
+                var threads = new List<Thread>();
+                for (var i = 0; i < n; i++)
+                {
+                    var t = new Thread(() => { });
+                    t.Start();
+                    threads.Add(t);
+                }
+
+                _workers.AddRange(threads);
+            }
+
+            void IntoAField()
+            {
+                var t = new Thread(() => { });
+                t.Start();
+                _workers.Add(t);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_JoinsTheUsersListAfterTheLoop() => VerifyFix.CodeFixAsync("""
+        using System.Collections.Generic;
+        using System.Threading;
+
+        class C
+        {
+            void M(int n)
+            {
+                var threads = new List<Thread>();
+                for (var i = 0; i < n; i++)
+                {
+                    var t = new Thread(() => { });
+                    {|#0:t.Start()|};
+                    threads.Add(t);
+                }
+            }
+        }
+        """, """
+        using System.Collections.Generic;
+        using System.Threading;
+
+        class C
+        {
+            void M(int n)
+            {
+                var threads = new List<Thread>();
+                for (var i = 0; i < n; i++)
+                {
+                    var t = new Thread(() => { });
+                    t.Start();
+                    threads.Add(t);
+                }
+
+                foreach (var started in threads)
+                {
+                    started.Join();
+                }
+            }
+        }
+        """, Tw4001(0, "t"));
+
+    [Fact]
+    public Task Fix_IsNotOffered_ForAThreadNobodyHolds() => VerifyFix.NoCodeFixAsync("""
+        using System.Threading;
+
+        class C
+        {
+            C() => {|#0:new Thread(Loop).Start()|};
+
+            void Loop() { }
+        }
+        """, Tw4001(0, "new Thread(Loop)"));
+}

@@ -353,3 +353,46 @@ public class ParallelInvokeTests
         }
         """);
 }
+
+public class OneShotTimerTests
+{
+    [Fact]
+    public Task OneShotTimer_DoesNotRunConcurrentlyWithItself() => VerifyUpdate.AnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        class C
+        {
+            private int _missed;
+            private int _ticks;
+            private Timer? _timer;
+
+            void Start()
+            {
+                _timer = new Timer(Check, null, 300, Timeout.Infinite);
+                _ = new Timer(_ => _ticks++, null, TimeSpan.FromSeconds(1), Timeout.InfiniteTimeSpan);
+            }
+
+            void Check(object? state)
+            {
+                _missed++;
+                _timer?.Change(300, Timeout.Infinite);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task PeriodicTimer_RunsConcurrentlyWithItself() => VerifyUpdate.AnalyzerAsync("""
+        using System.Threading;
+
+        class C
+        {
+            private int _ticks;
+
+            void Start() => _ = new Timer(Tick, null, dueTime: 0, period: 100);
+
+            void Tick(object? state) => {|#0:_ticks++|};
+        }
+        """,
+        VerifyUpdate.Diagnostic(Descriptors.TW2001NonAtomicUpdate).WithLocation(0).WithArguments("_ticks", "new Timer -> Tick"));
+}

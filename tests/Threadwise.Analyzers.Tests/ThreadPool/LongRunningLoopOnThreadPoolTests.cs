@@ -179,4 +179,89 @@ public class LongRunningLoopOnThreadPoolTests
             Task Start() => Task.Factory.StartNew(Poll, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
         """, VerifyFix.Diagnostic(Descriptors.TW3001LongRunningLoopOnThreadPool).WithLocation(0).WithLocation(9).WithArguments("Task.Run"));
+    [Fact]
+    public Task ConsumingABlockingCollection_IsALongRunningLoop() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Concurrent;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private readonly BlockingCollection<string> _queue = new();
+
+            void Start()
+            {
+                Task.Run(() =>
+                {
+                    {|#0:foreach|} (var item in _queue.GetConsumingEnumerable())
+                    {
+                        Handle(item);
+                    }
+                });
+                ThreadPool.QueueUserWorkItem(_ =>
+                {
+                    {|#1:while|} (!_queue.IsCompleted)
+                    {
+                        Handle(_queue.Take());
+                    }
+                });
+                Task.Run({|#2:Drain|});
+            }
+
+            void Drain()
+            {
+                foreach (var item in _queue.GetConsumingEnumerable())
+                {
+                    Handle(item);
+                }
+            }
+
+            static void Handle(string item) { }
+        }
+        """,
+        Tw3001(0, "Task.Run"), Tw3001(1, "ThreadPool.QueueUserWorkItem"), Tw3001(2, "Task.Run").WithLocation(30, 9));
+
+    [Fact]
+    public Task ConsumersOnTheirOwnThread_OrBoundedLoops_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Concurrent;
+        using System.Collections.Generic;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private readonly BlockingCollection<string> _queue = new();
+            private readonly List<string> _items = new();
+
+            void Start()
+            {
+                new Thread(() => { foreach (var item in _queue.GetConsumingEnumerable()) { } }).Start();
+                Task.Factory.StartNew(() => { foreach (var item in _queue.GetConsumingEnumerable()) { } }, TaskCreationOptions.LongRunning);
+                Task.Run(() => { foreach (var item in _items) { } });
+                Task.Run(() => { foreach (var item in _queue) { } });
+                Task.Run(async () => { foreach (var item in _queue.GetConsumingEnumerable()) { await Task.Yield(); } });
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Fix_ConsumerLoop_RunsOnItsOwnThread() => VerifyFix.CodeFixAsync("""
+        using System.Collections.Concurrent;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            void Start(BlockingCollection<int> queue) => Task.Run(() => { {|#0:foreach|} (var item in queue.GetConsumingEnumerable()) { } });
+        }
+        """, """
+        using System.Collections.Concurrent;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            void Start(BlockingCollection<int> queue) => Task.Factory.StartNew(() => { foreach (var item in queue.GetConsumingEnumerable()) { } }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
+        """, Tw3001(0, "Task.Run"));
 }
