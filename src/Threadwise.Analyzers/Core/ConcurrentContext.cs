@@ -28,8 +28,9 @@ internal readonly struct ConcurrentEntry
     {
     }
 
-    private ConcurrentEntry(EntryPointKind kind, IOperation call, IOperation function, bool runsOnPool, IMethodSymbol? method, SyntaxNode functionSyntax, bool sharesThis, string? via)
+    private ConcurrentEntry(EntryPointKind kind, IOperation call, IOperation function, bool runsOnPool, IMethodSymbol? method, SyntaxNode functionSyntax, bool sharesThis, string? via, string? rival = null)
     {
+        Rival = rival;
         Kind = kind;
         Call = call;
         Function = function;
@@ -145,7 +146,15 @@ internal readonly struct ConcurrentEntry
     /// <c>new Timer</c>, <c>timer.Elapsed</c>. Built from identifiers and symbols, never the source
     /// text, so comments and line breaks inside the call never reach a message.</summary>
     public string CallName
-        => Via is null ? EntryName : EntryName + " -> " + Via;
+        => (Via is null ? EntryName : EntryName + " -> " + Via) + (Rival is null ? string.Empty : "' and by '" + Rival);
+
+    /// <summary>The member that races with work started once (see <see cref="ConcurrentReach.GetRacingWrite"/>);
+    /// the messages' "in code run by '{entry}'" then reads "… by 'new Thread -> Drain' and by 'Enqueue'".</summary>
+    public string? Rival { get; }
+
+    public ConcurrentEntry WithRival(IMethodSymbol member)
+        => new(Kind, Call, Function, RunsOnPool, Method, FunctionSyntax, SharesThis, Via,
+            member.MethodKind == MethodKind.PropertySet && member.AssociatedSymbol is { } property ? property.Name : member.Name);
 
     private string EntryName
         => Call.Syntax switch
@@ -244,18 +253,22 @@ internal sealed class ConcurrentContext
     }
 
     /// <summary>
-    /// The shared variable <paramref name="reference"/> names when the code around
-    /// the operation of <paramref name="context"/> runs concurrently with itself and holds no lock: the question
-    /// TW2001 and TW2002 both ask. Default (no entry) otherwise.
+    /// The shared variable <paramref name="reference"/> names when the code around the operation of
+    /// <paramref name="context"/> holds no lock and runs concurrently with itself — or, for work
+    /// started once, with another member of its type that writes (<paramref name="mutation"/>:
+    /// mutates) the same field unguarded, which is then <c>RacingWrite</c>. The question TW2001 and
+    /// TW2002 both ask. Default (no entry) otherwise.
     /// </summary>
-    public (ConcurrentEntry Entry, ISymbol? Shared) GetUnsynchronizedShared(OperationAnalysisContext context, IOperation reference, ThreadwiseOptions options)
+    public (ConcurrentEntry Entry, ISymbol? Shared, FieldWrite? RacingWrite) GetUnsynchronizedShared(OperationAnalysisContext context, IOperation reference, bool mutation, ThreadwiseOptions options)
     {
         var operation = context.Operation;
         var entry = GetEnclosingEntryPoint(operation, options);
+        ConcurrentReach? reach = null;
         if (!entry.IsValid && ConcurrentReach.EnclosingMethod(operation, context.ContainingSymbol) is { } method)
         {
             // Not inside an entry-point lambda: a method handed over by name, or called from one.
-            entry = ConcurrentReach.For(context.Compilation, context.Options).GetEntry(method, context.CancellationToken);
+            reach = ConcurrentReach.For(context.Compilation, context.Options);
+            entry = reach.GetEntry(method, context.CancellationToken);
         }
 
         if (!entry.IsValid
@@ -265,13 +278,19 @@ internal sealed class ConcurrentContext
             return default;
         }
 
-        if (!entry.RunsConcurrentlyWithItself
-            && !(entry.IsParallelInvoke && entry.Method is null && SharedVariables.IsWrittenByAnotherAction(entry, shared)))
+        if (entry.RunsConcurrentlyWithItself
+            || (entry.IsParallelInvoke && entry.Method is null && SharedVariables.IsWrittenByAnotherAction(entry, shared)))
         {
-            return default;
+            return (entry, shared, null);
         }
 
-        return (entry, shared);
+        if (shared is IFieldSymbol field
+            && (reach ?? ConcurrentReach.For(context.Compilation, context.Options)).GetRacingWrite(field, mutation, entry, context.CancellationToken) is { } racing)
+        {
+            return (entry.WithRival(racing.Member), shared, racing);
+        }
+
+        return default;
     }
 
     private ConcurrentEntry Classify(IInvocationOperation invocation, IMethodSymbol method, IOperation function, ThreadwiseOptions options)

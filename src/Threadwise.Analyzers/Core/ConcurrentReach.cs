@@ -32,6 +32,7 @@ internal sealed class ConcurrentReach
     private readonly AnalyzerOptions _options;
     private readonly ConcurrentContext _concurrency;
     private readonly ConcurrentDictionary<INamedTypeSymbol, ImmutableDictionary<IMethodSymbol, ConcurrentEntry>> _types = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<INamedTypeSymbol, ImmutableArray<FieldWrite>> _writes = new(SymbolEqualityComparer.Default);
 
     private ConcurrentReach(Compilation compilation, AnalyzerOptions options)
     {
@@ -58,6 +59,155 @@ internal sealed class ConcurrentReach
 
         var reached = _types.TryGetValue(type, out var cached) ? cached : _types.GetOrAdd(type, Compute(type, cancellationToken));
         return reached.TryGetValue(method.OriginalDefinition, out var entry) ? entry : default;
+    }
+
+    /// <summary>
+    /// For work started once on its own thread, task, work item or timer (so it does not race with
+    /// itself): an unguarded write (<paramref name="mutation"/> false: assignment, <c>++</c>,
+    /// <c>+=</c>) or mutation (true: <c>Add</c>, <c>Remove</c>, indexer set on a non-thread-safe
+    /// collection) of <paramref name="field"/> by another member of its type that callers outside the
+    /// type can run while the work runs. Null when there is none. Not counted: constructors, the
+    /// member that starts the work, the work's own methods, <c>Dispose</c>, members that join or wait
+    /// (they run after the work), writes under a lock or in nested lambdas, volatile fields.
+    /// </summary>
+    public FieldWrite? GetRacingWrite(IFieldSymbol field, bool mutation, ConcurrentEntry entry, CancellationToken cancellationToken)
+    {
+        var type = field.ContainingType?.OriginalDefinition;
+        if (type is null
+            || field.IsVolatile
+            || !RunsBesideItsStarter(entry)
+            || !SymbolEqualityComparer.Default.Equals(field.ContainingAssembly, _compilation.Assembly))
+        {
+            return null;
+        }
+
+        var writes = _writes.TryGetValue(type, out var cached) ? cached : _writes.GetOrAdd(type, CollectWrites(type, cancellationToken));
+        if (writes.IsEmpty)
+        {
+            return null;
+        }
+
+        var starter = Starter(entry);
+        var reached = _types.TryGetValue(type, out var known) ? known : _types.GetOrAdd(type, Compute(type, cancellationToken));
+        foreach (var write in writes)
+        {
+            if (write.Mutation == mutation
+                && SymbolEqualityComparer.Default.Equals(write.Field, field.OriginalDefinition)
+                && !SymbolEqualityComparer.Default.Equals(write.Member, starter)
+                && !reached.ContainsKey(write.Member))
+            {
+                return write;
+            }
+        }
+
+        return null;
+    }
+
+    // The starter returns while the work runs: a dedicated thread, a task, a work item, a timer.
+    // (A Parallel loop or PLINQ query finishes before its caller goes on.)
+    private static bool RunsBesideItsStarter(ConcurrentEntry entry)
+        => entry.Kind is EntryPointKind.NewThread or EntryPointKind.TaskRun or EntryPointKind.TaskFactoryStartNew
+            or EntryPointKind.NewTask or EntryPointKind.QueueUserWorkItem or EntryPointKind.Timer;
+
+    private static IMethodSymbol? Starter(ConcurrentEntry entry)
+    {
+        var symbol = entry.Call.SemanticModel?.GetEnclosingSymbol(entry.Call.Syntax.SpanStart);
+        while (symbol is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction })
+        {
+            symbol = symbol.ContainingSymbol;
+        }
+
+        return (symbol as IMethodSymbol)?.OriginalDefinition;
+    }
+
+#pragma warning disable RS1030 // A partial type's other parts live in other trees; bound once per compilation, only when work started once touches a field.
+    private ImmutableArray<FieldWrite> CollectWrites(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        var symbols = _concurrency.Symbols;
+        var writes = ImmutableArray.CreateBuilder<FieldWrite>();
+        foreach (var member in type.GetMembers())
+        {
+            if (member is not IMethodSymbol { MethodKind: MethodKind.Ordinary or MethodKind.PropertySet, DeclaredAccessibility: not Accessibility.Private, IsAbstract: false } method
+                || method.Name is "Dispose" or "DisposeAsync"
+                || method.DeclaringSyntaxReferences.Length != 1)
+            {
+                continue;
+            }
+
+            var syntax = method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken);
+            if (_compilation.GetSemanticModel(syntax.SyntaxTree).GetOperation(syntax, cancellationToken) is not { } body
+                || JoinsOrWaits(body))
+            {
+                continue;
+            }
+
+            foreach (var operation in body.Descendants())
+            {
+                if (WrittenField(operation, symbols) is { } written
+                    && !IsInNestedFunction(operation, body)
+                    && !LockScope.IsAnyLockHeld(operation))
+                {
+                    writes.Add(new FieldWrite(written.Field, method, written.Mutation, operation.Syntax.GetLocation()));
+                }
+            }
+        }
+
+        return writes.ToImmutable();
+    }
+#pragma warning restore RS1030
+
+    private static (IFieldSymbol Field, bool Mutation)? WrittenField(IOperation operation, KnownSymbols symbols)
+    {
+        switch (operation)
+        {
+            case IAssignmentOperation { Target: IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } collection } }
+                when OwnField(collection) is { } field && symbols.IsUnsafeCollection(field.Type):
+                return (field, true);
+            case IAssignmentOperation assignment when OwnField(assignment.Target) is { } field:
+                return (field, false);
+            case IIncrementOrDecrementOperation update when OwnField(update.Target) is { } field:
+                return (field, false);
+            case IInvocationOperation { Instance: { } receiver } invocation
+                when SharedVariables.CollectionMutators.Contains(invocation.TargetMethod.Name)
+                     && OwnField(receiver) is { } field
+                     && symbols.IsUnsafeCollection(field.Type):
+                return (field, true);
+            default:
+                return null;
+        }
+    }
+
+    // A field of this object, or a static field: what the started work shares with the type's members.
+    private static IFieldSymbol? OwnField(IOperation reference)
+        => reference.WithoutConversions() is IFieldReferenceOperation { Field: { IsConst: false } field } fieldReference
+           && (field.IsStatic || fieldReference.Instance is IInstanceReferenceOperation)
+            ? field.OriginalDefinition
+            : null;
+
+    private static bool JoinsOrWaits(IOperation body)
+    {
+        foreach (var operation in body.Descendants())
+        {
+            if (operation is IInvocationOperation { TargetMethod.Name: "Join" or "Wait" or "WaitAll" } && !IsInNestedFunction(operation, body))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsInNestedFunction(IOperation operation, IOperation body)
+    {
+        for (var current = operation.Parent; current is not null && current != body; current = current.Parent)
+        {
+            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -331,4 +481,24 @@ internal sealed class ConcurrentReach
 
         return false;
     }
+}
+
+/// <summary>An unguarded write or mutation of a field by a member of its type.</summary>
+internal sealed class FieldWrite
+{
+    public FieldWrite(IFieldSymbol field, IMethodSymbol member, bool mutation, Location location)
+    {
+        Field = field;
+        Member = member;
+        Mutation = mutation;
+        Location = location;
+    }
+
+    public IFieldSymbol Field { get; }
+
+    public IMethodSymbol Member { get; }
+
+    public bool Mutation { get; }
+
+    public Location Location { get; }
 }

@@ -247,6 +247,22 @@ internal sealed class KnownSymbols
                || SymbolEqualityComparer.Default.Equals(definition, ValueTaskOfT);
     }
 
+    /// <summary>A BCL collection that is not safe for concurrent mutation (<c>List&lt;T&gt;</c>, <c>Dictionary&lt;K,V&gt;</c>, …).</summary>
+    public bool IsUnsafeCollection(ITypeSymbol? type)
+    {
+        if (type is not INamedTypeSymbol { IsGenericType: true } named)
+        {
+            return false;
+        }
+
+        var definition = named.OriginalDefinition;
+        return Is(definition, ListOfT) || Is(definition, DictionaryOfKV) || Is(definition, HashSetOfT)
+               || Is(definition, QueueOfT) || Is(definition, StackOfT) || Is(definition, SortedDictionaryOfKV)
+               || Is(definition, SortedSetOfT) || Is(definition, LinkedListOfT) || Is(definition, SortedListOfKV);
+
+        static bool Is(ITypeSymbol definition, INamedTypeSymbol? known) => SymbolEqualityComparer.Default.Equals(definition, known);
+    }
+
     /// <summary><c>ValueTask</c> or <c>ValueTask&lt;T&gt;</c>.</summary>
     public bool IsValueTaskType(ITypeSymbol? type)
         => type is INamedTypeSymbol named

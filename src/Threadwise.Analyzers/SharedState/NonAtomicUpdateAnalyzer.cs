@@ -40,7 +40,7 @@ public sealed class NonAtomicUpdateAnalyzer : ThreadwiseAnalyzer
             }
 
             var options = ThreadwiseOptions.For(context.Options, context.Operation.Syntax.SyntaxTree);
-            var (entry, shared) = _concurrency.GetUnsynchronizedShared(context, target, options);
+            var (entry, shared, racing) = _concurrency.GetUnsynchronizedShared(context, target, mutation: false, options);
             if (shared is null)
             {
                 return;
@@ -49,6 +49,7 @@ public sealed class NonAtomicUpdateAnalyzer : ThreadwiseAnalyzer
             context.ReportDiagnostic(Diagnostic.Create(
                 Descriptors.TW2001NonAtomicUpdate,
                 context.Operation.Syntax.GetLocation(),
+                racing is null ? null : new[] { racing.Location },
                 shared.Name,
                 entry.CallName));
         }

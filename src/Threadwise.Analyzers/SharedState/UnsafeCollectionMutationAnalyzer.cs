@@ -74,7 +74,7 @@ public sealed class UnsafeCollectionMutationAnalyzer : ThreadwiseAnalyzer
         private void Analyze(OperationAnalysisContext context, IOperation receiver)
         {
             var options = ThreadwiseOptions.For(context.Options, context.Operation.Syntax.SyntaxTree);
-            var (entry, shared) = _concurrency.GetUnsynchronizedShared(context, receiver, options);
+            var (entry, shared, racing) = _concurrency.GetUnsynchronizedShared(context, receiver, mutation: true, options);
             if (shared is null)
             {
                 return;
@@ -83,6 +83,7 @@ public sealed class UnsafeCollectionMutationAnalyzer : ThreadwiseAnalyzer
             context.ReportDiagnostic(Diagnostic.Create(
                 Descriptors.TW2002UnsafeCollectionMutation,
                 context.Operation.Syntax.GetLocation(),
+                racing is null ? null : new[] { racing.Location },
                 shared.Name,
                 receiver.Type?.Name ?? "collection",
                 entry.CallName));

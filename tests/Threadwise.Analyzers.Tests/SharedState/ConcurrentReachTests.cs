@@ -396,3 +396,116 @@ public class OneShotTimerTests
         """,
         VerifyUpdate.Diagnostic(Descriptors.TW2001NonAtomicUpdate).WithLocation(0).WithArguments("_ticks", "new Timer -> Tick"));
 }
+
+/// <summary>Work started once races with the other members of its type that write the same field.</summary>
+public class CallbackRacesWithItsTypeTests
+{
+    [Fact]
+    public Task WorkerThread_AndAPublicMethod_MutatingOneQueue_AreFlagged() => VerifyCollection.AnalyzerAsync("""
+        using System.Collections.Generic;
+        using System.Threading;
+
+        class Pump
+        {
+            private readonly Queue<string> _pending = new();
+
+            public void Start() => new Thread(Drain) { IsBackground = true }.Start();
+
+            public void Post(string item) => {|#1:_pending.Enqueue(item)|};
+
+            private void Drain()
+            {
+                while (true)
+                {
+                    if (_pending.Count > 0)
+                    {
+                        {|#0:_pending.Dequeue()|};
+                    }
+                }
+            }
+        }
+        """,
+        VerifyCollection.Diagnostic(Descriptors.TW2002UnsafeCollectionMutation).WithLocation(0).WithLocation(1)
+            .WithArguments("_pending", "Queue", "new Thread -> Drain' and by 'Post"));
+
+    [Fact]
+    public Task TimerCallback_AndAPublicMethod_SharingACounter_AreFlagged() => VerifyUpdate.AnalyzerAsync("""
+        using System.Threading;
+
+        class Meter
+        {
+            private static int s_dropped;
+            private long _sent;
+            private Timer? _timer;
+
+            public void Start() => _timer = new Timer(_ => Flush(), null, 1000, Timeout.Infinite);
+
+            public void Record(int bytes) => {|#2:_sent += bytes|};
+
+            public static void Drop() => {|#3:s_dropped++|};
+
+            private void Flush()
+            {
+                {|#0:_sent -= 100|};
+                {|#1:s_dropped--|};
+            }
+        }
+        """,
+        VerifyUpdate.Diagnostic(Descriptors.TW2001NonAtomicUpdate).WithLocation(0).WithLocation(2).WithArguments("_sent", "new Timer -> Flush' and by 'Record"),
+        VerifyUpdate.Diagnostic(Descriptors.TW2001NonAtomicUpdate).WithLocation(1).WithLocation(3).WithArguments("s_dropped", "new Timer -> Flush' and by 'Drop"));
+
+    [Fact]
+    public Task WorkThatOwnsItsState_OrIsSeparatedFromTheOtherMembers_IsNotFlagged() => VerifyUpdate.AnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Worker
+        {
+            private readonly object _gate = new();
+            private int _owned;
+            private int _guarded;
+            private int _joined;
+            private int _interlocked;
+            private volatile int _published;
+            private int _setup;
+            private Thread? _thread;
+
+            public Worker() => _owned = 0;
+
+            public void Start()
+            {
+                _setup = 1;
+                _setup++;
+                _thread = new Thread(Run);
+                _thread.Start();
+            }
+
+            public void Bump() { lock (_gate) { _guarded++; } }
+            public void Add(int n) => Interlocked.Add(ref _interlocked, n);
+            public void Publish(int value) => _published = value;
+            public void Stop() { _thread?.Join(); _joined = 0; }
+            public void Dispose() => _owned = 0;
+            private void Reset() => _owned = 0;
+
+            private void Run()
+            {
+                _owned++;
+                _setup++;
+                _published++;
+                lock (_gate) { _guarded++; }
+                _joined++;
+                Interlocked.Increment(ref _interlocked);
+            }
+        }
+
+        class Loop
+        {
+            private int _rounds;
+
+            // Parallel loops finish before their caller goes on: nothing else runs beside them.
+            public void Run(int[] items) => Parallel.ForEach(items, x => Once());
+            public void Reset() => _rounds = 0;
+            private void Once() { }
+        }
+        """);
+}
