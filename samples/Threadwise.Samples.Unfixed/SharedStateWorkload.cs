@@ -11,6 +11,8 @@ public sealed class SharedStateWorkload
     private readonly SemaphoreSlim _writer = new(1, 1);
     private int _filesSeen;
     private long _totalWords;
+    private int _linesSeen;
+    private int _progressTicks;
 
     /// <summary>Counts to <paramref name="n"/> from many threads at once; the race loses updates.</summary>
     public static int CountInParallel(int n)
@@ -39,6 +41,22 @@ public sealed class SharedStateWorkload
 
         return _totalWords + perWord.Count;
     }
+
+    /// <summary>Counts lines with a method handed to Parallel.ForEach by name.</summary>
+    public int CountLines(IReadOnlyList<string> lines)
+    {
+        Parallel.ForEach(lines, CountLine);
+        return _linesSeen;
+    }
+
+    // TW2001 through a method group: CountLine runs on every Parallel.ForEach thread at once.
+    private void CountLine(string line) => _linesSeen++;
+
+    /// <summary>Samples progress every 100 ms until the returned timer is disposed.</summary>
+    public Timer StartProgressTimer() => new(SampleProgress, null, 0, 100);
+
+    // TW2001 in a timer callback: a periodic timer's callbacks overlap when one runs long.
+    private void SampleProgress(object? state) => _progressTicks++;
 
     public void RecordFile()
     {

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -185,6 +186,18 @@ internal readonly struct ConcurrentEntry
 internal sealed class ConcurrentContext
 {
     private static readonly ConditionalWeakTable<Compilation, ConcurrentContext> Cache = new();
+
+    /// <summary>Diagnostic property set when an access races with another member's write
+    /// (<see cref="ConcurrentReach.GetRacingWrite"/>): fixing one side alone would leave the race,
+    /// so the fixes stand back.</summary>
+    public const string RacesWithProperty = "Threadwise.RacesWith";
+
+    private static readonly ImmutableDictionary<string, string?> RacesWithProperties =
+        ImmutableDictionary<string, string?>.Empty.Add(RacesWithProperty, "true");
+
+    /// <summary>The properties for a TW2001/TW2002 diagnostic: the race marker, or none.</summary>
+    public static ImmutableDictionary<string, string?>? PropertiesFor(FieldWrite? racing)
+        => racing is null ? null : RacesWithProperties;
 
     private ConcurrentContext(Compilation compilation) => Symbols = KnownSymbols.For(compilation);
 

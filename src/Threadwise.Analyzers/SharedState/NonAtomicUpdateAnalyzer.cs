@@ -50,6 +50,7 @@ public sealed class NonAtomicUpdateAnalyzer : ThreadwiseAnalyzer
                 Descriptors.TW2001NonAtomicUpdate,
                 context.Operation.Syntax.GetLocation(),
                 racing is null ? null : new[] { racing.Location },
+                ConcurrentContext.PropertiesFor(racing),
                 shared.Name,
                 entry.CallName));
         }

@@ -84,6 +84,7 @@ public sealed class UnsafeCollectionMutationAnalyzer : ThreadwiseAnalyzer
                 Descriptors.TW2002UnsafeCollectionMutation,
                 context.Operation.Syntax.GetLocation(),
                 racing is null ? null : new[] { racing.Location },
+                ConcurrentContext.PropertiesFor(racing),
                 shared.Name,
                 receiver.Type?.Name ?? "collection",
                 entry.CallName));

@@ -34,6 +34,12 @@ public sealed class GuardWithLockFixProvider : ThreadwiseCodeFixProvider
 
     protected internal override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
     {
+        // A race with another member's write: guarding this side alone would leave it.
+        if (diagnostic.Properties.ContainsKey(ConcurrentContext.RacesWithProperty))
+        {
+            return null;
+        }
+
         if (Plan(state, diagnostic) is not { } plan)
         {
             return null;

@@ -25,6 +25,12 @@ public sealed class NonAtomicUpdateFixProvider : ThreadwiseCodeFixProvider
 
     protected internal override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
     {
+        // A race with another member's write: guarding this side alone would leave it.
+        if (diagnostic.Properties.ContainsKey(ConcurrentContext.RacesWithProperty))
+        {
+            return null;
+        }
+
         if (state.FindNode<ExpressionSyntax>(diagnostic) is not { } update
             || state.Symbols.Interlocked is not { } interlocked
             || Rewrite(update, state) is not { } rewrite)
@@ -58,12 +64,14 @@ public sealed class NonAtomicUpdateFixProvider : ThreadwiseCodeFixProvider
         };
     }
 
-    // As a statement, a for-loop incrementor or the body of a void lambda, nobody reads the value.
+    // As a statement, a for-loop incrementor or the expression body of a void lambda or method, nobody reads the value.
     private static bool IsValueUsed(ExpressionSyntax update, FixState state) => update.Parent switch
     {
         ExpressionStatementSyntax => false,
         ForStatementSyntax loop => !loop.Incrementors.Contains(update),
         AnonymousFunctionExpressionSyntax lambda => state.SemanticModel.GetSymbolInfo(lambda, state.CancellationToken).Symbol is not IMethodSymbol { ReturnsVoid: true },
+        ArrowExpressionClauseSyntax { Parent: MethodDeclarationSyntax or LocalFunctionStatementSyntax or AccessorDeclarationSyntax } arrow
+            => state.SemanticModel.GetDeclaredSymbol(arrow.Parent!, state.CancellationToken) is not IMethodSymbol { ReturnsVoid: true },
         _ => true,
     };
 

@@ -509,3 +509,80 @@ public class CallbackRacesWithItsTypeTests
         }
         """);
 }
+
+public class CallbackRaceFixTests
+{
+    [Fact]
+    public Task Fixes_AreWithheld_WhenTheOtherSideWouldStayUnguarded() => Threadwise.Tests.Infrastructure.Verify<Threadwise.SharedState.NonAtomicUpdateAnalyzer, Threadwise.SharedState.NonAtomicUpdateFixProvider>.NoCodeFixAsync("""
+        using System.Threading;
+
+        class Meter
+        {
+            private int _sent;
+
+            public void Start() => new Thread(Flush).Start();
+
+            public void Record(int bytes) => {|#1:_sent += bytes|};
+
+            private void Flush() => {|#0:_sent -= 100|};
+        }
+        """,
+        VerifyUpdate.Diagnostic(Descriptors.TW2001NonAtomicUpdate).WithLocation(0).WithLocation(1).WithArguments("_sent", "new Thread -> Flush' and by 'Record"));
+
+    [Fact]
+    public Task LockFix_IsWithheld_WhenTheOtherSideWouldStayUnguarded() => Threadwise.Tests.Infrastructure.Verify<Threadwise.SharedState.UnsafeCollectionMutationAnalyzer, Threadwise.SharedState.GuardWithLockFixProvider>.NoCodeFixAsync("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        class Pump
+        {
+            private readonly List<int> _items = new();
+
+            public void Start() => Task.Run(Drain);
+
+            public void Post(int item) => {|#1:_items.Add(item)|};
+
+            private void Drain() => {|#0:_items.Clear()|};
+        }
+        """,
+        VerifyCollection.Diagnostic(Descriptors.TW2002UnsafeCollectionMutation).WithLocation(0).WithLocation(1).WithArguments("_items", "List", "Task.Run -> Drain' and by 'Post"));
+}
+
+public class ReachedMethodFixTests
+{
+    [Fact]
+    public Task InterlockedFix_InAnExpressionBodiedVoidMethod_DiscardsTheValue() => VerifyUpdateFix.CodeFixAsync("""
+        using System.Linq;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private int _count;
+            private int _total;
+
+            void M(int[] items) { Parallel.ForEach(items, Handle); _ = items.AsParallel().Select(Sum).ToArray(); }
+
+            void Handle(int x) => {|#0:_count++|};
+
+            int Sum(int x) => {|#1:_total++|};
+        }
+        """, """
+        using System.Linq;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private int _count;
+            private int _total;
+
+            void M(int[] items) { Parallel.ForEach(items, Handle); _ = items.AsParallel().Select(Sum).ToArray(); }
+
+            void Handle(int x) => Interlocked.Increment(ref _count);
+
+            int Sum(int x) => (Interlocked.Increment(ref _total) - 1);
+        }
+        """,
+        VerifyUpdate.Diagnostic(Descriptors.TW2001NonAtomicUpdate).WithLocation(0).WithArguments("_count", "Parallel.ForEach -> Handle"),
+        VerifyUpdate.Diagnostic(Descriptors.TW2001NonAtomicUpdate).WithLocation(1).WithArguments("_total", "items.AsParallel().Select -> Sum"));
+}
