@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace Threadwise.Core;
@@ -34,6 +35,33 @@ internal static class SharedVariables
 
             case ILocalReferenceOperation { Local: { } local }:
                 return DeclaredOutside(local, function) ? local : null;
+
+            // counts[k]: the array is shared and the index is not this run's own (a Parallel.For
+            // index or a local of the run writes a slot no other run writes).
+            case IArrayElementReferenceOperation element:
+                foreach (var index in element.Indices)
+                {
+                    if (IsRunsOwn(index, function))
+                    {
+                        return null;
+                    }
+                }
+
+                return GetShared(element.ArrayReference, entry, symbols);
+
+            // stats.Total++: an auto-property of a shared object is a field in all but name.
+            case IPropertyReferenceOperation { Property: { IsIndexer: false } property } propertyReference when IsAutoProperty(property):
+                if (property.IsStatic)
+                {
+                    return property;
+                }
+
+                return propertyReference.Instance switch
+                {
+                    IInstanceReferenceOperation => entry.SharesThis ? property : null,
+                    { } instance when GetShared(instance, entry, symbols) is not null => property,
+                    _ => null,
+                };
 
             case IParameterReferenceOperation { Parameter: { } parameter }:
                 return DeclaredOutside(parameter, function) ? parameter : null;
@@ -104,6 +132,34 @@ internal static class SharedVariables
         IParameterReferenceOperation parameter => parameter.Parameter,
         _ => null,
     };
+
+    private static bool IsRunsOwn(IOperation index, SyntaxNode function)
+        => index.WithoutConversions() switch
+        {
+            ILocalReferenceOperation { Local: { } local } => !DeclaredOutside(local, function),
+            IParameterReferenceOperation { Parameter: { } parameter } => !DeclaredOutside(parameter, function),
+            _ => false,
+        };
+
+    // Declared in source with accessors that have no bodies: nothing but a hidden field behind it.
+    private static bool IsAutoProperty(IPropertySymbol property)
+    {
+        if (property.DeclaringSyntaxReferences.Length != 1
+            || property.DeclaringSyntaxReferences[0].GetSyntax() is not PropertyDeclarationSyntax { AccessorList: { } accessors, ExpressionBody: null })
+        {
+            return false;
+        }
+
+        foreach (var accessor in accessors.Accessors)
+        {
+            if (accessor.Body is not null || accessor.ExpressionBody is not null)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     private static bool DeclaredOutside(ISymbol symbol, SyntaxNode function)
     {

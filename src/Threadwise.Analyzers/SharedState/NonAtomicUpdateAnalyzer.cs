@@ -22,7 +22,8 @@ public sealed class NonAtomicUpdateAnalyzer : ThreadwiseAnalyzer
             OperationKind.Increment,
             OperationKind.Decrement,
             OperationKind.CompoundAssignment,
-            OperationKind.SimpleAssignment);
+            OperationKind.SimpleAssignment,
+            OperationKind.Conditional);
     }
 
     private sealed class Context
@@ -34,6 +35,8 @@ public sealed class NonAtomicUpdateAnalyzer : ThreadwiseAnalyzer
         public void AnalyzeUpdate(OperationAnalysisContext context)
         {
             var target = UpdatedTarget(context.Operation);
+            var check = target is null ? CheckThenAct(context.Operation) : null;
+            target ??= check?.Target;
             if (target is null)
             {
                 return;
@@ -48,7 +51,7 @@ public sealed class NonAtomicUpdateAnalyzer : ThreadwiseAnalyzer
 
             context.ReportDiagnostic(Diagnostic.Create(
                 Descriptors.TW2001NonAtomicUpdate,
-                context.Operation.Syntax.GetLocation(),
+                (check?.Condition ?? context.Operation).Syntax.GetLocation(),
                 racing is null ? null : new[] { racing.Location },
                 ConcurrentContext.PropertiesFor(racing),
                 shared.Name,
@@ -64,6 +67,28 @@ public sealed class NonAtomicUpdateAnalyzer : ThreadwiseAnalyzer
                 when ReadsSame(binary.LeftOperand, assignment.Target) || ReadsSame(binary.RightOperand, assignment.Target) => assignment.Target,
             _ => null,
         };
+
+        // `if (v > max) max = v;`: the check and the write are two steps; another thread writes
+        // between them and a larger value is lost. Reported on the check (the lock fix wraps the
+        // whole if). Only ordering comparisons: `if (x == null) x = …` is usually a benign race.
+        private static (IOperation Target, IOperation Condition)? CheckThenAct(IOperation operation)
+        {
+            if (operation is not IConditionalOperation { WhenFalse: null, Condition: IBinaryOperation comparison, WhenTrue: var branch })
+            {
+                return null;
+            }
+
+            var statement = branch is IBlockOperation { Operations.Length: 1 } block ? block.Operations[0] : branch;
+            if (statement is not IExpressionStatementOperation { Operation: ISimpleAssignmentOperation assignment }
+                || comparison.OperatorKind is not (BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual
+                    or BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual)
+                || !(ReadsSame(comparison.LeftOperand, assignment.Target) || ReadsSame(comparison.RightOperand, assignment.Target)))
+            {
+                return null;
+            }
+
+            return (assignment.Target, comparison);
+        }
 
         private static bool ReadsSame(IOperation read, IOperation target)
         {

@@ -8,7 +8,7 @@ namespace Threadwise.Core;
 
 /// <summary>
 /// The code a lock fix wraps around a racy access: the expression statement holding it (directly
-/// in a block), or the whole body of a non-async expression-bodied lambda (<c>x => list.Add(x)</c>),
+/// in a block), the whole <c>if</c> when the access is its check (check-then-act), or the whole body of a non-async expression-bodied lambda (<c>x => list.Add(x)</c>),
 /// which becomes a block body (<c>x => { lock (g) { list.Add(x); } }</c>, or <c>return</c> for a
 /// lambda with a value). Never code with an <c>await</c>: a lock body cannot hold one.
 /// </summary>
@@ -30,7 +30,12 @@ internal sealed class GuardedCode
         GuardedCode? found = null;
         for (var node = access; node is not null && found is null; node = node.Parent)
         {
-            if (node is StatementSyntax)
+            if (node is IfStatementSyntax { Parent: BlockSyntax, Else: null } check && check.Condition.Span.Contains(access.Span))
+            {
+                // A check-then-act (`if (v > max) max = v;`): the check and the write go under one lock.
+                found = new GuardedCode(node, returnsValue: false);
+            }
+            else if (node is StatementSyntax)
             {
                 if (node is not ExpressionStatementSyntax { Parent: BlockSyntax })
                 {

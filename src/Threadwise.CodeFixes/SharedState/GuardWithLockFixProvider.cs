@@ -61,7 +61,9 @@ public sealed class GuardWithLockFixProvider : ThreadwiseCodeFixProvider
             return null;
         }
 
-        var guarded = LockGate.GuardedSymbol(access, state.SemanticModel, state.CancellationToken);
+        // A check-then-act is reported at its check; the gate is named after what the if writes.
+        var named = code.Node is IfStatementSyntax check && FirstWrite(check.Statement) is { } write ? write.Left : access;
+        var guarded = LockGate.GuardedSymbol(named, state.SemanticModel, state.CancellationToken);
         if (diagnostic.Id == Descriptors.TW2002UnsafeCollectionMutation.Id
             && guarded is ILocalSymbol { Type.IsReferenceType: true } local
             && NeverReassigned(local, state.CancellationToken))
@@ -72,6 +74,19 @@ public sealed class GuardWithLockFixProvider : ThreadwiseCodeFixProvider
         return LockGate.For(code.Node, state, guarded?.Name ?? "state") is { } gate
             ? (code, gate.Expression, gate)
             : null;
+    }
+
+    private static AssignmentExpressionSyntax? FirstWrite(StatementSyntax statement)
+    {
+        foreach (var node in statement.DescendantNodesAndSelf())
+        {
+            if (node is AssignmentExpressionSyntax assignment)
+            {
+                return assignment;
+            }
+        }
+
+        return null;
     }
 
     // A local whose only assignment is its declaration: every lock on it takes the same object.

@@ -87,8 +87,10 @@ public sealed class NonAtomicUpdateFixProvider : ThreadwiseCodeFixProvider
             AssignmentExpressionSyntax assignment => assignment.Left,
             _ => null,
         };
+        // `ref` needs a variable: a field, local or array element, not a property or indexer.
         if (target is null
-            || state.SemanticModel.GetTypeInfo(target, state.CancellationToken).Type?.SpecialType is not (SpecialType.System_Int32 or SpecialType.System_Int64))
+            || state.SemanticModel.GetTypeInfo(target, state.CancellationToken).Type?.SpecialType is not (SpecialType.System_Int32 or SpecialType.System_Int64)
+            || state.SemanticModel.GetSymbolInfo(target, state.CancellationToken).Symbol is IPropertySymbol)
         {
             return null;
         }
