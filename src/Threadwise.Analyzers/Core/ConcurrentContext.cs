@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
@@ -19,6 +20,10 @@ internal enum EntryPointKind
     Parallel,
     Plinq,
     Configured,
+
+    /// <summary>An async lambda projected into tasks that are awaited together:
+    /// <c>await Task.WhenAll(xs.Select(async x => …))</c>.</summary>
+    AsyncFanOut,
 }
 
 /// <summary>A delegate handed to a concurrency entry point, and how it will run.</summary>
@@ -85,7 +90,7 @@ internal readonly struct ConcurrentEntry
     {
         get
         {
-            if (Kind is EntryPointKind.Plinq or EntryPointKind.Configured
+            if (Kind is EntryPointKind.Plinq or EntryPointKind.Configured or EntryPointKind.AsyncFanOut
                 || (Kind is EntryPointKind.Parallel && !IsParallelInvoke)
                 || (Kind is EntryPointKind.Timer && !IsOneShotTimer))
             {
@@ -199,7 +204,20 @@ internal sealed class ConcurrentContext
     public static ImmutableDictionary<string, string?>? PropertiesFor(FieldWrite? racing)
         => racing is null ? null : RacesWithProperties;
 
-    private ConcurrentContext(Compilation compilation) => Symbols = KnownSymbols.For(compilation);
+    private readonly Lazy<bool> _hasUiContext;
+
+    private ConcurrentContext(Compilation compilation)
+    {
+        Symbols = KnownSymbols.For(compilation);
+        _hasUiContext = new Lazy<bool>(() => HasUiFramework(compilation));
+    }
+
+    // WinForms, WPF, MAUI, Avalonia: continuations of a plain await go back to the UI thread, one at a time.
+    private static bool HasUiFramework(Compilation compilation)
+        => compilation.GetTypeByMetadataName("System.Windows.Forms.Control") is not null
+           || compilation.GetTypeByMetadataName("System.Windows.Threading.Dispatcher") is not null
+           || compilation.GetTypeByMetadataName("Microsoft.Maui.Controls.Application") is not null
+           || compilation.GetTypeByMetadataName("Avalonia.Threading.Dispatcher") is not null;
 
     public KnownSymbols Symbols { get; }
 
@@ -238,6 +256,8 @@ internal sealed class ConcurrentContext
 
         switch (argument.Parent)
         {
+            case IInvocationOperation invocation when IsAsyncFanOut(invocation, function):
+                return new ConcurrentEntry(EntryPointKind.AsyncFanOut, invocation, function, runsOnPool: false);
             case IInvocationOperation invocation:
                 return Classify(invocation, invocation.TargetMethod, function, options);
             case IObjectCreationOperation creation when creation.Constructor is { } constructor:
@@ -287,6 +307,11 @@ internal sealed class ConcurrentContext
         if (!entry.IsValid
             || SharedVariables.GetShared(reference, entry, Symbols) is not { } shared
             || LockScope.IsAnyLockHeld(operation))
+        {
+            return default;
+        }
+
+        if (entry.Kind == EntryPointKind.AsyncFanOut && !RunsAfterAnAwait(operation, entry))
         {
             return default;
         }
@@ -367,6 +392,108 @@ internal sealed class ConcurrentContext
 
         return default;
     }
+
+    // `Task.WhenAll(xs.Select(async x => …))`, also through `.ToList()`/`.ToArray()` or a local
+    // that is then passed to WhenAll/WhenAny in the same function.
+    private bool IsAsyncFanOut(IInvocationOperation select, IOperation function)
+    {
+        if (function is not IAnonymousFunctionOperation { Symbol.IsAsync: true }
+            || select.TargetMethod.Name != "Select"
+            || !Is(select.TargetMethod.ContainingType?.OriginalDefinition, Symbols.Enumerable))
+        {
+            return false;
+        }
+
+        IOperation current = select;
+        for (var steps = 0; steps < 4; steps++)
+        {
+            var parent = current.Parent;
+            while (parent is IConversionOperation or IParenthesizedOperation)
+            {
+                current = parent;
+                parent = parent.Parent;
+            }
+
+            switch (parent)
+            {
+                case IArgumentOperation { Parent: IInvocationOperation consumer } when IsWhenAllOrAny(consumer):
+                    return true;
+                case IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "ToList" or "ToArray" } materialize }:
+                    current = materialize;
+                    continue;
+                case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Symbol: { } local } } initializer:
+                    return IsPassedToWhenAll(local, initializer);
+                default:
+                    return false;
+            }
+        }
+
+        return false;
+    }
+
+    private bool IsWhenAllOrAny(IInvocationOperation invocation)
+        => invocation.TargetMethod.Name is "WhenAll" or "WhenAny"
+           && Is(invocation.TargetMethod.ContainingType?.OriginalDefinition, Symbols.Task);
+
+    private bool IsPassedToWhenAll(ILocalSymbol local, IOperation declaration)
+    {
+        var root = declaration;
+        while (root.Parent is { } parent and not (IAnonymousFunctionOperation or ILocalFunctionOperation))
+        {
+            root = parent;
+        }
+
+        foreach (var operation in root.Descendants())
+        {
+            if (operation is ILocalReferenceOperation reference
+                && SymbolEqualityComparer.Default.Equals(reference.Local, local)
+                && Outermost(reference).Parent is IArgumentOperation { Parent: IInvocationOperation consumer }
+                && IsWhenAllOrAny(consumer))
+            {
+                return true;
+            }
+        }
+
+        return false;
+
+        static IOperation Outermost(IOperation operation)
+        {
+            while (operation.Parent is IConversionOperation or IParenthesizedOperation)
+            {
+                operation = operation.Parent;
+            }
+
+            return operation;
+        }
+    }
+
+    /// <summary>
+    /// For async fan-out: true when <paramref name="operation"/> runs after an await of its lambda,
+    /// when the tasks are already running side by side (before it, each lambda runs synchronously
+    /// inside <c>Select</c>, one after the other). In a project with a UI framework only an await
+    /// with <c>ConfigureAwait(false)</c> counts: a plain await resumes on the UI thread, one
+    /// continuation at a time.
+    /// </summary>
+    private bool RunsAfterAnAwait(IOperation operation, ConcurrentEntry entry)
+    {
+        var start = operation.Syntax.SpanStart;
+        foreach (var candidate in entry.Function.Descendants())
+        {
+            if (candidate is IAwaitOperation awaited
+                && awaited.Syntax.Span.End <= start
+                && !AsyncContext.IsInNestedFunction(awaited, entry.Function)
+                && (!_hasUiContext.Value || IsConfigureAwaitFalse(awaited.Operation)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsConfigureAwaitFalse(IOperation awaited)
+        => awaited.WithoutConversions() is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Arguments: { Length: 1 } arguments }
+           && arguments[0].Value.ConstantValue is { HasValue: true, Value: false };
 
     // PLINQ operators take the ParallelQuery as their first argument; Enumerable's do not.
     private bool IsOnParallelQuery(IInvocationOperation invocation)

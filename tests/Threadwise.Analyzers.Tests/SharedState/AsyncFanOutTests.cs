@@ -1,0 +1,115 @@
+using Microsoft.CodeAnalysis.Testing;
+using VerifyCollection = Threadwise.Tests.Infrastructure.Verify<Threadwise.SharedState.UnsafeCollectionMutationAnalyzer>;
+using VerifyUpdate = Threadwise.Tests.Infrastructure.Verify<Threadwise.SharedState.NonAtomicUpdateAnalyzer>;
+
+namespace Threadwise.Tests.SharedState;
+
+/// <summary>Async lambdas projected into tasks awaited together run side by side after their first await.</summary>
+public class AsyncFanOutTests
+{
+    private static DiagnosticResult Tw2001(int markup, string name, string entry)
+        => VerifyUpdate.Diagnostic(Descriptors.TW2001NonAtomicUpdate).WithLocation(markup).WithArguments(name, entry);
+
+    [Fact]
+    public Task UpdatesAfterTheFirstAwait_AreFlagged() => VerifyUpdate.AnalyzerAsync("""
+        using System.Linq;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private long _bytes;
+
+            async Task<int> M(string[] urls)
+            {
+                var done = 0;
+                await Task.WhenAll(urls.Select(async url =>
+                {
+                    done++;
+                    await Task.Delay(10);
+                    {|#0:done++|};
+                    {|#1:_bytes += url.Length|};
+                }));
+
+                var tasks = urls.Select(async url => { await Task.Yield(); {|#2:done--|}; }).ToList();
+                await Task.WhenAll(tasks);
+                await Task.WhenAny(urls.Select(async url => { await Task.Delay(1).ConfigureAwait(false); {|#3:done++|}; }).ToArray());
+                return done;
+            }
+        }
+        """,
+        Tw2001(0, "done", "urls.Select"), Tw2001(1, "_bytes", "urls.Select"), Tw2001(2, "done", "urls.Select"), Tw2001(3, "done", "urls.Select"));
+
+    [Fact]
+    public Task CollectionsFilledAfterAnAwait_AreFlagged_OwnListsAreNot() => VerifyCollection.AnalyzerAsync("""
+        using System.Collections.Generic;
+        using System.Linq;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task<List<string>> M(string[] urls)
+            {
+                var results = new List<string>();
+                await Task.WhenAll(urls.Select(async url =>
+                {
+                    var mine = new List<string>();
+                    await Task.Delay(10);
+                    mine.Add(url);
+                    {|#0:results.Add(url)|};
+                }));
+                return results;
+            }
+        }
+        """,
+        VerifyCollection.Diagnostic(Descriptors.TW2002UnsafeCollectionMutation).WithLocation(0).WithArguments("results", "List", "urls.Select"));
+
+    [Fact]
+    public Task SequentialAwaits_AndProjectionsNotAwaitedTogether_AreNotFlagged() => VerifyUpdate.AnalyzerAsync("""
+        using System.Linq;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task<int> M(string[] urls)
+            {
+                var done = 0;
+                foreach (var url in urls)
+                {
+                    await Task.Delay(10);
+                    done++;
+                }
+
+                // Before the first await each lambda runs synchronously inside Select, one at a time.
+                await Task.WhenAll(urls.Select(async url => { done++; await Task.Delay(10); }));
+
+                // Not awaited together: a lazy projection, run by a sequential loop.
+                foreach (var task in urls.Select(async url => { await Task.Delay(1); done++; }))
+                {
+                    await task;
+                }
+
+                return done;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task WithAUiFramework_OnlyConfigureAwaitFalseMakesItConcurrent() => VerifyUpdate.AnalyzerAsync("""
+        using System.Linq;
+        using System.Threading.Tasks;
+
+        namespace System.Windows.Forms { public class Control { } }
+
+        class C
+        {
+            async Task<int> M(string[] urls)
+            {
+                var done = 0;
+                await Task.WhenAll(urls.Select(async url => { await Task.Delay(10); done++; }));
+                await Task.WhenAll(urls.Select(async url => { await Task.Delay(10).ConfigureAwait(false); {|#0:done++|}; }));
+                return done;
+            }
+        }
+        """,
+        Tw2001(0, "done", "urls.Select"));
+}
