@@ -370,19 +370,95 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
         return null;
     }
 
-    // The write sits under an `if` (inside the lock) that reads the field again.
+    // The write sits under an `if` (inside the lock) that reads the field again — directly, or
+    // through a local set inside the lock from the field or from a helper of the type
+    // (`var cached = Lookup(key); if (cached is null) { _cached = … }`).
     private static bool IsRecheckedUnderLock(IOperation write, IFieldSymbol field)
     {
-        for (var current = write.Parent; current is not null && current is not ILockOperation; current = current.Parent)
+        ILockOperation? @lock = null;
+        for (var current = write.Parent; current is not null && @lock is null; current = current.Parent)
         {
-            if (current is IConditionalOperation inner)
+            @lock = current as ILockOperation;
+        }
+
+        IOperation child = write;
+        for (var current = write.Parent; current is not null && current is not ILockOperation; child = current, current = current.Parent)
+        {
+            if (current is IConditionalOperation inner && ReadsField(inner.Condition, field, @lock))
             {
-                foreach (var read in inner.Condition.DescendantsAndSelf())
+                return true;
+            }
+
+            // `if (_closed || _writer == null) return;` earlier in the same block: a guard clause re-check.
+            if (current is IBlockOperation block && HasGuardClauseBefore(block, child, field, @lock))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool HasGuardClauseBefore(IBlockOperation block, IOperation statement, IFieldSymbol field, ILockOperation? @lock)
+    {
+        foreach (var earlier in block.Operations)
+        {
+            if (earlier == statement)
+            {
+                return false;
+            }
+
+            if (earlier is IConditionalOperation { WhenFalse: null } guard && guard.WhenTrue.AlwaysLeaves() && ReadsField(guard.Condition, field, @lock))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool ReadsField(IOperation condition, IFieldSymbol field, ILockOperation? @lock)
+    {
+        foreach (var read in condition.DescendantsAndSelf())
+        {
+            if (read is IFieldReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Field, field))
+            {
+                return true;
+            }
+
+            if (read is ILocalReferenceOperation local && @lock is not null && IsSetFromField(local.Local, @lock.Body, field))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsSetFromField(ILocalSymbol local, IOperation lockBody, IFieldSymbol field)
+    {
+        foreach (var operation in lockBody.Descendants())
+        {
+            var value = operation switch
+            {
+                ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment
+                    when SymbolEqualityComparer.Default.Equals(target.Local, local) => assignment.Value,
+                IVariableDeclaratorOperation { Initializer.Value: { } initial } declarator
+                    when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local) => initial,
+                _ => null,
+            };
+            if (value is null)
+            {
+                continue;
+            }
+
+            foreach (var part in value.DescendantsAndSelf())
+            {
+                if (part is IFieldReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Field, field)
+                    || part is IInvocationOperation { TargetMethod: { IsVirtual: false, IsAbstract: false } helper }
+                       && SymbolEqualityComparer.Default.Equals(helper.ContainingType?.OriginalDefinition, field.ContainingType?.OriginalDefinition))
                 {
-                    if (read is IFieldReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Field, field))
-                    {
-                        return true;
-                    }
+                    return true;
                 }
             }
         }

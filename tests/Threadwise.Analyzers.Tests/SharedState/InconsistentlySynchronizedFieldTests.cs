@@ -348,4 +348,91 @@ public class InconsistentlySynchronizedFieldTests
         """,
         Tw2003(0, "_count", "_gate", "Add"), Tw2003(1, "_total", "_gate", "Add"),
         Tw2003(2, "_count", "_gate", "Add"), Tw2003(3, "_count", "_gate", "Add"));
+    [Fact]
+    public Task ResetWhoseWriterRechecksThroughAHelper_IsNotFlagged_AnUncheckedWriterStillCounts() => VerifyAnalyzer.AnalyzerAsync("""
+        class Cache
+        {
+            private readonly object _gate = new();
+            private string? _value;
+            private string? _other;
+
+            public string Get(string key)
+            {
+                var cached = Lookup(key);
+                if (cached is null)
+                {
+                    lock (_gate)
+                    {
+                        cached = Lookup(key);
+                        if (cached is null)
+                        {
+                            _value = cached = key.ToUpperInvariant();
+                        }
+                    }
+                }
+
+                return cached;
+            }
+
+            public void Set(string key)
+            {
+                lock (_gate)
+                {
+                    var length = key.Length;
+                    if (length > 0)
+                    {
+                        _other = key;
+                    }
+                }
+            }
+
+            protected void Clear() => _value = null;
+
+            protected void ClearOther() => {|#0:_other = null|};
+
+            private string? Lookup(string key) => _value is { } value && value.Length == key.Length ? value : null;
+        }
+        """, Tw2003(0, "_other", "_gate", "Set"));
+    [Fact]
+    public Task DoubleCheckWithAGuardClauseInsideTheLock_IsNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        class Factory
+        {
+            private readonly object _gate = new();
+            private bool _loaded;
+            private bool _closing;
+            private string? _config;
+
+            public void Load(string config)
+            {
+                lock (_gate) { _loaded = true; _config = config; }
+            }
+
+            public void Shutdown()
+            {
+                if (!_closing && _loaded)
+                {
+                    lock (_gate)
+                    {
+                        if (_closing || !_loaded)
+                            return;
+
+                        _config = null;
+                        _loaded = true;
+                    }
+                }
+            }
+
+            public void Unload()
+            {
+                if ({|#0:_loaded|})
+                {
+                    lock (_gate)
+                    {
+                        _config = null;
+                        _loaded = false;
+                    }
+                }
+            }
+        }
+        """, Tw2003(0, "_loaded", "_gate", "Unload", "checked"));
 }
