@@ -204,7 +204,8 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
                 && guarded.TryGetValue(write.Field, out var guard)
                 && !guardedMembers.Contains((write.Field, write.Member))
                 && !IsIdempotentReset(write, writes)
-                && !IsBeforeConcurrentStart(write.Operation, symbols))
+                && !IsBeforeConcurrentStart(write.Operation, symbols)
+                && !CreatesStoppedWork(write.Operation, symbols))
             {
                 var lockName = guard.Lock is ITypeSymbol ? "this" : guard.Lock.Name;
                 context.ReportDiagnostic(Diagnostic.Create(
@@ -278,6 +279,39 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
                 }
 
                 after |= statement == child;
+            }
+        }
+
+        return false;
+    }
+
+    // `_timer = new Timer(Tick, null, Timeout.Infinite, Timeout.Infinite);`, `_thread = new Thread(Run);`:
+    // set-up of work that is not running yet (it starts with Change/Start later).
+    private static bool CreatesStoppedWork(IOperation write, KnownSymbols symbols)
+    {
+        if (write is not ISimpleAssignmentOperation { Value: var value }
+            || value.WithoutConversions() is not IObjectCreationOperation { Type: { } type } creation)
+        {
+            return false;
+        }
+
+        if (Is(type.OriginalDefinition, symbols.Thread))
+        {
+            return true;
+        }
+
+        if (!Is(type.OriginalDefinition, symbols.ThreadingTimer))
+        {
+            return false;
+        }
+
+        foreach (var argument in creation.Arguments)
+        {
+            if (argument.Parameter?.Name == "dueTime")
+            {
+                var due = argument.Value.WithoutConversions();
+                return due.ConstantValue is { HasValue: true, Value: -1 or -1L or uint.MaxValue }
+                       || due is IFieldReferenceOperation { Field: { Name: "InfiniteTimeSpan", ContainingType.Name: "Timeout" } };
             }
         }
 

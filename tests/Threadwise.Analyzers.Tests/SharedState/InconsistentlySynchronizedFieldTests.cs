@@ -435,4 +435,36 @@ public class InconsistentlySynchronizedFieldTests
             }
         }
         """, Tw2003(0, "_loaded", "_gate", "Unload", "checked"));
+    [Fact]
+    public Task CreatingWorkThatIsNotRunningYet_IsSetUp_NotARace() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading;
+
+        class Writer
+        {
+            private readonly object _gate = new();
+            private Timer? _timer;
+            private Thread? _thread;
+
+            public void Initialize()
+            {
+                _timer = new Timer(Flush, null, Timeout.Infinite, Timeout.Infinite);
+                _thread = new Thread(Run);
+            }
+
+            public void Restart() => {|#0:_timer = new Timer(Flush, null, 0, 100)|};
+
+            public void Stop()
+            {
+                lock (_gate)
+                {
+                    _timer?.Dispose();
+                    _timer = null;
+                    _thread = null;
+                }
+            }
+
+            private void Flush(object? state) { }
+            private void Run() { }
+        }
+        """, Tw2003(0, "_timer", "_gate", "Stop"));
 }
