@@ -213,4 +213,33 @@ public class BlockingThroughHelperTests
         VerifyAnalyzer.Diagnostic(Descriptors.TW1006BlockingThroughHelper)
             .WithLocation(0).WithLocation(1).WithLocation(2).WithLocation(3)
             .WithArguments("Outer", "Outer -> Inner -> Thread.Sleep (Test0.cs:14)"));
+    [Fact]
+    public Task HelpersInACatchClause_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.IO;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private static TextWriter? s_log;
+
+            async Task M()
+            {
+                try
+                {
+                    await Task.Delay(1);
+                }
+                catch (Exception e)
+                {
+                    LogError(e);
+                }
+            }
+
+            static void LogError(Exception e)
+            {
+                lock (typeof(C)) { s_log?.WriteLine(e.Message); }
+                File.AppendAllText("errors.log", e.Message);
+            }
+        }
+        """);
 }
