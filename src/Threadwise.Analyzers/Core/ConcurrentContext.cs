@@ -297,7 +297,9 @@ internal sealed class ConcurrentContext
         var operation = context.Operation;
         var entry = GetEnclosingEntryPoint(operation, options);
         ConcurrentReach? reach = null;
-        if (!entry.IsValid && ConcurrentReach.EnclosingMethod(operation, context.ContainingSymbol) is { } method)
+        if (!entry.IsValid
+            && ConcurrentReach.EnclosingMethod(operation, context.ContainingSymbol) is { } method
+            && !IsOwnVariable(reference, method))
         {
             // Not inside an entry-point lambda: a method handed over by name, or called from one.
             reach = ConcurrentReach.For(context.Compilation, context.Options);
@@ -329,6 +331,19 @@ internal sealed class ConcurrentContext
         }
 
         return default;
+    }
+
+    // A method's own locals and parameters (a loop's `i++`) are never shared by its runs: answered
+    // before reach is computed for the type. A local function's captured locals are not its own.
+    private static bool IsOwnVariable(IOperation reference, IMethodSymbol method)
+    {
+        var symbol = reference.WithoutConversions() switch
+        {
+            ILocalReferenceOperation local => (ISymbol)local.Local,
+            IParameterReferenceOperation parameter => parameter.Parameter,
+            _ => null,
+        };
+        return symbol is not null && SymbolEqualityComparer.Default.Equals(symbol.ContainingSymbol, method);
     }
 
     private ConcurrentEntry Classify(IInvocationOperation invocation, IMethodSymbol method, IOperation function, ThreadwiseOptions options)
