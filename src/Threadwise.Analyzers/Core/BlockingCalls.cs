@@ -4,6 +4,8 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace Threadwise.Core;
@@ -59,7 +61,8 @@ internal sealed class BlockingCalls
     private readonly ImmutableDictionary<ISymbol, ImmutableHashSet<string>> _noTwinApis;
     private readonly ImmutableArray<INamedTypeSymbol> _inMemoryTypes;
     private readonly ConcurrentDictionary<IMethodSymbol, BlockingApi> _byMethod = new(SymbolEqualityComparer.Default);
-    private readonly ConcurrentDictionary<(IMethodSymbol, SyntaxTree), BlockingApi> _byExtensionScope = new();
+    private readonly ConcurrentDictionary<(IMethodSymbol, string), BlockingApi> _byExtensionScope = new();
+    private readonly ConcurrentDictionary<SyntaxNode, string> _scopeKeys = new();
     private readonly Lazy<ImmutableHashSet<string>> _extensionTwinStems;
 
     private BlockingCalls(Compilation compilation)
@@ -245,8 +248,10 @@ internal sealed class BlockingCalls
         return found;
     }
 
-    // Extension twins depend on the usings in scope, so they are cached per tree. An instance twin
-    // of an extension call is found here too (LookupSymbols on the receiver type lists both).
+    // Extension twins depend on the usings and namespaces in scope, so they are cached per scope:
+    // files with the same usings in the same namespace share one lookup (LookupSymbols is the
+    // expensive part). An instance twin of an extension call is found here too (LookupSymbols on
+    // the receiver type lists both).
     private BlockingApi FindExtensionTwin(IInvocationOperation invocation, ITypeSymbol receiverType)
     {
         var model = invocation.SemanticModel;
@@ -255,7 +260,7 @@ internal sealed class BlockingCalls
             return NotBlocking;
         }
 
-        var key = (invocation.TargetMethod, invocation.Syntax.SyntaxTree);
+        var key = (invocation.TargetMethod, ScopeKey(invocation.Syntax));
         if (_byExtensionScope.TryGetValue(key, out var cached))
         {
             return cached;
@@ -280,6 +285,79 @@ internal sealed class BlockingCalls
         }
 
         return _byExtensionScope.GetOrAdd(key, found);
+    }
+
+    // The usings and namespace declarations around the node, as text: what decides which extension
+    // methods are in scope. Inside a static class (which may declare private extensions) the class
+    // is part of the scope.
+    private string ScopeKey(SyntaxNode node)
+    {
+        SyntaxNode? scope = null;
+        for (var current = node.Parent; current is not null && scope is null; current = current.Parent)
+        {
+            if (current is ClassDeclarationSyntax @class && @class.Modifiers.Any(SyntaxKind.StaticKeyword)
+                || current is BaseNamespaceDeclarationSyntax or CompilationUnitSyntax)
+            {
+                scope = current;
+            }
+        }
+
+        if (scope is null)
+        {
+            return string.Empty;
+        }
+
+        return _scopeKeys.TryGetValue(scope, out var cached) ? cached : _scopeKeys.GetOrAdd(scope, static s => Describe(s));
+
+        static string Describe(SyntaxNode scope)
+        {
+            var text = new System.Text.StringBuilder();
+            for (var current = scope; current is not null; current = current.Parent)
+            {
+                switch (current)
+                {
+                    case ClassDeclarationSyntax @class:
+                        text.Append("class ").Append(@class.SyntaxTree.FilePath).Append(@class.SpanStart).Append(';');
+                        break;
+                    case BaseNamespaceDeclarationSyntax @namespace:
+                        text.Append("namespace ").Append(@namespace.Name.ToString()).Append(';');
+                        AppendUsings(text, @namespace.Usings);
+                        break;
+                    case CompilationUnitSyntax unit:
+                        AppendUsings(text, unit.Usings);
+                        if (DeclaresFileLocalTypes(unit.Members))
+                        {
+                            // `file static class` extensions are visible in this file only.
+                            text.Append("file ").Append(unit.SyntaxTree.FilePath);
+                        }
+
+                        break;
+                }
+            }
+
+            return text.ToString();
+        }
+
+        static bool DeclaresFileLocalTypes(SyntaxList<MemberDeclarationSyntax> members)
+        {
+            foreach (var member in members)
+            {
+                if (member is BaseNamespaceDeclarationSyntax @namespace ? DeclaresFileLocalTypes(@namespace.Members) : member.Modifiers.Any(SyntaxKind.FileKeyword))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        static void AppendUsings(System.Text.StringBuilder text, SyntaxList<UsingDirectiveSyntax> usings)
+        {
+            foreach (var directive in usings)
+            {
+                text.Append(directive.ToString()).Append(';');
+            }
+        }
     }
 
     private bool IsTwin(IMethodSymbol method, IMethodSymbol twin, out bool takesToken, int skip = 0)

@@ -674,4 +674,77 @@ public class BlockingApiInAsyncCodeTests
         Tw1004(0, "File.ReadAllText", "async method 'One'", "File.ReadAllTextAsync"),
         Tw1004(2, "File.WriteAllText", "async method 'One'", "File.WriteAllTextAsync"),
         Tw1004(3, "Stream.Flush", "async method 'Two'", "Stream.FlushAsync"));
+    [Fact]
+    public Task ExtensionTwins_AreLookedUpPerScope_FileLocalOnesStayInTheirFile() => VerifyAnalyzer.AnalyzerAsync(
+        new[]
+        {
+            """
+            using System.Threading.Tasks;
+
+            namespace App
+            {
+                public static class RepoExtensions
+                {
+                    public static int Load(this Repo repo) => 0;
+                }
+
+                public class Repo { }
+
+                file static class LocalTwins
+                {
+                    public static Task<int> LoadAsync(this Repo repo) => Task.FromResult(0);
+                }
+
+                class A
+                {
+                    async Task M(Repo repo)
+                    {
+                        var n = {|#0:repo.Load()|};
+                        await Task.Yield();
+                    }
+                }
+            }
+            """,
+            """
+            using System.Threading.Tasks;
+
+            namespace App
+            {
+                class B
+                {
+                    async Task M(Repo repo)
+                    {
+                        var n = repo.Load();
+                        await Task.Yield();
+                    }
+                }
+            }
+            """,
+            """
+            using System.Threading.Tasks;
+
+            namespace App.Loading
+            {
+                public static class SharedTwins
+                {
+                    public static Task<int> LoadAsync(this Repo repo) => Task.FromResult(0);
+                }
+            }
+
+            namespace App.Loading
+            {
+                class D
+                {
+                    async Task M(Repo repo)
+                    {
+                        var n = {|#1:repo.Load()|};
+                        await Task.Yield();
+                    }
+                }
+            }
+            """,
+        },
+        null,
+        Tw1004(0, "RepoExtensions.Load", "async method 'M'", "LocalTwins.LoadAsync"),
+        Tw1004(1, "RepoExtensions.Load", "async method 'M'", "SharedTwins.LoadAsync"));
 }
