@@ -412,7 +412,7 @@ internal sealed class ConcurrentContext
     // that is then passed to WhenAll/WhenAny in the same function.
     private bool IsAsyncFanOut(IInvocationOperation select, IOperation function)
     {
-        if (function is not IAnonymousFunctionOperation { Symbol.IsAsync: true }
+        if (function is not (IAnonymousFunctionOperation { Symbol.IsAsync: true } or IMethodReferenceOperation { Method.IsAsync: true })
             || select.TargetMethod.Name != "Select"
             || !Is(select.TargetMethod.ContainingType?.OriginalDefinition, Symbols.Enumerable))
         {
@@ -450,7 +450,42 @@ internal sealed class ConcurrentContext
         => invocation.TargetMethod.Name is "WhenAll" or "WhenAny"
            && Is(invocation.TargetMethod.ContainingType?.OriginalDefinition, Symbols.Task);
 
-    private bool IsPassedToWhenAll(ILocalSymbol local, IOperation declaration)
+    /// <summary>
+    /// <c>foreach (var x in xs) tasks.Add(HandleAsync(x)); await Task.WhenAll(tasks);</c>: the
+    /// <c>Task.WhenAll</c> that awaits the tasks started by <paramref name="call"/> together, when
+    /// the call is made in a loop and added to a local list; null otherwise.
+    /// </summary>
+    public IInvocationOperation? AwaitedTogether(IInvocationOperation call)
+    {
+        if (call.Parent is not IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "Add", Instance: ILocalReferenceOperation { Local: { } list } } add }
+            || !Symbols.IsTaskType(call.Type)
+            || !IsInLoop(add))
+        {
+            return null;
+        }
+
+        return WhenAllOf(list, add);
+    }
+
+    private static bool IsInLoop(IOperation operation)
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            switch (current)
+            {
+                case ILoopOperation:
+                    return true;
+                case IAnonymousFunctionOperation or ILocalFunctionOperation:
+                    return false;
+            }
+        }
+
+        return false;
+    }
+
+    private bool IsPassedToWhenAll(ILocalSymbol local, IOperation declaration) => WhenAllOf(local, declaration) is not null;
+
+    private IInvocationOperation? WhenAllOf(ILocalSymbol local, IOperation declaration)
     {
         var root = declaration;
         while (root.Parent is { } parent and not (IAnonymousFunctionOperation or ILocalFunctionOperation))
@@ -465,11 +500,11 @@ internal sealed class ConcurrentContext
                 && Outermost(reference).Parent is IArgumentOperation { Parent: IInvocationOperation consumer }
                 && IsWhenAllOrAny(consumer))
             {
-                return true;
+                return consumer;
             }
         }
 
-        return false;
+        return null;
 
         static IOperation Outermost(IOperation operation)
         {
@@ -491,12 +526,15 @@ internal sealed class ConcurrentContext
     /// </summary>
     private bool RunsAfterAnAwait(IOperation operation, ConcurrentEntry entry)
     {
+        // In a reached method (`xs.Select(HandleAsync)`), the await must be the method's own: code
+        // before its first await runs synchronously in the caller, one call after another.
+        var function = entry.Method is null ? entry.Function : FunctionRoot(operation);
         var start = operation.Syntax.SpanStart;
-        foreach (var candidate in entry.Function.Descendants())
+        foreach (var candidate in function.Descendants())
         {
             if (candidate is IAwaitOperation awaited
                 && awaited.Syntax.Span.End <= start
-                && !AsyncContext.IsInNestedFunction(awaited, entry.Function)
+                && !AsyncContext.IsInNestedFunction(awaited, function)
                 && (!_hasUiContext.Value || IsConfigureAwaitFalse(awaited.Operation)))
             {
                 return true;
@@ -504,6 +542,21 @@ internal sealed class ConcurrentContext
         }
 
         return false;
+    }
+
+    private static IOperation FunctionRoot(IOperation operation)
+    {
+        while (operation.Parent is { } parent)
+        {
+            if (parent is ILocalFunctionOperation or IAnonymousFunctionOperation)
+            {
+                return parent;
+            }
+
+            operation = parent;
+        }
+
+        return operation;
     }
 
     private static bool IsConfigureAwaitFalse(IOperation awaited)

@@ -319,6 +319,15 @@ internal sealed class ConcurrentReach
                 seeds.Add(entry.Through(reference.Method.OriginalDefinition, reference.Method.IsStatic || IsSameObject(reference.Instance), Syntax(reference.Method, default)));
                 break;
 
+            // foreach (var x in xs) tasks.Add(HandleAsync(x)); await Task.WhenAll(tasks);
+            case IInvocationOperation call
+                when IsFollowable(call.TargetMethod.OriginalDefinition, type)
+                     && call.TargetMethod.IsAsync
+                     && _concurrency.AwaitedTogether(call) is { } whenAll:
+                seeds.Add(new ConcurrentEntry(EntryPointKind.AsyncFanOut, whenAll, call, runsOnPool: false)
+                    .Through(call.TargetMethod.OriginalDefinition, call.TargetMethod.IsStatic || IsSameObject(call.Instance), Syntax(call.TargetMethod, default)));
+                break;
+
             case IAnonymousFunctionOperation function
                 when _concurrency.GetEntryPoint(function, options) is { IsValid: true } entry:
                 foreach (var call in UnlockedCalls(function.Body))
@@ -428,9 +437,24 @@ internal sealed class ConcurrentReach
     /// </summary>
     private static bool IsHandedOver(ExpressionSyntax expression, bool anyCall)
     {
+        // `tasks.Add(HandleAsync(x))` in a loop: a task started per item, awaited together later.
+        if (expression is InvocationExpressionSyntax
+            && expression.Parent is ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax add } }
+            && Name(add.Expression) == "Add")
+        {
+            return true;
+        }
+
         if (expression is not (AnonymousFunctionExpressionSyntax or IdentifierNameSyntax or MemberAccessExpressionSyntax or GenericNameSyntax))
         {
             return false;
+        }
+
+        // `xs.Select(async x => …)`, `xs.Select(HandleAsync)`: async fan-out when awaited together.
+        if (expression.Parent is ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax select } }
+            && Name(select.Expression) == "Select")
+        {
+            return expression is not AnonymousFunctionExpressionSyntax function || function.AsyncKeyword.IsKind(SyntaxKind.AsyncKeyword);
         }
 
         switch (expression.Parent)

@@ -112,4 +112,95 @@ public class AsyncFanOutTests
         }
         """,
         Tw2001(0, "done", "urls.Select"));
+    [Fact]
+    public Task AsyncMethodsStartedTogether_RaceAfterTheirFirstAwait() => VerifyUpdate.AnalyzerAsync("""
+        using System.Collections.Generic;
+        using System.Linq;
+        using System.Threading.Tasks;
+
+        class Crawler
+        {
+            private int _fetched;
+            private int _parsed;
+            private int _stored;
+            private int _started;
+
+            async Task Crawl(string[] urls)
+            {
+                await Task.WhenAll(urls.Select(FetchAsync));
+                await Task.WhenAll(urls.Select(async url => await ParseAsync(url)));
+
+                var tasks = new List<Task>();
+                foreach (var url in urls)
+                {
+                    tasks.Add(StoreAsync(url));
+                }
+
+                await Task.WhenAll(tasks);
+            }
+
+            private async Task FetchAsync(string url)
+            {
+                _started++;
+                await Task.Delay(10);
+                {|#0:_fetched++|};
+            }
+
+            private async Task ParseAsync(string url)
+            {
+                await Task.Yield();
+                {|#1:_parsed += url.Length|};
+            }
+
+            private async Task StoreAsync(string url)
+            {
+                await Task.Delay(1);
+                {|#2:_stored++|};
+            }
+        }
+        """,
+        Tw2001(0, "_fetched", "urls.Select -> FetchAsync"), Tw2001(1, "_parsed", "urls.Select -> ParseAsync"), Tw2001(2, "_stored", "Task.WhenAll -> StoreAsync"));
+
+    [Fact]
+    public Task AsyncMethodsAwaitedOneByOne_AreNotConcurrent() => VerifyUpdate.AnalyzerAsync("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        class Crawler
+        {
+            private int _fetched;
+            private int _stored;
+
+            async Task Crawl(string[] urls)
+            {
+                foreach (var url in urls)
+                {
+                    await FetchAsync(url);
+                }
+
+                var tasks = new List<Task>();
+                foreach (var url in urls)
+                {
+                    tasks.Add(StoreAsync(url));
+                }
+
+                foreach (var task in tasks)
+                {
+                    await task;
+                }
+            }
+
+            private async Task FetchAsync(string url)
+            {
+                await Task.Delay(10);
+                _fetched++;
+            }
+
+            private async Task StoreAsync(string url)
+            {
+                await Task.Delay(1);
+                _stored++;
+            }
+        }
+        """);
 }
