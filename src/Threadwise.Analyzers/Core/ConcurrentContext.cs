@@ -303,7 +303,7 @@ internal sealed class ConcurrentContext
         {
             // Not inside an entry-point lambda: a method handed over by name, or called from one.
             reach = ConcurrentReach.For(context.Compilation, context.Options);
-            entry = reach.GetEntry(method, context.CancellationToken);
+            entry = reach.GetEntry(method, operation.SemanticModel, context.CancellationToken);
         }
 
         if (!entry.IsValid
@@ -325,7 +325,7 @@ internal sealed class ConcurrentContext
         }
 
         if (shared is IFieldSymbol field
-            && (reach ?? ConcurrentReach.For(context.Compilation, context.Options)).GetRacingWrite(field, mutation, entry, context.CancellationToken) is { } racing)
+            && (reach ?? ConcurrentReach.For(context.Compilation, context.Options)).GetRacingWrite(field, mutation, entry, operation.SemanticModel, context.CancellationToken) is { } racing)
         {
             return (entry.WithRival(racing.Member), shared, racing);
         }

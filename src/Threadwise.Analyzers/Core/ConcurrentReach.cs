@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
@@ -49,7 +50,7 @@ internal sealed class ConcurrentReach
     /// entry point that reaches it, with <see cref="ConcurrentEntry.Via"/> naming the methods in
     /// between. Default when no entry point of its type reaches it.
     /// </summary>
-    public ConcurrentEntry GetEntry(IMethodSymbol method, CancellationToken cancellationToken)
+    public ConcurrentEntry GetEntry(IMethodSymbol method, SemanticModel? current, CancellationToken cancellationToken)
     {
         var type = method.ContainingType?.OriginalDefinition;
         if (type is null || !SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _compilation.Assembly))
@@ -57,7 +58,7 @@ internal sealed class ConcurrentReach
             return default;
         }
 
-        var reached = _types.TryGetValue(type, out var cached) ? cached : _types.GetOrAdd(type, Compute(type, cancellationToken));
+        var reached = _types.TryGetValue(type, out var cached) ? cached : _types.GetOrAdd(type, Compute(type, current, cancellationToken));
         return reached.TryGetValue(method.OriginalDefinition, out var entry) ? entry : default;
     }
 
@@ -70,7 +71,7 @@ internal sealed class ConcurrentReach
     /// member that starts the work, the work's own methods, <c>Dispose</c>, members that join or wait
     /// (they run after the work), writes under a lock or in nested lambdas, volatile fields.
     /// </summary>
-    public FieldWrite? GetRacingWrite(IFieldSymbol field, bool mutation, ConcurrentEntry entry, CancellationToken cancellationToken)
+    public FieldWrite? GetRacingWrite(IFieldSymbol field, bool mutation, ConcurrentEntry entry, SemanticModel? current, CancellationToken cancellationToken)
     {
         var type = field.ContainingType?.OriginalDefinition;
         if (type is null
@@ -81,14 +82,14 @@ internal sealed class ConcurrentReach
             return null;
         }
 
-        var writes = _writes.TryGetValue(type, out var cached) ? cached : _writes.GetOrAdd(type, CollectWrites(type, cancellationToken));
+        var writes = _writes.TryGetValue(type, out var cached) ? cached : _writes.GetOrAdd(type, CollectWrites(type, current, cancellationToken));
         if (writes.IsEmpty)
         {
             return null;
         }
 
         var starter = Starter(entry);
-        var reached = _types.TryGetValue(type, out var known) ? known : _types.GetOrAdd(type, Compute(type, cancellationToken));
+        var reached = _types.TryGetValue(type, out var known) ? known : _types.GetOrAdd(type, Compute(type, current, cancellationToken));
         foreach (var write in writes)
         {
             if (write.Mutation == mutation
@@ -121,7 +122,7 @@ internal sealed class ConcurrentReach
     }
 
 #pragma warning disable RS1030 // A partial type's other parts live in other trees; bound once per compilation, only when work started once touches a field.
-    private ImmutableArray<FieldWrite> CollectWrites(INamedTypeSymbol type, CancellationToken cancellationToken)
+    private ImmutableArray<FieldWrite> CollectWrites(INamedTypeSymbol type, SemanticModel? current, CancellationToken cancellationToken)
     {
         var symbols = _concurrency.Symbols;
         var writes = ImmutableArray.CreateBuilder<FieldWrite>();
@@ -135,7 +136,7 @@ internal sealed class ConcurrentReach
             }
 
             var syntax = method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken);
-            if (_compilation.GetSemanticModel(syntax.SyntaxTree).GetOperation(syntax, cancellationToken) is not { } body
+            if (ModelFor(syntax.SyntaxTree, current).GetOperation(syntax, cancellationToken) is not { } body
                 || JoinsOrWaits(body))
             {
                 continue;
@@ -233,22 +234,23 @@ internal sealed class ConcurrentReach
 
     // RS1030: a partial type's other parts live in other trees; each is bound once per compilation.
 #pragma warning disable RS1030
-    private ImmutableDictionary<IMethodSymbol, ConcurrentEntry> Compute(INamedTypeSymbol type, CancellationToken cancellationToken)
+    private ImmutableDictionary<IMethodSymbol, ConcurrentEntry> Compute(INamedTypeSymbol type, SemanticModel? current, CancellationToken cancellationToken)
     {
         var seeds = new List<ConcurrentEntry>();
         foreach (var reference in type.DeclaringSyntaxReferences)
         {
             var declaration = reference.GetSyntax(cancellationToken);
             var options = ThreadwiseOptions.For(_options, declaration.SyntaxTree);
+            var anyCall = !options.ConcurrentEntryPoints.IsEmpty;
             SemanticModel? model = null;
-            foreach (var node in declaration.DescendantNodes(n => n == declaration || n is not BaseTypeDeclarationSyntax))
+            foreach (var expression in Candidates(declaration, anyCall, cancellationToken))
             {
-                if (node is not ExpressionSyntax expression || !IsHandedOver(expression, anyCall: !options.ConcurrentEntryPoints.IsEmpty))
+                if (!MayReachMembersOf(expression, type))
                 {
                     continue;
                 }
 
-                model ??= _compilation.GetSemanticModel(declaration.SyntaxTree);
+                model ??= ModelFor(declaration.SyntaxTree, current);
                 AddSeeds(model.GetOperation(expression, cancellationToken), type, options, seeds);
             }
         }
@@ -263,10 +265,10 @@ internal sealed class ConcurrentReach
         var ordered = new List<ConcurrentEntry>(seeds.Count);
         ordered.AddRange(seeds.FindAll(s => s.RunsConcurrentlyWithItself));
         ordered.AddRange(seeds.FindAll(s => !s.RunsConcurrentlyWithItself));
-        return Follow(ordered, type, cancellationToken);
+        return Follow(ordered, type, current, cancellationToken);
     }
 
-    private ImmutableDictionary<IMethodSymbol, ConcurrentEntry> Follow(List<ConcurrentEntry> seeds, INamedTypeSymbol type, CancellationToken cancellationToken)
+    private ImmutableDictionary<IMethodSymbol, ConcurrentEntry> Follow(List<ConcurrentEntry> seeds, INamedTypeSymbol type, SemanticModel? current, CancellationToken cancellationToken)
     {
         var reached = ImmutableDictionary.CreateBuilder<IMethodSymbol, ConcurrentEntry>(SymbolEqualityComparer.Default);
         var frontier = new List<ConcurrentEntry>();
@@ -286,7 +288,7 @@ internal sealed class ConcurrentReach
             foreach (var caller in frontier)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (Body(caller.Method!, cancellationToken) is not { } body)
+                if (Body(caller.Method!, current, cancellationToken) is not { } body)
                 {
                     continue;
                 }
@@ -344,6 +346,141 @@ internal sealed class ConcurrentReach
         }
     }
 
+    // Words one of which every entry point's text holds: `Task.Run(`, `StartNew`, `Parallel.For…`,
+    // `AsParallel`, `new Thread(`, `new Timer(`, `.Elapsed +=`, and `WhenAll`/`WhenAny` for async
+    // fan-out (its seeds, a `Select` or `tasks.Add(…Async(…))`, are in the member that awaits them).
+    private static readonly string[] EntryWords = { "Run", "StartNew", "QueueUserWorkItem", "Parallel", "Thread", "Timer", "Elapsed", "Task", "WhenAll", "WhenAny" };
+
+    /// <summary>
+    /// The expressions of a type declaration that may hand work to an entry point. The type's text is
+    /// searched for <see cref="EntryWords"/> and only the syntax around each hit is looked at, so the
+    /// bulk of the type is never walked; a <c>WhenAll</c>/<c>WhenAny</c> hit walks its member. With
+    /// configured entry points (any call may be one) the whole declaration is walked.
+    /// </summary>
+    private static IEnumerable<ExpressionSyntax> Candidates(SyntaxNode declaration, bool anyCall, CancellationToken cancellationToken)
+    {
+        if (anyCall)
+        {
+            return Walk(declaration, declaration, anyCall);
+        }
+
+        var found = new List<ExpressionSyntax>();
+        var seen = new HashSet<SyntaxNode>();
+        var span = declaration.Span;
+        var text = declaration.SyntaxTree.GetText(cancellationToken).ToString(span);
+        foreach (var word in EntryWords)
+        {
+            for (var index = text.IndexOf(word, StringComparison.Ordinal); index >= 0; index = text.IndexOf(word, index + word.Length, StringComparison.Ordinal))
+            {
+                var token = declaration.FindToken(span.Start + index);
+                if (!token.Text.Contains(word))
+                {
+                    continue; // inside a comment or a longer word's trivia
+                }
+
+                if (word is "WhenAll" or "WhenAny")
+                {
+                    if (token.Parent?.FirstAncestorOrSelf<SyntaxNode>(n => n is MemberDeclarationSyntax or LocalFunctionStatementSyntax) is { } member && seen.Add(member))
+                    {
+                        found.AddRange(Walk(member, declaration, anyCall));
+                    }
+
+                    continue;
+                }
+
+                // The calls, creations and `+=` around the word, up to its statement (a PLINQ operator
+                // sits above `AsParallel()` in the chain): their arguments are the candidates.
+                for (var node = token.Parent; node is not null && node != declaration && node is not (StatementSyntax or MemberDeclarationSyntax); node = node.Parent)
+                {
+                    if (node is InvocationExpressionSyntax or BaseObjectCreationExpressionSyntax or AssignmentExpressionSyntax && seen.Add(node))
+                    {
+                        AddArguments(node, anyCall, found);
+                    }
+                }
+            }
+        }
+
+        return found;
+    }
+
+    // Before binding: only a candidate that names a method of the type (or may name a local function)
+    // can reach one. Most lambdas handed over (`Task.Run(() => _count++)`) call none and are judged
+    // by their own body, not by reach.
+    private static bool MayReachMembersOf(ExpressionSyntax candidate, INamedTypeSymbol type)
+    {
+        var names = type.MemberNames;
+        switch (candidate)
+        {
+            case AnonymousFunctionExpressionSyntax function:
+                foreach (var node in function.Body.DescendantNodesAndSelf())
+                {
+                    if (node is InvocationExpressionSyntax { Expression: var called }
+                        && (called is IdentifierNameSyntax or GenericNameSyntax || (Name(called) is { } name && Has(names, name))))
+                    {
+                        return true; // an unqualified call may be a local function; a qualified one names a member
+                    }
+                }
+
+                return false;
+            case InvocationExpressionSyntax started:
+                return Name(started.Expression) is { } startedName && (Has(names, startedName) || started.Expression is IdentifierNameSyntax);
+            default:
+                return Name(candidate) is { } groupName && (Has(names, groupName) || candidate is IdentifierNameSyntax or GenericNameSyntax);
+        }
+    }
+
+    // MemberNames is a set in practice; a plain enumeration otherwise.
+    private static bool Has(IEnumerable<string> names, string name)
+    {
+        if (names is ICollection<string> set)
+        {
+            return set.Contains(name);
+        }
+
+        foreach (var candidate in names)
+        {
+            if (candidate == name)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static void AddArguments(SyntaxNode owner, bool anyCall, List<ExpressionSyntax> found)
+    {
+        var arguments = owner switch
+        {
+            InvocationExpressionSyntax invocation => invocation.ArgumentList.Arguments,
+            BaseObjectCreationExpressionSyntax { ArgumentList: { } list } => list.Arguments,
+            _ => default,
+        };
+        foreach (var argument in arguments)
+        {
+            if (IsHandedOver(argument.Expression, anyCall))
+            {
+                found.Add(argument.Expression);
+            }
+        }
+
+        if (owner is AssignmentExpressionSyntax assignment && IsHandedOver(assignment.Right, anyCall))
+        {
+            found.Add(assignment.Right);
+        }
+    }
+
+    private static IEnumerable<ExpressionSyntax> Walk(SyntaxNode root, SyntaxNode declaration, bool anyCall)
+    {
+        foreach (var node in root.DescendantNodes(n => n == declaration || n is not BaseTypeDeclarationSyntax))
+        {
+            if (node is ExpressionSyntax expression && IsHandedOver(expression, anyCall))
+            {
+                yield return expression;
+            }
+        }
+    }
+
     // `this`, a field of `this` or a static field: the same object for every run of the delegate.
     private static bool IsSameObject(IOperation? instance)
         => instance?.WithoutConversions() switch
@@ -393,6 +530,11 @@ internal sealed class ConcurrentReach
         }
     }
 
+    // The analysis driver's own model for the tree being analyzed: its bound bodies are reused,
+    // not bound a second time. Other trees (other parts of a partial type) get the compilation's.
+    private SemanticModel ModelFor(SyntaxTree tree, SemanticModel? current)
+        => current is not null && current.SyntaxTree == tree ? current : _compilation.GetSemanticModel(tree);
+
     private static bool IsFollowable(IMethodSymbol method, INamedTypeSymbol type)
         => method.MethodKind is MethodKind.Ordinary or MethodKind.LocalFunction
            && !method.IsAbstract
@@ -404,7 +546,7 @@ internal sealed class ConcurrentReach
     private static SyntaxNode Syntax(IMethodSymbol method, CancellationToken cancellationToken)
         => method.OriginalDefinition.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken);
 
-    private IOperation? Body(IMethodSymbol method, CancellationToken cancellationToken)
+    private IOperation? Body(IMethodSymbol method, SemanticModel? current, CancellationToken cancellationToken)
     {
         var syntax = Syntax(method, cancellationToken);
         SyntaxNode? body = syntax switch
@@ -418,7 +560,7 @@ internal sealed class ConcurrentReach
             return null;
         }
 
-        var operation = _compilation.GetSemanticModel(body.SyntaxTree).GetOperation(syntax, cancellationToken);
+        var operation = ModelFor(body.SyntaxTree, current).GetOperation(syntax, cancellationToken);
         return operation is ILocalFunctionOperation localFunction ? localFunction.Body : operation;
     }
 #pragma warning restore RS1030
@@ -432,17 +574,20 @@ internal sealed class ConcurrentReach
 
     /// <summary>
     /// A cheap syntactic filter before binding: a lambda, anonymous method or possible method group
-    /// passed to a call named like an entry point (or to any call when entry points are configured),
-    /// to <c>new Thread/Timer/Task</c>, or added to an <c>Elapsed</c> event.
+    /// passed to <c>Task.Run</c>-like calls written with their owner (or to any call when entry points
+    /// are configured), as the first argument of <c>new Thread/Timer/Task</c>, or added to an
+    /// <c>Elapsed</c> event; an async lambda or <c>…Async</c> method group given to <c>Select</c>; a
+    /// <c>…Async</c> call added to a list in a loop.
     /// </summary>
     private static bool IsHandedOver(ExpressionSyntax expression, bool anyCall)
     {
         // `tasks.Add(HandleAsync(x))` in a loop: a task started per item, awaited together later.
-        if (expression is InvocationExpressionSyntax
-            && expression.Parent is ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax add } }
-            && Name(add.Expression) == "Add")
+        if (expression is InvocationExpressionSyntax started)
         {
-            return true;
+            return started.Parent is ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax add } }
+                   && Name(add.Expression) == "Add"
+                   && EndsWithAsync(Name(started.Expression))
+                   && IsInLoop(add);
         }
 
         if (expression is not (AnonymousFunctionExpressionSyntax or IdentifierNameSyntax or MemberAccessExpressionSyntax or GenericNameSyntax))
@@ -452,9 +597,12 @@ internal sealed class ConcurrentReach
 
         // `xs.Select(async x => …)`, `xs.Select(HandleAsync)`: async fan-out when awaited together.
         if (expression.Parent is ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax select } }
-            && Name(select.Expression) == "Select")
+            && Name(select.Expression) == "Select"
+            && !IsOnAsParallel(select.Expression))
         {
-            return expression is not AnonymousFunctionExpressionSyntax function || function.AsyncKeyword.IsKind(SyntaxKind.AsyncKeyword);
+            return expression is AnonymousFunctionExpressionSyntax function
+                ? function.AsyncKeyword.IsKind(SyntaxKind.AsyncKeyword)
+                : EndsWithAsync(Name(expression));
         }
 
         switch (expression.Parent)
@@ -462,14 +610,39 @@ internal sealed class ConcurrentReach
             case AssignmentExpressionSyntax assignment when assignment.IsKind(SyntaxKind.AddAssignmentExpression) && assignment.Right == expression:
                 return Name(assignment.Left) == "Elapsed";
             case ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax invocation } }:
-                return anyCall || EntryMethodNames.Contains(Name(invocation.Expression) ?? string.Empty) || IsOnAsParallel(invocation.Expression);
-            case ArgumentSyntax { Parent: ArgumentListSyntax { Parent: ObjectCreationExpressionSyntax creation } }:
-                return EntryTypeNames.Contains(Name(creation.Type) ?? string.Empty);
-            case ArgumentSyntax { Parent: ArgumentListSyntax { Parent: ImplicitObjectCreationExpressionSyntax } }:
-                return true;
+                return anyCall || IsEntryCall(invocation.Expression) || IsOnAsParallel(invocation.Expression);
+            case ArgumentSyntax { Parent: ArgumentListSyntax { Parent: ObjectCreationExpressionSyntax creation } arguments } argument:
+                return arguments.Arguments[0] == argument && EntryTypeNames.Contains(Name(creation.Type) ?? string.Empty);
+            case ArgumentSyntax { Parent: ArgumentListSyntax { Parent: ImplicitObjectCreationExpressionSyntax } arguments } argument:
+                return arguments.Arguments[0] == argument;
             default:
                 return false;
         }
+    }
+
+    // `Task.Run`, `Task.Factory.StartNew`, `ThreadPool.QueueUserWorkItem`, `Parallel.ForEach`: the
+    // owner is written before the name (a `handler.Invoke(…)` or `list.ForEach(…)` is not bound).
+    private static bool IsEntryCall(ExpressionSyntax called)
+        => called is MemberAccessExpressionSyntax { Expression: var owner } access
+           && EntryMethodNames.Contains(access.Name.Identifier.ValueText)
+           && Name(owner) is "Task" or "Factory" or "ThreadPool" or "Parallel";
+
+    private static bool EndsWithAsync(string? name) => name is not null && name.EndsWith("Async", System.StringComparison.Ordinal);
+
+    private static bool IsInLoop(SyntaxNode node)
+    {
+        for (var current = node.Parent; current is not null; current = current.Parent)
+        {
+            switch (current)
+            {
+                case ForStatementSyntax or CommonForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax:
+                    return true;
+                case MemberDeclarationSyntax or AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax:
+                    return false;
+            }
+        }
+
+        return false;
     }
 
     private static string? Name(SyntaxNode node) => node switch

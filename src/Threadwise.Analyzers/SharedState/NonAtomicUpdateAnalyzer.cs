@@ -22,9 +22,14 @@ public sealed class NonAtomicUpdateAnalyzer : ThreadwiseAnalyzer
             OperationKind.Increment,
             OperationKind.Decrement,
             OperationKind.CompoundAssignment,
-            OperationKind.SimpleAssignment,
-            OperationKind.Conditional);
+            OperationKind.SimpleAssignment);
     }
+
+    /// <summary>Set on a check-then-act finding: the lock fix wraps the whole <c>if</c>, not the write.</summary>
+    public const string CheckThenActProperty = "Threadwise.CheckThenAct";
+
+    private static readonly System.Collections.Immutable.ImmutableDictionary<string, string?> CheckThenActProperties =
+        System.Collections.Immutable.ImmutableDictionary<string, string?>.Empty.Add(CheckThenActProperty, "true");
 
     private sealed class Context
     {
@@ -51,9 +56,9 @@ public sealed class NonAtomicUpdateAnalyzer : ThreadwiseAnalyzer
 
             context.ReportDiagnostic(Diagnostic.Create(
                 Descriptors.TW2001NonAtomicUpdate,
-                (check?.Condition ?? context.Operation).Syntax.GetLocation(),
+                context.Operation.Syntax.GetLocation(),
                 racing is null ? null : new[] { racing.Location },
-                ConcurrentContext.PropertiesFor(racing),
+                check is null ? ConcurrentContext.PropertiesFor(racing) : CheckThenActProperties.AddRange(ConcurrentContext.PropertiesFor(racing) ?? CheckThenActProperties),
                 shared.Name,
                 entry.CallName));
         }
@@ -69,17 +74,19 @@ public sealed class NonAtomicUpdateAnalyzer : ThreadwiseAnalyzer
         };
 
         // `if (v > max) max = v;`: the check and the write are two steps; another thread writes
-        // between them and a larger value is lost. Reported on the check (the lock fix wraps the
-        // whole if). Only ordering comparisons: `if (x == null) x = …` is usually a benign race.
+        // between them and a larger value is lost. Reported on the write (found from the
+        // assignment, so no callback runs for every `if`); the lock fix wraps the whole if. Only
+        // ordering comparisons: `if (x == null) x = …` is usually a benign race.
         private static (IOperation Target, IOperation Condition)? CheckThenAct(IOperation operation)
         {
-            if (operation is not IConditionalOperation { WhenFalse: null, Condition: IBinaryOperation comparison, WhenTrue: var branch })
+            if (operation is not ISimpleAssignmentOperation { Parent: IExpressionStatementOperation statement } assignment)
             {
                 return null;
             }
 
-            var statement = branch is IBlockOperation { Operations.Length: 1 } block ? block.Operations[0] : branch;
-            if (statement is not IExpressionStatementOperation { Operation: ISimpleAssignmentOperation assignment }
+            var branch = statement.Parent is IBlockOperation { Operations.Length: 1 } block ? block : (IOperation)statement;
+            if (branch.Parent is not IConditionalOperation { WhenFalse: null, Condition: IBinaryOperation comparison } conditional
+                || conditional.WhenTrue != branch
                 || comparison.OperatorKind is not (BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual
                     or BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual)
                 || !(ReadsSame(comparison.LeftOperand, assignment.Target) || ReadsSame(comparison.RightOperand, assignment.Target)))
@@ -87,7 +94,7 @@ public sealed class NonAtomicUpdateAnalyzer : ThreadwiseAnalyzer
                 return null;
             }
 
-            return (assignment.Target, comparison);
+            return (assignment.Target, conditional);
         }
 
         private static bool ReadsSame(IOperation read, IOperation target)

@@ -54,15 +54,16 @@ public sealed class GuardWithLockFixProvider : ThreadwiseCodeFixProvider
 
     private static (GuardedCode Code, ExpressionSyntax LockObject, LockGate? Gate)? Plan(FixState state, Diagnostic diagnostic)
     {
-        if (state.FindNode<ExpressionSyntax>(diagnostic) is not { } access
-            || (diagnostic.Id == Descriptors.TW2001NonAtomicUpdate.Id && NonAtomicUpdateFixProvider.CanUseInterlocked(access, state))
+        if (state.FindNode<ExpressionSyntax>(diagnostic) is not { } write
+            || (diagnostic.Id == Descriptors.TW2001NonAtomicUpdate.Id && NonAtomicUpdateFixProvider.CanUseInterlocked(write, state))
+            || CheckOf(write, diagnostic) is not { } access
             || GuardedCode.Find(access, state.SemanticModel, state.CancellationToken) is not { } code)
         {
             return null;
         }
 
         // A check-then-act is reported at its check; the gate is named after what the if writes.
-        var named = code.Node is IfStatementSyntax check && FirstWrite(check.Statement) is { } write ? write.Left : access;
+        var named = code.Node is IfStatementSyntax check && FirstWrite(check.Statement) is { } assignment ? assignment.Left : access;
         var guarded = LockGate.GuardedSymbol(named, state.SemanticModel, state.CancellationToken);
         if (diagnostic.Id == Descriptors.TW2002UnsafeCollectionMutation.Id
             && guarded is ILocalSymbol { Type.IsReferenceType: true } local
@@ -74,6 +75,20 @@ public sealed class GuardWithLockFixProvider : ThreadwiseCodeFixProvider
         return LockGate.For(code.Node, state, guarded?.Name ?? "state") is { } gate
             ? (code, gate.Expression, gate)
             : null;
+    }
+
+    // A check-then-act is reported at its write; the lock goes around the whole `if`, so the code
+    // to guard is found from the check.
+    private static ExpressionSyntax? CheckOf(ExpressionSyntax write, Diagnostic diagnostic)
+    {
+        if (!diagnostic.Properties.ContainsKey(NonAtomicUpdateAnalyzer.CheckThenActProperty))
+        {
+            return write;
+        }
+
+        var statement = write.Parent as ExpressionStatementSyntax;
+        SyntaxNode? parent = statement?.Parent is BlockSyntax { Statements.Count: 1 } block ? block.Parent : statement?.Parent;
+        return parent is IfStatementSyntax check ? check.Condition : null;
     }
 
     private static AssignmentExpressionSyntax? FirstWrite(StatementSyntax statement)

@@ -76,7 +76,7 @@ public class MoreLostUpdatesTests
         Tw2001(0, "Total", "Parallel.ForEach"), Tw2001(1, "Runs", "Parallel.ForEach"));
 
     [Fact]
-    public Task CheckThenAct_OnASharedVariable_IsFlaggedAtTheCheck() => VerifyAnalyzer.AnalyzerAsync("""
+    public Task CheckThenAct_OnASharedVariable_IsFlaggedAtTheWrite() => VerifyAnalyzer.AnalyzerAsync("""
         using System.Threading.Tasks;
 
         class C
@@ -88,12 +88,12 @@ public class MoreLostUpdatesTests
                 var max = int.MinValue;
                 Parallel.ForEach(values, v =>
                 {
-                    if ({|#0:v > max|})
+                    if (v > max)
                     {
-                        max = v;
+                        {|#0:max = v|};
                     }
 
-                    if ({|#1:_latest < v|}) _latest = v;
+                    if (_latest < v) {|#1:_latest = v|};
                 });
                 return max;
             }
@@ -184,9 +184,9 @@ public class MoreLostUpdatesTests
             {
                 Parallel.ForEach(values, v =>
                 {
-                    if ({|#0:v > _max|})
+                    if (v > _max)
                     {
-                        _max = v;
+                        {|#0:_max = v|};
                     }
                 });
             }
