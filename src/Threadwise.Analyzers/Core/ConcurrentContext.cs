@@ -166,7 +166,7 @@ internal readonly struct ConcurrentEntry
         => Call.Syntax switch
         {
             InvocationExpressionSyntax invocation => CallNames.Written(invocation.Expression) ?? MemberName(Call),
-            ObjectCreationExpressionSyntax => "new " + (Call.Type?.Name ?? Kind.ToString()),
+            BaseObjectCreationExpressionSyntax => "new " + (Call.Type?.Name ?? Kind.ToString()),
             AssignmentExpressionSyntax assignment => CallNames.Written(assignment.Left) ?? MemberName(Call),
             _ => Kind.ToString(),
         };

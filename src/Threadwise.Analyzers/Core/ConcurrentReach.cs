@@ -347,9 +347,10 @@ internal sealed class ConcurrentReach
     }
 
     // Words one of which every entry point's text holds: `Task.Run(`, `StartNew`, `Parallel.For…`,
-    // `AsParallel`, `new Thread(`, `new Timer(`, `.Elapsed +=`, and `WhenAll`/`WhenAny` for async
+    // `AsParallel`, `new Thread(`, `new Timer(`, `.Elapsed +=`, `new(`, and `WhenAll`/`WhenAny` for async
     // fan-out (its seeds, a `Select` or `tasks.Add(…Async(…))`, are in the member that awaits them).
-    private static readonly string[] EntryWords = { "Run", "StartNew", "QueueUserWorkItem", "Parallel", "Thread", "Timer", "Elapsed", "Task", "WhenAll", "WhenAny" };
+    // `new(` is a target-typed creation (`Timer Start() => new(Tick, null, 0, 100);`).
+    private static readonly string[] EntryWords = { "Run", "StartNew", "QueueUserWorkItem", "Parallel", "Thread", "Timer", "Elapsed", "Task", "WhenAll", "WhenAny", "new(" };
 
     /// <summary>
     /// The expressions of a type declaration that may hand work to an entry point. The type's text is
@@ -373,7 +374,7 @@ internal sealed class ConcurrentReach
             for (var index = text.IndexOf(word, StringComparison.Ordinal); index >= 0; index = text.IndexOf(word, index + word.Length, StringComparison.Ordinal))
             {
                 var token = declaration.FindToken(span.Start + index);
-                if (!token.Text.Contains(word))
+                if (!token.Text.Contains(word.TrimEnd('(')))
                 {
                     continue; // inside a comment or a longer word's trivia
                 }

@@ -280,6 +280,33 @@ public class ConcurrentReachTests
         Tw2001(0, "_count", "Parallel.ForEach -> Handle"));
 
     [Fact]
+    public Task EntryPointsAreFoundInCode_NotInCommentsOrStrings() => VerifyUpdate.AnalyzerAsync("""
+        class C
+        {
+            private int _a;
+            private int _b;
+            private int _c;
+            private int _d;
+
+            // Parallel.ForEach(items, Commented) is not code.
+            void M(int[] items)
+            {
+                System.Threading.Tasks.Parallel.ForEach(items, Qualified);
+                var text = "Task.Run(InAString)";
+            }
+
+            System.Threading.Timer Start() => new(Tick, null, 0, 100);
+
+            void Tick(object? state) => {|#1:_d++|};
+
+            void Qualified(int x) => {|#0:_a++|};
+            void Commented(int x) => _b++;
+            void InAString() => _c++;
+        }
+        """,
+        Tw2001(0, "_a", "System.Threading.Tasks.Parallel.ForEach -> Qualified"), Tw2001(1, "_d", "new Timer -> Tick"));
+
+    [Fact]
     public Task BrokenCode_DoesNotCrash() => VerifyUpdate.BrokenCodeAsync("""
         using System.Threading.Tasks;
 
