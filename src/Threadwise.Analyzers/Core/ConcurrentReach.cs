@@ -350,7 +350,9 @@ internal sealed class ConcurrentReach
     // `AsParallel`, `new Thread(`, `new Timer(`, `.Elapsed +=`, `new(`, and `WhenAll`/`WhenAny` for async
     // fan-out (its seeds, a `Select` or `tasks.Add(…Async(…))`, are in the member that awaits them).
     // `new(` is a target-typed creation (`Timer Start() => new(Tick, null, 0, 100);`).
-    private static readonly string[] EntryWords = { "Run", "StartNew", "QueueUserWorkItem", "Parallel", "Thread", "Timer", "Elapsed", "Task", "WhenAll", "WhenAny", "new(" };
+    // Words end in `(` where the entry point is a call or creation, so a `Task` return type or a
+    // `Timer` field is not a hit.
+    private static readonly string[] EntryWords = { "Run(", "Run<", "StartNew", "QueueUserWorkItem", "Parallel", "Thread(", "Timer(", "Task(", "Elapsed", "WhenAll", "WhenAny", "new(" };
 
     /// <summary>
     /// The expressions of a type declaration that may hand work to an entry point. The type's text is
@@ -374,7 +376,7 @@ internal sealed class ConcurrentReach
             for (var index = text.IndexOf(word, StringComparison.Ordinal); index >= 0; index = text.IndexOf(word, index + word.Length, StringComparison.Ordinal))
             {
                 var token = declaration.FindToken(span.Start + index);
-                if (!token.Text.Contains(word.TrimEnd('(')))
+                if (!token.Text.Contains(word.TrimEnd('(', '<')))
                 {
                     continue; // inside a comment or a longer word's trivia
                 }
