@@ -121,22 +121,7 @@ internal readonly struct ConcurrentEntry
     public bool IsOneShotTimer
         => Kind == EntryPointKind.Timer
            && Call is IObjectCreationOperation creation
-           && Period(creation) is { } period
-           && (period.ConstantValue is { HasValue: true, Value: -1 or -1L or uint.MaxValue }
-               || period is IFieldReferenceOperation { Field: { Name: "InfiniteTimeSpan", ContainingType.Name: "Timeout" } });
-
-    private static IOperation? Period(IObjectCreationOperation creation)
-    {
-        foreach (var argument in creation.Arguments)
-        {
-            if (argument.Parameter?.Name == "period")
-            {
-                return argument.Value.WithoutConversions();
-            }
-        }
-
-        return null;
-    }
+           && Timeouts.IsInfinite(Timeouts.ArgumentFor(creation, "period"));
 
     /// <summary><c>Parallel.Invoke(a, b)</c>: each action runs once, concurrently with the others, not with itself.</summary>
     public bool IsParallelInvoke
@@ -487,13 +472,7 @@ internal sealed class ConcurrentContext
 
     private IInvocationOperation? WhenAllOf(ILocalSymbol local, IOperation declaration)
     {
-        var root = declaration;
-        while (root.Parent is { } parent and not (IAnonymousFunctionOperation or ILocalFunctionOperation))
-        {
-            root = parent;
-        }
-
-        foreach (var operation in root.Descendants())
+        foreach (var operation in FunctionRoot(declaration).Descendants())
         {
             if (operation is ILocalReferenceOperation reference
                 && SymbolEqualityComparer.Default.Equals(reference.Local, local)

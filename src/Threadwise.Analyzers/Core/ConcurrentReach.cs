@@ -145,7 +145,7 @@ internal sealed class ConcurrentReach
             foreach (var operation in body.Descendants())
             {
                 if (WrittenField(operation, symbols) is { } written
-                    && !IsInNestedFunction(operation, body)
+                    && !AsyncContext.IsInNestedFunction(operation, body)
                     && !LockScope.IsAnyLockHeld(operation))
                 {
                     writes.Add(new FieldWrite(written.Field, method, written.Mutation, operation.Syntax.GetLocation()));
@@ -189,20 +189,7 @@ internal sealed class ConcurrentReach
     {
         foreach (var operation in body.Descendants())
         {
-            if (operation is IInvocationOperation { TargetMethod.Name: "Join" or "Wait" or "WaitAll" } && !IsInNestedFunction(operation, body))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool IsInNestedFunction(IOperation operation, IOperation body)
-    {
-        for (var current = operation.Parent; current is not null && current != body; current = current.Parent)
-        {
-            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            if (operation is IInvocationOperation { TargetMethod.Name: "Join" or "Wait" or "WaitAll" } && !AsyncContext.IsInNestedFunction(operation, body))
             {
                 return true;
             }
@@ -503,9 +490,7 @@ internal sealed class ConcurrentReach
             IParameterReferenceOperation parameter => parameter.Parameter,
             _ => null,
         };
-        return symbol is { DeclaringSyntaxReferences: { Length: 1 } references }
-               && references[0].SyntaxTree == function.SyntaxTree
-               && !function.Span.Contains(references[0].Span);
+        return symbol is not null && SharedVariables.DeclaredOutside(symbol, function);
     }
 
     // Calls in this body, not inside nested lambdas or local function declarations, made while no lock is held.

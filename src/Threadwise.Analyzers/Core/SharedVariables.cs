@@ -161,7 +161,8 @@ internal static class SharedVariables
         return true;
     }
 
-    private static bool DeclaredOutside(ISymbol symbol, SyntaxNode function)
+    /// <summary>Declared (once, in this tree) outside <paramref name="function"/>: captured by it.</summary>
+    public static bool DeclaredOutside(ISymbol symbol, SyntaxNode function)
     {
         var references = symbol.DeclaringSyntaxReferences;
         return references.Length == 1

@@ -70,4 +70,25 @@ internal static class Timeouts
             _ => false,
         };
     }
+
+    /// <summary>The value passed for the parameter named <paramref name="name"/> (arguments come in
+    /// source order, so named ones are found too); null when there is none.</summary>
+    public static IOperation? ArgumentFor(IObjectCreationOperation creation, string name)
+    {
+        foreach (var argument in creation.Arguments)
+        {
+            if (argument.Parameter?.Name == name)
+            {
+                return argument.Value.WithoutConversions();
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary><c>Timeout.Infinite</c> (-1, as int, long or uint) or <c>Timeout.InfiniteTimeSpan</c>.</summary>
+    public static bool IsInfinite(IOperation? value)
+        => value?.WithoutConversions() is { } operation
+           && (operation.ConstantValue is { HasValue: true, Value: -1 or -1L or uint.MaxValue }
+               || operation is IFieldReferenceOperation { Field: { Name: "InfiniteTimeSpan", ContainingType.Name: "Timeout" } });
 }

@@ -300,22 +300,7 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
             return true;
         }
 
-        if (!Is(type.OriginalDefinition, symbols.ThreadingTimer))
-        {
-            return false;
-        }
-
-        foreach (var argument in creation.Arguments)
-        {
-            if (argument.Parameter?.Name == "dueTime")
-            {
-                var due = argument.Value.WithoutConversions();
-                return due.ConstantValue is { HasValue: true, Value: -1 or -1L or uint.MaxValue }
-                       || due is IFieldReferenceOperation { Field: { Name: "InfiniteTimeSpan", ContainingType.Name: "Timeout" } };
-            }
-        }
-
-        return false;
+        return Is(type.OriginalDefinition, symbols.ThreadingTimer) && Timeouts.IsInfinite(Timeouts.ArgumentFor(creation, "dueTime"));
     }
 
     private static bool StartsConcurrentWork(IOperation statement, KnownSymbols symbols)
