@@ -1,5 +1,7 @@
 using System.Collections.Generic;
+using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace Threadwise.Core;
@@ -132,6 +134,30 @@ internal static class LockScope
             IPropertyReferenceOperation property => property.Property,
             _ => null,
         };
+    }
+
+    /// <summary>
+    /// False when no declaration of <paramref name="type"/> has the syntax any held lock needs: no
+    /// <c>lock</c> statement, no call named like a release (<see cref="IsRelease"/>) and no
+    /// <c>EnterScope</c>. A cheap token scan, so per-type rules skip the types that never lock
+    /// before registering anything for them; nested types count for their outer type (harmless).
+    /// </summary>
+    public static bool MayHoldLocks(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            foreach (var token in reference.GetSyntax(cancellationToken).DescendantTokens())
+            {
+                if (token.IsKind(SyntaxKind.LockKeyword)
+                    || (token.IsKind(SyntaxKind.IdentifierToken)
+                        && token.ValueText is "Exit" or "Release" or "ExitReadLock" or "ExitWriteLock" or "ExitUpgradeableReadLock" or "ReleaseMutex" or "EnterScope"))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>True for a call that releases a lock: <c>Monitor.Exit(x)</c>, <c>x.Release()</c>,

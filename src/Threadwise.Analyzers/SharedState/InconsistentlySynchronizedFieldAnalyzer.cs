@@ -30,7 +30,8 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
     private static void OnTypeStart(SymbolStartAnalysisContext context)
     {
         var type = (INamedTypeSymbol)context.Symbol;
-        if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct) || !HasWritableField(type))
+        // Both sides of a finding need the type's own code: one of them holds a lock.
+        if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct) || !HasWritableField(type) || !LockScope.MayHoldLocks(type, context.CancellationToken))
         {
             return;
         }
