@@ -133,7 +133,7 @@ internal sealed class Runner
             }
         }
 
-        var report = Report.From(samples, _sizes);
+        var report = Report.From(_classesPerFile == 1, samples, _sizes);
         report.Print();
         if (jsonPath is not null)
         {

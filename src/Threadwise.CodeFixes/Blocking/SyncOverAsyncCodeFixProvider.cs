@@ -13,8 +13,9 @@ namespace Threadwise.Blocking;
 
 /// <summary>
 /// TW1005 fix: make the method async. Offered only when that cannot break anything outside this
-/// document: the method is private, not an override or interface implementation, not an event
-/// handler, and every use of it in the document is a call. The wait becomes <c>await</c>, the return
+/// document: the method is private (or internal and named in no other file of an assembly without
+/// friend assemblies), not an override or interface implementation, not an event handler, and every
+/// use of it in the document is a call. The wait becomes <c>await</c>, the return
 /// type <c>Task</c>/<c>Task&lt;T&gt;</c>, async callers await the call, and sync callers block on it
 /// with <c>GetAwaiter().GetResult()</c> (and are reported by TW1005 in turn, which is correct).
 /// </summary>
@@ -124,7 +125,7 @@ public sealed class SyncOverAsyncCodeFixProvider : ThreadwiseCodeFixProvider
 
     private static bool CanBecomeAsync(MethodDeclarationSyntax method, IMethodSymbol symbol, FixState state)
     {
-        if (symbol.DeclaredAccessibility != Accessibility.Private
+        if (!AsyncConversion.IsUsedOnlyIn(symbol, method.SyntaxTree, state.SemanticModel.Compilation, state.CancellationToken)
             || symbol.IsOverride || symbol.IsAbstract || symbol.IsExtern || symbol.IsPartialDefinition || symbol.PartialImplementationPart is not null
             || !symbol.ExplicitInterfaceImplementations.IsEmpty
             || symbol.ReturnsByRef || symbol.ReturnsByRefReadonly || symbol.ReturnType.IsRefLikeType
@@ -140,15 +141,6 @@ public sealed class SyncOverAsyncCodeFixProvider : ThreadwiseCodeFixProvider
         foreach (var parameter in symbol.Parameters)
         {
             if (parameter.RefKind != RefKind.None || parameter.Type.IsRefLikeType)
-            {
-                return false;
-            }
-        }
-
-        // A partial type declared in other documents could call the method there.
-        foreach (var reference in symbol.ContainingType.DeclaringSyntaxReferences)
-        {
-            if (reference.SyntaxTree != method.SyntaxTree)
             {
                 return false;
             }

@@ -1,5 +1,7 @@
 using System.Collections.Generic;
+using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
 
@@ -39,6 +41,67 @@ internal static class AsyncConversion
         }
 
         return calls;
+    }
+
+    /// <summary>
+    /// True when no code outside <paramref name="tree"/> can use the method, so that changing its
+    /// signature and every call in this document changes all of them: a private method of a type
+    /// declared only here, or a method no other assembly can see (internal, or inside an internal
+    /// type; the assembly has no <c>InternalsVisibleTo</c> friends) whose name appears in no other
+    /// file of the compilation, not even in a string or comment (reflection, <c>nameof</c> elsewhere).
+    /// </summary>
+    public static bool IsUsedOnlyIn(IMethodSymbol symbol, SyntaxTree tree, Compilation compilation, CancellationToken cancellationToken)
+    {
+        if (symbol.DeclaredAccessibility == Accessibility.Private)
+        {
+            return IsDeclaredOnlyIn(symbol.ContainingType, tree);
+        }
+
+        if (SymbolFacts.IsVisibleOutsideAssembly(symbol)
+            || symbol.IsVirtual
+            || SymbolFacts.ImplementsInterfaceMember(symbol)
+            || HasFriendAssemblies(compilation.Assembly))
+        {
+            return false;
+        }
+
+        foreach (var other in compilation.SyntaxTrees)
+        {
+            if (other != tree && other.GetText(cancellationToken).ToString().Contains(symbol.Name))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // A partial type declared in other documents could call a private method there.
+    private static bool IsDeclaredOnlyIn(INamedTypeSymbol type, SyntaxTree tree)
+    {
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            if (reference.SyntaxTree != tree)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool HasFriendAssemblies(IAssemblySymbol assembly)
+    {
+        foreach (var attribute in assembly.GetAttributes())
+        {
+            if (attribute.AttributeClass is { Name: "InternalsVisibleToAttribute" } attributeClass
+                && attributeClass.ContainingNamespace?.ToDisplayString() == "System.Runtime.CompilerServices")
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsNameOf(SyntaxNode name)

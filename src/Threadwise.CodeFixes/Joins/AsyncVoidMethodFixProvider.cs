@@ -13,9 +13,9 @@ namespace Threadwise.Joins;
 
 /// <summary>
 /// TW4004 fix: <c>async void M()</c> becomes <c>async Task M()</c>, and async callers in the
-/// document that drop its result now await it. Offered for private methods and local functions
-/// whose every use in the document is a call: elsewhere a caller or a delegate the document cannot
-/// see could break.
+/// document that drop its result now await it. Offered for local functions, private methods and
+/// internal methods named in no other file of an assembly without friend assemblies, whose every
+/// use in the document is a call: elsewhere a caller or a delegate the document cannot see could break.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AsyncVoidMethodFixProvider))]
 public sealed class AsyncVoidMethodFixProvider : ThreadwiseCodeFixProvider
@@ -30,8 +30,7 @@ public sealed class AsyncVoidMethodFixProvider : ThreadwiseCodeFixProvider
         var node = state.Root.FindToken(diagnostic.Location.SourceSpan.Start).Parent;
         if (node is not (MethodDeclarationSyntax or LocalFunctionStatementSyntax)
             || state.SemanticModel.GetDeclaredSymbol(node, state.CancellationToken) is not IMethodSymbol { IsAsync: true, ReturnsVoid: true } symbol
-            || (symbol.MethodKind != MethodKind.LocalFunction && symbol.DeclaredAccessibility != Accessibility.Private)
-            || IsPartialAcrossFiles(symbol, node.SyntaxTree)
+            || (symbol.MethodKind != MethodKind.LocalFunction && !AsyncConversion.IsUsedOnlyIn(symbol, node.SyntaxTree, state.SemanticModel.Compilation, state.CancellationToken))
             || AsyncConversion.FindCalls(symbol, state) is not { } calls
             || !AllAwaitable(calls, state))
         {
@@ -74,18 +73,5 @@ public sealed class AsyncVoidMethodFixProvider : ThreadwiseCodeFixProvider
             LocalFunctionStatementSyntax local => local.WithReturnType(annotated.WithTriviaFrom(local.ReturnType)),
             _ => declaration,
         };
-    }
-
-    private static bool IsPartialAcrossFiles(IMethodSymbol symbol, SyntaxTree tree)
-    {
-        foreach (var reference in symbol.ContainingType.DeclaringSyntaxReferences)
-        {
-            if (reference.SyntaxTree != tree)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

@@ -187,7 +187,7 @@ public class SyncOverAsyncTests
     public Task Fix_SyncCallersBlockOnTheNewTask_AndAreReportedInTurn() => VerifyFix.CodeFixAsync("""
         using System.Threading.Tasks;
 
-        class C
+        public class C
         {
             private void Flush(Task pending)
             {
@@ -202,7 +202,7 @@ public class SyncOverAsyncTests
         """, """
         using System.Threading.Tasks;
 
-        class C
+        public class C
         {
             private async Task Flush(Task pending)
             {
@@ -223,7 +223,7 @@ public class SyncOverAsyncTests
         using System;
         using System.Threading.Tasks;
 
-        class C
+        public class C
         {
             private readonly Task _t = Task.CompletedTask;
 
@@ -238,6 +238,76 @@ public class SyncOverAsyncTests
         """,
         Tw1005(0, "Wait", "Public"), Tw1005(3, "Wait", "OnClick"),
         Tw1005(4, "Wait", "UsedAsDelegate"), Tw1005(5, "Wait", "WithOut"), Tw1005(7, "Task.WaitAll", "All"));
+
+    [Fact]
+    public Task Fix_MakesInternalMethodAsync_WhenNoOtherFileNamesIt() => VerifyFix.CodeFixAsync(new[] { """
+        using System.Threading.Tasks;
+
+        public class Store
+        {
+            private readonly Task<int> _size = Task.FromResult(3);
+
+            internal int Measure() => {|#0:_size.Result|} * 2;
+
+            public async Task<int> TotalAsync() => Measure() + 1;
+        }
+        """, """
+        class Other
+        {
+            public int Count() => 1;
+        }
+        """ }, new[] { """
+        using System.Threading.Tasks;
+
+        public class Store
+        {
+            private readonly Task<int> _size = Task.FromResult(3);
+
+            internal async Task<int> Measure() => await _size * 2;
+
+            public async Task<int> TotalAsync() => await Measure() + 1;
+        }
+        """, """
+        class Other
+        {
+            public int Count() => 1;
+        }
+        """ }, Tw1005(0, "Result", "Measure"));
+
+    [Fact]
+    public Task Fix_IsNotOffered_ForInternalMethodNamedInAnotherFile() => VerifyFix.NoCodeFixAsync(new[] { """
+        using System.Threading.Tasks;
+
+        public class Store
+        {
+            private readonly Task<int> _size = Task.FromResult(3);
+
+            internal int Measure() => {|#0:_size.Result|} * 2;
+        }
+        """, """
+        class Report
+        {
+            public int Print(Store store) => store.Measure();
+        }
+        """ }, Tw1005(0, "Result", "Measure"));
+
+    [Fact]
+    public Task Fix_IsNotOffered_ForInternalMethodOfAnAssemblyWithFriends() => VerifyFix.NoCodeFixAsync("""
+        using System.Runtime.CompilerServices;
+        using System.Threading.Tasks;
+
+        [assembly: InternalsVisibleTo("Store.Tests")]
+
+        public class Store
+        {
+            private readonly Task<int> _size = Task.FromResult(3);
+
+            // A test assembly may call it: its signature is not this document's to change.
+            internal int Measure() => {|#0:_size.Result|} * 2;
+
+            protected internal int Weigh() => {|#1:_size.Result|};
+        }
+        """, Tw1005(0, "Result", "Measure"), Tw1005(1, "Result", "Weigh"));
 
     [Fact]
     public Task FixAll_ConvertsEachMethodOnce() => VerifyFix.CodeFixAsync("""

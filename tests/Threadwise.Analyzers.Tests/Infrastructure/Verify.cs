@@ -147,6 +147,25 @@ public static class Verify<TAnalyzer, TCodeFix>
         await LegacyTargets.FixesKeepCompilingAsync(new[] { source });
     }
 
+    /// <summary>Several documents, a diagnostic reported, no fix offered: every document stays as it is.</summary>
+    public static async Task NoCodeFixAsync(string[] sources, params DiagnosticResult[] expected)
+    {
+        await References.OnModernTargetsAsync(async references =>
+        {
+            var test = new FixTest { ReferenceAssemblies = references };
+            for (var i = 0; i < sources.Length; i++)
+            {
+                test.TestState.Sources.Add(($"/0/Test{i}.cs", sources[i]));
+                test.FixedState.Sources.Add(($"/0/Test{i}.cs", sources[i]));
+            }
+
+            test.ExpectedDiagnostics.AddRange(expected);
+            test.FixedState.ExpectedDiagnostics.AddRange(expected);
+            await test.RunAsync();
+        });
+        await LegacyTargets.FixesKeepCompilingAsync(sources);
+    }
+
     private sealed class FixTest : CSharpCodeFixTest<TAnalyzer, TCodeFix, DefaultVerifier>
     {
         public FixTest() => SolutionTransforms.Add(References.UseLatestLanguageVersion);

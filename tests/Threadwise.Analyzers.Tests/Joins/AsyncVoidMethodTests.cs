@@ -145,7 +145,7 @@ public class AsyncVoidMethodTests
         using System;
         using System.Threading.Tasks;
 
-        class C
+        public class C
         {
             public async void {|#0:Start|}() => await Task.Yield();
             private async void {|#1:Tick|}() => await Task.Yield();
@@ -157,6 +157,46 @@ public class AsyncVoidMethodTests
             void SyncCaller() { Save(); }
         }
         """, Tw4004(0, "Start"), Tw4004(1, "Tick"), Tw4004(2, "Save"));
+
+    [Fact]
+    public Task Fix_ReturnsTask_ForInternalMethodUsedOnlyInThisFile() => VerifyFix.CodeFixAsync(new[] { """
+        using System.Threading.Tasks;
+
+        public class Uploader
+        {
+            internal async void {|#0:Upload|}(int id) => await Task.Delay(id);
+
+            public async Task RunAsync() { Upload(1); await Task.Yield(); }
+        }
+        """, """
+        class Unrelated { }
+        """ }, new[] { """
+        using System.Threading.Tasks;
+
+        public class Uploader
+        {
+            internal async Task Upload(int id) => await Task.Delay(id);
+
+            public async Task RunAsync() { await Upload(1); await Task.Yield(); }
+        }
+        """, """
+        class Unrelated { }
+        """ }, Tw4004(0, "Upload"));
+
+    [Fact]
+    public Task Fix_IsNotOffered_ForInternalMethodCalledFromAnotherFile() => VerifyFix.NoCodeFixAsync(new[] { """
+        using System.Threading.Tasks;
+
+        public class Uploader
+        {
+            internal async void {|#0:Upload|}(int id) => await Task.Delay(id);
+        }
+        """, """
+        class Caller
+        {
+            void Go(Uploader uploader) => uploader.Upload(1);
+        }
+        """ }, Tw4004(0, "Upload"));
 
     [Fact]
     public Task FixAll_LocalFunctionsAndMethods() => VerifyFix.CodeFixAsync("""
