@@ -11,7 +11,8 @@ namespace Threadwise.Blocking;
 /// implements <c>IAsyncDisposable</c>. Exempt: types whose async dispose does nothing more
 /// (<c>MemoryStream</c>, <c>UnmanagedMemoryStream</c>, <c>StringWriter</c>), types whose async dispose
 /// means something else (<c>System.Threading.Timer</c> waits for running callbacks;
-/// <c>CancellationTokenRegistration</c> is disposed everywhere without it), code inside a
+/// <c>CancellationTokenRegistration</c> is disposed everywhere without it), files opened only for
+/// reading (<c>File.OpenRead</c>, <c>new FileStream(…, FileAccess.Read)</c>: nothing to flush), code inside a
 /// <c>lock</c> (no await there) and projects below C# 8 (no <c>await using</c>).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -63,6 +64,7 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
             foreach (var resource in Resources(resources))
             {
                 if (resource.Type is { } type && ShouldDisposeAsync(type)
+                    && !OpensFileForReading(resource)
                     && AsyncContext.GetAsyncFunction(context.Operation, context.ContainingSymbol) is { } function)
                 {
                     context.ReportDiagnostic(Diagnostic.Create(
@@ -133,6 +135,30 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
                    && !KnownSymbols.IsOrDerivesFrom(type, _symbols.StringWriter)
                    && !KnownSymbols.IsOrDerivesFrom(type, _symbols.ThreadingTimer)
                    && !SymbolEqualityComparer.Default.Equals(type, _symbols.CancellationTokenRegistration);
+        }
+
+        // A file opened only for reading has no buffered writes: its synchronous Dispose closes a
+        // handle and waits on nothing, so `await using` would change nothing.
+        private bool OpensFileForReading(IOperation resource)
+        {
+            switch (resource)
+            {
+                case IInvocationOperation { TargetMethod: { Name: "OpenRead", IsStatic: true } method }:
+                    return SymbolEqualityComparer.Default.Equals(method.ContainingType, _symbols.File);
+                case IObjectCreationOperation creation when SymbolEqualityComparer.Default.Equals(creation.Type, _symbols.FileStream):
+                    foreach (var argument in creation.Arguments)
+                    {
+                        if (argument.Value.WithoutConversions() is IFieldReferenceOperation { Field: { Name: "Read" } field }
+                            && SymbolEqualityComparer.Default.Equals(field.ContainingType, _symbols.FileAccess))
+                        {
+                            return true;
+                        }
+                    }
+
+                    return false;
+                default:
+                    return false;
+            }
         }
 
         // `await using` needs C# 8, and no await is possible inside a lock.

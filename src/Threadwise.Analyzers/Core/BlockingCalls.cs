@@ -177,6 +177,7 @@ internal sealed class BlockingCalls
             || Timeouts.HasZeroTimeout(invocation)
             || IsInMemory(invocation)
             || IsConsoleStream(invocation)
+            || FireAndForget.IsRequested(invocation)
             || ThreadwiseOptions.Contains(options.ExcludedApis, method))
         {
             return null;

@@ -86,6 +86,9 @@ internal sealed class KnownSymbols
         "System.Threading.CancellationTokenRegistration",
         "System.Threading.Tasks.TaskCompletionSource",
         "System.Threading.Tasks.TaskCompletionSource`1",
+        "System.IO.File",
+        "System.IO.FileStream",
+        "System.IO.FileAccess",
     };
 
     private readonly Compilation _compilation;
@@ -232,6 +235,12 @@ internal sealed class KnownSymbols
 
     public INamedTypeSymbol? TaskCompletionSourceOfT => Get(KnownType.TaskCompletionSourceOfT);
 
+    public INamedTypeSymbol? File => Get(KnownType.File);
+
+    public INamedTypeSymbol? FileStream => Get(KnownType.FileStream);
+
+    public INamedTypeSymbol? FileAccess => Get(KnownType.FileAccess);
+
     /// <summary>True for <c>Task</c>, <c>Task&lt;T&gt;</c>, <c>ValueTask</c> and <c>ValueTask&lt;T&gt;</c>.</summary>
     public bool IsTaskType(ITypeSymbol? type)
     {
@@ -373,5 +382,8 @@ internal sealed class KnownSymbols
         CancellationTokenRegistration,
         TaskCompletionSource,
         TaskCompletionSourceOfT,
+        File,
+        FileStream,
+        FileAccess,
     }
 }

@@ -46,6 +46,8 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
                 || invocation.Type is not { SpecialType: not SpecialType.System_Void } type
                 || !IsAwaitable(type)
                 || ReturnsStoredTask(invocation.TargetMethod)
+                || FireAndForget.IsRequested(invocation)
+                || ReturnsItsOwnArgument(invocation.TargetMethod)
                 || statement.Syntax.ContainsDiagnostics)
             {
                 return;
@@ -86,6 +88,76 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
             }
 
             return false;
+        }
+
+        // `task.ObserveErrors();` where ObserveErrors attaches a continuation and returns `task`: the
+        // caller already holds the task it "drops", and handed it to a method that took charge of it.
+        // Known only for methods declared in source whose every return hands back one parameter.
+        private static bool ReturnsItsOwnArgument(IMethodSymbol method)
+        {
+            var declared = (method.ReducedFrom ?? method).OriginalDefinition;
+            if (declared.Parameters.IsEmpty || declared.DeclaringSyntaxReferences.Length != 1
+                || declared.DeclaringSyntaxReferences[0].GetSyntax() is not MethodDeclarationSyntax declaration)
+            {
+                return false;
+            }
+
+            if (declaration.ExpressionBody is { } arrow)
+            {
+                return ParameterNamed(declared, arrow.Expression) is not null;
+            }
+
+            IParameterSymbol? returned = null;
+            foreach (var node in declaration.Body?.DescendantNodes(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)) ?? System.Linq.Enumerable.Empty<SyntaxNode>())
+            {
+                if (node is not ReturnStatementSyntax { Expression: var expression })
+                {
+                    continue;
+                }
+
+                if (ParameterNamed(declared, expression) is not { } parameter
+                    || (returned is not null && !SymbolEqualityComparer.Default.Equals(returned, parameter)))
+                {
+                    return false;
+                }
+
+                returned = parameter;
+            }
+
+            return returned is not null && !IsAssignedIn(declaration.Body!, returned.Name);
+        }
+
+        // `task = task.ContinueWith(…); return task;` returns new work, not the argument.
+        private static bool IsAssignedIn(SyntaxNode body, string name)
+        {
+            foreach (var node in body.DescendantNodes())
+            {
+                if (node is AssignmentExpressionSyntax { Left: IdentifierNameSyntax { Identifier.ValueText: var assigned } } && assigned == name)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        // A parameter and a local cannot share a name in C#, so the name decides.
+        private static IParameterSymbol? ParameterNamed(IMethodSymbol method, ExpressionSyntax? expression)
+        {
+            if (expression is not IdentifierNameSyntax { Identifier.ValueText: var name })
+            {
+                return null;
+            }
+
+            foreach (var parameter in method.Parameters)
+            {
+                if (parameter.Name == name && parameter.RefKind == RefKind.None)
+                {
+                    return parameter;
+                }
+            }
+
+            return null;
         }
 
         // The task such a call returns is not new work: Interlocked.Exchange(ref _task, next) hands back

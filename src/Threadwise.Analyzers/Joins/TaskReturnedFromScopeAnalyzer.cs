@@ -72,7 +72,7 @@ public sealed class TaskReturnedFromScopeAnalyzer : ThreadwiseAnalyzer
                         return null;
                     case IUsingOperation @using when child == @using.Body && UsesResource(started, @using.Locals):
                         return ("using block", "the resource is disposed");
-                    case ITryOperation { Finally: { Operations.Length: > 0 } finallyBlock } @try when child == @try.Body && !ExitsThreadAffineLock(finallyBlock):
+                    case ITryOperation { Finally: { Operations.Length: > 0 } finallyBlock } @try when child == @try.Body && !ExitsThreadAffineLock(finallyBlock) && !IsSkippedOnPathTo(finallyBlock, @return, @try.Body):
                         return ("try/finally", "the finally block runs");
 
                     // A lock (or a Monitor region) around `return StartAsync()` guards the start; it
@@ -86,6 +86,53 @@ public sealed class TaskReturnedFromScopeAnalyzer : ThreadwiseAnalyzer
             }
 
             return null;
+        }
+
+        // `finally { if (gotLock) Release(); }` and the return sits in `if (!gotLock) { … return X(); }`
+        // with no assignment to `gotLock` before it: on this path the finally does nothing, and the
+        // task (which takes the lock itself) does not outlive anything.
+        private static bool IsSkippedOnPathTo(IBlockOperation finallyBlock, IOperation @return, IOperation tryBody)
+        {
+            if (finallyBlock.Operations.Length != 1
+                || finallyBlock.Operations[0] is not IConditionalOperation { WhenFalse: null, Condition: var guard }
+                || guard.WithoutConversions() is not ILocalReferenceOperation { Local: { Type.SpecialType: SpecialType.System_Boolean } flag })
+            {
+                return false;
+            }
+
+            IOperation child = @return;
+            for (var current = @return.Parent; current is not null && current != tryBody; child = current, current = current.Parent)
+            {
+                if (current is ILoopOperation)
+                {
+                    return false;
+                }
+
+                if (current is IConditionalOperation { Condition: IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: var operand } } negated
+                    && child == negated.WhenTrue
+                    && operand.WithoutConversions() is ILocalReferenceOperation { Local: var tested }
+                    && SymbolEqualityComparer.Default.Equals(tested, flag))
+                {
+                    return !AssignsBefore(negated.WhenTrue, flag, @return.Syntax.SpanStart);
+                }
+            }
+
+            return false;
+        }
+
+        private static bool AssignsBefore(IOperation scope, ILocalSymbol local, int position)
+        {
+            foreach (var operation in scope.Descendants())
+            {
+                if (operation is IAssignmentOperation { Target: ILocalReferenceOperation { Local: var target } }
+                    && SymbolEqualityComparer.Default.Equals(target, local)
+                    && operation.Syntax.SpanStart < position)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static bool ExitsThreadAffineLock(IOperation finallyBlock)

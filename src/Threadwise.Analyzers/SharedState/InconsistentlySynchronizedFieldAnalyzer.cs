@@ -375,7 +375,8 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
         {
             if (operation is IAssignmentOperation { Target: IFieldReferenceOperation target }
                 && SymbolEqualityComparer.Default.Equals(target.Field, field)
-                && !IsRecheckedUnderLock(operation, field))
+                && !IsRecheckedUnderLock(operation, field)
+                && !IsBlindReset(operation, field))
             {
                 foreach (var held in LockScope.HeldLocks(operation))
                 {
@@ -388,6 +389,41 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
         }
 
         return null;
+    }
+
+    // `if (_writer is { } w) lock (w) { _writer = null; }`: the lock only resets the field and never
+    // reads it, so two threads that both passed the check both store null — the same end state.
+    // (A lock that also uses the field, `_conn.Dispose(); _conn = null;`, races and is reported.)
+    private static bool IsBlindReset(IOperation write, IFieldSymbol field)
+    {
+        if (write is not ISimpleAssignmentOperation { Value: var value }
+            || value.WithoutConversions() is not (ILiteralOperation { ConstantValue.Value: null } or IDefaultValueOperation))
+        {
+            return false;
+        }
+
+        IOperation? lockBody = null;
+        for (var current = write.Parent; current is not null && lockBody is null; current = current.Parent)
+        {
+            lockBody = (current as ILockOperation)?.Body;
+        }
+
+        if (lockBody is null)
+        {
+            return false;
+        }
+
+        foreach (var operation in lockBody.Descendants())
+        {
+            if (operation is IFieldReferenceOperation reference
+                && SymbolEqualityComparer.Default.Equals(reference.Field, field)
+                && reference.Parent != write)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     // The write sits under an `if` (inside the lock) that reads the field again — directly, or

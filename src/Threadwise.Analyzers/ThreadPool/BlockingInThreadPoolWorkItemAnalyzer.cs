@@ -99,10 +99,10 @@ public sealed class BlockingInThreadPoolWorkItemAnalyzer : ThreadwiseAnalyzer
                 return ("Thread.Sleep", true);
             }
 
-            // Parallel loop bodies are CPU work by design; only true waits are flagged there, not
-            // synchronous I/O with an async twin.
+            // Parallel loop bodies and PLINQ operators are data-parallel work by design; only true
+            // waits are flagged there, not synchronous I/O with an async twin.
             if (_blockingCalls.GetBlockingApi(invocation, options, containingSymbol) is { } api
-                && (api.Twin is null || entry.Kind != EntryPointKind.Parallel))
+                && (api.Twin is null || entry.Kind is not (EntryPointKind.Parallel or EntryPointKind.Plinq)))
             {
                 return (api.Display, false);
             }

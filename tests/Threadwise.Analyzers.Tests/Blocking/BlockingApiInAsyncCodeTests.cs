@@ -747,4 +747,33 @@ public class BlockingApiInAsyncCodeTests
         null,
         Tw1004(0, "RepoExtensions.Load", "async method 'M'", "LocalTwins.LoadAsync"),
         Tw1004(1, "RepoExtensions.Load", "async method 'M'", "SharedTwins.LoadAsync"));
+
+    // StackExchange.Redis shape: a synchronous call told to fire and forget returns at once.
+    [Fact]
+    public Task FireAndForgetCalls_DoNotBlock_OtherCallsDo() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        [Flags] public enum CommandFlags { None = 0, HighPriority = 1, FireAndForget = 2 }
+
+        public interface IDatabase
+        {
+            bool StringSet(string key, string value, CommandFlags flags = CommandFlags.None);
+            Task<bool> StringSetAsync(string key, string value, CommandFlags flags = CommandFlags.None);
+        }
+
+        class Cache
+        {
+            async Task M(IDatabase db, CommandFlags flags)
+            {
+                db.StringSet("a", "1", CommandFlags.FireAndForget);
+                db.StringSet("a", "1", flags: flags | CommandFlags.FireAndForget);
+                {|#0:db.StringSet("a", "1", CommandFlags.HighPriority)|};
+                {|#1:db.StringSet("a", "1", flags)|};
+                await Task.Yield();
+            }
+        }
+        """,
+        Tw1004(0, "IDatabase.StringSet", "async method 'M'", "IDatabase.StringSetAsync"),
+        Tw1004(1, "IDatabase.StringSet", "async method 'M'", "IDatabase.StringSetAsync"));
 }

@@ -242,4 +242,37 @@ public class BlockingThroughHelperTests
             }
         }
         """);
+
+    // A helper whose only blocking-looking call is told to fire and forget does not block.
+    [Fact]
+    public Task HelpersThatFireAndForget_DoNotBlock() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        [Flags] public enum CommandFlags { None = 0, FireAndForget = 2 }
+
+        public interface IServer
+        {
+            string Execute(string command, CommandFlags flags = CommandFlags.None);
+            Task<string> ExecuteAsync(string command, CommandFlags flags = CommandFlags.None);
+        }
+
+        class Multiplexer
+        {
+            private readonly IServer _server;
+
+            public Multiplexer(IServer server) => _server = server;
+
+            public void AddSuffix(string suffix) => _server.Execute("CLIENT " + suffix, CommandFlags.FireAndForget);
+
+            public string Role() => _server.Execute("ROLE");
+
+            public async Task ConnectAsync()
+            {
+                AddSuffix("x");
+                var role = {|#0:Role()|};
+                await Task.Yield();
+            }
+        }
+        """, Tw1006(0, "Role", "Role -> IServer.Execute (Test0.cs:20)"));
 }

@@ -159,4 +159,26 @@ public class SyncDisposeOfAsyncDisposableTests
             }
         }
         """ + Connection, Tw1008(0, "Connection", "'using'"));
+
+    [Fact]
+    public Task FilesOpenedOnlyForReading_AreNotReported_WrittenFilesAre() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.IO;
+        using System.Threading.Tasks;
+
+        class Replay
+        {
+            async Task M(string path)
+            {
+                using var read = File.OpenRead(path);
+                using (var shared = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read))
+                {
+                    await read.CopyToAsync(shared);
+                }
+
+                {|#0:using|} var written = File.OpenWrite(path);
+                {|#1:using|} var both = new FileStream(path, FileMode.Open);
+                await written.WriteAsync(new byte[1]);
+            }
+        }
+        """, Tw1008(0, "FileStream", "'using'"), Tw1008(1, "FileStream", "'using'"));
 }

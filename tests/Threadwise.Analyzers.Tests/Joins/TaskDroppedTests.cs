@@ -250,4 +250,53 @@ public class TaskDroppedTests
             """,
         },
         Tw4002(0, "Task", "Task.Delay"), Tw4002(1, "Task", "Task.Run"), Tw4002(2, "Task", "Task.Delay"));
+
+    [Fact]
+    public Task FireAndForgetCalls_AndHelpersReturningTheirOwnArgument_AreNotDropped() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        [Flags] public enum CommandFlags { None = 0, HighPriority = 1, FireAndForget = 2 }
+
+        public interface IDatabase
+        {
+            bool StringSet(string key, string value, CommandFlags flags = CommandFlags.None);
+            Task<bool> StringSetAsync(string key, string value, CommandFlags flags = CommandFlags.None);
+        }
+
+        static class TaskExtensions
+        {
+            // Observes the task's exceptions and hands the same task back.
+            public static Task ObserveErrors(this Task task)
+            {
+                task.ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+                return task;
+            }
+
+            public static Task<T> Observed<T>(this Task<T> task) => task;
+
+            // Return new work, not their argument.
+            public static Task Then(this Task task) => task.ContinueWith(_ => { });
+
+            public static Task Chained(this Task task)
+            {
+                task = task.ContinueWith(_ => { });
+                return task;
+            }
+        }
+
+        class Cache
+        {
+            void M(IDatabase db, Task pending)
+            {
+                db.StringSetAsync("a", "1", CommandFlags.FireAndForget);
+                db.StringSetAsync("a", "1", CommandFlags.HighPriority | CommandFlags.FireAndForget);
+                pending.ObserveErrors();
+                db.StringSetAsync("a", "1").Observed();
+                {|#0:db.StringSetAsync("a", "1")|};
+                {|#1:pending.Then()|};
+                {|#2:pending.Chained()|};
+            }
+        }
+        """, Tw4002(0, "Task", "db.StringSetAsync"), Tw4002(1, "Task", "pending.Then"), Tw4002(2, "Task", "pending.Chained"));
 }

@@ -226,4 +226,61 @@ public class TaskReturnedFromScopeTests
             }
         }
         """ + Types, Tw4007(0, "using block", "the resource is disposed", "Send"));
+
+    // The finally releases only `if (gotLock)`, and the task is returned where `gotLock` is still
+    // false: the finally does nothing on that path (the awaited helper takes the lock itself).
+    [Fact]
+    public Task FinallyGuardedByAFlagThatIsFalseOnThePath_IsNotReported() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Writer
+        {
+            private readonly SemaphoreSlim _gate = new(1, 1);
+
+            public Task WriteAsync(int value)
+            {
+                bool gotLock = false;
+                try
+                {
+                    gotLock = _gate.Wait(0);
+                    if (!gotLock)
+                    {
+                        return WriteSlowAsync(value);
+                    }
+
+                    return Task.CompletedTask;
+                }
+                finally
+                {
+                    if (gotLock) _gate.Release();
+                }
+            }
+
+            public Task RetryAsync(int value)
+            {
+                bool gotLock = false;
+                try
+                {
+                    if (!gotLock)
+                    {
+                        gotLock = _gate.Wait(0);
+                        return {|#0:WriteSlowAsync(value)|};
+                    }
+
+                    return Task.CompletedTask;
+                }
+                finally
+                {
+                    if (gotLock) _gate.Release();
+                }
+            }
+
+            private async Task WriteSlowAsync(int value)
+            {
+                await _gate.WaitAsync();
+                try { await Task.Delay(value); } finally { _gate.Release(); }
+            }
+        }
+        """, Tw4007(0, "try/finally", "the finally block runs", "RetryAsync"));
 }

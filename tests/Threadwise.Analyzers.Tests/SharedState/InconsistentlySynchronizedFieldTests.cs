@@ -467,4 +467,53 @@ public class InconsistentlySynchronizedFieldTests
             private void Run() { }
         }
         """, Tw2003(0, "_timer", "_gate", "Stop"));
+
+    // `Release` checks outside the lock only to find the lock object, and the lock only stores null:
+    // two threads that both pass the check both store null. A lock that also uses the field races.
+    [Fact]
+    public Task BlindResetUnderTheLock_IsNotACheckThenAct_AResetThatUsesTheFieldIs() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.IO;
+
+        class Logger
+        {
+            private TextWriter? _writer;
+            private IDisposable? _connection;
+            private readonly object _gate = new();
+
+            public void Log(string line)
+            {
+                if (_writer is { } writer)
+                {
+                    lock (writer)
+                    {
+                        if (_writer is { } inner) inner.WriteLine(line);
+                    }
+                }
+            }
+
+            public void Release()
+            {
+                if (_writer is TextWriter writer)
+                {
+                    lock (writer)
+                    {
+                        _writer = null;
+                    }
+                }
+            }
+
+            public void Close()
+            {
+                if ({|#0:_connection|} != null)
+                {
+                    lock (_gate)
+                    {
+                        _connection.Dispose();
+                        _connection = null;
+                    }
+                }
+            }
+        }
+        """, Tw2003(0, "_connection", "_gate", "Close", "checked"));
 }

@@ -175,4 +175,24 @@ public class BlockingInThreadPoolWorkItemTests
         """,
         VerifyAnalyzer.Diagnostic(Descriptors.TW3002BlockingInThreadPoolWorkItem).WithLocation(0).WithLocation(9).WithArguments("Result", "new Timer", ""),
         VerifyAnalyzer.Diagnostic(Descriptors.TW3002BlockingInThreadPoolWorkItem).WithLocation(1).WithLocation(9).WithArguments("Result", "ThreadPool.QueueUserWorkItem", ""));
+
+    // PLINQ, like Parallel.*, is data-parallel work by design: synchronous I/O with an async twin is
+    // how it is used (a query fanned out over servers); real waits are still reported.
+    [Fact]
+    public Task PlinqOperators_AllowSynchronousIo_ButNotWaits() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.IO;
+        using System.Linq;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            void M(string[] paths, Task<int> pending)
+            {
+                var texts = paths.AsParallel().Select(p => File.ReadAllText(p)).ToArray();
+                var waited = paths.AsParallel().Select(p => {|#0:pending.Result|}).ToArray();
+                var slept = paths.AsParallel().Where(p => { {|#1:Thread.Sleep(1)|}; return true; }).ToArray();
+            }
+        }
+        """, Tw3002(0, "Result", "paths.AsParallel().Select"), Tw3002(1, "Thread.Sleep", "paths.AsParallel().Where"));
 }
