@@ -127,12 +127,16 @@ public sealed class LockOrderInversionAnalyzer : ThreadwiseAnalyzer
                     Descriptors.TW2005LockOrderInversion,
                     edge.Location,
                     new[] { opposite.Location },
-                    edge.Inner.Name,
-                    edge.Outer.Name,
+                    LockName(edge.Inner, edge.Outer),
+                    LockName(edge.Outer, edge.Inner),
                     where));
             }
         }
     }
+
+    // Two fields of the same name (each class's `mu`) are told apart by their types.
+    private static string LockName(IFieldSymbol field, IFieldSymbol other)
+        => field.Name == other.Name && field.ContainingType is { } type ? type.Name + "." + field.Name : field.Name;
 
     private static int Compare(Location a, Location b)
     {

@@ -168,7 +168,7 @@ public sealed class LongRunningLoopOnThreadPoolAnalyzer : ThreadwiseAnalyzer
                 var statements = candidate is IBlockOperation block ? block.Operations : ImmutableArray.Create(candidate);
                 foreach (var inner in statements)
                 {
-                    if (inner is ILoopOperation loop && IsUnbounded(loop) && !Awaits(loop))
+                    if (inner is ILoopOperation loop && IsUnbounded(loop) && !Awaits(loop) && !HasTimeoutExit(loop))
                     {
                         return loop;
                     }
@@ -220,6 +220,52 @@ public sealed class LongRunningLoopOnThreadPoolAnalyzer : ThreadwiseAnalyzer
                 IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } and => RunsUntilShutdown(and.LeftOperand) && RunsUntilShutdown(and.RightOperand),
                 _ => false,
             };
+        }
+
+        // `while (true) { …; if (sw.ElapsedMilliseconds > timeout) return; Thread.Sleep(100); }`: a poll
+        // that gives up after a deadline is bounded, however it is written.
+        private static bool HasTimeoutExit(ILoopOperation loop)
+        {
+            foreach (var operation in loop.Body.Descendants())
+            {
+                if (operation is IConditionalOperation { WhenTrue: { } exit } conditional
+                    && ReadsTheClock(conditional.Condition)
+                    && Leaves(exit))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool ReadsTheClock(IOperation condition)
+        {
+            foreach (var operation in condition.DescendantsAndSelf())
+            {
+                if (operation is IPropertyReferenceOperation { Property: { } property }
+                    && (property.Name is "Elapsed" or "ElapsedMilliseconds" or "ElapsedTicks" && property.ContainingType?.Name == "Stopwatch"
+                        || property.Name is "Now" or "UtcNow" && property.ContainingType?.Name is "DateTime" or "DateTimeOffset"
+                        || property.Name is "TickCount" or "TickCount64" && property.ContainingType?.Name == "Environment"))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool Leaves(IOperation exit)
+        {
+            foreach (var operation in exit.DescendantsAndSelf())
+            {
+                if (operation is IReturnOperation or IThrowOperation or IBranchOperation { BranchKind: BranchKind.Break })
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static bool Awaits(IOperation loop)

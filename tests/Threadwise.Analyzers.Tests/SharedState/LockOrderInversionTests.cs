@@ -84,4 +84,42 @@ public class LockOrderInversionTests
             void Recurse() { Recurse(); lock ( }
         }
         """);
+
+    // Each class names its lock `mu` (the NATS client shape): the message tells them apart by type.
+    [Fact]
+    public Task LocksOfTheSameNameInTwoClasses_AreNamedByType() => VerifyAnalyzer.AnalyzerAsync("""
+        class Connection
+        {
+            internal readonly object mu = new();
+
+            internal void Send(Subscription s)
+            {
+                lock (mu) { }
+            }
+
+            internal void Deliver(Subscription s)
+            {
+                lock (mu)
+                {
+                    lock ({|#1:s.mu|}) { }
+                }
+            }
+        }
+
+        class Subscription
+        {
+            internal readonly object mu = new();
+            private readonly Connection _conn = new();
+
+            public void Start()
+            {
+                lock (mu)
+                {
+                    {|#0:_conn.Send(this)|};
+                }
+            }
+        }
+        """,
+        Tw2005(1, 0, "Subscription.mu", "Connection.mu", "Test0.cs:28"),
+        Tw2005(0, 1, "Connection.mu", "Subscription.mu", "Test0.cs:14"));
 }

@@ -264,4 +264,41 @@ public class LongRunningLoopOnThreadPoolTests
             void Start(BlockingCollection<int> queue) => Task.Factory.StartNew(() => { foreach (var item in queue.GetConsumingEnumerable()) { } }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
         """, Tw3001(0, "Task.Run"));
+
+    // A poll that gives up at a deadline is bounded (the NATS client's drain check); one without
+    // a deadline is not.
+    [Fact]
+    public Task PollsWithADeadline_AreNotUnbounded() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Diagnostics;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Drainer
+        {
+            private int _pending;
+
+            void Start(int timeout)
+            {
+                Task.Run(() =>
+                {
+                    var sw = Stopwatch.StartNew();
+                    while (true)
+                    {
+                        if (_pending == 0) return;
+                        Thread.Sleep(100);
+                        if (sw.ElapsedMilliseconds > timeout) break;
+                    }
+                });
+
+                Task.Run(() =>
+                {
+                    {|#0:while|} (true)
+                    {
+                        if (_pending == 0) return;
+                        Thread.Sleep(100);
+                    }
+                });
+            }
+        }
+        """, Tw3001(0, "Task.Run"));
 }
