@@ -1,8 +1,13 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.FindSymbols;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
@@ -48,8 +53,18 @@ public sealed class SyncOverAsyncCodeFixProvider : ThreadwiseCodeFixProvider
             return _ => { };
         }
 
-        var waits = RewritableWaits(method, state);
-        return editor =>
+        return Convert(method, symbol, RewritableWaits(method, state), calls, state);
+    }
+
+    // The method becomes async (its waits awaits, its return type a task) and each call in its
+    // document awaits it where it can, or blocks on it with GetAwaiter().GetResult().
+    private static Action<SyntaxEditor> Convert(
+        MethodDeclarationSyntax method,
+        IMethodSymbol symbol,
+        List<(ExpressionSyntax Wait, ExpressionSyntax Awaited)> waits,
+        List<InvocationExpressionSyntax> calls,
+        FixState state)
+        => editor =>
         {
             foreach (var (node, awaitedExpression) in waits)
             {
@@ -58,16 +73,208 @@ public sealed class SyncOverAsyncCodeFixProvider : ThreadwiseCodeFixProvider
 
             var returnType = AsyncConversion.TaskReturnType(symbol, state, editor.Generator);
             editor.ReplaceNode(method, (current, _) => MakeAsync((MethodDeclarationSyntax)current, returnType));
-            foreach (var call in calls)
-            {
-                var canAwait = AsyncConversion.IsInside(call, method)
-                    ? AwaitPlacement.CanAwaitAt(call, model, functionWillBeAsync: true, state.CancellationToken)
-                    : AwaitPlacement.CanAwaitAt(call, model, state.CancellationToken);
-                editor.ReplaceNode(call, (current, _) => canAwait
-                    ? AwaitPlacement.Await((ExpressionSyntax)current, call)
-                    : (SyntaxNode)BlockOn((ExpressionSyntax)current));
-            }
+            UpdateCalls(editor, calls, method, state);
         };
+
+    private static void UpdateCalls(SyntaxEditor editor, List<InvocationExpressionSyntax> calls, MethodDeclarationSyntax? converted, FixState state)
+    {
+        foreach (var call in calls)
+        {
+            var canAwait = converted is not null && AsyncConversion.IsInside(call, converted)
+                ? AwaitPlacement.CanAwaitAt(call, state.SemanticModel, functionWillBeAsync: true, state.CancellationToken)
+                : AwaitPlacement.CanAwaitAt(call, state.SemanticModel, state.CancellationToken);
+            editor.ReplaceNode(call, (current, _) => canAwait
+                ? AwaitPlacement.Await((ExpressionSyntax)current, call)
+                : (SyntaxNode)BlockOn((ExpressionSyntax)current));
+        }
+    }
+
+    // ---- Across documents: a method no other assembly can see, called from other files of its project.
+
+    protected override async Task RegisterSolutionFixAsync(CodeFixContext context, FixState state, Diagnostic diagnostic)
+    {
+        if (state.FindNode<ExpressionSyntax>(diagnostic) is not { } wait
+            || OwningMethod(wait) is not { } method
+            || state.SemanticModel.GetDeclaredSymbol(method, context.CancellationToken) is not { } symbol
+            || DocumentationCommentId.CreateDeclarationId(symbol) is not { } id)
+        {
+            return;
+        }
+
+        var solution = context.Document.Project.Solution;
+        var projectId = context.Document.Project.Id;
+        if (await ConvertAcrossDocumentsAsync(solution, projectId, id, context.CancellationToken).ConfigureAwait(false) is null)
+        {
+            return;
+        }
+
+        context.RegisterCodeFix(
+            CodeAction.Create(
+                Title,
+                async ct => await ConvertAcrossDocumentsAsync(solution, projectId, id, ct).ConfigureAwait(false) ?? solution,
+                equivalenceKey: diagnostic.Id),
+            diagnostic);
+    }
+
+    /// <summary>
+    /// Makes the method async and updates every call of it in its project, in every document; null
+    /// when that cannot be done safely: the method is visible to other assemblies (or the project has
+    /// friend assemblies), or is used other than by calls, or its signature cannot change.
+    /// </summary>
+    internal static async Task<Solution?> ConvertAcrossDocumentsAsync(Solution solution, ProjectId projectId, string methodId, CancellationToken cancellationToken)
+    {
+        if (solution.GetProject(projectId) is not { } project
+            || await project.GetCompilationAsync(cancellationToken).ConfigureAwait(false) is not { } compilation
+            || DocumentationCommentId.GetFirstSymbolForDeclarationId(methodId, compilation) is not IMethodSymbol symbol
+            || symbol.DeclaringSyntaxReferences.Length != 1
+            || !AsyncConversion.IsInvisibleOutsideProject(symbol, compilation)
+            || symbol.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is not MethodDeclarationSyntax method
+            || solution.GetDocument(method.SyntaxTree) is not { } document
+            || await FixState.CreateAsync(document, cancellationToken).ConfigureAwait(false) is not { } state
+            || !CanChangeSignature(method, symbol, state)
+            || RewritableWaits(method, state) is not { Count: > 0 } waits
+            || await CallsByDocumentAsync(symbol, solution, projectId, cancellationToken).ConfigureAwait(false) is not { } callsByDocument)
+        {
+            return null;
+        }
+
+        var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
+        Convert(method, symbol, waits, callsByDocument.TryGetValue(document.Id, out var local) ? local : new List<InvocationExpressionSyntax>(), state)(editor);
+        var changed = solution.WithDocumentSyntaxRoot(document.Id, editor.GetChangedRoot());
+        foreach (var entry in callsByDocument)
+        {
+            if (entry.Key == document.Id
+                || solution.GetDocument(entry.Key) is not { } other
+                || await FixState.CreateAsync(other, cancellationToken).ConfigureAwait(false) is not { } otherState)
+            {
+                continue;
+            }
+
+            var otherEditor = await DocumentEditor.CreateAsync(other, cancellationToken).ConfigureAwait(false);
+            UpdateCalls(otherEditor, entry.Value, converted: null, otherState);
+            changed = changed.WithDocumentSyntaxRoot(entry.Key, otherEditor.GetChangedRoot());
+        }
+
+        return changed;
+    }
+
+    // Every reference must be a call in a document of the project (nameof is fine); null otherwise.
+    private static async Task<Dictionary<DocumentId, List<InvocationExpressionSyntax>>?> CallsByDocumentAsync(
+        IMethodSymbol symbol, Solution solution, ProjectId projectId, CancellationToken cancellationToken)
+    {
+        var calls = new Dictionary<DocumentId, List<InvocationExpressionSyntax>>();
+        foreach (var referenced in await SymbolFinder.FindReferencesAsync(symbol, solution, cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var location in referenced.Locations)
+            {
+                if (location.IsImplicit
+                    || location.Document.Project.Id != projectId
+                    || await location.Document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false) is not { } root
+                    || root.FindNode(location.Location.SourceSpan, getInnermostNodeForTie: true) is not SimpleNameSyntax name)
+                {
+                    return null;
+                }
+
+                if (AsyncConversion.IsNameOf(name))
+                {
+                    continue;
+                }
+
+                var callee = name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? access : (ExpressionSyntax)name;
+                if (callee.Parent is not InvocationExpressionSyntax invocation || invocation.Expression != callee)
+                {
+                    return null;
+                }
+
+                if (!calls.TryGetValue(location.Document.Id, out var list))
+                {
+                    calls[location.Document.Id] = list = new List<InvocationExpressionSyntax>();
+                }
+
+                list.Add(invocation);
+            }
+        }
+
+        return calls;
+    }
+
+    // Fix All: the one-document fixes per document first, then each method whose callers live in
+    // other files, one at a time on the solution as it stands (found again by its ID).
+    public override FixAllProvider GetFixAllProvider() => new AcrossDocumentsFixAll(this);
+
+    private sealed class AcrossDocumentsFixAll : FixAllProvider
+    {
+        private readonly SyncOverAsyncCodeFixProvider _provider;
+
+        public AcrossDocumentsFixAll(SyncOverAsyncCodeFixProvider provider) => _provider = provider;
+
+        public override async Task<CodeAction?> GetFixAsync(FixAllContext context)
+        {
+            var found = new List<(Document Document, ImmutableArray<Diagnostic> Diagnostics)>();
+            foreach (var document in DocumentsInScope(context))
+            {
+                var diagnostics = await context.GetDocumentDiagnosticsAsync(document).ConfigureAwait(false);
+                if (!diagnostics.IsEmpty)
+                {
+                    found.Add((document, diagnostics));
+                }
+            }
+
+            return found.Count == 0
+                ? null
+                : CodeAction.Create(_provider.Title, ct => FixAllAsync(context.Solution, found, ct), context.CodeActionEquivalenceKey);
+        }
+
+        private static IEnumerable<Document> DocumentsInScope(FixAllContext context)
+            => context.Scope switch
+            {
+                FixAllScope.Document when context.Document is not null => new[] { context.Document },
+                FixAllScope.Project => context.Project.Documents,
+                FixAllScope.Solution => context.Solution.Projects.SelectMany(p => p.Documents),
+                _ => Array.Empty<Document>(),
+            };
+
+        private async Task<Solution> FixAllAsync(Solution solution, List<(Document Document, ImmutableArray<Diagnostic> Diagnostics)> found, CancellationToken cancellationToken)
+        {
+            var acrossDocuments = new List<(ProjectId, string)>();
+            foreach (var (document, diagnostics) in found)
+            {
+                if (await FixState.CreateAsync(document, cancellationToken).ConfigureAwait(false) is not { } state)
+                {
+                    continue;
+                }
+
+                var local = ImmutableArray.CreateBuilder<Diagnostic>();
+                foreach (var diagnostic in diagnostics)
+                {
+                    if (_provider.CreateFix(state, diagnostic) is not null)
+                    {
+                        local.Add(diagnostic);
+                    }
+                    else if (state.FindNode<ExpressionSyntax>(diagnostic) is { } wait
+                             && OwningMethod(wait) is { } method
+                             && state.SemanticModel.GetDeclaredSymbol(method, cancellationToken) is { } symbol
+                             && DocumentationCommentId.CreateDeclarationId(symbol) is { } id
+                             && !acrossDocuments.Contains((document.Project.Id, id)))
+                    {
+                        acrossDocuments.Add((document.Project.Id, id));
+                    }
+                }
+
+                if (local.Count > 0)
+                {
+                    var fixedDocument = await _provider.FixDocumentAsync(document, local.ToImmutable(), cancellationToken).ConfigureAwait(false);
+                    solution = solution.WithDocumentSyntaxRoot(document.Id, (await fixedDocument.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false))!);
+                }
+            }
+
+            foreach (var (projectId, id) in acrossDocuments)
+            {
+                solution = await ConvertAcrossDocumentsAsync(solution, projectId, id, cancellationToken).ConfigureAwait(false) ?? solution;
+            }
+
+            return solution;
+        }
     }
 
     /// <summary>The waits directly in the method's body (not in its lambdas or local functions) that
@@ -124,9 +331,12 @@ public sealed class SyncOverAsyncCodeFixProvider : ThreadwiseCodeFixProvider
     }
 
     private static bool CanBecomeAsync(MethodDeclarationSyntax method, IMethodSymbol symbol, FixState state)
+        => AsyncConversion.IsUsedOnlyIn(symbol, method.SyntaxTree, state.SemanticModel.Compilation, state.CancellationToken)
+           && CanChangeSignature(method, symbol, state);
+
+    private static bool CanChangeSignature(MethodDeclarationSyntax method, IMethodSymbol symbol, FixState state)
     {
-        if (!AsyncConversion.IsUsedOnlyIn(symbol, method.SyntaxTree, state.SemanticModel.Compilation, state.CancellationToken)
-            || symbol.IsOverride || symbol.IsAbstract || symbol.IsExtern || symbol.IsPartialDefinition || symbol.PartialImplementationPart is not null
+        if (symbol.IsOverride || symbol.IsAbstract || symbol.IsExtern || symbol.IsPartialDefinition || symbol.PartialImplementationPart is not null
             || !symbol.ExplicitInterfaceImplementations.IsEmpty
             || symbol.ReturnsByRef || symbol.ReturnsByRefReadonly || symbol.ReturnType.IsRefLikeType
             || (!symbol.ReturnsVoid && state.Symbols.IsTaskType(symbol.ReturnType))

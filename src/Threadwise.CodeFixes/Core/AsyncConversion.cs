@@ -104,8 +104,21 @@ internal static class AsyncConversion
         return false;
     }
 
-    private static bool IsNameOf(SyntaxNode name)
-        => name.Parent?.Parent?.Parent is InvocationExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "nameof" } };
+    /// <summary>True when only code of this project can call the method: private, or invisible to
+    /// other assemblies (internal, or inside an internal type) in a project without friend
+    /// assemblies; and nothing else fixes its signature (virtual, an interface's member).</summary>
+    public static bool IsInvisibleOutsideProject(IMethodSymbol symbol, Compilation compilation)
+        => symbol.DeclaredAccessibility == Accessibility.Private
+           || (!SymbolFacts.IsVisibleOutsideAssembly(symbol)
+               && !symbol.IsVirtual
+               && !SymbolFacts.ImplementsInterfaceMember(symbol)
+               && !HasFriendAssemblies(compilation.Assembly));
+
+    public static bool IsNameOf(SyntaxNode name)
+    {
+        var operand = name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? access : name;
+        return operand.Parent?.Parent?.Parent is InvocationExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "nameof" } };
+    }
 
     /// <summary>True when <paramref name="node"/> runs as part of <paramref name="function"/>'s own
     /// body, not in a lambda or local function nested in it.</summary>

@@ -27,7 +27,7 @@ public abstract class ThreadwiseCodeFixProvider : CodeFixProvider
     /// <summary>The title for one diagnostic: names the change where it can (override).</summary>
     protected internal virtual string TitleFor(FixState state, Diagnostic diagnostic) => Title;
 
-    public sealed override FixAllProvider GetFixAllProvider()
+    public override FixAllProvider GetFixAllProvider()
         => FixAllProvider.Create(async (fixAllContext, document, diagnostics) =>
             await FixDocumentAsync(document, diagnostics, fixAllContext.CancellationToken).ConfigureAwait(false));
 
@@ -43,6 +43,7 @@ public abstract class ThreadwiseCodeFixProvider : CodeFixProvider
         {
             if (CreateFix(state, diagnostic) is null)
             {
+                await RegisterSolutionFixAsync(context, state, diagnostic).ConfigureAwait(false);
                 continue;
             }
 
@@ -54,11 +55,15 @@ public abstract class ThreadwiseCodeFixProvider : CodeFixProvider
         }
     }
 
+    /// <summary>Where the one-document edit is withheld, a rule may still offer a fix that edits
+    /// several documents of the solution (a method and its callers in other files).</summary>
+    protected virtual Task RegisterSolutionFixAsync(CodeFixContext context, FixState state, Diagnostic diagnostic) => Task.CompletedTask;
+
     /// <summary>Returns the edit that fixes <paramref name="diagnostic"/>, or null when this
     /// occurrence cannot be fixed safely (the diagnostic still stands; only the fix is withheld).</summary>
     protected internal abstract Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic);
 
-    private Task<Document> FixDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    internal Task<Document> FixDocumentAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
         => ApplyAsync(document, diagnostics, (state, diagnostic) => CreateFix(state, diagnostic), cancellationToken);
 
     /// <summary>Creates, on the unchanged document, the edit for each diagnostic (null: withheld),

@@ -275,7 +275,146 @@ public class SyncOverAsyncTests
         """ }, Tw1005(0, "Result", "Measure"));
 
     [Fact]
-    public Task Fix_IsNotOffered_ForInternalMethodNamedInAnotherFile() => VerifyFix.NoCodeFixAsync(new[] { """
+    public Task Fix_UpdatesCallersInOtherFiles_ForInternalMethod() => VerifyFix.CodeFixAsync(new[] { """
+        using System.Threading.Tasks;
+
+        public class Store
+        {
+            private readonly Task<int> _size = Task.FromResult(3);
+
+            internal int Measure() => {|#0:_size.Result|} * 2;
+
+            public async Task<int> TwiceAsync() => Measure() * 2;
+        }
+        """, """
+        using System.Threading.Tasks;
+
+        class Report
+        {
+            public async Task<int> PrintAsync(Store store) => store.Measure() + 1;
+
+            public string Name() => nameof(Store.Measure);
+        }
+        """ }, new[] { """
+        using System.Threading.Tasks;
+
+        public class Store
+        {
+            private readonly Task<int> _size = Task.FromResult(3);
+
+            internal async Task<int> Measure() => await _size * 2;
+
+            public async Task<int> TwiceAsync() => await Measure() * 2;
+        }
+        """, """
+        using System.Threading.Tasks;
+
+        class Report
+        {
+            public async Task<int> PrintAsync(Store store) => await store.Measure() + 1;
+
+            public string Name() => nameof(Store.Measure);
+        }
+        """ }, Tw1005(0, "Result", "Measure"));
+
+    [Fact]
+    public Task FixAll_ConvertsMethodsWithCallersInOtherFiles_AndLocalOnesTogether() => VerifyFix.CodeFixAsync(new[] { """
+        using System.Threading.Tasks;
+
+        class Store
+        {
+            private readonly Task<int> _size = Task.FromResult(3);
+
+            internal int Measure() => {|#0:_size.Result|};
+
+            private int Local() => {|#1:_size.Result|} + 1;
+
+            internal async Task<int> BothAsync() => Local() + Measure();
+        }
+        """, """
+        using System.Threading.Tasks;
+
+        class Report
+        {
+            private readonly Task _flushed = Task.CompletedTask;
+
+            internal void Flush() => {|#2:_flushed.Wait()|};
+
+            public async Task<int> PrintAsync(Store store)
+            {
+                Flush();
+                return store.Measure();
+            }
+        }
+        """ }, new[] { """
+        using System.Threading.Tasks;
+
+        class Store
+        {
+            private readonly Task<int> _size = Task.FromResult(3);
+
+            internal async Task<int> Measure() => await _size;
+
+            private async Task<int> Local() => await _size + 1;
+
+            internal async Task<int> BothAsync() => await Local() + await Measure();
+        }
+        """, """
+        using System.Threading.Tasks;
+
+        class Report
+        {
+            private readonly Task _flushed = Task.CompletedTask;
+
+            internal async Task Flush() => await _flushed;
+
+            public async Task<int> PrintAsync(Store store)
+            {
+                await Flush();
+                return await store.Measure();
+            }
+        }
+        """ }, Tw1005(0, "Result", "Measure"), Tw1005(1, "Result", "Local"), Tw1005(2, "Wait", "Flush"));
+
+    [Fact]
+    public Task Fix_SyncCallersInOtherFilesBlockOnTheNewTask_AndAreReportedInTurn() => VerifyFix.CodeFixAsync(new[] { """
+        using System.Threading.Tasks;
+
+        class Store
+        {
+            private readonly Task _saved = Task.CompletedTask;
+
+            internal void Save() => {|#0:_saved.Wait()|};
+        }
+        """, """
+        public class Report
+        {
+            internal Report(object store) { }
+
+            public void Close() => new Store().Save();
+        }
+        """ }, new[] { """
+        using System.Threading.Tasks;
+
+        class Store
+        {
+            private readonly Task _saved = Task.CompletedTask;
+
+            internal async Task Save() => await _saved;
+        }
+        """, """
+        public class Report
+        {
+            internal Report(object store) { }
+
+            public void Close() => {|#1:new Store().Save().GetAwaiter().GetResult()|};
+        }
+        """ },
+        new[] { Tw1005(0, "Wait", "Save") },
+        new[] { Tw1005(1, "GetAwaiter().GetResult()", "Close") });
+
+    [Fact]
+    public Task Fix_IsNotOffered_ForInternalMethodUsedAsAMethodGroupInAnotherFile() => VerifyFix.NoCodeFixAsync(new[] { """
         using System.Threading.Tasks;
 
         public class Store
@@ -285,9 +424,11 @@ public class SyncOverAsyncTests
             internal int Measure() => {|#0:_size.Result|} * 2;
         }
         """, """
+        using System;
+
         class Report
         {
-            public int Print(Store store) => store.Measure();
+            public Func<int> Later(Store store) => store.Measure;
         }
         """ }, Tw1005(0, "Result", "Measure"));
 

@@ -109,7 +109,11 @@ public static class Verify<TAnalyzer, TCodeFix>
     }
 
     /// <summary>Several documents: exercises Fix All in document, project and solution scope.</summary>
-    public static async Task CodeFixAsync(string[] sources, string[] fixedSources, params DiagnosticResult[] expected)
+    public static Task CodeFixAsync(string[] sources, string[] fixedSources, params DiagnosticResult[] expected)
+        => CodeFixAsync(sources, fixedSources, expected, Array.Empty<DiagnosticResult>());
+
+    /// <summary>Several documents, with the diagnostics the fixed code still has.</summary>
+    public static async Task CodeFixAsync(string[] sources, string[] fixedSources, DiagnosticResult[] expected, DiagnosticResult[] remaining)
     {
         await References.OnModernTargetsAsync(async references =>
         {
@@ -125,6 +129,7 @@ public static class Verify<TAnalyzer, TCodeFix>
             }
 
             test.ExpectedDiagnostics.AddRange(expected);
+            test.FixedState.ExpectedDiagnostics.AddRange(remaining);
             await test.RunAsync();
         });
         await LegacyTargets.FixesKeepCompilingAsync(sources);
