@@ -1,7 +1,10 @@
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using Threadwise.Core;
@@ -42,7 +45,7 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
         context.RegisterOperationAction(c => CollectWrite(c, type, writes), OperationKind.SimpleAssignment, OperationKind.CompoundAssignment, OperationKind.Increment, OperationKind.Decrement);
         context.RegisterOperationAction(c => CollectHelperUse(c, type, calls), OperationKind.Invocation, OperationKind.MethodReference);
         context.RegisterOperationAction(c => AnalyzeCheckThenAct(c, type), OperationKind.Conditional);
-        context.RegisterSymbolEndAction(c => Report(c, InSourceOrder(writes, w => w.Operation.Syntax), new Callers(InSourceOrder(calls, call => call.Syntax)), symbols));
+        context.RegisterSymbolEndAction(c => Report(c, InSourceOrder(writes, w => w.Operation.Syntax), new Callers(InSourceOrder(calls, call => call.Syntax), type, context.Compilation, context.CancellationToken), symbols));
     }
 
     // Calls of this type's private methods, with the locks held at each: a helper that every caller
@@ -56,7 +59,8 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
             _ => (null!, false),
         };
 
-        if (target is not { DeclaredAccessibility: Accessibility.Private, MethodKind: MethodKind.Ordinary }
+        if (target is null
+            || !IsAssemblyOnlyHelper(target)
             || !SymbolEqualityComparer.Default.Equals(target.ContainingType, type))
         {
             return;
@@ -81,6 +85,13 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
         // counts only with the locks held inside the lambda (it may run after its method returned).
         calls.Add(new HelperCall(target.OriginalDefinition, context.ContainingSymbol, held, isCall, AsyncContext.IsInNestedFunction(context.Operation, RootOf(context.Operation)), context.Operation.Syntax));
     }
+
+    // A helper whose every caller the compilation can see: private, or invisible to other assemblies
+    // and not virtual (an override elsewhere is called through the base).
+    private static bool IsAssemblyOnlyHelper(IMethodSymbol method)
+        => method.MethodKind == MethodKind.Ordinary
+           && (method.DeclaredAccessibility == Accessibility.Private
+               || (!SymbolFacts.IsVisibleOutsideAssembly(method) && !method.IsVirtual && !method.IsAbstract && !method.IsOverride));
 
     private static IOperation RootOf(IOperation operation)
     {
@@ -206,7 +217,8 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
                 && !guardedMembers.Contains((write.Field, write.Member))
                 && !IsIdempotentReset(write, writes)
                 && !IsBeforeConcurrentStart(write.Operation, symbols)
-                && !CreatesStoppedWork(write.Operation, symbols))
+                && !CreatesStoppedWork(write.Operation, symbols)
+                && !(write.Member is IMethodSymbol member && SymbolEqualityComparer.Default.Equals(callers.HeldByEveryCallerInTheCompilation(member), guard.Lock)))
             {
                 var lockName = guard.Lock is ITypeSymbol ? "this" : guard.Lock.Name;
                 context.ReportDiagnostic(Diagnostic.Create(
@@ -554,9 +566,15 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
     {
         private readonly Dictionary<IMethodSymbol, List<HelperCall>> _byCallee = new(SymbolEqualityComparer.Default);
         private readonly Dictionary<IMethodSymbol, ISymbol?> _held = new(SymbolEqualityComparer.Default);
+        private readonly INamedTypeSymbol _type;
+        private readonly Compilation _compilation;
+        private readonly CancellationToken _cancellationToken;
 
-        public Callers(List<HelperCall> calls)
+        public Callers(List<HelperCall> calls, INamedTypeSymbol type, Compilation compilation, CancellationToken cancellationToken)
         {
+            _type = type;
+            _compilation = compilation;
+            _cancellationToken = cancellationToken;
             foreach (var call in calls)
             {
                 if (!_byCallee.TryGetValue(call.Callee, out var list))
@@ -568,6 +586,7 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
             }
         }
 
+        /// <summary>The lock every caller in the type holds, for a private helper.</summary>
         public ISymbol? HeldByEveryCaller(IMethodSymbol method)
         {
             method = method.OriginalDefinition;
@@ -577,18 +596,35 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
             }
 
             _held[method] = null; // a cycle proves nothing
-            var result = Compute(method);
+            var result = method.DeclaredAccessibility == Accessibility.Private && _byCallee.TryGetValue(method, out var calls) ? Common(calls) : null;
             _held[method] = result;
             return result;
         }
 
-        private ISymbol? Compute(IMethodSymbol method)
+        /// <summary>
+        /// For an internal helper (the NATS client's <c>addMessage</c>, called from another class under
+        /// <c>lock (s.mu)</c>): the lock every call in the compilation holds — the type's own calls and
+        /// the calls from other types, found by name and bound only here, when a finding would
+        /// otherwise be reported. Any use that is not a call (a method group) proves nothing.
+        /// </summary>
+        public ISymbol? HeldByEveryCallerInTheCompilation(IMethodSymbol method)
         {
-            if (method.DeclaredAccessibility != Accessibility.Private || !_byCallee.TryGetValue(method, out var calls))
+            method = method.OriginalDefinition;
+            if (method.DeclaredAccessibility == Accessibility.Private || !IsAssemblyOnlyHelper(method) || CallsFromOtherTypes(method) is not { } outside)
             {
                 return null;
             }
 
+            if (_byCallee.TryGetValue(method, out var inside))
+            {
+                outside.AddRange(inside);
+            }
+
+            return outside.Count == 0 ? null : Common(outside);
+        }
+
+        private ISymbol? Common(List<HelperCall> calls)
+        {
             ISymbol? common = null;
             foreach (var call in calls)
             {
@@ -607,6 +643,53 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
             }
 
             return common;
+        }
+
+        // Calls of the method from members of other types, with the locks held at each; null when a
+        // use is not a call. Trees that never name the method are skipped by a token scan.
+        private List<HelperCall>? CallsFromOtherTypes(IMethodSymbol method)
+        {
+            var calls = new List<HelperCall>();
+            foreach (var tree in _compilation.SyntaxTrees)
+            {
+                SemanticModel? model = null;
+                foreach (var token in tree.GetRoot(_cancellationToken).DescendantTokens())
+                {
+                    if (!token.IsKind(SyntaxKind.IdentifierToken) || token.ValueText != method.Name || token.Parent is not SimpleNameSyntax name)
+                    {
+                        continue;
+                    }
+
+                    model ??= _compilation.GetSemanticModel(tree);
+                    if (!SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, _cancellationToken).Symbol?.OriginalDefinition, method)
+                        || model.GetEnclosingSymbol(name.SpanStart, _cancellationToken) is not { } enclosing
+                        || SymbolEqualityComparer.Default.Equals(enclosing.ContainingType?.OriginalDefinition, _type.OriginalDefinition))
+                    {
+                        continue; // another symbol of that name, or a use inside the type (collected already)
+                    }
+
+                    var callee = name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? access : (ExpressionSyntax)name;
+                    if (callee.Parent is not InvocationExpressionSyntax invocation
+                        || invocation.Expression != callee
+                        || model.GetOperation(invocation, _cancellationToken) is not IInvocationOperation operation)
+                    {
+                        return null;
+                    }
+
+                    var held = ImmutableArray.CreateBuilder<ISymbol>();
+                    foreach (var symbol in LockScope.HeldLocks(operation))
+                    {
+                        if (symbol is not null)
+                        {
+                            held.Add(symbol);
+                        }
+                    }
+
+                    calls.Add(new HelperCall(method, enclosing, held.ToImmutable(), isCall: true, AsyncContext.IsInNestedFunction(operation, RootOf(operation)), invocation));
+                }
+            }
+
+            return calls;
         }
 
         private static ISymbol? FirstOrNull(ImmutableArray<ISymbol> held) => held.IsEmpty ? null : held[0];

@@ -516,4 +516,58 @@ public class InconsistentlySynchronizedFieldTests
             }
         }
         """, Tw2003(0, "_connection", "_gate", "Close", "checked"));
+
+    // The NATS client shape: an internal helper of Subscription that the Connection calls while it
+    // holds the subscription's own lock (`lock (s.mu) { s.AddMessage(); }`) holds that lock too.
+    [Fact]
+    public Task InternalHelpersCalledUnderTheLockFromAnotherClass_HoldIt() => VerifyAnalyzer.AnalyzerAsync(new[] { """
+        class Subscription
+        {
+            internal readonly object mu = new();
+            private long _pendingMax;
+            private long _droppedMax;
+
+            internal void AddMessage(long pending)
+            {
+                if (pending > _pendingMax) _pendingMax = pending;
+            }
+
+            internal void Drop(long dropped)
+            {
+                if (dropped > _droppedMax) {|#0:_droppedMax = dropped|};
+            }
+
+            public void ClearMaxPending()
+            {
+                lock (mu)
+                {
+                    _pendingMax = 0;
+                    _droppedMax = 0;
+                }
+            }
+        }
+        """, """
+        class Connection
+        {
+            private readonly object _mu = new();
+
+            void ProcessMessage(Subscription s, long pending)
+            {
+                lock (_mu)
+                {
+                    lock (s.mu)
+                    {
+                        s.AddMessage(pending);
+                    }
+                }
+            }
+
+            // Drop is called without the subscription's lock here: it stays reported.
+            void Overflow(Subscription s, long dropped)
+            {
+                lock (s.mu) { s.Drop(dropped); }
+                s.Drop(dropped);
+            }
+        }
+        """ }, null, Tw2003(0, "_droppedMax", "mu", "ClearMaxPending"));
 }
