@@ -32,10 +32,53 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
         public void AnalyzeLock(OperationAnalysisContext context)
         {
             var @lock = (ILockOperation)context.Operation;
-            if (Problem(@lock.LockedValue) is { } problem)
+            if (Problem(@lock.LockedValue) is { } problem && !IsLockedEarlierInType(@lock))
             {
                 context.ReportDiagnostic(Diagnostic.Create(Descriptors.TW2004LockOnUnsafeObject, @lock.LockedValue.Syntax.GetLocation(), problem, Consequence(problem)));
             }
+        }
+
+        // One finding per lock object and type: `lock (this)` in six methods is one mistake, fixed in
+        // one go (the fix replaces every use of the object together). Only the first lock on the same
+        // `this` or field in the type declaration reports.
+        private static bool IsLockedEarlierInType(ILockOperation @lock)
+        {
+            var value = SeeThroughProperty(@lock.LockedValue.WithoutConversions());
+            ISymbol? target = value switch
+            {
+                IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } => value.Type,
+                IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field => field.Field,
+                _ => null,
+            };
+
+            if (target is null
+                || @lock.SemanticModel is not { } model
+                || @lock.Syntax.FirstAncestorOrSelf<TypeDeclarationSyntax>() is not { } type)
+            {
+                return false;
+            }
+
+            foreach (var node in type.DescendantNodes(n => n.SpanStart < @lock.Syntax.SpanStart))
+            {
+                if (node is LockStatementSyntax earlier
+                    && earlier.SpanStart < @lock.Syntax.SpanStart
+                    && earlier.FirstAncestorOrSelf<TypeDeclarationSyntax>() == type
+                    && model.GetOperation(earlier) is ILockOperation other
+                    && SeeThroughProperty(other.LockedValue.WithoutConversions()) is var otherValue
+                    && SymbolEqualityComparer.Default.Equals(
+                        target,
+                        otherValue switch
+                        {
+                            IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } => otherValue.Type,
+                            IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field => field.Field,
+                            _ => null,
+                        }))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         // Each case in its own words: shared objects let others in, fresh objects keep nobody out.

@@ -146,7 +146,7 @@ public class LockOnUnsafeObjectTests
             private int _x;
 
             void A() { lock ({|#0:this|}) { _x++; } }
-            void B() { lock ({|#1:this|}) { _x--; } }
+            void B() { lock (this) { _x--; } }
             void S() { lock ({|#2:typeof(C)|}) { } }
         }
         """, """
@@ -160,9 +160,10 @@ public class LockOnUnsafeObjectTests
             void B() { lock (_lock) { _x--; } }
             void S() { lock (s_cLock) { } }
         }
-        """, Tw2004(0, "'this'"), Tw2004(1, "'this'"), Tw2004(2, "a typeof(...) object"));
+        """, Tw2004(0, "'this'"), Tw2004(2, "a typeof(...) object"));
 
-    // One lock(this) fixed alone must not leave the other on `this`: both exclude each other today.
+    // One finding per object and type (at the first lock); its fix must not leave the other lock on
+    // `this`: both exclude each other today.
     [Fact]
     public Task Fix_OneAtATime_StillReplacesEveryLockOnTheObject() => VerifyFix.CodeFixAsync("""
         public class C
@@ -170,7 +171,7 @@ public class LockOnUnsafeObjectTests
             private int _x;
 
             void A() { lock ({|#0:this|}) { _x++; } }
-            void B() { lock ({|#1:this|}) { _x--; } }
+            void B() { lock (this) { _x--; } }
         }
         """, """
         public class C
@@ -181,7 +182,7 @@ public class LockOnUnsafeObjectTests
             void A() { lock (_lock) { _x++; } }
             void B() { lock (_lock) { _x--; } }
         }
-        """, new[] { Tw2004(0, "'this'"), Tw2004(1, "'this'") }, Array.Empty<DiagnosticResult>(), iterations: 1);
+        """, new[] { Tw2004(0, "'this'") }, Array.Empty<DiagnosticResult>(), iterations: 1);
 
     // Monitor.PulseAll(this) inside lock (_lock) would throw SynchronizationLockException.
     [Fact]
@@ -203,7 +204,7 @@ public class LockOnUnsafeObjectTests
 
             public void Take()
             {
-                lock ({|#1:this|})
+                lock (this)
                 {
                     while (_count == 0) Monitor.Wait(this);
                     _count--;
@@ -236,7 +237,7 @@ public class LockOnUnsafeObjectTests
                 }
             }
         }
-        """, Tw2004(0, "'this'"), Tw2004(1, "'this'"));
+        """, Tw2004(0, "'this'"));
 
     // Monitor.TryEnter/Exit on the old field elsewhere must move with the lock statements.
     [Fact]
@@ -339,4 +340,31 @@ public class LockOnUnsafeObjectTests
         Tw2004(0, "the field 'Shared', visible outside the assembly"), Tw2004(1, "the field 'Shared', visible outside the assembly"),
         Tw2004(2, "the field 'Gate', visible outside the assembly"), Tw2004(3, "a string (strings are interned and shared)"),
         Tw2004(4, "a typeof(...) object"), Tw2004(5, "a typeof(...) object"));
+
+    // One mistake, one finding: the first lock on the same object in a type declaration reports;
+    // another type (a derived class locking the base's protected field) gets its own.
+    [Fact]
+    public Task OneFindingPerObjectAndType() => VerifyAnalyzer.AnalyzerAsync("""
+        public abstract class Manager
+        {
+            protected readonly object StateChangeLock = new();
+            private int _state;
+
+            public void Start() { lock ({|#0:StateChangeLock|}) { _state = 1; } }
+            public void Stop() { lock (StateChangeLock) { _state = 0; } }
+            public void Reset() { lock ({|#1:this|}) { _state = 2; } }
+            public void Clear() { lock (this) { _state = 3; } }
+        }
+
+        public class PullManager : Manager
+        {
+            private int _pending;
+
+            public void Track() { lock ({|#2:StateChangeLock|}) { _pending++; } }
+            public void Untrack() { lock (StateChangeLock) { _pending--; } }
+        }
+        """,
+        Tw2004(0, "the field 'StateChangeLock', visible outside the assembly"),
+        Tw2004(1, "'this'"),
+        Tw2004(2, "the field 'StateChangeLock', visible outside the assembly"));
 }
