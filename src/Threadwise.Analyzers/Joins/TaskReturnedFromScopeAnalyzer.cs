@@ -124,8 +124,16 @@ public sealed class TaskReturnedFromScopeAnalyzer : ThreadwiseAnalyzer
         {
             foreach (var operation in scope.Descendants())
             {
-                if (operation is IAssignmentOperation { Target: ILocalReferenceOperation { Local: var target } }
-                    && SymbolEqualityComparer.Default.Equals(target, local)
+                // `gotLock = …`, or `Monitor.Enter(x, ref gotLock)` / `TryTake(out gotLock)`.
+                var written = operation switch
+                {
+                    IAssignmentOperation { Target: ILocalReferenceOperation { Local: var target } } => target,
+                    IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out, Value: ILocalReferenceOperation { Local: var passed } } => passed,
+                    _ => null,
+                };
+
+                if (written is not null
+                    && SymbolEqualityComparer.Default.Equals(written, local)
                     && operation.Syntax.SpanStart < position)
                 {
                     return true;

@@ -566,6 +566,7 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
     {
         private readonly Dictionary<IMethodSymbol, List<HelperCall>> _byCallee = new(SymbolEqualityComparer.Default);
         private readonly Dictionary<IMethodSymbol, ISymbol?> _held = new(SymbolEqualityComparer.Default);
+        private readonly Dictionary<IMethodSymbol, ISymbol?> _heldAcrossTypes = new(SymbolEqualityComparer.Default);
         private readonly INamedTypeSymbol _type;
         private readonly Compilation _compilation;
         private readonly CancellationToken _cancellationToken;
@@ -610,17 +611,24 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
         public ISymbol? HeldByEveryCallerInTheCompilation(IMethodSymbol method)
         {
             method = method.OriginalDefinition;
-            if (method.DeclaredAccessibility == Accessibility.Private || !IsAssemblyOnlyHelper(method) || CallsFromOtherTypes(method) is not { } outside)
+            if (_heldAcrossTypes.TryGetValue(method, out var known))
             {
-                return null;
+                return known;
             }
 
-            if (_byCallee.TryGetValue(method, out var inside))
+            ISymbol? result = null;
+            if (method.DeclaredAccessibility != Accessibility.Private && IsAssemblyOnlyHelper(method) && CallsFromOtherTypes(method) is { } outside)
             {
-                outside.AddRange(inside);
+                if (_byCallee.TryGetValue(method, out var inside))
+                {
+                    outside.AddRange(inside);
+                }
+
+                result = outside.Count == 0 ? null : Common(outside);
             }
 
-            return outside.Count == 0 ? null : Common(outside);
+            _heldAcrossTypes[method] = result;
+            return result;
         }
 
         private ISymbol? Common(List<HelperCall> calls)
@@ -661,11 +669,19 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
                     }
 
                     model ??= _compilation.GetSemanticModel(tree);
-                    if (!SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, _cancellationToken).Symbol?.OriginalDefinition, method)
-                        || model.GetEnclosingSymbol(name.SpanStart, _cancellationToken) is not { } enclosing
-                        || SymbolEqualityComparer.Default.Equals(enclosing.ContainingType?.OriginalDefinition, _type.OriginalDefinition))
+                    if (!SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, _cancellationToken).Symbol?.OriginalDefinition, method))
                     {
-                        continue; // another symbol of that name, or a use inside the type (collected already)
+                        continue; // another symbol of that name
+                    }
+
+                    if (model.GetEnclosingSymbol(name.SpanStart, _cancellationToken) is not { } enclosing)
+                    {
+                        return null;
+                    }
+
+                    if (SymbolEqualityComparer.Default.Equals(enclosing.ContainingType?.OriginalDefinition, _type.OriginalDefinition))
+                    {
+                        continue; // a use inside the type: collected already
                     }
 
                     var callee = name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? access : (ExpressionSyntax)name;

@@ -143,11 +143,16 @@ public sealed class SyncOverAsyncCodeFixProvider : ThreadwiseCodeFixProvider
         var changed = solution.WithDocumentSyntaxRoot(document.Id, editor.GetChangedRoot());
         foreach (var entry in callsByDocument)
         {
-            if (entry.Key == document.Id
-                || solution.GetDocument(entry.Key) is not { } other
-                || await FixState.CreateAsync(other, cancellationToken).ConfigureAwait(false) is not { } otherState)
+            if (entry.Key == document.Id)
             {
                 continue;
+            }
+
+            // A caller left unconverted would drop the new task: all of them change, or nothing does.
+            if (solution.GetDocument(entry.Key) is not { } other
+                || await FixState.CreateAsync(other, cancellationToken).ConfigureAwait(false) is not { } otherState)
+            {
+                return null;
             }
 
             var otherEditor = await DocumentEditor.CreateAsync(other, cancellationToken).ConfigureAwait(false);

@@ -57,10 +57,7 @@ internal static class AsyncConversion
             return IsDeclaredOnlyIn(symbol.ContainingType, tree);
         }
 
-        if (SymbolFacts.IsVisibleOutsideAssembly(symbol)
-            || symbol.IsVirtual
-            || SymbolFacts.ImplementsInterfaceMember(symbol)
-            || HasFriendAssemblies(compilation.Assembly))
+        if (!IsInvisibleOutsideProject(symbol, compilation))
         {
             return false;
         }

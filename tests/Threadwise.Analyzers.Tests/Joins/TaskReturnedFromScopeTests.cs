@@ -276,11 +276,32 @@ public class TaskReturnedFromScopeTests
                 }
             }
 
+            public Task TakeAsync(int value)
+            {
+                bool gotLock = false;
+                try
+                {
+                    if (!gotLock)
+                    {
+                        TryTake(out gotLock);
+                        return {|#1:WriteSlowAsync(value)|};
+                    }
+
+                    return Task.CompletedTask;
+                }
+                finally
+                {
+                    if (gotLock) _gate.Release();
+                }
+            }
+
+            private void TryTake(out bool taken) => taken = _gate.Wait(0);
+
             private async Task WriteSlowAsync(int value)
             {
                 await _gate.WaitAsync();
                 try { await Task.Delay(value); } finally { _gate.Release(); }
             }
         }
-        """, Tw4007(0, "try/finally", "the finally block runs", "RetryAsync"));
+        """, Tw4007(0, "try/finally", "the finally block runs", "RetryAsync"), Tw4007(1, "try/finally", "the finally block runs", "TakeAsync"));
 }
