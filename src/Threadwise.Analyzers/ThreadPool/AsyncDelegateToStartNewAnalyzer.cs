@@ -8,8 +8,9 @@ namespace Threadwise.ThreadPool;
 /// <summary>
 /// TW3005: an async delegate (a delegate returning a task) given to <c>Task.Factory.StartNew</c> or
 /// to a <c>Task&lt;TResult&gt;</c> constructor, whose <c>Task&lt;Task&gt;</c> result is then used as
-/// if it were the work (awaited once, waited, returned, dropped). Not reported when the result is
-/// unwrapped (<c>.Unwrap()</c>, <c>await await</c>) or kept as a <c>Task&lt;Task&gt;</c> for later.
+/// if it were the work (awaited once, waited, returned, passed on). Not reported when the result is
+/// dropped or discarded (nobody waits for it), unwrapped (<c>.Unwrap()</c>, <c>await await</c>) or
+/// kept as a <c>Task&lt;Task&gt;</c> for later.
 /// <c>new Task(async () =&gt; …)</c> makes an async void delegate: TW4005 reports that one.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -105,7 +106,11 @@ public sealed class AsyncDelegateToStartNewAnalyzer : ThreadwiseAnalyzer
                 case IAwaitOperation await when await.Parent is IAwaitOperation:
                     return true;
                 case IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configure
-                    when configure.Parent is IAwaitOperation { Parent: IAwaitOperation }:
+                    when configure.Parent is IAwaitOperation { Parent: IAwaitOperation } || IsDropped(configure.Parent):
+                    return true;
+                case var dropped when IsDropped(dropped):
+                    // Nobody waits for it: a dropped Task<Task> loses nothing a dropped Task would not
+                    // (TW4002 reports the statement; `_ =` says fire-and-forget on purpose).
                     return true;
                 case IVariableInitializerOperation or ISimpleAssignmentOperation:
                     // Kept as a Task<Task> (var, or declared so): whoever uses it may unwrap it.
@@ -114,5 +119,8 @@ public sealed class AsyncDelegateToStartNewAnalyzer : ThreadwiseAnalyzer
                     return false;
             }
         }
+
+        private static bool IsDropped(IOperation? parent)
+            => parent is IExpressionStatementOperation or ISimpleAssignmentOperation { Target: IDiscardOperation };
     }
 }

@@ -40,6 +40,7 @@ public class AsyncDelegateToStartNewTests
 
     [Fact]
     public Task UnwrappedKeptOrSynchronousDelegates_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading;
         using System.Threading.Tasks;
 
         class C
@@ -51,6 +52,12 @@ public class AsyncDelegateToStartNewTests
                 await (await Task.Factory.StartNew(async () => await Task.Delay(10)).ConfigureAwait(false));
                 var kept = Task.Factory.StartNew(async () => await Task.Delay(10));
                 await kept.Unwrap();
+
+                // Fire-and-forget: nobody waits for the outer task, so nothing is lost that a dropped
+                // Task would not lose (TW4002 reports the plain statement).
+                _ = Task.Factory.StartNew(async () => await Task.Delay(10), CancellationToken.None, TaskCreationOptions.PreferFairness, TaskScheduler.Default).ConfigureAwait(false);
+                _ = Task.Factory.StartNew(async () => await Task.Delay(10));
+                Task.Factory.StartNew(async () => await Task.Delay(10));
 
                 // Lazy start, the deliberate form: kept as a Task<Task>, unwrapped, then started.
                 var lazy = new Task<Task>(async () => await Task.Delay(10));
