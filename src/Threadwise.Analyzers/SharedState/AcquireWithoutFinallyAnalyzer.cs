@@ -47,12 +47,40 @@ public sealed class AcquireWithoutFinallyAnalyzer : ThreadwiseAnalyzer
                     && LockScope.IsRelease(operation, out var released)
                     && SymbolEqualityComparer.Default.Equals(released, acquired)
                     && !AsyncContext.IsInNestedFunction(operation, body)
-                    && !IsInFinally(operation, body))
+                    && !IsInFinally(operation, body)
+                    && !IsRollback(operation))
                 {
                     context.ReportDiagnostic(Diagnostic.Create(Descriptors.TW2006AcquireWithoutFinally, invocation.Syntax.GetLocation(), acquired.Name));
                     return;
                 }
             }
+        }
+
+        // `if (_stream is null) { _mutex.ReleaseMutex(); return null; }` (or a catch that releases and
+        // rethrows) in a method whose main path returns holding the lock: an AcquireLock() API that
+        // rolls back on failure. The lock is handed to the caller by design; not a region to guard.
+        private static bool IsRollback(IOperation release)
+        {
+            if (release.Parent is not IExpressionStatementOperation statement
+                || statement.Parent is not IBlockOperation { Parent: IConditionalOperation or ICatchClauseOperation } branch)
+            {
+                return false;
+            }
+
+            var after = false;
+            foreach (var operation in branch.Operations)
+            {
+                if (operation == statement)
+                {
+                    after = true;
+                }
+                else if (after && operation is IReturnOperation or IThrowOperation or IExpressionStatementOperation { Operation: IThrowOperation })
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static bool IsInFinally(IOperation operation, IOperation body)

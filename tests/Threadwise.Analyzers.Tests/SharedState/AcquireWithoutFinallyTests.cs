@@ -146,4 +146,58 @@ public class AcquireWithoutFinallyTests
             static void Work(int value) { }
         }
         """, Tw2006(0, "_gate"));
+
+    // log4net's locking model: AcquireLock() returns holding the mutex (ReleaseLock() releases it)
+    // and gives it back only when it fails. A release that is followed by leaving the method, in a
+    // branch or a catch, is a rollback; a release on the main path is still reported.
+    [Fact]
+    public Task AcquireApisThatRollBackOnFailure_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.IO;
+        using System.Threading;
+
+        class InterProcessLock
+        {
+            private readonly Mutex _mutex = new();
+            private Stream? _stream;
+            private int _depth;
+
+            public Stream? AcquireLock()
+            {
+                _mutex.WaitOne();
+                _depth++;
+                if (_stream is null)
+                {
+                    _depth--;
+                    _mutex.ReleaseMutex();
+                    return null;
+                }
+
+                return _stream;
+            }
+
+            public Stream Open(string path)
+            {
+                _mutex.WaitOne();
+                try
+                {
+                    return _stream = File.OpenRead(path);
+                }
+                catch (IOException)
+                {
+                    _mutex.ReleaseMutex();
+                    throw;
+                }
+            }
+
+            public void ReleaseLock() => _mutex.ReleaseMutex();
+
+            public void Write(byte[] data)
+            {
+                {|#0:_mutex.WaitOne()|};
+                _stream?.Write(data, 0, data.Length);
+                _mutex.ReleaseMutex();
+            }
+        }
+        """, Tw2006(0, "_mutex"));
 }
