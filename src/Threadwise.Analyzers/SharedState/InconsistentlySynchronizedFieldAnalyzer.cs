@@ -603,35 +603,45 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
         }
 
         /// <summary>
-        /// For an internal helper (the NATS client's <c>addMessage</c>, called from another class under
-        /// <c>lock (s.mu)</c>): the lock every call in the compilation holds — the type's own calls and
-        /// the calls from other types, found by name and bound only here, when a finding would
-        /// otherwise be reported. Any use that is not a call (a method group) proves nothing.
+        /// The lock every call of the method in the compilation holds, asked only when a finding would
+        /// otherwise be reported. Calls are found by name and bound here: the type's own, and those
+        /// from other types — an internal helper the NATS client's connection calls under
+        /// <c>lock (s.mu)</c>; an override the base class calls under its lock (log4net's
+        /// <c>DoAppend</c> → <c>lock (LockObj) { Append(e); }</c>, NLog's write hooks), a call of any
+        /// method the override overrides counting. An unlocked call counts when its own caller is
+        /// held the same way, a few levels up. Any use that is not a call proves nothing.
         /// </summary>
-        public ISymbol? HeldByEveryCallerInTheCompilation(IMethodSymbol method)
+        public ISymbol? HeldByEveryCallerInTheCompilation(IMethodSymbol method) => HeldAcrossTypes(method.OriginalDefinition, depth: 0);
+
+        private ISymbol? HeldAcrossTypes(IMethodSymbol method, int depth)
         {
-            method = method.OriginalDefinition;
             if (_heldAcrossTypes.TryGetValue(method, out var known))
             {
                 return known;
             }
 
+            _heldAcrossTypes[method] = null; // a cycle proves nothing
             ISymbol? result = null;
-            if (method.DeclaredAccessibility != Accessibility.Private && IsAssemblyOnlyHelper(method) && CallsFromOtherTypes(method) is { } outside)
+            if (depth <= MaxCallerDepth && CanKnowCallers(method) && CallsInTheCompilation(method) is { Count: > 0 } calls)
             {
-                if (_byCallee.TryGetValue(method, out var inside))
-                {
-                    outside.AddRange(inside);
-                }
-
-                result = outside.Count == 0 ? null : Common(outside);
+                result = Common(calls, depth + 1);
             }
 
             _heldAcrossTypes[method] = result;
             return result;
         }
 
-        private ISymbol? Common(List<HelperCall> calls)
+        // The callers that matter are in the compilation: a method other assemblies cannot call, or a
+        // virtual hook (callers reach an override through the base, which the compilation declares).
+        // A public or protected plain method has callers the compilation does not see.
+        private static bool CanKnowCallers(IMethodSymbol method)
+            => method.MethodKind == MethodKind.Ordinary
+               && (!SymbolFacts.IsVisibleOutsideAssembly(method) || method.IsOverride || method.IsVirtual || method.IsAbstract);
+
+        // Callers of callers: enough for hook -> helper -> write, bounded so a miss costs little.
+        private const int MaxCallerDepth = 3;
+
+        private ISymbol? Common(List<HelperCall> calls, int? depth = null)
         {
             ISymbol? common = null;
             foreach (var call in calls)
@@ -641,7 +651,9 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
                     return null;
                 }
 
-                var candidate = FirstOrNull(call.Held) ?? (!call.InLambda && call.Caller is IMethodSymbol caller ? HeldByEveryCaller(caller) : null);
+                var candidate = FirstOrNull(call.Held)
+                    ?? (call.InLambda || call.Caller is not IMethodSymbol caller ? null
+                        : depth is { } level ? HeldAcrossTypes(caller.OriginalDefinition, level) : HeldByEveryCaller(caller));
                 if (candidate is null || (common is not null && !SymbolEqualityComparer.Default.Equals(common, candidate) && !System.Linq.Enumerable.Contains(call.Held, common, SymbolEqualityComparer.Default)))
                 {
                     return null;
@@ -653,39 +665,64 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
             return common;
         }
 
-        // Calls of the method from members of other types, with the locks held at each; null when a
-        // use is not a call. Trees that never name the method are skipped by a token scan.
-        private List<HelperCall>? CallsFromOtherTypes(IMethodSymbol method)
+        // Where calls can be: a private method's own type declarations; anything else, every tree.
+        private IEnumerable<SyntaxNode> Scopes(IMethodSymbol method)
         {
-            var calls = new List<HelperCall>();
+            if (method.DeclaredAccessibility == Accessibility.Private && method.ContainingType is { } type)
+            {
+                foreach (var reference in type.DeclaringSyntaxReferences)
+                {
+                    yield return reference.GetSyntax(_cancellationToken);
+                }
+
+                yield break;
+            }
+
             foreach (var tree in _compilation.SyntaxTrees)
             {
+                yield return tree.GetRoot(_cancellationToken);
+            }
+        }
+
+        // Every call of the method (or of a method it overrides: the call dispatches here) anywhere in
+        // the compilation, with the locks held at each; null when a use is not a call. Trees that never
+        // name the method are skipped by a token scan.
+        private List<HelperCall>? CallsInTheCompilation(IMethodSymbol method)
+        {
+            var targets = new List<IMethodSymbol>();
+            for (var current = method; current is not null; current = current.OverriddenMethod?.OriginalDefinition)
+            {
+                targets.Add(current);
+            }
+
+            var calls = new List<HelperCall>();
+            foreach (var scope in Scopes(method))
+            {
+                var tree = scope.SyntaxTree;
                 SemanticModel? model = null;
-                foreach (var token in tree.GetRoot(_cancellationToken).DescendantTokens())
+                foreach (var token in scope.DescendantTokens())
                 {
-                    if (!token.IsKind(SyntaxKind.IdentifierToken) || token.ValueText != method.Name || token.Parent is not SimpleNameSyntax name)
+                    if (!token.IsKind(SyntaxKind.IdentifierToken) || token.ValueText != method.Name || token.Parent is not SimpleNameSyntax name
+                        || name.Parent is MethodDeclarationSyntax)
                     {
                         continue;
                     }
 
                     model ??= _compilation.GetSemanticModel(tree);
-                    if (!SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, _cancellationToken).Symbol?.OriginalDefinition, method))
+                    var callee = name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? access : (ExpressionSyntax)name;
+
+                    // `base.M()` runs exactly the method it names; any other call of an overridden
+                    // method may dispatch to this override.
+                    if (model.GetSymbolInfo(name, _cancellationToken).Symbol?.OriginalDefinition is not IMethodSymbol bound
+                        || (callee is MemberAccessExpressionSyntax { Expression: BaseExpressionSyntax }
+                            ? !SymbolEqualityComparer.Default.Equals(bound, method)
+                            : !System.Linq.Enumerable.Contains(targets, bound, SymbolEqualityComparer.Default)))
                     {
                         continue; // another symbol of that name
                     }
 
-                    if (model.GetEnclosingSymbol(name.SpanStart, _cancellationToken) is not { } enclosing)
-                    {
-                        return null;
-                    }
-
-                    if (SymbolEqualityComparer.Default.Equals(enclosing.ContainingType?.OriginalDefinition, _type.OriginalDefinition))
-                    {
-                        continue; // a use inside the type: collected already
-                    }
-
-                    var callee = name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? access : (ExpressionSyntax)name;
-                    if (callee.Parent is not InvocationExpressionSyntax invocation
+                    if (model.GetEnclosingSymbol(name.SpanStart, _cancellationToken) is not { } enclosing
+                        || callee.Parent is not InvocationExpressionSyntax invocation
                         || invocation.Expression != callee
                         || model.GetOperation(invocation, _cancellationToken) is not IInvocationOperation operation)
                     {

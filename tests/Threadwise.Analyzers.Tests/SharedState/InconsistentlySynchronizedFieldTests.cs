@@ -570,4 +570,66 @@ public class InconsistentlySynchronizedFieldTests
             }
         }
         """ }, null, Tw2003(0, "_droppedMax", "mu", "ClearMaxPending"));
+
+    // Template methods (log4net's DoAppend, NLog's write hooks): the base class calls the hook under
+    // its lock, so the override and the helpers it calls hold that lock — also through base.Append().
+    // A public method that users call directly does not.
+    [Fact]
+    public Task HooksTheBaseCallsUnderItsLock_HoldIt() => VerifyAnalyzer.AnalyzerAsync(new[] { """
+        public abstract class AppenderBase
+        {
+            protected readonly object LockObj = new();
+
+            public void DoAppend(string message)
+            {
+                lock (LockObj)
+                {
+                    Append(message);
+                }
+            }
+
+            protected abstract void Append(string message);
+        }
+        """, """
+        public class FileAppender : AppenderBase
+        {
+            private string _current = "";
+            private int _count;
+
+            public void Open(string path)
+            {
+                lock (LockObj)
+                {
+                    _current = path;
+                    _count = 0;
+                }
+            }
+
+            protected override void Append(string message)
+            {
+                Roll(message);
+                _count++;
+            }
+
+            private void Roll(string message) => _current = message;
+
+            public void Configure(string path) => {|#0:_current = path|};
+        }
+
+        public class RollingAppender : FileAppender
+        {
+            private int _rolled;
+
+            public void Reset()
+            {
+                lock (LockObj) { _rolled = 0; }
+            }
+
+            protected override void Append(string message)
+            {
+                _rolled++;
+                base.Append(message);
+            }
+        }
+        """ }, null, Tw2003(0, "_current", "LockObj", "Open"));
 }
