@@ -7,7 +7,6 @@ using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.FindSymbols;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
@@ -133,7 +132,7 @@ public sealed class SyncOverAsyncCodeFixProvider : ThreadwiseCodeFixProvider
             || await FixState.CreateAsync(document, cancellationToken).ConfigureAwait(false) is not { } state
             || !CanChangeSignature(method, symbol, state)
             || RewritableWaits(method, state) is not { Count: > 0 } waits
-            || await CallsByDocumentAsync(symbol, solution, projectId, cancellationToken).ConfigureAwait(false) is not { } callsByDocument)
+            || await CrossDocumentFix.CallsByDocumentAsync(symbol, solution, projectId, cancellationToken).ConfigureAwait(false) is not { } callsByDocument)
         {
             return null;
         }
@@ -163,124 +162,15 @@ public sealed class SyncOverAsyncCodeFixProvider : ThreadwiseCodeFixProvider
         return changed;
     }
 
-    // Every reference must be a call in a document of the project (nameof is fine); null otherwise.
-    private static async Task<Dictionary<DocumentId, List<InvocationExpressionSyntax>>?> CallsByDocumentAsync(
-        IMethodSymbol symbol, Solution solution, ProjectId projectId, CancellationToken cancellationToken)
-    {
-        var calls = new Dictionary<DocumentId, List<InvocationExpressionSyntax>>();
-        foreach (var referenced in await SymbolFinder.FindReferencesAsync(symbol, solution, cancellationToken).ConfigureAwait(false))
-        {
-            foreach (var location in referenced.Locations)
-            {
-                if (location.IsImplicit
-                    || location.Document.Project.Id != projectId
-                    || await location.Document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false) is not { } root
-                    || root.FindNode(location.Location.SourceSpan, getInnermostNodeForTie: true) is not SimpleNameSyntax name)
-                {
-                    return null;
-                }
-
-                if (AsyncConversion.IsNameOf(name))
-                {
-                    continue;
-                }
-
-                var callee = name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? access : (ExpressionSyntax)name;
-                if (callee.Parent is not InvocationExpressionSyntax invocation || invocation.Expression != callee)
-                {
-                    return null;
-                }
-
-                if (!calls.TryGetValue(location.Document.Id, out var list))
-                {
-                    calls[location.Document.Id] = list = new List<InvocationExpressionSyntax>();
-                }
-
-                list.Add(invocation);
-            }
-        }
-
-        return calls;
-    }
-
     // Fix All: the one-document fixes per document first, then each method whose callers live in
     // other files, one at a time on the solution as it stands (found again by its ID).
-    public override FixAllProvider GetFixAllProvider() => new AcrossDocumentsFixAll(this);
-
-    private sealed class AcrossDocumentsFixAll : FixAllProvider
-    {
-        private readonly SyncOverAsyncCodeFixProvider _provider;
-
-        public AcrossDocumentsFixAll(SyncOverAsyncCodeFixProvider provider) => _provider = provider;
-
-        public override async Task<CodeAction?> GetFixAsync(FixAllContext context)
-        {
-            var found = new List<(Document Document, ImmutableArray<Diagnostic> Diagnostics)>();
-            foreach (var document in DocumentsInScope(context))
-            {
-                var diagnostics = await context.GetDocumentDiagnosticsAsync(document).ConfigureAwait(false);
-                if (!diagnostics.IsEmpty)
-                {
-                    found.Add((document, diagnostics));
-                }
-            }
-
-            return found.Count == 0
-                ? null
-                : CodeAction.Create(_provider.Title, ct => FixAllAsync(context.Solution, found, ct), context.CodeActionEquivalenceKey);
-        }
-
-        private static IEnumerable<Document> DocumentsInScope(FixAllContext context)
-            => context.Scope switch
-            {
-                FixAllScope.Document when context.Document is not null => new[] { context.Document },
-                FixAllScope.Project => context.Project.Documents,
-                FixAllScope.Solution => context.Solution.Projects.SelectMany(p => p.Documents),
-                _ => Array.Empty<Document>(),
-            };
-
-        private async Task<Solution> FixAllAsync(Solution solution, List<(Document Document, ImmutableArray<Diagnostic> Diagnostics)> found, CancellationToken cancellationToken)
-        {
-            var acrossDocuments = new List<(ProjectId, string)>();
-            foreach (var (document, diagnostics) in found)
-            {
-                if (await FixState.CreateAsync(document, cancellationToken).ConfigureAwait(false) is not { } state)
-                {
-                    continue;
-                }
-
-                var local = ImmutableArray.CreateBuilder<Diagnostic>();
-                foreach (var diagnostic in diagnostics)
-                {
-                    if (_provider.CreateFix(state, diagnostic) is not null)
-                    {
-                        local.Add(diagnostic);
-                    }
-                    else if (state.FindNode<ExpressionSyntax>(diagnostic) is { } wait
-                             && OwningMethod(wait) is { } method
-                             && state.SemanticModel.GetDeclaredSymbol(method, cancellationToken) is { } symbol
-                             && DocumentationCommentId.CreateDeclarationId(symbol) is { } id
-                             && !acrossDocuments.Contains((document.Project.Id, id)))
-                    {
-                        acrossDocuments.Add((document.Project.Id, id));
-                    }
-                }
-
-                if (local.Count > 0)
-                {
-                    var fixedDocument = await _provider.FixDocumentAsync(document, local.ToImmutable(), cancellationToken).ConfigureAwait(false);
-                    solution = solution.WithDocumentSyntaxRoot(document.Id, (await fixedDocument.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false))!);
-                }
-            }
-
-            foreach (var (projectId, id) in acrossDocuments)
-            {
-                solution = await ConvertAcrossDocumentsAsync(solution, projectId, id, cancellationToken).ConfigureAwait(false) ?? solution;
-            }
-
-            return solution;
-        }
-    }
+    public override FixAllProvider GetFixAllProvider()
+        => new CrossDocumentFix.FixAll(
+            this,
+            (state, diagnostic) => state.FindNode<ExpressionSyntax>(diagnostic) is { } wait
+                ? CrossDocumentFix.MethodId(state.Document, state.SemanticModel, OwningMethod(wait), state.CancellationToken)
+                : null,
+            ConvertAcrossDocumentsAsync);
 
     /// <summary>The waits directly in the method's body (not in its lambdas or local functions) that
     /// TW1005 reports and that rewrite to an await.</summary>

@@ -184,6 +184,46 @@ public class AsyncVoidMethodTests
         """ }, Tw4004(0, "Upload"));
 
     [Fact]
+    public Task Fix_ReturnsTask_AndAwaitsCallersInOtherFiles() => VerifyFix.CodeFixAsync(new[] { """
+        using System.Threading.Tasks;
+
+        public class Uploader
+        {
+            internal async void {|#0:Upload|}(int id) => await Task.Delay(id);
+        }
+        """, """
+        using System.Threading.Tasks;
+
+        class Batch
+        {
+            public async Task RunAsync(Uploader uploader)
+            {
+                uploader.Upload(1);
+                await Task.Yield();
+            }
+        }
+        """ }, new[] { """
+        using System.Threading.Tasks;
+
+        public class Uploader
+        {
+            internal async Task Upload(int id) => await Task.Delay(id);
+        }
+        """, """
+        using System.Threading.Tasks;
+
+        class Batch
+        {
+            public async Task RunAsync(Uploader uploader)
+            {
+                await uploader.Upload(1);
+                await Task.Yield();
+            }
+        }
+        """ }, Tw4004(0, "Upload"));
+
+    // The caller in the other file is synchronous: it would drop the new task.
+    [Fact]
     public Task Fix_IsNotOffered_ForInternalMethodCalledFromAnotherFile() => VerifyFix.NoCodeFixAsync(new[] { """
         using System.Threading.Tasks;
 
