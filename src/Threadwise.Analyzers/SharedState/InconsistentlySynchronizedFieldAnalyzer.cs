@@ -59,8 +59,7 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
             _ => (null!, false),
         };
 
-        if (target is null
-            || !IsAssemblyOnlyHelper(target)
+        if (target is not { DeclaredAccessibility: Accessibility.Private, MethodKind: MethodKind.Ordinary }
             || !SymbolEqualityComparer.Default.Equals(target.ContainingType, type))
         {
             return;
@@ -85,13 +84,6 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
         // counts only with the locks held inside the lambda (it may run after its method returned).
         calls.Add(new HelperCall(target.OriginalDefinition, context.ContainingSymbol, held, isCall, AsyncContext.IsInNestedFunction(context.Operation, RootOf(context.Operation)), context.Operation.Syntax));
     }
-
-    // A helper whose every caller the compilation can see: private, or invisible to other assemblies
-    // and not virtual (an override elsewhere is called through the base).
-    private static bool IsAssemblyOnlyHelper(IMethodSymbol method)
-        => method.MethodKind == MethodKind.Ordinary
-           && (method.DeclaredAccessibility == Accessibility.Private
-               || (!SymbolFacts.IsVisibleOutsideAssembly(method) && !method.IsVirtual && !method.IsAbstract && !method.IsOverride));
 
     private static IOperation RootOf(IOperation operation)
     {

@@ -43,15 +43,7 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
         // `this` or field in the type declaration reports.
         private static bool IsLockedEarlierInType(ILockOperation @lock)
         {
-            var value = SeeThroughProperty(@lock.LockedValue.WithoutConversions());
-            ISymbol? target = value switch
-            {
-                IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } => value.Type,
-                IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field => field.Field,
-                _ => null,
-            };
-
-            if (target is null
+            if (LockedObject(@lock) is not { } target
                 || @lock.SemanticModel is not { } model
                 || @lock.Syntax.FirstAncestorOrSelf<TypeDeclarationSyntax>() is not { } type)
             {
@@ -64,21 +56,26 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
                     && earlier.SpanStart < @lock.Syntax.SpanStart
                     && earlier.FirstAncestorOrSelf<TypeDeclarationSyntax>() == type
                     && model.GetOperation(earlier) is ILockOperation other
-                    && SeeThroughProperty(other.LockedValue.WithoutConversions()) is var otherValue
-                    && SymbolEqualityComparer.Default.Equals(
-                        target,
-                        otherValue switch
-                        {
-                            IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } => otherValue.Type,
-                            IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field => field.Field,
-                            _ => null,
-                        }))
+                    && SymbolEqualityComparer.Default.Equals(target, LockedObject(other)))
                 {
                     return true;
                 }
             }
 
             return false;
+        }
+
+        // The object a lock takes, when it is this instance's own: `this` (as its type) or a field of
+        // this instance or a static field.
+        private static ISymbol? LockedObject(ILockOperation @lock)
+        {
+            var value = SeeThroughProperty(@lock.LockedValue.WithoutConversions());
+            return value switch
+            {
+                IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } => value.Type,
+                IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field => field.Field,
+                _ => null,
+            };
         }
 
         // Each case in its own words: shared objects let others in, fresh objects keep nobody out.
