@@ -46,6 +46,7 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
         var method = invocation.TargetMethod;
         if (TokenInScope(invocation, context.ContainingSymbol, tokenType) is not { } token
             || PassesAToken(invocation, tokenType)
+            || Timeouts.HasZeroTimeout(invocation)
             || OnlySchedules(method, symbols)
             || IsOverloadOf(context.ContainingSymbol, method)
             || TakesTokenAsData(method, symbols)

@@ -1,5 +1,7 @@
+using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using Threadwise.Core;
 
@@ -48,12 +50,109 @@ public sealed class AcquireWithoutFinallyAnalyzer : ThreadwiseAnalyzer
                     && SymbolEqualityComparer.Default.Equals(released, acquired)
                     && !AsyncContext.IsInNestedFunction(operation, body)
                     && !IsInFinally(operation, body)
-                    && !IsRollback(operation))
+                    && !IsRollback(operation)
+                    && !NothingThrowsBeforeRelease(context, statement, acquired))
                 {
                     context.ReportDiagnostic(Diagnostic.Create(Descriptors.TW2006AcquireWithoutFinally, invocation.Syntax.GetLocation(), acquired.Name));
                     return;
                 }
             }
+        }
+
+        // `Monitor.Enter(_sync); _stopping = true; Monitor.Exit(_sync);`: on every path from the acquire
+        // to a release only plain data moves run, so no exception can leave the lock held. Walked on
+        // the flow graph (branches in between count), only for would-be findings.
+        private static bool NothingThrowsBeforeRelease(OperationAnalysisContext context, IOperation statement, ISymbol acquired)
+        {
+            if (ExceptionFlow.GraphOf(statement, context.GetControlFlowGraph()) is not { } graph
+                || Locate(graph, statement.Syntax) is not (var start, var index))
+            {
+                return false;
+            }
+
+            var visited = new HashSet<BasicBlock>();
+            var pending = new Stack<(BasicBlock Block, int Index)>();
+            pending.Push((start, index + 1));
+            while (pending.Count > 0)
+            {
+                var (block, from) = pending.Pop();
+                if (!PathReleases(block, from, acquired, out var continues))
+                {
+                    return false;
+                }
+
+                if (!continues)
+                {
+                    continue;
+                }
+
+                foreach (var branch in new[] { block.FallThroughSuccessor, block.ConditionalSuccessor })
+                {
+                    if (branch is null)
+                    {
+                        continue;
+                    }
+
+                    // A throw, or leaving the function still holding the lock: not provably safe.
+                    if (branch.Destination is not { Kind: not BasicBlockKind.Exit } next)
+                    {
+                        return false;
+                    }
+
+                    if (visited.Add(next))
+                    {
+                        pending.Push((next, 0));
+                    }
+                }
+            }
+
+            return true;
+        }
+
+        // Runs block from `from`: false when something may throw first; `continues` when the path goes
+        // on past the block without releasing.
+        private static bool PathReleases(BasicBlock block, int from, ISymbol acquired, out bool continues)
+        {
+            continues = false;
+            for (var i = from; i < block.Operations.Length; i++)
+            {
+                var operation = block.Operations[i];
+                if (operation is IExpressionStatementOperation { Operation: var call }
+                    && LockScope.IsRelease(call, out var released)
+                    && SymbolEqualityComparer.Default.Equals(released, acquired))
+                {
+                    return true;
+                }
+
+                if (!ExceptionFlow.CannotThrow(operation))
+                {
+                    return false;
+                }
+            }
+
+            if (block.BranchValue is { } value && !ExceptionFlow.CannotThrow(value))
+            {
+                return false;
+            }
+
+            continues = true;
+            return true;
+        }
+
+        private static (BasicBlock Block, int Index)? Locate(ControlFlowGraph graph, SyntaxNode syntax)
+        {
+            foreach (var block in graph.Blocks)
+            {
+                for (var i = 0; i < block.Operations.Length; i++)
+                {
+                    if (block.Operations[i].Syntax == syntax)
+                    {
+                        return (block, i);
+                    }
+                }
+            }
+
+            return null;
         }
 
         // `if (_stream is null) { _mutex.ReleaseMutex(); return null; }` (or a catch that releases and

@@ -165,6 +165,33 @@ public class CancellationTokenNotForwardedTests
         """);
 
     [Fact]
+    public Task AZeroTimeoutPoll_IsNotFlagged_AWaitWithATimeoutIs() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        class Socket
+        {
+            private static readonly TimeSpan NoWait = TimeSpan.Zero;
+
+            // A poll with a zero timeout returns at once: nothing to cancel.
+            public bool TryReceive(int timeoutMillis, CancellationToken cancellationToken = default)
+            {
+                ProcessCommands(0, false);
+                ProcessCommands(timeout: 0, throttle: true);
+                Drain(NoWait);
+                {|#0:ProcessCommands|}(timeoutMillis, false);
+                return {|#1:Drain|}(TimeSpan.FromSeconds(1));
+            }
+
+            private void ProcessCommands(int timeout, bool throttle, CancellationToken cancellationToken = default) { }
+
+            private bool Drain(TimeSpan timeout, CancellationToken cancellationToken = default) => true;
+        }
+        """,
+        Tw1007(0, "Socket.ProcessCommands", "cancellationToken"),
+        Tw1007(1, "Socket.Drain", "cancellationToken"));
+
+    [Fact]
     public Task Fix_PassesTheToken_PositionallyOrByName() => VerifyFix.CodeFixAsync("""
         using System.IO;
         using System.Threading;

@@ -85,6 +85,95 @@ public class AcquireWithoutFinallyTests
         """);
 
     [Fact]
+    public Task NothingThatCanThrowBeforeTheRelease_IsNotFlagged_OnEveryPath() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        class Context
+        {
+            private readonly object _sync = new();
+            private bool _starting;
+            private bool _terminating;
+            private int _count;
+            private Context _other;
+
+            // Only data moves between acquire and release, also across a branch.
+            public void Terminate()
+            {
+                Monitor.Enter(_sync);
+                if (!_starting)
+                {
+                    bool restarted = _terminating;
+                    _terminating = true;
+                    _count++;
+                    Monitor.Exit(_sync);
+                    if (!restarted)
+                    {
+                        Work();
+                    }
+
+                    Monitor.Enter(_sync);
+                }
+
+                Monitor.Exit(_sync);
+            }
+
+            // A fence: take and drop the lock.
+            public void Close()
+            {
+                Monitor.Enter(_sync);
+                Monitor.Exit(_sync);
+            }
+
+            // Something that can throw on one path only: a call, a division, another object's field, a lambda body.
+            public void Mixed(int divisor)
+            {
+                {|#0:Monitor.Enter(_sync)|};
+                if (_starting)
+                {
+                    Work();
+                }
+
+                Monitor.Exit(_sync);
+
+                {|#1:Monitor.Enter(_sync)|};
+                _count = 100 / divisor;
+                Monitor.Exit(_sync);
+
+                {|#2:Monitor.Enter(_sync)|};
+                _count = _other._count;
+                Monitor.Exit(_sync);
+
+                Action work = () =>
+                {
+                    {|#3:Monitor.Enter(_sync)|};
+                    Work();
+                    Monitor.Exit(_sync);
+
+                    Monitor.Enter(_sync);
+                    _count = 0;
+                    Monitor.Exit(_sync);
+                };
+                work();
+            }
+
+            // Leaving without the release on one path is not provably safe either.
+            public void Leaves(bool early)
+            {
+                {|#4:Monitor.Enter(_sync)|};
+                if (early)
+                {
+                    return;
+                }
+
+                Monitor.Exit(_sync);
+            }
+
+            static void Work() { }
+        }
+        """, Tw2006(0, "_sync"), Tw2006(1, "_sync"), Tw2006(2, "_sync"), Tw2006(3, "_sync"), Tw2006(4, "_sync"));
+
+    [Fact]
     public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
         using System.Threading;
 

@@ -1,0 +1,144 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Threadwise.Core;
+
+/// <summary>
+/// Which code cannot throw, and the flow graph of the function a node sits in. Conservative:
+/// "cannot throw" is proved only for plain data moves (locals, parameters, fields of <c>this</c>
+/// or static fields, constants, built-in comparisons and logic); any call, property, indexer,
+/// cast, allocation, division or await may throw.
+/// </summary>
+internal static class ExceptionFlow
+{
+    public static bool CannotThrow(IOperation operation)
+    {
+        if (!IsThrowFree(operation))
+        {
+            return false;
+        }
+
+        foreach (var child in operation.ChildOperations)
+        {
+            if (!CannotThrow(child))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsThrowFree(IOperation operation) => operation switch
+    {
+        IExpressionStatementOperation or ILocalReferenceOperation or IParameterReferenceOperation
+            or IInstanceReferenceOperation or ILiteralOperation or IDefaultValueOperation
+            or IFlowCaptureOperation or IFlowCaptureReferenceOperation or IIsNullOperation
+            or IParenthesizedOperation or IEmptyOperation or IVariableDeclarationGroupOperation
+            or IVariableDeclarationOperation or IVariableDeclaratorOperation or IVariableInitializerOperation => true,
+        IFieldReferenceOperation field => field.Instance is null or IInstanceReferenceOperation,
+        ISimpleAssignmentOperation assignment => assignment.Target is ILocalReferenceOperation or IParameterReferenceOperation or IFieldReferenceOperation,
+        IConversionOperation conversion => conversion.OperatorMethod is null && conversion.Conversion.IsImplicit && !conversion.IsChecked,
+        IUnaryOperation unary => unary.OperatorMethod is null && !unary.IsChecked,
+        IBinaryOperation binary => binary.OperatorMethod is null && !binary.IsChecked
+            && binary.OperatorKind is not (BinaryOperatorKind.Divide or BinaryOperatorKind.Remainder or BinaryOperatorKind.IntegerDivide),
+        IIncrementOrDecrementOperation increment => increment.OperatorMethod is null && !increment.IsChecked,
+        ICompoundAssignmentOperation compound => compound.OperatorMethod is null && !compound.IsChecked
+            && compound.OperatorKind is not (BinaryOperatorKind.Divide or BinaryOperatorKind.Remainder or BinaryOperatorKind.IntegerDivide),
+        _ => false,
+    };
+
+    /// <summary>The flow graph of the function (method, local function or lambda) that
+    /// <paramref name="operation"/> runs in; null when it cannot be found.</summary>
+    public static ControlFlowGraph? GraphOf(IOperation operation, ControlFlowGraph root)
+    {
+        var function = EnclosingFunction(operation);
+        if (function is null)
+        {
+            return root;
+        }
+
+        return FindNested(root, function, depth: 0);
+    }
+
+    private static IMethodSymbol? EnclosingFunction(IOperation operation)
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            switch (current)
+            {
+                case IAnonymousFunctionOperation lambda:
+                    return lambda.Symbol;
+                case ILocalFunctionOperation local:
+                    return local.Symbol;
+            }
+        }
+
+        return null;
+    }
+
+    private static ControlFlowGraph? FindNested(ControlFlowGraph graph, IMethodSymbol function, int depth)
+    {
+        if (depth > 8)
+        {
+            return null;
+        }
+
+        foreach (var local in graph.LocalFunctions)
+        {
+            var nested = graph.GetLocalFunctionControlFlowGraph(local);
+            if (SymbolEqualityComparer.Default.Equals(local, function))
+            {
+                return nested;
+            }
+
+            if (FindNested(nested, function, depth + 1) is { } found)
+            {
+                return found;
+            }
+        }
+
+        foreach (var block in graph.Blocks)
+        {
+            foreach (var operation in block.Operations)
+            {
+                if (FindInLambdas(graph, operation, function, depth) is { } found)
+                {
+                    return found;
+                }
+            }
+
+            if (block.BranchValue is { } value && FindInLambdas(graph, value, function, depth) is { } inBranch)
+            {
+                return inBranch;
+            }
+        }
+
+        return null;
+    }
+
+    private static ControlFlowGraph? FindInLambdas(ControlFlowGraph graph, IOperation operation, IMethodSymbol function, int depth)
+    {
+        foreach (var node in operation.DescendantsAndSelf())
+        {
+            if (node is not IFlowAnonymousFunctionOperation lambda)
+            {
+                continue;
+            }
+
+            var nested = graph.GetAnonymousFunctionControlFlowGraph(lambda);
+            if (SymbolEqualityComparer.Default.Equals(lambda.Symbol, function))
+            {
+                return nested;
+            }
+
+            if (FindNested(nested, function, depth + 1) is { } found)
+            {
+                return found;
+            }
+        }
+
+        return null;
+    }
+}
