@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -28,7 +31,11 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
 
     private sealed class Context
     {
+        // Callers of callers: enough for contract -> helper -> helper -> wait.
+        private const int MaxCallerDepth = 3;
+
         private readonly TaskWaits _waits;
+        private readonly ConcurrentDictionary<IMethodSymbol, bool> _servesOnlyContracts = new(SymbolEqualityComparer.Default);
 
         public Context(TaskWaits waits) => _waits = waits;
 
@@ -43,7 +50,8 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
                 || IsSynchronousContract(method)
                 || HasAsyncTwin(method)
                 || SyncAsyncBranches.IsInSynchronousBranch(wait.Operation)
-                || (wait.Task is { } task && (KnownCompleteTasks.IsKnownComplete(task, _waits.Symbols) || _waits.Symbols.IsValueTaskType(task.Type))))
+                || (wait.Task is { } task && (KnownCompleteTasks.IsKnownComplete(task, _waits.Symbols) || _waits.Symbols.IsValueTaskType(task.Type)))
+                || ServesOnlySynchronousContracts(method, context.Compilation, depth: 0, context.CancellationToken))
             {
                 return;
             }
@@ -89,6 +97,46 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
             }
 
             return member.DeclaredAccessibility == Accessibility.Public && SymbolFacts.ImplementsInterfaceMember(member);
+        }
+
+        // `object InvokeMethod(...)` called only from `Perform`, an interface implementation (or through
+        // helpers that are): the helper can become async only if the contract does, so the user cannot
+        // act on this line; blocking belongs to the contract. Every call must be in the compilation (a
+        // method other assemblies cannot call) and in a synchronous contract, a sync/async pair's
+        // synchronous half, or such a helper. Asked only for would-be findings; memoized per compilation.
+        private bool ServesOnlySynchronousContracts(IMethodSymbol method, Compilation compilation, int depth, CancellationToken cancellationToken)
+        {
+            method = method.OriginalDefinition;
+            if (_servesOnlyContracts.TryGetValue(method, out var known))
+            {
+                return known;
+            }
+
+            if (depth > MaxCallerDepth || method.IsVirtual || method.IsAbstract || method.IsOverride || SymbolFacts.IsVisibleOutsideAssembly(method))
+            {
+                return false;
+            }
+
+            _servesOnlyContracts[method] = false; // a cycle proves nothing
+            var result = CallSites.InTheCompilation(method, compilation, cancellationToken) is { Count: > 0 } calls
+                         && AllInSynchronousContracts(calls, compilation, depth, cancellationToken);
+            _servesOnlyContracts[method] = result;
+            return result;
+        }
+
+        private bool AllInSynchronousContracts(List<CallSite> calls, Compilation compilation, int depth, CancellationToken cancellationToken)
+        {
+            foreach (var call in calls)
+            {
+                if (call.Caller is not IMethodSymbol { IsAsync: false } caller
+                    || caller.MethodKind is MethodKind.AnonymousFunction or MethodKind.LocalFunction
+                    || !(IsSynchronousContract(caller) || HasAsyncTwin(caller) || ServesOnlySynchronousContracts(caller, compilation, depth + 1, cancellationToken)))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         // Load next to LoadAsync: the synchronous half of a sync/async API pair exists for callers

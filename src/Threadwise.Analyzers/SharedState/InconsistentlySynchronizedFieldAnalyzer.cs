@@ -3,8 +3,6 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Threading;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using Threadwise.Core;
@@ -614,7 +612,7 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
 
             _heldAcrossTypes[method] = null; // a cycle proves nothing
             ISymbol? result = null;
-            if (depth <= MaxCallerDepth && CanKnowCallers(method) && CallsInTheCompilation(method) is { Count: > 0 } calls)
+            if (depth <= MaxCallerDepth && CallSites.CanKnowCallers(method) && CallsInTheCompilation(method) is { Count: > 0 } calls)
             {
                 result = Common(calls, depth + 1);
             }
@@ -622,13 +620,6 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
             _heldAcrossTypes[method] = result;
             return result;
         }
-
-        // The callers that matter are in the compilation: a method other assemblies cannot call, or a
-        // virtual hook (callers reach an override through the base, which the compilation declares).
-        // A public or protected plain method has callers the compilation does not see.
-        private static bool CanKnowCallers(IMethodSymbol method)
-            => method.MethodKind == MethodKind.Ordinary
-               && (!SymbolFacts.IsVisibleOutsideAssembly(method) || method.IsOverride || method.IsVirtual || method.IsAbstract);
 
         // Callers of callers: enough for hook -> helper -> write, bounded so a miss costs little.
         private const int MaxCallerDepth = 3;
@@ -657,81 +648,28 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
             return common;
         }
 
-        // Where calls can be: a private method's own type declarations; anything else, every tree.
-        private IEnumerable<SyntaxNode> Scopes(IMethodSymbol method)
-        {
-            if (method.DeclaredAccessibility == Accessibility.Private && method.ContainingType is { } type)
-            {
-                foreach (var reference in type.DeclaringSyntaxReferences)
-                {
-                    yield return reference.GetSyntax(_cancellationToken);
-                }
-
-                yield break;
-            }
-
-            foreach (var tree in _compilation.SyntaxTrees)
-            {
-                yield return tree.GetRoot(_cancellationToken);
-            }
-        }
-
-        // Every call of the method (or of a method it overrides: the call dispatches here) anywhere in
-        // the compilation, with the locks held at each; null when a use is not a call. Trees that never
-        // name the method are skipped by a token scan.
+        // Every call of the method in the compilation, with the locks held at each; null when a use is
+        // not a call.
         private List<HelperCall>? CallsInTheCompilation(IMethodSymbol method)
         {
-            var targets = new List<IMethodSymbol>();
-            for (var current = method; current is not null; current = current.OverriddenMethod?.OriginalDefinition)
+            if (CallSites.InTheCompilation(method, _compilation, _cancellationToken) is not { } sites)
             {
-                targets.Add(current);
+                return null;
             }
 
-            var calls = new List<HelperCall>();
-            foreach (var scope in Scopes(method))
+            var calls = new List<HelperCall>(sites.Count);
+            foreach (var site in sites)
             {
-                var tree = scope.SyntaxTree;
-                SemanticModel? model = null;
-                foreach (var token in scope.DescendantTokens())
+                var held = ImmutableArray.CreateBuilder<ISymbol>();
+                foreach (var symbol in LockScope.HeldLocks(site.Invocation))
                 {
-                    if (!token.IsKind(SyntaxKind.IdentifierToken) || token.ValueText != method.Name || token.Parent is not SimpleNameSyntax name
-                        || name.Parent is MethodDeclarationSyntax)
+                    if (symbol is not null)
                     {
-                        continue;
+                        held.Add(symbol);
                     }
-
-                    model ??= _compilation.GetSemanticModel(tree);
-                    var callee = name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? access : (ExpressionSyntax)name;
-
-                    // `base.M()` runs exactly the method it names; any other call of an overridden
-                    // method may dispatch to this override.
-                    if (model.GetSymbolInfo(name, _cancellationToken).Symbol?.OriginalDefinition is not IMethodSymbol bound
-                        || (callee is MemberAccessExpressionSyntax { Expression: BaseExpressionSyntax }
-                            ? !SymbolEqualityComparer.Default.Equals(bound, method)
-                            : !System.Linq.Enumerable.Contains(targets, bound, SymbolEqualityComparer.Default)))
-                    {
-                        continue; // another symbol of that name
-                    }
-
-                    if (model.GetEnclosingSymbol(name.SpanStart, _cancellationToken) is not { } enclosing
-                        || callee.Parent is not InvocationExpressionSyntax invocation
-                        || invocation.Expression != callee
-                        || model.GetOperation(invocation, _cancellationToken) is not IInvocationOperation operation)
-                    {
-                        return null;
-                    }
-
-                    var held = ImmutableArray.CreateBuilder<ISymbol>();
-                    foreach (var symbol in LockScope.HeldLocks(operation))
-                    {
-                        if (symbol is not null)
-                        {
-                            held.Add(symbol);
-                        }
-                    }
-
-                    calls.Add(new HelperCall(method, enclosing, held.ToImmutable(), isCall: true, AsyncContext.IsInNestedFunction(operation, RootOf(operation)), invocation));
                 }
+
+                calls.Add(new HelperCall(method, site.Caller, held.ToImmutable(), isCall: true, AsyncContext.IsInNestedFunction(site.Invocation, RootOf(site.Invocation)), site.Invocation.Syntax));
             }
 
             return calls;

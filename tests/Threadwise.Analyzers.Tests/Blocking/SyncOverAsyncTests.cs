@@ -91,6 +91,43 @@ public class SyncOverAsyncTests
         class Derived : Base { public override int Read() => Task.Run(() => 1).Result; }
         """, Tw1005(0, "Result", "Helper"));
 
+    // A helper that only synchronous contracts call (directly or through other such helpers) can
+    // become async only if the contract does: the user cannot act there. A helper that any other
+    // member calls, a lambda calls, or another assembly may call is still reported.
+    [Fact]
+    public Task HelpersOfSynchronousContracts_AreNotReported_OtherHelpersAre() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        public interface IPerformer { object Perform(Func<Task<object>> job); }
+
+        public sealed class Performer : IPerformer
+        {
+            public object Perform(Func<Task<object>> job) => Invoke(job);
+
+            private object Invoke(Func<Task<object>> job) => OnScheduler(job);
+
+            private object OnScheduler(Func<Task<object>> job) => job().GetTaskLikeResult();
+
+            public object Run(Func<Task<object>> job) => Shared(job);
+
+            public object Perform2(Func<Task<object>> job) => Shared(job);
+
+            private object Shared(Func<Task<object>> job) => {|#0:job().Result|};
+
+            private object FromLambda(Func<Task<object>> job) => {|#1:job().Result|};
+
+            public Func<object> Later(Func<Task<object>> job) => () => FromLambda(job);
+
+            public object Exposed(Func<Task<object>> job) => {|#2:job().Result|};
+        }
+
+        internal static class TaskExtensions
+        {
+            internal static object GetTaskLikeResult(this Task<object> task) => task.GetAwaiter().GetResult();
+        }
+        """, Tw1005(0, "Result", "Shared"), Tw1005(1, "Result", "FromLambda"), Tw1005(2, "Result", "Exposed"));
+
     // Wait helpers block on the task their caller hands in: blocking is their contract. A guard on a
     // property chain (`_holder.Current.IsCompleted`) proves the same chain complete.
     [Fact]

@@ -1,0 +1,139 @@
+using System.Collections.Generic;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Threadwise.Core;
+
+/// <summary>One call of a method: the member whose code makes it (a lambda's own symbol when the
+/// call sits in one) and the bound call.</summary>
+internal readonly struct CallSite
+{
+    public CallSite(ISymbol caller, IInvocationOperation invocation)
+    {
+        Caller = caller;
+        Invocation = invocation;
+    }
+
+    public ISymbol Caller { get; }
+
+    public IInvocationOperation Invocation { get; }
+}
+
+/// <summary>
+/// Every call of a method in the compilation, for the rules that ask "who calls this?" only when a
+/// finding would otherwise be reported (expensive: it binds each tree that names the method). Calls
+/// are found by a token scan for the name and bound; a private method is looked for in its own
+/// type only. Any use that is not a call (a method group, <c>nameof</c> aside) makes the answer
+/// unknown (null): the method may then run anywhere.
+/// </summary>
+internal static class CallSites
+{
+    /// <summary>True when every caller of the method is in this compilation: a method other assemblies
+    /// cannot call, or a virtual hook (callers reach an override through the base, which the
+    /// compilation declares). A public or protected plain method has callers the compilation does not see.</summary>
+    public static bool CanKnowCallers(IMethodSymbol method)
+        => method.MethodKind == MethodKind.Ordinary
+           && (!SymbolFacts.IsVisibleOutsideAssembly(method) || method.IsOverride || method.IsVirtual || method.IsAbstract);
+
+    /// <summary>Every call of <paramref name="method"/> (or of a method it overrides: the call dispatches
+    /// here) in the compilation; null when a use is not a call.</summary>
+    public static List<CallSite>? InTheCompilation(IMethodSymbol method, Compilation compilation, CancellationToken cancellationToken)
+    {
+        method = method.OriginalDefinition;
+        var targets = new List<IMethodSymbol>();
+        for (var current = method; current is not null; current = current.OverriddenMethod?.OriginalDefinition)
+        {
+            targets.Add(current);
+        }
+
+        var calls = new List<CallSite>();
+        foreach (var scope in Scopes(method, compilation, cancellationToken))
+        {
+            var tree = scope.SyntaxTree;
+            SemanticModel? model = null;
+            foreach (var token in scope.DescendantTokens())
+            {
+                if (!token.IsKind(SyntaxKind.IdentifierToken) || token.ValueText != method.Name || token.Parent is not SimpleNameSyntax name
+                    || name.Parent is MethodDeclarationSyntax || IsInNameOf(name))
+                {
+                    continue;
+                }
+
+                model ??= compilation.GetSemanticModel(tree);
+                var callee = name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? access : (ExpressionSyntax)name;
+
+                // `base.M()` runs exactly the method it names; any other call of an overridden
+                // method may dispatch to this override.
+                // An extension method called as one binds to its reduced form.
+                if (model.GetSymbolInfo(name, cancellationToken).Symbol is not IMethodSymbol named
+                    || (named.ReducedFrom ?? named).OriginalDefinition is not { } bound
+                    || (callee is MemberAccessExpressionSyntax { Expression: BaseExpressionSyntax }
+                        ? !SymbolEqualityComparer.Default.Equals(bound, method)
+                        : !Contains(targets, bound)))
+                {
+                    continue; // another symbol of that name
+                }
+
+                if (model.GetEnclosingSymbol(name.SpanStart, cancellationToken) is not { } enclosing
+                    || callee.Parent is not InvocationExpressionSyntax invocation
+                    || invocation.Expression != callee
+                    || model.GetOperation(invocation, cancellationToken) is not IInvocationOperation operation)
+                {
+                    return null;
+                }
+
+                calls.Add(new CallSite(enclosing, operation));
+            }
+        }
+
+        return calls;
+    }
+
+    // Where calls can be: a private method's own type declarations; anything else, every tree.
+    private static IEnumerable<SyntaxNode> Scopes(IMethodSymbol method, Compilation compilation, CancellationToken cancellationToken)
+    {
+        if (method.DeclaredAccessibility == Accessibility.Private && method.ContainingType is { } type)
+        {
+            foreach (var reference in type.DeclaringSyntaxReferences)
+            {
+                yield return reference.GetSyntax(cancellationToken);
+            }
+
+            yield break;
+        }
+
+        foreach (var tree in compilation.SyntaxTrees)
+        {
+            yield return tree.GetRoot(cancellationToken);
+        }
+    }
+
+    private static bool IsInNameOf(SimpleNameSyntax name)
+    {
+        for (SyntaxNode? current = name.Parent; current is not null and not StatementSyntax and not MemberDeclarationSyntax; current = current.Parent)
+        {
+            if (current is InvocationExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "nameof" } })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool Contains(List<IMethodSymbol> targets, IMethodSymbol method)
+    {
+        foreach (var target in targets)
+        {
+            if (SymbolEqualityComparer.Default.Equals(target, method))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
