@@ -47,6 +47,7 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
         if (TokenInScope(invocation, context.ContainingSymbol, tokenType) is not { } token
             || PassesAToken(invocation, tokenType)
             || Timeouts.HasZeroTimeout(invocation)
+            || CancelledThroughTheEnumerator(invocation, tokenType)
             || OnlySchedules(method, symbols)
             || IsOverloadOf(context.ContainingSymbol, method)
             || TakesTokenAsData(method, symbols)
@@ -67,6 +68,24 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
             properties,
             method.ContainingType is { } type ? type.Name + "." + method.Name : method.Name,
             token.Name));
+    }
+
+    // `reader.ReadAllAsync().GetAsyncEnumerator(cancellationToken)`, `source.ReadAllAsync().WithCancellation(ct)`:
+    // an async iterator's [EnumeratorCancellation] parameter receives the enumerator's token, so the
+    // caller already cancels it.
+    private static bool CancelledThroughTheEnumerator(IInvocationOperation invocation, INamedTypeSymbol tokenType)
+    {
+        var user = invocation.ParentSkippingConversions();
+        if (user is IArgumentOperation { Parent: IInvocationOperation extension } argument
+            && argument.Parameter?.Ordinal == 0
+            && extension.TargetMethod.IsExtensionMethod)
+        {
+            return extension.TargetMethod.Name == "WithCancellation" && PassesAToken(extension, tokenType);
+        }
+
+        return user is IInvocationOperation { TargetMethod.Name: "GetAsyncEnumerator" or "WithCancellation" } consumer
+               && consumer.Instance?.WithoutConversions() == invocation
+               && PassesAToken(consumer, tokenType);
     }
 
     /// <summary>The token parameter of the innermost enclosing function that has one, if it has

@@ -51,7 +51,8 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
                 || HasAsyncTwin(method)
                 || SyncAsyncBranches.IsInSynchronousBranch(wait.Operation)
                 || (wait.Task is { } task && (KnownCompleteTasks.IsKnownComplete(task, _waits.Symbols) || _waits.Symbols.IsValueTaskType(task.Type)))
-                || ServesOnlySynchronousContracts(method, context.Compilation, depth: 0, context.CancellationToken))
+                || ServesOnlySynchronousContracts(method, context.Compilation, depth: 0, context.CancellationToken)
+                || (wait.Task is { } parameterTask && KnownCompleteTasks.IsCompleteAtEveryCall(parameterTask, method, _waits.Symbols, context.Compilation, context.CancellationToken)))
             {
                 return;
             }

@@ -58,6 +58,69 @@ internal static class KnownCompleteTasks
     }
 
     /// <summary>Strips conversions, parentheses and <c>ConfigureAwait(...)</c>.</summary>
+    /// <summary>
+    /// A parameter of a method only this compilation can call, never reassigned in it, that every
+    /// call passes a task known complete there: <c>if (attempt.IsCompleted) Forward(attempt);</c> and
+    /// <c>attempt.ContinueWith(t => Forward(t))</c>. Expensive (binds the callers' trees): ask it only
+    /// for would-be findings.
+    /// </summary>
+    public static bool IsCompleteAtEveryCall(IOperation task, IMethodSymbol method, KnownSymbols symbols, Compilation compilation, System.Threading.CancellationToken cancellationToken)
+    {
+        if (Unwrap(task) is not IParameterReferenceOperation { Parameter: var parameter }
+            || !SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, method)
+            || parameter.RefKind != RefKind.None
+            || method.IsVirtual || method.IsAbstract || method.IsOverride
+            || SymbolFacts.IsVisibleOutsideAssembly(method)
+            || IsWritten(parameter, task)
+            || CallSites.InTheCompilation(method, compilation, cancellationToken) is not { Count: > 0 } calls)
+        {
+            return false;
+        }
+
+        foreach (var call in calls)
+        {
+            if (ArgumentFor(call.Invocation, parameter.Ordinal) is not { } argument || !IsKnownComplete(argument, symbols))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsWritten(IParameterSymbol parameter, IOperation use)
+    {
+        var root = use;
+        while (root.Parent is not null)
+        {
+            root = root.Parent;
+        }
+
+        foreach (var operation in root.Descendants())
+        {
+            if (operation is IAssignmentOperation { Target: IParameterReferenceOperation target }
+                && SymbolEqualityComparer.Default.Equals(target.Parameter, parameter))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static IOperation? ArgumentFor(IInvocationOperation invocation, int ordinal)
+    {
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter?.Ordinal == ordinal && argument.ArgumentKind == ArgumentKind.Explicit)
+            {
+                return argument.Value;
+            }
+        }
+
+        return null;
+    }
+
     public static IOperation Unwrap(IOperation operation)
     {
         while (true)

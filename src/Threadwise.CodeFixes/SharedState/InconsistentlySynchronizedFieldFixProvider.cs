@@ -49,13 +49,20 @@ public sealed class InconsistentlySynchronizedFieldFixProvider : ThreadwiseCodeF
             return ExpressionBodyFix(arrow, lockName, state);
         }
 
-        if (write.FirstAncestorOrSelf<StatementSyntax>() is not ExpressionStatementSyntax { Parent: BlockSyntax block } statement
-            || ContainsAwait(statement))
+        if (write.FirstAncestorOrSelf<StatementSyntax>() is not ExpressionStatementSyntax { Parent: BlockSyntax } written
+            || ContainsAwait(written))
         {
             return null;
         }
 
-        var (first, last) = GuardedRange(block, statement, lockName, state);
+        var guardedFields = FieldsGuardedBy(lockName, written, state);
+        var statement = CheckThenAct(written, guardedFields, state);
+        if (statement.Parent is not BlockSyntax block)
+        {
+            return null;
+        }
+
+        var (first, last) = GuardedRange(block, statement, guardedFields, state);
         if (!state.FirstTime((block, first)))
         {
             return static _ => { };
@@ -102,10 +109,9 @@ public sealed class InconsistentlySynchronizedFieldFixProvider : ThreadwiseCodeF
     // The run of neighbouring expression statements, around the write, that read or write a field
     // the same lock guards elsewhere in the type (`_total += x; _count++;` stay together). Stops at
     // declarations (their locals would be scoped into the lock), awaits and other statements.
-    private static (int First, int Last) GuardedRange(BlockSyntax block, StatementSyntax statement, string lockName, FixState state)
+    private static (int First, int Last) GuardedRange(BlockSyntax block, StatementSyntax statement, HashSet<ISymbol> guardedFields, FixState state)
     {
         var index = block.Statements.IndexOf(statement);
-        var guardedFields = FieldsGuardedBy(lockName, statement, state);
         var first = index;
         while (first > 0 && IsGuardedNeighbour(block.Statements[first - 1], guardedFields, state))
         {
@@ -123,6 +129,11 @@ public sealed class InconsistentlySynchronizedFieldFixProvider : ThreadwiseCodeF
 
     private static bool IsGuardedNeighbour(StatementSyntax candidate, HashSet<ISymbol> guardedFields, FixState state)
     {
+        if (candidate is IfStatementSyntax @if)
+        {
+            return CanEnclose(@if) && WritesAny(@if, guardedFields, state);
+        }
+
         if (candidate is not ExpressionStatementSyntax || ContainsAwait(candidate))
         {
             return false;
@@ -131,6 +142,96 @@ public sealed class InconsistentlySynchronizedFieldFixProvider : ThreadwiseCodeF
         foreach (var name in candidate.DescendantNodes().OfType<IdentifierNameSyntax>())
         {
             if (state.SemanticModel.GetSymbolInfo(name, state.CancellationToken).Symbol is IFieldSymbol field && guardedFields.Contains(field))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // `if (_feeder == null) { _feeder = Start(); }`: the write is the act of a check-then-act on
+    // guarded state, so the whole `if` (up an else-if chain) goes into the critical section, not the
+    // assignment alone; climbs while the enclosing `if` reads guarded state in its condition.
+    private static StatementSyntax CheckThenAct(StatementSyntax statement, HashSet<ISymbol> guardedFields, FixState state)
+    {
+        var current = statement;
+        while (EnclosingIf(current) is { } @if && CanEnclose(@if) && ReadsAny(@if.Condition, guardedFields, state))
+        {
+            current = @if;
+        }
+
+        return current;
+    }
+
+    private static IfStatementSyntax? EnclosingIf(StatementSyntax statement)
+    {
+        SyntaxNode? parent = statement.Parent is BlockSyntax block ? block.Parent : statement.Parent;
+        if (parent is ElseClauseSyntax @else)
+        {
+            parent = @else.Parent;
+        }
+
+        if (parent is not IfStatementSyntax @if)
+        {
+            return null;
+        }
+
+        // An else-if: the whole chain is one statement of the outer block.
+        while (@if.Parent is ElseClauseSyntax { Parent: IfStatementSyntax outer })
+        {
+            @if = outer;
+        }
+
+        return @if;
+    }
+
+    // An `if` can move into a lock when nothing in it awaits or yields, it takes no lock of its own
+    // (no new nesting), and its condition declares no variable the rest of the block may use.
+    private static bool CanEnclose(IfStatementSyntax @if)
+    {
+        foreach (var node in @if.DescendantNodes())
+        {
+            if (node is AwaitExpressionSyntax or YieldStatementSyntax or LockStatementSyntax
+                || (node is SingleVariableDesignationSyntax && @if.Condition.Span.Contains(node.Span)))
+            {
+                return false;
+            }
+
+            if (node is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Enter" or "TryEnter" or "Wait" or "WaitOne" or "EnterWriteLock" or "EnterReadLock" } })
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool ReadsAny(SyntaxNode node, HashSet<ISymbol> guardedFields, FixState state)
+    {
+        foreach (var name in node.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>())
+        {
+            if (state.SemanticModel.GetSymbolInfo(name, state.CancellationToken).Symbol is IFieldSymbol field && guardedFields.Contains(field))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool WritesAny(SyntaxNode node, HashSet<ISymbol> guardedFields, FixState state)
+    {
+        foreach (var assignment in node.DescendantNodes())
+        {
+            var target = assignment switch
+            {
+                AssignmentExpressionSyntax a => a.Left,
+                PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PostIncrementExpression or (int)SyntaxKind.PostDecrementExpression } p => p.Operand,
+                PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreIncrementExpression or (int)SyntaxKind.PreDecrementExpression } p => p.Operand,
+                _ => null,
+            };
+            if (target is not null && !IsInLambda(target, node) && state.SemanticModel.GetSymbolInfo(target, state.CancellationToken).Symbol is IFieldSymbol field && guardedFields.Contains(field))
             {
                 return true;
             }

@@ -164,6 +164,36 @@ public class CancellationTokenNotForwardedTests
         }
         """);
 
+    // An async iterator's [EnumeratorCancellation] token receives the enumerator's token: handing the
+    // token to GetAsyncEnumerator or WithCancellation already cancels the call.
+    [Fact]
+    public Task AsyncStreamsCancelledThroughTheEnumerator_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Generic;
+        using System.Threading;
+        using System.Threading.Channels;
+        using System.Threading.Tasks;
+
+        class Queue
+        {
+            private readonly Channel<int> _queue = Channel.CreateUnbounded<int>();
+
+            public IAsyncEnumerator<int> GetAsyncEnumerator(CancellationToken cancellationToken = default)
+                => _queue.Reader.ReadAllAsync().GetAsyncEnumerator(cancellationToken);
+
+            public async Task DrainAsync(CancellationToken cancellationToken)
+            {
+                await foreach (var item in _queue.Reader.ReadAllAsync().WithCancellation(cancellationToken))
+                {
+                }
+
+                await foreach (var item in _queue.Reader.{|#0:ReadAllAsync|}())
+                {
+                }
+            }
+        }
+        """,
+        Tw1007(0, "ChannelReader.ReadAllAsync", "cancellationToken"));
+
     [Fact]
     public Task AZeroTimeoutPoll_IsNotFlagged_AWaitWithATimeoutIs() => VerifyAnalyzer.AnalyzerAsync("""
         using System;

@@ -128,6 +128,57 @@ public class SyncOverAsyncTests
         }
         """, Tw1005(0, "Result", "Shared"), Tw1005(1, "Result", "FromLambda"), Tw1005(2, "Result", "Exposed"));
 
+    // A private helper whose every caller passes a task known complete there (after an IsCompleted
+    // check, as a continuation's antecedent) reads a result, not a wait; one caller that passes a
+    // running task, or a reassigned parameter, makes it a wait again.
+    [Fact]
+    public Task ParametersCompleteAtEveryCall_AreNotReported() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Forwarder
+        {
+            private readonly TaskCompletionSource<int> _proxy = new();
+
+            public void ForwardSuccess(Task<int> attempt)
+            {
+                if (attempt.IsCompleted)
+                {
+                    Forward(attempt);
+                }
+                else
+                {
+                    attempt.ContinueWith(static (done, state) => ((Forwarder)state!).Forward(done), this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                }
+            }
+
+            private void Forward(Task<int> attempt)
+            {
+                if (attempt.IsFaulted) _proxy.TrySetException(attempt.Exception!.InnerExceptions);
+                else _proxy.TrySetResult(attempt.GetAwaiter().GetResult());
+            }
+
+            public void Early(Task<int> attempt)
+            {
+                if (attempt.IsCompleted) Relay(attempt);
+                Relay(attempt);
+            }
+
+            private int Relay(Task<int> attempt) => {|#0:attempt.Result|};
+
+            public void Replaced(Task<int> attempt)
+            {
+                if (attempt.IsCompleted) Swap(attempt);
+            }
+
+            private int Swap(Task<int> attempt)
+            {
+                attempt = Task.Run(() => 1);
+                return {|#1:attempt.Result|};
+            }
+        }
+        """, Tw1005(0, "Result", "Relay"), Tw1005(1, "Result", "Swap"));
+
     // Wait helpers block on the task their caller hands in: blocking is their contract. A guard on a
     // property chain (`_holder.Current.IsCompleted`) proves the same chain complete.
     [Fact]

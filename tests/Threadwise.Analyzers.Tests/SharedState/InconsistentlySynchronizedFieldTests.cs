@@ -348,6 +348,87 @@ public class InconsistentlySynchronizedFieldTests
         """,
         Tw2003(0, "_count", "_gate", "Add"), Tw2003(1, "_total", "_gate", "Add"),
         Tw2003(2, "_count", "_gate", "Add"), Tw2003(3, "_count", "_gate", "Add"));
+    // A write that is the act of a check-then-act on guarded state takes the whole `if` into the lock,
+    // with the neighbouring write made together with it (one critical section, one Fix All edit);
+    // an `if` whose condition reads no guarded state is left outside.
+    [Fact]
+    public Task Fix_GuardsTheWholeCheckThenAct_AndTheWritesAfterIt() => VerifyFix.CodeFixAsync("""
+        using System.Threading.Tasks;
+
+        class Feeder
+        {
+            private readonly object _mu = new();
+            private Task? _feeder;
+            private bool _started;
+            private bool _owns = true;
+
+            public void Stop() { lock (_mu) { _feeder = null; _started = false; } }
+
+            public void Start()
+            {
+                if (_owns && _feeder == null)
+                {
+                    // start once
+                    {|#0:_feeder = Task.Run(() => { })|};
+                }
+                {|#1:_started = true|};
+            }
+
+            public void Log(int x)
+            {
+                if (x > 0)
+                {
+                    {|#2:_started = false|};
+                }
+                else
+                {
+                    System.Console.WriteLine(x);
+                }
+            }
+        }
+        """, """
+        using System.Threading.Tasks;
+
+        class Feeder
+        {
+            private readonly object _mu = new();
+            private Task? _feeder;
+            private bool _started;
+            private bool _owns = true;
+
+            public void Stop() { lock (_mu) { _feeder = null; _started = false; } }
+
+            public void Start()
+            {
+                lock (_mu)
+                {
+                    if (_owns && _feeder == null)
+                    {
+                        // start once
+                        _feeder = Task.Run(() => { });
+                    }
+                    _started = true;
+                }
+            }
+
+            public void Log(int x)
+            {
+                if (x > 0)
+                {
+                    lock (_mu)
+                    {
+                        _started = false;
+                    }
+                }
+                else
+                {
+                    System.Console.WriteLine(x);
+                }
+            }
+        }
+        """,
+        Tw2003(0, "_feeder", "_mu", "Stop"), Tw2003(1, "_started", "_mu", "Stop"), Tw2003(2, "_started", "_mu", "Stop"));
+
     [Fact]
     public Task ResetWhoseWriterRechecksThroughAHelper_IsNotFlagged_AnUncheckedWriterStillCounts() => VerifyAnalyzer.AnalyzerAsync("""
         class Cache
