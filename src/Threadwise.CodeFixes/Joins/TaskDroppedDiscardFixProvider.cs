@@ -33,8 +33,15 @@ public sealed class TaskDroppedDiscardFixProvider : ThreadwiseCodeFixProvider
                 // The token must carry the contextual kind '_' or the binder sees a name, not a discard.
                 SyntaxFactory.IdentifierName(SyntaxFactory.Identifier(SyntaxFactory.TriviaList(), SyntaxKind.UnderscoreToken, "_", "_", SyntaxFactory.TriviaList(SyntaxFactory.Space))),
                 SyntaxFactory.Token(SyntaxKind.EqualsToken).WithTrailingTrivia(SyntaxFactory.Space),
-                call.WithoutTrivia());
+                WithoutConfigureAwait(call).WithoutTrivia());
             editor.ReplaceNode(call, discard.WithTriviaFrom(call));
         };
     }
+
+    // `Raise(e).ConfigureAwait(false);` dropped: ConfigureAwait only matters to an await, so the task
+    // itself is what is discarded (`_ = Raise(e);`).
+    private static ExpressionSyntax WithoutConfigureAwait(ExpressionSyntax call)
+        => call is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait", Expression: var task } }
+            ? task
+            : call;
 }

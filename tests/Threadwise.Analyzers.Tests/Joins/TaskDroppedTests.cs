@@ -218,7 +218,7 @@ public class TaskDroppedTests
 
             class A
             {
-                void M() { {|#0:Task.Delay(1)|}; {|#1:Task.Run(() => { })|}; }
+                void M() { {|#0:Task.Delay(1)|}; {|#1:Task.Run(() => { })|}; {|#3:Task.Delay(3).ConfigureAwait(false)|}; }
             }
             """,
             """
@@ -237,7 +237,7 @@ public class TaskDroppedTests
 
             class A
             {
-                void M() { _ = Task.Delay(1); _ = Task.Run(() => { }); }
+                void M() { _ = Task.Delay(1); _ = Task.Run(() => { }); _ = Task.Delay(3); }
             }
             """,
             """
@@ -249,7 +249,7 @@ public class TaskDroppedTests
             }
             """,
         },
-        Tw4002(0, "Task", "Task.Delay"), Tw4002(1, "Task", "Task.Run"), Tw4002(2, "Task", "Task.Delay"));
+        Tw4002(0, "Task", "Task.Delay"), Tw4002(1, "Task", "Task.Run"), Tw4002(2, "Task", "Task.Delay"), Tw4002(3, "ConfiguredTaskAwaitable", "ConfigureAwait"));
 
     [Fact]
     public Task FireAndForgetCalls_AndHelpersReturningTheirOwnArgument_AreNotDropped() => VerifyAnalyzer.AnalyzerAsync("""
