@@ -97,6 +97,13 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
                 return true;
             }
 
+            // `protected virtual void Dispose(bool disposing)`: the dispose pattern's synchronous half,
+            // called by Dispose() and the finalizer.
+            if (method is { Name: "Dispose", ReturnsVoid: true, Parameters.Length: 1 } && method.Parameters[0].Type.SpecialType == SpecialType.System_Boolean)
+            {
+                return true;
+            }
+
             return member.DeclaredAccessibility == Accessibility.Public && SymbolFacts.ImplementsInterfaceMember(member);
         }
 

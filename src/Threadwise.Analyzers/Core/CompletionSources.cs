@@ -28,6 +28,59 @@ internal static class CompletionSources
     public static bool IsCompletion(IMethodSymbol method, KnownSymbols symbols)
         => CompletingMethods.Contains(method.Name) && IsCompletionSource(method.ContainingType, symbols);
 
+    /// <summary>
+    /// <c>Task.Run(() => tcs.TrySetResult(value))</c> (or <c>StartNew</c>): work whose only job is to
+    /// complete a <c>TaskCompletionSource</c> off the current thread, so its continuations do not run
+    /// inline here. Fire-and-forget by design; the hand-off has nothing to observe.
+    /// </summary>
+    public static bool IsCompletionHandOff(IInvocationOperation invocation, KnownSymbols symbols)
+    {
+        var method = invocation.TargetMethod;
+        if (!(method.Name == "Run" && SymbolEqualityComparer.Default.Equals(method.ContainingType, symbols.Task))
+            && !(method.Name == "StartNew" && SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, symbols.TaskFactory)))
+        {
+            return false;
+        }
+
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Value.WithoutConversions() is IDelegateCreationOperation { Target: IAnonymousFunctionOperation lambda })
+            {
+                return OnlyCompletes(lambda.Body, symbols);
+            }
+        }
+
+        return false;
+    }
+
+    private static bool OnlyCompletes(IBlockOperation body, KnownSymbols symbols)
+    {
+        var completes = false;
+        foreach (var operation in body.Operations)
+        {
+            var value = operation switch
+            {
+                IExpressionStatementOperation statement => statement.Operation,
+                IReturnOperation { ReturnedValue: { } returned } => returned.WithoutConversions(),
+                IReturnOperation { IsImplicit: true } => null,
+                _ => operation,
+            };
+            if (value is null)
+            {
+                continue;
+            }
+
+            if (value is not IInvocationOperation call || !IsCompletion(call.TargetMethod, symbols))
+            {
+                return false;
+            }
+
+            completes = true;
+        }
+
+        return completes;
+    }
+
     /// <summary>The local or field the completing call's instance names.</summary>
     public static ISymbol? Holder(IOperation? instance) => instance?.WithoutConversions() switch
     {

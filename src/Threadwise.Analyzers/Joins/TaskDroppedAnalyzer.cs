@@ -47,6 +47,7 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
                 || !IsAwaitable(type)
                 || ReturnsStoredTask(invocation.TargetMethod)
                 || FireAndForget.IsRequested(invocation)
+                || CompletionSources.IsCompletionHandOff(invocation, _symbols)
                 || ReturnsItsOwnArgument(invocation.TargetMethod)
                 || statement.Syntax.ContainsDiagnostics)
             {

@@ -61,6 +61,7 @@ public class SyncOverAsyncTests
     public Task SynchronousContracts_AsyncPairs_AndBoundedWaits_AreNotReported() => VerifyAnalyzer.AnalyzerAsync("""
         using System;
         using System.IO;
+        using System.Threading;
         using System.Threading.Tasks;
 
         interface IStore { int Count(); }
@@ -84,6 +85,24 @@ public class SyncOverAsyncTests
             public bool TryFlush(Task flush) => flush.Wait(TimeSpan.FromSeconds(1));
 
             public bool FlushAll(Task[] all) => Task.WaitAll(all, 500);
+        }
+
+        class Worker : IDisposable
+        {
+            private readonly CancellationTokenSource _cts = new();
+            private readonly Task _loop = Task.CompletedTask;
+
+            public void Dispose() { Dispose(true); GC.SuppressFinalize(this); }
+
+            // The dispose pattern's synchronous half joins the worker before freeing what it uses.
+            protected virtual void Dispose(bool disposing)
+            {
+                if (disposing)
+                {
+                    _cts.Cancel();
+                    _loop.Wait();
+                }
+            }
         }
 
         class Base { public virtual int Read() => 0; }

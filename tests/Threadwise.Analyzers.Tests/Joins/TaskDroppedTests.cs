@@ -251,6 +251,33 @@ public class TaskDroppedTests
         },
         Tw4002(0, "Task", "Task.Delay"), Tw4002(1, "Task", "Task.Run"), Tw4002(2, "Task", "Task.Delay"), Tw4002(3, "ConfiguredTaskAwaitable", "ConfigureAwait"));
 
+    // Completing a TaskCompletionSource off the poll thread is fire-and-forget by design; work that
+    // does anything else besides is still a dropped task.
+    [Fact]
+    public Task CompletionHandOffs_AreNotDropped_OtherWorkIs() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Poller
+        {
+            void OnEvent(object result, int error, TaskCompletionSource<int> typed)
+            {
+                if (error != 0)
+                {
+                    Task.Run(() => ((TaskCompletionSource<string>)result).TrySetException(new InvalidOperationException("failed " + error)));
+                    return;
+                }
+
+                Task.Run(() => typed.TrySetResult(error));
+                Task.Run(() => { typed.TrySetCanceled(); });
+                Task.Factory.StartNew(() => typed.SetResult(1), CancellationToken.None, TaskCreationOptions.None, TaskScheduler.Default);
+                {|#0:Task.Run(() => { Console.WriteLine(error); typed.TrySetResult(error); })|};
+                {|#1:Task.Run(() => { })|};
+            }
+        }
+        """, Tw4002(0, "Task", "Task.Run"), Tw4002(1, "Task", "Task.Run"));
+
     [Fact]
     public Task FireAndForgetCalls_AndHelpersReturningTheirOwnArgument_AreNotDropped() => VerifyAnalyzer.AnalyzerAsync("""
         using System;
