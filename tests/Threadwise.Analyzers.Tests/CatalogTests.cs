@@ -34,12 +34,31 @@ public class CatalogTests
     public static TheoryData<string> AnalyzerTypes()
     {
         var data = new TheoryData<string>();
-        foreach (var type in ConcreteTypes<DiagnosticAnalyzer>(AnalyzerAssembly))
+        foreach (var type in ConcreteTypes<DiagnosticAnalyzer>(AnalyzerAssembly).Where(t => !typeof(DiagnosticSuppressor).IsAssignableFrom(t)))
         {
             data.Add(type.FullName!);
         }
 
         return data;
+    }
+
+    // Suppressors judge findings already reported: no actions, no per-compilation set-up.
+    [Fact]
+    public void Suppressors_AreSealed_CSharpOnly_AndNamedSo()
+    {
+        var suppressors = ConcreteTypes<DiagnosticSuppressor>(AnalyzerAssembly).ToList();
+        Assert.NotEmpty(suppressors);
+        foreach (var type in suppressors)
+        {
+            Assert.True(type.IsSealed, $"{type.Name} should be sealed");
+            Assert.Equal(new[] { LanguageNames.CSharp }, type.GetCustomAttribute<DiagnosticAnalyzerAttribute>()!.Languages);
+            Assert.EndsWith("Suppressor", type.Name);
+            foreach (var suppression in Create<DiagnosticSuppressor>(type).SupportedSuppressions)
+            {
+                Assert.Matches(@"^TWS\d{4}$", suppression.Id);
+                Assert.Contains(AllDescriptors(), d => d.Id == suppression.SuppressedDiagnosticId);
+            }
+        }
     }
 
     [Fact]

@@ -9,7 +9,8 @@ namespace Threadwise.Blocking;
 /// <summary>
 /// TW1008: in async code, <c>using</c> / <c>using var</c> / <c>x.Dispose()</c> on a type that also
 /// implements <c>IAsyncDisposable</c>. Exempt: types whose async dispose does nothing more
-/// (<c>MemoryStream</c>, <c>UnmanagedMemoryStream</c>, <c>StringWriter</c>), types whose async dispose
+/// (<c>MemoryStream</c>, <c>UnmanagedMemoryStream</c>, <c>StringWriter</c>, ADO.NET's <c>DbCommand</c>
+/// and <c>DbBatch</c>), types whose async dispose
 /// means something else (<c>System.Threading.Timer</c> waits for running callbacks;
 /// <c>CancellationTokenRegistration</c> is disposed everywhere without it), files opened only for
 /// reading (<c>File.OpenRead</c>, <c>new FileStream(…, FileAccess.Read)</c>: nothing to flush), code inside a
@@ -133,6 +134,8 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
             return !KnownSymbols.IsOrDerivesFrom(type, _symbols.MemoryStream)
                    && !KnownSymbols.IsOrDerivesFrom(type, _symbols.UnmanagedMemoryStream)
                    && !KnownSymbols.IsOrDerivesFrom(type, _symbols.StringWriter)
+                   && !KnownSymbols.IsOrDerivesFrom(type, _symbols.DbCommand)
+                   && !KnownSymbols.IsOrDerivesFrom(type, _symbols.DbBatch)
                    && !KnownSymbols.IsOrDerivesFrom(type, _symbols.ThreadingTimer)
                    && !SymbolEqualityComparer.Default.Equals(type, _symbols.CancellationTokenRegistration);
         }

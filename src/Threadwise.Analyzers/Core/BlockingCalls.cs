@@ -530,8 +530,10 @@ internal sealed class BlockingCalls
 
     // Pairs whose "twin" is no better, or is wrong to suggest (documented in TW1004.md):
     // task waits (TW1002/TW1003 own them), Dispose (the fix is `await using`), CancellationTokenSource.Cancel,
-    // XmlReader/XmlWriter (their async methods throw unless the reader was created async), and EF Core's
-    // Add/AddRange (AddAsync exists only for special value generators).
+    // XmlReader/XmlWriter (their async methods throw unless the reader was created async), EF Core's
+    // Add/AddRange (AddAsync exists only for special value generators), and a data reader's column
+    // reads (IsDBNull, GetFieldValue: the row is buffered once ReadAsync returns; their async forms
+    // help only under CommandBehavior.SequentialAccess).
     private bool IsExcluded(IMethodSymbol method)
     {
         var type = (method.ReducedFrom ?? method).ContainingType?.OriginalDefinition;
@@ -549,7 +551,8 @@ internal sealed class BlockingCalls
                || KnownSymbols.IsOrDerivesFrom(type, _symbols.XmlReader)
                || KnownSymbols.IsOrDerivesFrom(type, _symbols.XmlWriter)
                || (method.Name is "Add" or "AddRange"
-                   && (KnownSymbols.IsOrDerivesFrom(type, _symbols.EfDbSetOfT) || KnownSymbols.IsOrDerivesFrom(type, _symbols.EfDbContext)));
+                   && (KnownSymbols.IsOrDerivesFrom(type, _symbols.EfDbSetOfT) || KnownSymbols.IsOrDerivesFrom(type, _symbols.EfDbContext)))
+               || (method.Name is "IsDBNull" or "GetFieldValue" && KnownSymbols.IsOrDerivesFrom(type, _symbols.DbDataReader));
     }
 
     /// <summary>What the call is made on, as written (before any conversion to the parameter type):

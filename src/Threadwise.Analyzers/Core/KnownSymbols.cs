@@ -89,6 +89,9 @@ internal sealed class KnownSymbols
         "System.IO.File",
         "System.IO.FileStream",
         "System.IO.FileAccess",
+        "System.Data.Common.DbCommand",
+        "System.Data.Common.DbBatch",
+        "System.Data.Common.DbDataReader",
     };
 
     private readonly Compilation _compilation;
@@ -241,6 +244,12 @@ internal sealed class KnownSymbols
 
     public INamedTypeSymbol? FileAccess => Get(KnownType.FileAccess);
 
+    public INamedTypeSymbol? DbCommand => Get(KnownType.DbCommand);
+
+    public INamedTypeSymbol? DbBatch => Get(KnownType.DbBatch);
+
+    public INamedTypeSymbol? DbDataReader => Get(KnownType.DbDataReader);
+
     /// <summary>True for <c>Task</c>, <c>Task&lt;T&gt;</c>, <c>ValueTask</c> and <c>ValueTask&lt;T&gt;</c>.</summary>
     public bool IsTaskType(ITypeSymbol? type)
     {
@@ -385,5 +394,8 @@ internal sealed class KnownSymbols
         File,
         FileStream,
         FileAccess,
+        DbCommand,
+        DbBatch,
+        DbDataReader,
     }
 }

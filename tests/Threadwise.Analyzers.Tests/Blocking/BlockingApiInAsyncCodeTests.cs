@@ -439,6 +439,28 @@ public class BlockingApiInAsyncCodeTests
         }
         """);
 
+    // A data reader's column reads work on the buffered row; moving to the next row is I/O.
+    [Fact]
+    public Task DataReaderColumnReads_AreNotFlagged_RowReadsAre() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Data.Common;
+        using System.Threading.Tasks;
+
+        class Store
+        {
+            async Task<int> M(DbCommand command)
+            {
+                using var reader = await command.ExecuteReaderAsync();
+                var total = 0;
+                while ({|#0:reader.Read()|})
+                {
+                    total += reader.IsDBNull(0) ? 0 : reader.GetFieldValue<int>(0);
+                }
+
+                return total;
+            }
+        }
+        """, Tw1004(0, "DbDataReader.Read", "async method 'M'", "DbDataReader.ReadAsync"));
+
     [Fact]
     public Task ExcludedApisOption_SilencesMethodsAndTypes() => VerifyAnalyzer.AnalyzerWithConfigAsync("""
         using System.IO;

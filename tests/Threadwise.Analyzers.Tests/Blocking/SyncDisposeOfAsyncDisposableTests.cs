@@ -81,6 +81,31 @@ public class SyncDisposeOfAsyncDisposableTests
         }
         """ + Connection);
 
+    // ADO.NET: a command's async dispose does nothing more (exempt, also for provider subclasses); a
+    // reader may drain rows and a connection may talk to the server (reported).
+    [Fact]
+    public Task AdoNetCommands_AreExempt_ReadersAndConnectionsAreNot() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Data.Common;
+        using System.Threading.Tasks;
+
+        class Store
+        {
+            async Task M(DbConnection connection, DbCommand prepared)
+            {
+                using var command = connection.CreateCommand();
+                using (var again = connection.CreateCommand())
+                {
+                    await again.ExecuteNonQueryAsync();
+                }
+
+                {|#0:using|} var reader = await command.ExecuteReaderAsync();
+                await reader.ReadAsync();
+                prepared.Dispose();
+                {|#1:connection.Dispose()|};
+            }
+        }
+        """, Tw1008(0, "DbDataReader", "'using'"), Tw1008(1, "DbConnection", "'Dispose()'"));
+
     [Fact]
     public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
         using System.Threading.Tasks;
