@@ -57,7 +57,9 @@ internal static class AsyncConversion
             return IsDeclaredOnlyIn(symbol.ContainingType, tree);
         }
 
-        if (!IsInvisibleOutsideProject(symbol, compilation))
+        // A public member of an executable: other projects of the solution (tests) may call it, which
+        // only the solution-wide search of the cross-document fix can rule out.
+        if (!IsInvisibleOutsideProject(symbol, compilation) || SymbolFacts.IsVisibleOutsideAssembly(symbol))
         {
             return false;
         }
@@ -102,14 +104,21 @@ internal static class AsyncConversion
     }
 
     /// <summary>True when only code of this project can call the method: private, or invisible to
-    /// other assemblies (internal, or inside an internal type) in a project without friend
-    /// assemblies; and nothing else fixes its signature (virtual, an interface's member).</summary>
+    /// other assemblies (internal, or inside an internal type; any accessibility in an executable,
+    /// which no library references) in a project without friend assemblies; and nothing else fixes
+    /// its signature (virtual, abstract, an override, an interface's member). Callers in other
+    /// projects of the solution are still looked for, and any found withholds the fix.</summary>
     public static bool IsInvisibleOutsideProject(IMethodSymbol symbol, Compilation compilation)
         => symbol.DeclaredAccessibility == Accessibility.Private
-           || (!SymbolFacts.IsVisibleOutsideAssembly(symbol)
+           || ((!SymbolFacts.IsVisibleOutsideAssembly(symbol) || IsExecutable(compilation))
                && !symbol.IsVirtual
+               && !symbol.IsAbstract
+               && !symbol.IsOverride
                && !SymbolFacts.ImplementsInterfaceMember(symbol)
                && !HasFriendAssemblies(compilation.Assembly));
+
+    private static bool IsExecutable(Compilation compilation)
+        => compilation.Options.OutputKind is OutputKind.ConsoleApplication or OutputKind.WindowsApplication or OutputKind.WindowsRuntimeApplication;
 
     public static bool IsNameOf(SyntaxNode name)
     {

@@ -135,6 +135,29 @@ public static class Verify<TAnalyzer, TCodeFix>
         await LegacyTargets.FixesKeepCompilingAsync(sources);
     }
 
+    /// <summary>Several documents of an executable (console application) project.</summary>
+    public static async Task CodeFixInExecutableAsync(string[] sources, string[] fixedSources, params DiagnosticResult[] expected)
+    {
+        await References.OnModernTargetsAsync(async references =>
+        {
+            var test = new FixTest { ReferenceAssemblies = references };
+            test.TestState.OutputKind = OutputKind.ConsoleApplication;
+            for (var i = 0; i < sources.Length; i++)
+            {
+                test.TestState.Sources.Add(($"/0/Test{i}.cs", sources[i]));
+            }
+
+            for (var i = 0; i < fixedSources.Length; i++)
+            {
+                test.FixedState.Sources.Add(($"/0/Test{i}.cs", fixedSources[i]));
+            }
+
+            test.ExpectedDiagnostics.AddRange(expected);
+            await test.RunAsync();
+        });
+        await LegacyTargets.FixesKeepCompilingAsync(sources);
+    }
+
     /// <summary>The diagnostic is reported but no fix is offered: the code must stay as it is.</summary>
     public static async Task NoCodeFixAsync(string source, params DiagnosticResult[] expected)
     {

@@ -222,6 +222,61 @@ public class AsyncVoidMethodTests
         }
         """ }, Tw4004(0, "Upload"));
 
+    // In an executable no other assembly calls a public method: it is fixed like an internal one, with
+    // its callers (here in the same and in another file) awaited. Overrides keep their signature.
+    [Fact]
+    public Task Fix_ReturnsTask_ForPublicMethodOfAnExecutable() => VerifyFix.CodeFixInExecutableAsync(new[] { """
+        using System.Threading.Tasks;
+
+        public class Uploader
+        {
+            public async void {|#0:Upload|}(int id) => await Task.Delay(id);
+
+            public async Task AgainAsync() { Upload(2); await Task.Yield(); }
+        }
+
+        public static class Program
+        {
+            public static async Task Main() => await new Batch().RunAsync(new Uploader());
+        }
+        """, """
+        using System.Threading.Tasks;
+
+        public class Batch
+        {
+            public async Task RunAsync(Uploader uploader)
+            {
+                uploader.Upload(1);
+                await Task.Yield();
+            }
+        }
+        """ }, new[] { """
+        using System.Threading.Tasks;
+
+        public class Uploader
+        {
+            public async Task Upload(int id) => await Task.Delay(id);
+
+            public async Task AgainAsync() { await Upload(2); await Task.Yield(); }
+        }
+
+        public static class Program
+        {
+            public static async Task Main() => await new Batch().RunAsync(new Uploader());
+        }
+        """, """
+        using System.Threading.Tasks;
+
+        public class Batch
+        {
+            public async Task RunAsync(Uploader uploader)
+            {
+                await uploader.Upload(1);
+                await Task.Yield();
+            }
+        }
+        """ }, Tw4004(0, "Upload"));
+
     // The caller in the other file is synchronous: it would drop the new task.
     [Fact]
     public Task Fix_IsNotOffered_ForInternalMethodCalledFromAnotherFile() => VerifyFix.NoCodeFixAsync(new[] { """
