@@ -51,6 +51,7 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
                 || HasAsyncTwin(method)
                 || SyncAsyncBranches.IsInSynchronousBranch(wait.Operation)
                 || (wait.Task is { } task && (KnownCompleteTasks.IsKnownComplete(task, _waits.Symbols) || _waits.Symbols.IsValueTaskType(task.Type)))
+                || IsDelay(wait)
                 || ServesOnlySynchronousContracts(method, context.Compilation, depth: 0, context.CancellationToken)
                 || (wait.Task is { } parameterTask && KnownCompleteTasks.IsCompleteAtEveryCall(parameterTask, method, _waits.Symbols, context.Compilation, context.CancellationToken)))
             {
@@ -76,6 +77,13 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
                && KnownCompleteTasks.Unwrap(task) is IParameterReferenceOperation { Parameter: var parameter }
                && SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, method)
                && SymbolFacts.IsVisibleOutsideAssembly(method);
+
+        // `Task.Delay(ms).Wait()` in synchronous code is a sleep (the form netstandard1.x code uses):
+        // it blocks like Thread.Sleep and has no continuation that could deadlock.
+        private bool IsDelay(TaskWait wait)
+            => wait.Task is { } task
+               && KnownCompleteTasks.Unwrap(task) is IInvocationOperation { TargetMethod: { Name: "Delay", IsStatic: true } delay }
+               && SymbolEqualityComparer.Default.Equals(delay.ContainingType, _waits.Symbols.Task);
 
         // A wait with a timeout is a deliberate, bounded wait: the caller chose how long to block.
         private static bool IsBounded(TaskWait wait)

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using Threadwise.Core;
@@ -141,7 +142,78 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
             return;
         }
 
+        // `lock (_stream) { _position = ...; }` where the stream came from the caller: the lock
+        // serialises a resource shared with other wrappers; this instance's own fields written inside
+        // are its own state, not what that lock protects.
+        if (heldLock is not null && IsBorrowedResource(heldLock, context.CancellationToken))
+        {
+            return;
+        }
+
         writes.Add(new FieldWrite(field, heldLock, context.Operation, context.ContainingSymbol));
+    }
+
+    // An instance field of a resource type (not object or a lock type) that is only ever assigned from
+    // a constructor parameter. Syntactic, over the field's own type declarations.
+    private static bool IsBorrowedResource(ISymbol heldLock, System.Threading.CancellationToken cancellationToken)
+    {
+        if (heldLock is not IFieldSymbol { IsStatic: false, Type: { SpecialType: not SpecialType.System_Object } type } field
+            || type is { Name: "Lock", ContainingNamespace.Name: "Threading" }
+            || field.DeclaringSyntaxReferences.Length != 1
+            || field.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is not VariableDeclaratorSyntax { Initializer: null })
+        {
+            return false;
+        }
+
+        var assigned = false;
+        foreach (var reference in field.ContainingType.DeclaringSyntaxReferences)
+        {
+            foreach (var node in reference.GetSyntax(cancellationToken).DescendantNodes())
+            {
+                if (node is not AssignmentExpressionSyntax assignment || !Names(assignment.Left, field.Name))
+                {
+                    continue;
+                }
+
+                if (WithoutNullCheck(assignment.Right) is not IdentifierNameSyntax value
+                    || assignment.FirstAncestorOrSelf<ConstructorDeclarationSyntax>() is not { } constructor
+                    || !HasParameter(constructor, value.Identifier.ValueText))
+                {
+                    return false;
+                }
+
+                assigned = true;
+            }
+        }
+
+        return assigned;
+    }
+
+    // `stream ?? throw new ArgumentNullException(...)`
+    private static ExpressionSyntax WithoutNullCheck(ExpressionSyntax value)
+        => value is BinaryExpressionSyntax { Right: ThrowExpressionSyntax } coalesce && coalesce.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.CoalesceExpression)
+            ? coalesce.Left
+            : value;
+
+    private static bool Names(ExpressionSyntax expression, string name)
+        => expression switch
+        {
+            IdentifierNameSyntax identifier => identifier.Identifier.ValueText == name,
+            MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: var member } => member.Identifier.ValueText == name,
+            _ => false,
+        };
+
+    private static bool HasParameter(ConstructorDeclarationSyntax constructor, string name)
+    {
+        foreach (var parameter in constructor.ParameterList.Parameters)
+        {
+            if (parameter.Identifier.ValueText == name)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsSemaphore(ISymbol heldLock)
@@ -208,7 +280,8 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
                 && !IsIdempotentReset(write, writes)
                 && !IsBeforeConcurrentStart(write.Operation, symbols)
                 && !CreatesStoppedWork(write.Operation, symbols)
-                && !(write.Member is IMethodSymbol member && SymbolEqualityComparer.Default.Equals(callers.HeldByEveryCallerInTheCompilation(member), guard.Lock)))
+                && !(write.Member is IMethodSymbol member && SymbolEqualityComparer.Default.Equals(callers.HeldByEveryCallerInTheCompilation(member), guard.Lock))
+                && !(write.Member is IMethodSymbol initializer && callers.RunsOnlyWhileConstructing(initializer)))
             {
                 var lockName = guard.Lock is ITypeSymbol ? "this" : guard.Lock.Name;
                 context.ReportDiagnostic(Diagnostic.Create(
@@ -557,6 +630,7 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
         private readonly Dictionary<IMethodSymbol, List<HelperCall>> _byCallee = new(SymbolEqualityComparer.Default);
         private readonly Dictionary<IMethodSymbol, ISymbol?> _held = new(SymbolEqualityComparer.Default);
         private readonly Dictionary<IMethodSymbol, ISymbol?> _heldAcrossTypes = new(SymbolEqualityComparer.Default);
+        private readonly Dictionary<IMethodSymbol, bool> _constructing = new(SymbolEqualityComparer.Default);
         private readonly INamedTypeSymbol _type;
         private readonly Compilation _compilation;
         private readonly CancellationToken _cancellationToken;
@@ -673,6 +747,46 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
             }
 
             return calls;
+        }
+
+        /// <summary>
+        /// Every call of the method in the compilation is made by a constructor, directly or through
+        /// methods that are (a few levels up): `new LiteEngine()` → `Open()` → `_walIndex.RestoreIndex()`.
+        /// Initialization before the object graph is handed out, not concurrent code. Asked only for
+        /// would-be findings.
+        /// </summary>
+        public bool RunsOnlyWhileConstructing(IMethodSymbol method) => OnlyFromConstructors(method.OriginalDefinition, depth: 0);
+
+        private bool OnlyFromConstructors(IMethodSymbol method, int depth)
+        {
+            if (_constructing.TryGetValue(method, out var known))
+            {
+                return known;
+            }
+
+            _constructing[method] = false; // a cycle proves nothing
+            var result = depth <= MaxCallerDepth
+                         && method.MethodKind == MethodKind.Ordinary
+                         && !method.IsVirtual && !method.IsAbstract && !method.IsOverride
+                         && CallSites.CanKnowCallers(method)
+                         && CallSites.InTheCompilation(method, _compilation, _cancellationToken) is { Count: > 0 } calls
+                         && AllInConstructors(calls, depth);
+            _constructing[method] = result;
+            return result;
+        }
+
+        private bool AllInConstructors(List<CallSite> calls, int depth)
+        {
+            foreach (var call in calls)
+            {
+                if (call.Caller is not IMethodSymbol caller
+                    || !(caller.MethodKind == MethodKind.Constructor || OnlyFromConstructors(caller.OriginalDefinition, depth + 1)))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         private static ISymbol? FirstOrNull(ImmutableArray<ISymbol> held) => held.IsEmpty ? null : held[0];

@@ -85,6 +85,9 @@ public class SyncOverAsyncTests
             public bool TryFlush(Task flush) => flush.Wait(TimeSpan.FromSeconds(1));
 
             public bool FlushAll(Task[] all) => Task.WaitAll(all, 500);
+
+            // A sleep in the form netstandard1.x code writes: no continuation to deadlock on.
+            public void Pause(int ms) => Task.Delay(ms).Wait();
         }
 
         class Worker : IDisposable

@@ -348,6 +348,84 @@ public class InconsistentlySynchronizedFieldTests
         """,
         Tw2003(0, "_count", "_gate", "Add"), Tw2003(1, "_total", "_gate", "Add"),
         Tw2003(2, "_count", "_gate", "Add"), Tw2003(3, "_count", "_gate", "Add"));
+    // A lock on a resource the caller handed in serialises that resource across wrappers; this
+    // instance's own fields written inside are not what it protects. A lock on the type's own
+    // object, or on an object (a sync root) handed in, still is.
+    [Fact]
+    public Task LocksOnABorrowedResource_AreNoEvidence_OwnLocksAre() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.IO;
+
+        class SharedStreamReader
+        {
+            private readonly Stream _stream;
+            private long _position;
+
+            public SharedStreamReader(Stream stream) => _stream = stream ?? throw new ArgumentNullException(nameof(stream));
+
+            public long Position { get => _position; set => _position = value; }
+
+            public int Read(byte[] buffer)
+            {
+                lock (_stream)
+                {
+                    _stream.Position = _position;
+                    var read = _stream.Read(buffer, 0, buffer.Length);
+                    _position = _stream.Position;
+                    return read;
+                }
+            }
+        }
+
+        class SyncRootUser
+        {
+            private readonly object _syncRoot;
+            private readonly Stream _owned = new MemoryStream();
+            private int _count;
+            private int _size;
+
+            public SyncRootUser(object syncRoot) => _syncRoot = syncRoot;
+
+            public void Add() { lock (_syncRoot) { _count++; } }
+
+            public void Reset() => {|#0:_count = 0|};
+
+            public void Grow() { lock (_owned) { _size++; } }
+
+            public void Shrink() => {|#1:_size = 0|};
+        }
+        """, Tw2003(0, "_count", "_syncRoot", "Add"), Tw2003(1, "_size", "_owned", "Grow"));
+
+    // A method that only constructors call (directly or through other such methods) initialises an
+    // object before it is handed out; one other caller makes its writes count again.
+    [Fact]
+    public Task WritesInMethodsOnlyConstructorsCall_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        class Index
+        {
+            private readonly object _gate = new();
+            private int _last;
+
+            public void Clear() { lock (_gate) { _last = 0; } }
+
+            internal void Restore(int last) => _last = last;
+
+            internal void Replay(int last) => {|#0:_last = last|};
+        }
+
+        class Engine
+        {
+            private readonly Index _index = new();
+
+            public Engine() => Open();
+
+            private void Open() => _index.Restore(1);
+
+            public void Rebuild() => _index.Replay(2);
+
+            public Engine(int seed) { _index.Replay(seed); }
+        }
+        """, Tw2003(0, "_last", "_gate", "Clear"));
+
     // A write that is the act of a check-then-act on guarded state takes the whole `if` into the lock,
     // with the neighbouring write made together with it (one critical section, one Fix All edit);
     // an `if` whose condition reads no guarded state is left outside.
