@@ -160,6 +160,24 @@ internal static class LockScope
         return false;
     }
 
+    /// <summary>True when <c>lock (x)</c> takes the same lock as the regions held on <paramref name="lockSymbol"/>:
+    /// a plain object or a <c>System.Threading.Lock</c>. Not for objects held through their own acquire API
+    /// (<c>ReaderWriterLockSlim</c>, <c>ReaderWriterLock</c>, <c>SemaphoreSlim</c>, <c>Semaphore</c>,
+    /// <c>Mutex</c>, <c>SpinLock</c>): a <c>lock</c> statement on one of those excludes nothing.</summary>
+    public static bool IsTakenByLockStatement(ISymbol lockSymbol)
+    {
+        var type = lockSymbol switch
+        {
+            IFieldSymbol field => field.Type,
+            ILocalSymbol local => local.Type,
+            IParameterSymbol parameter => parameter.Type,
+            IPropertySymbol property => property.Type,
+            _ => null,
+        };
+
+        return type is not { Name: "ReaderWriterLockSlim" or "ReaderWriterLock" or "SemaphoreSlim" or "Semaphore" or "Mutex" or "SpinLock", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } };
+    }
+
     /// <summary>True for a call that releases a lock: <c>Monitor.Exit(x)</c>, <c>x.Release()</c>,
     /// <c>x.ExitReadLock()</c> and the other Exit*Lock, <c>x.ReleaseMutex()</c>, <c>x.Exit()</c>;
     /// returns the lock's symbol.</summary>

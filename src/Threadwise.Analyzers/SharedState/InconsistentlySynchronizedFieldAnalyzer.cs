@@ -287,7 +287,7 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
                 context.ReportDiagnostic(Diagnostic.Create(
                     Descriptors.TW2003InconsistentlySynchronizedField,
                     write.Operation.Syntax.GetLocation(),
-                    ImmutableDictionary<string, string?>.Empty.Add(LockProperty, guard.Lock is IFieldSymbol or ITypeSymbol ? lockName : null),
+                    ImmutableDictionary<string, string?>.Empty.Add(LockProperty, guard.Lock is ITypeSymbol || (guard.Lock is IFieldSymbol && LockScope.IsTakenByLockStatement(guard.Lock)) ? lockName : null),
                     write.Field.Name,
                     lockName,
                     guard.Write.Member.Name,

@@ -348,6 +348,34 @@ public class InconsistentlySynchronizedFieldTests
         """,
         Tw2003(0, "_count", "_gate", "Add"), Tw2003(1, "_total", "_gate", "Add"),
         Tw2003(2, "_count", "_gate", "Add"), Tw2003(3, "_count", "_gate", "Add"));
+    // A field guarded by a ReaderWriterLockSlim (or another lock with its own acquire API) gets no
+    // fix: `lock (_indexLock)` would compile and exclude nothing (found applying fixes to LiteDB).
+    [Fact]
+    public Task Fix_IsNotOffered_ForLocksTakenThroughTheirOwnApi() => VerifyFix.NoCodeFixAsync("""
+        using System.Threading;
+
+        class WalIndex
+        {
+            private readonly ReaderWriterLockSlim _indexLock = new();
+            private int _last;
+
+            public void Clear()
+            {
+                _indexLock.EnterWriteLock();
+                try
+                {
+                    _last = 0;
+                }
+                finally
+                {
+                    _indexLock.ExitWriteLock();
+                }
+            }
+
+            public void Restore(int last) => {|#0:_last = last|};
+        }
+        """, Tw2003(0, "_last", "_indexLock", "Clear"));
+
     // A lock on a resource the caller handed in serialises that resource across wrappers; this
     // instance's own fields written inside are not what it protects. A lock on the type's own
     // object, or on an object (a sync root) handed in, still is.
