@@ -24,6 +24,7 @@ public class FixesKeepCodeCompilingTests
     {
         var errorsBefore = Errors(compilation);
         var monitorMismatchesBefore = MonitorMismatches(compilation);
+        var locksOnAcquireApisBefore = LocksOnAcquireApis(compilation);
         var project = Harness.ProjectFor(compilation, out var workspace);
         using (workspace)
         {
@@ -65,6 +66,8 @@ public class FixesKeepCodeCompilingTests
                     $"the fix '{action.Title}' for {diagnostic} added errors:\n{string.Join("\n", compiled.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.ToString() + " :: " + d.Location.SourceTree?.GetText().Lines[d.Location.GetLineSpan().StartLinePosition.Line]))}");
                 var mismatched = MonitorMismatches(compiled).Except(monitorMismatchesBefore).ToList();
                 Assert.True(mismatched.Count == 0, $"the fix '{action.Title}' for {diagnostic} left Monitor calls on another object than their lock:\n{string.Join("\n", mismatched)}");
+                var excludingNothing = LocksOnAcquireApis(compiled).Except(locksOnAcquireApisBefore).ToList();
+                Assert.True(excludingNothing.Count == 0, $"the fix '{action.Title}' for {diagnostic} locked an object that has its own acquire API (the lock excludes nothing):\n{string.Join("\n", excludingNothing)}");
             }
 
             Assert.True(applied >= minimumFixes, $"only {applied} fixes were applied");
@@ -92,6 +95,27 @@ public class FixesKeepCodeCompilingTests
         }
 
         return null;
+    }
+
+    // `lock (rwLock)` on a ReaderWriterLockSlim, SemaphoreSlim, Mutex...: compiles, excludes nothing
+    // the object's own Enter*/Wait regions hold.
+    private static HashSet<string> LocksOnAcquireApis(Compilation compilation)
+    {
+        var result = new HashSet<string>();
+        foreach (var tree in compilation.SyntaxTrees)
+        {
+            var model = compilation.GetSemanticModel(tree);
+            foreach (var statement in tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.LockStatementSyntax>())
+            {
+                if (model.GetTypeInfo(statement.Expression).Type is { Name: "ReaderWriterLockSlim" or "ReaderWriterLock" or "SemaphoreSlim" or "Semaphore" or "Mutex" } type
+                    && type.ContainingNamespace?.ToDisplayString() == "System.Threading")
+                {
+                    result.Add($"{tree.FilePath}: lock ({statement.Expression}) on a {type.Name}");
+                }
+            }
+        }
+
+        return result;
     }
 
     // Monitor.Wait/Pulse/PulseAll/Exit inside `lock (x)` must name x: on any other object they throw
