@@ -41,7 +41,8 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
         var writes = new ConcurrentBag<FieldWrite>();
         var calls = new ConcurrentBag<HelperCall>();
         var symbols = KnownSymbols.For(context.Compilation);
-        context.RegisterOperationAction(c => CollectWrite(c, type, writes), OperationKind.SimpleAssignment, OperationKind.CompoundAssignment, OperationKind.Increment, OperationKind.Decrement);
+        var borrowed = new ConcurrentDictionary<ISymbol, bool>(SymbolEqualityComparer.Default);
+        context.RegisterOperationAction(c => CollectWrite(c, type, writes, borrowed), OperationKind.SimpleAssignment, OperationKind.CompoundAssignment, OperationKind.Increment, OperationKind.Decrement);
         context.RegisterOperationAction(c => CollectHelperUse(c, type, calls), OperationKind.Invocation, OperationKind.MethodReference);
         context.RegisterOperationAction(c => AnalyzeCheckThenAct(c, type), OperationKind.Conditional);
         context.RegisterSymbolEndAction(c => Report(c, InSourceOrder(writes, w => w.Operation.Syntax), new Callers(InSourceOrder(calls, call => call.Syntax), type, context.Compilation, context.CancellationToken), symbols));
@@ -107,7 +108,7 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
         return false;
     }
 
-    private static void CollectWrite(OperationAnalysisContext context, INamedTypeSymbol type, ConcurrentBag<FieldWrite> writes)
+    private static void CollectWrite(OperationAnalysisContext context, INamedTypeSymbol type, ConcurrentBag<FieldWrite> writes, ConcurrentDictionary<ISymbol, bool> borrowed)
     {
         var target = context.Operation switch
         {
@@ -145,12 +146,23 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
         // `lock (_stream) { _position = ...; }` where the stream came from the caller: the lock
         // serialises a resource shared with other wrappers; this instance's own fields written inside
         // are its own state, not what that lock protects.
-        if (heldLock is not null && IsBorrowedResource(heldLock, context.CancellationToken))
+        if (heldLock is not null && IsBorrowedResource(heldLock, borrowed, context.CancellationToken))
         {
             return;
         }
 
         writes.Add(new FieldWrite(field, heldLock, context.Operation, context.ContainingSymbol));
+    }
+
+    private static bool IsBorrowedResource(ISymbol heldLock, ConcurrentDictionary<ISymbol, bool> known, System.Threading.CancellationToken cancellationToken)
+    {
+        if (!known.TryGetValue(heldLock, out var borrowed))
+        {
+            borrowed = IsBorrowedResource(heldLock, cancellationToken);
+            known.TryAdd(heldLock, borrowed);
+        }
+
+        return borrowed;
     }
 
     // An instance field of a resource type (not object or a lock type) that is only ever assigned from
