@@ -59,7 +59,7 @@ internal static class AsyncConversion
 
         // A public member of an executable: other projects of the solution (tests) may call it, which
         // only the solution-wide search of the cross-document fix can rule out.
-        if (!IsInvisibleOutsideProject(symbol, compilation) || SymbolFacts.IsVisibleOutsideAssembly(symbol))
+        if (SymbolFacts.IsVisibleOutsideAssembly(symbol) || !IsInvisibleOutsideProject(symbol, compilation))
         {
             return false;
         }
@@ -104,13 +104,14 @@ internal static class AsyncConversion
     }
 
     /// <summary>True when only code of this project can call the method: private, or invisible to
-    /// other assemblies (internal, or inside an internal type; any accessibility in an executable,
-    /// which no library references) in a project without friend assemblies; and nothing else fixes
-    /// its signature (virtual, abstract, an override, an interface's member). Callers in other
-    /// projects of the solution are still looked for, and any found withholds the fix.</summary>
-    public static bool IsInvisibleOutsideProject(IMethodSymbol symbol, Compilation compilation)
+    /// other assemblies (internal, or inside an internal type; with <paramref name="publicInExecutables"/>,
+    /// any accessibility in an executable, which no library references) in a project without friend
+    /// assemblies; and nothing else fixes its signature (virtual, abstract, an override, an interface's
+    /// member). Callers in other projects of the solution are still looked for by the cross-document
+    /// fix, and any found withholds it.</summary>
+    public static bool IsInvisibleOutsideProject(IMethodSymbol symbol, Compilation compilation, bool publicInExecutables = false)
         => symbol.DeclaredAccessibility == Accessibility.Private
-           || ((!SymbolFacts.IsVisibleOutsideAssembly(symbol) || IsExecutable(compilation))
+           || ((!SymbolFacts.IsVisibleOutsideAssembly(symbol) || (publicInExecutables && IsExecutable(compilation)))
                && !symbol.IsVirtual
                && !symbol.IsAbstract
                && !symbol.IsOverride

@@ -93,7 +93,7 @@ public sealed class AsyncVoidMethodFixProvider : ThreadwiseCodeFixProvider
             || await project.GetCompilationAsync(cancellationToken).ConfigureAwait(false) is not { } compilation
             || DocumentationCommentId.GetFirstSymbolForDeclarationId(methodId, compilation) is not IMethodSymbol { IsAsync: true, ReturnsVoid: true } symbol
             || symbol.DeclaringSyntaxReferences.Length != 1
-            || !AsyncConversion.IsInvisibleOutsideProject(symbol, compilation)
+            || !AsyncConversion.IsInvisibleOutsideProject(symbol, compilation, publicInExecutables: true)
             || symbol.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is not MethodDeclarationSyntax declaration
             || solution.GetDocument(declaration.SyntaxTree) is not { } declaringDocument
             || await CrossDocumentFix.CallsByDocumentAsync(symbol, solution, projectId, cancellationToken).ConfigureAwait(false) is not { } callsByDocument)
