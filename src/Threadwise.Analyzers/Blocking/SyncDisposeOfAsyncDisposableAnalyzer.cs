@@ -66,6 +66,7 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
             {
                 if (resource.Type is { } type && ShouldDisposeAsync(type)
                     && !OpensFileForReading(resource)
+                    && !InMemoryStreams.IsInMemory(resource, _symbols)
                     && AsyncContext.GetAsyncFunction(context.Operation, context.ContainingSymbol) is { } function)
                 {
                     context.ReportDiagnostic(Diagnostic.Create(
@@ -85,6 +86,7 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
             if (invocation.TargetMethod is not { Name: "Dispose", Parameters.Length: 0, ReturnsVoid: true }
                 || invocation.Instance?.Type is not { } type
                 || !ShouldDisposeAsync(type)
+                || InMemoryStreams.IsInMemory(invocation.Instance, _symbols)
                 || invocation.Parent is not IExpressionStatementOperation
                 || invocation.Syntax.ContainsDiagnostics
                 || !CanUseAwaitUsing(invocation)
@@ -131,9 +133,7 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
                 return false;
             }
 
-            return !KnownSymbols.IsOrDerivesFrom(type, _symbols.MemoryStream)
-                   && !KnownSymbols.IsOrDerivesFrom(type, _symbols.UnmanagedMemoryStream)
-                   && !KnownSymbols.IsOrDerivesFrom(type, _symbols.StringWriter)
+            return !InMemoryStreams.IsInMemoryType(type, _symbols)
                    && !KnownSymbols.IsOrDerivesFrom(type, _symbols.DbCommand)
                    && !KnownSymbols.IsOrDerivesFrom(type, _symbols.DbBatch)
                    && !KnownSymbols.IsOrDerivesFrom(type, _symbols.ThreadingTimer)

@@ -59,7 +59,6 @@ internal sealed class BlockingCalls
     private readonly Compilation _compilation;
     private readonly KnownSymbols _symbols;
     private readonly ImmutableDictionary<ISymbol, ImmutableHashSet<string>> _noTwinApis;
-    private readonly ImmutableArray<INamedTypeSymbol> _inMemoryTypes;
     private readonly ConcurrentDictionary<IMethodSymbol, BlockingApi> _byMethod = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<(IMethodSymbol, string), BlockingApi> _byExtensionScope = new();
     private readonly ConcurrentDictionary<SyntaxNode, string> _scopeKeys = new();
@@ -79,16 +78,6 @@ internal sealed class BlockingCalls
         }
 
         _noTwinApis = noTwin.ToImmutable();
-        var inMemory = ImmutableArray.CreateBuilder<INamedTypeSymbol>();
-        foreach (var type in new[] { _symbols.MemoryStream, _symbols.UnmanagedMemoryStream, _symbols.StringReader, _symbols.StringWriter })
-        {
-            if (type is not null)
-            {
-                inMemory.Add(type);
-            }
-        }
-
-        _inMemoryTypes = inMemory.ToImmutable();
         _extensionTwinStems = new Lazy<ImmutableHashSet<string>>(() => ExtensionTwinStems(compilation));
     }
 
@@ -576,19 +565,8 @@ internal sealed class BlockingCalls
         => Receiver(invocation) is IPropertyReferenceOperation { Property: { IsStatic: true, Name: "Out" or "Error" or "In" } property }
            && property.ContainingType is { Name: "Console", ContainingNamespace.Name: "System" };
 
-    // MemoryStream, StringReader and friends complete synchronously: their async methods only add cost.
+    // MemoryStream, StringReader and friends complete synchronously, and so does a stream or writer
+    // wrapped around one (new CryptoStream(memory, ...)): their async methods only add cost.
     private bool IsInMemory(IInvocationOperation invocation)
-    {
-        var receiver = Receiver(invocation)?.Type;
-
-        foreach (var type in _inMemoryTypes)
-        {
-            if (KnownSymbols.IsOrDerivesFrom(receiver, type))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+        => InMemoryStreams.IsInMemory(Receiver(invocation), _symbols);
 }

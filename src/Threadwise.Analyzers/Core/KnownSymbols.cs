@@ -92,6 +92,9 @@ internal sealed class KnownSymbols
         "System.Data.Common.DbCommand",
         "System.Data.Common.DbBatch",
         "System.Data.Common.DbDataReader",
+        "System.IO.Stream",
+        "System.IO.TextWriter",
+        "System.IO.TextReader",
     };
 
     private readonly Compilation _compilation;
@@ -250,6 +253,12 @@ internal sealed class KnownSymbols
 
     public INamedTypeSymbol? DbDataReader => Get(KnownType.DbDataReader);
 
+    public INamedTypeSymbol? Stream => Get(KnownType.Stream);
+
+    public INamedTypeSymbol? TextWriter => Get(KnownType.TextWriter);
+
+    public INamedTypeSymbol? TextReader => Get(KnownType.TextReader);
+
     /// <summary>True for <c>Task</c>, <c>Task&lt;T&gt;</c>, <c>ValueTask</c> and <c>ValueTask&lt;T&gt;</c>.</summary>
     public bool IsTaskType(ITypeSymbol? type)
     {
@@ -397,5 +406,8 @@ internal sealed class KnownSymbols
         DbCommand,
         DbBatch,
         DbDataReader,
+        Stream,
+        TextWriter,
+        TextReader,
     }
 }

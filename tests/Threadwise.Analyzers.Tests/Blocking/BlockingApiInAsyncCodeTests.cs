@@ -439,6 +439,29 @@ public class BlockingApiInAsyncCodeTests
         }
         """);
 
+    // Flushing a wrapper around a memory stream writes into memory; around a file it is I/O.
+    [Fact]
+    public Task WrappersOfInMemoryStreams_AreNotFlagged_WrappersOfFilesAre() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.IO;
+        using System.Security.Cryptography;
+        using System.Threading.Tasks;
+
+        class Codec
+        {
+            async Task Encrypt(byte[] bytes, ICryptoTransform encryptor, FileStream file)
+            {
+                using var destination = new MemoryStream();
+                var crypto = new CryptoStream(destination, encryptor, CryptoStreamMode.Write);
+                await crypto.WriteAsync(bytes, 0, bytes.Length);
+                crypto.FlushFinalBlock();
+
+                var toFile = new CryptoStream(file, encryptor, CryptoStreamMode.Write);
+                await toFile.WriteAsync(bytes, 0, bytes.Length);
+                {|#0:toFile.FlushFinalBlock()|};
+            }
+        }
+        """, Tw1004(0, "CryptoStream.FlushFinalBlock", "async method 'Encrypt'", "CryptoStream.FlushFinalBlockAsync"));
+
     // A data reader's column reads work on the buffered row; moving to the next row is I/O.
     [Fact]
     public Task DataReaderColumnReads_AreNotFlagged_RowReadsAre() => VerifyAnalyzer.AnalyzerAsync("""

@@ -81,6 +81,39 @@ public class SyncDisposeOfAsyncDisposableTests
         }
         """ + Connection);
 
+    // A stream or writer wrapped around an in-memory stream writes into memory on dispose; one wrapped
+    // around a file does not.
+    [Fact]
+    public Task WrappersOfInMemoryStreams_AreExempt_WrappersOfFilesAreNot() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.IO;
+        using System.IO.Compression;
+        using System.Security.Cryptography;
+        using System.Threading.Tasks;
+
+        class Codec
+        {
+            async Task<byte[]> Encrypt(byte[] bytes, ICryptoTransform encryptor)
+            {
+                using var destination = new MemoryStream();
+                using var crypto = new CryptoStream(destination, encryptor, CryptoStreamMode.Write);
+                await crypto.WriteAsync(bytes, 0, bytes.Length);
+                using (var zip = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress))
+                {
+                    await zip.CopyToAsync(destination);
+                }
+
+                return destination.ToArray();
+            }
+
+            async Task Save(FileStream file, byte[] bytes)
+            {
+                await file.FlushAsync();
+                {|#0:using|} var zip = new GZipStream(file, CompressionLevel.Optimal);
+                await zip.WriteAsync(bytes, 0, bytes.Length);
+            }
+        }
+        """, Tw1008(0, "GZipStream", "'using'", "async method 'Save'"));
+
     // ADO.NET: a command's async dispose does nothing more (exempt, also for provider subclasses); a
     // reader may drain rows and a connection may talk to the server (reported).
     [Fact]

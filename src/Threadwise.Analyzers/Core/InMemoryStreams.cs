@@ -1,0 +1,77 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Threadwise.Core;
+
+/// <summary>
+/// Streams and readers/writers that never touch I/O: <c>MemoryStream</c>, <c>UnmanagedMemoryStream</c>,
+/// <c>StringReader</c>, <c>StringWriter</c>, and a wrapper created over one — <c>new CryptoStream(memory, …)</c>,
+/// <c>new GZipStream(memory, …)</c>, <c>new StreamWriter(memory)</c>, directly or through a local
+/// initialised so. Their synchronous flush and dispose write into memory; the async forms only add cost.
+/// </summary>
+internal static class InMemoryStreams
+{
+    private const int MaxWrapping = 3;
+
+    public static bool IsInMemory(IOperation? value, KnownSymbols symbols) => IsInMemory(value, symbols, depth: 0);
+
+    private static bool IsInMemory(IOperation? value, KnownSymbols symbols, int depth)
+    {
+        if (value is null || depth > MaxWrapping)
+        {
+            return false;
+        }
+
+        value = value.WithoutConversions();
+        if (IsInMemoryType(value.Type, symbols))
+        {
+            return true;
+        }
+
+        return value switch
+        {
+            IObjectCreationOperation creation => IsWrapper(creation.Type, symbols) && IsInMemory(FirstArgument(creation), symbols, depth + 1),
+            ILocalReferenceOperation local => IsInMemory(Initializer(local), symbols, depth + 1),
+            _ => false,
+        };
+    }
+
+    public static bool IsInMemoryType(ITypeSymbol? type, KnownSymbols symbols)
+        => KnownSymbols.IsOrDerivesFrom(type, symbols.MemoryStream)
+           || KnownSymbols.IsOrDerivesFrom(type, symbols.UnmanagedMemoryStream)
+           || KnownSymbols.IsOrDerivesFrom(type, symbols.StringReader)
+           || KnownSymbols.IsOrDerivesFrom(type, symbols.StringWriter);
+
+    private static bool IsWrapper(ITypeSymbol? type, KnownSymbols symbols)
+        => KnownSymbols.IsOrDerivesFrom(type, symbols.Stream)
+           || KnownSymbols.IsOrDerivesFrom(type, symbols.TextWriter)
+           || KnownSymbols.IsOrDerivesFrom(type, symbols.TextReader);
+
+    private static IOperation? FirstArgument(IObjectCreationOperation creation)
+    {
+        foreach (var argument in creation.Arguments)
+        {
+            if (argument.Parameter?.Ordinal == 0)
+            {
+                return argument.Value;
+            }
+        }
+
+        return null;
+    }
+
+    // `using var destination = new MemoryStream();` then `new CryptoStream(destination, …)`.
+    private static IOperation? Initializer(ILocalReferenceOperation local)
+    {
+        if (local.SemanticModel is not { } model
+            || local.Local.DeclaringSyntaxReferences.Length != 1
+            || local.Local.DeclaringSyntaxReferences[0].GetSyntax() is not VariableDeclaratorSyntax { Initializer.Value: { } value }
+            || value.SyntaxTree != model.SyntaxTree)
+        {
+            return null;
+        }
+
+        return model.GetOperation(value);
+    }
+}
