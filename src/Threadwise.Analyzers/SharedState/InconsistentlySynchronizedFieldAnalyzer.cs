@@ -643,6 +643,7 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
         private readonly Dictionary<IMethodSymbol, ISymbol?> _held = new(SymbolEqualityComparer.Default);
         private readonly Dictionary<IMethodSymbol, ISymbol?> _heldAcrossTypes = new(SymbolEqualityComparer.Default);
         private readonly Dictionary<IMethodSymbol, bool> _constructing = new(SymbolEqualityComparer.Default);
+        private readonly Dictionary<IMethodSymbol, List<CallSite>?> _sites = new(SymbolEqualityComparer.Default);
         private readonly INamedTypeSymbol _type;
         private readonly Compilation _compilation;
         private readonly CancellationToken _cancellationToken;
@@ -738,7 +739,7 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
         // not a call.
         private List<HelperCall>? CallsInTheCompilation(IMethodSymbol method)
         {
-            if (CallSites.InTheCompilation(method, _compilation, _cancellationToken) is not { } sites)
+            if (SitesOf(method) is not { } sites)
             {
                 return null;
             }
@@ -781,10 +782,22 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
                          && method.MethodKind == MethodKind.Ordinary
                          && !method.IsVirtual && !method.IsAbstract && !method.IsOverride
                          && CallSites.CanKnowCallers(method)
-                         && CallSites.InTheCompilation(method, _compilation, _cancellationToken) is { Count: > 0 } calls
+                         && SitesOf(method) is { Count: > 0 } calls
                          && AllInConstructors(calls, depth);
             _constructing[method] = result;
             return result;
+        }
+
+        // One search of the compilation per method, shared by the lock and the construction questions.
+        private List<CallSite>? SitesOf(IMethodSymbol method)
+        {
+            if (!_sites.TryGetValue(method, out var sites))
+            {
+                sites = CallSites.InTheCompilation(method, _compilation, _cancellationToken);
+                _sites[method] = sites;
+            }
+
+            return sites;
         }
 
         private bool AllInConstructors(List<CallSite> calls, int depth)
