@@ -36,6 +36,7 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
 
         private readonly TaskWaits _waits;
         private readonly ConcurrentDictionary<IMethodSymbol, bool> _servesOnlyContracts = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<IMethodSymbol, List<CallSite>?> _sites = new(SymbolEqualityComparer.Default);
 
         public Context(TaskWaits waits) => _waits = waits;
 
@@ -52,7 +53,7 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
                 || SyncAsyncBranches.IsInSynchronousBranch(wait.Operation)
                 || (wait.Task is { } task && (KnownCompleteTasks.IsKnownComplete(task, _waits.Symbols) || _waits.Symbols.IsValueTaskType(task.Type)))
                 || IsDelay(wait)
-                || ServesOnlySynchronousContracts(method, context.Compilation, depth: 0, context.CancellationToken)
+                || ServesOnlySynchronousContracts(method, context.Compilation, context.CancellationToken)
                 || (wait.Task is { } parameterTask && KnownCompleteTasks.IsCompleteAtEveryCall(parameterTask, method, _waits.Symbols, context.Compilation, context.CancellationToken)))
             {
                 return;
@@ -119,40 +120,62 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
         // helpers that are): the helper can become async only if the contract does, so the user cannot
         // act on this line; blocking belongs to the contract. Every call must be in the compilation (a
         // method other assemblies cannot call) and in a synchronous contract, a sync/async pair's
-        // synchronous half, or such a helper. Asked only for would-be findings; memoized per compilation.
-        private bool ServesOnlySynchronousContracts(IMethodSymbol method, Compilation compilation, int depth, CancellationToken cancellationToken)
+        // synchronous half, or such a helper. Asked only for would-be findings. Only the answer for the
+        // method asked about and each method's call sites are cached: answers for the helpers on the
+        // way depend on how deep they were met, and caching them would make the result depend on the
+        // order concurrent actions ask in.
+        private bool ServesOnlySynchronousContracts(IMethodSymbol method, Compilation compilation, CancellationToken cancellationToken)
         {
             method = method.OriginalDefinition;
-            if (_servesOnlyContracts.TryGetValue(method, out var known))
+            if (!_servesOnlyContracts.TryGetValue(method, out var answer))
             {
-                return known;
+                answer = ServesOnlySynchronousContracts(method, compilation, depth: 0, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), cancellationToken);
+                _servesOnlyContracts.TryAdd(method, answer);
             }
 
-            if (depth > MaxCallerDepth || method.IsVirtual || method.IsAbstract || method.IsOverride || SymbolFacts.IsVisibleOutsideAssembly(method))
+            return answer;
+        }
+
+        private bool ServesOnlySynchronousContracts(IMethodSymbol method, Compilation compilation, int depth, HashSet<IMethodSymbol> visiting, CancellationToken cancellationToken)
+        {
+            if (depth > MaxCallerDepth
+                || method.IsVirtual || method.IsAbstract || method.IsOverride
+                || SymbolFacts.IsVisibleOutsideAssembly(method)
+                || !visiting.Add(method)) // a cycle proves nothing
             {
                 return false;
             }
 
-            _servesOnlyContracts[method] = false; // a cycle proves nothing
-            var result = CallSites.InTheCompilation(method, compilation, cancellationToken) is { Count: > 0 } calls
-                         && AllInSynchronousContracts(calls, compilation, depth, cancellationToken);
-            _servesOnlyContracts[method] = result;
+            var result = SitesOf(method, compilation, cancellationToken) is { Count: > 0 } calls
+                         && AllInSynchronousContracts(calls, compilation, depth, visiting, cancellationToken);
+            visiting.Remove(method);
             return result;
         }
 
-        private bool AllInSynchronousContracts(List<CallSite> calls, Compilation compilation, int depth, CancellationToken cancellationToken)
+        private bool AllInSynchronousContracts(List<CallSite> calls, Compilation compilation, int depth, HashSet<IMethodSymbol> visiting, CancellationToken cancellationToken)
         {
             foreach (var call in calls)
             {
                 if (call.Caller is not IMethodSymbol { IsAsync: false } caller
                     || caller.MethodKind is MethodKind.AnonymousFunction or MethodKind.LocalFunction
-                    || !(IsSynchronousContract(caller) || HasAsyncTwin(caller) || ServesOnlySynchronousContracts(caller, compilation, depth + 1, cancellationToken)))
+                    || !(IsSynchronousContract(caller) || HasAsyncTwin(caller) || ServesOnlySynchronousContracts(caller.OriginalDefinition, compilation, depth + 1, visiting, cancellationToken)))
                 {
                     return false;
                 }
             }
 
             return true;
+        }
+
+        private List<CallSite>? SitesOf(IMethodSymbol method, Compilation compilation, CancellationToken cancellationToken)
+        {
+            if (!_sites.TryGetValue(method, out var sites))
+            {
+                sites = CallSites.InTheCompilation(method, compilation, cancellationToken);
+                _sites.TryAdd(method, sites);
+            }
+
+            return sites;
         }
 
         // Load next to LoadAsync: the synchronous half of a sync/async API pair exists for callers
