@@ -156,7 +156,7 @@ public sealed class InconsistentlySynchronizedFieldFixProvider : ThreadwiseCodeF
     private static StatementSyntax CheckThenAct(StatementSyntax statement, HashSet<ISymbol> guardedFields, FixState state)
     {
         var current = statement;
-        while (EnclosingIf(current) is { } @if && CanEnclose(@if) && ReadsAny(@if.Condition, guardedFields, state))
+        while (EnclosingIf(current) is { Parent: BlockSyntax } @if && CanEnclose(@if) && ReadsAny(@if.Condition, guardedFields, state))
         {
             current = @if;
         }
