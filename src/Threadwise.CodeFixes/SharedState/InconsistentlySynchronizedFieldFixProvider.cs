@@ -59,7 +59,9 @@ public sealed class InconsistentlySynchronizedFieldFixProvider : ThreadwiseCodeF
         var statement = CheckThenAct(written, guardedFields, state);
         if (statement.Parent is not BlockSyntax block)
         {
-            return null;
+            // `if (enabled) if (_feeder == null) { ... }`: the check-then-act is the body of another
+            // statement; it becomes `lock (_mu) { if ... }` in place.
+            return state.FirstTime(statement) ? editor => LockInPlace(editor, statement, lockName) : static _ => { };
         }
 
         var (first, last) = GuardedRange(block, statement, guardedFields, state);
@@ -81,6 +83,14 @@ public sealed class InconsistentlySynchronizedFieldFixProvider : ThreadwiseCodeF
                 editor.RemoveNode(moved);
             }
         };
+    }
+
+    private static void LockInPlace(SyntaxEditor editor, StatementSyntax statement, string lockName)
+    {
+        var locked = SyntaxFactory.LockStatement(LockExpression(lockName), SyntaxFactory.Block(statement.WithoutLeadingTrivia()))
+            .WithLeadingTrivia(statement.GetLeadingTrivia())
+            .WithAdditionalAnnotations(Formatter.Annotation);
+        editor.ReplaceNode(statement, locked);
     }
 
     private static ExpressionSyntax LockExpression(string lockName)
@@ -156,7 +166,7 @@ public sealed class InconsistentlySynchronizedFieldFixProvider : ThreadwiseCodeF
     private static StatementSyntax CheckThenAct(StatementSyntax statement, HashSet<ISymbol> guardedFields, FixState state)
     {
         var current = statement;
-        while (EnclosingIf(current) is { Parent: BlockSyntax } @if && CanEnclose(@if) && ReadsAny(@if.Condition, guardedFields, state))
+        while (EnclosingIf(current) is { } @if && CanEnclose(@if) && ReadsAny(@if.Condition, guardedFields, state))
         {
             current = @if;
         }

@@ -348,6 +348,47 @@ public class InconsistentlySynchronizedFieldTests
         """,
         Tw2003(0, "_count", "_gate", "Add"), Tw2003(1, "_total", "_gate", "Add"),
         Tw2003(2, "_count", "_gate", "Add"), Tw2003(3, "_count", "_gate", "Add"));
+    // A check-then-act that is itself the body of another statement is locked in place.
+    [Fact]
+    public Task Fix_LocksTheCheckThenAct_WhenItIsTheBodyOfAnotherStatement() => VerifyFix.CodeFixAsync("""
+        class Feeder
+        {
+            private readonly object _mu = new();
+            private object? _feeder;
+
+            public void Stop() { lock (_mu) { _feeder = null; } }
+
+            public void Start(bool enabled)
+            {
+                if (enabled)
+                    if (_feeder == null)
+                    {
+                        {|#0:_feeder = new object()|};
+                    }
+            }
+        }
+        """, """
+        class Feeder
+        {
+            private readonly object _mu = new();
+            private object? _feeder;
+
+            public void Stop() { lock (_mu) { _feeder = null; } }
+
+            public void Start(bool enabled)
+            {
+                if (enabled)
+                    lock (_mu)
+                    {
+                        if (_feeder == null)
+                        {
+                            _feeder = new object();
+                        }
+                    }
+            }
+        }
+        """, Tw2003(0, "_feeder", "_mu", "Stop"));
+
     // A field guarded by a ReaderWriterLockSlim (or another lock with its own acquire API) gets no
     // fix: `lock (_indexLock)` would compile and exclude nothing (found applying fixes to LiteDB).
     [Fact]
