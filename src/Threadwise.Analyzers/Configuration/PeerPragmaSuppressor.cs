@@ -19,20 +19,20 @@ namespace Threadwise.Configuration;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class PeerPragmaSuppressor : DiagnosticSuppressor
 {
-    private static readonly ImmutableDictionary<string, SuppressionDescriptor> Descriptors = PeerRules.ByRule.Keys.ToImmutableDictionary(
+    private static readonly ImmutableDictionary<string, SuppressionDescriptor> SuppressionsByRule = PeerRules.ByRule.Keys.ToImmutableDictionary(
         rule => rule,
         rule => new SuppressionDescriptor(
             "TWS" + rule.Substring(2),
             rule,
             $"The code disables {string.Join(", ", PeerRules.ByRule[rule])} here, a rule of another analyzer that reports the same mistake"));
 
-    public override ImmutableArray<SuppressionDescriptor> SupportedSuppressions { get; } = Descriptors.Values.OrderBy(d => d.Id, System.StringComparer.Ordinal).ToImmutableArray();
+    public override ImmutableArray<SuppressionDescriptor> SupportedSuppressions { get; } = SuppressionsByRule.Values.OrderBy(d => d.Id, System.StringComparer.Ordinal).ToImmutableArray();
 
     public override void ReportSuppressions(SuppressionAnalysisContext context)
     {
         foreach (var diagnostic in context.ReportedDiagnostics)
         {
-            if (Descriptors.TryGetValue(diagnostic.Id, out var descriptor)
+            if (SuppressionsByRule.TryGetValue(diagnostic.Id, out var descriptor)
                 && diagnostic.Location.SourceTree is { } tree
                 && PeerDisabledAt(tree, diagnostic.Location.SourceSpan.Start, PeerRules.ByRule[diagnostic.Id], context))
             {
