@@ -51,31 +51,15 @@ internal static class ExceptionFlow
 
     /// <summary>The flow graph of the function (method, local function or lambda) that
     /// <paramref name="operation"/> runs in; null when it cannot be found.</summary>
-    public static ControlFlowGraph? GraphOf(IOperation operation, ControlFlowGraph root)
+    public static ControlFlowGraph? GraphOf(IOperation operation, ControlFlowGraph root, ISymbol containingSymbol)
     {
-        var function = EnclosingFunction(operation);
-        if (function is null)
+        var function = AsyncContext.GetEnclosingFunction(operation, containingSymbol);
+        if (function is null || SymbolEqualityComparer.Default.Equals(function, containingSymbol))
         {
             return root;
         }
 
         return FindNested(root, function, depth: 0);
-    }
-
-    private static IMethodSymbol? EnclosingFunction(IOperation operation)
-    {
-        for (var current = operation.Parent; current is not null; current = current.Parent)
-        {
-            switch (current)
-            {
-                case IAnonymousFunctionOperation lambda:
-                    return lambda.Symbol;
-                case ILocalFunctionOperation local:
-                    return local.Symbol;
-            }
-        }
-
-        return null;
     }
 
     private static ControlFlowGraph? FindNested(ControlFlowGraph graph, IMethodSymbol function, int depth)

@@ -165,18 +165,25 @@ internal static class LockScope
     /// (<c>ReaderWriterLockSlim</c>, <c>ReaderWriterLock</c>, <c>SemaphoreSlim</c>, <c>Semaphore</c>,
     /// <c>Mutex</c>, <c>SpinLock</c>): a <c>lock</c> statement on one of those excludes nothing.</summary>
     public static bool IsTakenByLockStatement(ISymbol lockSymbol)
-    {
-        var type = lockSymbol switch
-        {
-            IFieldSymbol field => field.Type,
-            ILocalSymbol local => local.Type,
-            IParameterSymbol parameter => parameter.Type,
-            IPropertySymbol property => property.Type,
-            _ => null,
-        };
+        => !(TypeOf(lockSymbol) is { Name: "ReaderWriterLockSlim" or "ReaderWriterLock" or "SemaphoreSlim" or "Semaphore" or "Mutex" or "SpinLock" } type && IsThreadingType(type));
 
-        return type is not { Name: "ReaderWriterLockSlim" or "ReaderWriterLock" or "SemaphoreSlim" or "Semaphore" or "Mutex" or "SpinLock", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } };
-    }
+    /// <summary>True when the lock is a <c>SemaphoreSlim</c> or <c>Semaphore</c> field, local or
+    /// parameter: its regions also throttle, so they are weaker evidence of what they guard.</summary>
+    public static bool IsSemaphore(ISymbol lockSymbol)
+        => lockSymbol is not IPropertySymbol && TypeOf(lockSymbol) is { Name: "SemaphoreSlim" or "Semaphore" } type && IsThreadingType(type);
+
+    /// <summary>The type of the variable a lock symbol names (field, local, parameter, property).</summary>
+    private static ITypeSymbol? TypeOf(ISymbol lockSymbol) => lockSymbol switch
+    {
+        IFieldSymbol field => field.Type,
+        ILocalSymbol local => local.Type,
+        IParameterSymbol parameter => parameter.Type,
+        IPropertySymbol property => property.Type,
+        _ => null,
+    };
+
+    private static bool IsThreadingType(ITypeSymbol type)
+        => type is { ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } };
 
     /// <summary>True for a call that releases a lock: <c>Monitor.Exit(x)</c>, <c>x.Release()</c>,
     /// <c>x.ExitReadLock()</c> and the other Exit*Lock, <c>x.ReleaseMutex()</c>, <c>x.Exit()</c>;

@@ -64,7 +64,7 @@ public sealed class AcquireWithoutFinallyAnalyzer : ThreadwiseAnalyzer
         // the flow graph (branches in between count), only for would-be findings.
         private static bool NothingThrowsBeforeRelease(OperationAnalysisContext context, IOperation statement, ISymbol acquired)
         {
-            if (ExceptionFlow.GraphOf(statement, context.GetControlFlowGraph()) is not { } graph
+            if (ExceptionFlow.GraphOf(statement, context.GetControlFlowGraph(), context.ContainingSymbol) is not { } graph
                 || Locate(graph, statement.Syntax) is not (var start, var index))
             {
                 return false;

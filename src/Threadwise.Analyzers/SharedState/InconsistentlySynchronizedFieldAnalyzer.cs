@@ -138,7 +138,7 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
         // A SemaphoreSlim region is not evidence that the field needs that lock: semaphores also
         // throttle, and async code often acquires them through helpers returning a lease that the
         // analyzer cannot follow, so the "unguarded" writes are usually guarded after all.
-        if (heldLock is not null && IsSemaphore(heldLock))
+        if (heldLock is not null && LockScope.IsSemaphore(heldLock))
         {
             return;
         }
@@ -228,19 +228,6 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
         return false;
     }
 
-    private static bool IsSemaphore(ISymbol heldLock)
-    {
-        var type = heldLock switch
-        {
-            IFieldSymbol field => field.Type,
-            ILocalSymbol local => local.Type,
-            IParameterSymbol parameter => parameter.Type,
-            _ => null,
-        };
-
-        return type is { Name: "SemaphoreSlim" or "Semaphore", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } };
-    }
-
     // Constructors run before the object is shared; Dispose runs after the last use.
     private static bool IsExempt(ISymbol member)
         => member is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor or MethodKind.Destructor }
@@ -310,7 +297,7 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
 
     // The lock held at the write, or else one that every caller of its (private) member holds.
     private static ISymbol? EffectiveLock(FieldWrite write, Callers callers)
-        => write.Lock ?? (write.Member is IMethodSymbol method && callers.HeldByEveryCaller(method) is { } held && !IsSemaphore(held) ? held : null);
+        => write.Lock ?? (write.Member is IMethodSymbol method && callers.HeldByEveryCaller(method) is { } held && !LockScope.IsSemaphore(held) ? held : null);
 
     // `_writer = null;` (or default) where every guarded write sits under a re-check of the field
     // inside the lock: the reader sees null and recreates it under the lock; nothing is lost.
