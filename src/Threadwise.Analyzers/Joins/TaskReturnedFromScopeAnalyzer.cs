@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -47,7 +48,7 @@ public sealed class TaskReturnedFromScopeAnalyzer : ThreadwiseAnalyzer
                 || KnownCompleteTasks.IsKnownComplete(started, _symbols)
                 || AsyncContext.GetEnclosingFunction(@return, context.ContainingSymbol) is not { IsAsync: false, MethodKind: MethodKind.Ordinary or MethodKind.LocalFunction } function
                 || @return.Syntax.ContainsDiagnostics
-                || EnclosingScope(@return, started) is not { } scope)
+                || EnclosingScope(@return, started, context.ContainingSymbol.ContainingType) is not { } scope)
             {
                 return;
             }
@@ -61,7 +62,7 @@ public sealed class TaskReturnedFromScopeAnalyzer : ThreadwiseAnalyzer
         }
 
         // The innermost scope that ends too early for the returned task.
-        private static (string What, string Consequence)? EnclosingScope(IOperation @return, IOperation started)
+        private static (string What, string Consequence)? EnclosingScope(IOperation @return, IOperation started, INamedTypeSymbol? containingType)
         {
             IOperation child = @return;
             for (var current = @return.Parent; current is not null; child = current, current = current.Parent)
@@ -72,7 +73,7 @@ public sealed class TaskReturnedFromScopeAnalyzer : ThreadwiseAnalyzer
                         return null;
                     case IUsingOperation @using when child == @using.Body && UsesResource(started, @using.Locals):
                         return ("using block", "the resource is disposed");
-                    case ITryOperation { Finally: { Operations.Length: > 0 } finallyBlock } @try when child == @try.Body && !ExitsThreadAffineLock(finallyBlock) && !IsSkippedOnPathTo(finallyBlock, @return, @try.Body):
+                    case ITryOperation { Finally: { Operations.Length: > 0 } finallyBlock } @try when child == @try.Body && !ExitsThreadAffineLock(finallyBlock) && !IsSkippedOnPathTo(finallyBlock, @return, @try.Body) && EndsWhatTheTaskMayUse(finallyBlock, started, containingType):
                         return ("try/finally", "the finally block runs");
 
                     // A lock (or a Monitor region) around `return StartAsync()` guards the start; it
@@ -87,6 +88,64 @@ public sealed class TaskReturnedFromScopeAnalyzer : ThreadwiseAnalyzer
 
             return null;
         }
+
+        // The finally ends something the task may still use: it names a variable, parameter, field or
+        // property the task's expression names (`finally { _conn.Close(); } … return _conn.SendAsync()`),
+        // releases a semaphore or signals an event (the work ran under it), changes a field of this
+        // type (a busy flag), or calls a method of this object. A finally that only tidies up what
+        // the task never mentions (`finally { buffer?.Release(); } … return ctx.WriteAsync(msg)`,
+        // DotNetty's encoders) does not cut the task short.
+        private static bool EndsWhatTheTaskMayUse(IBlockOperation finallyBlock, IOperation started, INamedTypeSymbol? containingType)
+        {
+            var usesThis = false;
+            var named = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            foreach (var operation in started.DescendantsAndSelf())
+            {
+                if (operation is IInstanceReferenceOperation)
+                {
+                    usesThis = true;
+                }
+                else if (NamedSymbol(operation) is { } symbol)
+                {
+                    named.Add(symbol);
+                }
+            }
+
+            foreach (var operation in finallyBlock.Descendants())
+            {
+                if (NamedSymbol(operation) is { } symbol && named.Contains(symbol))
+                {
+                    return true;
+                }
+
+                switch (operation)
+                {
+                    case IInstanceReferenceOperation when usesThis:
+                    case IAssignmentOperation { Target: IFieldReferenceOperation { Instance: IInstanceReferenceOperation } }:
+                    case IInvocationOperation { Instance: IInstanceReferenceOperation }:
+                        return true;
+                    case IAssignmentOperation { Target: IFieldReferenceOperation { Instance: null, Field: var field } } when SymbolEqualityComparer.Default.Equals(field.ContainingType, containingType):
+                        return true;
+                    case IInvocationOperation { Instance: null, TargetMethod: var method } when SymbolEqualityComparer.Default.Equals(method.ContainingType, containingType):
+                        return true;
+                    case IInvocationOperation call when LockScope.IsRelease(call, out var released) && released is not null && LockScope.IsSemaphore(released):
+                        return true;
+                    case IInvocationOperation { TargetMethod.Name: "Set" or "Signal" or "SignalAndWait" or "TrySetResult" or "SetResult" or "TrySetCanceled" or "SetCanceled" or "TrySetException" or "SetException" }:
+                        return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static ISymbol? NamedSymbol(IOperation operation) => operation switch
+        {
+            ILocalReferenceOperation local => local.Local,
+            IParameterReferenceOperation parameter => parameter.Parameter,
+            IFieldReferenceOperation field => field.Field,
+            IPropertyReferenceOperation property => property.Property,
+            _ => null,
+        };
 
         // `finally { if (gotLock) Release(); }` and the return sits in `if (!gotLock) { … return X(); }`
         // with no assignment to `gotLock` before it: on this path the finally does nothing, and the

@@ -304,4 +304,107 @@ public class TaskReturnedFromScopeTests
             }
         }
         """, Tw4007(0, "try/finally", "the finally block runs", "RetryAsync"), Tw4007(1, "try/finally", "the finally block runs", "TakeAsync"));
+
+    // A finally that ends what the task uses: the task's own resource, this object's busy flag,
+    // a helper of this object, an event the caller waits on.
+    [Fact]
+    public Task FinallyThatEndsWhatTheTaskUses_IsFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private bool _busy;
+            private readonly ManualResetEventSlim _idle = new(true);
+            private Client _client = new Client();
+
+            Task<int> DisposesTheTasksResource(Client client)
+            {
+                try { return {|#0:client.SendAsync()|}; }
+                finally { client.Dispose(); }
+            }
+
+            Task<int> ResetsABusyFlag(Client client)
+            {
+                _busy = true;
+                try { return {|#1:client.SendAsync()|}; }
+                finally { _busy = false; }
+            }
+
+            Task<int> CallsAHelperOfThisObject(Client client)
+            {
+                try { return {|#2:client.SendAsync()|}; }
+                finally { EndOperation(); }
+            }
+
+            Task<int> SignalsAnEvent(Client client)
+            {
+                _idle.Reset();
+                try { return {|#3:client.SendAsync()|}; }
+                finally { _idle.Set(); }
+            }
+
+            Task<int> TouchesAFieldTheTaskReads()
+            {
+                try { return {|#4:_client.SendAsync()|}; }
+                finally { _client = null; }
+            }
+
+            private void EndOperation() { }
+        }
+        """ + Types,
+        Tw4007(0, "try/finally", "the finally block runs", "DisposesTheTasksResource"),
+        Tw4007(1, "try/finally", "the finally block runs", "ResetsABusyFlag"),
+        Tw4007(2, "try/finally", "the finally block runs", "CallsAHelperOfThisObject"),
+        Tw4007(3, "try/finally", "the finally block runs", "SignalsAnEvent"),
+        Tw4007(4, "try/finally", "the finally block runs", "TouchesAFieldTheTaskReads"));
+
+    // Encoder shape (found dogfooding DotNetty): the finally releases a buffer, or tidies another
+    // object's state, that the returned task never mentions. Ending it cannot cut the task short.
+    [Theory]
+    [MemberData(nameof(Frameworks))]
+    public Task FinallyThatTidiesWhatTheTaskNeverMentions_IsNotFlagged(string framework) => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        sealed class Buffer { public void Release() { } }
+        sealed class Deflater { public object Input; public void End() { } }
+
+        class Encoder
+        {
+            private readonly Deflater _deflater = new Deflater();
+
+            Task<int> Write(Client client, object message, bool encode)
+            {
+                Buffer buffer = null;
+                try
+                {
+                    if (encode)
+                    {
+                        buffer = new Buffer();
+                        return Task.FromResult(0);
+                    }
+
+                    return client.SendAsync();
+                }
+                finally
+                {
+                    buffer?.Release();
+                }
+            }
+
+            Task Finish(Client client)
+            {
+                try
+                {
+                    return client.FlushAsync();
+                }
+                finally
+                {
+                    this._deflater.End();
+                    this._deflater.Input = null;
+                    System.Console.WriteLine("finished");
+                }
+            }
+        }
+        """ + Types, framework == "net10" ? References.Net100 : References.Net80);
 }
