@@ -204,10 +204,51 @@ internal static class LockScope
         }
 
         if (invocation.Instance is { } instance
-            && name is "Release" or "ExitReadLock" or "ExitWriteLock" or "ExitUpgradeableReadLock" or "ReleaseMutex" or "Exit")
+            && (name is "ExitReadLock" or "ExitWriteLock" or "ExitUpgradeableReadLock" or "ReleaseMutex"
+                || (name is "Release" or "Exit" && HasAcquireMethod(instance.Type))))
         {
             released = LockSymbol(instance);
             return true;
+        }
+
+        return false;
+    }
+
+    // `Release`/`Exit` end a lock only on a type that can also be acquired (SemaphoreSlim.Wait,
+    // SpinLock.Enter, a custom lock's Acquire): a reference-counted buffer's `Release()` (DotNetty's
+    // IByteBuffer) frees memory and holds nothing.
+    private static bool HasAcquireMethod(ITypeSymbol? type)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (DeclaresAcquireMethod(current))
+            {
+                return true;
+            }
+        }
+
+        if (type is { TypeKind: TypeKind.Interface })
+        {
+            foreach (var @interface in type.AllInterfaces)
+            {
+                if (DeclaresAcquireMethod(@interface))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool DeclaresAcquireMethod(ITypeSymbol type)
+    {
+        foreach (var member in type.GetMembers())
+        {
+            if (member is IMethodSymbol { Name: "Wait" or "WaitAsync" or "WaitOne" or "Enter" or "TryEnter" or "Acquire" or "AcquireAsync" or "TryAcquire" or "Lock" or "LockAsync" })
+            {
+                return true;
+            }
         }
 
         return false;

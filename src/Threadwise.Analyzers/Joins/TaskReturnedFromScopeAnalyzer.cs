@@ -89,7 +89,7 @@ public sealed class TaskReturnedFromScopeAnalyzer : ThreadwiseAnalyzer
             return null;
         }
 
-        // The finally ends something the task may still use: it names a variable, parameter, field or
+        // The finally ends something the task may still use: it ends a variable, parameter, field or
         // property the task's expression names (`finally { _conn.Close(); } … return _conn.SendAsync()`),
         // releases a semaphore or signals an event (the work ran under it), changes a field of this
         // type (a busy flag), or calls a method of this object. A finally that only tidies up what
@@ -113,7 +113,7 @@ public sealed class TaskReturnedFromScopeAnalyzer : ThreadwiseAnalyzer
 
             foreach (var operation in finallyBlock.Descendants())
             {
-                if (NamedSymbol(operation) is { } symbol && named.Contains(symbol))
+                if (NamedSymbol(operation) is { } symbol && named.Contains(symbol) && IsEnded(operation))
                 {
                     return true;
                 }
@@ -137,6 +137,36 @@ public sealed class TaskReturnedFromScopeAnalyzer : ThreadwiseAnalyzer
 
             return false;
         }
+
+        // What the finally does to a variable the task names: assigns it, hands it to a call (which
+        // may dispose or return it), or calls a method on it that ends something (`Dispose`, `Close`,
+        // `Release`, `Return`…). Using it for more work (`ctx.WriteAsync(other)`) ends nothing.
+        private static bool IsEnded(IOperation reference) => reference.Parent switch
+        {
+            IAssignmentOperation assignment => assignment.Target == reference,
+            IArgumentOperation => true,
+            IInvocationOperation call => call.Instance == reference && EndsSomething(call.TargetMethod.Name),
+            IConditionalAccessOperation { WhenNotNull: IInvocationOperation call } access => access.Operation == reference && EndsSomething(call.TargetMethod.Name),
+            _ => false,
+        };
+
+        private static bool EndsSomething(string name)
+        {
+            foreach (var verb in EndingVerbs)
+            {
+                if (name.StartsWith(verb, System.StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static readonly string[] EndingVerbs =
+        {
+            "Dispose", "Close", "Release", "Return", "Reset", "Clear", "Cancel", "Abort", "Stop", "End", "Exit", "Free", "Shutdown", "Complete", "Unlock",
+        };
 
         private static ISymbol? NamedSymbol(IOperation operation) => operation switch
         {

@@ -151,8 +151,27 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
             return;
         }
 
+        // `var head = Arena.FindHead(size); lock (head) { _freeBytes -= n; }` (DotNetty's PoolChunk): a
+        // lock on an object looked up per call guards that object's state; which object it is changes
+        // from call to call, so it cannot be what guards this instance's field.
+        if (heldLock is not null && IsPerCallObject(heldLock, context.CancellationToken))
+        {
+            return;
+        }
+
         writes.Add(new FieldWrite(field, heldLock, context.Operation, context.ContainingSymbol));
     }
+
+    // A parameter, or a local not copied from a field (`var gate = _gate;` still names the field's lock).
+    private static bool IsPerCallObject(ISymbol heldLock, System.Threading.CancellationToken cancellationToken)
+        => heldLock switch
+        {
+            IParameterSymbol => true,
+            ILocalSymbol local => local.DeclaringSyntaxReferences.Length == 1
+                && local.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is VariableDeclaratorSyntax { Initializer.Value: var value }
+                && value is not (IdentifierNameSyntax or MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax or IdentifierNameSyntax }),
+            _ => false,
+        };
 
     private static bool IsBorrowedResource(ISymbol heldLock, ConcurrentDictionary<ISymbol, bool> known, System.Threading.CancellationToken cancellationToken)
     {

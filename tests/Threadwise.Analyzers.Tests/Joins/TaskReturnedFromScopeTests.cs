@@ -392,6 +392,27 @@ public class TaskReturnedFromScopeTests
                 }
             }
 
+            Task WriteOrFlushRest(Client client, object message, System.Collections.Generic.List<object> rest)
+            {
+                Task result = null;
+                try
+                {
+                    if (rest == null)
+                    {
+                        return client.SendAsync();
+                    }
+                }
+                finally
+                {
+                    if (rest != null)
+                    {
+                        result = client.FlushAsync();
+                    }
+                }
+
+                return result;
+            }
+
             Task Finish(Client client)
             {
                 try

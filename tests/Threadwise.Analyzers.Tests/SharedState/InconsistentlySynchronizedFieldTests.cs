@@ -465,6 +465,67 @@ public class InconsistentlySynchronizedFieldTests
         }
         """, Tw2003(0, "_count", "_syncRoot", "Add"), Tw2003(1, "_size", "_owned", "Grow"));
 
+    // DotNetty shapes: a reference-counted buffer's Release() in a finally holds no lock, and a lock on
+    // an object looked up per call (a pool head chosen by size) guards that object, not this one's
+    // fields. A local copied from a field is still that field's lock.
+    [Fact]
+    public Task BufferReleasesAndLocksOnPerCallObjects_AreNoEvidence_ACopiedFieldLockIs() => VerifyAnalyzer.AnalyzerAsync("""
+        interface IBuffer { int Retain(); bool Release(); }
+
+        sealed class Head { }
+
+        class Decoder
+        {
+            private IBuffer _cumulation;
+
+            public void Read(IBuffer data)
+            {
+                try
+                {
+                    _cumulation = data;
+                }
+                finally
+                {
+                    _cumulation.Release();
+                }
+            }
+
+            public void Removed() => _cumulation = null;
+        }
+
+        class Chunk
+        {
+            private readonly Head[] _heads = { new Head(), new Head() };
+            private readonly object _gate = new();
+            private int _freeBytes;
+            private int _used;
+
+            private Head FindHead(int size) => _heads[size & 1];
+
+            public void AllocateSmall(int size)
+            {
+                var head = FindHead(size);
+                lock (head)
+                {
+                    _freeBytes -= size;
+                }
+            }
+
+            public void AllocateRun(int size) => _freeBytes -= size;
+
+            public void Use()
+            {
+                var gate = _gate;
+                lock (gate)
+                {
+                    _used++;
+                }
+            }
+
+            public void Forget() => {|#0:_used = 0|};
+        }
+        """, Tw2003(0, "_used", "gate", "Use"));
+
     // A method that only constructors call (directly or through other such methods) initialises an
     // object before it is handed out; one other caller makes its writes count again.
     [Fact]
