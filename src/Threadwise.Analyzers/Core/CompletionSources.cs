@@ -53,6 +53,72 @@ internal static class CompletionSources
         return false;
     }
 
+    /// <summary>
+    /// <c>executor.Schedule(Release, channel, promise, delay); return await promise.Task;</c>: the call
+    /// is handed a <c>TaskCompletionSource</c> (a local, parameter or field) whose <c>Task</c> the same
+    /// function reads. The work reports back through it and the caller observes that task; the value
+    /// the call returns (a scheduling handle) has nothing more to tell.
+    /// </summary>
+    public static bool ReportsThroughHandedSource(IInvocationOperation invocation, KnownSymbols symbols)
+    {
+        foreach (var argument in invocation.Arguments)
+        {
+            var value = argument.Value.WithoutConversions();
+            if (IsCompletionSource(value.Type, symbols)
+                && VariableOf(value) is { } source
+                && ReadsTaskOf(FunctionBody(invocation), source))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static ISymbol? VariableOf(IOperation value) => value switch
+    {
+        ILocalReferenceOperation local => local.Local,
+        IParameterReferenceOperation parameter => parameter.Parameter,
+        IFieldReferenceOperation field => field.Field,
+        _ => null,
+    };
+
+    private static IOperation? FunctionBody(IOperation operation)
+    {
+        IOperation? root = operation;
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return current;
+            }
+
+            root = current;
+        }
+
+        return root;
+    }
+
+    private static bool ReadsTaskOf(IOperation? body, ISymbol source)
+    {
+        if (body is null)
+        {
+            return false;
+        }
+
+        foreach (var operation in body.Descendants())
+        {
+            if (operation is IPropertyReferenceOperation { Property.Name: "Task", Instance: { } instance }
+                && VariableOf(instance.WithoutConversions()) is { } read
+                && SymbolEqualityComparer.Default.Equals(read, source))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static bool OnlyCompletes(IBlockOperation body, KnownSymbols symbols)
     {
         var completes = false;

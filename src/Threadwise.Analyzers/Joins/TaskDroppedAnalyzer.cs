@@ -48,6 +48,7 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
                 || ReturnsStoredTask(invocation.TargetMethod)
                 || FireAndForget.IsRequested(invocation)
                 || CompletionSources.IsCompletionHandOff(invocation, _symbols)
+                || CompletionSources.ReportsThroughHandedSource(invocation, _symbols)
                 || ReturnsItsOwnArgument(invocation.TargetMethod)
                 || statement.Syntax.ContainsDiagnostics)
             {

@@ -278,6 +278,49 @@ public class TaskDroppedTests
         }
         """, Tw4002(0, "Task", "Task.Run"), Tw4002(1, "Task", "Task.Run"));
 
+    // DotNetty's pool: the scheduled work is handed a TaskCompletionSource whose Task the caller
+    // awaits or returns; the scheduling handle the call returns has nothing more to tell. A source
+    // whose Task nobody here reads gives no such proof.
+    [Fact]
+    public Task WorkThatReportsThroughAHandedCompletionSource_IsNotDropped() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        class Executor
+        {
+            public Task Schedule(Action<object, object> action, object context, object state, TimeSpan delay) => Task.CompletedTask;
+        }
+
+        class Pool
+        {
+            private readonly Executor _executor = new Executor();
+            private TaskCompletionSource<bool> _closed = new TaskCompletionSource<bool>();
+
+            public async Task<bool> ReleaseAsync(object channel)
+            {
+                var promise = new TaskCompletionSource<bool>();
+                _executor.Schedule(Release, channel, promise, TimeSpan.Zero);
+                return await promise.Task;
+            }
+
+            public Task CloseAsync()
+            {
+                _executor.Schedule(Close, this, _closed, TimeSpan.Zero);
+                return _closed.Task;
+            }
+
+            public void Forget(object channel)
+            {
+                var promise = new TaskCompletionSource<bool>();
+                {|#0:_executor.Schedule(Release, channel, promise, TimeSpan.Zero)|};
+            }
+
+            private static void Release(object channel, object promise) => ((TaskCompletionSource<bool>)promise).TrySetResult(true);
+
+            private static void Close(object pool, object promise) => ((TaskCompletionSource<bool>)promise).TrySetResult(true);
+        }
+        """, Tw4002(0, "Task", "_executor.Schedule"));
+
     [Fact]
     public Task FireAndForgetCalls_AndHelpersReturningTheirOwnArgument_AreNotDropped() => VerifyAnalyzer.AnalyzerAsync("""
         using System;
