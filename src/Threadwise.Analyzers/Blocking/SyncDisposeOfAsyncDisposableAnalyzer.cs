@@ -66,6 +66,7 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
             {
                 if (resource.Type is { } type && ShouldDisposeAsync(type)
                     && !OpensFileForReading(resource)
+                    && !AsyncDisposeOnlyCallsDispose(resource)
                     && !InMemoryStreams.IsInMemory(resource, _symbols)
                     && AsyncContext.GetAsyncFunction(context.Operation, context.ContainingSymbol) is { } function)
                 {
@@ -87,6 +88,8 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
                 || invocation.Instance?.Type is not { } type
                 || !ShouldDisposeAsync(type)
                 || InMemoryStreams.IsInMemory(invocation.Instance, _symbols)
+                || AsyncDisposeOnlyCallsDispose(invocation.Instance)
+                || IsErrorPathCleanup(invocation)
                 || invocation.Parent is not IExpressionStatementOperation
                 || invocation.Syntax.ContainsDiagnostics
                 || !CanUseAwaitUsing(invocation)
@@ -138,6 +141,82 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
                    && !KnownSymbols.IsOrDerivesFrom(type, _symbols.DbBatch)
                    && !KnownSymbols.IsOrDerivesFrom(type, _symbols.ThreadingTimer)
                    && !SymbolEqualityComparer.Default.Equals(type, _symbols.CancellationTokenRegistration);
+        }
+
+        // `new ProgressStream(inner, …)` whose class (or any class between it and Stream/TextWriter)
+        // does not override DisposeAsync: the inherited one just calls Dispose(), so `await using`
+        // would block the same way (found dogfooding MailKit's stream wrappers). Needs the exact
+        // type: a creation right here, or a sealed type; a variable typed `Stream` may hold anything.
+        private bool AsyncDisposeOnlyCallsDispose(IOperation resource)
+        {
+            var value = resource.WithoutConversions();
+            var exact = value switch
+            {
+                IObjectCreationOperation creation => creation.Type,
+                _ when value.Type is { IsSealed: true } sealedType => sealedType,
+                ILocalReferenceOperation { Local: var local } when LocalDeclarations.GetInitializer(local, value) is { Value: IObjectCreationOperation created } => created.Type,
+                _ => null,
+            };
+
+            for (var type = exact as INamedTypeSymbol; type is not null; type = type.BaseType)
+            {
+                if (SymbolEqualityComparer.Default.Equals(type, _symbols.Stream) || SymbolEqualityComparer.Default.Equals(type, _symbols.TextWriter))
+                {
+                    return true;
+                }
+
+                if (DeclaresDisposeAsync(type))
+                {
+                    return false;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool DeclaresDisposeAsync(INamedTypeSymbol type)
+        {
+            foreach (var member in type.GetMembers())
+            {
+                if (member is IMethodSymbol { IsStatic: false, Parameters.Length: 0 } method
+                    && (method.Name == "DisposeAsync" || HasDisposeAsyncImplementation(method)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool HasDisposeAsyncImplementation(IMethodSymbol method)
+        {
+            foreach (var implemented in method.ExplicitInterfaceImplementations)
+            {
+                if (implemented.Name == "DisposeAsync")
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        // `catch { ssl.Dispose(); throw; }`: the object is abandoned after a failure; nothing it
+        // buffered is wanted, and the error path should not wait on it.
+        private static bool IsErrorPathCleanup(IOperation operation)
+        {
+            for (var current = operation.Parent; current is not null; current = current.Parent)
+            {
+                switch (current)
+                {
+                    case IAnonymousFunctionOperation or ILocalFunctionOperation:
+                        return false;
+                    case ICatchClauseOperation:
+                        return true;
+                }
+            }
+
+            return false;
         }
 
         // A file opened only for reading has no buffered writes: its synchronous Dispose closes a

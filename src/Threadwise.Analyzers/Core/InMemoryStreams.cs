@@ -41,7 +41,8 @@ internal static class InMemoryStreams
         => KnownSymbols.IsOrDerivesFrom(type, symbols.MemoryStream)
            || KnownSymbols.IsOrDerivesFrom(type, symbols.UnmanagedMemoryStream)
            || KnownSymbols.IsOrDerivesFrom(type, symbols.StringReader)
-           || KnownSymbols.IsOrDerivesFrom(type, symbols.StringWriter);
+           || KnownSymbols.IsOrDerivesFrom(type, symbols.StringWriter)
+           || KnownSymbols.IsOrDerivesFrom(type, symbols.MimeKitMemoryBlockStream);
 
     private static bool IsWrapper(ITypeSymbol? type, KnownSymbols symbols)
         => KnownSymbols.IsOrDerivesFrom(type, symbols.Stream)

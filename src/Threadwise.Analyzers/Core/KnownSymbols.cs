@@ -95,6 +95,7 @@ internal sealed class KnownSymbols
         "System.IO.Stream",
         "System.IO.TextWriter",
         "System.IO.TextReader",
+        "MimeKit.IO.MemoryBlockStream",
     };
 
     private readonly Compilation _compilation;
@@ -259,6 +260,9 @@ internal sealed class KnownSymbols
 
     public INamedTypeSymbol? TextReader => Get(KnownType.TextReader);
 
+    /// <summary>MimeKit's in-memory stream (blocks of memory, no I/O), used throughout MailKit.</summary>
+    public INamedTypeSymbol? MimeKitMemoryBlockStream => Get(KnownType.MimeKitMemoryBlockStream);
+
     /// <summary>True for <c>Task</c>, <c>Task&lt;T&gt;</c>, <c>ValueTask</c> and <c>ValueTask&lt;T&gt;</c>.</summary>
     public bool IsTaskType(ITypeSymbol? type)
     {
@@ -409,5 +413,6 @@ internal sealed class KnownSymbols
         Stream,
         TextWriter,
         TextReader,
+        MimeKitMemoryBlockStream,
     }
 }

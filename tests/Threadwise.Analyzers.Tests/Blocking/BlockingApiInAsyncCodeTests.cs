@@ -462,6 +462,49 @@ public class BlockingApiInAsyncCodeTests
         }
         """, Tw1004(0, "CryptoStream.FlushFinalBlock", "async method 'Encrypt'", "CryptoStream.FlushFinalBlockAsync"));
 
+    // MimeKit's MemoryBlockStream (used throughout MailKit) keeps its bytes in memory blocks; a stream
+    // of the same shape in another namespace is not known to be in memory.
+    [Fact]
+    public Task MimeKitMemoryBlockStream_IsInMemory() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.IO;
+        using System.Threading.Tasks;
+
+        namespace MimeKit.IO
+        {
+            public class MemoryBlockStream : MemoryLikeStream { }
+        }
+
+        public class MemoryLikeStream : Stream
+        {
+            public override bool CanRead => true;
+            public override bool CanSeek => true;
+            public override bool CanWrite => true;
+            public override long Length => 0;
+            public override long Position { get; set; }
+            public override void Flush() { }
+            public override int Read(byte[] buffer, int offset, int count) => 0;
+            public override long Seek(long offset, SeekOrigin origin) => 0;
+            public override void SetLength(long value) { }
+            public override void Write(byte[] buffer, int offset, int count) { }
+        }
+
+        class Pop3
+        {
+            async Task Copy(Stream data, byte[] buffer)
+            {
+                var blocks = new MimeKit.IO.MemoryBlockStream();
+                int read;
+                while ((read = await data.ReadAsync(buffer, 0, buffer.Length)) > 0)
+                {
+                    blocks.Write(buffer, 0, read);
+                }
+
+                var other = new MemoryLikeStream();
+                {|#0:other.Write(buffer, 0, 1)|};
+            }
+        }
+        """, Tw1004(0, "MemoryLikeStream.Write", "async method 'Copy'", "Stream.WriteAsync"));
+
     // A data reader's column reads work on the buffered row; moving to the next row is I/O.
     [Fact]
     public Task DataReaderColumnReads_AreNotFlagged_RowReadsAre() => VerifyAnalyzer.AnalyzerAsync("""

@@ -81,6 +81,76 @@ public class SyncDisposeOfAsyncDisposableTests
         }
         """ + Connection);
 
+    // MailKit shapes: a stream or writer class that does not override DisposeAsync inherits one that
+    // only calls Dispose(), so `await using` would block the same way; the exact type must be known
+    // (created here, or sealed). A catch clause that abandons a failed stream is error-path cleanup.
+    [Fact]
+    public Task WrappersWithoutTheirOwnAsyncDispose_AndErrorPathCleanup_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.IO;
+        using System.Threading.Tasks;
+
+        class ProgressStream : Stream
+        {
+            public ProgressStream(Stream inner) { }
+            public override bool CanRead => false;
+            public override bool CanSeek => false;
+            public override bool CanWrite => true;
+            public override long Length => 0;
+            public override long Position { get; set; }
+            public override void Flush() { }
+            public override int Read(byte[] buffer, int offset, int count) => 0;
+            public override long Seek(long offset, SeekOrigin origin) => 0;
+            public override void SetLength(long value) { }
+            public override void Write(byte[] buffer, int offset, int count) { }
+        }
+
+        sealed class CountingStream : ProgressStream
+        {
+            public CountingStream() : base(Stream.Null) { }
+        }
+
+        class FlushingStream : ProgressStream
+        {
+            public FlushingStream(Stream inner) : base(inner) { }
+            public override ValueTask DisposeAsync() => default;
+        }
+
+        class C
+        {
+            async Task M(Stream network, CountingStream counter, Stream unknown)
+            {
+                using (var progress = new ProgressStream(network))
+                {
+                    await progress.WriteAsync(new byte[1]);
+                }
+
+                var local = new ProgressStream(network);
+                await local.FlushAsync();
+                local.Dispose();
+                counter.Dispose();
+
+                try
+                {
+                    await network.FlushAsync();
+                }
+                catch (IOException)
+                {
+                    network.Dispose();
+                    throw;
+                }
+
+                {|#0:using|} (var flushing = new FlushingStream(network))
+                {
+                    await flushing.FlushAsync();
+                }
+
+                await unknown.FlushAsync();
+                {|#1:unknown.Dispose()|};
+            }
+        }
+        """, Tw1008(0, "FlushingStream", "'using'"), Tw1008(1, "Stream", "'Dispose()'"));
+
     // A stream or writer wrapped around an in-memory stream writes into memory on dispose; one wrapped
     // around a file does not.
     [Fact]
