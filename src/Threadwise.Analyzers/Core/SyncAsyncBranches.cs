@@ -57,6 +57,27 @@ internal static class SyncAsyncBranches
         return false;
     }
 
+    /// <summary>
+    /// <c>handler(engine, this, text, false)</c> where the parameter is <c>bool doAsync</c>: the caller
+    /// asks the dual-path method for its synchronous path, whose task is complete when it returns
+    /// (MailKit's <c>doAsync</c> handlers). A bool parameter whose name says async (<c>doAsync</c>,
+    /// <c>isAsync</c>, <c>useAsync</c>, <c>runAsync</c>, <c>async</c>) given the constant <c>false</c>.
+    /// </summary>
+    public static bool AsksForTheSynchronousPath(IInvocationOperation invocation)
+    {
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter is { Type.SpecialType: SpecialType.System_Boolean, Name: var name }
+                && name.EndsWith("async", System.StringComparison.OrdinalIgnoreCase)
+                && argument.Value.ConstantValue is { HasValue: true, Value: false })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static bool IsFlag(IOperation condition)
     {
         while (condition is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } negation)

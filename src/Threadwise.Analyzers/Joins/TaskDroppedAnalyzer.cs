@@ -49,6 +49,7 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
                 || FireAndForget.IsRequested(invocation)
                 || CompletionSources.IsCompletionHandOff(invocation, _symbols)
                 || CompletionSources.ReportsThroughHandedSource(invocation, _symbols)
+                || SyncAsyncBranches.AsksForTheSynchronousPath(invocation)
                 || ReturnsItsOwnArgument(invocation.TargetMethod)
                 || statement.Syntax.ContainsDiagnostics)
             {

@@ -321,6 +321,34 @@ public class TaskDroppedTests
         }
         """, Tw4002(0, "Task", "_executor.Schedule"));
 
+    // MailKit's dual-path handlers: `Task Handler(…, bool doAsync)` called with doAsync = false runs
+    // synchronously and returns a completed task; dropping it drops nothing. `true`, a variable, or a
+    // flag of another name proves nothing.
+    [Fact]
+    public Task CallsThatAskForTheSynchronousPath_AreNotDropped() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        delegate Task ContinuationHandler(object engine, string text, bool doAsync);
+
+        class Command
+        {
+            public ContinuationHandler Handler { get; set; }
+
+            public void Step(string text, bool flag)
+            {
+                Handler(this, text, false);
+                Send(text, isAsync: false);
+                {|#0:Handler(this, text, true)|};
+                {|#1:Handler(this, text, flag)|};
+                {|#2:Retry(text, false)|};
+            }
+
+            private Task Send(string text, bool isAsync) => Task.CompletedTask;
+
+            private Task Retry(string text, bool force) => Task.CompletedTask;
+        }
+        """, Tw4002(0, "Task", "Handler"), Tw4002(1, "Task", "Handler"), Tw4002(2, "Task", "Retry"));
+
     [Fact]
     public Task FireAndForgetCalls_AndHelpersReturningTheirOwnArgument_AreNotDropped() => VerifyAnalyzer.AnalyzerAsync("""
         using System;
