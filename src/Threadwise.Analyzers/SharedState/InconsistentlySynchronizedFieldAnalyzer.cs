@@ -579,6 +579,33 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
             {
                 return true;
             }
+
+            if (read is IPropertyReferenceOperation { Property: var property } && GetterReads(property, field))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // `bool IsBusy => current != null;` tested as `if (IsBusy) throw …;` (MailKit's engine): a
+    // non-virtual property of the field's type whose getter names the field reads it.
+    private static bool GetterReads(IPropertySymbol property, IFieldSymbol field)
+    {
+        if (property.IsVirtual || property.IsAbstract || property.IsOverride
+            || !SymbolEqualityComparer.Default.Equals(property.ContainingType?.OriginalDefinition, field.ContainingType?.OriginalDefinition)
+            || property.GetMethod is not { DeclaringSyntaxReferences: { Length: 1 } references })
+        {
+            return false;
+        }
+
+        foreach (var node in references[0].GetSyntax().DescendantNodesAndSelf())
+        {
+            if (node is IdentifierNameSyntax { Identifier.ValueText: var name } && name == field.Name)
+            {
+                return true;
+            }
         }
 
         return false;

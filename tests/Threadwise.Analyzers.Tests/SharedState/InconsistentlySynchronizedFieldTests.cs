@@ -682,6 +682,58 @@ public class InconsistentlySynchronizedFieldTests
             private string? Lookup(string key) => _value is { } value && value.Length == key.Length ? value : null;
         }
         """, Tw2003(0, "_other", "_gate", "Set"));
+
+    // MailKit's engine: the guarded write is preceded by `if (IsBusy) throw …;` where IsBusy's getter
+    // reads the field; the reset to null after the command is the idempotent reset the guard re-checks.
+    // A virtual property proves nothing (an override may read something else).
+    [Fact]
+    public Task ResetRecheckedThroughAPropertyOfTheType_IsNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Generic;
+
+        class Engine
+        {
+            private readonly List<string> _queue = new();
+            private string? _current;
+            private string? _next;
+
+            bool IsBusy => _current != null;
+
+            protected virtual bool HasNext => _next != null;
+
+            void Pop()
+            {
+                lock (_queue)
+                {
+                    if (IsBusy)
+                        throw new System.InvalidOperationException("busy");
+
+                    _current = _queue[0];
+                    _queue.RemoveAt(0);
+                }
+            }
+
+            void PopNext()
+            {
+                lock (_queue)
+                {
+                    if (HasNext)
+                        return;
+
+                    _next = _queue[0];
+                }
+            }
+
+            public void Iterate()
+            {
+                Pop();
+                try { System.Console.WriteLine(_current); }
+                finally { _current = null; }
+            }
+
+            public void Skip() => {|#0:_next = null|};
+        }
+        """, Tw2003(0, "_next", "_queue", "PopNext"));
+
     [Fact]
     public Task DoubleCheckWithAGuardClauseInsideTheLock_IsNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
         class Factory
