@@ -54,7 +54,8 @@ public sealed class BlockingApiInAsyncCodeAnalyzer : ThreadwiseAnalyzer
 
             var options = ThreadwiseOptions.For(context.Options, invocation.Syntax.SyntaxTree);
             if (_blockingCalls.GetBlockingApi(invocation, options, context.ContainingSymbol) is not { } api
-                || SyncAsyncBranches.IsInSynchronousBranch(invocation))
+                || SyncAsyncBranches.IsInSynchronousBranch(invocation)
+                || invocation.EnclosingCatchClause() is { } @catch && @catch.Rethrows())
             {
                 return;
             }

@@ -43,7 +43,7 @@ public sealed class BlockingThroughHelperAnalyzer : ThreadwiseAnalyzer
             var invocation = (IInvocationOperation)context.Operation;
             if (!_summaries.IsAnalyzableHelper(invocation.TargetMethod)
                 || AsyncContext.GetAsyncFunction(invocation, context.ContainingSymbol) is null
-                || IsInCatchClause(invocation))
+                || invocation.EnclosingCatchClause() is not null) // error path: logging and clean-up helpers run rarely there
             {
                 return;
             }
@@ -68,24 +68,6 @@ public sealed class BlockingThroughHelperAnalyzer : ThreadwiseAnalyzer
                 chain.Locations(),
                 invocation.TargetMethod.Name,
                 chain.Describe()));
-        }
-
-        // An error path (`catch (Exception e) { Log.Error(e); }`): logging and clean-up helpers run
-        // there rarely, and a maintainer would not make them async for it.
-        private static bool IsInCatchClause(IOperation operation)
-        {
-            for (var current = operation.Parent; current is not null; current = current.Parent)
-            {
-                switch (current)
-                {
-                    case ICatchClauseOperation:
-                        return true;
-                    case IAnonymousFunctionOperation or ILocalFunctionOperation:
-                        return false;
-                }
-            }
-
-            return false;
         }
     }
 }

@@ -89,7 +89,7 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
                 || !ShouldDisposeAsync(type)
                 || InMemoryStreams.IsInMemory(invocation.Instance, _symbols)
                 || AsyncDisposeOnlyCallsDispose(invocation.Instance)
-                || IsErrorPathCleanup(invocation)
+                || invocation.EnclosingCatchClause() is not null // `catch { ssl.Dispose(); throw; }`: error-path clean-up
                 || invocation.Parent is not IExpressionStatementOperation
                 || invocation.Syntax.ContainsDiagnostics
                 || !CanUseAwaitUsing(invocation)
@@ -195,24 +195,6 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
                 if (implemented.Name == "DisposeAsync")
                 {
                     return true;
-                }
-            }
-
-            return false;
-        }
-
-        // `catch { ssl.Dispose(); throw; }`: the object is abandoned after a failure; nothing it
-        // buffered is wanted, and the error path should not wait on it.
-        private static bool IsErrorPathCleanup(IOperation operation)
-        {
-            for (var current = operation.Parent; current is not null; current = current.Parent)
-            {
-                switch (current)
-                {
-                    case IAnonymousFunctionOperation or ILocalFunctionOperation:
-                        return false;
-                    case ICatchClauseOperation:
-                        return true;
                 }
             }
 

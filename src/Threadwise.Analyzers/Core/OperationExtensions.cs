@@ -25,6 +25,31 @@ internal static class OperationExtensions
         }
     }
 
+    /// <summary>The catch clause <paramref name="operation"/> sits in, within its own function (a
+    /// lambda or local function inside the catch runs later, elsewhere); null outside one. Rules use it
+    /// to leave error paths alone: clean-up and logging that run rarely, after a failure.</summary>
+    public static ICatchClauseOperation? EnclosingCatchClause(this IOperation operation)
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            switch (current)
+            {
+                case ICatchClauseOperation @catch:
+                    return @catch;
+                case IAnonymousFunctionOperation or ILocalFunctionOperation:
+                    return null;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>True for a catch clause whose handler ends by throwing (<c>throw;</c> or a new
+    /// exception): clean-up before the error propagates.</summary>
+    public static bool Rethrows(this ICatchClauseOperation @catch)
+        => @catch.Handler.Operations.Length > 0
+           && @catch.Handler.Operations[@catch.Handler.Operations.Length - 1] is IThrowOperation or IExpressionStatementOperation { Operation: IThrowOperation };
+
     /// <summary>The first ancestor that is not a conversion or parentheses: what uses the value.</summary>
     public static IOperation? ParentSkippingConversions(this IOperation operation)
     {

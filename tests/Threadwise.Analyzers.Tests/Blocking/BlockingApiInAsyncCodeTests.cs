@@ -505,6 +505,47 @@ public class BlockingApiInAsyncCodeTests
         }
         """, Tw1004(0, "MemoryLikeStream.Write", "async method 'Copy'", "Stream.WriteAsync"));
 
+    // MailKit's proxy clients: clean-up in a catch clause that rethrows runs once, on the way out of a
+    // failure. A catch that recovers (a fallback read) is a path like any other and is reported.
+    [Fact]
+    public Task CleanupBeforeARethrow_IsNotFlagged_ARecoveringCatchIs() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.IO;
+        using System.Net.Sockets;
+        using System.Threading.Tasks;
+
+        class Proxy
+        {
+            async Task<Stream> ConnectAsync(Socket socket, string host)
+            {
+                try
+                {
+                    await socket.ConnectAsync(host, 80);
+                    return new NetworkStream(socket, true);
+                }
+                catch
+                {
+                    if (socket.Connected)
+                        socket.Disconnect(false);
+                    socket.Dispose();
+                    throw;
+                }
+            }
+
+            async Task<string> LoadAsync(string path, string cache)
+            {
+                try
+                {
+                    return await File.ReadAllTextAsync(path);
+                }
+                catch (IOException)
+                {
+                    return {|#0:File.ReadAllText(cache)|};
+                }
+            }
+        }
+        """, Tw1004(0, "File.ReadAllText", "async method 'LoadAsync'", "File.ReadAllTextAsync"));
+
     // A data reader's column reads work on the buffered row; moving to the next row is I/O.
     [Fact]
     public Task DataReaderColumnReads_AreNotFlagged_RowReadsAre() => VerifyAnalyzer.AnalyzerAsync("""
