@@ -16,10 +16,12 @@ public class PeerPragmaSuppressorTests
     // A finding inside `#pragma warning disable` of a peer rule for the same mistake is suppressed
     // (still listed, with the reason); before the pragma, after its restore, or under an unrelated
     // pragma it is not.
-    [Fact]
-    public async Task FindingsWhereAPeerRuleIsDisabled_AreSuppressed()
+    [Theory]
+    [InlineData("net8")]
+    [InlineData("net10")]
+    public async Task FindingsWhereAPeerRuleIsDisabled_AreSuppressed(string framework)
     {
-        var diagnostics = await RunAsync("""
+        var diagnostics = await RunAsync(framework, """
             using System.Threading.Tasks;
 
             class C
@@ -45,6 +47,38 @@ public class PeerPragmaSuppressorTests
         Assert.Equal(new Dictionary<int, bool> { [7] = false, [9] = true, [11] = false, [13] = true, [16] = false }, byLine);
     }
 
+    // Pragmas being typed: no list, an empty or half-written list, a directive at the end of the file,
+    // an unterminated method. The suppressor must not throw, and a finding under a pragma that names
+    // no peer rule stays unsuppressed.
+    [Fact]
+    public async Task BrokenPragmasAndCode_DoNotCrash()
+    {
+        var diagnostics = await RunAsync("net8", """
+            using System.Threading.Tasks;
+
+            class C
+            {
+                void M()
+                {
+            #pragma warning disable
+            #pragma warning restore
+            #pragma warning disable MA01
+                    Task.Delay(1);
+            #pragma warning disable ,
+                    Task.Delay(2);
+            #pragma warning disable CS
+                    Task.Delay(3)
+                }
+
+                void N(
+            #pragma warning disable VSTHRD110
+            """);
+
+        Assert.DoesNotContain(diagnostics, d => d.Id == "AD0001");
+        Assert.All(diagnostics.Where(d => d.Id == "TW4002"), d => Assert.False(d.IsSuppressed));
+        Assert.Contains(diagnostics, d => d.Id == "TW4002");
+    }
+
     [Fact]
     public void ThePeerTable_MatchesTheDocs()
     {
@@ -63,16 +97,25 @@ public class PeerPragmaSuppressorTests
             PeerRules.ByRule.OrderBy(e => e.Key).Select(e => e.Key + ": " + string.Join(",", e.Value)));
     }
 
-    private static async Task<ImmutableArray<Diagnostic>> RunAsync(string source)
+    private static async Task<ImmutableArray<Diagnostic>> RunAsync(string framework, string source)
     {
-        var references = await ReferenceAssemblies.Net.Net80.ResolveAsync(LanguageNames.CSharp, CancellationToken.None);
+        var assemblies = framework == "net10" ? References.Net100 : References.Net80;
+        var references = await assemblies.ResolveAsync(LanguageNames.CSharp, CancellationToken.None);
         var compilation = CSharpCompilation.Create(
             "Test",
             new[] { CSharpSyntaxTree.ParseText(source, path: "Test.cs") },
             references,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
         var analyzers = ImmutableArray.Create<DiagnosticAnalyzer>(new TaskDroppedAnalyzer(), new PeerPragmaSuppressor());
-        var options = new CompilationWithAnalyzersOptions(new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), null, concurrentAnalysis: false, logAnalyzerExecutionTime: false, reportSuppressedDiagnostics: true);
-        return await compilation.WithAnalyzers(analyzers, options).GetAnalyzerDiagnosticsAsync(CancellationToken.None);
+        var exceptions = new List<Exception>();
+        var options = new CompilationWithAnalyzersOptions(
+            new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
+            (exception, _, _) => { lock (exceptions) { exceptions.Add(exception); } },
+            concurrentAnalysis: false,
+            logAnalyzerExecutionTime: false,
+            reportSuppressedDiagnostics: true);
+        var diagnostics = await compilation.WithAnalyzers(analyzers, options).GetAnalyzerDiagnosticsAsync(CancellationToken.None);
+        Assert.Empty(exceptions);
+        return diagnostics;
     }
 }
