@@ -112,14 +112,51 @@ internal sealed class LockGate
             $"private {(IsStatic ? "static " : string.Empty)}readonly {typeName} {Name} = {creation};\n")!;
         editor.ReplaceNode(Type, (current, _) =>
         {
-            var members = ((TypeDeclarationSyntax)current).Members;
+            var type = (TypeDeclarationSyntax)current;
+            var members = type.Members;
+            var newLine = NewLine(type);
 
             // A blank line between the new field and a following method, as between member kinds.
             var spaced = members.Count > 0 && members[0] is not FieldDeclarationSyntax
-                ? field.WithTrailingTrivia(field.GetTrailingTrivia().Add(NewLine(current)))
-                : field;
-            return ((TypeDeclarationSyntax)current).WithMembers(members.Insert(0, spaced.WithAdditionalAnnotations(Formatter.Annotation, Simplifier.Annotation)));
+                ? field.WithTrailingTrivia(newLine, newLine)
+                : field.WithTrailingTrivia(newLine);
+
+            // Laid out like the first member, by hand: the formatter would also re-indent the trivia
+            // that follows the new field (a `#region`, the next member's doc comment) in the
+            // document's own tabs-or-spaces style (found applying fixes to SmartThreadPool).
+            var laidOut = members.Count > 0 && StartsOnItsOwnLine(type) && Indentation(members[0]) is { } indentation
+                ? spaced.WithLeadingTrivia(indentation).WithAdditionalAnnotations(Simplifier.Annotation)
+                : spaced.WithAdditionalAnnotations(Formatter.Annotation, Simplifier.Annotation);
+            return type.WithMembers(members.Insert(0, laidOut));
         });
+    }
+
+    // The members start on the line after the opening brace (not `class C { int x; }`).
+    private static bool StartsOnItsOwnLine(TypeDeclarationSyntax type)
+    {
+        foreach (var trivia in type.OpenBraceToken.TrailingTrivia)
+        {
+            if (trivia.IsKind(SyntaxKind.EndOfLineTrivia))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // The whitespace before the member's first token on its line: its indentation.
+    private static SyntaxTriviaList? Indentation(MemberDeclarationSyntax member)
+    {
+        var leading = member.GetLeadingTrivia();
+        if (leading.Count > 0 && leading[leading.Count - 1].IsKind(SyntaxKind.WhitespaceTrivia))
+        {
+            return SyntaxFactory.TriviaList(leading[leading.Count - 1]);
+        }
+
+        return leading.Count == 0 || leading[leading.Count - 1].IsKind(SyntaxKind.EndOfLineTrivia) || leading[leading.Count - 1].IsDirective
+            ? SyntaxFactory.TriviaList()
+            : null;
     }
 
     /// <summary>The gate as a lock expression.</summary>

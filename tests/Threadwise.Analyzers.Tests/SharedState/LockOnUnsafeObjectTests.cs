@@ -162,6 +162,40 @@ public class LockOnUnsafeObjectTests
         }
         """, Tw2004(0, "'this'"), Tw2004(2, "a typeof(...) object"));
 
+    // A tab-indented class whose first member sits under a #region and a doc comment (SmartThreadPool):
+    // the new field takes the first member's indentation, and the region and comment stay as written.
+    [Fact]
+    public Task Fix_KeepsTheLayoutOfWhatFollowsTheNewField() => VerifyFix.CodeFixAsync("""
+        public class Queue
+        {
+        	#region Member variables
+
+        	/// <summary>
+        	/// Waiters.
+        	/// </summary>
+        	private int _count;
+
+        	#endregion
+
+        	public void Add() { lock ({|#0:this|}) { _count++; } }
+        }
+        """, """
+        public class Queue
+        {
+        	private readonly object _lock = new();
+        	#region Member variables
+
+        	/// <summary>
+        	/// Waiters.
+        	/// </summary>
+        	private int _count;
+
+        	#endregion
+
+        	public void Add() { lock (_lock) { _count++; } }
+        }
+        """, Tw2004(0, "'this'"));
+
     // One finding per object and type (at the first lock); its fix must not leave the other lock on
     // `this`: both exclude each other today.
     [Fact]
