@@ -19,9 +19,10 @@ namespace Threadwise.Blocking;
 /// TW1005 fix: make the method async. Offered only when that cannot break anything outside this
 /// document: the method is private (or internal and named in no other file of an assembly without
 /// friend assemblies), not an override or interface implementation, not an event handler, and every
-/// use of it in the document is a call. The wait becomes <c>await</c>, the return
-/// type <c>Task</c>/<c>Task&lt;T&gt;</c>, async callers await the call, and sync callers block on it
-/// with <c>GetAwaiter().GetResult()</c> (and are reported by TW1005 in turn, which is correct).
+/// use of it in the document is a call, and every call can await (is in async code, or in a method
+/// this fix makes async). The wait becomes <c>await</c>, the return type <c>Task</c>/<c>Task&lt;T&gt;</c>,
+/// and the callers await the call. A caller that would have to block on the new task is no reason to
+/// convert: it only moves the wait up and adds a deadlock under a SynchronizationContext.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SyncOverAsyncCodeFixProvider))]
 public sealed class SyncOverAsyncCodeFixProvider : ThreadwiseCodeFixProvider
@@ -40,7 +41,8 @@ public sealed class SyncOverAsyncCodeFixProvider : ThreadwiseCodeFixProvider
             || !CanBecomeAsync(method, symbol, state)
             || TaskWaitRewriter.GetAwaitedExpression(wait, model, state.CancellationToken) is not { } awaited
             || !AwaitPlacement.CanAwaitAt(wait, model, functionWillBeAsync: true, state.CancellationToken)
-            || AsyncConversion.FindCalls(symbol, state) is not { } calls)
+            || AsyncConversion.FindCalls(symbol, state) is not { } calls
+            || !EveryCallCanAwait(calls, method, state))
         {
             return null;
         }
@@ -56,7 +58,7 @@ public sealed class SyncOverAsyncCodeFixProvider : ThreadwiseCodeFixProvider
     }
 
     // The method becomes async (its waits awaits, its return type a task) and each call in its
-    // document awaits it where it can, or blocks on it with GetAwaiter().GetResult().
+    // document awaits it.
     private static Action<SyntaxEditor> Convert(
         MethodDeclarationSyntax method,
         IMethodSymbol symbol,
@@ -72,20 +74,34 @@ public sealed class SyncOverAsyncCodeFixProvider : ThreadwiseCodeFixProvider
 
             var returnType = AsyncConversion.TaskReturnType(symbol, state, editor.Generator);
             editor.ReplaceNode(method, (current, _) => MakeAsync((MethodDeclarationSyntax)current, returnType));
-            UpdateCalls(editor, calls, method, state);
+            UpdateCalls(editor, calls);
         };
 
-    private static void UpdateCalls(SyntaxEditor editor, List<InvocationExpressionSyntax> calls, MethodDeclarationSyntax? converted, FixState state)
+    private static void UpdateCalls(SyntaxEditor editor, List<InvocationExpressionSyntax> calls)
+    {
+        foreach (var call in calls)
+        {
+            editor.ReplaceNode(call, (current, _) => AwaitPlacement.Await((ExpressionSyntax)current, call));
+        }
+    }
+
+    // A caller that cannot await would have to block on the new task: that only moves the wait up a
+    // level and adds a deadlock under a SynchronizationContext (the awaited continuation needs the
+    // thread the caller blocks), so the fix is offered only when every caller can await.
+    private static bool EveryCallCanAwait(List<InvocationExpressionSyntax> calls, MethodDeclarationSyntax? converted, FixState state)
     {
         foreach (var call in calls)
         {
             var canAwait = converted is not null && AsyncConversion.IsInside(call, converted)
                 ? AwaitPlacement.CanAwaitAt(call, state.SemanticModel, functionWillBeAsync: true, state.CancellationToken)
                 : AwaitPlacement.CanAwaitAt(call, state.SemanticModel, state.CancellationToken);
-            editor.ReplaceNode(call, (current, _) => canAwait
-                ? AwaitPlacement.Await((ExpressionSyntax)current, call)
-                : (SyntaxNode)BlockOn((ExpressionSyntax)current));
+            if (!canAwait)
+            {
+                return false;
+            }
         }
+
+        return true;
     }
 
     // ---- Across documents: a method no other assembly can see, called from other files of its project.
@@ -137,8 +153,14 @@ public sealed class SyncOverAsyncCodeFixProvider : ThreadwiseCodeFixProvider
             return null;
         }
 
+        var local = callsByDocument.TryGetValue(document.Id, out var found) ? found : new List<InvocationExpressionSyntax>();
+        if (!EveryCallCanAwait(local, method, state))
+        {
+            return null;
+        }
+
         var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
-        Convert(method, symbol, waits, callsByDocument.TryGetValue(document.Id, out var local) ? local : new List<InvocationExpressionSyntax>(), state)(editor);
+        Convert(method, symbol, waits, local, state)(editor);
         var changed = solution.WithDocumentSyntaxRoot(document.Id, editor.GetChangedRoot());
         foreach (var entry in callsByDocument)
         {
@@ -149,13 +171,14 @@ public sealed class SyncOverAsyncCodeFixProvider : ThreadwiseCodeFixProvider
 
             // A caller left unconverted would drop the new task: all of them change, or nothing does.
             if (solution.GetDocument(entry.Key) is not { } other
-                || await FixState.CreateAsync(other, cancellationToken).ConfigureAwait(false) is not { } otherState)
+                || await FixState.CreateAsync(other, cancellationToken).ConfigureAwait(false) is not { } otherState
+                || !EveryCallCanAwait(entry.Value, converted: null, otherState))
             {
                 return null;
             }
 
             var otherEditor = await DocumentEditor.CreateAsync(other, cancellationToken).ConfigureAwait(false);
-            UpdateCalls(otherEditor, entry.Value, converted: null, otherState);
+            UpdateCalls(otherEditor, entry.Value);
             changed = changed.WithDocumentSyntaxRoot(entry.Key, otherEditor.GetChangedRoot());
         }
 
@@ -299,14 +322,5 @@ public sealed class SyncOverAsyncCodeFixProvider : ThreadwiseCodeFixProvider
         return method
             .WithModifiers(method.Modifiers.Add(asyncKeyword))
             .WithReturnType(newReturnType);
-    }
-
-    private static InvocationExpressionSyntax BlockOn(ExpressionSyntax call)
-    {
-        var getAwaiter = SyntaxFactory.InvocationExpression(
-            SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, call.WithoutTrivia(), SyntaxFactory.IdentifierName("GetAwaiter")));
-        return SyntaxFactory.InvocationExpression(
-                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, getAwaiter, SyntaxFactory.IdentifierName("GetResult")))
-            .WithTriviaFrom(call);
     }
 }
