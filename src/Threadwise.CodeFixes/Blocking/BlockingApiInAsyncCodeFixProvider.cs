@@ -38,6 +38,7 @@ public sealed class BlockingApiInAsyncCodeFixProvider : ThreadwiseCodeFixProvide
 
         var withoutToken = Bind(renamed, invocation, twinName, state);
         InvocationExpressionSyntax? call = withoutToken is not null ? renamed : null;
+        var awaitsATask = withoutToken is not null && state.Symbols.IsTaskType(withoutToken.ReturnType);
         if (properties.ContainsKey(BlockingApiInAsyncCodeAnalyzer.TwinTakesTokenProperty)
             && AwaitPlacement.FindCancellationToken(invocation, state.SemanticModel, state.Symbols.CancellationToken) is { } token
             && state.SemanticModel.GetSymbolInfo(invocation, state.CancellationToken).Symbol is IMethodSymbol original)
@@ -49,6 +50,7 @@ public sealed class BlockingApiInAsyncCodeFixProvider : ThreadwiseCodeFixProvide
             if (Bind(withToken, invocation, twinName, state) is { } twin && TokenLandsOnToken(withToken, twin, state))
             {
                 call = withToken;
+                awaitsATask = state.Symbols.IsTaskType(twin.ReturnType);
             }
         }
 
@@ -57,7 +59,7 @@ public sealed class BlockingApiInAsyncCodeFixProvider : ThreadwiseCodeFixProvide
             return null;
         }
 
-        return editor => editor.ReplaceNode(invocation, AwaitPlacement.Await(call, invocation));
+        return editor => editor.ReplaceNode(invocation, AwaitPlacement.Await(call, invocation, awaitsATask));
     }
 
     // Positional when the call passes every parameter of the original positionally; otherwise

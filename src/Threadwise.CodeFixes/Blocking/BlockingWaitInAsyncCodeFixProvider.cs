@@ -26,6 +26,7 @@ public sealed class BlockingWaitInAsyncCodeFixProvider : ThreadwiseCodeFixProvid
             return null;
         }
 
-        return editor => editor.ReplaceNode(wait, AwaitPlacement.Await(awaited, wait));
+        var awaitsATask = AwaitPlacement.IsTask(awaited, state);
+        return editor => editor.ReplaceNode(wait, AwaitPlacement.Await(awaited, wait, awaitsATask));
     }
 }

@@ -33,7 +33,7 @@ public sealed class SyncDisposeOfAsyncDisposableFixProvider : ThreadwiseCodeFixP
     protected internal override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
     {
         var token = state.Root.FindToken(diagnostic.Location.SourceSpan.Start);
-        var usesConfigureAwait = UsesConfigureAwaitFalse(token.Parent);
+        var usesConfigureAwait = AwaitPlacement.InFunctionUsingConfigureAwaitFalse(token.Parent);
         if (token.IsKind(SyntaxKind.UsingKeyword))
         {
             if (usesConfigureAwait)
@@ -104,12 +104,5 @@ public sealed class SyncDisposeOfAsyncDisposableFixProvider : ThreadwiseCodeFixP
         }
 
         return type.TypeKind == TypeKind.Interface;
-    }
-
-    // The enclosing function already writes `.ConfigureAwait(false)`: keep to its convention.
-    private static bool UsesConfigureAwaitFalse(SyntaxNode? node)
-    {
-        var function = node?.FirstAncestorOrSelf<SyntaxNode>(n => n is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or BaseMethodDeclarationSyntax or AccessorDeclarationSyntax);
-        return function is not null && AwaitPlacement.UsesConfigureAwaitFalse(function);
     }
 }

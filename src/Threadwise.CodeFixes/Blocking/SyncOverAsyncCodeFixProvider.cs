@@ -69,7 +69,7 @@ public sealed class SyncOverAsyncCodeFixProvider : ThreadwiseCodeFixProvider
         {
             foreach (var (node, awaitedExpression) in waits)
             {
-                editor.ReplaceNode(node, AwaitPlacement.Await(awaitedExpression, node));
+                editor.ReplaceNode(node, AwaitPlacement.Await(awaitedExpression, node, AwaitPlacement.IsTask(awaitedExpression, state)));
             }
 
             var returnType = AsyncConversion.TaskReturnType(symbol, state, editor.Generator);
@@ -81,7 +81,7 @@ public sealed class SyncOverAsyncCodeFixProvider : ThreadwiseCodeFixProvider
     {
         foreach (var call in calls)
         {
-            editor.ReplaceNode(call, (current, _) => AwaitPlacement.Await((ExpressionSyntax)current, call));
+            editor.ReplaceNode(call, (current, _) => AwaitPlacement.Await((ExpressionSyntax)current, call, awaitsATask: true));
         }
     }
 

@@ -47,7 +47,7 @@ public sealed class ThreadSleepInAsyncCodeFixProvider : ThreadwiseCodeFixProvide
                     SyntaxFactory.IdentifierName(nameof(System.Threading.Tasks.Task.Delay))),
                 SyntaxFactory.ArgumentList(arguments));
 
-            editor.ReplaceNode(invocation, AwaitPlacement.Await(taskDelay, invocation));
+            editor.ReplaceNode(invocation, AwaitPlacement.Await(taskDelay, invocation, awaitsATask: true));
         };
     }
 }

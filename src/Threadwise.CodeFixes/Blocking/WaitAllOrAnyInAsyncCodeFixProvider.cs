@@ -43,7 +43,7 @@ public sealed class WaitAllOrAnyInAsyncCodeFixProvider : ThreadwiseCodeFixProvid
 
         if (isWaitAll || invocation.Parent is ExpressionStatementSyntax)
         {
-            return editor => editor.ReplaceNode(invocation, AwaitPlacement.Await(when, invocation));
+            return editor => editor.ReplaceNode(invocation, AwaitPlacement.Await(when, invocation, awaitsATask: true));
         }
 
         // The index is used: recover it from the array the tasks are in.

@@ -114,9 +114,19 @@ internal static class AwaitPlacement
 
     /// <summary><c>await expression</c> to stand where <paramref name="replaced"/> stood: keeps its
     /// trivia, and is parenthesized where the parent binds tighter than <c>await</c>
-    /// (<c>(await t).Length</c>, <c>(await t)[0]</c>, <c>(await t)!</c>).</summary>
-    public static ExpressionSyntax Await(ExpressionSyntax expression, SyntaxNode replaced)
+    /// (<c>(await t).Length</c>, <c>(await t)[0]</c>, <c>(await t)!</c>).
+    /// <para>When <paramref name="awaitsATask"/> (the awaited value is a Task, Task&lt;T&gt;, ValueTask or
+    /// ValueTask&lt;T&gt;) and the enclosing function already writes <c>.ConfigureAwait(false)</c>, the new
+    /// await keeps that convention: a library that avoids its caller's context everywhere must not
+    /// gain one await that captures it (a deadlock for callers that block on it under a
+    /// SynchronizationContext; found applying fixes to MailKit).</para></summary>
+    public static ExpressionSyntax Await(ExpressionSyntax expression, SyntaxNode replaced, bool awaitsATask = false)
     {
+        if (awaitsATask && InFunctionUsingConfigureAwaitFalse(replaced) && !IsConfigured(expression))
+        {
+            expression = ConfigureAwaitFalse(expression.WithoutTrivia());
+        }
+
         var awaited = SyntaxFactory.AwaitExpression(expression.WithoutTrivia())
             .WithAdditionalAnnotations(Formatter.Annotation);
         ExpressionSyntax result = NeedsParentheses(replaced) ? SyntaxFactory.ParenthesizedExpression(awaited) : awaited;
@@ -138,6 +148,24 @@ internal static class AwaitPlacement
 
         return false;
     }
+
+    /// <summary>True when the function around <paramref name="node"/> (method, accessor, lambda or
+    /// local function) already writes <c>.ConfigureAwait(false)</c>: new awaits keep to it.</summary>
+    public static bool InFunctionUsingConfigureAwaitFalse(SyntaxNode? node)
+    {
+        var function = node?.FirstAncestorOrSelf<SyntaxNode>(n => n is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or BaseMethodDeclarationSyntax or AccessorDeclarationSyntax);
+        return function is not null && UsesConfigureAwaitFalse(function);
+    }
+
+    /// <summary>True when <paramref name="awaited"/> is a Task, Task&lt;T&gt;, ValueTask or
+    /// ValueTask&lt;T&gt;: what <c>ConfigureAwait(false)</c> applies to. An expression the fix built
+    /// (not in the document) is TaskWaitRewriter's <c>t.WaitAsync(token)</c>, a Task.</summary>
+    public static bool IsTask(ExpressionSyntax awaited, FixState state)
+        => awaited.SyntaxTree != state.SemanticModel.SyntaxTree
+           || state.Symbols.IsTaskType(state.SemanticModel.GetTypeInfo(awaited, state.CancellationToken).Type);
+
+    private static bool IsConfigured(ExpressionSyntax expression)
+        => expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait" } };
 
     /// <summary><c>awaitable.ConfigureAwait(false)</c>.</summary>
     public static ExpressionSyntax ConfigureAwaitFalse(ExpressionSyntax awaitable)

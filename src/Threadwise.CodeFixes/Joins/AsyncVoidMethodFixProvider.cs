@@ -47,7 +47,7 @@ public sealed class AsyncVoidMethodFixProvider : ThreadwiseCodeFixProvider
             editor.ReplaceNode(node, (current, _) => WithReturnType(current, task));
             foreach (var call in calls)
             {
-                editor.ReplaceNode(call, (current, _) => AwaitPlacement.Await((ExpressionSyntax)current, call));
+                editor.ReplaceNode(call, (current, _) => AwaitPlacement.Await((ExpressionSyntax)current, call, awaitsATask: true));
             }
         };
     }
@@ -125,7 +125,7 @@ public sealed class AsyncVoidMethodFixProvider : ThreadwiseCodeFixProvider
 
             foreach (var call in entry.Value)
             {
-                editor.ReplaceNode(call, (current, _) => AwaitPlacement.Await((ExpressionSyntax)current, call));
+                editor.ReplaceNode(call, (current, _) => AwaitPlacement.Await((ExpressionSyntax)current, call, awaitsATask: true));
             }
 
             changed = changed.WithDocumentSyntaxRoot(entry.Key, editor.GetChangedRoot());

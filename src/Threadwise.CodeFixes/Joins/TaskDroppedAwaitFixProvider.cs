@@ -26,6 +26,7 @@ public sealed class TaskDroppedAwaitFixProvider : ThreadwiseCodeFixProvider
             return null;
         }
 
-        return editor => editor.ReplaceNode(call, AwaitPlacement.Await(call, call));
+        var awaitsATask = AwaitPlacement.IsTask(call, state);
+        return editor => editor.ReplaceNode(call, AwaitPlacement.Await(call, call, awaitsATask));
     }
 }

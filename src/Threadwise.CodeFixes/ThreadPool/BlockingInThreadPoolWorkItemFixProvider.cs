@@ -98,7 +98,7 @@ public sealed class BlockingInThreadPoolWorkItemFixProvider : ThreadwiseCodeFixP
     {
         if (TaskWaitRewriter.GetAwaitedExpression(blocking, state.SemanticModel, state.CancellationToken) is { } task)
         {
-            return AwaitPlacement.Await(task, blocking);
+            return AwaitPlacement.Await(task, blocking, AwaitPlacement.IsTask(task, state));
         }
 
         // Thread.Sleep(x) -> await Task.Delay(x[, token])
@@ -119,7 +119,7 @@ public sealed class BlockingInThreadPoolWorkItemFixProvider : ThreadwiseCodeFixP
         var delay = SyntaxFactory.InvocationExpression(
             SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, AwaitPlacement.TypeExpression(generator, taskType), SyntaxFactory.IdentifierName("Delay")),
             SyntaxFactory.ArgumentList(arguments));
-        return AwaitPlacement.Await(delay, blocking);
+        return AwaitPlacement.Await(delay, blocking, awaitsATask: true);
     }
 
     private static LambdaExpressionSyntax MakeAsync(LambdaExpressionSyntax lambda)

@@ -39,7 +39,7 @@ public sealed class ParallelLoopInAsyncCodeFixProvider : ThreadwiseCodeFixProvid
                 SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, AwaitPlacement.TypeExpression(editor.Generator, task), SyntaxFactory.IdentifierName("Run")),
                 SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(
                     SyntaxFactory.ParenthesizedLambdaExpression(SyntaxFactory.ParameterList(), invocation.WithoutTrivia())))));
-            editor.ReplaceNode(invocation, AwaitPlacement.Await(run, invocation));
+            editor.ReplaceNode(invocation, AwaitPlacement.Await(run, invocation, awaitsATask: true));
         });
     }
 
@@ -78,7 +78,7 @@ public sealed class ParallelLoopInAsyncCodeFixProvider : ThreadwiseCodeFixProvid
             var call = invocation
                 .ReplaceNode(body, lambda)
                 .WithExpression(access.WithName(SyntaxFactory.IdentifierName("ForEachAsync")));
-            editor.ReplaceNode(invocation, AwaitPlacement.Await(call, invocation));
+            editor.ReplaceNode(invocation, AwaitPlacement.Await(call, invocation, awaitsATask: true));
         };
     }
 

@@ -667,6 +667,65 @@ public class BlockingApiInAsyncCodeTests
         Tw1004(2, "StreamReader.ReadToEnd", "async method 'M'", "StreamReader.ReadToEndAsync"),
         Tw1004(3, "SemaphoreSlim.Wait", "async method 'M'", "SemaphoreSlim.WaitAsync"));
 
+    // A method that writes ConfigureAwait(false) (library code, MailKit's convention) gets new awaits
+    // that keep it: one await capturing the caller's context would deadlock callers that block on the
+    // method under a SynchronizationContext. A method without the convention gets plain awaits.
+    [Fact]
+    public Task Fix_KeepsTheMethodsConfigureAwaitConvention() => VerifyFix.CodeFixAsync("""
+        using System.IO;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task<int> Copy(Stream source, Stream target, byte[] buffer, CancellationToken ct)
+            {
+                int total = 0, n;
+                while ((n = await source.ReadAsync(buffer, 0, buffer.Length, ct).ConfigureAwait(false)) > 0)
+                {
+                    {|#0:target.Write(buffer, 0, n)|};
+                    total += n;
+                }
+
+                return total + {|#1:source.Read(buffer, 0, 1)|};
+            }
+
+            async Task Plain(Stream target, byte[] buffer)
+            {
+                await Task.Yield();
+                {|#2:target.Write(buffer, 0, 1)|};
+            }
+        }
+        """, """
+        using System.IO;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task<int> Copy(Stream source, Stream target, byte[] buffer, CancellationToken ct)
+            {
+                int total = 0, n;
+                while ((n = await source.ReadAsync(buffer, 0, buffer.Length, ct).ConfigureAwait(false)) > 0)
+                {
+                    await target.WriteAsync(buffer, 0, n, ct).ConfigureAwait(false);
+                    total += n;
+                }
+
+                return total + await source.ReadAsync(buffer, 0, 1, ct).ConfigureAwait(false);
+            }
+
+            async Task Plain(Stream target, byte[] buffer)
+            {
+                await Task.Yield();
+                await target.WriteAsync(buffer, 0, 1);
+            }
+        }
+        """,
+        Tw1004(0, "Stream.Write", "async method 'Copy'", "Stream.WriteAsync"),
+        Tw1004(1, "Stream.Read", "async method 'Copy'", "Stream.ReadAsync"),
+        Tw1004(2, "Stream.Write", "async method 'Plain'", "Stream.WriteAsync"));
+
     // The types the user-twin fix test calls, the same before and after the fix.
     private const string FixTypes = """
         using System.Collections.Generic;

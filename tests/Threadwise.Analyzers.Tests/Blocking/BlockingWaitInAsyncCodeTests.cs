@@ -188,7 +188,8 @@ public class BlockingWaitInAsyncCodeTests
 
         class C
         {
-            // Each wait is on its own task: after `await t`, a later t.Result no longer blocks.
+            // Each wait is on its own task: after `await t`, a later t.Result no longer blocks. The
+            // method writes ConfigureAwait(false) (#4): every new await keeps that convention.
             async Task<int> M(Task task, Task other, Task<string> a, Task<string> b, Task<string?> c, ValueTask<int> number, CancellationToken ct)
             {
                 {|#0:task.Wait()|}; // keep me
@@ -206,15 +207,16 @@ public class BlockingWaitInAsyncCodeTests
 
         class C
         {
-            // Each wait is on its own task: after `await t`, a later t.Result no longer blocks.
+            // Each wait is on its own task: after `await t`, a later t.Result no longer blocks. The
+            // method writes ConfigureAwait(false) (#4): every new await keeps that convention.
             async Task<int> M(Task task, Task other, Task<string> a, Task<string> b, Task<string?> c, ValueTask<int> number, CancellationToken ct)
             {
-                await task; // keep me
-                await other.WaitAsync(ct);
-                var length = (await a).Length;
-                var first = (await b)[0];
+                await task.ConfigureAwait(false); // keep me
+                await other.WaitAsync(ct).ConfigureAwait(false);
+                var length = (await a.ConfigureAwait(false)).Length;
+                var first = (await b.ConfigureAwait(false))[0];
                 var maybe = (await c.ConfigureAwait(false))?.Trim();
-                return await number + length + first;
+                return await number.ConfigureAwait(false) + length + first;
             }
         }
         """,
