@@ -32,14 +32,14 @@ public sealed class ValueTaskMisuseFixProvider : ThreadwiseCodeFixProvider
             return null;
         }
 
-        return IsConsumedTwice(diagnostic) ? ConvertAtCreation(state, node) : ConvertBeforeRead(node);
+        return IsConsumedTwice(diagnostic) ? ConvertAtCreation(state, node) : ConvertBeforeRead(node, state);
     }
 
     private static bool IsConsumedTwice(Diagnostic diagnostic)
         => diagnostic.Properties.TryGetValue(ValueTaskMisuseAnalyzer.KindProperty, out var kind) && kind == ValueTaskMisuseAnalyzer.ConsumedTwice;
 
     // `vt.Result` / `vt.GetAwaiter().GetResult()` / `F().Result`: `.AsTask()` on the ValueTask read.
-    private static Action<SyntaxEditor>? ConvertBeforeRead(ExpressionSyntax read)
+    private static Action<SyntaxEditor>? ConvertBeforeRead(ExpressionSyntax read, FixState state)
     {
         var access = read switch
         {
@@ -48,13 +48,48 @@ public sealed class ValueTaskMisuseFixProvider : ThreadwiseCodeFixProvider
             _ => null,
         };
 
-        if (access is null)
+        if (access is null || IsConsumedElsewhere(access.Expression, state))
         {
             return null;
         }
 
         return editor => editor.ReplaceNode(access.Expression, (current, _) => AsTask((ExpressionSyntax)current));
     }
+
+    // `future.AsTask().ContinueWith(t => … future.Result …)` (DotNetty's pool): the variable is consumed
+    // somewhere else in the member too, so `.AsTask()` here would consume it a second time — as
+    // undefined as the read it replaces. No fix; reading the continuation's `t.Result` is the remedy.
+    private static bool IsConsumedElsewhere(ExpressionSyntax receiver, FixState state)
+    {
+        if (receiver is not IdentifierNameSyntax name
+            || state.SemanticModel.GetSymbolInfo(name, state.CancellationToken).Symbol is not { } variable
+            || variable is not (ILocalSymbol or IParameterSymbol)
+            || name.FirstAncestorOrSelf<MemberDeclarationSyntax>() is not { } member)
+        {
+            return false;
+        }
+
+        foreach (var node in member.DescendantNodes())
+        {
+            if (node is IdentifierNameSyntax other
+                && other != name
+                && other.Identifier.ValueText == name.Identifier.ValueText
+                && IsConsumption(other)
+                && SymbolEqualityComparer.Default.Equals(state.SemanticModel.GetSymbolInfo(other, state.CancellationToken).Symbol, variable))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsConsumption(IdentifierNameSyntax use) => use.Parent switch
+    {
+        AwaitExpressionSyntax => true,
+        MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Result" or "GetAwaiter" or "AsTask" or "ConfigureAwait" or "Preserve" } access => access.Expression == use,
+        _ => false,
+    };
 
     // `var vt = F();` consumed twice: `var vt = F().AsTask();`, when every use is one a Task has.
     private static Action<SyntaxEditor>? ConvertAtCreation(FixState state, ExpressionSyntax consumption)

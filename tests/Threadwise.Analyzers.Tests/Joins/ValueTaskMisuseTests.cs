@@ -183,6 +183,31 @@ public class ValueTaskMisuseTests
         }
         """, Tw4008(0, "read", Twice));
 
+    // DotNetty's pool: the ValueTask was already turned into a Task for the continuation; the read
+    // inside it would consume it again with `.AsTask()`. No fix (the remedy is the continuation's own
+    // `t.Result`); the finding stays.
+    [Fact]
+    public Task Fix_IsWithheld_WhenTheValueTaskIsConsumedElsewhere() => VerifyFix.NoCodeFixAsync("""
+        using System.Threading.Tasks;
+
+        class Pool
+        {
+            ValueTask<int> AcquireAsync() => new ValueTask<int>(1);
+
+            void Acquire(TaskCompletionSource<int> promise)
+            {
+                ValueTask<int> future = AcquireAsync();
+                future.AsTask().ContinueWith(t =>
+                {
+                    if (t.Status == TaskStatus.RanToCompletion)
+                    {
+                        promise.TrySetResult({|#0:future.Result|});
+                    }
+                });
+            }
+        }
+        """, Tw4008(0, "Result", Read));
+
     [Fact]
     public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
         using System.Threading.Tasks;
