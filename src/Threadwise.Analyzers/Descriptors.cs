@@ -60,7 +60,7 @@ internal static class Descriptors
     public static readonly DiagnosticDescriptor TW1005SyncOverAsync = Create(
         "TW1005",
         "Sync-over-async: blocking on a task in a synchronous method",
-        "'{0}' blocks on a task in synchronous method '{1}'; make it async and await the task",
+        "'{0}' blocks on a task in {1}; {2}",
         Categories.Blocking,
         DiagnosticSeverity.Info,
         "Blocking on a task from synchronous code (sync-over-async) deadlocks when the task needs the SynchronizationContext the caller holds, and occupies a pool thread for as long as the task runs. Make the method async and await the task, all the way up.");

@@ -59,12 +59,32 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
                 return;
             }
 
+            var (where, remedy) = Describe(method);
             context.ReportDiagnostic(Diagnostic.Create(
                 Descriptors.TW1005SyncOverAsync,
                 wait.Operation.Syntax.GetLocation(),
                 wait.Display,
-                method.Name));
+                where,
+                remedy));
         }
+
+        // Where the wait is, and what to do there: only an ordinary method can become async; a
+        // constructor, accessor or operator needs the wait moved to something that can.
+        private static (string Where, string Remedy) Describe(IMethodSymbol method) => method.MethodKind switch
+        {
+            MethodKind.Constructor or MethodKind.StaticConstructor => (
+                "constructor '" + method.ContainingType.Name + "'",
+                "a constructor cannot be async: move the wait into an async factory method and await it there"),
+            MethodKind.PropertyGet or MethodKind.PropertySet => (
+                "property '" + (method.AssociatedSymbol?.Name ?? method.Name) + "'",
+                "a property cannot be async: turn it into an async method and await the task"),
+            MethodKind.Ordinary => (
+                "synchronous method '" + method.Name + "'",
+                "make it async and await the task"),
+            _ => (
+                "'" + method.Name + "', which cannot be async",
+                "move the wait into an async method and await it there"),
+        };
 
         // Lambdas and local functions run whenever they are invoked (often on tasks already known
         // complete, as in `tasks.Select(t => t.Result)` after WhenAll), and Main is where blocking

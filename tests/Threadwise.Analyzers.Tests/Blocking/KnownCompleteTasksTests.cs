@@ -277,7 +277,7 @@ public class KnownCompleteTasksTests
             int Get(Task<int> t) => {|#0:t.Result|};
         }
         """, For(framework),
-        VerifyTw1005.Diagnostic(Descriptors.TW1005SyncOverAsync).WithLocation(0).WithArguments("Result", "Get"));
+        VerifyTw1005.Diagnostic(Descriptors.TW1005SyncOverAsync).WithLocation(0).WithArguments("Result", "synchronous method 'Get'", "make it async and await the task"));
 
     [Theory]
     [MemberData(nameof(Frameworks))]

@@ -7,7 +7,10 @@ namespace Threadwise.Tests.Blocking;
 public class SyncOverAsyncTests
 {
     private static DiagnosticResult Tw1005(int markup, string wait, string method)
-        => VerifyAnalyzer.Diagnostic(Descriptors.TW1005SyncOverAsync).WithLocation(markup).WithArguments(wait, method);
+        => Tw1005(markup, wait, $"synchronous method '{method}'", "make it async and await the task");
+
+    private static DiagnosticResult Tw1005(int markup, string wait, string where, string remedy)
+        => VerifyAnalyzer.Diagnostic(Descriptors.TW1005SyncOverAsync).WithLocation(markup).WithArguments(wait, where, remedy);
 
     [Fact]
     public Task BlockingWaitsInSyncMembers_AreReported() => VerifyAnalyzer.AnalyzerAsync("""
@@ -29,7 +32,8 @@ public class SyncOverAsyncTests
             }
         }
         """,
-        Tw1005(0, "Wait", ".ctor"), Tw1005(1, "Result", "get_Value"),
+        Tw1005(0, "Wait", "constructor 'C'", "a constructor cannot be async: move the wait into an async factory method and await it there"),
+        Tw1005(1, "Result", "property 'Value'", "a property cannot be async: turn it into an async method and await the task"),
         Tw1005(2, "GetAwaiter().GetResult()", "Save"), Tw1005(3, "Task.WaitAll", "Save"), Tw1005(4, "Task.WaitAny", "Save"));
 
     [Fact]
