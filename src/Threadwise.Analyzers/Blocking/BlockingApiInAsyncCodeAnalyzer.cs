@@ -55,7 +55,7 @@ public sealed class BlockingApiInAsyncCodeAnalyzer : ThreadwiseAnalyzer
             var options = ThreadwiseOptions.For(context.Options, invocation.Syntax.SyntaxTree);
             if (_blockingCalls.GetBlockingApi(invocation, options, context.ContainingSymbol) is not { } api
                 || SyncAsyncBranches.IsInSynchronousBranch(invocation)
-                || invocation.EnclosingCatchClause() is { } @catch && @catch.Rethrows())
+                || invocation.IsCleanupBeforeThrow())
             {
                 return;
             }

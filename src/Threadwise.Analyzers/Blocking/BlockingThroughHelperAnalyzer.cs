@@ -43,7 +43,8 @@ public sealed class BlockingThroughHelperAnalyzer : ThreadwiseAnalyzer
             var invocation = (IInvocationOperation)context.Operation;
             if (!_summaries.IsAnalyzableHelper(invocation.TargetMethod)
                 || AsyncContext.GetAsyncFunction(invocation, context.ContainingSymbol) is null
-                || invocation.EnclosingCatchClause() is not null) // error path: logging and clean-up helpers run rarely there
+                || invocation.EnclosingCatchClause() is not null // error path: logging and clean-up helpers run rarely there
+                || invocation.IsCleanupBeforeThrow())
             {
                 return;
             }

@@ -90,6 +90,7 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
                 || InMemoryStreams.IsInMemory(invocation.Instance, _symbols)
                 || AsyncDisposeOnlyCallsDispose(invocation.Instance)
                 || invocation.EnclosingCatchClause() is not null // `catch { ssl.Dispose(); throw; }`: error-path clean-up
+                || invocation.IsCleanupBeforeThrow()
                 || invocation.Parent is not IExpressionStatementOperation
                 || invocation.Syntax.ContainsDiagnostics
                 || !CanUseAwaitUsing(invocation)

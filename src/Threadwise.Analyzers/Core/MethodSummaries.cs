@@ -174,12 +174,14 @@ internal sealed class MethodSummaries
         var callees = ImmutableArray.CreateBuilder<IMethodSymbol>();
         foreach (var operation in DescendantsOutsideNestedFunctions(body))
         {
-            if (DirectBlockingCall(operation, options, method) is { } leaf)
+            // Clean-up on the way to an exception (`stream.Close(); throw …;`) is not what the helper
+            // does when it works; TW1004 leaves it alone in async code, and so does the summary.
+            if (DirectBlockingCall(operation, options, method) is { } leaf && !operation.IsCleanupBeforeThrow())
             {
                 return new Facts(leaf, operation.Syntax.GetLocation(), ImmutableArray<IMethodSymbol>.Empty);
             }
 
-            if (operation is IInvocationOperation { TargetMethod: { } callee } && IsAnalyzableHelper(callee))
+            if (operation is IInvocationOperation { TargetMethod: { } callee } && IsAnalyzableHelper(callee) && !operation.IsCleanupBeforeThrow())
             {
                 callees.Add(callee.OriginalDefinition);
             }

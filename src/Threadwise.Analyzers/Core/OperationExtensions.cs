@@ -44,11 +44,35 @@ internal static class OperationExtensions
         return null;
     }
 
-    /// <summary>True for a catch clause whose handler ends by throwing (<c>throw;</c> or a new
-    /// exception): clean-up before the error propagates.</summary>
-    public static bool Rethrows(this ICatchClauseOperation @catch)
-        => @catch.Handler.Operations.Length > 0
-           && @catch.Handler.Operations[@catch.Handler.Operations.Length - 1] is IThrowOperation or IExpressionStatementOperation { Operation: IThrowOperation };
+    /// <summary>
+    /// True when <paramref name="operation"/> is clean-up on the way to an exception: it runs, once, in
+    /// a block (or switch section) whose last statement throws — <c>if (read != 4) { stream.Close();
+    /// throw new ProtocolException(…); }</c>, <c>catch { socket.Disconnect(false); throw; }</c> — also
+    /// inside an <c>if</c> of that block. A loop in between may repeat it: not clean-up then.
+    /// </summary>
+    public static bool IsCleanupBeforeThrow(this IOperation operation)
+    {
+        IOperation child = operation;
+        for (var current = operation.Parent; current is not null; child = current, current = current.Parent)
+        {
+            switch (current)
+            {
+                case IAnonymousFunctionOperation or ILocalFunctionOperation or ILoopOperation:
+                    return false;
+                case IBlockOperation block when EndsByThrowingAfter(block.Operations, child):
+                    return true;
+                case ISwitchCaseOperation section when EndsByThrowingAfter(section.Body, child):
+                    return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool EndsByThrowingAfter(System.Collections.Immutable.ImmutableArray<IOperation> statements, IOperation statement)
+        => statements.Length > 1
+           && statements[statements.Length - 1] is IThrowOperation or IExpressionStatementOperation { Operation: IThrowOperation }
+           && statements[statements.Length - 1] != statement;
 
     /// <summary>The first ancestor that is not a conversion or parentheses: what uses the value.</summary>
     public static IOperation? ParentSkippingConversions(this IOperation operation)

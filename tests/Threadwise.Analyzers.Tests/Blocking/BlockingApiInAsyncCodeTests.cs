@@ -505,8 +505,9 @@ public class BlockingApiInAsyncCodeTests
         }
         """, Tw1004(0, "MemoryLikeStream.Write", "async method 'Copy'", "Stream.WriteAsync"));
 
-    // MailKit's proxy clients: clean-up in a catch clause that rethrows runs once, on the way out of a
-    // failure. A catch that recovers (a fallback read) is a path like any other and is reported.
+    // MailKit's and FluentFTP's proxy clients: clean-up on the way to an exception (a catch that
+    // rethrows, a branch or switch section that ends by throwing) runs once. A catch that recovers (a
+    // fallback read), or a loop that may repeat the call, is reported.
     [Fact]
     public Task CleanupBeforeARethrow_IsNotFlagged_ARecoveringCatchIs() => VerifyAnalyzer.AnalyzerAsync("""
         using System;
@@ -532,6 +533,32 @@ public class BlockingApiInAsyncCodeTests
                 }
             }
 
+            // FluentFTP's SOCKS proxy: close, then throw, in a branch or a switch section.
+            async Task NegotiateAsync(Stream stream, byte[] buffer, int kind)
+            {
+                var read = await stream.ReadAsync(buffer, 0, 2);
+                if (read != 2)
+                {
+                    stream.Close();
+                    throw new IOException("short reply");
+                }
+
+                switch (kind)
+                {
+                    case 0:
+                        break;
+                    default:
+                        stream.Close();
+                        throw new NotSupportedException("method " + kind);
+                }
+
+                while (read-- > 0)
+                {
+                    {|#1:stream.Flush()|};
+                    if (read == 5) throw new IOException("loop");
+                }
+            }
+
             async Task<string> LoadAsync(string path, string cache)
             {
                 try
@@ -544,7 +571,7 @@ public class BlockingApiInAsyncCodeTests
                 }
             }
         }
-        """, Tw1004(0, "File.ReadAllText", "async method 'LoadAsync'", "File.ReadAllTextAsync"));
+        """, Tw1004(0, "File.ReadAllText", "async method 'LoadAsync'", "File.ReadAllTextAsync"), Tw1004(1, "Stream.Flush", "async method 'NegotiateAsync'", "Stream.FlushAsync"));
 
     // A data reader's column reads work on the buffered row; moving to the next row is I/O.
     [Fact]

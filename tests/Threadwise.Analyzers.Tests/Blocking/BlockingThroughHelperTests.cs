@@ -243,6 +243,57 @@ public class BlockingThroughHelperTests
         }
         """);
 
+    // FluentFTP's SOCKS proxy: a helper that closes the stream and throws (an error reply), and a call
+    // made just before a throw, are clean-up on the way to an exception. A helper that closes and goes
+    // on is blocking.
+    [Fact]
+    public Task CleanupOnTheWayToAnException_IsNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.IO;
+        using System.Threading.Tasks;
+
+        class Connection
+        {
+            public Task<int> ReadAsync(byte[] buffer, int offset, int count) => Task.FromResult(count);
+            public void Close() { }
+            public Task CloseAsync() => Task.CompletedTask;
+        }
+
+        class Proxy
+        {
+            private readonly Connection _stream = new Connection();
+
+            async Task ConnectAsync(byte[] buffer)
+            {
+                var read = await _stream.ReadAsync(buffer, 0, 4);
+                if (read != 4)
+                {
+                    Log(read);
+                    throw new IOException("short reply");
+                }
+
+                if (buffer[1] != 0)
+                {
+                    HandleError(buffer[1]);
+                }
+
+                {|#0:Reset()|};
+            }
+
+            private void HandleError(byte code)
+            {
+                _stream.Close();
+                throw new IOException("proxy error " + code);
+            }
+
+            private void Log(int read) => File.AppendAllText("proxy.log", read.ToString());
+
+            private void Reset()
+            {
+                _stream.Close();
+            }
+        }
+        """, Tw1006(0, "Reset", "Reset -> Connection.Close (Test0.cs:42)"));
+
     // A helper whose only blocking-looking call is told to fire and forget does not block.
     [Fact]
     public Task HelpersThatFireAndForget_DoNotBlock() => VerifyAnalyzer.AnalyzerAsync("""

@@ -118,8 +118,14 @@ public class SyncDisposeOfAsyncDisposableTests
 
         class C
         {
-            async Task M(Stream network, CountingStream counter, Stream unknown)
+            async Task M(Stream network, CountingStream counter, Stream unknown, Stream failed)
             {
+                if (await failed.ReadAsync(new byte[1]) == 0)
+                {
+                    failed.Dispose();
+                    throw new IOException("closed");
+                }
+
                 using (var progress = new ProgressStream(network))
                 {
                     await progress.WriteAsync(new byte[1]);
