@@ -57,23 +57,29 @@ internal static class AsyncVoidMethods
         return body is not null && IsWhollyGuarded(body);
     }
 
-    /// <summary>The body ends in a <c>try</c> with a catch-all and awaits nothing before it (argument
-    /// checks may come first): every asynchronous failure is handled there.</summary>
+    /// <summary>The body has a top-level <c>try</c> with a catch-all, and awaits nothing outside it
+    /// (argument checks may come before it, a synchronous re-arm such as <c>StartTimer(Poll)</c> after
+    /// it; found dogfooding FluentFTP's folder monitor): every asynchronous failure is handled there.</summary>
     public static bool IsWhollyGuarded(BlockSyntax body)
     {
-        if (body.Statements.Count == 0 || body.Statements[body.Statements.Count - 1] is not TryStatementSyntax @try)
+        TryStatementSyntax? guard = null;
+        foreach (var statement in body.Statements)
         {
-            return false;
-        }
-
-        for (var i = 0; i < body.Statements.Count - 1; i++)
-        {
-            if (body.Statements[i].DescendantNodes().OfType<AwaitExpressionSyntax>().Any())
+            if (guard is null && statement is TryStatementSyntax @try && HasCatchAll(@try))
+            {
+                guard = @try;
+            }
+            else if (statement.DescendantNodes().OfType<AwaitExpressionSyntax>().Any())
             {
                 return false;
             }
         }
 
+        return guard is not null;
+    }
+
+    private static bool HasCatchAll(TryStatementSyntax @try)
+    {
         foreach (var @catch in @try.Catches)
         {
             if (@catch.Filter is null

@@ -86,6 +86,7 @@ public class AsyncVoidMethodTests
         using System;
         using System.Threading.Tasks;
 
+        #nullable enable
         static class Forget
         {
             public static async void Ignore(this Task task)
@@ -102,7 +103,32 @@ public class AsyncVoidMethodTests
                 catch { }
             }
         }
-        """, Tw4004(0, "Late"));
+
+        // FluentFTP's folder monitor: a timer callback guarded by a catch-all, re-armed synchronously
+        // after it. An await after the guard escapes it.
+        class Monitor
+        {
+            private System.Threading.Timer? _timer;
+
+            public void Start() => _timer = new System.Threading.Timer(Poll, null, 1000, System.Threading.Timeout.Infinite);
+
+            private async void Poll(object? state)
+            {
+                try { await Task.Delay(10); }
+                catch (Exception e) { Console.WriteLine(e.Message); }
+
+                _timer?.Change(1000, System.Threading.Timeout.Infinite);
+            }
+
+            private async void {|#1:PollThenWait|}(object? state)
+            {
+                try { await Task.Delay(10); }
+                catch (Exception e) { Console.WriteLine(e.Message); }
+
+                await Task.Delay(10);
+            }
+        }
+        """, Tw4004(0, "Late"), Tw4004(1, "PollThenWait"));
 
     [Fact]
     public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
