@@ -99,6 +99,27 @@ public sealed class CancellationTokenNotForwardedFixProvider : ThreadwiseCodeFix
                && bound.Name == method.Name
                && parameters.Length > 0
                && parameters[parameters.Length - 1].Name == parameterName
-               && SymbolEqualityComparer.Default.Equals(parameters[parameters.Length - 1].Type, state.Symbols.CancellationToken);
+               && SymbolEqualityComparer.Default.Equals(parameters[parameters.Length - 1].Type, state.Symbols.CancellationToken)
+               && (SymbolEqualityComparer.Default.Equals(bound.ReturnType, method.ReturnType) || IsAwaitedDirectly(original));
+    }
+
+    // `Socket.ConnectAsync(ip, port)` returns Task, its token overload ValueTask: where the value goes
+    // on (`Wrap(socket.ConnectAsync(ip, port))`, a Task variable) the other type may not fit (found
+    // applying fixes to FluentFTP). Awaited right there, either type works.
+    private static bool IsAwaitedDirectly(InvocationExpressionSyntax call)
+    {
+        SyntaxNode value = call;
+        while (value.Parent is ParenthesizedExpressionSyntax parenthesized)
+        {
+            value = parenthesized;
+        }
+
+        var parent = value.Parent;
+        if (parent is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait" } configure && configure.Expression == value)
+        {
+            parent = configure.Parent?.Parent;
+        }
+
+        return parent is AwaitExpressionSyntax;
     }
 }

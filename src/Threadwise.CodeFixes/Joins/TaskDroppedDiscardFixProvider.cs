@@ -21,7 +21,8 @@ public sealed class TaskDroppedDiscardFixProvider : ThreadwiseCodeFixProvider
 
     protected internal override Action<SyntaxEditor>? CreateFix(FixState state, Diagnostic diagnostic)
     {
-        if (state.FindNode<ExpressionSyntax>(diagnostic) is not { Parent: ExpressionStatementSyntax } call)
+        if (state.FindNode<ExpressionSyntax>(diagnostic) is not { Parent: ExpressionStatementSyntax } call
+            || IsDelay(call, state))
         {
             return null;
         }
@@ -37,6 +38,12 @@ public sealed class TaskDroppedDiscardFixProvider : ThreadwiseCodeFixProvider
             editor.ReplaceNode(call, discard.WithTriviaFrom(call));
         };
     }
+
+    // `Task.Delay(50);` dropped waits for nothing: the code meant to wait (found applying fixes to
+    // FluentFTP, a polling loop that spun). `_ =` would declare the bug intended; await it, or sleep.
+    private static bool IsDelay(ExpressionSyntax call, FixState state)
+        => state.SemanticModel.GetSymbolInfo(WithoutConfigureAwait(call), state.CancellationToken).Symbol is IMethodSymbol { Name: "Delay", IsStatic: true } method
+           && SymbolEqualityComparer.Default.Equals(method.ContainingType, state.Symbols.Task);
 
     // `Raise(e).ConfigureAwait(false);` dropped: ConfigureAwait only matters to an await, so the task
     // itself is what is discarded (`_ = Raise(e);`).

@@ -264,6 +264,56 @@ public class CancellationTokenNotForwardedTests
         }
         """, Tw1007(0, "Task.Delay", "ct"), Tw1007(1, "Stream.ReadAsync", "ct"), Tw1007(2, "Store.SaveAsync", "ct"), Tw1007(3, "Store.SaveAsync", "ct"));
 
+    // Socket.ConnectAsync's token overload returns ValueTask where the other returns Task (found
+    // applying fixes to FluentFTP): awaited right there either works; handed to a method taking a
+    // Task it would not compile. No fix there; the finding stays.
+    [Fact]
+    public Task Fix_IsWithheld_WhenTheTokenOverloadReturnsAnotherType_UnlessAwaitedThere() => VerifyFix.CodeFixAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Connector
+        {
+            public Task ConnectAsync(string host) => Task.CompletedTask;
+            public ValueTask ConnectAsync(string host, CancellationToken cancellationToken) => default;
+        }
+
+        class C
+        {
+            async Task M(Connector connector, CancellationToken ct)
+            {
+                await connector.{|#0:ConnectAsync|}("a");
+                await connector.{|#1:ConnectAsync|}("b").ConfigureAwait(false);
+                await WithTimeout(connector.{|#2:ConnectAsync|}("c"));
+            }
+
+            static Task WithTimeout(Task task) => task;
+        }
+        """, """
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Connector
+        {
+            public Task ConnectAsync(string host) => Task.CompletedTask;
+            public ValueTask ConnectAsync(string host, CancellationToken cancellationToken) => default;
+        }
+
+        class C
+        {
+            async Task M(Connector connector, CancellationToken ct)
+            {
+                await connector.ConnectAsync("a", ct);
+                await connector.ConnectAsync("b", ct).ConfigureAwait(false);
+                await WithTimeout(connector.{|#2:ConnectAsync|}("c"));
+            }
+
+            static Task WithTimeout(Task task) => task;
+        }
+        """,
+        new[] { Tw1007(0, "Connector.ConnectAsync", "ct"), Tw1007(1, "Connector.ConnectAsync", "ct"), Tw1007(2, "Connector.ConnectAsync", "ct") },
+        new[] { Tw1007(2, "Connector.ConnectAsync", "ct") });
+
     [Fact]
     public Task Fix_FixAllAcrossDocuments() => VerifyFix.CodeFixAsync(
         new[]

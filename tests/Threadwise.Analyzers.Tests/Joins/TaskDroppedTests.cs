@@ -218,7 +218,9 @@ public class TaskDroppedTests
 
             class A
             {
-                void M() { {|#0:Task.Delay(1)|}; {|#1:Task.Run(() => { })|}; {|#3:Task.Delay(3).ConfigureAwait(false)|}; }
+                internal static Task Send(int n) => Task.CompletedTask;
+
+                void M() { {|#0:Send(1)|}; {|#1:Task.Run(() => { })|}; {|#3:Send(3).ConfigureAwait(false)|}; }
             }
             """,
             """
@@ -226,7 +228,7 @@ public class TaskDroppedTests
 
             class B
             {
-                async Task N() { {|#2:Task.Delay(2)|}; await Task.Yield(); }
+                async Task N() { {|#2:A.Send(2)|}; await Task.Yield(); }
             }
             """,
         },
@@ -237,7 +239,9 @@ public class TaskDroppedTests
 
             class A
             {
-                void M() { _ = Task.Delay(1); _ = Task.Run(() => { }); _ = Task.Delay(3); }
+                internal static Task Send(int n) => Task.CompletedTask;
+
+                void M() { _ = Send(1); _ = Task.Run(() => { }); _ = Send(3); }
             }
             """,
             """
@@ -245,11 +249,57 @@ public class TaskDroppedTests
 
             class B
             {
-                async Task N() { _ = Task.Delay(2); await Task.Yield(); }
+                async Task N() { _ = A.Send(2); await Task.Yield(); }
             }
             """,
         },
-        Tw4002(0, "Task", "Task.Delay"), Tw4002(1, "Task", "Task.Run"), Tw4002(2, "Task", "Task.Delay"), Tw4002(3, "ConfiguredTaskAwaitable", "ConfigureAwait"));
+        Tw4002(0, "Task", "Send"), Tw4002(1, "Task", "Task.Run"), Tw4002(2, "Task", "A.Send"), Tw4002(3, "ConfiguredTaskAwaitable", "ConfigureAwait"));
+
+    // FluentFTP's upload: `while (pos < len) { Task.Delay(50); }` in synchronous code spins instead of
+    // waiting. `_ =` would declare that bug intended, so a dropped delay gets no discard; in async code
+    // the await fix (which is what was meant) is still offered.
+    [Fact]
+    public Task DroppedDelay_GetsNoDiscard_ButTheAwaitInAsyncCode() => VerifyBest.CodeFixAsync("""
+        using System.IO;
+        using System.Threading.Tasks;
+
+        class Upload
+        {
+            void Drain(Stream stream)
+            {
+                while (stream.Position < stream.Length)
+                {
+                    {|#0:Task.Delay(50)|};
+                }
+            }
+
+            async Task DrainAsync(Stream stream)
+            {
+                {|#1:Task.Delay(50)|};
+                await stream.FlushAsync();
+            }
+        }
+        """, """
+        using System.IO;
+        using System.Threading.Tasks;
+
+        class Upload
+        {
+            void Drain(Stream stream)
+            {
+                while (stream.Position < stream.Length)
+                {
+                    {|#0:Task.Delay(50)|};
+                }
+            }
+
+            async Task DrainAsync(Stream stream)
+            {
+                await Task.Delay(50);
+                await stream.FlushAsync();
+            }
+        }
+        """, new[] { Tw4002(0, "Task", "Task.Delay"), Tw4002(1, "Task", "Task.Delay") }, new[] { Tw4002(0, "Task", "Task.Delay") });
 
     // Completing a TaskCompletionSource off the poll thread is fire-and-forget by design; work that
     // does anything else besides is still a dropped task.
