@@ -469,7 +469,8 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
             if (operation is IAssignmentOperation { Target: IFieldReferenceOperation target }
                 && SymbolEqualityComparer.Default.Equals(target.Field, field)
                 && !IsRecheckedUnderLock(operation, field)
-                && !IsBlindReset(operation, field))
+                && !IsBlindReset(operation, field)
+                && !IsTestAndSet(operation, field))
             {
                 foreach (var held in LockScope.HeldLocks(operation))
                 {
@@ -517,6 +518,60 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
         }
 
         return true;
+    }
+
+    // `if (_isFirstTick) { lock (g) { first = _isFirstTick; _isFirstTick = false; } }` (Coravel's
+    // scheduler): inside the lock the field is copied to a local before a constant is stored — a
+    // test-and-set. What the code acts on is the value taken under the lock; two threads that passed
+    // the outer check cannot both see `true`.
+    private static bool IsTestAndSet(IOperation write, IFieldSymbol field)
+    {
+        if (write is not ISimpleAssignmentOperation { Value: var value } || value.WithoutConversions() is not (ILiteralOperation or IDefaultValueOperation))
+        {
+            return false;
+        }
+
+        IOperation? lockBody = null;
+        for (var current = write.Parent; current is not null && lockBody is null; current = current.Parent)
+        {
+            lockBody = (current as ILockOperation)?.Body;
+        }
+
+        if (lockBody is null)
+        {
+            return false;
+        }
+
+        foreach (var operation in lockBody.Descendants())
+        {
+            if (operation is IFieldReferenceOperation reference
+                && SymbolEqualityComparer.Default.Equals(reference.Field, field)
+                && reference.Syntax.SpanStart < write.Syntax.SpanStart
+                && IsCopiedToALocal(reference))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // `first = _isFirstTick;` or `var old = _conn;`: the value is taken (an exchange), not used in
+    // place (`_conn.Dispose(); _conn = null;` still races: the second thread disposes null).
+    private static bool IsCopiedToALocal(IOperation read)
+    {
+        var value = read;
+        while (value.Parent is IConversionOperation conversion)
+        {
+            value = conversion;
+        }
+
+        return value.Parent switch
+        {
+            ISimpleAssignmentOperation { Target: ILocalReferenceOperation } assignment => assignment.Value == value,
+            IVariableInitializerOperation => true,
+            _ => false,
+        };
     }
 
     // The write sits under an `if` (inside the lock) that reads the field again — directly, or

@@ -734,6 +734,49 @@ public class InconsistentlySynchronizedFieldTests
         }
         """, Tw2003(0, "_next", "_queue", "PopNext"));
 
+    // Coravel's scheduler: the value acted on is read under the lock before a constant is stored (a
+    // test-and-set), so two threads past the outer check cannot both see `true`. Storing a new object
+    // after a read inside the lock is still a double creation and is reported.
+    [Fact]
+    public Task TestAndSetUnderTheLock_IsNotACheckThenAct() => VerifyAnalyzer.AnalyzerAsync("""
+        class Scheduler
+        {
+            private readonly object _firstTickGate = new();
+            private readonly object _gate = new();
+            private bool _isFirstTick = true;
+            private object? _cache;
+
+            public bool TakeFirstTick()
+            {
+                var isFirstTick = false;
+                if (_isFirstTick)
+                {
+                    lock (_firstTickGate)
+                    {
+                        isFirstTick = _isFirstTick;
+                        _isFirstTick = false;
+                    }
+                }
+
+                return isFirstTick;
+            }
+
+            public object Cache()
+            {
+                if ({|#0:_cache|} == null)
+                {
+                    lock (_gate)
+                    {
+                        System.Console.WriteLine(_cache);
+                        _cache = new object();
+                    }
+                }
+
+                return _cache;
+            }
+        }
+        """, Tw2003(0, "_cache", "_gate", "Cache", "checked"));
+
     [Fact]
     public Task DoubleCheckWithAGuardClauseInsideTheLock_IsNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
         class Factory
