@@ -205,7 +205,7 @@ internal static class Descriptors
     public static readonly DiagnosticDescriptor TW4004AsyncVoidMethod = Create(
         "TW4004",
         "async void method",
-        "'{0}' is async void: callers cannot await it and its exceptions crash the process; return Task",
+        "'{0}' is async void: callers cannot await it and its exceptions crash the process; {1}",
         Categories.Joins,
         DiagnosticSeverity.Warning,
         "An async void method cannot be awaited, so callers go on before it finishes, and an exception thrown after its first await is raised on the SynchronizationContext or the thread pool, where it usually crashes the process. Only event handlers should be async void.");

@@ -93,6 +93,35 @@ internal static class AsyncVoidMethods
         return false;
     }
 
+    /// <summary>True when the method is passed as a method group (<c>new Timer(Poll, …)</c>,
+    /// <c>Register(OnTick)</c>) or assigned to a delegate in its type (its containing method, for a
+    /// local function): a callback whose delegate returns void. Syntactic, by name; asked only for a
+    /// method about to be reported.</summary>
+    public static bool IsHandedOverAsCallback(IMethodSymbol method)
+    {
+        var scopes = method.MethodKind == MethodKind.LocalFunction && method.ContainingSymbol is IMethodSymbol outer
+            ? outer.DeclaringSyntaxReferences
+            : method.ContainingType.DeclaringSyntaxReferences;
+        foreach (var reference in scopes)
+        {
+            foreach (var node in reference.GetSyntax().DescendantNodes())
+            {
+                var handedOver = node switch
+                {
+                    ArgumentSyntax argument => argument.Expression,
+                    AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression } assignment => assignment.Right,
+                    _ => null,
+                };
+                if (handedOver is not null && NamesMethod(handedOver, method.Name))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
     // `timer.Elapsed += OnElapsed;` anywhere in the type makes OnElapsed a handler, whatever its
     // parameters. Syntactic (by name), and only asked for async void methods, which are rare.
     private static bool IsSubscribedInItsType(IMethodSymbol method)

@@ -45,7 +45,15 @@ public sealed class AsyncVoidMethodAnalyzer : ThreadwiseAnalyzer
             }
         }
 
+        // A method handed over as a callback (`new Timer(Poll, …)`) must stay void for its delegate:
+        // the remedy there is to catch inside it, not to return Task.
         private static void Report(IMethodSymbol method, System.Action<Diagnostic> report)
-            => report(Diagnostic.Create(Descriptors.TW4004AsyncVoidMethod, method.Locations[0], method.Name));
+            => report(Diagnostic.Create(
+                Descriptors.TW4004AsyncVoidMethod,
+                method.Locations[0],
+                method.Name,
+                AsyncVoidMethods.IsHandedOverAsCallback(method)
+                    ? "it is handed over as a callback that returns void, so catch its exceptions inside it (a try/catch around the body)"
+                    : "return Task"));
     }
 }

@@ -7,7 +7,11 @@ namespace Threadwise.Tests.Joins;
 public class AsyncVoidMethodTests
 {
     private static DiagnosticResult Tw4004(int markup, string name)
-        => VerifyAnalyzer.Diagnostic(Descriptors.TW4004AsyncVoidMethod).WithLocation(markup).WithArguments(name);
+        => VerifyAnalyzer.Diagnostic(Descriptors.TW4004AsyncVoidMethod).WithLocation(markup).WithArguments(name, "return Task");
+
+    private static DiagnosticResult Tw4004Callback(int markup, string name)
+        => VerifyAnalyzer.Diagnostic(Descriptors.TW4004AsyncVoidMethod).WithLocation(markup)
+            .WithArguments(name, "it is handed over as a callback that returns void, so catch its exceptions inside it (a try/catch around the body)");
 
     [Fact]
     public Task AsyncVoidMethodsAndLocalFunctions_AreFlagged() => VerifyAnalyzer.AnalyzerAsync("""
@@ -127,8 +131,17 @@ public class AsyncVoidMethodTests
 
                 await Task.Delay(10);
             }
+
+            // Coravel's scheduler: an unguarded timer callback. It must stay void for TimerCallback,
+            // so the message asks for a catch inside it, not for Task.
+            public void Schedule() => _timer = new System.Threading.Timer(this.Tick, null, 0, 1000);
+
+            private async void {|#2:Tick|}(object? state)
+            {
+                await Task.Delay(10);
+            }
         }
-        """, Tw4004(0, "Late"), Tw4004(1, "PollThenWait"));
+        """, Tw4004(0, "Late"), Tw4004(1, "PollThenWait"), Tw4004Callback(2, "Tick"));
 
     [Fact]
     public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
