@@ -48,6 +48,8 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
             || PassesAToken(invocation, tokenType)
             || Timeouts.HasZeroTimeout(invocation)
             || CancelledThroughTheEnumerator(invocation, tokenType)
+            || ReceivesAlreadyCancellableWork(invocation, tokenType)
+            || IsWaitedWithTheToken(invocation, tokenType)
             || OnlySchedules(method, symbols)
             || IsOverloadOf(context.ContainingSymbol, method)
             || TakesTokenAsData(method, symbols)
@@ -86,6 +88,62 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
         return user is IInvocationOperation { TargetMethod.Name: "GetAsyncEnumerator" or "WithCancellation" } consumer
                && consumer.Instance?.WithoutConversions() == invocation
                && PassesAToken(consumer, tokenType);
+    }
+
+    // `WaitAsync(cancellationToken).WaitAndUnwrapException()` (Nito.AsyncEx's synchronous waits): the
+    // work the call finishes was started with the token already; passing it again changes nothing.
+    private static bool ReceivesAlreadyCancellableWork(IInvocationOperation invocation, INamedTypeSymbol tokenType)
+    {
+        var receiver = invocation.Instance?.WithoutConversions();
+        if (receiver is null && invocation.TargetMethod.IsExtensionMethod && invocation.Arguments.Length > 0)
+        {
+            receiver = invocation.Arguments[0].Value.WithoutConversions();
+        }
+
+        return receiver is IInvocationOperation producer && PassesAToken(producer, tokenType);
+    }
+
+    // `var wait = WaitAsync(); if (wait.IsCompleted) return; wait.WaitAndUnwrapException(token);`: the
+    // task is kept in a local and the token is given to what waits on it — the wait is cancellable,
+    // and starting the work without the token is deliberate (an already-set event still counts).
+    private static bool IsWaitedWithTheToken(IInvocationOperation invocation, INamedTypeSymbol tokenType)
+    {
+        if (invocation.ParentSkippingConversions() is not IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Symbol: var local } }
+            || AsyncContext.GetFunctionBody(invocation) is not { } body)
+        {
+            return false;
+        }
+
+        foreach (var operation in body.Descendants())
+        {
+            if (operation is IInvocationOperation consumer
+                && consumer != invocation
+                && PassesAToken(consumer, tokenType)
+                && UsesLocal(consumer, local))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool UsesLocal(IInvocationOperation call, ILocalSymbol local)
+    {
+        if (call.Instance?.WithoutConversions() is ILocalReferenceOperation { Local: var receiver } && SymbolEqualityComparer.Default.Equals(receiver, local))
+        {
+            return true;
+        }
+
+        foreach (var argument in call.Arguments)
+        {
+            if (argument.Value.WithoutConversions() is ILocalReferenceOperation { Local: var passed } && SymbolEqualityComparer.Default.Equals(passed, local))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The token parameter of the innermost enclosing function that has one, if it has

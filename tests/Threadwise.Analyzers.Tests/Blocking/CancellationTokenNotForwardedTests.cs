@@ -314,6 +314,44 @@ public class CancellationTokenNotForwardedTests
         new[] { Tw1007(0, "Connector.ConnectAsync", "ct"), Tw1007(1, "Connector.ConnectAsync", "ct"), Tw1007(2, "Connector.ConnectAsync", "ct") },
         new[] { Tw1007(2, "Connector.ConnectAsync", "ct") });
 
+    // Nito.AsyncEx's synchronous waits (vendored in Foundatio): the work was started with the token,
+    // or the token is given to what waits on the stored task. Neither needs the token again.
+    [Fact]
+    public Task WorkAlreadyCancellable_OrWaitedWithTheToken_IsNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        static class TaskExtensions
+        {
+            public static void WaitAndUnwrapException(this Task task) => task.GetAwaiter().GetResult();
+            public static void WaitAndUnwrapException(this Task task, CancellationToken cancellationToken) => task.Wait(cancellationToken);
+        }
+
+        class AsyncEvent
+        {
+            public Task WaitAsync() => Task.CompletedTask;
+            public Task WaitAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+            public void Wait(CancellationToken cancellationToken)
+            {
+                WaitAsync(cancellationToken).WaitAndUnwrapException();
+            }
+
+            public void WaitOrCancel(CancellationToken cancellationToken)
+            {
+                var wait = WaitAsync();
+                if (wait.IsCompleted)
+                    return;
+                wait.WaitAndUnwrapException(cancellationToken);
+            }
+
+            public void WaitBlindly(CancellationToken cancellationToken)
+            {
+                {|#0:WaitAsync|}().{|#1:WaitAndUnwrapException|}();
+            }
+        }
+        """, Tw1007(0, "AsyncEvent.WaitAsync", "cancellationToken"), Tw1007(1, "TaskExtensions.WaitAndUnwrapException", "cancellationToken"));
+
     [Fact]
     public Task Fix_FixAllAcrossDocuments() => VerifyFix.CodeFixAsync(
         new[]
