@@ -59,9 +59,9 @@ internal static class OperationExtensions
             {
                 case IAnonymousFunctionOperation or ILocalFunctionOperation or ILoopOperation:
                     return false;
-                case IBlockOperation block when EndsByThrowingAfter(block.Operations, child):
+                case IBlockOperation block when EndsByThrowingAfter(block.Operations, child, operation):
                     return true;
-                case ISwitchCaseOperation section when EndsByThrowingAfter(section.Body, child):
+                case ISwitchCaseOperation section when EndsByThrowingAfter(section.Body, child, operation):
                     return true;
             }
         }
@@ -69,10 +69,51 @@ internal static class OperationExtensions
         return false;
     }
 
-    private static bool EndsByThrowingAfter(System.Collections.Immutable.ImmutableArray<IOperation> statements, IOperation statement)
-        => statements.Length > 1
-           && statements[statements.Length - 1] is IThrowOperation or IExpressionStatementOperation { Operation: IThrowOperation }
-           && statements[statements.Length - 1] != statement;
+    // The block's last statement throws, and nothing from `operation` on leaves the block another way
+    // (`var text = File.ReadAllText(p); if (ok) return text; throw …;` is the working path, not clean-up).
+    private static bool EndsByThrowingAfter(System.Collections.Immutable.ImmutableArray<IOperation> statements, IOperation statement, IOperation operation)
+    {
+        if (statements.Length < 2
+            || statements[statements.Length - 1] is not (IThrowOperation or IExpressionStatementOperation { Operation: IThrowOperation })
+            || statements[statements.Length - 1] == statement)
+        {
+            return false;
+        }
+
+        var start = operation.Syntax.SpanStart;
+        foreach (var candidate in statements)
+        {
+            if (candidate.Syntax.Span.End <= start)
+            {
+                continue;
+            }
+
+            foreach (var descendant in candidate.DescendantsAndSelf())
+            {
+                if (descendant is IReturnOperation or IBranchOperation
+                    && descendant.Syntax.SpanStart > start
+                    && !IsInNestedFunction(descendant, candidate))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsInNestedFunction(IOperation operation, IOperation root)
+    {
+        for (var current = operation.Parent; current is not null && current != root; current = current.Parent)
+        {
+            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>The first ancestor that is not a conversion or parentheses: what uses the value.</summary>
     public static IOperation? ParentSkippingConversions(this IOperation operation)

@@ -559,6 +559,19 @@ public class BlockingApiInAsyncCodeTests
                 }
             }
 
+            // Validate-then-throw at the end: the read is the working path, not clean-up.
+            async Task<int> ParseAsync(string path)
+            {
+                await Task.Yield();
+                var text = {|#2:File.ReadAllText(path)|};
+                if (int.TryParse(text, out var value))
+                {
+                    return value;
+                }
+
+                throw new FormatException(path);
+            }
+
             async Task<string> LoadAsync(string path, string cache)
             {
                 try
@@ -571,7 +584,7 @@ public class BlockingApiInAsyncCodeTests
                 }
             }
         }
-        """, Tw1004(0, "File.ReadAllText", "async method 'LoadAsync'", "File.ReadAllTextAsync"), Tw1004(1, "Stream.Flush", "async method 'NegotiateAsync'", "Stream.FlushAsync"));
+        """, Tw1004(0, "File.ReadAllText", "async method 'LoadAsync'", "File.ReadAllTextAsync"), Tw1004(1, "Stream.Flush", "async method 'NegotiateAsync'", "Stream.FlushAsync"), Tw1004(2, "File.ReadAllText", "async method 'ParseAsync'", "File.ReadAllTextAsync"));
 
     // A data reader's column reads work on the buffered row; moving to the next row is I/O.
     [Fact]
