@@ -70,7 +70,10 @@ public abstract class BestFixProvider : CodeFixProvider
                 continue;
             }
 
-            if (key == diagnostic.Id)
+            // `dotnet format analyzers` asks the first diagnostic of a rule for its action and runs Fix
+            // All with that action's key — with no key at all when that diagnostic has no fix. No key
+            // means the rule's own: the best fix for each diagnostic.
+            if (key is null || key == diagnostic.Id)
             {
                 if (choice.CreateFix(state, diagnostic) is { } fix)
                 {
