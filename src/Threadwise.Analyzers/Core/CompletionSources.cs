@@ -65,7 +65,7 @@ internal static class CompletionSources
         {
             var value = argument.Value.WithoutConversions();
             if (IsCompletionSource(value.Type, symbols)
-                && VariableOf(value) is { } source
+                && value.ReferencedVariable() is { } source
                 && ReadsTaskOf(FunctionBody(invocation), source))
             {
                 return true;
@@ -74,14 +74,6 @@ internal static class CompletionSources
 
         return false;
     }
-
-    private static ISymbol? VariableOf(IOperation value) => value switch
-    {
-        ILocalReferenceOperation local => local.Local,
-        IParameterReferenceOperation parameter => parameter.Parameter,
-        IFieldReferenceOperation field => field.Field,
-        _ => null,
-    };
 
     private static IOperation? FunctionBody(IOperation operation)
     {
@@ -109,7 +101,7 @@ internal static class CompletionSources
         foreach (var operation in body.Descendants())
         {
             if (operation is IPropertyReferenceOperation { Property.Name: "Task", Instance: { } instance }
-                && VariableOf(instance.WithoutConversions()) is { } read
+                && instance.WithoutConversions().ReferencedVariable() is { } read
                 && SymbolEqualityComparer.Default.Equals(read, source))
             {
                 return true;

@@ -115,6 +115,16 @@ internal static class OperationExtensions
         return false;
     }
 
+    /// <summary>The local, parameter or field this operation references (conversions not removed);
+    /// null for anything else.</summary>
+    public static ISymbol? ReferencedVariable(this IOperation operation) => operation switch
+    {
+        ILocalReferenceOperation local => local.Local,
+        IParameterReferenceOperation parameter => parameter.Parameter,
+        IFieldReferenceOperation field => field.Field,
+        _ => null,
+    };
+
     /// <summary>The first ancestor that is not a conversion or parentheses: what uses the value.</summary>
     public static IOperation? ParentSkippingConversions(this IOperation operation)
     {

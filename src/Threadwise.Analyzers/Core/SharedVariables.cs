@@ -125,13 +125,7 @@ internal static class SharedVariables
         _ => null,
     };
 
-    private static ISymbol? Named(IOperation reference) => reference.WithoutConversions() switch
-    {
-        IFieldReferenceOperation field => field.Field,
-        ILocalReferenceOperation local => local.Local,
-        IParameterReferenceOperation parameter => parameter.Parameter,
-        _ => null,
-    };
+    private static ISymbol? Named(IOperation reference) => reference.WithoutConversions().ReferencedVariable();
 
     private static bool IsRunsOwn(IOperation index, SyntaxNode function)
         => index.WithoutConversions() switch

@@ -168,14 +168,8 @@ public sealed class TaskReturnedFromScopeAnalyzer : ThreadwiseAnalyzer
             "Dispose", "Close", "Release", "Return", "Reset", "Clear", "Cancel", "Abort", "Stop", "End", "Exit", "Free", "Shutdown", "Complete", "Unlock",
         };
 
-        private static ISymbol? NamedSymbol(IOperation operation) => operation switch
-        {
-            ILocalReferenceOperation local => local.Local,
-            IParameterReferenceOperation parameter => parameter.Parameter,
-            IFieldReferenceOperation field => field.Field,
-            IPropertyReferenceOperation property => property.Property,
-            _ => null,
-        };
+        private static ISymbol? NamedSymbol(IOperation operation)
+            => operation is IPropertyReferenceOperation property ? property.Property : operation.ReferencedVariable();
 
         // `finally { if (gotLock) Release(); }` and the return sits in `if (!gotLock) { … return X(); }`
         // with no assignment to `gotLock` before it: on this path the finally does nothing, and the

@@ -496,13 +496,7 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
             return false;
         }
 
-        IOperation? lockBody = null;
-        for (var current = write.Parent; current is not null && lockBody is null; current = current.Parent)
-        {
-            lockBody = (current as ILockOperation)?.Body;
-        }
-
-        if (lockBody is null)
+        if (EnclosingLock(write)?.Body is not { } lockBody)
         {
             return false;
         }
@@ -531,13 +525,7 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
             return false;
         }
 
-        IOperation? lockBody = null;
-        for (var current = write.Parent; current is not null && lockBody is null; current = current.Parent)
-        {
-            lockBody = (current as ILockOperation)?.Body;
-        }
-
-        if (lockBody is null)
+        if (EnclosingLock(write)?.Body is not { } lockBody)
         {
             return false;
         }
@@ -556,35 +544,31 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
         return false;
     }
 
+    // The innermost lock statement around the operation.
+    private static ILockOperation? EnclosingLock(IOperation operation)
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            if (current is ILockOperation @lock)
+            {
+                return @lock;
+            }
+        }
+
+        return null;
+    }
+
     // `first = _isFirstTick;` or `var old = _conn;`: the value is taken (an exchange), not used in
     // place (`_conn.Dispose(); _conn = null;` still races: the second thread disposes null).
     private static bool IsCopiedToALocal(IOperation read)
-    {
-        var value = read;
-        while (value.Parent is IConversionOperation conversion)
-        {
-            value = conversion;
-        }
-
-        return value.Parent switch
-        {
-            ISimpleAssignmentOperation { Target: ILocalReferenceOperation } assignment => assignment.Value == value,
-            IVariableInitializerOperation => true,
-            _ => false,
-        };
-    }
+        => read.ParentSkippingConversions() is ISimpleAssignmentOperation { Target: ILocalReferenceOperation } or IVariableInitializerOperation;
 
     // The write sits under an `if` (inside the lock) that reads the field again — directly, or
     // through a local set inside the lock from the field or from a helper of the type
     // (`var cached = Lookup(key); if (cached is null) { _cached = … }`).
     private static bool IsRecheckedUnderLock(IOperation write, IFieldSymbol field)
     {
-        ILockOperation? @lock = null;
-        for (var current = write.Parent; current is not null && @lock is null; current = current.Parent)
-        {
-            @lock = current as ILockOperation;
-        }
-
+        var @lock = EnclosingLock(write);
         IOperation child = write;
         for (var current = write.Parent; current is not null && current is not ILockOperation; child = current, current = current.Parent)
         {
