@@ -51,6 +51,7 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
                 || CompletionSources.ReportsThroughHandedSource(invocation, _symbols)
                 || SyncAsyncBranches.AsksForTheSynchronousPath(invocation)
                 || ReturnsItsOwnArgument(invocation.TargetMethod)
+                || ReturnsATaskItKeeps(invocation.TargetMethod, MaxKeptTaskDepth)
                 || statement.Syntax.ContainsDiagnostics)
             {
                 return;
@@ -128,6 +129,122 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
             }
 
             return returned is not null && !IsAssignedIn(declaration.Body!, returned.Name);
+        }
+
+        private const int MaxKeptTaskDepth = 3;
+
+        // `Task Halt() { …; return _haltTask; }`: a lifecycle method that hands out a task its object
+        // keeps in a field (or the Task of a completion source field) loses nothing when the caller
+        // drops it: the object still holds it and hands the same task to whoever asks. Known only
+        // for non-virtual methods declared once in source; a call to another such method counts.
+        private bool ReturnsATaskItKeeps(IMethodSymbol method, int depth)
+        {
+            var declared = method.OriginalDefinition;
+            if (depth == 0 || declared.IsVirtual || declared.IsAbstract || declared.IsOverride
+                || declared.MethodKind != MethodKind.Ordinary || declared.ContainingType is not { } type
+                || declared.DeclaringSyntaxReferences.Length != 1
+                || declared.DeclaringSyntaxReferences[0].GetSyntax() is not MethodDeclarationSyntax declaration)
+            {
+                return false;
+            }
+
+            if (declaration.ExpressionBody is { } arrow)
+            {
+                return IsKeptTask(declared, type, arrow.Expression, declaration, depth);
+            }
+
+            if (declaration.Body is not { } body)
+            {
+                return false;
+            }
+
+            var returns = 0;
+            foreach (var node in body.DescendantNodes(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
+            {
+                if (node is ReturnStatementSyntax { Expression: var expression })
+                {
+                    if (!IsKeptTask(declared, type, expression, declaration, depth))
+                    {
+                        return false;
+                    }
+
+                    returns++;
+                }
+            }
+
+            return returns > 0;
+        }
+
+        private bool IsKeptTask(IMethodSymbol method, INamedTypeSymbol type, ExpressionSyntax? expression, MethodDeclarationSyntax declaration, int depth)
+        {
+            switch (expression)
+            {
+                case ParenthesizedExpressionSyntax parenthesized:
+                    return IsKeptTask(method, type, parenthesized.Expression, declaration, depth);
+                case ConditionalExpressionSyntax conditional:
+                    return IsKeptTask(method, type, conditional.WhenTrue, declaration, depth)
+                        && IsKeptTask(method, type, conditional.WhenFalse, declaration, depth);
+                case MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: IdentifierNameSyntax name }:
+                    return FieldNamed(type, name.Identifier.ValueText) is not null;
+                case IdentifierNameSyntax name:
+                    return FieldNamed(type, name.Identifier.ValueText) is not null
+                        && !DeclaresName(method, declaration, name.Identifier.ValueText);
+                case MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax source, Name.Identifier.ValueText: "Task" }:
+                    return FieldNamed(type, source.Identifier.ValueText) is { } field
+                        && IsCompletionSource(field.Type)
+                        && !DeclaresName(method, declaration, source.Identifier.ValueText);
+                case InvocationExpressionSyntax { Expression: IdentifierNameSyntax callee, ArgumentList.Arguments.Count: 0 }:
+                    return SingleMethodNamed(type, callee.Identifier.ValueText) is { } helper
+                        && ReturnsATaskItKeeps(helper, depth - 1);
+                default:
+                    return false;
+            }
+        }
+
+        private static IFieldSymbol? FieldNamed(INamedTypeSymbol type, string name)
+        {
+            foreach (var member in type.GetMembers(name))
+            {
+                if (member is IFieldSymbol field)
+                {
+                    return field;
+                }
+            }
+
+            return null;
+        }
+
+        private static IMethodSymbol? SingleMethodNamed(INamedTypeSymbol type, string name)
+        {
+            var members = type.GetMembers(name);
+            return members.Length == 1 && members[0] is IMethodSymbol { Parameters.IsEmpty: true } helper ? helper : null;
+        }
+
+        private bool IsCompletionSource(ITypeSymbol type)
+            => SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, _symbols.TaskCompletionSource)
+                || SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, _symbols.TaskCompletionSourceOfT);
+
+        // A parameter or local of the field's name hides the field.
+        private static bool DeclaresName(IMethodSymbol method, MethodDeclarationSyntax declaration, string name)
+        {
+            foreach (var parameter in method.Parameters)
+            {
+                if (parameter.Name == name)
+                {
+                    return true;
+                }
+            }
+
+            foreach (var node in declaration.DescendantNodes())
+            {
+                if ((node is VariableDeclaratorSyntax { Identifier.ValueText: var local } && local == name)
+                    || (node is SingleVariableDesignationSyntax { Identifier.ValueText: var designated } && designated == name))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         // `task = task.ContinueWith(…); return task;` returns new work, not the argument.

@@ -447,4 +447,72 @@ public class TaskDroppedTests
             }
         }
         """, Tw4002(0, "Task", "db.StringSetAsync"), Tw4002(1, "Task", "pending.Then"), Tw4002(2, "Task", "pending.Chained"));
+
+    [Fact]
+    public Task LifecycleTasksTheObjectKeeps_AreNotDropped_NewWorkIs() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        class ProcessorState
+        {
+            private readonly object _lock = new object();
+            private readonly TaskCompletionSource<bool> _stopped = new TaskCompletionSource<bool>();
+            private Task _haltTask = Task.CompletedTask;
+            private Task _disposeTask;
+            private bool _disposed;
+
+            // Hands out the task the object keeps; a later caller gets the same one.
+            public Task Dispose()
+            {
+                lock (_lock)
+                {
+                    if (_disposed)
+                    {
+                        return _disposeTask;
+                    }
+
+                    _disposed = true;
+                    _disposeTask = Halt();
+                    return _disposeTask;
+                }
+            }
+
+            public Task Halt() => _disposed ? this._haltTask : HaltCore();
+
+            private Task HaltCore()
+            {
+                _haltTask = Task.WhenAll(_haltTask, Task.Delay(1));
+                return _haltTask;
+            }
+
+            public Task Stopped() => _stopped.Task;
+
+            // New work each call.
+            public Task Flush() => Task.Run(() => { });
+
+            // A local hides the field: the returned task is new.
+            public Task Restart()
+            {
+                var _haltTask = Task.Delay(1);
+                return _haltTask;
+            }
+
+            public virtual Task Overridable() => _haltTask;
+        }
+
+        class Processor : IDisposable
+        {
+            private readonly ProcessorState _state = new ProcessorState();
+
+            public void Dispose()
+            {
+                _state.Dispose();
+                _state.Halt();
+                _state.Stopped();
+                {|#0:_state.Flush()|};
+                {|#1:_state.Restart()|};
+                {|#2:_state.Overridable()|};
+            }
+        }
+        """, Tw4002(0, "Task", "_state.Flush"), Tw4002(1, "Task", "_state.Restart"), Tw4002(2, "Task", "_state.Overridable"));
 }
