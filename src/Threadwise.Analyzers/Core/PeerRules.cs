@@ -17,7 +17,7 @@ internal static class PeerRules
         ("TW1005", new[] { "VSTHRD002", "MA0045", "S4462" }),
         ("TW1007", new[] { "CA2016", "MA0040" }),
         ("TW1008", new[] { "VSTHRD103", "CA1849", "MA0042" }),
-        ("TW2004", new[] { "CA2002", "MA0064", "S2551", "S2445" }),
+        ("TW2004", new[] { "CA2002", "MA0064", "RCS1059", "S2551", "S2445" }),
         ("TW2006", new[] { "S2222" }),
         ("TW3005", new[] { "AsyncFixer05" }),
         ("TW4002", new[] { "CS4014", "VSTHRD110", "MA0134" }),

@@ -7,6 +7,7 @@ using Microsoft.CodeAnalysis.Testing;
 using Threadwise.Configuration;
 using Threadwise.Core;
 using Threadwise.Joins;
+using Threadwise.SharedState;
 using Threadwise.Tests.Infrastructure;
 
 namespace Threadwise.Tests.Configuration;
@@ -97,7 +98,42 @@ public class PeerPragmaSuppressorTests
             PeerRules.ByRule.OrderBy(e => e.Key).Select(e => e.Key + ": " + string.Join(",", e.Value)));
     }
 
-    private static async Task<ImmutableArray<Diagnostic>> RunAsync(string framework, string source)
+    // Roslynator's RCS1059 (avoid locking on a publicly accessible instance) is TW2004's mistake
+    // (found dogfooding Proto.Actor, which disables it around a deliberate `lock (this)`).
+    [Fact]
+    public async Task LockOnThis_UnderRoslynatorsPragma_IsSuppressed()
+    {
+        var diagnostics = await RunAsync("net10", """
+            public class Context
+            {
+                private object _extras;
+
+                public object Extras()
+                {
+            #pragma warning disable RCS1059
+                    lock (this)
+            #pragma warning restore RCS1059
+                    {
+                        return _extras ??= new object();
+                    }
+                }
+            }
+
+            public class Other
+            {
+                public void M()
+                {
+                    lock (this) { }
+                }
+            }
+            """, new LockOnUnsafeObjectAnalyzer());
+
+        var byLine = diagnostics.Where(d => d.Id == "TW2004")
+            .ToDictionary(d => d.Location.GetLineSpan().StartLinePosition.Line + 1, d => d.IsSuppressed);
+        Assert.Equal(new Dictionary<int, bool> { [8] = true, [20] = false }, byLine);
+    }
+
+    private static async Task<ImmutableArray<Diagnostic>> RunAsync(string framework, string source, DiagnosticAnalyzer? analyzer = null)
     {
         var assemblies = framework == "net10" ? References.Net100 : References.Net80;
         var references = await assemblies.ResolveAsync(LanguageNames.CSharp, CancellationToken.None);
@@ -106,7 +142,7 @@ public class PeerPragmaSuppressorTests
             new[] { CSharpSyntaxTree.ParseText(source, path: "Test.cs") },
             references,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
-        var analyzers = ImmutableArray.Create<DiagnosticAnalyzer>(new TaskDroppedAnalyzer(), new PeerPragmaSuppressor());
+        var analyzers = ImmutableArray.Create<DiagnosticAnalyzer>(analyzer ?? new TaskDroppedAnalyzer(), new PeerPragmaSuppressor());
         var exceptions = new List<Exception>();
         var options = new CompilationWithAnalyzersOptions(
             new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
