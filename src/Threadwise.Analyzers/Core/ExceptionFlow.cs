@@ -38,6 +38,9 @@ internal static class ExceptionFlow
             or IParenthesizedOperation or IEmptyOperation or IVariableDeclarationGroupOperation
             or IVariableDeclarationOperation or IVariableDeclaratorOperation or IVariableInitializerOperation => true,
         IFieldReferenceOperation field => field.Instance is null or IInstanceReferenceOperation,
+
+        // An array's length: only a missing array would throw, a bug no lock protocol survives anyway.
+        IPropertyReferenceOperation { Instance.Type: IArrayTypeSymbol, Property.Name: "Length" or "LongLength" } => true,
         ISimpleAssignmentOperation assignment => assignment.Target is ILocalReferenceOperation or IParameterReferenceOperation or IFieldReferenceOperation,
         IConversionOperation conversion => conversion.OperatorMethod is null && conversion.Conversion.IsImplicit && !conversion.IsChecked,
         IUnaryOperation unary => unary.OperatorMethod is null && !unary.IsChecked,

@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -26,13 +29,14 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
     private sealed class Context
     {
         private readonly KnownSymbols _symbols;
+        private readonly ConcurrentDictionary<IFieldSymbol, bool> _reassigned = new(SymbolEqualityComparer.Default);
 
         public Context(KnownSymbols symbols) => _symbols = symbols;
 
         public void AnalyzeLock(OperationAnalysisContext context)
         {
             var @lock = (ILockOperation)context.Operation;
-            if (Problem(@lock.LockedValue) is { } problem && !IsLockedEarlierInType(@lock))
+            if (Problem(@lock.LockedValue, context.Compilation) is { } problem && !IsLockedEarlierInType(@lock))
             {
                 context.ReportDiagnostic(Diagnostic.Create(Descriptors.TW2004LockOnUnsafeObject, @lock.LockedValue.Syntax.GetLocation(), problem, Consequence(problem)));
             }
@@ -86,7 +90,7 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
                     ? "may lock a different object once the field is reassigned, and then two threads hold \"the\" lock at once"
                     : "lets code you do not control take the same lock and block or deadlock yours";
 
-        private string? Problem(IOperation value)
+        private string? Problem(IOperation value, Compilation compilation)
         {
             if (value is IConversionOperation { Operand.Type.IsValueType: true })
             {
@@ -109,7 +113,7 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
                 _ when value.Type.SpecialType == SpecialType.System_String => "a string (strings are interned and shared)",
                 _ when KnownSymbols.IsOrDerivesFrom(value.Type, _symbols.Type) => "a Type object",
                 _ when KnownSymbols.IsOrDerivesFrom(value.Type, _symbols.Thread) => "a Thread object",
-                IFieldReferenceOperation { Field: { IsReadOnly: false } field } when IsReassigned(field) => $"the non-readonly field '{field.Name}'",
+                IFieldReferenceOperation { Field: { IsReadOnly: false } field } when IsReassigned(field, compilation) => $"the non-readonly field '{field.Name}'",
                 IFieldReferenceOperation { Field: { } field } when SymbolFacts.IsVisibleOutsideAssembly(field) => $"the field '{field.Name}', visible outside the assembly",
                 _ => null,
             };
@@ -149,44 +153,62 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
         }
 
         // A non-readonly field only assigned by its initializer and constructors holds one object for
-        // the instance's life. Written anywhere else in its type, a lock on it may take a different
-        // object each time. Only asked when a lock on a non-readonly field is found.
-        private static bool IsReassigned(IFieldSymbol field)
+        // the instance's life. Written anywhere else (also through `ref`/`out`), a lock on it may take a
+        // different object each time. A private field is looked for in its type, an internal one in
+        // every file of the compilation (no other assembly can write it; friend assemblies are
+        // ignored), a public or protected one is assumed reassigned. Only asked when a lock on a
+        // non-readonly field is found, and once per field.
+        private bool IsReassigned(IFieldSymbol field, Compilation compilation)
         {
-            if (field.ContainingType is not { } type)
+            field = field.OriginalDefinition;
+            if (field.ContainingType is null)
             {
                 return false;
             }
 
-            foreach (var reference in type.DeclaringSyntaxReferences)
+            if (SymbolFacts.IsVisibleOutsideAssembly(field))
             {
-                var root = reference.GetSyntax();
-                foreach (var node in root.DescendantNodes())
-                {
-                    if (node is not AssignmentExpressionSyntax assignment
-                        || !NamesField(assignment.Left, field)
-                        || IsInConstructor(assignment, field.IsStatic))
-                    {
-                        continue;
-                    }
+                return true;
+            }
 
-                    return true;
+            return _reassigned.GetOrAdd(field, f => f.DeclaredAccessibility == Accessibility.Private
+                ? IsWrittenOutsideConstructors(f, f.ContainingType.DeclaringSyntaxReferences.Select(r => r.GetSyntax()))
+                : IsWrittenOutsideConstructors(f, compilation.SyntaxTrees.Select(t => t.GetRoot())));
+        }
+
+        private static bool IsWrittenOutsideConstructors(IFieldSymbol field, IEnumerable<SyntaxNode> roots)
+        {
+            foreach (var root in roots)
+            {
+                foreach (var token in root.DescendantTokens())
+                {
+                    if (token.IsKind(SyntaxKind.IdentifierToken)
+                        && token.ValueText == field.Name
+                        && token.Parent is IdentifierNameSyntax name
+                        && IsWrite(name)
+                        && !IsInOwnConstructor(name, field))
+                    {
+                        return true;
+                    }
                 }
             }
 
-            // A field others can see may be assigned from other types: assume it is.
-            return field.DeclaredAccessibility != Accessibility.Private;
+            return false;
         }
 
-        private static bool NamesField(ExpressionSyntax target, IFieldSymbol field)
-            => target switch
+        // `_f = …`, `this._f ??= …`, `other._f = …`, `Exchange(ref _f, …)`, `Init(out _f)`.
+        private static bool IsWrite(IdentifierNameSyntax name)
+        {
+            SyntaxNode target = name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? access : name;
+            return target.Parent switch
             {
-                IdentifierNameSyntax name => name.Identifier.ValueText == field.Name,
-                MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText == field.Name,
+                AssignmentExpressionSyntax assignment => assignment.Left == target,
+                ArgumentSyntax argument => !argument.RefKindKeyword.IsKind(SyntaxKind.None),
                 _ => false,
             };
+        }
 
-        private static bool IsInConstructor(SyntaxNode node, bool isStatic)
+        private static bool IsInOwnConstructor(SyntaxNode node, IFieldSymbol field)
         {
             foreach (var ancestor in node.Ancestors())
             {
@@ -195,9 +217,24 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
                     case AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax:
                         return false;
                     case ConstructorDeclarationSyntax constructor:
-                        return constructor.Modifiers.Any(SyntaxKind.StaticKeyword) == isStatic;
+                        return constructor.Modifiers.Any(SyntaxKind.StaticKeyword) == field.IsStatic
+                            && constructor.Parent is TypeDeclarationSyntax type
+                            && DeclaresType(type, field.ContainingType);
                     case MemberDeclarationSyntax:
                         return false;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool DeclaresType(TypeDeclarationSyntax declaration, INamedTypeSymbol type)
+        {
+            foreach (var reference in type.DeclaringSyntaxReferences)
+            {
+                if (reference.SyntaxTree == declaration.SyntaxTree && reference.Span == declaration.Span)
+                {
+                    return true;
                 }
             }
 

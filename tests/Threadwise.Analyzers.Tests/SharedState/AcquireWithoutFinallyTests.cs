@@ -125,6 +125,33 @@ public class AcquireWithoutFinallyTests
                 Monitor.Exit(_sync);
             }
 
+            // An array's length (a read-locked capacity getter in Lidgren's queue).
+            private int[] _items = new int[4];
+            private readonly ReaderWriterLockSlim _rw = new();
+
+            public int Capacity
+            {
+                get
+                {
+                    _rw.EnterReadLock();
+                    int capacity = _items.Length;
+                    _rw.ExitReadLock();
+                    return capacity;
+                }
+            }
+
+            // An element can be out of range.
+            public int First
+            {
+                get
+                {
+                    {|#5:_rw.EnterReadLock()|};
+                    int first = _items[0];
+                    _rw.ExitReadLock();
+                    return first;
+                }
+            }
+
             // Something that can throw on one path only: a call, a division, another object's field, a lambda body.
             public void Mixed(int divisor)
             {
@@ -171,7 +198,7 @@ public class AcquireWithoutFinallyTests
 
             static void Work() { }
         }
-        """, Tw2006(0, "_sync"), Tw2006(1, "_sync"), Tw2006(2, "_sync"), Tw2006(3, "_sync"), Tw2006(4, "_sync"));
+        """, Tw2006(0, "_sync"), Tw2006(1, "_sync"), Tw2006(2, "_sync"), Tw2006(3, "_sync"), Tw2006(4, "_sync"), Tw2006(5, "_rw"));
 
     [Fact]
     public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""

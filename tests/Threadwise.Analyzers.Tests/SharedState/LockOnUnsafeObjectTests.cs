@@ -126,6 +126,56 @@ public class LockOnUnsafeObjectTests
         }
         """, Tw2004(0, "'this'"), Tw2004(1, "the non-readonly field '_swap'"));
 
+    // Lidgren keeps its lock objects in internal fields set once in the constructor and locked from
+    // several classes: the field never changes, so every lock takes the same object.
+    [Fact]
+    public Task InternalFieldsSetOnlyInTheirConstructor_AreNotReassigned_WritesElsewhereAre() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Generic;
+        using System.Threading;
+
+        class Peer
+        {
+            internal Dictionary<int, string> m_handshakes;
+            internal List<byte[]> m_pool;
+            internal object m_swapped = new object();
+            internal object m_exchanged = new object();
+            private object m_initialized;
+
+            public Peer()
+            {
+                m_handshakes = new Dictionary<int, string>();
+                Init(out m_initialized);
+            }
+
+            static void Init(out object o) => o = new object();
+
+            void Reset() => m_pool = new List<byte[]>();
+
+            void Use()
+            {
+                lock (m_handshakes) { }
+                lock ({|#0:m_pool|}) { }
+                lock ({|#1:m_swapped|}) { }
+                lock ({|#2:m_exchanged|}) { }
+                lock (m_initialized) { }
+                Interlocked.Exchange(ref m_exchanged, new object());
+            }
+        }
+
+        class Connection
+        {
+            private readonly Peer m_peer = new Peer();
+
+            // Another class writing an internal field makes it a moving target.
+            void Swap() => m_peer.m_swapped = new object();
+
+            void Use()
+            {
+                lock (m_peer.m_handshakes) { }
+            }
+        }
+        """, Tw2004(0, "the non-readonly field 'm_pool'"), Tw2004(1, "the non-readonly field 'm_swapped'"), Tw2004(2, "the non-readonly field 'm_exchanged'"));
+
     [Fact]
     public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
         class C
