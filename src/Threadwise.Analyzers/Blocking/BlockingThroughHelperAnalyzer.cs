@@ -23,7 +23,8 @@ public sealed class BlockingThroughHelperAnalyzer : ThreadwiseAnalyzer
 
         var analyzer = new Context(
             MethodSummaries.For(context.Compilation, context.Options),
-            BlockingCalls.For(context.Compilation));
+            BlockingCalls.For(context.Compilation),
+            KnownSymbols.For(context.Compilation));
         context.RegisterOperationAction(analyzer.AnalyzeInvocation, OperationKind.Invocation);
     }
 
@@ -31,11 +32,13 @@ public sealed class BlockingThroughHelperAnalyzer : ThreadwiseAnalyzer
     {
         private readonly MethodSummaries _summaries;
         private readonly BlockingCalls _blockingCalls;
+        private readonly KnownSymbols _symbols;
 
-        public Context(MethodSummaries summaries, BlockingCalls blockingCalls)
+        public Context(MethodSummaries summaries, BlockingCalls blockingCalls, KnownSymbols symbols)
         {
             _summaries = summaries;
             _blockingCalls = blockingCalls;
+            _symbols = symbols;
         }
 
         public void AnalyzeInvocation(OperationAnalysisContext context)
@@ -58,7 +61,8 @@ public sealed class BlockingThroughHelperAnalyzer : ThreadwiseAnalyzer
             }
 
             var chain = _summaries.GetBlockingChain(invocation.TargetMethod, context.CancellationToken);
-            if (chain is null || chain.Helpers.Length > options.InterproceduralDepth || SyncAsyncBranches.IsInSynchronousBranch(invocation))
+            if (chain is null || chain.Helpers.Length > options.InterproceduralDepth || SyncAsyncBranches.IsInSynchronousBranch(invocation)
+                || InMemoryStreams.IsBuiltOverInMemoryStream(invocation.Instance, _symbols))
             {
                 return;
             }

@@ -37,6 +37,40 @@ internal static class InMemoryStreams
         };
     }
 
+    /// <summary>
+    /// <c>new Resp3Writer(memory, encoding).WriteCommand(cmd)</c>: an object of any type created over an
+    /// in-memory stream (directly or through a local), and over no other stream, reader or writer.
+    /// Its stream I/O goes to that memory; a helper called on it does not block on I/O.
+    /// </summary>
+    public static bool IsBuiltOverInMemoryStream(IOperation? receiver, KnownSymbols symbols)
+    {
+        receiver = receiver?.WithoutConversions();
+        if (receiver is ILocalReferenceOperation local)
+        {
+            receiver = Initializer(local)?.WithoutConversions();
+        }
+
+        if (receiver is not IObjectCreationOperation creation)
+        {
+            return false;
+        }
+
+        var overMemory = false;
+        foreach (var argument in creation.Arguments)
+        {
+            if (IsInMemory(argument.Value, symbols, depth: 0))
+            {
+                overMemory = true;
+            }
+            else if (IsWrapper(argument.Value.WithoutConversions().Type, symbols))
+            {
+                return false;
+            }
+        }
+
+        return overMemory;
+    }
+
     public static bool IsInMemoryType(ITypeSymbol? type, KnownSymbols symbols)
         => KnownSymbols.IsOrDerivesFrom(type, symbols.MemoryStream)
            || KnownSymbols.IsOrDerivesFrom(type, symbols.UnmanagedMemoryStream)

@@ -326,4 +326,44 @@ public class BlockingThroughHelperTests
             }
         }
         """, Tw1006(0, "Role", "Role -> IServer.Execute (Test0.cs:20)"));
+
+    // FreeRedis serializes a command with its own writer over a MemoryStream, then copies the bytes to
+    // the socket asynchronously: the writer's Stream.Write goes to memory.
+    [Fact]
+    public Task HelpersOfAnObjectBuiltOverAnInMemoryStream_DoNotBlock() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.IO;
+        using System.Net.Sockets;
+        using System.Text;
+        using System.Threading.Tasks;
+
+        class CommandWriter
+        {
+            private readonly Stream _stream;
+            private readonly Encoding _encoding;
+            public CommandWriter(Stream stream, Encoding encoding) { _stream = stream; _encoding = encoding; }
+            public void Write(string command) => WriteBytes(_encoding.GetBytes(command));
+            private void WriteBytes(byte[] bytes) => _stream.Write(bytes, 0, bytes.Length);
+        }
+
+        class Connection
+        {
+            private readonly NetworkStream _network;
+            public Connection(NetworkStream network) => _network = network;
+
+            async Task SendAsync(string command, Stream other)
+            {
+                using (var ms = new MemoryStream())
+                {
+                    new CommandWriter(ms, Encoding.UTF8).Write(command);
+                    var writer = new CommandWriter(new MemoryStream(), Encoding.UTF8);
+                    writer.Write(command);
+                    ms.Position = 0;
+                    await ms.CopyToAsync(_network);
+                }
+
+                {|#0:new CommandWriter(_network, Encoding.UTF8).Write(command)|};
+                {|#1:new CommandWriter(other, Encoding.UTF8).Write(command)|};
+            }
+        }
+        """, Tw1006(0, "Write", "Write -> WriteBytes -> Stream.Write (Test0.cs:12)"), Tw1006(1, "Write", "Write -> WriteBytes -> Stream.Write (Test0.cs:12)"));
 }
