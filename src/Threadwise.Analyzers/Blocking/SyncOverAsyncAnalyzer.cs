@@ -200,7 +200,7 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
 
         // Load next to LoadAsync: the synchronous half of a sync/async API pair exists for callers
         // that cannot await; blocking there is its purpose.
-        private static bool HasAsyncTwin(IMethodSymbol method)
+        private bool HasAsyncTwin(IMethodSymbol method)
         {
             if (method.MethodKind != MethodKind.Ordinary || method.ContainingType is not { } type)
             {
@@ -210,6 +210,35 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
             foreach (var member in type.GetMembers(method.Name + "Async"))
             {
                 if (member is IMethodSymbol { IsStatic: var isStatic } && isStatic == method.IsStatic)
+                {
+                    return true;
+                }
+            }
+
+            return HasTaskReturningNamesake(method, type);
+        }
+
+        // The other naming of a pair: `WithSyncCircuitBreaker` beside `WithCircuitBreaker` (returns a
+        // task), `RunSync` beside `Run` (Akka.NET's circuit breaker). The word "Sync" marks the
+        // synchronous contract; its namesake without it is the async API.
+        private bool HasTaskReturningNamesake(IMethodSymbol method, INamedTypeSymbol type)
+        {
+            var at = method.Name.IndexOf("Sync", System.StringComparison.Ordinal);
+            if (at < 0 || (at + 4 < method.Name.Length && !char.IsUpper(method.Name[at + 4])))
+            {
+                return false;
+            }
+
+            var namesake = method.Name.Remove(at, 4);
+            if (namesake.Length == 0)
+            {
+                return false;
+            }
+
+            foreach (var member in type.GetMembers(namesake))
+            {
+                if (member is IMethodSymbol { IsStatic: var isStatic, ReturnType: { } returned } && isStatic == method.IsStatic
+                    && _waits.Symbols.IsTaskType(returned))
                 {
                     return true;
                 }

@@ -30,7 +30,7 @@ internal static class KnownCompleteTasks
     public static bool IsKnownComplete(IOperation task, KnownSymbols symbols)
     {
         task = Unwrap(task);
-        if (IsCompletedFactory(task, symbols))
+        if (IsCompleteValue(task, symbols))
         {
             return true;
         }
@@ -141,6 +141,13 @@ internal static class KnownCompleteTasks
             }
         }
     }
+
+    // `Task.FromResult(…)`, or `await Task.WhenAny(…)`: the task WhenAny hands back is the one that finished.
+    private static bool IsCompleteValue(IOperation value, KnownSymbols symbols)
+        => IsCompletedFactory(value, symbols)
+           || (value is IAwaitOperation awaited
+               && Unwrap(awaited.Operation) is IInvocationOperation { TargetMethod: { Name: "WhenAny", IsStatic: true } whenAny }
+               && SymbolEqualityComparer.Default.Equals(whenAny.ContainingType, symbols.Task));
 
     private static bool IsCompletedFactory(IOperation task, KnownSymbols symbols)
     {
@@ -399,10 +406,10 @@ internal static class KnownCompleteTasks
                 when subject.Symbols.IsTaskType(property.Property.ContainingType):
                 return subject.Is(instance);
             case ISimpleAssignmentOperation assignment:
-                return subject.Is(assignment.Target) && IsCompletedFactory(Unwrap(assignment.Value), subject.Symbols);
+                return subject.Is(assignment.Target) && IsCompleteValue(Unwrap(assignment.Value), subject.Symbols);
             case IVariableDeclaratorOperation { Initializer.Value: { } value } declarator:
                 return SymbolEqualityComparer.Default.Equals(declarator.Symbol, subject.Target)
-                       && IsCompletedFactory(Unwrap(value), subject.Symbols);
+                       && IsCompleteValue(Unwrap(value), subject.Symbols);
             case IConditionalOperation { IsRef: false } guard when guard.Syntax is IfStatementSyntax:
                 return (subject.Denied(guard.Condition) && guard.WhenTrue.AlwaysLeaves())
                        || (guard.WhenFalse is { } whenFalse && subject.Asserted(guard.Condition) && whenFalse.AlwaysLeaves());
@@ -504,11 +511,30 @@ internal static class KnownCompleteTasks
                 case ConditionalAccessExpressionSyntax access when child == access.WhenNotNull:
                 case SwitchExpressionSyntax:
                     return false;
+                case StatementSyntax statement when statement.Parent is BlockSyntax { Parent: DoStatementSyntax loop } body
+                                                    && loop.Condition.Span.Contains(waitSyntax.Span):
+                    // `do { …; t = await Task.WhenAny(ts); } while (t.Result);`: the body runs before
+                    // every test of the condition, unless a `continue` skips its rest.
+                    return !ContinuesEarly(body);
                 case StatementSyntax statement when statement.Parent is BlockSyntax or SwitchSectionSyntax or GlobalStatementSyntax:
                     var scope = statement.Parent is GlobalStatementSyntax global ? global.Parent! : statement.Parent;
                     return scope.Span.Contains(waitSyntax.Span) && !statement.Span.Contains(waitSyntax.Span);
                 case StatementSyntax:
                     return false;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool ContinuesEarly(BlockSyntax body)
+    {
+        foreach (var node in body.DescendantNodes(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax
+                                                              or WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax or ForEachStatementSyntax)))
+        {
+            if (node is ContinueStatementSyntax)
+            {
+                return true;
             }
         }
 

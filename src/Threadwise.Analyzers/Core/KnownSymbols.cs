@@ -96,6 +96,7 @@ internal sealed class KnownSymbols
         "System.IO.TextWriter",
         "System.IO.TextReader",
         "MimeKit.IO.MemoryBlockStream",
+        "Akka.Actor.PipeToSupport",
     };
 
     private readonly Compilation _compilation;
@@ -263,6 +264,9 @@ internal sealed class KnownSymbols
     /// <summary>MimeKit's in-memory stream (blocks of memory, no I/O), used throughout MailKit.</summary>
     public INamedTypeSymbol? MimeKitMemoryBlockStream => Get(KnownType.MimeKitMemoryBlockStream);
 
+    /// <summary>Akka.NET's <c>task.PipeTo(actor)</c>: sends the outcome to an actor and returns a detached task.</summary>
+    public INamedTypeSymbol? AkkaPipeToSupport => Get(KnownType.AkkaPipeToSupport);
+
     /// <summary>True for <c>Task</c>, <c>Task&lt;T&gt;</c>, <c>ValueTask</c> and <c>ValueTask&lt;T&gt;</c>.</summary>
     public bool IsTaskType(ITypeSymbol? type)
     {
@@ -414,5 +418,6 @@ internal sealed class KnownSymbols
         TextWriter,
         TextReader,
         MimeKitMemoryBlockStream,
+        AkkaPipeToSupport,
     }
 }

@@ -304,6 +304,13 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
                 return true;
             }
 
+            // Akka.NET's `task.PipeTo(Self)` is the same: a continuation that turns the outcome, failure
+            // included, into a message; the task it returns is documented as detached.
+            if (method.Name == "PipeTo" && SymbolEqualityComparer.Default.Equals(type, _symbols.AkkaPipeToSupport))
+            {
+                return true;
+            }
+
             if (method.Name.EndsWith("Async", System.StringComparison.Ordinal))
             {
                 return false;

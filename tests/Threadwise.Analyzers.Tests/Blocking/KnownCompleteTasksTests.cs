@@ -191,6 +191,48 @@ public class KnownCompleteTasksTests
         }
         """, For(framework), Tw1002(0, "Wait"), Tw1002(2, "Wait"));
 
+    // Akka.NET's channel scheduler: `readTask = await Task.WhenAny(readTasks)` at the end of a do body,
+    // then `while (readTask.Result)`. WhenAny hands back the task that finished.
+    [Theory]
+    [MemberData(nameof(Frameworks))]
+    public Task TheTaskAnAwaitedWhenAnyReturns_IsComplete(string framework) => VerifyTw1002.AnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task M(Task<bool>[] reads, Task<int> a, Task<int> b)
+            {
+                Task<bool> read;
+                do
+                {
+                    await Task.Yield();
+                    read = await Task.WhenAny(reads).ConfigureAwait(false);
+                }
+                while (read.Result);
+
+                var first = await Task.WhenAny(a, b);
+                var sum = first.Result;
+
+                Task<bool> skipped;
+                do
+                {
+                    skipped = reads[0];
+                    if (sum > 1)
+                    {
+                        continue;
+                    }
+
+                    skipped = await Task.WhenAny(reads);
+                }
+                while ({|#0:skipped.Result|});
+
+                sum += (await Task.WhenAny(a, b)).Result;
+                var pending = Task.WhenAny(a, b);
+                var done = {|#1:pending.Result|};
+            }
+        }
+        """, For(framework), Tw1002(0, "Result"), Tw1002(1, "Result"));
+
     [Theory]
     [MemberData(nameof(Frameworks))]
     public Task ReassignedAfterCompletion_IsReported(string framework) => VerifyTw1002.AnalyzerAsync("""

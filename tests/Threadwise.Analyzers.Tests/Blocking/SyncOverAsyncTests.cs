@@ -117,6 +117,33 @@ public class SyncOverAsyncTests
         class Derived : Base { public override int Read() => Task.Run(() => 1).Result; }
         """, Tw1005(0, "Result", "Helper"));
 
+    // Akka.NET's circuit breaker pairs `WithCircuitBreaker` (returns a task) with
+    // `WithSyncCircuitBreaker`: "Sync" names the synchronous half as "Async" names the other.
+    [Fact]
+    public Task SyncNamedHalfOfAPair_IsNotReported_OtherSyncNamesAre() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        public class Breaker
+        {
+            public Task WithCircuitBreaker(Action body) => Task.Run(body);
+
+            public Task<T> WithCircuitBreaker<T>(Func<T> body) => Task.Run(body);
+
+            public void WithSyncCircuitBreaker(Action body) => WithCircuitBreaker(body).GetAwaiter().GetResult();
+
+            public T WithSyncCircuitBreaker<T>(Func<T> body) => WithCircuitBreaker(body).Result;
+
+            public int Count() => 0;
+
+            public int CountSync() => {|#0:Task.Run(() => 1).Result|};
+
+            public void Synchronize() => {|#1:Task.Delay(1).ContinueWith(_ => { }).Wait()|};
+
+            public void Synchronize(int times) { }
+        }
+        """, Tw1005(0, "Result", "CountSync"), Tw1005(1, "Wait", "Synchronize"));
+
     // A helper that only synchronous contracts call (directly or through other such helpers) can
     // become async only if the contract does: the user cannot act there. A helper that any other
     // member calls, a lambda calls, or another assembly may call is still reported.

@@ -515,4 +515,47 @@ public class TaskDroppedTests
             }
         }
         """, Tw4002(0, "Task", "_state.Flush"), Tw4002(1, "Task", "_state.Restart"), Tw4002(2, "Task", "_state.Overridable"));
+
+    // Akka.NET's `task.PipeTo(Self)` sends the outcome, failure included, to an actor and returns a
+    // detached task: dropping it is how the API is used.
+    [Fact]
+    public Task AkkaPipeTo_IsNotDropped() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        namespace Akka.Actor
+        {
+            public interface ICanTell { void Tell(object message); }
+
+            public static class PipeToSupport
+            {
+                public static async Task PipeTo<T>(this Task<T> task, ICanTell recipient)
+                {
+                    try { recipient.Tell(await task); }
+                    catch (System.Exception e) { recipient.Tell(e); }
+                }
+            }
+        }
+
+        namespace App
+        {
+            using Akka.Actor;
+
+            static class Other
+            {
+                public static Task PipeTo<T>(Task<T> task, ICanTell recipient) => Task.Delay(1);
+                public static Task Forward<T>(this Task<T> task, ICanTell recipient) => Task.Delay(1);
+            }
+
+            class Actor
+            {
+                void Receive(ICanTell self, Task<int> lookup)
+                {
+                    lookup.PipeTo(self);
+                    PipeToSupport.PipeTo(lookup, self);
+                    {|#0:Other.PipeTo(lookup, self)|};
+                    {|#1:lookup.Forward(self)|};
+                }
+            }
+        }
+        """, Tw4002(0, "Task", "Other.PipeTo"), Tw4002(1, "Task", "lookup.Forward"));
 }
