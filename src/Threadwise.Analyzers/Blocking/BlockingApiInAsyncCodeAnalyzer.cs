@@ -55,7 +55,8 @@ public sealed class BlockingApiInAsyncCodeAnalyzer : ThreadwiseAnalyzer
             var options = ThreadwiseOptions.For(context.Options, invocation.Syntax.SyntaxTree);
             if (_blockingCalls.GetBlockingApi(invocation, options, context.ContainingSymbol) is not { } api
                 || SyncAsyncBranches.IsInSynchronousBranch(invocation)
-                || invocation.IsCleanupBeforeThrow())
+                || invocation.IsCleanupBeforeThrow()
+                || IsQueuedOnAPipeline(invocation))
             {
                 return;
             }
@@ -90,6 +91,16 @@ public sealed class BlockingApiInAsyncCodeAnalyzer : ThreadwiseAnalyzer
                 api.Display,
                 AsyncContext.Describe(function),
                 advice));
+        }
+
+        // `pipe.HMSet(key, …)` on FreeRedis's PipelineHook (CSRedis: CSRedisClientPipe): a client in
+        // pipeline mode only queues the command, and its async twin's task completes when the pipeline
+        // is ended, so awaiting it before then would wait forever. Known by the receiver type's name.
+        private static bool IsQueuedOnAPipeline(IInvocationOperation invocation)
+        {
+            var name = (invocation.Instance?.Type ?? (invocation.TargetMethod.IsExtensionMethod && invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value.Type : null))?.Name;
+            return name is not null
+                   && (name.IndexOf("Pipeline", System.StringComparison.Ordinal) >= 0 || name.EndsWith("Pipe", System.StringComparison.Ordinal));
         }
 
         // The async function itself, or the method around the async lambda or local function.

@@ -1004,4 +1004,35 @@ public class BlockingApiInAsyncCodeTests
         """,
         Tw1004(0, "IDatabase.StringSet", "async method 'M'", "IDatabase.StringSetAsync"),
         Tw1004(1, "IDatabase.StringSet", "async method 'M'", "IDatabase.StringSetAsync"));
+
+    // FreeRedis's PipelineHook (a RedisClient in pipeline mode): `pipe.HMSet(…)` queues the command and
+    // returns; `await pipe.HMSetAsync(…)` would wait for a pipeline nobody has ended yet.
+    [Fact]
+    public Task CallsQueuedOnAPipelineClient_AreNotBlocking() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        class RedisClient
+        {
+            public long HMSet(string key, string field, object value) => 0;
+            public Task<long> HMSetAsync(string key, string field, object value) => Task.FromResult(0L);
+
+            public class PipelineHook : RedisClient
+            {
+                public object[] EndPipe() => new object[0];
+            }
+        }
+
+        class ClientPipe : RedisClient { }
+
+        class Repository
+        {
+            async Task SaveAsync(RedisClient client, RedisClient.PipelineHook pipe, ClientPipe other, string key)
+            {
+                if (pipe != null) pipe.HMSet(key, "f", 1);
+                other.HMSet(key, "f", 1);
+                {|#0:client.HMSet(key, "f", 1)|};
+                await client.HMSetAsync(key, "f", 1);
+            }
+        }
+        """, Tw1004(0, "RedisClient.HMSet", "async method 'SaveAsync'", "RedisClient.HMSetAsync"));
 }

@@ -420,4 +420,126 @@ public class ThreadNeverJoinedBeyondLocalsTests
             void Loop() { }
         }
         """, Tw4001(0, "new Thread(Loop)"));
+
+    // FreeRedis's delay queue starts a thread whose body loops until the process ends; joining it where
+    // it starts made the method that starts the consumer never return. A worker loop becomes a
+    // background thread instead (the rule's other remedy); finite work is joined.
+    [Fact]
+    public Task Fix_WorkerLoops_BecomeBackgroundThreads() => VerifyFix.CodeFixAsync("""
+        using System.Collections.Concurrent;
+        using System.Threading;
+
+        class Consumer
+        {
+            private volatile bool _stopped;
+            private readonly BlockingCollection<int> _queue = new BlockingCollection<int>();
+
+            public void Start()
+            {
+                var worker = new Thread(() =>
+                {
+                    while (!_stopped)
+                    {
+                        Thread.Sleep(10);
+                    }
+                });
+                {|#0:worker.Start()|};
+            }
+
+            public void Subscribe() => {|#1:new Thread(Drain) { Name = "drain" }.Start()|};
+
+            public void Pump()
+            {
+                {|#2:new Thread(Spin).Start()|};
+            }
+
+            void Drain()
+            {
+                foreach (var item in _queue.GetConsumingEnumerable())
+                {
+                }
+            }
+
+            void Spin()
+            {
+                try
+                {
+                    for (;;)
+                    {
+                        Thread.Sleep(1);
+                    }
+                }
+                finally
+                {
+                    _stopped = true;
+                }
+            }
+        }
+        """, """
+        using System.Collections.Concurrent;
+        using System.Threading;
+
+        class Consumer
+        {
+            private volatile bool _stopped;
+            private readonly BlockingCollection<int> _queue = new BlockingCollection<int>();
+
+            public void Start()
+            {
+                var worker = new Thread(() =>
+                {
+                    while (!_stopped)
+                    {
+                        Thread.Sleep(10);
+                    }
+                }) { IsBackground = true };
+                worker.Start();
+            }
+
+            public void Subscribe() => new Thread(Drain) { Name = "drain", IsBackground = true }.Start();
+
+            public void Pump()
+            {
+                new Thread(Spin) { IsBackground = true }.Start();
+            }
+
+            void Drain()
+            {
+                foreach (var item in _queue.GetConsumingEnumerable())
+                {
+                }
+            }
+
+            void Spin()
+            {
+                try
+                {
+                    for (;;)
+                    {
+                        Thread.Sleep(1);
+                    }
+                }
+                finally
+                {
+                    _stopped = true;
+                }
+            }
+        }
+        """, Tw4001(0, "worker"), Tw4001(1, "new Thread(Drain)"), Tw4001(2, "new Thread(Spin)"));
+
+    // Work handed in as a delegate may be finite or a worker: neither the join nor the background
+    // fix is proven to keep the behaviour.
+    [Fact]
+    public Task Fix_IsNotOffered_ForWorkHandedInAsADelegate() => VerifyFix.NoCodeFixAsync("""
+        using System.Threading;
+
+        class Runner
+        {
+            public void Run(ThreadStart work)
+            {
+                var thread = new Thread(work);
+                {|#0:thread.Start()|};
+            }
+        }
+        """, Tw4001(0, "thread"));
 }
