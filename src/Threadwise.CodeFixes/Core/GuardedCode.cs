@@ -81,9 +81,7 @@ internal sealed class GuardedCode
     {
         if (Node is StatementSyntax statement)
         {
-            editor.ReplaceNode(statement, SyntaxFactory.LockStatement(lockObject, SyntaxFactory.Block(statement.WithoutLeadingTrivia()))
-                .WithLeadingTrivia(statement.GetLeadingTrivia())
-                .WithAdditionalAnnotations(Formatter.Annotation));
+            editor.ReplaceNode(statement, LockWrap.Around(lockObject, new[] { statement }));
             return;
         }
 

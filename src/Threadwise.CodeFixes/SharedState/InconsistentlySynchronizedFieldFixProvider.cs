@@ -71,26 +71,49 @@ public sealed class InconsistentlySynchronizedFieldFixProvider : ThreadwiseCodeF
         }
 
         var range = block.Statements.Skip(first).Take(last - first + 1).ToList();
-        return editor =>
+
+        // The block is rewritten as a whole (removing the moved statements one by one made the editor
+        // re-lay out the line after them); another fix in the same pass may have changed it already,
+        // so the run is looked up again in the block as it is now.
+        return editor => editor.ReplaceNode(block, (current, _) =>
         {
-            var inside = SyntaxFactory.List(range.Select((s, i) => i == 0 ? s.WithoutLeadingTrivia() : s));
-            var locked = SyntaxFactory.LockStatement(LockExpression(lockName), SyntaxFactory.Block(inside))
-                .WithLeadingTrivia(range[0].GetLeadingTrivia())
-                .WithAdditionalAnnotations(Formatter.Annotation);
-            editor.ReplaceNode(range[0], locked);
-            foreach (var moved in range.Skip(1))
+            var statements = ((BlockSyntax)current).Statements;
+            var start = FindRun(statements, range, first);
+            if (start < 0)
             {
-                editor.RemoveNode(moved);
+                return current;
             }
-        };
+
+            var locked = LockWrap.Around(LockExpression(lockName), statements.Skip(start).Take(range.Count).ToList());
+            var rewritten = statements.Take(start).Append(locked).Concat(statements.Skip(start + range.Count));
+            return ((BlockSyntax)current).WithStatements(SyntaxFactory.List(rewritten));
+        });
+    }
+
+    // Where the run of statements now starts: the match nearest to where it started before.
+    private static int FindRun(SyntaxList<StatementSyntax> statements, List<StatementSyntax> run, int originalStart)
+    {
+        var best = -1;
+        for (var start = 0; start + run.Count <= statements.Count; start++)
+        {
+            var matches = true;
+            for (var i = 0; i < run.Count && matches; i++)
+            {
+                matches = statements[start + i].IsEquivalentTo(run[i], topLevel: false);
+            }
+
+            if (matches && (best < 0 || System.Math.Abs(start - originalStart) < System.Math.Abs(best - originalStart)))
+            {
+                best = start;
+            }
+        }
+
+        return best;
     }
 
     private static void LockInPlace(SyntaxEditor editor, StatementSyntax statement, string lockName)
     {
-        var locked = SyntaxFactory.LockStatement(LockExpression(lockName), SyntaxFactory.Block(statement.WithoutLeadingTrivia()))
-            .WithLeadingTrivia(statement.GetLeadingTrivia())
-            .WithAdditionalAnnotations(Formatter.Annotation);
-        editor.ReplaceNode(statement, locked);
+        editor.ReplaceNode(statement, LockWrap.Around(LockExpression(lockName), new[] { statement }));
     }
 
     private static ExpressionSyntax LockExpression(string lockName)
@@ -123,13 +146,13 @@ public sealed class InconsistentlySynchronizedFieldFixProvider : ThreadwiseCodeF
     {
         var index = block.Statements.IndexOf(statement);
         var first = index;
-        while (first > 0 && IsGuardedNeighbour(block.Statements[first - 1], guardedFields, state))
+        while (first > 0 && IsGuardedNeighbour(block.Statements[first - 1], guardedFields, state, before: true))
         {
             first--;
         }
 
         var last = index;
-        while (last < block.Statements.Count - 1 && IsGuardedNeighbour(block.Statements[last + 1], guardedFields, state))
+        while (last < block.Statements.Count - 1 && IsGuardedNeighbour(block.Statements[last + 1], guardedFields, state, before: false))
         {
             last++;
         }
@@ -137,11 +160,15 @@ public sealed class InconsistentlySynchronizedFieldFixProvider : ThreadwiseCodeF
         return (first, last);
     }
 
-    private static bool IsGuardedNeighbour(StatementSyntax candidate, HashSet<ISymbol> guardedFields, FixState state)
+    private static bool IsGuardedNeighbour(StatementSyntax candidate, HashSet<ISymbol> guardedFields, FixState state, bool before)
     {
         if (candidate is IfStatementSyntax @if)
         {
-            return CanEnclose(@if) && WritesAny(@if, guardedFields, state);
+            // Before the write, a guard clause on guarded state (`if (now - _last < 1) return;` then
+            // `_last = now;`) is the check of a check-then-act: it goes into the lock with the write.
+            return CanEnclose(@if)
+                   && (WritesAny(@if, guardedFields, state)
+                       || (before && IsGuardClause(@if) && ReadsAny(@if.Condition, guardedFields, state)));
         }
 
         if (candidate is not ExpressionStatementSyntax || ContainsAwait(candidate))
@@ -216,6 +243,12 @@ public sealed class InconsistentlySynchronizedFieldFixProvider : ThreadwiseCodeF
 
         return true;
     }
+
+    // `if (…) return;`, `if (…) { Log(…); throw …; }`: no else, and the branch always leaves.
+    private static bool IsGuardClause(IfStatementSyntax @if)
+        => @if.Else is null
+           && (@if.Statement is BlockSyntax { Statements: { Count: > 0 } statements } ? statements[statements.Count - 1] : @if.Statement)
+               is ReturnStatementSyntax or ThrowStatementSyntax;
 
     private static bool ReadsAny(SyntaxNode node, HashSet<ISymbol> guardedFields, FixState state)
     {

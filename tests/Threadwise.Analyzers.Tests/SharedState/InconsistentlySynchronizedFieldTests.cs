@@ -282,6 +282,111 @@ public class InconsistentlySynchronizedFieldTests
         }
         """, Tw2003(0, "_count", "_gate", "Increment"));
 
+    // Lidgren's socket rebind: a guard clause on the field (`if (now - m_lastBind < 1.0) return;`) then
+    // the write. The check and the write go under the lock together; the file indents with tabs and
+    // the lock keeps them (no .editorconfig: the formatter would have used spaces and re-indented the
+    // statement after it).
+    [Fact]
+    public Task Fix_TakesTheGuardClauseIntoTheLock_AndKeepsTabs() => VerifyFix.CodeFixAsync("""
+        class Peer
+        {
+        	private readonly object m_initializeLock = new object();
+        	private double m_lastBind;
+
+        	void Shutdown()
+        	{
+        		lock (m_initializeLock)
+        		{
+        			m_lastBind = 0;
+        		}
+        	}
+
+        	void Bind(double now)
+        	{
+        		if (now - m_lastBind < 1.0)
+        		{
+        			System.Console.WriteLine("suppressed");
+        			return;
+        		}
+        		{|#0:m_lastBind = now|};
+
+        		System.Console.WriteLine("bound");
+        	}
+        }
+        """, """
+        class Peer
+        {
+        	private readonly object m_initializeLock = new object();
+        	private double m_lastBind;
+
+        	void Shutdown()
+        	{
+        		lock (m_initializeLock)
+        		{
+        			m_lastBind = 0;
+        		}
+        	}
+
+        	void Bind(double now)
+        	{
+        		lock (m_initializeLock)
+        		{
+        			if (now - m_lastBind < 1.0)
+        			{
+        				System.Console.WriteLine("suppressed");
+        				return;
+        			}
+        			m_lastBind = now;
+        		}
+
+        		System.Console.WriteLine("bound");
+        	}
+        }
+        """, Tw2003(0, "m_lastBind", "m_initializeLock", "Shutdown"));
+
+    // Two runs in one block, fixed in one pass (Fix All): each gets its own lock, found again in the
+    // block as the other fix left it.
+    [Fact]
+    public Task FixAll_TwoRunsInOneBlock_EachGetTheLock() => VerifyFix.CodeFixAsync("""
+        class Stats
+        {
+            private readonly object _gate = new();
+            private int _count;
+            private long _total;
+
+            public void Add(int x) { lock (_gate) { _count++; _total += x; } }
+
+            public void Reset()
+            {
+                {|#0:_count = 0|};
+                System.Console.WriteLine("between");
+                {|#1:_total = 0|};
+            }
+        }
+        """, """
+        class Stats
+        {
+            private readonly object _gate = new();
+            private int _count;
+            private long _total;
+
+            public void Add(int x) { lock (_gate) { _count++; _total += x; } }
+
+            public void Reset()
+            {
+                lock (_gate)
+                {
+                    _count = 0;
+                }
+                System.Console.WriteLine("between");
+                lock (_gate)
+                {
+                    _total = 0;
+                }
+            }
+        }
+        """, Tw2003(0, "_count", "_gate", "Add"), Tw2003(1, "_total", "_gate", "Add"));
+
     // Fields updated together stay one critical section: the fix takes the lock around the run of
     // neighbouring statements that touch state the lock guards, not around one assignment.
     [Fact]
@@ -325,7 +430,6 @@ public class InconsistentlySynchronizedFieldTests
                     _count = 0;
                     _total = 0;
                 }
-
                 System.Console.WriteLine(label);
             }
 

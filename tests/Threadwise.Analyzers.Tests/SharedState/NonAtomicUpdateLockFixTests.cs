@@ -70,7 +70,6 @@ public class NonAtomicUpdateLockFixTests
                     {
                         _sum += x;
                     }
-
                     lock (_totalLock)
                     {
                         _total *= 2;

@@ -1,0 +1,140 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Threadwise.Core;
+
+/// <summary>
+/// Wraps statements in <c>lock (x) { … }</c> laid out like the code around them: the first statement's
+/// indentation for <c>lock</c> and the braces, one more level (a tab where the file indents with tabs)
+/// for the statements, and the file's own line ends. The formatter would lay the block out in the
+/// default style instead (spaces, where a project without an .editorconfig indents with tabs) and
+/// re-indent the line after it.
+/// </summary>
+internal static class LockWrap
+{
+    public static LockStatementSyntax Around(ExpressionSyntax lockObject, IReadOnlyList<StatementSyntax> statements)
+    {
+        var first = statements[0];
+        var last = statements[statements.Count - 1];
+        if (!StartsLine(first.GetFirstToken()))
+        {
+            // `x => { _seen.Add(x); }`: the statement shares its line, and so does the lock.
+            return SyntaxFactory.LockStatement(
+                SyntaxFactory.Token(first.GetLeadingTrivia(), SyntaxKind.LockKeyword, SyntaxFactory.TriviaList(SyntaxFactory.Space)),
+                SyntaxFactory.Token(SyntaxKind.OpenParenToken),
+                lockObject.WithoutTrivia(),
+                SyntaxFactory.Token(SyntaxFactory.TriviaList(), SyntaxKind.CloseParenToken, SyntaxFactory.TriviaList(SyntaxFactory.Space)),
+                SyntaxFactory.Block(
+                    SyntaxFactory.Token(SyntaxFactory.TriviaList(), SyntaxKind.OpenBraceToken, SyntaxFactory.TriviaList(SyntaxFactory.Space)),
+                    SyntaxFactory.List(statements.Select((statement, i) => (i == 0 ? statement.WithoutLeadingTrivia() : statement) is var s && i == statements.Count - 1 ? s.WithoutTrailingTrivia() : s)),
+                    SyntaxFactory.Token(SyntaxFactory.TriviaList(SyntaxFactory.Space), SyntaxKind.CloseBraceToken, last.GetTrailingTrivia())))
+                .WithTrailingTrivia(last.GetTrailingTrivia());
+        }
+
+        var indent = IndentationOf(first);
+        var unit = indent.Contains('\t') ? "\t" : UnitBelow(first, indent);
+        var eol = SyntaxFactory.EndOfLine(EndOfLineIn(first));
+
+        var inside = statements.Select((statement, i) =>
+        {
+            var indented = IndentedBy(statement, unit);
+            return i == 0 ? indented.WithLeadingTrivia(SyntaxFactory.Whitespace(indent + unit)) : indented;
+        });
+
+        return SyntaxFactory.LockStatement(
+            SyntaxFactory.Token(first.GetLeadingTrivia(), SyntaxKind.LockKeyword, SyntaxFactory.TriviaList(SyntaxFactory.Space)),
+            SyntaxFactory.Token(SyntaxKind.OpenParenToken),
+            lockObject.WithoutTrivia(),
+            SyntaxFactory.Token(SyntaxFactory.TriviaList(), SyntaxKind.CloseParenToken, SyntaxFactory.TriviaList(eol)),
+            SyntaxFactory.Block(
+                SyntaxFactory.Token(SyntaxFactory.TriviaList(SyntaxFactory.Whitespace(indent)), SyntaxKind.OpenBraceToken, SyntaxFactory.TriviaList(eol)),
+                SyntaxFactory.List(inside),
+                SyntaxFactory.Token(SyntaxFactory.TriviaList(SyntaxFactory.Whitespace(indent)), SyntaxKind.CloseBraceToken, last.GetTrailingTrivia())))
+            .WithTrailingTrivia(last.GetTrailingTrivia());
+    }
+
+    /// <summary>The whitespace before the node on its line.</summary>
+    public static string IndentationOf(SyntaxNode node)
+    {
+        var leading = node.GetLeadingTrivia();
+        for (var i = leading.Count - 1; i >= 0; i--)
+        {
+            if (leading[i].IsKind(SyntaxKind.WhitespaceTrivia))
+            {
+                return i == 0 || leading[i - 1].IsKind(SyntaxKind.EndOfLineTrivia) ? leading[i].ToString() : string.Empty;
+            }
+
+            if (leading[i].IsKind(SyntaxKind.EndOfLineTrivia))
+            {
+                return string.Empty;
+            }
+        }
+
+        return string.Empty;
+    }
+
+    // The step from the line of the enclosing block's brace to the statement; four spaces when it
+    // cannot be told.
+    private static string UnitBelow(StatementSyntax statement, string indent)
+    {
+        if (statement.Parent is BlockSyntax block && block.SyntaxTree is { } tree)
+        {
+            var line = tree.GetText().Lines.GetLineFromPosition(block.OpenBraceToken.SpanStart).ToString();
+            var outer = line.Substring(0, line.Length - line.TrimStart().Length);
+            if (indent.Length > outer.Length && indent.Length - outer.Length <= 8 && indent.StartsWith(outer, System.StringComparison.Ordinal))
+            {
+                return indent.Substring(outer.Length);
+            }
+        }
+
+        return "    ";
+    }
+
+    private static string EndOfLineIn(SyntaxNode node)
+    {
+        foreach (var trivia in node.GetTrailingTrivia())
+        {
+            if (trivia.IsKind(SyntaxKind.EndOfLineTrivia))
+            {
+                return trivia.ToString();
+            }
+        }
+
+        return node.SyntaxTree?.GetText().ToString().Contains("\r\n") == true ? "\r\n" : "\n";
+    }
+
+    // Every line of the node starts `unit` further right (whitespace after a line end in a token's
+    // leading trivia); the first line is the caller's to lay out.
+    private static StatementSyntax IndentedBy(StatementSyntax statement, string unit)
+        => statement.ReplaceTokens(statement.DescendantTokens(), (_, token) =>
+        {
+            var leading = token.LeadingTrivia;
+            var changed = false;
+            var list = new List<SyntaxTrivia>(leading.Count);
+            for (var i = 0; i < leading.Count; i++)
+            {
+                var trivia = leading[i];
+                var startsLine = i == 0 ? StartsLine(token) : leading[i - 1].IsKind(SyntaxKind.EndOfLineTrivia);
+                if (startsLine && trivia.IsKind(SyntaxKind.WhitespaceTrivia))
+                {
+                    list.Add(SyntaxFactory.Whitespace(unit + trivia.ToString()));
+                    changed = true;
+                }
+                else
+                {
+                    list.Add(trivia);
+                }
+            }
+
+            return changed ? token.WithLeadingTrivia(list) : token;
+        });
+
+    private static bool StartsLine(SyntaxToken token)
+    {
+        var previous = token.GetPreviousToken(includeZeroWidth: true, includeSkipped: true, includeDirectives: true, includeDocumentationComments: true);
+        return previous.RawKind != 0 && previous.TrailingTrivia.Any(SyntaxKind.EndOfLineTrivia);
+    }
+}
