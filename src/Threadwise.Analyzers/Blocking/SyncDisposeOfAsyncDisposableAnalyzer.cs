@@ -57,7 +57,8 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
                 _ => (true, null!),
             };
 
-            if (isAsync || resources is null || !CanUseAwaitUsing(context.Operation))
+            if (isAsync || resources is null || !CanUseAwaitUsing(context.Operation)
+                || SyncAsyncBranches.IsInSynchronousBranch(context.Operation))
             {
                 return;
             }
@@ -91,6 +92,7 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
                 || AsyncDisposeOnlyCallsDispose(invocation.Instance)
                 || invocation.EnclosingCatchClause() is not null // `catch { ssl.Dispose(); throw; }`: error-path clean-up
                 || invocation.IsCleanupBeforeThrow()
+                || SyncAsyncBranches.IsInSynchronousBranch(invocation) // `if (async) await r.DisposeAsync(); else r.Dispose();`
                 || invocation.Parent is not IExpressionStatementOperation
                 || invocation.Syntax.ContainsDiagnostics
                 || !CanUseAwaitUsing(invocation)

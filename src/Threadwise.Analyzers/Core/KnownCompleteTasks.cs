@@ -142,9 +142,11 @@ internal static class KnownCompleteTasks
         }
     }
 
-    // `Task.FromResult(…)`, or `await Task.WhenAny(…)`: the task WhenAny hands back is the one that finished.
+    // `Task.FromResult(…)`; `await Task.WhenAny(…)`: the task WhenAny hands back is the one that
+    // finished; `Flush(async: false)`: a dual-path method asked for its synchronous path ran to the end.
     private static bool IsCompleteValue(IOperation value, KnownSymbols symbols)
         => IsCompletedFactory(value, symbols)
+           || (value is IInvocationOperation call && SyncAsyncBranches.AsksForTheSynchronousPath(call))
            || (value is IAwaitOperation awaited
                && Unwrap(awaited.Operation) is IInvocationOperation { TargetMethod: { Name: "WhenAny", IsStatic: true } whenAny }
                && SymbolEqualityComparer.Default.Equals(whenAny.ContainingType, symbols.Task));
@@ -655,9 +657,16 @@ internal static class KnownCompleteTasks
             {
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } both:
                     return Asserted(both.LeftOperand) || Asserted(both.RightOperand);
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalOr } either:
+                    return Asserted(either.LeftOperand) && Asserted(either.RightOperand);
                 case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } negation:
                     return Denied(negation.Operand);
                 case IPropertyReferenceOperation { Property.Name: "IsCompleted" or "IsCompletedSuccessfully", Instance: { } instance }:
+                    return Is(instance);
+                case IPropertyReferenceOperation { Property.Name: "IsFaulted" or "IsCanceled", Instance: { } instance } state
+                    when Symbols.IsTaskType(state.Property.ContainingType):
+                    // `if (sendTask.IsFaulted) sendTask.GetAwaiter().GetResult();`: faulted and canceled are
+                    // final. (Their negation proves nothing: a running task is neither.)
                     return Is(instance);
                 case IInvocationOperation { TargetMethod.Name: "Wait", Instance: { } instance } wait:
                     // t.Wait(timeout) returned true: the task finished.

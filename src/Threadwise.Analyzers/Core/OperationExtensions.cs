@@ -48,7 +48,8 @@ internal static class OperationExtensions
     /// True when <paramref name="operation"/> is clean-up on the way to an exception: it runs, once, in
     /// a block (or switch section) whose last statement throws — <c>if (read != 4) { stream.Close();
     /// throw new ProtocolException(…); }</c>, <c>catch { socket.Disconnect(false); throw; }</c> — also
-    /// inside an <c>if</c> of that block. A loop in between may repeat it: not clean-up then.
+    /// inside an <c>if</c> of that block. A loop in between may repeat it: not clean-up then. So is a
+    /// call whose result is thrown: <c>throw connector.Break(e);</c> builds the exception on its way out.
     /// </summary>
     public static bool IsCleanupBeforeThrow(this IOperation operation)
     {
@@ -57,6 +58,8 @@ internal static class OperationExtensions
         {
             switch (current)
             {
+                case IThrowOperation:
+                    return true;
                 case IAnonymousFunctionOperation or ILocalFunctionOperation or ILoopOperation:
                     return false;
                 case IBlockOperation block when EndsByThrowingAfter(block.Operations, child, operation):

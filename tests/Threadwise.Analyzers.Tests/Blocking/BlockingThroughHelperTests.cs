@@ -366,4 +366,32 @@ public class BlockingThroughHelperTests
             }
         }
         """, Tw1006(0, "Write", "Write -> WriteBytes -> Stream.Write (Test0.cs:12)"), Tw1006(1, "Write", "Write -> WriteBytes -> Stream.Write (Test0.cs:12)"));
+
+    // Npgsql's `throw connector.Break(e);`: a helper that builds the exception to throw (closing the
+    // connection on the way) runs on the error path.
+    [Fact]
+    public Task HelpersWhoseResultIsThrown_AreNotReported() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Connector
+        {
+            public Exception Break(Exception reason)
+            {
+                Thread.Sleep(10);
+                return reason;
+            }
+
+            public void Pause() => Thread.Sleep(10);
+
+            async Task ReadAsync(int code)
+            {
+                await Task.Yield();
+                if (code < 0)
+                    throw Break(new InvalidOperationException("bad code"));
+                {|#0:Pause()|};
+            }
+        }
+        """, Tw1006(0, "Pause", "Pause -> Thread.Sleep (Test0.cs:13)"));
 }

@@ -266,6 +266,71 @@ public class KnownCompleteTasksTests
         }
         """, For(framework), Tw1002(0, "Result"), Tw1002(1, "Result"), Tw1002(2, "Result"));
 
+    // Npgsql's send: `if (sendTask.IsFaulted) sendTask.GetAwaiter().GetResult();` rethrows a finished
+    // task's exception; faulted and canceled are final states.
+    [Theory]
+    [MemberData(nameof(Frameworks))]
+    public Task InsideAFaultedOrCanceledCheck_IsSilent(string framework) => VerifyTw1002.AnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task<int> M(Task<int> t, Task<int> u)
+            {
+                if (t.IsFaulted)
+                    t.GetAwaiter().GetResult();
+                if (t.IsFaulted || t.IsCanceled)
+                    return t.Result;
+                if (t.IsFaulted || u.IsCanceled)
+                    return {|#0:t.Result|};
+                await Task.Yield();
+                return 0;
+            }
+
+            async Task<int> N(Task<int> t)
+            {
+                await Task.Yield();
+                if (!t.IsFaulted)
+                    return {|#1:t.Result|};
+                return 0;
+            }
+        }
+        """, For(framework), Tw1002(0, "Result"), Tw1002(1, "Result", "async method 'N'"));
+
+    // Npgsql's dual-path methods: `Flush(async: false).GetAwaiter().GetResult()` asks for the synchronous
+    // path, which has run to the end when the call returns (TW1005 and TW4008 alike).
+    [Theory]
+    [MemberData(nameof(Frameworks))]
+    public Task CallsThatAskForTheSynchronousPath_AreComplete(string framework) => VerifyTw1005.AnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Buffer
+        {
+            public async Task Flush(bool async, CancellationToken cancellationToken = default)
+            {
+                if (async)
+                    await Task.Yield();
+            }
+
+            public void WriteTerminate()
+            {
+                Flush(false).GetAwaiter().GetResult();
+                Flush(async: false, CancellationToken.None).Wait();
+                var pending = Flush(false);
+                pending.GetAwaiter().GetResult();
+            }
+
+            public void WriteAsyncPath(bool flag)
+            {
+                {|#0:Flush(true).GetAwaiter().GetResult()|};
+                {|#1:Flush(flag).Wait()|};
+            }
+        }
+        """, For(framework),
+        VerifyTw1005.Diagnostic(Descriptors.TW1005SyncOverAsync).WithLocation(0).WithArguments("GetAwaiter().GetResult()", "synchronous method 'WriteAsyncPath'", "make it async and await the task"),
+        VerifyTw1005.Diagnostic(Descriptors.TW1005SyncOverAsync).WithLocation(1).WithArguments("Wait", "synchronous method 'WriteAsyncPath'", "make it async and await the task"));
+
     [Theory]
     [MemberData(nameof(Frameworks))]
     public Task ContinuationAntecedent_AndCustomAwaiter_AreSilent(string framework) => VerifyTw1005.AnalyzerAsync("""

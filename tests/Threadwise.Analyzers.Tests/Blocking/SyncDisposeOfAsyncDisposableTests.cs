@@ -315,4 +315,44 @@ public class SyncDisposeOfAsyncDisposableTests
             }
         }
         """, Tw1008(0, "FileStream", "'using'"), Tw1008(1, "FileStream", "'using'"));
+
+    // Npgsql's dual-path readers: `if (async) await reader.DisposeAsync(); else reader.Dispose();` — the
+    // synchronous branch is the synchronous API's path, its async twin is right beside it.
+    [Fact]
+    public Task TheSynchronousBranchOfADualPath_IsNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.IO;
+        using System.Threading.Tasks;
+
+        class Reader : IDisposable, IAsyncDisposable
+        {
+            public void Dispose() { }
+            public ValueTask DisposeAsync() => default;
+        }
+
+        class Command
+        {
+            async Task<int> Execute(bool async, Reader reader, Stream stream)
+            {
+                try
+                {
+                    await Task.Yield();
+                    return 1;
+                }
+                finally
+                {
+                    if (async)
+                        await reader.DisposeAsync().ConfigureAwait(false);
+                    else
+                        reader.Dispose();
+                }
+            }
+
+            async Task M(Reader reader)
+            {
+                await Task.Yield();
+                {|#0:reader.Dispose()|};
+            }
+        }
+        """, Tw1008(0, "Reader", "'Dispose()'"));
 }

@@ -223,4 +223,25 @@ public class ValueTaskMisuseTests
             }
         }
         """, Tw4008(0, "v", Twice));
+
+    // Npgsql: a ValueTask made from a Task (or a value) reads like it; the undefined read is only for one
+    // backed by an IValueTaskSource. And `Read(async: false)` has completed when it returns.
+    [Fact]
+    public Task TaskBackedValueTasks_AndTheSynchronousPath_AreNotReadBeforeCompletion() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.IO;
+        using System.Threading.Tasks;
+
+        class Converter<T>
+        {
+            static T FromTask(Task task) => new ValueTask<T>((Task<T>)task).Result;
+
+            static T FromValue(T value) => new ValueTask<T>(value).GetAwaiter().GetResult();
+
+            ValueTask<T> Read(bool async) => default;
+
+            T Read() => Read(async: false).GetAwaiter().GetResult();
+
+            T ReadEither(bool async) => {|#0:Read(async).Result|};
+        }
+        """, Tw4008(0, "Result", Read));
 }
