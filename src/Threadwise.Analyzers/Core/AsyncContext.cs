@@ -58,6 +58,12 @@ internal static class AsyncContext
     /// <paramref name="body"/>, so it runs when that is invoked, not where it is written.</summary>
     public static bool IsInNestedFunction(IOperation operation, IOperation body)
     {
+        if (operation == body)
+        {
+            // `async ? await x.ReadAsync(…) : x.Read(…)`: the branch is the await itself.
+            return false;
+        }
+
         for (var current = operation.Parent; current is not null && current != body; current = current.Parent)
         {
             if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)

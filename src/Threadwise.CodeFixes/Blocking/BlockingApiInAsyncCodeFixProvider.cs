@@ -59,7 +59,71 @@ public sealed class BlockingApiInAsyncCodeFixProvider : ThreadwiseCodeFixProvide
             return null;
         }
 
-        return editor => editor.ReplaceNode(invocation, AwaitPlacement.Await(call, invocation, awaitsATask));
+        var awaited = AwaitPlacement.Await(call, invocation, awaitsATask);
+        if (DualPathFlag(invocation, state) is not { } flag)
+        {
+            return editor => editor.ReplaceNode(invocation, awaited);
+        }
+
+        // A method that serves both kinds of callers (`bool async`): its synchronous path must stay
+        // synchronous, so the awaited twin goes on the flag's async side only.
+        if (invocation.Parent is ExpressionStatementSyntax statement)
+        {
+            var dual = SyntaxFactory.IfStatement(
+                    SyntaxFactory.IdentifierName(flag),
+                    SyntaxFactory.ExpressionStatement(awaited.WithoutTrivia()),
+                    SyntaxFactory.ElseClause(statement.WithoutTrivia()))
+                .WithTriviaFrom(statement)
+                .WithAdditionalAnnotations(Microsoft.CodeAnalysis.Formatting.Formatter.Annotation);
+            return editor => editor.ReplaceNode(statement, dual);
+        }
+
+        if (state.SemanticModel.GetTypeInfo(invocation, state.CancellationToken).Type is not { SpecialType: not SpecialType.System_Void })
+        {
+            return null;
+        }
+
+        var choice = SyntaxFactory.ParenthesizedExpression(
+                SyntaxFactory.ConditionalExpression(
+                    SyntaxFactory.IdentifierName(flag),
+                    awaited.WithoutTrivia(),
+                    invocation.WithoutTrivia()))
+            .WithTriviaFrom(invocation);
+        return editor => editor.ReplaceNode(invocation, choice);
+    }
+
+    // The `bool async` (`doAsync`, `useAsync`…) parameter of the function the call is in, or of a
+    // method around it that a non-static lambda or local function captures.
+    private static string? DualPathFlag(SyntaxNode node, FixState state)
+    {
+        for (var current = node.Parent; current is not null; current = current.Parent)
+        {
+            var parameters = current switch
+            {
+                BaseMethodDeclarationSyntax method => method.ParameterList.Parameters,
+                LocalFunctionStatementSyntax local => local.ParameterList.Parameters,
+                ParenthesizedLambdaExpressionSyntax lambda => lambda.ParameterList.Parameters,
+                _ => default,
+            };
+
+            foreach (var parameter in parameters)
+            {
+                if (parameter.Identifier.ValueText.EndsWith("async", StringComparison.OrdinalIgnoreCase)
+                    && state.SemanticModel.GetDeclaredSymbol(parameter, state.CancellationToken) is { Type.SpecialType: SpecialType.System_Boolean })
+                {
+                    return parameter.Identifier.ValueText;
+                }
+            }
+
+            if (current is BaseMethodDeclarationSyntax
+                || (current is LocalFunctionStatementSyntax staticLocal && staticLocal.Modifiers.Any(SyntaxKind.StaticKeyword))
+                || (current is AnonymousFunctionExpressionSyntax staticLambda && staticLambda.Modifiers.Any(SyntaxKind.StaticKeyword)))
+            {
+                return null;
+            }
+        }
+
+        return null;
     }
 
     // Positional when the call passes every parameter of the original positionally; otherwise

@@ -1035,4 +1035,77 @@ public class BlockingApiInAsyncCodeTests
             }
         }
         """, Tw1004(0, "RedisClient.HMSet", "async method 'SaveAsync'", "RedisClient.HMSetAsync"));
+
+    // Npgsql's read buffer: `async ? await s.ReadAsync(…) : s.Read(…)` inside an async local function;
+    // the branch that awaits is the await itself (it was once taken for a nested function).
+    [Fact]
+    public Task DualPathInsideALocalFunction_IsNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.IO;
+        using System.Threading.Tasks;
+
+        class Buffer
+        {
+            private readonly Stream _underlying = Stream.Null;
+            private readonly byte[] _bytes = new byte[16];
+
+            internal ValueTask Ensure(int count, bool async)
+            {
+                return EnsureLong(this, count, async);
+
+                static async ValueTask EnsureLong(Buffer buffer, int count, bool async)
+                {
+                    while (count > 0)
+                    {
+                        var read = async
+                            ? await buffer._underlying.ReadAsync(buffer._bytes, 0, count).ConfigureAwait(false)
+                            : buffer._underlying.Read(buffer._bytes, 0, count);
+                        Func<Task<int>> later = async () =>
+                        {
+                            await Task.Yield();
+                            return {|#0:buffer._underlying.Read(buffer._bytes, 0, 1)|};
+                        };
+                        count -= read;
+                    }
+                }
+            }
+        }
+        """, Tw1004(0, "Stream.Read", "async lambda", "Stream.ReadAsync"));
+
+    // A method serving both kinds of callers (`bool async`): the fix keeps its synchronous path
+    // synchronous and awaits only on the async side (found applying fixes to Npgsql, where the plain
+    // fix made `async: false` callers wait on real asynchronous I/O).
+    [Fact]
+    public Task Fix_InADualPathMethod_AwaitsOnTheAsyncSideOnly() => VerifyFix.CodeFixAsync("""
+        using System.IO;
+        using System.Threading.Tasks;
+
+        class Provider
+        {
+            async Task<string> Read(bool async, StreamReader reader, Stream stream)
+            {
+                var text = {|#0:reader.ReadToEnd()|};
+                {|#1:stream.Flush()|};
+                await Task.Yield();
+                return text;
+            }
+        }
+        """, """
+        using System.IO;
+        using System.Threading.Tasks;
+
+        class Provider
+        {
+            async Task<string> Read(bool async, StreamReader reader, Stream stream)
+            {
+                var text = (async ? await reader.ReadToEndAsync() : reader.ReadToEnd());
+                if (async)
+                    await stream.FlushAsync();
+                else
+                    stream.Flush();
+                await Task.Yield();
+                return text;
+            }
+        }
+        """, Tw1004(0, "StreamReader.ReadToEnd", "async method 'Read'", "StreamReader.ReadToEndAsync"), Tw1004(1, "Stream.Flush", "async method 'Read'", "Stream.FlushAsync"));
 }
