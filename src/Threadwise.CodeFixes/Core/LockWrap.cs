@@ -64,10 +64,10 @@ internal static class LockWrap
         {
             if (leading[i].IsKind(SyntaxKind.WhitespaceTrivia))
             {
-                return i == 0 || leading[i - 1].IsKind(SyntaxKind.EndOfLineTrivia) ? leading[i].ToString() : string.Empty;
+                return i == 0 || EndsALine(leading[i - 1]) ? leading[i].ToString() : string.Empty;
             }
 
-            if (leading[i].IsKind(SyntaxKind.EndOfLineTrivia))
+            if (EndsALine(leading[i]))
             {
                 return string.Empty;
             }
@@ -75,6 +75,13 @@ internal static class LockWrap
 
         return string.Empty;
     }
+
+    // An end of line, or trivia that carries its own (`#if DEBUG`, disabled text, a `///` comment).
+    private static bool EndsALine(SyntaxTrivia trivia)
+        => trivia.IsKind(SyntaxKind.EndOfLineTrivia)
+           || trivia.IsDirective
+           || trivia.IsKind(SyntaxKind.DisabledTextTrivia)
+           || trivia.IsKind(SyntaxKind.SingleLineDocumentationCommentTrivia);
 
     // The step from the line of the enclosing block's brace to the statement; four spaces when it
     // cannot be told.
@@ -117,7 +124,7 @@ internal static class LockWrap
             for (var i = 0; i < leading.Count; i++)
             {
                 var trivia = leading[i];
-                var startsLine = i == 0 ? StartsLine(token) : leading[i - 1].IsKind(SyntaxKind.EndOfLineTrivia);
+                var startsLine = i == 0 ? StartsLine(token) : EndsALine(leading[i - 1]);
                 if (startsLine && trivia.IsKind(SyntaxKind.WhitespaceTrivia))
                 {
                     list.Add(SyntaxFactory.Whitespace(unit + trivia.ToString()));

@@ -387,6 +387,56 @@ public class InconsistentlySynchronizedFieldTests
         }
         """, Tw2003(0, "_count", "_gate", "Add"), Tw2003(1, "_total", "_gate", "Add"));
 
+    // Npgsql's cancellation source: a write right after `#if DEBUG`. The directive stays before the new
+    // lock, which is laid out at the statement's own indentation.
+    [Fact]
+    public Task Fix_AfterAPreprocessorDirective_KeepsTheLayout() => VerifyFix.CodeFixAsync("""
+        class Source
+        {
+            private readonly object _lock = new object();
+            private bool _isRunning;
+
+            public void Start()
+            {
+                lock (_lock)
+                {
+                    _isRunning = true;
+                }
+            }
+
+            public void Stop()
+            {
+        #if !NOT_DEFINED
+                {|#0:_isRunning = false|};
+        #endif
+            }
+        }
+        """, """
+        class Source
+        {
+            private readonly object _lock = new object();
+            private bool _isRunning;
+
+            public void Start()
+            {
+                lock (_lock)
+                {
+                    _isRunning = true;
+                }
+            }
+
+            public void Stop()
+            {
+        #if !NOT_DEFINED
+                lock (_lock)
+                {
+                    _isRunning = false;
+                }
+        #endif
+            }
+        }
+        """, Tw2003(0, "_isRunning", "_lock", "Start"));
+
     // Fields updated together stay one critical section: the fix takes the lock around the run of
     // neighbouring statements that touch state the lock guards, not around one assignment.
     [Fact]
