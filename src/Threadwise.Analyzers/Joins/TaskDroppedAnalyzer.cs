@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -52,6 +53,7 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
                 || SyncAsyncBranches.AsksForTheSynchronousPath(invocation)
                 || ReturnsItsOwnArgument(invocation.TargetMethod)
                 || ReturnsATaskItKeeps(invocation.TargetMethod, MaxKeptTaskDepth)
+                || ReturnsAContinuation(invocation.TargetMethod)
                 || statement.Syntax.ContainsDiagnostics)
             {
                 return;
@@ -140,39 +142,76 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
         private bool ReturnsATaskItKeeps(IMethodSymbol method, int depth)
         {
             var declared = method.OriginalDefinition;
-            if (depth == 0 || declared.IsVirtual || declared.IsAbstract || declared.IsOverride
-                || declared.MethodKind != MethodKind.Ordinary || declared.ContainingType is not { } type
+            if (depth == 0 || declared.ContainingType is not { } type
+                || ReturnedExpressions(declared) is not { } returned
+                || returned.Declaration is not MethodDeclarationSyntax declaration)
+            {
+                return false;
+            }
+
+            foreach (var expression in returned.Expressions)
+            {
+                if (!IsKeptTask(declared, type, expression, declaration, depth))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        // `static Task ContinueWithState(this Task task, …) => task.ContinueWith(…);` (Rx): a helper whose
+        // every return is a ContinueWith call registers a continuation like ContinueWith itself.
+        private static bool ReturnsAContinuation(IMethodSymbol method)
+        {
+            if (ReturnedExpressions((method.ReducedFrom ?? method).OriginalDefinition) is not { } returned)
+            {
+                return false;
+            }
+
+            foreach (var expression in returned.Expressions)
+            {
+                if (expression is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ContinueWith" } })
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        // What a non-virtual method declared once in source returns: its expression body, or the value
+        // of every `return` outside nested functions (null when it has none or cannot be read).
+        private static (SyntaxNode Declaration, List<ExpressionSyntax?> Expressions)? ReturnedExpressions(IMethodSymbol declared)
+        {
+            if (declared.IsVirtual || declared.IsAbstract || declared.IsOverride
+                || declared.MethodKind != MethodKind.Ordinary
                 || declared.DeclaringSyntaxReferences.Length != 1
                 || declared.DeclaringSyntaxReferences[0].GetSyntax() is not MethodDeclarationSyntax declaration)
             {
-                return false;
+                return null;
             }
 
             if (declaration.ExpressionBody is { } arrow)
             {
-                return IsKeptTask(declared, type, arrow.Expression, declaration, depth);
+                return (declaration, new List<ExpressionSyntax?> { arrow.Expression });
             }
 
             if (declaration.Body is not { } body)
             {
-                return false;
+                return null;
             }
 
-            var returns = 0;
+            var returns = new List<ExpressionSyntax?>();
             foreach (var node in body.DescendantNodes(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
             {
                 if (node is ReturnStatementSyntax { Expression: var expression })
                 {
-                    if (!IsKeptTask(declared, type, expression, declaration, depth))
-                    {
-                        return false;
-                    }
-
-                    returns++;
+                    returns.Add(expression);
                 }
             }
 
-            return returns > 0;
+            return returns.Count > 0 ? (declaration, returns) : null;
         }
 
         private bool IsKeptTask(IMethodSymbol method, INamedTypeSymbol type, ExpressionSyntax? expression, MethodDeclarationSyntax declaration, int depth)

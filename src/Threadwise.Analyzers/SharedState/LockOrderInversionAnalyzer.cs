@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
@@ -53,11 +54,18 @@ public sealed class LockOrderInversionAnalyzer : ThreadwiseAnalyzer
 
         fieldLocks.TryAdd(inner, 0);
 
-        foreach (var held in LockScope.HeldLocks(@lock))
+        var held = LockScope.HeldLocks(@lock).ToList();
+        if (held.Contains(inner, SymbolEqualityComparer.Default))
         {
-            if (held is IFieldSymbol outer && !SymbolEqualityComparer.Default.Equals(outer, inner))
+            // Taken again while already held (`lock (A) { lock (B) { lock (A) … } }`): a re-entry, no new order.
+            return;
+        }
+
+        foreach (var outer in held)
+        {
+            if (outer is IFieldSymbol outerField)
             {
-                edges.Add(new Edge(outer, inner, @lock.LockedValue.Syntax.GetLocation()));
+                edges.Add(new Edge(outerField, inner, @lock.LockedValue.Syntax.GetLocation()));
             }
         }
     }
@@ -94,12 +102,15 @@ public sealed class LockOrderInversionAnalyzer : ThreadwiseAnalyzer
         {
             foreach (var (inner, _) in summaries.LocksTakenBy(call.Callee, call.Depth, cancellationToken))
             {
+                // A callee that takes a lock the caller already holds re-enters it: no new order.
+                if (call.HeldLocks.Contains(inner, SymbolEqualityComparer.Default))
+                {
+                    continue;
+                }
+
                 foreach (var outer in call.HeldLocks)
                 {
-                    if (!SymbolEqualityComparer.Default.Equals(outer, inner))
-                    {
-                        edges.Add(new Edge(outer, inner, call.Location));
-                    }
+                    edges.Add(new Edge(outer, inner, call.Location));
                 }
             }
         }

@@ -424,7 +424,7 @@ public class TaskDroppedTests
             public static Task<T> Observed<T>(this Task<T> task) => task;
 
             // Return new work, not their argument.
-            public static Task Then(this Task task) => task.ContinueWith(_ => { });
+            public static Task Then(this Task task) => Task.WhenAll(task, Task.Delay(1));
 
             public static Task Chained(this Task task)
             {
@@ -558,4 +558,40 @@ public class TaskDroppedTests
             }
         }
         """, Tw4002(0, "Task", "Other.PipeTo"), Tw4002(1, "Task", "lookup.Forward"));
+
+    // Rx's `task.ContinueWithState(action, state, token);`: a helper that returns `task.ContinueWith(…)`
+    // registers a continuation like ContinueWith itself.
+    [Fact]
+    public Task HelpersThatReturnAContinuation_AreNotDropped() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        static class TaskExtensions
+        {
+            public static Task ContinueWithState<TState>(this Task task, Action<Task, TState> action, TState state, CancellationToken token)
+                => task.ContinueWith((t, o) => action(t, (TState)o!), state, token);
+
+            public static Task ThenRun(this Task task, Action action)
+            {
+                if (task.IsCompleted)
+                {
+                    return Task.Run(action);
+                }
+
+                return task.ContinueWith(_ => action());
+            }
+        }
+
+        class Observer
+        {
+            void OnNext(Task task, CancellationToken token)
+            {
+                task.ContinueWithState((t, self) => self.Done(t), this, token);
+                {|#0:task.ThenRun(() => { })|};
+            }
+
+            void Done(Task t) { }
+        }
+        """, Tw4002(0, "Task", "task.ThenRun"));
 }

@@ -122,4 +122,68 @@ public class LockOrderInversionTests
         """,
         Tw2005(1, 0, "Subscription.mu", "Connection.mu", "Test0.cs:28"),
         Tw2005(0, 1, "Connection.mu", "Subscription.mu", "Test0.cs:14"));
+
+    // Rx's timer queue: `lock (StaticGate) { lock (Gate) { Evaluate(); } }` where Evaluate takes
+    // StaticGate again. Re-entering a lock the thread holds adds no order, so StaticGate -> Gate is the
+    // only order and nothing is inverted. Taking the inner lock first somewhere else still is.
+    [Fact]
+    public Task ReenteringAHeldLock_AddsNoOrder() => VerifyAnalyzer.AnalyzerAsync("""
+        class TimerQueue
+        {
+            private static readonly object Gate = new object();
+            private static readonly object StaticGate = new object();
+
+            static void ScheduleLongTerm()
+            {
+                lock (StaticGate)
+                {
+                    lock (Gate) { }
+                }
+            }
+
+            static void ClockChanged()
+            {
+                lock (StaticGate)
+                {
+                    lock (Gate)
+                    {
+                        Evaluate();
+                        lock (StaticGate) { }
+                    }
+                }
+            }
+
+            static void Evaluate()
+            {
+                lock (StaticGate) { }
+            }
+        }
+
+        class Inverted
+        {
+            private static readonly object A = new object();
+            private static readonly object B = new object();
+
+            static void First()
+            {
+                lock (A)
+                {
+                    lock ({|#0:B|})
+                    {
+                        lock (A) { }
+                    }
+                }
+            }
+
+            static void Second()
+            {
+                lock (B)
+                {
+                    lock ({|#1:A|}) { }
+                }
+            }
+        }
+        """,
+        Tw2005(0, 1, "B", "A", "Test0.cs:52"),
+        Tw2005(1, 0, "A", "B", "Test0.cs:41"));
 }
