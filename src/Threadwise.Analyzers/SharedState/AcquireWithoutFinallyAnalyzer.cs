@@ -1,5 +1,7 @@
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -51,7 +53,8 @@ public sealed class AcquireWithoutFinallyAnalyzer : ThreadwiseAnalyzer
                     && !AsyncContext.IsInNestedFunction(operation, body)
                     && !IsInFinally(operation, body)
                     && !IsRollback(operation)
-                    && !NothingThrowsBeforeRelease(context, statement, acquired))
+                    && !NothingThrowsBeforeRelease(context, statement, acquired)
+                    && !IsSignalCount(acquired))
                 {
                     context.ReportDiagnostic(Diagnostic.Create(Descriptors.TW2006AcquireWithoutFinally, invocation.Syntax.GetLocation(), acquired.Name));
                     return;
@@ -158,6 +161,50 @@ public sealed class AcquireWithoutFinallyAnalyzer : ThreadwiseAnalyzer
         // `if (_stream is null) { _mutex.ReleaseMutex(); return null; }` (or a catch that releases and
         // rethrows) in a method whose main path returns holding the lock: an AcquireLock() API that
         // rolls back on failure. The lock is handed to the caller by design; not a region to guard.
+        // Rx's enumerator: OnNext does `_gate.Release()` per item and MoveNext `_gate.Wait()`s for one. A
+        // semaphore field that some method of the type releases without ever waiting on it counts
+        // signals between a producer and a consumer; it is not a lock, and a wait-then-release in
+        // one method is no critical section. Read from syntax, only for would-be findings.
+        private static bool IsSignalCount(ISymbol acquired)
+        {
+            if (acquired is not IFieldSymbol field || !LockScope.IsSemaphore(field) || field.ContainingType is not { } type)
+            {
+                return false;
+            }
+
+            foreach (var reference in type.DeclaringSyntaxReferences)
+            {
+                foreach (var member in reference.GetSyntax().DescendantNodes().OfType<BaseMethodDeclarationSyntax>())
+                {
+                    var releases = false;
+                    var waits = false;
+                    foreach (var call in member.DescendantNodes().OfType<InvocationExpressionSyntax>())
+                    {
+                        if (call.Expression is MemberAccessExpressionSyntax { Expression: var receiver, Name.Identifier.ValueText: var name }
+                            && NamesField(receiver, field))
+                        {
+                            releases |= name == "Release";
+                            waits |= name is "Wait" or "WaitAsync" or "WaitOne";
+                        }
+                    }
+
+                    if (releases && !waits)
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        private static bool NamesField(ExpressionSyntax receiver, IFieldSymbol field) => receiver switch
+        {
+            IdentifierNameSyntax name => name.Identifier.ValueText == field.Name,
+            MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: var name } => name.Identifier.ValueText == field.Name,
+            _ => false,
+        };
+
         private static bool IsRollback(IOperation release)
         {
             if (release.Parent is not IExpressionStatementOperation statement

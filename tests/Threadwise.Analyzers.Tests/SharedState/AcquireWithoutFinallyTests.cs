@@ -316,4 +316,55 @@ public class AcquireWithoutFinallyTests
             }
         }
         """, Tw2006(0, "_mutex"));
+
+    // Rx's blocking enumerator: OnNext releases a semaphore per item, MoveNext waits for one and, on the
+    // last path, releases again so a later MoveNext does not block. A signal count, not a lock. A
+    // semaphore every method waits on before it releases is a lock and is still reported.
+    [Fact]
+    public Task SemaphoresUsedAsSignalCounts_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Concurrent;
+        using System.Threading;
+
+        class Enumerator
+        {
+            private readonly SemaphoreSlim _gate = new SemaphoreSlim(0);
+            private readonly ConcurrentQueue<int> _queue = new ConcurrentQueue<int>();
+            private int _current;
+
+            public void OnNext(int value)
+            {
+                _queue.Enqueue(value);
+                _gate.Release();
+            }
+
+            public bool MoveNext()
+            {
+                _gate.Wait();
+                if (_queue.TryDequeue(out _current))
+                {
+                    return true;
+                }
+
+                Check();
+                _gate.Release();
+                return false;
+            }
+
+            static void Check() { }
+        }
+
+        class Guarded
+        {
+            private readonly SemaphoreSlim _lock = new SemaphoreSlim(1);
+
+            public void Update()
+            {
+                {|#0:_lock.Wait()|};
+                Check();
+                _lock.Release();
+            }
+
+            static void Check() { }
+        }
+        """, Tw2006(0, "_lock"));
 }
