@@ -33,8 +33,33 @@ internal static class InMemoryStreams
         {
             IObjectCreationOperation creation => IsWrapper(creation.Type, symbols) && IsInMemory(FirstArgument(creation), symbols, depth + 1),
             ILocalReferenceOperation local => IsInMemory(Initializer(local), symbols, depth + 1),
+            IInvocationOperation factory => IsWrapper(factory.Type, symbols) && WrapsOnlyMemory(factory.Arguments, symbols, depth + 1),
             _ => false,
         };
+    }
+
+    // `provider.CreateDecompressionStream(new MemoryStream(data))` (gRPC's compression providers): a
+    // factory handed an in-memory stream and no other stream, reader or writer wraps that memory.
+    private static bool WrapsOnlyMemory(System.Collections.Immutable.ImmutableArray<IArgumentOperation> arguments, KnownSymbols symbols, int depth)
+    {
+        var overMemory = false;
+        foreach (var argument in arguments)
+        {
+            var value = argument.Value.WithoutConversions();
+            if (!IsWrapper(value.Type, symbols))
+            {
+                continue;
+            }
+
+            if (!IsInMemory(value, symbols, depth))
+            {
+                return false;
+            }
+
+            overMemory = true;
+        }
+
+        return overMemory;
     }
 
     /// <summary>

@@ -46,7 +46,8 @@ internal static class LockScope
                             break;
                         }
 
-                        if (statement is IUsingDeclarationOperation declaration && EnterScopeTarget(declaration) is not null)
+                        if ((statement is IUsingDeclarationOperation declaration && EnterScopeTarget(declaration) is not null)
+                            || AssertedHeld(statement) is not null)
                         {
                             return true;
                         }
@@ -114,10 +115,32 @@ internal static class LockScope
                     {
                         yield return declared;
                     }
+                    else if (AssertedHeld(statement) is { } asserted)
+                    {
+                        yield return asserted;
+                    }
                 }
 
                 break;
         }
+    }
+
+    // `Debug.Assert(Monitor.IsEntered(Lock));` (gRPC's retry calls), `Debug.Assert(_rw.IsWriteLockHeld)`:
+    // the method states that its caller holds the lock, so the statements after it run under it.
+    private static ISymbol? AssertedHeld(IOperation statement)
+    {
+        if (statement is not IExpressionStatementOperation { Operation: IInvocationOperation { TargetMethod: { Name: "Assert", ContainingType.Name: "Debug" or "Trace" }, Arguments: { Length: > 0 } arguments } }
+            || arguments[0].Value.WithoutConversions() is not { } condition)
+        {
+            return null;
+        }
+
+        return condition switch
+        {
+            IInvocationOperation { TargetMethod: { Name: "IsEntered", ContainingType.Name: "Monitor" }, Arguments: { Length: 1 } entered } => LockSymbol(entered[0].Value),
+            IPropertyReferenceOperation { Property.Name: "IsWriteLockHeld" or "IsReadLockHeld" or "IsUpgradeableReadLockHeld" or "IsHeldByCurrentThread", Instance: { } instance } => LockSymbol(instance),
+            _ => null,
+        };
     }
 
     /// <summary>The symbol that identifies a lock object: the field, local or parameter, or the

@@ -486,8 +486,9 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
     }
 
     // `if (_writer is { } w) lock (w) { _writer = null; }`: the lock only resets the field and never
-    // reads it, so two threads that both passed the check both store null — the same end state.
-    // (A lock that also uses the field, `_conn.Dispose(); _conn = null;`, races and is reported.)
+    // reads it, so two threads that both passed the check both store null — the same end state. So
+    // does `lock (this) { _timer?.Dispose(); _timer = null; }` (gRPC's call clean-up): the second
+    // thread finds null and does nothing. (`_conn.Dispose(); _conn = null;` races and is reported.)
     private static bool IsBlindReset(IOperation write, IFieldSymbol field)
     {
         if (write is not ISimpleAssignmentOperation { Value: var value }
@@ -505,7 +506,8 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
         {
             if (operation is IFieldReferenceOperation reference
                 && SymbolEqualityComparer.Default.Equals(reference.Field, field)
-                && reference.Parent != write)
+                && reference.Parent != write
+                && !(reference.Parent is IConditionalAccessOperation access && access.Operation == reference))
             {
                 return false;
             }

@@ -1108,4 +1108,38 @@ public class BlockingApiInAsyncCodeTests
             }
         }
         """, Tw1004(0, "StreamReader.ReadToEnd", "async method 'Read'", "StreamReader.ReadToEndAsync"), Tw1004(1, "Stream.Flush", "async method 'Read'", "Stream.FlushAsync"));
+
+    // gRPC decompresses a message with `provider.CreateDecompressionStream(new MemoryStream(data))`: a
+    // stream a factory wraps around memory, and nothing else, is in memory too.
+    [Fact]
+    public Task StreamsAFactoryWrapsAroundMemory_AreInMemory() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.IO;
+        using System.IO.Compression;
+        using System.Threading.Tasks;
+
+        interface ICompressionProvider
+        {
+            Stream CreateDecompressionStream(Stream stream);
+        }
+
+        class Reader
+        {
+            async Task<byte[]> Decompress(ICompressionProvider provider, byte[] data, Stream network)
+            {
+                await Task.Yield();
+                var output = new MemoryStream();
+                using (var decompressed = provider.CreateDecompressionStream(new MemoryStream(data)))
+                {
+                    decompressed.CopyTo(output);
+                }
+
+                using (var fromNetwork = provider.CreateDecompressionStream(network))
+                {
+                    {|#0:fromNetwork.CopyTo(output)|};
+                }
+
+                return output.ToArray();
+            }
+        }
+        """, Tw1004(0, "Stream.CopyTo", "async method 'Decompress'", "Stream.CopyToAsync"));
 }

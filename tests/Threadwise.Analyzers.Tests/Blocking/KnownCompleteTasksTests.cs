@@ -297,6 +297,30 @@ public class KnownCompleteTasksTests
         }
         """, For(framework), Tw1002(0, "Result"), Tw1002(1, "Result", "async method 'N'"));
 
+    // gRPC targets netstandard2.0, where Task has no IsCompletedSuccessfully: it writes the extension
+    // method `task.IsCompletedSuccessfully()` and reads `.Result` behind it.
+    [Theory]
+    [MemberData(nameof(Frameworks))]
+    public Task BehindACompletionCheckExtension_IsSilent(string framework) => VerifyTw1005.AnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        static class CompatibilityHelpers
+        {
+            public static bool IsCompletedSuccessfully(this Task task) => task.Status == TaskStatus.RanToCompletion;
+            public static bool LooksDone(this Task task) => task.Id > 0;
+        }
+
+        class Call
+        {
+            private readonly TaskCompletionSource<int> _callTcs = new TaskCompletionSource<int>();
+
+            public int Status() => _callTcs.Task.IsCompletedSuccessfully() ? _callTcs.Task.Result : -1;
+
+            public int Guess() => _callTcs.Task.LooksDone() ? {|#0:_callTcs.Task.Result|} : -1;
+        }
+        """, For(framework),
+        VerifyTw1005.Diagnostic(Descriptors.TW1005SyncOverAsync).WithLocation(0).WithArguments("Result", "synchronous method 'Guess'", "make it async and await the task"));
+
     // Npgsql's dual-path methods: `Flush(async: false).GetAwaiter().GetResult()` asks for the synchronous
     // path, which has run to the end when the call returns (TW1005 and TW4008 alike).
     [Theory]

@@ -1170,4 +1170,63 @@ public class InconsistentlySynchronizedFieldTests
             }
         }
         """ }, null, Tw2003(0, "_current", "LockObj", "Open"));
+
+    // gRPC's retry call: `Debug.Assert(Monitor.IsEntered(Lock));` states that the caller holds the lock,
+    // and its call clean-up re-checks with `?.` inside the lock: `_timer?.Dispose(); _timer = null;`.
+    [Fact]
+    public Task AssertedLocks_AndNullSafeResets_AreNotReported() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Diagnostics;
+        using System.Threading;
+
+        class RetryCall
+        {
+            private readonly object _lock = new object();
+            private object _activeCall;
+            private Timer _timer;
+            private Timer _other;
+
+            public void Start(object call)
+            {
+                lock (_lock)
+                {
+                    _activeCall = call;
+                    _timer = new Timer(_ => { });
+                    _other = new Timer(_ => { });
+                }
+            }
+
+            protected void OnCommit()
+            {
+                Debug.Assert(Monitor.IsEntered(_lock));
+                _activeCall = null;
+            }
+
+            public void Cleanup()
+            {
+                if (_timer != null)
+                {
+                    lock (_lock)
+                    {
+                        _timer?.Dispose();
+                        _timer = null;
+                    }
+                }
+
+                if ({|#0:_other|} != null)
+                {
+                    lock (_lock)
+                    {
+                        _other.Dispose();
+                        _other = null;
+                    }
+                }
+            }
+
+            public void Unasserted()
+            {
+                Debug.Assert(_activeCall != null);
+                {|#1:_activeCall = null|};
+            }
+        }
+        """, Tw2003(0, "_other", "_lock", "Cleanup", "checked"), Tw2003(1, "_activeCall", "_lock", "Start"));
 }
