@@ -171,7 +171,7 @@ public sealed class InconsistentlySynchronizedFieldFixProvider : ThreadwiseCodeF
                        || (before && IsGuardClause(@if) && ReadsAny(@if.Condition, guardedFields, state)));
         }
 
-        if (candidate is not ExpressionStatementSyntax || ContainsAwait(candidate))
+        if (candidate is not ExpressionStatementSyntax || ContainsAwait(candidate) || CallsUnknownCode(candidate, state))
         {
             return false;
         }
@@ -181,6 +181,27 @@ public sealed class InconsistentlySynchronizedFieldFixProvider : ThreadwiseCodeF
             if (state.SemanticModel.GetSymbolInfo(name, state.CancellationToken).Symbol is IFieldSymbol field && guardedFields.Contains(field))
             {
                 return true;
+            }
+        }
+
+        return false;
+    }
+
+    // `_subscription.Disposable = RunCore(parent);` (Rx): an abstract, virtual or interface call, or a
+    // delegate, runs code the fix cannot see (a subscription that emits, a callback that takes another
+    // lock). Such a neighbour stays outside the lock: holding it there could order locks anew.
+    private static bool CallsUnknownCode(StatementSyntax statement, FixState state)
+    {
+        foreach (var call in statement.DescendantNodes().OfType<InvocationExpressionSyntax>())
+        {
+            switch (state.SemanticModel.GetSymbolInfo(call, state.CancellationToken).Symbol)
+            {
+                case IMethodSymbol { MethodKind: MethodKind.DelegateInvoke }:
+                    return true;
+                case IMethodSymbol method when (method.IsAbstract || method.IsVirtual || method.IsOverride) && !method.IsSealed:
+                    return true;
+                case null:
+                    return true;
             }
         }
 

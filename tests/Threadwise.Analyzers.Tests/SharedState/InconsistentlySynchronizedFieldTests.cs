@@ -1229,4 +1229,71 @@ public class InconsistentlySynchronizedFieldTests
             }
         }
         """, Tw2003(0, "_other", "_lock", "Cleanup", "checked"), Tw2003(1, "_activeCall", "_lock", "Start"));
+
+    // Rx's sinks: `_atEnd = false;` then `_subscription.Disposable = RunCore(parent);`. The neighbour
+    // touches guarded state but calls an abstract method (a subscription that runs user code): taking
+    // it into the lock would hold the lock across code the fix cannot see. Only the write is locked.
+    [Fact]
+    public Task Fix_LeavesNeighboursThatCallUnknownCode_OutsideTheLock() => VerifyFix.CodeFixAsync("""
+        class Holder
+        {
+            public object Disposable { get; set; }
+        }
+
+        abstract class Sink
+        {
+            private readonly object _gate = new object();
+            private readonly Holder _subscription = new Holder();
+            private bool _atEnd;
+
+            public void OnCompleted()
+            {
+                lock (_gate)
+                {
+                    _atEnd = true;
+                    _subscription.Disposable = null;
+                }
+            }
+
+            protected abstract object RunCore();
+
+            public void Run()
+            {
+                {|#0:_atEnd = false|};
+                _subscription.Disposable = RunCore();
+            }
+        }
+        """, """
+        class Holder
+        {
+            public object Disposable { get; set; }
+        }
+
+        abstract class Sink
+        {
+            private readonly object _gate = new object();
+            private readonly Holder _subscription = new Holder();
+            private bool _atEnd;
+
+            public void OnCompleted()
+            {
+                lock (_gate)
+                {
+                    _atEnd = true;
+                    _subscription.Disposable = null;
+                }
+            }
+
+            protected abstract object RunCore();
+
+            public void Run()
+            {
+                lock (_gate)
+                {
+                    _atEnd = false;
+                }
+                _subscription.Disposable = RunCore();
+            }
+        }
+        """, Tw2003(0, "_atEnd", "_gate", "OnCompleted"));
 }
