@@ -42,7 +42,8 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
 
         public void Analyze(OperationAnalysisContext context)
         {
-            // A ValueTask read before completion is undefined, not only blocking: TW4008 reports it.
+            // A ValueTask read before completion is undefined, not only blocking: TW4008 reports it —
+            // unless it wraps a Task (an async ValueTask method of the default builder): that one blocks.
             if (!_waits.TryGetWait(context.Operation, out var wait)
                 || AsyncContext.GetEnclosingFunction(wait.Operation, context.ContainingSymbol) is not { IsAsync: false } method
                 || !IsReportedIn(method)
@@ -51,7 +52,7 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
                 || IsSynchronousContract(method)
                 || HasAsyncTwin(method)
                 || SyncAsyncBranches.IsInSynchronousBranch(wait.Operation)
-                || (wait.Task is { } task && (KnownCompleteTasks.IsKnownComplete(task, _waits.Symbols) || _waits.Symbols.IsValueTaskType(task.Type)))
+                || (wait.Task is { } task && (KnownCompleteTasks.IsKnownComplete(task, _waits.Symbols) || (_waits.Symbols.IsValueTaskType(task.Type) && !TaskBackedValueTasks.IsTaskBacked(task, _waits.Symbols))))
                 || IsDelay(wait)
                 || ServesOnlySynchronousContracts(method, context.Compilation, context.CancellationToken)
                 || (wait.Task is { } parameterTask && KnownCompleteTasks.IsCompleteAtEveryCall(parameterTask, method, _waits.Symbols, context.Compilation, context.CancellationToken)))

@@ -49,7 +49,7 @@ public sealed class ValueTaskMisuseAnalyzer : ThreadwiseAnalyzer
             || wait.Task is not { } valueTask
             || !waits.Symbols.IsValueTaskType(valueTask.Type)
             || valueTask.WithoutConversions() is IInvocationOperation { TargetMethod.Name: "Preserve" or "AsTask" }
-            || IsBackedByATaskOrValue(valueTask.WithoutConversions(), waits.Symbols)
+            || TaskBackedValueTasks.IsTaskBacked(valueTask, waits.Symbols)
             || AsyncContext.GetEnclosingFunction(wait.Operation, context.ContainingSymbol) is not { IsAsync: false }
             || KnownCompleteTasks.IsKnownComplete(valueTask, waits.Symbols))
         {
@@ -63,14 +63,6 @@ public sealed class ValueTaskMisuseAnalyzer : ThreadwiseAnalyzer
             wait.Display,
             "reads a ValueTask that may not have completed; its result is defined only after completion (block on '.AsTask()' instead, or await it)"));
     }
-
-    // `new ValueTask<T>(task).Result`, `new ValueTask<T>(value).Result`: a ValueTask made from a Task or a
-    // value reads like them (a Task-backed one blocks like Task.Result); only one backed by an
-    // IValueTaskSource is undefined before completion (found dogfooding Npgsql's converters).
-    private static bool IsBackedByATaskOrValue(IOperation valueTask, KnownSymbols symbols)
-        => valueTask is IObjectCreationOperation { Constructor.OriginalDefinition: { Parameters: { Length: 1 } parameters } }
-           && ((symbols.IsTaskType(parameters[0].Type) && !symbols.IsValueTaskType(parameters[0].Type))
-               || parameters[0].Type is ITypeParameterSymbol);
 
     // Reported at the second consumption itself (a local diagnostic): the local's uses are read
     // from syntax only when a ValueTask local is consumed, which is rare.

@@ -663,4 +663,22 @@ public class SyncOverAsyncTests
             }
         }
         """, Tw1005(0, "Wait", "Plain"), Tw1005(1, "Result", "Count"));
+
+    // A Task-backed ValueTask (an async ValueTask method of the default builder) read synchronously is a
+    // sync-over-async wait like a task's; TW4008 leaves it here.
+    [Fact]
+    public Task TaskBackedValueTasks_AreWaitsLikeTasks() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        class Service
+        {
+            async ValueTask<int> CountAsync()
+            {
+                await Task.Yield();
+                return 1;
+            }
+
+            int Total() => {|#0:CountAsync().Result|};
+        }
+        """, Tw1005(0, "Result", "Total"));
 }

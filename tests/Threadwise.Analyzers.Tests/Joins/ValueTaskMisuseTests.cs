@@ -244,4 +244,34 @@ public class ValueTaskMisuseTests
             T ReadEither(bool async) => {|#0:Read(async).Result|};
         }
         """, Tw4008(0, "Result", Read));
+
+    // SuperSocket's `Dispose(bool) => DisposeAsync(disposing).GetAwaiter().GetResult();`: an async
+    // ValueTask method of the default builder boxes into a Task when it completes late, so reading it
+    // blocks (a sync-over-async wait, TW1005's to judge) instead of misbehaving. A pooling builder
+    // hands out an IValueTaskSource: still reported.
+    [Fact]
+    public Task AsyncValueTaskMethodsOfTheDefaultBuilder_AreTaskBacked() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Runtime.CompilerServices;
+        using System.Threading.Tasks;
+
+        class Service
+        {
+            protected async ValueTask<int> CloseAsync(bool disposing)
+            {
+                await Task.Yield();
+                return 1;
+            }
+
+            [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+            protected async ValueTask<int> PooledAsync()
+            {
+                await Task.Yield();
+                return 1;
+            }
+
+            public int Close() => CloseAsync(true).GetAwaiter().GetResult();
+
+            public int Pooled() => {|#0:PooledAsync().Result|};
+        }
+        """, Tw4008(0, "Result", Read));
 }
