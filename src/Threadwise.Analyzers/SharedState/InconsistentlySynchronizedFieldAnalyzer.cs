@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -419,7 +420,8 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
                 || (name == "Change" && Is(definition, symbols.ThreadingTimer))
                 || (name == "Run" && Is(definition, symbols.Task))
                 || (name == "StartNew" && (Is(definition, symbols.TaskFactory) || Is(definition, symbols.TaskFactoryOfT)))
-                || (name is "QueueUserWorkItem" or "UnsafeQueueUserWorkItem" && Is(definition, symbols.ThreadPool)))
+                || (name is "QueueUserWorkItem" or "UnsafeQueueUserWorkItem" && Is(definition, symbols.ThreadPool))
+                || (operation is IInvocationOperation subscription && SubscribesAnObservable(subscription)))
             {
                 return true;
             }
@@ -427,6 +429,24 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
 
         return false;
     }
+
+    // `_hasValueAll = false;` then `_subscriptions[i] = sources[i].Subscribe(observer);` (Rx's operators):
+    // notifications, and the locked callbacks they run, start with the subscription. `Subscribe` (or an
+    // extension named `Subscribe…`) on a System.IObservable<T>.
+    private static bool SubscribesAnObservable(IInvocationOperation invocation)
+    {
+        if (!invocation.TargetMethod.Name.StartsWith("Subscribe", System.StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var receiver = invocation.Instance?.Type
+            ?? (invocation.TargetMethod.IsExtensionMethod && invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value.WithoutConversions().Type : null);
+        return receiver is INamedTypeSymbol named && (IsObservable(named) || named.AllInterfaces.Any(IsObservable));
+    }
+
+    private static bool IsObservable(INamedTypeSymbol type)
+        => type is { Name: "IObservable", Arity: 1, ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
 
     private static bool Is(ITypeSymbol type, INamedTypeSymbol? known) => SymbolEqualityComparer.Default.Equals(type, known);
 

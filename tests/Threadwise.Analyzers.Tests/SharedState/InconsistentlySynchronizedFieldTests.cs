@@ -1296,4 +1296,39 @@ public class InconsistentlySynchronizedFieldTests
             }
         }
         """, Tw2003(0, "_atEnd", "_gate", "OnCompleted"));
+
+    // Rx's CombineLatest: `Run` resets its state, then subscribes to the sources; the locked OnNext
+    // runs only once notifications flow. Writes before the Subscribe are set-up; after it they race.
+    [Fact]
+    public Task WritesBeforeSubscribingAnObservable_AreSetUp() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+
+        class Sink : IObserver<int>
+        {
+            private readonly object _gate = new object();
+            private bool _hasValueAll;
+            private int _count;
+            private IDisposable _subscription;
+
+            public void Run(IObservable<int> source)
+            {
+                _hasValueAll = false;
+                _subscription = source.Subscribe(this);
+                {|#0:_count = 0|};
+            }
+
+            public void OnNext(int value)
+            {
+                lock (_gate)
+                {
+                    _hasValueAll = true;
+                    _count++;
+                }
+            }
+
+            public void OnError(Exception error) { }
+
+            public void OnCompleted() { }
+        }
+        """, Tw2003(0, "_count", "_gate", "OnNext"));
 }
