@@ -1,7 +1,7 @@
-using System.Linq;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -53,6 +53,10 @@ public sealed class LockOrderInversionAnalyzer : ThreadwiseAnalyzer
         }
 
         fieldLocks.TryAdd(inner, 0);
+        if (!LockScope.IsAnyLockHeld(@lock))
+        {
+            return;
+        }
 
         var held = LockScope.HeldLocks(@lock).ToList();
         if (held.Contains(inner, SymbolEqualityComparer.Default))
