@@ -29,7 +29,7 @@ internal static class LockWrap
                 SyntaxFactory.Token(SyntaxFactory.TriviaList(), SyntaxKind.CloseParenToken, SyntaxFactory.TriviaList(SyntaxFactory.Space)),
                 SyntaxFactory.Block(
                     SyntaxFactory.Token(SyntaxFactory.TriviaList(), SyntaxKind.OpenBraceToken, SyntaxFactory.TriviaList(SyntaxFactory.Space)),
-                    SyntaxFactory.List(statements.Select((statement, i) => (i == 0 ? statement.WithoutLeadingTrivia() : statement) is var s && i == statements.Count - 1 ? s.WithoutTrailingTrivia() : s)),
+                    SyntaxFactory.List(statements.Select((statement, i) => OnOneLine(statement, i == 0, i == statements.Count - 1))),
                     SyntaxFactory.Token(SyntaxFactory.TriviaList(SyntaxFactory.Space), SyntaxKind.CloseBraceToken, last.GetTrailingTrivia())))
                 .WithTrailingTrivia(last.GetTrailingTrivia());
         }
@@ -54,6 +54,14 @@ internal static class LockWrap
                 SyntaxFactory.List(inside),
                 SyntaxFactory.Token(SyntaxFactory.TriviaList(SyntaxFactory.Whitespace(indent)), SyntaxKind.CloseBraceToken, last.GetTrailingTrivia())))
             .WithTrailingTrivia(last.GetTrailingTrivia());
+    }
+
+    // Inside a one-line lock the first statement loses its leading trivia (the lock took it) and the
+    // last its trailing trivia (the closing brace carries it).
+    private static StatementSyntax OnOneLine(StatementSyntax statement, bool first, bool last)
+    {
+        var laid = first ? statement.WithoutLeadingTrivia() : statement;
+        return last ? laid.WithoutTrailingTrivia() : laid;
     }
 
     /// <summary>The whitespace before the node on its line.</summary>
