@@ -75,25 +75,7 @@ internal static class InMemoryStreams
             receiver = Initializer(local)?.WithoutConversions();
         }
 
-        if (receiver is not IObjectCreationOperation creation)
-        {
-            return false;
-        }
-
-        var overMemory = false;
-        foreach (var argument in creation.Arguments)
-        {
-            if (IsInMemory(argument.Value, symbols, depth: 0))
-            {
-                overMemory = true;
-            }
-            else if (IsWrapper(argument.Value.WithoutConversions().Type, symbols))
-            {
-                return false;
-            }
-        }
-
-        return overMemory;
+        return receiver is IObjectCreationOperation creation && WrapsOnlyMemory(creation.Arguments, symbols, depth: 0);
     }
 
     public static bool IsInMemoryType(ITypeSymbol? type, KnownSymbols symbols)
