@@ -47,7 +47,8 @@ public sealed class BlockingThroughHelperAnalyzer : ThreadwiseAnalyzer
             if (!_summaries.IsAnalyzableHelper(invocation.TargetMethod)
                 || AsyncContext.GetAsyncFunction(invocation, context.ContainingSymbol) is null
                 || invocation.EnclosingCatchClause() is not null // error path: logging and clean-up helpers run rarely there
-                || invocation.IsCleanupBeforeThrow())
+                || invocation.IsCleanupBeforeThrow()
+                || Timeouts.HasZeroTimeout(invocation)) // `TryWait(TimeSpan.Zero)`: a helper asked to poll
             {
                 return;
             }

@@ -94,11 +94,59 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
         // public method that waits on the task its caller hands in is a wait API; blocking is its
         // contract and the choice to block is the caller's. (A private helper is still reported: its
         // fix makes it async and propagates to the callers.)
+        // `TResult Run(Func<TState, ValueTask<TResult>> action, TState state)` that calls `action(state)`
+        // and blocks on what it returns is a sync-over-async bridge: running the handed-in async work
+        // synchronously is what it is for, and making it async would undo it. The choice to block is
+        // its callers'.
         private static bool IsHandedIn(TaskWait wait, IMethodSymbol method)
-            => wait.Task is { } task
-               && KnownCompleteTasks.Unwrap(task) is IParameterReferenceOperation { Parameter: var parameter }
-               && SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, method)
-               && SymbolFacts.IsVisibleOutsideAssembly(method);
+        {
+            if (wait.Task is not { } task)
+            {
+                return false;
+            }
+
+            var source = SourceOf(KnownCompleteTasks.Unwrap(task));
+            return source switch
+            {
+                IParameterReferenceOperation { Parameter: var parameter } => IsParameterOf(parameter, method) && SymbolFacts.IsVisibleOutsideAssembly(method),
+                IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke, Instance: IParameterReferenceOperation { Parameter: var callback } } => IsParameterOf(callback, method),
+                _ => false,
+            };
+        }
+
+        private static bool IsParameterOf(IParameterSymbol parameter, IMethodSymbol method)
+            => SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, method);
+
+        // Through `valueTask.AsTask()` and a local that is only initialized: `var task = action(state);`.
+        private static IOperation SourceOf(IOperation task)
+        {
+            if (task is IInvocationOperation { TargetMethod.Name: "AsTask", Instance: { } valueTask })
+            {
+                task = KnownCompleteTasks.Unwrap(valueTask);
+            }
+
+            if (task is ILocalReferenceOperation { Local: var local }
+                && LocalDeclarations.GetInitializer(local, task) is { } declaration
+                && !IsReassigned(local, declaration.Body))
+            {
+                return KnownCompleteTasks.Unwrap(declaration.Value);
+            }
+
+            return task;
+        }
+
+        private static bool IsReassigned(ILocalSymbol local, IOperation body)
+        {
+            foreach (var reference in LocalReferences.Collect(body, local))
+            {
+                if (reference.Use == LocalUse.Reassigned)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
 
         // `Task.Delay(ms).Wait()` in synchronous code is a sleep (the form netstandard1.x code uses):
         // it blocks like Thread.Sleep and has no continuation that could deadlock.

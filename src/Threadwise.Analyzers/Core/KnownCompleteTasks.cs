@@ -143,10 +143,11 @@ internal static class KnownCompleteTasks
     }
 
     // `Task.FromResult(…)`; `await Task.WhenAny(…)`: the task WhenAny hands back is the one that
-    // finished; `Flush(async: false)`: a dual-path method asked for its synchronous path ran to the end.
+    // finished; `Flush(async: false)`: a dual-path method asked for its synchronous path ran to the end;
+    // `TryRemove(key, disposeKey: false)`: the constant keeps the call off its only path that starts work.
     private static bool IsCompleteValue(IOperation value, KnownSymbols symbols)
         => IsCompletedFactory(value, symbols)
-           || (value is IInvocationOperation call && SyncAsyncBranches.AsksForTheSynchronousPath(call))
+           || (value is IInvocationOperation call && (SyncAsyncBranches.AsksForTheSynchronousPath(call) || CompleteForArguments.ReturnsACompleteTask(call)))
            || (value is IAwaitOperation awaited
                && Unwrap(awaited.Operation) is IInvocationOperation { TargetMethod: { Name: "WhenAny", IsStatic: true } whenAny }
                && SymbolEqualityComparer.Default.Equals(whenAny.ContainingType, symbols.Task));

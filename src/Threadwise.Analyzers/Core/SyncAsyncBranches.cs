@@ -91,6 +91,14 @@ internal static class SyncAsyncBranches
             return IsFlag(and.LeftOperand) || IsFlag(and.RightOperand);
         }
 
+        // `timeout.IsZero || IsSynchronous`: the branch also runs on the async path, but only when
+        // the wait it makes is a zero-timeout poll, which does not block.
+        if (condition is IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalOr } or)
+        {
+            return (IsFlag(or.LeftOperand) && Timeouts.IsZeroTimeoutTest(or.RightOperand))
+                   || (IsFlag(or.RightOperand) && Timeouts.IsZeroTimeoutTest(or.LeftOperand));
+        }
+
         condition = condition.WithoutConversions();
         return condition.Type?.SpecialType == SpecialType.System_Boolean
                && condition is IParameterReferenceOperation or ILocalReferenceOperation or IFieldReferenceOperation or IPropertyReferenceOperation;

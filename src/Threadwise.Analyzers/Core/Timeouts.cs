@@ -36,6 +36,35 @@ internal static class Timeouts
         return false;
     }
 
+    /// <summary>
+    /// A test that a timeout variable is zero: <c>timeout.IsZero</c>, <c>timeout == TimeSpan.Zero</c>,
+    /// <c>millisecondsTimeout == 0</c> or <c>&lt;= 0</c>, where the variable's name says timeout.
+    /// </summary>
+    public static bool IsZeroTimeoutTest(IOperation condition)
+    {
+        condition = condition.WithoutConversions();
+        if (condition is IPropertyReferenceOperation { Property.Name: "IsZero", Instance: { } instance })
+        {
+            return IsTimeoutVariable(instance);
+        }
+
+        return condition is IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.LessThanOrEqual } comparison
+               && IsTimeoutVariable(comparison.LeftOperand)
+               && IsZero(comparison.RightOperand);
+    }
+
+    private static bool IsTimeoutVariable(IOperation operation)
+    {
+        var name = operation.WithoutConversions() switch
+        {
+            IParameterReferenceOperation parameter => parameter.Parameter.Name,
+            ILocalReferenceOperation local => local.Local.Name,
+            IFieldReferenceOperation field => field.Field.Name,
+            _ => null,
+        };
+        return name is not null && name.IndexOf("timeout", System.StringComparison.OrdinalIgnoreCase) >= 0;
+    }
+
     // The BCL names these parameters consistently: millisecondsTimeout / timeout (int or TimeSpan).
     private static bool IsTimeoutParameter(IParameterSymbol? parameter)
         => parameter is not null

@@ -51,6 +51,7 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
                 || CompletionSources.IsCompletionHandOff(invocation, _symbols)
                 || CompletionSources.ReportsThroughHandedSource(invocation, _symbols)
                 || SyncAsyncBranches.AsksForTheSynchronousPath(invocation)
+                || CompleteForArguments.ReturnsACompleteTask(invocation)
                 || ReturnsItsOwnArgument(invocation.TargetMethod)
                 || ReturnsATaskItKeeps(invocation.TargetMethod, MaxKeptTaskDepth)
                 || ReturnsAContinuation(invocation.TargetMethod)

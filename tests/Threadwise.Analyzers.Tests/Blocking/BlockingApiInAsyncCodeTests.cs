@@ -20,6 +20,62 @@ public class BlockingApiInAsyncCodeTests
 
     // ---- the dual sync/async path, twins that are not twins -----------------------------------
 
+    // `if (timeout.IsZero || IsSynchronous) return Wait(timeout);` then the await: the branch runs on
+    // the async path only when the wait is a zero-timeout poll. `||` with anything else is no dual path.
+    [Fact]
+    public Task DualPathThatAlsoTakesAZeroTimeout_IsSilent_OtherOrsAreNot() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        readonly struct TimeoutValue
+        {
+            public TimeoutValue(TimeSpan value) => Value = value;
+            public TimeSpan Value { get; }
+            public bool IsZero => Value == TimeSpan.Zero;
+            public static implicit operator TimeoutValue(TimeSpan value) => new(value);
+        }
+
+        class Gate
+        {
+            [ThreadStatic] private static bool _sync;
+            public static bool IsSynchronous => _sync;
+
+            public bool Wait(TimeSpan timeout) => true;
+            public Task<bool> WaitAsync(TimeSpan timeout) => Task.FromResult(true);
+
+            public async ValueTask<bool> AcquireAsync(TimeoutValue timeout)
+            {
+                if (timeout.IsZero || IsSynchronous)
+                {
+                    return Wait(timeout.Value);
+                }
+
+                return await WaitAsync(timeout.Value);
+            }
+
+            public async ValueTask<bool> AcquireAsync(int millisecondsTimeout)
+            {
+                if (IsSynchronous || millisecondsTimeout == 0)
+                {
+                    return Wait(TimeSpan.FromMilliseconds(millisecondsTimeout));
+                }
+
+                return await WaitAsync(TimeSpan.FromMilliseconds(millisecondsTimeout));
+            }
+
+            public async ValueTask<bool> NotAZeroTest(TimeSpan timeout, bool hurry)
+            {
+                if (hurry || IsSynchronous)
+                {
+                    return {|#0:Wait(timeout)|};
+                }
+
+                return await WaitAsync(timeout);
+            }
+        }
+        """, Tw1004(0, "Gate.Wait", "async method 'NotAZeroTest'", "Gate.WaitAsync"));
+
     [Fact]
     public Task DualSyncAsyncPath_IsSilent_OtherBranches_AreNot() => VerifyAnalyzer.AnalyzerAsync("""
         using System.IO;

@@ -294,6 +294,33 @@ public class BlockingThroughHelperTests
         }
         """, Tw1006(0, "Reset", "Reset -> Connection.Close (Test0.cs:42)"));
 
+    // `InternalWait(TimeSpan.Zero) || await InternalWaitAsync(timeout)`: the helper is asked to poll
+    // (a zero for its timeout parameter), so it does not block; the same helper with a timeout does.
+    [Fact]
+    public Task HelpersAskedToPoll_DoNotBlock() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        static class Handles
+        {
+            public static async Task<bool> WaitOneAsync(WaitHandle handle, TimeSpan timeout)
+            {
+                if (Poll(handle, TimeSpan.Zero) || Poll(handle, millisecondsTimeout: 0))
+                {
+                    return true;
+                }
+
+                await Task.Yield();
+                return {|#0:Poll(handle, timeout)|};
+            }
+
+            private static bool Poll(WaitHandle handle, TimeSpan timeout) => handle.WaitOne(timeout);
+
+            private static bool Poll(WaitHandle handle, int millisecondsTimeout) => handle.WaitOne(millisecondsTimeout);
+        }
+        """, Tw1006(0, "Poll", "Poll -> WaitHandle.WaitOne (Test0.cs:18)"));
+
     // A helper whose only blocking-looking call is told to fire and forget does not block.
     [Fact]
     public Task HelpersThatFireAndForget_DoNotBlock() => VerifyAnalyzer.AnalyzerAsync("""

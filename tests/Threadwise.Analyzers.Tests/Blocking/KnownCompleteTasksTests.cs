@@ -355,6 +355,23 @@ public class KnownCompleteTasksTests
         VerifyTw1005.Diagnostic(Descriptors.TW1005SyncOverAsync).WithLocation(0).WithArguments("GetAwaiter().GetResult()", "synchronous method 'WriteAsyncPath'", "make it async and await the task"),
         VerifyTw1005.Diagnostic(Descriptors.TW1005SyncOverAsync).WithLocation(1).WithArguments("Wait", "synchronous method 'WriteAsyncPath'", "make it async and await the task"));
 
+    // A call whose constant flag keeps it off the one path that starts work returns a finished task.
+    [Theory]
+    [MemberData(nameof(Frameworks))]
+    public Task CallsWhoseConstantsLeaveOnlyFinishedTasks_AreComplete(string framework) => VerifyTw1005.AnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        class Cache
+        {
+            private Task<int> Load(bool refresh) => refresh ? Task.Run(() => 1) : Task.FromResult(0);
+
+            public int Cached() => Load(refresh: false).Result;
+
+            public int Fresh() => {|#0:Load(refresh: true).Result|};
+        }
+        """, For(framework),
+        VerifyTw1005.Diagnostic(Descriptors.TW1005SyncOverAsync).WithLocation(0).WithArguments("Result", "synchronous method 'Fresh'", "make it async and await the task"));
+
     [Theory]
     [MemberData(nameof(Frameworks))]
     public Task ContinuationAntecedent_AndCustomAwaiter_AreSilent(string framework) => VerifyTw1005.AnalyzerAsync("""

@@ -166,13 +166,15 @@ public class SyncOverAsyncTests
 
             public object Perform2(Func<Task<object>> job) => Shared(job);
 
-            private object Shared(Func<Task<object>> job) => {|#0:job().Result|};
+            private object Shared(Func<Task<object>> job) => {|#0:Start(job).Result|};
 
-            private object FromLambda(Func<Task<object>> job) => {|#1:job().Result|};
+            private object FromLambda(Func<Task<object>> job) => {|#1:Start(job).Result|};
 
             public Func<object> Later(Func<Task<object>> job) => () => FromLambda(job);
 
-            public object Exposed(Func<Task<object>> job) => {|#2:job().Result|};
+            public object Exposed(Func<Task<object>> job) => {|#2:Start(job).Result|};
+
+            private static Task<object> Start(Func<Task<object>> job) => Task.Run(job);
         }
 
         internal static class TaskExtensions
@@ -180,6 +182,42 @@ public class SyncOverAsyncTests
             internal static object GetTaskLikeResult(this Task<object> task) => task.GetAwaiter().GetResult();
         }
         """, Tw1005(0, "Result", "Shared"), Tw1005(1, "Result", "FromLambda"), Tw1005(2, "Result", "Exposed"));
+
+    // `Run(Func<TState, ValueTask<TResult>> action, TState state)`: a bridge that runs the async work
+    // it is handed and blocks on it is a sync-over-async API by design; making it async would undo
+    // it. A wait on anything else in the same method, or on a reassigned local, is still reported.
+    [Fact]
+    public Task BridgesThatBlockOnTheDelegateTheyAreHanded_AreNotReported() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        static class SyncBridge
+        {
+            internal static TResult Run<TState, TResult>(Func<TState, ValueTask<TResult>> action, TState state)
+            {
+                var task = action(state);
+                if (!task.IsCompleted)
+                {
+                    return task.AsTask().GetAwaiter().GetResult();
+                }
+
+                return task.GetAwaiter().GetResult();
+            }
+
+            private static T RunSync<T>(Func<Task<T>> work) => work().GetAwaiter().GetResult();
+
+            private static void RunSync(Func<Task> work) => work.Invoke().Wait();
+
+            private static int NotTheDelegate(Func<Task<int>> work)
+            {
+                var task = work();
+                task = Other();
+                return {|#0:task.Result|} + {|#1:Other().Result|};
+            }
+
+            private static Task<int> Other() => Task.Run(() => 1);
+        }
+        """, Tw1005(0, "Result", "NotTheDelegate"), Tw1005(1, "Result", "NotTheDelegate"));
 
     // A private helper whose every caller passes a task known complete there (after an IsCompleted
     // check, as a continuation's antecedent) reads a result, not a wait; one caller that passes a

@@ -399,6 +399,71 @@ public class TaskDroppedTests
         }
         """, Tw4002(0, "Task", "Handler"), Tw4002(1, "Task", "Handler"), Tw4002(2, "Task", "Retry"));
 
+    // `TryRemove(key, disposeKey: false)` where the method starts work only under `if (disposeKey)` and
+    // otherwise returns Task.CompletedTask: the constant keeps the call on paths that return finished
+    // tasks. The flag given `true`, a variable, a flag the method reassigns, a virtual method, or a stub
+    // that returns a finished task whatever it is given (it stands for work to come) is still reported.
+    [Fact]
+    public Task CallsWhoseConstantsLeaveOnlyFinishedTasks_AreNotDropped() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        class Queue
+        {
+            public void Remove(IAsyncDisposable key, bool flag)
+            {
+                TryRemove(key, disposeKey: false);
+                TryRemoveArrow(key, false);
+                Nested(key, dispose: false, wait: true);
+                {|#0:TryRemove(key, disposeKey: true)|};
+                {|#1:TryRemove(key, flag)|};
+                {|#2:Reassigns(key, false)|};
+                {|#3:Virtual(key, false)|};
+                {|#4:Nested(key, dispose: true, wait: true)|};
+                {|#5:Stub(key, false)|};
+            }
+
+            private Task TryRemove(IAsyncDisposable key, bool disposeKey)
+            {
+                if (key is not null)
+                {
+                    if (disposeKey)
+                    {
+                        return Task.Run(() => key.DisposeAsync().AsTask());
+                    }
+                }
+
+                return Task.CompletedTask;
+            }
+
+            private Task TryRemoveArrow(IAsyncDisposable key, bool disposeKey)
+                => disposeKey ? key.DisposeAsync().AsTask() : Task.FromResult(0);
+
+            private Task Nested(IAsyncDisposable key, bool dispose, bool wait)
+            {
+                if (!dispose || !wait)
+                {
+                    return key is null ? Task.CompletedTask : Task.FromResult(1);
+                }
+                else
+                {
+                    return key.DisposeAsync().AsTask();
+                }
+            }
+
+            private static Task Stub(IAsyncDisposable key, bool disposeKey) => Task.CompletedTask;
+
+            private Task Reassigns(IAsyncDisposable key, bool disposeKey)
+            {
+                disposeKey = !disposeKey;
+                return disposeKey ? key.DisposeAsync().AsTask() : Task.CompletedTask;
+            }
+
+            protected virtual Task Virtual(IAsyncDisposable key, bool disposeKey)
+                => disposeKey ? key.DisposeAsync().AsTask() : Task.CompletedTask;
+        }
+        """, Tw4002(0, "Task", "TryRemove"), Tw4002(1, "Task", "TryRemove"), Tw4002(2, "Task", "Reassigns"), Tw4002(3, "Task", "Virtual"), Tw4002(4, "Task", "Nested"), Tw4002(5, "Task", "Stub"));
+
     [Fact]
     public Task FireAndForgetCalls_AndHelpersReturningTheirOwnArgument_AreNotDropped() => VerifyAnalyzer.AnalyzerAsync("""
         using System;

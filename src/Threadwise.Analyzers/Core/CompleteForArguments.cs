@@ -1,0 +1,176 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Threadwise.Core;
+
+/// <summary>
+/// <c>TryRemove(key, disposeKey: false)</c> where <c>Task TryRemove(K key, bool disposeKey)</c> starts
+/// work only under <c>if (disposeKey)</c> and otherwise returns <c>Task.CompletedTask</c>: with the
+/// constant the caller passes, every return the call can reach hands back a finished task. The
+/// constants must decide it: a method that returns <c>Task.CompletedTask</c> whatever it is given is a
+/// stub that stands for work to come, not a finished task. Read from
+/// the syntax of a non-virtual, non-async method declared once in source (no second binding); a
+/// flag the method assigns, or a return it cannot read, proves nothing.
+/// </summary>
+internal static class CompleteForArguments
+{
+    public static bool ReturnsACompleteTask(IInvocationOperation invocation)
+    {
+        var method = invocation.TargetMethod.OriginalDefinition;
+        if (method.IsVirtual || method.IsAbstract || method.IsOverride || method.IsAsync
+            || method.MethodKind != MethodKind.Ordinary
+            || method.DeclaringSyntaxReferences.Length != 1
+            || method.DeclaringSyntaxReferences[0].GetSyntax() is not MethodDeclarationSyntax declaration)
+        {
+            return false;
+        }
+
+        var flags = ConstantFlags(invocation);
+        if (flags.Count == 0)
+        {
+            return false;
+        }
+
+        var decided = false;
+        if (declaration.ExpressionBody is { } arrow)
+        {
+            return IsComplete(arrow.Expression, flags, ref decided) && decided;
+        }
+
+        if (declaration.Body is not { } body || AssignsAny(body, flags))
+        {
+            return false;
+        }
+
+        foreach (var node in body.DescendantNodes(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
+        {
+            if (node is not ReturnStatementSyntax @return)
+            {
+                continue;
+            }
+
+            if (IsUnreachable(@return, body, flags))
+            {
+                decided = true;
+            }
+            else if (!IsComplete(@return.Expression, flags, ref decided))
+            {
+                return false;
+            }
+        }
+
+        return decided;
+    }
+
+    // The bool parameters the call gives a constant (a default value counts: the argument is implicit).
+    private static Dictionary<string, bool> ConstantFlags(IInvocationOperation invocation)
+    {
+        var flags = new Dictionary<string, bool>();
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter is { Type.SpecialType: SpecialType.System_Boolean, RefKind: RefKind.None, Name: var name }
+                && argument.Value.ConstantValue is { HasValue: true, Value: bool value })
+            {
+                flags[name] = value;
+            }
+        }
+
+        return flags;
+    }
+
+    // A return inside `if (flag) { … }` whose flag the call makes false (or the else of one it makes true).
+    private static bool IsUnreachable(SyntaxNode node, SyntaxNode body, Dictionary<string, bool> flags)
+    {
+        for (var child = node; child != body && child.Parent is { } parent; child = parent)
+        {
+            if (parent is IfStatementSyntax @if && Evaluate(@if.Condition, flags) is { } value
+                && ((child == @if.Statement && !value) || (child == @if.Else && value)))
+            {
+                return true;
+            }
+
+            if (parent is ConditionalExpressionSyntax conditional && Evaluate(conditional.Condition, flags) is { } chosen
+                && ((child == conditional.WhenTrue && !chosen) || (child == conditional.WhenFalse && chosen)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // `decided` is set when a flag picked a branch on the way.
+    private static bool IsComplete(ExpressionSyntax? expression, Dictionary<string, bool> flags, ref bool decided)
+    {
+        switch (expression)
+        {
+            case ParenthesizedExpressionSyntax parenthesized:
+                return IsComplete(parenthesized.Expression, flags, ref decided);
+            case ConditionalExpressionSyntax conditional:
+                var chosen = Evaluate(conditional.Condition, flags);
+                decided |= chosen is not null;
+                return chosen switch
+                {
+                    true => IsComplete(conditional.WhenTrue, flags, ref decided),
+                    false => IsComplete(conditional.WhenFalse, flags, ref decided),
+                    null => IsComplete(conditional.WhenTrue, flags, ref decided) && IsComplete(conditional.WhenFalse, flags, ref decided),
+                };
+            case MemberAccessExpressionSyntax { Name.Identifier.ValueText: "CompletedTask", Expression: var type }:
+                return IsTaskTypeName(type);
+            case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name: var factory, Expression: var type } }:
+                return factory.Identifier.ValueText is "FromResult" or "FromException" or "FromCanceled" && IsTaskTypeName(type);
+            case LiteralExpressionSyntax literal:
+                return literal.IsKind(SyntaxKind.DefaultLiteralExpression); // `default(ValueTask)`: complete
+            default:
+                return false;
+        }
+    }
+
+    private static bool IsTaskTypeName(ExpressionSyntax type)
+        => type switch
+        {
+            IdentifierNameSyntax { Identifier.ValueText: "Task" or "ValueTask" } => true,
+            MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Task" or "ValueTask" } => true,
+            _ => false,
+        };
+
+    // The value of a condition made of the call's constant flags; null when it depends on anything else.
+    private static bool? Evaluate(ExpressionSyntax condition, Dictionary<string, bool> flags)
+    {
+        switch (condition)
+        {
+            case ParenthesizedExpressionSyntax parenthesized:
+                return Evaluate(parenthesized.Expression, flags);
+            case IdentifierNameSyntax { Identifier.ValueText: var name }:
+                return flags.TryGetValue(name, out var value) ? value : null;
+            case PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalNotExpression, Operand: var operand }:
+                return !Evaluate(operand, flags);
+            case BinaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalAndExpression } and:
+                var (left, right) = (Evaluate(and.Left, flags), Evaluate(and.Right, flags));
+                return left == false || right == false ? false : left == true && right == true ? true : null;
+            case BinaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalOrExpression } or:
+                var (first, second) = (Evaluate(or.Left, flags), Evaluate(or.Right, flags));
+                return first == true || second == true ? true : first == false && second == false ? false : null;
+            default:
+                return null;
+        }
+    }
+
+    // `disposeKey = …` (or a ref to it) anywhere in the body: the constant no longer decides.
+    private static bool AssignsAny(SyntaxNode body, Dictionary<string, bool> flags)
+    {
+        foreach (var node in body.DescendantNodes())
+        {
+            if ((node is AssignmentExpressionSyntax { Left: IdentifierNameSyntax { Identifier.ValueText: var assigned } } && flags.ContainsKey(assigned))
+                || (node is ArgumentSyntax { RefKindKeyword.RawKind: not 0, Expression: IdentifierNameSyntax { Identifier.ValueText: var passed } } && flags.ContainsKey(passed)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
