@@ -55,6 +55,7 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
             || TakesTokenAsData(method, symbols)
             || AcquiresAUsingScope(invocation)
             || InCleanupOrHandler(invocation)
+            || RunsWhenCancelled(invocation, token)
             || TokenParameter(invocation, tokenType, symbols, context.Compilation, context.ContainingSymbol) is not { } parameter
             || NameLocation(invocation) is not { } location)
         {
@@ -257,6 +258,25 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
     }
 
     // Cleanup (finally) and handlers (catch, often of the cancellation itself) must run to the end.
+    // `token.Register(state => Task.Run(async () => { …; await Task.Delay(1); }))`: a callback registered
+    // on the token runs once it is cancelled; forwarding it there would cancel the clean-up at once.
+    private static bool RunsWhenCancelled(IOperation operation, IParameterSymbol token)
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            if (current is IAnonymousFunctionOperation
+                && current.ParentSkippingConversions() is var user
+                && (user is IDelegateCreationOperation creation ? creation.ParentSkippingConversions() : user) is IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "Register" or "UnsafeRegister" } registration }
+                && registration.Instance?.WithoutConversions() is IParameterReferenceOperation { Parameter: var registeredOn }
+                && SymbolEqualityComparer.Default.Equals(registeredOn, token))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static bool InCleanupOrHandler(IOperation operation)
     {
         for (var current = operation.Parent; current is not null; current = current.Parent)

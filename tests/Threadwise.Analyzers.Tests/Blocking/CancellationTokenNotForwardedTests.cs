@@ -194,6 +194,51 @@ public class CancellationTokenNotForwardedTests
         """,
         Tw1007(0, "ChannelReader.ReadAllAsync", "cancellationToken"));
 
+    // A callback registered on the token runs once the token is cancelled: forwarding the token there
+    // would cancel the clean-up at once. A callback registered on another token is still reported.
+    [Fact]
+    public Task CallbacksRegisteredOnTheToken_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Command
+        {
+            private volatile bool _running = true;
+
+            public void Cancel() => _running = false;
+
+            public async Task ExecuteAsync(CancellationToken cancellationToken, CancellationToken other)
+            {
+                await Task.Yield();
+            }
+
+            public async Task RunAsync(CancellationToken cancellationToken)
+            {
+                using var registration = cancellationToken.Register(state => Task.Run(async () =>
+                {
+                    while (_running)
+                    {
+                        Cancel();
+                        await Task.Delay(1).ConfigureAwait(false);
+                    }
+                }), null);
+                using var direct = cancellationToken.Register(() => Task.Delay(1).Wait());
+                using var unrelated = CancellationToken.None.Register(() => Task.{|#2:Delay|}(1).{|#3:Wait|}());
+                await Task.Run(async () => await Task.{|#0:Delay|}(1), CancellationToken.None);
+            }
+
+            public void Later(CancellationToken cancellationToken, CancellationTokenSource source)
+            {
+                source.Token.Register(() => Task.{|#1:Delay|}(1).{|#4:Wait|}());
+            }
+        }
+        """,
+        Tw1007(2, "Task.Delay", "cancellationToken"),
+        Tw1007(3, "Task.Wait", "cancellationToken"),
+        Tw1007(0, "Task.Delay", "cancellationToken"),
+        Tw1007(1, "Task.Delay", "cancellationToken"),
+        Tw1007(4, "Task.Wait", "cancellationToken"));
+
     [Fact]
     public Task AZeroTimeoutPoll_IsNotFlagged_AWaitWithATimeoutIs() => VerifyAnalyzer.AnalyzerAsync("""
         using System;
