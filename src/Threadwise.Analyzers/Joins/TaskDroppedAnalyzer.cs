@@ -49,6 +49,7 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
                 || ReturnsStoredTask(invocation.TargetMethod)
                 || FireAndForget.IsRequested(invocation)
                 || CompletionSources.IsCompletionHandOff(invocation, _symbols)
+                || IsOffloadFromSynchronousCode(invocation, context.ContainingSymbol)
                 || CompletionSources.ReportsThroughHandedSource(invocation, _symbols)
                 || SyncAsyncBranches.AsksForTheSynchronousPath(invocation)
                 || CompleteForArguments.ReturnsACompleteTask(invocation)
@@ -67,6 +68,23 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
                 invocation.Syntax is InvocationExpressionSyntax { Expression: var callee } && CallNames.Written(callee) is { } written
                     ? written
                     : invocation.TargetMethod.Name));
+        }
+
+        // `Task.Run(Execute);` in a constructor, `Task.Factory.StartNew(loop, LongRunning)` in Start():
+        // synchronous code that hands work to the pool has nothing to await, and the call says "run
+        // this in the background" as plainly as `_ =` would (on 35 libraries every such statement was
+        // a deliberate worker start or offload). In async code it may be a forgotten await: reported.
+        private bool IsOffloadFromSynchronousCode(IInvocationOperation invocation, ISymbol containingSymbol)
+        {
+            var method = invocation.TargetMethod;
+            var isOffload = method.Name switch
+            {
+                "Run" => SymbolEqualityComparer.Default.Equals(method.ContainingType, _symbols.Task),
+                "StartNew" => SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, _symbols.TaskFactory)
+                              || SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, _symbols.TaskFactoryOfT),
+                _ => false,
+            };
+            return isOffload && AsyncContext.GetEnclosingFunction(invocation, containingSymbol) is { IsAsync: false };
         }
 
         // Task, Task<T>, ValueTask, ValueTask<T>, or a type with an instance GetAwaiter() whose awaiter

@@ -11,6 +11,35 @@ public class TaskDroppedTests
     private static DiagnosticResult Tw4002(int markup, string type, string method)
         => VerifyAnalyzer.Diagnostic(Descriptors.TW4002TaskDropped).WithLocation(markup).WithArguments(type, method);
 
+    // `Task.Run(Execute);` in a static constructor, `Task.Factory.StartNew(loop)` in Start(), a
+    // `Register(() => Task.Run(…))` callback: synchronous code that hands work to the pool says "in the
+    // background" as plainly as `_ =`. In async code (and an async lambda) it may be a forgotten await.
+    [Fact]
+    public Task OffloadsFromSynchronousCode_AreNotDropped() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Warden
+        {
+            private readonly TaskFactory _factory = new TaskFactory();
+            private readonly TaskFactory<int> _typed = new TaskFactory<int>();
+
+            static Warden() => Task.Run(Execute);
+
+            private static async Task Execute() { while (true) await Task.Delay(1000); }
+
+            public void Start(CancellationToken token)
+            {
+                Task.Factory.StartNew(() => Thread.Sleep(1), TaskCreationOptions.LongRunning);
+                _factory.StartNew(() => { });
+                _typed.StartNew(() => 1);
+                token.Register(() => Task.Run(() => { }));
+                Action later = async () => { {|#0:Task.Run(() => { })|}; await Task.Yield(); };
+            }
+        }
+        """, Tw4002(0, "Task", "Task.Run"));
+
     [Fact]
     public Task DroppedTasks_InSyncAndAsyncCode_AreFlagged() => VerifyAnalyzer.AnalyzerAsync("""
         using System;
@@ -24,8 +53,6 @@ public class TaskDroppedTests
 
             void Sync(Task t)
             {
-                {|#0:Task.Run(() => { })|};
-                {|#1:Task.Factory.StartNew(() => { })|};
                 t.ContinueWith(_ => { }); // a continuation registered for its effect: not reported
                 {|#3:SaveAsync()|};
                 {|#4:Next?.SaveAsync()|};
@@ -33,6 +60,8 @@ public class TaskDroppedTests
 
             async Task Async()
             {
+                {|#0:Task.Run(() => { })|};
+                {|#1:Task.Factory.StartNew(() => { })|};
                 {|#5:SaveAsync()|};
                 {|#6:CountAsync()|};
                 {|#7:Task.Delay(1).ConfigureAwait(false)|};
@@ -220,7 +249,7 @@ public class TaskDroppedTests
             {
                 internal static Task Send(int n) => Task.CompletedTask;
 
-                void M() { {|#0:Send(1)|}; {|#1:Task.Run(() => { })|}; {|#3:Send(3).ConfigureAwait(false)|}; }
+                void M() { {|#0:Send(1)|}; {|#1:Send(4)|}; {|#3:Send(3).ConfigureAwait(false)|}; }
             }
             """,
             """
@@ -241,7 +270,7 @@ public class TaskDroppedTests
             {
                 internal static Task Send(int n) => Task.CompletedTask;
 
-                void M() { _ = Send(1); _ = Task.Run(() => { }); _ = Send(3); }
+                void M() { _ = Send(1); _ = Send(4); _ = Send(3); }
             }
             """,
             """
@@ -253,7 +282,7 @@ public class TaskDroppedTests
             }
             """,
         },
-        Tw4002(0, "Task", "Send"), Tw4002(1, "Task", "Task.Run"), Tw4002(2, "Task", "A.Send"), Tw4002(3, "ConfiguredTaskAwaitable", "ConfigureAwait"));
+        Tw4002(0, "Task", "Send"), Tw4002(1, "Task", "Send"), Tw4002(2, "Task", "A.Send"), Tw4002(3, "ConfiguredTaskAwaitable", "ConfigureAwait"));
 
     // FluentFTP's upload: `while (pos < len) { Task.Delay(50); }` in synchronous code spins instead of
     // waiting. `_ =` would declare that bug intended, so a dropped delay gets no discard; in async code
@@ -311,8 +340,9 @@ public class TaskDroppedTests
 
         class Poller
         {
-            void OnEvent(object result, int error, TaskCompletionSource<int> typed)
+            async Task OnEvent(object result, int error, TaskCompletionSource<int> typed)
             {
+                await Task.Yield();
                 if (error != 0)
                 {
                     Task.Run(() => ((TaskCompletionSource<string>)result).TrySetException(new InvalidOperationException("failed " + error)));
