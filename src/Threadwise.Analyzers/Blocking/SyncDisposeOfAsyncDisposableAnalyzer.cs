@@ -32,7 +32,7 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
             return;
         }
 
-        var analyzer = new Context(symbols, symbols.IAsyncDisposable);
+        var analyzer = new Context(symbols, symbols.IAsyncDisposable, context.Compilation);
         context.RegisterOperationAction(analyzer.AnalyzeUsing, OperationKind.Using, OperationKind.UsingDeclaration);
         context.RegisterOperationAction(analyzer.AnalyzeDisposeCall, OperationKind.Invocation);
     }
@@ -41,11 +41,13 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
     {
         private readonly KnownSymbols _symbols;
         private readonly INamedTypeSymbol _asyncDisposable;
+        private readonly System.Lazy<System.Collections.Generic.HashSet<INamedTypeSymbol>> _overriddenBelow;
 
-        public Context(KnownSymbols symbols, INamedTypeSymbol asyncDisposable)
+        public Context(KnownSymbols symbols, INamedTypeSymbol asyncDisposable, Compilation compilation)
         {
             _symbols = symbols;
             _asyncDisposable = asyncDisposable;
+            _overriddenBelow = new(() => TypesWithAnAsyncDisposeBelow(compilation), System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
         }
 
         public void AnalyzeUsing(OperationAnalysisContext context)
@@ -150,6 +152,9 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
         // does not override DisposeAsync: the inherited one just calls Dispose(), so `await using`
         // would block the same way (found dogfooding MailKit's stream wrappers). Needs the exact
         // type: a creation right here, or a sealed type; a variable typed `Stream` may hold anything.
+        // A stream class of this project (GridFS's upload stream, returned by its own factory) counts
+        // too when no class of the project derived from it declares DisposeAsync: every
+        // implementation the project has disposes synchronously either way.
         private bool AsyncDisposeOnlyCallsDispose(IOperation resource)
         {
             var value = resource.WithoutConversions();
@@ -158,10 +163,16 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
                 IObjectCreationOperation creation => creation.Type,
                 _ when value.Type is { IsSealed: true } sealedType => sealedType,
                 ILocalReferenceOperation { Local: var local } when LocalDeclarations.GetInitializer(local, value) is { Value: IObjectCreationOperation created } => created.Type,
+                _ when value.Type is INamedTypeSymbol ownType && IsInSource(ownType) && !_overriddenBelow.Value.Contains(ownType.OriginalDefinition) => ownType,
                 _ => null,
             };
 
-            for (var type = exact as INamedTypeSymbol; type is not null; type = type.BaseType)
+            return InheritsStreamsAsyncDispose(exact as INamedTypeSymbol);
+        }
+
+        private bool InheritsStreamsAsyncDispose(INamedTypeSymbol? exact)
+        {
+            for (var type = exact; type is not null; type = type.BaseType)
             {
                 if (SymbolEqualityComparer.Default.Equals(type, _symbols.Stream) || SymbolEqualityComparer.Default.Equals(type, _symbols.TextWriter))
                 {
@@ -176,6 +187,37 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
 
             return false;
         }
+
+        // Every class of the compilation that some class derived from it (in the compilation) declares
+        // DisposeAsync below. Built once, and only when a finding is about to be reported.
+        private static System.Collections.Generic.HashSet<INamedTypeSymbol> TypesWithAnAsyncDisposeBelow(Compilation compilation)
+        {
+            var result = new System.Collections.Generic.HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
+            var pending = new System.Collections.Generic.Stack<INamespaceOrTypeSymbol>();
+            pending.Push(compilation.Assembly.GlobalNamespace);
+            while (pending.Count > 0)
+            {
+                foreach (var member in pending.Pop().GetMembers())
+                {
+                    if (member is INamespaceOrTypeSymbol container)
+                    {
+                        pending.Push(container);
+                    }
+
+                    if (member is INamedTypeSymbol { TypeKind: TypeKind.Class } type && DeclaresDisposeAsync(type))
+                    {
+                        for (var below = type.BaseType; below is not null && IsInSource(below); below = below.BaseType)
+                        {
+                            result.Add(below.OriginalDefinition);
+                        }
+                    }
+                }
+            }
+
+            return result;
+        }
+
+        private static bool IsInSource(INamedTypeSymbol type) => type.Locations.Length > 0 && type.Locations[0].IsInSource;
 
         private static bool DeclaresDisposeAsync(INamedTypeSymbol type)
         {

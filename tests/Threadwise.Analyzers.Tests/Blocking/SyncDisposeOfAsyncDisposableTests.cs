@@ -157,6 +157,69 @@ public class SyncDisposeOfAsyncDisposableTests
         }
         """, Tw1008(0, "FlushingStream", "'using'"), Tw1008(1, "Stream", "'Dispose()'"));
 
+    // GridFS's upload stream: a stream class of the project, handed out by its own factory, whose
+    // every implementation in the project inherits Stream's DisposeAsync (which calls Dispose): `await
+    // using` would dispose it the same way. `this.Dispose()` inside it likewise. A project class one of
+    // whose subclasses declares DisposeAsync is still reported.
+    [Fact]
+    public Task ProjectStreamsWhoseEveryImplementationInheritsStreamsAsyncDispose_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.IO;
+        using System.Threading.Tasks;
+
+        public abstract class StreamBase : Stream
+        {
+            public override bool CanRead => false;
+            public override bool CanSeek => false;
+            public override bool CanWrite => true;
+            public override long Length => 0;
+            public override long Position { get; set; }
+            public override void Flush() { }
+            public override int Read(byte[] buffer, int offset, int count) => 0;
+            public override long Seek(long offset, SeekOrigin origin) => 0;
+            public override void SetLength(long value) { }
+            public override void Write(byte[] buffer, int offset, int count) { }
+        }
+
+        public abstract class UploadStream : StreamBase
+        {
+            public async Task CloseAsync()
+            {
+                await FlushAsync();
+                Dispose();
+            }
+        }
+
+        internal sealed class ChunkedUploadStream : UploadStream { }
+
+        public abstract class DownloadStream : StreamBase { }
+
+        internal sealed class BufferedDownloadStream : DownloadStream
+        {
+            public override ValueTask DisposeAsync() => default;
+        }
+
+        class Bucket
+        {
+            public Task<UploadStream> OpenUploadStreamAsync() => Task.FromResult<UploadStream>(new ChunkedUploadStream());
+
+            public Task<DownloadStream> OpenDownloadStreamAsync() => Task.FromResult<DownloadStream>(new BufferedDownloadStream());
+
+            async Task M()
+            {
+                using (var destination = await OpenUploadStreamAsync())
+                {
+                    await destination.WriteAsync(new byte[1]);
+                }
+
+                {|#0:using|} (var source = await OpenDownloadStreamAsync())
+                {
+                    await source.ReadAsync(new byte[1]);
+                }
+            }
+        }
+        """, Tw1008(0, "DownloadStream", "'using'"));
+
     // A stream or writer wrapped around an in-memory stream writes into memory on dispose; one wrapped
     // around a file does not.
     [Fact]
