@@ -198,7 +198,8 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
             method = method.OriginalDefinition;
             if (!_servesOnlyContracts.TryGetValue(method, out var answer))
             {
-                answer = ServesOnlySynchronousContracts(method, compilation, depth: 0, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), cancellationToken);
+                answer = DedicatedThreads.IsOnlyAThreadBody(method, compilation, cancellationToken)
+                         || ServesOnlySynchronousContracts(method, compilation, depth: 0, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), cancellationToken);
                 _servesOnlyContracts.TryAdd(method, answer);
             }
 
@@ -225,6 +226,13 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
         {
             foreach (var call in calls)
             {
+                // `new Thread(ThreadStart)` where ThreadStart calls the helper: blocking on a thread of
+                // its own stalls no pool thread and no synchronization context.
+                if (call.Caller is IMethodSymbol { IsAsync: false } threadBody && DedicatedThreads.IsOnlyAThreadBody(threadBody, compilation, cancellationToken))
+                {
+                    continue;
+                }
+
                 if (call.Caller is not IMethodSymbol { IsAsync: false } caller
                     || caller.MethodKind is MethodKind.AnonymousFunction or MethodKind.LocalFunction
                     || !(IsSynchronousContract(caller) || HasAsyncTwin(caller) || ServesOnlySynchronousContracts(caller.OriginalDefinition, compilation, depth + 1, visiting, cancellationToken)))

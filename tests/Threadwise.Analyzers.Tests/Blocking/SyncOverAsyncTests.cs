@@ -219,6 +219,65 @@ public class SyncOverAsyncTests
         }
         """, Tw1005(0, "Result", "NotTheDelegate"), Tw1005(1, "Result", "NotTheDelegate"));
 
+    // The MongoDB driver's server monitor: `new Thread(new ParameterizedThreadStart(ThreadStart))` whose
+    // body (through a helper or two) waits on a heartbeat task. Blocking on a thread of its own stalls no
+    // pool thread and no synchronization context. The same helper also called from elsewhere, or a body
+    // also handed to Task.Run, is still reported.
+    [Fact]
+    public Task WaitsOnlyADedicatedThreadMakes_AreNotReported() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        internal sealed class Heartbeat
+        {
+            private readonly TaskCompletionSource<bool> _tcs = new TaskCompletionSource<bool>();
+
+            public Task Task => _tcs.Task;
+
+            public void Wait(CancellationToken cancellationToken) => _tcs.Task.Wait(cancellationToken);
+
+            public void WaitToo(CancellationToken cancellationToken) => {|#0:_tcs.Task.Wait(cancellationToken)|};
+        }
+
+        internal sealed class Monitor
+        {
+            private Thread _thread;
+
+            public void Start(CancellationToken token)
+            {
+                _thread = new Thread(new ParameterizedThreadStart(ThreadStart)) { IsBackground = true };
+                _thread.Start(token);
+
+                void ThreadStart(object state) => MonitorServer((CancellationToken)state);
+            }
+
+            public void StartOther(CancellationToken token)
+            {
+                new Thread(Loop).Start();
+                new Thread(Worker).Start();
+                Task.Run(Pooled);
+            }
+
+            private void MonitorServer(CancellationToken token)
+            {
+                while (!token.IsCancellationRequested)
+                {
+                    new Heartbeat().Wait(token);
+                }
+            }
+
+            private void Loop() => {|#2:new Heartbeat().Task.Wait()|};
+
+            private void Worker() => new Heartbeat().Task.Wait();
+
+            private void Pooled() => new Heartbeat().WaitToo(default);
+
+            public void Direct(Task work) => {|#1:work.Wait()|};
+
+            private void Shared() => Loop();
+        }
+        """, Tw1005(0, "Wait", "WaitToo"), Tw1005(2, "Wait", "Loop"), Tw1005(1, "Wait", "Direct"));
+
     // A private helper whose every caller passes a task known complete there (after an IsCompleted
     // check, as a continuation's antecedent) reads a result, not a wait; one caller that passes a
     // running task, or a reassigned parameter, makes it a wait again.

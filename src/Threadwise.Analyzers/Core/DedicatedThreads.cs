@@ -1,0 +1,85 @@
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Threadwise.Core;
+
+/// <summary>
+/// <c>new Thread(new ParameterizedThreadStart(ThreadStart)) { IsBackground = true }</c> where
+/// <c>ThreadStart</c> (a local function or private method) is used nowhere else: its body runs only
+/// on a thread of its own. Blocking there stalls no pool thread and no synchronization context, so
+/// the rules that ask "who runs this?" for a would-be finding treat it as a synchronous owner.
+/// Asked only on the way to a finding (binds the declaring method or type).
+/// </summary>
+internal static class DedicatedThreads
+{
+    public static bool IsOnlyAThreadBody(IMethodSymbol method, Compilation compilation, CancellationToken cancellationToken)
+    {
+        if (KnownSymbols.For(compilation).Thread is not { } thread
+            || method.IsAsync
+            || method.DeclaringSyntaxReferences.Length != 1
+            || Scope(method, cancellationToken) is not { } scope)
+        {
+            return false;
+        }
+
+        SemanticModel? model = null;
+        var uses = 0;
+        foreach (var token in scope.DescendantTokens())
+        {
+            if (!token.IsKind(SyntaxKind.IdentifierToken) || token.ValueText != method.Name || token.Parent is not SimpleNameSyntax name
+                || name.Parent is MethodDeclarationSyntax or LocalFunctionStatementSyntax)
+            {
+                continue;
+            }
+
+            model ??= compilation.GetSemanticModel(scope.SyntaxTree);
+            if (!SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, cancellationToken).Symbol?.OriginalDefinition, method.OriginalDefinition))
+            {
+                continue;
+            }
+
+            if (model.GetOperation(name, cancellationToken) is not IMethodReferenceOperation reference || !StartsAThread(reference, thread))
+            {
+                return false; // a call, or a delegate that runs elsewhere
+            }
+
+            uses++;
+        }
+
+        return uses > 0;
+    }
+
+    // A local function is used only in the body that declares it; a private method only in its type.
+    private static SyntaxNode? Scope(IMethodSymbol method, CancellationToken cancellationToken)
+    {
+        var declaration = method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken);
+        return method.MethodKind switch
+        {
+            MethodKind.LocalFunction => declaration.Parent,
+            MethodKind.Ordinary when method.DeclaredAccessibility == Accessibility.Private && method.ContainingType?.DeclaringSyntaxReferences.Length == 1
+                => method.ContainingType.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken),
+            _ => null,
+        };
+    }
+
+    // `new Thread(Body)`, `new Thread(new ThreadStart(Body))`: the method group is the thread's body.
+    private static bool StartsAThread(IMethodReferenceOperation reference, INamedTypeSymbol thread)
+    {
+        var user = reference.ParentSkippingConversions();
+        if (user is IDelegateCreationOperation creation)
+        {
+            user = creation.ParentSkippingConversions();
+        }
+
+        if (user is IObjectCreationOperation { Type: INamedTypeSymbol { TypeKind: TypeKind.Delegate } } explicitDelegate)
+        {
+            user = explicitDelegate.ParentSkippingConversions();
+        }
+
+        return user is IArgumentOperation { Parent: IObjectCreationOperation started }
+               && SymbolEqualityComparer.Default.Equals(started.Type, thread);
+    }
+}
