@@ -730,7 +730,9 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
         public bool InLambda { get; }
     }
 
-    /// <summary>Which lock every caller of a private helper holds, through chains of helpers.</summary>
+    /// <summary>Which lock every caller of a private helper holds, through chains of helpers. An async
+    /// helper gets none: only its part before the first await runs while the caller holds the lock
+    /// (<c>lock (_openLock) { _openTask = OpenHelperAsync(); }</c> — the MongoDB driver).</summary>
     private sealed class Callers
     {
         private readonly Dictionary<IMethodSymbol, List<HelperCall>> _byCallee = new(SymbolEqualityComparer.Default);
@@ -768,7 +770,7 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
             }
 
             _held[method] = null; // a cycle proves nothing
-            var result = method.DeclaredAccessibility == Accessibility.Private && _byCallee.TryGetValue(method, out var calls) ? Common(calls) : null;
+            var result = method.DeclaredAccessibility == Accessibility.Private && !method.IsAsync && _byCallee.TryGetValue(method, out var calls) ? Common(calls) : null;
             _held[method] = result;
             return result;
         }
@@ -793,7 +795,7 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
 
             _heldAcrossTypes[method] = null; // a cycle proves nothing
             ISymbol? result = null;
-            if (depth <= MaxCallerDepth && CallSites.CanKnowCallers(method) && CallsInTheCompilation(method) is { Count: > 0 } calls)
+            if (depth <= MaxCallerDepth && !method.IsAsync && CallSites.CanKnowCallers(method) && CallsInTheCompilation(method) is { Count: > 0 } calls)
             {
                 result = Common(calls, depth + 1);
             }

@@ -42,6 +42,48 @@ public class InconsistentlySynchronizedFieldTests
         }
         """, Tw2003(0, "_count", "_gate", "Add"));
 
+    // `lock (_openLock) { _openTask = OpenHelperAsync(); }` (the MongoDB driver's connection): only the
+    // async helper's part before its first await runs under the caller's lock, so its writes are not
+    // lock-held writes, and the synchronous Open's writes are no inconsistency. A synchronous helper
+    // called the same way still holds the lock.
+    [Fact]
+    public Task AsyncHelpersCalledUnderTheLock_DoNotHoldIt() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.IO;
+        using System.Threading.Tasks;
+
+        class Connection
+        {
+            private readonly object _openLock = new();
+            private Task _openTask;
+            private Stream _stream;
+            private string _description;
+
+            public Task OpenAsync()
+            {
+                lock (_openLock)
+                {
+                    _openTask ??= OpenHelperAsync();
+                    Describe();
+                    return _openTask;
+                }
+            }
+
+            private async Task OpenHelperAsync()
+            {
+                await Task.Yield();
+                _stream = Stream.Null;
+            }
+
+            private void Describe() => _description = "open";
+
+            public void Open()
+            {
+                _stream = Stream.Null;
+                {|#0:_description = "sync"|};
+            }
+        }
+        """, Tw2003(0, "_description", "_openLock", "Describe"));
+
     // A helper called from a continuation that takes the lock inside the lambda still holds it.
     [Fact]
     public Task HelperCalledUnderTheLockInsideALambda_HoldsIt() => VerifyAnalyzer.AnalyzerAsync("""
