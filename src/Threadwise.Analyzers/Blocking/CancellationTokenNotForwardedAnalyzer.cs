@@ -55,7 +55,8 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
             || TakesTokenAsData(method, symbols)
             || AcquiresAUsingScope(invocation)
             || InCleanupOrHandler(invocation)
-            || RunsWhenCancelled(invocation, token)
+            || invocation.IsCleanupBeforeThrow()
+            || IsGovernedDelegate(invocation, token, tokenType, symbols)
             || TokenParameter(invocation, tokenType, symbols, context.Compilation, context.ContainingSymbol) is not { } parameter
             || NameLocation(invocation) is not { } location)
         {
@@ -109,8 +110,13 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
     // and starting the work without the token is deliberate (an already-set event still counts).
     private static bool IsWaitedWithTheToken(IInvocationOperation invocation, INamedTypeSymbol tokenType)
     {
-        if (invocation.ParentSkippingConversions() is not IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Symbol: var local } }
-            || AsyncContext.GetFunctionBody(invocation) is not { } body)
+        var local = invocation.ParentSkippingConversions() switch
+        {
+            IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Symbol: var declared } } => declared,
+            ISimpleAssignmentOperation { Target: ILocalReferenceOperation { Local: var assigned } } => assigned, // `connectTask = socket.ConnectAsync(endPoint);`
+            _ => null,
+        };
+        if (local is null || AsyncContext.GetFunctionBody(invocation) is not { } body)
         {
             return false;
         }
@@ -257,18 +263,40 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
         return false;
     }
 
-    // Cleanup (finally) and handlers (catch, often of the cancellation itself) must run to the end.
     // `token.Register(state => Task.Run(async () => { …; await Task.Delay(1); }))`: a callback registered
     // on the token runs once it is cancelled; forwarding it there would cancel the clean-up at once.
-    private static bool RunsWhenCancelled(IOperation operation, IParameterSymbol token)
+    // `ExecuteWithTimeoutAsync(stream, async s => await s.ReadAsync(…), timeout, cancellationToken)`: the
+    // delegate is handed to a method that is given the token, which governs how the delegate's work is
+    // cancelled (the MongoDB driver closes the stream). Task.Run/StartNew/ContinueWith are no such method:
+    // their token only cancels the scheduling.
+    private static bool IsGovernedDelegate(IOperation operation, IParameterSymbol token, INamedTypeSymbol tokenType, KnownSymbols symbols)
     {
         for (var current = operation.Parent; current is not null; current = current.Parent)
         {
-            if (current is IAnonymousFunctionOperation
-                && current.ParentSkippingConversions() is var user
-                && (user is IDelegateCreationOperation creation ? creation.ParentSkippingConversions() : user) is IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "Register" or "UnsafeRegister" } registration }
-                && registration.Instance?.WithoutConversions() is IParameterReferenceOperation { Parameter: var registeredOn }
+            if (current is not IAnonymousFunctionOperation lambda)
+            {
+                continue;
+            }
+
+            // The lambda that declares the token hands its own token on: nothing governs it from outside.
+            if (SymbolEqualityComparer.Default.Equals(lambda.Symbol, token.ContainingSymbol))
+            {
+                return false;
+            }
+
+            if (HandedTo(lambda) is not { } receiver)
+            {
+                continue;
+            }
+
+            if (receiver.TargetMethod.Name is "Register" or "UnsafeRegister"
+                && receiver.Instance?.WithoutConversions() is IParameterReferenceOperation { Parameter: var registeredOn }
                 && SymbolEqualityComparer.Default.Equals(registeredOn, token))
+            {
+                return true;
+            }
+
+            if (PassesAToken(receiver, tokenType) && !OnlySchedules(receiver.TargetMethod, symbols))
             {
                 return true;
             }
@@ -277,6 +305,19 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
         return false;
     }
 
+    // The call a lambda is an argument of, through its delegate creation and conversions.
+    private static IInvocationOperation? HandedTo(IAnonymousFunctionOperation lambda)
+    {
+        var user = lambda.ParentSkippingConversions();
+        if (user is IDelegateCreationOperation creation)
+        {
+            user = creation.ParentSkippingConversions();
+        }
+
+        return user is IArgumentOperation { Parent: IInvocationOperation receiver } ? receiver : null;
+    }
+
+    // Cleanup (finally) and handlers (catch, often of the cancellation itself) must run to the end.
     private static bool InCleanupOrHandler(IOperation operation)
     {
         for (var current = operation.Parent; current is not null; current = current.Parent)

@@ -239,6 +239,59 @@ public class CancellationTokenNotForwardedTests
         Tw1007(1, "Task.Delay", "cancellationToken"),
         Tw1007(4, "Task.Wait", "cancellationToken"));
 
+    // The MongoDB driver: a read loop handed, with the token, to a helper that enforces the timeout and
+    // cancellation by closing the stream; a connect task kept in a local assigned in `#if` branches and
+    // waited with the token; an abort on the way to rethrowing. Task.Run's token only cancels the
+    // scheduling, and a lambda's own token is its to forward: those are still reported.
+    [Fact]
+    public Task DelegatesGovernedByACallGivenTheToken_WaitedTasks_AndCleanupBeforeThrow_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.IO;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        static class Streams
+        {
+            public static Task ReadBytesAsync(Stream stream, byte[] buffer, int timeoutMs, CancellationToken cancellationToken)
+                => WithTimeoutAsync(stream, async s =>
+                {
+                    var read = await s.ReadAsync(buffer, 0, buffer.Length).ConfigureAwait(false);
+                    if (read == 0) throw new EndOfStreamException();
+                }, timeoutMs, cancellationToken);
+
+            private static Task WithTimeoutAsync(Stream stream, Func<Stream, Task> operation, int timeoutMs, CancellationToken cancellationToken)
+                => operation(stream);
+
+            public static void Connect(Func<Task> connect, CancellationToken cancellationToken)
+            {
+                Task connectTask;
+                connectTask = connect();
+                connectTask.Wait(cancellationToken);
+            }
+
+            public static async Task CopyAsync(Stream source, Stream destination, CancellationToken cancellationToken)
+            {
+                var buffer = new byte[10];
+                while (true)
+                {
+                    Exception failure = null;
+                    try { await source.ReadAsync(buffer, 0, 10, cancellationToken); }
+                    catch (Exception ex) { failure = ex; }
+                    if (failure != null)
+                    {
+                        try { await destination.FlushAsync(); } catch { }
+                        throw failure;
+                    }
+
+                    await Task.Run(async () => await destination.{|#0:FlushAsync|}(), cancellationToken);
+                    await Parallel.ForEachAsync(new[] { 1 }, cancellationToken, async (i, token) => await destination.{|#1:FlushAsync|}());
+                }
+            }
+        }
+        """,
+        Tw1007(0, "Stream.FlushAsync", "cancellationToken"),
+        Tw1007(1, "Stream.FlushAsync", "token"));
+
     [Fact]
     public Task AZeroTimeoutPoll_IsNotFlagged_AWaitWithATimeoutIs() => VerifyAnalyzer.AnalyzerAsync("""
         using System;
