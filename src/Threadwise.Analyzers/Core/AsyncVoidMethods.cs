@@ -36,7 +36,39 @@ internal static class AsyncVoidMethods
 
         return !EventHandlers.HasEventHandlerShape(method, symbols)
                && !IsWhollyGuarded(method)
+               && !IsForgetSink(method, symbols)
                && !(method.MethodKind == MethodKind.Ordinary && IsSubscribedInItsType(method));
+    }
+
+    // `static async void Forget(this ValueTask task) { await task; }` (MessagePipe): the fire-and-forget
+    // sink whose one job is to await the task it is given, so that its exceptions surface on the
+    // caller's context instead of vanishing. `async void` is the point; returning Task would lose them.
+    private static bool IsForgetSink(IMethodSymbol method, KnownSymbols symbols)
+    {
+        if (method.Parameters.Length != 1 || method.DeclaringSyntaxReferences.Length != 1 || !symbols.IsTaskType(method.Parameters[0].Type))
+        {
+            return false;
+        }
+
+        var (body, arrow) = method.DeclaringSyntaxReferences[0].GetSyntax() switch
+        {
+            MethodDeclarationSyntax declaration => (declaration.Body, declaration.ExpressionBody?.Expression),
+            LocalFunctionStatementSyntax local => (local.Body, local.ExpressionBody?.Expression),
+            _ => (null, null),
+        };
+
+        var awaited = arrow ?? (body is { Statements.Count: 1 } && body.Statements[0] is ExpressionStatementSyntax { Expression: var only } ? only : null);
+        if (awaited is not AwaitExpressionSyntax { Expression: var operand })
+        {
+            return false;
+        }
+
+        if (operand is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait", Expression: var configured } })
+        {
+            operand = configured;
+        }
+
+        return operand is IdentifierNameSyntax { Identifier.ValueText: var name } && name == method.Parameters[0].Name;
     }
 
     // async void M() { try { ... } catch (Exception e) { Log(e); } }: nothing escapes to crash the process.

@@ -30,6 +30,32 @@ public class AsyncVoidMethodTests
         }
         """, Tw4004(0, "Start"), Tw4004(1, "Log"), Tw4004(2, "Local"));
 
+    // `async void Forget(this ValueTask task) { await task; }` (MessagePipe): the sink whose one job is to
+    // await the task it is given so its exceptions surface; `async void` is the point. A method that does
+    // anything more, or awaits something other than its parameter, is reported.
+    [Fact]
+    public Task ForgetSinks_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        static class TaskExtensions
+        {
+            internal static async void Forget(this ValueTask task)
+            {
+                await task;
+            }
+
+            internal static async void Forget(this Task task) => await task.ConfigureAwait(false);
+
+            internal static async void {|#0:ForgetLater|}(this Task task)
+            {
+                await Task.Yield();
+                await task;
+            }
+
+            internal static async void {|#1:Other|}(Task task) => await Task.Delay(1);
+        }
+        """, Tw4004(0, "ForgetLater"), Tw4004(1, "Other"));
+
     [Fact]
     public Task EventHandlersOverridesAndInterfaceImplementations_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
         using System;
