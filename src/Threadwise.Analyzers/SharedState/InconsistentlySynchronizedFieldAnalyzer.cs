@@ -817,6 +817,14 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
                     return null;
                 }
 
+                // `FreeList() { Initialize(); }` beside `lock (gate) { …; Initialize(); }`: a constructor of
+                // the type runs before the object is shared, so its call needs no lock.
+                if (!call.InLambda && call.Caller is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor } constructor
+                    && SymbolEqualityComparer.Default.Equals(constructor.ContainingType.OriginalDefinition, call.Callee.ContainingType.OriginalDefinition))
+                {
+                    continue;
+                }
+
                 var candidate = FirstOrNull(call.Held)
                     ?? (call.InLambda || call.Caller is not IMethodSymbol caller ? null
                         : depth is { } level ? HeldAcrossTypes(caller.OriginalDefinition, level) : HeldByEveryCaller(caller));

@@ -84,6 +84,52 @@ public class InconsistentlySynchronizedFieldTests
         }
         """, Tw2003(0, "_description", "_openLock", "Describe"));
 
+    // MessagePipe's FreeList: `Initialize()` is called by the constructor and, to re-initialize, under
+    // the lock. The constructor runs before the object is shared: every other call holds the lock, so the
+    // helper does. A call from an ordinary method without the lock still breaks it.
+    [Fact]
+    public Task HelpersCalledUnderTheLockOrFromTheConstructor_HoldIt() => VerifyAnalyzer.AnalyzerAsync("""
+        class FreeList
+        {
+            private readonly object _gate = new();
+            private int _count;
+            private int _size;
+
+            public FreeList()
+            {
+                Initialize();
+                Resize();
+            }
+
+            public void Add()
+            {
+                lock (_gate)
+                {
+                    _count++;
+                    _size++;
+                }
+            }
+
+            public void Remove()
+            {
+                lock (_gate)
+                {
+                    if (--_count == 0)
+                    {
+                        Initialize();
+                        Resize();
+                    }
+                }
+            }
+
+            public void Trim() => Resize();
+
+            private void Initialize() => _count = 0;
+
+            private void Resize() => {|#0:_size = 0|};
+        }
+        """, Tw2003(0, "_size", "_gate", "Add"));
+
     // A helper called from a continuation that takes the lock inside the lambda still holds it.
     [Fact]
     public Task HelperCalledUnderTheLockInsideALambda_HoldsIt() => VerifyAnalyzer.AnalyzerAsync("""
