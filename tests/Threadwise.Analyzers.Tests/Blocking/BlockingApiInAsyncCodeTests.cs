@@ -76,6 +76,78 @@ public class BlockingApiInAsyncCodeTests
         }
         """, Tw1004(0, "Gate.Wait", "async method 'NotAZeroTest'", "Gate.WaitAsync"));
 
+    // MessagePipe's IAsyncPublisher: `Publish` beside `PublishAsync`, where every implementation in the
+    // project hands the message to its handlers without waiting (`HandleAsync(…).Forget()`): a
+    // fire-and-forget entry point, not a blocking twin. An interface whose implementation blocks, or
+    // just does synchronous work, keeps its twin.
+    [Fact]
+    public Task VoidMethodsWhoseEveryImplementationFiresAndForgets_AreNotBlocking() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        public interface IHandler { ValueTask HandleAsync(string message, CancellationToken cancellationToken); }
+
+        public interface IAsyncPublisher
+        {
+            void Publish(string message, CancellationToken cancellationToken = default);
+            ValueTask PublishAsync(string message, CancellationToken cancellationToken = default);
+        }
+
+        public interface IStore
+        {
+            void Save(string item);
+            Task SaveAsync(string item);
+        }
+
+        static class Extensions
+        {
+            internal static async void Forget(this ValueTask task) => await task;
+        }
+
+        sealed class Broker : IAsyncPublisher
+        {
+            private readonly IHandler[] _handlers = new IHandler[0];
+
+            public void Publish(string message, CancellationToken cancellationToken)
+            {
+                foreach (var handler in _handlers)
+                {
+                    handler.HandleAsync(message, cancellationToken).Forget();
+                }
+            }
+
+            public async ValueTask PublishAsync(string message, CancellationToken cancellationToken)
+            {
+                foreach (var handler in _handlers)
+                {
+                    await handler.HandleAsync(message, cancellationToken);
+                }
+            }
+        }
+
+        sealed class Store : IStore
+        {
+            public void Save(string item) => SaveAsync(item).Wait();
+            public Task SaveAsync(string item) => Task.CompletedTask;
+        }
+
+        sealed class MemoryStore : IStore
+        {
+            public void Save(string item) { }
+            public Task SaveAsync(string item) => Task.CompletedTask;
+        }
+
+        class Worker
+        {
+            public async Task RunAsync(IAsyncPublisher publisher, IStore store)
+            {
+                publisher.Publish("m", CancellationToken.None);
+                {|#0:store.Save("m")|};
+                await Task.Yield();
+            }
+        }
+        """, Tw1004(0, "IStore.Save", "async method 'RunAsync'", "IStore.SaveAsync"));
+
     [Fact]
     public Task DualSyncAsyncPath_IsSilent_OtherBranches_AreNot() => VerifyAnalyzer.AnalyzerAsync("""
         using System.IO;
