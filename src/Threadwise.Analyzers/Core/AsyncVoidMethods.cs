@@ -43,9 +43,11 @@ internal static class AsyncVoidMethods
     // `static async void Forget(this ValueTask task) { await task; }` (MessagePipe): the fire-and-forget
     // sink whose one job is to await the task it is given, so that its exceptions surface on the
     // caller's context instead of vanishing. `async void` is the point; returning Task would lose them.
+    // `async void SetDisposableAsync(ValueTask<IDisposable> task, SingleAssignmentDisposable d) { d.Disposable
+    // = await task; }` is the same sink, keeping the result.
     private static bool IsForgetSink(IMethodSymbol method, KnownSymbols symbols)
     {
-        if (method.Parameters.Length != 1 || method.DeclaringSyntaxReferences.Length != 1 || !symbols.IsTaskType(method.Parameters[0].Type))
+        if (method.Parameters.IsEmpty || method.DeclaringSyntaxReferences.Length != 1)
         {
             return false;
         }
@@ -58,6 +60,11 @@ internal static class AsyncVoidMethods
         };
 
         var awaited = arrow ?? (body is { Statements.Count: 1 } && body.Statements[0] is ExpressionStatementSyntax { Expression: var only } ? only : null);
+        if (awaited is AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression, Right: var assigned })
+        {
+            awaited = assigned;
+        }
+
         if (awaited is not AwaitExpressionSyntax { Expression: var operand })
         {
             return false;
@@ -68,7 +75,20 @@ internal static class AsyncVoidMethods
             operand = configured;
         }
 
-        return operand is IdentifierNameSyntax { Identifier.ValueText: var name } && name == method.Parameters[0].Name;
+        if (operand is not IdentifierNameSyntax { Identifier.ValueText: var name })
+        {
+            return false;
+        }
+
+        foreach (var parameter in method.Parameters)
+        {
+            if (parameter.Name == name)
+            {
+                return symbols.IsTaskType(parameter.Type);
+            }
+        }
+
+        return false;
     }
 
     // async void M() { try { ... } catch (Exception e) { Log(e); } }: nothing escapes to crash the process.

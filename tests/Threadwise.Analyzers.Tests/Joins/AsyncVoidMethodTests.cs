@@ -53,8 +53,14 @@ public class AsyncVoidMethodTests
             }
 
             internal static async void {|#1:Other|}(Task task) => await Task.Delay(1);
+
+            internal static async void SetResultAsync(Task<System.IDisposable> task, Holder holder) { holder.Value = await task; }
+
+            internal static async void {|#2:Twice|}(Task<int> task, Holder holder) { holder.Count = await task + await task; }
         }
-        """, Tw4004(0, "ForgetLater"), Tw4004(1, "Other"));
+
+        class Holder { public System.IDisposable Value; public int Count; }
+        """, Tw4004(0, "ForgetLater"), Tw4004(1, "Other"), Tw4004(2, "Twice"));
 
     [Fact]
     public Task EventHandlersOverridesAndInterfaceImplementations_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
