@@ -56,8 +56,7 @@ public sealed class BlockingApiInAsyncCodeAnalyzer : ThreadwiseAnalyzer
             if (_blockingCalls.GetBlockingApi(invocation, options, context.ContainingSymbol) is not { } api
                 || SyncAsyncBranches.IsInSynchronousBranch(invocation)
                 || invocation.IsCleanupBeforeThrow()
-                || IsQueuedOnAPipeline(invocation)
-                || EveryImplementationFiresAndForgets(invocation.TargetMethod, context.Compilation, context.Options, context.CancellationToken))
+                || IsQueuedOnAPipeline(invocation))
             {
                 return;
             }
@@ -102,61 +101,6 @@ public sealed class BlockingApiInAsyncCodeAnalyzer : ThreadwiseAnalyzer
             var name = (invocation.Instance?.Type ?? (invocation.TargetMethod.IsExtensionMethod && invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value.Type : null))?.Name;
             return name is not null
                    && (name.IndexOf("Pipeline", System.StringComparison.Ordinal) >= 0 || name.EndsWith("Pipe", System.StringComparison.Ordinal));
-        }
-
-        // `publisher.Publish(message)` beside `PublishAsync` on MessagePipe's IAsyncPublisher: a void
-        // interface (or virtual) method of this project whose every implementation here starts
-        // asynchronous work without waiting for it (`handler.HandleAsync(m, ct).Forget()`) and blocks on
-        // nothing is a fire-and-forget entry point, not a blocking twin. Known only from bodies in this
-        // compilation; an implementation that blocks, or shows no such hand-off, and the twin counts.
-        private static bool EveryImplementationFiresAndForgets(IMethodSymbol method, Compilation compilation, AnalyzerOptions options, System.Threading.CancellationToken cancellationToken)
-        {
-            if (!method.ReturnsVoid || method.IsStatic
-                || !(method.IsVirtual || method.IsAbstract || method.IsOverride || method.ContainingType?.TypeKind == TypeKind.Interface)
-                || !SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, compilation.Assembly))
-            {
-                return false;
-            }
-
-            var implementations = SourceImplementations.For(compilation).Of(method, cancellationToken);
-            if (implementations.Count == 0)
-            {
-                return false;
-            }
-
-            var summaries = MethodSummaries.For(compilation, options);
-            var symbols = KnownSymbols.For(compilation);
-            foreach (var implementation in implementations)
-            {
-                if (implementation.IsAbstract || implementation.IsExtern || implementation.DeclaringSyntaxReferences.Length != 1
-                    || summaries.GetBlockingChain(implementation, cancellationToken) is not null
-                    || !StartsWorkWithoutWaiting(implementation, compilation, symbols, cancellationToken))
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
-
-        // A call that returns a task whose value is neither awaited nor returned: handed to `Forget()`,
-        // discarded, or dropped.
-        private static bool StartsWorkWithoutWaiting(IMethodSymbol method, Compilation compilation, KnownSymbols symbols, System.Threading.CancellationToken cancellationToken)
-        {
-            var syntax = method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken);
-            var model = compilation.GetSemanticModel(syntax.SyntaxTree);
-            foreach (var node in syntax.DescendantNodes())
-            {
-                if (node is Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax
-                    && model.GetOperation(node, cancellationToken) is IInvocationOperation { Type: { } type } call
-                    && symbols.IsTaskType(type)
-                    && call.ParentSkippingConversions() is not (IAwaitOperation or IReturnOperation or IInvocationOperation { TargetMethod.Name: "ConfigureAwait" }))
-                {
-                    return true;
-                }
-            }
-
-            return false;
         }
 
         // The async function itself, or the method around the async lambda or local function.

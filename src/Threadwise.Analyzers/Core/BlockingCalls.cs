@@ -184,7 +184,7 @@ internal sealed class BlockingCalls
 
         if (FindTwin(method) is { } twin)
         {
-            return twin;
+            return FireAndForgetForms.IsFireAndForget(method, _compilation, _symbols) ? NotBlocking : twin;
         }
 
         var definingType = (method.ReducedFrom ?? method).ContainingType?.OriginalDefinition;

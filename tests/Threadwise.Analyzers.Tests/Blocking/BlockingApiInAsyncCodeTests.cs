@@ -106,6 +106,15 @@ public class BlockingApiInAsyncCodeTests
 
         sealed class Broker : IAsyncPublisher
         {
+            private readonly BrokerCore _core = new BrokerCore();
+
+            public void Publish(string message, CancellationToken cancellationToken) => _core.Publish(message, cancellationToken);
+
+            public ValueTask PublishAsync(string message, CancellationToken cancellationToken) => _core.PublishAsync(message, cancellationToken);
+        }
+
+        sealed class BrokerCore
+        {
             private readonly IHandler[] _handlers = new IHandler[0];
 
             public void Publish(string message, CancellationToken cancellationToken)
