@@ -343,19 +343,104 @@ public class SyncDisposeOfAsyncDisposableTests
         """ + Connection,
         Tw1008(0, "Connection", "'using'"), Tw1008(1, "Connection", "'using'"), Tw1008(2, "Connection", "'Dispose()'", "async method 'Library'"));
 
+    // Quartz and the MongoDB driver write `.ConfigureAwait(false)` everywhere: the dispose must not
+    // capture the context either, and `await using (x.ConfigureAwait(false))` changes x's type, so the
+    // resource goes into a plain local and `await using` holds its configured disposable.
     [Fact]
-    public Task Fix_IsNotOffered_ForUsingWhereConfigureAwaitFalseIsTheConvention() => VerifyFix.NoCodeFixAsync("""
+    public Task Fix_ConfiguredUsing_KeepsTheResourceInALocal() => VerifyFix.CodeFixAsync("""
+        #nullable enable
         using System.Threading.Tasks;
 
         class C
         {
-            async Task M()
+            async Task M(Factory factory)
             {
                 {|#0:using|} var connection = new Connection();
                 await connection.SendAsync().ConfigureAwait(false);
+                {|#1:using|} (var second = await factory.OpenAsync().ConfigureAwait(false))
+                {
+                    await second.SendAsync().ConfigureAwait(false);
+                }
+
+                {|#2:using|} (factory.Create())
+                {
+                    await Task.Delay(1).ConfigureAwait(false);
+                }
             }
         }
-        """ + Connection, Tw1008(0, "Connection", "'using'"));
+
+        class Factory
+        {
+            public Task<Connection> OpenAsync() => Task.FromResult(new Connection());
+            public Connection Create() => new Connection();
+        }
+        """ + Connection, """
+        #nullable enable
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task M(Factory factory)
+            {
+                var connection = new Connection();
+                await using var connectionDisposal = connection.ConfigureAwait(false);
+                await connection.SendAsync().ConfigureAwait(false);
+                var second = await factory.OpenAsync().ConfigureAwait(false);
+                await using (second.ConfigureAwait(false))
+                {
+                    await second.SendAsync().ConfigureAwait(false);
+                }
+
+                await using (factory.Create().ConfigureAwait(false))
+                {
+                    await Task.Delay(1).ConfigureAwait(false);
+                }
+            }
+        }
+
+        class Factory
+        {
+            public Task<Connection> OpenAsync() => Task.FromResult(new Connection());
+            public Connection Create() => new Connection();
+        }
+        """ + Connection, Tw1008(0, "Connection", "'using'"), Tw1008(1, "Connection", "'using'"), Tw1008(2, "Connection", "'using'"));
+
+    // `using` skips a null resource, a configured disposable of null throws: no fix where the resource
+    // may be null (or nullability is unknown), nor where moving the variable out would clash with a
+    // later declaration of its name.
+    [Fact]
+    public Task Fix_ConfiguredUsing_IsNotOffered_ForMaybeNullResourcesOrClashingNames() => VerifyFix.NoCodeFixAsync("""
+        #nullable enable
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task M(Factory factory)
+            {
+                {|#0:using|} var found = factory.Find();
+                await Task.Delay(1).ConfigureAwait(false);
+                {|#1:using|} (var second = new Connection())
+                {
+                    await second.SendAsync().ConfigureAwait(false);
+                }
+
+                foreach (var second in new int[0]) { }
+            }
+
+        #nullable disable
+            async Task Unknown(Factory factory)
+            {
+                {|#2:using|} var made = factory.Create();
+                await made.SendAsync().ConfigureAwait(false);
+            }
+        }
+
+        class Factory
+        {
+            public Connection? Find() => null;
+            public Connection Create() => new Connection();
+        }
+        """ + Connection, Tw1008(0, "Connection", "'using'"), Tw1008(1, "Connection", "'using'"), Tw1008(2, "Connection", "'using'", "async method 'Unknown'"));
 
     [Fact]
     public Task FilesOpenedOnlyForReading_AreNotReported_WrittenFilesAre() => VerifyAnalyzer.AnalyzerAsync("""
