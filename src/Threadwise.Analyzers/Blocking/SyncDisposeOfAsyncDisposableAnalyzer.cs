@@ -254,20 +254,29 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
             {
                 case IInvocationOperation { TargetMethod: { Name: "OpenRead", IsStatic: true } method }:
                     return SymbolEqualityComparer.Default.Equals(method.ContainingType, _symbols.File);
+                case IInvocationOperation { TargetMethod: { Name: "Open", IsStatic: true } open } invocation
+                    when SymbolEqualityComparer.Default.Equals(open.ContainingType, _symbols.File):
+                    return PassesReadAccess(invocation.Arguments);
                 case IObjectCreationOperation creation when SymbolEqualityComparer.Default.Equals(creation.Type, _symbols.FileStream):
-                    foreach (var argument in creation.Arguments)
-                    {
-                        if (argument.Value.WithoutConversions() is IFieldReferenceOperation { Field: { Name: "Read" } field }
-                            && SymbolEqualityComparer.Default.Equals(field.ContainingType, _symbols.FileAccess))
-                        {
-                            return true;
-                        }
-                    }
-
-                    return false;
+                    return PassesReadAccess(creation.Arguments);
                 default:
                     return false;
             }
+        }
+
+        // `FileAccess.Read` among the arguments (`File.Open(path, FileMode.Open, FileAccess.Read, …)`).
+        private bool PassesReadAccess(System.Collections.Immutable.ImmutableArray<IArgumentOperation> arguments)
+        {
+            foreach (var argument in arguments)
+            {
+                if (argument.Value.WithoutConversions() is IFieldReferenceOperation { Field: { Name: "Read" } field }
+                    && SymbolEqualityComparer.Default.Equals(field.ContainingType, _symbols.FileAccess))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         // `await using` needs C# 8, and no await is possible inside a lock.

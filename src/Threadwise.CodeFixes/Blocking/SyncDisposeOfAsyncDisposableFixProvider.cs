@@ -126,13 +126,15 @@ public sealed class SyncDisposeOfAsyncDisposableFixProvider : ThreadwiseCodeFixP
                 var name = declared.Variables[0].Identifier.ValueText;
                 return editor =>
                 {
-                    editor.InsertBefore(statement, ParsedLike(statement, declared.WithoutTrivia().ToFullString() + ";"));
+                    // The local takes the using's place in the layout (a blank line or comment above stays above it).
+                    var local = ParsedLike(statement, declared.WithoutTrivia().ToFullString() + ";");
+                    editor.InsertBefore(statement, local.WithLeadingTrivia(statement.GetLeadingTrivia()));
                     editor.ReplaceNode(statement, (current, _) =>
                     {
                         var node = (UsingStatementSyntax)current;
                         return node.WithDeclaration(null)
                             .WithExpression(SyntaxFactory.ParseExpression(name + ".ConfigureAwait(false)"))
-                            .WithAwaitKeyword(SyntaxFactory.Token(SyntaxKind.AwaitKeyword).WithLeadingTrivia(node.UsingKeyword.LeadingTrivia).WithTrailingTrivia(SyntaxFactory.Space))
+                            .WithAwaitKeyword(SyntaxFactory.Token(SyntaxKind.AwaitKeyword).WithLeadingTrivia(local.GetLeadingTrivia()).WithTrailingTrivia(SyntaxFactory.Space))
                             .WithUsingKeyword(node.UsingKeyword.WithLeadingTrivia());
                     });
                 };

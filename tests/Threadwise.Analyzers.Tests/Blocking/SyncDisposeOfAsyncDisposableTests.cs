@@ -357,6 +357,8 @@ public class SyncDisposeOfAsyncDisposableTests
             {
                 {|#0:using|} var connection = new Connection();
                 await connection.SendAsync().ConfigureAwait(false);
+
+                // the second connection
                 {|#1:using|} (var second = await factory.OpenAsync().ConfigureAwait(false))
                 {
                     await second.SendAsync().ConfigureAwait(false);
@@ -385,6 +387,8 @@ public class SyncDisposeOfAsyncDisposableTests
                 var connection = new Connection();
                 await using var connectionDisposal = connection.ConfigureAwait(false);
                 await connection.SendAsync().ConfigureAwait(false);
+
+                // the second connection
                 var second = await factory.OpenAsync().ConfigureAwait(false);
                 await using (second.ConfigureAwait(false))
                 {
@@ -457,12 +461,14 @@ public class SyncDisposeOfAsyncDisposableTests
                     await read.CopyToAsync(shared);
                 }
 
+                using var opened = File.Open(path, FileMode.Open, FileAccess.Read, FileShare.Read);
                 {|#0:using|} var written = File.OpenWrite(path);
                 {|#1:using|} var both = new FileStream(path, FileMode.Open);
+                {|#2:using|} var openedForWriting = File.Open(path, FileMode.Open, FileAccess.ReadWrite);
                 await written.WriteAsync(new byte[1]);
             }
         }
-        """, Tw1008(0, "FileStream", "'using'"), Tw1008(1, "FileStream", "'using'"));
+        """, Tw1008(0, "FileStream", "'using'"), Tw1008(1, "FileStream", "'using'"), Tw1008(2, "FileStream", "'using'"));
 
     // Npgsql's dual-path readers: `if (async) await reader.DisposeAsync(); else reader.Dispose();` — the
     // synchronous branch is the synchronous API's path, its async twin is right beside it.
