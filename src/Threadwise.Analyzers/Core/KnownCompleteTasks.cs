@@ -634,7 +634,8 @@ internal static class KnownCompleteTasks
                 return false;
             }
 
-            if (value.Type is INamedTypeSymbol { IsValueType: true, Name: "ReadOnlySpan" or "Span" })
+            if (value.Type is INamedTypeSymbol { IsValueType: true, Name: "ReadOnlySpan" or "Span" }
+                || value.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.CollectionExpressionSyntax) // `Task.WaitAll([a, t])`
             {
                 foreach (var element in value.ChildOperations)
                 {
@@ -678,7 +679,9 @@ internal static class KnownCompleteTasks
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } equals:
                     return (IsStatus(equals.LeftOperand) && IsFinalStatus(equals.RightOperand))
                            || (IsStatus(equals.RightOperand) && IsFinalStatus(equals.LeftOperand))
-                           || (IsFalse(equals.RightOperand) && Denied(equals.LeftOperand));
+                           || (IsFalse(equals.RightOperand) && Denied(equals.LeftOperand))
+                           || WaitAnyReturned(equals.LeftOperand, equals.RightOperand)
+                           || WaitAnyReturned(equals.RightOperand, equals.LeftOperand);
                 case IIsPatternOperation isPattern:
                     return IsStatus(isPattern.Value) && IsFinalStatusPattern(isPattern.Pattern);
                 default:
@@ -700,10 +703,35 @@ internal static class KnownCompleteTasks
                     return IsFalse(equals.RightOperand) && Asserted(equals.LeftOperand);
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.NotEquals } notEquals:
                     return (IsStatus(notEquals.LeftOperand) && IsFinalStatus(notEquals.RightOperand))
-                           || (IsStatus(notEquals.RightOperand) && IsFinalStatus(notEquals.LeftOperand));
+                           || (IsStatus(notEquals.RightOperand) && IsFinalStatus(notEquals.LeftOperand))
+                           || WaitAnyReturned(notEquals.LeftOperand, notEquals.RightOperand)
+                           || WaitAnyReturned(notEquals.RightOperand, notEquals.LeftOperand);
                 default:
                     return false;
             }
+        }
+
+        // `Task.WaitAny([tcs.Task, shutdown.Task], timeout) == 0`: WaitAny returns the index of a task
+        // that finished, so the element at that index is complete (OpenTelemetry's MetricReader.Collect).
+        private bool WaitAnyReturned(IOperation call, IOperation index)
+        {
+            if (Unwrap(call) is not IInvocationOperation { TargetMethod: { Name: "WaitAny", IsStatic: true } waitAny } invocation
+                || !SymbolEqualityComparer.Default.Equals(waitAny.ContainingType, Symbols.Task)
+                || Unwrap(index).ConstantValue is not { HasValue: true, Value: int position }
+                || position < 0
+                || invocation.Arguments.Length == 0)
+            {
+                return false;
+            }
+
+            // An array creation, or a collection expression (`[a, b]`, whose elements are its children).
+            var elements = Unwrap(invocation.Arguments[0].Value) switch
+            {
+                IArrayCreationOperation { Initializer: { } initializer } => initializer.ElementValues,
+                { Syntax: Microsoft.CodeAnalysis.CSharp.Syntax.CollectionExpressionSyntax } collection => System.Collections.Immutable.ImmutableArray.CreateRange(collection.ChildOperations),
+                _ => default,
+            };
+            return !elements.IsDefault && position < elements.Length && Is(elements[position]);
         }
 
         public bool IsStatus(IOperation operation)

@@ -355,6 +355,38 @@ public class KnownCompleteTasksTests
         VerifyTw1005.Diagnostic(Descriptors.TW1005SyncOverAsync).WithLocation(0).WithArguments("GetAwaiter().GetResult()", "synchronous method 'WriteAsyncPath'", "make it async and await the task"),
         VerifyTw1005.Diagnostic(Descriptors.TW1005SyncOverAsync).WithLocation(1).WithArguments("Wait", "synchronous method 'WriteAsyncPath'", "make it async and await the task"));
 
+    // OpenTelemetry's MetricReader.Collect: `Task.WaitAny([tcs.Task, shutdown.Task], timeout) == 0 &&
+    // tcs.Task.GetAwaiter().GetResult()` — WaitAny returned the index of a task that finished. The other
+    // element, or another index, proves nothing.
+    [Theory]
+    [MemberData(nameof(Frameworks))]
+    public Task TheTaskAtTheIndexWaitAnyReturned_IsComplete(string framework) => VerifyTw1005.AnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        class Reader
+        {
+            private readonly TaskCompletionSource<bool> _collection = new TaskCompletionSource<bool>();
+            private readonly TaskCompletionSource<bool> _shutdown = new TaskCompletionSource<bool>();
+
+            public bool Collect(int timeout)
+                => Task.WaitAny([_collection.Task, _shutdown.Task], timeout) == 0 && _collection.Task.GetAwaiter().GetResult();
+
+            public bool Array(int timeout)
+            {
+                if (Task.WaitAny(new Task[] { _collection.Task, _shutdown.Task }, timeout) != 1)
+                {
+                    return false;
+                }
+
+                return _shutdown.Task.Result;
+            }
+
+            public bool Other(int timeout)
+                => Task.WaitAny([_collection.Task, _shutdown.Task], timeout) == 0 && {|#0:_shutdown.Task.Result|};
+        }
+        """, For(framework),
+        VerifyTw1005.Diagnostic(Descriptors.TW1005SyncOverAsync).WithLocation(0).WithArguments("Result", "synchronous method 'Other'", "make it async and await the task"));
+
     // A call whose constant flag keeps it off the one path that starts work returns a finished task.
     [Theory]
     [MemberData(nameof(Frameworks))]
