@@ -184,7 +184,7 @@ internal sealed class BlockingCalls
 
         if (FindTwin(method) is { } twin)
         {
-            return FireAndForgetForms.IsFireAndForget(method, _compilation, _symbols) ? NotBlocking : twin;
+            return OnlyThrows(method) || FireAndForgetForms.IsFireAndForget(method, _compilation, _symbols) ? NotBlocking : twin;
         }
 
         var definingType = (method.ReducedFrom ?? method).ContainingType?.OriginalDefinition;
@@ -193,6 +193,22 @@ internal sealed class BlockingCalls
                && members.Contains(method.Name)
             ? new BlockingApi(method, null, false)
             : NotBlocking;
+    }
+
+    // `static T ThrowDisposed<T>() => throw new ObjectDisposedException(…);` beside a ThrowDisposedAsync
+    // (Dapper's disposed reader): a method of this compilation whose whole body is a throw blocks on nothing.
+    private static bool OnlyThrows(IMethodSymbol method)
+    {
+        method = (method.ReducedFrom ?? method).OriginalDefinition;
+        if (method.IsAbstract || method.ContainingType?.TypeKind == TypeKind.Interface || method.DeclaringSyntaxReferences.Length != 1
+            || method.DeclaringSyntaxReferences[0].GetSyntax() is not Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax declaration
+            || (method.IsVirtual || method.IsOverride) && !method.IsSealed)
+        {
+            return false;
+        }
+
+        return declaration.ExpressionBody?.Expression is Microsoft.CodeAnalysis.CSharp.Syntax.ThrowExpressionSyntax
+               || declaration.Body is { Statements.Count: 1 } body && body.Statements[0] is Microsoft.CodeAnalysis.CSharp.Syntax.ThrowStatementSyntax;
     }
 
     private BlockingApi? FindTwin(IMethodSymbol method)

@@ -157,6 +157,41 @@ public class BlockingApiInAsyncCodeTests
         }
         """, Tw1004(0, "IStore.Save", "async method 'RunAsync'", "IStore.SaveAsync"));
 
+    // Dapper's disposed reader: `ThrowDisposed<T>() => throw …` beside `ThrowDisposedAsync<T>()`. A
+    // method whose whole body is a throw blocks on nothing, whatever its name's twin.
+    [Fact]
+    public Task MethodsThatOnlyThrow_AreNotBlocking() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        class DisposedReader
+        {
+            private static T ThrowDisposed<T>() => throw new ObjectDisposedException("reader");
+
+            private static async Task<T> ThrowDisposedAsync<T>()
+            {
+                var result = ThrowDisposed<T>();
+                await Task.Yield();
+                return result;
+            }
+
+            private static void Fail() { throw new InvalidOperationException(); }
+
+            private static Task FailAsync() => Task.CompletedTask;
+
+            private static void Close() { Console.WriteLine("closing"); }
+
+            private static Task CloseAsync() => Task.CompletedTask;
+
+            public async Task RunAsync()
+            {
+                Fail();
+                {|#0:Close()|};
+                await Task.Yield();
+            }
+        }
+        """, Tw1004(0, "DisposedReader.Close", "async method 'RunAsync'", "DisposedReader.CloseAsync"));
+
     [Fact]
     public Task DualSyncAsyncPath_IsSilent_OtherBranches_AreNot() => VerifyAnalyzer.AnalyzerAsync("""
         using System.IO;
