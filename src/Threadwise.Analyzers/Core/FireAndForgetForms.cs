@@ -52,29 +52,18 @@ internal static class FireAndForgetForms
     // `Forget()`, discarded, dropped — and no wait at all in the body; or a void helper that does so.
     private static bool StartsWorkWithoutWaiting(IMethodSymbol method, Compilation compilation, KnownSymbols symbols, int depth)
     {
-        if (method.IsAsync || method.IsAbstract || method.DeclaringSyntaxReferences.Length != 1)
+        if (method.IsAsync || method.IsAbstract || method.DeclaringSyntaxReferences.Length != 1
+            || method.DeclaringSyntaxReferences[0].GetSyntax() is not MethodDeclarationSyntax declaration
+            || ((SyntaxNode?)declaration.Body ?? declaration.ExpressionBody) is not { } bodySyntax
+            || compilation.GetSemanticModel(declaration.SyntaxTree).GetOperation(bodySyntax) is not { } body)
         {
             return false;
         }
 
-        var syntax = method.DeclaringSyntaxReferences[0].GetSyntax();
         var waits = TaskWaits.For(compilation);
-        SemanticModel? model = null;
         var starts = false;
-        foreach (var node in syntax.DescendantNodes())
+        foreach (var operation in body.Descendants())
         {
-            if (node is not (InvocationExpressionSyntax or MemberAccessExpressionSyntax))
-            {
-                continue;
-            }
-
-            model ??= compilation.GetSemanticModel(syntax.SyntaxTree);
-            var operation = model.GetOperation(node);
-            if (operation is null)
-            {
-                continue;
-            }
-
             if (waits.TryGetWait(operation, out _))
             {
                 return false; // it waits after all
