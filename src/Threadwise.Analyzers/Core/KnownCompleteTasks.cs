@@ -176,10 +176,11 @@ internal static class KnownCompleteTasks
         _ => null,
     };
 
-    // A chain of locals, parameters, `this`, fields and argument-less properties.
+    // A chain of locals, parameters, `this`, fields and argument-less properties (`a?.B` reads `a`).
     private static bool IsPath(IOperation operation) => Unwrap(operation) switch
     {
         ILocalReferenceOperation or IParameterReferenceOperation or IInstanceReferenceOperation => true,
+        IConditionalAccessInstanceOperation instance => ConditionalReceiver(instance) is { } receiver && IsPath(receiver),
         IFieldReferenceOperation field => field.Instance is null || IsPath(field.Instance),
         IPropertyReferenceOperation property => property.Arguments.IsEmpty && (property.Instance is null || IsPath(property.Instance)),
         _ => false,
@@ -189,6 +190,16 @@ internal static class KnownCompleteTasks
     {
         a = Unwrap(a);
         b = Unwrap(b);
+        if (a is IConditionalAccessInstanceOperation conditionalA && ConditionalReceiver(conditionalA) is { } receiverA)
+        {
+            a = Unwrap(receiverA);
+        }
+
+        if (b is IConditionalAccessInstanceOperation conditionalB && ConditionalReceiver(conditionalB) is { } receiverB)
+        {
+            b = Unwrap(receiverB);
+        }
+
         return (a, b) switch
         {
             (ILocalReferenceOperation x, ILocalReferenceOperation y) => SymbolEqualityComparer.Default.Equals(x.Local, y.Local),
@@ -199,6 +210,22 @@ internal static class KnownCompleteTasks
                    && (x.Instance is null ? y.Instance is null : y.Instance is not null && SamePath(x.Instance, y.Instance)),
             _ => false,
         };
+    }
+
+    // In `content?.ConsumptionTask`, what the `?.` tests: the receiver of the conditional access that
+    // holds this instance in its WhenNotNull part.
+    private static IOperation? ConditionalReceiver(IConditionalAccessInstanceOperation instance)
+    {
+        IOperation child = instance;
+        for (var current = instance.Parent; current is not null; child = current, current = current.Parent)
+        {
+            if (current is IConditionalAccessOperation access && access.WhenNotNull == child)
+            {
+                return access.Operation;
+            }
+        }
+
+        return null;
     }
 
     // tasks[i] or the variable of `foreach (var t in tasks)`: complete when `tasks` was awaited as a whole.
@@ -680,8 +707,15 @@ internal static class KnownCompleteTasks
                     return (IsStatus(equals.LeftOperand) && IsFinalStatus(equals.RightOperand))
                            || (IsStatus(equals.RightOperand) && IsFinalStatus(equals.LeftOperand))
                            || (IsFalse(equals.RightOperand) && Denied(equals.LeftOperand))
+                           || (IsTrue(equals.RightOperand) && Asserted(equals.LeftOperand)) // `content?.Task.IsCompleted == true`
                            || WaitAnyReturned(equals.LeftOperand, equals.RightOperand)
                            || WaitAnyReturned(equals.RightOperand, equals.LeftOperand);
+                case IConditionalAccessOperation access:
+                    // `a?.Task.IsCompleted` is true only when `a` is not null and the task is complete.
+                    return Asserted(access.WhenNotNull);
+                case ILocalReferenceOperation { Local: { Type.SpecialType: SpecialType.System_Boolean } flag } reference:
+                    // `var tried = content?.Task.IsCompleted == true; … if (tried) content!.Task.Result` (YARP).
+                    return CheckHeldIn(flag, reference) is { } check && Asserted(check);
                 case IIsPatternOperation isPattern:
                     return IsStatus(isPattern.Value) && IsFinalStatusPattern(isPattern.Pattern);
                 default:
@@ -759,5 +793,49 @@ internal static class KnownCompleteTasks
         }
 
         private static bool IsFalse(IOperation operation) => Unwrap(operation).ConstantValue is { HasValue: true, Value: false };
+
+        private static bool IsTrue(IOperation operation) => Unwrap(operation).ConstantValue is { HasValue: true, Value: true };
+
+        // The condition a bool local was initialized with, when neither the local nor the task it asks
+        // about is written anywhere else in the function (so the answer still holds where it is read).
+        private IOperation? CheckHeldIn(ILocalSymbol flag, IOperation use)
+        {
+            if (LocalDeclarations.GetInitializer(flag, use) is not { } declaration)
+            {
+                return null;
+            }
+
+            var task = Target ?? Collection;
+            var root = _path is not null ? RootOf(_path) : null;
+            foreach (var operation in declaration.Body.Descendants())
+            {
+                if (IsWriteOf(operation, flag) || IsWriteOf(operation, task) || IsWriteOf(operation, root))
+                {
+                    return null;
+                }
+            }
+
+            return declaration.Value;
+        }
+
+        // The local, parameter or field a chain of members starts from (`content` in `content!.Task`).
+        private static ISymbol? RootOf(IOperation path)
+        {
+            var current = Unwrap(path);
+            while (true)
+            {
+                switch (current)
+                {
+                    case IConditionalAccessInstanceOperation instance when ConditionalReceiver(instance) is { } receiver:
+                        current = Unwrap(receiver);
+                        continue;
+                    case IMemberReferenceOperation { Instance: { } instance } member when instance is not IInstanceReferenceOperation:
+                        current = Unwrap(instance);
+                        continue;
+                    default:
+                        return ReferencedSymbol(current);
+                }
+            }
+        }
     }
 }

@@ -387,6 +387,55 @@ public class KnownCompleteTasksTests
         """, For(framework),
         VerifyTw1005.Diagnostic(Descriptors.TW1005SyncOverAsync).WithLocation(0).WithArguments("Result", "synchronous method 'Other'", "make it async and await the task"));
 
+    // YARP's forwarder: `var tried = content?.ConsumptionTask.IsCompleted == true;` and later
+    // `if (tried) content!.ConsumptionTask.Result`. A flag that holds a completion check proves it
+    // where it is read, unless the flag or the task's variable is written again in the function.
+    [Theory]
+    [MemberData(nameof(Frameworks))]
+    public Task AFlagHoldingACompletionCheck_ProvesIt(string framework) => VerifyTw1005.AnalyzerAsync("""
+        #nullable enable
+        using System.Threading.Tasks;
+
+        class Content { public Task<int> ConsumptionTask { get; } = Task.FromResult(0); }
+
+        class Forwarder
+        {
+            public int Handle(Content? content, Task<int> other)
+            {
+                var tried = content?.ConsumptionTask.IsCompleted == true;
+                var done = other.IsCompleted;
+                var sum = 0;
+                if (tried)
+                {
+                    sum += content!.ConsumptionTask.Result;
+                }
+
+                if (done)
+                {
+                    sum += other.Result;
+                }
+
+                return sum;
+            }
+
+            public int Stale(Task<int> task, Task<int> next)
+            {
+                var done = task.IsCompleted;
+                task = next;
+                return done ? {|#0:task.Result|} : 0;
+            }
+
+            public int Changed(Task<int> task)
+            {
+                var done = task.IsCompleted;
+                done = true;
+                return done ? {|#1:task.Result|} : 0;
+            }
+        }
+        """, For(framework),
+        VerifyTw1005.Diagnostic(Descriptors.TW1005SyncOverAsync).WithLocation(0).WithArguments("Result", "synchronous method 'Stale'", "make it async and await the task"),
+        VerifyTw1005.Diagnostic(Descriptors.TW1005SyncOverAsync).WithLocation(1).WithArguments("Result", "synchronous method 'Changed'", "make it async and await the task"));
+
     // A call whose constant flag keeps it off the one path that starts work returns a finished task.
     [Theory]
     [MemberData(nameof(Frameworks))]
