@@ -56,7 +56,7 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
             || AcquiresAUsingScope(invocation)
             || InCleanupOrHandler(invocation)
             || invocation.IsCleanupBeforeThrow()
-            || IsGovernedDelegate(invocation, token, tokenType, symbols)
+            || IsGovernedDelegate(invocation, token, symbols)
             || TokenParameter(invocation, tokenType, symbols, context.Compilation, context.ContainingSymbol) is not { } parameter
             || NameLocation(invocation) is not { } location)
         {
@@ -269,7 +269,7 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
     // delegate is handed to a method that is given the token, which governs how the delegate's work is
     // cancelled (the MongoDB driver closes the stream). Task.Run/StartNew/ContinueWith are no such method:
     // their token only cancels the scheduling.
-    private static bool IsGovernedDelegate(IOperation operation, IParameterSymbol token, INamedTypeSymbol tokenType, KnownSymbols symbols)
+    private static bool IsGovernedDelegate(IOperation operation, IParameterSymbol token, KnownSymbols symbols)
     {
         for (var current = operation.Parent; current is not null; current = current.Parent)
         {
@@ -296,7 +296,22 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
                 return true;
             }
 
-            if (PassesAToken(receiver, tokenType) && !OnlySchedules(receiver.TargetMethod, symbols))
+            if (PassesTheToken(receiver, token) && !OnlySchedules(receiver.TargetMethod, symbols))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // This very token among the call's arguments (`CancellationToken.None` governs nothing).
+    private static bool PassesTheToken(IInvocationOperation invocation, IParameterSymbol token)
+    {
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Value.WithoutConversions() is IParameterReferenceOperation { Parameter: var passed }
+                && SymbolEqualityComparer.Default.Equals(passed, token))
             {
                 return true;
             }

@@ -284,12 +284,14 @@ public class CancellationTokenNotForwardedTests
                     }
 
                     await Task.Run(async () => await destination.{|#0:FlushAsync|}(), cancellationToken);
+                    await WithTimeoutAsync(source, async s => await s.{|#2:FlushAsync|}(), 10, CancellationToken.None);
                     await Parallel.ForEachAsync(new[] { 1 }, cancellationToken, async (i, token) => await destination.{|#1:FlushAsync|}());
                 }
             }
         }
         """,
         Tw1007(0, "Stream.FlushAsync", "cancellationToken"),
+        Tw1007(2, "Stream.FlushAsync", "cancellationToken"),
         Tw1007(1, "Stream.FlushAsync", "token"));
 
     [Fact]
