@@ -7,9 +7,10 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace Threadwise.Core;
 
 /// <summary>
-/// Wraps statements in <c>lock (x) { … }</c> laid out like the code around them: the first statement's
-/// indentation for <c>lock</c> and the braces, one more level (a tab where the file indents with tabs)
-/// for the statements, and the file's own line ends. The formatter would lay the block out in the
+/// Wraps statements in <c>lock (x) { … }</c> (or <c>try { … } finally { … }</c>) laid out like the code
+/// around them: the first statement's indentation for <c>lock</c> and the braces, one more level (a tab
+/// where the file indents with tabs) for the statements, the file's own line ends, and the brace style
+/// of the enclosing block (<c>lock (x) {</c> where it opens its brace on its owner's line). The formatter would lay the block out in the
 /// default style instead (spaces, where a project without an .editorconfig indents with tabs) and
 /// re-indent the line after it.
 /// </summary>
@@ -44,17 +45,70 @@ internal static class LockWrap
             return i == 0 ? indented.WithLeadingTrivia(SyntaxFactory.Whitespace(indent + unit)) : indented;
         });
 
+        // `lock (x) {` where the block around opens its brace at the end of its owner's line.
+        var sameLine = first.Parent is BlockSyntax outer && OpensOnItsOwnersLine(outer);
         return SyntaxFactory.LockStatement(
             SyntaxFactory.Token(first.GetLeadingTrivia(), SyntaxKind.LockKeyword, SyntaxFactory.TriviaList(SyntaxFactory.Space)),
             SyntaxFactory.Token(SyntaxKind.OpenParenToken),
             lockObject.WithoutTrivia(),
-            SyntaxFactory.Token(SyntaxFactory.TriviaList(), SyntaxKind.CloseParenToken, SyntaxFactory.TriviaList(eol)),
+            SyntaxFactory.Token(SyntaxFactory.TriviaList(), SyntaxKind.CloseParenToken, sameLine ? SyntaxFactory.TriviaList(SyntaxFactory.Space) : SyntaxFactory.TriviaList(eol)),
             SyntaxFactory.Block(
-                SyntaxFactory.Token(SyntaxFactory.TriviaList(SyntaxFactory.Whitespace(indent)), SyntaxKind.OpenBraceToken, SyntaxFactory.TriviaList(eol)),
+                SyntaxFactory.Token(sameLine ? SyntaxFactory.TriviaList() : SyntaxFactory.TriviaList(SyntaxFactory.Whitespace(indent)), SyntaxKind.OpenBraceToken, SyntaxFactory.TriviaList(eol)),
                 SyntaxFactory.List(inside),
                 SyntaxFactory.Token(SyntaxFactory.TriviaList(SyntaxFactory.Whitespace(indent)), SyntaxKind.CloseBraceToken, last.GetTrailingTrivia())))
             .WithTrailingTrivia(last.GetTrailingTrivia());
     }
+
+    /// <summary>
+    /// <c>try { body } finally { release }</c> in place of the statements from <paramref name="body"/>'s
+    /// first to <paramref name="release"/>, laid out like them: their indentation, one more level inside
+    /// (a tab where the file indents with tabs), the file's line ends, and the brace style of the block
+    /// around them (<c>try {</c> and <c>} finally {</c> where that block opens its brace on its own line's
+    /// end). Null when a statement shares its line with another (the caller lets the formatter lay it out).
+    /// </summary>
+    public static TryStatementSyntax? TryFinally(IReadOnlyList<StatementSyntax> body, StatementSyntax release)
+    {
+        var first = body.Count > 0 ? body[0] : release;
+        if (!StartsLine(first.GetFirstToken()) || !StartsLine(release.GetFirstToken()))
+        {
+            return null;
+        }
+
+        var indent = IndentationOf(first);
+        var unit = indent.Contains('\t') ? "\t" : UnitBelow(first, indent);
+        var eol = SyntaxFactory.EndOfLine(EndOfLineIn(first));
+        var sameLine = first.Parent is BlockSyntax outer && OpensOnItsOwnersLine(outer);
+        var lineStart = SyntaxFactory.TriviaList(SyntaxFactory.Whitespace(indent));
+
+        var inside = body.Select((statement, i) =>
+        {
+            var indented = IndentedBy(statement, unit);
+            return i == 0 ? indented.WithLeadingTrivia(SyntaxFactory.Whitespace(indent + unit)) : indented;
+        });
+        // A comment above the release stays above it; plain whitespace becomes the inner indentation.
+        var released = release.GetLeadingTrivia().All(t => t.IsKind(SyntaxKind.WhitespaceTrivia) || t.IsKind(SyntaxKind.EndOfLineTrivia))
+            ? IndentedBy(release, unit).WithLeadingTrivia(SyntaxFactory.Whitespace(indent + unit))
+            : IndentedBy(release, unit);
+
+        var tryKeyword = SyntaxFactory.Token(first.GetLeadingTrivia(), SyntaxKind.TryKeyword, sameLine ? SyntaxFactory.TriviaList(SyntaxFactory.Space) : SyntaxFactory.TriviaList(eol));
+        var tryBlock = SyntaxFactory.Block(
+            SyntaxFactory.Token(sameLine ? default : lineStart, SyntaxKind.OpenBraceToken, SyntaxFactory.TriviaList(eol)),
+            SyntaxFactory.List(inside),
+            SyntaxFactory.Token(lineStart, SyntaxKind.CloseBraceToken, sameLine ? SyntaxFactory.TriviaList(SyntaxFactory.Space) : SyntaxFactory.TriviaList(eol)));
+        var finallyClause = SyntaxFactory.FinallyClause(
+            SyntaxFactory.Token(sameLine ? default : lineStart, SyntaxKind.FinallyKeyword, sameLine ? SyntaxFactory.TriviaList(SyntaxFactory.Space) : SyntaxFactory.TriviaList(eol)),
+            SyntaxFactory.Block(
+                SyntaxFactory.Token(sameLine ? default : lineStart, SyntaxKind.OpenBraceToken, SyntaxFactory.TriviaList(eol)),
+                SyntaxFactory.SingletonList(released),
+                SyntaxFactory.Token(lineStart, SyntaxKind.CloseBraceToken, release.GetTrailingTrivia())));
+        return SyntaxFactory.TryStatement(tryKeyword, tryBlock, default, finallyClause);
+    }
+
+    // `void M() {` / `if (x) {`: the block's brace ends the line its owner starts (K&R style).
+    private static bool OpensOnItsOwnersLine(BlockSyntax block)
+        => block.SyntaxTree is { } tree
+           && tree.GetText().Lines.GetLineFromPosition(block.OpenBraceToken.SpanStart).ToString().TrimStart() is var line
+           && !line.StartsWith("{", System.StringComparison.Ordinal);
 
     // Inside a one-line lock the first statement loses its leading trivia (the lock took it) and the
     // last its trailing trivia (the closing brace carries it).

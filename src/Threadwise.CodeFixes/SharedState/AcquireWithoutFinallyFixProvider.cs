@@ -63,11 +63,14 @@ public sealed class AcquireWithoutFinallyFixProvider : ThreadwiseCodeFixProvider
                 body.Add(statements[i]);
             }
 
-            var tryStatement = SyntaxFactory.TryStatement(
-                    SyntaxFactory.Block(body),
-                    default,
-                    SyntaxFactory.FinallyClause(SyntaxFactory.Block(statements[release])))
-                .WithAdditionalAnnotations(Formatter.Annotation);
+            // Laid out like the code around it (tabs, brace style); the formatter only where a statement
+            // shares its line.
+            var tryStatement = (StatementSyntax?)LockWrap.TryFinally(body, statements[release])
+                ?? SyntaxFactory.TryStatement(
+                        SyntaxFactory.Block(body),
+                        default,
+                        SyntaxFactory.FinallyClause(SyntaxFactory.Block(statements[release])))
+                    .WithAdditionalAnnotations(Formatter.Annotation);
             var rewritten = new List<StatementSyntax>();
             for (var i = 0; i < statements.Count; i++)
             {

@@ -215,6 +215,14 @@ public class AcquireWithoutFinallyTests
         }
         """);
 
+    // FluentFTP indents with tabs and opens braces on the line of their owner: the try/finally keeps
+    // both, instead of re-laying the whole block out in the default style.
+    [Fact]
+    public Task Fix_KeepsTabsAndTheBraceStyle() => VerifyFix.CodeFixAsync(
+        "using System.Threading;\n\nclass C {\n\tprivate readonly SemaphoreSlim _gate = new(1);\n\tprivate int _count;\n\n\tvoid M() {\n\t\t{|#0:_gate.Wait()|};\n\t\tif (_count > 0) {\n\t\t\tWork(_count);\n\t\t}\n\t\t// done\n\t\t_gate.Release();\n\t}\n\n\tstatic void Work(int value) { }\n}\n",
+        "using System.Threading;\n\nclass C {\n\tprivate readonly SemaphoreSlim _gate = new(1);\n\tprivate int _count;\n\n\tvoid M() {\n\t\t_gate.Wait();\n\t\ttry {\n\t\t\tif (_count > 0) {\n\t\t\t\tWork(_count);\n\t\t\t}\n\t\t} finally {\n\t\t\t// done\n\t\t\t_gate.Release();\n\t\t}\n\t}\n\n\tstatic void Work(int value) { }\n}\n",
+        Tw2006(0, "_gate"));
+
     [Fact]
     public Task Fix_MovesTheReleaseIntoFinally() => VerifyFix.CodeFixAsync("""
         using System.Threading;
@@ -255,7 +263,6 @@ public class AcquireWithoutFinallyTests
                 {
                     Monitor.Exit(_gate);
                 }
-
                 Work(0);
             }
 

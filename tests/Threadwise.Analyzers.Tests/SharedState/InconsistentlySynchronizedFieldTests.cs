@@ -432,6 +432,13 @@ public class InconsistentlySynchronizedFieldTests
         }
         """, Tw2003(0, "m_lastBind", "m_initializeLock", "Shutdown"));
 
+    // FluentFTP's style: tabs, and braces at the end of their owner's line. The lock follows it.
+    [Fact]
+    public Task Fix_KeepsTheBraceStyle() => VerifyFix.CodeFixAsync(
+        "class Peer {\n\tprivate readonly object _gate = new object();\n\tprivate int _count;\n\n\tvoid Reset() {\n\t\tlock (_gate) {\n\t\t\t_count = 0;\n\t\t}\n\t}\n\n\tvoid Set(int value) {\n\t\t{|#0:_count = value|};\n\t\tSystem.Console.WriteLine(value);\n\t}\n}\n",
+        "class Peer {\n\tprivate readonly object _gate = new object();\n\tprivate int _count;\n\n\tvoid Reset() {\n\t\tlock (_gate) {\n\t\t\t_count = 0;\n\t\t}\n\t}\n\n\tvoid Set(int value) {\n\t\tlock (_gate) {\n\t\t\t_count = value;\n\t\t}\n\t\tSystem.Console.WriteLine(value);\n\t}\n}\n",
+        Tw2003(0, "_count", "_gate", "Reset"));
+
     // Two runs in one block, fixed in one pass (Fix All): each gets its own lock, found again in the
     // block as the other fix left it.
     [Fact]
