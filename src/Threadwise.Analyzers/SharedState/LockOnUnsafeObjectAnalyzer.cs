@@ -172,11 +172,11 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
             }
 
             return _reassigned.GetOrAdd(field, f => f.DeclaredAccessibility == Accessibility.Private
-                ? IsWrittenOutsideConstructors(f, f.ContainingType.DeclaringSyntaxReferences.Select(r => r.GetSyntax()))
-                : IsWrittenOutsideConstructors(f, compilation.SyntaxTrees.Select(t => t.GetRoot())));
+                ? IsWrittenOutsideConstructors(f, f.ContainingType.DeclaringSyntaxReferences.Select(r => r.GetSyntax()), compilation)
+                : IsWrittenOutsideConstructors(f, compilation.SyntaxTrees.Select(t => t.GetRoot()), compilation));
         }
 
-        private static bool IsWrittenOutsideConstructors(IFieldSymbol field, IEnumerable<SyntaxNode> roots)
+        private static bool IsWrittenOutsideConstructors(IFieldSymbol field, IEnumerable<SyntaxNode> roots, Compilation compilation)
         {
             foreach (var root in roots)
             {
@@ -186,7 +186,8 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
                         && token.ValueText == field.Name
                         && token.Parent is IdentifierNameSyntax name
                         && IsWrite(name)
-                        && !IsInOwnConstructor(name, field))
+                        && !IsInOwnConstructor(name, field)
+                        && !IsInInitializerOnlyConstructorsCall(name, field, compilation))
                     {
                         return true;
                     }
@@ -194,6 +195,50 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
             }
 
             return false;
+        }
+
+        // websocket-sharp's `private void init() { _forState = new object(); … }`, called by each
+        // constructor: C# lets only constructors write a readonly field, so the lock objects are set in a
+        // private helper the constructors share. A write in a private, non-virtual method of the type
+        // whose every call is made on `this` by a constructor of the type (or by another such helper, a
+        // few levels up) happens while constructing, like a constructor's own.
+        private static bool IsInInitializerOnlyConstructorsCall(SyntaxNode node, IFieldSymbol field, Compilation compilation)
+        {
+            if (node.FirstAncestorOrSelf<MethodDeclarationSyntax>() is not { } declaration
+                || node.Ancestors().TakeWhile(a => a != declaration).Any(a => a is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)
+                || compilation.GetSemanticModel(declaration.SyntaxTree).GetDeclaredSymbol(declaration) is not { } method
+                || !SymbolEqualityComparer.Default.Equals(method.ContainingType, field.ContainingType)
+                || method.IsStatic != field.IsStatic)
+            {
+                return false;
+            }
+
+            return RunsOnlyWhileConstructing(method, compilation, depth: 0);
+        }
+
+        private const int MaxInitializerDepth = 2;
+
+        private static bool RunsOnlyWhileConstructing(IMethodSymbol method, Compilation compilation, int depth)
+        {
+            if (depth > MaxInitializerDepth || method.DeclaredAccessibility != Accessibility.Private || method.IsVirtual || method.IsAsync
+                || CallSites.InTheCompilation(method, compilation, System.Threading.CancellationToken.None) is not { Count: > 0 } calls)
+            {
+                return false;
+            }
+
+            foreach (var call in calls)
+            {
+                if (call.Invocation.Instance is not (null or IInstanceReferenceOperation)
+                    || call.Caller is not IMethodSymbol caller
+                    || !SymbolEqualityComparer.Default.Equals(caller.ContainingType, method.ContainingType)
+                    || !(caller.MethodKind is MethodKind.Constructor or MethodKind.StaticConstructor
+                         || (caller.MethodKind == MethodKind.Ordinary && RunsOnlyWhileConstructing(caller, compilation, depth + 1))))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         // `_f = …`, `this._f ??= …`, `other._f = …`, `Exchange(ref _f, …)`, `Init(out _f)`.

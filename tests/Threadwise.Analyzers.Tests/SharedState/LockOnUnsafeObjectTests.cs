@@ -176,6 +176,46 @@ public class LockOnUnsafeObjectTests
         }
         """, Tw2004(0, "the non-readonly field 'm_pool'"), Tw2004(1, "the non-readonly field 'm_swapped'"), Tw2004(2, "the non-readonly field 'm_exchanged'"));
 
+    // websocket-sharp: the lock objects are set in `private void init()`, which every constructor calls
+    // (C# lets only constructors write a readonly field). Written while constructing, they hold one object
+    // for the instance's life. A helper also called from an ordinary method, or on another instance, may
+    // replace the object.
+    [Fact]
+    public Task LockFieldsSetByAHelperOnlyConstructorsCall_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        class WebSocket
+        {
+            private object _forState;
+            private object _forSend;
+            private object _reset;
+            private int _state;
+
+            public WebSocket() { init(); }
+
+            public WebSocket(int state) : this() { _state = state; }
+
+            private WebSocket(WebSocket other) { other.setReset(); initLater(); }
+
+            private void init()
+            {
+                _forState = new object();
+                setSend();
+            }
+
+            private void setSend() => _forSend = new object();
+
+            private void initLater() => _reset = new object();
+
+            private void setReset() => _reset = new object();
+
+            public void Close()
+            {
+                lock (_forState) { _state = 2; }
+                lock (_forSend) { _state = 3; }
+                lock ({|#0:_reset|}) { _state = 4; }
+            }
+        }
+        """, Tw2004(0, "the non-readonly field '_reset'"));
+
     [Fact]
     public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
         class C
