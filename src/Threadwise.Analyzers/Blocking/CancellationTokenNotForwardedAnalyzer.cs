@@ -284,7 +284,7 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
                 return false;
             }
 
-            if (HandedTo(lambda) is not { } receiver)
+            if (lambda.EnclosingArgument() is not { Parent: IInvocationOperation receiver })
             {
                 continue;
             }
@@ -318,18 +318,6 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
         }
 
         return false;
-    }
-
-    // The call a lambda is an argument of, through its delegate creation and conversions.
-    private static IInvocationOperation? HandedTo(IAnonymousFunctionOperation lambda)
-    {
-        var user = lambda.ParentSkippingConversions();
-        if (user is IDelegateCreationOperation creation)
-        {
-            user = creation.ParentSkippingConversions();
-        }
-
-        return user is IArgumentOperation { Parent: IInvocationOperation receiver } ? receiver : null;
     }
 
     // Cleanup (finally) and handlers (catch, often of the cancellation itself) must run to the end.

@@ -193,23 +193,13 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
         private static System.Collections.Generic.HashSet<INamedTypeSymbol> TypesWithAnAsyncDisposeBelow(Compilation compilation)
         {
             var result = new System.Collections.Generic.HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
-            var pending = new System.Collections.Generic.Stack<INamespaceOrTypeSymbol>();
-            pending.Push(compilation.Assembly.GlobalNamespace);
-            while (pending.Count > 0)
+            foreach (var type in SourceImplementations.For(compilation).Types(System.Threading.CancellationToken.None))
             {
-                foreach (var member in pending.Pop().GetMembers())
+                if (type.TypeKind == TypeKind.Class && DeclaresDisposeAsync(type))
                 {
-                    if (member is INamespaceOrTypeSymbol container)
+                    for (var below = type.BaseType; below is not null && IsInSource(below); below = below.BaseType)
                     {
-                        pending.Push(container);
-                    }
-
-                    if (member is INamedTypeSymbol { TypeKind: TypeKind.Class } type && DeclaresDisposeAsync(type))
-                    {
-                        for (var below = type.BaseType; below is not null && IsInSource(below); below = below.BaseType)
-                        {
-                            result.Add(below.OriginalDefinition);
-                        }
+                        result.Add(below.OriginalDefinition);
                     }
                 }
             }

@@ -65,21 +65,9 @@ internal static class DedicatedThreads
         };
     }
 
-    // `new Thread(Body)`, `new Thread(new ThreadStart(Body))`: the method group is the thread's body.
+    // `new Thread(Body)`, `new Thread(new ThreadStart(Body))` (a delegate creation too): the method
+    // group is the thread's body.
     private static bool StartsAThread(IMethodReferenceOperation reference, INamedTypeSymbol thread)
-    {
-        var user = reference.ParentSkippingConversions();
-        if (user is IDelegateCreationOperation creation)
-        {
-            user = creation.ParentSkippingConversions();
-        }
-
-        if (user is IObjectCreationOperation { Type: INamedTypeSymbol { TypeKind: TypeKind.Delegate } } explicitDelegate)
-        {
-            user = explicitDelegate.ParentSkippingConversions();
-        }
-
-        return user is IArgumentOperation { Parent: IObjectCreationOperation started }
-               && SymbolEqualityComparer.Default.Equals(started.Type, thread);
-    }
+        => reference.EnclosingArgument() is { Parent: IObjectCreationOperation started }
+           && SymbolEqualityComparer.Default.Equals(started.Type, thread);
 }

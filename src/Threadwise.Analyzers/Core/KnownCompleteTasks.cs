@@ -321,7 +321,7 @@ internal static class KnownCompleteTasks
                 continue;
             }
 
-            if (ArgumentOf(lambda) is not { Parent: IInvocationOperation continuation })
+            if (lambda.EnclosingArgument() is not { Parent: IInvocationOperation continuation })
             {
                 continue;
             }
@@ -348,17 +348,6 @@ internal static class KnownCompleteTasks
         }
 
         return false;
-    }
-
-    private static IArgumentOperation? ArgumentOf(IOperation lambda)
-    {
-        var current = lambda.Parent;
-        while (current is IDelegateCreationOperation or IConversionOperation)
-        {
-            current = current.Parent;
-        }
-
-        return current as IArgumentOperation;
     }
 
     private static bool IsContinuationMethod(IMethodSymbol method, KnownSymbols symbols)

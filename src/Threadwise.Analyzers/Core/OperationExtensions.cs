@@ -128,6 +128,19 @@ internal static class OperationExtensions
         _ => null,
     };
 
+    /// <summary>The argument a lambda or method group is passed as (through its delegate creation and
+    /// conversions): <c>Task.Run(() => …)</c>, <c>new Thread(Body)</c>; null when it is not an argument.</summary>
+    public static IArgumentOperation? EnclosingArgument(this IOperation function)
+    {
+        var current = function.Parent;
+        while (current is IDelegateCreationOperation or IConversionOperation or IParenthesizedOperation)
+        {
+            current = current.Parent;
+        }
+
+        return current as IArgumentOperation;
+    }
+
     /// <summary>The first ancestor that is not a conversion or parentheses: what uses the value.</summary>
     public static IOperation? ParentSkippingConversions(this IOperation operation)
     {

@@ -43,7 +43,7 @@ internal sealed class SourceImplementations
             result.Add(method);
         }
 
-        foreach (var type in Classes(cancellationToken))
+        foreach (var type in Types(cancellationToken))
         {
             if (type.IsAbstract && declaringType.TypeKind == TypeKind.Interface)
             {
@@ -111,7 +111,8 @@ internal sealed class SourceImplementations
         return false;
     }
 
-    private ImmutableArray<INamedTypeSymbol> Classes(CancellationToken cancellationToken)
+    /// <summary>Every class and struct declared in the compilation, nested ones too; built once.</summary>
+    public ImmutableArray<INamedTypeSymbol> Types(CancellationToken cancellationToken)
     {
         if (!_classes.IsDefault)
         {
