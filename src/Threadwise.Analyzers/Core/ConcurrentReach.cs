@@ -341,9 +341,13 @@ internal sealed class ConcurrentReach
     // `Timer` field is not a hit.
     private static readonly string[] EntryWords = { "Run(", "Run<", "StartNew", "QueueUserWorkItem", "Parallel", "Thread(", "Timer(", "Task(", "Elapsed", "WhenAll", "WhenAny", "new(" };
 
+    private static readonly SourceWordIndex EntryWordIndex = new(EntryWords, wholeWords: false);
+
+    private static readonly string[] EntryStems = Array.ConvertAll(EntryWords, w => w.TrimEnd('(', '<'));
+
     /// <summary>
-    /// The expressions of a type declaration that may hand work to an entry point. The type's text is
-    /// searched for <see cref="EntryWords"/> and only the syntax around each hit is looked at, so the
+    /// The expressions of a type declaration that may hand work to an entry point. The tree's text is
+    /// searched once for <see cref="EntryWords"/> and only the syntax around each hit in the type is looked at, so the
     /// bulk of the type is never walked; a <c>WhenAll</c>/<c>WhenAny</c> hit walks its member. With
     /// configured entry points (any call may be one) the whole declaration is walked.
     /// </summary>
@@ -357,13 +361,15 @@ internal sealed class ConcurrentReach
         var found = new List<ExpressionSyntax>();
         var seen = new HashSet<SyntaxNode>();
         var span = declaration.Span;
-        var text = declaration.SyntaxTree.GetText(cancellationToken).ToString(span);
-        foreach (var word in EntryWords)
+        var hits = EntryWordIndex.Positions(declaration.SyntaxTree, cancellationToken);
+        for (var w = 0; w < EntryWords.Length; w++)
         {
-            for (var index = text.IndexOf(word, StringComparison.Ordinal); index >= 0; index = text.IndexOf(word, index + word.Length, StringComparison.Ordinal))
+            var word = EntryWords[w];
+            var positions = hits[w];
+            for (var i = SourceWordIndex.FirstAtOrAfter(positions, span.Start); i < positions.Length && positions[i] < span.End; i++)
             {
-                var token = declaration.FindToken(span.Start + index);
-                if (!token.Text.Contains(word.TrimEnd('(', '<')))
+                var token = declaration.FindToken(positions[i]);
+                if (!token.Text.Contains(EntryStems[w]))
                 {
                     continue; // inside a comment or a longer word's trivia
                 }

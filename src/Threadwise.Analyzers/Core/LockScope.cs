@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using System.Threading;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace Threadwise.Core;
@@ -162,21 +161,16 @@ internal static class LockScope
     /// <summary>
     /// False when no declaration of <paramref name="type"/> has the syntax any held lock needs: no
     /// <c>lock</c> statement, no call named like a release (<see cref="IsRelease"/>) and no
-    /// <c>EnterScope</c>. A cheap token scan, so per-type rules skip the types that never lock
+    /// <c>EnterScope</c>. A binary search over each tree's lock tokens (<see cref="LockTokens"/>), so per-type rules skip the types that never lock
     /// before registering anything for them; nested types count for their outer type (harmless).
     /// </summary>
     public static bool MayHoldLocks(INamedTypeSymbol type, CancellationToken cancellationToken)
     {
         foreach (var reference in type.DeclaringSyntaxReferences)
         {
-            foreach (var token in reference.GetSyntax(cancellationToken).DescendantTokens())
+            if (LockTokens.AnyIn(reference.SyntaxTree, reference.Span, cancellationToken))
             {
-                if (token.IsKind(SyntaxKind.LockKeyword)
-                    || (token.IsKind(SyntaxKind.IdentifierToken)
-                        && token.ValueText is "Exit" or "Release" or "ExitReadLock" or "ExitWriteLock" or "ExitUpgradeableReadLock" or "ReleaseMutex" or "EnterScope"))
-                {
-                    return true;
-                }
+                return true;
             }
         }
 
