@@ -216,7 +216,8 @@ internal sealed class BlockingCalls
         var twinName = method.Name + "Async";
         for (var type = method.ContainingType; type is not null; type = type.BaseType)
         {
-            if (FindTwinAmong(method, type.GetMembers(twinName)) is { } found)
+            // The names first: base types the compiler never looked into keep their members unloaded.
+            if (SymbolFacts.Contains(type.MemberNames, twinName) && FindTwinAmong(method, type.GetMembers(twinName)) is { } found)
             {
                 return found;
             }

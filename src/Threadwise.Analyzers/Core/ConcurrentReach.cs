@@ -411,7 +411,7 @@ internal sealed class ConcurrentReach
                 foreach (var node in function.Body.DescendantNodesAndSelf())
                 {
                     if (node is InvocationExpressionSyntax { Expression: var called }
-                        && (called is IdentifierNameSyntax or GenericNameSyntax || (Name(called) is { } name && Has(names, name))))
+                        && (called is IdentifierNameSyntax or GenericNameSyntax || (Name(called) is { } name && SymbolFacts.Contains(names, name))))
                     {
                         return true; // an unqualified call may be a local function; a qualified one names a member
                     }
@@ -419,29 +419,10 @@ internal sealed class ConcurrentReach
 
                 return false;
             case InvocationExpressionSyntax started:
-                return Name(started.Expression) is { } startedName && (Has(names, startedName) || started.Expression is IdentifierNameSyntax);
+                return Name(started.Expression) is { } startedName && (SymbolFacts.Contains(names, startedName) || started.Expression is IdentifierNameSyntax);
             default:
-                return Name(candidate) is { } groupName && (Has(names, groupName) || candidate is IdentifierNameSyntax or GenericNameSyntax);
+                return Name(candidate) is { } groupName && (SymbolFacts.Contains(names, groupName) || candidate is IdentifierNameSyntax or GenericNameSyntax);
         }
-    }
-
-    // MemberNames is a set in practice; a plain enumeration otherwise.
-    private static bool Has(IEnumerable<string> names, string name)
-    {
-        if (names is ICollection<string> set)
-        {
-            return set.Contains(name);
-        }
-
-        foreach (var candidate in names)
-        {
-            if (candidate == name)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private static void AddArguments(SyntaxNode owner, bool anyCall, List<ExpressionSyntax> found)

@@ -18,7 +18,7 @@ internal sealed class SourceWordIndex
     private readonly ConditionalWeakTable<SyntaxTree, int[][]> _cache = new();
     private readonly string[] _words;
     private readonly bool _wholeWords;
-    private readonly string _firstChars;
+    private readonly bool[] _isFirstChar = new bool[128]; // the words are ASCII
 
     /// <param name="words">What to find; the positions come back in this order.</param>
     /// <param name="wholeWords">Only hits not inside a longer identifier (<c>lock</c> but not
@@ -27,13 +27,10 @@ internal sealed class SourceWordIndex
     {
         _words = words;
         _wholeWords = wholeWords;
-        var first = new HashSet<char>();
         foreach (var word in words)
         {
-            first.Add(word[0]);
+            _isFirstChar[word[0]] = true;
         }
-
-        _firstChars = string.Concat(first);
     }
 
     /// <summary>Positions of each word (indexed like the constructor's list), ascending.</summary>
@@ -71,7 +68,7 @@ internal sealed class SourceWordIndex
         for (var i = 0; i < length; i++)
         {
             var c = chars[i];
-            if (_firstChars.IndexOf(c) < 0 || (_wholeWords && i > 0 && IsIdentifierPart(chars[i - 1])))
+            if (c >= 128 || !_isFirstChar[c] || (_wholeWords && i > 0 && IsIdentifierPart(chars[i - 1])))
             {
                 continue;
             }

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 
 namespace Threadwise.Core;
@@ -6,6 +7,27 @@ namespace Threadwise.Core;
 /// fulfils an interface's contract, and whether code outside the assembly can reach it.</summary>
 internal static class SymbolFacts
 {
+    /// <summary>True when <paramref name="names"/> (a type's <c>MemberNames</c>: a set in practice, a
+    /// plain enumeration otherwise) holds <paramref name="name"/>. Asking a metadata type's names
+    /// creates none of its member symbols, unlike <c>GetMembers(name)</c> on a type seen first.</summary>
+    public static bool Contains(IEnumerable<string> names, string name)
+    {
+        if (names is ICollection<string> set)
+        {
+            return set.Contains(name);
+        }
+
+        foreach (var candidate in names)
+        {
+            if (candidate == name)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>True when <paramref name="symbol"/> is marked <c>[Obsolete]</c>: never suggested as a twin or overload.</summary>
     public static bool IsObsolete(ISymbol symbol, KnownSymbols symbols)
     {

@@ -97,7 +97,11 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
                 return true;
             }
 
-            if (_symbols.INotifyCompletion is not { } notifyCompletion)
+            // MemberNames first: a metadata type's names are read without creating every member
+            // symbol (StringBuilder, List<T>: most statements' results are no awaitable).
+            if (_symbols.INotifyCompletion is not { } notifyCompletion
+                || type is not INamedTypeSymbol named
+                || !SymbolFacts.Contains(named.MemberNames, "GetAwaiter"))
             {
                 return false;
             }
