@@ -1,5 +1,7 @@
 using Microsoft.CodeAnalysis;
 
+using VerifySleep = Threadwise.Tests.Infrastructure.Verify<Threadwise.Blocking.ThreadSleepInAsyncCodeAnalyzer>;
+
 namespace Threadwise.Tests.Robustness;
 
 /// <summary>
@@ -117,6 +119,29 @@ public class GeneratedCodeTests
         var finding = Assert.Single(findings);
         Assert.Equal("TW1001", finding.Id);
         Assert.Equal("Widget.cs", finding.Location.SourceTree!.FilePath);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public Task FilesMarkedGeneratedInEditorConfig_AreNotReported(bool generated)
+    {
+        var source = Usings + """
+            class Marked
+            {
+                async Task LoadAsync()
+                {
+                    Thread.Sleep(100);
+                    await Task.Yield();
+                }
+            }
+            """;
+        return generated
+            ? VerifySleep.AnalyzerWithConfigAsync(source, "generated_code = true")
+            : VerifySleep.AnalyzerWithConfigAsync(
+                source,
+                "generated_code = false",
+                VerifySleep.Diagnostic(Descriptors.TW1001ThreadSleepInAsyncCode).WithSpan(8, 9, 8, 26).WithArguments("async method 'LoadAsync'"));
     }
 
     private static async Task<List<Diagnostic>> FindingsAsync((string Name, string Text)[] sources)
