@@ -71,7 +71,8 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
                     && !OpensFileForReading(resource)
                     && !AsyncDisposeOnlyCallsDispose(resource)
                     && !InMemoryStreams.IsInMemory(resource, _symbols)
-                    && AsyncContext.GetAsyncFunction(context.Operation, context.ContainingSymbol) is { } function)
+                    && AsyncContext.GetAsyncFunction(context.Operation, context.ContainingSymbol) is { } function
+                    && !SyncAsyncBranches.TakesAPathParameter(function))
                 {
                     context.ReportDiagnostic(Diagnostic.Create(
                         Descriptors.TW1008SyncDisposeOfAsyncDisposable,
@@ -98,7 +99,8 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
                 || invocation.Parent is not IExpressionStatementOperation
                 || invocation.Syntax.ContainsDiagnostics
                 || !CanUseAwaitUsing(invocation)
-                || AsyncContext.GetAsyncFunction(invocation, context.ContainingSymbol) is not { } function)
+                || AsyncContext.GetAsyncFunction(invocation, context.ContainingSymbol) is not { } function
+                || SyncAsyncBranches.TakesAPathParameter(function))
             {
                 return;
             }

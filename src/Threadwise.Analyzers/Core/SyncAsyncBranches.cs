@@ -6,6 +6,7 @@ namespace Threadwise.Core;
 /// <summary>
 /// The dual sync/async path libraries write to serve both kinds of callers from one method:
 /// <c>if (sync) x.Wait(); else await x.WaitAsync();</c>, <c>sync ? m.Lock() : await m.LockAsync()</c>,
+/// <c>if (ioBehavior == IOBehavior.Asynchronous) await s.WaitAsync(); else s.Wait();</c>,
 /// <c>if (!useAsync) { Thread.Sleep(d); return; } await Task.Delay(d);</c>. The blocking branch is
 /// the synchronous API's path and already has its async twin beside it: nothing to report there.
 /// In a method that returns a task without being async, returning the task is the async path:
@@ -15,8 +16,9 @@ namespace Threadwise.Core;
 internal static class SyncAsyncBranches
 {
     /// <summary>True when <paramref name="operation"/> is in the branch of a flag test (a bool
-    /// parameter, local, field or property, possibly negated) whose other branch, or the code after
-    /// a branch that leaves, awaits.</summary>
+    /// parameter, local, field or property, possibly negated, or a mode enum compared with its
+    /// <c>Synchronous</c>/<c>Asynchronous</c> member) whose other branch, or the code after a branch
+    /// that leaves, awaits.</summary>
     public static bool IsInSynchronousBranch(IOperation operation)
     {
         var child = operation;
@@ -78,6 +80,43 @@ internal static class SyncAsyncBranches
         return false;
     }
 
+    /// <summary>
+    /// True when <paramref name="function"/> takes a parameter that picks its path: a <c>bool</c> named
+    /// for it (<c>async</c>, <c>isAsync</c>, <c>useAsync</c>, <c>sync</c>, <c>synchronous</c>) or a mode
+    /// enum with a member named for it (<c>IOBehavior.Synchronous</c>). Such a method serves synchronous
+    /// callers too, so a <c>using</c> outside any branch must stay synchronous: <c>await using</c> would
+    /// make the synchronous path asynchronous.
+    /// </summary>
+    public static bool TakesAPathParameter(IMethodSymbol function)
+    {
+        foreach (var parameter in function.Parameters)
+        {
+            var type = parameter.Type;
+            if ((type.SpecialType == SpecialType.System_Boolean && NamesAPath(parameter.Name))
+                || (type is INamedTypeSymbol { TypeKind: TypeKind.Enum } mode && AnyNamesAPath(mode.MemberNames)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool NamesAPath(string name) => name.IndexOf("sync", System.StringComparison.OrdinalIgnoreCase) >= 0;
+
+    private static bool AnyNamesAPath(System.Collections.Generic.IEnumerable<string> names)
+    {
+        foreach (var name in names)
+        {
+            if (NamesAPath(name))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static bool IsFlag(IOperation condition)
     {
         while (condition is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } negation)
@@ -99,9 +138,30 @@ internal static class SyncAsyncBranches
                    || (IsFlag(or.RightOperand) && Timeouts.IsZeroTimeoutTest(or.LeftOperand));
         }
 
+        // `ioBehavior == IOBehavior.Asynchronous`: a mode enum compared with a member named for the path.
+        if (condition is IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison)
+        {
+            return IsSyncModeTest(comparison.LeftOperand, comparison.RightOperand) || IsSyncModeTest(comparison.RightOperand, comparison.LeftOperand);
+        }
+
         condition = condition.WithoutConversions();
-        return condition.Type?.SpecialType == SpecialType.System_Boolean
-               && condition is IParameterReferenceOperation or ILocalReferenceOperation or IFieldReferenceOperation or IPropertyReferenceOperation;
+        return condition.Type?.SpecialType == SpecialType.System_Boolean && IsVariable(condition);
+    }
+
+    private static bool IsVariable(IOperation value)
+        => value is IParameterReferenceOperation or ILocalReferenceOperation or IFieldReferenceOperation or IPropertyReferenceOperation;
+
+    // A variable of an enum type against one of its constants whose name says sync or async
+    // (`Synchronous`, `Asynchronous`, `Sync`, `Async`): the enum only picks the path. Any other
+    // enum (`kind == Kind.File`) picks what to do, and its blocking branch is reported.
+    private static bool IsSyncModeTest(IOperation value, IOperation constant)
+    {
+        value = value.WithoutConversions();
+        return IsVariable(value)
+               && value.Type?.TypeKind == TypeKind.Enum
+               && constant.WithoutConversions() is IFieldReferenceOperation { Field: { IsConst: true, Name: var name } field }
+               && SymbolEqualityComparer.Default.Equals(field.ContainingType, value.Type)
+               && NamesAPath(name);
     }
 
     // The async path: an await, or (in a method that returns a task without being async) the

@@ -245,6 +245,54 @@ public class BlockingApiInAsyncCodeTests
         Tw1004(0, "Stream.Flush", "async method 'NotAFlag'", "Stream.FlushAsync"),
         Tw1004(1, "Stream.Flush", "async method 'NotAFlag'", "Stream.FlushAsync"));
 
+    // A mode enum instead of a bool (MySqlConnector's IOBehavior): compared with its Synchronous or
+    // Asynchronous member it only picks the path. An enum that picks what to do is no dual path.
+    [Fact]
+    public Task DualPathPickedByAModeEnum_IsSilent_OtherEnumsAreNot() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.IO;
+        using System.Net;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        enum IOBehavior { Synchronous, Asynchronous }
+        enum Target { File, Network }
+
+        class Pool
+        {
+            private readonly SemaphoreSlim _slots = new(4);
+
+            public async Task<IPAddress[]> OpenAsync(IOBehavior ioBehavior, string host, CancellationToken ct)
+            {
+                if (ioBehavior == IOBehavior.Asynchronous)
+                    await _slots.WaitAsync(ct);
+                else
+                    _slots.Wait(ct);
+
+                if (ioBehavior != IOBehavior.Synchronous)
+                {
+                    await _slots.WaitAsync(ct);
+                }
+                else
+                {
+                    if (host.Length > 0)
+                    {
+                        _slots.Wait(ct);
+                    }
+                }
+
+                return ioBehavior == IOBehavior.Asynchronous
+                    ? await Dns.GetHostAddressesAsync(host)
+                    : Dns.GetHostAddresses(host);
+            }
+
+            public async Task FlushAsync(Target target, Stream stream)
+            {
+                if (target == Target.File) {|#0:stream.Flush()|}; else await stream.FlushAsync();
+            }
+        }
+        """,
+        Tw1004(0, "Stream.Flush", "async method 'FlushAsync'", "Stream.FlushAsync"));
+
     [Fact]
     public Task TwinThatIsTheMethodAroundTheLambda_IsNotSuggested() => VerifyAnalyzer.AnalyzerAsync("""
         using System;

@@ -509,4 +509,47 @@ public class SyncDisposeOfAsyncDisposableTests
             }
         }
         """, Tw1008(0, "Reader", "'Dispose()'"));
+
+    // MySqlConnector's IOBehavior methods: one async method serves the synchronous API too, so a
+    // `using` outside any branch is right for both callers; `await using` would make the synchronous
+    // path asynchronous. A parameter that only names a path (a bool `async`/`sync`, a mode enum with a
+    // Synchronous member) says so; other bool and enum parameters do not.
+    [Fact]
+    public Task UsingInAMethodThatTakesAPathParameter_IsNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        enum IOBehavior { Synchronous, Asynchronous }
+        enum Behavior { Default, SchemaOnly }
+
+        class Reader : IDisposable, IAsyncDisposable
+        {
+            public void Dispose() { }
+            public ValueTask DisposeAsync() => default;
+        }
+
+        class Command
+        {
+            async Task<int> ExecuteAsync(IOBehavior ioBehavior, Func<Task<Reader>> open)
+            {
+                using var reader = await open();
+                return 1;
+            }
+
+            async Task<int> ExecuteAsync(bool isAsync, Func<Task<Reader>> open)
+            {
+                var reader = await open();
+                reader.Dispose();
+                return 1;
+            }
+
+            async Task<int> M(Behavior behavior, bool leaveOpen, Func<Task<Reader>> open)
+            {
+                {|#0:using|} var reader = await open();
+                var other = await open();
+                {|#1:other.Dispose()|};
+                return 1;
+            }
+        }
+        """, Tw1008(0, "Reader", "'using'"), Tw1008(1, "Reader", "'Dispose()'"));
 }
