@@ -63,15 +63,26 @@ internal static class SyncAsyncBranches
     /// <c>handler(engine, this, text, false)</c> where the parameter is <c>bool doAsync</c>: the caller
     /// asks the dual-path method for its synchronous path, whose task is complete when it returns
     /// (MailKit's <c>doAsync</c> handlers). A bool parameter whose name says async (<c>doAsync</c>,
-    /// <c>isAsync</c>, <c>useAsync</c>, <c>runAsync</c>, <c>async</c>) given the constant <c>false</c>.
+    /// <c>isAsync</c>, <c>useAsync</c>, <c>runAsync</c>, <c>async</c>) given the constant <c>false</c>,
+    /// one whose name says sync (<c>sync</c>, <c>synchronous</c>) given <c>true</c>, or a mode enum's
+    /// synchronous member (MySqlConnector's <c>IOBehavior.Synchronous</c>).
     /// </summary>
     public static bool AsksForTheSynchronousPath(IInvocationOperation invocation)
     {
         foreach (var argument in invocation.Arguments)
         {
             if (argument.Parameter is { Type.SpecialType: SpecialType.System_Boolean, Name: var name }
-                && name.EndsWith("async", System.StringComparison.OrdinalIgnoreCase)
-                && argument.Value.ConstantValue is { HasValue: true, Value: false })
+                && argument.Value.ConstantValue is { HasValue: true, Value: bool value }
+                && (value ? NamesTheSynchronousPath(name) : name.EndsWith("async", System.StringComparison.OrdinalIgnoreCase)))
+            {
+                return true;
+            }
+
+            // `ClearPoolsAsync(IOBehavior.Synchronous, ct)`: the mode enum's synchronous member.
+            if (argument.Parameter?.Type is { TypeKind: TypeKind.Enum } mode
+                && argument.Value.WithoutConversions() is IFieldReferenceOperation { Field: { IsConst: true } member }
+                && SymbolEqualityComparer.Default.Equals(member.ContainingType, mode)
+                && NamesTheSynchronousPath(member.Name))
             {
                 return true;
             }
@@ -79,6 +90,10 @@ internal static class SyncAsyncBranches
 
         return false;
     }
+
+    // `sync`, `synchronous`, `Synchronous`, `RunSynchronously`: says sync without saying async.
+    private static bool NamesTheSynchronousPath(string name)
+        => NamesAPath(name) && name.IndexOf("async", System.StringComparison.OrdinalIgnoreCase) < 0;
 
     /// <summary>
     /// True when <paramref name="function"/> takes a parameter that picks its path: a <c>bool</c> named

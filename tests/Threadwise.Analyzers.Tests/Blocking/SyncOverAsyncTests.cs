@@ -36,6 +36,36 @@ public class SyncOverAsyncTests
         Tw1005(1, "Result", "property 'Value'", "a property cannot be async: turn it into an async method and await the task"),
         Tw1005(2, "GetAwaiter().GetResult()", "Save"), Tw1005(3, "Task.WaitAll", "Save"), Tw1005(4, "Task.WaitAny", "Save"));
 
+    // MySqlConnector's core: `ClearPoolsAsync(IOBehavior.Synchronous, ct).GetAwaiter().GetResult()` asks a
+    // dual-path method for its synchronous path, so the task is complete when it returns. So is a bool
+    // named for the synchronous path given `true`. The asynchronous member, or `sync: false`, is real
+    // sync-over-async.
+    [Fact]
+    public Task WaitOnACallThatAsksForTheSynchronousPath_IsNotReported() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        enum IOBehavior { Synchronous, Asynchronous }
+
+        class Pool
+        {
+            static Task ClearAsync(IOBehavior ioBehavior, CancellationToken ct) => Task.CompletedTask;
+            static Task<int> ReadAsync(bool synchronous) => Task.FromResult(1);
+
+            public static void OnShutDown()
+            {
+                ClearAsync(IOBehavior.Synchronous, CancellationToken.None).GetAwaiter().GetResult();
+                var n = ReadAsync(synchronous: true).Result;
+            }
+
+            public static void Blocks()
+            {
+                {|#0:ClearAsync(IOBehavior.Asynchronous, CancellationToken.None).GetAwaiter().GetResult()|};
+                var n = {|#1:ReadAsync(false).Result|};
+            }
+        }
+        """, Tw1005(0, "GetAwaiter().GetResult()", "Blocks"), Tw1005(1, "Result", "Blocks"));
+
     [Fact]
     public Task MainLambdasAsyncCodeAndCompleteTasks_AreNotReported() => VerifyAnalyzer.AnalyzerAsync("""
         using System;
