@@ -30,8 +30,13 @@ public sealed class BlockingApiInAsyncCodeFixProvider : ThreadwiseCodeFixProvide
             || twinName is null
             || properties.ContainsKey(BlockingApiInAsyncCodeAnalyzer.TwinIsCallerProperty)
             || state.FindNode<InvocationExpressionSyntax>(diagnostic) is not { } invocation
-            || !AwaitPlacement.CanAwaitAt(invocation, state.SemanticModel, state.CancellationToken)
             || Rename(invocation, twinName) is not { } renamed)
+        {
+            return null;
+        }
+
+        var flag = DualPathFlag(invocation, state);
+        if (!AwaitPlacement.CanAwaitAt(invocation, state.SemanticModel, functionWillBeAsync: false, pathKeptByTheFix: flag is not null, state.CancellationToken))
         {
             return null;
         }
@@ -60,7 +65,7 @@ public sealed class BlockingApiInAsyncCodeFixProvider : ThreadwiseCodeFixProvide
         }
 
         var awaited = AwaitPlacement.Await(call, invocation, awaitsATask);
-        if (DualPathFlag(invocation, state) is not { } flag)
+        if (flag is null)
         {
             return editor => editor.ReplaceNode(invocation, awaited);
         }
@@ -70,7 +75,7 @@ public sealed class BlockingApiInAsyncCodeFixProvider : ThreadwiseCodeFixProvide
         if (invocation.Parent is ExpressionStatementSyntax statement)
         {
             var dual = SyntaxFactory.IfStatement(
-                    SyntaxFactory.IdentifierName(flag),
+                    flag,
                     SyntaxFactory.ExpressionStatement(awaited.WithoutTrivia()),
                     SyntaxFactory.ElseClause(statement.WithoutTrivia()))
                 .WithTriviaFrom(statement)
@@ -85,16 +90,18 @@ public sealed class BlockingApiInAsyncCodeFixProvider : ThreadwiseCodeFixProvide
 
         var choice = SyntaxFactory.ParenthesizedExpression(
                 SyntaxFactory.ConditionalExpression(
-                    SyntaxFactory.IdentifierName(flag),
+                    flag,
                     awaited.WithoutTrivia(),
                     invocation.WithoutTrivia()))
             .WithTriviaFrom(invocation);
         return editor => editor.ReplaceNode(invocation, choice);
     }
 
-    // The `bool async` (`doAsync`, `useAsync`…) parameter of the function the call is in, or of a
-    // method around it that a non-static lambda or local function captures.
-    private static string? DualPathFlag(SyntaxNode node, FixState state)
+    // The test for the async side of the function's path parameter, or of a method around it that a
+    // non-static lambda or local function captures: `async` for a `bool async` (`doAsync`, `useAsync`…),
+    // `!sync` for a `bool sync`, `ioBehavior == IOBehavior.Asynchronous` for a mode enum
+    // (`ioBehavior != IOBehavior.Synchronous` when it names only the synchronous member).
+    private static ExpressionSyntax? DualPathFlag(SyntaxNode node, FixState state)
     {
         for (var current = node.Parent; current is not null; current = current.Parent)
         {
@@ -108,10 +115,10 @@ public sealed class BlockingApiInAsyncCodeFixProvider : ThreadwiseCodeFixProvide
 
             foreach (var parameter in parameters)
             {
-                if (parameter.Identifier.ValueText.EndsWith("async", StringComparison.OrdinalIgnoreCase)
-                    && state.SemanticModel.GetDeclaredSymbol(parameter, state.CancellationToken) is { Type.SpecialType: SpecialType.System_Boolean })
+                if (state.SemanticModel.GetDeclaredSymbol(parameter, state.CancellationToken) is { } symbol
+                    && AsyncSideTest(symbol, node.SpanStart, state) is { } test)
                 {
-                    return parameter.Identifier.ValueText;
+                    return test;
                 }
             }
 
@@ -125,6 +132,51 @@ public sealed class BlockingApiInAsyncCodeFixProvider : ThreadwiseCodeFixProvide
 
         return null;
     }
+
+    private static ExpressionSyntax? AsyncSideTest(IParameterSymbol parameter, int position, FixState state)
+    {
+        var name = SyntaxFactory.IdentifierName(parameter.Name);
+        if (parameter.Type.SpecialType == SpecialType.System_Boolean)
+        {
+            if (parameter.Name.EndsWith("async", StringComparison.OrdinalIgnoreCase))
+            {
+                return name;
+            }
+
+            return NamesOnly(parameter.Name, "sync") ? SyntaxFactory.PrefixUnaryExpression(SyntaxKind.LogicalNotExpression, name) : null;
+        }
+
+        if (parameter.Type is not INamedTypeSymbol { TypeKind: TypeKind.Enum } mode)
+        {
+            return null;
+        }
+
+        var (asyncMember, syncMember) = ((string?)null, (string?)null);
+        foreach (var member in mode.MemberNames)
+        {
+            if (member.IndexOf("async", StringComparison.OrdinalIgnoreCase) >= 0)
+            {
+                asyncMember ??= member;
+            }
+            else if (NamesOnly(member, "sync"))
+            {
+                syncMember ??= member;
+            }
+        }
+
+        var (kind, memberName) = asyncMember is not null ? (SyntaxKind.EqualsExpression, asyncMember)
+            : syncMember is not null ? (SyntaxKind.NotEqualsExpression, syncMember)
+            : (SyntaxKind.None, null);
+        if (memberName is null)
+        {
+            return null;
+        }
+
+        var type = SyntaxFactory.ParseTypeName(mode.ToMinimalDisplayString(state.SemanticModel, position));
+        return SyntaxFactory.BinaryExpression(kind, name, SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, type, SyntaxFactory.IdentifierName(memberName)));
+    }
+
+    private static bool NamesOnly(string name, string word) => name.IndexOf(word, StringComparison.OrdinalIgnoreCase) >= 0 && name.IndexOf("async", StringComparison.OrdinalIgnoreCase) < 0;
 
     // Positional when the call passes every parameter of the original positionally; otherwise
     // named, so the token cannot land on an optional parameter the call left at its default.

@@ -18,7 +18,8 @@ internal static class AwaitPlacement
     /// <summary>
     /// False where C# forbids <c>await</c> or where inserting one would break code that compiles
     /// today: inside a <c>lock</c> body, an unsafe context, a catch filter, or a function that
-    /// holds a ref struct local (it cannot live across the new await).
+    /// holds a ref struct local (it cannot live across the new await); and in a function that takes
+    /// a parameter naming its sync/async path, where the await would change the synchronous path.
     /// </summary>
     public static bool CanAwaitAt(SyntaxNode node, SemanticModel model, CancellationToken cancellationToken)
         => CanAwaitAt(node, model, functionWillBeAsync: false, cancellationToken);
@@ -26,6 +27,11 @@ internal static class AwaitPlacement
     /// <summary>As <see cref="CanAwaitAt(SyntaxNode, SemanticModel, CancellationToken)"/>; with
     /// <paramref name="functionWillBeAsync"/>, for a fix that is about to make the function async.</summary>
     public static bool CanAwaitAt(SyntaxNode node, SemanticModel model, bool functionWillBeAsync, CancellationToken cancellationToken)
+        => CanAwaitAt(node, model, functionWillBeAsync, pathKeptByTheFix: false, cancellationToken);
+
+    /// <summary>As above; with <paramref name="pathKeptByTheFix"/>, for a fix that puts its await on the
+    /// async side of the function's path parameter itself (TW1004's dual-path form).</summary>
+    public static bool CanAwaitAt(SyntaxNode node, SemanticModel model, bool functionWillBeAsync, bool pathKeptByTheFix, CancellationToken cancellationToken)
     {
         for (var current = node.Parent; current is not null; current = current.Parent)
         {
@@ -38,16 +44,19 @@ internal static class AwaitPlacement
                     return false;
                 case AnonymousFunctionExpressionSyntax lambda:
                     return (functionWillBeAsync || lambda.AsyncKeyword.IsKind(SyntaxKind.AsyncKeyword))
-                           && !HasRefLikeLocalBefore(lambda, node, model, cancellationToken);
+                           && !HasRefLikeLocalBefore(lambda, node, model, cancellationToken)
+                           && (pathKeptByTheFix || !ServesBothPaths(model.GetSymbolInfo(lambda, cancellationToken).Symbol));
                 case LocalFunctionStatementSyntax local:
                     return (functionWillBeAsync || local.Modifiers.Any(SyntaxKind.AsyncKeyword))
                            && !local.Modifiers.Any(SyntaxKind.UnsafeKeyword)
-                           && !HasRefLikeLocalBefore(local, node, model, cancellationToken);
+                           && !HasRefLikeLocalBefore(local, node, model, cancellationToken)
+                           && (pathKeptByTheFix || !ServesBothPaths(model.GetDeclaredSymbol(local, cancellationToken)));
                 case BaseMethodDeclarationSyntax method:
                     return (functionWillBeAsync || method.Modifiers.Any(SyntaxKind.AsyncKeyword))
                            && !method.Modifiers.Any(SyntaxKind.UnsafeKeyword)
                            && !IsInUnsafeType(method)
-                           && !HasRefLikeLocalBefore(method, node, model, cancellationToken);
+                           && !HasRefLikeLocalBefore(method, node, model, cancellationToken)
+                           && (pathKeptByTheFix || !ServesBothPaths(model.GetDeclaredSymbol(method, cancellationToken)));
                 case GlobalStatementSyntax:
                     return !HasRefLikeLocalBefore(current.Parent!, node, model, cancellationToken);
                 case AccessorDeclarationSyntax:
@@ -58,6 +67,12 @@ internal static class AwaitPlacement
 
         return false;
     }
+
+    // `async Task WriteAsync(IOBehavior ioBehavior, …)` also runs for synchronous callers, which block
+    // on its task: an await added outside the async branch would make their path asynchronous I/O
+    // they then block on (sync-over-async the method was written to avoid). The diagnostic stays.
+    private static bool ServesBothPaths(ISymbol? function)
+        => function is IMethodSymbol method && SyncAsyncBranches.TakesAPathParameter(method);
 
     /// <summary>
     /// A <c>CancellationToken</c> parameter or local that is in scope and already assigned at

@@ -1073,6 +1073,63 @@ public class BlockingApiInAsyncCodeTests
         Tw1004(1, "Thread.Join", "async method 'M'", null),
         Tw1004(2, "File.ReadAllText", "async method 'M'", "File.ReadAllTextAsync"));
 
+    // MySqlConnector's `WriteToServerAsync(IOBehavior ioBehavior, …)` serves the synchronous API too,
+    // which blocks on its task: a plain `await` would make the synchronous path do asynchronous I/O and
+    // block on it. The fix awaits on the async side of whatever names the path: a mode enum, a bool
+    // named for the async side, or one named for the sync side.
+    [Fact]
+    public Task Fix_InAMethodWithAPathParameter_AwaitsOnTheAsyncSideOnly() => VerifyFix.CodeFixAsync("""
+        using System.IO;
+        using System.Threading.Tasks;
+
+        enum IOBehavior { Synchronous, Asynchronous }
+
+        class BulkCopy
+        {
+            async Task<int> WriteAsync(IOBehavior ioBehavior, string path, Stream stream)
+            {
+                var text = {|#0:File.ReadAllText(path)|};
+                {|#1:stream.Flush()|};
+                await Task.Yield();
+                return text.Length;
+            }
+
+            async Task<int> ReadAsync(bool sync, string path)
+            {
+                await Task.Yield();
+                return {|#2:File.ReadAllText(path)|}.Length;
+            }
+        }
+        """, """
+        using System.IO;
+        using System.Threading.Tasks;
+
+        enum IOBehavior { Synchronous, Asynchronous }
+
+        class BulkCopy
+        {
+            async Task<int> WriteAsync(IOBehavior ioBehavior, string path, Stream stream)
+            {
+                var text = (ioBehavior == IOBehavior.Asynchronous ? await File.ReadAllTextAsync(path) : File.ReadAllText(path));
+                if (ioBehavior == IOBehavior.Asynchronous)
+                    await stream.FlushAsync();
+                else
+                    stream.Flush();
+                await Task.Yield();
+                return text.Length;
+            }
+
+            async Task<int> ReadAsync(bool sync, string path)
+            {
+                await Task.Yield();
+                return (!sync ? (await File.ReadAllTextAsync(path)) : File.ReadAllText(path)).Length;
+            }
+        }
+        """,
+        Tw1004(0, "File.ReadAllText", "async method 'WriteAsync'", "File.ReadAllTextAsync"),
+        Tw1004(1, "Stream.Flush", "async method 'WriteAsync'", "Stream.FlushAsync"),
+        Tw1004(2, "File.ReadAllText", "async method 'ReadAsync'", "File.ReadAllTextAsync"));
+
     [Fact]
     public Task FixAll_AcrossDocuments() => VerifyFix.CodeFixAsync(
         new[]

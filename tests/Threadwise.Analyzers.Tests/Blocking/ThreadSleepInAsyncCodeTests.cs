@@ -406,6 +406,25 @@ public class ThreadSleepInAsyncCodeTests
         }
         """, Tw1001(0, "async method 'M'"));
 
+    // A method that also serves synchronous callers (a path parameter): `await Task.Delay` outside the
+    // async branch would make their path wait on a timer task they block on; no fix, the finding stays.
+    [Fact]
+    public Task Fix_IsNotOffered_InAMethodWithAPathParameter() => VerifyFix.NoCodeFixAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        enum IOBehavior { Synchronous, Asynchronous }
+
+        class C
+        {
+            async Task M(IOBehavior ioBehavior)
+            {
+                {|#0:Thread.Sleep(10)|};
+                await Task.Yield();
+            }
+        }
+        """, Tw1001(0, "async method 'M'"));
+
     [Fact]
     public Task Fix_IsNotOfferedInsideLock() => VerifyFix.NoCodeFixAsync("""
         using System.Threading;
