@@ -91,8 +91,8 @@ internal static class SyncAsyncBranches
         return false;
     }
 
-    // `sync`, `synchronous`, `Synchronous`, `RunSynchronously`: says sync without saying async.
-    private static bool NamesTheSynchronousPath(string name)
+    /// <summary>A path name for the synchronous side (<c>sync</c>, <c>Synchronous</c>, <c>runSynchronously</c>).</summary>
+    public static bool NamesTheSynchronousPath(string name)
         => NamesAPath(name) && name.IndexOf("async", System.StringComparison.OrdinalIgnoreCase) < 0;
 
     /// <summary>
@@ -117,7 +117,16 @@ internal static class SyncAsyncBranches
         return false;
     }
 
-    private static bool NamesAPath(string name) => name.IndexOf("sync", System.StringComparison.OrdinalIgnoreCase) >= 0;
+    /// <summary>A name that says which path: it ends in <c>sync</c>, <c>synchronous</c> or
+    /// <c>synchronously</c> (<c>async</c>, <c>isAsync</c>, <c>sync</c>, <c>Synchronous</c>,
+    /// <c>Asynchronous</c>, <c>runSynchronously</c>; not <c>synchronized</c> or <c>syncRoot</c>).</summary>
+    public static bool NamesAPath(string name)
+        => name.EndsWith("sync", System.StringComparison.OrdinalIgnoreCase)
+           || name.EndsWith("synchronous", System.StringComparison.OrdinalIgnoreCase)
+           || name.EndsWith("synchronously", System.StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>A path name for the asynchronous side (<c>async</c>, <c>Asynchronous</c>).</summary>
+    public static bool NamesTheAsynchronousPath(string name) => NamesAPath(name) && name.IndexOf("async", System.StringComparison.OrdinalIgnoreCase) >= 0;
 
     private static bool AnyNamesAPath(System.Collections.Generic.IEnumerable<string> names)
     {

@@ -143,7 +143,7 @@ public sealed class BlockingApiInAsyncCodeFixProvider : ThreadwiseCodeFixProvide
                 return name;
             }
 
-            return NamesOnly(parameter.Name, "sync") ? SyntaxFactory.PrefixUnaryExpression(SyntaxKind.LogicalNotExpression, name) : null;
+            return SyncAsyncBranches.NamesTheSynchronousPath(parameter.Name) ? SyntaxFactory.PrefixUnaryExpression(SyntaxKind.LogicalNotExpression, name) : null;
         }
 
         if (parameter.Type is not INamedTypeSymbol { TypeKind: TypeKind.Enum } mode)
@@ -154,11 +154,11 @@ public sealed class BlockingApiInAsyncCodeFixProvider : ThreadwiseCodeFixProvide
         var (asyncMember, syncMember) = ((string?)null, (string?)null);
         foreach (var member in mode.MemberNames)
         {
-            if (member.IndexOf("async", StringComparison.OrdinalIgnoreCase) >= 0)
+            if (SyncAsyncBranches.NamesTheAsynchronousPath(member))
             {
                 asyncMember ??= member;
             }
-            else if (NamesOnly(member, "sync"))
+            else if (SyncAsyncBranches.NamesTheSynchronousPath(member))
             {
                 syncMember ??= member;
             }
@@ -175,8 +175,6 @@ public sealed class BlockingApiInAsyncCodeFixProvider : ThreadwiseCodeFixProvide
         var type = SyntaxFactory.ParseTypeName(mode.ToMinimalDisplayString(state.SemanticModel, position));
         return SyntaxFactory.BinaryExpression(kind, name, SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, type, SyntaxFactory.IdentifierName(memberName)));
     }
-
-    private static bool NamesOnly(string name, string word) => name.IndexOf(word, StringComparison.OrdinalIgnoreCase) >= 0 && name.IndexOf("async", StringComparison.OrdinalIgnoreCase) < 0;
 
     // Positional when the call passes every parameter of the original positionally; otherwise
     // named, so the token cannot land on an optional parameter the call left at its default.

@@ -513,7 +513,7 @@ public class SyncDisposeOfAsyncDisposableTests
     // MySqlConnector's IOBehavior methods: one async method serves the synchronous API too, so a
     // `using` outside any branch is right for both callers; `await using` would make the synchronous
     // path asynchronous. A parameter that only names a path (a bool `async`/`sync`, a mode enum with a
-    // Synchronous member) says so; other bool and enum parameters do not.
+    // Synchronous member) says so; other bool and enum parameters (`synchronized`) do not.
     [Fact]
     public Task UsingInAMethodThatTakesAPathParameter_IsNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
         using System;
@@ -543,7 +543,7 @@ public class SyncDisposeOfAsyncDisposableTests
                 return 1;
             }
 
-            async Task<int> M(Behavior behavior, bool leaveOpen, Func<Task<Reader>> open)
+            async Task<int> M(Behavior behavior, bool leaveOpen, bool synchronized, Func<Task<Reader>> open)
             {
                 {|#0:using|} var reader = await open();
                 var other = await open();
