@@ -54,12 +54,60 @@ public sealed class AcquireWithoutFinallyAnalyzer : ThreadwiseAnalyzer
                     && !IsInFinally(operation, body)
                     && !IsRollback(operation)
                     && !NothingThrowsBeforeRelease(context, statement, acquired)
-                    && !IsSignalCount(acquired))
+                    && !IsSignalCount(acquired)
+                    && !HandsTheLockToTheCaller(body, acquired, context.ContainingSymbol.ContainingType, context.CancellationToken))
                 {
                     context.ReportDiagnostic(Diagnostic.Create(Descriptors.TW2006AcquireWithoutFinally, invocation.Syntax.GetLocation(), acquired.Name));
                     return;
                 }
             }
+        }
+
+        // `IDisposable Enter() { Monitor.Enter(_lock); if (_open) return this; Monitor.Exit(_lock); throw …; }`
+        // with `Dispose() => Monitor.Exit(_lock)`: the lock goes to the caller as a disposable handle
+        // (a hand-made EnterScope); the release here is the refusal path. The caller's `using` is the
+        // finally. Only for a `Dispose()` in the same file that releases the same lock.
+        private static bool HandsTheLockToTheCaller(IOperation body, ISymbol acquired, INamedTypeSymbol? type, System.Threading.CancellationToken cancellationToken)
+        {
+            if (type is null || body.SemanticModel is not { } model || !ReturnsItself(body))
+            {
+                return false;
+            }
+
+            foreach (var member in type.GetMembers("Dispose"))
+            {
+                if (member is IMethodSymbol { Parameters.Length: 0 } method
+                    && method.DeclaringSyntaxReferences.Length == 1
+                    && method.DeclaringSyntaxReferences[0] is var reference
+                    && reference.SyntaxTree == model.SyntaxTree
+                    && model.GetOperation(reference.GetSyntax(cancellationToken), cancellationToken) is { } dispose)
+                {
+                    foreach (var operation in dispose.DescendantsAndSelf())
+                    {
+                        if (LockScope.IsRelease(operation, out var released) && SymbolEqualityComparer.Default.Equals(released, acquired))
+                        {
+                            return true;
+                        }
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        private static bool ReturnsItself(IOperation body)
+        {
+            foreach (var operation in body.Descendants())
+            {
+                if (operation is IReturnOperation { ReturnedValue: { } value }
+                    && value.WithoutConversions() is IInstanceReferenceOperation
+                    && !AsyncContext.IsInNestedFunction(operation, body))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         // `Monitor.Enter(_sync); _stopping = true; Monitor.Exit(_sync);`: on every path from the acquire

@@ -374,4 +374,47 @@ public class AcquireWithoutFinallyTests
             static void Check() { }
         }
         """, Tw2006(0, "_lock"));
+
+    // DotPulsar's channel gate: `Enter()` takes the lock and returns `this`, whose Dispose releases it (a
+    // hand-made EnterScope); the release in Enter is the refusal path before a throw. The caller's
+    // `using` is the finally. Without a Dispose that releases the same lock, it is still reported.
+    [Fact]
+    public Task LockHandedToTheCallerAsADisposableHandle_IsNotReported() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        sealed class Gate : IDisposable
+        {
+            private readonly object _lock = new object();
+            private bool _open = true;
+
+            public IDisposable Enter()
+            {
+                Monitor.Enter(_lock);
+                if (_open)
+                    return this;
+
+                Monitor.Exit(_lock);
+                throw new OperationCanceledException();
+            }
+
+            public void Dispose() => Monitor.Exit(_lock);
+        }
+
+        sealed class NotAHandle
+        {
+            private readonly object _lock = new object();
+            private bool _open = true;
+
+            public NotAHandle Enter()
+            {
+                {|#0:Monitor.Enter(_lock)|};
+                if (_open)
+                    return this;
+
+                Monitor.Exit(_lock);
+                throw new OperationCanceledException();
+            }
+        }
+        """, Tw2006(0, "_lock"));
 }
