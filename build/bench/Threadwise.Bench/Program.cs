@@ -10,11 +10,14 @@ using Threadwise.Bench;
 //     --families           also Threadwise with one rule family on at a time (the others set to none)
 //     --classes-per-file   1 makes the many-small-files variant of the corpus (default 4)
 //     --configurations     only these configurations (none is always measured: it is the baseline)
+//   profile [--lines N] [--rounds n] [--classes-per-file n] [--analyzer DLL] [--baseline DLL]
+//     the analyzers' own time in this process on one thread (stable where build timings are not);
+//     with --baseline, two builds of the analyzer interleaved round by round
 // The full run is documented in build/bench/README.md; its latest table is in docs/performance.md.
 var arguments = args.ToList();
-if (arguments.Count == 0 || arguments[0] is not ("generate" or "run"))
+if (arguments.Count == 0 || arguments[0] is not ("generate" or "run" or "profile"))
 {
-    Console.Error.WriteLine("usage: Threadwise.Bench generate --lines N --out DIR | run [--quick] [--sizes 100000,400000] [--rounds 3] [--json FILE] [--work DIR]");
+    Console.Error.WriteLine("usage: Threadwise.Bench generate --lines N --out DIR | run [--quick] [--sizes 100000,400000] [--rounds 3] [--json FILE] [--work DIR] | profile [--lines 100000] [--rounds 6] [--analyzer DLL] [--baseline DLL]");
     return 2;
 }
 
@@ -27,6 +30,18 @@ if (arguments[0] == "generate")
     var (files, written, defects) = CorpusGenerator.Generate(output, lines);
     Console.WriteLine($"{written} non-blank lines in {files} files, {defects} seeded defects -> {output}");
     return 0;
+}
+
+if (arguments[0] == "profile")
+{
+    var analyzer = Option("--analyzer") ?? Path.Combine(FindRepo(), "src", "Threadwise.Analyzers", "bin", "Release", "netstandard2.0", "Threadwise.Analyzers.dll");
+    return await InProcessProfile.RunAsync(
+        analyzer,
+        Option("--baseline"),
+        int.Parse(Option("--lines") ?? "100000", CultureInfo.InvariantCulture),
+        int.Parse(Option("--rounds") ?? "6", CultureInfo.InvariantCulture),
+        int.Parse(Option("--classes-per-file") ?? "4", CultureInfo.InvariantCulture),
+        Path.GetFullPath(Option("--work") ?? Path.Combine(Path.GetTempPath(), "threadwise-bench")));
 }
 
 var quick = arguments.Contains("--quick");
