@@ -347,9 +347,10 @@ internal sealed class ConcurrentReach
 
     /// <summary>
     /// The expressions of a type declaration that may hand work to an entry point. The tree's text is
-    /// searched once for <see cref="EntryWords"/> and only the syntax around each hit in the type is looked at, so the
-    /// bulk of the type is never walked; a <c>WhenAll</c>/<c>WhenAny</c> hit walks its member. With
-    /// configured entry points (any call may be one) the whole declaration is walked.
+    /// searched once for <see cref="EntryWords"/> (<see cref="SourceWordIndex"/>) and only the syntax
+    /// around each hit in the type is looked at, so the bulk of the type is never walked; a
+    /// <c>WhenAll</c>/<c>WhenAny</c> hit walks its member. With configured entry points (any call may
+    /// be one) the whole declaration is walked.
     /// </summary>
     private static IEnumerable<ExpressionSyntax> Candidates(SyntaxNode declaration, bool anyCall, CancellationToken cancellationToken)
     {

@@ -161,8 +161,9 @@ internal static class LockScope
     /// <summary>
     /// False when no declaration of <paramref name="type"/> has the syntax any held lock needs: no
     /// <c>lock</c> statement, no call named like a release (<see cref="IsRelease"/>) and no
-    /// <c>EnterScope</c>. A binary search over each tree's lock tokens (<see cref="LockTokens"/>), so per-type rules skip the types that never lock
-    /// before registering anything for them; nested types count for their outer type (harmless).
+    /// <c>EnterScope</c>. A look-up in each tree's lock tokens (<see cref="LockTokens"/>), so per-type
+    /// rules skip the types that never lock before registering anything for them; nested types count
+    /// for their outer type (harmless).
     /// </summary>
     public static bool MayHoldLocks(INamedTypeSymbol type, CancellationToken cancellationToken)
     {

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.Text;
 
 namespace Threadwise.Core;
 
@@ -42,21 +41,6 @@ internal sealed class SourceWordIndex
     {
         var index = Array.BinarySearch(positions, start);
         return index < 0 ? ~index : index;
-    }
-
-    /// <summary>True when any word occurs inside <paramref name="span"/>.</summary>
-    public bool AnyIn(SyntaxTree tree, TextSpan span, CancellationToken cancellationToken)
-    {
-        foreach (var positions in Positions(tree, cancellationToken))
-        {
-            var index = FirstAtOrAfter(positions, span.Start);
-            if (index < positions.Length && positions[index] < span.End)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private int[][] Find(SyntaxTree tree, CancellationToken cancellationToken)
