@@ -61,7 +61,7 @@ public sealed class BlockingThroughHelperAnalyzer : ThreadwiseAnalyzer
                 return;
             }
 
-            var chain = _summaries.GetBlockingChain(invocation.TargetMethod, context.CancellationToken);
+            var chain = _summaries.GetBlockingChain(invocation, context.CancellationToken);
             if (chain is null || chain.Helpers.Length > options.InterproceduralDepth || SyncAsyncBranches.IsInSynchronousBranch(invocation)
                 || InMemoryStreams.IsBuiltOverInMemoryStream(invocation.Instance, _symbols))
             {

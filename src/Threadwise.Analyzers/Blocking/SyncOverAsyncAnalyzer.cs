@@ -276,8 +276,9 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
         }
 
         // The other naming of a pair: `WithSyncCircuitBreaker` beside `WithCircuitBreaker` (returns a
-        // task), `RunSync` beside `Run` (Akka.NET's circuit breaker). The word "Sync" marks the
-        // synchronous contract; its namesake without it is the async API.
+        // task), `RunSync` beside `Run` (Akka.NET's circuit breaker), `RunSyncActionWithTimeout` beside
+        // `RunAsyncActionWithTimeoutAsync` (FusionCache). The word "Sync" marks the synchronous
+        // contract; its namesake without it, or with "Async" in its place, is the async API.
         private bool HasTaskReturningNamesake(IMethodSymbol method, INamedTypeSymbol type)
         {
             var at = method.Name.IndexOf("Sync", System.StringComparison.Ordinal);
@@ -286,15 +287,18 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
                 return false;
             }
 
-            var namesake = method.Name.Remove(at, 4);
-            if (namesake.Length == 0)
-            {
-                return false;
-            }
+            var without = method.Name.Remove(at, 4);
+            var asAsync = without.Insert(at, "Async");
+            return (without.Length > 0 && HasTaskReturning(type, without, method.IsStatic))
+                   || HasTaskReturning(type, asAsync, method.IsStatic)
+                   || HasTaskReturning(type, asAsync + "Async", method.IsStatic);
+        }
 
-            foreach (var member in type.GetMembers(namesake))
+        private bool HasTaskReturning(INamedTypeSymbol type, string name, bool isStatic)
+        {
+            foreach (var member in type.GetMembers(name))
             {
-                if (member is IMethodSymbol { IsStatic: var isStatic, ReturnType: { } returned } && isStatic == method.IsStatic
+                if (member is IMethodSymbol { ReturnType: { } returned } candidate && candidate.IsStatic == isStatic
                     && _waits.Symbols.IsTaskType(returned))
                 {
                     return true;

@@ -124,6 +124,11 @@ internal sealed class BlockingCalls
     /// <summary>The blocking API this invocation calls, or null when it does not block (including
     /// zero-timeout polls, in-memory streams, and the documented exclusions).</summary>
     public BlockingApi? GetBlockingApi(IInvocationOperation invocation, ThreadwiseOptions options, ISymbol containingSymbol)
+        => GetBlockingApi(invocation, options, containingSymbol, inMemoryParameters: 0);
+
+    /// <summary>As above, in a helper whose parameters set in <paramref name="inMemoryParameters"/> were
+    /// handed in-memory streams by the caller being summarised.</summary>
+    public BlockingApi? GetBlockingApi(IInvocationOperation invocation, ThreadwiseOptions options, ISymbol containingSymbol, int inMemoryParameters)
     {
         var method = invocation.TargetMethod;
         if (method.ReturnsVoid is false && _symbols.IsTaskType(method.ReturnType))
@@ -164,7 +169,9 @@ internal sealed class BlockingCalls
 
         if (ReferenceEquals(api, NotBlocking)
             || Timeouts.HasZeroTimeout(invocation)
-            || IsInMemory(invocation)
+            // MemoryStream, StringReader and friends, and a stream or writer wrapped around one
+            // (new CryptoStream(memory, ...)), complete synchronously: their async forms only add cost.
+            || InMemoryStreams.IsInMemory(Receiver(invocation), _symbols, inMemoryParameters)
             || IsConsoleStream(invocation)
             || FireAndForget.IsRequested(invocation)
             || ThreadwiseOptions.Contains(options.ExcludedApis, method))
@@ -558,8 +565,37 @@ internal sealed class BlockingCalls
                || KnownSymbols.IsOrDerivesFrom(type, _symbols.XmlWriter)
                || (method.Name is "Add" or "AddRange"
                    && (KnownSymbols.IsOrDerivesFrom(type, _symbols.EfDbSetOfT) || KnownSymbols.IsOrDerivesFrom(type, _symbols.EfDbContext)))
-               || (method.Name is "IsDBNull" or "GetFieldValue" && KnownSymbols.IsOrDerivesFrom(type, _symbols.DbDataReader));
+               || (method.Name is "IsDBNull" or "GetFieldValue" && KnownSymbols.IsOrDerivesFrom(type, _symbols.DbDataReader))
+               || SerializesInMemory(method);
     }
+
+    // `byte[] Serialize<T>(T value)` beside `ValueTask<byte[]> SerializeAsync<T>(T value)` (FusionCache's
+    // serializer interface): converting between an object and bytes or text in memory is CPU work, and
+    // such async twins only wrap the synchronous result. A serializer handed a stream, reader or writer
+    // does I/O and keeps its twin.
+    private bool SerializesInMemory(IMethodSymbol method)
+    {
+        if (!(method.Name.StartsWith("Serialize", StringComparison.Ordinal) || method.Name.StartsWith("Deserialize", StringComparison.Ordinal))
+            || IsIoType(method.ReturnType))
+        {
+            return false;
+        }
+
+        foreach (var parameter in method.Parameters)
+        {
+            if (IsIoType(parameter.Type))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private bool IsIoType(ITypeSymbol type)
+        => KnownSymbols.IsOrDerivesFrom(type, _symbols.Stream)
+           || KnownSymbols.IsOrDerivesFrom(type, _symbols.TextReader)
+           || KnownSymbols.IsOrDerivesFrom(type, _symbols.TextWriter);
 
     /// <summary>What the call is made on, as written (before any conversion to the parameter type):
     /// the instance, or an extension call's first argument.</summary>
@@ -581,9 +617,4 @@ internal sealed class BlockingCalls
     private static bool IsConsoleStream(IInvocationOperation invocation)
         => Receiver(invocation) is IPropertyReferenceOperation { Property: { IsStatic: true, Name: "Out" or "Error" or "In" } property }
            && property.ContainingType is { Name: "Console", ContainingNamespace.Name: "System" };
-
-    // MemoryStream, StringReader and friends complete synchronously, and so does a stream or writer
-    // wrapped around one (new CryptoStream(memory, ...)): their async methods only add cost.
-    private bool IsInMemory(IInvocationOperation invocation)
-        => InMemoryStreams.IsInMemory(Receiver(invocation), _symbols);
 }

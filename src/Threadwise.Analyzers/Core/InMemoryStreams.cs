@@ -14,9 +14,33 @@ internal static class InMemoryStreams
 {
     private const int MaxWrapping = 3;
 
-    public static bool IsInMemory(IOperation? value, KnownSymbols symbols) => IsInMemory(value, symbols, depth: 0);
+    public static bool IsInMemory(IOperation? value, KnownSymbols symbols) => IsInMemory(value, symbols, inMemoryParameters: 0, depth: 0);
 
-    private static bool IsInMemory(IOperation? value, KnownSymbols symbols, int depth)
+    /// <summary>As <see cref="IsInMemory(IOperation?, KnownSymbols)"/>, where the parameters whose
+    /// ordinals are set in <paramref name="inMemoryParameters"/> are known to hold in-memory streams
+    /// (every caller on the chain being summarised passed one).</summary>
+    public static bool IsInMemory(IOperation? value, KnownSymbols symbols, int inMemoryParameters)
+        => IsInMemory(value, symbols, inMemoryParameters, depth: 0);
+
+    /// <summary>The parameters of <paramref name="call"/>'s target handed an in-memory stream, reader
+    /// or writer, as a bit per ordinal (the first 32).</summary>
+    public static int InMemoryArguments(IInvocationOperation call, KnownSymbols symbols, int inMemoryParameters)
+    {
+        var mask = 0;
+        foreach (var argument in call.Arguments)
+        {
+            if (argument.Parameter is { Ordinal: < 32 and var ordinal }
+                && IsWrapper(argument.Value.WithoutConversions().Type, symbols)
+                && IsInMemory(argument.Value, symbols, inMemoryParameters, depth: 0))
+            {
+                mask |= 1 << ordinal;
+            }
+        }
+
+        return mask;
+    }
+
+    private static bool IsInMemory(IOperation? value, KnownSymbols symbols, int inMemoryParameters, int depth)
     {
         if (value is null || depth > MaxWrapping)
         {
@@ -31,16 +55,17 @@ internal static class InMemoryStreams
 
         return value switch
         {
-            IObjectCreationOperation creation => IsWrapper(creation.Type, symbols) && IsInMemory(FirstArgument(creation), symbols, depth + 1),
-            ILocalReferenceOperation local => IsInMemory(Initializer(local), symbols, depth + 1),
-            IInvocationOperation factory => IsWrapper(factory.Type, symbols) && WrapsOnlyMemory(factory.Arguments, symbols, depth + 1),
+            IObjectCreationOperation creation => IsWrapper(creation.Type, symbols) && IsInMemory(FirstArgument(creation), symbols, inMemoryParameters, depth + 1),
+            ILocalReferenceOperation local => IsInMemory(Initializer(local), symbols, inMemoryParameters, depth + 1),
+            IInvocationOperation factory => IsWrapper(factory.Type, symbols) && WrapsOnlyMemory(factory.Arguments, symbols, inMemoryParameters, depth + 1),
+            IParameterReferenceOperation { Parameter.Ordinal: < 32 and var ordinal } => (inMemoryParameters & (1 << ordinal)) != 0,
             _ => false,
         };
     }
 
     // `provider.CreateDecompressionStream(new MemoryStream(data))` (gRPC's compression providers): a
     // factory handed an in-memory stream and no other stream, reader or writer wraps that memory.
-    private static bool WrapsOnlyMemory(System.Collections.Immutable.ImmutableArray<IArgumentOperation> arguments, KnownSymbols symbols, int depth)
+    private static bool WrapsOnlyMemory(System.Collections.Immutable.ImmutableArray<IArgumentOperation> arguments, KnownSymbols symbols, int inMemoryParameters, int depth)
     {
         var overMemory = false;
         foreach (var argument in arguments)
@@ -51,7 +76,7 @@ internal static class InMemoryStreams
                 continue;
             }
 
-            if (!IsInMemory(value, symbols, depth))
+            if (!IsInMemory(value, symbols, inMemoryParameters, depth))
             {
                 return false;
             }
@@ -75,7 +100,7 @@ internal static class InMemoryStreams
             receiver = Initializer(local)?.WithoutConversions();
         }
 
-        return receiver is IObjectCreationOperation creation && WrapsOnlyMemory(creation.Arguments, symbols, depth: 0);
+        return receiver is IObjectCreationOperation creation && WrapsOnlyMemory(creation.Arguments, symbols, inMemoryParameters: 0, depth: 0);
     }
 
     public static bool IsInMemoryType(ITypeSymbol? type, KnownSymbols symbols)

@@ -77,7 +77,7 @@ internal sealed class MethodSummaries
     private readonly AnalyzerOptions _options;
     private readonly TaskWaits _waits;
     private readonly BlockingCalls _blockingCalls;
-    private readonly ConcurrentDictionary<IMethodSymbol, Facts> _facts = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<Helper, Facts> _facts = new();
 
     private MethodSummaries(Compilation compilation, AnalyzerOptions options)
     {
@@ -103,18 +103,26 @@ internal sealed class MethodSummaries
            && SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _compilation.Assembly)
            && method.DeclaringSyntaxReferences.Length == 1;
 
-    /// <summary>The shortest blocking chain starting at <paramref name="method"/>, or null. A
+    /// <summary>The shortest blocking chain starting at the helper <paramref name="call"/> calls, with
+    /// the arguments it hands over (an in-memory stream for a stream parameter), or null. A
     /// breadth-first walk over each method's cached direct facts (its first blocking call, else the
     /// helpers it calls, in source order): the first chain found is the shortest, ties go to the
     /// earliest call in source order, and the answer does not depend on which caller asked first.</summary>
+    public BlockingChain? GetBlockingChain(IInvocationOperation call, CancellationToken cancellationToken)
+        => GetBlockingChain(new Helper(call.TargetMethod.OriginalDefinition, InMemoryStreams.InMemoryArguments(call, _waits.Symbols, inMemoryParameters: 0)), cancellationToken);
+
+    /// <summary>The shortest blocking chain starting at <paramref name="method"/>, given no in-memory
+    /// streams, or null.</summary>
     public BlockingChain? GetBlockingChain(IMethodSymbol method, CancellationToken cancellationToken)
+        => GetBlockingChain(new Helper(method.OriginalDefinition, 0), cancellationToken);
+
+    private BlockingChain? GetBlockingChain(Helper start, CancellationToken cancellationToken)
     {
-        var start = method.OriginalDefinition;
-        var parents = new Dictionary<IMethodSymbol, IMethodSymbol?>(SymbolEqualityComparer.Default) { [start] = null };
-        var frontier = new List<IMethodSymbol> { start };
+        var parents = new Dictionary<Helper, Helper?> { [start] = null };
+        var frontier = new List<Helper> { start };
         for (var depth = 1; depth <= ThreadwiseOptions.MaxInterproceduralDepth && frontier.Count > 0; depth++)
         {
-            var next = new List<IMethodSymbol>();
+            var next = new List<Helper>();
             foreach (var current in frontier)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -140,30 +148,31 @@ internal sealed class MethodSummaries
         return null;
     }
 
-    private static ImmutableArray<IMethodSymbol> PathTo(IMethodSymbol last, Dictionary<IMethodSymbol, IMethodSymbol?> parents)
+    private static ImmutableArray<IMethodSymbol> PathTo(Helper last, Dictionary<Helper, Helper?> parents)
     {
         var path = new List<IMethodSymbol>();
-        for (IMethodSymbol? current = last; current is not null; current = parents[current])
+        for (Helper? current = last; current is { } helper; current = parents[helper])
         {
-            path.Add(current);
+            path.Add(helper.Method);
         }
 
         path.Reverse();
         return path.ToImmutableArray();
     }
 
-    private Facts FactsOf(IMethodSymbol method, CancellationToken cancellationToken)
+    private Facts FactsOf(Helper helper, CancellationToken cancellationToken)
     {
-        if (_facts.TryGetValue(method, out var cached))
+        if (_facts.TryGetValue(helper, out var cached))
         {
             return cached;
         }
 
-        return _facts.GetOrAdd(method, Compute(method, cancellationToken));
+        return _facts.GetOrAdd(helper, Compute(helper, cancellationToken));
     }
 
-    private Facts Compute(IMethodSymbol method, CancellationToken cancellationToken)
+    private Facts Compute(Helper helper, CancellationToken cancellationToken)
     {
+        var method = helper.Method;
         var body = GetBody(method, cancellationToken);
         if (body is null)
         {
@@ -171,19 +180,24 @@ internal sealed class MethodSummaries
         }
 
         var options = ThreadwiseOptions.For(_options, body.Syntax.SyntaxTree);
-        var callees = ImmutableArray.CreateBuilder<IMethodSymbol>();
+        var callees = ImmutableArray.CreateBuilder<Helper>();
         foreach (var operation in DescendantsOutsideNestedFunctions(body))
         {
             // Clean-up on the way to an exception (`stream.Close(); throw …;`) is not what the helper
             // does when it works; TW1004 leaves it alone in async code, and so does the summary.
-            if (DirectBlockingCall(operation, options, method) is { } leaf && !operation.IsCleanupBeforeThrow())
+            if (DirectBlockingCall(operation, options, helper) is { } leaf && !operation.IsCleanupBeforeThrow())
             {
-                return new Facts(leaf, operation.Syntax.GetLocation(), ImmutableArray<IMethodSymbol>.Empty);
+                return new Facts(leaf, operation.Syntax.GetLocation(), ImmutableArray<Helper>.Empty);
             }
 
-            if (operation is IInvocationOperation { TargetMethod: { } callee } && IsAnalyzableHelper(callee) && !operation.IsCleanupBeforeThrow())
+            // A helper handed a zero timeout (`AcquireLock(key, TimeSpan.Zero)`) polls, at any depth,
+            // as it does when the async caller hands it the zero itself.
+            if (operation is IInvocationOperation { TargetMethod: { } callee } call
+                && IsAnalyzableHelper(callee)
+                && !operation.IsCleanupBeforeThrow()
+                && !Timeouts.HasZeroTimeout(call))
             {
-                callees.Add(callee.OriginalDefinition);
+                callees.Add(new Helper(callee.OriginalDefinition, InMemoryStreams.InMemoryArguments(call, _waits.Symbols, helper.InMemoryParameters)));
             }
         }
 
@@ -193,9 +207,9 @@ internal sealed class MethodSummaries
     /// <summary>What a method does itself: its first blocking call, or the helpers it calls.</summary>
     private sealed class Facts
     {
-        public static readonly Facts None = new(null, null, ImmutableArray<IMethodSymbol>.Empty);
+        public static readonly Facts None = new(null, null, ImmutableArray<Helper>.Empty);
 
-        public Facts(string? leaf, Location? leafLocation, ImmutableArray<IMethodSymbol> callees)
+        public Facts(string? leaf, Location? leafLocation, ImmutableArray<Helper> callees)
         {
             Leaf = leaf;
             LeafLocation = leafLocation;
@@ -206,11 +220,34 @@ internal sealed class MethodSummaries
 
         public Location? LeafLocation { get; }
 
-        public ImmutableArray<IMethodSymbol> Callees { get; }
+        public ImmutableArray<Helper> Callees { get; }
+    }
+
+    /// <summary>A helper as a caller hands it over: the method, and which of its parameters (a bit per
+    /// ordinal) hold in-memory streams, readers or writers. `Parse(new StringReader(text))` reads
+    /// memory; `Parse(new StreamReader(path))` reads a file: the same body, two summaries.</summary>
+    private readonly struct Helper : System.IEquatable<Helper>
+    {
+        public Helper(IMethodSymbol method, int inMemoryParameters)
+        {
+            Method = method;
+            InMemoryParameters = inMemoryParameters;
+        }
+
+        public IMethodSymbol Method { get; }
+
+        public int InMemoryParameters { get; }
+
+        public bool Equals(Helper other)
+            => InMemoryParameters == other.InMemoryParameters && SymbolEqualityComparer.Default.Equals(Method, other.Method);
+
+        public override bool Equals(object? obj) => obj is Helper other && Equals(other);
+
+        public override int GetHashCode() => (SymbolEqualityComparer.Default.GetHashCode(Method) * 31) + InMemoryParameters;
     }
 
     /// <summary>What TW1001–TW1004 would report if this operation were in async code.</summary>
-    private string? DirectBlockingCall(IOperation operation, ThreadwiseOptions options, IMethodSymbol owner)
+    private string? DirectBlockingCall(IOperation operation, ThreadwiseOptions options, Helper owner)
     {
         if (_waits.TryGetWait(operation, out var wait))
         {
@@ -233,7 +270,7 @@ internal sealed class MethodSummaries
             return "Thread.Sleep";
         }
 
-        return _blockingCalls.GetBlockingApi(invocation, options, owner) is { } api ? api.Display : null;
+        return _blockingCalls.GetBlockingApi(invocation, options, owner.Method, owner.InMemoryParameters) is { } api ? api.Display : null;
     }
 
     // RS1030: the helper's body usually lives in another tree than the call being analyzed, and is

@@ -241,16 +241,30 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
             return true;
         }
 
-        // `_f = …`, `this._f ??= …`, `other._f = …`, `Exchange(ref _f, …)`, `Init(out _f)`.
+        // `_f = …`, `this._f ??= …`, `other._f = …`, `Exchange(ref _f, …)`, `Init(out _f)`. Clearing
+        // the field (`_gate = null;` in Dispose, found dogfooding FusionCache) hands no other object to
+        // lock: a lock taken after it throws, which is no split lock.
         private static bool IsWrite(IdentifierNameSyntax name)
         {
             SyntaxNode target = name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? access : name;
             return target.Parent switch
             {
-                AssignmentExpressionSyntax assignment => assignment.Left == target,
+                AssignmentExpressionSyntax assignment => assignment.Left == target && !ClearsTheField(assignment),
                 ArgumentSyntax argument => !argument.RefKindKeyword.IsKind(SyntaxKind.None),
                 _ => false,
             };
+        }
+
+        private static bool ClearsTheField(AssignmentExpressionSyntax assignment)
+        {
+            var value = assignment.Right;
+            while (value is PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.SuppressNullableWarningExpression } suppressed)
+            {
+                value = suppressed.Operand;
+            }
+
+            return assignment.IsKind(SyntaxKind.SimpleAssignmentExpression)
+                   && value.Kind() is SyntaxKind.NullLiteralExpression or SyntaxKind.DefaultLiteralExpression;
         }
 
         private static bool IsInOwnConstructor(SyntaxNode node, IFieldSymbol field)

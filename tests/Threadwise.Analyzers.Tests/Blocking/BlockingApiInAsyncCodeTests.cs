@@ -20,6 +20,43 @@ public class BlockingApiInAsyncCodeTests
 
     // ---- the dual sync/async path, twins that are not twins -----------------------------------
 
+    // A serializer's `Serialize<T>(T)` beside `SerializeAsync<T>(T)` converts in memory (FusionCache's
+    // serializer interface, whose async forms wrap the synchronous result): no blocking form. One that
+    // writes to a stream or reads from a text reader is.
+    [Fact]
+    public Task InMemorySerializers_AreNotBlocking_StreamSerializersAre() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.IO;
+        using System.Threading.Tasks;
+
+        public interface ISerializer
+        {
+            byte[] Serialize<T>(T value);
+            ValueTask<byte[]> SerializeAsync<T>(T value);
+            T Deserialize<T>(byte[] data);
+            ValueTask<T> DeserializeAsync<T>(byte[] data);
+            string SerializeToText<T>(T value);
+            Task<string> SerializeToTextAsync<T>(T value);
+            void Serialize<T>(Stream destination, T value);
+            Task SerializeAsync<T>(Stream destination, T value);
+            T Deserialize<T>(TextReader source);
+            Task<T> DeserializeAsync<T>(TextReader source);
+        }
+
+        class Cache
+        {
+            async Task SetAsync(ISerializer serializer, Stream file, TextReader source, int value)
+            {
+                await Task.Yield();
+                var copy = serializer.Deserialize<int>(serializer.Serialize(value));
+                var text = serializer.SerializeToText(copy);
+                {|#0:serializer.Serialize(file, copy)|};
+                var back = {|#1:serializer.Deserialize<int>(source)|};
+            }
+        }
+        """,
+        Tw1004(0, "ISerializer.Serialize", "async method 'SetAsync'", "ISerializer.SerializeAsync"),
+        Tw1004(1, "ISerializer.Deserialize", "async method 'SetAsync'", "ISerializer.DeserializeAsync"));
+
     // `if (timeout.IsZero || IsSynchronous) return Wait(timeout);` then the await: the branch runs on
     // the async path only when the wait is a zero-timeout poll. `||` with anything else is no dual path.
     [Fact]

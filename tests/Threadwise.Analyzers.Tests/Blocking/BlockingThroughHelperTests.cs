@@ -321,6 +321,112 @@ public class BlockingThroughHelperTests
         }
         """, Tw1006(0, "Poll", "Poll -> WaitHandle.WaitOne (Test0.cs:18)"));
 
+    // FusionCache's eager refresh: `TryRefresh(key)` hands `AcquireLock` a zero timeout, and only that
+    // helper waits: polling two levels down does not block either. Handed a real timeout, it does.
+    [Fact]
+    public Task HelpersHandedAZeroTimeoutDeeperDown_DoNotBlock() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Locker
+        {
+            private readonly SemaphoreSlim _gate = new(1, 1);
+
+            public bool TryRefresh() => AcquireLock(TimeSpan.Zero);
+
+            public bool Refresh(TimeSpan wait) => AcquireLock(wait);
+
+            private bool AcquireLock(TimeSpan timeout) => Enter(timeout);
+
+            private bool Enter(TimeSpan timeout) => _gate.Wait(timeout);
+
+            async Task RunAsync(TimeSpan wait)
+            {
+                await Task.Yield();
+                TryRefresh();
+                {|#0:Refresh(wait)|};
+            }
+        }
+        """, Tw1006(0, "Refresh", "Refresh -> AcquireLock -> Enter -> SemaphoreSlim.Wait (Test0.cs:15)"));
+
+    // NATS's credentials parser takes a TextReader: handed a StringReader over text already in memory
+    // it reads no I/O, directly or through another helper; handed a StreamReader over a file it does.
+    [Fact]
+    public Task HelpersHandedAnInMemoryReader_DoNotBlock() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.IO;
+        using System.Threading.Tasks;
+
+        class Credentials
+        {
+            private static string Parse(TextReader reader) => reader.ReadLine() ?? "";
+
+            private static string ParseTwice(TextReader reader) => Parse(reader) + Parse(reader);
+
+            private static string FromText(string text)
+            {
+                using var reader = new StringReader(text);
+                return Parse(reader);
+            }
+
+            private static string FromFile(string path)
+            {
+                using var reader = new StreamReader(path);
+                return Parse(reader);
+            }
+
+            async Task<string> LoadAsync(string text, string path, Stream network)
+            {
+                await Task.Yield();
+                var a = FromText(text);
+                var b = Parse(new StringReader(text));
+                var c = ParseTwice(new StringReader(text));
+                var d = {|#0:FromFile(path)|};
+                var e = {|#1:ParseTwice(new StreamReader(network))|};
+                return a + b + c + d + e;
+            }
+        }
+        """,
+        Tw1006(0, "FromFile", "FromFile -> Parse -> TextReader.ReadLine (Test0.cs:6)"),
+        Tw1006(1, "ParseTwice", "ParseTwice -> Parse -> TextReader.ReadLine (Test0.cs:6)"));
+
+    // `byte[] Serialize<T>(T value)` beside `ValueTask<byte[]> SerializeAsync<T>(T value)` (FusionCache's
+    // serializer interface): converting in memory is CPU work, so a helper that serializes does not
+    // block. A serializer handed a stream does I/O and keeps its twin.
+    [Fact]
+    public Task HelpersThatSerializeInMemory_DoNotBlock() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.IO;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        public interface ISerializer
+        {
+            byte[] Serialize<T>(T value);
+            ValueTask<byte[]> SerializeAsync<T>(T value, CancellationToken token = default);
+            T Deserialize<T>(byte[] data);
+            ValueTask<T> DeserializeAsync<T>(byte[] data, CancellationToken token = default);
+            void Serialize<T>(Stream destination, T value);
+            Task SerializeAsync<T>(Stream destination, T value, CancellationToken token = default);
+        }
+
+        class Cache
+        {
+            private readonly ISerializer _serializer;
+            public Cache(ISerializer serializer) => _serializer = serializer;
+
+            private byte[] Clone<T>(T value) => _serializer.Serialize(value);
+            private T Read<T>(byte[] data) => _serializer.Deserialize<T>(data);
+            private void Save<T>(Stream file, T value) => _serializer.Serialize(file, value);
+
+            async Task SetAsync<T>(T value, Stream file)
+            {
+                await Task.Yield();
+                var copy = Read<T>(Clone(value));
+                {|#0:Save(file, copy)|};
+            }
+        }
+        """, Tw1006(0, "Save", "Save -> ISerializer.Serialize (Test0.cs:22)"));
+
     // A helper whose only blocking-looking call is told to fire and forget does not block.
     [Fact]
     public Task HelpersThatFireAndForget_DoNotBlock() => VerifyAnalyzer.AnalyzerAsync("""

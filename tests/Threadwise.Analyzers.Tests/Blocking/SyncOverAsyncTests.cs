@@ -174,6 +174,31 @@ public class SyncOverAsyncTests
         }
         """, Tw1005(0, "Result", "CountSync"), Tw1005(1, "Wait", "Synchronize"));
 
+    // FusionCache's `RunSyncActionWithTimeout` beside `RunAsyncActionWithTimeoutAsync`: "Sync" in place
+    // of "Async" names the synchronous half too. A "Sync" name whose "Async" namesake returns no task is
+    // no pair.
+    [Fact]
+    public Task SyncNamedHalfBesideAnAsyncNamedHalf_IsNotReported() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        static class RunUtils
+        {
+            public static async Task RunAsyncActionWithTimeoutAsync(Func<Task> action, TimeSpan timeout) => await action();
+
+            public static Task<int> RunAsyncFunc(Func<Task<int>> func) => func();
+
+            public static int RunAsyncCount() => 0;
+
+            public static void RunSyncActionWithTimeout(Action action, TimeSpan timeout)
+                => RunAsyncActionWithTimeoutAsync(() => Task.Run(action), timeout).GetAwaiter().GetResult();
+
+            public static int RunSyncFunc(Func<int> func) => RunAsyncFunc(() => Task.Run(func)).Result;
+
+            public static int RunSyncCount() => {|#0:Task.Run(() => 1).Result|};
+        }
+        """, Tw1005(0, "Result", "RunSyncCount"));
+
     // A helper that only synchronous contracts call (directly or through other such helpers) can
     // become async only if the contract does: the user cannot act there. A helper that any other
     // member calls, a lambda calls, or another assembly may call is still reported.

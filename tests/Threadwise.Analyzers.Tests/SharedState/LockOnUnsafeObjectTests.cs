@@ -216,6 +216,39 @@ public class LockOnUnsafeObjectTests
         }
         """, Tw2004(0, "the non-readonly field '_reset'"));
 
+    // FusionCache's memory locker clears its lock object in Dispose (`_tcsCache = null;`): that hands no
+    // other object to lock (a lock taken after it throws). Replacing it with a new object does.
+    [Fact]
+    public Task LockFieldsOnlyClearedOutsideConstructors_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        #nullable enable
+        using System.Collections.Generic;
+
+        class Locker
+        {
+            private Dictionary<string, int> _entries;
+            private Dictionary<string, int>? _pending;
+            private Dictionary<string, int> _swapped;
+
+            public Locker() { _entries = new(); _pending = new(); _swapped = new(); }
+
+            public void Add(string key)
+            {
+                lock (_entries) { _entries[key] = 1; }
+                lock (_pending!) { _pending[key] = 1; }
+                lock ({|#0:_swapped|}) { _swapped[key] = 1; }
+            }
+
+            public void Reset() => _swapped = new();
+
+            public void Dispose()
+            {
+                _entries = null!;
+                _pending = default;
+                _swapped = null!;
+            }
+        }
+        """, Tw2004(0, "the non-readonly field '_swapped'"));
+
     [Fact]
     public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
         class C
