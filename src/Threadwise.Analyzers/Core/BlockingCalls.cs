@@ -172,6 +172,7 @@ internal sealed class BlockingCalls
             // MemoryStream, StringReader and friends, and a stream or writer wrapped around one
             // (new CryptoStream(memory, ...)), complete synchronously: their async forms only add cost.
             || InMemoryStreams.IsInMemory(Receiver(invocation), _symbols, inMemoryParameters)
+            || SerializesIntoMemory(invocation, inMemoryParameters)
             || IsConsoleStream(invocation)
             || FireAndForget.IsRequested(invocation)
             || ThreadwiseOptions.Contains(options.ExcludedApis, method))
@@ -590,6 +591,36 @@ internal sealed class BlockingCalls
         }
 
         return true;
+    }
+
+    // `payload.Serialize(buffer)` where `buffer` is a new MemoryStream (Sentry's envelope items, whose
+    // comment says there is no advantage in serializing in-memory objects asynchronously): a serializer
+    // whose every stream, reader or writer argument is in memory does no I/O.
+    private bool SerializesIntoMemory(IInvocationOperation invocation, int inMemoryParameters)
+    {
+        var name = invocation.TargetMethod.Name;
+        if (!(name.StartsWith("Serialize", StringComparison.Ordinal) || name.StartsWith("Deserialize", StringComparison.Ordinal)))
+        {
+            return false;
+        }
+
+        var intoMemory = false;
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter is not { } parameter || !IsIoType(parameter.Type))
+            {
+                continue;
+            }
+
+            if (!InMemoryStreams.IsInMemory(argument.Value, _symbols, inMemoryParameters))
+            {
+                return false;
+            }
+
+            intoMemory = true;
+        }
+
+        return intoMemory;
     }
 
     private bool IsIoType(ITypeSymbol type)

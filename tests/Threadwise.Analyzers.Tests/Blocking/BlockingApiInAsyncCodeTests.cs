@@ -21,8 +21,9 @@ public class BlockingApiInAsyncCodeTests
     // ---- the dual sync/async path, twins that are not twins -----------------------------------
 
     // A serializer's `Serialize<T>(T)` beside `SerializeAsync<T>(T)` converts in memory (FusionCache's
-    // serializer interface, whose async forms wrap the synchronous result): no blocking form. One that
-    // writes to a stream or reads from a text reader is.
+    // serializer interface, whose async forms wrap the synchronous result): no blocking form, and
+    // neither is one handed only in-memory streams (Sentry serializes envelope items into a new
+    // MemoryStream). One that writes to a file's stream or reads from a text reader parameter is.
     [Fact]
     public Task InMemorySerializers_AreNotBlocking_StreamSerializersAre() => VerifyAnalyzer.AnalyzerAsync("""
         using System.IO;
@@ -49,6 +50,9 @@ public class BlockingApiInAsyncCodeTests
                 await Task.Yield();
                 var copy = serializer.Deserialize<int>(serializer.Serialize(value));
                 var text = serializer.SerializeToText(copy);
+                var buffer = new MemoryStream();
+                serializer.Serialize(buffer, copy);
+                serializer.Deserialize<int>(new StringReader(text));
                 {|#0:serializer.Serialize(file, copy)|};
                 var back = {|#1:serializer.Deserialize<int>(source)|};
             }
