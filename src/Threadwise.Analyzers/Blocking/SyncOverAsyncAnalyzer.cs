@@ -108,11 +108,19 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
             var source = SourceOf(KnownCompleteTasks.Unwrap(task));
             return source switch
             {
-                IParameterReferenceOperation { Parameter: var parameter } => IsParameterOf(parameter, method) && SymbolFacts.IsVisibleOutsideAssembly(method),
+                IParameterReferenceOperation { Parameter: var parameter } => IsParameterOf(parameter, method)
+                                                                               && (SymbolFacts.IsVisibleOutsideAssembly(method) || IsAsyncResultEnd(method, parameter)),
                 IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke, Instance: IParameterReferenceOperation { Parameter: var callback } } => IsParameterOf(callback, method),
                 _ => false,
             };
         }
+
+        // The APM pattern's `EndX(IAsyncResult result) => ((Task<T>)result).Result` (Azure AMQP's
+        // EndAsyncResult): End waits for the operation by contract, and callers call it from the
+        // completion callback. Internal ones too: they are the bridge, not a choice to block.
+        private static bool IsAsyncResultEnd(IMethodSymbol method, IParameterSymbol parameter)
+            => method.Name.StartsWith("End", System.StringComparison.Ordinal)
+               && parameter.Type is INamedTypeSymbol { Name: "IAsyncResult", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
 
         private static bool IsParameterOf(IParameterSymbol parameter, IMethodSymbol method)
             => SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, method);

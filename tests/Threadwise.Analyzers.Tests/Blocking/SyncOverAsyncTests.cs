@@ -199,6 +199,26 @@ public class SyncOverAsyncTests
         }
         """, Tw1005(0, "Result", "RunSyncCount"));
 
+    // The APM pattern: `EndX(IAsyncResult)` waits for the operation by contract (Azure AMQP's internal
+    // `EndAsyncResult<T>(IAsyncResult r) => ((Task<T>)r).Result`). An internal method named otherwise, or
+    // an End method that waits on another task, is reported.
+    [Fact]
+    public Task AsyncResultEndMethods_AreNotReported() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        static class Apm
+        {
+            internal static T EndAsyncResult<T>(IAsyncResult asyncResult) => ((Task<T>)asyncResult).Result;
+
+            internal static void EndOpen(IAsyncResult result) => ((Task)result).GetAwaiter().GetResult();
+
+            internal static T Finish<T>(IAsyncResult asyncResult) => {|#0:((Task<T>)asyncResult).Result|};
+
+            internal static int EndCount(IAsyncResult result, Task<int> other) => {|#1:other.Result|};
+        }
+        """, Tw1005(0, "Result", "Finish"), Tw1005(1, "Result", "EndCount"));
+
     // A helper that only synchronous contracts call (directly or through other such helpers) can
     // become async only if the contract does: the user cannot act there. A helper that any other
     // member calls, a lambda calls, or another assembly may call is still reported.
