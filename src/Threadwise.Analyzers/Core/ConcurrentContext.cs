@@ -83,7 +83,7 @@ internal readonly struct ConcurrentEntry
     /// <summary>
     /// True when several runs of the delegate can overlap: parallel loops, PLINQ, timers and
     /// configured entry points always (not <c>Parallel.Invoke</c>: each action runs once); a thread, task or work item only when it is started in a loop
-    /// or from inside another lambda (one per item). A single <c>new Thread(() => list.Add(x))</c>
+    /// or from inside a lambda that runs repeatedly (per item, per event, per timer tick). A single <c>new Thread(() => list.Add(x))</c>
     /// joined before the list is read races with nothing.
     /// </summary>
     public bool RunsConcurrentlyWithItself
@@ -99,7 +99,7 @@ internal readonly struct ConcurrentEntry
 
             for (var current = Call.Parent; current is not null; current = current.Parent)
             {
-                if (current is ILoopOperation or IAnonymousFunctionOperation)
+                if (current is ILoopOperation || (current is IAnonymousFunctionOperation outer && RunsRepeatedly(outer)))
                 {
                     return true;
                 }
@@ -113,6 +113,71 @@ internal readonly struct ConcurrentEntry
             return false;
         }
     }
+
+    /// <summary>
+    /// A lambda that starts work runs more than once when it is an event handler, a periodic timer's
+    /// callback, or the body of a loop over items (<c>items.ForEach(i => Task.Run(…))</c>,
+    /// <c>xs.Select(x => Task.Run(…))</c>, <c>Parallel.For</c>). A callback handed to any other method
+    /// may run once (Cassandra's <c>timer.NewTimeout(_ => Task.Run(…))</c> is a one-shot timeout): in
+    /// doubt, the work it starts is started once.
+    /// </summary>
+    private static bool RunsRepeatedly(IAnonymousFunctionOperation function)
+    {
+        var parent = function.Parent is IDelegateCreationOperation delegateCreation ? delegateCreation.Parent : function.Parent;
+        return parent switch
+        {
+            IEventAssignmentOperation { Adds: true } => true,
+            IArgumentOperation { Parent: IInvocationOperation invocation } => IsPerItem(invocation),
+            IArgumentOperation { Parent: IObjectCreationOperation creation } => IsPeriodicThreadingTimer(creation),
+            _ => false,
+        };
+    }
+
+    private static bool IsPerItem(IInvocationOperation invocation)
+    {
+        if (invocation.TargetMethod.Name is "ForEach" or "ForEachAsync" or "For" || IsItems(invocation.Instance))
+        {
+            return true;
+        }
+
+        foreach (var argument in invocation.Arguments)
+        {
+            if (IsItems(argument.Value))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsItems(IOperation? value)
+    {
+        var type = value?.WithoutConversions().Type;
+        if (type is null || type.SpecialType == SpecialType.System_String)
+        {
+            return false;
+        }
+
+        if (type.SpecialType == SpecialType.System_Collections_IEnumerable || type is IArrayTypeSymbol)
+        {
+            return true;
+        }
+
+        foreach (var @interface in type.AllInterfaces)
+        {
+            if (@interface.SpecialType == SpecialType.System_Collections_IEnumerable)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsPeriodicThreadingTimer(IObjectCreationOperation creation)
+        => creation.Type is INamedTypeSymbol { Name: "Timer", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } }
+           && !Timeouts.IsInfinite(Timeouts.ArgumentFor(creation, "period"));
 
     /// <summary>
     /// <c>new Timer(callback, state, due, Timeout.Infinite)</c>: fires once. A callback that re-arms

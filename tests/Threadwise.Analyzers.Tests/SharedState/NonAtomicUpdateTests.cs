@@ -78,6 +78,46 @@ public class NonAtomicUpdateTests
         }
         """, Tw2001(0, "_count", "Task.Run"));
 
+    // Work started from a lambda runs more than once when the lambda does: per item, per event, per
+    // tick of a periodic timer. A callback handed to any other method may run once (Cassandra's
+    // `timer.NewTimeout(_ => Task.Run(() => --steps))`, a one-shot timeout): the task it starts is
+    // started once, and `steps`, captured per call, races with nothing.
+    [Fact]
+    public Task WorkStartedFromARepeatingLambda_IsFlagged_FromAnyOtherCallback_IsNot() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Collections.Generic;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class WheelTimer { public void NewTimeout(Action<object> callback, int delay) { } }
+
+        class Pool
+        {
+            private readonly WheelTimer _timer = new();
+            public event EventHandler Changed;
+            private int _a, _b, _c, _d;
+
+            void Drain(int steps)
+            {
+                _timer.NewTimeout(_ => Task.Run(() =>
+                {
+                    if (--steps >= 0)
+                        Drain(steps);
+                }), 1000);
+                Task.Delay(10).ContinueWith(_ => Task.Run(() => steps--));
+            }
+
+            void Start(List<int> items, int[] more)
+            {
+                items.ForEach(i => Task.Run(() => {|#0:_a++|}));
+                Array.ForEach(more, i => Task.Run(() => {|#1:_b++|}));
+                Changed += (s, e) => Task.Run(() => {|#2:_c++|});
+                var timer = new Timer(_ => Task.Run(() => {|#3:_d++|}), null, 0, 100);
+                var once = new Timer(_ => Task.Run(() => _d--), null, 0, Timeout.Infinite);
+            }
+        }
+        """, Tw2001(0, "_a", "Task.Run"), Tw2001(1, "_b", "Task.Run"), Tw2001(2, "_c", "Task.Run"), Tw2001(3, "_d", "Task.Run"));
+
     [Fact]
     public Task ConfiguredEntryPoint_IsFollowed() => VerifyAnalyzer.AnalyzerWithConfigAsync("""
         using System;
