@@ -115,9 +115,35 @@ public sealed class AsyncDelegateToStartNewAnalyzer : ThreadwiseAnalyzer
                 case IVariableInitializerOperation or ISimpleAssignmentOperation:
                     // Kept as a Task<Task> (var, or declared so): whoever uses it may unwrap it.
                     return true;
+                case var waited when InnerTaskOf(waited) is { } inner && IsUsed(inner):
+                    // `var task = factory.StartNew(() => { …; return _task; }).GetAwaiter().GetResult();`
+                    // then `task.GetAwaiter().GetResult()` (Cassandra's timer): the outer task is waited
+                    // for and the inner one it yields is kept, so it is unwrapped by hand.
+                    return true;
                 default:
                     return false;
             }
+        }
+
+        // The inner task the outer one yields when it is awaited, read with `.Result`, or waited with
+        // `GetAwaiter().GetResult()`.
+        private static IOperation? InnerTaskOf(IOperation? waited) => waited switch
+        {
+            IAwaitOperation await => await,
+            IPropertyReferenceOperation { Property.Name: "Result" } result => result,
+            IInvocationOperation { TargetMethod.Name: "GetAwaiter", Parent: IInvocationOperation { TargetMethod.Name: "GetResult" } getResult } => getResult,
+            _ => null,
+        };
+
+        private static bool IsUsed(IOperation value)
+        {
+            var parent = value.Parent;
+            while (parent is IParenthesizedOperation or IConversionOperation)
+            {
+                parent = parent.Parent;
+            }
+
+            return parent is not null && !IsDropped(parent);
         }
 
         private static bool IsDropped(IOperation? parent)

@@ -31,12 +31,14 @@ public class AsyncDelegateToStartNewTests
                 await Task.WhenAll({|#3:new Task<Task>(async () => await Task.Delay(1))|});
                 Func<Task> work = WorkAsync;
                 await {|#4:Task.Factory.StartNew(work, ct)|}.ConfigureAwait(false);
+                {|#6:Task.Factory.StartNew(WorkAsync)|}.GetAwaiter().GetResult();
+                _ = {|#7:Task.Factory.StartNew(WorkAsync)|}.Result;
             }
 
             Task Started() => {|#5:Task.Factory.StartNew(async () => await Task.Delay(10))|};
         }
         """, framework == "net10" ? References.Net100 : References.Net80,
-        Tw3005(0), Tw3005(1), Tw3005(2), Tw3005(3, "new Task<Task>"), Tw3005(4), Tw3005(5));
+        Tw3005(0), Tw3005(1), Tw3005(2), Tw3005(3, "new Task<Task>"), Tw3005(4), Tw3005(6), Tw3005(7), Tw3005(5));
 
     [Fact]
     public Task UnwrappedKeptOrSynchronousDelegates_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
@@ -66,6 +68,15 @@ public class AsyncDelegateToStartNewTests
                 await work;
                 await Task.Factory.StartNew(() => 1, TaskCreationOptions.LongRunning);
                 await Task.Run(async () => await Task.Delay(10));
+
+                // Unwrapped by hand: the outer task is waited for and the inner task it yields kept
+                // (Cassandra's timer disposes that way), then waited for in turn.
+                var inner = Task.Factory.StartNew(() => { return Task.Delay(10); }).GetAwaiter().GetResult();
+                inner.GetAwaiter().GetResult();
+                var second = await Task.Factory.StartNew(async () => await Task.Delay(10));
+                await second;
+                Task third = (Task.Factory.StartNew(async () => await Task.Delay(10)).Result);
+                await third;
                 return await Task.Factory.StartNew(() => 2);
             }
         }
