@@ -172,6 +172,7 @@ internal sealed class BlockingCalls
             // MemoryStream, StringReader and friends, and a stream or writer wrapped around one
             // (new CryptoStream(memory, ...)), complete synchronously: their async forms only add cost.
             || InMemoryStreams.IsInMemory(Receiver(invocation), _symbols, inMemoryParameters)
+            || (inMemoryParameters != 0 && InMemoryStreams.IsBuiltOverInMemoryStream(Receiver(invocation), _symbols, inMemoryParameters))
             || SerializesIntoMemory(invocation, inMemoryParameters)
             || IsConsoleStream(invocation)
             || FireAndForget.IsRequested(invocation)

@@ -93,6 +93,12 @@ internal static class InMemoryStreams
     /// Its stream I/O goes to that memory; a helper called on it does not block on I/O.
     /// </summary>
     public static bool IsBuiltOverInMemoryStream(IOperation? receiver, KnownSymbols symbols)
+        => IsBuiltOverInMemoryStream(receiver, symbols, inMemoryParameters: 0);
+
+    /// <summary>As above, where the parameters set in <paramref name="inMemoryParameters"/> hold
+    /// in-memory streams: <c>using var writer = new Utf8JsonWriter(stream); writer.Flush();</c> in a
+    /// helper handed a <c>MemoryStream</c> for <c>stream</c>.</summary>
+    public static bool IsBuiltOverInMemoryStream(IOperation? receiver, KnownSymbols symbols, int inMemoryParameters)
     {
         receiver = receiver?.WithoutConversions();
         if (receiver is ILocalReferenceOperation local)
@@ -100,7 +106,7 @@ internal static class InMemoryStreams
             receiver = Initializer(local)?.WithoutConversions();
         }
 
-        return receiver is IObjectCreationOperation creation && WrapsOnlyMemory(creation.Arguments, symbols, inMemoryParameters: 0, depth: 0);
+        return receiver is IObjectCreationOperation creation && WrapsOnlyMemory(creation.Arguments, symbols, inMemoryParameters, depth: 0);
     }
 
     public static bool IsInMemoryType(ITypeSymbol? type, KnownSymbols symbols)

@@ -363,6 +363,14 @@ public class BlockingThroughHelperTests
 
             private static string ParseTwice(TextReader reader) => Parse(reader) + Parse(reader);
 
+            // Sentry's envelope item: a JSON writer created over the stream it is handed.
+            private static void Write(Stream stream)
+            {
+                using var writer = new System.Text.Json.Utf8JsonWriter(stream);
+                writer.WriteNullValue();
+                writer.Flush();
+            }
+
             private static string FromText(string text)
             {
                 using var reader = new StringReader(text);
@@ -383,12 +391,15 @@ public class BlockingThroughHelperTests
                 var c = ParseTwice(new StringReader(text));
                 var d = {|#0:FromFile(path)|};
                 var e = {|#1:ParseTwice(new StreamReader(network))|};
+                Write(new MemoryStream());
+                {|#2:Write(network)|};
                 return a + b + c + d + e;
             }
         }
         """,
         Tw1006(0, "FromFile", "FromFile -> Parse -> TextReader.ReadLine (Test0.cs:6)"),
-        Tw1006(1, "ParseTwice", "ParseTwice -> Parse -> TextReader.ReadLine (Test0.cs:6)"));
+        Tw1006(1, "ParseTwice", "ParseTwice -> Parse -> TextReader.ReadLine (Test0.cs:6)"),
+        Tw1006(2, "Write", "Write -> Utf8JsonWriter.Flush (Test0.cs:15)"));
 
     // `byte[] Serialize<T>(T value)` beside `ValueTask<byte[]> SerializeAsync<T>(T value)` (FusionCache's
     // serializer interface): converting in memory is CPU work, so a helper that serializes does not
