@@ -60,8 +60,11 @@ internal sealed class BlockingCalls
     private readonly KnownSymbols _symbols;
     private readonly ImmutableDictionary<ISymbol, ImmutableHashSet<string>> _noTwinApis;
     private readonly ConcurrentDictionary<IMethodSymbol, BlockingApi> _byMethod = new(SymbolEqualityComparer.Default);
-    private readonly ConcurrentDictionary<(IMethodSymbol, string), BlockingApi> _byExtensionScope = new();
-    private readonly ConcurrentDictionary<SyntaxNode, string> _scopeKeys = new();
+    private readonly ConcurrentDictionary<(IMethodSymbol, int), BlockingApi> _byExtensionScope = new();
+    private readonly ConcurrentDictionary<SyntaxNode, int> _scopeKeys = new();
+    private readonly ConcurrentDictionary<TwinLookup, ImmutableArray<ISymbol>> _twinLookups = new();
+    private readonly ConcurrentDictionary<string, int> _scopeIds = new(StringComparer.Ordinal);
+    private int _lastScopeId;
     private readonly Lazy<ImmutableHashSet<string>> _extensionTwinStems;
 
     private BlockingCalls(Compilation compilation)
@@ -276,7 +279,8 @@ internal sealed class BlockingCalls
             return NotBlocking;
         }
 
-        var key = (invocation.TargetMethod, ScopeKey(invocation.Syntax));
+        var scope = ScopeKey(invocation.Syntax);
+        var key = (invocation.TargetMethod, scope);
         if (_byExtensionScope.TryGetValue(key, out var cached))
         {
             return cached;
@@ -287,7 +291,7 @@ internal sealed class BlockingCalls
         // The call is `receiver.M(args)`: an extension call's own `this` parameter is not an argument.
         var skip = method.IsExtensionMethod ? 1 : 0;
         var found = NotBlocking;
-        foreach (var candidate in model.LookupSymbols(invocation.Syntax.SpanStart, receiverType, method.Name + "Async", includeReducedExtensionMethods: true))
+        foreach (var candidate in LookupTwins(model, invocation.Syntax.SpanStart, receiverType, method.Name + "Async", scope))
         {
             // An extension's twin may be an instance method of the receiver (`repo.Load()` from
             // `static T Load(this Repo r)`, and `repo.LoadAsync()` on Repo), and the reverse.
@@ -303,10 +307,43 @@ internal sealed class BlockingCalls
         return _byExtensionScope.GetOrAdd(key, found);
     }
 
+    // What `receiver.NameAsync` can bind to in a scope does not depend on the call's own type
+    // arguments: `Select<Order, int>` and `Select<Order, string>` on a List<Order> ask once.
+    private ImmutableArray<ISymbol> LookupTwins(SemanticModel model, int position, ITypeSymbol receiverType, string twinName, int scope)
+    {
+        var key = new TwinLookup(twinName, receiverType, scope);
+        return _twinLookups.TryGetValue(key, out var cached)
+            ? cached
+            : _twinLookups.GetOrAdd(key, model.LookupSymbols(position, receiverType, twinName, includeReducedExtensionMethods: true));
+    }
+
+    private readonly struct TwinLookup : IEquatable<TwinLookup>
+    {
+        private readonly string _name;
+        private readonly ITypeSymbol _receiver;
+        private readonly int _scope;
+
+        public TwinLookup(string name, ITypeSymbol receiver, int scope)
+        {
+            _name = name;
+            _receiver = receiver;
+            _scope = scope;
+        }
+
+        public bool Equals(TwinLookup other)
+            => _scope == other._scope && _name == other._name && SymbolEqualityComparer.IncludeNullability.Equals(_receiver, other._receiver);
+
+        public override bool Equals(object? obj) => obj is TwinLookup other && Equals(other);
+
+        public override int GetHashCode()
+            => (((_name.GetHashCode() * 31) + SymbolEqualityComparer.IncludeNullability.GetHashCode(_receiver)) * 31) + _scope;
+    }
+
     // The usings and namespace declarations around the node, as text: what decides which extension
     // methods are in scope. Inside a static class (which may declare private extensions) the class
-    // is part of the scope.
-    private string ScopeKey(SyntaxNode node)
+    // is part of the scope. Scopes with the same text share one small number, so the per-call cache
+    // hashes an int, not the usings' text.
+    private int ScopeKey(SyntaxNode node)
     {
         SyntaxNode? scope = null;
         for (var current = node.Parent; current is not null && scope is null; current = current.Parent)
@@ -320,10 +357,10 @@ internal sealed class BlockingCalls
 
         if (scope is null)
         {
-            return string.Empty;
+            return 0;
         }
 
-        return _scopeKeys.TryGetValue(scope, out var cached) ? cached : _scopeKeys.GetOrAdd(scope, static s => Describe(s));
+        return _scopeKeys.TryGetValue(scope, out var cached) ? cached : _scopeKeys.GetOrAdd(scope, s => _scopeIds.GetOrAdd(Describe(s), _ => System.Threading.Interlocked.Increment(ref _lastScopeId)));
 
         static string Describe(SyntaxNode scope)
         {

@@ -93,14 +93,15 @@ internal sealed class MethodSummaries
     /// <summary>A synchronous, non-overridable method or local function declared in this compilation,
     /// whose body is therefore what runs when it is called.</summary>
     public bool IsAnalyzableHelper(IMethodSymbol method)
-        => method.MethodKind is MethodKind.Ordinary or MethodKind.LocalFunction
+        // The assembly first: most calls go to the framework, and that answers them at once.
+        => SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _compilation.Assembly)
+           && method.MethodKind is MethodKind.Ordinary or MethodKind.LocalFunction
            && !method.IsAsync
            && !method.IsAbstract
            && !method.IsExtern
            && (!(method.IsVirtual || method.IsOverride) || method.IsSealed || method.ContainingType.IsSealed)
            && method.ContainingType.TypeKind != TypeKind.Interface
            && !_waits.Symbols.IsTaskType(method.ReturnType)
-           && SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _compilation.Assembly)
            && method.DeclaringSyntaxReferences.Length == 1;
 
     /// <summary>The shortest blocking chain starting at the helper <paramref name="call"/> calls, with

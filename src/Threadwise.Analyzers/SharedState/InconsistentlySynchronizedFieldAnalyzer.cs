@@ -30,6 +30,11 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
     protected override void OnCompilationStart(CompilationStartAnalysisContext context)
         => context.RegisterSymbolStartAction(OnTypeStart, SymbolKind.NamedType);
 
+    // Registered once per type that locks: shared, not a params array built each time.
+    private static readonly ImmutableArray<OperationKind> WriteKinds = ImmutableArray.Create(OperationKind.SimpleAssignment, OperationKind.CompoundAssignment, OperationKind.Increment, OperationKind.Decrement);
+    private static readonly ImmutableArray<OperationKind> HelperUseKinds = ImmutableArray.Create(OperationKind.Invocation, OperationKind.MethodReference);
+    private static readonly ImmutableArray<OperationKind> ConditionalKind = ImmutableArray.Create(OperationKind.Conditional);
+
     private static void OnTypeStart(SymbolStartAnalysisContext context)
     {
         var type = (INamedTypeSymbol)context.Symbol;
@@ -43,9 +48,9 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
         var calls = new ConcurrentBag<HelperCall>();
         var symbols = KnownSymbols.For(context.Compilation);
         var borrowed = new ConcurrentDictionary<ISymbol, bool>(SymbolEqualityComparer.Default);
-        context.RegisterOperationAction(c => CollectWrite(c, type, writes, borrowed), OperationKind.SimpleAssignment, OperationKind.CompoundAssignment, OperationKind.Increment, OperationKind.Decrement);
-        context.RegisterOperationAction(c => CollectHelperUse(c, type, calls), OperationKind.Invocation, OperationKind.MethodReference);
-        context.RegisterOperationAction(c => AnalyzeCheckThenAct(c, type), OperationKind.Conditional);
+        context.RegisterOperationAction(c => CollectWrite(c, type, writes, borrowed), WriteKinds);
+        context.RegisterOperationAction(c => CollectHelperUse(c, type, calls), HelperUseKinds);
+        context.RegisterOperationAction(c => AnalyzeCheckThenAct(c, type), ConditionalKind);
         context.RegisterSymbolEndAction(c => Report(c, InSourceOrder(writes, w => w.Operation.Syntax), new Callers(InSourceOrder(calls, call => call.Syntax), type, context.Compilation, context.CancellationToken), symbols));
     }
 
