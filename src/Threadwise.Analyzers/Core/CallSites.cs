@@ -33,10 +33,13 @@ internal static class CallSites
 {
     /// <summary>True when every caller of the method is in this compilation: a method other assemblies
     /// cannot call, or a virtual hook (callers reach an override through the base, which the
-    /// compilation declares). A public or protected plain method has callers the compilation does not see.</summary>
+    /// compilation declares), or a protected method (the helpers a base class keeps for its own derived
+    /// classes; LiteNetLib's `RemovePeerFromSet`, called under the peers lock). A public plain method has
+    /// callers the compilation does not see.</summary>
     public static bool CanKnowCallers(IMethodSymbol method)
         => method.MethodKind == MethodKind.Ordinary
-           && (!SymbolFacts.IsVisibleOutsideAssembly(method) || method.IsOverride || method.IsVirtual || method.IsAbstract);
+           && (!SymbolFacts.IsVisibleOutsideAssembly(method) || method.IsOverride || method.IsVirtual || method.IsAbstract
+               || method.DeclaredAccessibility is Accessibility.Protected or Accessibility.ProtectedOrInternal or Accessibility.ProtectedAndInternal);
 
     /// <summary>Every call of <paramref name="method"/> (or of a method it overrides: the call dispatches
     /// here) in the compilation; null when a use is not a call.</summary>

@@ -11,7 +11,9 @@ namespace Threadwise.Core;
 /// the <c>try</c> of a try/finally whose <c>finally</c> releases x (<c>Monitor.Exit(x)</c>,
 /// <c>x.Release()</c>, <c>x.Exit*Lock()</c>, <c>x.ReleaseMutex()</c>, <c>x.Exit()</c>) — the shape of
 /// every correct Monitor/SemaphoreSlim/ReaderWriterLockSlim/Mutex region; or inside a
-/// <c>using (x.EnterScope())</c> of a <c>System.Threading.Lock</c>. Walks only the operation's
+/// <c>using (x.EnterScope())</c> of a <c>System.Threading.Lock</c>; or after a
+/// <c>Monitor.Enter(x);</c>, <c>x.Enter*Lock();</c> or <c>x.Wait();</c> statement of the same block (alone
+/// or guarded by an <c>if</c>) and before the statement that releases it. Walks only the operation's
 /// ancestors within its function: nothing is cached, nothing allocated unless asked for the list.
 /// </summary>
 internal static class LockScope
@@ -38,15 +40,12 @@ internal static class LockScope
 
                     break;
                 case IBlockOperation block:
-                    foreach (var statement in block.Operations)
+                    for (var i = 0; i < block.Operations.Length && block.Operations[i] != child; i++)
                     {
-                        if (statement == child)
-                        {
-                            break;
-                        }
-
+                        var statement = block.Operations[i];
                         if ((statement is IUsingDeclarationOperation declaration && EnterScopeTarget(declaration) is not null)
-                            || AssertedHeld(statement) is not null)
+                            || AssertedHeld(statement) is not null
+                            || StillHeld(block, i, child) is not null)
                         {
                             return true;
                         }
@@ -103,13 +102,9 @@ internal static class LockScope
                 break;
 
             case IBlockOperation block:
-                foreach (var statement in block.Operations)
+                for (var i = 0; i < block.Operations.Length && block.Operations[i] != child; i++)
                 {
-                    if (statement == child)
-                    {
-                        break;
-                    }
-
+                    var statement = block.Operations[i];
                     if (statement is IUsingDeclarationOperation declaration && EnterScopeTarget(declaration) is { } declared)
                     {
                         yield return declared;
@@ -118,10 +113,112 @@ internal static class LockScope
                     {
                         yield return asserted;
                     }
+                    else if (StillHeld(block, i, child) is { } acquired && !IsReleasedInFinallyAfter(block, i, acquired))
+                    {
+                        yield return acquired;
+                    }
                 }
 
                 break;
         }
+    }
+
+    // `_rw.EnterWriteLock(); …; _rw.ExitWriteLock();` with no finally (TW2006 reports that shape; found
+    // dogfooding LiteNetLib): the statements between still run under the lock. The lock statement
+    // `block.Operations[index]` takes, when no statement of the block releases it before `child`.
+    private static ISymbol? StillHeld(IBlockOperation block, int index, IOperation child)
+    {
+        if (StraightLineAcquire(block.Operations[index]) is not { } acquired)
+        {
+            return null;
+        }
+
+        for (var i = index + 1; i < block.Operations.Length && block.Operations[i] != child; i++)
+        {
+            if (Unconditional(block.Operations[i]) is IExpressionStatementOperation { Operation: var released }
+                && IsRelease(released, out var symbol)
+                && SymbolEqualityComparer.Default.Equals(symbol, acquired))
+            {
+                return null;
+            }
+        }
+
+        return acquired;
+    }
+
+    // `if (lockTaken) _rw.EnterWriteLock();` (LiteNetLib's `RemovePeer(peer, enableWriteLock)`, whose
+    // callers that pass false already hold the lock): the statements after it run under the lock either
+    // way, and a matching `if (…) _rw.ExitWriteLock();` ends it. The statement an `if` without `else`
+    // guards, when it is the only one; any other statement as it is.
+    private static IOperation Unconditional(IOperation statement)
+    {
+        if (statement is IConditionalOperation { WhenFalse: null, WhenTrue: var guarded })
+        {
+            return guarded is IBlockOperation { Operations.Length: 1 } block ? block.Operations[0] : guarded;
+        }
+
+        return statement;
+    }
+
+    // `acquire; try { … } finally { release; }`: the try/finally already names the lock for its body.
+    private static bool IsReleasedInFinallyAfter(IBlockOperation block, int index, ISymbol acquired)
+    {
+        if (index + 1 >= block.Operations.Length || block.Operations[index + 1] is not ITryOperation { Finally: { } @finally })
+        {
+            return false;
+        }
+
+        foreach (var released in ReleasedIn(@finally))
+        {
+            if (SymbolEqualityComparer.Default.Equals(released, acquired))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // A statement that takes a lock by its API and keeps it: `Monitor.Enter(x);`,
+    // `rw.EnterReadLock();` (and the write and upgradeable forms), `gate.Wait();` or
+    // `await gate.WaitAsync();` on a SemaphoreSlim with no timeout.
+    private static ISymbol? StraightLineAcquire(IOperation statement)
+    {
+        if (Unconditional(statement) is not IExpressionStatementOperation { Operation: var operation })
+        {
+            return null;
+        }
+
+        if (operation is IAwaitOperation { Operation: var awaited })
+        {
+            operation = awaited is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured } ? configured : awaited;
+        }
+
+        if (operation is not IInvocationOperation { TargetMethod: { ContainingType: { } type } method } invocation || !IsThreadingType(type))
+        {
+            return null;
+        }
+
+        return (type.Name, method.Name) switch
+        {
+            ("Monitor", "Enter") when invocation.Arguments.Length == 1 => LockSymbol(invocation.Arguments[0].Value),
+            ("ReaderWriterLockSlim", "EnterReadLock" or "EnterWriteLock" or "EnterUpgradeableReadLock") when invocation.Instance is { } instance => LockSymbol(instance),
+            ("SemaphoreSlim", "Wait" or "WaitAsync") when invocation.Instance is { } instance && TakesOnlyATokenIfAnything(invocation) => LockSymbol(instance),
+            _ => null,
+        };
+    }
+
+    private static bool TakesOnlyATokenIfAnything(IInvocationOperation invocation)
+    {
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter?.Type is not { Name: "CancellationToken" })
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     // `Debug.Assert(Monitor.IsEntered(Lock));` (gRPC's retry calls), `Debug.Assert(_rw.IsWriteLockHeld)`:

@@ -303,6 +303,7 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
                 && !guardedMembers.Contains((write.Field, write.Member))
                 && !IsIdempotentReset(write, writes)
                 && !IsBeforeConcurrentStart(write.Operation, symbols)
+                && !IsAfterThreadJoined(write.Operation, symbols)
                 && !CreatesStoppedWork(write.Operation, symbols)
                 && !(write.Member is IMethodSymbol member && SymbolEqualityComparer.Default.Equals(callers.HeldByEveryCallerInTheCompilation(member), guard.Lock))
                 && !(write.Member is IMethodSymbol initializer && callers.RunsOnlyWhileConstructing(initializer)))
@@ -379,6 +380,59 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
                 }
 
                 after |= statement == child;
+            }
+        }
+
+        return false;
+    }
+
+    // `_logicThread.Join();` then `_lastPeerId = 0;` in the same method (LiteNetLib's Stop): the worker
+    // that wrote the field under the lock has ended, so the reset races with nothing it did. Only an
+    // untimed `Thread.Join()` earlier in an enclosing block counts: a timed join may return first.
+    private static bool IsAfterThreadJoined(IOperation write, KnownSymbols symbols)
+    {
+        IOperation child = write;
+        for (var current = write.Parent; current is not null; child = current, current = current.Parent)
+        {
+            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return false;
+            }
+
+            if (current is not IBlockOperation block)
+            {
+                continue;
+            }
+
+            foreach (var statement in block.Operations)
+            {
+                if (statement == child)
+                {
+                    break;
+                }
+
+                foreach (var operation in statement.DescendantsAndSelf())
+                {
+                    if (operation is IInvocationOperation { TargetMethod: { Name: "Join", Parameters.Length: 0 } join }
+                        && Is(join.ContainingType.OriginalDefinition, symbols.Thread)
+                        && !IsInLambdaBelow(operation, statement))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsInLambdaBelow(IOperation operation, IOperation statement)
+    {
+        for (var current = operation.Parent; current is not null && current != statement; current = current.Parent)
+        {
+            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return true;
             }
         }
 

@@ -455,6 +455,63 @@ public class CallbackRacesWithItsTypeTests
         VerifyCollection.Diagnostic(Descriptors.TW2002UnsafeCollectionMutation).WithLocation(0).WithLocation(1)
             .WithArguments("_pending", "Queue", "new Thread -> Drain' and by 'Post"));
 
+    // LiteNetLib's peer set: the logic thread and a public method both update `_count`, each after
+    // `_lock.EnterWriteLock();` with the release later in the same block, not in a finally (TW2006's
+    // finding). The statements between run under the lock, also after `if (locking) EnterWriteLock();`
+    // whose callers that pass false hold it already. A write after the release races.
+    [Fact]
+    public Task UpdatesBetweenAStraightLineAcquireAndRelease_AreGuarded() => VerifyUpdate.AnalyzerAsync("""
+        using System.Threading;
+
+        class Peers
+        {
+            private readonly ReaderWriterLockSlim _lock = new();
+            private readonly object _gate = new();
+            private int _count;
+            private int _removed;
+            private int _seen;
+
+            public void Start() => new Thread(Update).Start();
+
+            public void Add()
+            {
+                _lock.EnterWriteLock();
+                _count++;
+                _lock.ExitWriteLock();
+                Monitor.Enter(_gate);
+                _removed--;
+                Monitor.Exit(_gate);
+                {|#1:_seen++|};
+            }
+
+            private void Update()
+            {
+                while (true)
+                {
+                    Remove(true);
+                    _lock.EnterWriteLock();
+                    Remove(false);
+                    _lock.ExitWriteLock();
+                }
+            }
+
+            private void Remove(bool locking)
+            {
+                if (locking)
+                    _lock.EnterWriteLock();
+                _count--;
+                if (locking)
+                    _lock.ExitWriteLock();
+                Monitor.Enter(_gate);
+                _removed++;
+                Monitor.Exit(_gate);
+                {|#0:_seen++|};
+            }
+        }
+        """,
+        VerifyUpdate.Diagnostic(Descriptors.TW2001NonAtomicUpdate).WithLocation(0).WithLocation(1)
+            .WithArguments("_seen", "new Thread -> Update -> Remove' and by 'Add"));
+
     [Fact]
     public Task TimerCallback_AndAPublicMethod_SharingACounter_AreFlagged() => VerifyUpdate.AnalyzerAsync("""
         using System.Threading;

@@ -327,6 +327,60 @@ public class InconsistentlySynchronizedFieldTests
         }
         """);
 
+    // LiteNetLib's networking manager: a protected helper of a public base class that its callers
+    // (here, the only ones the compilation has) call while holding the write lock, also after
+    // `if (locking) _lock.EnterWriteLock();`, holds the lock. A public helper does not: other
+    // assemblies call it. And `Stop()` resets state after joining the worker thread that wrote it.
+    [Fact]
+    public Task ProtectedHelpersCalledUnderTheLock_AndResetsAfterJoin_AreNotReported() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading;
+
+        public class Manager
+        {
+            private readonly ReaderWriterLockSlim _lock = new();
+            private readonly object _gate = new();
+            private Thread _worker;
+            private int _count;
+            private int _size;
+            private int _nextId;
+
+            public void Add()
+            {
+                _lock.EnterWriteLock();
+                _count++;
+                _size = 0;
+                Grow();
+                _lock.ExitWriteLock();
+                lock (_gate) { _nextId++; }
+            }
+
+            public void Remove(bool locking)
+            {
+                if (locking)
+                    _lock.EnterWriteLock();
+                RemoveFromSet();
+                if (locking)
+                    _lock.ExitWriteLock();
+            }
+
+            protected void RemoveFromSet() => _count--;
+
+            public void Grow() => {|#0:_size++|};
+
+            public void Stop()
+            {
+                _worker.Join();
+                _nextId = 0;
+            }
+
+            public void Reset()
+            {
+                _worker.Join(100);
+                {|#1:_nextId = 0|};
+            }
+        }
+        """, Tw2003(0, "_size", "_lock", "Add"), Tw2003(1, "_nextId", "_gate", "Add"));
+
     [Fact]
     public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
         class C
