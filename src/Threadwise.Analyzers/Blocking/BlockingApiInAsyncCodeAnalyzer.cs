@@ -55,6 +55,7 @@ public sealed class BlockingApiInAsyncCodeAnalyzer : ThreadwiseAnalyzer
             var options = ThreadwiseOptions.For(context.Options, invocation.Syntax.SyntaxTree);
             if (_blockingCalls.GetBlockingApi(invocation, options, context.ContainingSymbol) is not { } api
                 || SyncAsyncBranches.IsInSynchronousBranch(invocation)
+                || (api.Twin is { } awaitedBeside && SyncAsyncBranches.IsBesideItsAwaitedTwin(invocation, awaitedBeside))
                 || invocation.IsCleanupBeforeThrow()
                 || IsQueuedOnAPipeline(invocation))
             {

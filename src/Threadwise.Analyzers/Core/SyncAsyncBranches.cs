@@ -60,6 +60,50 @@ internal static class SyncAsyncBranches
     }
 
     /// <summary>
+    /// <c>if (callbacks.OnRequestAsync != null) r = await callbacks.HandleAsync(q); else if (…) r =
+    /// callbacks.Handle(q);</c> (WatsonTcp's user callbacks): whatever the condition, the code picks
+    /// between the two forms of the call on purpose, and the blocking form is the one the other branch
+    /// already replaced. True when another branch of an <c>if</c>/<c>else</c> chain or <c>?:</c> around
+    /// <paramref name="operation"/> awaits a call of <paramref name="twin"/>.
+    /// </summary>
+    public static bool IsBesideItsAwaitedTwin(IOperation operation, IMethodSymbol twin)
+    {
+        var child = operation;
+        for (var current = operation.Parent; current is not null; child = current, current = current.Parent)
+        {
+            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return false;
+            }
+
+            if (current is IConditionalOperation conditional
+                && (child == conditional.WhenTrue ? conditional.WhenFalse : child == conditional.WhenFalse ? conditional.WhenTrue : null) is { } other
+                && AwaitsACallOf(other, twin))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool AwaitsACallOf(IOperation branch, IMethodSymbol twin)
+    {
+        var wanted = (twin.ReducedFrom ?? twin).OriginalDefinition;
+        foreach (var operation in branch.DescendantsAndSelf())
+        {
+            if (operation is IAwaitOperation { Operation: var awaited }
+                && KnownCompleteTasks.Unwrap(awaited) is IInvocationOperation { TargetMethod: var called }
+                && SymbolEqualityComparer.Default.Equals((called.ReducedFrom ?? called).OriginalDefinition, wanted))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// <c>handler(engine, this, text, false)</c> where the parameter is <c>bool doAsync</c>: the caller
     /// asks the dual-path method for its synchronous path, whose task is complete when it returns
     /// (MailKit's <c>doAsync</c> handlers). A bool parameter whose name says async (<c>doAsync</c>,

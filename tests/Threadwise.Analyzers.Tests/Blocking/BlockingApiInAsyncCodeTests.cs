@@ -20,6 +20,54 @@ public class BlockingApiInAsyncCodeTests
 
     // ---- the dual sync/async path, twins that are not twins -----------------------------------
 
+    // WatsonTcp runs whichever user callback is registered: `if (OnRequestAsync != null) r = await
+    // HandleAsync(q); else if (OnRequest != null) r = Handle(q);`. The code picks between the two forms
+    // of the call on purpose, whatever the condition. A branch whose sibling awaits something else is
+    // reported.
+    [Fact]
+    public Task BlockingFormBesideItsAwaitedTwin_IsSilent() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        class Callbacks
+        {
+            public Func<string, Task<string>> OnRequestAsync;
+            public Func<string, string> OnRequest;
+            public string Handle(string q) => OnRequest(q);
+            public Task<string> HandleAsync(string q) => OnRequestAsync(q);
+        }
+
+        class Client
+        {
+            private readonly Callbacks _callbacks = new();
+
+            async Task<string> ReceiveAsync(string q)
+            {
+                string r = null;
+                if (_callbacks.OnRequestAsync != null)
+                {
+                    r = await _callbacks.HandleAsync(q).ConfigureAwait(false);
+                }
+                else if (_callbacks.OnRequest != null)
+                {
+                    r = _callbacks.Handle(q);
+                }
+
+                var s = _callbacks.OnRequestAsync != null ? await _callbacks.HandleAsync(q) : _callbacks.Handle(q);
+                if (q.Length > 0)
+                {
+                    await Task.Delay(1);
+                }
+                else
+                {
+                    r = {|#0:_callbacks.Handle(q)|};
+                }
+
+                return r + s;
+            }
+        }
+        """, Tw1004(0, "Callbacks.Handle", "async method 'ReceiveAsync'", "Callbacks.HandleAsync"));
+
     // A serializer's `Serialize<T>(T)` beside `SerializeAsync<T>(T)` converts in memory (FusionCache's
     // serializer interface, whose async forms wrap the synchronous result): no blocking form, and
     // neither is one handed only in-memory streams (Sentry serializes envelope items into a new
