@@ -698,7 +698,12 @@ internal static class KnownCompleteTasks
                            || (IsFalse(equals.RightOperand) && Denied(equals.LeftOperand))
                            || (IsTrue(equals.RightOperand) && Asserted(equals.LeftOperand)) // `content?.Task.IsCompleted == true`
                            || WaitAnyReturned(equals.LeftOperand, equals.RightOperand)
-                           || WaitAnyReturned(equals.RightOperand, equals.LeftOperand);
+                           || WaitAnyReturned(equals.RightOperand, equals.LeftOperand)
+                           || WhenAnyWinner(equals.LeftOperand, equals.RightOperand, winnerIsOther: true)
+                           || WhenAnyWinner(equals.RightOperand, equals.LeftOperand, winnerIsOther: true);
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.NotEquals } notEquals:
+                    return WhenAnyWinner(notEquals.LeftOperand, notEquals.RightOperand, winnerIsOther: false)
+                           || WhenAnyWinner(notEquals.RightOperand, notEquals.LeftOperand, winnerIsOther: false);
                 case IConditionalAccessOperation access:
                     // `a?.Task.IsCompleted` is true only when `a` is not null and the task is complete.
                     return Asserted(access.WhenNotNull);
@@ -723,12 +728,16 @@ internal static class KnownCompleteTasks
                 case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } negation:
                     return Asserted(negation.Operand);
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } equals:
-                    return IsFalse(equals.RightOperand) && Asserted(equals.LeftOperand);
+                    return (IsFalse(equals.RightOperand) && Asserted(equals.LeftOperand))
+                           || WhenAnyWinner(equals.LeftOperand, equals.RightOperand, winnerIsOther: false)
+                           || WhenAnyWinner(equals.RightOperand, equals.LeftOperand, winnerIsOther: false);
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.NotEquals } notEquals:
                     return (IsStatus(notEquals.LeftOperand) && IsFinalStatus(notEquals.RightOperand))
                            || (IsStatus(notEquals.RightOperand) && IsFinalStatus(notEquals.LeftOperand))
                            || WaitAnyReturned(notEquals.LeftOperand, notEquals.RightOperand)
-                           || WaitAnyReturned(notEquals.RightOperand, notEquals.LeftOperand);
+                           || WaitAnyReturned(notEquals.RightOperand, notEquals.LeftOperand)
+                           || WhenAnyWinner(notEquals.LeftOperand, notEquals.RightOperand, winnerIsOther: true)
+                           || WhenAnyWinner(notEquals.RightOperand, notEquals.LeftOperand, winnerIsOther: true);
                 default:
                     return false;
             }
@@ -755,6 +764,78 @@ internal static class KnownCompleteTasks
                 _ => default,
             };
             return !elements.IsDefault && position < elements.Length && Is(elements[position]);
+        }
+
+        // `var winner = await Task.WhenAny(closeTask, receiveTask); if (winner == closeTask) break;`
+        // then `receiveTask.Result` (Discord.Net's UDP socket): WhenAny of two tasks hands back one that
+        // finished, so when it is not the one, it is the other. `winnerIsOther` says whether the
+        // comparison holding means the winner is `other` (`==` asserted, `!=` denied) or is not.
+        private bool WhenAnyWinner(IOperation winner, IOperation other, bool winnerIsOther)
+        {
+            if (Unwrap(winner) is not ILocalReferenceOperation { Local: var local } reference
+                || LocalDeclarations.GetInitializer(local, reference) is not { } declaration
+                || Unwrap(declaration.Value) is not IAwaitOperation { Operation: var awaited }
+                || Unwrap(awaited) is not IInvocationOperation { TargetMethod: { Name: "WhenAny", IsStatic: true } whenAny } invocation
+                || !SymbolEqualityComparer.Default.Equals(whenAny.ContainingType, Symbols.Task)
+                || WhenAnyPair(invocation) is not { } pair
+                || IsReassigned(local, declaration.Body))
+            {
+                return false;
+            }
+
+            var otherSymbol = ReferencedSymbol(Unwrap(other));
+            if (otherSymbol is null)
+            {
+                return false;
+            }
+
+            for (var k = 0; k < 2; k++)
+            {
+                if (SymbolEqualityComparer.Default.Equals(ReferencedSymbol(Unwrap(pair[k])), otherSymbol))
+                {
+                    return winnerIsOther ? Is(pair[k]) : Is(pair[1 - k]);
+                }
+            }
+
+            return false;
+        }
+
+        // The two tasks of `Task.WhenAny(a, b)`: the two-task overload, a params array or, on C# 13+,
+        // a params span (a collection expression whose elements are its children).
+        private static IOperation[]? WhenAnyPair(IInvocationOperation invocation)
+        {
+            if (invocation.Arguments.Length == 2)
+            {
+                return new[] { invocation.Arguments[0].Value, invocation.Arguments[1].Value };
+            }
+
+            if (invocation.Arguments.Length != 1)
+            {
+                return null;
+            }
+
+            var value = Unwrap(invocation.Arguments[0].Value);
+            var elements = value switch
+            {
+                IArrayCreationOperation { Initializer: { } initializer } => initializer.ElementValues,
+                _ when value.Type is INamedTypeSymbol { IsValueType: true, Name: "ReadOnlySpan" or "Span" }
+                       || value.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.CollectionExpressionSyntax => System.Collections.Immutable.ImmutableArray.CreateRange(value.ChildOperations),
+                _ => default,
+            };
+            return !elements.IsDefault && elements.Length == 2 ? new[] { elements[0], elements[1] } : null;
+        }
+
+        private static bool IsReassigned(ILocalSymbol local, IOperation body)
+        {
+            foreach (var operation in body.Descendants())
+            {
+                if (operation is IAssignmentOperation { Target: ILocalReferenceOperation target } && SymbolEqualityComparer.Default.Equals(target.Local, local))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         public bool IsStatus(IOperation operation)

@@ -355,6 +355,55 @@ public class KnownCompleteTasksTests
         VerifyTw1005.Diagnostic(Descriptors.TW1005SyncOverAsync).WithLocation(0).WithArguments("GetAwaiter().GetResult()", "synchronous method 'WriteAsyncPath'", "make it async and await the task"),
         VerifyTw1005.Diagnostic(Descriptors.TW1005SyncOverAsync).WithLocation(1).WithArguments("Wait", "synchronous method 'WriteAsyncPath'", "make it async and await the task"));
 
+    // Discord.Net's UDP receive loop: `var task = await Task.WhenAny(closeTask, receiveTask); if (task ==
+    // closeTask) break;` then `receiveTask.Result`. WhenAny of two hands back one that finished: when it
+    // is not the one, it is the other. Of three tasks, or with the winner reassigned, nothing follows.
+    [Theory]
+    [MemberData(nameof(Frameworks))]
+    public Task TheOtherTaskOfATwoTaskWhenAny_IsComplete_WhenTheWinnerIsNotTheFirst(string framework) => VerifyTw1002.AnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task<int> Loop(Task close, Task<int> receive)
+            {
+                var sum = 0;
+                while (true)
+                {
+                    var task = await Task.WhenAny(close, receive);
+                    if (task == close)
+                        break;
+                    sum += receive.Result;
+                }
+
+                return sum;
+            }
+
+            async Task<int> NotEqual(Task close, Task<int> receive)
+            {
+                var winner = await Task.WhenAny(receive, close).ConfigureAwait(false);
+                return winner != close ? receive.Result : 0;
+            }
+
+            async Task<int> OfThree(Task close, Task<int> receive, Task<int> third)
+            {
+                var any = await Task.WhenAny(close, receive, third);
+                if (any == close)
+                    return 0;
+                return {|#0:receive.Result|};
+            }
+
+            async Task<int> Reassigned(Task close, Task<int> receive, Task<int> third)
+            {
+                var moved = await Task.WhenAny(close, receive);
+                moved = third;
+                if (moved != close)
+                    return {|#1:receive.Result|};
+                return 0;
+            }
+        }
+        """, For(framework), Tw1002(0, "Result", "async method 'OfThree'"), Tw1002(1, "Result", "async method 'Reassigned'"));
+
     // OpenTelemetry's MetricReader.Collect: `Task.WaitAny([tcs.Task, shutdown.Task], timeout) == 0 &&
     // tcs.Task.GetAwaiter().GetResult()` — WaitAny returned the index of a task that finished. The other
     // element, or another index, proves nothing.
