@@ -71,6 +71,7 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
                     && !OpensFileForReading(resource)
                     && !AsyncDisposeOnlyCallsDispose(resource)
                     && !InMemoryStreams.IsInMemory(resource, _symbols)
+                    && !InMemoryStreams.IsBuiltOverInMemoryStream(resource, _symbols)
                     && AsyncContext.GetAsyncFunction(context.Operation, context.ContainingSymbol) is { } function
                     && !SyncAsyncBranches.TakesAPathParameter(function))
                 {
@@ -92,6 +93,7 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
                 || invocation.Instance?.Type is not { } type
                 || !ShouldDisposeAsync(type)
                 || InMemoryStreams.IsInMemory(invocation.Instance, _symbols)
+                || InMemoryStreams.IsBuiltOverInMemoryStream(invocation.Instance, _symbols)
                 || AsyncDisposeOnlyCallsDispose(invocation.Instance)
                 || invocation.EnclosingCatchClause() is not null // `catch { ssl.Dispose(); throw; }`: error-path clean-up
                 || invocation.IsCleanupBeforeThrow()

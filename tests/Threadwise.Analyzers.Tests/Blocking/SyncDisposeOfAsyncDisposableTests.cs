@@ -253,6 +253,40 @@ public class SyncDisposeOfAsyncDisposableTests
         }
         """, Tw1008(0, "GZipStream", "'using'", "async method 'Save'"));
 
+    // Discord.Net's gateway: `using (var reader = new StringReader(text)) using (var json = new
+    // JsonReader(reader))` — an object of any type built over in-memory readers or streams only
+    // closes memory when disposed. Built over a file, or over a stream parameter, it is reported.
+    [Fact]
+    public Task ObjectsBuiltOverInMemoryReaders_AreExempt() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.IO;
+        using System.Threading.Tasks;
+
+        sealed class JsonReader : IDisposable, IAsyncDisposable
+        {
+            private readonly TextReader _reader;
+            public JsonReader(TextReader reader) => _reader = reader;
+            public void Dispose() => _reader.Dispose();
+            public async ValueTask DisposeAsync() { await Task.Yield(); _reader.Dispose(); }
+        }
+
+        class Gateway
+        {
+            async Task M(string text, Stream network)
+            {
+                await Task.Yield();
+                using (var reader = new StringReader(text))
+                using (var json = new JsonReader(reader))
+                {
+                }
+
+                var parser = new JsonReader(new StringReader(text));
+                parser.Dispose();
+                {|#0:using|} var remote = new JsonReader(new StreamReader(network));
+            }
+        }
+        """, Tw1008(0, "JsonReader", "'using'"));
+
     // ADO.NET: a command's async dispose does nothing more (exempt, also for provider subclasses); a
     // reader may drain rows and a connection may talk to the server (reported).
     [Fact]
