@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
@@ -59,6 +60,8 @@ internal static class InMemoryStreams
             ILocalReferenceOperation local => IsInMemory(Initializer(local), symbols, inMemoryParameters, depth + 1),
             IInvocationOperation factory => IsWrapper(factory.Type, symbols) && WrapsOnlyMemory(factory.Arguments, symbols, inMemoryParameters, depth + 1),
             IParameterReferenceOperation { Parameter.Ordinal: < 32 and var ordinal } => (inMemoryParameters & (1 << ordinal)) != 0,
+            IFieldReferenceOperation { Field: { DeclaredAccessibility: Accessibility.Private } field } reference
+                => IsWrapper(field.Type, symbols) && EveryAssignmentIsInMemory(field, reference.SemanticModel, symbols, depth + 1),
             _ => false,
         };
     }
@@ -133,6 +136,80 @@ internal static class InMemoryStreams
 
         return null;
     }
+
+    // `_decompressor = new DeflateStream(_compressed, …)` where `_compressed` is a MemoryStream (Discord.Net's
+    // gateway): a private stream field every assignment (and initializer) of which, in its type, is in
+    // memory. Asked only for a would-be finding on such a field; the answer is cached per field.
+    private static readonly ConditionalWeakTable<IFieldSymbol, StrongBox<bool>> FieldAnswers = new();
+
+    private static bool EveryAssignmentIsInMemory(IFieldSymbol field, SemanticModel? model, KnownSymbols symbols, int depth)
+    {
+        field = field.OriginalDefinition;
+        if (model is null || depth > MaxWrapping)
+        {
+            return false;
+        }
+
+        var compilation = model.Compilation;
+        return FieldAnswers.GetValue(field, f => new StrongBox<bool>(ComputeEveryAssignmentIsInMemory(f, compilation, symbols, depth))).Value;
+    }
+
+    private static bool ComputeEveryAssignmentIsInMemory(IFieldSymbol field, Compilation compilation, KnownSymbols symbols, int depth)
+    {
+        var any = false;
+        foreach (var reference in field.ContainingType.DeclaringSyntaxReferences)
+        {
+            var root = reference.GetSyntax();
+            SemanticModel? model = null;
+            foreach (var node in root.DescendantNodes())
+            {
+                if (node is ArgumentSyntax { RefKindKeyword.RawKind: not 0 } byRef && NamesField(byRef.Expression, field.Name))
+                {
+                    return false; // `Exchange(ref _stream, …)`: written where the value is not seen
+                }
+
+                ExpressionSyntax? value = node switch
+                {
+                    VariableDeclaratorSyntax { Initializer.Value: { } initial } declarator when declarator.Identifier.ValueText == field.Name => initial,
+                    AssignmentExpressionSyntax { Left: var left, Right: var right } when NamesField(left, field.Name) => right,
+                    _ => null,
+                };
+
+                if (value is null)
+                {
+                    continue;
+                }
+
+                model ??= compilation.GetSemanticModel(root.SyntaxTree);
+                if (model.GetOperation(value) is not { } operation)
+                {
+                    return false;
+                }
+
+                if (value.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.NullLiteralExpression) || (operation.ConstantValue is { HasValue: true, Value: null }))
+                {
+                    continue; // cleared, not replaced
+                }
+
+                if (!IsInMemory(operation, symbols, inMemoryParameters: 0, depth))
+                {
+                    return false;
+                }
+
+                any = true;
+            }
+        }
+
+        return any;
+    }
+
+    private static bool NamesField(ExpressionSyntax expression, string name)
+        => expression switch
+        {
+            IdentifierNameSyntax identifier => identifier.Identifier.ValueText == name,
+            MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: var member } => member.Identifier.ValueText == name,
+            _ => false,
+        };
 
     // `using var destination = new MemoryStream();` then `new CryptoStream(destination, …)`.
     private static IOperation? Initializer(ILocalReferenceOperation local)

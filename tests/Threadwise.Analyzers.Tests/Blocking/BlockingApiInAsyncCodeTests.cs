@@ -68,6 +68,47 @@ public class BlockingApiInAsyncCodeTests
         }
         """, Tw1004(0, "Callbacks.Handle", "async method 'ReceiveAsync'", "Callbacks.HandleAsync"));
 
+    // Discord.Net's gateway decompresses each frame with `_decompressor.CopyTo(decompressed)`, where
+    // `_decompressor = new DeflateStream(_compressed, …)` and `_compressed` is a MemoryStream: a private
+    // stream field that every assignment in its type fills with an in-memory stream reads memory. One
+    // also assigned a network stream, or handed to `ref`, is reported.
+    [Fact]
+    public Task PrivateStreamFieldsOverMemory_AreNotBlocking() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.IO;
+        using System.IO.Compression;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Gateway
+        {
+            private MemoryStream _compressed;
+            private DeflateStream _decompressor;
+            private Stream _mixed = new MemoryStream();
+            private Stream _swapped = new MemoryStream();
+
+            void Connect(Stream network)
+            {
+                _compressed = new MemoryStream();
+                _decompressor = new DeflateStream(_compressed, CompressionMode.Decompress);
+                _mixed = network;
+                Interlocked.Exchange(ref _swapped, new MemoryStream());
+            }
+
+            void Disconnect() => _decompressor = null;
+
+            async Task ReceiveAsync(byte[] data)
+            {
+                await Task.Yield();
+                using var decompressed = new MemoryStream();
+                _decompressor.CopyTo(decompressed);
+                {|#0:_mixed.CopyTo(decompressed)|};
+                {|#1:_swapped.CopyTo(decompressed)|};
+            }
+        }
+        """,
+        Tw1004(0, "Stream.CopyTo", "async method 'ReceiveAsync'", "Stream.CopyToAsync"),
+        Tw1004(1, "Stream.CopyTo", "async method 'ReceiveAsync'", "Stream.CopyToAsync"));
+
     // A serializer's `Serialize<T>(T)` beside `SerializeAsync<T>(T)` converts in memory (FusionCache's
     // serializer interface, whose async forms wrap the synchronous result): no blocking form, and
     // neither is one handed only in-memory streams (Sentry serializes envelope items into a new
