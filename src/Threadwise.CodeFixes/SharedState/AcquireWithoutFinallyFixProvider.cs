@@ -49,7 +49,9 @@ public sealed class AcquireWithoutFinallyFixProvider : ThreadwiseCodeFixProvider
             }
         }
 
-        if (release < 0 || DeclaresLocalUsedAfter(block, start + 1, release, model, state))
+        if (release < 0
+            || DeclaresLocalUsedAfter(block, start + 1, release, model, state)
+            || LeavesOrReleasesEarly(block, start + 1, release, acquired, model, state))
         {
             return null;
         }
@@ -87,6 +89,50 @@ public sealed class AcquireWithoutFinallyFixProvider : ThreadwiseCodeFixProvider
 
             return ((BlockSyntax)current).WithStatements(SyntaxFactory.List(rewritten));
         });
+    }
+
+    // `for (…) { if (found) { _lock.ExitReadLock(); return true; } } _lock.ExitReadLock();` (LiteNetLib's
+    // peer lookup): with the release moved to a finally, the early path would release twice and throw.
+    // A `return`, `goto`, `yield` or a `break`/`continue` out of the region also changes what is held
+    // on that path (code that leaves with the lock held on purpose would now release it). The fix is
+    // withheld for such regions; the diagnostic stays.
+    private static bool LeavesOrReleasesEarly(BlockSyntax block, int from, int to, ISymbol acquired, SemanticModel model, FixState state)
+    {
+        for (var i = from; i < to; i++)
+        {
+            foreach (var node in block.Statements[i].DescendantNodesAndSelf(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
+            {
+                switch (node)
+                {
+                    case ReturnStatementSyntax or YieldStatementSyntax or GotoStatementSyntax:
+                        return true;
+                    case BreakStatementSyntax or ContinueStatementSyntax when !HasTargetWithin(node, block):
+                        return true;
+                    case InvocationExpressionSyntax call
+                        when model.GetOperation(call, state.CancellationToken) is { } operation
+                             && LockScope.IsRelease(operation, out var released)
+                             && SymbolEqualityComparer.Default.Equals(released, acquired):
+                        return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    // The loop or switch a break/continue leaves lies inside the block being wrapped.
+    private static bool HasTargetWithin(SyntaxNode jump, BlockSyntax block)
+    {
+        for (var current = jump.Parent; current is not null && current != block; current = current.Parent)
+        {
+            if (current is ForStatementSyntax or ForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax
+                || (jump is BreakStatementSyntax && current is SwitchStatementSyntax))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool DeclaresLocalUsedAfter(BlockSyntax block, int from, int to, SemanticModel model, FixState state)

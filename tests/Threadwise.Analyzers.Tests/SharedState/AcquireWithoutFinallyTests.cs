@@ -270,6 +270,90 @@ public class AcquireWithoutFinallyTests
         }
         """, Tw2006(0, "_gate"));
 
+    // LiteNetLib's peer lookup releases on its early path too (`ExitReadLock(); return true;` inside the
+    // loop): with the release moved into a finally that path would release twice and throw. A region
+    // that leaves early (return, goto, a break out of it) would also change what that path holds. The
+    // diagnostic stays; the fix is withheld. A break that stays inside the region keeps the fix.
+    [Theory]
+    [InlineData("if (_count > 1) { _lock.ExitReadLock(); return true; }")]
+    [InlineData("if (_count > 1) return true;")]
+    [InlineData("if (_count > 1) goto done;")]
+    public Task Fix_IsWithheld_WhenTheRegionReleasesOrLeavesEarly(string early) => VerifyFix.NoCodeFixAsync($$"""
+        using System.Threading;
+
+        class Peers
+        {
+            private readonly ReaderWriterLockSlim _lock = new();
+            private int _count;
+
+            bool TryGet()
+            {
+                {|#0:_lock.EnterReadLock()|};
+                for (var i = 0; i < 3; i++)
+                {
+                    Work(i);
+                    {{early}}
+                }
+                _lock.ExitReadLock();
+            done:
+                return false;
+            }
+
+            static void Work(int value) { }
+        }
+        """, Tw2006(0, "_lock"));
+
+    [Fact]
+    public Task Fix_WrapsARegionWhoseBreakStaysInside() => VerifyFix.CodeFixAsync("""
+        using System.Threading;
+
+        class Peers
+        {
+            private readonly ReaderWriterLockSlim _lock = new();
+            private int _count;
+
+            void Count()
+            {
+                {|#0:_lock.EnterWriteLock()|};
+                while (true)
+                {
+                    Work(_count);
+                    if (++_count > 3) break;
+                }
+                _lock.ExitWriteLock();
+            }
+
+            static void Work(int value) { }
+        }
+        """, """
+        using System.Threading;
+
+        class Peers
+        {
+            private readonly ReaderWriterLockSlim _lock = new();
+            private int _count;
+
+            void Count()
+            {
+                _lock.EnterWriteLock();
+                try
+                {
+                    while (true)
+                    {
+                        Work(_count);
+                        if (++_count > 3) break;
+                    }
+                }
+                finally
+                {
+                    _lock.ExitWriteLock();
+                }
+            }
+
+            static void Work(int value) { }
+        }
+        """, Tw2006(0, "_lock"));
+
     // log4net's locking model: AcquireLock() returns holding the mutex (ReleaseLock() releases it)
     // and gives it back only when it fails. A release that is followed by leaving the method, in a
     // branch or a catch, is a rollback; a release on the main path is still reported.
