@@ -47,6 +47,7 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
         if (TokenInScope(invocation, context.ContainingSymbol, tokenType) is not { } token
             || PassesAToken(invocation, tokenType)
             || Timeouts.HasZeroTimeout(invocation)
+            || Timeouts.HasZeroDelay(invocation) // `return Task.Delay(0);`: a completed task, not a wait
             || CancelledThroughTheEnumerator(invocation, tokenType)
             || ReceivesAlreadyCancellableWork(invocation, tokenType)
             || IsWaitedWithTheToken(invocation, tokenType)

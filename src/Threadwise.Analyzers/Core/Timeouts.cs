@@ -66,6 +66,21 @@ internal static class Timeouts
     }
 
     // The BCL names these parameters consistently: millisecondsTimeout / timeout (int or TimeSpan).
+    /// <summary><c>Task.Delay(0)</c>, <c>Task.Delay(TimeSpan.Zero)</c>: the completed-task idiom, which
+    /// waits for nothing (a parameter named <c>millisecondsDelay</c> or <c>delay</c> given zero).</summary>
+    public static bool HasZeroDelay(IInvocationOperation invocation)
+    {
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter is { Name: "millisecondsDelay" or "delay" } && IsZero(argument.Value))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static bool IsTimeoutParameter(IParameterSymbol? parameter)
         => parameter is not null
            && (parameter.Name == "millisecondsTimeout" || parameter.Name == "timeout")

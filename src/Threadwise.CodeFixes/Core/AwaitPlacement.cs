@@ -33,6 +33,11 @@ internal static class AwaitPlacement
     /// async side of the function's path parameter itself (TW1004's dual-path form).</summary>
     public static bool CanAwaitAt(SyntaxNode node, SemanticModel model, bool functionWillBeAsync, bool pathKeptByTheFix, CancellationToken cancellationToken)
     {
+        if (IsConditionallyAccessed(node))
+        {
+            return false;
+        }
+
         for (var current = node.Parent; current is not null; current = current.Parent)
         {
             switch (current)
@@ -146,6 +151,33 @@ internal static class AwaitPlacement
             .WithAdditionalAnnotations(Formatter.Annotation);
         ExpressionSyntax result = NeedsParentheses(replaced) ? SyntaxFactory.ParenthesizedExpression(awaited) : awaited;
         return result.WithTriviaFrom(replaced);
+    }
+
+    // `_promise?.TrySetCanceledAsync();` (Discord.Net): awaiting it would await null when `_promise` is
+    // null and throw, where the statement did nothing (and `await x?.M().ConfigureAwait(false)` does not
+    // even compile). A call reached through `?.` is not awaited; TW4002's discard fix still applies.
+    private static bool IsConditionallyAccessed(SyntaxNode node)
+    {
+        var expression = node;
+        while (expression is ParenthesizedExpressionSyntax parenthesized)
+        {
+            expression = parenthesized.Expression;
+        }
+
+        if (expression is ConditionalAccessExpressionSyntax)
+        {
+            return true;
+        }
+
+        for (var current = node; current.Parent is { } parent && parent is ExpressionSyntax; current = parent)
+        {
+            if (parent is ConditionalAccessExpressionSyntax access && access.WhenNotNull == current)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>True when <paramref name="scope"/> already writes <c>.ConfigureAwait(false)</c>: a

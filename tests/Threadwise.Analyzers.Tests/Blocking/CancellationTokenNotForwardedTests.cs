@@ -84,6 +84,12 @@ public class CancellationTokenNotForwardedTests
 
             async Task NoToken() => await Task.Delay(100);
 
+            // `return Task.Delay(0);` (Discord.Net's streams): the completed-task idiom waits for nothing;
+            // given the token it would turn into a cancelled task.
+            Task ZeroDelay(CancellationToken ct) => Task.Delay(0);
+
+            Task ZeroSpan(CancellationToken ct) => Task.Delay(TimeSpan.Zero);
+
             async Task TwoTokens(CancellationToken a, CancellationToken b) => await Task.Delay(100);
 
             async Task Cleanup(SemaphoreSlim gate, CancellationToken ct)

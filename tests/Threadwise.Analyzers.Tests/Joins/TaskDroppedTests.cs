@@ -199,6 +199,41 @@ public class TaskDroppedTests
         }
         """, Tw4002(0, "Task", "SaveAsync"), Tw4002(1, "Task", "SaveAsync"));
 
+    // Discord.Net's `_audioConnectPromise?.TrySetCanceledAsync();`: awaiting it would await null when
+    // the field is null (and throw), where the statement did nothing. The best fix discards instead.
+    [Fact]
+    public Task BestFix_DiscardsACallThroughConditionalAccess_InAsyncCode() => VerifyBest.CodeFixAsync("""
+        using System.Threading.Tasks;
+
+        class Promise { public Task CancelAsync() => Task.CompletedTask; }
+
+        class C
+        {
+            private Promise _promise;
+
+            async Task Async()
+            {
+                {|#0:_promise?.CancelAsync()|};
+                await Task.Yield();
+            }
+        }
+        """, """
+        using System.Threading.Tasks;
+
+        class Promise { public Task CancelAsync() => Task.CompletedTask; }
+
+        class C
+        {
+            private Promise _promise;
+
+            async Task Async()
+            {
+                _ = _promise?.CancelAsync();
+                await Task.Yield();
+            }
+        }
+        """, Tw4002(0, "Task", "_promise?.CancelAsync"));
+
     [Fact]
     public Task AwaitFix_InAsyncCode() => VerifyAwait.CodeFixAsync("""
         using System.Threading.Tasks;
