@@ -44,6 +44,11 @@ internal static class CallSites
     /// <summary>Every call of <paramref name="method"/> (or of a method it overrides: the call dispatches
     /// here) in the compilation; null when a use is not a call.</summary>
     public static List<CallSite>? InTheCompilation(IMethodSymbol method, Compilation compilation, CancellationToken cancellationToken)
+        => InTheCompilation(method, compilation, acceptedUse: null, cancellationToken);
+
+    /// <summary>As above, where a use that is not a call but that <paramref name="acceptedUse"/> accepts
+    /// (given the name and its bound model) is skipped instead of making the answer unknown.</summary>
+    public static List<CallSite>? InTheCompilation(IMethodSymbol method, Compilation compilation, System.Func<SimpleNameSyntax, SemanticModel, bool>? acceptedUse, CancellationToken cancellationToken)
     {
         method = method.OriginalDefinition;
         var targets = new List<IMethodSymbol>();
@@ -78,6 +83,13 @@ internal static class CallSites
                         : !Contains(targets, bound)))
                 {
                     continue; // another symbol of that name
+                }
+
+                if (acceptedUse is not null
+                    && !(callee.Parent is InvocationExpressionSyntax call && call.Expression == callee)
+                    && acceptedUse(name, model))
+                {
+                    continue;
                 }
 
                 if (model.GetEnclosingSymbol(name.SpanStart, cancellationToken) is not { } enclosing

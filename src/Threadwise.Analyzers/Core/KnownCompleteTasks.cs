@@ -61,7 +61,8 @@ internal static class KnownCompleteTasks
     /// <summary>
     /// A parameter of a method only this compilation can call, never reassigned in it, that every
     /// call passes a task known complete there: <c>if (attempt.IsCompleted) Forward(attempt);</c> and
-    /// <c>attempt.ContinueWith(t => Forward(t))</c>. Expensive (binds the callers' trees): ask it only
+    /// <c>attempt.ContinueWith(t => Forward(t))</c>, or that is handed to a task's <c>ContinueWith</c> as
+    /// a method group (its first parameter is then the antecedent). Expensive (binds the callers' trees): ask it only
     /// for would-be findings.
     /// </summary>
     public static bool IsCompleteAtEveryCall(IOperation task, IMethodSymbol method, KnownSymbols symbols, Compilation compilation, System.Threading.CancellationToken cancellationToken)
@@ -71,8 +72,14 @@ internal static class KnownCompleteTasks
             || parameter.RefKind != RefKind.None
             || method.IsVirtual || method.IsAbstract || method.IsOverride
             || SymbolFacts.IsVisibleOutsideAssembly(method)
-            || IsWritten(parameter, task)
-            || CallSites.InTheCompilation(method, compilation, cancellationToken) is not { Count: > 0 } calls)
+            || IsWritten(parameter, task))
+        {
+            return false;
+        }
+
+        var continuations = 0;
+        if (CallSites.InTheCompilation(method, compilation, (name, model) => IsContinuationOfItsParameter(name, model, parameter, symbols) && ++continuations > 0, cancellationToken) is not { } calls
+            || calls.Count + continuations == 0)
         {
             return false;
         }
@@ -86,6 +93,24 @@ internal static class KnownCompleteTasks
         }
 
         return true;
+    }
+
+    // `readTask.ContinueWith(OnReceive, …)` with `void OnReceive(Task<int> readTask)` (the Cassandra
+    // driver's socket): a method group handed to a task's ContinueWith as the continuation receives
+    // the antecedent, which is complete, as its first parameter.
+    private static bool IsContinuationOfItsParameter(Microsoft.CodeAnalysis.CSharp.Syntax.SimpleNameSyntax name, SemanticModel model, IParameterSymbol parameter, KnownSymbols symbols)
+    {
+        if (parameter.Ordinal != 0)
+        {
+            return false;
+        }
+
+        var group = name.Parent is Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax access && access.Name == name ? (SyntaxNode)access : name;
+        return group.Parent is Microsoft.CodeAnalysis.CSharp.Syntax.ArgumentSyntax { Parent.Parent: Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax continueWith } argument
+               && model.GetOperation(continueWith) is IInvocationOperation { TargetMethod.Name: "ContinueWith", Instance: { } antecedent } operation
+               && symbols.IsTaskType(antecedent.Type)
+               && operation.Arguments.Length > 0
+               && operation.Arguments[0].Syntax == argument;
     }
 
     private static bool IsWritten(IParameterSymbol parameter, IOperation use)

@@ -404,6 +404,35 @@ public class SyncOverAsyncTests
         }
         """, Tw1005(0, "Result", "Relay"), Tw1005(1, "Result", "Swap"));
 
+    // The Cassandra driver's socket: `stream.ReadAsync(…).ContinueWith(OnReceive, …)`, where the method
+    // group receives the antecedent, complete when it runs. Handed to anything else, or called with a
+    // running task too, the read is a wait again.
+    [Fact]
+    public Task ContinuationMethodGroups_ReadACompleteAntecedent() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.IO;
+        using System.Threading.Tasks;
+
+        class Socket
+        {
+            private readonly byte[] _buffer = new byte[16];
+
+            public void Receive(Stream stream)
+            {
+                stream.ReadAsync(_buffer, 0, _buffer.Length).ContinueWith(OnReceive, TaskContinuationOptions.ExecuteSynchronously);
+                stream.ReadAsync(_buffer, 0, _buffer.Length).ContinueWith(OnMixed);
+                OnMixed(stream.ReadAsync(_buffer, 0, 1));
+                Func<Task<int>, int> handler = OnHandedOver;
+            }
+
+            protected void OnReceive(Task<int> read) => Console.WriteLine(read.Result);
+
+            private void OnMixed(Task<int> read) => Console.WriteLine({|#0:read.Result|});
+
+            private int OnHandedOver(Task<int> read) => {|#1:read.Result|};
+        }
+        """, Tw1005(0, "Result", "OnMixed"), Tw1005(1, "Result", "OnHandedOver"));
+
     // Wait helpers block on the task their caller hands in: blocking is their contract. A guard on a
     // property chain (`_holder.Current.IsCompleted`) proves the same chain complete.
     [Fact]
