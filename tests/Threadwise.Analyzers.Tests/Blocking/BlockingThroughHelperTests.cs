@@ -350,6 +350,44 @@ public class BlockingThroughHelperTests
         }
         """, Tw1006(0, "Refresh", "Refresh -> AcquireLock -> Enter -> SemaphoreSlim.Wait (Test0.cs:15)"));
 
+    // Sentry's cache mover retries a file move and sleeps between attempts in its catch clause: the
+    // helper blocks only when an attempt fails, like a helper called in a catch. A sleep on its main
+    // path is reported.
+    [Fact]
+    public Task BlockingInTheHelpersCatchClause_IsTheErrorPath() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.IO;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Cache
+        {
+            private static void MoveBack(string from, string to)
+            {
+                for (var attempt = 1; attempt <= 3; attempt++)
+                {
+                    try
+                    {
+                        File.Move(from, to);
+                        break;
+                    }
+                    catch (IOException)
+                    {
+                        Thread.Sleep(200);
+                    }
+                }
+            }
+
+            private static void Pace() => Thread.Sleep(200);
+
+            async Task FlushAsync(string from, string to)
+            {
+                await Task.Yield();
+                MoveBack(from, to);
+                {|#0:Pace()|};
+            }
+        }
+        """, Tw1006(0, "Pace", "Pace -> Thread.Sleep (Test0.cs:23)"));
+
     // NATS's credentials parser takes a TextReader: handed a StringReader over text already in memory
     // it reads no I/O, directly or through another helper; handed a StreamReader over a file it does.
     [Fact]
