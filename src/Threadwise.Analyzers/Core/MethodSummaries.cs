@@ -185,12 +185,8 @@ internal sealed class MethodSummaries
         foreach (var operation in DescendantsOutsideNestedFunctions(body))
         {
             // Clean-up on the way to an exception (`stream.Close(); throw …;`) is not what the helper
-            // does when it works; TW1004 leaves it alone in async code, and so does the summary. Nor is
-            // what it does in a catch clause (`catch { Thread.Sleep(200); }` before a retry, Sentry's
-            // cache mover): the error path, as for a helper called in a catch.
-            if (DirectBlockingCall(operation, options, helper) is { } leaf
-                && !operation.IsCleanupBeforeThrow()
-                && operation.EnclosingCatchClause() is null)
+            // does when it works; TW1004 leaves it alone in async code, and so does the summary.
+            if (DirectBlockingCall(operation, options, helper) is { } leaf && !operation.IsCleanupBeforeThrow())
             {
                 return new Facts(leaf, operation.Syntax.GetLocation(), ImmutableArray<Helper>.Empty);
             }

@@ -350,43 +350,41 @@ public class BlockingThroughHelperTests
         }
         """, Tw1006(0, "Refresh", "Refresh -> AcquireLock -> Enter -> SemaphoreSlim.Wait (Test0.cs:15)"));
 
-    // Sentry's cache mover retries a file move and sleeps between attempts in its catch clause: the
-    // helper blocks only when an attempt fails, like a helper called in a catch. A sleep on its main
-    // path is reported.
+    // A retrier that sleeps in its catch clause between attempts (Rebus's `Retrier.Execute`, Sentry's
+    // cache mover) blocks its async callers for the whole delay whenever an attempt fails: reported,
+    // although it sits in a catch. The fix is an async retrier with `await Task.Delay`.
     [Fact]
-    public Task BlockingInTheHelpersCatchClause_IsTheErrorPath() => VerifyAnalyzer.AnalyzerAsync("""
+    public Task RetriersThatSleepInTheirCatchClause_AreReported() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
         using System.IO;
         using System.Threading;
         using System.Threading.Tasks;
 
-        class Cache
+        class Storage
         {
-            private static void MoveBack(string from, string to)
+            private static void Execute(Action action)
             {
-                for (var attempt = 1; attempt <= 3; attempt++)
+                while (true)
                 {
                     try
                     {
-                        File.Move(from, to);
-                        break;
+                        action();
+                        return;
                     }
                     catch (IOException)
                     {
-                        Thread.Sleep(200);
+                        Thread.Sleep(1000);
                     }
                 }
             }
 
-            private static void Pace() => Thread.Sleep(200);
-
-            async Task FlushAsync(string from, string to)
+            async Task SaveAsync(string path)
             {
                 await Task.Yield();
-                MoveBack(from, to);
-                {|#0:Pace()|};
+                {|#0:Execute(() => File.Delete(path))|};
             }
         }
-        """, Tw1006(0, "Pace", "Pace -> Thread.Sleep (Test0.cs:23)"));
+        """, Tw1006(0, "Execute", "Execute -> Thread.Sleep (Test0.cs:19)"));
 
     // NATS's credentials parser takes a TextReader: handed a StringReader over text already in memory
     // it reads no I/O, directly or through another helper; handed a StreamReader over a file it does.
