@@ -207,7 +207,8 @@ internal static class InMemoryStreams
         => expression switch
         {
             IdentifierNameSyntax identifier => identifier.Identifier.ValueText == name,
-            MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: var member } => member.Identifier.ValueText == name,
+            // `this._f` and also `other._f`: a write through another instance counts (in doubt, a write).
+            MemberAccessExpressionSyntax { Name: var member } => member.Identifier.ValueText == name,
             _ => false,
         };
 
