@@ -357,39 +357,32 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
     // `_count = 0;` before `_timer = new Timer(Tick, ...)` in the same method: nothing runs
     // concurrently yet, so the write needs no lock.
     private static bool IsBeforeConcurrentStart(IOperation write, KnownSymbols symbols)
+        => AnyStatementAround(write, after: true, statement => StartsConcurrentWork(statement, symbols));
+
+    // `_logicThread.Join();` then `_lastPeerId = 0;` in the same method (LiteNetLib's Stop): the worker
+    // that wrote the field under the lock has ended, so the reset races with nothing it did. Only an
+    // untimed `Thread.Join()` earlier in an enclosing block counts: a timed join may return first.
+    private static bool IsAfterThreadJoined(IOperation write, KnownSymbols symbols)
+        => AnyStatementAround(write, after: false, statement => JoinsAThread(statement, symbols));
+
+    private static bool JoinsAThread(IOperation statement, KnownSymbols symbols)
     {
-        IOperation child = write;
-        for (var current = write.Parent; current is not null; child = current, current = current.Parent)
+        foreach (var operation in statement.DescendantsAndSelf())
         {
-            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            if (operation is IInvocationOperation { TargetMethod: { Name: "Join", Parameters.Length: 0 } join }
+                && Is(join.ContainingType.OriginalDefinition, symbols.Thread)
+                && !IsInLambdaBelow(operation, statement))
             {
-                return false;
-            }
-
-            if (current is not IBlockOperation block)
-            {
-                continue;
-            }
-
-            var after = false;
-            foreach (var statement in block.Operations)
-            {
-                if (after && StartsConcurrentWork(statement, symbols))
-                {
-                    return true;
-                }
-
-                after |= statement == child;
+                return true;
             }
         }
 
         return false;
     }
 
-    // `_logicThread.Join();` then `_lastPeerId = 0;` in the same method (LiteNetLib's Stop): the worker
-    // that wrote the field under the lock has ended, so the reset races with nothing it did. Only an
-    // untimed `Thread.Join()` earlier in an enclosing block counts: a timed join may return first.
-    private static bool IsAfterThreadJoined(IOperation write, KnownSymbols symbols)
+    // A statement of a block enclosing `write` (within its function) that comes after (or before) the
+    // statement holding it and satisfies `test`.
+    private static bool AnyStatementAround(IOperation write, bool after, System.Func<IOperation, bool> test)
     {
         IOperation child = write;
         for (var current = write.Parent; current is not null; child = current, current = current.Parent)
@@ -404,21 +397,23 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
                 continue;
             }
 
+            var passed = false;
             foreach (var statement in block.Operations)
             {
                 if (statement == child)
                 {
-                    break;
+                    if (!after)
+                    {
+                        break;
+                    }
+
+                    passed = true;
+                    continue;
                 }
 
-                foreach (var operation in statement.DescendantsAndSelf())
+                if (passed == after && test(statement))
                 {
-                    if (operation is IInvocationOperation { TargetMethod: { Name: "Join", Parameters.Length: 0 } join }
-                        && Is(join.ContainingType.OriginalDefinition, symbols.Thread)
-                        && !IsInLambdaBelow(operation, statement))
-                    {
-                        return true;
-                    }
+                    return true;
                 }
             }
         }
