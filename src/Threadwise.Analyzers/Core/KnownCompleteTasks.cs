@@ -77,6 +77,7 @@ internal static class KnownCompleteTasks
             return false;
         }
 
+        // Uses as a continuation are skipped and counted: a method used only that way still qualifies.
         var continuations = 0;
         if (CallSites.InTheCompilation(method, compilation, (name, model) => IsContinuationOfItsParameter(name, model, parameter, symbols) && ++continuations > 0, cancellationToken) is not { } calls
             || calls.Count + continuations == 0)
