@@ -135,25 +135,12 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
 
             if (task is ILocalReferenceOperation { Local: var local }
                 && LocalDeclarations.GetInitializer(local, task) is { } declaration
-                && !IsReassigned(local, declaration.Body))
+                && !LocalReferences.IsReassigned(declaration.Body, local))
             {
                 return KnownCompleteTasks.Unwrap(declaration.Value);
             }
 
             return task;
-        }
-
-        private static bool IsReassigned(ILocalSymbol local, IOperation body)
-        {
-            foreach (var reference in LocalReferences.Collect(body, local))
-            {
-                if (reference.Use == LocalUse.Reassigned)
-                {
-                    return true;
-                }
-            }
-
-            return false;
         }
 
         // `Task.Delay(ms).Wait()` in synchronous code is a sleep (the form netstandard1.x code uses):

@@ -782,13 +782,7 @@ internal static class KnownCompleteTasks
                 return false;
             }
 
-            // An array creation, or a collection expression (`[a, b]`, whose elements are its children).
-            var elements = Unwrap(invocation.Arguments[0].Value) switch
-            {
-                IArrayCreationOperation { Initializer: { } initializer } => initializer.ElementValues,
-                { Syntax: Microsoft.CodeAnalysis.CSharp.Syntax.CollectionExpressionSyntax } collection => System.Collections.Immutable.ImmutableArray.CreateRange(collection.ChildOperations),
-                _ => default,
-            };
+            var elements = TasksWritten(invocation.Arguments[0].Value);
             return !elements.IsDefault && position < elements.Length && Is(elements[position]);
         }
 
@@ -804,7 +798,7 @@ internal static class KnownCompleteTasks
                 || Unwrap(awaited) is not IInvocationOperation { TargetMethod: { Name: "WhenAny", IsStatic: true } whenAny } invocation
                 || !SymbolEqualityComparer.Default.Equals(whenAny.ContainingType, Symbols.Task)
                 || WhenAnyPair(invocation) is not { } pair
-                || IsReassigned(local, declaration.Body))
+                || LocalReferences.IsReassigned(declaration.Body, local))
             {
                 return false;
             }
@@ -840,28 +834,22 @@ internal static class KnownCompleteTasks
                 return null;
             }
 
-            var value = Unwrap(invocation.Arguments[0].Value);
-            var elements = value switch
+            var elements = TasksWritten(invocation.Arguments[0].Value);
+            return !elements.IsDefault && elements.Length == 2 ? new[] { elements[0], elements[1] } : null;
+        }
+
+        // The tasks written in a params argument: an array creation, or a collection expression or
+        // C# 13+ params span (`[a, b]`, whose elements are its children); default for anything else.
+        private static System.Collections.Immutable.ImmutableArray<IOperation> TasksWritten(IOperation argument)
+        {
+            var value = Unwrap(argument);
+            return value switch
             {
                 IArrayCreationOperation { Initializer: { } initializer } => initializer.ElementValues,
                 _ when value.Type is INamedTypeSymbol { IsValueType: true, Name: "ReadOnlySpan" or "Span" }
                        || value.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.CollectionExpressionSyntax => System.Collections.Immutable.ImmutableArray.CreateRange(value.ChildOperations),
                 _ => default,
             };
-            return !elements.IsDefault && elements.Length == 2 ? new[] { elements[0], elements[1] } : null;
-        }
-
-        private static bool IsReassigned(ILocalSymbol local, IOperation body)
-        {
-            foreach (var operation in body.Descendants())
-            {
-                if (operation is IAssignmentOperation { Target: ILocalReferenceOperation target } && SymbolEqualityComparer.Default.Equals(target.Local, local))
-                {
-                    return true;
-                }
-            }
-
-            return false;
         }
 
         public bool IsStatus(IOperation operation)

@@ -76,6 +76,21 @@ internal static class LocalReferences
         return result;
     }
 
+    /// <summary>True when <paramref name="local"/> is assigned again under <paramref name="body"/>
+    /// after its declaration.</summary>
+    public static bool IsReassigned(IOperation body, ILocalSymbol local)
+    {
+        foreach (var reference in Collect(body, local))
+        {
+            if (reference.Use == LocalUse.Reassigned)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static LocalReference Classify(ILocalReferenceOperation reference, IOperation body)
     {
         if (AsyncContext.IsInNestedFunction(reference, body))
