@@ -24,7 +24,7 @@ public sealed class LongRunningLoopOnThreadPoolAnalyzer : ThreadwiseAnalyzer
             return;
         }
 
-        var analyzer = new Context(concurrency, context.Compilation);
+        var analyzer = new Context(concurrency, context.Compilation, context.Options);
         context.RegisterOperationAction(analyzer.AnalyzeFunction, OperationKind.AnonymousFunction);
         context.RegisterOperationAction(analyzer.AnalyzeMethodGroup, OperationKind.MethodReference);
     }
@@ -34,16 +34,21 @@ public sealed class LongRunningLoopOnThreadPoolAnalyzer : ThreadwiseAnalyzer
         private readonly ConcurrentContext _concurrency;
         private readonly Compilation _compilation;
 
-        public Context(ConcurrentContext concurrency, Compilation compilation)
+        private readonly TaskWaits _waits;
+        private readonly MethodSummaries _summaries;
+
+        public Context(ConcurrentContext concurrency, Compilation compilation, AnalyzerOptions options)
         {
             _concurrency = concurrency;
             _compilation = compilation;
+            _waits = TaskWaits.For(compilation);
+            _summaries = MethodSummaries.For(compilation, options);
         }
 
         public void AnalyzeFunction(OperationAnalysisContext context)
         {
             var function = (IAnonymousFunctionOperation)context.Operation;
-            var loop = UnboundedLoop(function.Body);
+            var loop = UnboundedLoop(function.Body, context.CancellationToken);
 
             // `Task.Run(() => Poll())`: the lambda only calls a method of this compilation; its body is the work.
             var target = loop is null ? SoleCall(function.Body) : null;
@@ -134,7 +139,7 @@ public sealed class LongRunningLoopOnThreadPoolAnalyzer : ThreadwiseAnalyzer
             }
 
             return _compilation.GetSemanticModel(body.SyntaxTree).GetOperation(body, cancellationToken) is IBlockOperation block
-                   && UnboundedLoop(block) is { } loop
+                   && UnboundedLoop(block, cancellationToken) is { } loop
                 ? LoopKeyword(loop)
                 : null;
         }
@@ -155,7 +160,7 @@ public sealed class LongRunningLoopOnThreadPoolAnalyzer : ThreadwiseAnalyzer
 
         /// <summary>A loop at the body's top level (or in a top-level try/using block) that only ends
         /// on shutdown and never awaits.</summary>
-        private ILoopOperation? UnboundedLoop(IBlockOperation body)
+        private ILoopOperation? UnboundedLoop(IBlockOperation body, System.Threading.CancellationToken cancellationToken)
         {
             foreach (var statement in body.Operations)
             {
@@ -168,7 +173,7 @@ public sealed class LongRunningLoopOnThreadPoolAnalyzer : ThreadwiseAnalyzer
                 var statements = candidate is IBlockOperation block ? block.Operations : ImmutableArray.Create(candidate);
                 foreach (var inner in statements)
                 {
-                    if (inner is ILoopOperation loop && IsUnbounded(loop) && !Awaits(loop) && !HasTimeoutExit(loop))
+                    if (inner is ILoopOperation loop && IsUnbounded(loop) && !Awaits(loop) && !HasTimeoutExit(loop) && !IsDrainLoop(loop, cancellationToken))
                     {
                         return loop;
                     }
@@ -267,6 +272,68 @@ public sealed class LongRunningLoopOnThreadPoolAnalyzer : ThreadwiseAnalyzer
 
             return false;
         }
+
+        // `while (true) { while (queue.TryDequeue(out var w)) Run(w); if (CAS(ref _count, 0, n) == n) break; }`
+        // (FASTER's work queue): a loop that leaves when its work runs out and never waits for more
+        // ends by itself; it holds the pool thread only while there is work. A loop that waits inside
+        // (`Take`, `Sleep`, `Wait`, a read, a helper of the compilation that blocks) waits for work to
+        // come, and is reported whatever its exits.
+        private bool IsDrainLoop(ILoopOperation loop, System.Threading.CancellationToken cancellationToken)
+        {
+            var leaves = false;
+            foreach (var operation in loop.Body.Descendants())
+            {
+                if (AsyncContext.IsInNestedFunction(operation, loop))
+                {
+                    continue;
+                }
+
+                switch (operation)
+                {
+                    case IBranchOperation { BranchKind: BranchKind.Break } branch when SymbolEqualityComparer.Default.Equals(branch.Target, loop.ExitLabel):
+                    case IReturnOperation:
+                        leaves = true;
+                        break;
+                    case IInvocationOperation call when MayWait(call, cancellationToken):
+                        return false;
+                    case IPropertyReferenceOperation { Property.Name: "Result" }:
+                        return false;
+                }
+            }
+
+            return leaves;
+        }
+
+        private bool MayWait(IInvocationOperation call, System.Threading.CancellationToken cancellationToken)
+        {
+            var method = call.TargetMethod;
+            if (method.MethodKind == MethodKind.DelegateInvoke)
+            {
+                return false; // the work item the loop drains
+            }
+
+            if (_waits.TryGetWait(call, out _) || NamedLikeAWait(method.Name))
+            {
+                return true;
+            }
+
+            return _summaries.IsAnalyzableHelper(method) && _summaries.GetBlockingChain(call, cancellationToken) is not null;
+        }
+
+        private static bool NamedLikeAWait(string name)
+        {
+            foreach (var prefix in WaitPrefixes)
+            {
+                if (name.StartsWith(prefix, System.StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static readonly string[] WaitPrefixes = { "Wait", "Sleep", "Join", "Take", "Receive", "Read", "Accept", "SignalAndWait", "SpinUntil", "SpinOnce", "SpinWait", "Yield", "GetResult", "Peek" };
 
         private static bool Awaits(IOperation loop)
         {

@@ -1,3 +1,4 @@
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -63,15 +64,64 @@ public sealed class UnboundedThreadCreationAnalyzer : ThreadwiseAnalyzer
         }
 
         // foreach over a collection, while loops, and for loops whose bound is not a constant:
-        // `for (var i = 0; i < 2; i++)` is a deliberate, fixed number of threads.
+        // `for (var i = 0; i < 2; i++)` is a deliberate, fixed number of threads. So is a for loop that
+        // starts identical workers (`for (i < NumCompletionThreads) new Thread(Worker).Start()`, found
+        // dogfooding FASTER): no item is handed to a thread, so the count is a pool size, not the data's.
+        // An accept loop starts a thread per connection (thread-per-connection servers, found
+        // dogfooding Telepathy): the count follows the clients, and each thread is a long-lived
+        // connection loop that Parallel.ForEach cannot replace.
         private static bool IsOverData(ILoopOperation loop) => loop switch
         {
             IForEachLoopOperation => true,
-            IWhileLoopOperation => true,
+            IWhileLoopOperation => !AcceptsConnections(loop),
             IForLoopOperation { Condition: IBinaryOperation { RightOperand.ConstantValue.HasValue: true } } => false,
-            IForLoopOperation => true,
+            IForLoopOperation => UsesLoopVariable(loop),
             _ => false,
         };
+
+        // `for (var i = 0; i < n; i++)` whose body reads `i` (`Fetch(urls[i])`). A loop with no
+        // variable of its own is assumed to walk data.
+        private static bool UsesLoopVariable(ILoopOperation loop)
+        {
+            if (loop.Locals.IsEmpty)
+            {
+                return true;
+            }
+
+            foreach (var operation in loop.Body.Descendants())
+            {
+                if (operation is ILocalReferenceOperation { Local: var local } && loop.Locals.Contains(local, SymbolEqualityComparer.Default))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        // `listener.AcceptTcpClient()`, `socket.Accept()`, `httpListener.GetContext()` in the loop.
+        private static bool AcceptsConnections(ILoopOperation loop)
+        {
+            foreach (var operation in loop.Body.Descendants())
+            {
+                if (operation is IInvocationOperation { TargetMethod: { ContainingType: { } type } method }
+                    && ((method.Name.StartsWith("Accept", System.StringComparison.Ordinal) && type.Name is "Socket" or "TcpListener" && IsIn(type, "Sockets"))
+                        || (method.Name.StartsWith("GetContext", System.StringComparison.Ordinal) && type.Name == "HttpListener" && type.ContainingNamespace is { Name: "Net" } net && IsSystem(net.ContainingNamespace))))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        // System.Net.<name>
+        private static bool IsIn(INamedTypeSymbol type, string name)
+            => type.ContainingNamespace is { Name: var inner } ns && inner == name
+               && ns.ContainingNamespace is { Name: "Net" } net && IsSystem(net.ContainingNamespace);
+
+        private static bool IsSystem(INamespaceSymbol? ns)
+            => ns is { Name: "System", ContainingNamespace.IsGlobalNamespace: true };
 
         // new Thread(...).Start(), or a local holding it that is started in the loop.
         private static bool IsStartedInLoop(IObjectCreationOperation creation, ILoopOperation loop)

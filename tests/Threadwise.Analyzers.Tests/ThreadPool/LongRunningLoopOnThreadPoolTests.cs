@@ -301,4 +301,106 @@ public class LongRunningLoopOnThreadPoolTests
             }
         }
         """, Tw3001(0, "Task.Run"));
+
+    // FASTER's work queue: drain what is queued, leave once the count says nothing more is coming.
+    [Fact]
+    public Task DrainLoopsThatLeaveWhenTheWorkRunsOut_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Collections.Concurrent;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class WorkQueue<T>
+        {
+            private readonly ConcurrentQueue<T> _queue = new();
+            private readonly Action<T> _work;
+            private int _count;
+
+            public WorkQueue(Action<T> work) => _work = work;
+
+            public void Enqueue(T item, bool asTask)
+            {
+                _queue.Enqueue(item);
+                if (asTask)
+                    _ = Task.Run(() => ProcessQueue());
+                ThreadPool.QueueUserWorkItem(_ =>
+                {
+                    while (true)
+                    {
+                        if (!_queue.TryDequeue(out var next)) return;
+                        _work(next);
+                    }
+                });
+            }
+
+            private void ProcessQueue()
+            {
+                while (true)
+                {
+                    while (_queue.TryDequeue(out var item))
+                    {
+                        _work(item);
+                        Interlocked.Decrement(ref _count);
+                    }
+
+                    int count = _count;
+                    if (count != 100) continue;
+                    if (Interlocked.CompareExchange(ref _count, 0, count) == count)
+                        break;
+                }
+            }
+        }
+        """);
+
+    // Exits do not make a loop that waits for more work a drain: a sentinel after Take, a sleep, a
+    // blocking helper, a break that only leaves an inner loop.
+    [Fact]
+    public Task LoopsThatWaitForWork_AreFlaggedWhateverTheirExits() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Concurrent;
+        using System.IO;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Consumer
+        {
+            private readonly BlockingCollection<string> _items = new();
+            private readonly ConcurrentQueue<string> _queue = new();
+
+            void Start()
+            {
+                Task.Run(() =>
+                {
+                    {|#0:while|} (true)
+                    {
+                        var item = _items.Take();
+                        if (item == null) break;
+                    }
+                });
+                Task.Run(() =>
+                {
+                    {|#1:while|} (true)
+                    {
+                        if (!_queue.TryDequeue(out var item)) { Thread.Sleep(10); continue; }
+                        if (item.Length == 0) return;
+                    }
+                });
+                Task.Run(() =>
+                {
+                    {|#2:while|} (true)
+                    {
+                        if (Poll() == null) break;
+                    }
+                });
+                Task.Run(() =>
+                {
+                    {|#3:while|} (true)
+                    {
+                        foreach (var c in "abc") { if (c == 'b') break; }
+                    }
+                });
+            }
+
+            static string Poll() => File.ReadAllText("next.txt");
+        }
+        """, Tw3001(0, "Task.Run"), Tw3001(1, "Task.Run"), Tw3001(2, "Task.Run"), Tw3001(3, "Task.Run"));
 }

@@ -26,7 +26,7 @@ public class UnboundedThreadCreationTests
 
                 for (var i = 0; i < n; i++)
                 {
-                    {|#1:new Thread(() => Fetch("x"))|}.Start();
+                    {|#1:new Thread(() => Fetch(urls[i]))|}.Start();
                 }
 
                 while (n-- > 0)
@@ -67,6 +67,109 @@ public class UnboundedThreadCreationTests
             static void Fetch(string url) { }
         }
         """);
+
+    // A pool of identical workers (FASTER's completion threads): the loop hands no item to a thread.
+    [Fact]
+    public Task WorkerPoolOfConfiguredSize_IsNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        class C
+        {
+            public static int NumCompletionThreads = 1;
+
+            void Start(int workers)
+            {
+                for (int i = 0; i < NumCompletionThreads; i++)
+                {
+                    var thread = new Thread(() => Work()) { IsBackground = true };
+                    thread.Start();
+                }
+
+                for (var i = 0; i < Environment.ProcessorCount; i++)
+                {
+                    new Thread(Work).Start();
+                }
+
+                for (var w = 0; w < workers; w++)
+                {
+                    new Thread(Work).Start();
+                }
+            }
+
+            static void Work() { }
+        }
+        """);
+
+    // Thread-per-connection servers (Telepathy): each iteration waits for a client, then starts its loops.
+    [Fact]
+    public Task ThreadPerAcceptedConnection_IsNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Net;
+        using System.Net.Sockets;
+        using System.Threading;
+
+        class Server
+        {
+            void Listen(TcpListener listener, Socket socket, HttpListener http)
+            {
+                while (true)
+                {
+                    TcpClient client = listener.AcceptTcpClient();
+                    var receive = new Thread(() => Receive(client)) { IsBackground = true };
+                    receive.Start();
+                }
+            }
+
+            void Listen(Socket socket)
+            {
+                while (socket.IsBound)
+                {
+                    var peer = socket.Accept();
+                    new Thread(() => peer.Close()).Start();
+                }
+            }
+
+            void Listen(HttpListener http)
+            {
+                while (http.IsListening)
+                {
+                    var context = http.GetContext();
+                    new Thread(() => context.Response.Close()).Start();
+                }
+            }
+
+            static void Receive(TcpClient client) { }
+        }
+        """);
+
+    // Look-alikes: a for loop handing out items by index, and a while loop whose Accept is not a socket's.
+    [Fact]
+    public Task IndexedItemsAndOtherAccepts_AreFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Generic;
+        using System.Threading;
+
+        class Inbox { public string Accept() => ""; }
+
+        class C
+        {
+            void M(string[] urls, Inbox inbox)
+            {
+                for (var i = 0; i < urls.Length; i++)
+                {
+                    var url = urls[i];
+                    {|#0:new Thread(() => Fetch(url))|}.Start();
+                }
+
+                while (true)
+                {
+                    var next = inbox.Accept();
+                    {|#1:new Thread(() => Fetch(next))|}.Start();
+                }
+            }
+
+            static void Fetch(string url) { }
+        }
+        """, Tw3004(0), Tw3004(1));
 
     [Fact]
     public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
