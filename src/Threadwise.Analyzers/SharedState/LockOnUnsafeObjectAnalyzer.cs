@@ -186,6 +186,8 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
                         && token.ValueText == field.Name
                         && token.Parent is IdentifierNameSyntax name
                         && IsWrite(name)
+                        && !IsOneTimePublication(name, compilation)
+                        && !IsSetupOfANewObject(name)
                         && !IsInOwnConstructor(name, field)
                         && !IsInInitializerOnlyConstructorsCall(name, field, compilation))
                     {
@@ -254,6 +256,65 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
                 _ => false,
             };
         }
+
+        // `Interlocked.CompareExchange(ref _sessions, new Dictionary<…>(), null)` and
+        // `LazyInitializer.EnsureInitialized(ref _gate)`: the field is set once, from null, atomically;
+        // every thread then locks the object that won (found dogfooding FASTER's session table). A
+        // compare-exchange from anything but null swaps objects and is a reassignment.
+        private static bool IsOneTimePublication(IdentifierNameSyntax name, Compilation compilation)
+        {
+            SyntaxNode target = name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? access : name;
+            if (target.Parent is not ArgumentSyntax { RefKindKeyword.RawKind: (int)SyntaxKind.RefKeyword, Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax invocation } list } argument
+                || list.Arguments.IndexOf(argument) != 0
+                || invocation.Expression is not MemberAccessExpressionSyntax { Name.Identifier.ValueText: "CompareExchange" or "EnsureInitialized" })
+            {
+                return false;
+            }
+
+            if (compilation.GetSemanticModel(invocation.SyntaxTree).GetSymbolInfo(invocation).Symbol is not IMethodSymbol { ContainingType: { ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } type } method)
+            {
+                return false;
+            }
+
+            return method.Name == "CompareExchange"
+                ? type.Name == "Interlocked" && list.Arguments.Count == 3 && list.Arguments[2].Expression.IsKind(SyntaxKind.NullLiteralExpression)
+                : type.Name == "LazyInitializer";
+        }
+
+        // `var ctx = new Context(); …; ctx._previous = previous;`: a field of an object this method just
+        // created is set up before the object is handed out, like a constructor would (found dogfooding
+        // FASTER's session contexts). Through a local declared or assigned `new …` earlier in the same block.
+        private static bool IsSetupOfANewObject(IdentifierNameSyntax name)
+        {
+            if (name.Parent is not MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: var owner } } access
+                || access.Name != name
+                || access.FirstAncestorOrSelf<StatementSyntax>() is not { Parent: BlockSyntax block } statement)
+            {
+                return false;
+            }
+
+            foreach (var earlier in block.Statements)
+            {
+                if (earlier == statement)
+                {
+                    return false;
+                }
+
+                if (IsCreation(earlier, owner))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsCreation(StatementSyntax statement, string local) => statement switch
+        {
+            LocalDeclarationStatementSyntax declaration => declaration.Declaration.Variables.Any(v => v.Identifier.ValueText == local && v.Initializer?.Value is BaseObjectCreationExpressionSyntax),
+            ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { Left: IdentifierNameSyntax { Identifier.ValueText: var assigned }, Right: BaseObjectCreationExpressionSyntax } } => assigned == local,
+            _ => false,
+        };
 
         private static bool ClearsTheField(AssignmentExpressionSyntax assignment)
         {

@@ -249,6 +249,65 @@ public class LockOnUnsafeObjectTests
         }
         """, Tw2004(0, "the non-readonly field '_swapped'"));
 
+    // FASTER: the session table is created lazily by a compare-exchange from null (every thread then
+    // locks the winner), and a context's `prevCtx` is set up on a context the method just created. A
+    // compare-exchange from a live object, `??=` (two threads may both assign), and a write on an object
+    // the method did not create are reassignments.
+    [Fact]
+    public Task OneTimePublicationAndSetupOfANewObject_AreNotReassignments() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Generic;
+        using System.Threading;
+
+        class Context
+        {
+            internal Context prevCtx;
+            internal Context other;
+            internal int version;
+        }
+
+        class Store
+        {
+            internal Dictionary<int, string> _sessions = new();
+            private object _gate;
+            private object _swapped = new object();
+            private object _coalesced;
+
+            void Open(int id)
+            {
+                if (_sessions == null)
+                    Interlocked.CompareExchange(ref _sessions, new Dictionary<int, string>(), null);
+                lock (_sessions) { _sessions.Add(id, ""); }
+
+                LazyInitializer.EnsureInitialized(ref _gate);
+                lock (_gate) { }
+
+                Interlocked.CompareExchange(ref _swapped, new object(), _swapped);
+                lock ({|#0:_swapped|}) { }
+
+                _coalesced ??= new object();
+                lock ({|#1:_coalesced|}) { }
+            }
+
+            Context Create(Context shared)
+            {
+                var ctx = new Context();
+                ctx.version = 1;
+                var prev = new Context();
+                ctx.prevCtx = prev;
+                shared.other = new Context();
+                lock (ctx.prevCtx) { }
+                lock ({|#2:shared.other|}) { }
+                return ctx;
+            }
+
+            void Resume(out Context ctx)
+            {
+                ctx = new Context();
+                ctx.prevCtx = new Context();
+            }
+        }
+        """, Tw2004(0, "the non-readonly field '_swapped'"), Tw2004(1, "the non-readonly field '_coalesced'"), Tw2004(2, "the non-readonly field 'other'"));
+
     [Fact]
     public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
         class C
