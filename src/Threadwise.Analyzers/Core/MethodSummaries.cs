@@ -110,12 +110,12 @@ internal sealed class MethodSummaries
     /// helpers it calls, in source order): the first chain found is the shortest, ties go to the
     /// earliest call in source order, and the answer does not depend on which caller asked first.</summary>
     public BlockingChain? GetBlockingChain(IInvocationOperation call, CancellationToken cancellationToken)
-        => GetBlockingChain(new Helper(call.TargetMethod.OriginalDefinition, InMemoryStreams.InMemoryArguments(call, _waits.Symbols, inMemoryParameters: 0)), cancellationToken);
+        => GetBlockingChain(HelperCalledBy(call, caller: null), cancellationToken);
 
     /// <summary>The shortest blocking chain starting at <paramref name="method"/>, given no in-memory
     /// streams, or null.</summary>
     public BlockingChain? GetBlockingChain(IMethodSymbol method, CancellationToken cancellationToken)
-        => GetBlockingChain(new Helper(method.OriginalDefinition, 0), cancellationToken);
+        => GetBlockingChain(new Helper(method.OriginalDefinition, 0, Flags.None), cancellationToken);
 
     private BlockingChain? GetBlockingChain(Helper start, CancellationToken cancellationToken)
     {
@@ -182,11 +182,13 @@ internal sealed class MethodSummaries
 
         var options = ThreadwiseOptions.For(_options, body.Syntax.SyntaxTree);
         var callees = ImmutableArray.CreateBuilder<Helper>();
-        foreach (var operation in DescendantsOutsideNestedFunctions(body))
+        var flags = helper.Flags.IsEmpty ? helper.Flags : helper.Flags.Without(ParametersAssignedIn(body));
+        var owner = new Helper(helper.Method, helper.InMemoryParameters, flags);
+        foreach (var operation in DescendantsOutsideNestedFunctions(body, flags))
         {
             // Clean-up on the way to an exception (`stream.Close(); throw …;`) is not what the helper
             // does when it works; TW1004 leaves it alone in async code, and so does the summary.
-            if (DirectBlockingCall(operation, options, helper) is { } leaf && !operation.IsCleanupBeforeThrow())
+            if (DirectBlockingCall(operation, options, owner) is { } leaf && !operation.IsCleanupBeforeThrow())
             {
                 return new Facts(leaf, operation.Syntax.GetLocation(), ImmutableArray<Helper>.Empty);
             }
@@ -198,7 +200,7 @@ internal sealed class MethodSummaries
                 && !operation.IsCleanupBeforeThrow()
                 && !Timeouts.HasZeroTimeout(call))
             {
-                callees.Add(new Helper(callee.OriginalDefinition, InMemoryStreams.InMemoryArguments(call, _waits.Symbols, helper.InMemoryParameters)));
+                callees.Add(HelperCalledBy(call, owner));
             }
         }
 
@@ -229,23 +231,142 @@ internal sealed class MethodSummaries
     /// memory; `Parse(new StreamReader(path))` reads a file: the same body, two summaries.</summary>
     private readonly struct Helper : System.IEquatable<Helper>
     {
-        public Helper(IMethodSymbol method, int inMemoryParameters)
+        public Helper(IMethodSymbol method, int inMemoryParameters, Flags flags)
         {
             Method = method;
             InMemoryParameters = inMemoryParameters;
+            Flags = flags;
         }
 
         public IMethodSymbol Method { get; }
 
         public int InMemoryParameters { get; }
 
+        /// <summary>The bool parameters the caller gives a constant: `Commit()` with `bool spinWait =
+        /// false` never reaches the wait under `if (!spinWait) return;`.</summary>
+        public Flags Flags { get; }
+
         public bool Equals(Helper other)
-            => InMemoryParameters == other.InMemoryParameters && SymbolEqualityComparer.Default.Equals(Method, other.Method);
+            => InMemoryParameters == other.InMemoryParameters && Flags.Equals(other.Flags) && SymbolEqualityComparer.Default.Equals(Method, other.Method);
 
         public override bool Equals(object? obj) => obj is Helper other && Equals(other);
 
-        public override int GetHashCode() => (SymbolEqualityComparer.Default.GetHashCode(Method) * 31) + InMemoryParameters;
+        public override int GetHashCode() => (((SymbolEqualityComparer.Default.GetHashCode(Method) * 31) + InMemoryParameters) * 31) + Flags.GetHashCode();
     }
+
+    /// <summary>A bit per parameter ordinal: which bool parameters hold a known constant, and its value.</summary>
+    private readonly struct Flags : System.IEquatable<Flags>
+    {
+        public static readonly Flags None = new(0, 0);
+
+        public Flags(int known, int values)
+        {
+            Known = known;
+            Values = values & known;
+        }
+
+        public int Known { get; }
+
+        public int Values { get; }
+
+        public bool IsEmpty => Known == 0;
+
+        public bool? ValueOf(IParameterSymbol parameter)
+            => parameter.Ordinal < 32 && (Known & (1 << parameter.Ordinal)) != 0 ? (Values & (1 << parameter.Ordinal)) != 0 : null;
+
+        public Flags Without(int parameters) => new(Known & ~parameters, Values);
+
+        public bool Equals(Flags other) => Known == other.Known && Values == other.Values;
+
+        public override bool Equals(object? obj) => obj is Flags other && Equals(other);
+
+        public override int GetHashCode() => (Known * 397) ^ Values;
+    }
+
+    // The helper a call reaches, with what the call hands it: in-memory streams, and constant bools (a
+    // literal, an omitted optional parameter's default, or a flag of the caller that is itself known).
+    private Helper HelperCalledBy(IInvocationOperation call, Helper? caller)
+    {
+        var known = 0;
+        var values = 0;
+        foreach (var argument in call.Arguments)
+        {
+            if (argument.Parameter is not { Type.SpecialType: SpecialType.System_Boolean, RefKind: RefKind.None, Ordinal: < 32 and var ordinal })
+            {
+                continue;
+            }
+
+            var value = argument.Value.ConstantValue is { HasValue: true, Value: bool constant }
+                ? constant
+                : argument.Value is IParameterReferenceOperation { Parameter: var passed } && caller is { } owner
+                  && SymbolEqualityComparer.Default.Equals(passed.ContainingSymbol, owner.Method)
+                    ? owner.Flags.ValueOf(passed)
+                    : null;
+            if (value is { } isTrue)
+            {
+                known |= 1 << ordinal;
+                values |= isTrue ? 1 << ordinal : 0;
+            }
+        }
+
+        var inMemory = InMemoryStreams.InMemoryArguments(call, _waits.Symbols, caller?.InMemoryParameters ?? 0);
+        return new Helper(call.TargetMethod.OriginalDefinition, inMemory, new Flags(known, values));
+    }
+
+    // `spinWait = true;` or `ref spinWait` in the body: the caller's constant no longer decides.
+    private static int ParametersAssignedIn(IOperation body)
+    {
+        var assigned = 0;
+        foreach (var operation in body.Descendants())
+        {
+            var target = operation switch
+            {
+                IAssignmentOperation assignment => assignment.Target,
+                IArgumentOperation { Parameter.RefKind: not RefKind.None } argument => argument.Value,
+                _ => null,
+            };
+            if (target is IParameterReferenceOperation { Parameter.Ordinal: < 32 and var ordinal })
+            {
+                assigned |= 1 << ordinal;
+            }
+        }
+
+        return assigned;
+    }
+
+    // The value of a condition made of known flags, `!`, `&&` and `||`; null when anything else decides.
+    private static bool? Evaluate(IOperation condition, Flags flags)
+    {
+        switch (condition)
+        {
+            case IParameterReferenceOperation { Parameter: var parameter }:
+                return flags.ValueOf(parameter);
+            case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: var operand }:
+                return !Evaluate(operand, flags);
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } and:
+                var (left, right) = (Evaluate(and.LeftOperand, flags), Evaluate(and.RightOperand, flags));
+                return left == false || right == false ? false : left == true && right == true ? true : null;
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalOr } or:
+                var (first, second) = (Evaluate(or.LeftOperand, flags), Evaluate(or.RightOperand, flags));
+                return first == true || second == true ? true : first == false && second == false ? false : null;
+            default:
+                return null;
+        }
+    }
+
+    // `if (!spinWait) return;` with spinWait known false: what follows in the block does not run.
+    private static bool LeavesFor(IOperation statement, Flags flags)
+        => statement is IConditionalOperation { WhenFalse: null, WhenTrue: var whenTrue } conditional
+           && Evaluate(conditional.Condition, flags) == true
+           && Leaves(whenTrue);
+
+    private static bool Leaves(IOperation statement) => statement switch
+    {
+        IReturnOperation or IThrowOperation => true,
+        IExpressionStatementOperation { Operation: IThrowOperation } => true,
+        IBlockOperation { Operations: { Length: > 0 } operations } => Leaves(operations[operations.Length - 1]),
+        _ => false,
+    };
 
     /// <summary>What TW1001–TW1004 would report if this operation were in async code.</summary>
     private string? DirectBlockingCall(IOperation operation, ThreadwiseOptions options, Helper owner)
@@ -296,9 +417,10 @@ internal sealed class MethodSummaries
     }
 #pragma warning restore RS1030
 
-    private static IEnumerable<IOperation> DescendantsOutsideNestedFunctions(IOperation root)
+    private static IEnumerable<IOperation> DescendantsOutsideNestedFunctions(IOperation root, Flags flags)
     {
-        // Pre-order, in source order, so the chain names the first blocking call of a body.
+        // Pre-order, in source order, so the chain names the first blocking call of a body. Branches
+        // the caller's constant flags rule out are skipped.
         var stack = new Stack<IOperation>();
         var children = new List<IOperation>();
         stack.Push(root);
@@ -307,11 +429,27 @@ internal sealed class MethodSummaries
             var current = stack.Pop();
             yield return current;
             children.Clear();
-            foreach (var child in current.ChildOperations)
+            if (!flags.IsEmpty && current is IConditionalOperation conditional && Evaluate(conditional.Condition, flags) is { } value)
             {
-                if (child is not (IAnonymousFunctionOperation or ILocalFunctionOperation))
+                children.Add(conditional.Condition);
+                if ((value ? conditional.WhenTrue : conditional.WhenFalse) is { } taken)
                 {
-                    children.Add(child);
+                    children.Add(taken);
+                }
+            }
+            else
+            {
+                foreach (var child in current.ChildOperations)
+                {
+                    if (child is not (IAnonymousFunctionOperation or ILocalFunctionOperation))
+                    {
+                        children.Add(child);
+                    }
+
+                    if (!flags.IsEmpty && current is IBlockOperation && LeavesFor(child, flags))
+                    {
+                        break;
+                    }
                 }
             }
 

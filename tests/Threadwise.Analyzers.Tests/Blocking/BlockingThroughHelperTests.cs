@@ -350,6 +350,70 @@ public class BlockingThroughHelperTests
         }
         """, Tw1006(0, "Refresh", "Refresh -> AcquireLock -> Enter -> SemaphoreSlim.Wait (Test0.cs:15)"));
 
+    // FASTER's log: `Commit(bool spinWait = false)` waits only after `if (!spinWait) return;`, and the
+    // enqueue path calls `Commit()`. The constant (written, defaulted, or a known flag handed on) keeps the
+    // helper off its wait; `Commit(true)`, a variable, or a flag the helper reassigns do not.
+    [Fact]
+    public Task HelpersWhoseConstantFlagsSkipTheWait_DoNotBlock() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Log
+        {
+            private long _committed;
+
+            public void Commit(bool spinWait = false)
+            {
+                Interlocked.Increment(ref _committed);
+                if (!spinWait) return;
+                WaitForCommit();
+            }
+
+            public void Flush(bool wait)
+            {
+                if (wait)
+                {
+                    WaitForCommit();
+                }
+                else
+                {
+                    Interlocked.Increment(ref _committed);
+                }
+            }
+
+            public void Forward(bool wait) => Flush(wait);
+
+            public void Stubborn(bool wait)
+            {
+                wait = true;
+                if (wait) WaitForCommit();
+            }
+
+            public void WaitForCommit() => Thread.Sleep(10);
+
+            private bool TryEnqueue(byte[] entry)
+            {
+                Commit();
+                return entry.Length > 0;
+            }
+
+            async Task EnqueueAsync(byte[] entry, bool wait)
+            {
+                await Task.Yield();
+                TryEnqueue(entry);
+                Commit(spinWait: false);
+                Flush(false);
+                Forward(false);
+                {|#0:Commit(true)|};
+                {|#1:Flush(wait)|};
+                {|#2:Stubborn(false)|};
+            }
+        }
+        """,
+        Tw1006(0, "Commit", "Commit -> WaitForCommit -> Thread.Sleep (Test0.cs:35)"),
+        Tw1006(1, "Flush", "Flush -> WaitForCommit -> Thread.Sleep (Test0.cs:35)"),
+        Tw1006(2, "Stubborn", "Stubborn -> WaitForCommit -> Thread.Sleep (Test0.cs:35)"));
+
     // A retrier that sleeps in its catch clause between attempts (Rebus's `Retrier.Execute`, Sentry's
     // cache mover) blocks its async callers for the whole delay whenever an attempt fails: reported,
     // although it sits in a catch. The fix is an async retrier with `await Task.Delay`.
