@@ -24,15 +24,20 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
             return;
         }
 
-        var analyzer = new Context(symbols);
+        var analyzer = new Context(symbols, context.Compilation.GetTypeByMetadataName("System.Exception"));
         context.RegisterOperationAction(analyzer.AnalyzeStatement, OperationKind.ExpressionStatement);
     }
 
     private sealed class Context
     {
         private readonly KnownSymbols _symbols;
+        private readonly INamedTypeSymbol? _exception;
 
-        public Context(KnownSymbols symbols) => _symbols = symbols;
+        public Context(KnownSymbols symbols, INamedTypeSymbol? exception)
+        {
+            _symbols = symbols;
+            _exception = exception;
+        }
 
         public void AnalyzeStatement(OperationAnalysisContext context)
         {
@@ -56,6 +61,8 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
                 || ReturnsItsOwnArgument(invocation.TargetMethod)
                 || ReturnsATaskItKeeps(invocation.TargetMethod, MaxKeptTaskDepth)
                 || ReturnsAContinuation(invocation.TargetMethod)
+                || HandsAnErrorCallback(invocation)
+                || ReturnsACallWithAnErrorCallback(invocation.TargetMethod, context.Compilation, context.CancellationToken)
                 || statement.Syntax.ContainsDiagnostics)
             {
                 return;
@@ -202,6 +209,71 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
 
             return true;
         }
+
+        // `socket.Receive(buffer, r => …, e => OnError(e));` (Fleck): a callback-style API that also
+        // returns its task. The failure goes to the callback the call hands over (a delegate parameter
+        // that takes an exception), so dropping the task loses nothing; the caller chose callbacks.
+        private bool HandsAnErrorCallback(IInvocationOperation invocation)
+        {
+            if (_exception is null)
+            {
+                return false;
+            }
+
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.ArgumentKind != ArgumentKind.DefaultValue
+                    && argument.Parameter?.Type is INamedTypeSymbol { TypeKind: TypeKind.Delegate, DelegateInvokeMethod: { } invoke }
+                    && TakesAnException(invoke)
+                    && argument.Value.WithoutConversions() is not { ConstantValue: { HasValue: true, Value: null } })
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private bool TakesAnException(IMethodSymbol invoke)
+        {
+            foreach (var parameter in invoke.Parameters)
+            {
+                for (var type = parameter.Type; type is not null; type = type.BaseType)
+                {
+                    if (SymbolEqualityComparer.Default.Equals(type, _exception))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        // `Task SendBytes(byte[] bytes, Action done = null) => Socket.Send(bytes, …, e => Close(e));`:
+        // a helper declared in source whose every return is such a call reports its failures the same way.
+        // Its return expressions are bound only when a dropped call of it would otherwise be reported.
+#pragma warning disable RS1030 // The helper is usually in another tree; bound only on this rare path.
+        private bool ReturnsACallWithAnErrorCallback(IMethodSymbol method, Compilation compilation, System.Threading.CancellationToken cancellationToken)
+        {
+            if (_exception is null || ReturnedExpressions((method.ReducedFrom ?? method).OriginalDefinition) is not { } returned)
+            {
+                return false;
+            }
+
+            foreach (var expression in returned.Expressions)
+            {
+                if (expression is not InvocationExpressionSyntax call
+                    || compilation.GetSemanticModel(call.SyntaxTree).GetOperation(call, cancellationToken) is not IInvocationOperation invocation
+                    || !HandsAnErrorCallback(invocation))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+#pragma warning restore RS1030
 
         // What a non-virtual method declared once in source returns: its expression body, or the value
         // of every `return` outside nested functions (null when it has none or cannot be read).

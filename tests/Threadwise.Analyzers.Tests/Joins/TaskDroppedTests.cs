@@ -724,4 +724,55 @@ public class TaskDroppedTests
             void Done(Task t) { }
         }
         """, Tw4002(0, "Task", "task.ThenRun"));
+
+    // Fleck's sockets take success and error callbacks and also return the task: the failure goes to the
+    // error callback, so the task has nothing more to tell. So does a helper whose every return is such a
+    // call. A success callback alone, a null error callback, or a helper with another return is reported.
+    [Fact]
+    public Task CallsThatHandAnErrorCallback_AreNotDropped() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.IO;
+        using System.Threading.Tasks;
+
+        interface ISocket
+        {
+            Task Send(byte[] buffer, Action callback, Action<Exception> error);
+            Task Receive(byte[] buffer, Action<int> callback, Action<IOException> error, int offset = 0);
+            Task Close(Action callback);
+        }
+
+        class Connection
+        {
+            private readonly ISocket _socket;
+
+            public Connection(ISocket socket) => _socket = socket;
+
+            private Task SendBytes(byte[] bytes, Action done = null)
+                => _socket.Send(bytes, () => done?.Invoke(), e => OnError(e));
+
+            private Task SendOrFail(byte[] bytes)
+            {
+                if (bytes.Length == 0)
+                {
+                    return Task.FromException(new InvalidOperationException());
+                }
+
+                return SendBytes(bytes);
+            }
+
+            public void Start(byte[] buffer)
+            {
+                _socket.Receive(buffer, r => { }, OnError);
+                SendBytes(buffer, Start2);
+                SendBytes(buffer);
+                {|#0:_socket.Close(() => { })|};
+                {|#1:_socket.Send(buffer, () => { }, null)|};
+                {|#2:SendOrFail(buffer)|};
+            }
+
+            private void Start2() { }
+
+            private void OnError(Exception e) { }
+        }
+        """, Tw4002(0, "Task", "_socket.Close"), Tw4002(1, "Task", "_socket.Send"), Tw4002(2, "Task", "SendOrFail"));
 }
