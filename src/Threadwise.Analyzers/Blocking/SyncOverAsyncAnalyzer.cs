@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using Threadwise.Core;
@@ -49,6 +50,7 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
                 || !IsReportedIn(method)
                 || IsBounded(wait)
                 || IsHandedIn(wait, method)
+                || IsNamedToBlock(method)
                 || IsSynchronousContract(method)
                 || HasAsyncTwin(method)
                 || SyncAsyncBranches.IsInSynchronousBranch(wait.Operation)
@@ -115,6 +117,29 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
             };
         }
 
+        // `public static void StopAndBlock()` (FluentScheduler), `WaitForExit()`, `BlockUntilIdle()`: a
+        // method callers can reach whose name says it blocks has blocking as its contract; the choice to
+        // block is its callers'. Words are split at capitals: `Awaiter`, `Waiter`, `Blocked` are not.
+        private static bool IsNamedToBlock(IMethodSymbol method)
+            => method.MethodKind == MethodKind.Ordinary
+               && SymbolFacts.IsVisibleOutsideAssembly(method)
+               && (HasWord(method.Name, "Block") || HasWord(method.Name, "Blocking") || HasWord(method.Name, "Wait") || HasWord(method.Name, "Waiting"));
+
+        private static bool HasWord(string name, string word)
+        {
+            for (var at = name.IndexOf(word, System.StringComparison.Ordinal); at >= 0; at = name.IndexOf(word, at + 1, System.StringComparison.Ordinal))
+            {
+                var end = at + word.Length;
+                // The word starts at its capital; it ends where the next word (or the name) does.
+                if (end == name.Length || !char.IsLower(name[end]))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         // The APM pattern's `EndX(IAsyncResult result) => ((Task<T>)result).Result` (Azure AMQP's
         // EndAsyncResult): End waits for the operation by contract, and callers call it from the
         // completion callback. Internal ones too: they are the bridge, not a choice to block.
@@ -125,22 +150,95 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
         private static bool IsParameterOf(IParameterSymbol parameter, IMethodSymbol method)
             => SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, method);
 
-        // Through `valueTask.AsTask()` and a local that is only initialized: `var task = action(state);`.
+        // Through `valueTask.AsTask()`, a local that is only initialized (`var task = action(state);`),
+        // a pattern variable of a parameter (`switch (item) { case Task<T> task: return task.Result; }`,
+        // `item is Task<T> t`), and the `Value` of a `Lazy<Task<T>>` (LazyCache's `AsyncLazy<T>`, handed
+        // in the same way): the task is still the one the caller passed.
         private static IOperation SourceOf(IOperation task)
         {
-            if (task is IInvocationOperation { TargetMethod.Name: "AsTask", Instance: { } valueTask })
+            for (var step = 0; step < 4; step++)
             {
-                task = KnownCompleteTasks.Unwrap(valueTask);
-            }
+                if (task is IInvocationOperation { TargetMethod.Name: "AsTask", Instance: { } valueTask })
+                {
+                    task = KnownCompleteTasks.Unwrap(valueTask);
+                }
 
-            if (task is ILocalReferenceOperation { Local: var local }
-                && LocalDeclarations.GetInitializer(local, task) is { } declaration
-                && !LocalReferences.IsReassigned(declaration.Body, local))
-            {
-                return KnownCompleteTasks.Unwrap(declaration.Value);
+                if (task is IPropertyReferenceOperation { Property: { Name: "Value", ContainingType: { } lazyType }, Instance: { } lazy } && IsSystemLazy(lazyType))
+                {
+                    task = KnownCompleteTasks.Unwrap(lazy);
+                    continue;
+                }
+
+                if (task is not ILocalReferenceOperation { Local: var local })
+                {
+                    return task;
+                }
+
+                if (LocalDeclarations.GetInitializer(local, task) is { } declaration)
+                {
+                    return LocalReferences.IsReassigned(declaration.Body, local) ? task : KnownCompleteTasks.Unwrap(declaration.Value);
+                }
+
+                if (PatternInput(local, task) is not { } input)
+                {
+                    return task;
+                }
+
+                task = input;
             }
 
             return task;
+        }
+
+        private static bool IsSystemLazy(INamedTypeSymbol type)
+        {
+            for (var current = type; current is not null; current = current.BaseType)
+            {
+                if (current.OriginalDefinition is { Name: "Lazy", Arity: 1, ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } })
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        // The value a type pattern tested to declare this local: `case Task<T> task:`, `x is Task<T> t`,
+        // `Task<T> t => …` in a switch expression. Not a local that is assigned again later.
+        private static IOperation? PatternInput(ILocalSymbol local, IOperation use)
+        {
+            if (local.DeclaringSyntaxReferences.Length != 1
+                || local.DeclaringSyntaxReferences[0].GetSyntax() is not SingleVariableDesignationSyntax { Parent: DeclarationPatternSyntax or RecursivePatternSyntax } designation
+                || use.SemanticModel is not { } model)
+            {
+                return null;
+            }
+
+            ExpressionSyntax? tested = null;
+            foreach (var ancestor in designation.Ancestors())
+            {
+                tested = ancestor switch
+                {
+                    IsPatternExpressionSyntax isPattern => isPattern.Expression,
+                    SwitchStatementSyntax @switch => @switch.Expression,
+                    SwitchExpressionSyntax @switch => @switch.GoverningExpression,
+                    _ => null,
+                };
+                if (tested is not null || ancestor is StatementSyntax and not SwitchStatementSyntax and not BlockSyntax)
+                {
+                    break;
+                }
+            }
+
+            var root = use;
+            while (root.Parent is { } parent)
+            {
+                root = parent;
+            }
+
+            return tested is not null && !LocalReferences.IsReassigned(root, local) && model.GetOperation(tested) is { } input
+                ? KnownCompleteTasks.Unwrap(input)
+                : null;
         }
 
         // `Task.Delay(ms).Wait()` in synchronous code is a sleep (the form netstandard1.x code uses):

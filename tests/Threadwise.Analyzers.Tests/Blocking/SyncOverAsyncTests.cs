@@ -471,6 +471,83 @@ public class SyncOverAsyncTests
         }
         """, Tw1005(0, "Result", "Load"), Tw1005(1, "Wait", "Hidden"));
 
+    // LazyCache's `protected virtual T GetValueFromLazy<T>(object item)`: the cached item the caller hands
+    // in is matched as a `Task<T>` or an `AsyncLazy<T>` (a `Lazy<Task<T>>`) and waited on — still the
+    // caller's task. A task the method starts itself, a private helper, or a pattern variable of a field is
+    // reported.
+    [Fact]
+    public Task TasksMatchedOutOfAHandedInItem_AreNotReported() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        class AsyncLazy<T> : Lazy<Task<T>>
+        {
+            public AsyncLazy(Func<Task<T>> factory) : base(factory) { }
+        }
+
+        public class CachingService
+        {
+            private object _cached;
+
+            protected virtual T GetValueFromLazy<T>(object item)
+            {
+                switch (item)
+                {
+                    case Lazy<T> lazy:
+                        return lazy.Value;
+                    case AsyncLazy<T> asyncLazy:
+                        return asyncLazy.Value.ConfigureAwait(false).GetAwaiter().GetResult();
+                    case Task<T> task:
+                        return task.Result;
+                }
+
+                return item is ValueTask<T> { IsCompleted: false } pending ? pending.AsTask().Result : default;
+            }
+
+            public T Unwrap<T>(object item) => item is Task<T> t ? t.Result : (T)item;
+
+            public T Cached<T>() => _cached is Task<T> t ? {|#0:t.Result|} : default;
+
+            public T Fresh<T>(object item) => item is Func<Task<T>> start ? {|#1:start().Result|} : default;
+
+            private T Helper<T>(object item) => item is Task<T> t ? {|#2:t.Result|} : default;
+        }
+        """,
+        Tw1005(0, "Result", "Cached"),
+        Tw1005(1, "Result", "Fresh"),
+        Tw1005(2, "Result", "Helper"));
+
+    // FluentScheduler's `public static void StopAndBlock()`: a public method named for blocking (`Block`,
+    // `Wait` as words) has blocking as its contract. A private one, or `Awaiter`/`Blocked` look-alikes, is
+    // reported.
+    [Fact]
+    public Task PublicMethodsNamedToBlock_AreNotReported() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        public static class JobManager
+        {
+            private static Task[] _running = new Task[0];
+            private static Task _current = Task.CompletedTask;
+
+            public static void StopAndBlock() => Task.WaitAll(_running);
+
+            public static void WaitForExit() => _current.Wait();
+
+            public static int GetBlockingCount() => Task.FromResult(1).Result + _running.Length;
+
+            public static void DrainWaiting() => _current.GetAwaiter().GetResult();
+
+            public static void UseAwaiter() => {|#0:_current.GetAwaiter().GetResult()|};
+
+            public static void Blocked() => {|#1:_current.Wait()|};
+
+            private static void WaitPrivately() => {|#2:_current.Wait()|};
+        }
+        """,
+        Tw1005(0, "GetAwaiter().GetResult()", "UseAwaiter"),
+        Tw1005(1, "Wait", "Blocked"),
+        Tw1005(2, "Wait", "WaitPrivately"));
+
     [Fact]
     public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
         using System.Threading.Tasks;
