@@ -120,10 +120,16 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
         // `public static void StopAndBlock()` (FluentScheduler), `WaitForExit()`, `BlockUntilIdle()`: a
         // method callers can reach whose name says it blocks has blocking as its contract; the choice to
         // block is its callers'. Words are split at capitals: `Awaiter`, `Waiter`, `Blocked` are not.
+        // A public `Result` property (MedallionShell's `Command.Result => Task.GetAwaiter().GetResult()`)
+        // is `Task<T>.Result` again: waiting is what the name promises.
         private static bool IsNamedToBlock(IMethodSymbol method)
-            => method.MethodKind == MethodKind.Ordinary
-               && SymbolFacts.IsVisibleOutsideAssembly(method)
-               && (HasWord(method.Name, "Block") || HasWord(method.Name, "Blocking") || HasWord(method.Name, "Wait") || HasWord(method.Name, "Waiting"));
+            => SymbolFacts.IsVisibleOutsideAssembly(method)
+               && method.MethodKind switch
+               {
+                   MethodKind.Ordinary => HasWord(method.Name, "Block") || HasWord(method.Name, "Blocking") || HasWord(method.Name, "Wait") || HasWord(method.Name, "Waiting"),
+                   MethodKind.PropertyGet => method.AssociatedSymbol is { Name: "Result" } property && SymbolFacts.IsVisibleOutsideAssembly(property),
+                   _ => false,
+               };
 
         private static bool HasWord(string name, string word)
         {

@@ -179,12 +179,108 @@ internal sealed class BlockingCalls
             || SerializesIntoMemory(invocation, inMemoryParameters)
             || IsConsoleStream(invocation)
             || FireAndForget.IsRequested(invocation)
+            || IsTakenWhileAvailable(invocation)
             || ThreadwiseOptions.Contains(options.ExcludedApis, method))
         {
             return null;
         }
 
         return api;
+    }
+
+    // `switch (_signal.CurrentCount) { case 1: _signal.Wait(); break; }` or `if (_signal.CurrentCount > 0)
+    // _signal.Wait();` (MedallionShell's pipe resets its signal that way, under its own lock): the
+    // semaphore has a slot when the call is made, so Wait returns at once.
+    private bool IsTakenWhileAvailable(IInvocationOperation invocation)
+    {
+        if (invocation.TargetMethod.Name != "Wait"
+            || !SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, _symbols.SemaphoreSlim)
+            || SemaphoreOf(invocation.Instance) is not { } semaphore)
+        {
+            return false;
+        }
+
+        for (IOperation? child = invocation, parent = invocation.Parent; parent is not null; child = parent, parent = parent.Parent)
+        {
+            switch (parent)
+            {
+                case IConditionalOperation conditional when conditional.WhenTrue == child:
+                    if (ChecksAFreeSlot(conditional.Condition, semaphore))
+                    {
+                        return true;
+                    }
+
+                    break;
+                case ISwitchCaseOperation @case when @case.Parent is ISwitchOperation @switch && CountOf(@switch.Value) is { } counted
+                                                     && SymbolEqualityComparer.Default.Equals(counted, semaphore):
+                    return @case.Clauses.Length > 0 && AllPositive(@case.Clauses);
+                case IAnonymousFunctionOperation or ILocalFunctionOperation:
+                    return false;
+            }
+        }
+
+        return false;
+    }
+
+    private static ISymbol? SemaphoreOf(IOperation? operation) => operation?.WithoutConversions() switch
+    {
+        ILocalReferenceOperation local => local.Local,
+        IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field => field.Field,
+        _ => null,
+    };
+
+    // `x.CurrentCount` → x.
+    private static ISymbol? CountOf(IOperation operation)
+        => operation.WithoutConversions() is IPropertyReferenceOperation { Property.Name: "CurrentCount", Instance: var instance } ? SemaphoreOf(instance) : null;
+
+    // `x.CurrentCount > 0`, `>= 1`, `== 1`, `!= 0` (either side), or a conjunction holding one.
+    private static bool ChecksAFreeSlot(IOperation condition, ISymbol semaphore)
+    {
+        if (condition.WithoutConversions() is not IBinaryOperation binary)
+        {
+            return false;
+        }
+
+        if (binary.OperatorKind == BinaryOperatorKind.ConditionalAnd)
+        {
+            return ChecksAFreeSlot(binary.LeftOperand, semaphore) || ChecksAFreeSlot(binary.RightOperand, semaphore);
+        }
+
+        var (count, bound, kind) = CountOf(binary.LeftOperand) is { } left
+            ? (left, binary.RightOperand.ConstantValue, binary.OperatorKind)
+            : (CountOf(binary.RightOperand), binary.LeftOperand.ConstantValue, Mirror(binary.OperatorKind));
+        if (count is null || !SymbolEqualityComparer.Default.Equals(count, semaphore) || bound is not { HasValue: true, Value: int value })
+        {
+            return false;
+        }
+
+        return kind switch
+        {
+            BinaryOperatorKind.GreaterThan => value >= 0,
+            BinaryOperatorKind.GreaterThanOrEqual or BinaryOperatorKind.Equals => value >= 1,
+            BinaryOperatorKind.NotEquals => value == 0,
+            _ => false,
+        };
+    }
+
+    private static BinaryOperatorKind Mirror(BinaryOperatorKind kind) => kind switch
+    {
+        BinaryOperatorKind.LessThan => BinaryOperatorKind.GreaterThan,
+        BinaryOperatorKind.LessThanOrEqual => BinaryOperatorKind.GreaterThanOrEqual,
+        _ => kind,
+    };
+
+    private static bool AllPositive(System.Collections.Immutable.ImmutableArray<ICaseClauseOperation> clauses)
+    {
+        foreach (var clause in clauses)
+        {
+            if (clause is not ISingleValueCaseClauseOperation { Value.ConstantValue: { HasValue: true, Value: int value } } || value < 1)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private BlockingApi Classify(IMethodSymbol method)

@@ -58,6 +58,7 @@ internal static class InMemoryStreams
         {
             IObjectCreationOperation creation => IsWrapper(creation.Type, symbols) && IsInMemory(FirstArgument(creation), symbols, inMemoryParameters, depth + 1),
             ILocalReferenceOperation local => IsInMemory(Initializer(local), symbols, inMemoryParameters, depth + 1),
+            IInvocationOperation resource when IsManifestResource(resource.TargetMethod) => true,
             IInvocationOperation factory => IsWrapper(factory.Type, symbols) && WrapsOnlyMemory(factory.Arguments, symbols, inMemoryParameters, depth + 1),
             IParameterReferenceOperation { Parameter.Ordinal: < 32 and var ordinal } => (inMemoryParameters & (1 << ordinal)) != 0,
             IFieldReferenceOperation { Field: { DeclaredAccessibility: Accessibility.Private } field } reference
@@ -65,6 +66,13 @@ internal static class InMemoryStreams
             _ => false,
         };
     }
+
+    // `assembly.GetManifestResourceStream(name)`: an embedded resource is read from the loaded image
+    // (an UnmanagedMemoryStream, or a MemoryStream for an assembly loaded from bytes), typed as Stream
+    // (found dogfooding MedallionShell).
+    private static bool IsManifestResource(IMethodSymbol method)
+        => method.Name == "GetManifestResourceStream"
+           && method.ContainingType is { Name: "Assembly", ContainingNamespace: { Name: "Reflection", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } };
 
     // `provider.CreateDecompressionStream(new MemoryStream(data))` (gRPC's compression providers): a
     // factory handed an in-memory stream and no other stream, reader or writer wraps that memory.

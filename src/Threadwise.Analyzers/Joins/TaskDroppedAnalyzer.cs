@@ -48,6 +48,15 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
                 expression = conditional.WhenNotNull;
             }
 
+            // `Task.Run(StartPingAsync).ConfigureAwait(false);` drops what `Task.Run` returns: the call
+            // inside is judged (an offload from synchronous code is not reported, found dogfooding
+            // socket.io-client-csharp) and named.
+            if (expression is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: IInvocationOperation configured } outer
+                && outer.Instance.Type is { } configuredType && _symbols.IsTaskType(configuredType))
+            {
+                expression = configured;
+            }
+
             if (expression is not IInvocationOperation invocation
                 || invocation.Type is not { SpecialType: not SpecialType.System_Void } type
                 || !IsAwaitable(type)

@@ -414,6 +414,66 @@ public class BlockingThroughHelperTests
         Tw1006(1, "Flush", "Flush -> WaitForCommit -> Thread.Sleep (Test0.cs:35)"),
         Tw1006(2, "Stubborn", "Stubborn -> WaitForCommit -> Thread.Sleep (Test0.cs:35)"));
 
+    // MedallionShell's pipe: `switch (_signal.CurrentCount) { case 1: _signal.Wait(); }` takes a slot known
+    // to be free (under the pipe's lock), so the helper does not block. An unguarded Wait, a guard on
+    // another semaphore, or `CurrentCount >= 0` does.
+    [Fact]
+    public Task SemaphoreWaitsGuardedByAFreeSlot_DoNotBlock() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Pipe
+        {
+            private readonly SemaphoreSlim _signal = new(0, 1);
+            private readonly SemaphoreSlim _other = new(0, 1);
+            private int _count;
+
+            private void UpdateSignals()
+            {
+                switch (_signal.CurrentCount)
+                {
+                    case 0:
+                        if (_count > 0) _signal.Release();
+                        break;
+                    case 1:
+                        if (_count == 0) _signal.Wait();
+                        break;
+                }
+            }
+
+            private void Reset()
+            {
+                if (_signal.CurrentCount > 0 && _count == 0)
+                {
+                    _signal.Wait();
+                }
+
+                if (1 == _signal.CurrentCount) _signal.Wait();
+            }
+
+            private void WrongSemaphore()
+            {
+                if (_other.CurrentCount > 0) _signal.Wait();
+            }
+
+            private void AnyCount()
+            {
+                if (_signal.CurrentCount >= 0) _signal.Wait();
+            }
+
+            async Task WriteAsync()
+            {
+                await Task.Yield();
+                UpdateSignals();
+                Reset();
+                {|#0:WrongSemaphore()|};
+                {|#1:AnyCount()|};
+            }
+        }
+        """,
+        Tw1006(0, "WrongSemaphore", "WrongSemaphore -> SemaphoreSlim.Wait (Test0.cs:35)"),
+        Tw1006(1, "AnyCount", "AnyCount -> SemaphoreSlim.Wait (Test0.cs:40)"));
+
     // A retrier that sleeps in its catch clause between attempts (Rebus's `Retrier.Execute`, Sentry's
     // cache mover) blocks its async callers for the whole delay whenever an attempt fails: reported,
     // although it sits in a catch. The fix is an async retrier with `await Task.Delay`.

@@ -253,6 +253,30 @@ public class SyncDisposeOfAsyncDisposableTests
         }
         """, Tw1008(0, "GZipStream", "'using'", "async method 'Save'"));
 
+    // MedallionShell copies an embedded resource to a file: the resource stream is read from the loaded
+    // assembly image (typed as Stream); the FileStream it writes is reported.
+    [Fact]
+    public Task ManifestResourceStreams_AreExempt_TheFileWrittenIsNot() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.IO;
+        using System.Reflection;
+        using System.Threading.Tasks;
+
+        class Deployer
+        {
+            async Task M(string path)
+            {
+                using (var resource = typeof(Deployer).Assembly.GetManifestResourceStream("Signaler.exe"))
+                {|#0:using|} (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, useAsync: true))
+                {
+                    await resource.CopyToAsync(file).ConfigureAwait(false);
+                }
+
+                using var again = Assembly.GetExecutingAssembly().GetManifestResourceStream("x");
+                await again.CopyToAsync(Stream.Null);
+            }
+        }
+        """, Tw1008(0, "FileStream", "'using'"));
+
     // Discord.Net's gateway: `using (var reader = new StringReader(text)) using (var json = new
     // JsonReader(reader))` — an object of any type built over in-memory readers or streams only
     // closes memory when disposed. Built over a file, or over a stream parameter, it is reported.

@@ -543,10 +543,23 @@ public class SyncOverAsyncTests
 
             private static void WaitPrivately() => {|#2:_current.Wait()|};
         }
+
+        public abstract class Command
+        {
+            public abstract Task<int> Task { get; }
+
+            public int Result => Task.GetAwaiter().GetResult();
+
+            internal int InternalResult => {|#3:Task.GetAwaiter().GetResult()|};
+
+            public int Outcome => {|#4:Task.Result|};
+        }
         """,
         Tw1005(0, "GetAwaiter().GetResult()", "UseAwaiter"),
         Tw1005(1, "Wait", "Blocked"),
-        Tw1005(2, "Wait", "WaitPrivately"));
+        Tw1005(2, "Wait", "WaitPrivately"),
+        Tw1005(3, "GetAwaiter().GetResult()", "property 'InternalResult'", "a property cannot be async: turn it into an async method and await the task"),
+        Tw1005(4, "Result", "property 'Outcome'", "a property cannot be async: turn it into an async method and await the task"));
 
     [Fact]
     public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
