@@ -78,8 +78,12 @@ internal sealed class LockObjectUses
                 cancellationToken);
         }
 
+        // A public or protected lock field is part of the type's surface: code the compilation cannot
+        // see (a derived class in another assembly) may lock it to exclude this type's locks, and a
+        // private gate would split them. No fix; the finding stays.
         if (model.GetSymbolInfo(value, cancellationToken).Symbol is IFieldSymbol field
-            && SymbolEqualityComparer.Default.Equals(field.ContainingType, typeSymbol))
+            && SymbolEqualityComparer.Default.Equals(field.ContainingType, typeSymbol)
+            && !SymbolFacts.IsVisibleOutsideAssembly(field))
         {
             return ForField(type, model, field, cancellationToken);
         }
@@ -179,7 +183,8 @@ internal sealed class LockObjectUses
                 }
 
                 treeModel ??= model.Compilation.GetSemanticModel(tree);
-                if (!SymbolEqualityComparer.Default.Equals(treeModel.GetSymbolInfo(name, cancellationToken).Symbol, field))
+                // OriginalDefinition: a derived class of a generic base locks `Base<T, List<T>>.SyncLock`.
+                if (!SymbolEqualityComparer.Default.Equals(treeModel.GetSymbolInfo(name, cancellationToken).Symbol?.OriginalDefinition, field.OriginalDefinition))
                 {
                     continue;
                 }

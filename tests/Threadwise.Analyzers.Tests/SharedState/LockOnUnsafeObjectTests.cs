@@ -557,6 +557,34 @@ public class LockOnUnsafeObjectTests
         Tw2004(2, "the field 'Gate', visible outside the assembly"), Tw2004(3, "a string (strings are interned and shared)"),
         Tw2004(4, "a typeof(...) object"), Tw2004(5, "a typeof(...) object"));
 
+    // Open.ChannelExtensions: a generic base class's protected lock, which derived classes lock too. A
+    // private gate in the base would split it from theirs (and from derived classes in other assemblies).
+    // An internal field of a generic base locked by a derived class in another file (the use names
+    // `Base<T, List<T>>.m_gate`) is out of reach too.
+    [Fact]
+    public Task Fix_IsWithheld_ForExposedFieldsAndFieldsOfGenericBasesLockedElsewhere() => VerifyFix.NoCodeFixAsync(new[] { """
+        using System.Collections.Generic;
+
+        public abstract class BufferingReader<TIn, TOut>
+        {
+            protected readonly object SyncLock = new();
+            internal object m_gate = new();
+
+            protected void Flush() { lock ({|#0:SyncLock|}) { } lock ({|#1:m_gate|}) { } }
+
+            internal void Swap() => m_gate = new object();
+        }
+        """, """
+        using System.Collections.Generic;
+
+        public sealed class BatchingReader<T> : BufferingReader<T, List<T>>
+        {
+            void Batch() { lock ({|#2:SyncLock|}) { } lock ({|#3:m_gate|}) { } }
+        }
+        """ },
+        Tw2004(0, "the field 'SyncLock', visible outside the assembly"), Tw2004(1, "the non-readonly field 'm_gate'"),
+        Tw2004(2, "the field 'SyncLock', visible outside the assembly"), Tw2004(3, "the non-readonly field 'm_gate'"));
+
     // One mistake, one finding: the first lock on the same object in a type declaration reports;
     // another type (a derived class locking the base's protected field) gets its own.
     [Fact]
