@@ -178,6 +178,7 @@ internal sealed class BlockingCalls
             || (inMemoryParameters != 0 && InMemoryStreams.IsBuiltOverInMemoryStream(Receiver(invocation), _symbols, inMemoryParameters))
             || SerializesIntoMemory(invocation, inMemoryParameters)
             || IsConsoleStream(invocation)
+            || IsInMemoryPipeCompletion(invocation)
             || FireAndForget.IsRequested(invocation)
             || IsTakenWhileAvailable(invocation)
             || ThreadwiseOptions.Contains(options.ExcludedApis, method))
@@ -779,6 +780,37 @@ internal sealed class BlockingCalls
 
     // Console.Out/Error/In: their ...Async methods run synchronously anyway (a synchronized writer),
     // so flagging every Console.Error.WriteLine in async code would be noise with no better form.
+    // `reader.Complete(ex)` marks a pipe reader done: nothing is flushed. `pipe.Writer.Complete()` on a
+    // `System.IO.Pipelines.Pipe` (also through a local: `var writer = _pipe.Writer;`) signals the reader
+    // in memory. Only a writer of another origin (a StreamPipeWriter flushes to its stream) may block
+    // (found dogfooding Pipelines.Sockets.Unofficial).
+    private static bool IsInMemoryPipeCompletion(IInvocationOperation invocation)
+    {
+        if (invocation.TargetMethod is not { Name: "Complete", ContainingType: { } type } || !IsPipelines(type.ContainingNamespace))
+        {
+            return false;
+        }
+
+        if (type.Name == "PipeReader")
+        {
+            return true;
+        }
+
+        var receiver = Receiver(invocation);
+        if (receiver is ILocalReferenceOperation { Local: var local } && LocalDeclarations.GetInitializer(local, receiver) is { } declaration
+            && !LocalReferences.IsReassigned(declaration.Body, local))
+        {
+            receiver = declaration.Value.WithoutConversions();
+        }
+
+        return type.Name == "PipeWriter"
+               && receiver is IPropertyReferenceOperation { Property.Name: "Writer", Instance.Type: { Name: "Pipe" } pipe }
+               && IsPipelines(pipe.ContainingNamespace);
+    }
+
+    private static bool IsPipelines(INamespaceSymbol? ns)
+        => ns is { Name: "Pipelines", ContainingNamespace: { Name: "IO", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } };
+
     private static bool IsConsoleStream(IInvocationOperation invocation)
         => Receiver(invocation) is IPropertyReferenceOperation { Property: { IsStatic: true, Name: "Out" or "Error" or "In" } property }
            && property.ContainingType is { Name: "Console", ContainingNamespace.Name: "System" };

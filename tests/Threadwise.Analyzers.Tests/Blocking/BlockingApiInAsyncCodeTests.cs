@@ -1549,4 +1549,58 @@ public class BlockingApiInAsyncCodeTests
             }
         }
         """, Tw1004(0, "Stream.CopyTo", "async method 'Decompress'", "Stream.CopyToAsync"));
+
+    // Pipelines.Sockets.Unofficial completes its in-memory pipes in async loops: a Pipe's writer signals
+    // its reader in memory, and completing a reader flushes nothing. A writer of unknown origin (a
+    // StreamPipeWriter flushes to its stream) is reported.
+    [Fact]
+    public Task CompletingInMemoryPipes_IsNotBlocking() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.IO.Pipelines;
+        using System.Threading.Tasks;
+
+        // System.IO.Pipelines is a package, not in the reference assemblies: its shape, declared here.
+        namespace System.IO.Pipelines
+        {
+            public abstract class PipeReader
+            {
+                public abstract void Complete(Exception exception = null);
+                public virtual ValueTask CompleteAsync(Exception exception = null) => default;
+            }
+
+            public abstract class PipeWriter
+            {
+                public abstract void Complete(Exception exception = null);
+                public virtual ValueTask CompleteAsync(Exception exception = null) => default;
+            }
+
+            public interface IDuplexPipe
+            {
+                PipeReader Input { get; }
+                PipeWriter Output { get; }
+            }
+
+            public sealed class Pipe
+            {
+                public PipeReader Reader => null;
+                public PipeWriter Writer => null;
+            }
+        }
+
+        class Connection
+        {
+            private readonly Pipe _receive = new Pipe();
+
+            async Task ReceiveAsync(IDuplexPipe transport, Exception error)
+            {
+                await Task.Yield();
+                _receive.Writer.Complete(error);
+                _receive.Reader.Complete();
+                var writer = _receive.Writer;
+                writer.Complete();
+                transport.Input.Complete(error);
+                {|#0:transport.Output.Complete(error)|};
+            }
+        }
+        """, Tw1004(0, "PipeWriter.Complete", "async method 'ReceiveAsync'", "PipeWriter.CompleteAsync"));
 }
