@@ -169,6 +169,14 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
                     task = KnownCompleteTasks.Unwrap(valueTask);
                 }
 
+                // `TaskToAsyncResult.Unwrap(asyncResult)` (SSH.NET's `EndExecute`): the task behind the
+                // IAsyncResult handed in.
+                if (task is IInvocationOperation { TargetMethod: { Name: "Unwrap", IsStatic: true, ContainingType: { Name: "TaskToAsyncResult", ContainingNamespace.Name: "Tasks" } }, Arguments.Length: 1 } unwrap)
+                {
+                    task = KnownCompleteTasks.Unwrap(unwrap.Arguments[0].Value);
+                    continue;
+                }
+
                 if (task is IPropertyReferenceOperation { Property: { Name: "Value", ContainingType: { } lazyType }, Instance: { } lazy } && IsSystemLazy(lazyType))
                 {
                     task = KnownCompleteTasks.Unwrap(lazy);
@@ -182,7 +190,13 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
 
                 if (LocalDeclarations.GetInitializer(local, task) is { } declaration)
                 {
-                    return LocalReferences.IsReassigned(declaration.Body, local) ? task : KnownCompleteTasks.Unwrap(declaration.Value);
+                    if (LocalReferences.IsReassigned(declaration.Body, local))
+                    {
+                        return task;
+                    }
+
+                    task = KnownCompleteTasks.Unwrap(declaration.Value);
+                    continue;
                 }
 
                 if (PatternInput(local, task) is not { } input)

@@ -456,6 +456,15 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
     {
         foreach (var operation in statement.DescendantsAndSelf())
         {
+            // `_socket = socket;` then `_forwardedPort.Closing += ForwardedPort_Closing;` (SSH.NET's
+            // channels): the handler, and the locked clean-up it runs, can fire from the subscription on.
+            // Another object's event only: subscribing to this object's own event starts nothing.
+            if (operation is IEventAssignmentOperation { Adds: true, EventReference: IEventReferenceOperation { Instance: { } source } }
+                && source.WithoutConversions() is not IInstanceReferenceOperation)
+            {
+                return true;
+            }
+
             var (type, name) = operation switch
             {
                 IInvocationOperation invocation => (invocation.TargetMethod.ContainingType, invocation.TargetMethod.Name),

@@ -217,7 +217,22 @@ public class SyncOverAsyncTests
 
             internal static int EndCount(IAsyncResult result, Task<int> other) => {|#1:other.Result|};
         }
-        """, Tw1005(0, "Result", "Finish"), Tw1005(1, "Result", "EndCount"));
+
+        // SSH.NET's `EndExecute`: the task behind the IAsyncResult, through TaskToAsyncResult.Unwrap.
+        public class Command
+        {
+            private TaskCompletionSource<string> _tcs;
+
+            public string EndExecute(IAsyncResult asyncResult)
+            {
+                var executeTask = TaskToAsyncResult.Unwrap(asyncResult);
+                executeTask.GetAwaiter().GetResult();
+                return "";
+            }
+
+            private string Finish(IAsyncResult asyncResult) => TaskToAsyncResult.Unwrap(asyncResult).Wait(1) ? "" : {|#2:_tcs.Task.Result|};
+        }
+        """, Tw1005(0, "Result", "Finish"), Tw1005(1, "Result", "EndCount"), Tw1005(2, "Result", "Finish"));
 
     // A helper that only synchronous contracts call (directly or through other such helpers) can
     // become async only if the contract does: the user cannot act there. A helper that any other

@@ -1480,4 +1480,47 @@ public class InconsistentlySynchronizedFieldTests
             public void OnCompleted() { }
         }
         """, Tw2003(0, "_count", "_gate", "OnNext"));
+
+    // SSH.NET's channels: `_socket = socket;` then `_forwardedPort.Closing += ForwardedPort_Closing;` — the
+    // handler that closes the socket under the lock can fire only from the subscription on. A write after
+    // it races; subscribing to the object's own event starts nothing.
+    [Fact]
+    public Task WritesBeforeSubscribingToAnotherObjectsEvent_AreSetUp() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+
+        class Port { public event EventHandler Closing; }
+
+        class Channel
+        {
+            private readonly object _socketLock = new object();
+            private object _socket;
+            private Port _port;
+            private int _state;
+
+            public event EventHandler Opened;
+
+            public void Open(object socket, Port port)
+            {
+                _socket = socket;
+                _port = port;
+                _port.Closing += Port_Closing;
+                {|#1:_socket = socket|};
+            }
+
+            public void Reopen()
+            {
+                {|#0:_state = 1|};
+                Opened += (s, e) => { };
+            }
+
+            private void Port_Closing(object sender, EventArgs e)
+            {
+                lock (_socketLock)
+                {
+                    _socket = null;
+                    _state = 2;
+                }
+            }
+        }
+        """, Tw2003(0, "_state", "_socketLock", "Port_Closing"), Tw2003(1, "_socket", "_socketLock", "Port_Closing"));
 }
