@@ -345,6 +345,27 @@ internal sealed class ConcurrentReach
 
     private static readonly string[] EntryStems = Array.ConvertAll(EntryWords, w => w.TrimEnd('(', '<'));
 
+    /// <summary>Whether a type declaration's text names an entry point at all (a thread, timer, pool
+    /// item, `Parallel`, fan-out): one lookup in the tree's word index.</summary>
+    public static bool MayStartWork(SyntaxNode declaration, CancellationToken cancellationToken)
+    {
+        var span = declaration.Span;
+        var hits = EntryWordIndex.Positions(declaration.SyntaxTree, cancellationToken);
+        for (var w = 0; w < EntryWords.Length; w++)
+        {
+            var positions = hits[w];
+            for (var i = SourceWordIndex.FirstAtOrAfter(positions, span.Start); i < positions.Length && positions[i] < span.End; i++)
+            {
+                if (declaration.FindToken(positions[i]).Text.Contains(EntryStems[w]))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>
     /// The expressions of a type declaration that may hand work to an entry point. The tree's text is
     /// searched once for <see cref="EntryWords"/> (<see cref="SourceWordIndex"/>) and only the syntax

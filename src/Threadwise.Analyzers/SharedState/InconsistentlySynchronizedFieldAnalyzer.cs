@@ -4,6 +4,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -253,6 +254,38 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
         return false;
     }
 
+    // `/// <threadsafety static="true" instance="false"/>` on the type (SSH.NET's SftpFileStream): its
+    // callers must not use one instance from two threads, so a lock some members take is no promise
+    // that others must keep. Only for a type that starts no concurrent work of its own (no thread,
+    // timer, pool item or fan-out in its text): its own workers would still race.
+    private static bool IsDocumentedNotThreadSafe(INamedTypeSymbol type, System.Threading.CancellationToken cancellationToken)
+    {
+        var documented = false;
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            var declaration = reference.GetSyntax(cancellationToken);
+            if (ConcurrentReach.MayStartWork(declaration, cancellationToken))
+            {
+                return false;
+            }
+
+            foreach (var trivia in declaration.GetLeadingTrivia())
+            {
+                // Structured doc comments, or plain comments when the project does not parse them.
+                if (trivia.Kind() is Microsoft.CodeAnalysis.CSharp.SyntaxKind.SingleLineDocumentationCommentTrivia or Microsoft.CodeAnalysis.CSharp.SyntaxKind.MultiLineDocumentationCommentTrivia
+                    or Microsoft.CodeAnalysis.CSharp.SyntaxKind.SingleLineCommentTrivia or Microsoft.CodeAnalysis.CSharp.SyntaxKind.MultiLineCommentTrivia)
+                {
+                    var text = trivia.ToFullString();
+                    var at = text.IndexOf("<threadsafety", System.StringComparison.Ordinal);
+                    var end = at < 0 ? -1 : text.IndexOf('>', at);
+                    documented |= end > at && text.IndexOf("instance=\"false\"", at, end - at, System.StringComparison.Ordinal) >= 0;
+                }
+            }
+        }
+
+        return documented;
+    }
+
     // Constructors run before the object is shared; Dispose runs after the last use.
     private static bool IsExempt(ISymbol member)
         => member is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor or MethodKind.Destructor }
@@ -296,6 +329,7 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
             return;
         }
 
+        bool? documentedNotThreadSafe = null;
         foreach (var write in writes)
         {
             if (EffectiveLock(write, callers) is null
@@ -306,7 +340,8 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
                 && !IsAfterThreadJoined(write.Operation, symbols)
                 && !CreatesStoppedWork(write.Operation, symbols)
                 && !(write.Member is IMethodSymbol member && SymbolEqualityComparer.Default.Equals(callers.HeldByEveryCallerInTheCompilation(member), guard.Lock))
-                && !(write.Member is IMethodSymbol initializer && callers.RunsOnlyWhileConstructing(initializer)))
+                && !(write.Member is IMethodSymbol initializer && callers.RunsOnlyWhileConstructing(initializer))
+                && !(documentedNotThreadSafe ??= IsDocumentedNotThreadSafe((INamedTypeSymbol)context.Symbol, context.CancellationToken)))
             {
                 var lockName = guard.Lock is ITypeSymbol ? "this" : guard.Lock.Name;
                 context.ReportDiagnostic(Diagnostic.Create(
@@ -528,7 +563,8 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
         {
             if (read is not IFieldReferenceOperation { Field: { IsReadOnly: false, IsConst: false, IsVolatile: false } field, Instance: null or IInstanceReferenceOperation }
                 || !SymbolEqualityComparer.Default.Equals(field.ContainingType, type)
-                || GuardedWriteWithoutRecheck(conditional.WhenTrue, field) is not { } guard)
+                || GuardedWriteWithoutRecheck(conditional.WhenTrue, field) is not { } guard
+                || IsDocumentedNotThreadSafe(type, context.CancellationToken))
             {
                 continue;
             }

@@ -1523,4 +1523,57 @@ public class InconsistentlySynchronizedFieldTests
             }
         }
         """, Tw2003(0, "_state", "_socketLock", "Port_Closing"), Tw2003(1, "_socket", "_socketLock", "Port_Closing"));
+
+    // SSH.NET's SftpFileStream declares `<threadsafety static="true" instance="false"/>`: its synchronous
+    // members lock, its async ones cannot, and callers must not share an instance anyway. Not reported —
+    // unless the type starts work of its own (a timer here), whose callback can race with a caller; nor
+    // for `instance="true"`.
+    [Fact]
+    public Task TypesDocumentedNotThreadSafe_AreNotReported_UnlessTheyStartWork() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        /// <summary>A file stream.</summary>
+        /// <threadsafety static="true" instance="false"/>
+        public class FileStreamLike
+        {
+            private readonly object _lock = new object();
+            private int _position;
+
+            public int Read()
+            {
+                lock (_lock) { _position++; return _position; }
+            }
+
+            public async Task<int> ReadAsync()
+            {
+                await Task.Yield();
+                _position++;
+                return _position;
+            }
+        }
+
+        /// <threadsafety static="true" instance="false"/>
+        public class Poller
+        {
+            private readonly object _lock = new object();
+            private int _ticks;
+            private Timer _timer;
+
+            public void Start() => _timer = new Timer(_ => { lock (_lock) { _ticks++; } }, null, 0, 100);
+
+            public void Reset() => {|#0:_ticks = 0|};
+        }
+
+        /// <threadsafety static="true" instance="true"/>
+        public class Shared
+        {
+            private readonly object _lock = new object();
+            private int _count;
+
+            public void Add() { lock (_lock) { _count++; } }
+
+            public void Reset() => {|#1:_count = 0|};
+        }
+        """, Tw2003(0, "_ticks", "_lock", "Start"), Tw2003(1, "_count", "_lock", "Add"));
 }
