@@ -58,7 +58,11 @@ internal sealed class LockObjectUses
         switch (value)
         {
             case ThisExpressionSyntax:
-                return InType(type, "lock", key: ("this", typeSymbol), e => Strip(e) is ThisExpressionSyntax);
+                // `lock (head)` in another type, where head is an instance of this one (or of a type
+                // derived from it), takes the same lock as `lock (this)`: a private gate would split them.
+                return IsInstanceLockedElsewhere(type, typeSymbol, model, cancellationToken)
+                    ? null
+                    : InType(type, "lock", key: ("this", typeSymbol), e => Strip(e) is ThisExpressionSyntax);
 
             case TypeOfExpressionSyntax typeOf when model.GetTypeInfo(typeOf.Type, cancellationToken).Type is { } lockedType:
                 return InCompilation(type, model, lockedType.Name, key: ("typeof", lockedType),
@@ -211,6 +215,43 @@ internal sealed class LockObjectUses
         }
 
         return uses.Count == 0 ? null : new LockObjectUses(("field", field), field.Name, field.IsStatic, uses, monitor);
+    }
+
+    private static bool IsInstanceLockedElsewhere(TypeDeclarationSyntax type, INamedTypeSymbol typeSymbol, SemanticModel model, System.Threading.CancellationToken cancellationToken)
+    {
+        foreach (var tree in model.Compilation.SyntaxTrees)
+        {
+            SemanticModel? treeModel = tree == model.SyntaxTree ? model : null;
+            foreach (var (expression, _) in LockObjects(tree.GetRoot(cancellationToken)))
+            {
+                if (Strip(expression) is ThisExpressionSyntax && tree == model.SyntaxTree && type.Span.Contains(expression.Span))
+                {
+                    continue;
+                }
+
+                treeModel ??= model.Compilation.GetSemanticModel(tree);
+                if (treeModel.GetTypeInfo(Strip(expression), cancellationToken).Type is { SpecialType: not SpecialType.System_Object } locked
+                    && (DerivesFrom(locked, typeSymbol) || DerivesFrom(typeSymbol, locked)))
+                {
+                    return true; // an instance of this type, or of a base class an instance of this type may be
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool DerivesFrom(ITypeSymbol type, ITypeSymbol ancestor)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, ancestor.OriginalDefinition))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static IEnumerable<(ExpressionSyntax Expression, bool IsMonitor)> LockObjects(SyntaxNode root)

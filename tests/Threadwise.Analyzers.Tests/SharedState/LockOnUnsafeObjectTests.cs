@@ -585,6 +585,35 @@ public class LockOnUnsafeObjectTests
         Tw2004(0, "the field 'SyncLock', visible outside the assembly"), Tw2004(1, "the non-readonly field 'm_gate'"),
         Tw2004(2, "the field 'SyncLock', visible outside the assembly"), Tw2004(3, "the non-readonly field 'm_gate'"));
 
+    // `lock (this)` in a pool's subpage, and `lock (head)` on a subpage in its arena: the same object, so a
+    // private gate in the subpage would split them. So would one in a base class whose derived class
+    // locks `this`.
+    [Fact]
+    public Task Fix_IsWithheld_WhenAnotherTypeLocksAnInstance() => VerifyFix.NoCodeFixAsync(new[] { """
+        public class Subpage
+        {
+            internal int Free;
+
+            public void Release() { lock ({|#0:this|}) { Free++; } }
+        }
+
+        public class Arena
+        {
+            public void Allocate(Subpage head) { lock (head) { head.Free--; } }
+        }
+
+        public class Pipeline
+        {
+            public void Add() { lock ({|#1:this|}) { } }
+        }
+        """, """
+        public sealed class LoggingPipeline : Pipeline
+        {
+            public void Log() { lock ({|#2:this|}) { } }
+        }
+        """ },
+        Tw2004(0, "'this'"), Tw2004(1, "'this'"), Tw2004(2, "'this'"));
+
     // One mistake, one finding: the first lock on the same object in a type declaration reports;
     // another type (a derived class locking the base's protected field) gets its own.
     [Fact]
