@@ -494,10 +494,12 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
             // `_socket = socket;` then `_forwardedPort.Closing += ForwardedPort_Closing;` (SSH.NET's
             // channels): the handler, and the locked clean-up it runs, can fire from the subscription on.
             // Another object's event only: subscribing to this object's own event starts nothing.
-            if (operation is IEventAssignmentOperation { Adds: true, EventReference: IEventReferenceOperation { Instance: { } source } }
-                && source.WithoutConversions() is not IInstanceReferenceOperation)
+            if (operation is IEventAssignmentOperation { Adds: true, EventReference: IEventReferenceOperation { Instance: var source, Event: var subscribed } }
+                && (source is null
+                    ? !SymbolEqualityComparer.Default.Equals(subscribed.ContainingType, ContainingTypeOf(statement))
+                    : source.WithoutConversions() is not IInstanceReferenceOperation))
             {
-                return true;
+                return true; // another object's event, or another type's static event
             }
 
             var (type, name) = operation switch
@@ -527,6 +529,9 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
 
         return false;
     }
+
+    private static INamedTypeSymbol? ContainingTypeOf(IOperation operation)
+        => operation.SemanticModel?.GetEnclosingSymbol(operation.Syntax.SpanStart)?.ContainingType;
 
     // `_hasValueAll = false;` then `_subscriptions[i] = sources[i].Subscribe(observer);` (Rx's operators):
     // notifications, and the locked callbacks they run, start with the subscription. `Subscribe` (or an

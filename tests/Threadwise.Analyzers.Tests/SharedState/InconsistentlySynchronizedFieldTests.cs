@@ -1490,6 +1490,8 @@ public class InconsistentlySynchronizedFieldTests
 
         class Port { public event EventHandler Closing; }
 
+        static class Power { public static event EventHandler Changed; }
+
         class Channel
         {
             private readonly object _socketLock = new object();
@@ -1511,6 +1513,12 @@ public class InconsistentlySynchronizedFieldTests
             {
                 {|#0:_state = 1|};
                 Opened += (s, e) => { };
+            }
+
+            public void Watch(object socket)
+            {
+                _socket = socket;
+                Power.Changed += Port_Closing;
             }
 
             private void Port_Closing(object sender, EventArgs e)
