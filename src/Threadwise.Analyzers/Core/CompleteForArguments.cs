@@ -65,16 +65,83 @@ internal static class CompleteForArguments
         return decided;
     }
 
-    // The bool parameters the call gives a constant (a default value counts: the argument is implicit).
+    /// <summary>
+    /// <c>DeflateSyncOrAsync(false, null).GetAwaiter().GetResult()</c> where the async method awaits only
+    /// under <c>if (ct.HasValue)</c> (SharpZipLib's dual-path deflater): with the constants the call
+    /// passes (bools, and <c>null</c> for a nullable parameter), no <c>await</c> is reachable, so the
+    /// method runs to its end before returning and its task is complete. The constants must rule out at
+    /// least one await; an async method with none proves nothing here. Read from the syntax of a
+    /// non-virtual async method declared once in source; a parameter it assigns proves nothing.
+    /// </summary>
+    public static bool RunsNoAwait(IInvocationOperation invocation)
+    {
+        var method = invocation.TargetMethod.OriginalDefinition;
+        if (!method.IsAsync || method.IsVirtual || method.IsAbstract || method.IsOverride
+            || method.MethodKind != MethodKind.Ordinary
+            || method.DeclaringSyntaxReferences.Length != 1
+            || method.DeclaringSyntaxReferences[0].GetSyntax() is not MethodDeclarationSyntax { Body: { } body })
+        {
+            return false;
+        }
+
+        var flags = ConstantFlags(invocation);
+        if (flags.Count == 0 || AssignsAny(body, flags))
+        {
+            return false;
+        }
+
+        var ruledOut = false;
+        foreach (var node in body.DescendantNodes(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
+        {
+            if (!IsAwait(node))
+            {
+                continue;
+            }
+
+            if (!IsUnreachable(node, body, flags))
+            {
+                return false;
+            }
+
+            ruledOut = true;
+        }
+
+        return ruledOut;
+    }
+
+    // `await x`, `await foreach`, `await using`.
+    private static bool IsAwait(SyntaxNode node) => node switch
+    {
+        AwaitExpressionSyntax => true,
+        CommonForEachStatementSyntax @foreach => @foreach.AwaitKeyword.IsKind(SyntaxKind.AwaitKeyword),
+        UsingStatementSyntax @using => @using.AwaitKeyword.IsKind(SyntaxKind.AwaitKeyword),
+        LocalDeclarationStatementSyntax declaration => declaration.AwaitKeyword.IsKind(SyntaxKind.AwaitKeyword),
+        _ => false,
+    };
+
+    // The bool parameters the call gives a constant (a default value counts: the argument is implicit),
+    // and the nullable parameters it gives `null`, under the key "?name" (`ct.HasValue` is then false).
     private static Dictionary<string, bool> ConstantFlags(IInvocationOperation invocation)
     {
         var flags = new Dictionary<string, bool>();
         foreach (var argument in invocation.Arguments)
         {
-            if (argument.Parameter is { Type.SpecialType: SpecialType.System_Boolean, RefKind: RefKind.None, Name: var name }
+            if (argument.Parameter is not { RefKind: RefKind.None, Name: var name } parameter)
+            {
+                continue;
+            }
+
+            if (parameter.Type.SpecialType == SpecialType.System_Boolean
                 && argument.Value.ConstantValue is { HasValue: true, Value: bool value })
             {
                 flags[name] = value;
+            }
+            else if (parameter.Type.IsReferenceType || parameter.Type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T)
+            {
+                if (argument.Value.WithoutConversions() is { ConstantValue: { HasValue: true, Value: null } } or IDefaultValueOperation)
+                {
+                    flags["?" + name] = true;
+                }
             }
         }
 
@@ -146,6 +213,19 @@ internal static class CompleteForArguments
                 return Evaluate(parenthesized.Expression, flags);
             case IdentifierNameSyntax { Identifier.ValueText: var name }:
                 return flags.TryGetValue(name, out var value) ? value : null;
+            case MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: var nullable }, Name.Identifier.ValueText: "HasValue" }:
+                return flags.ContainsKey("?" + nullable) ? false : null;
+            case BinaryExpressionSyntax { RawKind: (int)SyntaxKind.EqualsExpression or (int)SyntaxKind.NotEqualsExpression } comparison
+                when NullTested(comparison.Left, comparison.Right) is { } tested:
+                return flags.ContainsKey("?" + tested) ? comparison.IsKind(SyntaxKind.EqualsExpression) : null;
+            case IsPatternExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: var checkedName }, Pattern: var pattern }
+                when flags.ContainsKey("?" + checkedName):
+                return pattern switch
+                {
+                    ConstantPatternSyntax { Expression: LiteralExpressionSyntax literal } when literal.IsKind(SyntaxKind.NullLiteralExpression) => true,
+                    UnaryPatternSyntax { Pattern: ConstantPatternSyntax { Expression: LiteralExpressionSyntax literal } } when literal.IsKind(SyntaxKind.NullLiteralExpression) => false,
+                    _ => null,
+                };
             case PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalNotExpression, Operand: var operand }:
                 return !Evaluate(operand, flags);
             case BinaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalAndExpression } and:
@@ -159,13 +239,22 @@ internal static class CompleteForArguments
         }
     }
 
+    // `x == null` / `null != x`: the name tested.
+    private static string? NullTested(ExpressionSyntax left, ExpressionSyntax right)
+        => (left, right) switch
+        {
+            (IdentifierNameSyntax name, LiteralExpressionSyntax literal) when literal.IsKind(SyntaxKind.NullLiteralExpression) => name.Identifier.ValueText,
+            (LiteralExpressionSyntax literal, IdentifierNameSyntax name) when literal.IsKind(SyntaxKind.NullLiteralExpression) => name.Identifier.ValueText,
+            _ => null,
+        };
+
     // `disposeKey = …` (or a ref to it) anywhere in the body: the constant no longer decides.
     private static bool AssignsAny(SyntaxNode body, Dictionary<string, bool> flags)
     {
         foreach (var node in body.DescendantNodes())
         {
-            if ((node is AssignmentExpressionSyntax { Left: IdentifierNameSyntax { Identifier.ValueText: var assigned } } && flags.ContainsKey(assigned))
-                || (node is ArgumentSyntax { RefKindKeyword.RawKind: not 0, Expression: IdentifierNameSyntax { Identifier.ValueText: var passed } } && flags.ContainsKey(passed)))
+            if ((node is AssignmentExpressionSyntax { Left: IdentifierNameSyntax { Identifier.ValueText: var assigned } } && (flags.ContainsKey(assigned) || flags.ContainsKey("?" + assigned)))
+                || (node is ArgumentSyntax { RefKindKeyword.RawKind: not 0, Expression: IdentifierNameSyntax { Identifier.ValueText: var passed } } && (flags.ContainsKey(passed) || flags.ContainsKey("?" + passed))))
             {
                 return true;
             }

@@ -173,7 +173,7 @@ internal static class KnownCompleteTasks
     // `TryRemove(key, disposeKey: false)`: the constant keeps the call off its only path that starts work.
     private static bool IsCompleteValue(IOperation value, KnownSymbols symbols)
         => IsCompletedFactory(value, symbols)
-           || (value is IInvocationOperation call && (SyncAsyncBranches.AsksForTheSynchronousPath(call) || CompleteForArguments.ReturnsACompleteTask(call)))
+           || (value is IInvocationOperation call && (SyncAsyncBranches.AsksForTheSynchronousPath(call) || CompleteForArguments.ReturnsACompleteTask(call) || CompleteForArguments.RunsNoAwait(call)))
            || (value is IAwaitOperation awaited
                && Unwrap(awaited.Operation) is IInvocationOperation { TargetMethod: { Name: "WhenAny", IsStatic: true } whenAny }
                && SymbolEqualityComparer.Default.Equals(whenAny.ContainingType, symbols.Task));

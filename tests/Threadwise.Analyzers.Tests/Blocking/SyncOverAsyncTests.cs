@@ -576,6 +576,84 @@ public class SyncOverAsyncTests
         Tw1005(3, "GetAwaiter().GetResult()", "property 'InternalResult'", "a property cannot be async: turn it into an async method and await the task"),
         Tw1005(4, "Result", "property 'Outcome'", "a property cannot be async: turn it into an async method and await the task"));
 
+    // SharpZipLib's deflater: `Deflate() => DeflateSyncOrAsync(false, null).GetAwaiter().GetResult()`,
+    // where the async method awaits only under `if (ct.HasValue)`. With `null` no await is reachable: the
+    // task is complete when it returns. A token, an unguarded await, or a guard the method reassigns is
+    // reported.
+    [Fact]
+    public Task AsyncMethodsKeptOffEveryAwaitByTheirArguments_AreComplete() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.IO;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        public class DeflaterStream
+        {
+            private readonly Stream _base = Stream.Null;
+            private readonly byte[] _buffer = new byte[16];
+
+            protected void Deflate() => DeflateSyncOrAsync(false, null).GetAwaiter().GetResult();
+
+            protected void Finish() => FinishSyncOrAsync(null).GetAwaiter().GetResult();
+
+            protected void FinishWithToken(CancellationToken token) => {|#0:DeflateSyncOrAsync(false, token).GetAwaiter().GetResult()|};
+
+            protected void Always() => {|#1:AlwaysAwaits(null).GetAwaiter().GetResult()|};
+
+            protected void Stubborn() => {|#2:Reassigns(null).GetAwaiter().GetResult()|};
+
+            private async Task DeflateSyncOrAsync(bool flushing, CancellationToken? ct)
+            {
+                while (flushing || _buffer.Length > 0)
+                {
+                    if (ct.HasValue)
+                    {
+                        await _base.WriteAsync(_buffer, 0, 1, ct.Value).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        _base.Write(_buffer, 0, 1);
+                    }
+
+                    break;
+                }
+            }
+
+            private async Task FinishSyncOrAsync(object state)
+            {
+                if (state is null)
+                {
+                    _base.Flush();
+                }
+                else
+                {
+                    await _base.FlushAsync();
+                }
+            }
+
+            private async Task AlwaysAwaits(CancellationToken? ct)
+            {
+                if (ct != null)
+                {
+                    await _base.FlushAsync(ct.Value);
+                }
+
+                await Task.Yield();
+            }
+
+            private async Task Reassigns(CancellationToken? ct)
+            {
+                ct = CancellationToken.None;
+                if (ct.HasValue)
+                {
+                    await _base.FlushAsync(ct.Value);
+                }
+            }
+        }
+        """,
+        Tw1005(0, "GetAwaiter().GetResult()", "FinishWithToken"),
+        Tw1005(1, "GetAwaiter().GetResult()", "Always"),
+        Tw1005(2, "GetAwaiter().GetResult()", "Stubborn"));
+
     [Fact]
     public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
         using System.Threading.Tasks;
