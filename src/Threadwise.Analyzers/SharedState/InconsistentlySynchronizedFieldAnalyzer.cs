@@ -213,9 +213,8 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
                     continue;
                 }
 
-                if (WithoutNullCheck(assignment.Right) is not IdentifierNameSyntax value
-                    || assignment.FirstAncestorOrSelf<ConstructorDeclarationSyntax>() is not { } constructor
-                    || !HasParameter(constructor, value.Identifier.ValueText))
+                if (assignment.FirstAncestorOrSelf<ConstructorDeclarationSyntax>() is not { } constructor
+                    || !IsHandedIn(WithoutNullCheck(assignment.Right), constructor))
                 {
                     return false;
                 }
@@ -225,6 +224,38 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
         }
 
         return assigned;
+    }
+
+    // `stream` (a constructor parameter), or a member of one: `zipFile.baseStream_`, also through a field
+    // the constructor sets from it (`zipFile_ = zipFile; baseStream_ = zipFile_.baseStream_;`, SharpZipLib's
+    // PartialInputStream, which shares its archive's stream with every entry stream).
+    private static bool IsHandedIn(ExpressionSyntax value, ConstructorDeclarationSyntax constructor)
+    {
+        switch (value)
+        {
+            case IdentifierNameSyntax { Identifier.ValueText: var name }:
+                return HasParameter(constructor, name);
+            case MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax or MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } } access:
+                var owner = access.Expression is IdentifierNameSyntax id ? id.Identifier.ValueText : ((MemberAccessExpressionSyntax)access.Expression).Name.Identifier.ValueText;
+                return HasParameter(constructor, owner) || IsSetFromParameterIn(constructor, owner);
+            default:
+                return false;
+        }
+    }
+
+    private static bool IsSetFromParameterIn(ConstructorDeclarationSyntax constructor, string field)
+    {
+        foreach (var node in constructor.DescendantNodes())
+        {
+            if (node is AssignmentExpressionSyntax assignment && Names(assignment.Left, field)
+                && WithoutNullCheck(assignment.Right) is IdentifierNameSyntax { Identifier.ValueText: var source }
+                && HasParameter(constructor, source))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // `stream ?? throw new ArgumentNullException(...)`

@@ -768,6 +768,66 @@ public class InconsistentlySynchronizedFieldTests
         }
         """, Tw2003(0, "_count", "_syncRoot", "Add"), Tw2003(1, "_size", "_owned", "Grow"));
 
+    // SharpZipLib's entry streams share their archive's stream: `zipFile_ = zipFile; baseStream_ =
+    // zipFile_.baseStream_;` (or `zipFile.baseStream_` directly). The lock serialises that shared stream.
+    // A stream taken from a field the constructor did not set from a parameter is not borrowed.
+    [Fact]
+    public Task LocksOnAStreamTakenFromAHandedInOwner_AreNoEvidence() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.IO;
+
+        class Archive
+        {
+            internal Stream baseStream_ = new MemoryStream();
+            internal static Archive Default = new Archive();
+        }
+
+        class EntryStream
+        {
+            private readonly Archive zipFile_;
+            private readonly Stream baseStream_;
+            private long readPos_;
+
+            public EntryStream(Archive zipFile, long start)
+            {
+                zipFile_ = zipFile;
+                baseStream_ = zipFile_.baseStream_;
+                readPos_ = start;
+            }
+
+            public int ReadByte()
+            {
+                lock (baseStream_) { baseStream_.Position = readPos_++; return baseStream_.ReadByte(); }
+            }
+
+            public long Seek(long position) => readPos_ = position;
+        }
+
+        class DirectEntryStream
+        {
+            private readonly Stream _base;
+            private long _pos;
+
+            public DirectEntryStream(Archive archive) { _base = archive.baseStream_; }
+
+            public int ReadByte() { lock (_base) { _pos++; return _base.ReadByte(); } }
+
+            public void Seek(long position) => _pos = position;
+        }
+
+        class DefaultEntryStream
+        {
+            private readonly Archive _archive = Archive.Default;
+            private readonly Stream _base;
+            private long _pos;
+
+            public DefaultEntryStream() { _base = _archive.baseStream_; }
+
+            public int ReadByte() { lock (_base) { _pos++; return _base.ReadByte(); } }
+
+            public void Seek(long position) => {|#0:_pos = position|};
+        }
+        """, Tw2003(0, "_pos", "_base", "ReadByte"));
+
     // DotNetty shapes: a reference-counted buffer's Release() in a finally holds no lock, and a lock on
     // an object looked up per call (a pool head chosen by size) guards that object, not this one's
     // fields. A local copied from a field is still that field's lock.
