@@ -87,9 +87,50 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
             held = builder.ToImmutable();
         }
 
+        // `source.Synchronize(gate).Subscribe(OnNext)` (Rx; DynamicData's operators): the observer's
+        // callbacks run inside `lock (gate)`, so the method group is a call that holds the gate.
+        // Like a call in a lambda: it runs later (not while a constructor subscribes), holding only the gate.
+        if (!isCall && SynchronizedSubscriptionGate((IMethodReferenceOperation)context.Operation) is { } gate)
+        {
+            calls.Add(new HelperCall(target.OriginalDefinition, context.ContainingSymbol, ImmutableArray.Create(gate), isCall: true, inLambda: true, context.Operation.Syntax));
+            return;
+        }
+
         // A method group can be invoked from anywhere: its callers are unknown. A call in a lambda
         // counts only with the locks held inside the lambda (it may run after its method returned).
         calls.Add(new HelperCall(target.OriginalDefinition, context.ContainingSymbol, held, isCall, AsyncContext.IsInNestedFunction(context.Operation, RootOf(context.Operation)), context.Operation.Syntax));
+    }
+
+    // The gate of `….Synchronize(gate)….Subscribe…(…, Method, …)`: the method group is an argument of a
+    // `Subscribe…` call whose source chain (receiver, or first argument of an extension) passes through
+    // System.Reactive.Linq.Observable.Synchronize(source, gate).
+    private static ISymbol? SynchronizedSubscriptionGate(IMethodReferenceOperation reference)
+    {
+        var parent = reference.Parent;
+        while (parent is IDelegateCreationOperation or IConversionOperation)
+        {
+            parent = parent.Parent;
+        }
+
+        if (parent is not IArgumentOperation { Parent: IInvocationOperation subscribe }
+            || !subscribe.TargetMethod.Name.StartsWith("Subscribe", System.StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var source = subscribe.Instance ?? (subscribe.TargetMethod.IsExtensionMethod && subscribe.Arguments.Length > 0 ? subscribe.Arguments[0].Value : null);
+        for (var depth = 0; depth < 8 && source?.WithoutConversions() is IInvocationOperation link; depth++)
+        {
+            if (link.TargetMethod is { Name: "Synchronize", IsStatic: true, ContainingType: { Name: "Observable", ContainingNamespace: { Name: "Linq", ContainingNamespace.Name: "Reactive" } } }
+                && link.Arguments.Length == 2)
+            {
+                return LockScope.LockSymbol(link.Arguments[1].Value);
+            }
+
+            source = link.Instance ?? (link.TargetMethod.IsExtensionMethod && link.Arguments.Length > 0 ? link.Arguments[0].Value : null);
+        }
+
+        return null;
     }
 
     private static IOperation RootOf(IOperation operation)

@@ -1644,4 +1644,58 @@ public class InconsistentlySynchronizedFieldTests
             public void Reset() => {|#1:_count = 0|};
         }
         """, Tw2003(0, "_ticks", "_lock", "Start"), Tw2003(1, "_count", "_lock", "Add"));
+
+    // DynamicData's expiry operators: `source.Synchronize(gate).SubscribeSafe(onNext: OnSourceNext)` — Rx
+    // runs the observer's callbacks inside `lock (gate)`, so a helper called from them and from `lock
+    // (gate)` elsewhere holds the gate. A subscription without Synchronize (or through another gate)
+    // proves nothing.
+    [Fact]
+    public Task CallbacksOfASynchronizedSubscription_HoldTheGate() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Reactive.Linq;
+
+        namespace System.Reactive.Linq
+        {
+            // The shape of System.Reactive's operators (a package, not in the reference assemblies).
+            public static class Observable
+            {
+                public static IObservable<T> Synchronize<T>(this IObservable<T> source, object gate) => source;
+                public static IObservable<T> Where<T>(this IObservable<T> source, Func<T, bool> predicate) => source;
+            }
+
+            public static class ObservableExtensions
+            {
+                public static IDisposable SubscribeSafe<T>(this IObservable<T> source, Action<T> onNext) => null;
+            }
+        }
+
+        class Expirer
+        {
+            private readonly object _gate = new object();
+            private readonly object _other = new object();
+            private object _next;
+            private int _count;
+
+            public Expirer(IObservable<int> source, IObservable<int> plain)
+            {
+                source.Synchronize(_gate).Where(v => v > 0).SubscribeSafe(OnSourceNext);
+                plain.SubscribeSafe(OnPlain);
+                plain.Synchronize(_other).SubscribeSafe(OnOther);
+            }
+
+            public void Edit() { lock (_gate) { Changed(); Counted(); } }
+
+            public void Clear() { lock (_gate) { _next = new object(); _count = 0; } }
+
+            private void OnSourceNext(int value) => Changed();
+
+            private void OnPlain(int value) => Counted();
+
+            private void OnOther(int value) => Counted();
+
+            private void Changed() { _next = new object(); }
+
+            private void Counted() { {|#0:_count++|}; }
+        }
+        """, Tw2003(0, "_count", "_gate", "Clear"));
 }
