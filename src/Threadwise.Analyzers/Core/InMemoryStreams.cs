@@ -13,7 +13,10 @@ namespace Threadwise.Core;
 /// </summary>
 internal static class InMemoryStreams
 {
-    private const int MaxWrapping = 3;
+    // Each wrapper and each local on the way counts: `new StreamReader(gzip)` over `gzip = new
+    // GZipStream(memory, …)` over `memory = new MemoryStream(bytes)` is five steps (TickerQ's request
+    // decompression). The bound also stops `var x = x;` in code under edit.
+    private const int MaxWrapping = 6;
 
     public static bool IsInMemory(IOperation? value, KnownSymbols symbols) => IsInMemory(value, symbols, inMemoryParameters: 0, depth: 0);
 

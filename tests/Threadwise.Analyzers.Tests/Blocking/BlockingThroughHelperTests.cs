@@ -474,6 +474,42 @@ public class BlockingThroughHelperTests
         Tw1006(0, "WrongSemaphore", "WrongSemaphore -> SemaphoreSlim.Wait (Test0.cs:35)"),
         Tw1006(1, "AnyCount", "AnyCount -> SemaphoreSlim.Wait (Test0.cs:40)"));
 
+    // TickerQ's request decompression: a StreamReader over a GZipStream over a MemoryStream, each in a
+    // `using var` local, reads memory. The same chain over a file stream reads the disk.
+    [Fact]
+    public Task HelpersReadingThroughWrappersOverMemory_DoNotBlock() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.IO;
+        using System.IO.Compression;
+        using System.Threading.Tasks;
+
+        static class TickerHelper
+        {
+            public static string Decompress(byte[] compressed)
+            {
+                using var memoryStream = new MemoryStream(compressed);
+                using var gzipStream = new GZipStream(memoryStream, CompressionMode.Decompress);
+                using var streamReader = new StreamReader(gzipStream);
+                var text = streamReader.ReadToEnd();
+                return text;
+            }
+
+            public static string DecompressFile(string path)
+            {
+                using var fileStream = File.OpenRead(path);
+                using var gzipStream = new GZipStream(fileStream, CompressionMode.Decompress);
+                using var streamReader = new StreamReader(gzipStream);
+                return streamReader.ReadToEnd();
+            }
+
+            static async Task RunAsync(byte[] compressed, string path)
+            {
+                await Task.Yield();
+                Decompress(compressed);
+                {|#0:DecompressFile(path)|};
+            }
+        }
+        """, Tw1006(0, "DecompressFile", "DecompressFile -> StreamReader.ReadToEnd (Test0.cs:21)"));
+
     // A retrier that sleeps in its catch clause between attempts (Rebus's `Retrier.Execute`, Sentry's
     // cache mover) blocks its async callers for the whole delay whenever an attempt fails: reported,
     // although it sits in a catch. The fix is an async retrier with `await Task.Delay`.
