@@ -41,6 +41,14 @@ internal static class DedicatedThreads
                 continue;
             }
 
+            // `new Thread(() => WorkerLoop(id))` (TickerQ's worker threads): the lambda only calls the method.
+            if (name.Parent is InvocationExpressionSyntax call && call.Expression == name
+                && model.GetOperation(call, cancellationToken) is IInvocationOperation invocation && IsAThreadLambdasOnlyCall(invocation, thread))
+            {
+                uses++;
+                continue;
+            }
+
             if (model.GetOperation(name, cancellationToken) is not IMethodReferenceOperation reference || !StartsAThread(reference, thread))
             {
                 return false; // a call, or a delegate that runs elsewhere
@@ -63,6 +71,26 @@ internal static class DedicatedThreads
                 => method.ContainingType.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken),
             _ => null,
         };
+    }
+
+    private static bool IsAThreadLambdasOnlyCall(IInvocationOperation invocation, INamedTypeSymbol thread)
+    {
+        var statement = invocation.Parent is IExpressionStatementOperation or IReturnOperation ? invocation.Parent : null;
+        if (statement?.Parent is not IBlockOperation { Parent: IAnonymousFunctionOperation lambda } block)
+        {
+            return false;
+        }
+
+        foreach (var other in block.Operations)
+        {
+            if (other != statement && other is not IReturnOperation { ReturnedValue: null, IsImplicit: true })
+            {
+                return false;
+            }
+        }
+
+        return lambda.EnclosingArgument() is { Parent: IObjectCreationOperation started }
+               && SymbolEqualityComparer.Default.Equals(started.Type, thread);
     }
 
     // `new Thread(Body)`, `new Thread(new ThreadStart(Body))` (a delegate creation too): the method

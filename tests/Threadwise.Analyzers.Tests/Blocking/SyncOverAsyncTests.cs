@@ -365,8 +365,25 @@ public class SyncOverAsyncTests
             public void Direct(Task work) => {|#1:work.Wait()|};
 
             private void Shared() => Loop();
+
+            // TickerQ's workers: `new Thread(() => WorkerLoop(id))`, a lambda that only calls the method.
+            public void StartWorkers(int count)
+            {
+                for (var id = 0; id < count; id++)
+                {
+                    var workerId = id;
+                    new Thread(() => WorkerLoop(workerId)) { IsBackground = true }.Start();
+                    new Thread(() => { Log(); Busy(workerId); }).Start();
+                }
+            }
+
+            private void WorkerLoop(int workerId) => Task.Run(async () => await Task.Delay(workerId)).GetAwaiter().GetResult();
+
+            private void Busy(int workerId) => {|#3:Task.Delay(workerId).ContinueWith(_ => { }).Wait()|};
+
+            private void Log() { }
         }
-        """, Tw1005(0, "Wait", "WaitToo"), Tw1005(2, "Wait", "Loop"), Tw1005(1, "Wait", "Direct"));
+        """, Tw1005(0, "Wait", "WaitToo"), Tw1005(2, "Wait", "Loop"), Tw1005(1, "Wait", "Direct"), Tw1005(3, "Wait", "Busy"));
 
     // A private helper whose every caller passes a task known complete there (after an IsCompleted
     // check, as a continuation's antecedent) reads a result, not a wait; one caller that passes a
