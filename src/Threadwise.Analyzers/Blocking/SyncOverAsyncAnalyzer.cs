@@ -227,8 +227,10 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
         // `Task<T> t => …` in a switch expression. Not a local that is assigned again later.
         private static IOperation? PatternInput(ILocalSymbol local, IOperation use)
         {
+            // The pattern must test the value itself: in `x is { Inner: Task<T> t }` the local is `x.Inner`.
             if (local.DeclaringSyntaxReferences.Length != 1
                 || local.DeclaringSyntaxReferences[0].GetSyntax() is not SingleVariableDesignationSyntax { Parent: DeclarationPatternSyntax or RecursivePatternSyntax } designation
+                || designation.Parent?.Parent is not (IsPatternExpressionSyntax or CasePatternSwitchLabelSyntax or SwitchExpressionArmSyntax)
                 || use.SemanticModel is not { } model)
             {
                 return null;

@@ -543,11 +543,16 @@ public class SyncOverAsyncTests
             public T Fresh<T>(object item) => item is Func<Task<T>> start ? {|#1:start().Result|} : default;
 
             private T Helper<T>(object item) => item is Task<T> t ? {|#2:t.Result|} : default;
+
+            public T Nested<T>(Holder<T> holder) => holder is { Current: Task<T> inner } ? {|#3:inner.Result|} : default;
         }
+
+        public class Holder<T> { public object Current { get; set; } }
         """,
         Tw1005(0, "Result", "Cached"),
         Tw1005(1, "Result", "Fresh"),
-        Tw1005(2, "Result", "Helper"));
+        Tw1005(2, "Result", "Helper"),
+        Tw1005(3, "Result", "Nested"));
 
     // FluentScheduler's `public static void StopAndBlock()`: a public method named for blocking (`Block`,
     // `Wait` as words) has blocking as its contract. A private one, or `Awaiter`/`Blocked` look-alikes, is
