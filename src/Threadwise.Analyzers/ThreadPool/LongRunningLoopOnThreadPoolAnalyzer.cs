@@ -34,15 +34,13 @@ public sealed class LongRunningLoopOnThreadPoolAnalyzer : ThreadwiseAnalyzer
         private readonly ConcurrentContext _concurrency;
         private readonly Compilation _compilation;
 
-        private readonly TaskWaits _waits;
-        private readonly MethodSummaries _summaries;
+        private readonly AnalyzerOptions _options;
 
         public Context(ConcurrentContext concurrency, Compilation compilation, AnalyzerOptions options)
         {
             _concurrency = concurrency;
             _compilation = compilation;
-            _waits = TaskWaits.For(compilation);
-            _summaries = MethodSummaries.For(compilation, options);
+            _options = options;
         }
 
         public void AnalyzeFunction(OperationAnalysisContext context)
@@ -312,12 +310,14 @@ public sealed class LongRunningLoopOnThreadPoolAnalyzer : ThreadwiseAnalyzer
                 return false; // the work item the loop drains
             }
 
-            if (_waits.TryGetWait(call, out _) || NamedLikeAWait(method.Name))
+            if (NamedLikeAWait(method.Name) || TaskWaits.For(_compilation).TryGetWait(call, out _))
             {
                 return true;
             }
 
-            return _summaries.IsAnalyzableHelper(method) && _summaries.GetBlockingChain(call, cancellationToken) is not null;
+            // Resolved only here: most pool work items have no loop that leaves.
+            var summaries = MethodSummaries.For(_compilation, _options);
+            return summaries.IsAnalyzableHelper(method) && summaries.GetBlockingChain(call, cancellationToken) is not null;
         }
 
         private static bool NamedLikeAWait(string name)
