@@ -177,6 +177,7 @@ internal sealed class BlockingCalls
             || InMemoryStreams.IsInMemory(Receiver(invocation), _symbols, inMemoryParameters)
             || (inMemoryParameters != 0 && InMemoryStreams.IsBuiltOverInMemoryStream(Receiver(invocation), _symbols, inMemoryParameters))
             || SerializesIntoMemory(invocation, inMemoryParameters)
+            || ReadsFromAnObjectOverMemory(invocation, inMemoryParameters)
             || IsConsoleStream(invocation)
             || IsInMemoryPipeCompletion(invocation)
             || FireAndForget.IsRequested(invocation)
@@ -756,6 +757,40 @@ internal sealed class BlockingCalls
         }
 
         return intoMemory;
+    }
+
+    // `JObject.Load(reader, settings)` where `reader` is `new JsonTextReader(new StringReader(json))`
+    // (Newtonsoft.Json's `JObject.Parse`, vendored by Exceptionless): the first argument is an object built
+    // over in-memory readers or streams only, and no argument is a stream, reader or writer of its own.
+    // What the call reads is memory.
+    private bool ReadsFromAnObjectOverMemory(IInvocationOperation invocation, int inMemoryParameters)
+    {
+        if (invocation.Arguments.Length == 0)
+        {
+            return false;
+        }
+
+        IOperation? first = null;
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter is not { } parameter)
+            {
+                return false;
+            }
+
+            if (parameter.Ordinal == 0)
+            {
+                first = argument.Value;
+            }
+            else if (IsIoType(parameter.Type))
+            {
+                return false;
+            }
+        }
+
+        return first is not null
+               && !(first.WithoutConversions().Type is { } type && IsIoType(type))
+               && InMemoryStreams.IsBuiltOverInMemoryStream(first, _symbols, inMemoryParameters);
     }
 
     private bool IsIoType(ITypeSymbol type)

@@ -510,6 +510,53 @@ public class BlockingThroughHelperTests
         }
         """, Tw1006(0, "DecompressFile", "DecompressFile -> StreamReader.ReadToEnd (Test0.cs:21)"));
 
+    // Newtonsoft.Json's `JObject.Parse(string)` (vendored by Exceptionless): `Load(reader)` whose reader is
+    // built over a StringReader reads memory. Over a StreamReader of a file it reads the disk.
+    [Fact]
+    public Task HelpersLoadingFromAReaderOverMemory_DoNotBlock() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.IO;
+        using System.Threading.Tasks;
+
+        class JsonReader : IDisposable
+        {
+            public JsonReader(TextReader reader) { }
+            public void Dispose() { }
+        }
+
+        class JObject
+        {
+            public static JObject Load(JsonReader reader, object settings) => new JObject();
+            public static Task<JObject> LoadAsync(JsonReader reader, object settings) => Task.FromResult(new JObject());
+
+            public static JObject Parse(string json)
+            {
+                using (JsonReader reader = new JsonReader(new StringReader(json)))
+                {
+                    return Load(reader, null);
+                }
+            }
+
+            public static JObject ParseFile(string path)
+            {
+                using (var reader = new JsonReader(new StreamReader(path)))
+                {
+                    return Load(reader, null);
+                }
+            }
+        }
+
+        class Client
+        {
+            async Task RunAsync(string text, string path)
+            {
+                await Task.Yield();
+                JObject.Parse(text);
+                {|#0:JObject.ParseFile(path)|};
+            }
+        }
+        """, Tw1006(0, "ParseFile", "ParseFile -> JObject.Load (Test0.cs:28)"));
+
     // A retrier that sleeps in its catch clause between attempts (Rebus's `Retrier.Execute`, Sentry's
     // cache mover) blocks its async callers for the whole delay whenever an attempt fails: reported,
     // although it sits in a catch. The fix is an async retrier with `await Task.Delay`.
