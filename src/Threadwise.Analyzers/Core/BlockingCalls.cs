@@ -175,7 +175,9 @@ internal sealed class BlockingCalls
             // MemoryStream, StringReader and friends, and a stream or writer wrapped around one
             // (new CryptoStream(memory, ...)), complete synchronously: their async forms only add cost.
             || InMemoryStreams.IsInMemory(Receiver(invocation), _symbols, inMemoryParameters)
-            || (inMemoryParameters != 0 && InMemoryStreams.IsBuiltOverInMemoryStream(Receiver(invocation), _symbols, inMemoryParameters))
+            // An object built over memory only (`new JsonTextReader(new StringReader(json)).Read()`, or over
+            // an in-memory stream the summarised caller handed in) reads and writes memory.
+            || InMemoryStreams.IsBuiltOverInMemoryStream(Receiver(invocation), _symbols, inMemoryParameters)
             || SerializesIntoMemory(invocation, inMemoryParameters)
             || ReadsFromAnObjectOverMemory(invocation, inMemoryParameters)
             || IsConsoleStream(invocation)
