@@ -33,9 +33,12 @@ internal static class InMemoryStreams
         var mask = 0;
         foreach (var argument in call.Arguments)
         {
+            // A stream, reader or writer in memory, or an object of any type built over such ones only
+            // (`Load(new JsonTextReader(new StringReader(json)))`: what `Load` reads from it is memory).
             if (argument.Parameter is { Ordinal: < 32 and var ordinal }
-                && IsWrapper(argument.Value.WithoutConversions().Type, symbols)
-                && IsInMemory(argument.Value, symbols, inMemoryParameters, depth: 0))
+                && (IsWrapper(argument.Value.WithoutConversions().Type, symbols)
+                    ? IsInMemory(argument.Value, symbols, inMemoryParameters, depth: 0)
+                    : IsBuiltOverInMemoryStream(argument.Value, symbols, inMemoryParameters)))
             {
                 mask |= 1 << ordinal;
             }
@@ -115,6 +118,11 @@ internal static class InMemoryStreams
     public static bool IsBuiltOverInMemoryStream(IOperation? receiver, KnownSymbols symbols, int inMemoryParameters)
     {
         receiver = receiver?.WithoutConversions();
+        if (receiver is IParameterReferenceOperation { Parameter.Ordinal: < 32 and var ordinal })
+        {
+            return (inMemoryParameters & (1 << ordinal)) != 0; // the summarised caller handed one in
+        }
+
         if (receiver is ILocalReferenceOperation local)
         {
             receiver = Initializer(local)?.WithoutConversions();
