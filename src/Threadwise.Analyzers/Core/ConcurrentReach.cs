@@ -349,6 +349,18 @@ internal sealed class ConcurrentReach
     /// item, `Parallel`, fan-out): one lookup in the tree's word index.</summary>
     public static bool MayStartWork(SyntaxNode declaration, CancellationToken cancellationToken)
     {
+        foreach (var _ in EntryWordTokens(declaration, cancellationToken))
+        {
+            return true;
+        }
+
+        return false;
+    }
+
+    // Each hit of an entry word in the declaration, as its token and the word's index; hits inside
+    // a comment or a longer word's trivia are skipped.
+    private static IEnumerable<(int Word, SyntaxToken Token)> EntryWordTokens(SyntaxNode declaration, CancellationToken cancellationToken)
+    {
         var span = declaration.Span;
         var hits = EntryWordIndex.Positions(declaration.SyntaxTree, cancellationToken);
         for (var w = 0; w < EntryWords.Length; w++)
@@ -356,14 +368,13 @@ internal sealed class ConcurrentReach
             var positions = hits[w];
             for (var i = SourceWordIndex.FirstAtOrAfter(positions, span.Start); i < positions.Length && positions[i] < span.End; i++)
             {
-                if (declaration.FindToken(positions[i]).Text.Contains(EntryStems[w]))
+                var token = declaration.FindToken(positions[i]);
+                if (token.Text.Contains(EntryStems[w]))
                 {
-                    return true;
+                    yield return (w, token);
                 }
             }
         }
-
-        return false;
     }
 
     /// <summary>
@@ -382,38 +393,25 @@ internal sealed class ConcurrentReach
 
         var found = new List<ExpressionSyntax>();
         var seen = new HashSet<SyntaxNode>();
-        var span = declaration.Span;
-        var hits = EntryWordIndex.Positions(declaration.SyntaxTree, cancellationToken);
-        for (var w = 0; w < EntryWords.Length; w++)
+        foreach (var (w, token) in EntryWordTokens(declaration, cancellationToken))
         {
-            var word = EntryWords[w];
-            var positions = hits[w];
-            for (var i = SourceWordIndex.FirstAtOrAfter(positions, span.Start); i < positions.Length && positions[i] < span.End; i++)
+            if (EntryWords[w] is "WhenAll" or "WhenAny")
             {
-                var token = declaration.FindToken(positions[i]);
-                if (!token.Text.Contains(EntryStems[w]))
+                if (token.Parent?.FirstAncestorOrSelf<SyntaxNode>(n => n is MemberDeclarationSyntax or LocalFunctionStatementSyntax) is { } member && seen.Add(member))
                 {
-                    continue; // inside a comment or a longer word's trivia
+                    found.AddRange(Walk(member, declaration, anyCall));
                 }
 
-                if (word is "WhenAll" or "WhenAny")
-                {
-                    if (token.Parent?.FirstAncestorOrSelf<SyntaxNode>(n => n is MemberDeclarationSyntax or LocalFunctionStatementSyntax) is { } member && seen.Add(member))
-                    {
-                        found.AddRange(Walk(member, declaration, anyCall));
-                    }
+                continue;
+            }
 
-                    continue;
-                }
-
-                // The calls, creations and `+=` around the word, up to its statement (a PLINQ operator
-                // sits above `AsParallel()` in the chain): their arguments are the candidates.
-                for (var node = token.Parent; node is not null && node != declaration && node is not (StatementSyntax or MemberDeclarationSyntax); node = node.Parent)
+            // The calls, creations and `+=` around the word, up to its statement (a PLINQ operator
+            // sits above `AsParallel()` in the chain): their arguments are the candidates.
+            for (var node = token.Parent; node is not null && node != declaration && node is not (StatementSyntax or MemberDeclarationSyntax); node = node.Parent)
+            {
+                if (node is InvocationExpressionSyntax or BaseObjectCreationExpressionSyntax or AssignmentExpressionSyntax && seen.Add(node))
                 {
-                    if (node is InvocationExpressionSyntax or BaseObjectCreationExpressionSyntax or AssignmentExpressionSyntax && seen.Add(node))
-                    {
-                        AddArguments(node, anyCall, found);
-                    }
+                    AddArguments(node, anyCall, found);
                 }
             }
         }

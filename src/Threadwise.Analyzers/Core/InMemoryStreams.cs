@@ -35,7 +35,9 @@ internal static class InMemoryStreams
         {
             // A stream, reader or writer in memory, or an object of any type built over such ones only
             // (`Load(new JsonTextReader(new StringReader(json)))`: what `Load` reads from it is memory).
+            // Strings, numbers and other special types are neither (and most arguments are those).
             if (argument.Parameter is { Ordinal: < 32 and var ordinal }
+                && argument.Value.WithoutConversions().Type is { SpecialType: SpecialType.None }
                 && (IsWrapper(argument.Value.WithoutConversions().Type, symbols)
                     ? IsInMemory(argument.Value, symbols, inMemoryParameters, depth: 0)
                     : IsBuiltOverInMemoryStream(argument.Value, symbols, inMemoryParameters)))

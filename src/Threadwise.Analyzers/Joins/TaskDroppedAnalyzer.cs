@@ -247,12 +247,9 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
         {
             foreach (var parameter in invoke.Parameters)
             {
-                for (var type = parameter.Type; type is not null; type = type.BaseType)
+                if (KnownSymbols.IsOrDerivesFrom(parameter.Type, _exception))
                 {
-                    if (SymbolEqualityComparer.Default.Equals(type, _exception))
-                    {
-                        return true;
-                    }
+                    return true;
                 }
             }
 

@@ -231,7 +231,7 @@ internal sealed class LockObjectUses
 
                 treeModel ??= model.Compilation.GetSemanticModel(tree);
                 if (treeModel.GetTypeInfo(Strip(expression), cancellationToken).Type is { SpecialType: not SpecialType.System_Object } locked
-                    && (DerivesFrom(locked, typeSymbol) || DerivesFrom(typeSymbol, locked)))
+                    && (KnownSymbols.IsOrDerivesFrom(locked, typeSymbol.OriginalDefinition) || (locked.OriginalDefinition is INamedTypeSymbol ancestor && KnownSymbols.IsOrDerivesFrom(typeSymbol, ancestor))))
                 {
                     return true; // an instance of this type, or of a base class an instance of this type may be
                 }
@@ -241,18 +241,6 @@ internal sealed class LockObjectUses
         return false;
     }
 
-    private static bool DerivesFrom(ITypeSymbol type, ITypeSymbol ancestor)
-    {
-        for (var current = type; current is not null; current = current.BaseType)
-        {
-            if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, ancestor.OriginalDefinition))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 
     private static IEnumerable<(ExpressionSyntax Expression, bool IsMonitor)> LockObjects(SyntaxNode root)
     {
