@@ -91,11 +91,13 @@ public sealed class AsyncDelegateToStartNewAnalyzer : ThreadwiseAnalyzer
         }
 
         // `.Unwrap()`, `await await`, or a Task<Task> kept in a variable or field for later.
-        private static bool IsUnwrappedOrKept(IOperation call)
+        private bool IsUnwrappedOrKept(IOperation call)
         {
             var parent = call.Parent;
+            var asPlainTask = false;
             while (parent is IParenthesizedOperation or IConversionOperation or IArgumentOperation { ArgumentKind: ArgumentKind.Explicit, Parent: IInvocationOperation { TargetMethod.IsExtensionMethod: true } })
             {
+                asPlainTask |= parent is IConversionOperation conversion && SymbolEqualityComparer.Default.Equals(conversion.Type, _symbols.Task);
                 parent = parent.Parent;
             }
 
@@ -113,8 +115,11 @@ public sealed class AsyncDelegateToStartNewAnalyzer : ThreadwiseAnalyzer
                     // (TW4002 reports the statement; `_ =` says fire-and-forget on purpose).
                     return true;
                 case IVariableInitializerOperation or ISimpleAssignmentOperation:
-                    // Kept as a Task<Task> (var, or declared so): whoever uses it may unwrap it.
-                    return true;
+                    // Kept as a Task<Task> (var, or declared so): whoever uses it may unwrap it. Stored
+                    // as a plain Task (`_pump = Task.Factory.StartNew(() => PumpAsync(), …)`, found
+                    // dogfooding log4net), the inner task is out of reach: whoever waits for the field
+                    // waits for the start only.
+                    return !asPlainTask;
                 case var waited when InnerTaskOf(waited) is { } inner && IsUsed(inner):
                     // `var task = factory.StartNew(() => { …; return _task; }).GetAwaiter().GetResult();`
                     // then `task.GetAwaiter().GetResult()` (Cassandra's timer): the outer task is waited

@@ -127,6 +127,49 @@ public class AsyncDelegateToStartNewTests
         """, Tw3005(0), Tw3005(1));
 
     [Fact]
+    public Task OuterTaskStoredAsAPlainTask_IsFlagged_AndFixedByUnwrapping() => VerifyFix.CodeFixAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Pump
+        {
+            private Task _pump;
+            private readonly CancellationTokenSource _cts = new CancellationTokenSource();
+
+            private async Task RunAsync(CancellationToken token) => await Task.Delay(10, token);
+
+            public void Start()
+            {
+                _pump = {|#0:Task.Factory.StartNew(() => RunAsync(_cts.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)|};
+                Task local = {|#1:Task.Factory.StartNew(async () => await Task.Delay(1))|};
+                local.Wait();
+            }
+
+            public void Stop() => _pump?.Wait(1000);
+        }
+        """, """
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Pump
+        {
+            private Task _pump;
+            private readonly CancellationTokenSource _cts = new CancellationTokenSource();
+
+            private async Task RunAsync(CancellationToken token) => await Task.Delay(10, token);
+
+            public void Start()
+            {
+                _pump = Task.Factory.StartNew(() => RunAsync(_cts.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+                Task local = Task.Factory.StartNew(async () => await Task.Delay(1)).Unwrap();
+                local.Wait();
+            }
+
+            public void Stop() => _pump?.Wait(1000);
+        }
+        """, Tw3005(0), Tw3005(1));
+
+    [Fact]
     public Task Fix_IsNotOffered_ForTheTaskConstructor() => VerifyFix.NoCodeFixAsync("""
         using System.Threading.Tasks;
 
