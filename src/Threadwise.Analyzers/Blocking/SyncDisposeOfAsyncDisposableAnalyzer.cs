@@ -100,6 +100,7 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
                 || SyncAsyncBranches.IsInSynchronousBranch(invocation) // `if (async) await r.DisposeAsync(); else r.Dispose();`
                 || invocation.Parent is not IExpressionStatementOperation
                 || invocation.Syntax.ContainsDiagnostics
+                || DisposesItselfInItsAsyncDispose(invocation, context.ContainingSymbol)
                 || !CanUseAwaitUsing(invocation)
                 || AsyncContext.GetAsyncFunction(invocation, context.ContainingSymbol) is not { } function
                 || SyncAsyncBranches.TakesAPathParameter(function))
@@ -114,6 +115,13 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
                 "'Dispose()'",
                 AsyncContext.Describe(function)));
         }
+
+        // `this.Dispose();` (or `base.Dispose()`) at the end of the type's own DisposeAsync/DisposeAsyncCore
+        // (Nerdbank.Streams' Substream): the object finishes its synchronous clean-up; `await
+        // DisposeAsync()` there would call the method it is in.
+        private static bool DisposesItselfInItsAsyncDispose(IInvocationOperation invocation, ISymbol containing)
+            => invocation.Instance is IInstanceReferenceOperation
+               && containing is IMethodSymbol { Name: "DisposeAsync" or "DisposeAsyncCore" };
 
         private static System.Collections.Generic.IEnumerable<IOperation> Resources(IOperation resources)
         {

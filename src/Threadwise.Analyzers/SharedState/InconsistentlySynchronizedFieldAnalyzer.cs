@@ -35,6 +35,7 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
     private static readonly ImmutableArray<OperationKind> WriteKinds = ImmutableArray.Create(OperationKind.SimpleAssignment, OperationKind.CompoundAssignment, OperationKind.Increment, OperationKind.Decrement);
     private static readonly ImmutableArray<OperationKind> HelperUseKinds = ImmutableArray.Create(OperationKind.Invocation, OperationKind.MethodReference);
     private static readonly ImmutableArray<OperationKind> ConditionalKind = ImmutableArray.Create(OperationKind.Conditional);
+    private static readonly ImmutableArray<OperationKind> FieldReferenceKind = ImmutableArray.Create(OperationKind.FieldReference);
 
     private static void OnTypeStart(SymbolStartAnalysisContext context)
     {
@@ -45,14 +46,16 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
             return;
         }
 
-        var writes = new ConcurrentBag<FieldWrite>();
+        var writes = new ConcurrentBag<FieldAccess>();
+        var reads = new ConcurrentBag<FieldAccess>();
         var calls = new ConcurrentBag<HelperCall>();
         var symbols = KnownSymbols.For(context.Compilation);
         var borrowed = new ConcurrentDictionary<ISymbol, bool>(SymbolEqualityComparer.Default);
         context.RegisterOperationAction(c => CollectWrite(c, type, writes, borrowed), WriteKinds);
         context.RegisterOperationAction(c => CollectHelperUse(c, type, calls), HelperUseKinds);
         context.RegisterOperationAction(c => AnalyzeCheckThenAct(c, type), ConditionalKind);
-        context.RegisterSymbolEndAction(c => Report(c, InSourceOrder(writes, w => w.Operation.Syntax), new Callers(InSourceOrder(calls, call => call.Syntax), type, context.Compilation, context.CancellationToken), symbols));
+        context.RegisterOperationAction(c => CollectRead(c, type, reads), FieldReferenceKind);
+        context.RegisterSymbolEndAction(c => Report(c, InSourceOrder(writes, w => w.Operation.Syntax), reads, new Callers(InSourceOrder(calls, call => call.Syntax), type, context.Compilation, context.CancellationToken), symbols));
     }
 
     // Calls of this type's private methods, with the locks held at each: a helper that every caller
@@ -156,7 +159,7 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
         return false;
     }
 
-    private static void CollectWrite(OperationAnalysisContext context, INamedTypeSymbol type, ConcurrentBag<FieldWrite> writes, ConcurrentDictionary<ISymbol, bool> borrowed)
+    private static void CollectWrite(OperationAnalysisContext context, INamedTypeSymbol type, ConcurrentBag<FieldAccess> writes, ConcurrentDictionary<ISymbol, bool> borrowed)
     {
         var target = context.Operation switch
         {
@@ -207,8 +210,30 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
             return;
         }
 
-        writes.Add(new FieldWrite(field, heldLock, context.Operation, context.ContainingSymbol));
+        writes.Add(new FieldAccess(field, heldLock, context.Operation, context.ContainingSymbol));
     }
+
+    // Reads of the type's own writable fields, kept for the share of accesses under the guard (see
+    // IsMostlyGuarded). Nothing is asked here: the held locks are looked up only for a field about to
+    // be reported.
+    private static void CollectRead(OperationAnalysisContext context, INamedTypeSymbol type, ConcurrentBag<FieldAccess> reads)
+    {
+        var reference = (IFieldReferenceOperation)context.Operation;
+        if (reference.Field is not { IsReadOnly: false, IsConst: false, IsVolatile: false } field
+            || !SymbolEqualityComparer.Default.Equals(field.ContainingType, type)
+            || reference.Instance is not (null or IInstanceReferenceOperation)
+            || IsWriteTarget(reference)
+            || IsExempt(context.ContainingSymbol))
+        {
+            return;
+        }
+
+        reads.Add(new FieldAccess(field, null, reference, context.ContainingSymbol));
+    }
+
+    private static bool IsWriteTarget(IFieldReferenceOperation reference)
+        => reference.Parent is IAssignmentOperation assignment && assignment.Target == reference
+           || reference.Parent is IIncrementOrDecrementOperation;
 
     // A parameter, or a local not copied from a field (`var gate = _gate;` still names the field's lock).
     private static bool IsPerCallObject(ISymbol heldLock, System.Threading.CancellationToken cancellationToken)
@@ -379,9 +404,9 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
         return list;
     }
 
-    private static void Report(SymbolAnalysisContext context, List<FieldWrite> writes, Callers callers, KnownSymbols symbols)
+    private static void Report(SymbolAnalysisContext context, List<FieldAccess> writes, ConcurrentBag<FieldAccess> reads, Callers callers, KnownSymbols symbols)
     {
-        var guarded = new Dictionary<IFieldSymbol, (FieldWrite Write, ISymbol Lock)>(SymbolEqualityComparer.Default);
+        var guarded = new Dictionary<IFieldSymbol, (FieldAccess Write, ISymbol Lock)>(SymbolEqualityComparer.Default);
         var guardedMembers = new HashSet<(ISymbol, ISymbol)>();
         foreach (var write in writes)
         {
@@ -402,18 +427,15 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
         }
 
         bool? documentedNotThreadSafe = null;
+        Dictionary<IFieldSymbol, bool>? mostlyGuarded = null;
         foreach (var write in writes)
         {
             if (EffectiveLock(write, callers) is null
                 && guarded.TryGetValue(write.Field, out var guard)
                 && !guardedMembers.Contains((write.Field, write.Member))
-                && !IsIdempotentReset(write, writes)
-                && !IsBeforeConcurrentStart(write.Operation, symbols)
-                && !IsAfterThreadJoined(write.Operation, symbols)
-                && !CreatesStoppedWork(write.Operation, symbols)
-                && !(write.Member is IMethodSymbol member && SymbolEqualityComparer.Default.Equals(callers.HeldByEveryCallerInTheCompilation(member), guard.Lock))
-                && !(write.Member is IMethodSymbol initializer && callers.RunsOnlyWhileConstructing(initializer))
-                && !(documentedNotThreadSafe ??= IsDocumentedNotThreadSafe((INamedTypeSymbol)context.Symbol, context.CancellationToken)))
+                && !IsSafeWithoutTheLock(write, guard.Lock, writes, callers, symbols)
+                && !(documentedNotThreadSafe ??= IsDocumentedNotThreadSafe((INamedTypeSymbol)context.Symbol, context.CancellationToken))
+                && IsMostlyGuarded(write.Field, guard.Lock, writes, reads, callers, symbols, mostlyGuarded ??= new Dictionary<IFieldSymbol, bool>(SymbolEqualityComparer.Default)))
             {
                 var lockName = guard.Lock is ITypeSymbol ? "this" : guard.Lock.Name;
                 context.ReportDiagnostic(Diagnostic.Create(
@@ -428,13 +450,131 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
         }
     }
 
+    // An unguarded write that needs no lock: set-up before the concurrent part starts, a reset after it
+    // ended or that the guarded side re-checks, work created stopped, or a member every caller (or only
+    // construction) runs under the guard.
+    private static bool IsSafeWithoutTheLock(FieldAccess write, ISymbol guard, List<FieldAccess> writes, Callers callers, KnownSymbols symbols)
+        => IsIdempotentReset(write, writes)
+           || IsBeforeConcurrentStart(write.Operation, symbols)
+           || IsAfterThreadJoined(write.Operation, symbols)
+           || CreatesStoppedWork(write.Operation, symbols)
+           || write.Member is IMethodSymbol member
+              && (SymbolEqualityComparer.Default.Equals(callers.HeldByEveryCallerInTheCompilation(member), guard)
+                  || callers.RunsOnlyWhileConstructing(member));
+
+    // Is the guard really this field's guard? Yes when the field is updated from its own value under it
+    // (`_count++`, `_list = _list.Add(x)`, a test-and-set): the lock is there for that update. Otherwise
+    // only a plain store sits in the locked region, which may be there for other work, so "inconsistently"
+    // needs a consistent side: at least half of the members that use the field (outside constructors and
+    // Dispose, not counting writes that need no lock) hold the guard at every use. A
+    // field mostly used without it — NetCoreServer's send offset, advanced lock-free by the one send in
+    // flight and only reset under the lock that swaps the buffers; log4net's file name, a configuration
+    // value stored once under the lock that opens the file — is not one the lock guards, and one more
+    // unguarded write is the norm there, not a slip.
+    private static bool IsMostlyGuarded(IFieldSymbol field, ISymbol guard, List<FieldAccess> writes, ConcurrentBag<FieldAccess> reads, Callers callers, KnownSymbols symbols, Dictionary<IFieldSymbol, bool> known)
+    {
+        if (known.TryGetValue(field, out var mostly))
+        {
+            return mostly;
+        }
+
+        // Per member: true while every use there holds the guard. A member that also uses the field
+        // outside the lock (TrySend resets the offset under the lock, then reads it after) does not treat
+        // the lock as the field's guard.
+        var members = new Dictionary<ISymbol, bool>(SymbolEqualityComparer.Default);
+        foreach (var write in writes)
+        {
+            if (!SymbolEqualityComparer.Default.Equals(write.Field, field))
+            {
+                continue;
+            }
+
+            if (HoldsGuard(write, write.Lock, guard, callers))
+            {
+                if (UpdatesFromItself(write))
+                {
+                    known[field] = true;
+                    return true;
+                }
+
+                Use(members, write.Member, guarded: true);
+            }
+            else if (!IsSafeWithoutTheLock(write, guard, writes, callers, symbols))
+            {
+                Use(members, write.Member, guarded: false);
+            }
+        }
+
+        foreach (var read in reads)
+        {
+            if (SymbolEqualityComparer.Default.Equals(read.Field, field))
+            {
+                Use(members, read.Member, HoldsGuard(read, FirstHeldLock(read.Operation), guard, callers));
+            }
+        }
+
+        int guarded = 0;
+        foreach (var entry in members)
+        {
+            guarded += entry.Value ? 1 : 0;
+        }
+
+        known[field] = mostly = guarded * 2 >= members.Count;
+        return mostly;
+    }
+
+    private static void Use(Dictionary<ISymbol, bool> members, ISymbol member, bool guarded)
+        => members[member] = guarded && (!members.TryGetValue(member, out var before) || before);
+
+    private static bool UpdatesFromItself(FieldAccess write)
+    {
+        if (write.Operation is ICompoundAssignmentOperation or IIncrementOrDecrementOperation
+            || IsRecheckedUnderLock(write.Operation, write.Field))
+        {
+            return true;
+        }
+
+        if (write.Operation is ISimpleAssignmentOperation { Value: { } value })
+        {
+            foreach (var operation in value.DescendantsAndSelf())
+            {
+                if (operation is IFieldReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Field, write.Field))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    // Held at the access itself, or by every caller of its member (as for the writes reported).
+    private static bool HoldsGuard(FieldAccess access, ISymbol? heldHere, ISymbol guard, Callers callers)
+        => SymbolEqualityComparer.Default.Equals(heldHere, guard)
+           || access.Member is IMethodSymbol method
+              && (SymbolEqualityComparer.Default.Equals(callers.HeldByEveryCaller(method), guard)
+                  || SymbolEqualityComparer.Default.Equals(callers.HeldByEveryCallerInTheCompilation(method), guard));
+
+    private static ISymbol? FirstHeldLock(IOperation operation)
+    {
+        foreach (var held in LockScope.HeldLocks(operation))
+        {
+            if (held is not null)
+            {
+                return held;
+            }
+        }
+
+        return null;
+    }
+
     // The lock held at the write, or else one that every caller of its (private) member holds.
-    private static ISymbol? EffectiveLock(FieldWrite write, Callers callers)
+    private static ISymbol? EffectiveLock(FieldAccess write, Callers callers)
         => write.Lock ?? (write.Member is IMethodSymbol method && callers.HeldByEveryCaller(method) is { } held && !LockScope.IsSemaphore(held) ? held : null);
 
     // `_writer = null;` (or default) where every guarded write sits under a re-check of the field
     // inside the lock: the reader sees null and recreates it under the lock; nothing is lost.
-    private static bool IsIdempotentReset(FieldWrite write, List<FieldWrite> writes)
+    private static bool IsIdempotentReset(FieldAccess write, List<FieldAccess> writes)
     {
         if (write.Operation is not ISimpleAssignmentOperation { Value: var value }
             || value.WithoutConversions() is not (ILiteralOperation { ConstantValue.Value: null } or IDefaultValueOperation))
@@ -1097,9 +1237,9 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
         private static ISymbol? FirstOrNull(ImmutableArray<ISymbol> held) => held.IsEmpty ? null : held[0];
     }
 
-    private sealed class FieldWrite
+    private sealed class FieldAccess
     {
-        public FieldWrite(IFieldSymbol field, ISymbol? @lock, IOperation operation, ISymbol member)
+        public FieldAccess(IFieldSymbol field, ISymbol? @lock, IOperation operation, ISymbol member)
         {
             Field = field;
             Lock = @lock;

@@ -220,6 +220,43 @@ public class SyncDisposeOfAsyncDisposableTests
         }
         """, Tw1008(0, "DownloadStream", "'using'"));
 
+    // Nerdbank.Streams' Substream: DisposeAsync writes its trailer, then calls `this.Dispose()` for the
+    // synchronous clean-up; `await DisposeAsync()` there would call itself. The same call in another
+    // async method of the type is still reported.
+    [Fact]
+    public Task DisposeOfItselfInItsOwnAsyncDispose_IsNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.IO;
+        using System.Threading.Tasks;
+
+        class Framed : IDisposable, IAsyncDisposable
+        {
+            private readonly Stream _inner;
+
+            public Framed(Stream inner) => _inner = inner;
+
+            public void Dispose() { }
+
+            public async ValueTask DisposeAsync()
+            {
+                await _inner.FlushAsync();
+                this.Dispose();
+            }
+
+            protected virtual async ValueTask DisposeAsyncCore()
+            {
+                await Task.Yield();
+                Dispose();
+            }
+
+            public async Task CloseAsync()
+            {
+                await _inner.FlushAsync();
+                {|#0:Dispose()|};
+            }
+        }
+        """, Tw1008(0, "Framed", "'Dispose()'", "async method 'CloseAsync'"));
+
     // A stream or writer wrapped around an in-memory stream writes into memory on dispose; one wrapped
     // around a file does not.
     [Fact]

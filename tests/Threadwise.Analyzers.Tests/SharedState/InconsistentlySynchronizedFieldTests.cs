@@ -935,6 +935,8 @@ public class InconsistentlySynchronizedFieldTests
 
             public void Stop() { lock (_mu) { _feeder = null; _started = false; } }
 
+            public bool IsStarted { get { lock (_mu) { return _started; } } }
+
             public void Start()
             {
                 if (_owns && _feeder == null)
@@ -968,6 +970,8 @@ public class InconsistentlySynchronizedFieldTests
             private bool _owns = true;
 
             public void Stop() { lock (_mu) { _feeder = null; _started = false; } }
+
+            public bool IsStarted { get { lock (_mu) { return _started; } } }
 
             public void Start()
             {
@@ -1092,6 +1096,8 @@ public class InconsistentlySynchronizedFieldTests
                 try { System.Console.WriteLine(_current); }
                 finally { _current = null; }
             }
+
+            public string? Peek() { lock (_queue) { return _next; } }
 
             public void Skip() => {|#0:_next = null|};
         }
@@ -1698,4 +1704,57 @@ public class InconsistentlySynchronizedFieldTests
             private void Counted() { {|#0:_count++|}; }
         }
         """, Tw2003(0, "_count", "_gate", "Clear"));
+
+    // Is the lock the field's guard? A field the lock only resets, used without it by most of the members
+    // that use it (NetCoreServer's send offset, advanced by the one send in flight; log4net's file name,
+    // a configuration value the locked OpenFile also stores), is not reported. The same shape where the
+    // lock updates the field from itself (`_sent += n`), or where most members use it under the lock,
+    // still is.
+    [Fact]
+    public Task FieldsTheLockDoesNotGuard_AreNotReported_ThoseItDoes_Are() => VerifyAnalyzer.AnalyzerAsync("""
+        class Session
+        {
+            private readonly object _sendLock = new object();
+            private byte[] _flush = new byte[0];
+            private long _flushOffset;
+            private long _sent;
+            private string _fileName;
+            private int _mode;
+
+            public string File { get => _fileName; set => _fileName = value; }
+
+            public void Activate() { if (_fileName != null) _fileName = _fileName.Trim(); }
+
+            protected void OpenFile(string fileName)
+            {
+                lock (_sendLock) { _fileName = fileName; }
+            }
+
+            private void TrySend()
+            {
+                lock (_sendLock)
+                {
+                    if (_flush.Length != 0) return;
+                    _flushOffset = 0;
+                    _sent += _flush.Length;
+                    _mode = 1;
+                }
+
+                System.Console.WriteLine(_flushOffset);
+            }
+
+            private void ProcessSend(long size)
+            {
+                _flushOffset += size;
+                if (_flushOffset == _flush.Length) _flushOffset = 0;
+                {|#0:_sent += size|};
+            }
+
+            public int Mode { get { lock (_sendLock) { return _mode; } } }
+
+            public void Reset() => {|#1:_mode = 0|};
+
+            private void ClearBuffers() { lock (_sendLock) { _flushOffset = 0; } }
+        }
+        """, Tw2003(0, "_sent", "_sendLock", "TrySend"), Tw2003(1, "_mode", "_sendLock", "TrySend"));
 }
