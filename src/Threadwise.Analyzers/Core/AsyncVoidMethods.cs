@@ -134,7 +134,7 @@ internal static class AsyncVoidMethods
     {
         foreach (var @catch in @try.Catches)
         {
-            if (@catch.Filter is null
+            if ((@catch.Filter is null || LetsOnlyCancellationThrough(@catch))
                 && (@catch.Declaration is null
                     || @catch.Declaration.Type.ToString() is "Exception" or "System.Exception" or "global::System.Exception"))
             {
@@ -144,6 +144,42 @@ internal static class AsyncVoidMethods
 
         return false;
     }
+
+    // `catch (Exception ex) when (ex is not OperationCanceledException)` (R3's queue workers): every
+    // failure but cancellation is handled; cancellation is how the worker is told to stop.
+    private static bool LetsOnlyCancellationThrough(CatchClauseSyntax @catch)
+    {
+        var filter = @catch.Filter!.FilterExpression;
+        while (filter is ParenthesizedExpressionSyntax parenthesized)
+        {
+            filter = parenthesized.Expression;
+        }
+
+        if (@catch.Declaration is not { Identifier.ValueText: { Length: > 0 } name })
+        {
+            return false;
+        }
+
+        // `ex is not OperationCanceledException`
+        if (filter is IsPatternExpressionSyntax { Expression: IdentifierNameSyntax tested, Pattern: UnaryPatternSyntax { Pattern: var negated } })
+        {
+            return tested.Identifier.ValueText == name
+                   && negated switch
+                   {
+                       TypePatternSyntax type => NamesCancellation(type.Type),
+                       ConstantPatternSyntax constant => NamesCancellation(constant.Expression),
+                       _ => false,
+                   };
+        }
+
+        // `!(ex is OperationCanceledException)`
+        return filter is PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalNotExpression, Operand: ParenthesizedExpressionSyntax { Expression: BinaryExpressionSyntax { RawKind: (int)SyntaxKind.IsExpression, Left: IdentifierNameSyntax left, Right: var right } } }
+               && left.Identifier.ValueText == name
+               && NamesCancellation(right);
+    }
+
+    private static bool NamesCancellation(SyntaxNode type)
+        => type.ToString() is "OperationCanceledException" or "System.OperationCanceledException" or "global::System.OperationCanceledException";
 
     /// <summary>True when the method is passed as a method group (<c>new Timer(Poll, …)</c>,
     /// <c>Register(OnTick)</c>) or assigned to a delegate in its type (its containing method, for a

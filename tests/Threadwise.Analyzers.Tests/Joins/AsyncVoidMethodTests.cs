@@ -175,6 +175,53 @@ public class AsyncVoidMethodTests
         }
         """, Tw4004(0, "Late"), Tw4004(1, "PollThenWait"), Tw4004Callback(2, "Tick"));
 
+    // R3's queue workers: the catch lets only cancellation through (`when (ex is not
+    // OperationCanceledException)`), the way the worker is told to stop. Any other filter is narrower.
+    [Fact]
+    public Task ACatchAllThatLetsOnlyCancellationThrough_IsWhollyGuarded() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading.Channels;
+        using System.Threading.Tasks;
+
+        class Worker
+        {
+            private readonly Channel<int> _channel = Channel.CreateUnbounded<int>();
+
+            private async void RunQueueWorker()
+            {
+                var reader = _channel.Reader;
+                try
+                {
+                    while (await reader.WaitToReadAsync()) { reader.TryRead(out _); }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    Console.Error.WriteLine(ex);
+                }
+            }
+
+            private async void RunOld()
+            {
+                try { await Task.Delay(1); }
+                catch (Exception e) when (!(e is System.OperationCanceledException)) { Console.Error.WriteLine(e); }
+            }
+
+            private async void {|#0:RunFiltered|}()
+            {
+                try { await Task.Delay(1); }
+                catch (Exception ex) when (ex is not TimeoutException) { Console.Error.WriteLine(ex); }
+            }
+
+            private async void {|#1:RunLogged|}()
+            {
+                try { await Task.Delay(1); }
+                catch (Exception ex) when (Log(ex)) { }
+            }
+
+            private static bool Log(Exception ex) => true;
+        }
+        """, Tw4004(0, "RunFiltered"), Tw4004(1, "RunLogged"));
+
     [Fact]
     public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
         class C
