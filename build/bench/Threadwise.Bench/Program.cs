@@ -70,7 +70,9 @@ static string FindRepo()
 
 internal sealed class Runner
 {
-    private static readonly string[] BaseConfigurations = { "none", "threadwise", "vsthreading", "asyncfixer" };
+    // "floor": an analyzer with one empty operation action (build/bench/Threadwise.Bench.Floor), the
+    // cost of the compiler's operation trees alone.
+    private static readonly string[] BaseConfigurations = { "none", "floor", "threadwise", "vsthreading", "asyncfixer" };
 
     // One Threadwise family at a time: a globalconfig turns the other categories off, and the
     // compiler then does not run the analyzers whose every rule is off.
@@ -79,6 +81,7 @@ internal sealed class Runner
     private static readonly Dictionary<string, string> AnalyzerAssembly = new()
     {
         ["threadwise"] = "Threadwise.Analyzers",
+        ["floor"] = "Threadwise.Bench.Floor",
         ["vsthreading"] = "Microsoft.VisualStudio.Threading.Analyzers",
         ["asyncfixer"] = "AsyncFixer",
     };
@@ -109,13 +112,18 @@ internal sealed class Runner
         Console.WriteLine($"== building Threadwise (Release)");
         await Run("dotnet", $"build \"{Path.Combine(_repo, "src", "Threadwise.Analyzers", "Threadwise.Analyzers.csproj")}\" -c Release -nologo -v:q", _repo, check: true);
         var analyzerDll = Path.Combine(_repo, "src", "Threadwise.Analyzers", "bin", "Release", "netstandard2.0", "Threadwise.Analyzers.dll");
+        var floorDll = Path.Combine(_repo, "build", "bench", "Threadwise.Bench.Floor", "bin", "Release", "netstandard2.0", "Threadwise.Bench.Floor.dll");
+        if (_configurations.Contains("floor"))
+        {
+            await Run("dotnet", $"build \"{Path.Combine(_repo, "build", "bench", "Threadwise.Bench.Floor", "Threadwise.Bench.Floor.csproj")}\" -c Release -nologo -v:q", _repo, check: true);
+        }
 
         var corpora = new Dictionary<int, (string Project, int Lines)>();
         foreach (var size in _sizes)
         {
             var directory = Path.Combine(_work, $"corpus-{size}-{_classesPerFile}");
             var (files, lines, defects) = CorpusGenerator.Generate(directory, size, classesPerFile: _classesPerFile);
-            File.WriteAllText(Path.Combine(directory, "Corpus.csproj"), CorpusProject(analyzerDll));
+            File.WriteAllText(Path.Combine(directory, "Corpus.csproj"), CorpusProject(analyzerDll, floorDll));
             File.WriteAllText(Path.Combine(directory, "Directory.Build.props"), "<Project />");
             File.WriteAllText(Path.Combine(directory, "Directory.Build.targets"), "<Project />");
             File.WriteAllText(Path.Combine(directory, "Directory.Packages.props"), "<Project />");
@@ -233,7 +241,7 @@ internal sealed class Runner
         return (total, perRule);
     }
 
-    private string CorpusProject(string analyzerDll) => $"""
+    private string CorpusProject(string analyzerDll, string floorDll) => $"""
         <Project Sdk="Microsoft.NET.Sdk">
           <PropertyGroup>
             <TargetFramework>net10.0</TargetFramework>
@@ -262,6 +270,7 @@ internal sealed class Runner
           <Target Name="BenchPickAnalyzers" BeforeTargets="CoreCompile">
             <ItemGroup>
               <Analyzer Include="{analyzerDll}" Condition="$(BenchConfig.StartsWith('threadwise'))" />
+              <Analyzer Include="{floorDll}" Condition="'$(BenchConfig)' == 'floor'" />
               <Analyzer Remove="@(Analyzer)" Condition="'$(BenchConfig)' != 'vsthreading' and $([System.String]::Copy('%(Analyzer.Identity)').ToLowerInvariant().Contains('microsoft.visualstudio.threading.analyzers'))" />
               <Analyzer Remove="@(Analyzer)" Condition="'$(BenchConfig)' != 'asyncfixer' and $([System.String]::Copy('%(Analyzer.Identity)').ToLowerInvariant().Contains('asyncfixer'))" />
             </ItemGroup>

@@ -13,6 +13,10 @@ public sealed class Report
 
     public double? ThreadwiseGrowth { get; init; }
 
+    /// <summary>Threadwise's Csc increase minus the floor's (an empty operation action): what its own
+    /// work adds beyond the operation trees any operation-based analyzer makes the compiler build.</summary>
+    public double? ThreadwiseCscIncreaseBeyondFloor { get; init; }
+
     public List<Target> Targets { get; init; } = new();
 
     internal static Report From(bool manySmallFiles, List<Sample> samples, int[] sizes)
@@ -87,7 +91,8 @@ public sealed class Report
             targets.Add(new Target($"Threadwise growth {reference} -> {largest} lines <= 4.4x (size ratio {(double)largest / reference:F1}x)", g, 4.4));
         }
 
-        return new Report { Rows = rows.OrderBy(r => r.Size).ThenBy(r => r.Configuration).ToList(), ThreadwisePerRuleMs = perRule, ThreadwiseToPeer = ratios, ThreadwiseGrowth = growth, Targets = targets };
+        var beyondFloor = threadwise is not null && Find(reference, "floor") is { } floor ? threadwise.CscIncrease - floor.CscIncrease : (double?)null;
+        return new Report { Rows = rows.OrderBy(r => r.Size).ThenBy(r => r.Configuration).ToList(), ThreadwisePerRuleMs = perRule, ThreadwiseToPeer = ratios, ThreadwiseGrowth = growth, ThreadwiseCscIncreaseBeyondFloor = beyondFloor, Targets = targets };
     }
 
     public void Print()
@@ -110,6 +115,11 @@ public sealed class Report
         foreach (var (peer, ratio) in ThreadwiseToPeer)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Threadwise / {peer}: {ratio:F2}x"));
+        }
+
+        if (ThreadwiseCscIncreaseBeyondFloor is { } beyond)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Threadwise Csc increase beyond the floor (an empty operation action): {beyond:P1}"));
         }
 
         if (ThreadwiseGrowth is { } growth)
