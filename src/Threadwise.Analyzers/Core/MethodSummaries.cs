@@ -254,33 +254,44 @@ internal sealed class MethodSummaries
         public override int GetHashCode() => (((SymbolEqualityComparer.Default.GetHashCode(Method) * 31) + InMemoryParameters) * 31) + Flags.GetHashCode();
     }
 
-    /// <summary>A bit per parameter ordinal: which bool parameters hold a known constant, and its value.</summary>
+    /// <summary>A bit per parameter ordinal: which bool parameters hold a known constant, and its value;
+    /// and one <c>System.Type</c> parameter handed <c>typeof(X)</c>, with X.</summary>
     private readonly struct Flags : System.IEquatable<Flags>
     {
         public static readonly Flags None = new(0, 0);
 
-        public Flags(int known, int values)
+        public Flags(int known, int values, int typeOrdinal = -1, ITypeSymbol? type = null)
         {
             Known = known;
             Values = values & known;
+            TypeOrdinal = type is null ? -1 : typeOrdinal;
+            Type = TypeOrdinal < 0 ? null : type;
         }
 
         public int Known { get; }
 
         public int Values { get; }
 
-        public bool IsEmpty => Known == 0;
+        public int TypeOrdinal { get; }
+
+        public ITypeSymbol? Type { get; }
+
+        public bool IsEmpty => Known == 0 && Type is null;
 
         public bool? ValueOf(IParameterSymbol parameter)
             => parameter.Ordinal < 32 && (Known & (1 << parameter.Ordinal)) != 0 ? (Values & (1 << parameter.Ordinal)) != 0 : null;
 
-        public Flags Without(int parameters) => new(Known & ~parameters, Values);
+        public ITypeSymbol? TypeOf(IParameterSymbol parameter) => parameter.Ordinal == TypeOrdinal ? Type : null;
 
-        public bool Equals(Flags other) => Known == other.Known && Values == other.Values;
+        public Flags Without(int parameters)
+            => new(Known & ~parameters, Values, TypeOrdinal is >= 0 and < 32 && (parameters & (1 << TypeOrdinal)) != 0 ? -1 : TypeOrdinal, Type);
+
+        public bool Equals(Flags other)
+            => Known == other.Known && Values == other.Values && TypeOrdinal == other.TypeOrdinal && SymbolEqualityComparer.Default.Equals(Type, other.Type);
 
         public override bool Equals(object? obj) => obj is Flags other && Equals(other);
 
-        public override int GetHashCode() => (Known * 397) ^ Values;
+        public override int GetHashCode() => (((Known * 397) ^ Values) * 31) + SymbolEqualityComparer.Default.GetHashCode(Type);
     }
 
     // The helper a call reaches, with what the call hands it: in-memory streams, and constant bools (a
@@ -289,8 +300,16 @@ internal sealed class MethodSummaries
     {
         var known = 0;
         var values = 0;
+        var typeOrdinal = -1;
+        ITypeSymbol? type = null;
         foreach (var argument in call.Arguments)
         {
+            if (type is null && KnownTypeArgument(argument, caller) is { } handed)
+            {
+                (typeOrdinal, type) = (argument.Parameter!.Ordinal, handed);
+                continue;
+            }
+
             if (argument.Parameter is not { Type.SpecialType: SpecialType.System_Boolean, RefKind: RefKind.None, Ordinal: < 32 and var ordinal })
             {
                 continue;
@@ -310,7 +329,51 @@ internal sealed class MethodSummaries
         }
 
         var inMemory = InMemoryStreams.InMemoryArguments(call, _waits.Symbols, caller?.InMemoryParameters ?? 0);
-        return new Helper(call.TargetMethod.OriginalDefinition, inMemory, new Flags(known, values));
+        return new Helper(call.TargetMethod.OriginalDefinition, inMemory, new Flags(known, values, typeOrdinal, type));
+    }
+
+    // `Deserialize(response, typeof(Authorizations))` (the OpenAPI generator's client, found dogfooding
+    // the InfluxDB client): a System.Type parameter handed a closed `typeof(X)`, or the caller's own known
+    // one. Decides `if (type == typeof(Stream)) { …write a file… }` in the helper.
+    private ITypeSymbol? KnownTypeArgument(IArgumentOperation argument, Helper? caller)
+    {
+        if (argument.Parameter is not { RefKind: RefKind.None, Ordinal: < 32 } parameter
+            || !SymbolEqualityComparer.Default.Equals(parameter.Type, _waits.Symbols.Type))
+        {
+            return null;
+        }
+
+        return argument.Value switch
+        {
+            ITypeOfOperation { TypeOperand: var operand } when IsClosed(operand) => operand,
+            IParameterReferenceOperation { Parameter: var passed } when caller is { } owner && SymbolEqualityComparer.Default.Equals(passed.ContainingSymbol, owner.Method)
+                => owner.Flags.TypeOf(passed),
+            _ => null,
+        };
+    }
+
+    // No type parameter anywhere in it: `typeof(T)` may be any type, `typeof(List<T>)` too.
+    private static bool IsClosed(ITypeSymbol type)
+    {
+        switch (type)
+        {
+            case ITypeParameterSymbol or IErrorTypeSymbol:
+                return false;
+            case IArrayTypeSymbol array:
+                return IsClosed(array.ElementType);
+            case INamedTypeSymbol named:
+                foreach (var argument in named.TypeArguments)
+                {
+                    if (!IsClosed(argument))
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            default:
+                return true;
+        }
     }
 
     // `spinWait = true;` or `ref spinWait` in the body: the caller's constant no longer decides.
@@ -341,6 +404,9 @@ internal sealed class MethodSummaries
         {
             case IParameterReferenceOperation { Parameter: var parameter }:
                 return flags.ValueOf(parameter);
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison
+                when SameTypeAs(comparison.LeftOperand, comparison.RightOperand, flags) is { } same:
+                return comparison.OperatorKind == BinaryOperatorKind.Equals ? same : !same;
             case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: var operand }:
                 return !Evaluate(operand, flags);
             case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } and:
@@ -353,6 +419,24 @@ internal sealed class MethodSummaries
                 return null;
         }
     }
+
+    // `type == typeof(Stream)` with the type parameter known: two closed types are the same Type object
+    // exactly when they are the same type.
+    private static bool? SameTypeAs(IOperation left, IOperation right, Flags flags)
+    {
+        if (flags.Type is null)
+        {
+            return null;
+        }
+
+        var (parameter, other) = Unconverted(left) is IParameterReferenceOperation reference ? (reference, Unconverted(right)) : (Unconverted(right) as IParameterReferenceOperation, Unconverted(left));
+        return parameter is not null && flags.TypeOf(parameter.Parameter) is { } known && other is ITypeOfOperation { TypeOperand: var operand } && IsClosed(operand)
+            ? SymbolEqualityComparer.Default.Equals(known, operand)
+            : null;
+    }
+
+    private static IOperation Unconverted(IOperation operation)
+        => operation is IConversionOperation { IsImplicit: true, Operand: var operand } ? operand : operation;
 
     // `if (!spinWait) return;` with spinWait known false: what follows in the block does not run.
     private static bool LeavesFor(IOperation statement, Flags flags)

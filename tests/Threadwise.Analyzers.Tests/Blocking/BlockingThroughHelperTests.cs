@@ -414,6 +414,59 @@ public class BlockingThroughHelperTests
         Tw1006(1, "Flush", "Flush -> WaitForCommit -> Thread.Sleep (Test0.cs:35)"),
         Tw1006(2, "Stubborn", "Stubborn -> WaitForCommit -> Thread.Sleep (Test0.cs:35)"));
 
+    // The OpenAPI generator's client (found dogfooding the InfluxDB client): `Deserialize(response,
+    // typeof(Model))` writes a file only under `if (type == typeof(Stream))`. A closed `typeof` (or the
+    // caller's own known type, handed on) decides the branch; `typeof(Stream)`, `typeof(T)` and a Type
+    // variable do not keep the helper off its write.
+    [Fact]
+    public Task HelpersHandedATypeTheirFileBranchDoesNotTest_DoNotBlock() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.IO;
+        using System.Threading.Tasks;
+
+        class Model { }
+
+        class ApiClient
+        {
+            public object Deserialize(byte[] body, Type type)
+            {
+                if (type == typeof(byte[]))
+                {
+                    return body;
+                }
+
+                if (type == typeof(Stream))
+                {
+                    File.WriteAllBytes("download.bin", body);
+                    return new MemoryStream(body);
+                }
+
+                return new Model();
+            }
+
+            public object Convert(byte[] body, Type type) => Deserialize(body, type);
+
+            public object Other(byte[] body, Type type) => type != typeof(Model) ? Deserialize(body, typeof(Stream)) : body;
+
+            async Task<T> GetAsync<T>(byte[] body, Type runtime)
+            {
+                await Task.Yield();
+                Deserialize(body, typeof(Model));
+                Deserialize(body, typeof(byte[]));
+                Convert(body, typeof(Model));
+                {|#0:Deserialize(body, typeof(Stream))|};
+                {|#1:Deserialize(body, typeof(T))|};
+                {|#2:Deserialize(body, runtime)|};
+                {|#3:Convert(body, typeof(Stream))|};
+                return default;
+            }
+        }
+        """,
+        Tw1006(0, "Deserialize", "Deserialize -> File.WriteAllBytes (Test0.cs:18)"),
+        Tw1006(1, "Deserialize", "Deserialize -> File.WriteAllBytes (Test0.cs:18)"),
+        Tw1006(2, "Deserialize", "Deserialize -> File.WriteAllBytes (Test0.cs:18)"),
+        Tw1006(3, "Convert", "Convert -> Deserialize -> File.WriteAllBytes (Test0.cs:18)"));
+
     // MedallionShell's pipe: `switch (_signal.CurrentCount) { case 1: _signal.Wait(); }` takes a slot known
     // to be free (under the pipe's lock), so the helper does not block. An unguarded Wait, a guard on
     // another semaphore, or `CurrentCount >= 0` does.
