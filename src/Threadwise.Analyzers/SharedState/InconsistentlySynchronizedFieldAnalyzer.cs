@@ -802,7 +802,8 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
     {
         foreach (var operation in body.Descendants())
         {
-            if (operation is IAssignmentOperation { Target: IFieldReferenceOperation target }
+            // `_map ??= new …` re-checks by itself (Elastic APM's lazily created span statistics).
+            if (operation is IAssignmentOperation { Target: IFieldReferenceOperation target } and not ICoalesceAssignmentOperation
                 && SymbolEqualityComparer.Default.Equals(target.Field, field)
                 && !IsRecheckedUnderLock(operation, field)
                 && !IsBlindReset(operation, field)

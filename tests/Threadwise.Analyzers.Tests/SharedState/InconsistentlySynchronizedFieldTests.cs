@@ -257,6 +257,18 @@ public class InconsistentlySynchronizedFieldTests
 
                 return _other;
             }
+
+            // Elastic APM's span statistics: `??=` inside the lock is the re-check.
+            private System.Collections.Generic.Dictionary<string, int>? _stats;
+
+            public void Count(string key)
+            {
+                if (_stats == null)
+                {
+                    lock (_gate)
+                        _stats ??= new System.Collections.Generic.Dictionary<string, int>();
+                }
+            }
         }
         """, Tw2003(0, "_instance", "_gate", "Get", "checked"));
 
