@@ -106,7 +106,7 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
 
             return value switch
             {
-                IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } when SymbolFacts.IsVisibleOutsideAssembly(value.Type) => "'this'",
+                IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } when SymbolFacts.IsVisibleOutsideAssembly(value.Type) && !IsPublishedAsSyncRoot(null, value.Type) => "'this'",
                 IInstanceReferenceOperation => null,
                 ITypeOfOperation => "a typeof(...) object",
                 IObjectCreationOperation => "a new object created for this lock alone",
@@ -114,9 +114,54 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
                 _ when KnownSymbols.IsOrDerivesFrom(value.Type, _symbols.Type) => "a Type object",
                 _ when KnownSymbols.IsOrDerivesFrom(value.Type, _symbols.Thread) => "a Thread object",
                 IFieldReferenceOperation { Field: { IsReadOnly: false } field } when IsReassigned(field, compilation) => $"the non-readonly field '{field.Name}'",
-                IFieldReferenceOperation { Field: { } field } when SymbolFacts.IsVisibleOutsideAssembly(field) => $"the field '{field.Name}', visible outside the assembly",
+                IFieldReferenceOperation { Field: { } field } when SymbolFacts.IsVisibleOutsideAssembly(field) && !IsPublishedAsSyncRoot(field, field.ContainingType) => $"the field '{field.Name}', visible outside the assembly",
                 _ => null,
             };
+        }
+
+        // `public object SyncRoot => gate;` (ICollection's convention; ObservableCollections' views, found
+        // dogfooding): the type hands its lock out so that callers can synchronize with it. Outside code
+        // taking that lock is the contract, not an accident. `field` null: the lock is `this`.
+        private static bool IsPublishedAsSyncRoot(IFieldSymbol? field, ITypeSymbol type)
+        {
+            for (var current = type as INamedTypeSymbol; current is not null; current = current.BaseType)
+            {
+                foreach (var member in current.GetMembers("SyncRoot"))
+                {
+                    if (member is IPropertySymbol { GetMethod: { } getter } && ReturnsTheLock(getter, field))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        private static bool ReturnsTheLock(IMethodSymbol getter, IFieldSymbol? field)
+        {
+            foreach (var reference in getter.DeclaringSyntaxReferences)
+            {
+                var returned = reference.GetSyntax() switch
+                {
+                    ArrowExpressionClauseSyntax { Expression: var body } => body,
+                    AccessorDeclarationSyntax { ExpressionBody.Expression: { } body } => body,
+                    AccessorDeclarationSyntax { Body.Statements: { Count: 1 } statements }
+                        when statements[0] is ReturnStatementSyntax { Expression: { } returnedValue } => returnedValue,
+                    _ => null,
+                };
+                if (returned is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: var name })
+                {
+                    returned = name;
+                }
+
+                if (field is null ? returned is ThisExpressionSyntax : returned is IdentifierNameSyntax { Identifier.ValueText: var text } && text == field.Name)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         // `private object SyncLock => this;` and `object Gate { get { return _gate; } }`: the lock is

@@ -126,6 +126,47 @@ public class LockOnUnsafeObjectTests
         }
         """, Tw2004(0, "'this'"), Tw2004(1, "the non-readonly field '_swap'"));
 
+    // ObservableCollections' views: the lock is handed out as `SyncRoot` (ICollection's convention) so that
+    // callers synchronize with it; outside code taking it is the contract. A protected lock, or `this`,
+    // that no SyncRoot publishes is still reported.
+    [Fact]
+    public Task LocksPublishedAsSyncRoot_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        public abstract class ViewBase
+        {
+            protected readonly object gate = new object();
+
+            public object SyncRoot => gate;
+        }
+
+        public sealed class View : ViewBase
+        {
+            private int _count;
+
+            public void Add() { lock (gate) { _count++; } }
+        }
+
+        public sealed class Registry
+        {
+            private int _count;
+
+            public object SyncRoot { get { return this; } }
+
+            public void Add() { lock (this) { _count++; } }
+        }
+
+        public class Unpublished
+        {
+            protected readonly object gate = new object();
+            private int _count;
+
+            public object SyncRoot => new object();
+
+            public void Add() { lock ({|#0:gate|}) { _count++; } }
+
+            public void Remove() { lock ({|#1:this|}) { _count--; } }
+        }
+        """, Tw2004(0, "the field 'gate', visible outside the assembly"), Tw2004(1, "'this'"));
+
     // Lidgren keeps its lock objects in internal fields set once in the constructor and locked from
     // several classes: the field never changes, so every lock takes the same object.
     [Fact]
