@@ -47,7 +47,7 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
         }
 
         var writes = new ConcurrentBag<FieldAccess>();
-        var reads = new ConcurrentBag<FieldAccess>();
+        var reads = new ConcurrentQueue<FieldRead>();
         var calls = new ConcurrentBag<HelperCall>();
         var symbols = KnownSymbols.For(context.Compilation);
         var borrowed = new ConcurrentDictionary<ISymbol, bool>(SymbolEqualityComparer.Default);
@@ -214,9 +214,9 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
     }
 
     // Reads of the type's own writable fields, kept for the share of accesses under the guard (see
-    // IsMostlyGuarded). Nothing is asked here: the held locks are looked up only for a field about to
-    // be reported.
-    private static void CollectRead(OperationAnalysisContext context, INamedTypeSymbol type, ConcurrentBag<FieldAccess> reads)
+    // IsMostlyGuarded). Nothing is asked and nothing allocated per read (a struct in a queue): the held
+    // locks are looked up only for a field about to be reported.
+    private static void CollectRead(OperationAnalysisContext context, INamedTypeSymbol type, ConcurrentQueue<FieldRead> reads)
     {
         var reference = (IFieldReferenceOperation)context.Operation;
         if (reference.Field is not { IsReadOnly: false, IsConst: false, IsVolatile: false } field
@@ -228,7 +228,7 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
             return;
         }
 
-        reads.Add(new FieldAccess(field, null, reference, context.ContainingSymbol));
+        reads.Enqueue(new FieldRead(field, reference, context.ContainingSymbol));
     }
 
     private static bool IsWriteTarget(IFieldReferenceOperation reference)
@@ -404,7 +404,7 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
         return list;
     }
 
-    private static void Report(SymbolAnalysisContext context, List<FieldAccess> writes, ConcurrentBag<FieldAccess> reads, Callers callers, KnownSymbols symbols)
+    private static void Report(SymbolAnalysisContext context, List<FieldAccess> writes, ConcurrentQueue<FieldRead> reads, Callers callers, KnownSymbols symbols)
     {
         var guarded = new Dictionary<IFieldSymbol, (FieldAccess Write, ISymbol Lock)>(SymbolEqualityComparer.Default);
         var guardedMembers = new HashSet<(ISymbol, ISymbol)>();
@@ -471,7 +471,7 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
     // flight and only reset under the lock that swaps the buffers; log4net's file name, a configuration
     // value stored once under the lock that opens the file — is not one the lock guards, and one more
     // unguarded write is the norm there, not a slip.
-    private static bool IsMostlyGuarded(IFieldSymbol field, ISymbol guard, List<FieldAccess> writes, ConcurrentBag<FieldAccess> reads, Callers callers, KnownSymbols symbols, Dictionary<IFieldSymbol, bool> known)
+    private static bool IsMostlyGuarded(IFieldSymbol field, ISymbol guard, List<FieldAccess> writes, ConcurrentQueue<FieldRead> reads, Callers callers, KnownSymbols symbols, Dictionary<IFieldSymbol, bool> known)
     {
         if (known.TryGetValue(field, out var mostly))
         {
@@ -489,7 +489,7 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
                 continue;
             }
 
-            if (HoldsGuard(write, write.Lock, guard, callers))
+            if (HoldsGuard(write.Member, write.Lock, guard, callers))
             {
                 if (UpdatesFromItself(write))
                 {
@@ -509,7 +509,7 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
         {
             if (SymbolEqualityComparer.Default.Equals(read.Field, field))
             {
-                Use(members, read.Member, HoldsGuard(read, FirstHeldLock(read.Operation), guard, callers));
+                Use(members, read.Member, HoldsGuard(read.Member, FirstHeldLock(read.Operation), guard, callers));
             }
         }
 
@@ -549,9 +549,9 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
     }
 
     // Held at the access itself, or by every caller of its member (as for the writes reported).
-    private static bool HoldsGuard(FieldAccess access, ISymbol? heldHere, ISymbol guard, Callers callers)
+    private static bool HoldsGuard(ISymbol member, ISymbol? heldHere, ISymbol guard, Callers callers)
         => SymbolEqualityComparer.Default.Equals(heldHere, guard)
-           || access.Member is IMethodSymbol method
+           || member is IMethodSymbol method
               && (SymbolEqualityComparer.Default.Equals(callers.HeldByEveryCaller(method), guard)
                   || SymbolEqualityComparer.Default.Equals(callers.HeldByEveryCallerInTheCompilation(method), guard));
 
@@ -1251,6 +1251,22 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
         public IFieldSymbol Field { get; }
 
         public ISymbol? Lock { get; }
+
+        public IOperation Operation { get; }
+
+        public ISymbol Member { get; }
+    }
+
+    private readonly struct FieldRead
+    {
+        public FieldRead(IFieldSymbol field, IOperation operation, ISymbol member)
+        {
+            Field = field;
+            Operation = operation;
+            Member = member;
+        }
+
+        public IFieldSymbol Field { get; }
 
         public IOperation Operation { get; }
 
