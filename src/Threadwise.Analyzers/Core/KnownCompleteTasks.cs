@@ -663,6 +663,23 @@ internal static class KnownCompleteTasks
         private bool ElementsInclude(IOperation value)
         {
             value = Unwrap(value);
+
+            // `new Task[] { tree, attach }.Concat(preload)` (PuppeteerSharp's frame manager), `tasks.Append(t)`:
+            // the elements of either source, or the one appended.
+            if (value is IInvocationOperation { TargetMethod: { Name: "Concat" or "Append" or "Prepend", IsStatic: true } linq } sequence
+                && SymbolEqualityComparer.Default.Equals(linq.ContainingType, Symbols.Enumerable))
+            {
+                foreach (var argument in sequence.Arguments)
+                {
+                    if (Is(Unwrap(argument.Value)) || ElementsInclude(argument.Value))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+
             if (value is IArrayCreationOperation { Initializer: { } initializer })
             {
                 foreach (var element in initializer.ElementValues)

@@ -138,6 +138,26 @@ public class BlockingWaitInAsyncCodeTests
         }
         """);
 
+    // PuppeteerSharp's frame manager: `await Task.WhenAll(new Task[] { tree, attach }.Concat(preload))`,
+    // then `tree.Result`. Elements of a Concat/Append of the awaited sequence are complete; a task
+    // only in a sequence built otherwise (`Where`) is not known to be among them.
+    [Fact]
+    public Task TasksInAConcatenatedSequenceAwaitedTogether_AreKnownComplete() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Linq;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task<int> M(Task<int> tree, Task attach, Task[] preload, Task<int> extra, Task<int> other)
+            {
+                await Task.WhenAll(new Task[] { tree, attach }.Concat(preload)).ConfigureAwait(false);
+                await Task.WhenAll(preload.Append(extra));
+                await Task.WhenAll(new Task[] { other }.Where(t => t != null));
+                return tree.Result + extra.Result + {|#0:other.Result|};
+            }
+        }
+        """, Tw1002(0, "Result", "async method 'M'"));
+
     [Fact]
     public Task SyncCode_NonBlockingPoll_AndOtherResultProperties_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
         using System;
