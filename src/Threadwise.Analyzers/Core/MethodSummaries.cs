@@ -188,7 +188,7 @@ internal sealed class MethodSummaries
         {
             // Clean-up on the way to an exception (`stream.Close(); throw …;`) is not what the helper
             // does when it works; TW1004 leaves it alone in async code, and so does the summary.
-            if (DirectBlockingCall(operation, options, owner) is { } leaf && !operation.IsCleanupBeforeThrow())
+            if (DirectBlockingCall(operation, options, owner, cancellationToken) is { } leaf && !operation.IsCleanupBeforeThrow())
             {
                 return new Facts(leaf, operation.Syntax.GetLocation(), ImmutableArray<Helper>.Empty);
             }
@@ -453,7 +453,7 @@ internal sealed class MethodSummaries
     };
 
     /// <summary>What TW1001–TW1004 would report if this operation were in async code.</summary>
-    private string? DirectBlockingCall(IOperation operation, ThreadwiseOptions options, Helper owner)
+    private string? DirectBlockingCall(IOperation operation, ThreadwiseOptions options, Helper owner, CancellationToken cancellationToken)
     {
         if (_waits.TryGetWait(operation, out var wait))
         {
@@ -476,7 +476,60 @@ internal sealed class MethodSummaries
             return "Thread.Sleep";
         }
 
-        return _blockingCalls.GetBlockingApi(invocation, options, owner.Method, owner.InMemoryParameters) is { } api ? api.Display : null;
+        return _blockingCalls.GetBlockingApi(invocation, options, owner.Method, owner.InMemoryParameters) is { } api
+               && !(api.Twin is not null && IsVisiblyNonBlocking(invocation, owner, cancellationToken))
+            ? api.Display
+            : null;
+    }
+
+    // A method of this compilation beside its async twin whose own body blocks on nothing, at the
+    // configured depth: `GetSession(id) => _sessions.GetValueOrDefault(id)` next to a GetSessionAsync that
+    // waits for the session to appear is a lookup, not a wait (found dogfooding PuppeteerSharp). Such
+    // twins may call each other, so the look inside is nested at most twice per thread; deeper, the
+    // twin counts as blocking, as before.
+    [System.ThreadStatic]
+    private static int _twinChecks;
+
+    private bool IsVisiblyNonBlocking(IInvocationOperation call, Helper owner, CancellationToken cancellationToken)
+    {
+        if (!IsAnalyzableHelper(call.TargetMethod) || _twinChecks >= 2)
+        {
+            return false;
+        }
+
+        _twinChecks++;
+        try
+        {
+            return !CallsWhatItCannotSee(call.TargetMethod.OriginalDefinition, cancellationToken)
+                   && GetBlockingChain(HelperCalledBy(call, owner), cancellationToken) is null;
+        }
+        finally
+        {
+            _twinChecks--;
+        }
+    }
+
+    // A call in the body to a method of this compilation that the summary cannot look into (an
+    // interface or virtual method, an async one): SSH.NET's `FlushWriteBuffer` calls
+    // `_session.RequestWrite(…, wait)` on its session interface, whose implementation waits.
+    private bool CallsWhatItCannotSee(IMethodSymbol method, CancellationToken cancellationToken)
+    {
+        if (GetBody(method, cancellationToken) is not { } body)
+        {
+            return true;
+        }
+
+        foreach (var operation in body.Descendants())
+        {
+            if (operation is IInvocationOperation { TargetMethod: { } callee }
+                && SymbolEqualityComparer.Default.Equals(callee.ContainingAssembly, _compilation.Assembly)
+                && !IsAnalyzableHelper(callee))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // RS1030: the helper's body usually lives in another tree than the call being analyzed, and is

@@ -254,7 +254,7 @@ public class BlockingThroughHelperTests
         class Connection
         {
             public Task<int> ReadAsync(byte[] buffer, int offset, int count) => Task.FromResult(count);
-            public void Close() { }
+            public void Close() => System.Threading.Thread.Sleep(1);
             public Task CloseAsync() => Task.CompletedTask;
         }
 
@@ -413,6 +413,62 @@ public class BlockingThroughHelperTests
         Tw1006(0, "Commit", "Commit -> WaitForCommit -> Thread.Sleep (Test0.cs:35)"),
         Tw1006(1, "Flush", "Flush -> WaitForCommit -> Thread.Sleep (Test0.cs:35)"),
         Tw1006(2, "Stubborn", "Stubborn -> WaitForCommit -> Thread.Sleep (Test0.cs:35)"));
+
+    // PuppeteerSharp's connection: `GetSession(id) => _sessions.GetValueOrDefault(id)` beside a
+    // GetSessionAsync that waits for the session to appear. A method of the compilation with an async twin
+    // is looked into: a lookup blocks on nothing. One whose body blocks (here through a helper), or calls
+    // what the summary cannot look into (an interface method, SSH.NET's `_session.RequestWrite`), is
+    // still the blocking call, named as before.
+    [Fact]
+    public Task HelpersCallingATwinWhoseBodyBlocksOnNothing_DoNotBlock() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Generic;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Connection
+        {
+            private readonly Dictionary<string, object> _sessions = new();
+
+            internal object GetSession(string id) => _sessions.GetValueOrDefault(id);
+
+            internal Task<object> GetSessionAsync(string id) => Task.FromResult(_sessions.GetValueOrDefault(id));
+
+            internal object Fetch(string id) => Load(id);
+
+            internal Task<object> FetchAsync(string id) => Task.FromResult<object>(id);
+
+            private object Load(string id)
+            {
+                Thread.Sleep(10);
+                return id;
+            }
+
+            internal void Send(ISession session) => session.Write();
+
+            internal Task SendAsync(ISession session) => Task.CompletedTask;
+
+            private void OnMessage(string id) => GetSession(id);
+
+            private void OnReply(string id) => Fetch(id);
+
+            private void OnFlush(ISession session) => Send(session);
+
+            async Task ProcessAsync(string id, ISession session)
+            {
+                await Task.Yield();
+                OnMessage(id);
+                {|#0:OnReply(id)|};
+                {|#1:OnFlush(session)|};
+            }
+        }
+
+        interface ISession
+        {
+            void Write();
+        }
+        """,
+        Tw1006(0, "OnReply", "OnReply -> Connection.Fetch (Test0.cs:29)"),
+        Tw1006(1, "OnFlush", "OnFlush -> Connection.Send (Test0.cs:31)"));
 
     // The OpenAPI generator's client (found dogfooding the InfluxDB client): `Deserialize(response,
     // typeof(Model))` writes a file only under `if (type == typeof(Stream))`. A closed `typeof` (or the
@@ -574,7 +630,7 @@ public class BlockingThroughHelperTests
         class JsonReader : IDisposable
         {
             public JsonReader(TextReader reader) { }
-            public bool Read() => false;
+            public virtual bool Read() => false;
             public Task<bool> ReadAsync() => Task.FromResult(false);
             public void Dispose() { }
         }
