@@ -294,8 +294,9 @@ internal sealed class MethodSummaries
         public override int GetHashCode() => (((Known * 397) ^ Values) * 31) + SymbolEqualityComparer.Default.GetHashCode(Type);
     }
 
-    // The helper a call reaches, with what the call hands it: in-memory streams, and constant bools (a
-    // literal, an omitted optional parameter's default, or a flag of the caller that is itself known).
+    // The helper a call reaches, with what the call hands it: in-memory streams, constant bools (a
+    // literal, an omitted optional parameter's default, or a flag of the caller that is itself known),
+    // and a closed `typeof(X)` for a System.Type parameter.
     private Helper HelperCalledBy(IInvocationOperation call, Helper? caller)
     {
         var known = 0;
