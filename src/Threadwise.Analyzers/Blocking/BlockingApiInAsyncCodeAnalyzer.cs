@@ -32,15 +32,20 @@ public sealed class BlockingApiInAsyncCodeAnalyzer : ThreadwiseAnalyzer
             return;
         }
 
-        var analyzer = new Context(BlockingCalls.For(context.Compilation));
+        var analyzer = new Context(BlockingCalls.For(context.Compilation), MethodSummaries.For(context.Compilation, context.Options));
         context.RegisterOperationAction(analyzer.AnalyzeInvocation, OperationKind.Invocation);
     }
 
     private sealed class Context
     {
         private readonly BlockingCalls _blockingCalls;
+        private readonly MethodSummaries _summaries;
 
-        public Context(BlockingCalls blockingCalls) => _blockingCalls = blockingCalls;
+        public Context(BlockingCalls blockingCalls, MethodSummaries summaries)
+        {
+            _blockingCalls = blockingCalls;
+            _summaries = summaries;
+        }
 
         public void AnalyzeInvocation(OperationAnalysisContext context)
         {
@@ -57,7 +62,11 @@ public sealed class BlockingApiInAsyncCodeAnalyzer : ThreadwiseAnalyzer
                 || SyncAsyncBranches.IsInSynchronousBranch(invocation)
                 || (api.Twin is { } awaitedBeside && SyncAsyncBranches.IsBesideItsAwaitedTwin(invocation, awaitedBeside))
                 || invocation.IsCleanupBeforeThrow()
-                || IsQueuedOnAPipeline(invocation))
+                || IsQueuedOnAPipeline(invocation)
+                // A method of this compilation beside its twin whose body blocks on nothing:
+                // `GetSession(id) => _sessions.GetValueOrDefault(id)` next to a GetSessionAsync that
+                // waits for the session to appear is a lookup (found dogfooding PuppeteerSharp).
+                || (api.Twin is not null && _summaries.IsVisiblyNonBlocking(invocation, context.CancellationToken)))
             {
                 return;
             }

@@ -491,7 +491,12 @@ internal sealed class MethodSummaries
     [System.ThreadStatic]
     private static int _twinChecks;
 
-    private bool IsVisiblyNonBlocking(IInvocationOperation call, Helper owner, CancellationToken cancellationToken)
+    /// <summary>For TW1004: the call goes to a method of this compilation beside its async twin whose
+    /// body, looked into like a helper's, blocks on nothing.</summary>
+    public bool IsVisiblyNonBlocking(IInvocationOperation call, CancellationToken cancellationToken)
+        => IsVisiblyNonBlocking(call, null, cancellationToken);
+
+    private bool IsVisiblyNonBlocking(IInvocationOperation call, Helper? owner, CancellationToken cancellationToken)
     {
         if (!IsAnalyzableHelper(call.TargetMethod) || _twinChecks >= 2)
         {
@@ -510,9 +515,10 @@ internal sealed class MethodSummaries
         }
     }
 
-    // A call in the body to a method of this compilation that the summary cannot look into (an
-    // interface or virtual method, an async one): SSH.NET's `FlushWriteBuffer` calls
-    // `_session.RequestWrite(…, wait)` on its session interface, whose implementation waits.
+    // A call in the body that the summary cannot look into: a method of this compilation that is an
+    // interface, virtual or async method (SSH.NET's `FlushWriteBuffer` calls `_session.RequestWrite(…,
+    // wait)` on its session interface, whose implementation waits), or a delegate (WatsonTcp's
+    // `Handle(q) => OnRequest(q)` runs whatever callback the user registered).
     private bool CallsWhatItCannotSee(IMethodSymbol method, CancellationToken cancellationToken)
     {
         if (GetBody(method, cancellationToken) is not { } body)
@@ -523,8 +529,8 @@ internal sealed class MethodSummaries
         foreach (var operation in body.Descendants())
         {
             if (operation is IInvocationOperation { TargetMethod: { } callee }
-                && SymbolEqualityComparer.Default.Equals(callee.ContainingAssembly, _compilation.Assembly)
-                && !IsAnalyzableHelper(callee))
+                && (callee.MethodKind == MethodKind.DelegateInvoke
+                    || SymbolEqualityComparer.Default.Equals(callee.ContainingAssembly, _compilation.Assembly) && !IsAnalyzableHelper(callee)))
             {
                 return true;
             }

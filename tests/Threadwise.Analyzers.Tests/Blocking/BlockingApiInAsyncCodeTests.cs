@@ -171,7 +171,7 @@ public class BlockingApiInAsyncCodeTests
             [ThreadStatic] private static bool _sync;
             public static bool IsSynchronous => _sync;
 
-            public bool Wait(TimeSpan timeout) => true;
+            public bool Wait(TimeSpan timeout) { System.Threading.Thread.Sleep(1); return true; }
             public Task<bool> WaitAsync(TimeSpan timeout) => Task.FromResult(true);
 
             public async ValueTask<bool> AcquireAsync(TimeoutValue timeout)
@@ -272,7 +272,7 @@ public class BlockingApiInAsyncCodeTests
 
         sealed class MemoryStore : IStore
         {
-            public void Save(string item) { }
+            public void Save(string item) { System.Threading.Thread.Sleep(1); }
             public Task SaveAsync(string item) => Task.CompletedTask;
         }
 
@@ -309,7 +309,7 @@ public class BlockingApiInAsyncCodeTests
 
             private static Task FailAsync() => Task.CompletedTask;
 
-            private static void Close() { Console.WriteLine("closing"); }
+            private static void Close() { System.Threading.Thread.Sleep(1); Console.WriteLine("closing"); }
 
             private static Task CloseAsync() => Task.CompletedTask;
 
@@ -430,7 +430,7 @@ public class BlockingApiInAsyncCodeTests
 
         class Store
         {
-            public void Save() { }
+            public void Save() { System.Threading.Thread.Sleep(1); }
 
             public Task SaveAsync()
             {
@@ -444,6 +444,53 @@ public class BlockingApiInAsyncCodeTests
         }
         """, TwinIsCaller(0, "Store.Save", "async lambda"));
 
+    // PuppeteerSharp's connection: `GetSession(id) => _sessions.GetValueOrDefault(id)` beside a
+    // GetSessionAsync that waits for the session to appear. A method of the project beside its twin is
+    // looked into: a lookup blocks on nothing. One that blocks, calls an interface method of the project
+    // or runs a callback is still reported.
+    [Fact]
+    public Task ProjectMethodsBesideTheirTwinThatBlockOnNothing_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Collections.Generic;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        interface ITransport { void Send(string message); }
+
+        class Connection
+        {
+            private readonly Dictionary<string, object> _sessions = new();
+            private readonly ITransport _transport;
+            public Func<string, string> OnRequest;
+
+            public Connection(ITransport transport) => _transport = transport;
+
+            internal object GetSession(string id) => _sessions.GetValueOrDefault(id);
+            internal Task<object> GetSessionAsync(string id) => Task.FromResult(_sessions.GetValueOrDefault(id));
+
+            internal void Send(string message) => _transport.Send(message);
+            internal Task SendAsync(string message) => Task.CompletedTask;
+
+            internal string Handle(string q) => OnRequest(q);
+            internal Task<string> HandleAsync(string q) => Task.FromResult(q);
+
+            internal void Flush() => Thread.Sleep(10);
+            internal Task FlushAsync() => Task.Delay(10);
+
+            async Task ProcessAsync(string id)
+            {
+                await Task.Yield();
+                GetSession(id);
+                {|#0:Send(id)|};
+                {|#1:Handle(id)|};
+                {|#2:Flush()|};
+            }
+        }
+        """,
+        Tw1004(0, "Connection.Send", "async method 'ProcessAsync'", "Connection.SendAsync"),
+        Tw1004(1, "Connection.Handle", "async method 'ProcessAsync'", "Connection.HandleAsync"),
+        Tw1004(2, "Connection.Flush", "async method 'ProcessAsync'", "Connection.FlushAsync"));
+
     // A generic twin whose constraints the call's type arguments do not meet is no twin: the
     // suggestion would not compile.
     [Fact]
@@ -456,7 +503,7 @@ public class BlockingApiInAsyncCodeTests
 
         class Store
         {
-            public T Load<T>() => default!;
+            public T Load<T>() { System.Threading.Thread.Sleep(1); return default!; }
             public Task<T> LoadAsync<T>() where T : class, IEntity, new() => Task.FromResult(new T());
 
             async Task M()
@@ -551,9 +598,9 @@ public class BlockingApiInAsyncCodeTests
 
         class Repository
         {
-            public int Load(int id) => id;
+            public int Load(int id) { System.Threading.Thread.Sleep(1); return id; }
             public Task<int> LoadAsync(int id, CancellationToken cancellationToken = default) => Task.FromResult(id);
-            public static void Save(string s) { }
+            public static void Save(string s) { System.Threading.Thread.Sleep(1); }
             public static ValueTask SaveAsync(string s) => default;
         }
 
@@ -591,8 +638,8 @@ public class BlockingApiInAsyncCodeTests
 
         class Client
         {
-            public string Get(string path) => path;
-            public string Head(string path) => path;
+            public string Get(string path) { System.Threading.Thread.Sleep(1); return path; }
+            public string Head(string path) { System.Threading.Thread.Sleep(1); return path; }
         }
 
         class Repo
@@ -607,7 +654,7 @@ public class BlockingApiInAsyncCodeTests
             // Not a twin: other parameters.
             public static Task<string> HeadAsync(this Client client, int retries) => Task.FromResult("");
 
-            public static int Count(this Repo repo) => 0;
+            public static int Count(this Repo repo) { System.Threading.Thread.Sleep(1); return 0; }
         }
 
         class C
@@ -631,7 +678,7 @@ public class BlockingApiInAsyncCodeTests
 
         class Client
         {
-            public string Get(string path) => path;
+            public string Get(string path) { System.Threading.Thread.Sleep(1); return path; }
         }
 
         class Repo
@@ -643,7 +690,7 @@ public class BlockingApiInAsyncCodeTests
         {
             public static Task<string> GetAsync(this Client client, string path, CancellationToken cancellationToken = default) => Task.FromResult(path);
 
-            public static int Count(this Repo repo) => 0;
+            public static int Count(this Repo repo) { System.Threading.Thread.Sleep(1); return 0; }
         }
 
         class C
@@ -660,7 +707,7 @@ public class BlockingApiInAsyncCodeTests
 
         class Client
         {
-            public string Get(string path) => path;
+            public string Get(string path) { System.Threading.Thread.Sleep(1); return path; }
         }
 
         class Repo
@@ -672,7 +719,7 @@ public class BlockingApiInAsyncCodeTests
         {
             public static Task<string> GetAsync(this Client client, string path, CancellationToken cancellationToken = default) => Task.FromResult(path);
 
-            public static int Count(this Repo repo) => 0;
+            public static int Count(this Repo repo) { System.Threading.Thread.Sleep(1); return 0; }
         }
 
         class C
@@ -741,11 +788,11 @@ public class BlockingApiInAsyncCodeTests
 
         class Store
         {
-            public void Refresh() { }
+            public void Refresh() { System.Threading.Thread.Sleep(1); }
             public Task RefreshAsync(int id) => Task.CompletedTask;        // parameters differ
-            public int Count() => 0;
+            public int Count() { System.Threading.Thread.Sleep(1); return 0; }
             public Task CountAsync() => Task.CompletedTask;                // result lost
-            public void Old() { }
+            public void Old() { System.Threading.Thread.Sleep(1); }
             [Obsolete] public Task OldAsync() => Task.CompletedTask;       // obsolete twin
             public Task Fresh() => Task.CompletedTask;                     // already awaitable
             public Task FreshAsync() => Task.CompletedTask;
@@ -753,7 +800,7 @@ public class BlockingApiInAsyncCodeTests
 
         class Other
         {
-            public void Hidden() { }
+            public void Hidden() { System.Threading.Thread.Sleep(1); }
             private Task HiddenAsync() => Task.CompletedTask;              // not visible to callers
         }
 
@@ -1125,9 +1172,9 @@ public class BlockingApiInAsyncCodeTests
 
         class Repository
         {
-            public int Load(int id, bool fresh = false) => id;
+            public int Load(int id, bool fresh = false) { System.Threading.Thread.Sleep(1); return id; }
             public Task<int> LoadAsync(int id, bool fresh = false, CancellationToken cancellationToken = default) => Task.FromResult(id);
-            public static void Save<T>(T item) { }
+            public static void Save<T>(T item) { System.Threading.Thread.Sleep(1); }
             public static Task SaveAsync<T>(T item) => Task.CompletedTask;
         }
 
@@ -1178,7 +1225,7 @@ public class BlockingApiInAsyncCodeTests
         {
             private readonly object _gate = new();
 
-            public int Read() => 0;
+            public int Read() { System.Threading.Thread.Sleep(1); return 0; }
 
             // Inside ReadAsync, calling Read: the twin is this very method.
             public async Task<int> ReadAsync()
@@ -1320,7 +1367,7 @@ public class BlockingApiInAsyncCodeTests
             {
                 public static class RepoExtensions
                 {
-                    public static int Load(this Repo repo) => 0;
+                    public static int Load(this Repo repo) { System.Threading.Thread.Sleep(1); return 0; }
                 }
 
                 public class Repo { }
@@ -1420,7 +1467,7 @@ public class BlockingApiInAsyncCodeTests
 
         class RedisClient
         {
-            public long HMSet(string key, string field, object value) => 0;
+            public long HMSet(string key, string field, object value) { System.Threading.Thread.Sleep(1); return 0; }
             public Task<long> HMSetAsync(string key, string field, object value) => Task.FromResult(0L);
 
             public class PipelineHook : RedisClient
