@@ -272,7 +272,7 @@ public class BlockingApiInAsyncCodeTests
 
         sealed class MemoryStore : IStore
         {
-            public void Save(string item) { System.Threading.Thread.Sleep(1); }
+            public void Save(string item) { }
             public Task SaveAsync(string item) => Task.CompletedTask;
         }
 
