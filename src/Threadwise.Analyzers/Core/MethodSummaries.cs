@@ -430,14 +430,11 @@ internal sealed class MethodSummaries
             return null;
         }
 
-        var (parameter, other) = Unconverted(left) is IParameterReferenceOperation reference ? (reference, Unconverted(right)) : (Unconverted(right) as IParameterReferenceOperation, Unconverted(left));
+        var (parameter, other) = left.WithoutConversions() is IParameterReferenceOperation reference ? (reference, right.WithoutConversions()) : (right.WithoutConversions() as IParameterReferenceOperation, left.WithoutConversions());
         return parameter is not null && flags.TypeOf(parameter.Parameter) is { } known && other is ITypeOfOperation { TypeOperand: var operand } && IsClosed(operand)
             ? SymbolEqualityComparer.Default.Equals(known, operand)
             : null;
     }
-
-    private static IOperation Unconverted(IOperation operation)
-        => operation is IConversionOperation { IsImplicit: true, Operand: var operand } ? operand : operation;
 
     // `if (!spinWait) return;` with spinWait known false: what follows in the block does not run.
     private static bool LeavesFor(IOperation statement, Flags flags)

@@ -176,15 +176,7 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
             return;
         }
 
-        ISymbol? heldLock = null;
-        foreach (var held in LockScope.HeldLocks(context.Operation))
-        {
-            heldLock = held ?? heldLock;
-            if (held is not null)
-            {
-                break;
-            }
-        }
+        var heldLock = FirstHeldLock(context.Operation);
 
         // A SemaphoreSlim region is not evidence that the field needs that lock: semaphores also
         // throttle, and async code often acquires them through helpers returning a lease that the
@@ -807,15 +799,10 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
                 && SymbolEqualityComparer.Default.Equals(target.Field, field)
                 && !IsRecheckedUnderLock(operation, field)
                 && !IsBlindReset(operation, field)
-                && !IsTestAndSet(operation, field))
+                && !IsTestAndSet(operation, field)
+                && FirstHeldLock(operation) is { } held)
             {
-                foreach (var held in LockScope.HeldLocks(operation))
-                {
-                    if (held is not null)
-                    {
-                        return held;
-                    }
-                }
+                return held;
             }
         }
 

@@ -119,6 +119,16 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
             };
         }
 
+        // What a getter returns: `=> x`, `get => x;` or `get { return x; }`; null for anything longer.
+        private static ExpressionSyntax? ReturnedExpression(SyntaxNode getter) => getter switch
+        {
+            ArrowExpressionClauseSyntax { Expression: var body } => body,
+            AccessorDeclarationSyntax { ExpressionBody.Expression: { } body } => body,
+            AccessorDeclarationSyntax { Body.Statements: { Count: 1 } statements }
+                when statements[0] is ReturnStatementSyntax { Expression: { } returnedValue } => returnedValue,
+            _ => null,
+        };
+
         // `public object SyncRoot => gate;` (ICollection's convention; ObservableCollections' views, found
         // dogfooding): the type hands its lock out so that callers can synchronize with it. Outside code
         // taking that lock is the contract, not an accident. `field` null: the lock is `this`.
@@ -142,14 +152,7 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
         {
             foreach (var reference in getter.DeclaringSyntaxReferences)
             {
-                var returned = reference.GetSyntax() switch
-                {
-                    ArrowExpressionClauseSyntax { Expression: var body } => body,
-                    AccessorDeclarationSyntax { ExpressionBody.Expression: { } body } => body,
-                    AccessorDeclarationSyntax { Body.Statements: { Count: 1 } statements }
-                        when statements[0] is ReturnStatementSyntax { Expression: { } returnedValue } => returnedValue,
-                    _ => null,
-                };
+                var returned = ReturnedExpression(reference.GetSyntax());
                 if (returned is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: var name })
                 {
                     returned = name;
@@ -181,14 +184,7 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
                 return value;
             }
 
-            var returned = syntax switch
-            {
-                ArrowExpressionClauseSyntax { Expression: var body } => body,
-                AccessorDeclarationSyntax { ExpressionBody.Expression: { } body } => body,
-                AccessorDeclarationSyntax { Body.Statements: { Count: 1 } statements }
-                    when statements[0] is ReturnStatementSyntax { Expression: { } returnedValue } => returnedValue,
-                _ => null,
-            };
+            var returned = ReturnedExpression(syntax);
 
             return returned is not null
                    && returned is ThisExpressionSyntax or IdentifierNameSyntax
