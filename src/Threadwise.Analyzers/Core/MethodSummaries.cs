@@ -255,17 +255,19 @@ internal sealed class MethodSummaries
     }
 
     /// <summary>A bit per parameter ordinal: which bool parameters hold a known constant, and its value;
-    /// and one <c>System.Type</c> parameter handed <c>typeof(X)</c>, with X.</summary>
+    /// which task parameters hold a task the caller knows is complete; and one <c>System.Type</c>
+    /// parameter handed <c>typeof(X)</c>, with X.</summary>
     private readonly struct Flags : System.IEquatable<Flags>
     {
         public static readonly Flags None = new(0, 0);
 
-        public Flags(int known, int values, int typeOrdinal = -1, ITypeSymbol? type = null)
+        public Flags(int known, int values, int typeOrdinal = -1, ITypeSymbol? type = null, int completeTasks = 0)
         {
             Known = known;
             Values = values & known;
             TypeOrdinal = type is null ? -1 : typeOrdinal;
             Type = TypeOrdinal < 0 ? null : type;
+            CompleteTasks = completeTasks;
         }
 
         public int Known { get; }
@@ -276,22 +278,26 @@ internal sealed class MethodSummaries
 
         public ITypeSymbol? Type { get; }
 
-        public bool IsEmpty => Known == 0 && Type is null;
+        public int CompleteTasks { get; }
+
+        public bool IsEmpty => Known == 0 && Type is null && CompleteTasks == 0;
 
         public bool? ValueOf(IParameterSymbol parameter)
             => parameter.Ordinal < 32 && (Known & (1 << parameter.Ordinal)) != 0 ? (Values & (1 << parameter.Ordinal)) != 0 : null;
 
         public ITypeSymbol? TypeOf(IParameterSymbol parameter) => parameter.Ordinal == TypeOrdinal ? Type : null;
 
+        public bool IsComplete(IParameterSymbol parameter) => parameter.Ordinal < 32 && (CompleteTasks & (1 << parameter.Ordinal)) != 0;
+
         public Flags Without(int parameters)
-            => new(Known & ~parameters, Values, TypeOrdinal is >= 0 and < 32 && (parameters & (1 << TypeOrdinal)) != 0 ? -1 : TypeOrdinal, Type);
+            => new(Known & ~parameters, Values, TypeOrdinal is >= 0 and < 32 && (parameters & (1 << TypeOrdinal)) != 0 ? -1 : TypeOrdinal, Type, CompleteTasks & ~parameters);
 
         public bool Equals(Flags other)
-            => Known == other.Known && Values == other.Values && TypeOrdinal == other.TypeOrdinal && SymbolEqualityComparer.Default.Equals(Type, other.Type);
+            => Known == other.Known && Values == other.Values && TypeOrdinal == other.TypeOrdinal && CompleteTasks == other.CompleteTasks && SymbolEqualityComparer.Default.Equals(Type, other.Type);
 
         public override bool Equals(object? obj) => obj is Flags other && Equals(other);
 
-        public override int GetHashCode() => (((Known * 397) ^ Values) * 31) + SymbolEqualityComparer.Default.GetHashCode(Type);
+        public override int GetHashCode() => (((((Known * 397) ^ Values) * 31) + CompleteTasks) * 31) + SymbolEqualityComparer.Default.GetHashCode(Type);
     }
 
     // The helper a call reaches, with what the call hands it: in-memory streams, constant bools (a
@@ -303,11 +309,18 @@ internal sealed class MethodSummaries
         var values = 0;
         var typeOrdinal = -1;
         ITypeSymbol? type = null;
+        var completeTasks = 0;
         foreach (var argument in call.Arguments)
         {
             if (type is null && KnownTypeArgument(argument, caller) is { } handed)
             {
                 (typeOrdinal, type) = (argument.Parameter!.Ordinal, handed);
+                continue;
+            }
+
+            if (IsCompleteTaskArgument(argument, caller))
+            {
+                completeTasks |= 1 << argument.Parameter!.Ordinal;
                 continue;
             }
 
@@ -330,7 +343,7 @@ internal sealed class MethodSummaries
         }
 
         var inMemory = InMemoryStreams.InMemoryArguments(call, _waits.Symbols, caller?.InMemoryParameters ?? 0);
-        return new Helper(call.TargetMethod.OriginalDefinition, inMemory, new Flags(known, values, typeOrdinal, type));
+        return new Helper(call.TargetMethod.OriginalDefinition, inMemory, new Flags(known, values, typeOrdinal, type, completeTasks));
     }
 
     // `Deserialize(response, typeof(Authorizations))` (the OpenAPI generator's client, found dogfooding
@@ -351,6 +364,22 @@ internal sealed class MethodSummaries
                 => owner.Flags.TypeOf(passed),
             _ => null,
         };
+    }
+
+    // Garnet's `if (result.IsCompletedSuccessfully) n += BlockingWait(result);` with
+    // `BlockingWait(ValueTask<T> t) => t.GetAwaiter().GetResult()`: the helper blocks on what it is
+    // handed, and it is handed a finished task (or the caller's own parameter that was).
+    private bool IsCompleteTaskArgument(IArgumentOperation argument, Helper? caller)
+    {
+        if (argument.Parameter is not { RefKind: RefKind.None, Ordinal: < 32 } parameter || !_waits.Symbols.IsTaskType(parameter.Type))
+        {
+            return false;
+        }
+
+        return argument.Value.WithoutConversions() is IParameterReferenceOperation { Parameter: var passed } && caller is { } owner
+               && SymbolEqualityComparer.Default.Equals(passed.ContainingSymbol, owner.Method)
+            ? owner.Flags.IsComplete(passed)
+            : KnownCompleteTasks.IsKnownComplete(argument.Value, _waits.Symbols);
     }
 
     // No type parameter anywhere in it: `typeof(T)` may be any type, `typeof(List<T>)` too.
@@ -450,12 +479,18 @@ internal sealed class MethodSummaries
         _ => false,
     };
 
+    private static bool IsHandedComplete(IOperation task, Helper owner)
+        => !owner.Flags.IsEmpty
+           && task.WithoutConversions() is IParameterReferenceOperation { Parameter: var parameter }
+           && SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, owner.Method)
+           && owner.Flags.IsComplete(parameter);
+
     /// <summary>What TW1001–TW1004 would report if this operation were in async code.</summary>
     private string? DirectBlockingCall(IOperation operation, ThreadwiseOptions options, Helper owner, CancellationToken cancellationToken)
     {
         if (_waits.TryGetWait(operation, out var wait))
         {
-            return wait.Task is { } task && KnownCompleteTasks.IsKnownComplete(task, _waits.Symbols)
+            return wait.Task is { } task && (IsHandedComplete(task, owner) || KnownCompleteTasks.IsKnownComplete(task, _waits.Symbols))
                 ? null
                 : wait.IsOnSingleTask ? "Task." + wait.Display : wait.Display;
         }

@@ -450,6 +450,7 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
            || IsBeforeConcurrentStart(write.Operation, symbols)
            || IsAfterThreadJoined(write.Operation, symbols)
            || CreatesStoppedWork(write.Operation, symbols)
+           || IsPartOfAWholeStateStep(write.Operation, symbols)
            || write.Member is IMethodSymbol member
               && (SymbolEqualityComparer.Default.Equals(callers.HeldByEveryCallerInTheCompilation(member), guard)
                   || callers.RunsOnlyWhileConstructing(member));
@@ -591,6 +592,40 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
         }
 
         return rechecked;
+    }
+
+    // NetCoreServer's `Connect(socket)` and `Disconnect()`, the Tsavorite log's `Reset()` and
+    // `Initialize(…)`: a method that, taking no lock anywhere, sets this object's state as a whole
+    // (plain stores to at least this many of its fields and properties, the write among them) is a
+    // lifecycle step — set-up, reset, restore — that the type keeps apart from its concurrent use;
+    // its one write to a field some other member updates under a lock is not a slip in a locking
+    // protocol it never joins.
+    private const int WholeStateStores = 4;
+
+    private static bool IsPartOfAWholeStateStep(IOperation write, KnownSymbols symbols)
+    {
+        if (write is not ISimpleAssignmentOperation { Parent: IExpressionStatementOperation } || RootOf(write) is not { } body || AsyncContext.IsInNestedFunction(write, body))
+        {
+            return false;
+        }
+
+        var stored = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        foreach (var operation in body.Descendants())
+        {
+            if (operation is ILockOperation || (operation is IInvocationOperation call && LockScope.IsAcquire(call, symbols, out _, out _)))
+            {
+                return false;
+            }
+
+            if (operation is ISimpleAssignmentOperation { Target: IMemberReferenceOperation { Instance: null or IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } } target }
+                && target.Member is IFieldSymbol { IsStatic: false } or IPropertySymbol { IsStatic: false, IsIndexer: false }
+                && !AsyncContext.IsInNestedFunction(operation, body))
+            {
+                stored.Add(target.Member.OriginalDefinition);
+            }
+        }
+
+        return stored.Count >= WholeStateStores;
     }
 
     // `_count = 0;` before `_timer = new Timer(Tick, ...)` in the same method: nothing runs
@@ -1125,6 +1160,13 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
                 // the type runs before the object is shared, so its call needs no lock.
                 if (!call.InLambda && call.Caller is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor } constructor
                     && SymbolEqualityComparer.Default.Equals(constructor.ContainingType.OriginalDefinition, call.Callee.ContainingType.OriginalDefinition))
+                {
+                    continue;
+                }
+
+                // NLog's `Close() { lock (SyncRoot) { CloseTarget(); } }` beside `Dispose(bool) { CloseTarget(); }`:
+                // teardown runs after the last use, like the writes Dispose makes itself.
+                if (!call.InLambda && call.Caller is IMethodSymbol { MethodKind: MethodKind.Ordinary or MethodKind.ExplicitInterfaceImplementation or MethodKind.Destructor } teardown && IsExempt(teardown))
                 {
                     continue;
                 }

@@ -414,6 +414,64 @@ public class BlockingThroughHelperTests
         Tw1006(1, "Flush", "Flush -> WaitForCommit -> Thread.Sleep (Test0.cs:35)"),
         Tw1006(2, "Stubborn", "Stubborn -> WaitForCommit -> Thread.Sleep (Test0.cs:35)"));
 
+    // Garnet's TLS reader: `if (result.IsCompletedSuccessfully) n += BlockingWait(result);` where the
+    // helper is `t.GetAwaiter().GetResult()`. A helper that blocks on the task it is handed does not
+    // block when the caller hands it a finished one, also through a helper that passes its own
+    // parameter on; handed a task that may be running, or one it replaces, it still blocks.
+    [Fact]
+    public Task HelpersHandedAFinishedTask_DoNotBlock() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.IO;
+        using System.Threading.Tasks;
+
+        static class Blocking
+        {
+            public static T Wait<T>(ValueTask<T> t) => t.GetAwaiter().GetResult();
+
+            public static void Wait(Task t) => t.Wait();
+
+            public static T Forward<T>(ValueTask<T> t) => Wait(t);
+
+            public static void Replace(Task t)
+            {
+                t = Task.Delay(10);
+                t.Wait();
+            }
+        }
+
+        class Reader
+        {
+            private readonly Stream _stream = Stream.Null;
+            private int _read;
+
+            private void Read(byte[] buffer)
+            {
+                var result = _stream.ReadAsync(buffer);
+                if (result.IsCompletedSuccessfully)
+                {
+                    _read += Blocking.Wait(result);
+                    _read += Blocking.Forward(result);
+                }
+            }
+
+            private void Done() => Blocking.Wait(Task.CompletedTask);
+
+            private void Pending(Task t) => Blocking.Wait(t);
+
+            private void Replaced() => Blocking.Replace(Task.CompletedTask);
+
+            public async Task OnReceiveAsync(byte[] buffer, Task other)
+            {
+                await Task.Yield();
+                Read(buffer);
+                Done();
+                {|#0:Pending(other)|};
+                {|#1:Replaced()|};
+            }
+        }
+        """,
+        Tw1006(0, "Pending", "Pending -> Wait -> Task.Wait (Test0.cs:8)"),
+        Tw1006(1, "Replaced", "Replaced -> Replace -> Task.Wait (Test0.cs:15)"));
+
     // PuppeteerSharp's connection: `GetSession(id) => _sessions.GetValueOrDefault(id)` beside a
     // GetSessionAsync that waits for the session to appear. A method of the compilation with an async twin
     // is looked into: a lookup blocks on nothing. One whose body blocks (here through a helper), or calls

@@ -1398,6 +1398,129 @@ public class InconsistentlySynchronizedFieldTests
         }
         """ }, null, Tw2003(0, "_current", "LockObj", "Open"));
 
+    // A hook the base calls under its lock on the live path and again, without it, from Dispose (NLog's
+    // CloseTarget from Close and from Dispose(bool)): teardown runs after the last use, so the unlocked
+    // call does not make the hook unguarded. A hook the base also calls unlocked elsewhere still is.
+    [Fact]
+    public Task HooksTheBaseAlsoCallsFromDispose_HoldTheLock() => VerifyAnalyzer.AnalyzerAsync(new[] { """
+        using System;
+
+        public abstract class TargetBase : IDisposable
+        {
+            protected object SyncRoot { get; } = new object();
+            private bool _open = true;
+
+            public void Close()
+            {
+                lock (SyncRoot)
+                {
+                    CloseTarget();
+                    Flush();
+                }
+            }
+
+            public void FlushNow() => Flush();
+
+            protected virtual void CloseTarget() { }
+
+            protected virtual void Flush() { }
+
+            protected virtual void Dispose(bool disposing)
+            {
+                if (disposing && _open)
+                {
+                    _open = false;
+                    CloseTarget();
+                }
+            }
+
+            public void Dispose() => Dispose(true);
+        }
+        """, """
+        using System.Threading.Tasks;
+
+        public class TaskTarget : TargetBase
+        {
+            private Task _previous;
+            private int _pending;
+
+            public void Write(Task next)
+            {
+                lock (SyncRoot)
+                {
+                    _previous = next;
+                    _pending = 1;
+                }
+            }
+
+            protected override void CloseTarget() => _previous = Task.CompletedTask;
+
+            protected override void Flush() => {|#0:_pending = 0|};
+        }
+        """ }, null, Tw2003(0, "_pending", "SyncRoot", "Write"));
+
+    // NetCoreServer's session `Connect`/`Disconnect`, the Tsavorite log's `Reset`: a method that takes no
+    // lock and stores this object's state as a whole (four or more of its fields and properties) is a
+    // lifecycle step, not a slip in the locking protocol. Fewer stores, or a step that also takes the
+    // lock somewhere, is still reported.
+    [Fact]
+    public Task WholeStateStepsThatTakeNoLock_AreNotReported() => VerifyAnalyzer.AnalyzerAsync("""
+        class Session
+        {
+            private readonly object _sendLock = new object();
+            private bool _sending;
+            private bool _receiving;
+            private byte[] _buffer = new byte[0];
+            private long _sent;
+
+            public bool IsConnected { get; private set; }
+
+            public void Send(byte[] data)
+            {
+                lock (_sendLock)
+                {
+                    if (_sending) return;
+                    _sending = true;
+                    _buffer = data;
+                    _sent += data.Length;
+                }
+            }
+
+            public void Disconnect()
+            {
+                IsConnected = false;
+                _receiving = false;
+                _sending = false;
+                _buffer = new byte[0];
+            }
+
+            public void Connect()
+            {
+                IsConnected = true;
+                _receiving = true;
+                _sending = false;
+                _buffer = new byte[16];
+                _sent = 0;
+            }
+
+            public void Pause()
+            {
+                _receiving = false;
+                {|#0:_sending = false|};
+                _buffer = new byte[0];
+            }
+
+            public void Abort()
+            {
+                IsConnected = false;
+                _receiving = false;
+                {|#1:_sending = false|};
+                _buffer = new byte[0];
+                lock (_sendLock) { _sent = 0; }
+            }
+        }
+        """, Tw2003(0, "_sending", "_sendLock", "Send"), Tw2003(1, "_sending", "_sendLock", "Send"));
+
     // gRPC's retry call: `Debug.Assert(Monitor.IsEntered(Lock));` states that the caller holds the lock,
     // and its call clean-up re-checks with `?.` inside the lock: `_timer?.Dispose(); _timer = null;`.
     [Fact]
