@@ -599,12 +599,16 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
     // (plain stores to at least this many of its fields and properties, the write among them) is a
     // lifecycle step — set-up, reset, restore — that the type keeps apart from its concurrent use;
     // its one write to a field some other member updates under a lock is not a slip in a locking
-    // protocol it never joins.
+    // protocol it never joins. A step that reads the field too decides on its current value — a
+    // check-then-act (`if (_state != State.Changing) return; _state = State.Connected;`, LiteNetLib's
+    // end-point change) — and is reported.
     private const int WholeStateStores = 4;
 
     private static bool IsPartOfAWholeStateStep(IOperation write, KnownSymbols symbols)
     {
-        if (write is not ISimpleAssignmentOperation { Parent: IExpressionStatementOperation } || RootOf(write) is not { } body || AsyncContext.IsInNestedFunction(write, body))
+        if (write is not ISimpleAssignmentOperation { Parent: IExpressionStatementOperation, Target: IFieldReferenceOperation { Field: var field } }
+            || RootOf(write) is not { } body
+            || AsyncContext.IsInNestedFunction(write, body))
         {
             return false;
         }
@@ -612,7 +616,9 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
         var stored = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
         foreach (var operation in body.Descendants())
         {
-            if (operation is ILockOperation || (operation is IInvocationOperation call && LockScope.IsAcquire(call, symbols, out _, out _)))
+            if (operation is ILockOperation
+                || (operation is IInvocationOperation call && LockScope.IsAcquire(call, symbols, out _, out _))
+                || (operation is IFieldReferenceOperation read && SymbolEqualityComparer.Default.Equals(read.Field, field) && !(read.Parent is ISimpleAssignmentOperation store && store.Target == read)))
             {
                 return false;
             }

@@ -1461,8 +1461,8 @@ public class InconsistentlySynchronizedFieldTests
 
     // NetCoreServer's session `Connect`/`Disconnect`, the Tsavorite log's `Reset`: a method that takes no
     // lock and stores this object's state as a whole (four or more of its fields and properties) is a
-    // lifecycle step, not a slip in the locking protocol. Fewer stores, or a step that also takes the
-    // lock somewhere, is still reported.
+    // lifecycle step, not a slip in the locking protocol. Fewer stores, a step that also takes the
+    // lock somewhere, or one that reads the field first (a check-then-act), is still reported.
     [Fact]
     public Task WholeStateStepsThatTakeNoLock_AreNotReported() => VerifyAnalyzer.AnalyzerAsync("""
         class Session
@@ -1518,8 +1518,17 @@ public class InconsistentlySynchronizedFieldTests
                 _buffer = new byte[0];
                 lock (_sendLock) { _sent = 0; }
             }
+
+            public void Resume()
+            {
+                if (!_sending) return;
+                IsConnected = true;
+                _receiving = true;
+                {|#2:_sending = false|};
+                _buffer = new byte[16];
+            }
         }
-        """, Tw2003(0, "_sending", "_sendLock", "Send"), Tw2003(1, "_sending", "_sendLock", "Send"));
+        """, Tw2003(0, "_sending", "_sendLock", "Send"), Tw2003(1, "_sending", "_sendLock", "Send"), Tw2003(2, "_sending", "_sendLock", "Send"));
 
     // gRPC's retry call: `Debug.Assert(Monitor.IsEntered(Lock));` states that the caller holds the lock,
     // and its call clean-up re-checks with `?.` inside the lock: `_timer?.Dispose(); _timer = null;`.
