@@ -599,7 +599,7 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
     // (plain stores to at least this many of its fields and properties, the write among them) is a
     // lifecycle step — set-up, reset, restore — that the type keeps apart from its concurrent use;
     // its one write to a field some other member updates under a lock is not a slip in a locking
-    // protocol it never joins. A step that reads the field too decides on its current value — a
+    // protocol it never joins. A step that branches on the field decides on its current value — a
     // check-then-act (`if (_state != State.Changing) return; _state = State.Connected;`, LiteNetLib's
     // end-point change) — and is reported.
     private const int WholeStateStores = 4;
@@ -618,7 +618,7 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
         {
             if (operation is ILockOperation
                 || (operation is IInvocationOperation call && LockScope.IsAcquire(call, symbols, out _, out _))
-                || (operation is IFieldReferenceOperation read && SymbolEqualityComparer.Default.Equals(read.Field, field) && !(read.Parent is ISimpleAssignmentOperation store && store.Target == read)))
+                || (operation is IFieldReferenceOperation read && SymbolEqualityComparer.Default.Equals(read.Field, field) && IsDecidedOn(read, body)))
             {
                 return false;
             }
@@ -632,6 +632,30 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
         }
 
         return stored.Count >= WholeStateStores;
+    }
+
+    // The read is (part of) what a branch, loop or switch decides on: `if (_state != …) return;`.
+    // Using the field (`_buffer.Reserve(n)`) decides nothing.
+    private static bool IsDecidedOn(IOperation read, IOperation body)
+    {
+        IOperation child = read;
+        for (var current = read.Parent; current is not null && current != body; child = current, current = current.Parent)
+        {
+            switch (current)
+            {
+                case IConditionalOperation conditional when conditional.Condition == child:
+                case IWhileLoopOperation loop when loop.Condition == child:
+                case ISwitchOperation @switch when @switch.Value == child:
+                case ISwitchExpressionOperation expression when expression.Value == child:
+                case ICoalesceOperation coalesce when coalesce.Value == child:
+                case IConditionalAccessOperation access when access.Operation == child:
+                    return true;
+                case IAnonymousFunctionOperation or ILocalFunctionOperation or IBlockOperation or IExpressionStatementOperation:
+                    return false;
+            }
+        }
+
+        return false;
     }
 
     // `_count = 0;` before `_timer = new Timer(Tick, ...)` in the same method: nothing runs
