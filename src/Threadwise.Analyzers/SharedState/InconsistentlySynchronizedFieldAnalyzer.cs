@@ -379,7 +379,25 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
     private static bool IsExempt(ISymbol member)
         => member is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor or MethodKind.Destructor }
             or IMethodSymbol { Name: "Dispose" or "DisposeAsync" }
-            or IFieldSymbol or IPropertySymbol { IsReadOnly: true };
+            or IFieldSymbol or IPropertySymbol { IsReadOnly: true }
+           || IsExplicitDispose(member);
+
+    // `void IDisposable.Dispose()` is named "System.IDisposable.Dispose".
+    private static bool IsExplicitDispose(ISymbol member)
+    {
+        if (member is IMethodSymbol { MethodKind: MethodKind.ExplicitInterfaceImplementation } method)
+        {
+            foreach (var implemented in method.ExplicitInterfaceImplementations)
+            {
+                if (implemented.Name is "Dispose" or "DisposeAsync")
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
 
     // Concurrent actions fill the bags in any order: everything that picks one of several (the guard a
     // message names, the lock callers share) works on source order, so every run reports the same.
@@ -645,6 +663,7 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
             {
                 case IConditionalOperation conditional when conditional.Condition == child:
                 case IWhileLoopOperation loop when loop.Condition == child:
+                case IForLoopOperation forLoop when forLoop.Condition == child:
                 case ISwitchOperation @switch when @switch.Value == child:
                 case ISwitchExpressionOperation expression when expression.Value == child:
                 case ICoalesceOperation coalesce when coalesce.Value == child:

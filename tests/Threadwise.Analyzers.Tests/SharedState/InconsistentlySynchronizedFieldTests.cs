@@ -1399,8 +1399,9 @@ public class InconsistentlySynchronizedFieldTests
         """ }, null, Tw2003(0, "_current", "LockObj", "Open"));
 
     // A hook the base calls under its lock on the live path and again, without it, from Dispose (NLog's
-    // CloseTarget from Close and from Dispose(bool)): teardown runs after the last use, so the unlocked
-    // call does not make the hook unguarded. A hook the base also calls unlocked elsewhere still is.
+    // CloseTarget from Close and from Dispose(bool)), also from an explicit `IDisposable.Dispose()`:
+    // teardown runs after the last use, so the unlocked call does not make the hook unguarded. A hook
+    // the base also calls unlocked elsewhere still is.
     [Fact]
     public Task HooksTheBaseAlsoCallsFromDispose_HoldTheLock() => VerifyAnalyzer.AnalyzerAsync(new[] { """
         using System;
@@ -1416,8 +1417,11 @@ public class InconsistentlySynchronizedFieldTests
                 {
                     CloseTarget();
                     Flush();
+                    Release();
                 }
             }
+
+            protected virtual void Release() { }
 
             public void FlushNow() => Flush();
 
@@ -1434,7 +1438,11 @@ public class InconsistentlySynchronizedFieldTests
                 }
             }
 
-            public void Dispose() => Dispose(true);
+            void IDisposable.Dispose()
+            {
+                Dispose(true);
+                Release();
+            }
         }
         """, """
         using System.Threading.Tasks;
@@ -1443,6 +1451,7 @@ public class InconsistentlySynchronizedFieldTests
         {
             private Task _previous;
             private int _pending;
+            private bool _released;
 
             public void Write(Task next)
             {
@@ -1450,10 +1459,13 @@ public class InconsistentlySynchronizedFieldTests
                 {
                     _previous = next;
                     _pending = 1;
+                    _released = false;
                 }
             }
 
             protected override void CloseTarget() => _previous = Task.CompletedTask;
+
+            protected override void Release() => _released = true;
 
             protected override void Flush() => {|#0:_pending = 0|};
         }
@@ -1523,6 +1535,15 @@ public class InconsistentlySynchronizedFieldTests
                 lock (_sendLock) { _sent = 0; }
             }
 
+            public void Drain()
+            {
+                for (var i = 0; i < 3 && _sending; i++) { }
+                IsConnected = false;
+                _receiving = false;
+                {|#3:_sending = false|};
+                _buffer = new byte[0];
+            }
+
             public void Resume()
             {
                 if (!_sending) return;
@@ -1532,7 +1553,7 @@ public class InconsistentlySynchronizedFieldTests
                 _buffer = new byte[16];
             }
         }
-        """, Tw2003(0, "_sending", "_sendLock", "Send"), Tw2003(1, "_sending", "_sendLock", "Send"), Tw2003(2, "_sending", "_sendLock", "Send"));
+        """, Tw2003(0, "_sending", "_sendLock", "Send"), Tw2003(1, "_sending", "_sendLock", "Send"), Tw2003(2, "_sending", "_sendLock", "Send"), Tw2003(3, "_sending", "_sendLock", "Send"));
 
     // gRPC's retry call: `Debug.Assert(Monitor.IsEntered(Lock));` states that the caller holds the lock,
     // and its call clean-up re-checks with `?.` inside the lock: `_timer?.Dispose(); _timer = null;`.
