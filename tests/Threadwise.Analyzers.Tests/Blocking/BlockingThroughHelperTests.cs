@@ -189,6 +189,10 @@ public class BlockingThroughHelperTests
                 Undefined();
                 await Task.Yield();
             }
+
+            static void Wait(Task t) => t.Wait();
+            void Handed(Task t) { if (t.IsCompleted) Wait(t, ); Wait(Missing); Wait(t.); }
+            async Task HandAsync(Task t) { await Task.Yield(); Handed(t); Handed(Task.CompletedTask, 1); Handed(; }
         }
         """);
 

@@ -404,6 +404,26 @@ public class InconsistentlySynchronizedFieldTests
         }
         """);
 
+    // The questions asked only of would-be findings (whole-state steps, hooks called from Dispose) on
+    // code under edit: stores to missing members, a half-typed condition, an unresolved base hook.
+    // Missing members do not count as stores, so both steps stay below four and `_a` (updated from
+    // itself under the lock) is reported in each.
+    [Fact]
+    public Task BrokenCode_InLifecycleStepsAndHooks_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        class S : MissingBase
+        {
+            private readonly object _gate = new object();
+            private bool _sending;
+            private int _a, _b;
+
+            void Send() { lock (_gate) { _sending = true; _a++; } }
+            void Reset() { _missing = 1; {|#0:_a = 0|}; _b = ; _sending = false; Undefined = 2; }
+            void Check() { if (_sending && ) _sending = false; {|#1:_a = 1|}; _b = 2; _c = 3; }
+            protected override void Hook() { _sending = false; }
+            void Dispose() { Hook(); }
+        }
+        """, Tw2003(0, "_a", "_gate", "Send"), Tw2003(1, "_a", "_gate", "Send"));
+
     [Fact]
     public Task Fix_TakesTheSameLock() => VerifyFix.CodeFixAsync("""
         class Counter
