@@ -34,7 +34,7 @@ public class CatalogTests
     public static TheoryData<string> AnalyzerTypes()
     {
         var data = new TheoryData<string>();
-        foreach (var type in ConcreteTypes<DiagnosticAnalyzer>(AnalyzerAssembly).Where(t => !typeof(DiagnosticSuppressor).IsAssignableFrom(t)))
+        foreach (var type in ConcreteTypes<DiagnosticAnalyzer>(AnalyzerAssembly).Where(t => !typeof(DiagnosticSuppressor).IsAssignableFrom(t) && t != typeof(ThreadwiseRules)))
         {
             data.Add(type.FullName!);
         }
@@ -165,7 +165,7 @@ public class CatalogTests
     public void Descriptor_IsReportedByExactlyOneAnalyzerInItsFamilyFolder(string id)
     {
         var owners = ConcreteTypes<DiagnosticAnalyzer>(AnalyzerAssembly)
-            .Where(t => Create<DiagnosticAnalyzer>(t).SupportedDiagnostics.Any(d => d.Id == id))
+            .Where(t => t != typeof(ThreadwiseRules) && Create<DiagnosticAnalyzer>(t).SupportedDiagnostics.Any(d => d.Id == id))
             .ToList();
         var owner = Assert.Single(owners);
         Assert.Equal("Threadwise." + FamilyFolder(id), owner.Namespace);
@@ -178,10 +178,17 @@ public class CatalogTests
     {
         var type = AnalyzerAssembly.GetType(typeName)!;
         Assert.True(type.IsSealed, $"{type.Name} should be sealed");
-        var attribute = type.GetCustomAttribute<DiagnosticAnalyzerAttribute>();
-        Assert.NotNull(attribute);
-        Assert.Equal(new[] { LanguageNames.CSharp }, attribute!.Languages);
         Assert.EndsWith("Analyzer", type.Name);
+        if (typeof(ThreadwiseAnalyzer).IsAssignableFrom(type))
+        {
+            // A rule is loaded through the host, once: the compiler must not find it alone as well.
+            Assert.Null(type.GetCustomAttribute<DiagnosticAnalyzerAttribute>());
+            Assert.Single(ThreadwiseRules.All, rule => rule.GetType() == type);
+        }
+        else
+        {
+            Assert.Equal(new[] { LanguageNames.CSharp }, type.GetCustomAttribute<DiagnosticAnalyzerAttribute>()!.Languages);
+        }
 
         var recorder = new RecordingAnalysisContext();
         Create<DiagnosticAnalyzer>(type).Initialize(recorder);
@@ -205,6 +212,28 @@ public class CatalogTests
         var mutableFields = type.GetFields(BindingFlags.Instance | BindingFlags.Static | BindingFlags.NonPublic | BindingFlags.Public)
             .Where(f => !f.IsInitOnly && !f.IsLiteral && !f.Name.Contains("k__BackingField", StringComparison.Ordinal));
         Assert.Empty(mutableFields);
+    }
+
+    // The one analyzer the compiler loads for the rules: C#, every rule once, their descriptors as its
+    // own, and the shared shape (concurrent, generated code skipped, set-up per compilation).
+    [Fact]
+    public void TheHost_LoadsEveryRuleOnce()
+    {
+        Assert.Equal(new[] { LanguageNames.CSharp }, typeof(ThreadwiseRules).GetCustomAttribute<DiagnosticAnalyzerAttribute>()!.Languages);
+        var ruleTypes = ConcreteTypes<ThreadwiseAnalyzer>(AnalyzerAssembly).OrderBy(t => t.FullName).ToList();
+        Assert.Equal(ruleTypes, ThreadwiseRules.All.Select(r => r.GetType()).OrderBy(t => t.FullName));
+
+        var host = new ThreadwiseRules();
+        var expected = ThreadwiseRules.All.SelectMany(r => r.SupportedDiagnostics).Select(d => d.Id).Distinct().OrderBy(id => id);
+        Assert.Equal(expected, host.SupportedDiagnostics.Select(d => d.Id).OrderBy(id => id));
+        Assert.Equal(AllDescriptors().Select(d => d.Id).Where(id => id != "TW0001").OrderBy(id => id), expected);
+
+        var recorder = new RecordingAnalysisContext();
+        host.Initialize(recorder);
+        Assert.True(recorder.ConcurrentExecutionEnabled);
+        Assert.Equal(GeneratedCodeAnalysisFlags.ReportDiagnostics, recorder.GeneratedCodeFlags);
+        Assert.Equal(1, recorder.CompilationStartActions);
+        Assert.Empty(recorder.OtherRegistrations);
     }
 
     [Fact]

@@ -156,7 +156,17 @@ internal sealed class Runner
             }
         }
 
-        var report = Report.From(_classesPerFile == 1, samples, _sizes);
+        // The compiler runs the rules through one host analyzer, so its ReportAnalyzer table has one line
+        // for them all: each rule's share is measured in this process on the reference corpus.
+        Dictionary<string, double>? perRule = null;
+        if (_configurations.Contains("threadwise"))
+        {
+            var reference = _sizes.Length > 1 ? _sizes[^2] : _sizes[0];
+            Console.WriteLine($"== per-rule times, in process ({reference} lines, one thread)");
+            perRule = await InProcessProfile.PerRuleAsync(analyzerDll, reference, _classesPerFile, _work);
+        }
+
+        var report = Report.From(_classesPerFile == 1, samples, _sizes, perRule);
         report.Print();
         if (jsonPath is not null)
         {

@@ -19,7 +19,7 @@ public sealed class Report
 
     public List<Target> Targets { get; init; } = new();
 
-    internal static Report From(bool manySmallFiles, List<Sample> samples, int[] sizes)
+    internal static Report From(bool manySmallFiles, List<Sample> samples, int[] sizes, Dictionary<string, double>? perRuleMs = null)
     {
         var rows = new List<Row>();
         foreach (var group in samples.GroupBy(s => (s.Size, s.Configuration)))
@@ -40,7 +40,7 @@ public sealed class Report
 
         var reference = sizes.Length > 1 ? sizes[^2] : sizes[0];
         var largest = sizes[^1];
-        var perRule = samples.Where(s => s.Size == reference && s.Configuration == "threadwise")
+        var perRule = perRuleMs ?? samples.Where(s => s.Size == reference && s.Configuration == "threadwise")
             .SelectMany(s => s.PerRuleMs)
             .GroupBy(p => p.Key)
             .ToDictionary(g => g.Key, g => Median(g.Select(p => p.Value)));
@@ -106,7 +106,7 @@ public sealed class Report
         }
 
         Console.WriteLine();
-        Console.WriteLine("Threadwise time per rule (ms, reference size):");
+        Console.WriteLine("Threadwise time per rule (ms, reference size; in process, one thread, when the run measured it):");
         foreach (var (rule, ms) in ThreadwisePerRuleMs.OrderByDescending(p => p.Value))
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {rule,-40} {ms,8:F1}"));

@@ -7,7 +7,6 @@ using Threadwise.Core;
 namespace Threadwise.Blocking;
 
 /// <summary>TW1004: a synchronous blocking API (with or without an async twin) in async code.</summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class BlockingApiInAsyncCodeAnalyzer : ThreadwiseAnalyzer
 {
     public BlockingApiInAsyncCodeAnalyzer()

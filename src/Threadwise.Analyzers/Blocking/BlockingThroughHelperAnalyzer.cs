@@ -6,7 +6,6 @@ using Threadwise.Core;
 namespace Threadwise.Blocking;
 
 /// <summary>TW1006: async code calls a synchronous helper of this compilation that blocks.</summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class BlockingThroughHelperAnalyzer : ThreadwiseAnalyzer
 {
     public BlockingThroughHelperAnalyzer()

@@ -5,7 +5,6 @@ using Threadwise.Core;
 namespace Threadwise.Blocking;
 
 /// <summary>TW1002: <c>Wait()</c>, <c>Result</c> or <c>GetAwaiter().GetResult()</c> on a task in async code.</summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class BlockingWaitInAsyncCodeAnalyzer : ThreadwiseAnalyzer
 {
     public BlockingWaitInAsyncCodeAnalyzer()

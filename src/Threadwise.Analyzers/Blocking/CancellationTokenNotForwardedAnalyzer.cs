@@ -15,7 +15,6 @@ namespace Threadwise.Blocking;
 /// deliberately not used: in <c>finally</c> and <c>catch</c> (cleanup must not be cancelled) and
 /// when any token is passed, <c>CancellationToken.None</c> included.
 /// </summary>
-[DiagnosticAnalyzer(Microsoft.CodeAnalysis.LanguageNames.CSharp)]
 public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
 {
     /// <summary>Property naming the token to pass.</summary>

@@ -16,7 +16,6 @@ namespace Threadwise.Blocking;
 /// reading (<c>File.OpenRead</c>, <c>new FileStream(…, FileAccess.Read)</c>: nothing to flush), code inside a
 /// <c>lock</c> (no await there) and projects below C# 8 (no <c>await using</c>).
 /// </summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
 {
     public SyncDisposeOfAsyncDisposableAnalyzer()

@@ -10,7 +10,6 @@ using Threadwise.Core;
 namespace Threadwise.Blocking;
 
 /// <summary>TW1005: a synchronous method blocks on a task (sync-over-async).</summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
 {
     public SyncOverAsyncAnalyzer()

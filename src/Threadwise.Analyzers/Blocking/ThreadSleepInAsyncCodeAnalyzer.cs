@@ -6,7 +6,6 @@ using Threadwise.Core;
 namespace Threadwise.Blocking;
 
 /// <summary>TW1001: <c>Thread.Sleep</c> inside async code blocks the thread the async code runs on.</summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ThreadSleepInAsyncCodeAnalyzer : ThreadwiseAnalyzer
 {
     public ThreadSleepInAsyncCodeAnalyzer()

@@ -5,7 +5,6 @@ using Threadwise.Core;
 namespace Threadwise.Blocking;
 
 /// <summary>TW1003: <c>Task.WaitAll</c> / <c>Task.WaitAny</c> in async code.</summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class WaitAllOrAnyInAsyncCodeAnalyzer : ThreadwiseAnalyzer
 {
     public WaitAllOrAnyInAsyncCodeAnalyzer()

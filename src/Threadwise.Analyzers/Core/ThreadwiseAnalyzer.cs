@@ -7,7 +7,10 @@ namespace Threadwise.Core;
 /// <summary>
 /// The shape every Threadwise rule shares: concurrent execution, generated code skipped, and all work
 /// set up per compilation in <see cref="OnCompilationStart"/>, where a rule resolves the symbols it
-/// needs (or returns early when the compilation lacks them) and registers its actions.
+/// needs (or returns early when the compilation lacks them) and registers its actions. The compiler
+/// loads the rules through <see cref="ThreadwiseRules"/>, which carries the
+/// <c>[DiagnosticAnalyzer]</c> attribute; a rule is still a complete analyzer on its own (the tests
+/// run each alone).
 /// </summary>
 public abstract class ThreadwiseAnalyzer : DiagnosticAnalyzer
 {
@@ -29,4 +32,7 @@ public abstract class ThreadwiseAnalyzer : DiagnosticAnalyzer
 
     /// <summary>Resolves what the rule needs for this compilation and registers its actions.</summary>
     protected abstract void OnCompilationStart(CompilationStartAnalysisContext context);
+
+    /// <summary>How <see cref="ThreadwiseRules"/> starts the rule on its shared context.</summary>
+    internal void Register(CompilationStartAnalysisContext context) => OnCompilationStart(context);
 }

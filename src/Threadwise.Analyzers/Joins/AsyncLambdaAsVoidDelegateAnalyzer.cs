@@ -8,7 +8,6 @@ using Threadwise.Core;
 namespace Threadwise.Joins;
 
 /// <summary>TW4005: an async lambda or async method group converted to a void-returning delegate.</summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class AsyncLambdaAsVoidDelegateAnalyzer : ThreadwiseAnalyzer
 {
     public AsyncLambdaAsVoidDelegateAnalyzer()

@@ -6,7 +6,6 @@ using Threadwise.Core;
 namespace Threadwise.Joins;
 
 /// <summary>TW4004: an async void method or local function that is not an event handler or override.</summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class AsyncVoidMethodAnalyzer : ThreadwiseAnalyzer
 {
     public AsyncVoidMethodAnalyzer()

@@ -6,7 +6,6 @@ using Threadwise.Core;
 namespace Threadwise.Joins;
 
 /// <summary>TW4006: a process is started and never waited for, disposed or handed on.</summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ProcessNeverWaitedAnalyzer : ThreadwiseAnalyzer
 {
     public ProcessNeverWaitedAnalyzer()

@@ -8,7 +8,6 @@ using Threadwise.Core;
 namespace Threadwise.Joins;
 
 /// <summary>TW4002: a call that returns a task (or another awaitable) is used as a statement.</summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
 {
     public TaskDroppedAnalyzer()

@@ -12,7 +12,6 @@ namespace Threadwise.Joins;
 /// does not exit a thread-affine lock): the scope ends when the task is created, not when it
 /// completes. A <c>lock</c> around the return guards the start and is the correct form.
 /// </summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class TaskReturnedFromScopeAnalyzer : ThreadwiseAnalyzer
 {
     public TaskReturnedFromScopeAnalyzer()

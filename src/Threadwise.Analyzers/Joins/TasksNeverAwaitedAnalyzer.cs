@@ -6,7 +6,6 @@ using Threadwise.Core;
 namespace Threadwise.Joins;
 
 /// <summary>TW4003: tasks are collected in a local list or array that is never awaited or handed on.</summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class TasksNeverAwaitedAnalyzer : ThreadwiseAnalyzer
 {
     public TasksNeverAwaitedAnalyzer()

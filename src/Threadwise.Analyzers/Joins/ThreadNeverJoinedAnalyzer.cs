@@ -6,7 +6,6 @@ using Threadwise.Core;
 namespace Threadwise.Joins;
 
 /// <summary>TW4001: a local foreground thread is started and never joined, and does not escape.</summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ThreadNeverJoinedAnalyzer : ThreadwiseAnalyzer
 {
     public ThreadNeverJoinedAnalyzer()

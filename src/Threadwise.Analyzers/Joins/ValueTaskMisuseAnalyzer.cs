@@ -15,7 +15,6 @@ namespace Threadwise.Joins;
 /// consumption always ran; and, in synchronous code, <c>.Result</c> / <c>GetAwaiter().GetResult()</c>
 /// on a <c>ValueTask</c> not known to be complete (in async code TW1002 reports that, with an await fix).
 /// </summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ValueTaskMisuseAnalyzer : ThreadwiseAnalyzer
 {
     /// <summary>Property telling the fix which case it is.</summary>

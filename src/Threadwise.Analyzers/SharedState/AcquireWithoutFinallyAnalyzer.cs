@@ -10,7 +10,6 @@ using Threadwise.Core;
 namespace Threadwise.SharedState;
 
 /// <summary>TW2006: a lock is acquired and released in the same function, but the release is not in a finally.</summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class AcquireWithoutFinallyAnalyzer : ThreadwiseAnalyzer
 {
     public AcquireWithoutFinallyAnalyzer()

@@ -17,7 +17,6 @@ namespace Threadwise.SharedState;
 /// type (symbol start / operation / symbol end), so it shows live in an open document, partial
 /// types included.
 /// </summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
 {
     public InconsistentlySynchronizedFieldAnalyzer()

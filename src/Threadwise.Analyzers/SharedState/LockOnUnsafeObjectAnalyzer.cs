@@ -12,7 +12,6 @@ namespace Threadwise.SharedState;
 
 /// <summary>TW2004: <c>lock</c> on <c>this</c> of an exposed type, a type, a string, a reassigned or exposed field,
 /// a boxed value, a fresh object, a Type or a Thread.</summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
 {
     public LockOnUnsafeObjectAnalyzer()

@@ -17,7 +17,6 @@ namespace Threadwise.SharedState;
 /// they are seen; their callees are followed at compilation end, and only when the compilation
 /// takes at least two distinct field locks — code that never nests locks costs next to nothing.
 /// </summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class LockOrderInversionAnalyzer : ThreadwiseAnalyzer
 {
     public LockOrderInversionAnalyzer()

@@ -6,7 +6,6 @@ using Threadwise.Core;
 namespace Threadwise.SharedState;
 
 /// <summary>TW2001: <c>x++</c>, <c>x += e</c>, <c>x = x + e</c> on shared state in concurrent code, no lock held.</summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class NonAtomicUpdateAnalyzer : ThreadwiseAnalyzer
 {
     public NonAtomicUpdateAnalyzer()

@@ -6,7 +6,6 @@ using Threadwise.Core;
 namespace Threadwise.SharedState;
 
 /// <summary>TW2007: a thread-affine lock is acquired before an await and released after it.</summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ThreadAffineLockAcrossAwaitAnalyzer : ThreadwiseAnalyzer
 {
     public ThreadAffineLockAcrossAwaitAnalyzer()

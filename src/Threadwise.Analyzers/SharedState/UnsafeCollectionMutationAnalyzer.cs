@@ -7,7 +7,6 @@ using Threadwise.Core;
 namespace Threadwise.SharedState;
 
 /// <summary>TW2002: a shared List/Dictionary/HashSet/Queue/Stack/... mutated in concurrent code, no lock held.</summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class UnsafeCollectionMutationAnalyzer : ThreadwiseAnalyzer
 {
     public UnsafeCollectionMutationAnalyzer()

@@ -13,7 +13,6 @@ namespace Threadwise.ThreadPool;
 /// kept as a <c>Task&lt;Task&gt;</c> for later.
 /// <c>new Task(async () =&gt; …)</c> makes an async void delegate: TW4005 reports that one.
 /// </summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class AsyncDelegateToStartNewAnalyzer : ThreadwiseAnalyzer
 {
     public AsyncDelegateToStartNewAnalyzer()

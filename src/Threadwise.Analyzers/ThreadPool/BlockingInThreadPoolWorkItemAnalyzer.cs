@@ -7,7 +7,6 @@ using Threadwise.Core;
 namespace Threadwise.ThreadPool;
 
 /// <summary>TW3002: a synchronous work item on the thread pool sleeps, waits on a task, or blocks on I/O.</summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class BlockingInThreadPoolWorkItemAnalyzer : ThreadwiseAnalyzer
 {
     public BlockingInThreadPoolWorkItemAnalyzer()

@@ -10,7 +10,6 @@ namespace Threadwise.ThreadPool;
 /// creation stored in the local or private field is seen, and none has the option) is completed
 /// while a lock is held: the awaiters' continuations run inline, inside the lock.
 /// </summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class CompletionSourceCompletedUnderLockAnalyzer : ThreadwiseAnalyzer
 {
     public CompletionSourceCompletedUnderLockAnalyzer()

@@ -8,7 +8,6 @@ using Threadwise.Core;
 namespace Threadwise.ThreadPool;
 
 /// <summary>TW3001: a pool work item whose body is an unbounded loop with no await in it.</summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class LongRunningLoopOnThreadPoolAnalyzer : ThreadwiseAnalyzer
 {
     public LongRunningLoopOnThreadPoolAnalyzer()

@@ -7,7 +7,6 @@ using Threadwise.Core;
 namespace Threadwise.ThreadPool;
 
 /// <summary>TW3003: a blocking parallel loop (or PLINQ materialization) in async code.</summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ParallelLoopInAsyncCodeAnalyzer : ThreadwiseAnalyzer
 {
     public ParallelLoopInAsyncCodeAnalyzer()

@@ -7,7 +7,6 @@ using Threadwise.Core;
 namespace Threadwise.ThreadPool;
 
 /// <summary>TW3004: a thread is created and started for every iteration of a loop over data.</summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class UnboundedThreadCreationAnalyzer : ThreadwiseAnalyzer
 {
     public UnboundedThreadCreationAnalyzer()

@@ -33,7 +33,7 @@ internal static class Harness
         () => ReferenceAssemblies.Net.Net80.ResolveAsync(LanguageNames.CSharp, CancellationToken.None));
 
     public static ImmutableArray<DiagnosticAnalyzer> Analyzers { get; } = typeof(ThreadSleepInAsyncCodeAnalyzer).Assembly.GetTypes()
-        .Where(t => typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && !t.IsAbstract)
+        .Where(t => typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && !t.IsAbstract && t != typeof(Threadwise.Core.ThreadwiseRules))
         .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
         .ToImmutableArray();
 
