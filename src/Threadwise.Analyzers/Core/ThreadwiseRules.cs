@@ -1,5 +1,7 @@
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Runtime.ExceptionServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -55,16 +57,39 @@ public sealed class ThreadwiseRules : DiagnosticAnalyzer
     {
         context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.ReportDiagnostics);
-        context.RegisterCompilationStartAction(static start =>
+        context.RegisterCompilationStartAction(static start => Register(All, start));
+    }
+
+    // One rule whose set-up throws must not take the others down with it, as it could not when each
+    // was its own analyzer: the others are registered first, then the failure is rethrown for the
+    // driver to report (AD0001) with the rule's own stack.
+    internal static void Register(ImmutableArray<ThreadwiseAnalyzer> rules, CompilationStartAnalysisContext start)
+    {
+        List<Exception>? failures = null;
+        foreach (var rule in rules)
         {
-            foreach (var rule in All)
+            try
             {
                 if (!IsSwitchedOff(rule, start.Compilation, start.CancellationToken))
                 {
                     rule.Register(start);
                 }
             }
-        });
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                (failures ??= new List<Exception>()).Add(exception);
+            }
+        }
+
+        if (failures is { Count: 1 })
+        {
+            ExceptionDispatchInfo.Capture(failures[0]).Throw();
+        }
+
+        if (failures is not null)
+        {
+            throw new AggregateException(failures);
+        }
     }
 
     private static ImmutableArray<DiagnosticDescriptor> Union(ImmutableArray<ThreadwiseAnalyzer> rules)

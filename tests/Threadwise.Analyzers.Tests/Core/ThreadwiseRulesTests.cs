@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Threadwise.Blocking;
 using Threadwise.Core;
 using VerifyHost = Threadwise.Tests.Infrastructure.Verify<Threadwise.Core.ThreadwiseRules>;
@@ -41,6 +42,60 @@ public class ThreadwiseRulesTests
         """,
         VerifyHost.Diagnostic(Descriptors.TW1001ThreadSleepInAsyncCode).WithLocation(0).WithArguments("async method 'LoadAsync'"),
         VerifyHost.Diagnostic(Descriptors.TW4002TaskDropped).WithLocation(1).WithArguments("Task", "LoadAsync"));
+
+    // A rule whose set-up throws is reported (AD0001) and the others still run.
+    [Fact]
+    public async Task ARuleWhoseSetUpThrows_DoesNotStopTheOthers()
+    {
+        var tree = CSharpSyntaxTree.ParseText("""
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task LoadAsync()
+                {
+                    Thread.Sleep(10);
+                    await Task.Yield();
+                }
+            }
+            """);
+        var references = await Microsoft.CodeAnalysis.Testing.ReferenceAssemblies.Net.Net80.ResolveAsync(LanguageNames.CSharp, CancellationToken.None);
+        var compilation = CSharpCompilation.Create("Throws", new[] { tree }, references, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        var exceptions = new System.Collections.Generic.List<System.Exception>();
+        var options = new CompilationWithAnalyzersOptions(
+            new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), (e, _, _) => exceptions.Add(e), concurrentAnalysis: false, logAnalyzerExecutionTime: false);
+        var diagnostics = await compilation.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new TwoRules()), options).GetAnalyzerDiagnosticsAsync();
+
+        Assert.Contains(diagnostics, d => d.Id == "TW1001");
+        Assert.Contains(exceptions, e => e is System.InvalidOperationException { Message: "set-up failed" });
+    }
+
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    private sealed class TwoRules : DiagnosticAnalyzer
+    {
+        private static readonly ImmutableArray<ThreadwiseAnalyzer> Rules = ImmutableArray.Create<ThreadwiseAnalyzer>(new Throwing(), new ThreadSleepInAsyncCodeAnalyzer());
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.TW1001ThreadSleepInAsyncCode, Descriptors.TW1002BlockingWaitInAsyncCode);
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.EnableConcurrentExecution();
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.RegisterCompilationStartAction(start => ThreadwiseRules.Register(Rules, start));
+        }
+    }
+
+    private sealed class Throwing : ThreadwiseAnalyzer
+    {
+        public Throwing()
+            : base(Descriptors.TW1002BlockingWaitInAsyncCode)
+        {
+        }
+
+        protected override void OnCompilationStart(CompilationStartAnalysisContext context)
+            => throw new System.InvalidOperationException("set-up failed");
+    }
 
     [Fact]
     public void ARuleWithoutEntries_IsOn()
