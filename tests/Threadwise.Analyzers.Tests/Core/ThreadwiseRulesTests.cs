@@ -125,9 +125,17 @@ public class ThreadwiseRulesTests
             Rule, Compilation(perTree: new[] { (ReportDiagnostic?)ReportDiagnostic.Suppress, null }), CancellationToken.None));
     }
 
+    // The command line decides alone (the compiler's precedence): `/warnaserror:ID` keeps the rule on
+    // whatever the files say; `/warnaserror-:ID` (recorded as Default) leaves it to them.
     [Fact]
     public void ACommandLineSeverityOtherThanNone_LeavesItOn()
-        => Assert.False(ThreadwiseRules.IsSwitchedOff(Rule, Compilation(specific: ReportDiagnostic.Error, global: ReportDiagnostic.Suppress, perTree: new[] { (ReportDiagnostic?)ReportDiagnostic.Info, null }), CancellationToken.None));
+    {
+        Assert.False(ThreadwiseRules.IsSwitchedOff(Rule, Compilation(specific: ReportDiagnostic.Error, global: ReportDiagnostic.Suppress, perTree: new[] { (ReportDiagnostic?)ReportDiagnostic.Info, null }), CancellationToken.None));
+        Assert.False(ThreadwiseRules.IsSwitchedOff(
+            Rule, Compilation(specific: ReportDiagnostic.Error, perTree: new[] { (ReportDiagnostic?)ReportDiagnostic.Suppress, ReportDiagnostic.Suppress }), CancellationToken.None));
+        Assert.True(ThreadwiseRules.IsSwitchedOff(
+            Rule, Compilation(specific: ReportDiagnostic.Default, perTree: new[] { (ReportDiagnostic?)ReportDiagnostic.Suppress, ReportDiagnostic.Suppress }), CancellationToken.None));
+    }
 
     private static Compilation Compilation(ReportDiagnostic? specific = null, ReportDiagnostic? global = null, ReportDiagnostic?[]? perTree = null)
     {
