@@ -179,7 +179,8 @@ public class CatalogTests
         var type = AnalyzerAssembly.GetType(typeName)!;
         Assert.True(type.IsSealed, $"{type.Name} should be sealed");
         Assert.EndsWith("Analyzer", type.Name);
-        if (typeof(ThreadwiseAnalyzer).IsAssignableFrom(type))
+        var reportsAtCompilationEnd = Create<DiagnosticAnalyzer>(type).SupportedDiagnostics.Any(d => d.CustomTags.Contains(WellKnownDiagnosticTags.CompilationEnd));
+        if (typeof(ThreadwiseAnalyzer).IsAssignableFrom(type) && !reportsAtCompilationEnd)
         {
             // A rule is loaded through the host, once: the compiler must not find it alone as well.
             Assert.Null(type.GetCustomAttribute<DiagnosticAnalyzerAttribute>());
@@ -187,7 +188,9 @@ public class CatalogTests
         }
         else
         {
+            // Compilation-end rules stay their own analyzers (the host must stay live in IDEs).
             Assert.Equal(new[] { LanguageNames.CSharp }, type.GetCustomAttribute<DiagnosticAnalyzerAttribute>()!.Languages);
+            Assert.DoesNotContain(ThreadwiseRules.All, rule => rule.GetType() == type);
         }
 
         var recorder = new RecordingAnalysisContext();
@@ -220,13 +223,19 @@ public class CatalogTests
     public void TheHost_LoadsEveryRuleOnce()
     {
         Assert.Equal(new[] { LanguageNames.CSharp }, typeof(ThreadwiseRules).GetCustomAttribute<DiagnosticAnalyzerAttribute>()!.Languages);
-        var ruleTypes = ConcreteTypes<ThreadwiseAnalyzer>(AnalyzerAssembly).OrderBy(t => t.FullName).ToList();
+        static bool IsLive(DiagnosticDescriptor d) => !d.CustomTags.Contains(WellKnownDiagnosticTags.CompilationEnd);
+        var ruleTypes = ConcreteTypes<ThreadwiseAnalyzer>(AnalyzerAssembly)
+            .Where(t => Create<DiagnosticAnalyzer>(t).SupportedDiagnostics.All(IsLive))
+            .OrderBy(t => t.FullName).ToList();
         Assert.Equal(ruleTypes, ThreadwiseRules.All.Select(r => r.GetType()).OrderBy(t => t.FullName));
 
+        // Every descriptor that is not reported at compilation end, and none that is: IDEs leave an
+        // analyzer with any compilation-end descriptor out of live analysis.
         var host = new ThreadwiseRules();
         var expected = ThreadwiseRules.All.SelectMany(r => r.SupportedDiagnostics).Select(d => d.Id).Distinct().OrderBy(id => id);
         Assert.Equal(expected, host.SupportedDiagnostics.Select(d => d.Id).OrderBy(id => id));
-        Assert.Equal(AllDescriptors().Select(d => d.Id).Where(id => id != "TW0001").OrderBy(id => id), expected);
+        Assert.Equal(AllDescriptors().Where(IsLive).Select(d => d.Id).OrderBy(id => id), expected);
+        Assert.All(host.SupportedDiagnostics, d => Assert.True(IsLive(d), d.Id));
 
         var recorder = new RecordingAnalysisContext();
         host.Initialize(recorder);

@@ -19,7 +19,9 @@ namespace Threadwise.Core;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ThreadwiseRules : DiagnosticAnalyzer
 {
-    /// <summary>Every rule, in catalog order of its family folder.</summary>
+    /// <summary>Every rule that reports as it analyses, in catalog order of its family folder. A rule
+    /// that reports at compilation end (TW2005) stays its own analyzer: IDEs leave an analyzer with any
+    /// compilation-end descriptor out of live analysis, and the host must stay live.</summary>
     internal static ImmutableArray<ThreadwiseAnalyzer> All { get; } = ImmutableArray.Create<ThreadwiseAnalyzer>(
         new Blocking.BlockingApiInAsyncCodeAnalyzer(),
         new Blocking.BlockingThroughHelperAnalyzer(),
@@ -40,7 +42,6 @@ public sealed class ThreadwiseRules : DiagnosticAnalyzer
         new SharedState.AcquireWithoutFinallyAnalyzer(),
         new SharedState.InconsistentlySynchronizedFieldAnalyzer(),
         new SharedState.LockOnUnsafeObjectAnalyzer(),
-        new SharedState.LockOrderInversionAnalyzer(),
         new SharedState.NonAtomicUpdateAnalyzer(),
         new SharedState.ThreadAffineLockAcrossAwaitAnalyzer(),
         new SharedState.UnsafeCollectionMutationAnalyzer(),

@@ -17,6 +17,9 @@ namespace Threadwise.SharedState;
 /// they are seen; their callees are followed at compilation end, and only when the compilation
 /// takes at least two distinct field locks — code that never nests locks costs next to nothing.
 /// </summary>
+// Its own analyzer, not hosted by ThreadwiseRules: it reports at compilation end, and IDEs leave an
+// analyzer with any compilation-end rule out of live (as-you-type) analysis.
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class LockOrderInversionAnalyzer : ThreadwiseAnalyzer
 {
     public LockOrderInversionAnalyzer()
