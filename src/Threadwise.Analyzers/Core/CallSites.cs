@@ -120,9 +120,15 @@ internal static class CallSites
             yield break;
         }
 
+        // A plain search of each file's text first: only files that spell the name are walked token by
+        // token (most of a large compilation does not, and walking every token of every file for each
+        // asked-about method grew with the number of files).
         foreach (var tree in compilation.SyntaxTrees)
         {
-            yield return tree.GetRoot(cancellationToken);
+            if (tree.GetText(cancellationToken).ToString().IndexOf(method.Name, System.StringComparison.Ordinal) >= 0)
+            {
+                yield return tree.GetRoot(cancellationToken);
+            }
         }
     }
 
