@@ -162,7 +162,7 @@ internal sealed class Runner
         if (_configurations.Contains("threadwise"))
         {
             var reference = _sizes.Length > 1 ? _sizes[^2] : _sizes[0];
-            Console.WriteLine($"== per-rule times, in process ({reference} lines, one thread, three rounds)");
+            Console.WriteLine($"== per-rule times, in process ({reference} lines, one thread, {InProcessProfile.PerRuleRounds} rounds)");
             perRule = await InProcessProfile.PerRuleAsync(analyzerDll, reference, _classesPerFile, _work);
         }
 

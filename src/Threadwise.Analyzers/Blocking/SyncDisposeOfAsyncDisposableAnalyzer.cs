@@ -64,7 +64,7 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
                 return;
             }
 
-            foreach (var resource in Resources(resources))
+            foreach (var (resource, local) in Resources(resources))
             {
                 if (resource.Type is { } type && ShouldDisposeAsync(type)
                     && !OpensFileForReading(resource)
@@ -72,7 +72,8 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
                     && !InMemoryStreams.IsInMemory(resource, _symbols)
                     && !InMemoryStreams.IsBuiltOverInMemoryStream(resource, _symbols)
                     && AsyncContext.GetAsyncFunction(context.Operation, context.ContainingSymbol) is { } function
-                    && !SyncAsyncBranches.TakesAPathParameter(function))
+                    && !SyncAsyncBranches.TakesAPathParameter(function)
+                    && !IsReadOrClosedElsewhere(resource, local, context.Operation))
                 {
                     context.ReportDiagnostic(Diagnostic.Create(
                         Descriptors.TW1008SyncDisposeOfAsyncDisposable,
@@ -122,7 +123,8 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
             => invocation.Instance is IInstanceReferenceOperation
                && containing is IMethodSymbol { Name: "DisposeAsync" or "DisposeAsyncCore" };
 
-        private static System.Collections.Generic.IEnumerable<IOperation> Resources(IOperation resources)
+        // Each disposed value, with the variable that holds it (null for `using (Make())`).
+        private static System.Collections.Generic.IEnumerable<(IOperation Value, ILocalSymbol? Local)> Resources(IOperation resources)
         {
             switch (resources)
             {
@@ -133,16 +135,39 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
                         {
                             if (declarator.Initializer?.Value is { } value)
                             {
-                                yield return value.WithoutConversions();
+                                yield return (value.WithoutConversions(), declarator.Symbol);
                             }
                         }
                     }
 
                     break;
                 default:
-                    yield return resources.WithoutConversions();
+                    var resource = resources.WithoutConversions();
+                    yield return (resource, (resource as ILocalReferenceOperation)?.Local);
                     break;
             }
+        }
+
+        // Asked only of a would-be finding. A stream opened for reading and never written has nothing
+        // to flush (Foundatio's `GetFileStreamAsync(path, StreamMode.Read)`, Rebus's data bus
+        // `OpenRead`); a stream a disposed writer was built over is closed by that writer, whose
+        // `using` is the one reported (`using (var file = File.OpenWrite(p)) using (var writer = new
+        // StreamWriter(file))`: after `await using` on the writer, the file's dispose does nothing).
+        private bool IsReadOrClosedElsewhere(IOperation resource, ILocalSymbol? local, IOperation @using)
+        {
+            var body = AsyncContext.GetFunctionBody(@using);
+            if (local is { } reference
+                && resource.Type is { } type
+                && KnownSymbols.IsOrDerivesFrom(type, _symbols.Stream)
+                && StreamRoles.IsClosedByAWrapper(reference, body, _asyncDisposable))
+            {
+                return true;
+            }
+
+            var value = resource is ILocalReferenceOperation { Local: var held } && LocalDeclarations.GetInitializer(held, resource) is { Value: { } initial }
+                ? initial
+                : resource;
+            return StreamRoles.IsOpenedForReading(value, local, body, _symbols);
         }
 
         private bool ShouldDisposeAsync(ITypeSymbol type)

@@ -81,6 +81,106 @@ public class SyncDisposeOfAsyncDisposableTests
         }
         """ + Connection);
 
+    // Storage abstractions hand out streams to read (a file store's `GetFileStreamAsync(path,
+    // StreamMode.Read)`, a data bus's `OpenRead(id)`, `Read(id)`): nothing is buffered to flush, so the
+    // synchronous dispose waits on nothing. A stream written through, or opened to write, stays reported.
+    [Fact]
+    public Task StreamsOpenedForReading_AreNotFlagged_UnlessWrittenThrough() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.IO;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        enum StreamMode { Read, Write }
+
+        interface IStore
+        {
+            Task<Stream> GetFileStreamAsync(string path, StreamMode mode, CancellationToken token = default);
+            Task<Stream> OpenRead(string id);
+            Stream Read(string id);
+            Task<Stream> OpenWriteAsync(string id);
+        }
+
+        static class TaskExtensions
+        {
+            public static System.Runtime.CompilerServices.ConfiguredTaskAwaitable<T> AnyContext<T>(this Task<T> task) => task.ConfigureAwait(false);
+        }
+
+        class C
+        {
+            async Task<string> Silent(IStore store, Stream target)
+            {
+                using var byMode = await store.GetFileStreamAsync("a", StreamMode.Read).AnyContext();
+                if (byMode is null) return null;
+                using var byName = await store.OpenRead("b");
+                await byName.CopyToAsync(target);
+                using (var sync = store.Read("c"))
+                {
+                    await sync.CopyToAsync(target);
+                }
+
+                return await new StreamReader(byMode).ReadToEndAsync();
+            }
+
+            async Task Flagged(IStore store, Stream source)
+            {
+                {|#0:using|} var written = await store.GetFileStreamAsync("a", StreamMode.Write);
+                await source.CopyToAsync(written);
+                {|#1:using|} var readModeButWritten = await store.OpenRead("b");
+                await readModeButWritten.WriteAsync(new byte[1]);
+                {|#2:using|} var copyTarget = store.Read("c");
+                await source.CopyToAsync(copyTarget);
+                {|#3:using|} var opened = await store.OpenWriteAsync("d");
+                await opened.FlushAsync();
+            }
+        }
+        """,
+        Tw1008(0, "Stream", "'using'", "async method 'Flagged'"), Tw1008(1, "Stream", "'using'", "async method 'Flagged'"),
+        Tw1008(2, "Stream", "'using'", "async method 'Flagged'"), Tw1008(3, "Stream", "'using'", "async method 'Flagged'"));
+
+    // `using (var file = File.OpenWrite(p)) using (var writer = new StreamWriter(file))`: the writer's
+    // dispose flushes and closes the file, so after `await using` on the writer the file's own dispose
+    // does nothing: one finding, on the writer. A writer told to leave the stream open does not close it.
+    [Fact]
+    public Task StreamClosedByItsWriter_IsReportedOnlyOnTheWriter() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.IO;
+        using System.Text;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task Nested(string path, string text)
+            {
+                using (var file = File.OpenWrite(path))
+                {
+                    {|#0:using|} (var writer = new StreamWriter(file, Encoding.UTF8))
+                    {
+                        await writer.WriteAsync(text);
+                    }
+                }
+            }
+
+            async Task Declarations(string path, string text)
+            {
+                using var destination = File.OpenWrite(path);
+                {|#1:using|} var writer = new StreamWriter(destination, Encoding.UTF8);
+                await writer.WriteAsync(text);
+            }
+
+            async Task LeftOpen(string path, string text)
+            {
+                {|#2:using|} var destination = File.OpenWrite(path);
+                {|#3:using|} (var writer = new StreamWriter(destination, Encoding.UTF8, 1024, true))
+                {
+                    await writer.WriteAsync(text);
+                }
+
+                await destination.WriteAsync(new byte[1]);
+            }
+        }
+        """,
+        Tw1008(0, "StreamWriter", "'using'", "async method 'Nested'"), Tw1008(1, "StreamWriter", "'using'", "async method 'Declarations'"),
+        Tw1008(2, "FileStream", "'using'", "async method 'LeftOpen'"), Tw1008(3, "StreamWriter", "'using'", "async method 'LeftOpen'"));
+
     // MailKit shapes: a stream or writer class that does not override DisposeAsync inherits one that
     // only calls Dispose(), so `await using` would block the same way; the exact type must be known
     // (created here, or sealed). A catch clause that abandons a failed stream is error-path cleanup.

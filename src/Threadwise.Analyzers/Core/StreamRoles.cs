@@ -1,0 +1,158 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Threadwise.Core;
+
+/// <summary>
+/// What a disposed stream was used for, where that decides whether its synchronous dispose can block:
+/// a stream opened to be read has nothing buffered to flush, and a stream handed to a writer that is
+/// disposed after it is closed (and flushed) by that writer, not by its own <c>using</c>.
+/// </summary>
+internal static class StreamRoles
+{
+    /// <summary>
+    /// <paramref name="value"/> is a stream its producer opened for reading — a call named <c>Read</c>,
+    /// <c>OpenRead…</c> or <c>…ReadStream</c> (with or without <c>Async</c>, awaited, configured), or one
+    /// handed an enum member named <c>Read</c> (<c>StreamMode.Read</c>, <c>FileAccess.Read</c>) — and
+    /// <paramref name="local"/>, the variable holding it, is never written through within
+    /// <paramref name="body"/> (no <c>Write…</c>, <c>Flush…</c>, <c>SetLength</c>, not a copy's destination).
+    /// </summary>
+    public static bool IsOpenedForReading(IOperation value, ILocalSymbol? local, IOperation body, KnownSymbols symbols)
+    {
+        if (!KnownSymbols.IsOrDerivesFrom(value.Type, symbols.Stream)
+            || Producer(value, symbols) is not { } producer
+            || !(NamesReading(producer.TargetMethod.Name) || PassesReadMode(producer)))
+        {
+            return false;
+        }
+
+        return local is null || !IsWrittenThrough(local, body);
+    }
+
+    /// <summary>
+    /// <paramref name="local"/> (a stream) is handed to the constructor of an <c>IAsyncDisposable</c>
+    /// wrapper that a <c>using</c> under <paramref name="body"/> disposes (<c>using var writer = new
+    /// StreamWriter(file)</c>): the wrapper's dispose flushes and closes the stream, so the stream's own
+    /// later dispose does nothing, and the finding belongs to the wrapper. Not when the wrapper is told
+    /// to leave the stream open (any <c>true</c> literal among its arguments counts as that).
+    /// </summary>
+    public static bool IsClosedByAWrapper(ILocalSymbol local, IOperation body, INamedTypeSymbol asyncDisposable)
+    {
+        foreach (var operation in body.Descendants())
+        {
+            var resources = operation switch
+            {
+                IUsingOperation @using => @using.Resources,
+                IUsingDeclarationOperation declaration => declaration.DeclarationGroup,
+                _ => null,
+            };
+
+            if (resources is null)
+            {
+                continue;
+            }
+
+            foreach (var creation in resources.DescendantsAndSelf())
+            {
+                if (creation is IObjectCreationOperation { Type: { } wrapper } created
+                    && SymbolFacts.Implements(wrapper, asyncDisposable)
+                    && HandsOver(created, local))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool HandsOver(IObjectCreationOperation creation, ILocalSymbol local)
+    {
+        var handed = false;
+        foreach (var argument in creation.Arguments)
+        {
+            switch (argument.Value.WithoutConversions())
+            {
+                case ILiteralOperation { ConstantValue: { HasValue: true, Value: true } }:
+                    return false;
+                case ILocalReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Local, local):
+                    handed = true;
+                    break;
+            }
+        }
+
+        return handed;
+    }
+
+    // The call that produced the stream, under `await`, `.ConfigureAwait(false)` and extension
+    // wrappers of the same kind (Foundatio's `.AnyContext()`): a call on a task that gives its awaitable.
+    private static IInvocationOperation? Producer(IOperation value, KnownSymbols symbols)
+    {
+        var current = value.WithoutConversions();
+        if (current is IAwaitOperation awaited)
+        {
+            current = awaited.Operation.WithoutConversions();
+        }
+
+        for (var depth = 0; depth < 3 && current is IInvocationOperation call; depth++)
+        {
+            var receiver = call.Instance ?? (call.TargetMethod.IsExtensionMethod && call.Arguments.Length > 0 ? call.Arguments[0].Value : null);
+            if (receiver?.WithoutConversions() is not { } task
+                || !(symbols.IsTaskType(task.Type) || symbols.IsValueTaskType(task.Type)))
+            {
+                return call;
+            }
+
+            current = task;
+        }
+
+        return null;
+    }
+
+    private static bool NamesReading(string name)
+    {
+        var trimmed = name.EndsWith("Async", System.StringComparison.Ordinal) ? name.Substring(0, name.Length - 5) : name;
+        return trimmed == "Read"
+               || trimmed.StartsWith("OpenRead", System.StringComparison.Ordinal)
+               || trimmed.EndsWith("ReadStream", System.StringComparison.Ordinal);
+    }
+
+    private static bool PassesReadMode(IInvocationOperation producer)
+    {
+        foreach (var argument in producer.Arguments)
+        {
+            if (argument.Value.WithoutConversions() is IFieldReferenceOperation { Field: { Name: "Read", HasConstantValue: true } field }
+                && field.ContainingType.TypeKind == TypeKind.Enum)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsWrittenThrough(ILocalSymbol local, IOperation body)
+    {
+        foreach (var reference in LocalReferences.Collect(body, local))
+        {
+            switch (reference.Use)
+            {
+                case LocalUse.MethodCall when reference.Member is { Name: var name }
+                                              && (name.StartsWith("Write", System.StringComparison.Ordinal)
+                                                  || name.StartsWith("BeginWrite", System.StringComparison.Ordinal)
+                                                  || name.StartsWith("Flush", System.StringComparison.Ordinal)
+                                                  || name == "SetLength"):
+                case LocalUse.Reassigned:
+                    return true;
+                case LocalUse.Escapes when IsCopyDestination(reference.Reference):
+                    return true;
+            }
+        }
+
+        return false;
+    }
+
+    // `source.CopyToAsync(local)`: the local is written to.
+    private static bool IsCopyDestination(ILocalReferenceOperation reference)
+        => reference.ParentSkippingConversions() is IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "CopyTo" or "CopyToAsync" } };
+}
