@@ -63,6 +63,7 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
                 || FireAndForget.IsRequested(invocation)
                 || CompletionSources.IsCompletionHandOff(invocation, _symbols)
                 || IsOffloadFromSynchronousCode(invocation, context.ContainingSymbol)
+                || IsTeardownFromSynchronousCode(invocation, context.ContainingSymbol)
                 || CompletionSources.ReportsThroughHandedSource(invocation, _symbols)
                 || SyncAsyncBranches.AsksForTheSynchronousPath(invocation)
                 || CompleteForArguments.ReturnsACompleteTask(invocation)
@@ -100,6 +101,48 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
                 _ => false,
             };
             return isOffload && AsyncContext.GetEnclosingFunction(invocation, containingSymbol) is { IsAsync: false };
+        }
+
+        // `ctx.CloseAsync();` in a synchronous channel handler, `FinalTerminate();` in `Abort()`: teardown
+        // started from code that cannot await, where the object reports its own failures and the caller
+        // could do nothing with a failed close. On DotNetty and Akka.NET maintainers left all such drops as
+        // they are. Inside a `try` with a `catch` the code evidently wants the failure, which the task
+        // carries past the catch: reported.
+        private static bool IsTeardownFromSynchronousCode(IInvocationOperation invocation, ISymbol containingSymbol)
+            => NamesTeardown(invocation.TargetMethod.Name)
+               && AsyncContext.GetEnclosingFunction(invocation, containingSymbol) is { IsAsync: false }
+               && !IsInATryThatCatches(invocation);
+
+        private static readonly string[] TeardownVerbs = { "Close", "Shutdown", "Stop", "Disconnect", "Dispose", "Deregister", "Unregister", "Abort", "Terminate" };
+
+        private static bool NamesTeardown(string name)
+        {
+            foreach (var verb in TeardownVerbs)
+            {
+                if (name.StartsWith(verb, System.StringComparison.Ordinal)
+                    && (name.Length == verb.Length || char.IsUpper(name[verb.Length])))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsInATryThatCatches(IOperation operation)
+        {
+            for (IOperation? child = operation, parent = operation.Parent; parent is not null; child = parent, parent = parent.Parent)
+            {
+                switch (parent)
+                {
+                    case IAnonymousFunctionOperation or ILocalFunctionOperation:
+                        return false;
+                    case ITryOperation @try when @try.Body == child && !@try.Catches.IsEmpty:
+                        return true;
+                }
+            }
+
+            return false;
         }
 
         // Task, Task<T>, ValueTask, ValueTask<T>, or a type with an instance GetAwaiter() whose awaiter

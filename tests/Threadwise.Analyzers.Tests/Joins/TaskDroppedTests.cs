@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis.Testing;
+using Threadwise.Tests.Infrastructure;
 using VerifyAnalyzer = Threadwise.Tests.Infrastructure.Verify<Threadwise.Joins.TaskDroppedAnalyzer>;
 using VerifyAwait = Threadwise.Tests.Infrastructure.Verify<Threadwise.Joins.TaskDroppedAnalyzer, Threadwise.Joins.TaskDroppedAwaitFixProvider>;
 using VerifyDiscard = Threadwise.Tests.Infrastructure.Verify<Threadwise.Joins.TaskDroppedAnalyzer, Threadwise.Joins.TaskDroppedDiscardFixProvider>;
@@ -72,6 +73,73 @@ public class TaskDroppedTests
         Tw4002(0, "Task", "Task.Run"), Tw4002(1, "Task", "Task.Factory.StartNew"), Tw4002(3, "Task", "SaveAsync"),
         Tw4002(4, "Task", "Next?.SaveAsync"), Tw4002(5, "Task", "SaveAsync"), Tw4002(6, "ValueTask", "CountAsync"),
         Tw4002(7, "Task", "Task.Delay"));
+
+    // Channel handlers close the channel on a timeout or a protocol error without waiting (DotNetty), an
+    // actor system's `Abort()` starts its termination (Akka.NET): teardown from code that cannot await,
+    // whose failure the object handles and the caller could do nothing about. Inside a try that catches,
+    // the code wants the failure, which the dropped task carries past the catch; and in async code the
+    // close may be a forgotten await. Other verbs (`Closed…`, `Stopwatch…`, `Send…`) are not teardown.
+    [Theory]
+    [InlineData("net8")]
+    [InlineData("net10")]
+    public Task TeardownDroppedInSynchronousCode_IsNotFlagged_UnlessATryCatchesOrAwaitIsPossible(string framework) => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        interface IChannel
+        {
+            Task CloseAsync();
+            Task ShutdownGracefullyAsync(TimeSpan quiet);
+            ValueTask DisconnectAsync();
+            Task Terminate();
+            Task ClosedAsync();
+            Task StopwatchAsync();
+            Task SendAsync();
+        }
+
+        class Handler
+        {
+            void OnTimeout(IChannel channel)
+            {
+                channel.CloseAsync();
+                channel.ShutdownGracefullyAsync(TimeSpan.Zero);
+                channel.DisconnectAsync();
+                channel.Terminate();
+                Action later = () => channel.CloseAsync();
+            }
+
+            void Start(IChannel channel)
+            {
+                try
+                {
+                    {|#0:channel.Terminate()|};
+                }
+                catch (Exception)
+                {
+                    channel.CloseAsync();
+                }
+                finally
+                {
+                    channel.CloseAsync();
+                }
+            }
+
+            void NotTeardown(IChannel channel)
+            {
+                {|#1:channel.ClosedAsync()|};
+                {|#2:channel.StopwatchAsync()|};
+                {|#3:channel.SendAsync()|};
+            }
+
+            async Task OnTimeoutAsync(IChannel channel)
+            {
+                {|#4:channel.CloseAsync()|};
+                await Task.Yield();
+            }
+        }
+        """, framework == "net10" ? References.Net100 : References.Net80,
+        Tw4002(0, "Task", "channel.Terminate"), Tw4002(1, "Task", "channel.ClosedAsync"), Tw4002(2, "Task", "channel.StopwatchAsync"),
+        Tw4002(3, "Task", "channel.SendAsync"), Tw4002(4, "Task", "channel.CloseAsync"));
 
     [Fact]
     public Task AwaitedStoredDiscardedAndStoredElements_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
@@ -738,7 +806,7 @@ public class TaskDroppedTests
         {
             Task Send(byte[] buffer, Action callback, Action<Exception> error);
             Task Receive(byte[] buffer, Action<int> callback, Action<IOException> error, int offset = 0);
-            Task Close(Action callback);
+            Task Flush(Action callback);
         }
 
         class Connection
@@ -765,7 +833,7 @@ public class TaskDroppedTests
                 _socket.Receive(buffer, r => { }, OnError);
                 SendBytes(buffer, Start2);
                 SendBytes(buffer);
-                {|#0:_socket.Close(() => { })|};
+                {|#0:_socket.Flush(() => { })|};
                 {|#1:_socket.Send(buffer, () => { }, null)|};
                 {|#2:SendOrFail(buffer)|};
             }
@@ -774,7 +842,7 @@ public class TaskDroppedTests
 
             private void OnError(Exception e) { }
         }
-        """, Tw4002(0, "Task", "_socket.Close"), Tw4002(1, "Task", "_socket.Send"), Tw4002(2, "Task", "SendOrFail"));
+        """, Tw4002(0, "Task", "_socket.Flush"), Tw4002(1, "Task", "_socket.Send"), Tw4002(2, "Task", "SendOrFail"));
 
     // socket.io-client-csharp: `Task.Run(StartPingAsync).ConfigureAwait(false);` in a synchronous handler
     // drops what Task.Run returns, an offload from synchronous code. Another call wrapped the same way is
