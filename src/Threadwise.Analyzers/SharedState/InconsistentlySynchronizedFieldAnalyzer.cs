@@ -1303,7 +1303,34 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
             foreach (var call in calls)
             {
                 if (call.Caller is not IMethodSymbol caller
-                    || !(caller.MethodKind == MethodKind.Constructor || OnlyFromConstructors(caller.OriginalDefinition, depth + 1)))
+                    || !(caller.MethodKind == MethodKind.Constructor
+                         || IsStartedByItsFactory(call, caller)
+                         || OnlyFromConstructors(caller.OriginalDefinition, depth + 1)))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        // `var redisLock = new RedLock(…); redisLock.Start(); return redisLock;` in a static method of the
+        // type (RedLock.net's Create/CreateAsync): the object is set up before anyone else can see it,
+        // as in its constructor. The call must be the first use of the new object.
+        private static bool IsStartedByItsFactory(CallSite call, IMethodSymbol caller)
+        {
+            if (!caller.IsStatic
+                || call.Invocation.Instance?.WithoutConversions() is not ILocalReferenceOperation { Local: var local } receiver
+                || LocalDeclarations.GetInitializer(local, receiver) is not { Value: IObjectCreationOperation { Type: { } created } } declaration
+                || !SymbolEqualityComparer.Default.Equals(created.OriginalDefinition, caller.ContainingType.OriginalDefinition)
+                || !SymbolEqualityComparer.Default.Equals(call.Invocation.TargetMethod.ContainingType.OriginalDefinition, caller.ContainingType.OriginalDefinition))
+            {
+                return false;
+            }
+
+            foreach (var use in LocalReferences.Collect(declaration.Body, local))
+            {
+                if (use.Reference.Syntax.SpanStart < receiver.Syntax.SpanStart)
                 {
                     return false;
                 }

@@ -951,6 +951,88 @@ public class InconsistentlySynchronizedFieldTests
         }
         """, Tw2003(0, "_last", "_gate", "Clear"));
 
+    // A static factory that creates the object and starts it before returning it (a distributed lock's
+    // `Create`/`CreateAsync`: `var l = new Lock(…); l.Start(); return l;`) sets it up before anyone else
+    // can see it, as a constructor does. Not when the object was handed out first, nor for another type's
+    // object, nor for an instance that was not created there.
+    [Fact]
+    public Task WritesInMethodsOnlyAFactoryCallsOnItsNewObject_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Generic;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Lease
+        {
+            private readonly object _gate = new();
+            private Timer _keepAlive;
+
+            private Lease() { }
+
+            internal static Lease Create()
+            {
+                var lease = new Lease();
+                lease.Start();
+                return lease;
+            }
+
+            internal static async Task<Lease> CreateAsync()
+            {
+                var lease = new Lease();
+                await lease.StartAsync().ConfigureAwait(false);
+                return lease;
+            }
+
+            private void Start() => StartTimer();
+
+            private async Task StartAsync()
+            {
+                await Task.Yield();
+                StartTimer();
+            }
+
+            private void StartTimer() => _keepAlive = new Timer(_ => { }, null, 1000, 1000);
+
+            internal void Stop()
+            {
+                lock (_gate)
+                {
+                    _keepAlive?.Dispose();
+                    _keepAlive = null;
+                }
+            }
+        }
+
+        class Published
+        {
+            private readonly object _gate = new();
+            private int _state;
+
+            internal static Published Create(List<Published> registry)
+            {
+                var created = new Published();
+                registry.Add(created);
+                created.Start();
+                return created;
+            }
+
+            private void Start() => {|#0:_state = 1|};
+
+            internal void Reset() { lock (_gate) { _state = 0; } }
+        }
+
+        class Restarted
+        {
+            private readonly object _gate = new();
+            private int _state;
+
+            internal static void Restart(Restarted existing) => existing.Start();
+
+            private void Start() => {|#1:_state = 1|};
+
+            internal void Reset() { lock (_gate) { _state = 0; } }
+        }
+        """, Tw2003(0, "_state", "_gate", "Reset"), Tw2003(1, "_state", "_gate", "Reset"));
+
     // A write that is the act of a check-then-act on guarded state takes the whole `if` into the lock,
     // with the neighbouring write made together with it (one critical section, one Fix All edit);
     // an `if` whose condition reads no guarded state is left outside.
