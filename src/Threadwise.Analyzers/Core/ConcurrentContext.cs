@@ -92,7 +92,7 @@ internal readonly struct ConcurrentEntry
         {
             if (Kind is EntryPointKind.Plinq or EntryPointKind.Configured or EntryPointKind.AsyncFanOut
                 || (Kind is EntryPointKind.Parallel && !IsParallelInvoke)
-                || (Kind is EntryPointKind.Timer && !IsOneShotTimer))
+                || (Kind is EntryPointKind.Timer && !IsOneShotTimer && !HasAPeriodOfASecondOrMore))
             {
                 return true;
             }
@@ -187,6 +187,17 @@ internal readonly struct ConcurrentEntry
         => Kind == EntryPointKind.Timer
            && Call is IObjectCreationOperation creation
            && Timeouts.IsInfinite(Timeouts.ArgumentFor(creation, "period"));
+
+    /// <summary>
+    /// <c>new Timer(Clean, null, 10_000, 10_000)</c>: its callbacks overlap only when one runs longer
+    /// than the period (or the pool is starved that long). For a period of a second or more, a callback
+    /// racing with itself is not what its maintainers would fix (BeetleX's buffer pool counts its
+    /// clean-up ticks that way); races with the rest of the type still count.
+    /// </summary>
+    public bool HasAPeriodOfASecondOrMore
+        => Kind == EntryPointKind.Timer
+           && Call is IObjectCreationOperation creation
+           && Timeouts.IsAtLeastASecond(Timeouts.ArgumentFor(creation, "period"));
 
     /// <summary><c>Parallel.Invoke(a, b)</c>: each action runs once, concurrently with the others, not with itself.</summary>
     public bool IsParallelInvoke

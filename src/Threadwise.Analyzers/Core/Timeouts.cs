@@ -130,6 +130,31 @@ internal static class Timeouts
         return null;
     }
 
+    /// <summary>A constant period of at least a second: milliseconds as a number (<c>10_000</c>,
+    /// <c>1000 * 10</c>), or <c>TimeSpan.FromSeconds/FromMinutes/FromHours/FromDays/FromMilliseconds</c>
+    /// of a constant.</summary>
+    public static bool IsAtLeastASecond(IOperation? value)
+    {
+        switch (value?.WithoutConversions())
+        {
+            case { ConstantValue: { HasValue: true, Value: var constant } } when constant is int or long or uint:
+                return System.Convert.ToInt64(constant, System.Globalization.CultureInfo.InvariantCulture) >= 1000;
+            case IInvocationOperation { TargetMethod: { IsStatic: true, ContainingType.SpecialType: SpecialType.None } method, Arguments.Length: 1 } call
+                when method.ContainingType.Name == "TimeSpan" && call.Arguments[0].Value.WithoutConversions().ConstantValue is { HasValue: true, Value: var amount }
+                     && amount is int or long or double:
+                var number = System.Convert.ToDouble(amount, System.Globalization.CultureInfo.InvariantCulture);
+                return method.Name switch
+                {
+                    "FromSeconds" => number >= 1,
+                    "FromMinutes" or "FromHours" or "FromDays" => number > 0,
+                    "FromMilliseconds" => number >= 1000,
+                    _ => false,
+                };
+            default:
+                return false;
+        }
+    }
+
     /// <summary><c>Timeout.Infinite</c> (-1, as int, long or uint) or <c>Timeout.InfiniteTimeSpan</c>.</summary>
     public static bool IsInfinite(IOperation? value)
         => value?.WithoutConversions() is { } operation

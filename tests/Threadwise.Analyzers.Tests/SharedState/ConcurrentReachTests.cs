@@ -422,6 +422,44 @@ public class OneShotTimerTests
         }
         """,
         VerifyUpdate.Diagnostic(Descriptors.TW2001NonAtomicUpdate).WithLocation(0).WithArguments("_ticks", "new Timer -> Tick"));
+
+    // A periodic timer's callbacks overlap only when one outlasts the period: with a period of a second
+    // or more (a buffer pool's clean-up every ten seconds counting its ticks), the callback racing with
+    // itself is not reported; a shorter period, or one not known, is. A race with another member still is.
+    [Fact]
+    public Task PeriodicTimerOfASecondOrMore_DoesNotRaceWithItself_ButWithOtherMembers() => VerifyUpdate.AnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        class C
+        {
+            private long _ticks;
+            private int _minutes;
+            private int _fast;
+            private int _unknown;
+            private int _shared;
+
+            void Start(int period)
+            {
+                _ = new Timer(Tick, null, 1000 * 10, 1000 * 10);
+                _ = new Timer(_ => _minutes++, null, TimeSpan.Zero, TimeSpan.FromMinutes(1));
+                _ = new Timer(_ => {|#0:_fast++|}, null, 0, 999);
+                _ = new Timer(_ => {|#1:_unknown++|}, null, 0, period);
+                _ = new Timer(_ => {|#2:_shared++|}, null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
+            }
+
+            void Tick(object? state)
+            {
+                _ticks += 1;
+                if (_ticks % 6 == 0) { }
+            }
+
+            public void Bump() => {|#3:_shared++|};
+        }
+        """,
+        VerifyUpdate.Diagnostic(Descriptors.TW2001NonAtomicUpdate).WithLocation(0).WithArguments("_fast", "new Timer"),
+        VerifyUpdate.Diagnostic(Descriptors.TW2001NonAtomicUpdate).WithLocation(1).WithArguments("_unknown", "new Timer"),
+        VerifyUpdate.Diagnostic(Descriptors.TW2001NonAtomicUpdate).WithLocation(2).WithLocation(3).WithArguments("_shared", "new Timer' and by 'Bump"));
 }
 
 /// <summary>Work started once races with the other members of its type that write the same field.</summary>
