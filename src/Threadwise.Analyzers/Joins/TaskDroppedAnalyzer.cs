@@ -72,7 +72,8 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
                 || ReturnsAContinuation(invocation.TargetMethod)
                 || HandsAnErrorCallback(invocation)
                 || ReturnsACallWithAnErrorCallback(invocation.TargetMethod, context.Compilation, context.CancellationToken)
-                || statement.Syntax.ContainsDiagnostics)
+                || statement.Syntax.ContainsDiagnostics
+                || StartsAServiceLoopFromSynchronousCode(invocation, context))
             {
                 return;
             }
@@ -112,6 +113,14 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
             => NamesTeardown(invocation.TargetMethod.Name)
                && AsyncContext.GetEnclosingFunction(invocation, containingSymbol) is { IsAsync: false }
                && !IsInATryThatCatches(invocation);
+
+        // `OnAsyncAccept();` in a synchronous `Start()`, where `async Task OnAsyncAccept() { while (true) {
+        // … await Socket.AcceptAsync() … } }` (BeetleX's listener): synchronous code starting a service loop
+        // of its own type, as plainly as `Task.Run(loop)` would. Not inside a try that catches.
+        private bool StartsAServiceLoopFromSynchronousCode(IInvocationOperation invocation, OperationAnalysisContext context)
+            => AsyncContext.GetEnclosingFunction(invocation, context.ContainingSymbol) is { IsAsync: false }
+               && !IsInATryThatCatches(invocation)
+               && ServiceLoops.IsAServiceLoop(invocation.TargetMethod.OriginalDefinition, context.Compilation, _symbols.BlockingCollectionOfT, context.CancellationToken);
 
         private static readonly string[] TeardownVerbs = { "Close", "Shutdown", "Stop", "Disconnect", "Dispose", "Deregister", "Unregister", "Abort", "Terminate" };
 

@@ -206,23 +206,7 @@ public sealed class LongRunningLoopOnThreadPoolAnalyzer : ThreadwiseAnalyzer
         private bool IsBlockingCollection(ITypeSymbol? type)
             => type is not null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, _concurrency.Symbols.BlockingCollectionOfT);
 
-        // true; !token.IsCancellationRequested; _running; !_stop; !queue.IsCompleted (a BlockingCollection
-        // drained with Take); and conjunctions of those.
-        private bool RunsUntilShutdown(IOperation condition)
-        {
-            return condition.WithoutConversions() switch
-            {
-                IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: IPropertyReferenceOperation { Property.Name: "IsCompleted" or "IsAddingCompleted", Instance: { } queue } }
-                    when IsBlockingCollection(queue.Type) => true,
-                { ConstantValue: { HasValue: true, Value: true } } => true,
-                IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: IPropertyReferenceOperation { Property.Name: "IsCancellationRequested" } } => true,
-                IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: IFieldReferenceOperation { Field.Type.SpecialType: SpecialType.System_Boolean } } => true,
-                IFieldReferenceOperation { Field.Type.SpecialType: SpecialType.System_Boolean } => true,
-                IPropertyReferenceOperation { Property.Name: "IsCancellationRequested" } => false,
-                IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } and => RunsUntilShutdown(and.LeftOperand) && RunsUntilShutdown(and.RightOperand),
-                _ => false,
-            };
-        }
+        private bool RunsUntilShutdown(IOperation condition) => ServiceLoops.RunsUntilShutdown(condition, _concurrency.Symbols.BlockingCollectionOfT);
 
         // `while (true) { …; if (sw.ElapsedMilliseconds > timeout) return; Thread.Sleep(100); }`: a poll
         // that gives up after a deadline is bounded, however it is written.

@@ -141,6 +141,99 @@ public class TaskDroppedTests
         Tw4002(0, "Task", "channel.Terminate"), Tw4002(1, "Task", "channel.ClosedAsync"), Tw4002(2, "Task", "channel.StopwatchAsync"),
         Tw4002(3, "Task", "channel.SendAsync"), Tw4002(4, "Task", "channel.CloseAsync"));
 
+    // A listener's synchronous `Start()` that calls its own `async Task AcceptLoop() { while (true) { …
+    // await socket.AcceptAsync() … } }` starts a service loop, as plainly as `Task.Run(AcceptLoop)` would.
+    // A method that works and returns (a drain loop over a queue, a single send) is reported, and so is the
+    // same start inside a try that catches, or in async code.
+    [Fact]
+    public Task ServiceLoopStartedFromSynchronousCode_IsNotDropped() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Collections.Generic;
+        using System.Net.Sockets;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Listener
+        {
+            private readonly Socket _socket = new(SocketType.Stream, ProtocolType.Tcp);
+            private readonly Queue<int> _pending = new();
+            private readonly CancellationTokenSource _stop = new();
+            private bool _running;
+
+            public void Start()
+            {
+                AcceptLoop();
+                ReceivePump(_stop.Token);
+                Worker();
+                {|#0:Drain()|};
+                {|#1:SendOnce()|};
+                try
+                {
+                    {|#2:AcceptLoop()|};
+                }
+                catch (SocketException)
+                {
+                }
+            }
+
+            public async Task StartAsync()
+            {
+                {|#3:AcceptLoop()|};
+                await Task.Yield();
+            }
+
+            private async Task AcceptLoop()
+            {
+                while (true)
+                {
+                    try
+                    {
+                        var client = await _socket.AcceptAsync();
+                        client.Dispose();
+                    }
+                    catch (ObjectDisposedException)
+                    {
+                        return;
+                    }
+                }
+            }
+
+            private async Task ReceivePump(CancellationToken token)
+            {
+                try
+                {
+                    while (!token.IsCancellationRequested)
+                    {
+                        await Task.Delay(10, token);
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+
+            private async Task Worker()
+            {
+                for (;;)
+                {
+                    await Task.Delay(10);
+                    if (!_running) break;
+                }
+            }
+
+            private async Task Drain()
+            {
+                while (_pending.Count > 0)
+                {
+                    await Task.Delay(_pending.Dequeue());
+                }
+            }
+
+            private async Task SendOnce() => await Task.Delay(1);
+        }
+        """,
+        Tw4002(0, "Task", "Drain"), Tw4002(1, "Task", "SendOnce"), Tw4002(2, "Task", "AcceptLoop"), Tw4002(3, "Task", "AcceptLoop"));
+
     [Fact]
     public Task AwaitedStoredDiscardedAndStoredElements_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
         using System.Collections.Concurrent;

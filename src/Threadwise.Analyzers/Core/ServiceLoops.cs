@@ -1,0 +1,80 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Threadwise.Core;
+
+/// <summary>
+/// Loops that run until the object shuts down — <c>while (true)</c>, <c>while (!token.IsCancellationRequested)</c>,
+/// <c>while (_running)</c> — and methods built around one: an accept loop, a receive pump, a worker.
+/// </summary>
+internal static class ServiceLoops
+{
+    /// <summary><c>true</c>; <c>!token.IsCancellationRequested</c>; <c>_running</c>; <c>!_stop</c>;
+    /// <c>!queue.IsCompleted</c> of a <c>BlockingCollection</c> (drained with Take); and conjunctions of those.</summary>
+    public static bool RunsUntilShutdown(IOperation condition, INamedTypeSymbol? blockingCollection)
+    {
+        return condition.WithoutConversions() switch
+        {
+            IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: IPropertyReferenceOperation { Property.Name: "IsCompleted" or "IsAddingCompleted", Instance: { } queue } }
+                when blockingCollection is not null && SymbolEqualityComparer.Default.Equals(queue.Type?.OriginalDefinition, blockingCollection) => true,
+            { ConstantValue: { HasValue: true, Value: true } } => true,
+            IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: IPropertyReferenceOperation { Property.Name: "IsCancellationRequested" } } => true,
+            IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: IFieldReferenceOperation { Field.Type.SpecialType: SpecialType.System_Boolean } } => true,
+            IFieldReferenceOperation { Field.Type.SpecialType: SpecialType.System_Boolean } => true,
+            IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } and => RunsUntilShutdown(and.LeftOperand, blockingCollection) && RunsUntilShutdown(and.RightOperand, blockingCollection),
+            _ => false,
+        };
+    }
+
+    /// <summary>
+    /// An async method of this compilation (not virtual, declared once) whose body has, at its top level
+    /// or in a top-level <c>try</c>, a <c>while</c>/<c>for</c> loop that runs until shutdown: calling it
+    /// starts a service loop (BeetleX's <c>OnAsyncAccept()</c>, <c>while (true) { var s = await
+    /// Socket.AcceptAsync(); … }</c>). Its body is bound only when its syntax has such a loop.
+    /// </summary>
+#pragma warning disable RS1030 // The callee usually lives in another tree; asked only for would-be findings.
+    public static bool IsAServiceLoop(IMethodSymbol method, Compilation compilation, INamedTypeSymbol? blockingCollection, System.Threading.CancellationToken cancellationToken)
+    {
+        if (!method.IsAsync
+            || method.IsAbstract
+            || (method.IsVirtual || method.IsOverride) && !method.IsSealed
+            || method.DeclaringSyntaxReferences.Length != 1
+            || !SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, compilation.Assembly)
+            || method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is not MethodDeclarationSyntax { Body: { } body }
+            || !HasTopLevelLoop(body)
+            || compilation.GetSemanticModel(body.SyntaxTree).GetOperation(body, cancellationToken) is not IBlockOperation block)
+        {
+            return false;
+        }
+
+        foreach (var statement in block.Operations)
+        {
+            var candidate = statement is ITryOperation @try ? @try.Body : statement;
+            foreach (var inner in candidate is IBlockOperation inside ? inside.Operations : System.Collections.Immutable.ImmutableArray.Create(candidate))
+            {
+                if (inner is IWhileLoopOperation { Condition: { } condition, ConditionIsUntil: false } && RunsUntilShutdown(condition, blockingCollection)
+                    || inner is IForLoopOperation { Condition: null })
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+#pragma warning restore RS1030
+
+    private static bool HasTopLevelLoop(BlockSyntax body)
+    {
+        foreach (var statement in body.Statements)
+        {
+            if (statement is WhileStatementSyntax or ForStatementSyntax or DoStatementSyntax or TryStatementSyntax)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
