@@ -25,7 +25,7 @@ public sealed class BlockingInThreadPoolWorkItemAnalyzer : ThreadwiseAnalyzer
             return;
         }
 
-        var analyzer = new Context(concurrency, TaskWaits.For(context.Compilation), BlockingCalls.For(context.Compilation), context.Compilation);
+        var analyzer = new Context(concurrency, TaskWaits.For(context.Compilation), BlockingCalls.For(context.Compilation), context.Compilation, context.Options);
         context.RegisterOperationAction(analyzer.Analyze, OperationKind.Invocation, OperationKind.PropertyReference);
         context.RegisterOperationAction(analyzer.AnalyzeMethodGroup, OperationKind.MethodReference);
     }
@@ -40,10 +40,12 @@ public sealed class BlockingInThreadPoolWorkItemAnalyzer : ThreadwiseAnalyzer
         private readonly BlockingCalls _blockingCalls;
 
         private readonly Compilation _compilation;
+        private readonly AnalyzerOptions _options;
 
-        public Context(ConcurrentContext concurrency, TaskWaits waits, BlockingCalls blockingCalls, Compilation compilation)
+        public Context(ConcurrentContext concurrency, TaskWaits waits, BlockingCalls blockingCalls, Compilation compilation, AnalyzerOptions options)
         {
             _compilation = compilation;
+            _options = options;
             _concurrency = concurrency;
             _waits = waits;
             _blockingCalls = blockingCalls;
@@ -60,7 +62,7 @@ public sealed class BlockingInThreadPoolWorkItemAnalyzer : ThreadwiseAnalyzer
 
             var options = ThreadwiseOptions.For(context.Options, context.Operation.Syntax.SyntaxTree);
             var entry = _concurrency.GetEntryPoint(function, options);
-            if (!entry.IsValid || !entry.RunsOnPool || Blocking(context.Operation, entry, options, context.ContainingSymbol) is not { } blocking)
+            if (!entry.IsValid || !entry.RunsOnPool || Blocking(context.Operation, entry, options, context.ContainingSymbol, context.CancellationToken) is not { } blocking)
             {
                 return;
             }
@@ -75,7 +77,7 @@ public sealed class BlockingInThreadPoolWorkItemAnalyzer : ThreadwiseAnalyzer
                 fixable ? "; make the lambda async and await instead" : string.Empty));
         }
 
-        private (string Name, bool Fixable)? Blocking(IOperation operation, ConcurrentEntry entry, ThreadwiseOptions options, ISymbol containingSymbol)
+        private (string Name, bool Fixable)? Blocking(IOperation operation, ConcurrentEntry entry, ThreadwiseOptions options, ISymbol containingSymbol, System.Threading.CancellationToken cancellationToken)
         {
             if (_waits.TryGetWait(operation, out var wait))
             {
@@ -100,8 +102,12 @@ public sealed class BlockingInThreadPoolWorkItemAnalyzer : ThreadwiseAnalyzer
 
             // Parallel loop bodies and PLINQ operators are data-parallel work by design; only true
             // waits are flagged there, not synchronous I/O with an async twin.
+            // A method of this compilation beside its twin whose own body blocks on nothing, as TW1004
+            // judges it: `AcknowledgeAsync() => Task.Run(() => Acknowledge(m))` where Acknowledge removes
+            // an entry from a dictionary (Brighter's in-memory consumer) does not block the pool thread.
             if (_blockingCalls.GetBlockingApi(invocation, options, containingSymbol) is { } api
-                && (api.Twin is null || entry.Kind is not (EntryPointKind.Parallel or EntryPointKind.Plinq)))
+                && (api.Twin is null || entry.Kind is not (EntryPointKind.Parallel or EntryPointKind.Plinq))
+                && !(api.Twin is not null && MethodSummaries.For(_compilation, _options).IsVisiblyNonBlocking(invocation, cancellationToken)))
             {
                 return (api.Display, false);
             }
@@ -158,7 +164,7 @@ public sealed class BlockingInThreadPoolWorkItemAnalyzer : ThreadwiseAnalyzer
             {
                 if (descendant is not (IInvocationOperation or IPropertyReferenceOperation)
                     || AsyncContext.IsInNestedFunction(descendant, operation)
-                    || Blocking(descendant, entry, options, method) is not { } blocking)
+                    || Blocking(descendant, entry, options, method, cancellationToken) is not { } blocking)
                 {
                     continue;
                 }

@@ -11,6 +11,30 @@ public class BlockingInThreadPoolWorkItemTests
     private static DiagnosticResult Tw3002(int markup, string blocking, string call, string advice = "")
         => VerifyAnalyzer.Diagnostic(Descriptors.TW3002BlockingInThreadPoolWorkItem).WithLocation(markup).WithArguments(blocking, call, advice);
 
+    // An in-memory consumer "emulates async" with `Task.Run(() => Acknowledge(m))`: a method of the
+    // project beside its async twin whose own body blocks on nothing (a dictionary removal) does not block
+    // the pool thread, as TW1004 judges it. One whose body waits is reported.
+    [Fact]
+    public Task MethodBesideItsTwin_ThatBlocksOnNothing_IsNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Concurrent;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Consumer
+        {
+            private readonly ConcurrentDictionary<string, int> _locked = new();
+            private readonly SemaphoreSlim _signal = new(0);
+
+            public void Acknowledge(string id) => _locked.TryRemove(id, out _);
+
+            public Task AcknowledgeAsync(string id, CancellationToken token = default) => Task.Run(() => Acknowledge(id), token);
+
+            public void Receive() => _signal.Wait();
+
+            public Task ReceiveAsync() => Task.Run(() => {|#0:Receive()|});
+        }
+        """, Tw3002(0, "Consumer.Receive", "Task.Run"));
+
     [Fact]
     public Task BlockingInPoolWorkItems_IsFlagged() => VerifyAnalyzer.AnalyzerAsync("""
         using System.IO;
