@@ -164,6 +164,13 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
                 return true;
             }
 
+            // A stream class of the project is judged by what its classes declare (above): one that
+            // overrides DisposeAsync may close a server cursor there, read-only or not (GridFS).
+            if (resource.Type is INamedTypeSymbol own && IsInSource(own))
+            {
+                return false;
+            }
+
             var value = resource is ILocalReferenceOperation { Local: var held } && LocalDeclarations.GetInitializer(held, resource) is { Value: { } initial }
                 ? initial
                 : resource;

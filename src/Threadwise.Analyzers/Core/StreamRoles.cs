@@ -15,19 +15,65 @@ internal static class StreamRoles
     /// <c>OpenRead…</c> or <c>…ReadStream</c> (with or without <c>Async</c>, awaited, configured), or one
     /// handed an enum member named <c>Read</c> (<c>StreamMode.Read</c>, <c>FileAccess.Read</c>) — and
     /// <paramref name="local"/>, the variable holding it, is never written through within
-    /// <paramref name="body"/> (no <c>Write…</c>, <c>Flush…</c>, <c>SetLength</c>, not a copy's destination).
+    /// <paramref name="body"/> (no <c>Write…</c>, <c>Flush…</c>, <c>SetLength</c>, not a copy's destination);
+    /// or, however the stream was obtained, the variable is only read from (<c>Read…</c>, <c>CopyTo…</c>,
+    /// <c>Seek</c>, property reads, a <c>…Reader</c> built over it, null checks).
     /// </summary>
     public static bool IsOpenedForReading(IOperation value, ILocalSymbol? local, IOperation body, KnownSymbols symbols)
     {
-        if (!KnownSymbols.IsOrDerivesFrom(value.Type, symbols.Stream)
-            || Producer(value, symbols) is not { } producer
-            || !(NamesReading(producer.TargetMethod.Name) || PassesReadMode(producer)))
+        if (!KnownSymbols.IsOrDerivesFrom(value.Type, symbols.Stream))
         {
             return false;
         }
 
-        return local is null || !IsWrittenThrough(local, body);
+        if (Producer(value, symbols) is { } producer && (NamesReading(producer.TargetMethod.Name) || PassesReadMode(producer)))
+        {
+            return local is null || !IsWrittenThrough(local, body);
+        }
+
+        // However it was obtained (`await store.RetrieveAsync(id)`), a stream this method only reads
+        // from — copies from, reads, seeks, wraps in a reader — has nothing of its to flush.
+        return local is not null && IsOnlyReadFrom(local, body);
     }
+
+    private static bool IsOnlyReadFrom(ILocalSymbol local, IOperation body)
+    {
+        var any = false;
+        foreach (var reference in LocalReferences.Collect(body, local))
+        {
+            any = true;
+            var readUse = reference.Use switch
+            {
+                LocalUse.MethodCall => reference.Member is { Name: var name }
+                                       && (name.StartsWith("Read", System.StringComparison.Ordinal)
+                                           || name is "CopyTo" or "CopyToAsync" or "Seek"),
+                LocalUse.MemberRead => true,
+                LocalUse.Escapes => IsReaderArgument(reference.Reference) || IsNullCheck(reference.Reference),
+                _ => false,
+            };
+            if (!readUse)
+            {
+                return false;
+            }
+        }
+
+        return any;
+    }
+
+    // `new StreamReader(stream)`, `new BinaryReader(stream)`: a reader over it.
+    private static bool IsReaderArgument(ILocalReferenceOperation reference)
+        => reference.ParentSkippingConversions() is IArgumentOperation { Parent: IObjectCreationOperation { Type.Name: var type } }
+           && type.EndsWith("Reader", System.StringComparison.Ordinal);
+
+    private static bool IsNullCheck(ILocalReferenceOperation reference)
+        => reference.ParentSkippingConversions() switch
+        {
+            IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } binary
+                => binary.LeftOperand.WithoutConversions().ConstantValue is { HasValue: true, Value: null }
+                   || binary.RightOperand.WithoutConversions().ConstantValue is { HasValue: true, Value: null },
+            IIsPatternOperation { Pattern: IConstantPatternOperation or INegatedPatternOperation } => true,
+            _ => false,
+        };
 
     /// <summary>
     /// <paramref name="local"/> (a stream) is handed to the constructor of an <c>IAsyncDisposable</c>

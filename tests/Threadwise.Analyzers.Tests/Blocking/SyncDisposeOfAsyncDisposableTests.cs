@@ -82,8 +82,10 @@ public class SyncDisposeOfAsyncDisposableTests
         """ + Connection);
 
     // Storage abstractions hand out streams to read (a file store's `GetFileStreamAsync(path,
-    // StreamMode.Read)`, a data bus's `OpenRead(id)`, `Read(id)`): nothing is buffered to flush, so the
-    // synchronous dispose waits on nothing. A stream written through, or opened to write, stays reported.
+    // StreamMode.Read)`, a data bus's `OpenRead(id)`, `Read(id)`), or streams the method only reads from
+    // (`RetrieveAsync(id)` then copied from, wrapped in a reader): nothing is buffered to flush, so the
+    // synchronous dispose waits on nothing. A stream written through, opened to write, handed to another
+    // method or repositioned stays reported.
     [Fact]
     public Task StreamsOpenedForReading_AreNotFlagged_UnlessWrittenThrough() => VerifyAnalyzer.AnalyzerAsync("""
         using System.IO;
@@ -98,6 +100,8 @@ public class SyncDisposeOfAsyncDisposableTests
             Task<Stream> OpenRead(string id);
             Stream Read(string id);
             Task<Stream> OpenWriteAsync(string id);
+            Task<Stream> RetrieveAsync(string id);
+            void Save(Stream stream);
         }
 
         static class TaskExtensions
@@ -118,6 +122,12 @@ public class SyncDisposeOfAsyncDisposableTests
                     await sync.CopyToAsync(target);
                 }
 
+                using var retrieved = await store.RetrieveAsync("d");
+                if (retrieved == null || retrieved.Length == 0) return null;
+                await retrieved.CopyToAsync(target);
+                using var wrapped = await store.RetrieveAsync("e");
+                using var reader = new StreamReader(wrapped);
+                await reader.ReadToEndAsync();
                 return await new StreamReader(byMode).ReadToEndAsync();
             }
 
@@ -131,11 +141,16 @@ public class SyncDisposeOfAsyncDisposableTests
                 await source.CopyToAsync(copyTarget);
                 {|#3:using|} var opened = await store.OpenWriteAsync("d");
                 await opened.FlushAsync();
+                {|#4:using|} var handedOn = await store.RetrieveAsync("e");
+                store.Save(handedOn);
+                {|#5:using|} var rewound = await store.RetrieveAsync("f");
+                rewound.Position = 0;
             }
         }
         """,
         Tw1008(0, "Stream", "'using'", "async method 'Flagged'"), Tw1008(1, "Stream", "'using'", "async method 'Flagged'"),
-        Tw1008(2, "Stream", "'using'", "async method 'Flagged'"), Tw1008(3, "Stream", "'using'", "async method 'Flagged'"));
+        Tw1008(2, "Stream", "'using'", "async method 'Flagged'"), Tw1008(3, "Stream", "'using'", "async method 'Flagged'"),
+        Tw1008(4, "Stream", "'using'", "async method 'Flagged'"), Tw1008(5, "Stream", "'using'", "async method 'Flagged'"));
 
     // `using (var file = File.OpenWrite(p)) using (var writer = new StreamWriter(file))`: the writer's
     // dispose flushes and closes the file, so after `await using` on the writer the file's own dispose
