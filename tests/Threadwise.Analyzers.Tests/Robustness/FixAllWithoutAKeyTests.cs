@@ -20,13 +20,13 @@ public class FixAllWithoutAKeyTests
 
         class Channel
         {
-            public Task CloseAsync() => Task.CompletedTask;
+            public Task SendAsync() => Task.CompletedTask;
 
-            void Deregister() => CloseAsync();
+            void Publish() => SendAsync();
 
-            void OnError() { CloseAsync(); }
+            void OnError() { SendAsync(); }
 
-            async Task OnClosedAsync() { CloseAsync(); await Task.Yield(); }
+            async Task OnClosedAsync() { SendAsync(); await Task.Yield(); }
         }
         """;
 
@@ -51,8 +51,8 @@ public class FixAllWithoutAKeyTests
             var withKey = await FixAllAsync(document, provider, "TW4002", dropped);
             var withoutKey = await FixAllAsync(document, provider, null, dropped);
 
-            Assert.Contains("_ = CloseAsync();", withKey);
-            Assert.Contains("await CloseAsync();", withKey);
+            Assert.Contains("_ = SendAsync();", withKey);
+            Assert.Contains("await SendAsync();", withKey);
             Assert.Equal(withKey, withoutKey);
         }
     }
