@@ -124,14 +124,20 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
 
         private static readonly string[] TeardownVerbs = { "Close", "Shutdown", "Stop", "Disconnect", "Dispose", "Deregister", "Unregister", "Abort", "Terminate" };
 
+        // The verb as a whole word of the name: `CloseAsync`, `ShutdownGracefullyAsync`, `FinalTerminate`,
+        // `ForceDisconnect`; not `Closed…`, `Stopwatch…`, `Disposable…`.
         private static bool NamesTeardown(string name)
         {
             foreach (var verb in TeardownVerbs)
             {
-                if (name.StartsWith(verb, System.StringComparison.Ordinal)
-                    && (name.Length == verb.Length || char.IsUpper(name[verb.Length])))
+                for (var at = name.IndexOf(verb, System.StringComparison.Ordinal); at >= 0; at = name.IndexOf(verb, at + 1, System.StringComparison.Ordinal))
                 {
-                    return true;
+                    var end = at + verb.Length;
+                    if ((at == 0 || char.IsLower(name[at - 1]) || name[at - 1] == '_')
+                        && (end == name.Length || char.IsUpper(name[end]) || name[end] == '_'))
+                    {
+                        return true;
+                    }
                 }
             }
 

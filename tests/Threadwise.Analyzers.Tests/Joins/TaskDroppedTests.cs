@@ -92,7 +92,10 @@ public class TaskDroppedTests
             Task ShutdownGracefullyAsync(TimeSpan quiet);
             ValueTask DisconnectAsync();
             Task Terminate();
+            Task FinalTerminate();
+            Task ForceDisconnectAsync();
             Task ClosedAsync();
+            Task DisposableAsync();
             Task StopwatchAsync();
             Task SendAsync();
         }
@@ -105,6 +108,8 @@ public class TaskDroppedTests
                 channel.ShutdownGracefullyAsync(TimeSpan.Zero);
                 channel.DisconnectAsync();
                 channel.Terminate();
+                channel.FinalTerminate();
+                channel.ForceDisconnectAsync();
                 Action later = () => channel.CloseAsync();
             }
 
@@ -129,6 +134,7 @@ public class TaskDroppedTests
                 {|#1:channel.ClosedAsync()|};
                 {|#2:channel.StopwatchAsync()|};
                 {|#3:channel.SendAsync()|};
+                {|#5:channel.DisposableAsync()|};
             }
 
             async Task OnTimeoutAsync(IChannel channel)
@@ -139,7 +145,7 @@ public class TaskDroppedTests
         }
         """, framework == "net10" ? References.Net100 : References.Net80,
         Tw4002(0, "Task", "channel.Terminate"), Tw4002(1, "Task", "channel.ClosedAsync"), Tw4002(2, "Task", "channel.StopwatchAsync"),
-        Tw4002(3, "Task", "channel.SendAsync"), Tw4002(4, "Task", "channel.CloseAsync"));
+        Tw4002(3, "Task", "channel.SendAsync"), Tw4002(4, "Task", "channel.CloseAsync"), Tw4002(5, "Task", "channel.DisposableAsync"));
 
     // A listener's synchronous `Start()` that calls its own `async Task AcceptLoop() { while (true) { …
     // await socket.AcceptAsync() … } }` starts a service loop, as plainly as `Task.Run(AcceptLoop)` would.
