@@ -73,7 +73,8 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
                 || HandsAnErrorCallback(invocation)
                 || ReturnsACallWithAnErrorCallback(invocation.TargetMethod, context.Compilation, context.CancellationToken)
                 || statement.Syntax.ContainsDiagnostics
-                || StartsAServiceLoopFromSynchronousCode(invocation, context))
+                || StartsAServiceLoopFromSynchronousCode(invocation, context)
+                || NotifiesFromSynchronousCode(invocation, context))
             {
                 return;
             }
@@ -335,6 +336,98 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
             }
 
             return true;
+        }
+#pragma warning restore RS1030
+
+        // `_globalEvents.FireMessageProduceStartedAsync(ctx);` in a synchronous `Produce`, where the event's
+        // FireAsync returns `Task.WhenAll(handlers.Select(h => ProcessHandler(h, arg)))` and ProcessHandler
+        // returns the handler's task `.ContinueWith(t => log)` or `Task.CompletedTask` from its catch
+        // (KafkaFlow): a task that cannot fault has no exception to lose, and synchronous code has nothing
+        // to wait with. In async code it may still be a forgotten await: reported.
+        private bool NotifiesFromSynchronousCode(IInvocationOperation invocation, OperationAnalysisContext context)
+            => AsyncContext.GetEnclosingFunction(invocation, context.ContainingSymbol) is { IsAsync: false }
+               && !IsInATryThatCatches(invocation)
+               && CannotFault(invocation.TargetMethod, context.Compilation, depth: 0, context.CancellationToken);
+
+        private const int MaxUnfaultingDepth = 4;
+
+#pragma warning disable RS1030 // Callees live in other trees; asked only for would-be findings.
+        // Every `return` of the method gives a task that cannot fault: a `ContinueWith(…)`, `Task.CompletedTask`,
+        // `Task.FromResult(…)`, a call of another such method of the project, or `Task.WhenAll` over such calls
+        // (`Task.WhenAll(xs.Select(x => Such(x)))` too).
+        private bool CannotFault(IMethodSymbol method, Compilation compilation, int depth, System.Threading.CancellationToken cancellationToken)
+        {
+            if (depth > MaxUnfaultingDepth || method.IsAsync || ReturnedExpressions((method.ReducedFrom ?? method).OriginalDefinition) is not { } returned)
+            {
+                return false;
+            }
+
+            // A stub that only ever returns a finished task stands for work to come: not "cannot fault".
+            var doesWork = false;
+            foreach (var expression in returned.Expressions)
+            {
+                if (expression is null || !IsUnfaulting(expression, compilation, depth, cancellationToken))
+                {
+                    return false;
+                }
+
+                doesWork |= !IsFinishedTask(expression);
+            }
+
+            return doesWork;
+        }
+
+        private static bool IsFinishedTask(ExpressionSyntax expression)
+            => expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "CompletedTask" }
+                   or InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "FromResult" } };
+
+        private bool IsUnfaulting(ExpressionSyntax expression, Compilation compilation, int depth, System.Threading.CancellationToken cancellationToken)
+        {
+            switch (expression)
+            {
+                case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ContinueWith" } }:
+                    return true;
+                case MemberAccessExpressionSyntax { Name.Identifier.ValueText: "CompletedTask" }:
+                case InvocationExpressionSyntax:
+                    break;
+                default:
+                    return false;
+            }
+
+            var operation = compilation.GetSemanticModel(expression.SyntaxTree).GetOperation(expression, cancellationToken)?.WithoutConversions();
+            switch (operation)
+            {
+                case IPropertyReferenceOperation { Property: { Name: "CompletedTask", IsStatic: true } completed }:
+                    return SymbolEqualityComparer.Default.Equals(completed.ContainingType, _symbols.Task);
+                case IInvocationOperation { TargetMethod: { Name: "FromResult", IsStatic: true } fromResult }
+                    when SymbolEqualityComparer.Default.Equals(fromResult.ContainingType, _symbols.Task):
+                    return true;
+                case IInvocationOperation { TargetMethod: { Name: "WhenAll", IsStatic: true } whenAll } all
+                    when SymbolEqualityComparer.Default.Equals(whenAll.ContainingType, _symbols.Task):
+                    return all.Arguments.Length == 1 && ProjectsUnfaultingCalls(all.Arguments[0].Value, compilation, depth, cancellationToken);
+                case IInvocationOperation { TargetMethod: var callee }
+                    when SymbolEqualityComparer.Default.Equals(callee.ContainingAssembly, compilation.Assembly):
+                    return CannotFault(callee, compilation, depth + 1, cancellationToken);
+                default:
+                    return false;
+            }
+        }
+
+        // `handlers.Select(h => ProcessHandler(h, arg))`, also with `.ToList()`/`.ToArray()` after it.
+        private bool ProjectsUnfaultingCalls(IOperation tasks, Compilation compilation, int depth, System.Threading.CancellationToken cancellationToken)
+        {
+            var value = tasks.WithoutConversions();
+            if (value is IInvocationOperation { TargetMethod.Name: "ToList" or "ToArray", Arguments.Length: 1 } materialized)
+            {
+                value = materialized.Arguments[0].Value.WithoutConversions();
+            }
+
+            return value is IInvocationOperation { TargetMethod.Name: "Select", Arguments.Length: 2 } select
+                   && select.Arguments[1].Value.WithoutConversions() is IDelegateCreationOperation { Target: IAnonymousFunctionOperation { Body.Operations: { Length: 1 } body } }
+                   && body[0] is IReturnOperation { ReturnedValue: { } returned }
+                   && returned.WithoutConversions() is IInvocationOperation { TargetMethod: var projected }
+                   && SymbolEqualityComparer.Default.Equals(projected.ContainingAssembly, compilation.Assembly)
+                   && CannotFault(projected, compilation, depth + 1, cancellationToken);
         }
 #pragma warning restore RS1030
 

@@ -240,6 +240,66 @@ public class TaskDroppedTests
         """,
         Tw4002(0, "Task", "Drain"), Tw4002(1, "Task", "SendOnce"), Tw4002(2, "Task", "AcceptLoop"), Tw4002(3, "Task", "AcceptLoop"));
 
+    // A synchronous Produce fires its "started" event and moves on; the event's FireAsync returns
+    // Task.WhenAll over each handler's task with a logging continuation (or a completed task from the
+    // catch): it cannot fault, so dropping it loses no exception and sync code has nothing to wait with.
+    // A task that can fault (a handler's own task), or the same drop in async code, is reported.
+    [Fact]
+    public Task TasksThatCannotFault_DroppedFromSynchronousCode_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Collections.Generic;
+        using System.Linq;
+        using System.Threading.Tasks;
+
+        class Event<T>
+        {
+            private readonly List<Func<T, Task>> _handlers = new();
+
+            internal Task FireAsync(T arg) => Task.WhenAll(_handlers.Select(h => Process(h, arg)));
+
+            internal Task FireFirstAsync(T arg) => _handlers[0](arg);
+
+            private static Task Process(Func<T, Task> handler, T arg)
+            {
+                try
+                {
+                    return handler(arg).ContinueWith(t => Console.WriteLine(t.Exception));
+                }
+                catch (Exception e)
+                {
+                    Console.WriteLine(e);
+                    return Task.CompletedTask;
+                }
+            }
+        }
+
+        class Events
+        {
+            private readonly Event<string> _started = new();
+
+            public Task FireStartedAsync(string message) => _started.FireAsync(message);
+
+            public Task FireFirstAsync(string message) => _started.FireFirstAsync(message);
+        }
+
+        class Producer
+        {
+            private readonly Events _events = new();
+
+            public void Produce(string message)
+            {
+                _events.FireStartedAsync(message);
+                {|#0:_events.FireFirstAsync(message)|};
+            }
+
+            public async Task ProduceAsync(string message)
+            {
+                {|#1:_events.FireStartedAsync(message)|};
+                await Task.Yield();
+            }
+        }
+        """, Tw4002(0, "Task", "_events.FireFirstAsync"), Tw4002(1, "Task", "_events.FireStartedAsync"));
+
     [Fact]
     public Task AwaitedStoredDiscardedAndStoredElements_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
         using System.Collections.Concurrent;
