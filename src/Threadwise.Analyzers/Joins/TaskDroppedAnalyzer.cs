@@ -342,11 +342,11 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
         // `_globalEvents.FireMessageProduceStartedAsync(ctx);` in a synchronous `Produce`, where the event's
         // FireAsync returns `Task.WhenAll(handlers.Select(h => ProcessHandler(h, arg)))` and ProcessHandler
         // returns the handler's task `.ContinueWith(t => log)` or `Task.CompletedTask` from its catch
-        // (KafkaFlow): a task that cannot fault has no exception to lose, and synchronous code has nothing
-        // to wait with. In async code it may still be a forgotten await: reported.
+        // (KafkaFlow): a task that cannot fault has no exception to lose (a surrounding catch wants none
+        // from it), and synchronous code has nothing to wait with. In async code it may still be a
+        // forgotten await: reported.
         private bool NotifiesFromSynchronousCode(IInvocationOperation invocation, OperationAnalysisContext context)
             => AsyncContext.GetEnclosingFunction(invocation, context.ContainingSymbol) is { IsAsync: false }
-               && !IsInATryThatCatches(invocation)
                && CannotFault(invocation.TargetMethod, context.Compilation, depth: 0, context.CancellationToken);
 
         private const int MaxUnfaultingDepth = 4;

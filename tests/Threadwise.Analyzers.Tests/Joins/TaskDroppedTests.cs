@@ -290,6 +290,13 @@ public class TaskDroppedTests
             {
                 _events.FireStartedAsync(message);
                 {|#0:_events.FireFirstAsync(message)|};
+                try
+                {
+                    _events.FireStartedAsync(message);
+                }
+                catch (InvalidOperationException)
+                {
+                }
             }
 
             public async Task ProduceAsync(string message)
