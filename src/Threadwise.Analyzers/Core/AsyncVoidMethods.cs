@@ -114,12 +114,12 @@ internal static class AsyncVoidMethods
     /// it; found dogfooding FluentFTP's folder monitor): every asynchronous failure is handled there.</summary>
     public static bool IsWhollyGuarded(BlockSyntax body)
     {
-        TryStatementSyntax? guard = null;
+        StatementSyntax? guard = null;
         foreach (var statement in body.Statements)
         {
-            if (guard is null && statement is TryStatementSyntax @try && HasCatchAll(@try))
+            if (guard is null && (statement is TryStatementSyntax @try && HasCatchAll(@try) || IsGuardedLoop(statement)))
             {
-                guard = @try;
+                guard = statement;
             }
             else if (statement.DescendantNodes().OfType<AwaitExpressionSyntax>().Any())
             {
@@ -129,6 +129,24 @@ internal static class AsyncVoidMethods
 
         return guard is not null;
     }
+
+    // A receive loop whose every iteration is guarded the same way: `while (true) { var buffer = Rent();
+    // try { await ReceiveAsync(buffer); … } catch (Exception e) { OnError(e); } finally { Return(buffer); } }`
+    // (found dogfooding SuperSocket's UDP client and BeetleX's TLS reader). Its condition awaits nothing.
+    private static bool IsGuardedLoop(StatementSyntax statement)
+        => statement switch
+        {
+            WhileStatementSyntax { Statement: BlockSyntax body } loop => !Awaits(loop.Condition) && IsWhollyGuarded(body),
+            DoStatementSyntax { Statement: BlockSyntax body } loop => !Awaits(loop.Condition) && IsWhollyGuarded(body),
+            ForStatementSyntax { Statement: BlockSyntax body } loop => (loop.Condition is null || !Awaits(loop.Condition))
+                                                                      && !loop.Incrementors.Any(Awaits)
+                                                                      && (loop.Declaration is null || !Awaits(loop.Declaration))
+                                                                      && !loop.Initializers.Any(Awaits)
+                                                                      && IsWhollyGuarded(body),
+            _ => false,
+        };
+
+    private static bool Awaits(SyntaxNode node) => node.DescendantNodesAndSelf().OfType<AwaitExpressionSyntax>().Any();
 
     private static bool HasCatchAll(TryStatementSyntax @try)
     {

@@ -175,6 +175,84 @@ public class AsyncVoidMethodTests
         }
         """, Tw4004(0, "Late"), Tw4004(1, "PollThenWait"), Tw4004Callback(2, "Tick"));
 
+    // A UDP client's receive loop and a TLS reader's pump: every iteration rents a buffer and runs its
+    // awaits inside a try with a catch-all (the finally returns the buffer). Nothing asynchronous escapes.
+    // A loop that awaits outside its try, or whose condition awaits, is reported.
+    [Fact]
+    public Task LoopWhoseEveryIterationIsGuarded_IsWhollyGuarded() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Buffers;
+        using System.Threading.Tasks;
+
+        class Receiver
+        {
+            private bool _open = true;
+
+            private async void Receive(ArrayPool<byte> pool)
+            {
+                pool ??= ArrayPool<byte>.Shared;
+                while (true)
+                {
+                    var buffer = pool.Rent(1024);
+                    try
+                    {
+                        await Task.Delay(1);
+                    }
+                    catch (ObjectDisposedException)
+                    {
+                        break;
+                    }
+                    catch (Exception e)
+                    {
+                        Console.WriteLine(e.Message);
+                    }
+                    finally
+                    {
+                        pool.Return(buffer);
+                    }
+                }
+            }
+
+            private async void Pump()
+            {
+                for (;;)
+                {
+                    try { await Task.Delay(1); }
+                    catch (Exception) { break; }
+                }
+            }
+
+            private async void {|#0:AwaitsOutside|}()
+            {
+                while (_open)
+                {
+                    await Task.Yield();
+                    try { await Task.Delay(1); }
+                    catch (Exception) { break; }
+                }
+            }
+
+            private async void {|#1:AwaitsInCondition|}()
+            {
+                while (await Next())
+                {
+                    try { await Task.Delay(1); }
+                    catch (Exception) { break; }
+                }
+            }
+
+            private static Task<bool> Next() => Task.FromResult(false);
+
+            public void Start()
+            {
+                Receive(null!);
+                Pump();
+                AwaitsOutside();
+                AwaitsInCondition();
+            }
+        }
+        """, Tw4004(0, "AwaitsOutside"), Tw4004(1, "AwaitsInCondition"));
+
     // R3's queue workers: the catch lets only cancellation through (`when (ex is not
     // OperationCanceledException)`), the way the worker is told to stop. Any other filter is narrower.
     [Fact]
