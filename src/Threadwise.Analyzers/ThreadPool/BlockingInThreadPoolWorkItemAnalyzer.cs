@@ -107,13 +107,25 @@ public sealed class BlockingInThreadPoolWorkItemAnalyzer : ThreadwiseAnalyzer
             // an entry from a dictionary (Brighter's in-memory consumer) does not block the pool thread.
             if (_blockingCalls.GetBlockingApi(invocation, options, containingSymbol) is { } api
                 && (api.Twin is null || entry.Kind is not (EntryPointKind.Parallel or EntryPointKind.Plinq))
-                && !(api.Twin is not null && MethodSummaries.For(_compilation, _options).IsVisiblyNonBlocking(invocation, cancellationToken)))
+                && !(api.Twin is not null && MethodSummaries.For(_compilation, _options).IsVisiblyNonBlocking(invocation, cancellationToken))
+                && !(api.Twin is { } twin && IsAWrapperWhoseBodyProvesNothing(twin, invocation, containingSymbol, cancellationToken)))
             {
                 return (api.Display, false);
             }
 
             return null;
         }
+
+        // `ReadCoilsAsync(…) => Task.Run(() => ReadCoils(…))` (NModbus's master): the twin that makes
+        // `ReadCoils` look blocking is the very method this work item is the body of, so the twin proves
+        // nothing. The call blocks only if its own body is seen to, as TW1006 sees helpers; a body that
+        // cannot be looked into (virtual, or a transport behind an interface) proves nothing either, and
+        // the wrapper is left alone.
+        private bool IsAWrapperWhoseBodyProvesNothing(IMethodSymbol twin, IInvocationOperation invocation, ISymbol containingSymbol, System.Threading.CancellationToken cancellationToken)
+            => containingSymbol is IMethodSymbol enclosing
+               && SymbolEqualityComparer.Default.Equals(twin.OriginalDefinition, enclosing.OriginalDefinition)
+               && MethodSummaries.For(_compilation, _options) is var summaries
+               && (!summaries.IsAnalyzableHelper(invocation.TargetMethod) || summaries.GetBlockingChain(invocation, cancellationToken) is null);
 
         // `new Timer(Refresh, …)`, `Task.Run(Poll)`: the method given by name is the work item. Its
         // first blocking call is reported at the method group (no fix: the method's own signature

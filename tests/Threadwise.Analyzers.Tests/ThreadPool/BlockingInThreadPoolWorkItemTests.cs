@@ -35,6 +35,36 @@ public class BlockingInThreadPoolWorkItemTests
         }
         """, Tw3002(0, "Consumer.Receive", "Task.Run"));
 
+    // An "async over sync" wrapper, `ReadAsync(…) => Task.Run(() => Read(…))`: Read looks blocking only
+    // because ReadAsync, the method this work item belongs to, is its twin. Its own body decides: a
+    // transport behind an interface proves nothing; a body that sleeps is reported.
+    [Fact]
+    public Task WrapperTwin_ThatIsTheEnclosingMethod_ProvesNothing() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        interface ITransport { byte[] Exchange(byte[] request); }
+
+        class Master
+        {
+            private readonly ITransport _transport;
+
+            public Master(ITransport transport) => _transport = transport;
+
+            public byte[] ReadCoils(byte slave) => _transport.Exchange(new[] { slave });
+
+            public Task<byte[]> ReadCoilsAsync(byte slave) => Task.Run(() => ReadCoils(slave));
+
+            public byte[] ReadInputs(byte slave) => _transport.Exchange(new[] { slave, slave });
+
+            public Task<byte[]> ReadInputsAsync(byte slave) => Task.Factory.StartNew(() => ReadInputs(slave));
+
+            public void Retry() => Thread.Sleep(100);
+
+            public Task RetryAsync() => Task.Run(() => {|#0:Retry()|});
+        }
+        """, Tw3002(0, "Master.Retry", "Task.Run"));
+
     [Fact]
     public Task BlockingInPoolWorkItems_IsFlagged() => VerifyAnalyzer.AnalyzerAsync("""
         using System.IO;
