@@ -12,12 +12,13 @@ internal static class StreamRoles
 {
     /// <summary>
     /// <paramref name="value"/> is a stream its producer opened for reading — a call named <c>Read</c>,
-    /// <c>OpenRead…</c> or <c>…ReadStream</c> (with or without <c>Async</c>, awaited, configured), or one
+    /// <c>OpenRead…</c>, <c>ReadAs…</c> or <c>…ReadStream</c> (with or without <c>Async</c>, awaited, configured), or one
     /// handed an enum member named <c>Read</c> (<c>StreamMode.Read</c>, <c>FileAccess.Read</c>) — and
     /// <paramref name="local"/>, the variable holding it, is never written through within
     /// <paramref name="body"/> (no <c>Write…</c>, <c>Flush…</c>, <c>SetLength</c>, not a copy's destination);
     /// or, however the stream was obtained, the variable is only read from (<c>Read…</c>, <c>CopyTo…</c>,
-    /// <c>Seek</c>, property reads, a <c>…Reader</c> built over it, null checks).
+    /// <c>Seek</c>, property reads, a <c>…Reader</c> built over it, handed to a <c>Deserialize…</c>,
+    /// <c>Parse…</c> or <c>Load…</c> method, null checks).
     /// </summary>
     public static bool IsOpenedForReading(IOperation value, ILocalSymbol? local, IOperation body, KnownSymbols symbols)
     {
@@ -48,7 +49,7 @@ internal static class StreamRoles
                                        && (name.StartsWith("Read", System.StringComparison.Ordinal)
                                            || name is "CopyTo" or "CopyToAsync" or "Seek"),
                 LocalUse.MemberRead => true,
-                LocalUse.Escapes => IsReaderArgument(reference.Reference) || IsNullCheck(reference.Reference),
+                LocalUse.Escapes => IsReaderArgument(reference.Reference) || IsParsed(reference.Reference) || IsNullCheck(reference.Reference),
                 _ => false,
             };
             if (!readUse)
@@ -64,6 +65,14 @@ internal static class StreamRoles
     private static bool IsReaderArgument(ILocalReferenceOperation reference)
         => reference.ParentSkippingConversions() is IArgumentOperation { Parent: IObjectCreationOperation { Type.Name: var type } }
            && type.EndsWith("Reader", System.StringComparison.Ordinal);
+
+    // `JsonSerializer.DeserializeAsync<T>(stream)`, `XDocument.LoadAsync(stream, …)`, `JsonDocument.Parse(stream)`:
+    // handed to a method that reads a document from it.
+    private static bool IsParsed(ILocalReferenceOperation reference)
+        => reference.ParentSkippingConversions() is IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: var name } }
+           && (name.StartsWith("Deserialize", System.StringComparison.Ordinal)
+               || name.StartsWith("Parse", System.StringComparison.Ordinal)
+               || name.StartsWith("Load", System.StringComparison.Ordinal));
 
     private static bool IsNullCheck(ILocalReferenceOperation reference)
         => reference.ParentSkippingConversions() switch
@@ -160,6 +169,7 @@ internal static class StreamRoles
         var trimmed = name.EndsWith("Async", System.StringComparison.Ordinal) ? name.Substring(0, name.Length - 5) : name;
         return trimmed == "Read"
                || trimmed.StartsWith("OpenRead", System.StringComparison.Ordinal)
+               || trimmed.StartsWith("ReadAs", System.StringComparison.Ordinal)
                || trimmed.EndsWith("ReadStream", System.StringComparison.Ordinal);
     }
 

@@ -125,6 +125,8 @@ public class SyncDisposeOfAsyncDisposableTests
                 using var retrieved = await store.RetrieveAsync("d");
                 if (retrieved == null || retrieved.Length == 0) return null;
                 await retrieved.CopyToAsync(target);
+                using var parsed = await store.RetrieveAsync("g");
+                await System.Text.Json.JsonSerializer.DeserializeAsync<int[]>(parsed);
                 using var wrapped = await store.RetrieveAsync("e");
                 using var reader = new StreamReader(wrapped);
                 await reader.ReadToEndAsync();
