@@ -505,6 +505,30 @@ public class SyncDisposeOfAsyncDisposableTests
         }
         """ + Connection);
 
+    // The read-only and closed-by-a-writer questions, asked of streams whose producers and uses are half-typed.
+    [Fact]
+    public Task BrokenStreamUses_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System.IO;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task M(Stream target)
+            {
+                using var read = await Missing.OpenReadAsync(;
+                await read.CopyToAsync(target);
+                {|#0:using|} var file = File.OpenWrite("p");
+                {|#1:using|} var writer = new StreamWriter(file, );
+                await writer.WriteAsync("x");
+                {|#2:using|} var other = File.OpenWrite("q");
+                other.Missing();
+            }
+        }
+        """,
+        // A stream of an unknown type is left alone; a writer whose creation does not bind closes nothing
+        // for sure; a call that does not bind is no read.
+        Tw1008(0, "FileStream", "'using'"), Tw1008(1, "StreamWriter", "'using'"), Tw1008(2, "FileStream", "'using'"));
+
     [Fact]
     public Task Fix_AwaitUsing_AndDisposeAsync_KeepingConfigureAwait() => VerifyFix.CodeFixAsync("""
         using System.Threading.Tasks;

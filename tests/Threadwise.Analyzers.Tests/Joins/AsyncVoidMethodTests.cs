@@ -309,6 +309,37 @@ public class AsyncVoidMethodTests
         }
         """, Tw4004(0, "M"));
 
+    // The guarded-loop question, asked of loops that are half-typed.
+    [Fact]
+    public Task BrokenGuardedLoops_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private async void Receive()
+            {
+                while (
+                {
+                    try { await Task.Delay(1); }
+                    catch (Exception) { }
+                }
+            }
+
+            private async void {|#0:Pump|}()
+            {
+                for (;; await Next())
+                {
+                    try { await Task.Delay(1); }
+                    catch { }
+                }
+            }
+        }
+        """,
+        // The for loop awaits in its incrementor, outside the guard; the while loop without a condition
+        // awaits nowhere outside its guarded body.
+        Tw4004(0, "Pump"));
+
     [Fact]
     public Task Fix_ReturnsTask_AndAsyncCallersAwait() => VerifyFix.CodeFixAsync("""
         using System.Threading.Tasks;

@@ -406,6 +406,45 @@ public class TaskDroppedTests
         }
         """);
 
+    // The questions asked of would-be findings in synchronous code — is the callee a service loop, can its
+    // task fault — bind callee bodies that may be half-typed.
+    [Fact]
+    public Task BrokenCallees_OfDropsInSynchronousCode_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System.Collections.Generic;
+        using System.Linq;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private readonly List<int> _items = new();
+
+            void Start()
+            {
+                {|#0:Loop()|};
+                {|#1:Fire()|};
+                {|#2:Select()|};
+                Unknown();
+            }
+
+            async Task Loop()
+            {
+                while (Missing.Running)
+                {
+                    await Task.Delay(
+                }
+            }
+
+            Task Fire() => Task.WhenAll(_items.Select(i => ));
+
+            Task Select() => Task.WhenAll(_items.Select(i => Missing.Handle(i)));
+
+            Task Unknown() => Missing.FireAsync().ContinueWith(;
+        }
+        """,
+        // A loop whose condition does not bind, a lambda without a body, a call that does not bind: none is
+        // known to be a service loop or a task that cannot fault. A half-typed ContinueWith still reads as one.
+        Tw4002(0, "Task", "Loop"), Tw4002(1, "Task", "Fire"), Tw4002(2, "Task", "Select"));
+
     // The exported provider: one equivalence key (the rule's) applies await in async code and the
     // discard in sync code, so one `dotnet format analyzers` run fixes both.
     [Fact]

@@ -460,6 +460,25 @@ public class OneShotTimerTests
         VerifyUpdate.Diagnostic(Descriptors.TW2001NonAtomicUpdate).WithLocation(0).WithArguments("_fast", "new Timer"),
         VerifyUpdate.Diagnostic(Descriptors.TW2001NonAtomicUpdate).WithLocation(1).WithArguments("_unknown", "new Timer"),
         VerifyUpdate.Diagnostic(Descriptors.TW2001NonAtomicUpdate).WithLocation(2).WithLocation(3).WithArguments("_shared", "new Timer' and by 'Bump"));
+
+    // The period question, asked of timers whose period does not bind or is half-typed.
+    [Fact]
+    public Task BrokenTimerPeriods_DoNotCrash() => VerifyUpdate.BrokenCodeAsync("""
+        using System;
+        using System.Threading;
+
+        class C
+        {
+            private int _a;
+            private int _b;
+
+            void Start()
+            {
+                _ = new Timer(_ => _a++, null, 0, TimeSpan.FromSeconds();
+                _ = new Timer(_ => _b++, null, 0, Missing.Period);
+            }
+        }
+        """);
 }
 
 /// <summary>Work started once races with the other members of its type that write the same field.</summary>

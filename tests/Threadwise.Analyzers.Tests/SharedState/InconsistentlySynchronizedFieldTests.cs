@@ -424,6 +424,29 @@ public class InconsistentlySynchronizedFieldTests
         }
         """, Tw2003(0, "_a", "_gate", "Send"), Tw2003(1, "_a", "_gate", "Send"));
 
+    // A factory's "first use of the new object" question, asked where the factory is half-typed.
+    [Fact]
+    public Task BrokenFactories_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        class Lease
+        {
+            private readonly object _gate = new();
+            private int _state;
+
+            internal static Lease Create()
+            {
+                var lease = new Lease(;
+                lease.Start();
+                return lease
+            }
+
+            internal static Lease Other() { var x = new Missing(); x.Start(); return null; }
+
+            private void Start() => _state = 1;
+
+            internal void Reset() { lock (_gate) { _state = 0; } }
+        }
+        """);
+
     [Fact]
     public Task Fix_TakesTheSameLock() => VerifyFix.CodeFixAsync("""
         class Counter

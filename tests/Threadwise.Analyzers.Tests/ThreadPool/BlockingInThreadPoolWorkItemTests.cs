@@ -150,6 +150,23 @@ public class BlockingInThreadPoolWorkItemTests
         }
         """);
 
+    // The wrapper and twin-body questions, asked where the wrapper or the body is half-typed.
+    [Fact]
+    public Task BrokenWrappers_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System.Threading.Tasks;
+
+        class Master
+        {
+            public byte[] Read(byte slave) => Missing.Exchange(slave;
+
+            public Task<byte[]> ReadAsync(byte slave) => Task.Run(() => Read(slave);
+
+            public void Ack() { _locked.TryRemove( }
+
+            public Task AckAsync() => Task.Run(() => Ack());
+        }
+        """);
+
     [Fact]
     public Task Fix_MakesTaskRunLambdaAsync() => VerifyFix.CodeFixAsync("""
         using System.Threading;
