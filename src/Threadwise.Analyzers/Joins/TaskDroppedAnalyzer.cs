@@ -357,7 +357,17 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
         // (`Task.WhenAll(xs.Select(x => Such(x)))` too).
         private bool CannotFault(IMethodSymbol method, Compilation compilation, int depth, System.Threading.CancellationToken cancellationToken)
         {
-            if (depth > MaxUnfaultingDepth || method.IsAsync || ReturnedExpressions((method.ReducedFrom ?? method).OriginalDefinition) is not { } returned)
+            // `async Task Notify() { try { await … } catch (Exception e) { Log(e); } }`: every failure is
+            // caught inside, so its task completes either way.
+            if (method.IsAsync)
+            {
+                var declared = (method.ReducedFrom ?? method).OriginalDefinition;
+                return !declared.IsVirtual && !declared.IsAbstract && !declared.IsOverride
+                       && SymbolEqualityComparer.Default.Equals(declared.ContainingAssembly, compilation.Assembly)
+                       && AsyncVoidMethods.IsWhollyGuarded(declared);
+            }
+
+            if (depth > MaxUnfaultingDepth || ReturnedExpressions((method.ReducedFrom ?? method).OriginalDefinition) is not { } returned)
             {
                 return false;
             }

@@ -280,6 +280,30 @@ public class TaskDroppedTests
             public Task FireStartedAsync(string message) => _started.FireAsync(message);
 
             public Task FireFirstAsync(string message) => _started.FireFirstAsync(message);
+
+            public async Task NotifyAsync(string message)
+            {
+                try
+                {
+                    await FireFirstAsync(message);
+                }
+                catch (Exception e)
+                {
+                    Console.WriteLine(e);
+                }
+            }
+
+            public async Task NotifyOrThrowAsync(string message)
+            {
+                try
+                {
+                    await FireFirstAsync(message);
+                }
+                catch (InvalidOperationException e)
+                {
+                    Console.WriteLine(e);
+                }
+            }
         }
 
         class Producer
@@ -290,6 +314,8 @@ public class TaskDroppedTests
             {
                 _events.FireStartedAsync(message);
                 {|#0:_events.FireFirstAsync(message)|};
+                _events.NotifyAsync(message);
+                {|#2:_events.NotifyOrThrowAsync(message)|};
                 try
                 {
                     _events.FireStartedAsync(message);
@@ -305,7 +331,7 @@ public class TaskDroppedTests
                 await Task.Yield();
             }
         }
-        """, Tw4002(0, "Task", "_events.FireFirstAsync"), Tw4002(1, "Task", "_events.FireStartedAsync"));
+        """, Tw4002(0, "Task", "_events.FireFirstAsync"), Tw4002(1, "Task", "_events.FireStartedAsync"), Tw4002(2, "Task", "_events.NotifyOrThrowAsync"));
 
     [Fact]
     public Task AwaitedStoredDiscardedAndStoredElements_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
