@@ -103,7 +103,9 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
                 || DisposesItselfInItsAsyncDispose(invocation, context.ContainingSymbol)
                 || !CanUseAwaitUsing(invocation)
                 || AsyncContext.GetAsyncFunction(invocation, context.ContainingSymbol) is not { } function
-                || SyncAsyncBranches.TakesAPathParameter(function))
+                || SyncAsyncBranches.TakesAPathParameter(function)
+                || invocation.Instance.WithoutConversions() is ILocalReferenceOperation { Local: var disposed } held
+                   && IsReadOrClosedElsewhere(held, disposed, invocation))
             {
                 return;
             }
@@ -148,7 +150,7 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
             }
         }
 
-        // Asked only of a would-be finding. A stream opened for reading and never written has nothing
+        // Asked only of a would-be finding (a `using`, or `x.Dispose()` of a local). A stream opened for reading and never written has nothing
         // to flush (Foundatio's `GetFileStreamAsync(path, StreamMode.Read)`, Rebus's data bus
         // `OpenRead`); a stream a disposed writer was built over is closed by that writer, whose
         // `using` is the one reported (`using (var file = File.OpenWrite(p)) using (var writer = new

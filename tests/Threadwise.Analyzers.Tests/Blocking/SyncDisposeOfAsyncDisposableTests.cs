@@ -130,6 +130,9 @@ public class SyncDisposeOfAsyncDisposableTests
                 using var wrapped = await store.RetrieveAsync("e");
                 using var reader = new StreamReader(wrapped);
                 await reader.ReadToEndAsync();
+                var disposedByHand = await store.OpenRead("h");
+                await disposedByHand.CopyToAsync(target);
+                disposedByHand.Dispose();
                 return await new StreamReader(byMode).ReadToEndAsync();
             }
 
@@ -147,12 +150,16 @@ public class SyncDisposeOfAsyncDisposableTests
                 store.Save(handedOn);
                 {|#5:using|} var rewound = await store.RetrieveAsync("f");
                 rewound.Position = 0;
+                var writtenByHand = await store.OpenRead("i");
+                await writtenByHand.WriteAsync(new byte[1]);
+                {|#6:writtenByHand.Dispose()|};
             }
         }
         """,
         Tw1008(0, "Stream", "'using'", "async method 'Flagged'"), Tw1008(1, "Stream", "'using'", "async method 'Flagged'"),
         Tw1008(2, "Stream", "'using'", "async method 'Flagged'"), Tw1008(3, "Stream", "'using'", "async method 'Flagged'"),
-        Tw1008(4, "Stream", "'using'", "async method 'Flagged'"), Tw1008(5, "Stream", "'using'", "async method 'Flagged'"));
+        Tw1008(4, "Stream", "'using'", "async method 'Flagged'"), Tw1008(5, "Stream", "'using'", "async method 'Flagged'"),
+        Tw1008(6, "Stream", "'Dispose()'", "async method 'Flagged'"));
 
     // `using (var file = File.OpenWrite(p)) using (var writer = new StreamWriter(file))`: the writer's
     // dispose flushes and closes the file, so after `await using` on the writer the file's own dispose
