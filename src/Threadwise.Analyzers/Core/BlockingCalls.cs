@@ -184,6 +184,9 @@ internal sealed class BlockingCalls
             || IsInMemoryPipeCompletion(invocation)
             || FireAndForget.IsRequested(invocation)
             || IsTakenWhileAvailable(invocation)
+            // `_packets.Add(buffer)` where `_packets = []` or `new BlockingCollection<T>()`: only a bounded
+            // collection that is full makes Add wait (found dogfooding DSharpPlus's UDP receive loop).
+            || UnboundedCollections.IsAddThatCannotWait(invocation, _symbols)
             || ThreadwiseOptions.Contains(options.ExcludedApis, method))
         {
             return null;

@@ -770,6 +770,65 @@ public class BlockingApiInAsyncCodeTests
         Tw1004(8, "Barrier.SignalAndWait", "async method 'M'", null),
         Tw1004(9, "ManualResetEventSlim.Wait", "async method 'M'", null));
 
+    // Only a bounded BlockingCollection that is full makes Add wait. A receive loop adding to its own
+    // `[]` or `new BlockingCollection<T>()` never blocks there; a bounded one, a parameter (its capacity
+    // unknown) or a field another type may replace is reported.
+    [Fact]
+    public Task AddToAnUnboundedBlockingCollection_IsNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Concurrent;
+        using System.Threading.Tasks;
+
+        class Receiver
+        {
+            private BlockingCollection<byte[]> Packets { get; }
+            private readonly BlockingCollection<int> _queued = new(new ConcurrentQueue<int>());
+            private readonly BlockingCollection<int> _bounded = new(boundedCapacity: 10);
+            internal BlockingCollection<int> Shared = new();
+
+            public Receiver() => Packets = [];
+
+            async Task Loop(BlockingCollection<int> given)
+            {
+                var local = new BlockingCollection<int>();
+                await Task.Yield();
+                Packets.Add(new byte[1]);
+                _queued.Add(1);
+                local.Add(1);
+                {|#0:_bounded.Add(1)|};
+                {|#1:given.Add(1)|};
+                {|#2:Shared.Add(1)|};
+            }
+        }
+        """,
+        Tw1004(0, "BlockingCollection.Add", "async method 'Loop'", null),
+        Tw1004(1, "BlockingCollection.Add", "async method 'Loop'", null),
+        Tw1004(2, "BlockingCollection.Add", "async method 'Loop'", null));
+
+    // The "is this collection unbounded" question, asked where its creation or assignment is half-typed.
+    [Fact]
+    public Task BrokenBlockingCollections_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System.Collections.Concurrent;
+        using System.Threading.Tasks;
+
+        class Receiver
+        {
+            private BlockingCollection<int> Packets { get; }
+            private readonly BlockingCollection<int> _other = new(;
+
+            public Receiver() => Packets = Missing.Create();
+
+            async Task Loop()
+            {
+                await Task.Yield();
+                {|#0:Packets.Add(1)|};
+                _other.Add(1);
+            }
+        }
+        """,
+        // An assignment that does not bind proves nothing; a creation left half-typed binds to the
+        // parameterless constructor.
+        Tw1004(0, "BlockingCollection.Add", "async method 'Loop'", null));
+
     // ---- false-positive traps ------------------------------------------------------------------
 
     [Fact]
