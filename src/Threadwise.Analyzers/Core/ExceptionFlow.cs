@@ -7,8 +7,9 @@ namespace Threadwise.Core;
 /// <summary>
 /// Which code cannot throw, and the flow graph of the function a node sits in. Conservative:
 /// "cannot throw" is proved only for plain data moves (locals, parameters, fields of <c>this</c>
-/// or static fields, constants, built-in comparisons and logic); any call, property, indexer,
-/// cast, allocation, division or await may throw.
+/// or static fields, constants, built-in comparisons and logic, and an empty or copied collection of
+/// System.Collections.Generic from a variable known not null); any other call, property, indexer, cast,
+/// allocation, division or await may throw.
 /// </summary>
 internal static class ExceptionFlow
 {
@@ -49,8 +50,44 @@ internal static class ExceptionFlow
         IIncrementOrDecrementOperation increment => increment.OperatorMethod is null && !increment.IsChecked,
         ICompoundAssignmentOperation compound => compound.OperatorMethod is null && !compound.IsChecked
             && compound.OperatorKind is not (BinaryOperatorKind.Divide or BinaryOperatorKind.Remainder or BinaryOperatorKind.IntegerDivide),
+        IObjectCreationOperation creation => IsCollectionSnapshot(creation),
+        IArgumentOperation { Parent: IObjectCreationOperation } => true, // its value is judged as a child
         _ => false,
     };
+
+    // `var copy = new List<T>(_handlers);` under a lock (DSharpPlus's async event): a collection of
+    // System.Collections.Generic created empty, or copied from a variable declared not null (in nullable-
+    // enabled code), fails only when memory runs out — which no lock protocol survives anyway. A capacity
+    // argument (negative throws), an initializer (it calls Add) or a maybe-null source is not proved.
+    // A field, parameter or local declared not null in nullable-enabled code (`var` locals are nullable).
+    private static bool DeclaredNotNull(IOperation value) => value switch
+    {
+        IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation, Field.NullableAnnotation: NullableAnnotation.NotAnnotated } => true,
+        IParameterReferenceOperation { Parameter.NullableAnnotation: NullableAnnotation.NotAnnotated } => true,
+        ILocalReferenceOperation { Local.NullableAnnotation: NullableAnnotation.NotAnnotated } => true,
+        _ => false,
+    };
+
+    private static bool IsCollectionSnapshot(IObjectCreationOperation creation)
+    {
+        if (creation.Initializer is not null
+            || creation.Type?.OriginalDefinition.ContainingNamespace is not { Name: "Generic", ContainingNamespace: { Name: "Collections", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } })
+        {
+            return false;
+        }
+
+        switch (creation.Arguments.Length)
+        {
+            case 0:
+                return true;
+            case 1:
+                var argument = creation.Arguments[0];
+                return argument.Parameter?.Type.SpecialType == SpecialType.None
+                       && DeclaredNotNull(argument.Value.WithoutConversions());
+            default:
+                return false;
+        }
+    }
 
     /// <summary>The flow graph of the function (method, local function or lambda) that
     /// <paramref name="operation"/> runs in; null when it cannot be found.</summary>

@@ -223,6 +223,62 @@ public class AcquireWithoutFinallyTests
         "using System.Threading;\n\nclass C {\n\tprivate readonly SemaphoreSlim _gate = new(1);\n\tprivate int _count;\n\n\tvoid M() {\n\t\t_gate.Wait();\n\t\ttry {\n\t\t\tif (_count > 0) {\n\t\t\t\tWork(_count);\n\t\t\t}\n\t\t} finally {\n\t\t\t// done\n\t\t\t_gate.Release();\n\t\t}\n\t}\n\n\tstatic void Work(int value) { }\n}\n",
         Tw2006(0, "_gate"));
 
+    // An async event snapshots its handlers under a semaphore: `new List<T>(_handlers)` of a field the
+    // nullable analysis knows is not null can fail only when memory runs out. A copy of a maybe-null
+    // source (nullable off), a capacity argument, or an initializer (it calls Add) is reported.
+    [Fact]
+    public Task CollectionSnapshotOfANonNullField_CannotThrow() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Generic;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        #nullable enable
+        class AsyncEvent
+        {
+            private readonly SemaphoreSlim _lock = new(1, 1);
+            private List<int> _handlers = new();
+
+            public async Task<List<int>> SnapshotAsync()
+            {
+                await _lock.WaitAsync();
+                List<int> copied = new(_handlers);
+                _lock.Release();
+                return copied;
+            }
+
+            public async Task<List<int>> SizedAsync(int size)
+            {
+                await {|#0:_lock.WaitAsync()|};
+                var sized = new List<int>(size);
+                _lock.Release();
+                return sized;
+            }
+
+            public async Task<List<int>> FilledAsync()
+            {
+                await {|#1:_lock.WaitAsync()|};
+                var filled = new List<int> { 1 };
+                _lock.Release();
+                return filled;
+            }
+        }
+        #nullable disable
+
+        class Oblivious
+        {
+            private readonly SemaphoreSlim _lock = new(1, 1);
+            private List<int> _handlers = new();
+
+            public async Task<List<int>> SnapshotAsync()
+            {
+                await {|#2:_lock.WaitAsync()|};
+                var copied = new List<int>(_handlers);
+                _lock.Release();
+                return copied;
+            }
+        }
+        """, Tw2006(0, "_lock"), Tw2006(1, "_lock"), Tw2006(2, "_lock"));
+
     [Fact]
     public Task Fix_MovesTheReleaseIntoFinally() => VerifyFix.CodeFixAsync("""
         using System.Threading;
