@@ -223,6 +223,30 @@ public class AcquireWithoutFinallyTests
         "using System.Threading;\n\nclass C {\n\tprivate readonly SemaphoreSlim _gate = new(1);\n\tprivate int _count;\n\n\tvoid M() {\n\t\t_gate.Wait();\n\t\ttry {\n\t\t\tif (_count > 0) {\n\t\t\t\tWork(_count);\n\t\t\t}\n\t\t} finally {\n\t\t\t// done\n\t\t\t_gate.Release();\n\t\t}\n\t}\n\n\tstatic void Work(int value) { }\n}\n",
         Tw2006(0, "_gate"));
 
+    // The snapshot question, asked of creations that are half-typed.
+    [Fact]
+    public Task BrokenSnapshots_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System.Collections.Generic;
+        using System.Threading;
+
+        #nullable enable
+        class C
+        {
+            private readonly SemaphoreSlim _lock = new(1, 1);
+            private List<int> _handlers = new();
+
+            public void M()
+            {
+                {|#0:_lock.Wait()|};
+                var a = new List<int>(_handlers;
+                var b = new Missing<int>(_handlers);
+                _lock.Release();
+            }
+        }
+        """,
+        // A creation of a type that does not bind may throw.
+        Tw2006(0, "_lock"));
+
     // An async event snapshots its handlers under a semaphore: `new List<T>(_handlers)` of a field the
     // nullable analysis knows is not null can fail only when memory runs out. A copy of a maybe-null
     // source (nullable off), a capacity argument, or an initializer (it calls Add) is reported.
