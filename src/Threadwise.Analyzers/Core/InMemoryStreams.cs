@@ -177,61 +177,34 @@ internal static class InMemoryStreams
 
     private static bool ComputeEveryAssignmentIsInMemory(IFieldSymbol field, Compilation compilation, KnownSymbols symbols, int depth)
     {
-        var any = false;
-        foreach (var reference in field.ContainingType.DeclaringSyntaxReferences)
+        if (MemberAssignments.In(field, compilation) is not { Count: > 0 } values)
         {
-            var root = reference.GetSyntax();
-            SemanticModel? model = null;
-            foreach (var node in root.DescendantNodes())
+            return false;
+        }
+
+        var any = false;
+        foreach (var (syntax, operation) in values)
+        {
+            if (operation is null)
             {
-                if (node is ArgumentSyntax { RefKindKeyword.RawKind: not 0 } byRef && NamesField(byRef.Expression, field.Name))
-                {
-                    return false; // `Exchange(ref _stream, …)`: written where the value is not seen
-                }
-
-                ExpressionSyntax? value = node switch
-                {
-                    VariableDeclaratorSyntax { Initializer.Value: { } initial } declarator when declarator.Identifier.ValueText == field.Name => initial,
-                    AssignmentExpressionSyntax { Left: var left, Right: var right } when NamesField(left, field.Name) => right,
-                    _ => null,
-                };
-
-                if (value is null)
-                {
-                    continue;
-                }
-
-                model ??= compilation.GetSemanticModel(root.SyntaxTree);
-                if (model.GetOperation(value) is not { } operation)
-                {
-                    return false;
-                }
-
-                if (value.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.NullLiteralExpression) || (operation.ConstantValue is { HasValue: true, Value: null }))
-                {
-                    continue; // cleared, not replaced
-                }
-
-                if (!IsInMemory(operation, symbols, inMemoryParameters: 0, depth))
-                {
-                    return false;
-                }
-
-                any = true;
+                return false;
             }
+
+            if (syntax.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.NullLiteralExpression) || (operation.ConstantValue is { HasValue: true, Value: null }))
+            {
+                continue; // cleared, not replaced
+            }
+
+            if (!IsInMemory(operation, symbols, inMemoryParameters: 0, depth))
+            {
+                return false;
+            }
+
+            any = true;
         }
 
         return any;
     }
-
-    private static bool NamesField(ExpressionSyntax expression, string name)
-        => expression switch
-        {
-            IdentifierNameSyntax identifier => identifier.Identifier.ValueText == name,
-            // `this._f` and also `other._f`: a write through another instance counts (in doubt, a write).
-            MemberAccessExpressionSyntax { Name: var member } => member.Identifier.ValueText == name,
-            _ => false,
-        };
 
     // `using var destination = new MemoryStream();` then `new CryptoStream(destination, …)`.
     private static IOperation? Initializer(ILocalReferenceOperation local)

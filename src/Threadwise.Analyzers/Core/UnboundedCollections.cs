@@ -73,47 +73,23 @@ internal static class UnboundedCollections
         _ => false,
     };
 
-#pragma warning disable RS1030 // The member's type may span trees; asked only for would-be findings, cached per member.
     private static bool Compute(ISymbol member, Compilation compilation)
     {
-        var any = false;
-        foreach (var reference in member.ContainingType.DeclaringSyntaxReferences)
+        if (MemberAssignments.In(member, compilation) is not { Count: > 0 } values)
         {
-            var root = reference.GetSyntax();
-            SemanticModel? model = null;
-            foreach (var node in root.DescendantNodes())
+            return false;
+        }
+
+        foreach (var (syntax, operation) in values)
+        {
+            if (!IsUnboundedCreation(operation?.WithoutConversions(), syntax))
             {
-                if (node is ArgumentSyntax { RefKindKeyword.RawKind: not 0 } byRef && Names(byRef.Expression, member.Name))
-                {
-                    return false; // `Exchange(ref _queue, …)`: written where the value is not seen
-                }
-
-                ExpressionSyntax? value = node switch
-                {
-                    VariableDeclaratorSyntax { Initializer.Value: { } initial } declarator when declarator.Identifier.ValueText == member.Name => initial,
-                    PropertyDeclarationSyntax { Initializer.Value: { } initial } property when property.Identifier.ValueText == member.Name => initial,
-                    AssignmentExpressionSyntax { Left: var left, Right: var right } when Names(left, member.Name) => right,
-                    _ => null,
-                };
-
-                if (value is null)
-                {
-                    continue;
-                }
-
-                model ??= compilation.GetSemanticModel(root.SyntaxTree);
-                if (!IsUnboundedCreation(model.GetOperation(value)?.WithoutConversions(), value))
-                {
-                    return false;
-                }
-
-                any = true;
+                return false;
             }
         }
 
-        return any;
+        return true;
     }
-#pragma warning restore RS1030
 
     // `new BlockingCollection<T>()`, `new BlockingCollection<T>(new ConcurrentQueue<T>())` (no capacity
     // argument), or the empty collection expression `[]` (which calls the parameterless constructor).
@@ -139,12 +115,4 @@ internal static class UnboundedCollections
 
         return true;
     }
-
-    private static bool Names(ExpressionSyntax expression, string name)
-        => expression switch
-        {
-            IdentifierNameSyntax identifier => identifier.Identifier.ValueText == name,
-            MemberAccessExpressionSyntax { Name: var member } => member.Identifier.ValueText == name,
-            _ => false,
-        };
 }

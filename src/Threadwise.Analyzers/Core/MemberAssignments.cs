@@ -1,0 +1,61 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Threadwise.Core;
+
+/// <summary>
+/// Every value a field or property is given in its own type: its initializer and each assignment, read
+/// from the type's declarations (all parts) and bound there. For the "every assignment is an X" questions
+/// asked of would-be findings (a stream field that only ever holds memory, a queue that is never bounded);
+/// callers cache the answer per member.
+/// </summary>
+internal static class MemberAssignments
+{
+    /// <summary>The values assigned to <paramref name="member"/> in its type, each with its bound operation
+    /// (null when it does not bind); null when the member is also passed by <c>ref</c>/<c>out</c>
+    /// (`Exchange(ref _f, …)`: written where the value is not seen).</summary>
+#pragma warning disable RS1030 // The type may span trees; asked only for would-be findings, answers cached by the callers.
+    public static List<(ExpressionSyntax Syntax, IOperation? Operation)>? In(ISymbol member, Compilation compilation)
+    {
+        var values = new List<(ExpressionSyntax, IOperation?)>();
+        foreach (var reference in member.ContainingType.DeclaringSyntaxReferences)
+        {
+            var root = reference.GetSyntax();
+            SemanticModel? model = null;
+            foreach (var node in root.DescendantNodes())
+            {
+                if (node is ArgumentSyntax { RefKindKeyword.RawKind: not 0 } byRef && Names(byRef.Expression, member.Name))
+                {
+                    return null;
+                }
+
+                var value = node switch
+                {
+                    VariableDeclaratorSyntax { Initializer.Value: { } initial } declarator when declarator.Identifier.ValueText == member.Name => initial,
+                    PropertyDeclarationSyntax { Initializer.Value: { } initial } property when property.Identifier.ValueText == member.Name => initial,
+                    AssignmentExpressionSyntax { Left: var left, Right: var right } when Names(left, member.Name) => right,
+                    _ => null,
+                };
+
+                if (value is not null)
+                {
+                    model ??= compilation.GetSemanticModel(root.SyntaxTree);
+                    values.Add((value, model.GetOperation(value)));
+                }
+            }
+        }
+
+        return values;
+    }
+#pragma warning restore RS1030
+
+    // `_f`, `this._f`, and also `other._f`: a write through another instance counts (in doubt, a write).
+    private static bool Names(ExpressionSyntax expression, string name)
+        => expression switch
+        {
+            IdentifierNameSyntax identifier => identifier.Identifier.ValueText == name,
+            MemberAccessExpressionSyntax { Name: var member } => member.Identifier.ValueText == name,
+            _ => false,
+        };
+}
