@@ -84,6 +84,12 @@ public sealed class BlockingApiInAsyncCodeAnalyzer : ThreadwiseAnalyzer
             }
             else if (api.Twin is not null)
             {
+                if (IsOverrideEitherBridge(invocation, api.Twin, function))
+                {
+                    return;
+                }
+
+
                 // The twin is the method this call sits in: suggesting it would make it call itself.
                 properties = properties.Add(TwinIsCallerProperty, "true");
                 advice = "; its awaitable form is the method this call is in, so do the asynchronous work here instead";
@@ -111,6 +117,19 @@ public sealed class BlockingApiInAsyncCodeAnalyzer : ThreadwiseAnalyzer
             return name is not null
                    && (name.IndexOf("Pipeline", System.StringComparison.Ordinal) >= 0 || name.EndsWith("Pipe", System.StringComparison.Ordinal));
         }
+
+        // `protected virtual async Task EmitBatchAsync(e) { EmitBatch(e); }` beside `protected virtual void
+        // EmitBatch(e) { }` (Serilog's periodic batching sink, "override either, not both"): the async
+        // default hands over to the overridable synchronous twin on this object. Which one does the work is
+        // the subclass's choice; the bridge itself blocks on nothing of its own.
+        private static bool IsOverrideEitherBridge(IInvocationOperation invocation, IMethodSymbol twin, IMethodSymbol function)
+            => SymbolEqualityComparer.Default.Equals(twin.OriginalDefinition, function.OriginalDefinition)
+               && IsOverridable(function)
+               && IsOverridable(invocation.TargetMethod)
+               && invocation.Instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
+
+        private static bool IsOverridable(IMethodSymbol method)
+            => (method.IsVirtual || method.IsAbstract || method.IsOverride) && !method.IsSealed && method.ContainingType is { IsSealed: false };
 
         // The async function itself, or the method around the async lambda or local function.
         private static bool IsEnclosing(IMethodSymbol twin, IMethodSymbol function, ISymbol containingSymbol)

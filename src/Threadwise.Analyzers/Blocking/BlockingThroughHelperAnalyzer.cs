@@ -47,6 +47,7 @@ public sealed class BlockingThroughHelperAnalyzer : ThreadwiseAnalyzer
                 || AsyncContext.GetAsyncFunction(invocation, context.ContainingSymbol) is null
                 || invocation.EnclosingCatchClause() is not null // error path: logging and clean-up helpers run rarely there
                 || invocation.IsCleanupBeforeThrow()
+                || invocation.IsSpinBackoff() // a spin lock's back-off helper
                 || Timeouts.HasZeroTimeout(invocation)) // `TryWait(TimeSpan.Zero)`: a helper asked to poll
             {
                 return;

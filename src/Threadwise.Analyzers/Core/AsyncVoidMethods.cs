@@ -35,7 +35,7 @@ internal static class AsyncVoidMethods
         }
 
         return !EventHandlers.HasEventHandlerShape(method, symbols)
-               && !IsWhollyGuarded(method)
+               && !IsWhollyGuarded(method, symbols.Compilation)
                && !IsForgetSink(method, symbols)
                && !(method.MethodKind == MethodKind.Ordinary && IsSubscribedInItsType(method));
     }
@@ -92,7 +92,7 @@ internal static class AsyncVoidMethods
     }
 
     // async void M() { try { ... } catch (Exception e) { Log(e); } }: nothing escapes to crash the process.
-    public static bool IsWhollyGuarded(IMethodSymbol method)
+    public static bool IsWhollyGuarded(IMethodSymbol method, Compilation compilation)
     {
         if (method.DeclaringSyntaxReferences.Length != 1)
         {
@@ -106,22 +106,23 @@ internal static class AsyncVoidMethods
             _ => null,
         };
 
-        return body is not null && IsWhollyGuarded(body);
+        return body is not null && IsWhollyGuarded(body, compilation);
     }
 
     /// <summary>The body has a top-level <c>try</c> with a catch-all, and awaits nothing outside it
     /// (argument checks may come before it, a synchronous re-arm such as <c>StartTimer(Poll)</c> after
-    /// it; found dogfooding FluentFTP's folder monitor): every asynchronous failure is handled there.</summary>
-    public static bool IsWhollyGuarded(BlockSyntax body)
+    /// it; found dogfooding FluentFTP's folder monitor) but switches of thread: every asynchronous
+    /// failure is handled there.</summary>
+    public static bool IsWhollyGuarded(BlockSyntax body, Compilation compilation)
     {
         StatementSyntax? guard = null;
         foreach (var statement in body.Statements)
         {
-            if (guard is null && (statement is TryStatementSyntax @try && HasCatchAll(@try) || IsGuardedLoop(statement)))
+            if (guard is null && (statement is TryStatementSyntax @try && HasCatchAll(@try) || IsGuardedLoop(statement, compilation)))
             {
                 guard = statement;
             }
-            else if (statement.DescendantNodes().OfType<AwaitExpressionSyntax>().Any())
+            else if (Awaits(statement) && !IsThreadSwitch(statement, compilation))
             {
                 return false;
             }
@@ -130,19 +131,44 @@ internal static class AsyncVoidMethods
         return guard is not null;
     }
 
+    // `await Task.Yield();`, or `await MainLoop.SwitchToThreadpool();` whose awaiter's GetResult is empty
+    // (MonoTorrent starts its async void workers that way, before their guarded body): resuming on another
+    // thread cannot fail, so the statement throws nothing for the guard to catch. Binds only when an
+    // async method is otherwise reported and has such a statement.
+    private static bool IsThreadSwitch(StatementSyntax statement, Compilation compilation)
+    {
+        if (statement is not ExpressionStatementSyntax { Expression: AwaitExpressionSyntax awaited }
+            || Awaits(awaited.Expression)
+            || !compilation.ContainsSyntaxTree(statement.SyntaxTree))
+        {
+            return false;
+        }
+
+        var getResult = compilation.GetSemanticModel(statement.SyntaxTree).GetAwaitExpressionInfo(awaited).GetResultMethod;
+        return getResult is { ReturnsVoid: true, Parameters.IsEmpty: true, IsAbstract: false, IsVirtual: false }
+               && (IsYieldAwaiter(getResult.ContainingType) || HasEmptyBody(getResult));
+    }
+
+    private static bool IsYieldAwaiter(INamedTypeSymbol? type)
+        => type is { Name: "YieldAwaiter", ContainingType: { Name: "YieldAwaitable", ContainingNamespace: { Name: "CompilerServices", ContainingNamespace: { Name: "Runtime", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } } };
+
+    private static bool HasEmptyBody(IMethodSymbol method)
+        => method.DeclaringSyntaxReferences.Length == 1
+           && method.DeclaringSyntaxReferences[0].GetSyntax() is MethodDeclarationSyntax { Body.Statements.Count: 0, ExpressionBody: null };
+
     // A receive loop whose every iteration is guarded the same way: `while (true) { var buffer = Rent();
     // try { await ReceiveAsync(buffer); … } catch (Exception e) { OnError(e); } finally { Return(buffer); } }`
     // (found dogfooding SuperSocket's UDP client and BeetleX's TLS reader). Its condition awaits nothing.
-    private static bool IsGuardedLoop(StatementSyntax statement)
+    private static bool IsGuardedLoop(StatementSyntax statement, Compilation compilation)
         => statement switch
         {
-            WhileStatementSyntax { Statement: BlockSyntax body } loop => !Awaits(loop.Condition) && IsWhollyGuarded(body),
-            DoStatementSyntax { Statement: BlockSyntax body } loop => !Awaits(loop.Condition) && IsWhollyGuarded(body),
+            WhileStatementSyntax { Statement: BlockSyntax body } loop => !Awaits(loop.Condition) && IsWhollyGuarded(body, compilation),
+            DoStatementSyntax { Statement: BlockSyntax body } loop => !Awaits(loop.Condition) && IsWhollyGuarded(body, compilation),
             ForStatementSyntax { Statement: BlockSyntax body } loop => (loop.Condition is null || !Awaits(loop.Condition))
                                                                       && !loop.Incrementors.Any(Awaits)
                                                                       && (loop.Declaration is null || !Awaits(loop.Declaration))
                                                                       && !loop.Initializers.Any(Awaits)
-                                                                      && IsWhollyGuarded(body),
+                                                                      && IsWhollyGuarded(body, compilation),
             _ => false,
         };
 

@@ -9,7 +9,7 @@ namespace Threadwise.Core;
 /// <c>publisher.Publish(message)</c> beside <c>PublishAsync</c> on MessagePipe's <c>IAsyncPublisher</c>:
 /// a <c>void</c> method of this compilation that starts asynchronous work and returns without waiting
 /// for it (<c>handler.HandleAsync(m, ct).Forget()</c>), itself or through the void helpers it forwards
-/// to, is the fire-and-forget form of its twin, not a blocking one. For an interface or virtual method,
+/// to, or an <c>async void</c> method, is the fire-and-forget form of its twin, not a blocking one. For an interface or virtual method,
 /// every implementation in the compilation must be such a form. Asked once per method with a twin
 /// (the answer is cached with its classification); binds the bodies it reads.
 /// </summary>
@@ -52,7 +52,16 @@ internal static class FireAndForgetForms
     // `Forget()`, discarded, dropped — and no wait at all in the body; or a void helper that does so.
     private static bool StartsWorkWithoutWaiting(IMethodSymbol method, Compilation compilation, KnownSymbols symbols, int depth)
     {
-        if (method.IsAsync || method.IsAbstract || method.DeclaringSyntaxReferences.Length != 1
+        // `async void HandleContext(ctx) { try { await HandleContextAsync(ctx); } catch … }` beside
+        // HandleContextAsync (MonoTorrent's HTTP stream): an async void method returns at its first
+        // await; it is the fire-and-forget form of its twin, and awaiting the twin instead would
+        // serialise what the caller meant to run alongside it.
+        if (method.IsAsync)
+        {
+            return method.ReturnsVoid;
+        }
+
+        if (method.IsAbstract || method.DeclaringSyntaxReferences.Length != 1
             || method.DeclaringSyntaxReferences[0].GetSyntax() is not MethodDeclarationSyntax declaration
             || ((SyntaxNode?)declaration.Body ?? declaration.ExpressionBody) is not { } bodySyntax
             || compilation.GetSemanticModel(declaration.SyntaxTree).GetOperation(bodySyntax) is not { } body)

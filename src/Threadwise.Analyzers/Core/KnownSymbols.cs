@@ -107,6 +107,9 @@ internal sealed class KnownSymbols
     public static KnownSymbols For(Compilation compilation)
         => Cache.GetValue(compilation, static c => new KnownSymbols(c));
 
+    /// <summary>The compilation these symbols were resolved in.</summary>
+    public Compilation Compilation => _compilation;
+
     public INamedTypeSymbol? Thread => Get(KnownType.Thread);
 
     public INamedTypeSymbol? CancellationToken => Get(KnownType.CancellationToken);

@@ -188,7 +188,8 @@ internal sealed class MethodSummaries
         {
             // Clean-up on the way to an exception (`stream.Close(); throw …;`) is not what the helper
             // does when it works; TW1004 leaves it alone in async code, and so does the summary.
-            if (DirectBlockingCall(operation, options, owner, cancellationToken) is { } leaf && !operation.IsCleanupBeforeThrow())
+            // So is the back-off of a spin lock (`while (CompareExchange(ref _held, 1, 0) != 0) SpinWait(++n);`).
+            if (DirectBlockingCall(operation, options, owner, cancellationToken) is { } leaf && !operation.IsCleanupBeforeThrow() && !operation.IsSpinBackoff())
             {
                 return new Facts(leaf, operation.Syntax.GetLocation(), ImmutableArray<Helper>.Empty);
             }
@@ -198,6 +199,7 @@ internal sealed class MethodSummaries
             if (operation is IInvocationOperation { TargetMethod: { } callee } call
                 && IsAnalyzableHelper(callee)
                 && !operation.IsCleanupBeforeThrow()
+                && !operation.IsSpinBackoff()
                 && !Timeouts.HasZeroTimeout(call))
             {
                 callees.Add(HelperCalledBy(call, owner));

@@ -1,3 +1,4 @@
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -23,6 +24,67 @@ internal static class OperationExtensions
                     return operation;
             }
         }
+    }
+
+    /// <summary>
+    /// True when <paramref name="operation"/> is the back-off of a spin lock: it sits in the body of a
+    /// loop that retries an <c>Interlocked.CompareExchange</c> or <c>Exchange</c> — in its condition
+    /// (<c>while (Interlocked.CompareExchange(ref _held, 1, 0) != 0) SpinWait(++spins);</c>, MonoTorrent's
+    /// spin lock) or in an <c>if</c> of its body that leaves the loop. Waiting for a lock is not the
+    /// blocking the TW1xxx rules are about (a <c>lock</c> statement is not reported either), and the
+    /// <c>Thread.Sleep(0)</c>/<c>Sleep(1)</c> such a loop backs off with is how <c>SpinWait</c> itself yields.
+    /// </summary>
+    public static bool IsSpinBackoff(this IOperation operation)
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            switch (current)
+            {
+                case IAnonymousFunctionOperation or ILocalFunctionOperation:
+                    return false;
+                case IWhileLoopOperation loop:
+                    return loop.Condition is { } condition && RetriesAnExchange(condition) || ExitsOnAnExchange(loop.Body);
+                case IForLoopOperation loop:
+                    return loop.Condition is { } forCondition && RetriesAnExchange(forCondition) || ExitsOnAnExchange(loop.Body);
+                case ILoopOperation:
+                    return false;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool ExitsOnAnExchange(IOperation body)
+    {
+        if (body is not IBlockOperation block)
+        {
+            return false;
+        }
+
+        foreach (var statement in block.Operations)
+        {
+            if (statement is IConditionalOperation { WhenTrue: var exit } conditional
+                && RetriesAnExchange(conditional.Condition)
+                && exit.DescendantsAndSelf().Any(node => node is IBranchOperation { BranchKind: BranchKind.Break } or IReturnOperation))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool RetriesAnExchange(IOperation condition)
+    {
+        foreach (var node in condition.DescendantsAndSelf())
+        {
+            if (node is IInvocationOperation { TargetMethod: { Name: "CompareExchange" or "Exchange", ContainingType: { Name: "Interlocked", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } } })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The catch clause <paramref name="operation"/> sits in, within its own function (a

@@ -52,7 +52,7 @@ public sealed class AsyncLambdaAsVoidDelegateAnalyzer : ThreadwiseAnalyzer
                 // One finding per mistake: a method TW4004 already reports is fixed there, and one
                 // whose body handles every failure is the accepted form wherever it is handed.
                 case IMethodReferenceOperation { Method: { IsAsync: true, ReturnsVoid: true } method } reference
-                    when !AsyncVoidMethods.IsReported(method, _symbols) && !AsyncVoidMethods.IsWhollyGuarded(method):
+                    when !AsyncVoidMethods.IsReported(method, _symbols) && !AsyncVoidMethods.IsWhollyGuarded(method, _symbols.Compilation):
                     context.ReportDiagnostic(Diagnostic.Create(
                         Descriptors.TW4005AsyncLambdaAsVoidDelegate,
                         reference.Syntax.GetLocation(),
@@ -65,7 +65,7 @@ public sealed class AsyncLambdaAsVoidDelegateAnalyzer : ThreadwiseAnalyzer
         private static bool IsWhollyGuarded(IAnonymousFunctionOperation lambda)
             => lambda.Syntax switch
             {
-                AnonymousFunctionExpressionSyntax { Block: { } block } => AsyncVoidMethods.IsWhollyGuarded(block),
+                AnonymousFunctionExpressionSyntax { Block: { } block } when lambda.SemanticModel is { } model => AsyncVoidMethods.IsWhollyGuarded(block, model.Compilation),
                 _ => false,
             };
 

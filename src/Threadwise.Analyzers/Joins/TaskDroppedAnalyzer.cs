@@ -364,7 +364,7 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
                 var declared = (method.ReducedFrom ?? method).OriginalDefinition;
                 return !declared.IsVirtual && !declared.IsAbstract && !declared.IsOverride
                        && SymbolEqualityComparer.Default.Equals(declared.ContainingAssembly, compilation.Assembly)
-                       && AsyncVoidMethods.IsWhollyGuarded(declared);
+                       && AsyncVoidMethods.IsWhollyGuarded(declared, compilation);
             }
 
             if (depth > MaxUnfaultingDepth || ReturnedExpressions((method.ReducedFrom ?? method).OriginalDefinition) is not { } returned)

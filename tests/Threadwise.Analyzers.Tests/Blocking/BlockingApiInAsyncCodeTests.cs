@@ -287,6 +287,83 @@ public class BlockingApiInAsyncCodeTests
         }
         """, Tw1004(0, "IStore.Save", "async method 'RunAsync'", "IStore.SaveAsync"));
 
+    // MonoTorrent's HTTP stream: the accept loop hands each request to `async void HandleContext(ctx)`,
+    // which awaits HandleContextAsync inside a try. An async void method returns at its first await: it
+    // is the fire-and-forget form of its twin, and awaiting the twin would serialise the requests. A
+    // synchronous void method of the same shape that waits is still reported.
+    [Fact]
+    public Task AsyncVoidMethodsBesideTheirTwin_AreNotBlocking() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        class Server
+        {
+            public Func<Task<string>> Accept;
+
+            async void HandleContext(string context)
+            {
+                try { await HandleContextAsync(context); }
+                catch (Exception) { }
+            }
+
+            Task HandleContextAsync(string context) => Task.Delay(context.Length);
+
+            void Respond(string context) => RespondAsync(context).Wait();
+            Task RespondAsync(string context) => Task.Delay(context.Length);
+
+            async Task ListenAsync()
+            {
+                while (true)
+                {
+                    var context = await Accept();
+                    HandleContext(context);
+                    {|#0:Respond(context)|};
+                }
+            }
+        }
+        """, Tw1004(0, "Server.Respond", "async method 'ListenAsync'", "Server.RespondAsync"));
+
+    // Serilog's periodic batching sink: `protected virtual async Task EmitBatchAsync(events) { EmitBatch(events); }`
+    // beside `protected virtual void EmitBatch(events) { }`, documented "override either, not both". The
+    // async default delegating to its overridable synchronous twin is the bridge of that pair: a subclass
+    // picks which one to override. The same call from a method that is not virtual is async over sync,
+    // and is reported.
+    [Fact]
+    public Task VirtualAsyncDefaultCallingItsVirtualSyncTwin_IsSilent() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        public abstract class BatchingSink
+        {
+            protected virtual void EmitBatch(IEnumerable<string> events) { }
+
+            protected virtual async Task EmitBatchAsync(IEnumerable<string> events)
+            {
+                EmitBatch(events);
+                await Task.Yield();
+            }
+
+            protected abstract void OnEmpty();
+
+            protected virtual Task OnEmptyAsync()
+            {
+                OnEmpty();
+                return Task.CompletedTask;
+            }
+        }
+
+        public class Exporter
+        {
+            public virtual void Export(string item) { }
+
+            public async Task ExportAsync(string item)
+            {
+                {|#0:Export(item)|};
+                await Task.Yield();
+            }
+        }
+        """, TwinIsCaller(0, "Exporter.Export", "async method 'ExportAsync'"));
+
     // Dapper's disposed reader: `ThrowDisposed<T>() => throw …` beside `ThrowDisposedAsync<T>()`. A
     // method whose whole body is a throw blocks on nothing, whatever its name's twin.
     [Fact]

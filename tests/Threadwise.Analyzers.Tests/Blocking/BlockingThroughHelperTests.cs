@@ -29,6 +29,77 @@ public class BlockingThroughHelperTests
         }
         """;
 
+    // MonoTorrent's spin lock: `Enter` retries `Interlocked.CompareExchange` and backs off through a
+    // `SpinWait(n)` helper that ends in `Thread.Sleep(1)`. Waiting for a lock is not blocking I/O (a `lock`
+    // statement is not reported either). The same helper called outside a spin loop, and a polling loop
+    // that sleeps until a flag changes, still block.
+    [Fact]
+    public Task SpinLockBackoff_IsNotBlocking() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Generic;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class SpinLocked
+        {
+            private int _held;
+            private bool _ready;
+            private readonly Dictionary<int, string> _items = new();
+
+            static void SpinWait(int spins)
+            {
+                if (spins < 10) Thread.SpinWait(20 * spins);
+                else Thread.Sleep(1);
+            }
+
+            public void Enter()
+            {
+                int spins = 0;
+                while (Interlocked.CompareExchange(ref _held, 1, 0) != 0)
+                    SpinWait(++spins);
+            }
+
+            public void EnterByExchange()
+            {
+                for (int spins = 0; ; spins++)
+                {
+                    if (Interlocked.Exchange(ref _held, 1) == 0)
+                        return;
+                    SpinWait(spins);
+                }
+            }
+
+            public void Exit() => Volatile.Write(ref _held, 0);
+
+            public void Backoff(int spins) => SpinWait(spins);
+
+            public void WaitUntilReady()
+            {
+                while (!_ready)
+                    Thread.Sleep(1);
+            }
+
+            public async Task<string> GetAsync(int key)
+            {
+                await Task.Yield();
+                Enter();
+                try { return _items[key]; }
+                finally { Exit(); }
+            }
+
+            public async Task PutAsync(int key, string value)
+            {
+                await Task.Yield();
+                EnterByExchange();
+                _items[key] = value;
+                Exit();
+                {|#0:Backoff(3)|};
+                {|#1:WaitUntilReady()|};
+            }
+        }
+        """,
+        Tw1006(0, "Backoff", "Backoff -> SpinWait -> Thread.Sleep (Test0.cs:14)"),
+        Tw1006(1, "WaitUntilReady", "WaitUntilReady -> Thread.Sleep (Test0.cs:41)"));
+
     [Fact]
     public Task HelperChains_AreReportedWithTheChain() => VerifyAnalyzer.AnalyzerAsync(new[] { """
         using System;

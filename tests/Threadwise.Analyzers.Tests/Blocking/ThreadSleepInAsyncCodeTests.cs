@@ -166,6 +166,56 @@ public class ThreadSleepInAsyncCodeTests
 
     // ---- correct forms and look-alikes stay silent -----------------------------------------
 
+    // A spin lock taken in async code backs off with `Thread.Sleep(1)` between retries of its
+    // compare-exchange: that is lock acquisition, like `lock`, not a timed wait. A loop that sleeps until
+    // a flag changes is a wait.
+    [Fact]
+    public Task SpinLockBackoff_IsNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Gate
+        {
+            private int _held;
+            private volatile bool _ready;
+
+            async Task RunAsync()
+            {
+                await Task.Yield();
+                while (Interlocked.CompareExchange(ref _held, 1, 0) != 0)
+                    Thread.Sleep(1);
+                _held = 0;
+                while (!_ready)
+                    {|#0:Thread.Sleep(1)|};
+            }
+        }
+        """, Tw1001(0, "async method 'RunAsync'"));
+
+    // Spin loops under edit: a missing condition, an exchange of an unknown type, a missing method.
+    [Fact]
+    public Task BrokenSpinLoops_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Gate
+        {
+            private int _held;
+
+            async Task RunAsync()
+            {
+                await Task.Yield();
+                while ()
+                    {|#0:Thread.Sleep(1)|};
+                while (Interlocked.CompareExchange(ref _missing, 1, 0) != 0)
+                    {|#2:Thread.Sleep(1)|};
+                while (Interlock.CompareExchange(ref _held, 1, 0) != 0)
+                    {|#1:Thread.Sleep(1)|};
+            }
+        }
+        """,
+        // An exchange that does not bind is no spin loop: reported like any other sleep.
+        Tw1001(0, "async method 'RunAsync'"), Tw1001(1, "async method 'RunAsync'"), Tw1001(2, "async method 'RunAsync'"));
+
     [Fact]
     public Task SyncCode_IsNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
         using System;

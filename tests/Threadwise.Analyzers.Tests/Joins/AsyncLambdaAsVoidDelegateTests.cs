@@ -94,10 +94,13 @@ public class AsyncLambdaAsVoidDelegateTests
                     }
                 }, null);
                 context.Post({|#0:async _ =>|} { try { await work(); } catch (InvalidOperationException) { } }, null);
+                // A thread switch before the guard throws nothing; an awaited delay is outside it.
+                ThreadPool.QueueUserWorkItem(async _ => { await Task.Yield(); try { await work(); } catch { } });
+                ThreadPool.QueueUserWorkItem({|#1:async _ =>|} { await Task.Delay(1); try { await work(); } catch { } });
                 return done.Task;
             }
         }
-        """, Tw4005(0, "lambda", "SendOrPostCallback"));
+        """, Tw4005(0, "lambda", "SendOrPostCallback"), Tw4005(1, "lambda", "WaitCallback"));
 
     [Fact]
     public Task TaskReturningDelegatesAndEventHandlers_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""

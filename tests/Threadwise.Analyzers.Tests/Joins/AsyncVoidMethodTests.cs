@@ -134,7 +134,7 @@ public class AsyncVoidMethodTests
 
             public static async void {|#0:Late|}(this Task task)
             {
-                await Task.Yield();
+                await Task.Delay(1);
                 try { await task; }
                 catch { }
             }
@@ -174,6 +174,73 @@ public class AsyncVoidMethodTests
             }
         }
         """, Tw4004(0, "Late"), Tw4004(1, "PollThenWait"), Tw4004Callback(2, "Tick"));
+
+    // MonoTorrent's peer workers: `await MainLoop.SwitchToThreadpool();` (an awaiter whose GetResult is
+    // empty) or `await Task.Yield();` first, then a body guarded by a catch-all. Resuming on another
+    // thread cannot fail. An awaiter whose GetResult does something, an awaited task, or a switch whose
+    // result is used is still an await outside the guard.
+    [Fact]
+    public Task ThreadSwitchBeforeTheGuard_IsWhollyGuarded() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Runtime.CompilerServices;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        struct ToThreadPool : INotifyCompletion
+        {
+            public ToThreadPool GetAwaiter() => this;
+            public bool IsCompleted => false;
+            public void GetResult() { }
+            public void OnCompleted(Action continuation) => ThreadPool.QueueUserWorkItem(_ => continuation());
+        }
+
+        struct Checked : INotifyCompletion
+        {
+            public Checked GetAwaiter() => this;
+            public bool IsCompleted => false;
+            public void GetResult() { if (Environment.HasShutdownStarted) throw new InvalidOperationException(); }
+            public void OnCompleted(Action continuation) => ThreadPool.QueueUserWorkItem(_ => continuation());
+        }
+
+        class Peer
+        {
+            static ToThreadPool SwitchToThreadPool() => new ToThreadPool();
+
+            async void Receive(Func<Task> receive)
+            {
+                if (receive is null)
+                    return;
+
+                await SwitchToThreadPool();
+                try { await receive(); }
+                catch { Console.WriteLine("closed"); }
+            }
+
+            async void Send(Func<Task> send)
+            {
+                await Task.Yield();
+                while (true)
+                {
+                    try { await send(); }
+                    catch (Exception e) { Console.WriteLine(e.Message); return; }
+                }
+            }
+
+            async void {|#0:Checked|}(Func<Task> send)
+            {
+                await new Checked();
+                try { await send(); }
+                catch { }
+            }
+
+            async void {|#1:Delayed|}(Func<Task> send)
+            {
+                await Task.Delay(10);
+                try { await send(); }
+                catch { }
+            }
+        }
+        """, Tw4004(0, "Checked"), Tw4004(1, "Delayed"));
 
     // A UDP client's receive loop and a TLS reader's pump: every iteration rents a buffer and runs its
     // awaits inside a try with a catch-all (the finally returns the buffer). Nothing asynchronous escapes.
@@ -226,7 +293,7 @@ public class AsyncVoidMethodTests
             {
                 while (_open)
                 {
-                    await Task.Yield();
+                    await Task.Delay(1);
                     try { await Task.Delay(1); }
                     catch (Exception) { break; }
                 }
@@ -339,6 +406,43 @@ public class AsyncVoidMethodTests
         // The for loop awaits in its incrementor, outside the guard; the while loop without a condition
         // awaits nowhere outside its guarded body.
         Tw4004(0, "Pump"));
+
+    // Thread switches under edit: an await of nothing, of a missing method, of an awaiter without a body.
+    [Fact]
+    public Task BrokenThreadSwitches_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System;
+        using System.Runtime.CompilerServices;
+        using System.Threading.Tasks;
+
+        struct Half : INotifyCompletion
+        {
+            public Half GetAwaiter() => this;
+            public bool IsCompleted => false;
+            public void GetResult();
+            public void OnCompleted(Action continuation) { }
+        }
+
+        class C
+        {
+            private async void {|#0:Empty|}()
+            {
+                await ;
+                try { await Task.Delay(1); } catch { }
+            }
+
+            private async void {|#1:Missing|}()
+            {
+                await SwitchSomewhere();
+                try { await Task.Delay(1); } catch { }
+            }
+
+            private async void {|#2:Bodiless|}()
+            {
+                await new Half();
+                try { await Task.Delay(1); } catch { }
+            }
+        }
+        """, Tw4004(0, "Empty"), Tw4004(1, "Missing"), Tw4004(2, "Bodiless"));
 
     [Fact]
     public Task Fix_ReturnsTask_AndAsyncCallersAwait() => VerifyFix.CodeFixAsync("""
