@@ -67,6 +67,7 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
                 || CompletionSources.ReportsThroughHandedSource(invocation, _symbols)
                 || SyncAsyncBranches.AsksForTheSynchronousPath(invocation)
                 || CompleteForArguments.ReturnsACompleteTask(invocation)
+                || DeferredBatches.IsQueuedBeforeExecute(invocation)
                 || ReturnsItsOwnArgument(invocation.TargetMethod)
                 || ReturnsATaskItKeeps(invocation.TargetMethod, MaxKeptTaskDepth)
                 || ReturnsAContinuation(invocation.TargetMethod)

@@ -12,6 +12,60 @@ public class TaskDroppedTests
     private static DiagnosticResult Tw4002(int markup, string type, string method)
         => VerifyAnalyzer.Diagnostic(Descriptors.TW4002TaskDropped).WithLocation(markup).WithArguments(type, method);
 
+    // CacheManager's Redis handle: `var tran = db.CreateTransaction(); tran.HashSetAsync(…); committed =
+    // tran.Execute();` (StackExchange.Redis). A queued command's task completes when the batch runs, so
+    // awaiting it first would wait forever. The same call on a batch that is never executed here, or
+    // executed before the command is queued, or on another object, is reported.
+    [Fact]
+    public Task CommandsQueuedOnABatchExecutedLater_AreNotDropped() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        public interface IBatch
+        {
+            Task<bool> HashSetAsync(string key, string field, string value);
+            Task<long> IncrementAsync(string key);
+            bool Execute();
+            Task<bool> ExecuteAsync();
+        }
+
+        public interface IDatabase
+        {
+            IBatch CreateTransaction();
+            Task<bool> HashSetAsync(string key, string field, string value);
+        }
+
+        class RedisHandle
+        {
+            public bool Update(IDatabase db, string key)
+            {
+                var tran = db.CreateTransaction();
+                tran.HashSetAsync(key, "value", "v");
+                tran.IncrementAsync(key + ":version");
+                return tran.Execute();
+            }
+
+            public async Task UpdateAsync(IBatch batch, string key)
+            {
+                batch.HashSetAsync(key, "value", "v");
+                if (!await batch.ExecuteAsync())
+                    return;
+            }
+
+            public bool NotExecuted(IDatabase db, IBatch other, string key)
+            {
+                var tran = db.CreateTransaction();
+                {|#0:tran.HashSetAsync(key, "value", "v")|};
+                {|#1:db.HashSetAsync(key, "value", "v")|};
+                var executed = other.Execute();
+                {|#2:other.IncrementAsync(key)|};
+                return executed;
+            }
+        }
+        """,
+        Tw4002(0, "Task", "tran.HashSetAsync"),
+        Tw4002(1, "Task", "db.HashSetAsync"),
+        Tw4002(2, "Task", "other.IncrementAsync"));
+
     // `Task.Run(Execute);` in a static constructor, `Task.Factory.StartNew(loop)` in Start(), a
     // `Register(() => Task.Run(…))` callback: synchronous code that hands work to the pool says "in the
     // background" as plainly as `_ =`. In async code (and an async lambda) it may be a forgotten await.
@@ -431,6 +485,27 @@ public class TaskDroppedTests
             }
         }
         """);
+
+    // Batches under edit: an Execute that does not bind, one on an unknown receiver, a half-typed call.
+    [Fact]
+    public Task BrokenBatches_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System.Threading.Tasks;
+
+        interface IBatch { Task<bool> SetAsync(string key); }
+
+        class C
+        {
+            void M(IBatch batch, IBatch other)
+            {
+                {|#0:batch.SetAsync("k")|};
+                batch.Execute();
+                {|#1:other.SetAsync("k")|};
+                missing.Execute(;
+            }
+        }
+        """,
+        // `batch.Execute()` does not bind to a method, so nothing proves the batch runs later.
+        Tw4002(0, "Task", "batch.SetAsync"), Tw4002(1, "Task", "other.SetAsync"));
 
     // The questions asked of would-be findings in synchronous code — is the callee a service loop, can its
     // task fault — bind callee bodies that may be half-typed.
