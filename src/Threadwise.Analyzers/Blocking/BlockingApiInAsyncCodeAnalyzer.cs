@@ -89,7 +89,6 @@ public sealed class BlockingApiInAsyncCodeAnalyzer : ThreadwiseAnalyzer
                     return;
                 }
 
-
                 // The twin is the method this call sits in: suggesting it would make it call itself.
                 properties = properties.Add(TwinIsCallerProperty, "true");
                 advice = "; its awaitable form is the method this call is in, so do the asynchronous work here instead";
