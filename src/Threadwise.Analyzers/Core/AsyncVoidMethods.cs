@@ -59,7 +59,7 @@ internal static class AsyncVoidMethods
             _ => (null, null),
         };
 
-        var awaited = arrow ?? (body is { Statements.Count: 1 } && body.Statements[0] is ExpressionStatementSyntax { Expression: var only } ? only : null);
+        var awaited = arrow ?? (body is { Statements.Count: 1 } ? SoleExpression(body.Statements[0]) : null);
         if (awaited is AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression, Right: var assigned })
         {
             awaited = assigned;
@@ -90,6 +90,17 @@ internal static class AsyncVoidMethods
 
         return false;
     }
+
+    // `await task;`, or the same as the whole of a try whose catches handle what the task throws:
+    // `static async void HandleSafeFireAndForget<TException>(Task task, …) { try { await task.ConfigureAwait(c); }
+    // catch (TException e) when (…) { onException(e); if (rethrow) throw; } }` (AsyncAwaitBestPractices'
+    // SafeFireAndForget). Whatever the catches do with the task's failure is the sink's job.
+    private static ExpressionSyntax? SoleExpression(StatementSyntax statement) => statement switch
+    {
+        ExpressionStatementSyntax { Expression: var only } => only,
+        TryStatementSyntax { Block.Statements: { Count: 1 } tried, Catches.Count: > 0 } => tried[0] is ExpressionStatementSyntax { Expression: var inner } ? inner : null,
+        _ => null,
+    };
 
     // async void M() { try { ... } catch (Exception e) { Log(e); } }: nothing escapes to crash the process.
     public static bool IsWhollyGuarded(IMethodSymbol method, Compilation compilation)

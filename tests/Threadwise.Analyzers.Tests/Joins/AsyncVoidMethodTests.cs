@@ -57,10 +57,39 @@ public class AsyncVoidMethodTests
             internal static async void SetResultAsync(Task<System.IDisposable> task, Holder holder) { holder.Value = await task; }
 
             internal static async void {|#2:Twice|}(Task<int> task, Holder holder) { holder.Count = await task + await task; }
+
+            // AsyncAwaitBestPractices' SafeFireAndForget: the await of the given task is the whole of a try
+            // whose catch hands the failure to a handler (and rethrows when the user asked for that).
+            static bool _rethrow;
+
+            internal static async void HandleSafeFireAndForget<TException>(Task task, bool onContext, System.Action<TException> onException)
+                where TException : System.Exception
+            {
+                try
+                {
+                    await task.ConfigureAwait(onContext);
+                }
+                catch (TException e) when (onException is not null)
+                {
+                    onException(e);
+                    if (_rethrow)
+                        throw;
+                }
+            }
+
+            internal static async void {|#3:HandleThenWork|}(Task task)
+            {
+                try
+                {
+                    await task;
+                    await Task.Delay(1);
+                }
+                catch (System.InvalidOperationException) { }
+            }
         }
 
         class Holder { public System.IDisposable Value; public int Count; }
-        """, Tw4004(0, "ForgetLater"), Tw4004(1, "Other"), Tw4004(2, "Twice"));
+        """, Tw4004(0, "ForgetLater"), Tw4004(1, "Other"), Tw4004(2, "Twice"), Tw4004(3, "HandleThenWork"));
 
     [Fact]
     public Task EventHandlersOverridesAndInterfaceImplementations_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
