@@ -41,6 +41,7 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
         private readonly KnownSymbols _symbols;
         private readonly INamedTypeSymbol _asyncDisposable;
         private readonly System.Lazy<System.Collections.Generic.HashSet<INamedTypeSymbol>> _overriddenBelow;
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<ISymbol, bool> _readOnlyMembers = new(SymbolEqualityComparer.Default);
 
         public Context(KnownSymbols symbols, INamedTypeSymbol asyncDisposable, Compilation compilation)
         {
@@ -105,7 +106,8 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
                 || AsyncContext.GetAsyncFunction(invocation, context.ContainingSymbol) is not { } function
                 || SyncAsyncBranches.TakesAPathParameter(function)
                 || invocation.Instance.WithoutConversions() is ILocalReferenceOperation { Local: var disposed } held
-                   && IsReadOrClosedElsewhere(held, disposed, invocation))
+                   && IsReadOrClosedElsewhere(held, disposed, invocation)
+                || HoldsOnlyStreamsOpenedForReading(invocation.Instance, context.Compilation))
             {
                 return;
             }
@@ -116,6 +118,30 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
                 type.Name,
                 "'Dispose()'",
                 AsyncContext.Describe(function)));
+        }
+
+        // `DataStream.Dispose()` where the private member only ever holds a stream opened for reading
+        // (MonoTorrent's web-seed connection: `DataStream = await response.Content.ReadAsStreamAsync()`, or a
+        // project stream whose async dispose only calls Dispose) and is never written through: nothing to
+        // flush, as for such a local. Answered once per member, for would-be findings only.
+        private bool HoldsOnlyStreamsOpenedForReading(IOperation disposed, Compilation compilation)
+        {
+            var member = disposed.WithoutConversions() switch
+            {
+                IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field => (ISymbol)field.Field,
+                IPropertyReferenceOperation { Instance: null or IInstanceReferenceOperation, Property: { IsIndexer: false } property } => property,
+                _ => null,
+            };
+
+            if (member is null || !KnownSymbols.IsOrDerivesFrom(disposed.Type, _symbols.Stream))
+            {
+                return false;
+            }
+
+            member = member.OriginalDefinition;
+            return _readOnlyMembers.TryGetValue(member, out var known)
+                ? known
+                : _readOnlyMembers.GetOrAdd(member, StreamRoles.IsMemberOnlyOpenedForReading(member, compilation, _symbols, AsyncDisposeOnlyCallsDispose));
         }
 
         // `this.Dispose();` (or `base.Dispose()`) at the end of the type's own DisposeAsync/DisposeAsyncCore
@@ -157,6 +183,11 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
         // StreamWriter(file))`: after `await using` on the writer, the file's dispose does nothing).
         private bool IsReadOrClosedElsewhere(IOperation resource, ILocalSymbol? local, IOperation @using)
         {
+            if (local is null && @using.SemanticModel is { } model && HoldsOnlyStreamsOpenedForReading(resource, model.Compilation))
+            {
+                return true;
+            }
+
             var body = AsyncContext.GetFunctionBody(@using);
             if (local is { } reference
                 && resource.Type is { } type

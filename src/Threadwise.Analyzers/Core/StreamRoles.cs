@@ -1,4 +1,6 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace Threadwise.Core;
@@ -83,6 +85,110 @@ internal static class StreamRoles
             IIsPatternOperation { Pattern: IConstantPatternOperation or INegatedPatternOperation } => true,
             _ => false,
         };
+
+    /// <summary>
+    /// <paramref name="member"/>, a private field or property of a stream type, only ever holds null, a
+    /// stream opened for reading (<c>DataStream = await response.Content.ReadAsStreamAsync()</c>, MonoTorrent's
+    /// web-seed connection), or a value <paramref name="closesLikeItsBase"/> accepts (a project stream class
+    /// whose async dispose only calls Dispose); and no code of its type writes through it (no
+    /// <c>Write…</c>, <c>Flush…</c>, <c>SetLength</c>; never handed to a call other than a <c>…Reader</c>).
+    /// Asked of would-be findings only; binds the member's assignments.
+    /// </summary>
+    public static bool IsMemberOnlyOpenedForReading(ISymbol member, Compilation compilation, KnownSymbols symbols, System.Func<IOperation, bool> closesLikeItsBase)
+    {
+        if (member.DeclaredAccessibility != Accessibility.Private
+            || MemberAssignments.In(member, compilation) is not { Count: > 0 } values)
+        {
+            return false;
+        }
+
+        foreach (var (_, operation) in values)
+        {
+            if (operation is null || !IsReadOnlyValue(operation, symbols, closesLikeItsBase, depth: 0))
+            {
+                return false;
+            }
+        }
+
+        return !IsWrittenThroughInItsType(member);
+    }
+
+    // null, a stream opened for reading, an accepted creation; or a choice between such (`empty ? null : …`).
+    private static bool IsReadOnlyValue(IOperation operation, KnownSymbols symbols, System.Func<IOperation, bool> closesLikeItsBase, int depth)
+    {
+        var value = operation.WithoutConversions();
+        return value switch
+        {
+            _ when value.ConstantValue is { HasValue: true, Value: null } => true,
+            IDefaultValueOperation => true,
+            IConditionalOperation { WhenFalse: { } whenFalse } choice when depth < 4
+                => IsReadOnlyValue(choice.WhenTrue, symbols, closesLikeItsBase, depth + 1) && IsReadOnlyValue(whenFalse, symbols, closesLikeItsBase, depth + 1),
+            ICoalesceOperation coalesce when depth < 4
+                => IsReadOnlyValue(coalesce.Value, symbols, closesLikeItsBase, depth + 1) && IsReadOnlyValue(coalesce.WhenNull, symbols, closesLikeItsBase, depth + 1),
+            _ => IsOpenedForReading(value, null, value, symbols) || closesLikeItsBase(value),
+        };
+    }
+
+    private static bool IsWrittenThroughInItsType(ISymbol member)
+    {
+        foreach (var reference in member.ContainingType.DeclaringSyntaxReferences)
+        {
+            foreach (var node in reference.GetSyntax().DescendantNodes())
+            {
+                if (node is IdentifierNameSyntax { Identifier.ValueText: var name } identifier
+                    && name == member.Name
+                    && !IsReadOnlyUse(identifier))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    // How one mention of the member is used: `X.ReadAsync(…)`, `X?.Dispose()`, `X = …`, `X == null`,
+    // `using (X)`, `new StreamReader(X)` only read or close it; anything else may write through it.
+    private static bool IsReadOnlyUse(IdentifierNameSyntax identifier)
+    {
+        ExpressionSyntax mention = identifier;
+        if (mention.Parent is MemberAccessExpressionSyntax qualified && qualified.Name == mention)
+        {
+            mention = qualified; // `this.X`, `other.X`
+        }
+
+        switch (mention.Parent)
+        {
+            case MemberAccessExpressionSyntax access when access.Expression == mention:
+                return IsReadOnlyMember(access.Name.Identifier.ValueText);
+            case ConditionalAccessExpressionSyntax conditional when conditional.Expression == mention:
+                return conditional.WhenNotNull switch
+                {
+                    MemberBindingExpressionSyntax binding => IsReadOnlyMember(binding.Name.Identifier.ValueText),
+                    InvocationExpressionSyntax { Expression: MemberBindingExpressionSyntax called } => IsReadOnlyMember(called.Name.Identifier.ValueText),
+                    _ => false,
+                };
+            case AssignmentExpressionSyntax assignment when assignment.Left == mention:
+                return assignment.IsKind(SyntaxKind.SimpleAssignmentExpression);
+            case BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.EqualsExpression) || binary.IsKind(SyntaxKind.NotEqualsExpression):
+                return true;
+            case IsPatternExpressionSyntax:
+                return true;
+            case UsingStatementSyntax:
+                return true;
+            case ArgumentSyntax { Parent.Parent: BaseObjectCreationExpressionSyntax creation }:
+                return creation is ObjectCreationExpressionSyntax { Type: var type } && type.ToString().EndsWith("Reader", System.StringComparison.Ordinal);
+            case VariableDeclaratorSyntax or PropertyDeclarationSyntax:
+                return true;
+            default:
+                return mention.Parent is null;
+        }
+    }
+
+    private static bool IsReadOnlyMember(string name)
+        => name.StartsWith("Read", System.StringComparison.Ordinal)
+           || name is "Seek" or "CopyTo" or "CopyToAsync" or "Dispose" or "DisposeAsync" or "Close"
+               or "Length" or "Position" or "CanRead" or "CanSeek" or "CanWrite" or "CanTimeout" or "ReadTimeout";
 
     /// <summary>
     /// <paramref name="local"/> (a stream) is handed to the constructor of an <c>IAsyncDisposable</c>

@@ -512,6 +512,104 @@ public class SyncDisposeOfAsyncDisposableTests
         }
         """ + Connection);
 
+    // MonoTorrent's web-seed connection: a private `DataStream` that only ever holds an HTTP response
+    // stream (`ReadAsStreamAsync`), a project stream without its own async dispose, or null, and is only
+    // read from, disposed synchronously in async code: nothing is buffered to flush, as for such a local.
+    // A member that is written through, that can hold a file opened to write, or that other types can
+    // assign is reported.
+    [Fact]
+    public Task MembersThatOnlyHoldStreamsOpenedForReading_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.IO;
+        using System.Net.Http;
+        using System.Threading.Tasks;
+
+        class EmptyStream : Stream
+        {
+            public override bool CanRead => true;
+            public override bool CanSeek => false;
+            public override bool CanWrite => false;
+            public override long Length => 0;
+            public override long Position { get; set; }
+            public override void Flush() { }
+            public override int Read(byte[] buffer, int offset, int count) => 0;
+            public override long Seek(long offset, SeekOrigin origin) => 0;
+            public override void SetLength(long value) { }
+            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        }
+
+        class WebSeed
+        {
+            private readonly HttpClient _client = new();
+            private Stream DataStream { get; set; }
+            private Stream _log;
+            private Stream _copy;
+            public Stream Shared;
+
+            public async Task OpenAsync(Uri uri, bool empty)
+            {
+                DataStream = empty ? null : await (await _client.GetAsync(uri)).Content.ReadAsStreamAsync();
+                if (DataStream == null)
+                    DataStream = new EmptyStream();
+                _log = File.OpenWrite("log");
+                _copy = await _client.GetStreamAsync(uri);
+                Shared = await _client.GetStreamAsync(uri);
+            }
+
+            public async Task<int> ReceiveAsync(byte[] buffer)
+            {
+                var read = await DataStream.ReadAsync(buffer, 0, buffer.Length);
+                if (read == 0)
+                {
+                    DataStream.Dispose();
+                    DataStream = null;
+                }
+
+                await _copy.CopyToAsync(_log);
+                await _log.WriteAsync(buffer, 0, read);
+                {|#0:_log.Dispose()|};
+                {|#1:Shared.Dispose()|};
+                {|#2:_copy.Dispose()|};
+                return read;
+            }
+
+            public async Task CloseAsync()
+            {
+                using (DataStream)
+                    await Task.Yield();
+                {|#3:using|} (_log)
+                    await Task.Yield();
+            }
+        }
+        """,
+        // `_copy` is only read from here, but nothing says its producer opened it for reading.
+        Tw1008(0, "Stream", "'Dispose()'", "async method 'ReceiveAsync'"),
+        Tw1008(1, "Stream", "'Dispose()'", "async method 'ReceiveAsync'"),
+        Tw1008(2, "Stream", "'Dispose()'", "async method 'ReceiveAsync'"),
+        Tw1008(3, "Stream", "'using'", "async method 'CloseAsync'"));
+
+    // Members under edit: an assignment that does not bind, a mention in a half-typed call.
+    [Fact]
+    public Task BrokenStreamMembers_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System.IO;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private Stream _data;
+
+            async Task OpenAsync() => _data = await Missing.OpenReadAsync(;
+
+            async Task M()
+            {
+                await _data.ReadAsync(new byte[1], 0, );
+                {|#0:_data.Dispose()|};
+            }
+        }
+        """,
+        // An assignment that does not bind proves nothing about what the member holds.
+        Tw1008(0, "Stream", "'Dispose()'"));
+
     // The read-only and closed-by-a-writer questions, asked of streams whose producers and uses are half-typed.
     [Fact]
     public Task BrokenStreamUses_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
