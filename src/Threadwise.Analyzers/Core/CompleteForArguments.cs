@@ -37,7 +37,7 @@ internal static class CompleteForArguments
         var decided = false;
         if (declaration.ExpressionBody is { } arrow)
         {
-            return IsComplete(arrow.Expression, flags, ref decided) && decided;
+            return IsComplete(arrow.Expression, flags, method.ReturnType.Name, ref decided) && decided;
         }
 
         if (declaration.Body is not { } body || AssignsAny(body, flags))
@@ -56,7 +56,7 @@ internal static class CompleteForArguments
             {
                 decided = true;
             }
-            else if (!IsComplete(@return.Expression, flags, ref decided))
+            else if (!IsComplete(@return.Expression, flags, method.ReturnType.Name, ref decided))
             {
                 return false;
             }
@@ -170,23 +170,25 @@ internal static class CompleteForArguments
     }
 
     // `decided` is set when a flag picked a branch on the way.
-    private static bool IsComplete(ExpressionSyntax? expression, Dictionary<string, bool> flags, ref bool decided)
+    private static bool IsComplete(ExpressionSyntax? expression, Dictionary<string, bool> flags, string returnType, ref bool decided)
     {
         switch (expression)
         {
             case ParenthesizedExpressionSyntax parenthesized:
-                return IsComplete(parenthesized.Expression, flags, ref decided);
+                return IsComplete(parenthesized.Expression, flags, returnType, ref decided);
             case ConditionalExpressionSyntax conditional:
                 var chosen = Evaluate(conditional.Condition, flags);
                 decided |= chosen is not null;
                 return chosen switch
                 {
-                    true => IsComplete(conditional.WhenTrue, flags, ref decided),
-                    false => IsComplete(conditional.WhenFalse, flags, ref decided),
-                    null => IsComplete(conditional.WhenTrue, flags, ref decided) && IsComplete(conditional.WhenFalse, flags, ref decided),
+                    true => IsComplete(conditional.WhenTrue, flags, returnType, ref decided),
+                    false => IsComplete(conditional.WhenFalse, flags, returnType, ref decided),
+                    null => IsComplete(conditional.WhenTrue, flags, returnType, ref decided) && IsComplete(conditional.WhenFalse, flags, returnType, ref decided),
                 };
+            // `Task.CompletedTask`, or the finished value of the method's own task-like return type
+            // (`ReusableTask.CompletedTask` in a method returning ReusableTask, MonoTorrent's disk manager).
             case MemberAccessExpressionSyntax { Name.Identifier.ValueText: "CompletedTask", Expression: var type }:
-                return IsTaskTypeName(type);
+                return IsTaskTypeName(type) || type is IdentifierNameSyntax { Identifier.ValueText: var named } && named == returnType;
             case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name: var factory, Expression: var type } }:
                 return factory.Identifier.ValueText is "FromResult" or "FromException" or "FromCanceled" && IsTaskTypeName(type);
             case LiteralExpressionSyntax literal:

@@ -903,6 +903,55 @@ public class TaskDroppedTests
         }
         """, Tw4002(0, "Task", "TryRemove"), Tw4002(1, "Task", "TryRemove"), Tw4002(2, "Task", "Reassigns"), Tw4002(3, "Task", "Virtual"), Tw4002(4, "Task", "Nested"), Tw4002(5, "Task", "Stub"));
 
+    // MonoTorrent's disk manager: `Tick(delta, false)` where `ReusableTask Tick(int delta, bool wait)` returns
+    // `wait ? processTask : ReusableTask.CompletedTask`: the finished value of the method's own task-like
+    // return type counts like Task.CompletedTask. Another type's CompletedTask proves nothing.
+    [Fact]
+    public Task CompletedValueOfTheOwnTaskLikeType_CountsAsFinished() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Runtime.CompilerServices;
+        using System.Threading.Tasks;
+
+        public readonly struct Pending
+        {
+            public static Pending CompletedTask => default;
+            public Awaiter GetAwaiter() => default;
+
+            public readonly struct Awaiter : INotifyCompletion
+            {
+                public bool IsCompleted => true;
+                public void GetResult() { }
+                public void OnCompleted(Action continuation) => continuation();
+            }
+        }
+
+        public readonly struct Other
+        {
+            public static Pending CompletedTask => default;
+        }
+
+        class Disk
+        {
+            public void Tick(int delta)
+            {
+                Tick(delta, false);
+                {|#0:Tick(delta, true)|};
+                {|#1:Borrowed(delta, false)|};
+            }
+
+            private Pending Tick(int delta, bool wait)
+            {
+                Pending processing = Process(delta);
+                return wait ? processing : Pending.CompletedTask;
+            }
+
+            private Pending Borrowed(int delta, bool wait)
+                => wait ? Process(delta) : Other.CompletedTask;
+
+            private Pending Process(int delta) => default;
+        }
+        """, Tw4002(0, "Pending", "Tick"), Tw4002(1, "Pending", "Borrowed"));
+
     [Fact]
     public Task FireAndForgetCalls_AndHelpersReturningTheirOwnArgument_AreNotDropped() => VerifyAnalyzer.AnalyzerAsync("""
         using System;
