@@ -125,6 +125,9 @@ internal static class AsyncVoidMethods
     /// it; found dogfooding FluentFTP's folder monitor) but switches of thread: every asynchronous
     /// failure is handled there.</summary>
     public static bool IsWhollyGuarded(BlockSyntax body, Compilation compilation)
+        => HasOneGuard(body, compilation) || EveryAwaitIsGuarded(body, compilation);
+
+    private static bool HasOneGuard(BlockSyntax body, Compilation compilation)
     {
         StatementSyntax? guard = null;
         foreach (var statement in body.Statements)
@@ -140,6 +143,53 @@ internal static class AsyncVoidMethods
         }
 
         return guard is not null;
+    }
+
+    // `async void WritePiece(…) { try { await Write(…); } catch (Exception e) { Fail(e); return; } …
+    // try { ok = await Hash(…); } catch (Exception e) { Fail(e); return; } … }` (MonoTorrent's piece writer,
+    // its HTTP tracker's request handler): no single guard, but every await (`await using` and `await
+    // foreach` included) sits in the try block of a catch-all, or is a thread switch. As with one guard,
+    // nothing asynchronous escapes; the synchronous code between is the caller's kind of failure.
+    private static bool EveryAwaitIsGuarded(BlockSyntax body, Compilation compilation)
+    {
+        var guarded = false;
+        foreach (var node in body.DescendantNodes(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
+        {
+            if (node is TryStatementSyntax @try && HasCatchAll(@try))
+            {
+                guarded = true;
+            }
+            else if (IsAwait(node)
+                     && !IsInGuardedTryBlock(node, body)
+                     && !(node.Parent is ExpressionStatementSyntax switchStatement && IsThreadSwitch(switchStatement, compilation)))
+            {
+                return false;
+            }
+        }
+
+        return guarded;
+    }
+
+    private static bool IsAwait(SyntaxNode node) => node switch
+    {
+        AwaitExpressionSyntax => true,
+        CommonForEachStatementSyntax @foreach => @foreach.AwaitKeyword.IsKind(SyntaxKind.AwaitKeyword),
+        UsingStatementSyntax @using => @using.AwaitKeyword.IsKind(SyntaxKind.AwaitKeyword),
+        LocalDeclarationStatementSyntax declaration => declaration.AwaitKeyword.IsKind(SyntaxKind.AwaitKeyword),
+        _ => false,
+    };
+
+    private static bool IsInGuardedTryBlock(SyntaxNode node, BlockSyntax body)
+    {
+        for (var current = node; current != body && current.Parent is { } parent; current = parent)
+        {
+            if (parent is TryStatementSyntax @try && @try.Block == current && HasCatchAll(@try))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // `await Task.Yield();`, or `await MainLoop.SwitchToThreadpool();` whose awaiter's GetResult is empty

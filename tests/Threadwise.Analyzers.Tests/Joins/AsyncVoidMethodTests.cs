@@ -204,6 +204,78 @@ public class AsyncVoidMethodTests
         }
         """, Tw4004(0, "Late"), Tw4004(1, "PollThenWait"), Tw4004Callback(2, "Tick"));
 
+    // MonoTorrent's piece writer and HTTP tracker handler: no single guard around the body, but every
+    // await sits in the try block of its own catch-all (inside an `if` or a `using` too). An await after
+    // the tries, an `await foreach` outside them, or a narrower catch is still reported.
+    [Fact]
+    public Task EveryAwaitInTheTryOfACatchAll_IsWhollyGuarded() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Collections.Generic;
+        using System.IO;
+        using System.Threading.Tasks;
+
+        class Pieces
+        {
+            async void WritePiece(Func<Task> write, Func<Task<bool>> hash)
+            {
+                var block = 1;
+                try { await write(); }
+                catch (Exception e) { Console.WriteLine(e.Message); return; }
+
+                Console.WriteLine(block);
+                bool ok;
+                try { ok = await hash(); }
+                catch (Exception) { return; }
+
+                Console.WriteLine(ok);
+            }
+
+            async void Respond(Func<Task> send, bool open)
+            {
+                using (var response = new MemoryStream())
+                {
+                    if (open)
+                    {
+                        try { await send(); }
+                        catch { response.SetLength(0); }
+                    }
+                }
+            }
+
+            async void {|#0:ThenMore|}(Func<Task> first, Func<Task> second)
+            {
+                if (first != null)
+                {
+                    try { await first(); }
+                    catch (Exception) { }
+                }
+
+                await second();
+            }
+
+            async void {|#1:Streams|}(Func<Task> first, IAsyncEnumerable<int> items)
+            {
+                if (first != null)
+                {
+                    try { await first(); }
+                    catch (Exception) { }
+                }
+
+                await foreach (var item in items)
+                    Console.WriteLine(item);
+            }
+
+            async void {|#2:Narrow|}(Func<Task> first)
+            {
+                if (first != null)
+                {
+                    try { await first(); }
+                    catch (InvalidOperationException) { }
+                }
+            }
+        }
+        """, Tw4004(0, "ThenMore"), Tw4004(1, "Streams"), Tw4004(2, "Narrow"));
+
     // MonoTorrent's peer workers: `await MainLoop.SwitchToThreadpool();` (an awaiter whose GetResult is
     // empty) or `await Task.Yield();` first, then a body guarded by a catch-all. Resuming on another
     // thread cannot fail. An awaiter whose GetResult does something, an awaited task, or a switch whose
@@ -435,6 +507,37 @@ public class AsyncVoidMethodTests
         // The for loop awaits in its incrementor, outside the guard; the while loop without a condition
         // awaits nowhere outside its guarded body.
         Tw4004(0, "Pump"));
+
+    // Guards under edit: a try without its catch yet, an await foreach over nothing, a half-typed filter.
+    [Fact]
+    public Task BrokenNestedGuards_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private async void {|#0:NoCatchYet|}(Func<Task> a)
+            {
+                if (a != null)
+                {
+                    try { await a(); }
+                }
+            }
+
+            private async void {|#1:Foreach|}(Func<Task> a)
+            {
+                if (a != null) { try { await a(); } catch { } }
+                await foreach (var x in ) { }
+            }
+
+            private async void {|#2:Filtered|}(Func<Task> a)
+            {
+                if (a != null) { try { await a(); } catch (Exception e) when ( { } }
+            }
+        }
+        """,
+        // A filter that does not parse is no "only cancellation" filter: that catch is no catch-all.
+        Tw4004(0, "NoCatchYet"), Tw4004(1, "Foreach"), Tw4004(2, "Filtered"));
 
     // Thread switches under edit: an await of nothing, of a missing method, of an awaiter without a body.
     [Fact]
