@@ -456,13 +456,30 @@ internal static class KnownCompleteTasks
                 return SymbolEqualityComparer.Default.Equals(declarator.Symbol, subject.Target)
                        && IsCompleteValue(Unwrap(value), subject.Symbols);
             case IConditionalOperation { IsRef: false } guard when guard.Syntax is IfStatementSyntax:
-                return (subject.Denied(guard.Condition) && guard.WhenTrue.AlwaysLeaves())
+                return (subject.Denied(guard.Condition) && (guard.WhenTrue.AlwaysLeaves() || guard.WhenFalse is null && WaitsForIt(guard.WhenTrue, subject)))
                        || (guard.WhenFalse is { } whenFalse && subject.Asserted(guard.Condition) && whenFalse.AlwaysLeaves());
             case IWhileLoopOperation loop when loop.Condition is { } condition:
                 return subject.Denied(condition) && !BreaksOut(loop);
             default:
                 return false;
         }
+    }
+
+    // `if (!flush.IsCompleted) await flush;` (or `flush.Wait();`): the branch that runs when the task is not
+    // complete waits for it as one of its own statements, so past the `if` it is complete either way
+    // (found dogfooding Bedrock's socket receive loop).
+    private static bool WaitsForIt(IOperation branch, Subject subject)
+    {
+        var statements = branch is IBlockOperation block ? block.Operations : System.Collections.Immutable.ImmutableArray.Create(branch);
+        foreach (var statement in statements)
+        {
+            if (statement is IExpressionStatementOperation { Operation: var expression } && Completes(expression, subject))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool BreaksOut(ILoopOperation loop)

@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
@@ -94,7 +95,7 @@ public sealed class ValueTaskMisuseAnalyzer : ThreadwiseAnalyzer
                 break;
             }
 
-            if (AlwaysRunsBefore(earlier, current))
+            if (AlwaysRunsBefore(earlier, current) || FallsThroughGuardTo(earlier, current))
             {
                 context.ReportDiagnostic(Diagnostic.Create(
                     Descriptors.TW4008ValueTaskMisuse,
@@ -186,6 +187,39 @@ public sealed class ValueTaskMisuseAnalyzer : ThreadwiseAnalyzer
 
         return false;
     }
+
+    // `if (!flush.IsCompleted) { await flush; }` and then `flush.Result` (found dogfooding Bedrock's socket
+    // receive loop): the branch that consumed the ValueTask falls through to the second consumption. The
+    // `if` has no `else` and its branch no jump; every other construct between them is as for
+    // AlwaysRunsBefore.
+    private static bool FallsThroughGuardTo(SyntaxNode first, SyntaxNode second)
+    {
+        IfStatementSyntax? guard = null;
+        for (var node = first; node is not null; node = node.Parent)
+        {
+            if (node is IfStatementSyntax { Else: null } @if && node != first && guard is null
+                && !@if.Span.Contains(second.Span) && !Jumps(@if.Statement))
+            {
+                guard = @if;
+            }
+            else if (IsConditional(node, first))
+            {
+                return false;
+            }
+
+            if (node is StatementSyntax statement && statement.Parent is BlockSyntax block && block.Span.Contains(second.Span))
+            {
+                return guard is not null && !statement.Span.Contains(second.Span) && statement.SpanStart < second.SpanStart;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool Jumps(StatementSyntax branch)
+        => branch.DescendantNodesAndSelf(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
+            .Any(n => n is ReturnStatementSyntax or ThrowStatementSyntax or ThrowExpressionSyntax or BreakStatementSyntax
+                or ContinueStatementSyntax or GotoStatementSyntax or YieldStatementSyntax);
 
     // A construct that may skip or repeat the code inside it.
     private static bool IsConditional(SyntaxNode node, SyntaxNode inner)

@@ -115,6 +115,69 @@ public class KnownCompleteTasksTests
         }
         """, For(framework));
 
+    // Bedrock's receive loop: `if (!flush.IsCompleted) await flush;` then `flush.Result`: the branch taken
+    // when the task is not complete waits for it, so past the `if` it is complete either way. A branch that
+    // waits for another task, waits only conditionally, or an `else` that might skip it, proves nothing.
+    [Theory]
+    [MemberData(nameof(Frameworks))]
+    public Task GuardsThatWaitUnlessComplete_AreSilent(string framework) => VerifyTw1002.AnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task<int> Awaited(Task<int> flush)
+            {
+                if (!flush.IsCompleted)
+                {
+                    await flush.ConfigureAwait(false);
+                }
+
+                return flush.Result;
+            }
+
+            async Task<int> Waited(Task<int> flush)
+            {
+                await Task.Yield();
+                if (!flush.IsCompleted) {|#3:flush.Wait()|};
+                return flush.Result;
+            }
+
+            async Task<int> Other(Task<int> flush, Task<int> other)
+            {
+                if (!flush.IsCompleted)
+                {
+                    await other;
+                }
+
+                return {|#0:flush.Result|};
+            }
+
+            async Task<int> Conditionally(Task<int> flush, bool wait)
+            {
+                if (!flush.IsCompleted)
+                {
+                    if (wait) await flush;
+                }
+
+                return {|#1:flush.Result|};
+            }
+
+            async Task<int> WithElse(Task<int> flush)
+            {
+                if (!flush.IsCompleted)
+                    await flush;
+                else
+                    flush = Task.FromResult(0).ContinueWith(t => 1);
+
+                return {|#2:flush.Result|};
+            }
+        }
+        """, For(framework),
+        Tw1002(0, "Result", "async method 'Other'"), Tw1002(1, "Result", "async method 'Conditionally'"),
+        Tw1002(2, "Result", "async method 'WithElse'"),
+        // The wait itself blocks, and is reported; the read after it is not.
+        Tw1002(3, "Wait", "async method 'Waited'"));
+
     [Theory]
     [MemberData(nameof(Frameworks))]
     public Task GuardsThatProveNothing_AreReported(string framework) => VerifyTw1002.AnalyzerAsync("""

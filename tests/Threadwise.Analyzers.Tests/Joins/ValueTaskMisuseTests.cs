@@ -49,6 +49,51 @@ public class ValueTaskMisuseTests
         Tw4008(3, "GetAwaiter().GetResult()", Read),
         Tw4008(4, "GetAwaiter().GetResult()", Read));
 
+    // Bedrock's socket receive loop: `if (!flush.IsCompleted) { await flush; }` then `flush.Result`: on the
+    // path through the `if` the ValueTask is consumed twice. A branch that returns what it awaited, an
+    // `else` that reads instead, or a guard around the read, consumes it once.
+    [Fact]
+    public Task ConsumedInAGuardThatFallsThrough_IsFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.IO;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task<int> GuardThenRead(Stream stream, byte[] buffer)
+            {
+                var read = stream.ReadAsync(buffer);
+                if (!read.IsCompleted)
+                {
+                    await read.ConfigureAwait(false);
+                }
+
+                return {|#0:read.Result|};
+            }
+
+            async Task<int> GuardReturns(Stream stream, byte[] buffer)
+            {
+                var read = stream.ReadAsync(buffer);
+                if (!read.IsCompleted)
+                {
+                    return await read;
+                }
+
+                return read.Result;
+            }
+
+            async Task<int> GuardWithElse(Stream stream, byte[] buffer)
+            {
+                var read = stream.ReadAsync(buffer);
+                int n;
+                if (!read.IsCompleted)
+                    n = await read;
+                else
+                    n = read.Result;
+                return n;
+            }
+        }
+        """, Tw4008(0, "read", Twice));
+
     [Fact]
     public Task CorrectUses_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
         using System.IO;
@@ -207,6 +252,38 @@ public class ValueTaskMisuseTests
             }
         }
         """, Tw4008(0, "Result", Read));
+
+    // Guards under edit: an `if` without its condition, a branch that is not closed yet.
+    [Fact]
+    public Task BrokenGuards_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System.IO;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task<int> M(Stream stream, byte[] buffer)
+            {
+                var read = stream.ReadAsync(buffer);
+                if ()
+                {
+                    await read;
+                }
+
+                return {|#0:read.Result|};
+            }
+
+            async Task<int> Open(Stream stream, byte[] buffer)
+            {
+                var read = stream.ReadAsync(buffer);
+                if (!read.IsCompleted)
+                {
+                    await read;
+                return {|#1:read.Result|};
+            }
+        }
+        """,
+        // Unclosed, the read sits in the awaiting branch itself: consumed twice there too.
+        Tw4008(0, "read", Twice), Tw4008(1, "read", Twice));
 
     [Fact]
     public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
