@@ -468,14 +468,31 @@ internal static class KnownCompleteTasks
     // `if (!flush.IsCompleted) await flush;` (or `flush.Wait();`): the branch that runs when the task is not
     // complete waits for it as one of its own statements, so past the `if` it is complete either way
     // (found dogfooding Bedrock's socket receive loop).
+    // A statement after the wait that gives the variable another task (`await t; t = Next();`) undoes it.
     private static bool WaitsForIt(IOperation branch, Subject subject)
     {
         var statements = branch is IBlockOperation block ? block.Operations : System.Collections.Immutable.ImmutableArray.Create(branch);
-        foreach (var statement in statements)
+        for (var i = 0; i < statements.Length; i++)
         {
-            if (statement is IExpressionStatementOperation { Operation: var expression } && Completes(expression, subject))
+            if (statements[i] is IExpressionStatementOperation { Operation: var expression } && Completes(expression, subject))
             {
-                return true;
+                return !WritesAfter(statements, i + 1, subject.Target ?? subject.Collection);
+            }
+        }
+
+        return false;
+    }
+
+    private static bool WritesAfter(System.Collections.Immutable.ImmutableArray<IOperation> statements, int start, ISymbol? written)
+    {
+        for (var i = start; i < statements.Length; i++)
+        {
+            foreach (var descendant in statements[i].DescendantsAndSelf())
+            {
+                if (IsWriteOf(descendant, written))
+                {
+                    return true;
+                }
             }
         }
 

@@ -162,6 +162,17 @@ public class KnownCompleteTasksTests
                 return {|#1:flush.Result|};
             }
 
+            async Task<int> ReplacedInTheBranch(Task<int> flush, Task<int> next)
+            {
+                if (!flush.IsCompleted)
+                {
+                    await flush;
+                    flush = next;
+                }
+
+                return {|#4:flush.Result|};
+            }
+
             async Task<int> WithElse(Task<int> flush)
             {
                 if (!flush.IsCompleted)
@@ -176,7 +187,8 @@ public class KnownCompleteTasksTests
         Tw1002(0, "Result", "async method 'Other'"), Tw1002(1, "Result", "async method 'Conditionally'"),
         Tw1002(2, "Result", "async method 'WithElse'"),
         // The wait itself blocks, and is reported; the read after it is not.
-        Tw1002(3, "Wait", "async method 'Waited'"));
+        Tw1002(3, "Wait", "async method 'Waited'"),
+        Tw1002(4, "Result", "async method 'ReplacedInTheBranch'"));
 
     [Theory]
     [MemberData(nameof(Frameworks))]
