@@ -100,7 +100,76 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
 
         // A method group can be invoked from anywhere: its callers are unknown. A call in a lambda
         // counts only with the locks held inside the lambda (it may run after its method returned).
-        calls.Add(new HelperCall(target.OriginalDefinition, context.ContainingSymbol, held, isCall, AsyncContext.IsInNestedFunction(context.Operation, RootOf(context.Operation)), context.Operation.Syntax));
+        // A call in a local function that its method only calls directly runs as part of those calls.
+        var root = RootOf(context.Operation);
+        var inLambda = AsyncContext.IsInNestedFunction(context.Operation, root);
+        if (isCall && inLambda && LocksAtLocalFunctionCalls(context.Operation, root) is { } atCalls)
+        {
+            (held, inLambda) = (held.AddRange(atCalls), false);
+        }
+
+        calls.Add(new HelperCall(target.OriginalDefinition, context.ContainingSymbol, held, isCall, inLambda, context.Operation.Syntax));
+    }
+
+    // `void WriteData(…) { … Trim(); void Trim() { …; WriteHeaderUnsynchronized(); } }` (Bedrock's HTTP/2
+    // frame writer): the call sits in a local function (not a lambda) that its method only ever calls
+    // directly, in its own body. It then runs within those calls: the locks common to all of them, and
+    // the method's own callers, count for it. Null when the local function is nested in a lambda, is used
+    // as a delegate, or is never called. Asked only for calls of private helpers made in local functions.
+    private static ImmutableArray<ISymbol>? LocksAtLocalFunctionCalls(IOperation call, IOperation root)
+    {
+        ILocalFunctionOperation? local = null;
+        for (var current = call.Parent; current is not null; current = current.Parent)
+        {
+            if (current is IAnonymousFunctionOperation)
+            {
+                return null;
+            }
+
+            if (current is ILocalFunctionOperation found)
+            {
+                if (local is not null || AsyncContext.IsInNestedFunction(found, root))
+                {
+                    return null; // nested local functions: not followed
+                }
+
+                local = found;
+            }
+        }
+
+        if (local is null || local.Symbol.IsAsync)
+        {
+            return null;
+        }
+
+        ImmutableArray<ISymbol>? common = null;
+        foreach (var operation in root.Descendants())
+        {
+            switch (operation)
+            {
+                case IMethodReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Method, local.Symbol):
+                    return null;
+                case IInvocationOperation invocation when SymbolEqualityComparer.Default.Equals(invocation.TargetMethod, local.Symbol):
+                    if (AsyncContext.IsInNestedFunction(invocation, root))
+                    {
+                        return null; // called from the local function itself, or from a lambda
+                    }
+
+                    var here = ImmutableArray.CreateBuilder<ISymbol>();
+                    foreach (var symbol in LockScope.HeldLocks(invocation))
+                    {
+                        if (symbol is not null && (common is null || common.Value.Contains(symbol, SymbolEqualityComparer.Default)))
+                        {
+                            here.Add(symbol);
+                        }
+                    }
+
+                    common = here.ToImmutable();
+                    break;
+            }
+        }
+
+        return common;
     }
 
     // The gate of `….Synchronize(gate)….Subscribe…(…, Method, …)`: the method group is an argument of a
@@ -1212,6 +1281,13 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
                     continue;
                 }
 
+                // A private method of the type that nothing in it calls or refers to any more (Bedrock's HTTP/2
+                // writer kept one whose callers are commented out) never runs: its calls prove nothing either way.
+                if (!call.InLambda && call.Caller is IMethodSymbol { MethodKind: MethodKind.Ordinary } unused && IsUnusedPrivate(unused))
+                {
+                    continue;
+                }
+
                 // NLog's `Close() { lock (SyncRoot) { CloseTarget(); } }` beside `Dispose(bool) { CloseTarget(); }`:
                 // teardown runs after the last use, like the writes Dispose makes itself.
                 if (!call.InLambda && call.Caller is IMethodSymbol { MethodKind: MethodKind.Ordinary or MethodKind.ExplicitInterfaceImplementation or MethodKind.Destructor } teardown && IsExempt(teardown))
@@ -1231,6 +1307,20 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
             }
 
             return common;
+        }
+
+        // Private, not virtual, without attributes (a serialization callback runs without a caller), in a type
+        // without nested types, and no call or method group of it anywhere in its type.
+        private bool IsUnusedPrivate(IMethodSymbol method)
+        {
+            method = method.OriginalDefinition;
+            return method.DeclaredAccessibility == Accessibility.Private
+                   && !method.IsVirtual && !method.IsOverride && !method.IsAbstract
+                   && method.ExplicitInterfaceImplementations.IsEmpty
+                   && method.GetAttributes().IsEmpty
+                   && SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, _type.OriginalDefinition)
+                   && _type.GetTypeMembers().IsEmpty // a nested type may call it, and is analysed on its own
+                   && !_byCallee.ContainsKey(method);
         }
 
         // Every call of the method in the compilation, with the locks held at each; null when a use is

@@ -149,6 +149,65 @@ public class InconsistentlySynchronizedFieldTests
         }
         """);
 
+    // Bedrock's HTTP/2 frame writer: `WriteHeaderUnsynchronized()` is called under `_writeLock`, from a
+    // private helper its callers call under the lock, from a local function that helper only calls
+    // directly, and from a private method nothing calls any more. None of those is an unlocked call. A
+    // local function that is also handed out as a delegate, or that runs in a lambda, proves nothing.
+    [Fact]
+    public Task LocalFunctionsCalledDirectly_AndUnusedPrivateCallers_KeepTheLock() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+
+        class FrameWriter
+        {
+            private readonly object _writeLock = new();
+            private long _unflushed;
+            private long _pending;
+
+            public void WriteData(int length)
+            {
+                lock (_writeLock)
+                {
+                    _unflushed = 0;
+                    WriteDataUnsynchronized(length);
+                }
+            }
+
+            public void Ping()
+            {
+                lock (_writeLock) { WriteHeaderUnsynchronized(); }
+            }
+
+            private void WriteDataUnsynchronized(int length)
+            {
+                Trim(length);
+
+                void Trim(int remaining)
+                {
+                    while (remaining > 16) { WriteHeaderUnsynchronized(); remaining -= 16; }
+                }
+            }
+
+            private void FinishHeaders() => WriteHeaderUnsynchronized();
+
+            private void WriteHeaderUnsynchronized() => _unflushed += 9;
+
+            public void Queue(int length)
+            {
+                lock (_writeLock) { _pending = length; }
+            }
+
+            public Action Later()
+            {
+                Action run = Bump;
+                return run;
+
+                void Bump() => AddPending();
+            }
+
+            private void AddPending() => {|#0:_pending++|};
+        }
+        """, Tw2003(0, "_pending", "_writeLock", "Queue"));
+
     [Fact]
     public Task HelperCalledFromALambdaWithoutTheLock_IsNotLockHeld() => VerifyAnalyzer.AnalyzerAsync("""
         using System.Threading.Tasks;
@@ -392,6 +451,26 @@ public class InconsistentlySynchronizedFieldTests
             }
         }
         """, Tw2003(0, "_size", "_lock", "Add"), Tw2003(1, "_nextId", "_gate", "Add"));
+
+    // Local functions under edit: a call of one that does not bind, one with a half-typed body.
+    [Fact]
+    public Task BrokenLocalFunctionCallers_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        class Writer
+        {
+            private readonly object _gate = new();
+            private int _count;
+
+            public void Add() { lock (_gate) { _count++; } }
+
+            public void Flush()
+            {
+                Trim(;
+                void Trim() { Bump(); Missing( }
+            }
+
+            private void Bump() => {|#0:_count = 0|};
+        }
+        """, Tw2003(0, "_count", "_gate", "Add"));
 
     [Fact]
     public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
