@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -12,6 +13,17 @@ namespace Threadwise.Core;
 /// </summary>
 internal static class AsyncContext
 {
+    /// <summary>An <c>await</c> in syntax: <c>await x</c>, <c>await foreach</c>, <c>await using</c> (statement
+    /// or declaration).</summary>
+    public static bool IsAwait(SyntaxNode node) => node switch
+    {
+        AwaitExpressionSyntax => true,
+        CommonForEachStatementSyntax @foreach => @foreach.AwaitKeyword.IsKind(SyntaxKind.AwaitKeyword),
+        UsingStatementSyntax @using => @using.AwaitKeyword.IsKind(SyntaxKind.AwaitKeyword),
+        LocalDeclarationStatementSyntax declaration => declaration.AwaitKeyword.IsKind(SyntaxKind.AwaitKeyword),
+        _ => false,
+    };
+
     /// <summary>The innermost function whose body contains <paramref name="operation"/>, or null
     /// when it is not in a function body (a field initializer, an attribute argument).</summary>
     public static IMethodSymbol? GetEnclosingFunction(IOperation operation, ISymbol containingSymbol)

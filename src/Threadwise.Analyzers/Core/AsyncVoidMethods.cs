@@ -159,7 +159,7 @@ internal static class AsyncVoidMethods
             {
                 guarded = true;
             }
-            else if (IsAwait(node)
+            else if (AsyncContext.IsAwait(node)
                      && !IsInGuardedTryBlock(node, body)
                      && !(node.Parent is ExpressionStatementSyntax switchStatement && IsThreadSwitch(switchStatement, compilation)))
             {
@@ -169,15 +169,6 @@ internal static class AsyncVoidMethods
 
         return guarded;
     }
-
-    private static bool IsAwait(SyntaxNode node) => node switch
-    {
-        AwaitExpressionSyntax => true,
-        CommonForEachStatementSyntax @foreach => @foreach.AwaitKeyword.IsKind(SyntaxKind.AwaitKeyword),
-        UsingStatementSyntax @using => @using.AwaitKeyword.IsKind(SyntaxKind.AwaitKeyword),
-        LocalDeclarationStatementSyntax declaration => declaration.AwaitKeyword.IsKind(SyntaxKind.AwaitKeyword),
-        _ => false,
-    };
 
     private static bool IsInGuardedTryBlock(SyntaxNode node, BlockSyntax body)
     {

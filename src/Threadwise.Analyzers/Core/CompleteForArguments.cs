@@ -93,7 +93,7 @@ internal static class CompleteForArguments
         var ruledOut = false;
         foreach (var node in body.DescendantNodes(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
         {
-            if (!IsAwait(node))
+            if (!AsyncContext.IsAwait(node))
             {
                 continue;
             }
@@ -108,16 +108,6 @@ internal static class CompleteForArguments
 
         return ruledOut;
     }
-
-    // `await x`, `await foreach`, `await using`.
-    private static bool IsAwait(SyntaxNode node) => node switch
-    {
-        AwaitExpressionSyntax => true,
-        CommonForEachStatementSyntax @foreach => @foreach.AwaitKeyword.IsKind(SyntaxKind.AwaitKeyword),
-        UsingStatementSyntax @using => @using.AwaitKeyword.IsKind(SyntaxKind.AwaitKeyword),
-        LocalDeclarationStatementSyntax declaration => declaration.AwaitKeyword.IsKind(SyntaxKind.AwaitKeyword),
-        _ => false,
-    };
 
     // The bool parameters the call gives a constant (a default value counts: the argument is implicit),
     // and the nullable parameters it gives `null`, under the key "?name" (`ct.HasValue` is then false).
