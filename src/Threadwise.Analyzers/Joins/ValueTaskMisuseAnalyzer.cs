@@ -170,34 +170,21 @@ public sealed class ValueTaskMisuseAnalyzer : ThreadwiseAnalyzer
 
     /// <summary>True when <paramref name="first"/> runs on every path that reaches <paramref name="second"/>:
     /// it sits, unconditionally, in a statement that comes earlier in a block enclosing both.</summary>
-    private static bool AlwaysRunsBefore(SyntaxNode first, SyntaxNode second)
-    {
-        for (var node = first; node is not null; node = node.Parent)
-        {
-            if (IsConditional(node, first))
-            {
-                return false;
-            }
-
-            if (node is StatementSyntax statement && statement.Parent is BlockSyntax block && block.Span.Contains(second.Span))
-            {
-                return !statement.Span.Contains(second.Span) && statement.SpanStart < second.SpanStart;
-            }
-        }
-
-        return false;
-    }
+    private static bool AlwaysRunsBefore(SyntaxNode first, SyntaxNode second) => RunsBefore(first, second, throughGuard: false);
 
     // `if (!flush.IsCompleted) { await flush; }` and then `flush.Result` (found dogfooding Bedrock's socket
     // receive loop): the branch that consumed the ValueTask falls through to the second consumption. The
     // `if` has no `else` and its branch no jump; every other construct between them is as for
     // AlwaysRunsBefore.
-    private static bool FallsThroughGuardTo(SyntaxNode first, SyntaxNode second)
+    private static bool FallsThroughGuardTo(SyntaxNode first, SyntaxNode second) => RunsBefore(first, second, throughGuard: true);
+
+    // With `throughGuard`, the path must pass one such `if`; without, no conditional construct at all.
+    private static bool RunsBefore(SyntaxNode first, SyntaxNode second, bool throughGuard)
     {
         IfStatementSyntax? guard = null;
         for (var node = first; node is not null; node = node.Parent)
         {
-            if (node is IfStatementSyntax { Else: null } @if && node != first && guard is null
+            if (throughGuard && guard is null && node != first && node is IfStatementSyntax { Else: null } @if
                 && !@if.Span.Contains(second.Span) && !Jumps(@if.Statement))
             {
                 guard = @if;
@@ -209,7 +196,7 @@ public sealed class ValueTaskMisuseAnalyzer : ThreadwiseAnalyzer
 
             if (node is StatementSyntax statement && statement.Parent is BlockSyntax block && block.Span.Contains(second.Span))
             {
-                return guard is not null && !statement.Span.Contains(second.Span) && statement.SpanStart < second.SpanStart;
+                return (guard is not null) == throughGuard && !statement.Span.Contains(second.Span) && statement.SpanStart < second.SpanStart;
             }
         }
 

@@ -74,20 +74,7 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
             return;
         }
 
-        var held = ImmutableArray<ISymbol>.Empty;
-        if (isCall && LockScope.IsAnyLockHeld(context.Operation))
-        {
-            var builder = ImmutableArray.CreateBuilder<ISymbol>();
-            foreach (var symbol in LockScope.HeldLocks(context.Operation))
-            {
-                if (symbol is not null)
-                {
-                    builder.Add(symbol);
-                }
-            }
-
-            held = builder.ToImmutable();
-        }
+        var held = isCall && LockScope.IsAnyLockHeld(context.Operation) ? KnownHeldLocks(context.Operation) : ImmutableArray<ISymbol>.Empty;
 
         // `source.Synchronize(gate).Subscribe(OnNext)` (Rx; DynamicData's operators): the observer's
         // callbacks run inside `lock (gate)`, so the method group is a call that holds the gate.
@@ -155,16 +142,8 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
                         return null; // called from the local function itself, or from a lambda
                     }
 
-                    var here = ImmutableArray.CreateBuilder<ISymbol>();
-                    foreach (var symbol in LockScope.HeldLocks(invocation))
-                    {
-                        if (symbol is not null && (common is null || common.Value.Contains(symbol, SymbolEqualityComparer.Default)))
-                        {
-                            here.Add(symbol);
-                        }
-                    }
-
-                    common = here.ToImmutable();
+                    var here = KnownHeldLocks(invocation);
+                    common = common is { } earlier ? here.RemoveAll(symbol => !earlier.Contains(symbol, SymbolEqualityComparer.Default)) : here;
                     break;
             }
         }
@@ -202,6 +181,21 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
         }
 
         return null;
+    }
+
+    // The locks held at the operation whose objects are known (an unresolved lock expression is left out).
+    private static ImmutableArray<ISymbol> KnownHeldLocks(IOperation operation)
+    {
+        var held = ImmutableArray.CreateBuilder<ISymbol>();
+        foreach (var symbol in LockScope.HeldLocks(operation))
+        {
+            if (symbol is not null)
+            {
+                held.Add(symbol);
+            }
+        }
+
+        return held.ToImmutable();
     }
 
     private static IOperation RootOf(IOperation operation)
@@ -1335,16 +1329,7 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
             var calls = new List<HelperCall>(sites.Count);
             foreach (var site in sites)
             {
-                var held = ImmutableArray.CreateBuilder<ISymbol>();
-                foreach (var symbol in LockScope.HeldLocks(site.Invocation))
-                {
-                    if (symbol is not null)
-                    {
-                        held.Add(symbol);
-                    }
-                }
-
-                calls.Add(new HelperCall(method, site.Caller, held.ToImmutable(), isCall: true, AsyncContext.IsInNestedFunction(site.Invocation, RootOf(site.Invocation)), site.Invocation.Syntax));
+                calls.Add(new HelperCall(method, site.Caller, KnownHeldLocks(site.Invocation), isCall: true, AsyncContext.IsInNestedFunction(site.Invocation, RootOf(site.Invocation)), site.Invocation.Syntax));
             }
 
             return calls;
