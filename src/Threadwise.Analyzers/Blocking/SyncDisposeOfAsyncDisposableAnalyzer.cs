@@ -9,7 +9,7 @@ namespace Threadwise.Blocking;
 /// <summary>
 /// TW1008: in async code, <c>using</c> / <c>using var</c> / <c>x.Dispose()</c> on a type that also
 /// implements <c>IAsyncDisposable</c>. Exempt: types whose async dispose does nothing more
-/// (<c>MemoryStream</c>, <c>UnmanagedMemoryStream</c>, <c>StringWriter</c>, ADO.NET's <c>DbCommand</c>
+/// (<c>MemoryStream</c>, <c>UnmanagedMemoryStream</c>, <c>StringWriter</c>, Json.NET's <c>JsonReader</c>, ADO.NET's <c>DbCommand</c>
 /// and <c>DbBatch</c>), types whose async dispose
 /// means something else (<c>System.Threading.Timer</c> waits for running callbacks;
 /// <c>CancellationTokenRegistration</c> is disposed everywhere without it), files opened only for
@@ -220,6 +220,7 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
             return !InMemoryStreams.IsInMemoryType(type, _symbols)
                    && !KnownSymbols.IsOrDerivesFrom(type, _symbols.DbCommand)
                    && !KnownSymbols.IsOrDerivesFrom(type, _symbols.DbBatch)
+                   && !KnownSymbols.IsOrDerivesFrom(type, _symbols.NewtonsoftJsonReader)
                    && !KnownSymbols.IsOrDerivesFrom(type, _symbols.ThreadingTimer)
                    && !SymbolEqualityComparer.Default.Equals(type, _symbols.CancellationTokenRegistration);
         }

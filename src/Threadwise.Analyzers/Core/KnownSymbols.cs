@@ -96,6 +96,7 @@ internal sealed class KnownSymbols
         "System.IO.TextWriter",
         "System.IO.TextReader",
         "MimeKit.IO.MemoryBlockStream",
+        "Newtonsoft.Json.JsonReader",
         "Akka.Actor.PipeToSupport",
     };
 
@@ -267,6 +268,9 @@ internal sealed class KnownSymbols
     /// <summary>MimeKit's in-memory stream (blocks of memory, no I/O), used throughout MailKit.</summary>
     public INamedTypeSymbol? MimeKitMemoryBlockStream => Get(KnownType.MimeKitMemoryBlockStream);
 
+    /// <summary>Json.NET's reader: its (explicit) <c>DisposeAsync</c> only calls <c>Dispose(true)</c>.</summary>
+    public INamedTypeSymbol? NewtonsoftJsonReader => Get(KnownType.NewtonsoftJsonReader);
+
     /// <summary>Akka.NET's <c>task.PipeTo(actor)</c>: sends the outcome to an actor and returns a detached task.</summary>
     public INamedTypeSymbol? AkkaPipeToSupport => Get(KnownType.AkkaPipeToSupport);
 
@@ -421,6 +425,7 @@ internal sealed class KnownSymbols
         TextWriter,
         TextReader,
         MimeKitMemoryBlockStream,
+        NewtonsoftJsonReader,
         AkkaPipeToSupport,
     }
 }

@@ -472,6 +472,58 @@ public class SyncDisposeOfAsyncDisposableTests
         }
         """, Tw1008(0, "JsonReader", "'using'"));
 
+    // Json.NET's JsonReader implements IAsyncDisposable explicitly with `Dispose(true); return
+    // default;` — over a pipe's stream, `await using` would close it the same way (found dogfooding
+    // StreamJsonRpc). Its JsonWriter flushes asynchronously there and stays reported.
+    [Theory]
+    [MemberData(nameof(Frameworks))]
+    public Task JsonNetReaders_AreExempt_WritersAreNot(string framework) => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.IO;
+        using System.Threading.Tasks;
+
+        namespace Newtonsoft.Json
+        {
+            public abstract class JsonReader : IDisposable, IAsyncDisposable
+            {
+                public void Dispose() { }
+                ValueTask IAsyncDisposable.DisposeAsync() { Dispose(); return default; }
+            }
+
+            public class JsonTextReader : JsonReader
+            {
+                public JsonTextReader(TextReader reader) { }
+            }
+
+            public abstract class JsonWriter : IDisposable, IAsyncDisposable
+            {
+                public void Dispose() { }
+                async ValueTask IAsyncDisposable.DisposeAsync() => await Task.Yield();
+            }
+
+            public class JsonTextWriter : JsonWriter
+            {
+                public JsonTextWriter(TextWriter writer) { }
+            }
+        }
+
+        class Formatter
+        {
+            async Task<int> M(Stream pipe)
+            {
+                await Task.Yield();
+                using (var reader = new Newtonsoft.Json.JsonTextReader(new StreamReader(pipe)))
+                {
+                }
+
+                Newtonsoft.Json.JsonReader again = new Newtonsoft.Json.JsonTextReader(new StreamReader(pipe));
+                again.Dispose();
+                {|#0:using|} var writer = new Newtonsoft.Json.JsonTextWriter(new StreamWriter(pipe));
+                return 0;
+            }
+        }
+        """, framework == "net10" ? References.Net100 : References.Net80, Tw1008(0, "JsonTextWriter", "'using'"));
+
     // ADO.NET: a command's async dispose does nothing more (exempt, also for provider subclasses); a
     // reader may drain rows and a connection may talk to the server (reported).
     [Fact]
