@@ -533,7 +533,8 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
            || IsPartOfAWholeStateStep(write.Operation, symbols)
            || write.Member is IMethodSymbol member
               && (SymbolEqualityComparer.Default.Equals(callers.HeldByEveryCallerInTheCompilation(member), guard)
-                  || callers.RunsOnlyWhileConstructing(member));
+                  || callers.RunsOnlyWhileConstructing(member)
+                  || callers.NeverRuns(member));
 
     // Is the guard really this field's guard? Yes when the field is updated from its own value under it
     // (`_count++`, `_list = _list.Add(x)`, a test-and-set): the lock is there for that update. Otherwise
@@ -1189,6 +1190,7 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
         private readonly Dictionary<IMethodSymbol, ISymbol?> _held = new(SymbolEqualityComparer.Default);
         private readonly Dictionary<IMethodSymbol, ISymbol?> _heldAcrossTypes = new(SymbolEqualityComparer.Default);
         private readonly Dictionary<IMethodSymbol, bool> _constructing = new(SymbolEqualityComparer.Default);
+        private readonly Dictionary<IMethodSymbol, bool> _neverRuns = new(SymbolEqualityComparer.Default);
         private readonly Dictionary<IMethodSymbol, List<CallSite>?> _sites = new(SymbolEqualityComparer.Default);
         private readonly INamedTypeSymbol _type;
         private readonly Compilation _compilation;
@@ -1359,6 +1361,50 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
                          && AllInConstructors(calls, depth);
             _constructing[method] = result;
             return result;
+        }
+
+        /// <summary>
+        /// Nothing in the assembly calls the method, or only methods that nothing calls do: an internal
+        /// `Connect(IMessageStream stream)` kept "for tests" (Tmds.DBus sets up a connection over a test
+        /// stream that way), or dead code. Its writes cannot race with the assembly's own code; a test that
+        /// calls it through InternalsVisibleTo runs it alone. Only methods declared internal: a public
+        /// method (also of an internal type: an interface may reach it) or a private one (code being
+        /// written has no callers yet; the IDE greys out the dead rest) may run any time, as may a
+        /// virtual one, one with attributes (a serialization or test hook invoked by reflection), or one
+        /// used other than by calls (a method group).
+        /// </summary>
+        public bool NeverRuns(IMethodSymbol method) => IsNeverCalled(method.OriginalDefinition, depth: 0);
+
+        private bool IsNeverCalled(IMethodSymbol method, int depth)
+        {
+            if (_neverRuns.TryGetValue(method, out var known))
+            {
+                return known;
+            }
+
+            _neverRuns[method] = false; // a cycle proves nothing
+            var result = depth <= MaxCallerDepth
+                         && method.MethodKind == MethodKind.Ordinary
+                         && !method.IsVirtual && !method.IsAbstract && !method.IsOverride
+                         && method.DeclaredAccessibility is Accessibility.Internal or Accessibility.ProtectedAndInternal
+                         && method.GetAttributes().IsEmpty
+                         && SitesOf(method) is { } calls
+                         && AllInMethodsNeverCalled(calls, depth);
+            _neverRuns[method] = result;
+            return result;
+        }
+
+        private bool AllInMethodsNeverCalled(List<CallSite> calls, int depth)
+        {
+            foreach (var call in calls)
+            {
+                if (call.Caller is not IMethodSymbol caller || !IsNeverCalled(caller.OriginalDefinition, depth + 1))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         // One search of the compilation per method, shared by the lock and the construction questions.

@@ -503,6 +503,24 @@ public class InconsistentlySynchronizedFieldTests
         }
         """, Tw2003(0, "_a", "_gate", "Send"), Tw2003(1, "_a", "_gate", "Send"));
 
+    // "Does anything call this internal method?" asked where calls are half-typed or bind to nothing.
+    [Fact]
+    public Task BrokenCallsOfInternalMethods_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        public class Link
+        {
+            private readonly object _gate = new();
+            private int _state;
+
+            public void Open() { lock (_gate) { _state++; } }
+
+            internal void Attach(int state) => _state = state;
+
+            internal void Detach() => {|#0:_state = 0|};
+
+            public void Use() { Attach(; Detach(); Missing.Attach(1); this.Attach }
+        }
+        """, Tw2003(0, "_state", "_gate", "Open"));
+
     // A factory's "first use of the new object" question, asked where the factory is half-typed.
     [Fact]
     public Task BrokenFactories_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
@@ -1052,6 +1070,58 @@ public class InconsistentlySynchronizedFieldTests
             public Engine(int seed) { _index.Replay(seed); }
         }
         """, Tw2003(0, "_last", "_gate", "Clear"));
+
+    // Tmds.DBus keeps `internal void Connect(IMessageStream stream)` "for tests": nothing in the
+    // assembly calls it, so its writes cannot race with the assembly's own code (a test calls it alone),
+    // nor can those of a method only it calls. A method that may run — called, used as a method group,
+    // an interface member, one with attributes (a reflection hook), a public one (also of an internal
+    // type) or a private one (code being written has no callers yet) — is reported.
+    [Fact]
+    public Task WritesInMethodsNothingCalls_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+
+        internal interface IRestartable { void Restart(); }
+
+        public class Connection : IRestartable
+        {
+            private readonly object _gate = new();
+            private int _state;
+
+            public void Open() { lock (_gate) { _state++; } }
+
+            // For tests.
+            internal void Attach(int state) { _state = state; Started(); }
+
+            internal void Started() => _state = 1;
+
+            internal void Reattach(int state) => {|#0:_state = state|};
+
+            public void Use() => Reattach(5);
+
+            [Obsolete]
+            internal void Legacy() => {|#1:_state = 2|};
+
+            internal void Handler() => {|#2:_state = 3|};
+
+            public Action Callback => Handler;
+
+            void IRestartable.Restart() => {|#3:_state = 4|};
+        }
+
+        internal class Worker : IRestartable
+        {
+            private readonly object _gate = new();
+            private int _runs;
+
+            public void Run() { lock (_gate) { _runs++; } }
+
+            public void Restart() => {|#4:_runs = 0|};
+
+            private void Reset() => {|#5:_runs = -1|};
+        }
+
+        """,
+        Tw2003(0, "_state", "_gate", "Open"), Tw2003(1, "_state", "_gate", "Open"), Tw2003(2, "_state", "_gate", "Open"), Tw2003(3, "_state", "_gate", "Open"), Tw2003(4, "_runs", "_gate", "Run"), Tw2003(5, "_runs", "_gate", "Run"));
 
     // A static factory that creates the object and starts it before returning it (a distributed lock's
     // `Create`/`CreateAsync`: `var l = new Lock(…); l.Start(); return l;`) sets it up before anyone else
