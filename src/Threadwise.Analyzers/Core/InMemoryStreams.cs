@@ -65,7 +65,11 @@ internal static class InMemoryStreams
         return value switch
         {
             IObjectCreationOperation creation => IsWrapper(creation.Type, symbols) && IsInMemory(FirstArgument(creation), symbols, inMemoryParameters, depth + 1),
-            ILocalReferenceOperation local => IsInMemory(Initializer(local), symbols, inMemoryParameters, depth + 1),
+            ILocalReferenceOperation local => Initializer(local) is { } initial
+                ? IsInMemory(initial, symbols, inMemoryParameters, depth + 1)
+                : EveryAssignmentInScopeIsInMemory(local.Local, local, symbols, inMemoryParameters, depth + 1),
+            IParameterReferenceOperation { Parameter: { RefKind: RefKind.Out } result } reference
+                => EveryAssignmentInScopeIsInMemory(result, reference, symbols, inMemoryParameters, depth + 1),
             IInvocationOperation resource when IsManifestResource(resource.TargetMethod) => true,
             IInvocationOperation factory => IsWrapper(factory.Type, symbols) && WrapsOnlyMemory(factory.Arguments, symbols, inMemoryParameters, depth + 1),
             IParameterReferenceOperation { Parameter.Ordinal: < 32 and var ordinal } => (inMemoryParameters & (1 << ordinal)) != 0,
@@ -204,6 +208,78 @@ internal static class InMemoryStreams
         }
 
         return any;
+    }
+
+    // `stream = new MemoryStream(); stream.Write(data, …);` on an `out Stream stream` (WatsonTcp's
+    // BytesToStream), or on a local declared without a value: every assignment to the variable in the
+    // method (or lambda) that declares it puts memory there. Passed on by `ref`/`out`, or assigned
+    // anything else, it is not known. Asked only for a would-be finding.
+    private static bool EveryAssignmentInScopeIsInMemory(ISymbol variable, IOperation reference, KnownSymbols symbols, int inMemoryParameters, int depth)
+    {
+        if (depth > MaxWrapping
+            || reference.SemanticModel is not { } model
+            || variable.DeclaringSyntaxReferences.Length != 1
+            || variable.DeclaringSyntaxReferences[0].SyntaxTree != model.SyntaxTree
+            || DeclaringScope(variable.DeclaringSyntaxReferences[0].GetSyntax()) is not { } scope)
+        {
+            return false;
+        }
+
+        var any = false;
+        foreach (var node in scope.DescendantNodes())
+        {
+            if (node is ArgumentSyntax { RefKindKeyword.RawKind: not 0, Expression: IdentifierNameSyntax passed } && passed.Identifier.ValueText == variable.Name)
+            {
+                return false; // `Fill(out stream)`: assigned where this method cannot see
+            }
+
+            if (node is not AssignmentExpressionSyntax { Left: IdentifierNameSyntax target } assignment
+                || target.Identifier.ValueText != variable.Name
+                || model.GetOperation(assignment) is not { } operation)
+            {
+                continue;
+            }
+
+            if (operation is not ISimpleAssignmentOperation { Target: var written, Value: var value }
+                || !SymbolEqualityComparer.Default.Equals(Written(written), variable))
+            {
+                if (operation is ICompoundAssignmentOperation or ICoalesceAssignmentOperation && SymbolEqualityComparer.Default.Equals(Written(((IAssignmentOperation)operation).Target), variable))
+                {
+                    return false;
+                }
+
+                continue; // another variable of that name
+            }
+
+            if (!IsInMemory(value, symbols, inMemoryParameters, depth))
+            {
+                return false;
+            }
+
+            any = true;
+        }
+
+        return any;
+    }
+
+    private static ISymbol? Written(IOperation target) => target switch
+    {
+        ILocalReferenceOperation local => local.Local,
+        IParameterReferenceOperation parameter => parameter.Parameter,
+        _ => null,
+    };
+
+    private static SyntaxNode? DeclaringScope(SyntaxNode declaration)
+    {
+        foreach (var node in declaration.AncestorsAndSelf())
+        {
+            if (node is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax)
+            {
+                return node;
+            }
+        }
+
+        return null;
     }
 
     // `using var destination = new MemoryStream();` then `new CryptoStream(destination, …)`.

@@ -264,8 +264,12 @@ public class BlockingThroughHelperTests
             static void Wait(Task t) => t.Wait();
             void Handed(Task t) { if (t.IsCompleted) Wait(t, ); Wait(Missing); Wait(t.); }
             async Task HandAsync(Task t) { await Task.Yield(); Handed(t); Handed(Task.CompletedTask, 1); Handed(; }
+
+            static void Fill(out System.IO.Stream s) { s = new System.IO.MemoryStream(; s = ; s.Write(new byte[1], 0, 1); }
+            static void Half(byte[] b) { System.IO.Stream s; s = Missing(); s += 1; s.Write(b, 0, ); Fill(out s, ); }
+            async Task FillAsync(byte[] b) { await Task.Yield(); {|#0:Fill(out var s)|}; Half(b); }
         }
-        """);
+        """, Tw1006(0, "Fill", "Fill -> Stream.Write (Test0.cs:22)"));
 
     [Fact]
     public Task TheChain_IsGivenAsAdditionalLocations() => VerifyAnalyzer.AnalyzerAsync("""
@@ -751,6 +755,65 @@ public class BlockingThroughHelperTests
             }
         }
         """, Tw1006(0, "DecompressFile", "DecompressFile -> StreamReader.ReadToEnd (Test0.cs:21)"));
+
+    // WatsonTcp's `BytesToStream(data, start, out len, out Stream stream)`: every value the `out` stream
+    // (or a local declared without one) is given is a MemoryStream, so writing it writes memory. One
+    // assignment of something else, or the variable handed on by `out`, and it is not known.
+    [Fact]
+    public Task HelpersWritingOutStreamsAssignedMemory_DoNotBlock() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.IO;
+        using System.Threading.Tasks;
+
+        static class Common
+        {
+            internal static void BytesToStream(byte[] data, int start, out int length, out Stream stream)
+            {
+                length = 0;
+                stream = new MemoryStream(new byte[0]);
+                if (data != null && data.Length > 0)
+                {
+                    length = data.Length - start;
+                    stream = new MemoryStream();
+                    stream.Write(data, start, length);
+                    stream.Seek(0, SeekOrigin.Begin);
+                }
+            }
+
+            internal static Stream Buffer(byte[] data)
+            {
+                Stream copy;
+                copy = new MemoryStream();
+                copy.Write(data, 0, data.Length);
+                return copy;
+            }
+
+            internal static void ToFileOrMemory(byte[] data, string path, out Stream stream)
+            {
+                stream = new MemoryStream();
+                if (path != null) stream = File.OpenWrite(path);
+                stream.Write(data, 0, data.Length);
+            }
+
+            internal static void Opened(byte[] data, string path, out Stream stream)
+            {
+                Open(path, out stream);
+                stream.Write(data, 0, data.Length);
+            }
+
+            static void Open(string path, out Stream stream) => stream = new MemoryStream();
+
+            static async Task SendAsync(byte[] data, string path)
+            {
+                await Task.Yield();
+                BytesToStream(data, 0, out _, out var stream);
+                Buffer(data);
+                {|#0:ToFileOrMemory(data, path, out stream)|};
+                {|#1:Opened(data, path, out stream)|};
+            }
+        }
+        """,
+        Tw1006(0, "ToFileOrMemory", "ToFileOrMemory -> Stream.Write (Test0.cs:31)"),
+        Tw1006(1, "Opened", "Opened -> Stream.Write (Test0.cs:37)"));
 
     // Newtonsoft.Json's `JObject.Parse(string)` (vendored by Exceptionless): `Load(reader)` whose reader is
     // built over a StringReader reads memory. Over a StreamReader of a file it reads the disk.
