@@ -136,7 +136,7 @@ internal static class AsyncVoidMethods
             {
                 guard = statement;
             }
-            else if (Awaits(statement) && !IsThreadSwitch(statement, compilation))
+            else if (Awaits(statement) && !ThrowsNothing(statement, compilation))
             {
                 return false;
             }
@@ -161,7 +161,7 @@ internal static class AsyncVoidMethods
             }
             else if (AsyncContext.IsAwait(node)
                      && !IsInGuardedTryBlock(node, body)
-                     && !(node.Parent is ExpressionStatementSyntax switchStatement && IsThreadSwitch(switchStatement, compilation)))
+                     && !(node.Parent is ExpressionStatementSyntax awaitStatement && ThrowsNothing(awaitStatement, compilation)))
             {
                 return false;
             }
@@ -183,11 +183,9 @@ internal static class AsyncVoidMethods
         return false;
     }
 
-    // `await Task.Yield();`, or `await MainLoop.SwitchToThreadpool();` whose awaiter's GetResult is empty
-    // (MonoTorrent starts its async void workers that way, before their guarded body): resuming on another
-    // thread cannot fail, so the statement throws nothing for the guard to catch. Binds only when an
+    // An awaited statement that cannot fail, so there is nothing for a guard to catch. Binds only when an
     // async method is otherwise reported and has such a statement.
-    private static bool IsThreadSwitch(StatementSyntax statement, Compilation compilation)
+    private static bool ThrowsNothing(StatementSyntax statement, Compilation compilation)
     {
         if (statement is not ExpressionStatementSyntax { Expression: AwaitExpressionSyntax awaited }
             || Awaits(awaited.Expression)
@@ -196,10 +194,66 @@ internal static class AsyncVoidMethods
             return false;
         }
 
-        var getResult = compilation.GetSemanticModel(statement.SyntaxTree).GetAwaitExpressionInfo(awaited).GetResultMethod;
+        var model = compilation.GetSemanticModel(statement.SyntaxTree);
+        return IsThreadSwitch(awaited, model) || IsWaitOnUndisposedSemaphore(awaited, model, compilation);
+    }
+
+    // `await Task.Yield();`, or `await MainLoop.SwitchToThreadpool();` whose awaiter's GetResult is empty
+    // (MonoTorrent starts its async void workers that way, before their guarded body): resuming on another
+    // thread cannot fail.
+    private static bool IsThreadSwitch(AwaitExpressionSyntax awaited, SemanticModel model)
+    {
+        var getResult = model.GetAwaitExpressionInfo(awaited).GetResultMethod;
         return getResult is { ReturnsVoid: true, Parameters.IsEmpty: true, IsAbstract: false, IsVirtual: false }
                && (IsYieldAwaiter(getResult.ContainingType) || HasEmptyBody(getResult));
     }
+
+    // `await _sendSemaphore.WaitAsync();` — no token, no timeout — on a SemaphoreSlim field of this type
+    // that no code of the type disposes (Tmds.DBus's send pump: `try { await _sendSemaphore.WaitAsync();
+    // while (…) { try { await SendAsync(…); } catch (Exception) { … } } } finally { Release(); }`). Only a
+    // disposed semaphore makes that wait throw.
+    private static bool IsWaitOnUndisposedSemaphore(AwaitExpressionSyntax awaited, SemanticModel model, Compilation compilation)
+    {
+        if (awaited.Expression is not InvocationExpressionSyntax { ArgumentList.Arguments.Count: 0 } call
+            || model.GetSymbolInfo(call).Symbol is not IMethodSymbol { Name: "WaitAsync", Parameters.IsEmpty: true } wait
+            || !SymbolEqualityComparer.Default.Equals(wait.ContainingType, KnownSymbols.For(compilation).SemaphoreSlim)
+            || call.Expression is not MemberAccessExpressionSyntax { Expression: var receiver }
+            || model.GetSymbolInfo(receiver).Symbol is not IFieldSymbol { ContainingType: { } type } field
+            || receiver is not (IdentifierNameSyntax or MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax }))
+        {
+            return false;
+        }
+
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            foreach (var node in reference.GetSyntax().DescendantNodes())
+            {
+                if (node is IdentifierNameSyntax { Identifier.ValueText: var name } use && name == field.Name && MayDispose(use))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return type.DeclaringSyntaxReferences.Length > 0;
+    }
+
+    // `_gate.Dispose()`, `_gate?.Dispose()`, `using (_gate)`, or the semaphore handed to another method
+    // (which may dispose it).
+    private static bool MayDispose(IdentifierNameSyntax use)
+    {
+        ExpressionSyntax expression = use.Parent is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } qualified && qualified.Name == use ? qualified : use;
+        return expression.Parent switch
+        {
+            MemberAccessExpressionSyntax access when access.Expression == expression => IsDispose(access.Name),
+            ConditionalAccessExpressionSyntax conditional when conditional.Expression == expression
+                => conditional.WhenNotNull is InvocationExpressionSyntax { Expression: MemberBindingExpressionSyntax binding } && IsDispose(binding.Name),
+            ArgumentSyntax or UsingStatementSyntax => true,
+            _ => false,
+        };
+    }
+
+    private static bool IsDispose(SimpleNameSyntax name) => name.Identifier.ValueText is "Dispose" or "DisposeAsync";
 
     private static bool IsYieldAwaiter(INamedTypeSymbol? type)
         => type is { Name: "YieldAwaiter", ContainingType: { Name: "YieldAwaitable", ContainingNamespace: { Name: "CompilerServices", ContainingNamespace: { Name: "Runtime", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } } };

@@ -276,6 +276,89 @@ public class AsyncVoidMethodTests
         }
         """, Tw4004(0, "ThenMore"), Tw4004(1, "Streams"), Tw4004(2, "Narrow"));
 
+    // Tmds.DBus's send pump: `try { await _sendSemaphore.WaitAsync(); while (…) { try { await SendAsync(…); }
+    // catch (Exception) { … } } } finally { _sendSemaphore.Release(); }`. Waiting on a semaphore nothing
+    // disposes, without a token or timeout, cannot fail; every other await is in a catch-all. A wait
+    // with a token, or on a semaphore the type disposes (also `?.Dispose()`) or hands to another method, can.
+    [Fact]
+    public Task WaitOnASemaphoreNothingDisposes_ThrowsNothing() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Collections.Concurrent;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Transport
+        {
+            private readonly SemaphoreSlim _sendSemaphore = new(1, 1);
+            private readonly ConcurrentQueue<byte[]> _queue = new();
+
+            public void Send(byte[] message) { _queue.Enqueue(message); SendPending(); }
+
+            public void Cancel(byte[] message, CancellationToken token) { _queue.Enqueue(message); SendUntil(token); }
+
+            private async void SendPending()
+            {
+                try
+                {
+                    await this._sendSemaphore.WaitAsync();
+                    while (_queue.TryDequeue(out var message))
+                    {
+                        try { await WriteAsync(message); }
+                        catch (Exception) { }
+                    }
+                }
+                finally
+                {
+                    _sendSemaphore.Release();
+                }
+            }
+
+            private async void {|#0:SendUntil|}(CancellationToken token)
+            {
+                await _sendSemaphore.WaitAsync(token);
+                try { await WriteAsync(new byte[0]); }
+                catch (Exception) { }
+                finally { _sendSemaphore.Release(); }
+            }
+
+            private static Task WriteAsync(byte[] message) => Task.CompletedTask;
+        }
+
+        class Closing : IDisposable
+        {
+            private readonly SemaphoreSlim _gate = new(1, 1);
+
+            public void Send() => Pump();
+
+            private async void {|#1:Pump|}()
+            {
+                await _gate.WaitAsync();
+                try { await Task.Delay(1); }
+                catch (Exception) { }
+                finally { _gate.Release(); }
+            }
+
+            public void Dispose() => _gate?.Dispose();
+        }
+
+        class HandedOn
+        {
+            private readonly SemaphoreSlim _gate = new(1, 1);
+
+            public void Send() { Pump(); Keep(_gate); }
+
+            private async void {|#2:Pump|}()
+            {
+                await _gate.WaitAsync();
+                try { await Task.Delay(1); }
+                catch (Exception) { }
+                finally { _gate.Release(); }
+            }
+
+            private static void Keep(SemaphoreSlim gate) { }
+        }
+        """, Tw4004(0, "SendUntil"), Tw4004(1, "Pump"), Tw4004(2, "Pump"));
+
     // MonoTorrent's peer workers: `await MainLoop.SwitchToThreadpool();` (an awaiter whose GetResult is
     // empty) or `await Task.Yield();` first, then a body guarded by a catch-all. Resuming on another
     // thread cannot fail. An awaiter whose GetResult does something, an awaited task, or a switch whose
@@ -539,7 +622,8 @@ public class AsyncVoidMethodTests
         // A filter that does not parse is no "only cancellation" filter: that catch is no catch-all.
         Tw4004(0, "NoCatchYet"), Tw4004(1, "Foreach"), Tw4004(2, "Filtered"));
 
-    // Thread switches under edit: an await of nothing, of a missing method, of an awaiter without a body.
+    // Thread switches under edit: an await of nothing, of a missing method, of an awaiter without a body;
+    // semaphore waits half-typed or on a missing field.
     [Fact]
     public Task BrokenThreadSwitches_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
         using System;
@@ -573,8 +657,23 @@ public class AsyncVoidMethodTests
                 await new Half();
                 try { await Task.Delay(1); } catch { }
             }
+
+            private System.Threading.SemaphoreSlim _gate = new(;
+
+            private async void {|#3:Gate|}()
+            {
+                await _gate.WaitAsync(;
+                try { await Task.Delay(1); } catch { }
+            }
+
+            private async void {|#4:Unknown|}()
+            {
+                await _missing.WaitAsync();
+                try { await Task.Delay(1); } catch { }
+                _gate?.Dispose(;
+            }
         }
-        """, Tw4004(0, "Empty"), Tw4004(1, "Missing"), Tw4004(2, "Bodiless"));
+        """, Tw4004(0, "Empty"), Tw4004(1, "Missing"), Tw4004(2, "Bodiless"), Tw4004(3, "Gate"), Tw4004(4, "Unknown"));
 
     [Fact]
     public Task Fix_ReturnsTask_AndAsyncCallersAwait() => VerifyFix.CodeFixAsync("""
