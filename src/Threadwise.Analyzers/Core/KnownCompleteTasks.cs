@@ -175,8 +175,26 @@ internal static class KnownCompleteTasks
         => IsCompletedFactory(value, symbols)
            || (value is IInvocationOperation call && (SyncAsyncBranches.AsksForTheSynchronousPath(call) || CompleteForArguments.ReturnsACompleteTask(call) || CompleteForArguments.RunsNoAwait(call)))
            || (value is IAwaitOperation awaited
-               && Unwrap(awaited.Operation) is IInvocationOperation { TargetMethod: { Name: "WhenAny", IsStatic: true } whenAny }
+               && AwaitedTask(awaited.Operation, symbols) is IInvocationOperation { TargetMethod: { Name: "WhenAny", IsStatic: true } whenAny }
                && SymbolEqualityComparer.Default.Equals(whenAny.ContainingType, symbols.Task));
+
+    // The task under `.ConfigureAwait(false)` or an extension wrapper of the same kind — a method on a
+    // task that returns an awaitable other than a task (Hazelcast's `.CfAwait()`, Foundatio's
+    // `.AnyContext()`): awaiting it gives the task's own result.
+    private static IOperation AwaitedTask(IOperation awaited, KnownSymbols symbols)
+    {
+        var current = Unwrap(awaited);
+        if (current is IInvocationOperation { TargetMethod: { IsExtensionMethod: true } wrapper, Arguments: { Length: > 0 } arguments }
+            && !symbols.IsTaskType(wrapper.ReturnType)
+            && !symbols.IsValueTaskType(wrapper.ReturnType)
+            && Unwrap(arguments[0].Value) is { } task
+            && symbols.IsTaskType(task.Type))
+        {
+            return task;
+        }
+
+        return current;
+    }
 
     private static bool IsCompletedFactory(IOperation task, KnownSymbols symbols)
     {
@@ -846,7 +864,7 @@ internal static class KnownCompleteTasks
             if (Unwrap(winner) is not ILocalReferenceOperation { Local: var local } reference
                 || LocalDeclarations.GetInitializer(local, reference) is not { } declaration
                 || Unwrap(declaration.Value) is not IAwaitOperation { Operation: var awaited }
-                || Unwrap(awaited) is not IInvocationOperation { TargetMethod: { Name: "WhenAny", IsStatic: true } whenAny } invocation
+                || AwaitedTask(awaited, Symbols) is not IInvocationOperation { TargetMethod: { Name: "WhenAny", IsStatic: true } whenAny } invocation
                 || !SymbolEqualityComparer.Default.Equals(whenAny.ContainingType, Symbols.Task)
                 || WhenAnyPair(invocation) is not { } pair
                 || LocalReferences.IsReassigned(declaration.Body, local))

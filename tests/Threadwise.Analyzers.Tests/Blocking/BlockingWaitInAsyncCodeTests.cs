@@ -198,6 +198,31 @@ public class BlockingWaitInAsyncCodeTests
         }
         """, Tw1002(0, "Result", "async method 'M'"), Tw1002(1, "Result", "async method 'M'"));
 
+    // The winner of a WhenAny awaited through a wrapper extension whose awaitable type is missing (read
+    // as a wrapper like ConfigureAwait), through an unknown method, or of a half-typed WhenAny.
+    [Fact]
+    public Task BrokenWhenAnyWrappers_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System.Threading.Tasks;
+
+        static class Wrappers
+        {
+            public static Missing CfAwait<T>(this Task<T> task) => null;
+        }
+
+        class C
+        {
+            async Task M(Task<int> t, Task u)
+            {
+                var w = await Task.WhenAny(t, u).CfAwait();
+                if (w != u) { var a = t.Result; }
+                var x = await Task.WhenAny(t, u).Unknown();
+                if (x != u) { var b = {|#0:t.Result|}; }
+                var y = await Task.WhenAny(t, ).CfAwait();
+                if (y != u) { var c = {|#1:t.Result|}; }
+            }
+        }
+        """, Tw1002(0, "Result", "async method 'M'"), Tw1002(1, "Result", "async method 'M'"));
+
     // ---- fix ----------------------------------------------------------------------------------
 
     [Fact]

@@ -479,6 +479,44 @@ public class KnownCompleteTasksTests
         }
         """, For(framework), Tw1002(0, "Result", "async method 'OfThree'"), Tw1002(1, "Result", "async method 'Reassigned'"));
 
+    // Hazelcast's socket connect: `var task = await Task.WhenAny(connected.Task, timeoutTask).CfAwait();
+    // if (task != timeoutTask) connected.Task.GetAwaiter().GetResult();` — `.CfAwait()` is an extension
+    // like ConfigureAwait (it returns an awaitable, not a task), so the winner is still WhenAny's. An
+    // extension that returns another task (`.WithTimeout()`) may hand back anything.
+    [Theory]
+    [MemberData(nameof(Frameworks))]
+    public Task TheWinnerOfAWhenAnyAwaitedThroughAConfigureAwaitLikeExtension_IsKnown(string framework) => VerifyTw1002.AnalyzerAsync("""
+        using System;
+        using System.Runtime.CompilerServices;
+        using System.Threading.Tasks;
+
+        static class TaskExtensions
+        {
+            public static ConfiguredTaskAwaitable<T> CfAwait<T>(this Task<T> task) => task.ConfigureAwait(false);
+            public static Task<T> WithTimeout<T>(this Task<T> task) => task;
+        }
+
+        class Sockets
+        {
+            async Task Connect(TaskCompletionSource<object> connected, int timeout)
+            {
+                var timeoutTask = Task.Delay(timeout);
+                var task = await Task.WhenAny(connected.Task, timeoutTask).CfAwait();
+                if (task != timeoutTask)
+                {
+                    connected.Task.GetAwaiter().GetResult();
+                    return;
+                }
+
+                var other = await Task.WhenAny(connected.Task, timeoutTask).WithTimeout();
+                if (other != timeoutTask)
+                {
+                    {|#0:connected.Task.GetAwaiter().GetResult()|};
+                }
+            }
+        }
+        """, For(framework), Tw1002(0, "GetAwaiter().GetResult()", "async method 'Connect'"));
+
     // OpenTelemetry's MetricReader.Collect: `Task.WaitAny([tcs.Task, shutdown.Task], timeout) == 0 &&
     // tcs.Task.GetAwaiter().GetResult()` — WaitAny returned the index of a task that finished. The other
     // element, or another index, proves nothing.
