@@ -530,6 +530,7 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
            || IsBeforeConcurrentStart(write.Operation, symbols)
            || IsAfterThreadJoined(write.Operation, symbols)
            || CreatesStoppedWork(write.Operation, symbols)
+           || IsRefusedOnceStarted(write.Operation)
            || IsPartOfAWholeStateStep(write.Operation, symbols)
            || write.Member is IMethodSymbol member
               && (SymbolEqualityComparer.Default.Equals(callers.HeldByEveryCallerInTheCompilation(member), guard)
@@ -836,6 +837,72 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
         }
 
         return Is(type.OriginalDefinition, symbols.ThreadingTimer) && Timeouts.IsInfinite(Timeouts.ArgumentFor(creation, "dueTime"));
+    }
+
+    // `set { if (_readonlyProperties) throw new InvalidOperationException(…); _closed = value; }` (Hazelcast's
+    // connection callbacks, "must be set before the connection is established"): a setter that refuses
+    // once the object's state says it started writes only during set-up, before the locked code runs.
+    // The refusal must come first in the setter, test only fields of this object (`_isActive == 1`), and
+    // throw InvalidOperationException or NotSupportedException — not ObjectDisposedException, which says
+    // nothing about set-up.
+    private static bool IsRefusedOnceStarted(IOperation write)
+    {
+        if (write.Syntax.FirstAncestorOrSelf<AccessorDeclarationSyntax>() is not { Body: { } body } accessor
+            || !accessor.IsKind(SyntaxKind.SetAccessorDeclaration) && !accessor.IsKind(SyntaxKind.InitAccessorDeclaration)
+            || write.SemanticModel is not { } model)
+        {
+            return false;
+        }
+
+        foreach (var statement in body.Statements)
+        {
+            if (statement.Span.Contains(write.Syntax.Span))
+            {
+                return false;
+            }
+
+            if (statement is IfStatementSyntax { Else: null, Statement: var then } guard
+                && SoleThrow(then) is { Expression: ObjectCreationExpressionSyntax creation }
+                && model.GetTypeInfo(creation).Type is { Name: "InvalidOperationException" or "NotSupportedException", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } }
+                && TestsOnlyOwnFields(model.GetOperation(guard.Condition)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static ThrowStatementSyntax? SoleThrow(StatementSyntax statement) => statement switch
+    {
+        ThrowStatementSyntax thrown => thrown,
+        BlockSyntax { Statements.Count: 1 } block => block.Statements[0] as ThrowStatementSyntax,
+        _ => null,
+    };
+
+    private static bool TestsOnlyOwnFields(IOperation? condition)
+    {
+        if (condition is null)
+        {
+            return false;
+        }
+
+        var field = false;
+        foreach (var operation in condition.DescendantsAndSelf())
+        {
+            switch (operation)
+            {
+                case IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation }:
+                    field = true;
+                    break;
+                case IInstanceReferenceOperation or ILiteralOperation or IConversionOperation or IBinaryOperation or IUnaryOperation or IParenthesizedOperation:
+                    break;
+                default:
+                    return false;
+            }
+        }
+
+        return field;
     }
 
     private static bool StartsConcurrentWork(IOperation statement, KnownSymbols symbols)

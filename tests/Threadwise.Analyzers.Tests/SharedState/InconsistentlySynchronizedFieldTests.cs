@@ -503,9 +503,95 @@ public class InconsistentlySynchronizedFieldTests
         }
         """, Tw2003(0, "_a", "_gate", "Send"), Tw2003(1, "_a", "_gate", "Send"));
 
-    // "Does anything call this internal method?" asked where calls are half-typed or bind to nothing.
+    // Hazelcast's connection: `set { if (_readonlyProperties) throw new InvalidOperationException(…);
+    // _closed = value; }` — a setter that refuses once the object has started writes during set-up only.
+    // A disposed check (ObjectDisposedException), a refusal that tests something other than the object's
+    // own fields, a refusal after the write, or a method rather than a setter, is no such proof.
+    [Fact]
+    public Task SettersThatRefuseOnceStarted_AreSetUp() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+
+        public class MemberConnection
+        {
+            private readonly object _closedMutex = new();
+            private Action _closed;
+            private Action _opened;
+            private Action _failed;
+            private Action _idle;
+            private Action _busy;
+            private bool _readonlyProperties;
+            private int _isActive;
+            private bool _disposed;
+
+            public void AddClosed(Action onClosed) { lock (_closedMutex) { _closed += onClosed; _opened += onClosed; _failed += onClosed; _idle += onClosed; _busy += onClosed; } }
+
+            public void Connect() { _readonlyProperties = true; _isActive = 1; }
+
+            public Action Closed
+            {
+                get => _closed;
+                set
+                {
+                    if (_readonlyProperties)
+                        throw new InvalidOperationException("The property is now read-only.");
+                    _closed = value;
+                }
+            }
+
+            public Action Opened
+            {
+                set
+                {
+                    if (this._isActive == 1) { throw new NotSupportedException(); }
+                    _opened = value ?? throw new ArgumentNullException(nameof(value));
+                }
+            }
+
+            public Action Failed
+            {
+                set
+                {
+                    if (_disposed) throw new ObjectDisposedException(nameof(MemberConnection));
+                    {|#0:_failed = value|};
+                }
+            }
+
+            public Action Idle
+            {
+                set
+                {
+                    {|#1:_idle = value|};
+                    if (_readonlyProperties) throw new InvalidOperationException();
+                }
+            }
+
+            public Action Busy
+            {
+                set
+                {
+                    if (IsStarted()) throw new InvalidOperationException();
+                    {|#2:_busy = value|};
+                }
+            }
+
+            public void SetBusy(Action busy)
+            {
+                if (_readonlyProperties) throw new InvalidOperationException();
+                {|#3:_busy = busy|};
+            }
+
+            private bool IsStarted() => _isActive == 1;
+        }
+        """,
+        Tw2003(0, "_failed", "_closedMutex", "AddClosed"), Tw2003(1, "_idle", "_closedMutex", "AddClosed"),
+        Tw2003(2, "_busy", "_closedMutex", "AddClosed"), Tw2003(3, "_busy", "_closedMutex", "AddClosed"));
+
+    // "Does anything call this internal method?" asked where calls are half-typed or bind to nothing;
+    // "does this setter refuse once started?" where the refusal is half-typed or throws an unknown type.
     [Fact]
     public Task BrokenCallsOfInternalMethods_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System;
+
         public class Link
         {
             private readonly object _gate = new();
@@ -518,8 +604,20 @@ public class InconsistentlySynchronizedFieldTests
             internal void Detach() => {|#0:_state = 0|};
 
             public void Use() { Attach(; Detach(); Missing.Attach(1); this.Attach }
+
+            public int State
+            {
+                set
+                {
+                    if (_missing) throw new InvalidOperationException();
+                    if (_state == ) throw new InvalidOperationException();
+                    if (_state == 1) throw new Missing();
+                    if (_state == 1) throw;
+                    {|#1:_state = value|};
+                }
+            }
         }
-        """, Tw2003(0, "_state", "_gate", "Open"));
+        """, Tw2003(0, "_state", "_gate", "Open"), Tw2003(1, "_state", "_gate", "Open"));
 
     // A factory's "first use of the new object" question, asked where the factory is half-typed.
     [Fact]
