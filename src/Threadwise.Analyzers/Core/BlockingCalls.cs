@@ -184,6 +184,7 @@ internal sealed class BlockingCalls
             || IsInMemoryPipeCompletion(invocation)
             || FireAndForget.IsRequested(invocation)
             || IsTakenWhileAvailable(invocation)
+            || SemaphoreLocks.IsWaitOnALock(invocation, _symbols)
             // `_packets.Add(buffer)` where `_packets = []` or `new BlockingCollection<T>()`: only a bounded
             // collection that is full makes Add wait (found dogfooding DSharpPlus's UDP receive loop).
             || UnboundedCollections.IsAddThatCannotWait(invocation, _symbols)

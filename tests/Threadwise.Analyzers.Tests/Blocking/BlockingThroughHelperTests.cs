@@ -267,9 +267,14 @@ public class BlockingThroughHelperTests
 
             static void Fill(out System.IO.Stream s) { s = new System.IO.MemoryStream(; s = ; s.Write(new byte[1], 0, 1); }
             static void Half(byte[] b) { System.IO.Stream s; s = Missing(); s += 1; s.Write(b, 0, ); Fill(out s, ); }
-            async Task FillAsync(byte[] b) { await Task.Yield(); {|#0:Fill(out var s)|}; Half(b); }
+            async Task FillAsync(byte[] b) { await Task.Yield(); {|#0:Fill(out var s)|}; Half(b); {|#1:Gate()|}; Other(); }
+
+            private static readonly SemaphoreSlim _gate = new(1, ;
+            private static SemaphoreSlim _other = new Missing();
+            static void Gate() { _gate.Wait(; _gate.Release(); }
+            static void Other() { _other.Wait(); _other = ; }
         }
-        """, Tw1006(0, "Fill", "Fill -> Stream.Write (Test0.cs:22)"));
+        """, Tw1006(0, "Fill", "Fill -> Stream.Write (Test0.cs:22)"), Tw1006(1, "Gate", "Gate -> SemaphoreSlim.Wait (Test0.cs:28)"));
 
     [Fact]
     public Task TheChain_IsGivenAsAdditionalLocations() => VerifyAnalyzer.AnalyzerAsync("""
@@ -719,6 +724,66 @@ public class BlockingThroughHelperTests
         """,
         Tw1006(0, "WrongSemaphore", "WrongSemaphore -> SemaphoreSlim.Wait (Test0.cs:35)"),
         Tw1006(1, "AnyCount", "AnyCount -> SemaphoreSlim.Wait (Test0.cs:40)"));
+
+    // Raygun's environment snapshot: a private `SemaphoreSlim(1, 1)` taken only with `Wait()` around
+    // synchronous work and released in `finally` is a lock: no holder waits at an await, so waiting for
+    // it costs what a `lock` costs (not reported in async code either). One `WaitAsync` on it, a `Wait`
+    // in a member that awaits, more than one slot, or the semaphore handed to other code, and its Wait
+    // blocks like any other.
+    [Fact]
+    public Task HelpersTakingASemaphoreUsedAsALock_DoNotBlock() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        static class Environment
+        {
+            private static readonly SemaphoreSlim Semaphore = new(1, 1);
+            private static DateTime _last;
+
+            public static DateTime Build()
+            {
+                Semaphore.Wait();
+                try { _last = DateTime.UtcNow; }
+                finally { Semaphore.Release(); }
+                return _last;
+            }
+        }
+
+        class Mixed
+        {
+            private readonly SemaphoreSlim _gate = new(1);
+            private readonly SemaphoreSlim _pool = new(2, 2);
+            private readonly SemaphoreSlim _held = new(1, 1);
+            private readonly SemaphoreSlim _shared = new(1, 1);
+
+            public void Sync() { _gate.Wait(); _gate.Release(); }
+            public async Task Async() { await _gate.WaitAsync(); _gate.Release(); }
+
+            public void Pooled() { _pool.Wait(); _pool.Release(); }
+
+            public void Held() { this._held.Wait(); this._held.Release(); }
+            public async Task HeldAcross() { _held.Wait(); await Task.Delay(1); _held.Release(); }
+
+            public void Shared() { _shared.Wait(); _shared.Release(); }
+            public void Hand() => Keep(_shared);
+            private static void Keep(SemaphoreSlim s) { }
+
+            async Task SendAsync()
+            {
+                await Task.Yield();
+                Environment.Build();
+                {|#0:Sync()|};
+                {|#1:Pooled()|};
+                {|#2:Held()|};
+                {|#3:Shared()|};
+            }
+        }
+        """,
+        Tw1006(0, "Sync", "Sync -> SemaphoreSlim.Wait (Test0.cs:26)"),
+        Tw1006(1, "Pooled", "Pooled -> SemaphoreSlim.Wait (Test0.cs:29)"),
+        Tw1006(2, "Held", "Held -> SemaphoreSlim.Wait (Test0.cs:31)"),
+        Tw1006(3, "Shared", "Shared -> SemaphoreSlim.Wait (Test0.cs:34)"));
 
     // TickerQ's request decompression: a StreamReader over a GZipStream over a MemoryStream, each in a
     // `using var` local, reads memory. The same chain over a file stream reads the disk.
