@@ -214,7 +214,13 @@ internal static class AsyncVoidMethods
     // disposed semaphore makes that wait throw.
     private static bool IsWaitOnUndisposedSemaphore(AwaitExpressionSyntax awaited, SemanticModel model, Compilation compilation)
     {
-        if (awaited.Expression is not InvocationExpressionSyntax { ArgumentList.Arguments.Count: 0 } call
+        var expression = awaited.Expression;
+        if (expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait", Expression: var configured } })
+        {
+            expression = configured; // `await _sendSemaphore.WaitAsync().ConfigureAwait(false);`
+        }
+
+        if (expression is not InvocationExpressionSyntax { ArgumentList.Arguments.Count: 0 } call
             || model.GetSymbolInfo(call).Symbol is not IMethodSymbol { Name: "WaitAsync", Parameters.IsEmpty: true } wait
             || !SymbolEqualityComparer.Default.Equals(wait.ContainingType, KnownSymbols.For(compilation).SemaphoreSlim)
             || call.Expression is not MemberAccessExpressionSyntax { Expression: var receiver }

@@ -292,7 +292,15 @@ public class AsyncVoidMethodTests
             private readonly SemaphoreSlim _sendSemaphore = new(1, 1);
             private readonly ConcurrentQueue<byte[]> _queue = new();
 
-            public void Send(byte[] message) { _queue.Enqueue(message); SendPending(); }
+            public void Send(byte[] message) { _queue.Enqueue(message); SendPending(); Flush(); }
+
+            private async void Flush()
+            {
+                await _sendSemaphore.WaitAsync();
+                try { await WriteAsync(new byte[0]); }
+                catch (Exception) { }
+                finally { _sendSemaphore.Release(); }
+            }
 
             public void Cancel(byte[] message, CancellationToken token) { _queue.Enqueue(message); SendUntil(token); }
 
@@ -300,7 +308,7 @@ public class AsyncVoidMethodTests
             {
                 try
                 {
-                    await this._sendSemaphore.WaitAsync();
+                    await this._sendSemaphore.WaitAsync().ConfigureAwait(false);
                     while (_queue.TryDequeue(out var message))
                     {
                         try { await WriteAsync(message); }
