@@ -6,17 +6,17 @@ using Microsoft.CodeAnalysis.Operations;
 namespace Threadwise.Core;
 
 /// <summary>
-/// A <c>SemaphoreSlim</c> used exactly as a <c>lock</c>: a private field that only ever holds
-/// <c>new SemaphoreSlim(1, 1)</c>, taken only with a synchronous <c>Wait</c> in members that await
-/// nothing, and handed to no other code. No holder can be suspended at an <c>await</c> while it holds
-/// the slot, so waiting for it costs what waiting for a <c>lock</c> costs, and Threadwise does not report
+/// A <c>SemaphoreSlim</c> used exactly as a <c>lock</c>: a private field (or get-only auto-property) that
+/// only ever holds <c>new SemaphoreSlim(1, 1)</c>, taken only in members that await nothing else than
+/// the wait itself (<c>Wait()</c>, or <c>await WaitAsync()</c>), and handed to no other code. No holder
+/// can be suspended at an <c>await</c> while it holds the slot, so waiting for it costs what waiting for a <c>lock</c> costs, and Threadwise does not report
 /// <c>lock</c> in async code (found dogfooding Raygun's environment snapshot and HiveMQ's client:
 /// `Semaphore.Wait(); try { … } finally { Semaphore.Release(); }` around synchronous work).
 /// Asked only for would-be findings; the answer is cached per field.
 /// </summary>
 internal static class SemaphoreLocks
 {
-    private static readonly ConditionalWeakTable<IFieldSymbol, StrongBox<bool>> Answers = new();
+    private static readonly ConditionalWeakTable<ISymbol, StrongBox<bool>> Answers = new();
 
     /// <summary>True when <paramref name="invocation"/> is an untimed <c>Wait()</c> (or
     /// <c>Wait(token)</c>) on such a semaphore.</summary>
@@ -25,17 +25,40 @@ internal static class SemaphoreLocks
         if (invocation.TargetMethod.Name != "Wait"
             || !SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, symbols.SemaphoreSlim)
             || Timeouts.HasTimeout(invocation)
-            || invocation.Instance?.WithoutConversions() is not IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation, Field: { DeclaredAccessibility: Accessibility.Private } field }
+            || PrivateMember(invocation.Instance) is not { } member
             || invocation.SemanticModel is not { } model)
         {
             return false;
         }
 
         var compilation = model.Compilation;
-        return Answers.GetValue(field.OriginalDefinition, f => new StrongBox<bool>(IsUsedOnlyAsALock(f, compilation))).Value;
+        return Answers.GetValue(member.OriginalDefinition, m => new StrongBox<bool>(IsUsedOnlyAsALock(m, compilation))).Value;
     }
 
-    private static bool IsUsedOnlyAsALock(IFieldSymbol field, Compilation compilation)
+    // A private field, or a private get-only auto-property (`private SemaphoreSlim Gate { get; } = new(1, 1);`,
+    // HiveMQ's client), of this object or static.
+    private static ISymbol? PrivateMember(IOperation? instance) => instance?.WithoutConversions() switch
+    {
+        IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation, Field: { DeclaredAccessibility: Accessibility.Private } field } => field,
+        IPropertyReferenceOperation { Instance: null or IInstanceReferenceOperation, Property: { DeclaredAccessibility: Accessibility.Private, SetMethod: null, IsIndexer: false } property }
+            when IsAutoProperty(property) => property,
+        _ => null,
+    };
+
+    private static bool IsAutoProperty(IPropertySymbol property)
+    {
+        foreach (var member in property.ContainingType.GetMembers())
+        {
+            if (member is IFieldSymbol { AssociatedSymbol: { } associated } && SymbolEqualityComparer.Default.Equals(associated, property))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsUsedOnlyAsALock(ISymbol field, Compilation compilation)
     {
         if (MemberAssignments.In(field, compilation) is not { Count: > 0 } values)
         {
@@ -83,9 +106,10 @@ internal static class SemaphoreLocks
         return true;
     }
 
-    // `_gate.Wait()` in a member that awaits nothing, `_gate.Release()`, `_gate.CurrentCount`, its
-    // declaration and its assignments. `_gate.WaitAsync()`, a Wait in a member that awaits (the slot may be
-    // held across the await), or the semaphore handed to other code are not a lock's uses.
+    // `_gate.Wait()` in a member that awaits nothing, `await _gate.WaitAsync()` in a member that awaits
+    // nothing else (waiting asynchronously holds no slot; ClearSubscriptionsAsync in HiveMQ), `_gate.Release()`,
+    // `_gate.CurrentCount`, its declaration and its assignments. A member that awaits anything else may hold
+    // the slot across that await; the semaphore handed to other code is not a lock's use either.
     private static bool IsLockUse(IdentifierNameSyntax use)
     {
         ExpressionSyntax expression = use.Parent is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } qualified && qualified.Name == use ? qualified : use;
@@ -94,7 +118,7 @@ internal static class SemaphoreLocks
             case MemberAccessExpressionSyntax access when access.Expression == expression:
                 return access.Name.Identifier.ValueText switch
                 {
-                    "Wait" => !AwaitsInItsMember(access),
+                    "Wait" or "WaitAsync" => !AwaitsOtherThanTheWait(access, use.Identifier.ValueText),
                     "Release" or "CurrentCount" or "Dispose" => true,
                     _ => false,
                 };
@@ -105,7 +129,7 @@ internal static class SemaphoreLocks
         }
     }
 
-    private static bool AwaitsInItsMember(SyntaxNode node)
+    private static bool AwaitsOtherThanTheWait(SyntaxNode node, string name)
     {
         foreach (var ancestor in node.Ancestors())
         {
@@ -113,7 +137,7 @@ internal static class SemaphoreLocks
             {
                 foreach (var inner in ancestor.DescendantNodes())
                 {
-                    if (AsyncContext.IsAwait(inner))
+                    if (AsyncContext.IsAwait(inner) && !IsAsyncWaitOn(inner, name))
                     {
                         return true;
                     }
@@ -124,5 +148,27 @@ internal static class SemaphoreLocks
         }
 
         return true;
+    }
+
+    // `await gate.WaitAsync()` / `await this.gate.WaitAsync().ConfigureAwait(false)` on the member named.
+    private static bool IsAsyncWaitOn(SyntaxNode awaitNode, string name)
+    {
+        if (awaitNode is not AwaitExpressionSyntax { Expression: var expression })
+        {
+            return false;
+        }
+
+        if (expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait", Expression: var configured } })
+        {
+            expression = configured;
+        }
+
+        return expression is InvocationExpressionSyntax { ArgumentList.Arguments.Count: 0, Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "WaitAsync", Expression: var receiver } }
+               && receiver switch
+               {
+                   IdentifierNameSyntax { Identifier.ValueText: var direct } => direct == name,
+                   MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name.Identifier.ValueText: var qualified } => qualified == name,
+                   _ => false,
+               };
     }
 }

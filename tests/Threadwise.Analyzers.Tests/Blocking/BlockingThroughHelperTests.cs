@@ -727,9 +727,10 @@ public class BlockingThroughHelperTests
 
     // Raygun's environment snapshot: a private `SemaphoreSlim(1, 1)` taken only with `Wait()` around
     // synchronous work and released in `finally` is a lock: no holder waits at an await, so waiting for
-    // it costs what a `lock` costs (not reported in async code either). One `WaitAsync` on it, a `Wait`
-    // in a member that awaits, more than one slot, or the semaphore handed to other code, and its Wait
-    // blocks like any other.
+    // it costs what a `lock` costs (not reported in async code either). So is HiveMQ's get-only property
+    // also taken by `await WaitAsync()` in a member that awaits nothing else. A member that awaits
+    // something else while it may hold the slot, more than one slot, or the semaphore handed to other
+    // code, and its Wait blocks like any other.
     [Fact]
     public Task HelpersTakingASemaphoreUsedAsALock_DoNotBlock() => VerifyAnalyzer.AnalyzerAsync("""
         using System;
@@ -750,6 +751,26 @@ public class BlockingThroughHelperTests
             }
         }
 
+        class Client
+        {
+            private SemaphoreSlim SubscriptionsSemaphore { get; } = new(1, 1);
+            private int _count;
+
+            internal int Count()
+            {
+                this.SubscriptionsSemaphore.Wait();
+                try { return _count; }
+                finally { this.SubscriptionsSemaphore.Release(); }
+            }
+
+            internal async Task ClearAsync()
+            {
+                await this.SubscriptionsSemaphore.WaitAsync().ConfigureAwait(false);
+                _count = 0;
+                _ = this.SubscriptionsSemaphore.Release();
+            }
+        }
+
         class Mixed
         {
             private readonly SemaphoreSlim _gate = new(1);
@@ -758,7 +779,7 @@ public class BlockingThroughHelperTests
             private readonly SemaphoreSlim _shared = new(1, 1);
 
             public void Sync() { _gate.Wait(); _gate.Release(); }
-            public async Task Async() { await _gate.WaitAsync(); _gate.Release(); }
+            public async Task Async() { await _gate.WaitAsync(); await Task.Delay(1); _gate.Release(); }
 
             public void Pooled() { _pool.Wait(); _pool.Release(); }
 
@@ -773,6 +794,7 @@ public class BlockingThroughHelperTests
             {
                 await Task.Yield();
                 Environment.Build();
+                new Client().Count();
                 {|#0:Sync()|};
                 {|#1:Pooled()|};
                 {|#2:Held()|};
@@ -780,10 +802,10 @@ public class BlockingThroughHelperTests
             }
         }
         """,
-        Tw1006(0, "Sync", "Sync -> SemaphoreSlim.Wait (Test0.cs:26)"),
-        Tw1006(1, "Pooled", "Pooled -> SemaphoreSlim.Wait (Test0.cs:29)"),
-        Tw1006(2, "Held", "Held -> SemaphoreSlim.Wait (Test0.cs:31)"),
-        Tw1006(3, "Shared", "Shared -> SemaphoreSlim.Wait (Test0.cs:34)"));
+        Tw1006(0, "Sync", "Sync -> SemaphoreSlim.Wait (Test0.cs:46)"),
+        Tw1006(1, "Pooled", "Pooled -> SemaphoreSlim.Wait (Test0.cs:49)"),
+        Tw1006(2, "Held", "Held -> SemaphoreSlim.Wait (Test0.cs:51)"),
+        Tw1006(3, "Shared", "Shared -> SemaphoreSlim.Wait (Test0.cs:54)"));
 
     // TickerQ's request decompression: a StreamReader over a GZipStream over a MemoryStream, each in a
     // `using var` local, reads memory. The same chain over a file stream reads the disk.
