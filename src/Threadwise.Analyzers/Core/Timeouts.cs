@@ -86,7 +86,9 @@ internal static class Timeouts
            && (parameter.Name == "millisecondsTimeout" || parameter.Name == "timeout")
            && parameter.Type.SpecialType is SpecialType.System_Int32 or SpecialType.None;
 
-    private static bool IsZero(IOperation value)
+    private static bool IsZero(IOperation value) => IsNamedZero(value) || IsTestedZeroHere(value);
+
+    private static bool IsNamedZero(IOperation value)
     {
         return value.WithoutConversions() switch
         {
@@ -95,6 +97,71 @@ internal static class Timeouts
             IFieldReferenceOperation { Field: { IsReadOnly: true } field } => IsInitializedToZero(field),
             _ => false,
         };
+    }
+
+    // `if (timeout == TimeSpan.Zero) { _reentrancy.Wait(timeout); … }` (NeoSmart's AsyncLock): a parameter
+    // or local that an enclosing `if` has just tested equal to zero, and that its function never writes.
+    private static bool IsTestedZeroHere(IOperation value)
+    {
+        ISymbol? variable = value.WithoutConversions() switch
+        {
+            IParameterReferenceOperation parameter => parameter.Parameter,
+            ILocalReferenceOperation local => local.Local,
+            _ => null,
+        };
+        if (variable is null)
+        {
+            return false;
+        }
+
+        var tested = false;
+        var root = value;
+        for (var child = value; child.Parent is { } parent; child = parent)
+        {
+            tested |= parent is IConditionalOperation conditional && conditional.WhenTrue == child && TestsZero(conditional.Condition, variable);
+            root = parent;
+        }
+
+        return tested && !IsWritten(root, variable);
+    }
+
+    private static bool TestsZero(IOperation condition, ISymbol variable)
+    {
+        condition = condition.WithoutConversions();
+        return condition switch
+        {
+            IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } both => TestsZero(both.LeftOperand, variable) || TestsZero(both.RightOperand, variable),
+            IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } equals
+                => (Names(equals.LeftOperand, variable) && IsNamedZero(equals.RightOperand)) || (Names(equals.RightOperand, variable) && IsNamedZero(equals.LeftOperand)),
+            _ => false,
+        };
+    }
+
+    private static bool Names(IOperation operation, ISymbol variable) => operation.WithoutConversions() switch
+    {
+        IParameterReferenceOperation parameter => SymbolEqualityComparer.Default.Equals(parameter.Parameter, variable),
+        ILocalReferenceOperation local => SymbolEqualityComparer.Default.Equals(local.Local, variable),
+        _ => false,
+    };
+
+    private static bool IsWritten(IOperation root, ISymbol variable)
+    {
+        foreach (var operation in root.Descendants())
+        {
+            var written = operation switch
+            {
+                IAssignmentOperation assignment => assignment.Target,
+                IIncrementOrDecrementOperation step => step.Target,
+                IArgumentOperation { Parameter.RefKind: not RefKind.None and not RefKind.In } byRef => byRef.Value,
+                _ => null,
+            };
+            if (written is not null && Names(written, variable))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // `static readonly TimeSpan NoWait = TimeSpan.Zero;`, `readonly int _poll = 0;`: a zero timeout

@@ -619,6 +619,58 @@ public class BlockingApiInAsyncCodeTests
         }
         """, Tw1004(0, "SemaphoreSlim.Wait", "async method 'M'", "SemaphoreSlim.WaitAsync"));
 
+    // NeoSmart's AsyncLock: `if (timeout == TimeSpan.Zero) { _reentrancy.Wait(timeout); … }` — the timeout
+    // the enclosing `if` has just tested equal to zero, never written in the method, is a poll too. Under
+    // the else branch, after a write, or tested against another value, it may wait.
+    [Fact]
+    public Task ZeroTimeoutsTestedByTheEnclosingIf_AreNonBlockingPolls() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Lock
+        {
+            private readonly SemaphoreSlim _reentrancy = new(1, 1);
+
+            async Task<bool> TryObtainAsync(TimeSpan timeout, int millisecondsTimeout)
+            {
+                if (timeout == TimeSpan.Zero)
+                {
+                    _reentrancy.Wait(timeout);
+                    _reentrancy.Release();
+                    return true;
+                }
+                else
+                {
+                    {|#0:_reentrancy.Wait(timeout)|};
+                }
+
+                if (0 == millisecondsTimeout && timeout > TimeSpan.Zero)
+                    _reentrancy.Wait(millisecondsTimeout);
+
+                if (millisecondsTimeout == 1)
+                    {|#1:_reentrancy.Wait(millisecondsTimeout)|};
+
+                await Task.Yield();
+                return false;
+            }
+
+            async Task Reassigned(TimeSpan timeout)
+            {
+                if (timeout == TimeSpan.Zero)
+                {
+                    {|#2:_reentrancy.Wait(timeout)|};
+                }
+
+                timeout = TimeSpan.FromSeconds(1);
+                await Task.Yield();
+            }
+        }
+        """,
+        Tw1004(0, "SemaphoreSlim.Wait", "async method 'TryObtainAsync'", "SemaphoreSlim.WaitAsync"),
+        Tw1004(1, "SemaphoreSlim.Wait", "async method 'TryObtainAsync'", "SemaphoreSlim.WaitAsync"),
+        Tw1004(2, "SemaphoreSlim.Wait", "async method 'Reassigned'", "SemaphoreSlim.WaitAsync"));
+
     // ---- twins found by lookup, no list -------------------------------------------------------
 
     [Fact]
@@ -1194,8 +1246,17 @@ public class BlockingApiInAsyncCodeTests
                 var x = {|#0:File.ReadAllText("ok")|};
                 File.ReadAllText(
             }
+
+            async Task Polls(System.Threading.SemaphoreSlim gate, System.TimeSpan timeout)
+            {
+                if (timeout == ) {|#1:gate.Wait(timeout)|};
+                if (timeout == System.TimeSpan.Zero && ) gate.Wait(timeout);
+                if (missing == 0) gate.Wait(missing);
+                await Task.Yield();
+            }
         }
-        """, Tw1004(0, "File.ReadAllText", "async method 'M'", "File.ReadAllTextAsync"));
+        """, Tw1004(0, "File.ReadAllText", "async method 'M'", "File.ReadAllTextAsync"),
+        Tw1004(1, "SemaphoreSlim.Wait", "async method 'Polls'", "SemaphoreSlim.WaitAsync"));
 
     // ---- fix -----------------------------------------------------------------------------------
 
