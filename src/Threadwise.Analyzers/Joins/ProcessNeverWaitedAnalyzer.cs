@@ -61,13 +61,46 @@ public sealed class ProcessNeverWaitedAnalyzer : ThreadwiseAnalyzer
             switch (parent)
             {
                 case IExpressionStatementOperation:
-                    return true;
+                    return !IsShellLaunch(invocation);
                 case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
                     return !IsDisposedByUsing(declarator)
                            && !IsWaitedOrHandedOn(declarator.Symbol, invocation);
                 default:
                     return false;
             }
+        }
+
+        // `Process.Start(new ProcessStartInfo(url) { UseShellExecute = true });` as a statement (Terminal.Gui's
+        // link view): the shell opens a document or URL with its associated application, which may be an
+        // instance already running (Start may even return null). Waiting would block until the user closes
+        // the browser; the launch is the whole intent. A shell launch kept in a local is still judged.
+        private static bool IsShellLaunch(IInvocationOperation invocation)
+        {
+            if (invocation.Arguments.Length != 1)
+            {
+                return false;
+            }
+
+            var info = invocation.Arguments[0].Value.WithoutConversions();
+            if (info is ILocalReferenceOperation local && LocalDeclarations.GetInitializer(local.Local, local) is { Value: var initial })
+            {
+                info = initial.WithoutConversions();
+            }
+
+            if (info is not IObjectCreationOperation { Initializer: { } initializer })
+            {
+                return false;
+            }
+
+            foreach (var member in initializer.Initializers)
+            {
+                if (member is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "UseShellExecute" }, Value.ConstantValue: { HasValue: true, Value: true } })
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         // var p = new Process { ... }; p.Start();

@@ -64,6 +64,27 @@ public class ProcessNeverWaitedTests
         }
         """);
 
+    // Terminal.Gui's link view: `Process.Start(new ProcessStartInfo(url) { UseShellExecute = true });` opens
+    // the URL with its associated application (perhaps a browser already running); waiting would block
+    // until the user closes it. Without UseShellExecute, with it false, or with the process kept, it is judged.
+    [Fact]
+    public Task ShellLaunchesAsStatements_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Diagnostics;
+
+        class Link
+        {
+            void Open(string url)
+            {
+                Process.Start(new ProcessStartInfo(url) { UseShellExecute = true });
+                var info = new ProcessStartInfo { FileName = url, UseShellExecute = true };
+                Process.Start(info);
+                {|#0:Process.Start(new ProcessStartInfo(url) { UseShellExecute = false })|};
+                {|#1:Process.Start(new ProcessStartInfo(url))|};
+                var kept = {|#2:Process.Start(new ProcessStartInfo(url) { UseShellExecute = true })|};
+            }
+        }
+        """, Tw4006(0), Tw4006(1), Tw4006(2));
+
     [Fact]
     public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
         using System.Diagnostics;
@@ -76,6 +97,8 @@ public class ProcessNeverWaitedTests
                 var p = new Process(
                 p.Start();
                 Missing.Start("x");
+                Process.Start(new ProcessStartInfo( { UseShellExecute = });
+                Process.Start(new Missing { UseShellExecute = true });
             }
         }
         """);
