@@ -1351,6 +1351,13 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
                     continue;
                 }
 
+                // `AppDomain.CurrentDomain.ProcessExit += (_, _) => CloseOwnedHandles();` (Terminal.Gui's terminal
+                // device): the handler runs as the process ends, after the last use, like a finalizer.
+                if (call.InLambda && IsProcessExitHandler(call.Syntax))
+                {
+                    continue;
+                }
+
                 // NLog's `Close() { lock (SyncRoot) { CloseTarget(); } }` beside `Dispose(bool) { CloseTarget(); }`:
                 // teardown runs after the last use, like the writes Dispose makes itself.
                 if (!call.InLambda && call.Caller is IMethodSymbol { MethodKind: MethodKind.Ordinary or MethodKind.ExplicitInterfaceImplementation or MethodKind.Destructor } teardown && IsExempt(teardown))
@@ -1370,6 +1377,26 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
             }
 
             return common;
+        }
+
+        // The call sits in a lambda subscribed to `AppDomain.ProcessExit` (`+=`), directly.
+        private bool IsProcessExitHandler(SyntaxNode call)
+        {
+            var lambda = call.FirstAncestorOrSelf<AnonymousFunctionExpressionSyntax>();
+            if (lambda?.Parent is not AssignmentExpressionSyntax { Left: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ProcessExit" } target } subscription
+                || !subscription.IsKind(SyntaxKind.AddAssignmentExpression)
+                || subscription.Right != lambda
+                || !_compilation.ContainsSyntaxTree(call.SyntaxTree))
+            {
+                return false;
+            }
+
+#pragma warning disable RS1030 // Asked only for would-be findings, of a call found in another member.
+            return _compilation.GetSemanticModel(call.SyntaxTree).GetSymbolInfo(target, _cancellationToken).Symbol is IEventSymbol
+            {
+                ContainingType: { Name: "AppDomain", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } },
+            };
+#pragma warning restore RS1030
         }
 
         // Private, not virtual, without attributes (a serialization callback runs without a caller), in a type

@@ -503,6 +503,52 @@ public class InconsistentlySynchronizedFieldTests
         }
         """, Tw2003(0, "_a", "_gate", "Send"), Tw2003(1, "_a", "_gate", "Send"));
 
+    // Terminal.Gui's terminal device: `CloseOwnedHandles()` is called under the lock by `Reset()` and by a
+    // handler of `AppDomain.ProcessExit`, which runs as the process ends, after the last use — like a
+    // finalizer, it needs no lock. A handler of another event (or of an event of that name elsewhere) does.
+    [Fact]
+    public Task HelpersCalledFromAProcessExitHandler_HoldTheLockOfTheirOtherCallers() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+
+        public static class Device
+        {
+            private static readonly object _lock = new();
+            private static int _ownedFd = -1;
+            private static int _otherFd = -1;
+
+            public static void Open()
+            {
+                lock (_lock)
+                {
+                    _ownedFd++;
+                    _otherFd++;
+                    AppDomain.CurrentDomain.ProcessExit += (_, _) => CloseOwned();
+                    AppDomain.CurrentDomain.UnhandledException += (_, _) => CloseOther();
+                }
+            }
+
+            public static void Reset()
+            {
+                lock (_lock) { CloseOwned(); CloseOther(); }
+            }
+
+            private static void CloseOwned() => _ownedFd = -1;
+
+            private static void CloseOther() => {|#0:_otherFd = -1|};
+        }
+
+        public class Fake
+        {
+            public event EventHandler ProcessExit;
+            private readonly object _gate = new();
+            private int _state;
+
+            public void Open() { lock (_gate) { _state++; ProcessExit += (_, _) => Close(); } }
+            public void Reset() { lock (_gate) { Close(); } }
+            private void Close() => {|#1:_state = 0|};
+        }
+        """, Tw2003(0, "_otherFd", "_lock", "Open"), Tw2003(1, "_state", "_gate", "Open"));
+
     // Hazelcast's connection: `set { if (_readonlyProperties) throw new InvalidOperationException(…);
     // _closed = value; }` — a setter that refuses once the object has started writes during set-up only.
     // A disposed check (ObjectDisposedException), a refusal that tests something other than the object's
@@ -604,6 +650,13 @@ public class InconsistentlySynchronizedFieldTests
             internal void Detach() => {|#0:_state = 0|};
 
             public void Use() { Attach(; Detach(); Missing.Attach(1); this.Attach }
+
+            public void Hook()
+            {
+                AppDomain.CurrentDomain.ProcessExit += (_, _) => Detach(;
+                Missing.ProcessExit += (_, _) => Detach();
+                AppDomain.CurrentDomain.ProcessExit += ;
+            }
 
             public int State
             {
