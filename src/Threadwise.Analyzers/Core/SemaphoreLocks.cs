@@ -7,9 +7,9 @@ namespace Threadwise.Core;
 
 /// <summary>
 /// A <c>SemaphoreSlim</c> used exactly as a <c>lock</c>: a private field (or get-only auto-property) that
-/// only ever holds <c>new SemaphoreSlim(1, 1)</c>, taken only in members that await nothing else than
-/// the wait itself (<c>Wait()</c>, or <c>await WaitAsync()</c>), and handed to no other code. No holder
-/// can be suspended at an <c>await</c> while it holds the slot, so waiting for it costs what waiting for a <c>lock</c> costs, and Threadwise does not report
+/// only ever holds <c>new SemaphoreSlim(1, 1)</c>, every acquisition of which (<c>Wait()</c> or
+/// <c>await WaitAsync()</c>) opens a region released in a <c>finally</c> that awaits nothing, and that is
+/// handed to no other code. No holder can be suspended at an <c>await</c> while it holds the slot, so waiting for it costs what waiting for a <c>lock</c> costs, and Threadwise does not report
 /// <c>lock</c> in async code (found dogfooding Raygun's environment snapshot and HiveMQ's client:
 /// `Semaphore.Wait(); try { … } finally { Semaphore.Release(); }` around synchronous work).
 /// Asked only for would-be findings; the answer is cached per field.
@@ -106,10 +106,11 @@ internal static class SemaphoreLocks
         return true;
     }
 
-    // `_gate.Wait()` in a member that awaits nothing, `await _gate.WaitAsync()` in a member that awaits
-    // nothing else (waiting asynchronously holds no slot; ClearSubscriptionsAsync in HiveMQ), `_gate.Release()`,
-    // `_gate.CurrentCount`, its declaration and its assignments. A member that awaits anything else may hold
-    // the slot across that await; the semaphore handed to other code is not a lock's use either.
+    // `_gate.Wait()` or `await _gate.WaitAsync()` that opens a region released in a `finally` and awaiting
+    // nothing — `try { _gate.Wait(); … } finally { _gate.Release(); }` or `await _gate.WaitAsync(); try { … }
+    // finally { _gate.Release(); }` (HiveMQ's subscriptions, Raygun's snapshot) — `_gate.Release()`,
+    // `_gate.CurrentCount`, its declaration and its assignments. A region that awaits may hold the slot
+    // across that await; another shape, or the semaphore handed to other code, is not a lock's use.
     private static bool IsLockUse(IdentifierNameSyntax use)
     {
         ExpressionSyntax expression = use.Parent is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } qualified && qualified.Name == use ? qualified : use;
@@ -118,7 +119,10 @@ internal static class SemaphoreLocks
             case MemberAccessExpressionSyntax access when access.Expression == expression:
                 return access.Name.Identifier.ValueText switch
                 {
-                    "Wait" or "WaitAsync" => !AwaitsOtherThanTheWait(access, use.Identifier.ValueText),
+                    "Wait" => IsRegionWithoutAwait(access.Parent, use.Identifier.ValueText),
+                    "WaitAsync" => Awaited(access) is { } awaited
+                                   && IsAsyncWaitOn(awaited, use.Identifier.ValueText)
+                                   && IsRegionWithoutAwait(awaited, use.Identifier.ValueText),
                     "Release" or "CurrentCount" or "Dispose" => true,
                     _ => false,
                 };
@@ -129,29 +133,82 @@ internal static class SemaphoreLocks
         }
     }
 
-    private static bool AwaitsOtherThanTheWait(SyntaxNode node, string name)
+    // The await around `x.WaitAsync()` or `x.WaitAsync().ConfigureAwait(…)`.
+    private static SyntaxNode? Awaited(MemberAccessExpressionSyntax waitAsync)
     {
-        foreach (var ancestor in node.Ancestors())
+        SyntaxNode? node = waitAsync.Parent; // the invocation
+        if (node?.Parent is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait" } configure)
         {
-            if (ancestor is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or MemberDeclarationSyntax)
-            {
-                foreach (var inner in ancestor.DescendantNodes())
-                {
-                    if (AsyncContext.IsAwait(inner) && !IsAsyncWaitOn(inner, name))
-                    {
-                        return true;
-                    }
-                }
+            node = configure.Parent;
+        }
 
-                return false;
+        return node?.Parent as AwaitExpressionSyntax;
+    }
+
+    // The wait (an invocation or an await) is a statement that opens a region released in a finally: the
+    // rest of the try block it starts, or the try block right after it. No statement of the region awaits.
+    private static bool IsRegionWithoutAwait(SyntaxNode? wait, string name)
+    {
+        if (wait?.Parent is not ExpressionStatementSyntax { Parent: BlockSyntax block } statement)
+        {
+            return false;
+        }
+
+        var index = block.Statements.IndexOf(statement);
+        if (block.Parent is TryStatementSyntax { Finally: { } inFinally } enclosing && enclosing.Block == block && Releases(inFinally.Block, name))
+        {
+            for (var i = index + 1; i < block.Statements.Count; i++)
+            {
+                if (Awaits(block.Statements[i]))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        return index + 1 < block.Statements.Count
+               && block.Statements[index + 1] is TryStatementSyntax { Finally: { } following } next
+               && Releases(following.Block, name)
+               && !Awaits(next.Block);
+    }
+
+    private static bool Releases(BlockSyntax block, string name)
+    {
+        foreach (var node in block.DescendantNodes())
+        {
+            if (node is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Release", Expression: var receiver }
+                && receiver switch
+                {
+                    IdentifierNameSyntax { Identifier.ValueText: var direct } => direct == name,
+                    MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name.Identifier.ValueText: var qualified } => qualified == name,
+                    _ => false,
+                })
+            {
+                return true;
             }
         }
 
-        return true;
+        return false;
     }
 
-    // `await gate.WaitAsync()` / `await this.gate.WaitAsync().ConfigureAwait(false)` on the member named.
-    private static bool IsAsyncWaitOn(SyntaxNode awaitNode, string name)
+    private static bool Awaits(SyntaxNode node)
+    {
+        foreach (var inner in node.DescendantNodesAndSelf())
+        {
+            if (AsyncContext.IsAwait(inner))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // `await gate.WaitAsync()` / `await this.gate.WaitAsync().ConfigureAwait(false)` on the member named,
+    // with no token or timeout.
+    private static bool IsAsyncWaitOn(SyntaxNode? awaitNode, string name)
     {
         if (awaitNode is not AwaitExpressionSyntax { Expression: var expression })
         {

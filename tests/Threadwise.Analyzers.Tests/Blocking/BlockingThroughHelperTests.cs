@@ -725,12 +725,12 @@ public class BlockingThroughHelperTests
         Tw1006(0, "WrongSemaphore", "WrongSemaphore -> SemaphoreSlim.Wait (Test0.cs:35)"),
         Tw1006(1, "AnyCount", "AnyCount -> SemaphoreSlim.Wait (Test0.cs:40)"));
 
-    // Raygun's environment snapshot: a private `SemaphoreSlim(1, 1)` taken only with `Wait()` around
-    // synchronous work and released in `finally` is a lock: no holder waits at an await, so waiting for
-    // it costs what a `lock` costs (not reported in async code either). So is HiveMQ's get-only property
-    // also taken by `await WaitAsync()` in a member that awaits nothing else. A member that awaits
-    // something else while it may hold the slot, more than one slot, or the semaphore handed to other
-    // code, and its Wait blocks like any other.
+    // Raygun's environment snapshot: a private `SemaphoreSlim(1, 1)` whose every acquisition opens a region
+    // released in `finally` that awaits nothing (`Semaphore.Wait(); try { … } finally { Release(); }`) is a
+    // lock: no holder waits at an await, so waiting for it costs what a `lock` costs (not reported in async
+    // code either). So is HiveMQ's get-only property also taken by `await WaitAsync()` around synchronous
+    // work in a method that awaits before it. A region that awaits, a release outside `finally`, more than
+    // one slot, or the semaphore handed to other code, and its Wait blocks like any other.
     [Fact]
     public Task HelpersTakingASemaphoreUsedAsALock_DoNotBlock() => VerifyAnalyzer.AnalyzerAsync("""
         using System;
@@ -758,16 +758,23 @@ public class BlockingThroughHelperTests
 
             internal int Count()
             {
-                this.SubscriptionsSemaphore.Wait();
-                try { return _count; }
+                try
+                {
+                    this.SubscriptionsSemaphore.Wait();
+                    return _count;
+                }
                 finally { this.SubscriptionsSemaphore.Release(); }
             }
 
-            internal async Task ClearAsync()
+            internal async Task SubscribeAsync()
             {
-                await this.SubscriptionsSemaphore.WaitAsync().ConfigureAwait(false);
-                _count = 0;
-                _ = this.SubscriptionsSemaphore.Release();
+                await Task.Delay(1);
+                try
+                {
+                    await this.SubscriptionsSemaphore.WaitAsync().ConfigureAwait(false);
+                    _count++;
+                }
+                finally { _ = this.SubscriptionsSemaphore.Release(); }
             }
         }
 
@@ -775,18 +782,17 @@ public class BlockingThroughHelperTests
         {
             private readonly SemaphoreSlim _gate = new(1);
             private readonly SemaphoreSlim _pool = new(2, 2);
-            private readonly SemaphoreSlim _held = new(1, 1);
+            private readonly SemaphoreSlim _loose = new(1, 1);
             private readonly SemaphoreSlim _shared = new(1, 1);
 
-            public void Sync() { _gate.Wait(); _gate.Release(); }
-            public async Task Async() { await _gate.WaitAsync(); await Task.Delay(1); _gate.Release(); }
+            public void Sync() { _gate.Wait(); try { } finally { _gate.Release(); } }
+            public async Task Async() { await _gate.WaitAsync(); try { await Task.Delay(1); } finally { _gate.Release(); } }
 
-            public void Pooled() { _pool.Wait(); _pool.Release(); }
+            public void Pooled() { _pool.Wait(); try { } finally { _pool.Release(); } }
 
-            public void Held() { this._held.Wait(); this._held.Release(); }
-            public async Task HeldAcross() { _held.Wait(); await Task.Delay(1); _held.Release(); }
+            public void Loose() { this._loose.Wait(); this._loose.Release(); }
 
-            public void Shared() { _shared.Wait(); _shared.Release(); }
+            public void Shared() { _shared.Wait(); try { } finally { _shared.Release(); } }
             public void Hand() => Keep(_shared);
             private static void Keep(SemaphoreSlim s) { }
 
@@ -797,15 +803,15 @@ public class BlockingThroughHelperTests
                 new Client().Count();
                 {|#0:Sync()|};
                 {|#1:Pooled()|};
-                {|#2:Held()|};
+                {|#2:Loose()|};
                 {|#3:Shared()|};
             }
         }
         """,
-        Tw1006(0, "Sync", "Sync -> SemaphoreSlim.Wait (Test0.cs:46)"),
-        Tw1006(1, "Pooled", "Pooled -> SemaphoreSlim.Wait (Test0.cs:49)"),
-        Tw1006(2, "Held", "Held -> SemaphoreSlim.Wait (Test0.cs:51)"),
-        Tw1006(3, "Shared", "Shared -> SemaphoreSlim.Wait (Test0.cs:54)"));
+        Tw1006(0, "Sync", "Sync -> SemaphoreSlim.Wait (Test0.cs:53)"),
+        Tw1006(1, "Pooled", "Pooled -> SemaphoreSlim.Wait (Test0.cs:56)"),
+        Tw1006(2, "Loose", "Loose -> SemaphoreSlim.Wait (Test0.cs:58)"),
+        Tw1006(3, "Shared", "Shared -> SemaphoreSlim.Wait (Test0.cs:60)"));
 
     // TickerQ's request decompression: a StreamReader over a GZipStream over a MemoryStream, each in a
     // `using var` local, reads memory. The same chain over a file stream reads the disk.
