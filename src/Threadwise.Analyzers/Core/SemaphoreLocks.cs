@@ -77,7 +77,7 @@ internal static class SemaphoreLocks
         {
             foreach (var node in reference.GetSyntax().DescendantNodes())
             {
-                if (node is IdentifierNameSyntax { Identifier.ValueText: var name } use && name == field.Name && !IsLockUse(use))
+                if (node is IdentifierNameSyntax { Identifier.ValueText: var name } use && name == field.Name && !IsLockUse(use, compilation))
                 {
                     return false;
                 }
@@ -111,7 +111,7 @@ internal static class SemaphoreLocks
     // finally { _gate.Release(); }` (HiveMQ's subscriptions, Raygun's snapshot) — `_gate.Release()`,
     // `_gate.CurrentCount`, its declaration and its assignments. A region that awaits may hold the slot
     // across that await; another shape, or the semaphore handed to other code, is not a lock's use.
-    private static bool IsLockUse(IdentifierNameSyntax use)
+    private static bool IsLockUse(IdentifierNameSyntax use, Compilation compilation)
     {
         ExpressionSyntax expression = use.Parent is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } qualified && qualified.Name == use ? qualified : use;
         switch (expression.Parent)
@@ -122,6 +122,7 @@ internal static class SemaphoreLocks
                     "Wait" => IsRegionWithoutAwait(access.Parent, use.Identifier.ValueText),
                     "WaitAsync" => Awaited(access) is { } awaited
                                    && IsAsyncWaitOn(awaited, use.Identifier.ValueText)
+                                   && TakesAtMostAToken(access, compilation)
                                    && IsRegionWithoutAwait(awaited, use.Identifier.ValueText),
                     "Release" or "CurrentCount" or "Dispose" => true,
                     _ => false,
@@ -206,8 +207,25 @@ internal static class SemaphoreLocks
         return false;
     }
 
+    // `WaitAsync()` or `WaitAsync(cancellationToken)` (Lavalink4NET's tracking service): cancelled, the
+    // wait throws before it holds the slot. `WaitAsync(timeout)` may return without the slot.
+    private static bool TakesAtMostAToken(MemberAccessExpressionSyntax waitAsync, Compilation compilation)
+    {
+        if (waitAsync.Parent is not InvocationExpressionSyntax { ArgumentList.Arguments.Count: var count } call || count > 1)
+        {
+            return false;
+        }
+
+#pragma warning disable RS1030 // Asked once per semaphore, for a would-be finding; the answer is cached.
+        return count == 0
+               || (compilation.ContainsSyntaxTree(call.SyntaxTree)
+                   && compilation.GetSemanticModel(call.SyntaxTree).GetSymbolInfo(call).Symbol is IMethodSymbol { Parameters.Length: 1 } wait
+                   && wait.Parameters[0].Type is { Name: "CancellationToken", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } });
+#pragma warning restore RS1030
+    }
+
     // `await gate.WaitAsync()` / `await this.gate.WaitAsync().ConfigureAwait(false)` on the member named,
-    // with no token or timeout.
+    // with no timeout.
     private static bool IsAsyncWaitOn(SyntaxNode? awaitNode, string name)
     {
         if (awaitNode is not AwaitExpressionSyntax { Expression: var expression })
@@ -220,7 +238,7 @@ internal static class SemaphoreLocks
             expression = configured;
         }
 
-        return expression is InvocationExpressionSyntax { ArgumentList.Arguments.Count: 0, Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "WaitAsync", Expression: var receiver } }
+        return expression is InvocationExpressionSyntax { ArgumentList.Arguments.Count: <= 1, Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "WaitAsync", Expression: var receiver } }
                && receiver switch
                {
                    IdentifierNameSyntax { Identifier.ValueText: var direct } => direct == name,

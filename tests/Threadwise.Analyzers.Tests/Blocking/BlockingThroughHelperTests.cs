@@ -728,8 +728,9 @@ public class BlockingThroughHelperTests
     // Raygun's environment snapshot: a private `SemaphoreSlim(1, 1)` whose every acquisition opens a region
     // released in `finally` that awaits nothing (`Semaphore.Wait(); try { … } finally { Release(); }`) is a
     // lock: no holder waits at an await, so waiting for it costs what a `lock` costs (not reported in async
-    // code either). So is HiveMQ's get-only property also taken by `await WaitAsync()` around synchronous
-    // work in a method that awaits before it. A region that awaits, a release outside `finally`, more than
+    // code either). So is HiveMQ's get-only property also taken by `await WaitAsync()` (or, as Lavalink4NET
+    // does, `WaitAsync(token)`) around synchronous work in a method that awaits before it. A timed
+    // `WaitAsync(100)` may return without the slot. A region that awaits, a release outside `finally`, more than
     // one slot, or the semaphore handed to other code, and its Wait blocks like any other.
     [Fact]
     public Task HelpersTakingASemaphoreUsedAsALock_DoNotBlock() => VerifyAnalyzer.AnalyzerAsync("""
@@ -776,6 +777,21 @@ public class BlockingThroughHelperTests
                 }
                 finally { _ = this.SubscriptionsSemaphore.Release(); }
             }
+
+            internal async Task UnsubscribeAsync(CancellationToken token)
+            {
+                await this.SubscriptionsSemaphore.WaitAsync(token).ConfigureAwait(false);
+                try { _count--; }
+                finally { this.SubscriptionsSemaphore.Release(); }
+            }
+        }
+
+        class Timed
+        {
+            private readonly SemaphoreSlim _gate = new(1, 1);
+
+            public void Get() { _gate.Wait(); try { } finally { _gate.Release(); } }
+            public async Task TryAsync() { await _gate.WaitAsync(100); try { } finally { _gate.Release(); } }
         }
 
         class Mixed
@@ -801,6 +817,7 @@ public class BlockingThroughHelperTests
                 await Task.Yield();
                 Environment.Build();
                 new Client().Count();
+                {|#4:new Timed().Get()|};
                 {|#0:Sync()|};
                 {|#1:Pooled()|};
                 {|#2:Loose()|};
@@ -808,10 +825,11 @@ public class BlockingThroughHelperTests
             }
         }
         """,
-        Tw1006(0, "Sync", "Sync -> SemaphoreSlim.Wait (Test0.cs:53)"),
-        Tw1006(1, "Pooled", "Pooled -> SemaphoreSlim.Wait (Test0.cs:56)"),
-        Tw1006(2, "Loose", "Loose -> SemaphoreSlim.Wait (Test0.cs:58)"),
-        Tw1006(3, "Shared", "Shared -> SemaphoreSlim.Wait (Test0.cs:60)"));
+        Tw1006(0, "Sync", "Sync -> SemaphoreSlim.Wait (Test0.cs:68)"),
+        Tw1006(1, "Pooled", "Pooled -> SemaphoreSlim.Wait (Test0.cs:71)"),
+        Tw1006(2, "Loose", "Loose -> SemaphoreSlim.Wait (Test0.cs:73)"),
+        Tw1006(3, "Shared", "Shared -> SemaphoreSlim.Wait (Test0.cs:75)"),
+        Tw1006(4, "Get", "Get -> SemaphoreSlim.Wait (Test0.cs:57)"));
 
     // TickerQ's request decompression: a StreamReader over a GZipStream over a MemoryStream, each in a
     // `using var` local, reads memory. The same chain over a file stream reads the disk.
