@@ -619,6 +619,28 @@ public class BlockingApiInAsyncCodeTests
         }
         """, Tw1004(0, "SemaphoreSlim.Wait", "async method 'M'", "SemaphoreSlim.WaitAsync"));
 
+    // A semaphore used as a lock (see TW1006's helpers) is still reported when an async method takes it
+    // with Wait(): `await WaitAsync()` is right there.
+    [Fact]
+    public Task SemaphoreUsedAsALock_TakenWithWaitInAsyncCode_IsFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Store
+        {
+            private readonly SemaphoreSlim _gate = new(1, 1);
+            private int _count;
+
+            async Task<int> CountAsync()
+            {
+                await Task.Yield();
+                {|#0:_gate.Wait()|};
+                try { return _count; }
+                finally { _gate.Release(); }
+            }
+        }
+        """, Tw1004(0, "SemaphoreSlim.Wait", "async method 'CountAsync'", "SemaphoreSlim.WaitAsync"));
+
     // NeoSmart's AsyncLock: `if (timeout == TimeSpan.Zero) { _reentrancy.Wait(timeout); … }` — the timeout
     // the enclosing `if` has just tested equal to zero, never written in the method, is a poll too. Under
     // the else branch, after a write, or tested against another value, it may wait.
