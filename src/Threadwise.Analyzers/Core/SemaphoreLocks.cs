@@ -7,12 +7,14 @@ namespace Threadwise.Core;
 
 /// <summary>
 /// A <c>SemaphoreSlim</c> used exactly as a <c>lock</c>: a private field (or get-only auto-property) that
-/// only ever holds <c>new SemaphoreSlim(1, 1)</c>, every acquisition of which (<c>Wait()</c> or
-/// <c>await WaitAsync()</c>) opens a region released in a <c>finally</c> that awaits nothing, and that is
-/// handed to no other code. No holder can be suspended at an <c>await</c> while it holds the slot, so waiting for it costs what waiting for a <c>lock</c> costs, and Threadwise does not report
-/// <c>lock</c> in async code (found dogfooding Raygun's environment snapshot and HiveMQ's client:
-/// `Semaphore.Wait(); try { … } finally { Semaphore.Release(); }` around synchronous work).
-/// Asked only for would-be findings; the answer is cached per field.
+/// only ever holds <c>new SemaphoreSlim(1, 1)</c>, every acquisition of which (<c>Wait()</c>,
+/// <c>await WaitAsync()</c> or <c>await WaitAsync(token)</c>) opens a region released in a <c>finally</c>
+/// that awaits nothing, and that is handed to no other code. No holder can be suspended at an
+/// <c>await</c> while it holds the slot, so a synchronous method waiting for it blocks no more than one
+/// taking a <c>lock</c>, which Threadwise does not report (Raygun's environment snapshot, HiveMQ's
+/// subscriptions: `Semaphore.Wait(); try { … } finally { Semaphore.Release(); }` around synchronous
+/// work). Callers ask only for waits outside async methods, and only for would-be findings; the answer
+/// is cached per member.
 /// </summary>
 internal static class SemaphoreLocks
 {
