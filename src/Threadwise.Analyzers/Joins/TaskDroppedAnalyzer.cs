@@ -31,6 +31,7 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
     {
         private readonly KnownSymbols _symbols;
         private readonly INamedTypeSymbol? _exception;
+        private List<INamedTypeSymbol>? _sourceTypes;
 
         public Context(KnownSymbols symbols, INamedTypeSymbol? exception)
         {
@@ -358,6 +359,12 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
         // (`Task.WhenAll(xs.Select(x => Such(x)))` too).
         private bool CannotFault(IMethodSymbol method, Compilation compilation, int depth, System.Threading.CancellationToken cancellationToken)
         {
+            var called = (method.ReducedFrom ?? method).OriginalDefinition;
+            if ((called.IsAbstract || called.IsVirtual) && !called.IsOverride)
+            {
+                return depth <= MaxUnfaultingDepth && EveryImplementationCannotFault(called, compilation, depth, cancellationToken);
+            }
+
             // `async Task Notify() { try { await … } catch (Exception e) { Log(e); } }`: every failure is
             // caught inside, so its task completes either way.
             if (method.IsAsync)
@@ -386,6 +393,109 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
             }
 
             return doesWork;
+        }
+
+        // `protected abstract Task HandleMessageReceived(…)` of an internal class (Mono.Nat's searchers): other
+        // assemblies cannot derive from it, so every implementation is in this compilation. The call cannot
+        // fault when none can — an async one wholly guarded, another returning only tasks that cannot fault
+        // (`Task.CompletedTask` included) — and at least one of them does work.
+        private bool EveryImplementationCannotFault(IMethodSymbol called, Compilation compilation, int depth, System.Threading.CancellationToken cancellationToken)
+        {
+            if (called.ContainingType is not { } type
+                || !SymbolEqualityComparer.Default.Equals(called.ContainingAssembly, compilation.Assembly)
+                || SymbolFacts.IsVisibleOutsideAssembly(type))
+            {
+                return false;
+            }
+
+            var doesWork = false;
+            foreach (var implementation in Implementations(called, compilation))
+            {
+                if (implementation.IsAsync)
+                {
+                    if (!AsyncVoidMethods.IsWhollyGuarded(implementation, compilation))
+                    {
+                        return false;
+                    }
+
+                    doesWork = true;
+                    continue;
+                }
+
+                if (ReturnedExpressions(implementation, anyImplementation: true) is not { } returned)
+                {
+                    return false;
+                }
+
+                foreach (var expression in returned.Expressions)
+                {
+                    if (expression is null || !IsUnfaulting(expression, compilation, depth, cancellationToken))
+                    {
+                        return false;
+                    }
+
+                    doesWork |= !IsFinishedTask(expression);
+                }
+            }
+
+            return doesWork;
+        }
+
+        // The method itself unless abstract, and every override of it in the compilation's types.
+        private List<IMethodSymbol> Implementations(IMethodSymbol called, Compilation compilation)
+        {
+            var implementations = new List<IMethodSymbol>();
+            if (!called.IsAbstract)
+            {
+                implementations.Add(called);
+            }
+
+            foreach (var candidate in SourceTypes(compilation))
+            {
+                foreach (var member in candidate.GetMembers(called.Name))
+                {
+                    for (var overridden = (member as IMethodSymbol)?.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
+                    {
+                        if (SymbolEqualityComparer.Default.Equals(overridden.OriginalDefinition, called))
+                        {
+                            implementations.Add(((IMethodSymbol)member).OriginalDefinition);
+                            break;
+                        }
+                    }
+                }
+            }
+
+            return implementations;
+        }
+
+        // Every type declared in the compilation, listed once (only when a would-be finding asks).
+        private List<INamedTypeSymbol> SourceTypes(Compilation compilation)
+        {
+            if (System.Threading.Volatile.Read(ref _sourceTypes) is { } known)
+            {
+                return known;
+            }
+
+            var types = new List<INamedTypeSymbol>();
+            var pending = new Stack<INamespaceOrTypeSymbol>();
+            pending.Push(compilation.Assembly.GlobalNamespace);
+            while (pending.Count > 0)
+            {
+                foreach (var member in pending.Pop().GetMembers())
+                {
+                    if (member is INamedTypeSymbol nested)
+                    {
+                        types.Add(nested);
+                        pending.Push(nested);
+                    }
+                    else if (member is INamespaceSymbol space)
+                    {
+                        pending.Push(space);
+                    }
+                }
+            }
+
+            return System.Threading.Interlocked.CompareExchange(ref _sourceTypes, types, null) ?? types;
         }
 
         private static bool IsFinishedTask(ExpressionSyntax expression)
@@ -445,8 +555,13 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
         // What a non-virtual method declared once in source returns: its expression body, or the value
         // of every `return` outside nested functions (null when it has none or cannot be read).
         private static (SyntaxNode Declaration, List<ExpressionSyntax?> Expressions)? ReturnedExpressions(IMethodSymbol declared)
+            => ReturnedExpressions(declared, anyImplementation: false);
+
+        // As above; with `anyImplementation`, also of a virtual method or an override (one implementation
+        // of a family the caller has listed whole).
+        private static (SyntaxNode Declaration, List<ExpressionSyntax?> Expressions)? ReturnedExpressions(IMethodSymbol declared, bool anyImplementation)
         {
-            if (declared.IsVirtual || declared.IsAbstract || declared.IsOverride
+            if ((!anyImplementation && (declared.IsVirtual || declared.IsOverride)) || declared.IsAbstract
                 || declared.MethodKind != MethodKind.Ordinary
                 || declared.DeclaringSyntaxReferences.Length != 1
                 || declared.DeclaringSyntaxReferences[0].GetSyntax() is not MethodDeclarationSyntax declaration)

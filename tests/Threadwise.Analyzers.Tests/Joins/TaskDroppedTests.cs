@@ -294,6 +294,89 @@ public class TaskDroppedTests
         """,
         Tw4002(0, "Task", "Drain"), Tw4002(1, "Task", "SendOnce"), Tw4002(2, "Task", "AcceptLoop"), Tw4002(3, "Task", "AcceptLoop"));
 
+    // Mono.Nat's `ParseMessage` drops `searcher.HandleMessageReceived(…)`, which dispatches to `protected
+    // abstract Task HandleMessageReceived(…)` of an internal class: one override is async and wholly
+    // guarded, the other returns `Task.CompletedTask`. No other assembly can add an override, so the task
+    // cannot fault. With an override that can fault, a public (derivable) base, or only stubs, it is reported.
+    [Fact]
+    public Task TasksOfAnInternalHierarchyThatCannotFault_DroppedFromSynchronousCode_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        abstract class Searcher
+        {
+            public Task Handle(byte[] message) => HandleMessageReceived(message, external: true);
+            protected abstract Task HandleMessageReceived(byte[] message, bool external);
+        }
+
+        class UpnpSearcher : Searcher
+        {
+            protected override async Task HandleMessageReceived(byte[] message, bool external)
+            {
+                try { await Task.Delay(message.Length); }
+                catch (Exception e) { Console.WriteLine(e); }
+            }
+        }
+
+        class PmpSearcher : Searcher
+        {
+            protected override Task HandleMessageReceived(byte[] message, bool external)
+            {
+                if (message.Length != 12)
+                    return Task.CompletedTask;
+                Console.WriteLine(external);
+                return Task.CompletedTask;
+            }
+        }
+
+        abstract class Risky
+        {
+            public abstract Task Handle(byte[] message);
+        }
+
+        class Careful : Risky
+        {
+            public override async Task Handle(byte[] message)
+            {
+                try { await Task.Delay(1); } catch (Exception) { }
+            }
+        }
+
+        class Careless : Risky
+        {
+            public override async Task Handle(byte[] message) => await Task.Delay(message.Length);
+        }
+
+        public abstract class Open
+        {
+            public virtual async Task Handle(byte[] message)
+            {
+                try { await Task.Delay(1); } catch (Exception) { }
+            }
+        }
+
+        abstract class Stub
+        {
+            public abstract Task Handle(byte[] message);
+        }
+
+        class Empty : Stub
+        {
+            public override Task Handle(byte[] message) => Task.CompletedTask;
+        }
+
+        static class Nat
+        {
+            public static void ParseMessage(Searcher searcher, Risky risky, Open open, Stub stub, byte[] message)
+            {
+                searcher.Handle(message);
+                {|#0:risky.Handle(message)|};
+                {|#1:open.Handle(message)|};
+                {|#2:stub.Handle(message)|};
+            }
+        }
+        """, Tw4002(0, "Task", "risky.Handle"), Tw4002(1, "Task", "open.Handle"), Tw4002(2, "Task", "stub.Handle"));
+
     // A synchronous Produce fires its "started" event and moves on; the event's FireAsync returns
     // Task.WhenAll over each handler's task with a logging continuation (or a completed task from the
     // catch): it cannot fault, so dropping it loses no exception and sync code has nothing to wait with.
@@ -540,11 +623,21 @@ public class TaskDroppedTests
             Task Select() => Task.WhenAll(_items.Select(i => Missing.Handle(i)));
 
             Task Unknown() => Missing.FireAsync().ContinueWith(;
+
+            void Dispatch(Handler handler, Half half) { {|#3:handler.Handle()|}; {|#4:half.Handle()|}; }
         }
+
+        abstract class Handler { public abstract Task Handle(); }
+        class Broken : Handler { public override async Task Handle() { try { await Missing.Go(; } catch { } } }
+        class Other : Handler { public override Task Handle() => Missing.Run(); }
+        abstract class Half { public abstract Task Handle(; }
+        class HalfImpl : Half { public override Task Handle() => }
         """,
         // A loop whose condition does not bind, a lambda without a body, a call that does not bind: none is
         // known to be a service loop or a task that cannot fault. A half-typed ContinueWith still reads as one.
-        Tw4002(0, "Task", "Loop"), Tw4002(1, "Task", "Fire"), Tw4002(2, "Task", "Select"));
+        // Overrides that do not bind (a call of nothing) or lack a body are not known not to fault.
+        Tw4002(0, "Task", "Loop"), Tw4002(1, "Task", "Fire"), Tw4002(2, "Task", "Select"),
+        Tw4002(3, "Task", "handler.Handle"), Tw4002(4, "Task", "half.Handle"));
 
     // The exported provider: one equivalence key (the rule's) applies await in async code and the
     // discard in sync code, so one `dotnet format analyzers` run fixes both.
