@@ -441,7 +441,8 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
             return doesWork;
         }
 
-        // The method itself unless abstract, and every override of it in the compilation's types.
+        // The method itself unless abstract, and every override of it in the compilation's types — or, for a
+        // member of an interface, every type's implementation of it (Mono.Nat calls its internal ISearcher).
         private List<IMethodSymbol> Implementations(IMethodSymbol called, Compilation compilation)
         {
             var implementations = new List<IMethodSymbol>();
@@ -452,6 +453,18 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
 
             foreach (var candidate in SourceTypes(compilation))
             {
+                if (called.ContainingType.TypeKind == TypeKind.Interface)
+                {
+                    if (candidate.TypeKind != TypeKind.Interface
+                        && candidate.FindImplementationForInterfaceMember(called) is IMethodSymbol implementation
+                        && !System.Linq.Enumerable.Contains(implementations, implementation.OriginalDefinition, SymbolEqualityComparer.Default))
+                    {
+                        implementations.Add(implementation.OriginalDefinition);
+                    }
+
+                    continue;
+                }
+
                 foreach (var member in candidate.GetMembers(called.Name))
                 {
                     for (var overridden = (member as IMethodSymbol)?.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)

@@ -296,14 +296,30 @@ public class TaskDroppedTests
 
     // Mono.Nat's `ParseMessage` drops `searcher.HandleMessageReceived(…)`, which dispatches to `protected
     // abstract Task HandleMessageReceived(…)` of an internal class: one override is async and wholly
-    // guarded, the other returns `Task.CompletedTask`. No other assembly can add an override, so the task
-    // cannot fault. With an override that can fault, a public (derivable) base, or only stubs, it is reported.
+    // guarded, the other returns `Task.CompletedTask` (also reached through its internal ISearcher). No other
+    // assembly can add an override, so the task cannot fault. With an override or interface implementation
+    // that can fault, a public (derivable) base, or only stubs, it is reported.
     [Fact]
     public Task TasksOfAnInternalHierarchyThatCannotFault_DroppedFromSynchronousCode_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
         using System;
         using System.Threading.Tasks;
 
-        abstract class Searcher
+        interface ISearcher
+        {
+            Task Handle(byte[] message);
+        }
+
+        interface IRisky
+        {
+            Task Handle(byte[] message);
+        }
+
+        class Plain : IRisky
+        {
+            public Task Handle(byte[] message) => Task.Delay(message.Length);
+        }
+
+        abstract class Searcher : ISearcher
         {
             public Task Handle(byte[] message) => HandleMessageReceived(message, external: true);
             protected abstract Task HandleMessageReceived(byte[] message, bool external);
@@ -367,15 +383,17 @@ public class TaskDroppedTests
 
         static class Nat
         {
-            public static void ParseMessage(Searcher searcher, Risky risky, Open open, Stub stub, byte[] message)
+            public static void ParseMessage(Searcher searcher, ISearcher any, IRisky plain, Risky risky, Open open, Stub stub, byte[] message)
             {
                 searcher.Handle(message);
+                any.Handle(message);
+                {|#3:plain.Handle(message)|};
                 {|#0:risky.Handle(message)|};
                 {|#1:open.Handle(message)|};
                 {|#2:stub.Handle(message)|};
             }
         }
-        """, Tw4002(0, "Task", "risky.Handle"), Tw4002(1, "Task", "open.Handle"), Tw4002(2, "Task", "stub.Handle"));
+        """, Tw4002(0, "Task", "risky.Handle"), Tw4002(1, "Task", "open.Handle"), Tw4002(2, "Task", "stub.Handle"), Tw4002(3, "Task", "plain.Handle"));
 
     // A synchronous Produce fires its "started" event and moves on; the event's FireAsync returns
     // Task.WhenAll over each handler's task with a logging continuation (or a completed task from the
