@@ -43,22 +43,9 @@ internal static class SemaphoreLocks
     {
         IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation, Field: { DeclaredAccessibility: Accessibility.Private } field } => field,
         IPropertyReferenceOperation { Instance: null or IInstanceReferenceOperation, Property: { DeclaredAccessibility: Accessibility.Private, SetMethod: null, IsIndexer: false } property }
-            when IsAutoProperty(property) => property,
+            when SymbolFacts.IsAutoProperty(property) => property,
         _ => null,
     };
-
-    private static bool IsAutoProperty(IPropertySymbol property)
-    {
-        foreach (var member in property.ContainingType.GetMembers())
-        {
-            if (member is IFieldSymbol { AssociatedSymbol: { } associated } && SymbolEqualityComparer.Default.Equals(associated, property))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 
     private static bool IsUsedOnlyAsALock(ISymbol field, Compilation compilation)
     {

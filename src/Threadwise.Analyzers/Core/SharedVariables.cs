@@ -50,7 +50,7 @@ internal static class SharedVariables
                 return GetShared(element.ArrayReference, entry, symbols);
 
             // stats.Total++: an auto-property of a shared object is a field in all but name.
-            case IPropertyReferenceOperation { Property: { IsIndexer: false } property } propertyReference when IsAutoProperty(property):
+            case IPropertyReferenceOperation { Property: { IsIndexer: false } property } propertyReference when HasOnlyBodilessAccessors(property):
                 if (property.IsStatic)
                 {
                     return property;
@@ -136,7 +136,7 @@ internal static class SharedVariables
         };
 
     // Declared in source with accessors that have no bodies: nothing but a hidden field behind it.
-    private static bool IsAutoProperty(IPropertySymbol property)
+    private static bool HasOnlyBodilessAccessors(IPropertySymbol property)
     {
         if (property.DeclaringSyntaxReferences.Length != 1
             || property.DeclaringSyntaxReferences[0].GetSyntax() is not PropertyDeclarationSyntax { AccessorList: { } accessors, ExpressionBody: null })

@@ -84,6 +84,20 @@ internal static class SymbolFacts
         return false;
     }
 
+    /// <summary>A property with a compiler-generated backing field (`{ get; }`, `{ get; set; }`).</summary>
+    public static bool IsAutoProperty(IPropertySymbol property)
+    {
+        foreach (var member in property.ContainingType.GetMembers())
+        {
+            if (member is IFieldSymbol { AssociatedSymbol: { } associated } && SymbolEqualityComparer.Default.Equals(associated, property))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Reachable from another assembly: public, protected or protected internal all the way
     /// out. Internal is not: the assembly controls every use.</summary>
     public static bool IsVisibleOutsideAssembly(ISymbol symbol)

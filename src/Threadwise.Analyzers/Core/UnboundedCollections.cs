@@ -35,24 +35,11 @@ internal static class UnboundedCollections
                        && !LocalReferences.IsReassigned(declaration.Body, local.Local);
             case IFieldReferenceOperation { Field: var field }:
                 return EveryAssignmentIsUnbounded(field, call.SemanticModel?.Compilation);
-            case IPropertyReferenceOperation { Property: { IsIndexer: false } property } when IsAutoProperty(property):
+            case IPropertyReferenceOperation { Property: { IsIndexer: false } property } when SymbolFacts.IsAutoProperty(property):
                 return EveryAssignmentIsUnbounded(property, call.SemanticModel?.Compilation);
             default:
                 return false;
         }
-    }
-
-    private static bool IsAutoProperty(IPropertySymbol property)
-    {
-        foreach (var member in property.ContainingType.GetMembers())
-        {
-            if (member is IFieldSymbol { AssociatedSymbol: { } associated } && SymbolEqualityComparer.Default.Equals(associated, property))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private static bool EveryAssignmentIsUnbounded(ISymbol member, Compilation? compilation)

@@ -1440,22 +1440,29 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
         public bool RunsOnlyWhileConstructing(IMethodSymbol method) => OnlyFromConstructors(method.OriginalDefinition, depth: 0);
 
         private bool OnlyFromConstructors(IMethodSymbol method, int depth)
+            => Memoized(_constructing, method, () => depth <= MaxCallerDepth
+                                                   && IsPlainMethod(method)
+                                                   && CallSites.CanKnowCallers(method)
+                                                   && SitesOf(method) is { Count: > 0 } calls
+                                                   && AllInConstructors(calls, depth));
+
+        // A question about a method's callers, answered once; while it is being answered (a cycle of
+        // callers) the answer is no.
+        private static bool Memoized(Dictionary<IMethodSymbol, bool> answers, IMethodSymbol method, System.Func<bool> answer)
         {
-            if (_constructing.TryGetValue(method, out var known))
+            if (answers.TryGetValue(method, out var known))
             {
                 return known;
             }
 
-            _constructing[method] = false; // a cycle proves nothing
-            var result = depth <= MaxCallerDepth
-                         && method.MethodKind == MethodKind.Ordinary
-                         && !method.IsVirtual && !method.IsAbstract && !method.IsOverride
-                         && CallSites.CanKnowCallers(method)
-                         && SitesOf(method) is { Count: > 0 } calls
-                         && AllInConstructors(calls, depth);
-            _constructing[method] = result;
+            answers[method] = false;
+            var result = answer();
+            answers[method] = result;
             return result;
         }
+
+        private static bool IsPlainMethod(IMethodSymbol method)
+            => method.MethodKind == MethodKind.Ordinary && !method.IsVirtual && !method.IsAbstract && !method.IsOverride;
 
         /// <summary>
         /// Nothing in the assembly calls the method, or only methods that nothing calls do: an internal
@@ -1470,23 +1477,12 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
         public bool NeverRuns(IMethodSymbol method) => IsNeverCalled(method.OriginalDefinition, depth: 0);
 
         private bool IsNeverCalled(IMethodSymbol method, int depth)
-        {
-            if (_neverRuns.TryGetValue(method, out var known))
-            {
-                return known;
-            }
-
-            _neverRuns[method] = false; // a cycle proves nothing
-            var result = depth <= MaxCallerDepth
-                         && method.MethodKind == MethodKind.Ordinary
-                         && !method.IsVirtual && !method.IsAbstract && !method.IsOverride
-                         && method.DeclaredAccessibility is Accessibility.Internal or Accessibility.ProtectedAndInternal
-                         && method.GetAttributes().IsEmpty
-                         && SitesOf(method) is { } calls
-                         && AllInMethodsNeverCalled(calls, depth);
-            _neverRuns[method] = result;
-            return result;
-        }
+            => Memoized(_neverRuns, method, () => depth <= MaxCallerDepth
+                                                && IsPlainMethod(method)
+                                                && method.DeclaredAccessibility is Accessibility.Internal or Accessibility.ProtectedAndInternal
+                                                && method.GetAttributes().IsEmpty
+                                                && SitesOf(method) is { } calls
+                                                && AllInMethodsNeverCalled(calls, depth));
 
         private bool AllInMethodsNeverCalled(List<CallSite> calls, int depth)
         {
