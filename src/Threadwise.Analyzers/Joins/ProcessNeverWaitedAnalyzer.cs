@@ -76,6 +76,14 @@ public sealed class ProcessNeverWaitedAnalyzer : ThreadwiseAnalyzer
         // the browser; the launch is the whole intent. A shell launch kept in a local is still judged.
         private static bool IsShellLaunch(IInvocationOperation invocation)
         {
+            // `Process.Start("open", url)`, `Process.Start("xdg-open", url)`: the platforms' launchers hand
+            // the document or URL to its application and exit at once.
+            if (invocation.Arguments.Length == 2
+                && invocation.Arguments[0].Value.ConstantValue is { HasValue: true, Value: "open" or "xdg-open" or "explorer" or "explorer.exe" })
+            {
+                return true;
+            }
+
             if (invocation.Arguments.Length != 1)
             {
                 return false;

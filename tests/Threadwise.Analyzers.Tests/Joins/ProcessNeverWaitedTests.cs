@@ -66,7 +66,9 @@ public class ProcessNeverWaitedTests
 
     // Terminal.Gui's link view: `Process.Start(new ProcessStartInfo(url) { UseShellExecute = true });` opens
     // the URL with its associated application (perhaps a browser already running); waiting would block
-    // until the user closes it. Without UseShellExecute, with it false, or with the process kept, it is judged.
+    // until the user closes it. So does `Process.Start("open", url)` on macOS (`xdg-open` on Linux): the
+    // launcher exits at once. Without UseShellExecute, with it false, another program, or with the process
+    // kept, it is judged.
     [Fact]
     public Task ShellLaunchesAsStatements_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
         using System.Diagnostics;
@@ -78,12 +80,15 @@ public class ProcessNeverWaitedTests
                 Process.Start(new ProcessStartInfo(url) { UseShellExecute = true });
                 var info = new ProcessStartInfo { FileName = url, UseShellExecute = true };
                 Process.Start(info);
+                Process.Start("open", url);
+                Process.Start("xdg-open", url);
+                {|#3:Process.Start("git", "pull")|};
                 {|#0:Process.Start(new ProcessStartInfo(url) { UseShellExecute = false })|};
                 {|#1:Process.Start(new ProcessStartInfo(url))|};
                 var kept = {|#2:Process.Start(new ProcessStartInfo(url) { UseShellExecute = true })|};
             }
         }
-        """, Tw4006(0), Tw4006(1), Tw4006(2));
+        """, Tw4006(0), Tw4006(1), Tw4006(2), Tw4006(3));
 
     [Fact]
     public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
