@@ -104,6 +104,9 @@ internal static class AsyncVoidMethods
 
     // async void M() { try { ... } catch (Exception e) { Log(e); } }: nothing escapes to crash the process.
     public static bool IsWhollyGuarded(IMethodSymbol method, Compilation compilation)
+        => IsWhollyGuarded(method, compilation, depth: 0);
+
+    private static bool IsWhollyGuarded(IMethodSymbol method, Compilation compilation, int depth)
     {
         if (method.DeclaringSyntaxReferences.Length != 1)
         {
@@ -117,7 +120,7 @@ internal static class AsyncVoidMethods
             _ => null,
         };
 
-        return body is not null && IsWhollyGuarded(body, compilation);
+        return body is not null && IsWhollyGuarded(body, compilation, depth);
     }
 
     /// <summary>The body has a top-level <c>try</c> with a catch-all, and awaits nothing outside it
@@ -125,18 +128,36 @@ internal static class AsyncVoidMethods
     /// it; found dogfooding FluentFTP's folder monitor) but switches of thread: every asynchronous
     /// failure is handled there.</summary>
     public static bool IsWhollyGuarded(BlockSyntax body, Compilation compilation)
-        => HasOneGuard(body, compilation) || EveryAwaitIsGuarded(body, compilation);
+        => IsWhollyGuarded(body, compilation, depth: 0);
 
-    private static bool HasOneGuard(BlockSyntax body, Compilation compilation)
+    private static bool IsWhollyGuarded(BlockSyntax body, Compilation compilation, int depth)
+        => HasOneGuard(body, compilation, depth) || EveryAwaitIsGuarded(body, compilation, depth) || OnlyAwaitsWhatThrowsNothing(body, compilation, depth);
+
+    // `{ await PollWorkflows(); await PollEvents(); await PollCommands(); }`: nothing but awaits that cannot
+    // fail (each callee guarded), so there is nothing to guard.
+    private static bool OnlyAwaitsWhatThrowsNothing(BlockSyntax body, Compilation compilation, int depth)
+    {
+        foreach (var statement in body.Statements)
+        {
+            if (!ThrowsNothing(statement, compilation, depth))
+            {
+                return false;
+            }
+        }
+
+        return body.Statements.Count > 0;
+    }
+
+    private static bool HasOneGuard(BlockSyntax body, Compilation compilation, int depth)
     {
         StatementSyntax? guard = null;
         foreach (var statement in body.Statements)
         {
-            if (guard is null && (statement is TryStatementSyntax @try && HasCatchAll(@try) || IsGuardedLoop(statement, compilation)))
+            if (guard is null && (statement is TryStatementSyntax @try && HasCatchAll(@try) || IsGuardedLoop(statement, compilation, depth)))
             {
                 guard = statement;
             }
-            else if (Awaits(statement) && !ThrowsNothing(statement, compilation))
+            else if (Awaits(statement) && !ThrowsNothing(statement, compilation, depth))
             {
                 return false;
             }
@@ -150,7 +171,7 @@ internal static class AsyncVoidMethods
     // its HTTP tracker's request handler): no single guard, but every await (`await using` and `await
     // foreach` included) sits in the try block of a catch-all, or is a thread switch. As with one guard,
     // nothing asynchronous escapes; the synchronous code between is the caller's kind of failure.
-    private static bool EveryAwaitIsGuarded(BlockSyntax body, Compilation compilation)
+    private static bool EveryAwaitIsGuarded(BlockSyntax body, Compilation compilation, int depth)
     {
         var guarded = false;
         foreach (var node in body.DescendantNodes(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
@@ -161,7 +182,7 @@ internal static class AsyncVoidMethods
             }
             else if (AsyncContext.IsAwait(node)
                      && !IsInGuardedTryBlock(node, body)
-                     && !(node.Parent is ExpressionStatementSyntax awaitStatement && ThrowsNothing(awaitStatement, compilation)))
+                     && !(node.Parent is ExpressionStatementSyntax awaitStatement && ThrowsNothing(awaitStatement, compilation, depth)))
             {
                 return false;
             }
@@ -185,7 +206,7 @@ internal static class AsyncVoidMethods
 
     // An awaited statement that cannot fail, so there is nothing for a guard to catch. Binds only when an
     // async method is otherwise reported and has such a statement.
-    private static bool ThrowsNothing(StatementSyntax statement, Compilation compilation)
+    private static bool ThrowsNothing(StatementSyntax statement, Compilation compilation, int depth)
     {
         if (statement is not ExpressionStatementSyntax { Expression: AwaitExpressionSyntax awaited }
             || Awaits(awaited.Expression)
@@ -195,7 +216,52 @@ internal static class AsyncVoidMethods
         }
 
         var model = compilation.GetSemanticModel(statement.SyntaxTree);
-        return IsThreadSwitch(awaited, model) || IsWaitOnUndisposedSemaphore(awaited, model, compilation);
+        return IsThreadSwitch(awaited, model)
+               || IsWaitOnUndisposedSemaphore(awaited, model, compilation)
+               || IsCallOfAGuardedMethod(awaited, model, compilation, depth);
+    }
+
+    // `await PollWorkflows();` where PollWorkflows is an async method of this compilation whose body is
+    // itself wholly guarded (WorkflowCore's poller: `async void PollRunnables(object target) { await
+    // PollWorkflows(); await PollEvents(); await PollCommands(); }`, each poll a try with a catch-all): its
+    // task carries no failure. Not virtual (an override may not catch), arguments that call nothing, and a
+    // few calls deep at most.
+    private const int MaxGuardedCallDepth = 2;
+
+    private static bool IsCallOfAGuardedMethod(AwaitExpressionSyntax awaited, SemanticModel model, Compilation compilation, int depth)
+    {
+        var expression = awaited.Expression;
+        if (expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait", Expression: var configured } })
+        {
+            expression = configured;
+        }
+
+        if (depth >= MaxGuardedCallDepth
+            || expression is not InvocationExpressionSyntax call
+            || CallsInArguments(call)
+            || model.GetSymbolInfo(call).Symbol is not IMethodSymbol { IsAsync: true, IsVirtual: false, IsAbstract: false, IsOverride: false } callee
+            || !SymbolEqualityComparer.Default.Equals(callee.ContainingAssembly, compilation.Assembly))
+        {
+            return false;
+        }
+
+        return IsWhollyGuarded(callee.OriginalDefinition, compilation, depth + 1);
+    }
+
+    private static bool CallsInArguments(InvocationExpressionSyntax call)
+    {
+        foreach (var argument in call.ArgumentList.Arguments)
+        {
+            foreach (var node in argument.Expression.DescendantNodesAndSelf())
+            {
+                if (node is InvocationExpressionSyntax or ObjectCreationExpressionSyntax or ImplicitObjectCreationExpressionSyntax or AwaitExpressionSyntax)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     // `await Task.Yield();`, or `await MainLoop.SwitchToThreadpool();` whose awaiter's GetResult is empty
@@ -271,16 +337,16 @@ internal static class AsyncVoidMethods
     // A receive loop whose every iteration is guarded the same way: `while (true) { var buffer = Rent();
     // try { await ReceiveAsync(buffer); … } catch (Exception e) { OnError(e); } finally { Return(buffer); } }`
     // (found dogfooding SuperSocket's UDP client and BeetleX's TLS reader). Its condition awaits nothing.
-    private static bool IsGuardedLoop(StatementSyntax statement, Compilation compilation)
+    private static bool IsGuardedLoop(StatementSyntax statement, Compilation compilation, int depth)
         => statement switch
         {
-            WhileStatementSyntax { Statement: BlockSyntax body } loop => !Awaits(loop.Condition) && IsWhollyGuarded(body, compilation),
-            DoStatementSyntax { Statement: BlockSyntax body } loop => !Awaits(loop.Condition) && IsWhollyGuarded(body, compilation),
+            WhileStatementSyntax { Statement: BlockSyntax body } loop => !Awaits(loop.Condition) && IsWhollyGuarded(body, compilation, depth),
+            DoStatementSyntax { Statement: BlockSyntax body } loop => !Awaits(loop.Condition) && IsWhollyGuarded(body, compilation, depth),
             ForStatementSyntax { Statement: BlockSyntax body } loop => (loop.Condition is null || !Awaits(loop.Condition))
                                                                       && !loop.Incrementors.Any(Awaits)
                                                                       && (loop.Declaration is null || !Awaits(loop.Declaration))
                                                                       && !loop.Initializers.Any(Awaits)
-                                                                      && IsWhollyGuarded(body, compilation),
+                                                                      && IsWhollyGuarded(body, compilation, depth),
             _ => false,
         };
 

@@ -26,7 +26,7 @@ public class AsyncLambdaAsVoidDelegateTests
                 Parallel.ForEach(items, {|#1:async (x) =>|} { await Task.Delay(x); });
                 var thread = new Thread({|#2:async () =>|} await Task.Yield());
                 ThreadPool.QueueUserWorkItem({|#3:async _ =>|} await Task.Yield());
-                Action action = {|#4:async delegate|} { await Task.Yield(); };
+                Action action = {|#4:async delegate|} { await Task.Delay(1); };
                 new Worker().Run(items);
             }
         }

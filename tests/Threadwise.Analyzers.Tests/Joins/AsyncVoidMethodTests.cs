@@ -276,6 +276,84 @@ public class AsyncVoidMethodTests
         }
         """, Tw4004(0, "ThenMore"), Tw4004(1, "Streams"), Tw4004(2, "Narrow"));
 
+    // WorkflowCore's poller: `async void PollRunnables(object target) { await PollWorkflows(); await
+    // PollEvents(); }` — each poll an async method of the project whose body is a try with a catch-all, so
+    // the awaited tasks carry no failure. A callee that is not guarded, a virtual one (an override may not
+    // catch), an argument that calls something, or synchronous code after the awaits can still throw.
+    [Fact]
+    public Task AwaitsOfGuardedMethodsOnly_ThrowNothing() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Poller
+        {
+            private Timer _timer;
+
+            public void Start()
+            {
+                _timer = new Timer(PollRunnables);
+                _timer = new Timer(Unguarded);
+                _timer = new Timer(Virtual);
+                _timer = new Timer(Computed);
+                _timer = new Timer(ThenWork);
+                _timer = new Timer(Cycle);
+            }
+
+            private async void PollRunnables(object target)
+            {
+                await PollWorkflows();
+                await PollEvents().ConfigureAwait(false);
+            }
+
+            private async void {|#0:Unguarded|}(object target) { await PollWorkflows(); await Fetch(); }
+
+            private async void {|#1:Virtual|}(object target) => await PollHook();
+
+            private async void {|#2:Computed|}(object target) { await PollWith(Next()); }
+
+            private async void {|#3:ThenWork|}(object target) { await PollWorkflows(); Console.WriteLine(Next()); }
+
+            private async void {|#4:Cycle|}(object target) { await Ping(); }
+
+            private async Task PollWorkflows()
+            {
+                var started = DateTime.UtcNow;
+                try { await Task.Delay(1); }
+                catch (Exception e) { Console.WriteLine(e); }
+                finally { Console.WriteLine(started); }
+            }
+
+            private async Task PollEvents()
+            {
+                try { await Task.Delay(1); }
+                catch (Exception e) { Console.WriteLine(e); }
+            }
+
+            private async Task PollWith(int n)
+            {
+                try { await Task.Delay(n); }
+                catch (Exception) { }
+            }
+
+            protected virtual async Task PollHook()
+            {
+                try { await Task.Delay(1); }
+                catch (Exception) { }
+            }
+
+            private async Task Fetch() => await Task.Delay(1);
+
+            private async Task Ping() { await Pong(); }
+
+            private async Task Pong() { await Ping(); }
+
+            private static int Next() => 1;
+        }
+        """,
+        Tw4004Callback(0, "Unguarded"), Tw4004Callback(1, "Virtual"), Tw4004Callback(2, "Computed"),
+        Tw4004Callback(3, "ThenWork"), Tw4004Callback(4, "Cycle"));
+
     // Tmds.DBus's send pump: `try { await _sendSemaphore.WaitAsync(); while (…) { try { await SendAsync(…); }
     // catch (Exception) { … } } } finally { _sendSemaphore.Release(); }`. Waiting on a semaphore nothing
     // disposes, without a token or timeout, cannot fail; every other await is in a catch-all. A wait
@@ -631,7 +709,7 @@ public class AsyncVoidMethodTests
         Tw4004(0, "NoCatchYet"), Tw4004(1, "Foreach"), Tw4004(2, "Filtered"));
 
     // Thread switches under edit: an await of nothing, of a missing method, of an awaiter without a body;
-    // semaphore waits half-typed or on a missing field.
+    // semaphore waits half-typed or on a missing field; awaits of guarded methods half-typed or of nothing.
     [Fact]
     public Task BrokenThreadSwitches_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
         using System;
@@ -680,8 +758,12 @@ public class AsyncVoidMethodTests
                 try { await Task.Delay(1); } catch { }
                 _gate?.Dispose(;
             }
+
+            private async void {|#5:Polls|}() { await Guarded(; await Missing.Poll(); await Guarded(); }
+
+            private async Task Guarded() { try { await Task.Delay(1); } catch { } }
         }
-        """, Tw4004(0, "Empty"), Tw4004(1, "Missing"), Tw4004(2, "Bodiless"), Tw4004(3, "Gate"), Tw4004(4, "Unknown"));
+        """, Tw4004(0, "Empty"), Tw4004(1, "Missing"), Tw4004(2, "Bodiless"), Tw4004(3, "Gate"), Tw4004(4, "Unknown"), Tw4004(5, "Polls"));
 
     [Fact]
     public Task Fix_ReturnsTask_AndAsyncCallersAwait() => VerifyFix.CodeFixAsync("""
