@@ -24,6 +24,13 @@ internal static class AsyncContext
         _ => false,
     };
 
+    /// <summary>The expression under <c>.ConfigureAwait(…)</c> in syntax (<c>x.WaitAsync()</c> of
+    /// <c>x.WaitAsync().ConfigureAwait(false)</c>), or the expression itself.</summary>
+    public static ExpressionSyntax WithoutConfigureAwait(ExpressionSyntax expression)
+        => expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait", Expression: var configured } }
+            ? configured
+            : expression;
+
     /// <summary>The innermost function whose body contains <paramref name="operation"/>, or null
     /// when it is not in a function body (a field initializer, an attribute argument).</summary>
     public static IMethodSymbol? GetEnclosingFunction(IOperation operation, ISymbol containingSymbol)

@@ -70,12 +70,7 @@ internal static class AsyncVoidMethods
             return false;
         }
 
-        if (operand is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait", Expression: var configured } })
-        {
-            operand = configured;
-        }
-
-        if (operand is not IdentifierNameSyntax { Identifier.ValueText: var name })
+        if (AsyncContext.WithoutConfigureAwait(operand) is not IdentifierNameSyntax { Identifier.ValueText: var name })
         {
             return false;
         }
@@ -230,14 +225,8 @@ internal static class AsyncVoidMethods
 
     private static bool IsCallOfAGuardedMethod(AwaitExpressionSyntax awaited, SemanticModel model, Compilation compilation, int depth)
     {
-        var expression = awaited.Expression;
-        if (expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait", Expression: var configured } })
-        {
-            expression = configured;
-        }
-
         if (depth >= MaxGuardedCallDepth
-            || expression is not InvocationExpressionSyntax call
+            || AsyncContext.WithoutConfigureAwait(awaited.Expression) is not InvocationExpressionSyntax call
             || CallsInArguments(call)
             || model.GetSymbolInfo(call).Symbol is not IMethodSymbol { IsAsync: true, IsVirtual: false, IsAbstract: false, IsOverride: false } callee
             || !SymbolEqualityComparer.Default.Equals(callee.ContainingAssembly, compilation.Assembly))
@@ -280,13 +269,8 @@ internal static class AsyncVoidMethods
     // disposed semaphore makes that wait throw.
     private static bool IsWaitOnUndisposedSemaphore(AwaitExpressionSyntax awaited, SemanticModel model, Compilation compilation)
     {
-        var expression = awaited.Expression;
-        if (expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait", Expression: var configured } })
-        {
-            expression = configured; // `await _sendSemaphore.WaitAsync().ConfigureAwait(false);`
-        }
-
-        if (expression is not InvocationExpressionSyntax { ArgumentList.Arguments.Count: 0 } call
+        // `await _sendSemaphore.WaitAsync().ConfigureAwait(false);` too.
+        if (AsyncContext.WithoutConfigureAwait(awaited.Expression) is not InvocationExpressionSyntax { ArgumentList.Arguments.Count: 0 } call
             || model.GetSymbolInfo(call).Symbol is not IMethodSymbol { Name: "WaitAsync", Parameters.IsEmpty: true } wait
             || !SymbolEqualityComparer.Default.Equals(wait.ContainingType, KnownSymbols.For(compilation).SemaphoreSlim)
             || call.Expression is not MemberAccessExpressionSyntax { Expression: var receiver }

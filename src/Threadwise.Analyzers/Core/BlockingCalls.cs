@@ -186,7 +186,8 @@ internal sealed class BlockingCalls
             || IsTakenWhileAvailable(invocation)
             // A synchronous method taking a semaphore used as a lock blocks as little as `lock` does; in an
             // async method `await WaitAsync()` is right there, and the wait is reported.
-            || (AsyncContext.GetEnclosingFunction(invocation, containingSymbol) is not { IsAsync: true }
+            || (method.Name == "Wait"
+                && AsyncContext.GetEnclosingFunction(invocation, containingSymbol) is not { IsAsync: true }
                 && SemaphoreLocks.IsWaitOnALock(invocation, _symbols))
             // `_packets.Add(buffer)` where `_packets = []` or `new BlockingCollection<T>()`: only a bounded
             // collection that is full makes Add wait (found dogfooding DSharpPlus's UDP receive loop).

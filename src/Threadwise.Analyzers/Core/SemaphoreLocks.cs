@@ -168,13 +168,7 @@ internal static class SemaphoreLocks
     {
         foreach (var node in block.DescendantNodes())
         {
-            if (node is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Release", Expression: var receiver }
-                && receiver switch
-                {
-                    IdentifierNameSyntax { Identifier.ValueText: var direct } => direct == name,
-                    MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name.Identifier.ValueText: var qualified } => qualified == name,
-                    _ => false,
-                })
+            if (node is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Release", Expression: var receiver } && NamesMember(receiver, name))
             {
                 return true;
             }
@@ -217,22 +211,16 @@ internal static class SemaphoreLocks
     // with no timeout.
     private static bool IsAsyncWaitOn(SyntaxNode? awaitNode, string name)
     {
-        if (awaitNode is not AwaitExpressionSyntax { Expression: var expression })
-        {
-            return false;
-        }
-
-        if (expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait", Expression: var configured } })
-        {
-            expression = configured;
-        }
-
-        return expression is InvocationExpressionSyntax { ArgumentList.Arguments.Count: <= 1, Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "WaitAsync", Expression: var receiver } }
-               && receiver switch
-               {
-                   IdentifierNameSyntax { Identifier.ValueText: var direct } => direct == name,
-                   MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name.Identifier.ValueText: var qualified } => qualified == name,
-                   _ => false,
-               };
+        return awaitNode is AwaitExpressionSyntax { Expression: var expression }
+               && AsyncContext.WithoutConfigureAwait(expression) is InvocationExpressionSyntax { ArgumentList.Arguments.Count: <= 1, Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "WaitAsync", Expression: var receiver } }
+               && NamesMember(receiver, name);
     }
+
+    // `gate` or `this.gate`.
+    private static bool NamesMember(ExpressionSyntax receiver, string name) => receiver switch
+    {
+        IdentifierNameSyntax { Identifier.ValueText: var direct } => direct == name,
+        MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name.Identifier.ValueText: var qualified } => qualified == name,
+        _ => false,
+    };
 }
