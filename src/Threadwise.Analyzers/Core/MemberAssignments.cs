@@ -1,5 +1,7 @@
 using System.Collections.Generic;
+using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Threadwise.Core;
@@ -8,7 +10,8 @@ namespace Threadwise.Core;
 /// Every value a field or property is given in its own type: its initializer and each assignment, read
 /// from the type's declarations (all parts) and bound there. For the "every assignment is an X" questions
 /// asked of would-be findings (a stream field that only ever holds memory, a queue that is never bounded);
-/// callers cache the answer per member.
+/// callers cache the answer per member. Assignments in an internal constructor nothing in the assembly
+/// calls (a test hook) are left out.
 /// </summary>
 internal static class MemberAssignments
 {
@@ -38,9 +41,14 @@ internal static class MemberAssignments
                     _ => null,
                 };
 
-                if (value is not null)
+                if (value is null)
                 {
-                    model ??= compilation.GetSemanticModel(root.SyntaxTree);
+                    continue;
+                }
+
+                model ??= compilation.GetSemanticModel(root.SyntaxTree);
+                if (!InTestOnlyConstructor(value, model))
+                {
                     values.Add((value, model.GetOperation(value)));
                 }
             }
@@ -49,6 +57,17 @@ internal static class MemberAssignments
         return values;
     }
 #pragma warning restore RS1030
+
+    // `internal Pool(Factory f, BlockingCollection<C> idle = null) : this(…) { _idle = idle ?? new(); }`,
+    // "used in test only" and called by nothing in the assembly: its assignment is not the type's.
+    private static bool InTestOnlyConstructor(ExpressionSyntax value, SemanticModel model)
+    {
+        var declaration = value.FirstAncestorOrSelf<MemberDeclarationSyntax>();
+        return declaration is ConstructorDeclarationSyntax constructor
+               && constructor.Modifiers.Any(SyntaxKind.InternalKeyword)
+               && model.GetDeclaredSymbol(constructor) is { } symbol
+               && UncalledConstructors.IsNeverCalled(symbol, model.Compilation, CancellationToken.None);
+    }
 
     // `_f`, `this._f`, and also `other._f`: a write through another instance counts (in doubt, a write).
     private static bool Names(ExpressionSyntax expression, string name)

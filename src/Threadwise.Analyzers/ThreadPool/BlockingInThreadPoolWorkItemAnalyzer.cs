@@ -97,7 +97,8 @@ public sealed class BlockingInThreadPoolWorkItemAnalyzer : ThreadwiseAnalyzer
                 && invocation.Arguments.Length == 1
                 && invocation.Arguments[0].Value.ConstantValue is not { HasValue: true, Value: 0 })
             {
-                return ("Thread.Sleep", true);
+                // `#if DEBUG … Thread.Sleep(TestLagMs) …`: a debugging aid release builds do not run.
+                return DebugOnlyCode.Contains(invocation.Syntax) ? null : ("Thread.Sleep", true);
             }
 
             // Parallel loop bodies and PLINQ operators are data-parallel work by design; only true

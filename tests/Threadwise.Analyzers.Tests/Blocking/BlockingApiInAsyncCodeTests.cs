@@ -955,6 +955,87 @@ public class BlockingApiInAsyncCodeTests
         Tw1004(1, "BlockingCollection.Add", "async method 'Loop'", null),
         Tw1004(2, "BlockingCollection.Add", "async method 'Loop'", null));
 
+    // A "used in test only" internal constructor that injects the queue (the Neo4j driver's connection
+    // pool): nothing in the assembly calls it, so the queue is always the unbounded one. Called in any
+    // form — `new`, target-typed `new(…)`, `this(…)`, a derived class's `base(…)`, through an alias — or
+    // public, its assignment counts again.
+    [Fact]
+    public Task AssignmentInAnUncalledInternalConstructor_DoesNotCount() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Concurrent;
+        using System.Threading.Tasks;
+        using Aliased = ViaAlias;
+
+        class Pool
+        {
+            private readonly BlockingCollection<int> _idle = new();
+            public Pool() { }
+            // Used in test only
+            internal Pool(string name, BlockingCollection<int> idle = null) : this() => _idle = idle ?? new BlockingCollection<int>();
+            async Task Release() { await Task.Yield(); _idle.Add(1); }
+        }
+
+        class CalledByNew
+        {
+            private readonly BlockingCollection<int> _idle = new();
+            internal CalledByNew(BlockingCollection<int> idle) => _idle = idle;
+            async Task Release() { await Task.Yield(); {|#0:_idle.Add(1)|}; }
+        }
+
+        class CalledTargetTyped
+        {
+            private readonly BlockingCollection<int> _idle = new();
+            internal CalledTargetTyped(BlockingCollection<int> idle) => _idle = idle;
+            async Task Release() { await Task.Yield(); {|#1:_idle.Add(1)|}; }
+        }
+
+        class CalledByThis
+        {
+            private readonly BlockingCollection<int> _idle = new();
+            public CalledByThis() : this(new BlockingCollection<int>(1)) { }
+            internal CalledByThis(BlockingCollection<int> idle) => _idle = idle;
+            async Task Release() { await Task.Yield(); {|#2:_idle.Add(1)|}; }
+        }
+
+        class CalledByBase
+        {
+            private readonly BlockingCollection<int> _idle = new();
+            internal CalledByBase(BlockingCollection<int> idle) => _idle = idle;
+            async Task Release() { await Task.Yield(); {|#3:_idle.Add(1)|}; }
+        }
+
+        class Derived : CalledByBase
+        {
+            public Derived() : base(new BlockingCollection<int>(1)) { }
+        }
+
+        class ViaAlias
+        {
+            private readonly BlockingCollection<int> _idle = new();
+            internal ViaAlias(BlockingCollection<int> idle) => _idle = idle;
+            async Task Release() { await Task.Yield(); {|#4:_idle.Add(1)|}; }
+        }
+
+        class PublicOne
+        {
+            private readonly BlockingCollection<int> _idle = new();
+            public PublicOne(BlockingCollection<int> idle) => _idle = idle;
+            async Task Release() { await Task.Yield(); {|#5:_idle.Add(1)|}; }
+        }
+
+        class Factory
+        {
+            CalledByNew A() => new CalledByNew(new BlockingCollection<int>(1));
+            CalledTargetTyped B() => new(new BlockingCollection<int>(1));
+            object C() => new Aliased(new BlockingCollection<int>(1));
+        }
+        """,
+        Tw1004(0, "BlockingCollection.Add", "async method 'Release'", null),
+        Tw1004(1, "BlockingCollection.Add", "async method 'Release'", null),
+        Tw1004(2, "BlockingCollection.Add", "async method 'Release'", null),
+        Tw1004(3, "BlockingCollection.Add", "async method 'Release'", null),
+        Tw1004(4, "BlockingCollection.Add", "async method 'Release'", null),
+        Tw1004(5, "BlockingCollection.Add", "async method 'Release'", null));
+
     // The "is this collection unbounded" question, asked where its creation or assignment is half-typed.
     [Fact]
     public Task BrokenBlockingCollections_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
@@ -979,6 +1060,26 @@ public class BlockingApiInAsyncCodeTests
         // An assignment that does not bind proves nothing; a creation left half-typed binds to the
         // parameterless constructor.
         Tw1004(0, "BlockingCollection.Add", "async method 'Loop'", null));
+
+    // A call of the internal constructor that does not bind yet (an argument missing) is still a call.
+    [Fact]
+    public Task BrokenCallOfAnInternalConstructor_CountsAsACall() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System.Collections.Concurrent;
+        using System.Threading.Tasks;
+
+        class Pool
+        {
+            private readonly BlockingCollection<int> _idle = new();
+            internal Pool(BlockingCollection<int> idle, int size) => _idle = idle;
+            async Task Release() { await Task.Yield(); {|#0:_idle.Add(1)|}; }
+        }
+
+        class User
+        {
+            object Make() => new Pool(new BlockingCollection<int>(1));
+        }
+        """,
+        Tw1004(0, "BlockingCollection.Add", "async method 'Release'", null));
 
     // ---- false-positive traps ------------------------------------------------------------------
 

@@ -134,6 +134,68 @@ public class BlockingInThreadPoolWorkItemTests
         }
         """);
 
+    // Hazel-Networking simulates network lag for tests: `#if DEBUG if (TestLagMs > 0) QueueUserWorkItem(_ =>
+    // { Thread.Sleep(TestLagMs); Send(); }) else #endif Send();`. Release builds never run it; nor the
+    // `#else` of `#if !DEBUG`. Another symbol's branch, an `#elif` and code after `#endif` are reported; so is
+    // a real wait in debug-only code (only the sleep is the aid).
+    [Fact]
+    public Task SleepCompiledOnlyInDebugBuilds_IsNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        #define DEBUG
+        #define TRACE
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Connection
+        {
+            public int TestLagMs { get; set; }
+
+            void Write(byte[] bytes, Task pending)
+            {
+        #if DEBUG
+                if (TestLagMs > 0)
+                {
+                    ThreadPool.QueueUserWorkItem(_ => { Thread.Sleep(TestLagMs); Send(bytes); });
+                }
+        #if TRACE
+                Task.Run(() => Thread.Sleep(TestLagMs));
+        #endif
+                Task.Run(() => {|#0:pending.Wait()|});
+        #else
+                Task.Run(() => Thread.Sleep(TestLagMs));
+        #endif
+        #if (DEBUG && TRACE)
+                Task.Run(() => Thread.Sleep(1));
+        #elif TRACE
+                Task.Run(() => Thread.Sleep(2));
+        #endif
+        #if TRACE
+                Task.Run(() => {|#1:Thread.Sleep(3)|});
+        #elif DEBUG
+                Task.Run(() => Thread.Sleep(4));
+        #endif
+        #if !DEBUG
+                Task.Run(() => Thread.Sleep(5));
+        #else
+                Task.Run(() => Thread.Sleep(6));
+        #endif
+        #if !DEBUG
+                Task.Run(() => Thread.Sleep(7));
+        #elif TRACE
+                Task.Run(() => {|#2:Thread.Sleep(8)|});
+        #else
+                Task.Run(() => Thread.Sleep(9));
+        #endif
+                Task.Run(() => {|#3:Thread.Sleep(TestLagMs)|});
+            }
+
+            void Send(byte[] bytes) { }
+        }
+        """,
+        Tw3002(0, "Wait", "Task.Run", Fixable),
+        Tw3002(1, "Thread.Sleep", "Task.Run", Fixable),
+        Tw3002(2, "Thread.Sleep", "Task.Run", Fixable),
+        Tw3002(3, "Thread.Sleep", "Task.Run", Fixable));
+
     [Fact]
     public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
         using System.Threading;
