@@ -152,6 +152,15 @@ internal sealed class BlockingCalls
             api = NotBlocking;
         }
 
+        // A twin of the project that never runs asynchronously (`ScopeAsync(n) => new(Scope(n))`, the
+        // Couchbase client's facades): awaiting it runs the very code the call beside it runs.
+        if (api.Twin is { } sourceTwin
+            && sourceTwin.Locations.Length > 0 && sourceTwin.Locations[0].IsInSource
+            && SynchronousTwins.For(_compilation).NeverRunsAsynchronously(sourceTwin, System.Threading.CancellationToken.None))
+        {
+            api = NotBlocking;
+        }
+
         if (ReferenceEquals(api, NotBlocking)
             && ThreadwiseOptions.Contains(options.BlockingApis, method))
         {

@@ -11,7 +11,8 @@ namespace Threadwise.Core;
 /// <list type="bullet">
 /// <item><c>Task.FromResult/FromException/FromCanceled</c>, <c>Task.CompletedTask</c>, or a local
 /// last assigned one of them;</item>
-/// <item>a task awaited earlier (alone or in an awaited <c>Task.WhenAll</c>), waited earlier without
+/// <item>a task awaited earlier (alone or in an awaited <c>Task.WhenAll</c>; also at the top of a
+/// <c>try</c> whose every catch throws or returns), waited earlier without
 /// a timeout (<c>Wait()</c>, <c>Task.WaitAll</c>, <c>.Result</c>), or run with <c>RunSynchronously</c>;</item>
 /// <item>a wait inside a completion check (<c>if (t.IsCompleted)</c>, <c>t.Wait(timeout) &amp;&amp; …</c>,
 /// <c>case TaskStatus.RanToCompletion:</c>) or after a guard that leaves unless the task is complete
@@ -613,6 +614,20 @@ internal static class KnownCompleteTasks
                     // `do { …; t = await Task.WhenAny(ts); } while (t.Result);`: the body runs before
                     // every test of the condition, unless a `continue` skips its rest.
                     return !ContinuesEarly(body);
+                case StatementSyntax statement when statement.Parent is BlockSyntax { Parent: TryStatementSyntax attempt } tryBody
+                                                    && tryBody == attempt.Block
+                                                    && !tryBody.Span.Contains(waitSyntax.Span)
+                                                    && EveryCatchLeaves(attempt):
+                    // `try { await t; } catch (AggregateException e) { throw new X(e); }` then `t.Result`
+                    // (the Couchbase client's replica reads): past the try, the statement ran to its end.
+                    // The try statement itself now stands where the completing statement stood.
+                    if (attempt.Span.Contains(waitSyntax.Span))
+                    {
+                        return false; // in a catch or finally
+                    }
+
+                    current = tryBody;
+                    continue;
                 case StatementSyntax statement when statement.Parent is BlockSyntax or SwitchSectionSyntax or GlobalStatementSyntax:
                     var scope = statement.Parent is GlobalStatementSyntax global ? global.Parent! : statement.Parent;
                     return scope.Span.Contains(waitSyntax.Span) && !statement.Span.Contains(waitSyntax.Span);
@@ -622,6 +637,20 @@ internal static class KnownCompleteTasks
         }
 
         return false;
+    }
+
+    // Each catch ends by throwing or returning: no path out of the try skips the rest of its block.
+    private static bool EveryCatchLeaves(TryStatementSyntax attempt)
+    {
+        foreach (var handler in attempt.Catches)
+        {
+            if (handler.Block.Statements.LastOrDefault() is not (ThrowStatementSyntax or ReturnStatementSyntax))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool ContinuesEarly(BlockSyntax body)

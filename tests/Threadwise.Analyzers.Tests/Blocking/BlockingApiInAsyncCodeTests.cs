@@ -955,6 +955,114 @@ public class BlockingApiInAsyncCodeTests
         Tw1004(1, "BlockingCollection.Add", "async method 'Loop'", null),
         Tw1004(2, "BlockingCollection.Add", "async method 'Loop'", null));
 
+    // The Couchbase client keeps "async" facades beside its lookups: `ScopeAsync(n) => new(Scope(n))`,
+    // `ValueTask.FromResult(Collection(n))`, one forwarding to another, an async one awaiting only such
+    // facades. Awaiting them runs the same synchronous code, so the lookup beside them is not reported.
+    // A twin that really awaits (in any implementation), one over a task, and one that is only a stub
+    // (`=> Task.CompletedTask` everywhere: work to come, not a facade) still are.
+    [Fact]
+    public Task CallBesideATwinThatNeverRunsAsynchronously_IsNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Concurrent;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        public interface IScope { string Collection(string name); ValueTask<string> CollectionAsync(string name); }
+
+        public interface IBucket
+        {
+            IScope Scope(string name);
+            ValueTask<IScope> ScopeAsync(string name);
+            IScope DefaultScope();
+            ValueTask<IScope> DefaultScopeAsync();
+            string Collection(string name);
+            ValueTask<string> CollectionAsync(string name);
+            IScope Load();
+            Task<IScope> LoadAsync();
+            void Flush();
+            Task FlushAsync();
+            string Peek();
+            ValueTask<string> PeekAsync();
+        }
+
+        sealed class Scope : IScope
+        {
+            public string Collection(string name) => name;
+            public ValueTask<string> CollectionAsync(string name) => new ValueTask<string>(Collection(name));
+        }
+
+        abstract class BucketBase : IBucket
+        {
+            private readonly ConcurrentDictionary<string, IScope> _scopes = new();
+            private readonly Task<string> _peeked = Task.Run(() => "x");
+
+            public IScope Scope(string name) => _scopes.GetOrAdd(name, _ => new Scope());
+            public ValueTask<IScope> ScopeAsync(string name) => new(Scope(name));
+            public IScope DefaultScope() => Scope("_default");
+            public ValueTask<IScope> DefaultScopeAsync() => ScopeAsync("_default");
+            public string Collection(string name) => DefaultScope().Collection(name);
+            public async ValueTask<string> CollectionAsync(string name)
+            {
+                var scope = await DefaultScopeAsync().ConfigureAwait(false);
+                return await scope.CollectionAsync(name).ConfigureAwait(false);
+            }
+            public IScope Load() => Scope("loaded");
+            public abstract Task<IScope> LoadAsync();
+            public void Flush() { }
+            public Task FlushAsync() => Task.CompletedTask;
+            public string Peek() => _peeked.Result;
+            public ValueTask<string> PeekAsync() => new(_peeked);
+        }
+
+        sealed class LocalBucket : BucketBase
+        {
+            public override Task<IScope> LoadAsync() => Task.FromResult(Load());
+        }
+
+        sealed class RemoteBucket : BucketBase
+        {
+            public override async Task<IScope> LoadAsync() { await Task.Delay(10); return Load(); }
+        }
+
+        class Transactions
+        {
+            async Task<string> GetAsync(IBucket bucket, IScope scope)
+            {
+                await Task.Yield();
+                var a = bucket.Scope("s").Collection("c");
+                var b = bucket.DefaultScope();
+                var c = bucket.Collection("c");
+                var d = scope.Collection("c");
+                var e = {|#0:bucket.Load()|};
+                {|#1:bucket.Flush()|};
+                var f = {|#2:bucket.Peek()|};
+                return a + b + c + d + e + f;
+            }
+        }
+        """,
+        Tw1004(0, "IBucket.Load", "async method 'GetAsync'", "IBucket.LoadAsync"),
+        Tw1004(1, "IBucket.Flush", "async method 'GetAsync'", "IBucket.FlushAsync"),
+        Tw1004(2, "IBucket.Peek", "async method 'GetAsync'", "IBucket.PeekAsync"));
+
+    // The twin question, asked where an implementation is half-typed: in doubt, the twin is asynchronous.
+    [Fact]
+    public Task BrokenTwinBodies_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System.Threading.Tasks;
+
+        public interface IBucket { string Scope(string name); ValueTask<string> ScopeAsync(string name); }
+
+        sealed class Bucket : IBucket
+        {
+            public string Scope(string name) => name;
+            public ValueTask<string> ScopeAsync(string name) => new(Missing(name);
+        }
+
+        class User
+        {
+            async Task M(IBucket bucket) { await Task.Yield(); var s = {|#0:bucket.Scope("x")|}; }
+        }
+        """,
+        Tw1004(0, "IBucket.Scope", "async method 'M'", "IBucket.ScopeAsync"));
+
     // A "used in test only" internal constructor that injects the queue (the Neo4j driver's connection
     // pool): nothing in the assembly calls it, so the queue is always the unbounded one. Called in any
     // form — `new`, target-typed `new(…)`, `this(…)`, a derived class's `base(…)`, through an alias — or

@@ -308,6 +308,48 @@ public class KnownCompleteTasksTests
         }
         """, For(framework), Tw1002(0, "Result"), Tw1002(1, "Result"));
 
+    // The Couchbase client's replica reads: `try { await first; } catch (AggregateException e) { throw new
+    // X(e); }` then `return first.Result;`. Past a try whose every catch throws or returns (or that has
+    // only a finally), the await ran to its end. A catch that falls through, a wait in the catch or
+    // finally, or an await nested deeper in the try proves nothing.
+    [Theory]
+    [MemberData(nameof(Frameworks))]
+    public Task AfterAwaitInATryWhoseCatchesLeave_IsSilent(string framework) => VerifyTw1002.AnalyzerAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task<int> M(Task<int> a, Task<int> b, Task<int> c, Task<int> d, Task<int> e, bool flag)
+            {
+                try
+                {
+                    await a.ConfigureAwait(false);
+                }
+                catch (AggregateException ex)
+                {
+                    throw new InvalidOperationException("unretrievable", ex);
+                }
+                catch (TimeoutException)
+                {
+                    return -1;
+                }
+
+                try { await b; } finally { Console.WriteLine("done"); }
+
+                try { await c; } catch (Exception ex) { Console.WriteLine(ex); }
+
+                try { if (flag) await d; } catch { throw; }
+
+                try { await e; } catch { Console.WriteLine({|#3:e.Result|}); throw; }
+
+                return a.Result + b.Result + {|#0:c.Result|} + {|#1:d.Result|} + e.Result + {|#2:Later(a).Result|};
+            }
+
+            static Task<int> Later(Task<int> t) => t;
+        }
+        """, For(framework), Tw1002(0, "Result"), Tw1002(1, "Result"), Tw1002(2, "Result"), Tw1002(3, "Result"));
+
     [Theory]
     [MemberData(nameof(Frameworks))]
     public Task ReassignedAfterCompletion_IsReported(string framework) => VerifyTw1002.AnalyzerAsync("""
