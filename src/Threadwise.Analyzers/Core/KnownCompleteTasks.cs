@@ -197,6 +197,10 @@ internal static class KnownCompleteTasks
         return current;
     }
 
+    /// <summary><c>Task.CompletedTask</c>, <c>Task.FromResult(…)</c>, <c>FromException</c>, <c>FromCanceled</c>
+    /// (also of <c>ValueTask</c>): a task finished when it is made.</summary>
+    public static bool IsFinishedTaskValue(IOperation value, KnownSymbols symbols) => IsCompletedFactory(Unwrap(value), symbols);
+
     private static bool IsCompletedFactory(IOperation task, KnownSymbols symbols)
     {
         var (member, type) = task switch

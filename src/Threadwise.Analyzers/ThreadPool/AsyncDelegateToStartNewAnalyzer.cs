@@ -80,13 +80,45 @@ public sealed class AsyncDelegateToStartNewAnalyzer : ThreadwiseAnalyzer
             foreach (var argument in arguments)
             {
                 if (argument.Parameter?.Type is INamedTypeSymbol { TypeKind: TypeKind.Delegate, DelegateInvokeMethod: { } invoke }
-                    && _symbols.IsTaskType(invoke.ReturnType))
+                    && _symbols.IsTaskType(invoke.ReturnType)
+                    && !ReturnsOnlyFinishedTasks(argument.Value))
                 {
                     return true;
                 }
             }
 
             return false;
+        }
+
+        // `StartNew(() => { …; return Task.CompletedTask; })` (Streamiz's start-up): a synchronous lambda
+        // whose every return is a finished task does all its work before the outer task completes, and
+        // its exceptions fault the outer task; nothing is lost.
+        private bool ReturnsOnlyFinishedTasks(IOperation value)
+        {
+            if (value.WithoutConversions() is not IDelegateCreationOperation { Target: IAnonymousFunctionOperation { Symbol.IsAsync: false } lambda })
+            {
+                return false;
+            }
+
+            var returns = 0;
+            foreach (var operation in lambda.Body.Descendants())
+            {
+                if (operation is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                {
+                    return false; // a nested function's returns are not the lambda's; in doubt, async
+                }
+
+                if (operation is IReturnOperation { ReturnedValue: { } returned })
+                {
+                    returns++;
+                    if (!KnownCompleteTasks.IsFinishedTaskValue(returned, _symbols))
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            return returns > 0;
         }
 
         // `.Unwrap()`, `await await`, or a Task<Task> kept in a variable or field for later.

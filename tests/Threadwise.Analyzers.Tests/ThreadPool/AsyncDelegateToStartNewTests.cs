@@ -40,6 +40,41 @@ public class AsyncDelegateToStartNewTests
         """, framework == "net10" ? References.Net100 : References.Net80,
         Tw3005(0), Tw3005(1), Tw3005(2), Tw3005(3, "new Task<Task>"), Tw3005(4), Tw3005(6), Tw3005(7), Tw3005(5));
 
+    // Streamiz's start-up: `await Task.Factory.StartNew(() => { …; return Task.CompletedTask; }, token)`. A
+    // synchronous lambda whose every return is a finished task does its work before the outer task
+    // completes; nothing is lost. One that returns a running task, one that returns from a nested lambda
+    // only, and an async lambda are reported.
+    [Theory]
+    [MemberData(nameof(Frameworks))]
+    public Task SynchronousLambdaReturningOnlyFinishedTasks_IsNotFlagged(string framework) => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Streams
+        {
+            Task InitAsync() => Task.Delay(10);
+
+            async Task StartAsync(CancellationToken token, bool ready)
+            {
+                await Task.Factory.StartNew(() =>
+                {
+                    if (!ready)
+                    {
+                        return Task.CompletedTask;
+                    }
+
+                    Console.WriteLine("starting");
+                    return Task.FromResult(1);
+                }, token);
+
+                await {|#0:Task.Factory.StartNew(() => ready ? Task.CompletedTask : InitAsync(), token)|};
+                await {|#1:Task.Factory.StartNew(() => { Func<Task> f = () => Task.CompletedTask; return f(); })|};
+                await {|#2:Task.Factory.StartNew(async () => { await Task.Yield(); return; })|};
+            }
+        }
+        """, framework == "net10" ? References.Net100 : References.Net80, Tw3005(0), Tw3005(1), Tw3005(2));
+
     [Fact]
     public Task UnwrappedKeptOrSynchronousDelegates_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
         using System.Threading;
