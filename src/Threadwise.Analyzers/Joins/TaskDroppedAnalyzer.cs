@@ -72,6 +72,7 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
                 || ReturnsItsOwnArgument(invocation.TargetMethod)
                 || ReturnsATaskItKeeps(invocation.TargetMethod, MaxKeptTaskDepth)
                 || ReturnsAContinuation(invocation.TargetMethod)
+                || IsContinuationCombinator(invocation.TargetMethod)
                 || HandsAnErrorCallback(invocation)
                 || ReturnsACallWithAnErrorCallback(invocation.TargetMethod, context.Compilation, context.CancellationToken)
                 || statement.Syntax.ContainsDiagnostics
@@ -277,6 +278,31 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
             }
 
             return true;
+        }
+
+        // `TaskAsyncHelper.Delay(d).Then(() => Reconnect())`, `next.Finally(OnAfterPoll, state)` (SignalR's
+        // client): an extension of your source on a task that takes the code to run after it is a
+        // continuation combinator, registered for its effect like ContinueWith.
+        private bool IsContinuationCombinator(IMethodSymbol method)
+        {
+            var definition = (method.ReducedFrom ?? method).OriginalDefinition;
+            if (!definition.IsExtensionMethod
+                || definition.Parameters.Length < 2
+                || !_symbols.IsTaskType(definition.Parameters[0].Type.OriginalDefinition)
+                || definition.Locations.Length == 0 || !definition.Locations[0].IsInSource)
+            {
+                return false;
+            }
+
+            for (var i = 1; i < definition.Parameters.Length; i++)
+            {
+                if (definition.Parameters[i].Type.TypeKind == TypeKind.Delegate)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         // `socket.Receive(buffer, r => …, e => OnError(e));` (Fleck): a callback-style API that also

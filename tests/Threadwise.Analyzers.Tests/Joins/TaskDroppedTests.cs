@@ -1224,7 +1224,11 @@ public class TaskDroppedTests
         """, Tw4002(0, "Task", "Other.PipeTo"), Tw4002(1, "Task", "lookup.Forward"));
 
     // Rx's `task.ContinueWithState(action, state, token);`: a helper that returns `task.ContinueWith(…)`
-    // registers a continuation like ContinueWith itself.
+    // registers a continuation like ContinueWith itself. So does any extension of your source on a task
+    // that takes the code to run after it — SignalR's client schedules its polling and reconnects with
+    // `TaskAsyncHelper.Delay(d).Then(() => Reconnect())` and `next.Finally(OnAfterPoll, state)`, whose
+    // returns are the antecedent, a finished task or a continuation. A helper on a task without a delegate
+    // (a timeout), a static helper that is not an extension, and an extension of another type are reported.
     [Fact]
     public Task HelpersThatReturnAContinuation_AreNotDropped() => VerifyAnalyzer.AnalyzerAsync("""
         using System;
@@ -1245,19 +1249,42 @@ public class TaskDroppedTests
 
                 return task.ContinueWith(_ => action());
             }
+
+            public static Task Finally(this Task task, Action<object> next, object state)
+            {
+                switch (task.Status)
+                {
+                    case TaskStatus.Faulted:
+                        next(state);
+                        return task;
+                    default:
+                        return task.ContinueWith(_ => next(state));
+                }
+            }
+
+            public static Task WithTimeout(this Task task, TimeSpan timeout) => Task.WhenAny(task, Task.Delay(timeout));
+
+            public static Task After(Task task, Action action) => task.IsCompleted ? Task.Run(action) : task.ContinueWith(_ => action());
+
+            public static Task Then(this Action action, Task task) => task.IsCompleted ? Task.Run(action) : task.ContinueWith(_ => action());
         }
 
         class Observer
         {
-            void OnNext(Task task, CancellationToken token)
+            void OnNext(Task task, CancellationToken token, Action poll)
             {
                 task.ContinueWithState((t, self) => self.Done(t), this, token);
-                {|#0:task.ThenRun(() => { })|};
+                task.ThenRun(() => { });
+                Task.Delay(10).ThenRun(poll);
+                task.Finally(state => Done((Task)state), task);
+                {|#0:task.WithTimeout(TimeSpan.FromSeconds(1))|};
+                {|#1:TaskExtensions.After(task, poll)|};
+                {|#2:poll.Then(task)|};
             }
 
             void Done(Task t) { }
         }
-        """, Tw4002(0, "Task", "task.ThenRun"));
+        """, Tw4002(0, "Task", "task.WithTimeout"), Tw4002(1, "Task", "TaskExtensions.After"), Tw4002(2, "Task", "poll.Then"));
 
     // Fleck's sockets take success and error callbacks and also return the task: the failure goes to the
     // error callback, so the task has nothing more to tell. So does a helper whose every return is such a
