@@ -11,8 +11,8 @@ namespace Threadwise.Core;
 /// <list type="bullet">
 /// <item><c>Task.FromResult/FromException/FromCanceled</c>, <c>Task.CompletedTask</c>, or a local
 /// last assigned one of them;</item>
-/// <item>a task awaited earlier (alone or in an awaited <c>Task.WhenAll</c>; also at the top of a
-/// <c>try</c> whose every catch throws or returns), waited earlier without
+/// <item>a task awaited earlier (alone or in an awaited <c>Task.WhenAll</c>; also directly in a
+/// <c>try</c> block whose every catch throws or returns), waited earlier without
 /// a timeout (<c>Wait()</c>, <c>Task.WaitAll</c>, <c>.Result</c>), or run with <c>RunSynchronously</c>;</item>
 /// <item>a wait inside a completion check (<c>if (t.IsCompleted)</c>, <c>t.Wait(timeout) &amp;&amp; …</c>,
 /// <c>case TaskStatus.RanToCompletion:</c>) or after a guard that leaves unless the task is complete

@@ -22,6 +22,7 @@ internal static class MemberAssignments
     public static List<(ExpressionSyntax Syntax, IOperation? Operation)>? In(ISymbol member, Compilation compilation)
     {
         var values = new List<(ExpressionSyntax, IOperation?)>();
+        Dictionary<IMethodSymbol, bool>? testOnly = null; // one search of the compilation per constructor
         foreach (var reference in member.ContainingType.DeclaringSyntaxReferences)
         {
             var root = reference.GetSyntax();
@@ -47,7 +48,7 @@ internal static class MemberAssignments
                 }
 
                 model ??= compilation.GetSemanticModel(root.SyntaxTree);
-                if (!InTestOnlyConstructor(value, model))
+                if (!InTestOnlyConstructor(value, model, ref testOnly))
                 {
                     values.Add((value, model.GetOperation(value)));
                 }
@@ -60,13 +61,22 @@ internal static class MemberAssignments
 
     // `internal Pool(Factory f, BlockingCollection<C> idle = null) : this(…) { _idle = idle ?? new(); }`,
     // "used in test only" and called by nothing in the assembly: its assignment is not the type's.
-    private static bool InTestOnlyConstructor(ExpressionSyntax value, SemanticModel model)
+    private static bool InTestOnlyConstructor(ExpressionSyntax value, SemanticModel model, ref Dictionary<IMethodSymbol, bool>? known)
     {
-        var declaration = value.FirstAncestorOrSelf<MemberDeclarationSyntax>();
-        return declaration is ConstructorDeclarationSyntax constructor
-               && constructor.Modifiers.Any(SyntaxKind.InternalKeyword)
-               && model.GetDeclaredSymbol(constructor) is { } symbol
-               && UncalledConstructors.IsNeverCalled(symbol, model.Compilation, CancellationToken.None);
+        if (value.FirstAncestorOrSelf<MemberDeclarationSyntax>() is not ConstructorDeclarationSyntax constructor
+            || !constructor.Modifiers.Any(SyntaxKind.InternalKeyword)
+            || model.GetDeclaredSymbol(constructor) is not { } symbol)
+        {
+            return false;
+        }
+
+        known ??= new Dictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default);
+        if (!known.TryGetValue(symbol, out var neverCalled))
+        {
+            known[symbol] = neverCalled = UncalledConstructors.IsNeverCalled(symbol, model.Compilation, CancellationToken.None);
+        }
+
+        return neverCalled;
     }
 
     // `_f`, `this._f`, and also `other._f`: a write through another instance counts (in doubt, a write).

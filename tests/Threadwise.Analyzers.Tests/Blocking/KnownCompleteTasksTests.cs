@@ -335,7 +335,7 @@ public class KnownCompleteTasksTests
                     return -1;
                 }
 
-                try { await b; } finally { Console.WriteLine("done"); }
+                try { Console.WriteLine("sending"); await b; Console.WriteLine("sent"); } finally { Console.WriteLine("done"); }
 
                 try { await c; } catch (Exception ex) { Console.WriteLine(ex); }
 
