@@ -1255,8 +1255,6 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
     {
         private readonly Dictionary<IMethodSymbol, List<HelperCall>> _byCallee = new(SymbolEqualityComparer.Default);
         private readonly Dictionary<IMethodSymbol, ISymbol?> _held = new(SymbolEqualityComparer.Default);
-        private readonly HashSet<IMethodSymbol> _answering = new(SymbolEqualityComparer.Default);
-        private readonly HashSet<IMethodSymbol> _assumedAbout = new(SymbolEqualityComparer.Default);
         private readonly Dictionary<IMethodSymbol, ISymbol?> _heldAcrossTypes = new(SymbolEqualityComparer.Default);
         private readonly Dictionary<IMethodSymbol, bool> _constructing = new(SymbolEqualityComparer.Default);
         private readonly Dictionary<IMethodSymbol, bool> _neverRuns = new(SymbolEqualityComparer.Default);
@@ -1282,40 +1280,17 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
         }
 
         /// <summary>The lock every caller in the type holds, for a private helper.</summary>
-        public ISymbol? HeldByEveryCaller(IMethodSymbol method) => HeldByEveryCaller(method, out _);
-
-        // `EnsureCapacity(n)` called under the lock by Write and SetLength, and again by the
-        // `PromoteToLargeChunks()` it calls (ZoneTree's in-memory file): a call from a helper whose answer is
-        // being worked out is a recursion, which runs only inside an activation entered from the other
-        // callers, so it is left out (onlyFromTheCycle) instead of spoiling the answer. An answer that
-        // leaned on such an open question is not cached, unless the open question was its own.
-        private ISymbol? HeldByEveryCaller(IMethodSymbol method, out bool onlyFromTheCycle)
+        public ISymbol? HeldByEveryCaller(IMethodSymbol method)
         {
             method = method.OriginalDefinition;
-            onlyFromTheCycle = false;
             if (_held.TryGetValue(method, out var known))
             {
                 return known;
             }
 
-            if (_answering.Contains(method))
-            {
-                _assumedAbout.Add(method);
-                onlyFromTheCycle = true;
-                return null;
-            }
-
-            _answering.Add(method);
-            var result = method.DeclaredAccessibility == Accessibility.Private && !method.IsAsync && _byCallee.TryGetValue(method, out var calls)
-                ? Common(calls, depth: null, out onlyFromTheCycle)
-                : null;
-            _answering.Remove(method);
-            _assumedAbout.Remove(method);
-            if (_assumedAbout.Count == 0 && !onlyFromTheCycle)
-            {
-                _held[method] = result;
-            }
-
+            _held[method] = null; // a cycle proves nothing
+            var result = method.DeclaredAccessibility == Accessibility.Private && !method.IsAsync && _byCallee.TryGetValue(method, out var calls) ? Common(calls) : null;
+            _held[method] = result;
             return result;
         }
 
@@ -1341,7 +1316,7 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
             ISymbol? result = null;
             if (depth <= MaxCallerDepth && !method.IsAsync && CallSites.CanKnowCallers(method) && CallsInTheCompilation(method) is { Count: > 0 } calls)
             {
-                result = Common(calls, depth + 1, out _);
+                result = Common(calls, depth + 1);
             }
 
             _heldAcrossTypes[method] = result;
@@ -1351,12 +1326,9 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
         // Callers of callers: enough for hook -> helper -> write, bounded so a miss costs little.
         private const int MaxCallerDepth = 3;
 
-        private ISymbol? Common(List<HelperCall> calls, int? depth, out bool onlyFromTheCycle)
+        private ISymbol? Common(List<HelperCall> calls, int? depth = null)
         {
             ISymbol? common = null;
-            var counted = 0;
-            var recursive = 0;
-            onlyFromTheCycle = false;
             foreach (var call in calls)
             {
                 if (!call.IsCall)
@@ -1393,26 +1365,17 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
                     continue;
                 }
 
-                var inCycle = false;
                 var candidate = FirstOrNull(call.Held)
                     ?? (call.InLambda || call.Caller is not IMethodSymbol caller ? null
-                        : depth is { } level ? HeldAcrossTypes(caller.OriginalDefinition, level) : HeldByEveryCaller(caller, out inCycle));
-                if (candidate is null && inCycle)
-                {
-                    recursive++;
-                    continue;
-                }
-
+                        : depth is { } level ? HeldAcrossTypes(caller.OriginalDefinition, level) : HeldByEveryCaller(caller));
                 if (candidate is null || (common is not null && !SymbolEqualityComparer.Default.Equals(common, candidate) && !System.Linq.Enumerable.Contains(call.Held, common, SymbolEqualityComparer.Default)))
                 {
                     return null;
                 }
 
-                counted++;
                 common ??= candidate;
             }
 
-            onlyFromTheCycle = counted == 0 && recursive > 0;
             return common;
         }
 

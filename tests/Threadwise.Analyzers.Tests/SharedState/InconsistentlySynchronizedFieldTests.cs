@@ -503,66 +503,6 @@ public class InconsistentlySynchronizedFieldTests
         }
         """, Tw2003(0, "_a", "_gate", "Send"), Tw2003(1, "_a", "_gate", "Send"));
 
-    // ZoneTree's in-memory file: `EnsureCapacity(n)` is called under the lock by Write and SetLength, and
-    // again by the `PromoteToLargeChunks()` it calls, which writes the chunk size. The recursion runs only
-    // inside an activation entered under the lock, so both helpers hold it, whichever is asked about
-    // first. A cycle also entered from an unlocked caller, or one nothing outside it enters, does not.
-    [Fact]
-    public Task RecursiveHelpersEnteredOnlyUnderTheLock_HoldIt() => VerifyAnalyzer.AnalyzerAsync("""
-        using System.Collections.Generic;
-
-        public class InMemoryFile
-        {
-            private readonly object _sync = new();
-            private readonly List<byte[]> _chunks = new();
-            private int _chunkSize = 4096;
-            private long _length;
-
-            public void Write(long end) { lock (_sync) { EnsureCapacity(end); _length = end; } }
-            public void SetLength(long value) { lock (_sync) { EnsureCapacity(value); _length = value; } }
-            public void Reset() { lock (_sync) { _chunks.Clear(); _chunkSize = 4096; } }
-            public int Read(long position) { lock (_sync) { return _chunks[(int)(position / _chunkSize)][position % _chunkSize]; } }
-            public long Capacity() { lock (_sync) { return _chunks.Count * (long)_chunkSize; } }
-
-            private void EnsureCapacity(long capacity)
-            {
-                if (_chunkSize == 4096 && capacity > 1 << 20)
-                    Promote();
-                while (_chunks.Count * (long)_chunkSize < capacity)
-                    _chunks.Add(new byte[_chunkSize]);
-            }
-
-            private void Promote()
-            {
-                _chunkSize = 1 << 23;
-                EnsureCapacity(_length);
-            }
-        }
-
-        public class LeakyFile
-        {
-            private readonly object _sync = new();
-            private int _chunkSize = 4096;
-
-            public void Write(long end) { lock (_sync) { Grow(end); } }
-            public void Reset() { lock (_sync) { _chunkSize = 4096; } }
-            public void Trim(long end) { Grow(end); }
-
-            private void Grow(long capacity) { if (capacity > 10) Promote(); }
-            private void Promote() { {|#0:_chunkSize = 1 << 23|}; Grow(1); }
-        }
-
-        public class DeadCycle
-        {
-            private readonly object _sync = new();
-            private int _size;
-
-            public void Set() { lock (_sync) { _size = 1; } }
-            private void Ping(int n) { if (n > 0) Pong(n - 1); }
-            private void Pong(int n) { {|#1:_size = n|}; Ping(n); }
-        }
-        """, Tw2003(0, "_chunkSize", "_sync", "Reset"), Tw2003(1, "_size", "_sync", "Set"));
-
     // Terminal.Gui's terminal device: `CloseOwnedHandles()` is called under the lock by `Reset()` and by a
     // handler of `AppDomain.ProcessExit`, which runs as the process ends, after the last use — like a
     // finalizer, it needs no lock. A handler of another event (or of an event of that name elsewhere) does.
