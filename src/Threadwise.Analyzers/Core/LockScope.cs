@@ -239,6 +239,72 @@ internal static class LockScope
         };
     }
 
+    /// <summary>
+    /// <paramref name="lockSymbol"/>, a <c>ReaderWriterLockSlim</c>, is held at <paramref name="operation"/>
+    /// only for reading: taken by <c>EnterReadLock()</c> (a <c>try</c> whose <c>finally</c> calls
+    /// <c>ExitReadLock()</c>, or the straight-line call earlier in an enclosing block) and not also for
+    /// writing or upgradeable reading around it. Readers do not exclude each other, so a write made there
+    /// is not guarded by the lock.
+    /// </summary>
+    public static bool IsHeldOnlyForReading(IOperation operation, ISymbol lockSymbol)
+    {
+        var read = false;
+        IOperation child = operation;
+        for (var current = operation.Parent; current is not null and not (IAnonymousFunctionOperation or ILocalFunctionOperation); child = current, current = current.Parent)
+        {
+            switch (current)
+            {
+                case ITryOperation { Finally: { } @finally } @try when child == @try.Body:
+                    foreach (var call in @finally.Descendants())
+                    {
+                        if (ReaderWriterMode(call, lockSymbol, "Exit") is { } mode)
+                        {
+                            if (mode != "Read")
+                            {
+                                return false;
+                            }
+
+                            read = true;
+                        }
+                    }
+
+                    break;
+                case IBlockOperation block:
+                    for (var i = 0; i < block.Operations.Length && block.Operations[i] != child; i++)
+                    {
+                        if (block.Operations[i] is IExpressionStatementOperation { Operation: var statement }
+                            && ReaderWriterMode(statement, lockSymbol, "Enter") is { } mode)
+                        {
+                            if (mode != "Read")
+                            {
+                                return false;
+                            }
+
+                            read = true;
+                        }
+                    }
+
+                    break;
+            }
+        }
+
+        return read;
+    }
+
+    // `rw.EnterReadLock()` → "Read", `rw.ExitUpgradeableReadLock()` → "UpgradeableRead", for the prefix asked.
+    private static string? ReaderWriterMode(IOperation operation, ISymbol lockSymbol, string prefix)
+    {
+        if (operation is not IInvocationOperation { Instance: { } instance, TargetMethod: { ContainingType.Name: "ReaderWriterLockSlim" } method }
+            || !method.Name.StartsWith(prefix, System.StringComparison.Ordinal)
+            || !method.Name.EndsWith("Lock", System.StringComparison.Ordinal)
+            || !SymbolEqualityComparer.Default.Equals(LockSymbol(instance), lockSymbol))
+        {
+            return null;
+        }
+
+        return method.Name.Substring(prefix.Length, method.Name.Length - prefix.Length - "Lock".Length);
+    }
+
     /// <summary>The symbol that identifies a lock object: the field, local or parameter, or the
     /// containing type for <c>this</c> and <c>typeof(T)</c>.</summary>
     public static ISymbol? LockSymbol(IOperation value)

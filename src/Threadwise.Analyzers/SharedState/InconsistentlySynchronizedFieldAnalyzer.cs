@@ -248,6 +248,14 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
             return;
         }
 
+        // `_stateLock.EnterReadLock(); try { _attempts = 0; … } finally { _stateLock.ExitReadLock(); }` (Ruffles'
+        // connection): readers do not exclude each other, so a write under the read lock is no evidence
+        // that the lock guards the field, and not guarded by it either.
+        if (heldLock is not null && LockScope.IsHeldOnlyForReading(context.Operation, heldLock))
+        {
+            return;
+        }
+
         // `lock (_stream) { _position = ...; }` where the stream came from the caller: the lock
         // serialises a resource shared with other wrappers; this instance's own fields written inside
         // are its own state, not what that lock protects.

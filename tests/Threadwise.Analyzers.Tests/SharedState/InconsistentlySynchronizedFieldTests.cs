@@ -1023,6 +1023,92 @@ public class InconsistentlySynchronizedFieldTests
         }
         """, Tw2003(0, "_last", "_indexLock", "Clear"));
 
+    // Ruffles' connection writes its handshake counters inside `EnterReadLock()`/`ExitReadLock()`: readers
+    // do not exclude each other, so the read lock is no evidence that it guards the field. Under the write
+    // lock, under an upgradeable read lock, or under a write lock taken inside the read region (straight
+    // line or by try/finally), the write is evidence, and the unguarded one is reported.
+    [Fact]
+    public Task WritesUnderAReadLock_AreNoEvidence() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading;
+
+        class Connection
+        {
+            private readonly ReaderWriterLockSlim _stateLock = new();
+            private int _attempts;
+            private int _state;
+            private int _phase;
+            private int _round;
+
+            public void HandleChallenge()
+            {
+                _stateLock.EnterReadLock();
+                try
+                {
+                    _attempts = 0;
+                }
+                finally
+                {
+                    _stateLock.ExitReadLock();
+                }
+            }
+
+            public void SendChallenge() => _attempts++;
+
+            public void Connect()
+            {
+                _stateLock.EnterWriteLock();
+                try { _state = 1; } finally { _stateLock.ExitWriteLock(); }
+            }
+
+            public void Upgrade()
+            {
+                _stateLock.EnterUpgradeableReadLock();
+                try { _phase = 1; } finally { _stateLock.ExitUpgradeableReadLock(); }
+            }
+
+            public void Nested()
+            {
+                _stateLock.EnterReadLock();
+                _stateLock.ExitReadLock();
+                _stateLock.EnterWriteLock();
+                _round = 1;
+                _stateLock.ExitWriteLock();
+            }
+
+            public void Reset()
+            {
+                {|#0:_state = 0|};
+                {|#1:_phase = 0|};
+                {|#2:_round = 0|};
+            }
+        }
+        """,
+        Tw2003(0, "_state", "_stateLock", "Connect"),
+        Tw2003(1, "_phase", "_stateLock", "Upgrade"),
+        Tw2003(2, "_round", "_stateLock", "Nested"));
+
+    // The read-lock question, asked where the lock calls are half-typed or the lock does not bind.
+    [Fact]
+    public Task BrokenReadLocks_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System.Threading;
+
+        class Connection
+        {
+            private readonly ReaderWriterLockSlim _stateLock = new();
+            private int _attempts;
+
+            public void HandleChallenge()
+            {
+                _stateLock.EnterReadLock(;
+                try { _attempts = 0; } finally { _stateLock.ExitReadLock(); }
+                _missing.EnterReadLock();
+                try { _attempts = 1; } finally { _missing.ExitReadLock(); }
+            }
+
+            public void SendChallenge() => _attempts++;
+        }
+        """);
+
     // A lock on a resource the caller handed in serialises that resource across wrappers; this
     // instance's own fields written inside are not what it protects. A lock on the type's own
     // object, or on an object (a sync root) handed in, still is.
