@@ -340,7 +340,7 @@ internal static class AsyncVoidMethods
     {
         foreach (var @catch in @try.Catches)
         {
-            if ((@catch.Filter is null || LetsOnlyCancellationThrough(@catch))
+            if ((@catch.Filter is null || LetsOnlyCancellationThrough(@catch) || LetsOnlyFatalThrough(@catch))
                 && (@catch.Declaration is null
                     || @catch.Declaration.Type.ToString() is "Exception" or "System.Exception" or "global::System.Exception"))
             {
@@ -382,6 +382,51 @@ internal static class AsyncVoidMethods
         return filter is PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalNotExpression, Operand: ParenthesizedExpressionSyntax { Expression: BinaryExpressionSyntax { RawKind: (int)SyntaxKind.IsExpression, Left: IdentifierNameSyntax left, Right: var right } } }
                && left.Identifier.ValueText == name
                && NamesCancellation(right);
+    }
+
+    // `catch (Exception e) when (!Fx.IsFatal(e))` (the Azure Relay client's timer callbacks; also
+    // `!e.IsFatal()`, `!IsCriticalException(e)`): every failure but the fatal ones (out of memory, a
+    // corrupted state) is handled; those are meant to take the process down.
+    private static bool LetsOnlyFatalThrough(CatchClauseSyntax @catch)
+    {
+        var filter = @catch.Filter!.FilterExpression;
+        while (filter is ParenthesizedExpressionSyntax parenthesized)
+        {
+            filter = parenthesized.Expression;
+        }
+
+        if (@catch.Declaration is not { Identifier.ValueText: { Length: > 0 } name }
+            || filter is not PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalNotExpression, Operand: var operand })
+        {
+            return false;
+        }
+
+        while (operand is ParenthesizedExpressionSyntax inner)
+        {
+            operand = inner.Expression;
+        }
+
+        if (operand is not InvocationExpressionSyntax call)
+        {
+            return false;
+        }
+
+        var (method, receiver) = call.Expression switch
+        {
+            MemberAccessExpressionSyntax access => (access.Name.Identifier.ValueText, access.Expression),
+            IdentifierNameSyntax identifier => (identifier.Identifier.ValueText, (ExpressionSyntax?)null),
+            _ => (string.Empty, null),
+        };
+
+        if (method.IndexOf("Fatal", System.StringComparison.Ordinal) < 0 && method.IndexOf("Critical", System.StringComparison.Ordinal) < 0)
+        {
+            return false;
+        }
+
+        // The caught exception is what is tested: the argument, or the receiver of an extension.
+        return call.ArgumentList.Arguments is { Count: 1 } arguments
+            ? arguments[0].Expression is IdentifierNameSyntax argument && argument.Identifier.ValueText == name
+            : call.ArgumentList.Arguments.Count == 0 && receiver is IdentifierNameSyntax tested && tested.Identifier.ValueText == name;
     }
 
     private static bool NamesCancellation(SyntaxNode type)

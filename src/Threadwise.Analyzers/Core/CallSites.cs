@@ -26,8 +26,8 @@ internal readonly struct CallSite
 /// Every call of a method in the compilation, for the rules that ask "who calls this?" only when a
 /// finding would otherwise be reported (expensive: it binds each tree that names the method). Calls
 /// are found by a token scan for the name and bound; a private method is looked for in its own
-/// type only. Any use that is not a call (a method group, <c>nameof</c> aside) makes the answer
-/// unknown (null): the method may then run anywhere.
+/// type only. Any use that is not a call (a method group, <c>nameof</c> aside), or a call that does not
+/// bind yet, makes the answer unknown (null): the method may then run anywhere.
 /// </summary>
 internal static class CallSites
 {
@@ -76,7 +76,15 @@ internal static class CallSites
                 // `base.M()` runs exactly the method it names; any other call of an overridden
                 // method may dispatch to this override.
                 // An extension method called as one binds to its reduced form.
-                if (model.GetSymbolInfo(name, cancellationToken).Symbol is not IMethodSymbol named
+                // A call of it that does not bind yet (an argument missing or wrong: code under edit) has
+                // arguments nobody can read: the callers are unknown.
+                var info = model.GetSymbolInfo(name, cancellationToken);
+                if (info.Symbol is null && IsCandidate(info.CandidateSymbols, targets))
+                {
+                    return null;
+                }
+
+                if (info.Symbol is not IMethodSymbol named
                     || (named.ReducedFrom ?? named).OriginalDefinition is not { } bound
                     || (callee is MemberAccessExpressionSyntax { Expression: BaseExpressionSyntax }
                         ? !SymbolEqualityComparer.Default.Equals(bound, method)
@@ -137,6 +145,19 @@ internal static class CallSites
         for (SyntaxNode? current = name.Parent; current is not null and not StatementSyntax and not MemberDeclarationSyntax; current = current.Parent)
         {
             if (current is InvocationExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "nameof" } })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsCandidate(System.Collections.Immutable.ImmutableArray<ISymbol> candidates, List<IMethodSymbol> targets)
+    {
+        foreach (var candidate in candidates)
+        {
+            if (candidate is IMethodSymbol method && Contains(targets, (method.ReducedFrom ?? method).OriginalDefinition))
             {
                 return true;
             }

@@ -65,18 +65,91 @@ internal static class InMemoryStreams
         return value switch
         {
             IObjectCreationOperation creation => IsWrapper(creation.Type, symbols) && IsInMemory(FirstArgument(creation), symbols, inMemoryParameters, depth + 1),
-            ILocalReferenceOperation local => Initializer(local) is { } initial
+            // `Stream body = null; if (hasBody) body = new MemoryStream(size);`: a null start is no stream.
+            ILocalReferenceOperation local => Initializer(local) is { } initial && !IsNull(initial)
                 ? IsInMemory(initial, symbols, inMemoryParameters, depth + 1)
                 : EveryAssignmentInScopeIsInMemory(local.Local, local, symbols, inMemoryParameters, depth + 1),
             IParameterReferenceOperation { Parameter: { RefKind: RefKind.Out } result } reference
                 => EveryAssignmentInScopeIsInMemory(result, reference, symbols, inMemoryParameters, depth + 1),
             IInvocationOperation resource when IsManifestResource(resource.TargetMethod) => true,
             IInvocationOperation factory => IsWrapper(factory.Type, symbols) && WrapsOnlyMemory(factory.Arguments, symbols, inMemoryParameters, depth + 1),
-            IParameterReferenceOperation { Parameter.Ordinal: < 32 and var ordinal } => (inMemoryParameters & (1 << ordinal)) != 0,
+            IParameterReferenceOperation { Parameter.Ordinal: var ordinal } parameter
+                => (ordinal < 32 && (inMemoryParameters & (1 << ordinal)) != 0) || IsInMemoryAtEveryCall(parameter, symbols, depth + 1),
             IFieldReferenceOperation { Field: { DeclaredAccessibility: Accessibility.Private } field } reference
                 => IsWrapper(field.Type, symbols) && EveryAssignmentIsInMemory(field, reference.SemanticModel, symbols, depth + 1),
             _ => false,
         };
+    }
+
+    private static readonly ConditionalWeakTable<IParameterSymbol, StrongBox<bool>> ParameterAnswers = new();
+
+    // `ReadMessageAsync(socket, buffer, destination, token)` whose one caller passes `requestStream = new
+    // MemoryStream(…)` (the Azure Relay client's web-socket helper): a stream parameter of a method only
+    // this compilation can call, never reassigned in it, that every call hands an in-memory stream. Asked
+    // of would-be findings (it searches the compilation for the calls); the answer is kept per parameter.
+    private static bool IsInMemoryAtEveryCall(IParameterReferenceOperation reference, KnownSymbols symbols, int depth)
+    {
+        var parameter = reference.Parameter;
+        if (depth > MaxWrapping
+            || parameter.RefKind != RefKind.None
+            || parameter.ContainingSymbol is not IMethodSymbol { MethodKind: MethodKind.Ordinary, IsVirtual: false, IsAbstract: false, IsOverride: false } method
+            || SymbolFacts.IsVisibleOutsideAssembly(method)
+            || !IsWrapper(parameter.Type, symbols)
+            || reference.SemanticModel?.Compilation is not { } compilation)
+        {
+            return false;
+        }
+
+        return ParameterAnswers.GetValue(parameter, p => new StrongBox<bool>(
+            !IsAssignedIn(p, reference) && EveryCallPassesMemory(method, p.Ordinal, compilation, symbols, depth))).Value;
+    }
+
+    private static bool IsAssignedIn(IParameterSymbol parameter, IOperation use)
+    {
+        var root = use;
+        while (root.Parent is not null)
+        {
+            root = root.Parent;
+        }
+
+        foreach (var operation in root.Descendants())
+        {
+            if (operation is IAssignmentOperation { Target: IParameterReferenceOperation target }
+                && SymbolEqualityComparer.Default.Equals(target.Parameter, parameter))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool EveryCallPassesMemory(IMethodSymbol method, int ordinal, Compilation compilation, KnownSymbols symbols, int depth)
+    {
+        if (CallSites.InTheCompilation(method, compilation, System.Threading.CancellationToken.None) is not { Count: > 0 } calls)
+        {
+            return false;
+        }
+
+        foreach (var call in calls)
+        {
+            var passed = false;
+            foreach (var argument in call.Invocation.Arguments)
+            {
+                if (argument.Parameter?.Ordinal == ordinal)
+                {
+                    passed = argument.ArgumentKind != ArgumentKind.DefaultValue && IsInMemory(argument.Value, symbols, inMemoryParameters: 0, depth);
+                    break;
+                }
+            }
+
+            if (!passed)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     // `assembly.GetManifestResourceStream(name)`: an embedded resource is read from the loaded image
@@ -283,6 +356,8 @@ internal static class InMemoryStreams
     }
 
     // `using var destination = new MemoryStream();` then `new CryptoStream(destination, …)`.
+    private static bool IsNull(IOperation value) => value.WithoutConversions().ConstantValue is { HasValue: true, Value: null };
+
     private static IOperation? Initializer(ILocalReferenceOperation local)
     {
         if (local.SemanticModel is not { } model

@@ -1063,6 +1063,108 @@ public class BlockingApiInAsyncCodeTests
         """,
         Tw1004(0, "IBucket.Scope", "async method 'M'", "IBucket.ScopeAsync"));
 
+    // The Azure Relay client's web-socket helper: `ReadMessageAsync(socket, buffer, destination, token)`
+    // writes each fragment with `destination.Write(…)`, and its one caller passes `Stream body = null; if
+    // (hasBody) body = new MemoryStream(size);`. A stream parameter of a method only the assembly calls,
+    // never reassigned, that every call hands memory, is memory. A public method, a caller that passes a
+    // file, a parameter the method reassigns, or a method also used as a method group is reported.
+    [Fact]
+    public Task StreamParameterEveryCallFillsWithMemory_IsInMemory() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.IO;
+        using System.Threading.Tasks;
+
+        static class Utility
+        {
+            internal static async Task<int> ReadMessageAsync(Func<Task<byte[]>> receive, Stream destination)
+            {
+                var fragment = await receive();
+                destination.Write(fragment, 0, fragment.Length);
+                return fragment.Length;
+            }
+
+            internal static async Task CopyAsync(Func<Task<byte[]>> receive, Stream destination)
+            {
+                var fragment = await receive();
+                {|#0:destination.Write(fragment, 0, fragment.Length)|};
+            }
+
+            internal static async Task GroupAsync(Func<Task<byte[]>> receive, Stream destination)
+            {
+                var fragment = await receive();
+                {|#3:destination.Write(fragment, 0, fragment.Length)|};
+            }
+
+            internal static async Task ReassignedAsync(Func<Task<byte[]>> receive, Stream destination)
+            {
+                var fragment = await receive();
+                destination ??= File.OpenWrite("x");
+                {|#2:destination.Write(fragment, 0, fragment.Length)|};
+            }
+        }
+
+        public static class PublicUtility
+        {
+            public static async Task PublicAsync(Func<Task<byte[]>> receive, Stream destination)
+            {
+                var fragment = await receive();
+                {|#1:destination.Write(fragment, 0, fragment.Length)|};
+            }
+        }
+
+        class Connection
+        {
+            async Task ReceiveAsync(Func<Task<byte[]>> receive, bool hasBody)
+            {
+                Stream body = null;
+                if (hasBody)
+                {
+                    body = new MemoryStream(4096);
+                    await Utility.ReadMessageAsync(receive, body);
+                }
+
+                await Utility.ReadMessageAsync(receive, new MemoryStream());
+                await Utility.CopyAsync(receive, new MemoryStream());
+                await Utility.CopyAsync(receive, File.OpenWrite("log"));
+                await PublicUtility.PublicAsync(receive, new MemoryStream());
+                await Utility.ReassignedAsync(receive, new MemoryStream());
+                await Utility.GroupAsync(receive, new MemoryStream());
+                Func<Func<Task<byte[]>>, Stream, Task> later = Utility.GroupAsync;
+            }
+        }
+        """,
+        Tw1004(0, "Stream.Write", "async method 'CopyAsync'", "Stream.WriteAsync"),
+        Tw1004(1, "Stream.Write", "async method 'PublicAsync'", "Stream.WriteAsync"),
+        Tw1004(2, "Stream.Write", "async method 'ReassignedAsync'", "Stream.WriteAsync"),
+        Tw1004(3, "Stream.Write", "async method 'GroupAsync'", "Stream.WriteAsync"));
+
+    // The stream-parameter question, asked where a call of the method is half-typed: in doubt, not memory.
+    [Fact]
+    public Task BrokenCallsOfAStreamParameterMethod_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System;
+        using System.IO;
+        using System.Threading.Tasks;
+
+        static class Utility
+        {
+            internal static async Task CopyAsync(Func<Task<byte[]>> receive, Stream destination)
+            {
+                var fragment = await receive();
+                {|#0:destination.Write(fragment, 0, fragment.Length)|};
+            }
+        }
+
+        class Connection
+        {
+            async Task ReceiveAsync(Func<Task<byte[]>> receive)
+            {
+                await Utility.CopyAsync(receive, new MemoryStream());
+                await Utility.CopyAsync(receive, missing);
+            }
+        }
+        """,
+        Tw1004(0, "Stream.Write", "async method 'CopyAsync'", "Stream.WriteAsync"));
+
     // A "used in test only" internal constructor that injects the queue (the Neo4j driver's connection
     // pool): nothing in the assembly calls it, so the queue is always the unbounded one. Called in any
     // form — `new`, target-typed `new(…)`, `this(…)`, a derived class's `base(…)`, through an alias — or

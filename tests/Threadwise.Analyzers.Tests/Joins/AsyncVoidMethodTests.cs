@@ -590,6 +590,69 @@ public class AsyncVoidMethodTests
         }
         """, Tw4004(0, "AwaitsOutside"), Tw4004(1, "AwaitsInCondition"));
 
+    // The Azure Relay client's timer callbacks: `catch (Exception e) when (!Fx.IsFatal(e))` handles every
+    // failure but the fatal ones, which are meant to end the process (also `!e.IsFatal()`,
+    // `!IsCriticalException(e)`). A negated filter of another name, one that tests something other than
+    // the caught exception, or an un-negated one is narrower.
+    [Fact]
+    public Task ACatchAllThatLetsOnlyFatalExceptionsThrough_IsWhollyGuarded() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        static class Fx
+        {
+            public static bool IsFatal(Exception e) => e is OutOfMemoryException;
+            public static bool IsCriticalException(Exception e) => e is StackOverflowException;
+            public static bool IsExpected(Exception e) => e is TimeoutException;
+        }
+
+        static class ExceptionExtensions
+        {
+            public static bool IsFatal(this Exception e) => e is OutOfMemoryException;
+        }
+
+        class Renewer
+        {
+            private Exception _last;
+
+            private async void OnRenewTimer()
+            {
+                try { await Task.Delay(1); }
+                catch (Exception e) when (!Fx.IsFatal(e)) { Console.Error.WriteLine(e); }
+            }
+
+            private async void OnFlush()
+            {
+                try { await Task.Delay(1); }
+                catch (Exception e) when (!e.IsFatal()) { Console.Error.WriteLine(e); }
+            }
+
+            private async void OnPing()
+            {
+                try { await Task.Delay(1); }
+                catch (Exception e) when (!(Fx.IsCriticalException(e))) { Console.Error.WriteLine(e); }
+            }
+
+            private async void {|#0:OnExpected|}()
+            {
+                try { await Task.Delay(1); }
+                catch (Exception e) when (!Fx.IsExpected(e)) { Console.Error.WriteLine(e); }
+            }
+
+            private async void {|#1:OnOther|}()
+            {
+                try { await Task.Delay(1); }
+                catch (Exception e) when (!Fx.IsFatal(_last)) { Console.Error.WriteLine(e); }
+            }
+
+            private async void {|#2:OnPositive|}()
+            {
+                try { await Task.Delay(1); }
+                catch (Exception e) when (Fx.IsFatal(e)) { Console.Error.WriteLine(e); }
+            }
+        }
+        """, Tw4004(0, "OnExpected"), Tw4004(1, "OnOther"), Tw4004(2, "OnPositive"));
+
     // R3's queue workers: the catch lets only cancellation through (`when (ex is not
     // OperationCanceledException)`), the way the worker is told to stop. Any other filter is narrower.
     [Fact]

@@ -645,7 +645,7 @@ public class InconsistentlySynchronizedFieldTests
 
             public void Open() { lock (_gate) { _state++; } }
 
-            internal void Attach(int state) => _state = state;
+            internal void Attach(int state) => {|#2:_state = state|};
 
             internal void Detach() => {|#0:_state = 0|};
 
@@ -670,7 +670,9 @@ public class InconsistentlySynchronizedFieldTests
                 }
             }
         }
-        """, Tw2003(0, "_state", "_gate", "Open"), Tw2003(1, "_state", "_gate", "Open"));
+        """, Tw2003(0, "_state", "_gate", "Open"), Tw2003(1, "_state", "_gate", "Open"),
+        // `Attach(` half-typed is a call being written: in doubt, Attach runs.
+        Tw2003(2, "_state", "_gate", "Open"));
 
     // A factory's "first use of the new object" question, asked where the factory is half-typed.
     [Fact]
