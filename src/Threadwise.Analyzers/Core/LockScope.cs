@@ -257,9 +257,9 @@ internal static class LockScope
                 case ITryOperation { Finally: { } @finally } @try when child == @try.Body:
                     foreach (var call in @finally.Descendants())
                     {
-                        if (ReaderWriterMode(call, lockSymbol, "Exit") is { } mode)
+                        if (IsReadMode(call, lockSymbol, enter: false) is { } exitsRead)
                         {
-                            if (mode != "Read")
+                            if (!exitsRead)
                             {
                                 return false;
                             }
@@ -273,9 +273,9 @@ internal static class LockScope
                     for (var i = 0; i < block.Operations.Length && block.Operations[i] != child; i++)
                     {
                         if (block.Operations[i] is IExpressionStatementOperation { Operation: var statement }
-                            && ReaderWriterMode(statement, lockSymbol, "Enter") is { } mode)
+                            && IsReadMode(statement, lockSymbol, enter: true) is { } entersRead)
                         {
-                            if (mode != "Read")
+                            if (!entersRead)
                             {
                                 return false;
                             }
@@ -291,18 +291,22 @@ internal static class LockScope
         return read;
     }
 
-    // `rw.EnterReadLock()` → "Read", `rw.ExitUpgradeableReadLock()` → "UpgradeableRead", for the prefix asked.
-    private static string? ReaderWriterMode(IOperation operation, ISymbol lockSymbol, string prefix)
+    // `rw.EnterReadLock()` / `rw.ExitReadLock()` → true; the write and upgradeable forms → false; anything
+    // else (another call, another lock) → null. Compared by name: no string is built.
+    private static bool? IsReadMode(IOperation operation, ISymbol lockSymbol, bool enter)
     {
-        if (operation is not IInvocationOperation { Instance: { } instance, TargetMethod: { ContainingType.Name: "ReaderWriterLockSlim" } method }
-            || !method.Name.StartsWith(prefix, System.StringComparison.Ordinal)
-            || !method.Name.EndsWith("Lock", System.StringComparison.Ordinal)
+        if (operation is not IInvocationOperation { Instance: { } instance, TargetMethod: { ContainingType.Name: "ReaderWriterLockSlim", Name: var name } }
             || !SymbolEqualityComparer.Default.Equals(LockSymbol(instance), lockSymbol))
         {
             return null;
         }
 
-        return method.Name.Substring(prefix.Length, method.Name.Length - prefix.Length - "Lock".Length);
+        return (enter, name) switch
+        {
+            (true, "EnterReadLock") or (false, "ExitReadLock") => true,
+            (true, "EnterWriteLock" or "EnterUpgradeableReadLock") or (false, "ExitWriteLock" or "ExitUpgradeableReadLock") => false,
+            _ => null,
+        };
     }
 
     /// <summary>The symbol that identifies a lock object: the field, local or parameter, or the
