@@ -101,27 +101,7 @@ internal static class InMemoryStreams
         }
 
         return ParameterAnswers.GetValue(parameter, p => new StrongBox<bool>(
-            !IsAssignedIn(p, reference) && EveryCallPassesMemory(method, p.Ordinal, compilation, symbols, depth))).Value;
-    }
-
-    private static bool IsAssignedIn(IParameterSymbol parameter, IOperation use)
-    {
-        var root = use;
-        while (root.Parent is not null)
-        {
-            root = root.Parent;
-        }
-
-        foreach (var operation in root.Descendants())
-        {
-            if (operation is IAssignmentOperation { Target: IParameterReferenceOperation target }
-                && SymbolEqualityComparer.Default.Equals(target.Parameter, parameter))
-            {
-                return true;
-            }
-        }
-
-        return false;
+            !LocalReferences.IsParameterAssigned(p, reference) && EveryCallPassesMemory(method, p.Ordinal, compilation, symbols, depth))).Value;
     }
 
     private static bool EveryCallPassesMemory(IMethodSymbol method, int ordinal, Compilation compilation, KnownSymbols symbols, int depth)

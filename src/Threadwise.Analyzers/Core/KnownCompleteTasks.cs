@@ -73,7 +73,7 @@ internal static class KnownCompleteTasks
             || parameter.RefKind != RefKind.None
             || method.IsVirtual || method.IsAbstract || method.IsOverride
             || SymbolFacts.IsVisibleOutsideAssembly(method)
-            || IsWritten(parameter, task))
+            || LocalReferences.IsParameterAssigned(parameter, task))
         {
             return false;
         }
@@ -113,26 +113,6 @@ internal static class KnownCompleteTasks
                && symbols.IsTaskType(antecedent.Type)
                && operation.Arguments.Length > 0
                && operation.Arguments[0].Syntax == argument;
-    }
-
-    private static bool IsWritten(IParameterSymbol parameter, IOperation use)
-    {
-        var root = use;
-        while (root.Parent is not null)
-        {
-            root = root.Parent;
-        }
-
-        foreach (var operation in root.Descendants())
-        {
-            if (operation is IAssignmentOperation { Target: IParameterReferenceOperation target }
-                && SymbolEqualityComparer.Default.Equals(target.Parameter, parameter))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private static IOperation? ArgumentFor(IInvocationOperation invocation, int ordinal)

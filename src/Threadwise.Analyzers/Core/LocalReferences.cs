@@ -91,6 +91,28 @@ internal static class LocalReferences
         return false;
     }
 
+    /// <summary>True when <paramref name="parameter"/> is assigned anywhere in the body that holds
+    /// <paramref name="use"/> (its whole operation tree).</summary>
+    public static bool IsParameterAssigned(IParameterSymbol parameter, IOperation use)
+    {
+        var root = use;
+        while (root.Parent is not null)
+        {
+            root = root.Parent;
+        }
+
+        foreach (var operation in root.Descendants())
+        {
+            if (operation is IAssignmentOperation { Target: IParameterReferenceOperation target }
+                && SymbolEqualityComparer.Default.Equals(target.Parameter, parameter))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static LocalReference Classify(ILocalReferenceOperation reference, IOperation body)
     {
         if (AsyncContext.IsInNestedFunction(reference, body))
