@@ -147,6 +147,11 @@ internal sealed class SynchronousTwins
     // `ValueTask.FromResult(…)`, `Task.CompletedTask`, or a call of another twin that never runs asynchronously.
     private bool IsFinishedValue(IOperation value, int depth, CancellationToken cancellationToken)
     {
+        if (KnownCompleteTasks.IsFinishedTaskValue(value, _symbols))
+        {
+            return true;
+        }
+
         switch (value)
         {
             case IObjectCreationOperation { Constructor: { } constructor } creation
@@ -156,19 +161,12 @@ internal sealed class SynchronousTwins
                        && constructor.Parameters[0].Type.Name != "IValueTaskSource";
             case IDefaultValueOperation when _symbols.IsValueTaskType(value.Type):
                 return true;
-            case IInvocationOperation { TargetMethod: { IsStatic: true, Name: "FromResult" or "FromException" or "FromCanceled" } factory }:
-                return IsTaskOrValueTask(factory.ContainingType);
-            case IPropertyReferenceOperation { Property: { IsStatic: true, Name: "CompletedTask" } property }:
-                return IsTaskOrValueTask(property.ContainingType);
+            case IInvocationOperation { TargetMethod: { IsStatic: true, Name: "FromResult" or "FromException" or "FromCanceled" } }:
+                return false; // a factory of another task type
             case IInvocationOperation call:
                 return IsSynchronous(call.TargetMethod.OriginalDefinition, depth + 1, cancellationToken);
             default:
                 return false;
         }
     }
-
-    private bool IsTaskOrValueTask(INamedTypeSymbol? type)
-        => type is not null
-           && (SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, _symbols.Task)
-               || SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, _symbols.ValueTask));
 }
