@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using Threadwise.Core;
@@ -43,7 +44,8 @@ public sealed class ThreadNeverJoinedAnalyzer : ThreadwiseAnalyzer
             // `new Thread(Work).Start()`: nobody holds the thread, so nobody can join it.
             if (invocation.Instance is IObjectCreationOperation started)
             {
-                if (SymbolEqualityComparer.Default.Equals(started.Type, _thread) && !SetsIsBackground(started.Initializer))
+                if (SymbolEqualityComparer.Default.Equals(started.Type, _thread) && !SetsIsBackground(started.Initializer)
+                    && IsAMistake(started, resultsReadAfter: null, context.CancellationToken))
                 {
                     context.ReportDiagnostic(Diagnostic.Create(Descriptors.TW4001ThreadNeverJoined, invocation.Syntax.GetLocation(), "new Thread(" + WorkName(started) + ")"));
                 }
@@ -98,10 +100,48 @@ public sealed class ThreadNeverJoinedAnalyzer : ThreadwiseAnalyzer
             }
 
             // Report once per thread, at its first Start().
-            if (firstStart == invocation)
+            if (firstStart == invocation && (collected || IsAMistake(creation, invocation, context.CancellationToken)))
             {
                 context.ReportDiagnostic(Diagnostic.Create(Descriptors.TW4001ThreadNeverJoined, invocation.Syntax.GetLocation(), local.Name));
             }
+        }
+
+        // A worker loop (or work that cannot be read) keeps the process alive until someone stops it.
+        // Finite work started once is fire-and-forget by design (a request handed to a thread of its
+        // own, a one-off background flush): the process still waits for it at exit, and joining it
+        // would make the starter wait. It is a mistake when the threads fan out over a collection or
+        // a count (the join was forgotten), or when the starter reads what the thread computes.
+        private static bool IsAMistake(IObjectCreationOperation creation, IOperation? resultsReadAfter, System.Threading.CancellationToken cancellationToken)
+        {
+            if (creation.Syntax is not BaseObjectCreationExpressionSyntax syntax
+                || creation.SemanticModel is not { } model
+                || ThreadWork.Of(syntax, model, cancellationToken) is ThreadWorkKind.Loops or ThreadWorkKind.Unknown)
+            {
+                return true;
+            }
+
+            return IsFannedOut(creation) || (resultsReadAfter is not null && ThreadWork.FirstResultRead(creation, resultsReadAfter) is not null);
+        }
+
+        // The innermost loop around the creation, within its function: a counted for or a foreach over a collection.
+        private static bool IsFannedOut(IOperation creation)
+        {
+            for (var operation = creation.Parent; operation is not null; operation = operation.Parent)
+            {
+                switch (operation)
+                {
+                    case IAnonymousFunctionOperation or ILocalFunctionOperation:
+                        return false;
+                    case IForLoopOperation { Condition: not null }:
+                        return true;
+                    case IForEachLoopOperation loop:
+                        return loop.Syntax is not StatementSyntax statement || !ThreadWork.IsConsumingForEach(statement);
+                    case ILoopOperation:
+                        return false; // a while/do dispatch loop hands each request its own thread
+                }
+            }
+
+            return false;
         }
 
         // `threads.Add(t)` on a List<Thread> local declared in this function that itself stays here:

@@ -27,7 +27,7 @@ public sealed class ThreadNeverJoinedBackgroundFixProvider : ThreadwiseCodeFixPr
     {
         if (state.FindNode<InvocationExpressionSyntax>(diagnostic) is not { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Start", Expression: var receiver } }
             || CreationOf(receiver, state) is not { } creation
-            || WorkerThreads.WorkOf(creation, state) != WorkerThreads.Work.Loops
+            || WorkerThreads.WorkOf(creation, state) != ThreadWorkKind.Loops
             || SetsIsBackground(creation))
         {
             return null;

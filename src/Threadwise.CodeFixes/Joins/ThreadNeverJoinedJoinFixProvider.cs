@@ -32,9 +32,17 @@ public sealed class ThreadNeverJoinedJoinFixProvider : ThreadwiseCodeFixProvider
             || !DeclaredIn(thread, block, state)
             || state.Symbols.ListOfT is null
             || state.Symbols.Thread is null
-            || WorkerThreads.WorkOf(WorkerThreads.Creation(thread, state), state) != WorkerThreads.Work.Ends)
+            || WorkerThreads.WorkOf(WorkerThreads.Creation(thread, state), state) != ThreadWorkKind.Ends)
         {
             return null;
+        }
+
+        // The starter reads what the thread computes: join right before the first such read.
+        if (FirstResultReadIn(block, thread, start, state) is { } reader)
+        {
+            return HasOtherExits(block, loopJumpsLeaveBlock: true, before: reader)
+                ? null
+                : editor => editor.InsertBefore(reader, StatementPlacement.Parse($"{thread.Name}.Join();\n"));
         }
 
         if (block.Parent is BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax or AccessorDeclarationSyntax
@@ -132,13 +140,41 @@ public sealed class ThreadNeverJoinedJoinFixProvider : ThreadwiseCodeFixProvider
         => local.DeclaringSyntaxReferences.Length == 1
            && local.DeclaringSyntaxReferences[0].GetSyntax(state.CancellationToken).Parent?.Parent?.Parent == block;
 
-    // A return, break, continue, goto or yield break in the block (outside nested functions) could
-    // leave it before the join runs; a trailing return is handled by joining before it.
-    private static bool HasOtherExits(BlockSyntax block, bool loopJumpsLeaveBlock)
+    // The statement of the block that holds the first read, after Start(), of a local the thread's lambda writes.
+    private static StatementSyntax? FirstResultReadIn(BlockSyntax block, ILocalSymbol thread, InvocationExpressionSyntax start, FixState state)
     {
-        var last = block.Statements.LastOrDefault();
+        if (WorkerThreads.Creation(thread, state) is not { } creation
+            || state.SemanticModel.GetOperation(creation, state.CancellationToken) is not Microsoft.CodeAnalysis.Operations.IObjectCreationOperation created
+            || state.SemanticModel.GetOperation(start, state.CancellationToken) is not { } started
+            || ThreadWork.FirstResultRead(created, started) is not { } read)
+        {
+            return null;
+        }
+
+        foreach (var statement in block.Statements)
+        {
+            if (statement.Span.Contains(read.Syntax.Span))
+            {
+                return statement.SpanStart > start.Span.End ? statement : null;
+            }
+        }
+
+        return null;
+    }
+
+    // A return, break, continue, goto or yield break in the block (outside nested functions) could
+    // leave it before the join runs (before <paramref name="before"/> when the join goes there);
+    // a trailing return is handled by joining before it.
+    private static bool HasOtherExits(BlockSyntax block, bool loopJumpsLeaveBlock, StatementSyntax? before = null)
+    {
+        var last = before is null ? block.Statements.LastOrDefault() : null;
         foreach (var node in block.DescendantNodes(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
         {
+            if (before is not null && node.SpanStart >= before.SpanStart)
+            {
+                break;
+            }
+
             if (node is ReturnStatementSyntax or GotoStatementSyntax or YieldStatementSyntax { RawKind: (int)SyntaxKind.YieldBreakStatement }
                 && node != last)
             {

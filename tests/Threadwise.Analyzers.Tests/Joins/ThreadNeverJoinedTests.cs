@@ -16,14 +16,22 @@ public class ThreadNeverJoinedTests
 
         class C
         {
-            void M()
+            private volatile bool _stopped;
+
+            void M(ThreadStart handedIn)
             {
-                var worker = new Thread(() => Console.WriteLine("work"));
+                var worker = new Thread(() =>
+                {
+                    while (!_stopped)
+                    {
+                        Thread.Sleep(10);
+                    }
+                });
                 worker.Name = "worker";
                 {|#0:worker.Start()|};
                 Console.WriteLine(worker.IsAlive);
 
-                var explicitForeground = new Thread(Work) { IsBackground = false };
+                var explicitForeground = new Thread(Loop) { IsBackground = false };
                 {|#1:explicitForeground.Start()|};
 
                 for (var i = 0; i < 3; i++)
@@ -34,14 +42,144 @@ public class ThreadNeverJoinedTests
 
                 Action later = () =>
                 {
-                    var inner = new Thread(Work);
+                    var inner = new Thread(handedIn);
                     {|#3:inner.Start()|};
                 };
+
+                var callsALoop = new Thread(() => Loop());
+                {|#4:callsALoop.Start()|};
             }
 
             static void Work() { }
+
+            void Loop()
+            {
+                do
+                {
+                    Thread.Sleep(10);
+                }
+                while (!_stopped);
+            }
         }
-        """, Tw4001(0, "worker"), Tw4001(1, "explicitForeground"), Tw4001(2, "t"), Tw4001(3, "inner"));
+        """, Tw4001(0, "worker"), Tw4001(1, "explicitForeground"), Tw4001(2, "t"), Tw4001(3, "inner"), Tw4001(4, "callsALoop"));
+
+    // Finite work started once is fire-and-forget by design: a request handed to a thread of its own
+    // in a receive loop or a data-received handler, a one-off flush started by Freeze(). The process
+    // still waits for such a thread at exit, and joining it would make the starter wait.
+    [Fact]
+    public Task FiniteWorkStartedOnce_IsNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Net;
+        using System.Net.Sockets;
+        using System.Threading;
+
+        class Server
+        {
+            private volatile bool _stopped;
+            private bool _frozen;
+
+            void Listen(UdpClient client)
+            {
+                while (!_stopped)
+                {
+                    var remote = new IPEndPoint(IPAddress.Any, 0);
+                    var bytes = client.Receive(ref remote);
+                    var handler = new Thread(Process);
+                    handler.Start(bytes);
+                }
+            }
+
+            void OnDataReceived(object sender, EventArgs e)
+            {
+                var start = new ParameterizedThreadStart(this.Process);
+                var handler = new Thread(start);
+                handler.Start(new byte[0]);
+            }
+
+            public void Register()
+            {
+                ThreadStart register = new ThreadStart(Flush);
+                var thread = new Thread(register);
+                thread.Start();
+            }
+
+            public void Drain()
+            {
+                new Thread(WaitForWriters).Start();
+            }
+
+            private int _writes;
+
+            void WaitForWriters()
+            {
+                try
+                {
+                    while (_writes > 0)
+                    {
+                        Thread.Yield();
+                    }
+
+                    Flush();
+                }
+                catch (Exception e)
+                {
+                    Console.WriteLine(e);
+                }
+            }
+
+            public void Freeze()
+            {
+                _frozen = true;
+                new Thread(Flush).Start();
+                new Thread(() => Console.WriteLine("flushed")).Start();
+                var register = new Thread(new ThreadStart(Flush)) { IsBackground = false };
+                register.Start();
+            }
+
+            void Process(object? request) => Console.WriteLine(request);
+
+            void Flush()
+            {
+                for (var i = 0; i < 3; i++)
+                {
+                    Console.WriteLine(_frozen);
+                }
+            }
+        }
+        """);
+
+    // The starter reads what the thread computes before anything waits for it.
+    [Fact]
+    public Task ResultsReadBeforeAJoin_AreFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        class C
+        {
+            void M()
+            {
+                var sum = 0;
+                var t = new Thread(() => sum = Compute());
+                {|#0:t.Start()|};
+                Console.WriteLine(sum);
+
+                int count;
+                var u = new Thread(() => { count = 0; count++; });
+                {|#1:u.Start()|};
+                count = 5;
+
+                var read = 0;
+                Console.WriteLine(read);
+                var v = new Thread(() => read = 1);
+                v.Start();
+
+                var own = new Thread(() => { var local = 1; local++; });
+                own.Start();
+            }
+
+            static int Compute() => 42;
+        }
+        """, Tw4001(0, "t"), Tw4001(1, "u"));
 
     [Fact]
     public Task JoinedBackgroundOrEscaping_IsNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
@@ -114,54 +252,83 @@ public class ThreadNeverJoinedTests
                 u.Start();
                 Thread v;
                 v.Start();
+                var w = new Thread(() => Missing());
+                w.Start();
+                var x = new Thread(() => undeclared = 1);
+                x.Start();
+                Console.WriteLine(undeclared);
+                new Thread(() => { while ( }).Start();
+                for (var i = 0; i < ; i++) {|#1:new Thread(Work).Start(|};
             }
 
             static void Work() { }
         }
-        """);
+        """, Tw4001(1, "new Thread(Work)"));
 
     [Fact]
-    public Task Fix_JoinsAtTheEndOfTheMethod_BeforeATrailingReturn() => VerifyFix.CodeFixAsync("""
+    public Task Fix_JoinsBeforeTheFirstReadOfTheResults() => VerifyFix.CodeFixAsync("""
+        using System;
         using System.Threading;
 
         class C
         {
             void M()
             {
-                var t = new Thread(Work);
+                var sum = 0;
+                var t = new Thread(() => sum = Compute());
                 {|#0:t.Start()|};
+                Work();
+                if (sum > 0)
+                {
+                    Console.WriteLine(sum);
+                }
+
                 Work();
             }
 
             int N()
             {
-                var t = new Thread(Work);
+                var result = 0;
+                var t = new Thread(() => { result = Compute(); });
                 {|#1:t.Start()|};
-                return 42;
+                return result;
             }
+
+            static int Compute() => 42;
 
             static void Work() { }
         }
         """, """
+        using System;
         using System.Threading;
 
         class C
         {
             void M()
             {
-                var t = new Thread(Work);
+                var sum = 0;
+                var t = new Thread(() => sum = Compute());
                 t.Start();
                 Work();
                 t.Join();
+                if (sum > 0)
+                {
+                    Console.WriteLine(sum);
+                }
+
+                Work();
             }
 
             int N()
             {
-                var t = new Thread(Work);
+                var result = 0;
+                var t = new Thread(() => { result = Compute(); });
                 t.Start();
                 t.Join();
-                return 42;
+                return result;
             }
+
+            static int Compute() => 42;
 
             static void Work() { }
         }
@@ -212,66 +379,94 @@ public class ThreadNeverJoinedTests
 
     [Fact]
     public Task Fix_IsNotOffered_WhenAnExitWouldSkipTheJoin() => VerifyFix.NoCodeFixAsync("""
+        using System;
         using System.Threading;
 
         class C
         {
             void M(bool early)
             {
-                var t = new Thread(Work);
+                var sum = 0;
+                var t = new Thread(() => sum = 1);
                 {|#0:t.Start()|};
                 if (early)
                 {
                     return;
                 }
 
-                Work();
+                Console.WriteLine(sum);
             }
 
             void N(bool go)
             {
-                var t = new Thread(Work);
+                var sum = 0;
+                var t = new Thread(() => sum = 1);
                 if (go) {|#1:t.Start()|};
+                Console.WriteLine(sum);
             }
-
-            static void Work() { }
         }
         """, Tw4001(0, "t"), Tw4001(1, "t"));
 
     [Fact]
     public Task FixAll_JoinsEveryThread() => VerifyFix.CodeFixAsync("""
+        using System;
         using System.Threading;
 
         class C
         {
-            void M()
+            void M(int n)
             {
-                var a = new Thread(Work);
-                var b = new Thread(Work);
+                int x = 0, y = 0;
+                var a = new Thread(() => x = 1);
+                var b = new Thread(() => y = 2);
                 {|#0:a.Start()|};
                 {|#1:b.Start()|};
+                Console.WriteLine(x);
+                Console.WriteLine(y);
+                for (var i = 0; i < n; i++)
+                {
+                    var t = new Thread(Work);
+                    {|#2:t.Start()|};
+                }
             }
 
             static void Work() { }
         }
         """, """
+        using System;
+        using System.Collections.Generic;
         using System.Threading;
 
         class C
         {
-            void M()
+            void M(int n)
             {
-                var a = new Thread(Work);
-                var b = new Thread(Work);
+                int x = 0, y = 0;
+                var a = new Thread(() => x = 1);
+                var b = new Thread(() => y = 2);
                 a.Start();
                 b.Start();
                 a.Join();
+                Console.WriteLine(x);
                 b.Join();
+                Console.WriteLine(y);
+                var threads = new List<Thread>();
+                for (var i = 0; i < n; i++)
+                {
+                    var t = new Thread(Work);
+                    t.Start();
+                    threads.Add(t);
+                }
+
+                foreach (var started in threads)
+                {
+                    started.Join();
+                }
             }
 
             static void Work() { }
         }
-        """, Tw4001(0, "a"), Tw4001(1, "b"));
+        """, Tw4001(0, "a"), Tw4001(1, "b"), Tw4001(2, "t"));
 }
 
 public class ThreadNeverJoinedBeyondLocalsTests
@@ -290,12 +485,27 @@ public class ThreadNeverJoinedBeyondLocalsTests
                 {|#0:new Thread(Drain).Start()|};
                 {|#1:new Thread(() => Drain()) { Name = "drain" }.Start()|};
                 new Thread(Drain) { IsBackground = true }.Start();
+                new Thread(Once).Start();
+                foreach (var part in new[] { 1, 2 })
+                {
+                    {|#2:new Thread(() => Handle(part)).Start()|};
+                }
             }
 
-            void Drain() { }
+            void Drain()
+            {
+                while (true)
+                {
+                    Thread.Sleep(10);
+                }
+            }
+
+            void Once() { }
+
+            void Handle(int part) { }
         }
         """,
-        Tw4001(0, "new Thread(Drain)"), Tw4001(1, "new Thread(...)"));
+        Tw4001(0, "new Thread(Drain)"), Tw4001(1, "new Thread(...)"), Tw4001(2, "new Thread(...)"));
 
     [Fact]
     public Task ThreadsCollectedIntoALocalList_NeverJoined_AreFlagged() => VerifyAnalyzer.AnalyzerAsync("""
@@ -415,11 +625,17 @@ public class ThreadNeverJoinedBeyondLocalsTests
 
         class C
         {
-            C() => {|#0:new Thread(Loop).Start()|};
+            C(int[] parts)
+            {
+                foreach (var part in parts)
+                {
+                    {|#0:new Thread(() => Handle(part)).Start()|};
+                }
+            }
 
-            void Loop() { }
+            void Handle(int part) { }
         }
-        """, Tw4001(0, "new Thread(Loop)"));
+        """, Tw4001(0, "new Thread(...)"));
 
     // FreeRedis's delay queue starts a thread whose body loops until the process ends; joining it where
     // it starts made the method that starts the consumer never return. A worker loop becomes a
@@ -526,6 +742,97 @@ public class ThreadNeverJoinedBeyondLocalsTests
             }
         }
         """, Tw4001(0, "worker"), Tw4001(1, "new Thread(Drain)"), Tw4001(2, "new Thread(Spin)"));
+
+    // `new Thread(() => WorkerLoop(id))`: the lambda only calls the worker loop, so the worker fix applies.
+    [Fact]
+    public Task Fix_LambdaThatOnlyCallsAWorkerLoop_BecomesABackgroundThread() => VerifyFix.CodeFixAsync("""
+        using System.Threading;
+
+        class Pool
+        {
+            private volatile bool _stopped;
+
+            public void Start(int id)
+            {
+                var worker = new Thread(() => WorkerLoop(id));
+                {|#0:worker.Start()|};
+                {|#1:new Thread(() => { WorkerLoop(id + 1); }).Start()|};
+            }
+
+            void WorkerLoop(int id)
+            {
+                while (!_stopped)
+                {
+                    Thread.Sleep(id);
+                }
+            }
+        }
+        """, """
+        using System.Threading;
+
+        class Pool
+        {
+            private volatile bool _stopped;
+
+            public void Start(int id)
+            {
+                var worker = new Thread(() => WorkerLoop(id)) { IsBackground = true };
+                worker.Start();
+                new Thread(() => { WorkerLoop(id + 1); }) { IsBackground = true }.Start();
+            }
+
+            void WorkerLoop(int id)
+            {
+                while (!_stopped)
+                {
+                    Thread.Sleep(id);
+                }
+            }
+        }
+        """, Tw4001(0, "worker"), Tw4001(1, "new Thread(...)"));
+
+    // A loop on a condition that is not a shutdown flag may end by itself or not: reported when the
+    // threads fan out, but neither the join nor the background fix is proven to keep the behaviour.
+    // A delegate local assigned again is work that cannot be read.
+    [Fact]
+    public Task Fix_IsNotOffered_ForALoopOnAnotherConditionOrAReassignedDelegate() => VerifyFix.NoCodeFixAsync("""
+        using System.Threading;
+
+        class Pool
+        {
+            private int _pending;
+
+            bool HasWork => _pending > 0;
+
+            public void Start(int count, bool fast)
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    var worker = new Thread(() =>
+                    {
+                        while (HasWork)
+                        {
+                            Interlocked.Decrement(ref _pending);
+                        }
+                    });
+                    {|#0:worker.Start()|};
+                }
+
+                ThreadStart work = Slow;
+                if (fast)
+                {
+                    work = Fast;
+                }
+
+                var chosen = new Thread(work);
+                {|#1:chosen.Start()|};
+            }
+
+            void Slow() { }
+
+            void Fast() { }
+        }
+        """, Tw4001(0, "worker"), Tw4001(1, "chosen"));
 
     // Work handed in as a delegate may be finite or a worker: neither the join nor the background
     // fix is proven to keep the behaviour.
