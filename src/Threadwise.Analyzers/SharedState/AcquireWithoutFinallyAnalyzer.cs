@@ -311,9 +311,76 @@ public sealed class AcquireWithoutFinallyAnalyzer : ThreadwiseAnalyzer
                 return true;
             }
 
+            if (index + 2 < block.Operations.Length
+                && block.Operations[index + 1] is ITryOperation { Finally: null } swallowing
+                && block.Operations[index + 2] is IExpressionStatementOperation { Operation: var next }
+                && LockScope.IsRelease(next, out var released) && SymbolEqualityComparer.Default.Equals(released, acquired)
+                && SwallowsEverythingAndFallsThrough(swallowing))
+            {
+                return true;
+            }
+
             foreach (var held in LockScope.HeldLocks(statement))
             {
                 if (SymbolEqualityComparer.Default.Equals(held, acquired))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        // `acquire; try { … } catch (Exception e) { log(e); } release;`: a catch-all without a filter that
+        // neither rethrows nor leaves, around a block that does not leave either, always reaches the
+        // release after it — the catch does what a finally would (FluentFTP's NOOP daemon). Only a throw
+        // from the catch itself could skip it.
+        private static bool SwallowsEverythingAndFallsThrough(ITryOperation @try)
+        {
+            var catchesAll = false;
+            foreach (var @catch in @try.Catches)
+            {
+                catchesAll |= @catch.Filter is null
+                              && @catch.ExceptionType is { SpecialType: SpecialType.System_Object } or { Name: "Exception", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
+                if (Leaves(@catch.Handler, @try, rethrowLeaves: true))
+                {
+                    return false;
+                }
+            }
+
+            return catchesAll && !Leaves(@try.Body, @try, rethrowLeaves: false);
+        }
+
+        // A return (or yield), goto, or a break/continue of a loop outside the try; in a catch, any throw
+        // (one caught again inside the handler is not told apart).
+        private static bool Leaves(IOperation region, ITryOperation @try, bool rethrowLeaves)
+        {
+            foreach (var operation in region.Descendants())
+            {
+                if (operation is not (IReturnOperation or IBranchOperation or IThrowOperation) || AsyncContext.IsInNestedFunction(operation, region))
+                {
+                    continue;
+                }
+
+                switch (operation)
+                {
+                    case IReturnOperation or IBranchOperation { BranchKind: BranchKind.GoTo }:
+                    case IThrowOperation when rethrowLeaves:
+                    case IBranchOperation { BranchKind: BranchKind.Break } when !HasTargetInside(operation, @try, switchCounts: true):
+                    case IBranchOperation { BranchKind: BranchKind.Continue } when !HasTargetInside(operation, @try, switchCounts: false):
+                        return true;
+                }
+            }
+
+            return false;
+        }
+
+        // The loop (or, for a break, the switch) the jump targets lies inside the try.
+        private static bool HasTargetInside(IOperation jump, ITryOperation @try, bool switchCounts)
+        {
+            for (var current = jump.Parent; current is not null && current != @try; current = current.Parent)
+            {
+                if (current is ILoopOperation || (switchCounts && current is ISwitchOperation))
                 {
                     return true;
                 }

@@ -200,6 +200,144 @@ public class AcquireWithoutFinallyTests
         }
         """, Tw2006(0, "_sync"), Tw2006(1, "_sync"), Tw2006(2, "_sync"), Tw2006(3, "_sync"), Tw2006(4, "_sync"), Tw2006(5, "_rw"));
 
+    // A catch-all that neither rethrows nor leaves, around a block that does not leave, always reaches
+    // the release after it: the catch does what a finally would.
+    [Fact]
+    public Task ReleaseAfterATryWhoseCatchAllSwallowsEverything_IsNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        class Daemon
+        {
+            private readonly SemaphoreSlim _gate = new(1);
+            private readonly object _sync = new();
+            private bool _lost;
+
+            void Tick(CancellationToken ct)
+            {
+                _gate.Wait(ct);
+                try
+                {
+                    Send("NOOP");
+                }
+                catch (Exception ex)
+                {
+                    Console.WriteLine(ex.Message);
+                    _lost = true;
+                }
+
+                _gate.Release();
+            }
+
+            void Drain(string[] commands)
+            {
+                Monitor.Enter(_sync);
+                try
+                {
+                    foreach (var command in commands)
+                    {
+                        if (command.Length == 0)
+                        {
+                            continue;
+                        }
+
+                        switch (command)
+                        {
+                            case "QUIT":
+                                break;
+                            default:
+                                Send(command);
+                                break;
+                        }
+                    }
+                }
+                catch
+                {
+                    _lost = true;
+                }
+
+                Monitor.Exit(_sync);
+            }
+
+            static void Send(string command) { }
+        }
+        """);
+
+    [Fact]
+    public Task ReleaseAfterATryThatCanStillLeave_IsFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.IO;
+        using System.Threading;
+
+        class Daemon
+        {
+            private readonly SemaphoreSlim _gate = new(1);
+
+            void Rethrows()
+            {
+                {|#0:_gate.Wait()|};
+                try { Send(); }
+                catch (Exception ex) { Console.WriteLine(ex); throw; }
+                _gate.Release();
+            }
+
+            void CatchesOnlySome()
+            {
+                {|#1:_gate.Wait()|};
+                try { Send(); }
+                catch (IOException) { }
+                _gate.Release();
+            }
+
+            void Filtered(bool swallow)
+            {
+                {|#2:_gate.Wait()|};
+                try { Send(); }
+                catch (Exception) when (swallow) { }
+                _gate.Release();
+            }
+
+            int ReturnsFromTheTry()
+            {
+                {|#3:_gate.Wait()|};
+                try { Send(); return 1; }
+                catch (Exception) { }
+                _gate.Release();
+                return 0;
+            }
+
+            void LeavesTheOuterLoop(string[] commands)
+            {
+                foreach (var command in commands)
+                {
+                    {|#4:_gate.Wait()|};
+                    try
+                    {
+                        switch (command)
+                        {
+                            case "": continue;
+                        }
+
+                        Send();
+                    }
+                    catch { }
+                    _gate.Release();
+                }
+            }
+
+            void ReleasedLaterOn()
+            {
+                {|#5:_gate.Wait()|};
+                try { Send(); }
+                catch (Exception) { }
+                Send();
+                _gate.Release();
+            }
+
+            static void Send() { }
+        }
+        """, Tw2006(0, "_gate"), Tw2006(1, "_gate"), Tw2006(2, "_gate"), Tw2006(3, "_gate"), Tw2006(4, "_gate"), Tw2006(5, "_gate"));
+
     [Fact]
     public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
         using System.Threading;
@@ -211,9 +349,15 @@ public class AcquireWithoutFinallyTests
                 Monitor.Enter(;
                 Monitor.Exit(missing);
                 missing.Wait();
+                {|#0:Monitor.Enter(this)|};
+                try { Send(; } catch (Exception { }
+                Monitor.Exit(this);
+                Monitor.Enter(this);
+                try { } catch { break; }
+                Monitor.Exit(this);
             }
         }
-        """);
+        """, Tw2006(0, "C"));
 
     // FluentFTP indents with tabs and opens braces on the line of their owner: the try/finally keeps
     // both, instead of re-laying the whole block out in the default style.
