@@ -84,7 +84,8 @@ public sealed class BlockingApiInAsyncCodeAnalyzer : ThreadwiseAnalyzer
             }
             else if (api.Twin is not null)
             {
-                if (IsOverrideEitherBridge(invocation, api.Twin, function))
+                if (IsOverrideEitherBridge(invocation, api.Twin, function)
+                    || HandsOverToANonBlockingTail(invocation, context.CancellationToken))
                 {
                     return;
                 }
@@ -126,6 +127,14 @@ public sealed class BlockingApiInAsyncCodeAnalyzer : ThreadwiseAnalyzer
                && IsOverridable(function)
                && IsOverridable(invocation.TargetMethod)
                && invocation.Instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
+
+        // `async ValueTask ReturnAsync(pool, source) { foreach (…) await source[i].DisposeAsync(); Return(pool, source); }`
+        // (dotNext's token multiplexer): the async twin does its own asynchronous part, then the
+        // synchronous twin's shared tail. With no fix to offer, the finding needs evidence that the
+        // tail blocks: a helper of this compilation whose summary finds no blocking call is not reported.
+        private bool HandsOverToANonBlockingTail(IInvocationOperation invocation, System.Threading.CancellationToken cancellationToken)
+            => _summaries.IsAnalyzableHelper(invocation.TargetMethod)
+               && _summaries.GetBlockingChain(invocation, cancellationToken) is null;
 
         private static bool IsOverridable(IMethodSymbol method)
             => (method.IsVirtual || method.IsAbstract || method.IsOverride) && !method.IsSealed && method.ContainingType is { IsSealed: false };

@@ -500,6 +500,54 @@ public class BlockingApiInAsyncCodeTests
         """,
         Tw1004(0, "Stream.Flush", "async method 'FlushAsync'", "Stream.FlushAsync"));
 
+    // The async twin does its own asynchronous part, then calls the synchronous twin for the shared
+    // tail. Nothing can be suggested, so the finding needs a blocking call the summary can name.
+    [Fact]
+    public Task TwinThatIsTheCaller_HandingOverToANonBlockingTail_IsNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.IO;
+        using System.Threading.Tasks;
+
+        interface IPool
+        {
+            void Return(Source source);
+        }
+
+        sealed class Source : IAsyncDisposable
+        {
+            private int _count;
+
+            public void Reset() => _count = 0;
+
+            public ValueTask DisposeAsync() => default;
+        }
+
+        static class Multiplexer
+        {
+            public static async ValueTask ReturnAsync(IPool pool, Source source)
+            {
+                await source.DisposeAsync().ConfigureAwait(false);
+                Return(pool, source);
+            }
+
+            public static void Return(IPool pool, Source source)
+            {
+                source.Reset();
+                pool.Return(source);
+            }
+
+            public static async Task SaveAsync(string path)
+            {
+                await Task.Yield();
+                {|#0:Save(path)|};
+            }
+
+            public static void Save(string path) => Write(path);
+
+            private static void Write(string path) => File.WriteAllText(path, "");
+        }
+        """, TwinIsCaller(0, "Multiplexer.Save", "async method 'SaveAsync'"));
+
     [Fact]
     public Task TwinThatIsTheMethodAroundTheLambda_IsNotSuggested() => VerifyAnalyzer.AnalyzerAsync("""
         using System;
