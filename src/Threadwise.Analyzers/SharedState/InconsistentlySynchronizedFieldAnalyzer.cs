@@ -445,9 +445,10 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
         return documented;
     }
 
-    // Constructors run before the object is shared; Dispose runs after the last use.
+    // Constructors and `init` accessors run before the object is shared; Dispose runs after the last use.
     private static bool IsExempt(ISymbol member)
         => member is IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor or MethodKind.Destructor }
+            or IMethodSymbol { IsInitOnly: true }
             or IMethodSymbol { Name: "Dispose" or "DisposeAsync" }
             or IFieldSymbol or IPropertySymbol { IsReadOnly: true }
            || IsExplicitDispose(member);

@@ -398,6 +398,54 @@ public class InconsistentlySynchronizedFieldTests
         }
         """);
 
+    // An `init` accessor runs while the object is being initialized, before anyone shares it (dotNext's
+    // completion pipe sets its completion source there and under the lock in Reset). A `set` accessor
+    // runs any time, and is still reported.
+    [Fact]
+    public Task WritesInInitAccessors_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        namespace System.Runtime.CompilerServices { static class IsExternalInit { } }
+
+        class Pipe
+        {
+            private readonly object _sync = new();
+            private TaskCompletionSource<bool>? _completedAll;
+            private int _capacity;
+
+            public bool IsCompletionSupported
+            {
+                get => _completedAll is not null;
+                init => _completedAll = value ? new TaskCompletionSource<bool>() : null;
+            }
+
+            public int Capacity
+            {
+                get => _capacity;
+                set => {|#0:_capacity = value|};
+            }
+
+            public void Reset()
+            {
+                lock (_sync)
+                {
+                    _completedAll = new TaskCompletionSource<bool>();
+                    _capacity = 0;
+                }
+            }
+
+            public void Complete()
+            {
+                lock (_sync)
+                {
+                    _completedAll?.TrySetResult(true);
+                    _completedAll = null;
+                    _capacity--;
+                }
+            }
+        }
+        """, Tw2003(0, "_capacity", "_sync", "Reset"));
+
     // LiteNetLib's networking manager: a protected helper of a public base class that its callers
     // (here, the only ones the compilation has) call while holding the write lock, also after
     // `if (locking) _lock.EnterWriteLock();`, holds the lock. A public helper does not: other
