@@ -194,21 +194,17 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
 
         // A non-readonly field only assigned by its initializer and constructors holds one object for
         // the instance's life. Written anywhere else (also through `ref`/`out`), a lock on it may take a
-        // different object each time. A private field is looked for in its type, an internal one in
-        // every file of the compilation (no other assembly can write it; friend assemblies are
-        // ignored), a public or protected one is assumed reassigned. Only asked when a lock on a
-        // non-readonly field is found, and once per field.
+        // different object each time. A private field is looked for in its type, any other in every
+        // file of the compilation (friend assemblies are ignored). A public or protected field that
+        // nothing here reassigns is still reported, for what it is: visible outside the assembly
+        // (Mina.NET's `protected object _bindLock`, set once by the constructor). Only asked when a
+        // lock on a non-readonly field is found, and once per field.
         private bool IsReassigned(IFieldSymbol field, Compilation compilation)
         {
             field = field.OriginalDefinition;
             if (field.ContainingType is null)
             {
                 return false;
-            }
-
-            if (SymbolFacts.IsVisibleOutsideAssembly(field))
-            {
-                return true;
             }
 
             return _reassigned.GetOrAdd(field, f => f.DeclaredAccessibility == Accessibility.Private

@@ -22,6 +22,35 @@ public class LockOnUnsafeObjectTests
             _ => LetsOthersIn,
         };
 
+    // A protected lock field that nothing in the compilation reassigns is reported for what it is,
+    // exposed to subclasses in other assemblies, not as a field that changes; one that is reassigned
+    // here is reported as changing.
+    [Fact]
+    public Task ExposedNonReadonlyFields_AreReportedForWhatTheyAre() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections;
+        using System.Collections.Generic;
+
+        public abstract class Acceptor
+        {
+            private readonly List<string> _bound = new();
+            protected object _bindLock;
+            public object Swapped = new();
+
+            protected Acceptor() => _bindLock = ((ICollection)_bound).SyncRoot;
+
+            public void Bind(string address)
+            {
+                lock ({|#0:_bindLock|}) { _bound.Add(address); }
+            }
+
+            public void Swap()
+            {
+                Swapped = new object();
+                lock ({|#1:Swapped|}) { _bound.Clear(); }
+            }
+        }
+        """, Tw2004(0, "the field '_bindLock', visible outside the assembly"), Tw2004(1, "the non-readonly field 'Swapped'"));
+
     [Fact]
     public Task UnsafeLockObjects_AreFlagged() => VerifyAnalyzer.AnalyzerAsync("""
         using System.Threading;
