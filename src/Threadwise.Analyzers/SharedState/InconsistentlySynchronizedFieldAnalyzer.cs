@@ -1360,6 +1360,13 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
                     continue;
                 }
 
+                // `return; … CompleteProcessing();` (Rollbar's telemetry thread, kept "until implemented"):
+                // a call that never runs proves nothing either way.
+                if (DeadCode.IsAfterAJump(call.Syntax))
+                {
+                    continue;
+                }
+
                 // `AppDomain.CurrentDomain.ProcessExit += (_, _) => CloseOwnedHandles();` (Terminal.Gui's terminal
                 // device): the handler runs as the process ends, after the last use, like a finalizer.
                 if (call.InLambda && IsProcessExitHandler(call.Syntax))

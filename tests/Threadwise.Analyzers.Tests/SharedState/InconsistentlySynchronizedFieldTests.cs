@@ -398,6 +398,68 @@ public class InconsistentlySynchronizedFieldTests
         }
         """);
 
+    // A helper whose only unlocked call sits after a `return;` (a thread body kept "until it is
+    // implemented", under a CS0162 pragma) holds the lock on every call that runs. The same call where
+    // it does run is still counted.
+    [Fact]
+    public Task HelperCalledUnlockedOnlyInDeadCode_HoldsTheLock() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading;
+
+        class Collector
+        {
+            private readonly object _sync = new();
+            private CancellationTokenSource? _cts;
+            private int _runs;
+
+            public void Start()
+            {
+                lock (_sync)
+                {
+                    _cts = new CancellationTokenSource();
+                    _runs++;
+                    new Thread(Collect) { IsBackground = true }.Start(_cts.Token);
+                }
+            }
+
+            public void Stop()
+            {
+                lock (_sync)
+                {
+                    _cts?.Cancel();
+                    Complete();
+                    Count();
+                }
+            }
+
+            private void Complete()
+            {
+                _cts?.Dispose();
+                _cts = null;
+            }
+
+            private void Count()
+            {
+                {|#0:_runs = 0|};
+            }
+
+            private void Collect(object? state)
+            {
+                switch (state)
+                {
+                    case null:
+                        return;
+                }
+
+                Count();
+                return;
+
+        #pragma warning disable CS0162
+                Complete();
+        #pragma warning restore CS0162
+            }
+        }
+        """, Tw2003(0, "_runs", "_sync", "Start"));
+
     // An `init` accessor runs while the object is being initialized, before anyone shares it (dotNext's
     // completion pipe sets its completion source there and under the lock in Reset). A `set` accessor
     // runs any time, and is still reported.
