@@ -17,6 +17,7 @@ namespace Threadwise.Core;
 /// <item>a wait inside a completion check (<c>if (t.IsCompleted)</c>, <c>t.Wait(timeout) &amp;&amp; …</c>,
 /// <c>case TaskStatus.RanToCompletion:</c>) or after a guard that leaves unless the task is complete
 /// (<c>if (!t.IsCompleted) return;</c>, <c>while (!t.IsCompleted) …</c>);</item>
+/// <item>the winner of <c>await Task.WhenAny(t, cancel.Task); token.ThrowIfCancellationRequested();</c>;</item>
 /// <item>a continuation's antecedent, and a custom awaiter's <c>GetResult</c>.</item>
 /// </list>
 /// A reassignment of the variable between the completing statement and the wait resets it. The
@@ -447,7 +448,7 @@ internal static class KnownCompleteTasks
         switch (operation)
         {
             case IAwaitOperation awaited:
-                return subject.IsAwaitedBy(Unwrap(awaited.Operation));
+                return subject.IsAwaitedBy(Unwrap(awaited.Operation)) || subject.WinsWhenAnyUnlessCanceled(awaited);
             case IInvocationOperation invocation:
                 return subject.IsWaitedBy(invocation);
             case IPropertyReferenceOperation { Property.Name: "Result", Instance: { } instance } property
@@ -472,12 +473,15 @@ internal static class KnownCompleteTasks
     // complete waits for it as one of its own statements, so past the `if` it is complete either way
     // (found dogfooding Bedrock's socket receive loop).
     // A statement after the wait that gives the variable another task (`await t; t = Next();`) undoes it.
+    // The wait may sit in a `using` block of the branch (`using (var cancel = new CancellableTask(token))
+    // { await Task.WhenAny(pending, cancel.Task); token.ThrowIfCancellationRequested(); }`).
     private static bool WaitsForIt(IOperation branch, Subject subject)
     {
         var statements = branch is IBlockOperation block ? block.Operations : System.Collections.Immutable.ImmutableArray.Create(branch);
         for (var i = 0; i < statements.Length; i++)
         {
-            if (statements[i] is IExpressionStatementOperation { Operation: var expression } && Completes(expression, subject))
+            if (statements[i] is IExpressionStatementOperation { Operation: var expression } && Completes(expression, subject)
+                || statements[i] is IUsingOperation { Body: var body } && WaitsForIt(body, subject))
             {
                 return !WritesAfter(statements, i + 1, subject.Target ?? subject.Collection);
             }
@@ -900,6 +904,30 @@ internal static class KnownCompleteTasks
             }
 
             return false;
+        }
+
+        /// <summary>
+        /// <c>await Task.WhenAny(t, cancelled.Task); token.ThrowIfCancellationRequested();</c>, then <c>t.Result</c>
+        /// (RethinkDB's cursor): the classic "with cancellation" idiom. The other task stands for the
+        /// token, and the statement right after the await throws when it won, so past it the subject
+        /// won. Only as the very next statement, and only <c>ThrowIfCancellationRequested</c>.
+        /// </summary>
+        public bool WinsWhenAnyUnlessCanceled(IAwaitOperation awaited)
+        {
+            if (AwaitedTask(awaited.Operation, Symbols) is not IInvocationOperation { TargetMethod: { Name: "WhenAny", IsStatic: true } whenAny } invocation
+                || !SymbolEqualityComparer.Default.Equals(whenAny.ContainingType, Symbols.Task)
+                || WhenAnyPair(invocation) is not { } pair
+                || !(Is(pair[0]) ^ Is(pair[1]))
+                || awaited.Parent is not IExpressionStatementOperation statement
+                || statement.Parent is not IBlockOperation block)
+            {
+                return false;
+            }
+
+            var index = block.Operations.IndexOf(statement);
+            return index + 1 < block.Operations.Length
+                   && block.Operations[index + 1] is IExpressionStatementOperation { Operation: IInvocationOperation { TargetMethod: { Name: "ThrowIfCancellationRequested" } check } }
+                   && SymbolEqualityComparer.Default.Equals(check.ContainingType, Symbols.CancellationToken);
         }
 
         // The two tasks of `Task.WhenAny(a, b)`: the two-task overload, a params array or, on C# 13+,

@@ -89,6 +89,86 @@ public class BlockingWaitInAsyncCodeTests
 
     // ---- known complete and sync code stay silent --------------------------------------------
 
+    // The "with cancellation" idiom: WhenAny with a task standing for the token, then the token's
+    // ThrowIfCancellationRequested as the very next statement. Past it, the subject won.
+    [Fact]
+    public Task WinnerOfAWhenAnyWithCancellation_IsNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        sealed class CancellableTask : IDisposable
+        {
+            private readonly TaskCompletionSource<bool> _tcs = new();
+            private readonly CancellationTokenRegistration _registration;
+
+            public CancellableTask(CancellationToken token) => _registration = token.Register(() => _tcs.TrySetResult(true));
+
+            public Task Task => _tcs.Task;
+
+            public void Dispose() => _registration.Dispose();
+        }
+
+        class Cursor
+        {
+            private Task<int[]> _pending = Task.FromResult(new int[0]);
+
+            public async Task<int> MoveNextAsync(CancellationToken token)
+            {
+                if (!_pending.IsCompleted)
+                {
+                    using (var cancel = new CancellableTask(token))
+                    {
+                        await Task.WhenAny(_pending, cancel.Task).ConfigureAwait(false);
+                        token.ThrowIfCancellationRequested();
+                    }
+                }
+
+                return _pending.Result.Length;
+            }
+
+            public async Task<int> Direct(Task<int> work, CancellationToken token)
+            {
+                await Task.WhenAny(work, Task.Delay(Timeout.Infinite, token));
+                token.ThrowIfCancellationRequested();
+                return work.Result;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task WhenAnyWithoutTheCancellationCheckRightAfter_IsFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Cursor
+        {
+            public async Task<int> CheckedLater(Task<int> work, CancellationToken token)
+            {
+                await Task.WhenAny(work, Task.Delay(1000));
+                Console.WriteLine("timed out or done");
+                token.ThrowIfCancellationRequested();
+                return {|#0:work.Result|};
+            }
+
+            public async Task<int> Reassigned(Task<int> work, Func<Task<int>> next, CancellationToken token)
+            {
+                await Task.WhenAny(work, Task.Delay(Timeout.Infinite, token));
+                token.ThrowIfCancellationRequested();
+                work = next();
+                return {|#1:work.Result|};
+            }
+
+            public async Task<int> BothSides(Task<int> work, CancellationToken token)
+            {
+                await Task.WhenAny(work, work);
+                token.ThrowIfCancellationRequested();
+                return {|#2:work.Result|};
+            }
+        }
+        """, Tw1002(0, "Result", "async method 'CheckedLater'"), Tw1002(1, "Result", "async method 'Reassigned'"), Tw1002(2, "Result", "async method 'BothSides'"));
+
     [Fact]
     public Task KnownCompleteTasks_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
         using System.Collections.Generic;
