@@ -876,15 +876,14 @@ internal static class KnownCompleteTasks
         // then `receiveTask.Result` (Discord.Net's UDP socket): WhenAny of two tasks hands back one that
         // finished, so when it is not the one, it is the other. `winnerIsOther` says whether the
         // comparison holding means the winner is `other` (`==` asserted, `!=` denied) or is not.
+        // The winner may also be compared where it is awaited: `if (await Task.WhenAny(task, Task.Delay(ms))
+        // == task) return task.Result;` (the Apollo client's HTTP timeout).
         private bool WhenAnyWinner(IOperation winner, IOperation other, bool winnerIsOther)
         {
-            if (Unwrap(winner) is not ILocalReferenceOperation { Local: var local } reference
-                || LocalDeclarations.GetInitializer(local, reference) is not { } declaration
-                || Unwrap(declaration.Value) is not IAwaitOperation { Operation: var awaited }
+            if (AwaitedWhenAny(Unwrap(winner)) is not IAwaitOperation { Operation: var awaited }
                 || AwaitedTask(awaited, Symbols) is not IInvocationOperation { TargetMethod: { Name: "WhenAny", IsStatic: true } whenAny } invocation
                 || !SymbolEqualityComparer.Default.Equals(whenAny.ContainingType, Symbols.Task)
-                || WhenAnyPair(invocation) is not { } pair
-                || LocalReferences.IsReassigned(declaration.Body, local))
+                || WhenAnyPair(invocation) is not { } pair)
             {
                 return false;
             }
@@ -928,6 +927,21 @@ internal static class KnownCompleteTasks
             return index + 1 < block.Operations.Length
                    && block.Operations[index + 1] is IExpressionStatementOperation { Operation: IInvocationOperation { TargetMethod: { Name: "ThrowIfCancellationRequested" } check } }
                    && SymbolEqualityComparer.Default.Equals(check.ContainingType, Symbols.CancellationToken);
+        }
+
+        // `await Task.WhenAny(…)` itself, or a local initialized with it and never written again.
+        private static IOperation? AwaitedWhenAny(IOperation winner)
+        {
+            if (winner is IAwaitOperation)
+            {
+                return winner;
+            }
+
+            return winner is ILocalReferenceOperation { Local: var local } reference
+                   && LocalDeclarations.GetInitializer(local, reference) is { } declaration
+                   && !LocalReferences.IsReassigned(declaration.Body, local)
+                ? Unwrap(declaration.Value)
+                : null;
         }
 
         // The two tasks of `Task.WhenAny(a, b)`: the two-task overload, a params array or, on C# 13+,

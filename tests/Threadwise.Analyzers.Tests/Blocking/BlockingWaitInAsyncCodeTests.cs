@@ -136,6 +136,46 @@ public class BlockingWaitInAsyncCodeTests
         }
         """);
 
+    // The winner compared where it is awaited: `if (await Task.WhenAny(task, delay) == task)`.
+    [Fact]
+    public Task WinnerComparedWhereItIsAwaited_IsNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        static class Http
+        {
+            public static async Task<T> Timeout<T>(Task<T> task, int milliseconds, CancellationTokenSource cts)
+            {
+                if (await Task.WhenAny(task, Task.Delay(milliseconds, cts.Token)).ConfigureAwait(false) == task)
+                    return task.Result;
+
+                cts.Cancel();
+                throw new TimeoutException();
+            }
+
+            public static async Task<T> OrDefault<T>(Task<T> task, Task timeout)
+            {
+                if (task != await Task.WhenAny(timeout, task))
+                {
+                    return default!;
+                }
+
+                return task.Result;
+            }
+
+            public static async Task<T> Wrong<T>(Task<T> task, Task timeout)
+            {
+                if (await Task.WhenAny(task, timeout) == timeout)
+                {
+                    return {|#0:task.Result|};
+                }
+
+                return task.Result;
+            }
+        }
+        """, Tw1002(0, "Result", "async method 'Wrong'"));
+
     [Fact]
     public Task WhenAnyWithoutTheCancellationCheckRightAfter_IsFlagged() => VerifyAnalyzer.AnalyzerAsync("""
         using System;
