@@ -108,14 +108,17 @@ internal static class AsyncVoidMethods
             return false;
         }
 
-        var body = method.DeclaringSyntaxReferences[0].GetSyntax() switch
+        var (body, arrow) = method.DeclaringSyntaxReferences[0].GetSyntax() switch
         {
-            MethodDeclarationSyntax declaration => declaration.Body,
-            LocalFunctionStatementSyntax local => local.Body,
-            _ => null,
+            MethodDeclarationSyntax declaration => (declaration.Body, declaration.ExpressionBody?.Expression),
+            LocalFunctionStatementSyntax local => (local.Body, local.ExpressionBody?.Expression),
+            _ => (null, null),
         };
 
-        return body is not null && IsWhollyGuarded(body, compilation, depth);
+        // `async void Refresh(object _) => await Refresh(false).ConfigureAwait(false);` (the Apollo client's
+        // timer callback): one await of a method that cannot fail.
+        return body is not null ? IsWhollyGuarded(body, compilation, depth)
+            : arrow is AwaitExpressionSyntax awaited && AwaitThrowsNothing(awaited, compilation, depth);
     }
 
     /// <summary>The body has a top-level <c>try</c> with a catch-all, and awaits nothing outside it
@@ -202,15 +205,16 @@ internal static class AsyncVoidMethods
     // An awaited statement that cannot fail, so there is nothing for a guard to catch. Binds only when an
     // async method is otherwise reported and has such a statement.
     private static bool ThrowsNothing(StatementSyntax statement, Compilation compilation, int depth)
+        => statement is ExpressionStatementSyntax { Expression: AwaitExpressionSyntax awaited } && AwaitThrowsNothing(awaited, compilation, depth);
+
+    private static bool AwaitThrowsNothing(AwaitExpressionSyntax awaited, Compilation compilation, int depth)
     {
-        if (statement is not ExpressionStatementSyntax { Expression: AwaitExpressionSyntax awaited }
-            || Awaits(awaited.Expression)
-            || !compilation.ContainsSyntaxTree(statement.SyntaxTree))
+        if (Awaits(awaited.Expression) || !compilation.ContainsSyntaxTree(awaited.SyntaxTree))
         {
             return false;
         }
 
-        var model = compilation.GetSemanticModel(statement.SyntaxTree);
+        var model = compilation.GetSemanticModel(awaited.SyntaxTree);
         return IsThreadSwitch(awaited, model)
                || IsWaitOnUndisposedSemaphore(awaited, model, compilation)
                || IsCallOfAGuardedMethod(awaited, model, compilation, depth);

@@ -298,6 +298,8 @@ public class AsyncVoidMethodTests
                 _timer = new Timer(Computed);
                 _timer = new Timer(ThenWork);
                 _timer = new Timer(Cycle);
+                _timer = new Timer(Refresh);
+                _timer = new Timer(RefreshUnguarded);
             }
 
             private async void PollRunnables(object target)
@@ -305,6 +307,17 @@ public class AsyncVoidMethodTests
                 await PollWorkflows();
                 await PollEvents().ConfigureAwait(false);
             }
+
+            // The Apollo client's timer callback: an expression body awaiting its guarded overload.
+            private async void Refresh(object _) => await Refresh(false).ConfigureAwait(false);
+
+            private async Task Refresh(bool first)
+            {
+                try { await Task.Delay(first ? 0 : 1); }
+                catch (Exception e) { Console.WriteLine(e); }
+            }
+
+            private async void {|#5:RefreshUnguarded|}(object _) => await Fetch().ConfigureAwait(false);
 
             private async void {|#0:Unguarded|}(object target) { await PollWorkflows(); await Fetch(); }
 
@@ -352,7 +365,7 @@ public class AsyncVoidMethodTests
         }
         """,
         Tw4004Callback(0, "Unguarded"), Tw4004Callback(1, "Virtual"), Tw4004Callback(2, "Computed"),
-        Tw4004Callback(3, "ThenWork"), Tw4004Callback(4, "Cycle"));
+        Tw4004Callback(3, "ThenWork"), Tw4004Callback(4, "Cycle"), Tw4004Callback(5, "RefreshUnguarded"));
 
     // Tmds.DBus's send pump: `try { await _sendSemaphore.WaitAsync(); while (…) { try { await SendAsync(…); }
     // catch (Exception) { … } } } finally { _sendSemaphore.Release(); }`. Waiting on a semaphore nothing
