@@ -116,10 +116,16 @@ internal static class AsyncVoidMethods
         };
 
         // `async void Refresh(object _) => await Refresh(false).ConfigureAwait(false);` (the Apollo client's
-        // timer callback): one await of a method that cannot fail.
+        // timer callback): one await of a guarded method of the project. (A bare thread switch as the whole
+        // expression body is a placeholder, and stays reported.)
         return body is not null ? IsWhollyGuarded(body, compilation, depth)
-            : arrow is AwaitExpressionSyntax awaited && AwaitThrowsNothing(awaited, compilation, depth);
+            : arrow is AwaitExpressionSyntax awaited && AwaitsAGuardedMethod(awaited, compilation, depth);
     }
+
+    private static bool AwaitsAGuardedMethod(AwaitExpressionSyntax awaited, Compilation compilation, int depth)
+        => !Awaits(awaited.Expression)
+           && compilation.ContainsSyntaxTree(awaited.SyntaxTree)
+           && IsCallOfAGuardedMethod(awaited, compilation.GetSemanticModel(awaited.SyntaxTree), compilation, depth);
 
     /// <summary>The body has a top-level <c>try</c> with a catch-all, and awaits nothing outside it
     /// (argument checks may come before it, a synchronous re-arm such as <c>StartTimer(Poll)</c> after
