@@ -100,6 +100,24 @@ internal static class SymbolFacts
 
     /// <summary>Reachable from another assembly: public, protected or protected internal all the way
     /// out. Internal is not: the assembly controls every use.</summary>
+    /// <summary>
+    /// Reachable by any code outside the assembly: <c>public</c> all the way out. A <c>protected</c>
+    /// member (or one of a protected nested type) reaches only derived classes, which are part of the
+    /// type's implementation.
+    /// </summary>
+    public static bool IsPublicOutsideAssembly(ISymbol symbol)
+    {
+        for (var current = symbol; current is not null and not INamespaceSymbol; current = current.ContainingSymbol)
+        {
+            if (current.DeclaredAccessibility != Accessibility.Public)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     public static bool IsVisibleOutsideAssembly(ISymbol symbol)
     {
         for (var current = symbol; current is not null and not INamespaceSymbol; current = current.ContainingSymbol)

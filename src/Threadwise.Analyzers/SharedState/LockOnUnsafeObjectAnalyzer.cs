@@ -113,7 +113,10 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
                 _ when KnownSymbols.IsOrDerivesFrom(value.Type, _symbols.Type) => "a Type object",
                 _ when KnownSymbols.IsOrDerivesFrom(value.Type, _symbols.Thread) => "a Thread object",
                 IFieldReferenceOperation { Field: { IsReadOnly: false } field } when IsReassigned(field, compilation) => $"the non-readonly field '{field.Name}'",
-                IFieldReferenceOperation { Field: { } field } when SymbolFacts.IsVisibleOutsideAssembly(field) && !IsPublishedAsSyncRoot(field, field.ContainingType) => $"the field '{field.Name}', visible outside the assembly",
+                // A protected lock field is shared with derived classes on purpose (Open.ChannelExtensions,
+                // Streamiz, Mina.NET and RethinkDB's host pools lock the base's field from subclasses): a
+                // derived class is part of the implementation. A public one lets any code in.
+                IFieldReferenceOperation { Field: { } field } when SymbolFacts.IsPublicOutsideAssembly(field) && !IsPublishedAsSyncRoot(field, field.ContainingType) => $"the field '{field.Name}', visible outside the assembly",
                 _ => null,
             };
         }
@@ -195,10 +198,10 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
         // A non-readonly field only assigned by its initializer and constructors holds one object for
         // the instance's life. Written anywhere else (also through `ref`/`out`), a lock on it may take a
         // different object each time. A private field is looked for in its type, any other in every
-        // file of the compilation (friend assemblies are ignored). A public or protected field that
-        // nothing here reassigns is still reported, for what it is: visible outside the assembly
-        // (Mina.NET's `protected object _bindLock`, set once by the constructor). Only asked when a
-        // lock on a non-readonly field is found, and once per field.
+        // file of the compilation (friend assemblies are ignored; so are derived classes elsewhere,
+        // which are part of the implementation). A public field that nothing here reassigns is still
+        // reported, for what it is: visible outside the assembly. Only asked when a lock on a
+        // non-readonly field is found, and once per field.
         private bool IsReassigned(IFieldSymbol field, Compilation compilation)
         {
             field = field.OriginalDefinition;

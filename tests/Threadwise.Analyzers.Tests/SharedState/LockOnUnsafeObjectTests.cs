@@ -22,11 +22,13 @@ public class LockOnUnsafeObjectTests
             _ => LetsOthersIn,
         };
 
-    // A protected lock field that nothing in the compilation reassigns is reported for what it is,
-    // exposed to subclasses in other assemblies, not as a field that changes; one that is reassigned
-    // here is reported as changing.
+    // A protected lock field is shared with derived classes on purpose (Mina.NET's acceptors lock the
+    // base's `_bindLock`, the bound endpoints' SyncRoot): derived classes are part of the implementation,
+    // so it is not reported, `protected internal` neither. A public field that nothing in the
+    // compilation reassigns is reported for what it is, exposed, not as a field that changes; one that
+    // is reassigned here is reported as changing, protected or not.
     [Fact]
-    public Task ExposedNonReadonlyFields_AreReportedForWhatTheyAre() => VerifyAnalyzer.AnalyzerAsync("""
+    public Task ProtectedLockFields_AreNotFlagged_PublicOrReassignedOnesAre() => VerifyAnalyzer.AnalyzerAsync("""
         using System.Collections;
         using System.Collections.Generic;
 
@@ -34,22 +36,44 @@ public class LockOnUnsafeObjectTests
         {
             private readonly List<string> _bound = new();
             protected object _bindLock;
+            protected internal readonly object Family = new();
+            protected object Rotated = new();
+            public object Exposed;
             public object Swapped = new();
 
-            protected Acceptor() => _bindLock = ((ICollection)_bound).SyncRoot;
+            protected Acceptor()
+            {
+                _bindLock = ((ICollection)_bound).SyncRoot;
+                Exposed = new object();
+            }
 
             public void Bind(string address)
             {
-                lock ({|#0:_bindLock|}) { _bound.Add(address); }
+                lock (_bindLock) { _bound.Add(address); }
+                lock (Family) { _bound.Remove(address); }
+                lock ({|#0:Exposed|}) { _bound.Clear(); }
             }
 
             public void Swap()
             {
                 Swapped = new object();
+                Rotated = new object();
                 lock ({|#1:Swapped|}) { _bound.Clear(); }
+                lock ({|#2:Rotated|}) { _bound.Clear(); }
             }
         }
-        """, Tw2004(0, "the field '_bindLock', visible outside the assembly"), Tw2004(1, "the non-readonly field 'Swapped'"));
+
+        public sealed class SocketAcceptor : Acceptor
+        {
+            public void Unbind(string address)
+            {
+                lock (_bindLock) { }
+            }
+        }
+        """,
+        Tw2004(0, "the field 'Exposed', visible outside the assembly"),
+        Tw2004(1, "the non-readonly field 'Swapped'"),
+        Tw2004(2, "the non-readonly field 'Rotated'"));
 
     [Fact]
     public Task UnsafeLockObjects_AreFlagged() => VerifyAnalyzer.AnalyzerAsync("""
@@ -185,7 +209,7 @@ public class LockOnUnsafeObjectTests
 
         public class Unpublished
         {
-            protected readonly object gate = new object();
+            public readonly object gate = new object();
             private int _count;
 
             public object SyncRoot => new object();
@@ -627,7 +651,7 @@ public class LockOnUnsafeObjectTests
         Tw2004(2, "the field 'Gate', visible outside the assembly"), Tw2004(3, "a string (strings are interned and shared)"),
         Tw2004(4, "a typeof(...) object"), Tw2004(5, "a typeof(...) object"));
 
-    // Open.ChannelExtensions: a generic base class's protected lock, which derived classes lock too. A
+    // Open.ChannelExtensions: a generic base class's exposed lock, which derived classes lock too. A
     // private gate in the base would split it from theirs (and from derived classes in other assemblies).
     // An internal field of a generic base locked by a derived class in another file (the use names
     // `Base<T, List<T>>.m_gate`) is out of reach too.
@@ -637,7 +661,7 @@ public class LockOnUnsafeObjectTests
 
         public abstract class BufferingReader<TIn, TOut>
         {
-            protected readonly object SyncLock = new();
+            public readonly object SyncLock = new();
             internal object m_gate = new();
 
             protected void Flush() { lock ({|#0:SyncLock|}) { } lock ({|#1:m_gate|}) { } }
@@ -685,12 +709,12 @@ public class LockOnUnsafeObjectTests
         Tw2004(0, "'this'"), Tw2004(1, "'this'"), Tw2004(2, "'this'"));
 
     // One mistake, one finding: the first lock on the same object in a type declaration reports;
-    // another type (a derived class locking the base's protected field) gets its own.
+    // another type (a derived class locking the base's public field) gets its own.
     [Fact]
     public Task OneFindingPerObjectAndType() => VerifyAnalyzer.AnalyzerAsync("""
         public abstract class Manager
         {
-            protected readonly object StateChangeLock = new();
+            public readonly object StateChangeLock = new();
             private int _state;
 
             public void Start() { lock ({|#0:StateChangeLock|}) { _state = 1; } }
