@@ -174,7 +174,7 @@ public sealed class AcquireWithoutFinallyAnalyzer : ThreadwiseAnalyzer
                     return true;
                 }
 
-                if (!ExceptionFlow.CannotThrow(operation))
+                if (!ExceptionFlow.CannotThrow(operation) && !IsConditionWaitOrSignal(operation, acquired))
                 {
                     return false;
                 }
@@ -186,6 +186,31 @@ public sealed class AcquireWithoutFinallyAnalyzer : ThreadwiseAnalyzer
             }
 
             continues = true;
+            return true;
+        }
+
+        // `Monitor.Enter(gate); Monitor.Wait(gate, 1); Monitor.Exit(gate);` and `Monitor.PulseAll(gate)` in
+        // the same place (ImageSharp's low-memory monitor): on the lock just taken, Pulse and PulseAll
+        // cannot fail, and Wait fails only when another thread calls Thread.Interrupt. Its timeout must be a
+        // plain value.
+        private static bool IsConditionWaitOrSignal(IOperation operation, ISymbol acquired)
+        {
+            if (operation is not IExpressionStatementOperation { Operation: IInvocationOperation { TargetMethod: { IsStatic: true, Name: "Wait" or "Pulse" or "PulseAll" } method } call }
+                || method.ContainingType is not { Name: "Monitor", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } }
+                || call.Arguments.Length == 0
+                || !SymbolEqualityComparer.Default.Equals(LockScope.LockSymbol(call.Arguments[0].Value), acquired))
+            {
+                return false;
+            }
+
+            for (var i = 1; i < call.Arguments.Length; i++)
+            {
+                if (!ExceptionFlow.CannotThrow(call.Arguments[i].Value))
+                {
+                    return false;
+                }
+            }
+
             return true;
         }
 

@@ -263,6 +263,55 @@ public class AcquireWithoutFinallyTests
         }
         """);
 
+    // `Monitor.Enter(gate); Monitor.Wait(gate, 1); Monitor.Exit(gate);` (a low-memory back-off) and a
+    // PulseAll in the same frame: on the lock just taken they cannot fail (Wait only on Thread.Interrupt).
+    // A wait on another object, or a timeout that is computed by a call, can.
+    [Fact]
+    public Task ConditionWaitOrSignalOnTheHeldLock_IsNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        class Handle
+        {
+            private static object? s_lowMemory;
+            private readonly object _other = new();
+
+            static void BackOff()
+            {
+                Interlocked.CompareExchange(ref s_lowMemory, new object(), null);
+                Monitor.Enter(s_lowMemory!);
+                Monitor.Wait(s_lowMemory!, millisecondsTimeout: 1);
+                Monitor.Exit(s_lowMemory!);
+            }
+
+            static void Signal()
+            {
+                if (Volatile.Read(ref s_lowMemory) != null)
+                {
+                    Monitor.Enter(s_lowMemory!);
+                    Monitor.PulseAll(s_lowMemory!);
+                    Monitor.Exit(s_lowMemory!);
+                }
+            }
+
+            void WaitsOnAnother()
+            {
+                {|#0:Monitor.Enter(s_lowMemory!)|};
+                Monitor.Wait(_other, 1);
+                Monitor.Exit(s_lowMemory!);
+            }
+
+            void ComputedTimeout()
+            {
+                {|#1:Monitor.Enter(_other)|};
+                Monitor.Wait(_other, TimeSpan.FromMilliseconds(Delay()));
+                Monitor.Exit(_other);
+            }
+
+            static int Delay() => 1;
+        }
+        """, Tw2006(0, "s_lowMemory"), Tw2006(1, "_other"));
+
     [Fact]
     public Task ReleaseAfterATryThatCanStillLeave_IsFlagged() => VerifyAnalyzer.AnalyzerAsync("""
         using System;
