@@ -751,10 +751,13 @@ internal sealed class BlockingCalls
     // `payload.Serialize(buffer)` where `buffer` is a new MemoryStream (Sentry's envelope items, whose
     // comment says there is no advantage in serializing in-memory objects asynchronously): a serializer
     // whose every stream, reader or writer argument is in memory does no I/O.
+    // `hasher.ComputeHash(stream)` over a MemoryStream (xunit's unique-ID generator) is the same: the
+    // types of System.Security.Cryptography compute, and read only what they are handed.
     private bool SerializesIntoMemory(IInvocationOperation invocation, int inMemoryParameters)
     {
         var name = invocation.TargetMethod.Name;
-        if (!(name.StartsWith("Serialize", StringComparison.Ordinal) || name.StartsWith("Deserialize", StringComparison.Ordinal)))
+        if (!(name.StartsWith("Serialize", StringComparison.Ordinal) || name.StartsWith("Deserialize", StringComparison.Ordinal))
+            && !IsCryptography(invocation.TargetMethod.ContainingType))
         {
             return false;
         }
@@ -811,6 +814,9 @@ internal sealed class BlockingCalls
                && !(first.WithoutConversions().Type is { } type && IsIoType(type))
                && InMemoryStreams.IsBuiltOverInMemoryStream(first, _symbols, inMemoryParameters);
     }
+
+    private static bool IsCryptography(INamedTypeSymbol? type)
+        => type?.ContainingNamespace is { Name: "Cryptography", ContainingNamespace: { Name: "Security", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } };
 
     private bool IsIoType(ITypeSymbol type)
         => KnownSymbols.IsOrDerivesFrom(type, _symbols.Stream)

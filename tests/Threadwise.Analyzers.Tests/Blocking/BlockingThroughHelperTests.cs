@@ -1023,6 +1023,77 @@ public class BlockingThroughHelperTests
 
     // NATS's credentials parser takes a TextReader: handed a StringReader over text already in memory
     // it reads no I/O, directly or through another helper; handed a StreamReader over a file it does.
+    // xunit's unique-ID generator: strings written into a private `Stream` field set to a MemoryStream
+    // by the constructor, hashed with `ComputeHash(stream)`. Hashing memory is work, not a wait.
+    [Fact]
+    public Task HashingAPrivateInMemoryStreamField_DoesNotBlock() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.IO;
+        using System.Security.Cryptography;
+        using System.Text;
+        using System.Threading.Tasks;
+
+        sealed class UniqueId : IDisposable
+        {
+            readonly HashAlgorithm hasher;
+            readonly Stream stream;
+            readonly object streamLock = new();
+
+            public UniqueId()
+            {
+                hasher = SHA256.Create();
+                stream = new MemoryStream();
+            }
+
+            public void Add(string value)
+            {
+                lock (streamLock)
+                {
+                    var bytes = Encoding.UTF8.GetBytes(value);
+                    stream.Write(bytes, 0, bytes.Length);
+                }
+            }
+
+            public string Compute()
+            {
+                lock (streamLock)
+                {
+                    stream.Seek(0, SeekOrigin.Begin);
+                    var hash = hasher.ComputeHash(stream);
+                    return Convert.ToBase64String(hash);
+                }
+            }
+
+            public void Dispose() => stream.Dispose();
+
+            public static string ForCase(string name)
+            {
+                using var generator = new UniqueId();
+                generator.Add(name);
+                return generator.Compute();
+            }
+        }
+
+        static class FileHash
+        {
+            public static byte[] Of(string path)
+            {
+                using var file = File.OpenRead(path);
+                using var hasher = SHA256.Create();
+                return hasher.ComputeHash(file);
+            }
+        }
+
+        class Discoverer
+        {
+            public async Task<string> DiscoverAsync(string name)
+            {
+                await Task.Yield();
+                return UniqueId.ForCase(name) + {|#0:FileHash.Of(name)|}.Length;
+            }
+        }
+        """, Tw1006(0, "Of", "Of -> HashAlgorithm.ComputeHash (Test0.cs:54)"));
+
     [Fact]
     public Task HelpersHandedAnInMemoryReader_DoNotBlock() => VerifyAnalyzer.AnalyzerAsync("""
         using System.IO;
