@@ -839,6 +839,9 @@ internal static class KnownCompleteTasks
                     return Denied(either.LeftOperand) || Denied(either.RightOperand);
                 case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } negation:
                     return Asserted(negation.Operand);
+                case IPropertyReferenceOperation { Property.Name: "IsCompleted", Instance: { } other } isCompleted
+                    when Symbols.IsTaskType(isCompleted.Property.ContainingType):
+                    return LostAWhenAnyTo(other, condition);
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } equals:
                     return (IsFalse(equals.RightOperand) && Asserted(equals.LeftOperand))
                            || WhenAnyWinner(equals.LeftOperand, equals.RightOperand, winnerIsOther: false)
@@ -928,6 +931,45 @@ internal static class KnownCompleteTasks
                    && block.Operations[index + 1] is IExpressionStatementOperation { Operation: IInvocationOperation { TargetMethod: { Name: "ThrowIfCancellationRequested" } check } }
                    && SymbolEqualityComparer.Default.Equals(check.ContainingType, Symbols.CancellationToken);
         }
+
+        // `await Task.WhenAny(connect.Task, timeout); if (timeout.IsCompleted) return …;` then
+        // `connect.Task.Result` (SIPSorcery's TCP channel): the other task of a two-task WhenAny awaited
+        // before, on every path, is not complete, so WhenAny's winner was the subject. `other` is a local
+        // never written again; the subject is not written between the WhenAny and the check.
+        private bool LostAWhenAnyTo(IOperation other, IOperation condition)
+        {
+            if (Target is null || Unwrap(other) is not ILocalReferenceOperation { Local: var otherLocal })
+            {
+                return false;
+            }
+
+            var body = AsyncContext.GetFunctionBody(condition);
+            if (LocalReferences.IsReassigned(body, otherLocal))
+            {
+                return false;
+            }
+
+            foreach (var operation in body.Descendants())
+            {
+                if (operation is IAwaitOperation awaited
+                    && awaited.Syntax.Span.End <= condition.Syntax.SpanStart
+                    && AwaitedTask(awaited.Operation, Symbols) is IInvocationOperation { TargetMethod: { Name: "WhenAny", IsStatic: true } whenAny } invocation
+                    && SymbolEqualityComparer.Default.Equals(whenAny.ContainingType, Symbols.Task)
+                    && WhenAnyPair(invocation) is { } pair
+                    && (Is(pair[0]) && IsLocal(pair[1], otherLocal) || Is(pair[1]) && IsLocal(pair[0], otherLocal))
+                    && !AsyncContext.IsInNestedFunction(operation, body)
+                    && Dominates(awaited.Syntax, condition.Syntax)
+                    && !IsWrittenBetween(body, this, awaited.Syntax, condition.Syntax))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsLocal(IOperation operation, ILocalSymbol local)
+            => Unwrap(operation) is ILocalReferenceOperation { Local: var referenced } && SymbolEqualityComparer.Default.Equals(referenced, local);
 
         // `await Task.WhenAny(…)` itself, or a local initialized with it and never written again.
         private static IOperation? AwaitedWhenAny(IOperation winner)

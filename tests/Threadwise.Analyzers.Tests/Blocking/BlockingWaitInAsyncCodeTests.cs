@@ -176,6 +176,64 @@ public class BlockingWaitInAsyncCodeTests
         }
         """, Tw1002(0, "Result", "async method 'Wrong'"));
 
+    // The other task of an awaited two-task WhenAny is not complete, so the winner was the subject:
+    // `if (timeout.IsCompleted) { …; return; }` then `connect.Task.Result`. Inside that branch the
+    // subject may still be running, and a read there is reported.
+    [Fact]
+    public Task TaskWhoseWhenAnyRivalIsNotComplete_IsNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        class Channel
+        {
+            public async Task<int> ConnectAsync(TaskCompletionSource<int> connect)
+            {
+                var timeout = Task.Delay(1000);
+                var winner = await Task.WhenAny(connect.Task, timeout).ConfigureAwait(false);
+
+                if (timeout.IsCompleted)
+                {
+                    Console.WriteLine({|#0:connect.Task.Result|});
+                    return -1;
+                }
+                else if (connect.Task.Result != 0)
+                {
+                    return connect.Task.Result;
+                }
+                else
+                {
+                    Console.WriteLine(connect.Task.Result);
+                }
+
+                return 0;
+            }
+
+            public async Task<int> Unguarded(Task<int> work, Task other)
+            {
+                await Task.WhenAny(work, other);
+                if (other.IsCompletedSuccessfully)
+                {
+                    return -1;
+                }
+
+                return {|#1:work.Result|};
+            }
+
+            public async Task<int> RivalReassigned(Task<int> work)
+            {
+                var timeout = Task.Delay(10);
+                await Task.WhenAny(work, timeout);
+                timeout = Task.Delay(20);
+                if (timeout.IsCompleted)
+                {
+                    return -1;
+                }
+
+                return {|#2:work.Result|};
+            }
+        }
+        """, Tw1002(0, "Result", "async method 'ConnectAsync'"), Tw1002(1, "Result", "async method 'Unguarded'"), Tw1002(2, "Result", "async method 'RivalReassigned'"));
+
     [Fact]
     public Task WhenAnyWithoutTheCancellationCheckRightAfter_IsFlagged() => VerifyAnalyzer.AnalyzerAsync("""
         using System;
