@@ -184,7 +184,7 @@ internal static class Descriptors
         "Thread '{0}' is started but never joined; join it before the method ends, or make it a background thread",
         Categories.Joins,
         DiagnosticSeverity.Warning,
-        "A foreground thread that is started and never joined keeps running after the method that started it returns: its exceptions go unobserved, its output may be cut short, and it keeps the process alive at exit. Join it, hand it to someone who does, or mark it IsBackground.");
+        "A foreground thread whose work loops until it is stopped keeps the process alive when nothing stops it; threads fanned out over a collection and never joined let the method return before their work is done, and a method that reads what its thread computes reads it too early. Join the thread, hand it to someone who does, or make a worker IsBackground. Finite work started once is fire-and-forget by design and is not reported.");
 
     public static readonly DiagnosticDescriptor TW4002TaskDropped = Create(
         "TW4002",

@@ -1360,13 +1360,6 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
                     continue;
                 }
 
-                // `return; … CompleteProcessing();` (Rollbar's telemetry thread, kept "until implemented"):
-                // a call that never runs proves nothing either way.
-                if (DeadCode.IsAfterAJump(call.Syntax))
-                {
-                    continue;
-                }
-
                 // `AppDomain.CurrentDomain.ProcessExit += (_, _) => CloseOwnedHandles();` (Terminal.Gui's terminal
                 // device): the handler runs as the process ends, after the last use, like a finalizer.
                 if (call.InLambda && IsProcessExitHandler(call.Syntax))
@@ -1386,6 +1379,14 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
                         : depth is { } level ? HeldAcrossTypes(caller.OriginalDefinition, level) : HeldByEveryCaller(caller));
                 if (candidate is null || (common is not null && !SymbolEqualityComparer.Default.Equals(common, candidate) && !System.Linq.Enumerable.Contains(call.Held, common, SymbolEqualityComparer.Default)))
                 {
+                    // `return; … CompleteProcessing();` (Rollbar's telemetry thread, kept "until implemented"):
+                    // a call that never runs proves nothing either way. Asked only of a call that would
+                    // otherwise end the search.
+                    if (DeadCode.IsAfterAJump(call.Syntax))
+                    {
+                        continue;
+                    }
+
                     return null;
                 }
 
