@@ -213,8 +213,13 @@ internal static class SyncAsyncBranches
         }
 
         condition = condition.WithoutConversions();
-        return condition.Type?.SpecialType == SpecialType.System_Boolean && IsVariable(condition);
+        return condition.Type?.SpecialType == SpecialType.System_Boolean && IsVariable(condition) && !IsTaskState(condition);
     }
+
+    // `if (timeout.IsCompleted) { …connect.Task.Result… } else { await … }` (SIPSorcery's TCP connect): a
+    // task's state picks no sync or async path; whether the wait can block is KnownCompleteTasks' question.
+    private static bool IsTaskState(IOperation condition)
+        => condition is IPropertyReferenceOperation { Property.ContainingType: { Name: "Task" or "ValueTask", ContainingNamespace: { Name: "Tasks", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } } };
 
     private static bool IsVariable(IOperation value)
         => value is IParameterReferenceOperation or ILocalReferenceOperation or IFieldReferenceOperation or IPropertyReferenceOperation;

@@ -234,6 +234,47 @@ public class BlockingWaitInAsyncCodeTests
         }
         """, Tw1002(0, "Result", "async method 'ConnectAsync'"), Tw1002(1, "Result", "async method 'Unguarded'"), Tw1002(2, "Result", "async method 'RivalReassigned'"));
 
+    // A task's state is no sync/async mode flag: `if (timeout.IsCompleted) { …connect.Result… } else {
+    // await …; }` blocks on the async path when the connect is still running, and is reported, though
+    // the other branch awaits. After the branch, the connect won the WhenAny.
+    [Fact]
+    public Task WaitInATaskStateBranchBesideAnAwait_IsFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        class Channel
+        {
+            public async Task<int> ConnectAsync(TaskCompletionSource<int> connect, bool sync)
+            {
+                var timeout = Task.Delay(5000);
+                await Task.WhenAny(connect.Task, timeout).ConfigureAwait(false);
+
+                if (timeout.IsCompleted)
+                {
+                    Console.WriteLine({|#0:connect.Task.Result|});
+                    return -1;
+                }
+                else
+                {
+                    await Task.Yield();
+                    return connect.Task.Result;
+                }
+            }
+
+            public async Task<int> DualPath(Task<int> work, bool sync)
+            {
+                if (sync)
+                {
+                    return work.Result;
+                }
+                else
+                {
+                    return await work;
+                }
+            }
+        }
+        """, Tw1002(0, "Result", "async method 'ConnectAsync'"));
+
     [Fact]
     public Task WhenAnyWithoutTheCancellationCheckRightAfter_IsFlagged() => VerifyAnalyzer.AnalyzerAsync("""
         using System;
