@@ -28,7 +28,8 @@ internal enum ThreadWorkKind
 /// <summary>
 /// <c>new Thread(() => { while (!_stopped) { … } })</c> is a worker meant to outlive the method that
 /// starts it; <c>new Thread(() => Fetch(url))</c> ends by itself. TW4001 and its fixes ask which one
-/// a thread runs. Only syntax is read, except to resolve a method group or the one call of a lambda.
+/// a thread runs, only for a thread started and not joined. Syntax is read; symbols are resolved for a
+/// method group, a delegate local or the one call of a lambda, and a top-level loop's condition is bound.
 /// </summary>
 internal static class ThreadWork
 {
