@@ -86,8 +86,14 @@ internal sealed class LockSummaries
         var callees = ImmutableArray.CreateBuilder<IMethodSymbol>();
         if (Body(method, cancellationToken) is { } body)
         {
+            var runsUntil = method.IsAsync ? EndOfFirstAwait(body) : int.MaxValue;
             foreach (var operation in body.Descendants())
             {
+                if (operation.Syntax.SpanStart >= runsUntil)
+                {
+                    continue;
+                }
+
                 if (operation is ILockOperation @lock && LockScope.LockSymbol(@lock.LockedValue) is IFieldSymbol field)
                 {
                     locks.Add(field);
@@ -100,6 +106,24 @@ internal sealed class LockSummaries
         }
 
         return _facts.GetOrAdd(method, new Facts(locks.ToImmutable(), callees.ToImmutable()));
+    }
+
+    // `lock (_gate) { _connecting = ConnectAsync(); }` (Tmds.Ssh's client): an async method runs on its
+    // caller's thread, under the caller's locks, only up to its first await; what comes after runs
+    // later, after the caller has let go. Text order stands in for run order (a lock reached before
+    // the first await only on a path that skips it is missed, which keeps the rule quiet, not loud).
+    private static int EndOfFirstAwait(IOperation body)
+    {
+        foreach (var operation in body.Descendants())
+        {
+            if (operation is IAwaitOperation or IUsingOperation { IsAsynchronous: true } or IForEachLoopOperation { IsAsynchronous: true }
+                && !AsyncContext.IsInNestedFunction(operation, body))
+            {
+                return operation is IAwaitOperation ? operation.Syntax.Span.End : operation.Syntax.SpanStart;
+            }
+        }
+
+        return int.MaxValue;
     }
 
     // RS1030: the callee's body usually lives in another tree; it is bound once per compilation, and

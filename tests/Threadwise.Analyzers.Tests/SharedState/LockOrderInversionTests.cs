@@ -58,6 +58,60 @@ public class LockOrderInversionTests
         Tw2005(0, 1, "_b", "_a", "Test0.cs:15"),
         Tw2005(1, 0, "_a", "_b", "Test0.cs:8"));
 
+    // An async method called under a lock runs under it only up to its first await: a lock it takes
+    // after that (here, in a catch after the awaits) is taken once the caller has let go. One taken
+    // before its first await is nested, and inverts the order.
+    [Fact]
+    public Task AsyncCalleesHoldTheCallersLockOnlyUntilTheirFirstAwait() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        class Client
+        {
+            private readonly object _clientGate = new();
+            private readonly object _sessionGate = new();
+            private Task? _connecting;
+
+            public void Connect()
+            {
+                lock (_clientGate) { _connecting = RunAsync(); }
+            }
+
+            public void Reconnect()
+            {
+                lock (_clientGate) { _connecting = {|#0:PrepareAsync()|}; }
+            }
+
+            public void OnSessionEvent()
+            {
+                lock (_sessionGate)
+                {
+                    lock ({|#1:_clientGate|}) { }
+                }
+            }
+
+            private async Task RunAsync()
+            {
+                try
+                {
+                    await Task.Delay(1);
+                }
+                catch (Exception)
+                {
+                    lock (_sessionGate) { }
+                }
+            }
+
+            private async Task PrepareAsync()
+            {
+                lock (_sessionGate) { }
+                await Task.Delay(1);
+            }
+        }
+        """,
+        Tw2005(0, 1, "_sessionGate", "_clientGate", "Test0.cs:24"),
+        Tw2005(1, 0, "_clientGate", "_sessionGate", "Test0.cs:17"));
+
     [Fact]
     public Task ConsistentOrderAndLocalLocks_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
         class Bank
