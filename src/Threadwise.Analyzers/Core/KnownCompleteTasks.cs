@@ -884,9 +884,7 @@ internal static class KnownCompleteTasks
         private bool WhenAnyWinner(IOperation winner, IOperation other, bool winnerIsOther)
         {
             if (AwaitedWhenAny(Unwrap(winner)) is not IAwaitOperation { Operation: var awaited }
-                || AwaitedTask(awaited, Symbols) is not IInvocationOperation { TargetMethod: { Name: "WhenAny", IsStatic: true } whenAny } invocation
-                || !SymbolEqualityComparer.Default.Equals(whenAny.ContainingType, Symbols.Task)
-                || WhenAnyPair(invocation) is not { } pair)
+                || AwaitedWhenAnyPair(awaited) is not { } pair)
             {
                 return false;
             }
@@ -916,9 +914,7 @@ internal static class KnownCompleteTasks
         /// </summary>
         public bool WinsWhenAnyUnlessCanceled(IAwaitOperation awaited)
         {
-            if (AwaitedTask(awaited.Operation, Symbols) is not IInvocationOperation { TargetMethod: { Name: "WhenAny", IsStatic: true } whenAny } invocation
-                || !SymbolEqualityComparer.Default.Equals(whenAny.ContainingType, Symbols.Task)
-                || WhenAnyPair(invocation) is not { } pair
+            if (AwaitedWhenAnyPair(awaited.Operation) is not { } pair
                 || !(Is(pair[0]) ^ Is(pair[1]))
                 || awaited.Parent is not IExpressionStatementOperation statement
                 || statement.Parent is not IBlockOperation block)
@@ -953,9 +949,7 @@ internal static class KnownCompleteTasks
             {
                 if (operation is IAwaitOperation awaited
                     && awaited.Syntax.Span.End <= condition.Syntax.SpanStart
-                    && AwaitedTask(awaited.Operation, Symbols) is IInvocationOperation { TargetMethod: { Name: "WhenAny", IsStatic: true } whenAny } invocation
-                    && SymbolEqualityComparer.Default.Equals(whenAny.ContainingType, Symbols.Task)
-                    && WhenAnyPair(invocation) is { } pair
+                    && AwaitedWhenAnyPair(awaited.Operation) is { } pair
                     && (Is(pair[0]) && IsLocal(pair[1], otherLocal) || Is(pair[1]) && IsLocal(pair[0], otherLocal))
                     && !AsyncContext.IsInNestedFunction(operation, body)
                     && Dominates(awaited.Syntax, condition.Syntax)
@@ -985,6 +979,13 @@ internal static class KnownCompleteTasks
                 ? Unwrap(declaration.Value)
                 : null;
         }
+
+        // The two tasks of an awaited `Task.WhenAny(a, b)` (through ConfigureAwait or a wrapper like it).
+        private IOperation[]? AwaitedWhenAnyPair(IOperation awaited)
+            => AwaitedTask(awaited, Symbols) is IInvocationOperation { TargetMethod: { Name: "WhenAny", IsStatic: true } whenAny } invocation
+               && SymbolEqualityComparer.Default.Equals(whenAny.ContainingType, Symbols.Task)
+                ? WhenAnyPair(invocation)
+                : null;
 
         // The two tasks of `Task.WhenAny(a, b)`: the two-task overload, a params array or, on C# 13+,
         // a params span (a collection expression whose elements are its children).
