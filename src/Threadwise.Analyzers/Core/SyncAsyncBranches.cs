@@ -94,7 +94,21 @@ internal static class SyncAsyncBranches
         {
             if (operation is IAwaitOperation { Operation: var awaited }
                 && KnownCompleteTasks.Unwrap(awaited) is IInvocationOperation { TargetMethod: var called }
-                && SymbolEqualityComparer.Default.Equals((called.ReducedFrom ?? called).OriginalDefinition, wanted))
+                && IsOrOverrides((called.ReducedFrom ?? called).OriginalDefinition, wanted))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // `asyncBehaviour.ExecuteAsync(…)` on a receiver of the derived type binds the override.
+    private static bool IsOrOverrides(IMethodSymbol called, IMethodSymbol wanted)
+    {
+        for (IMethodSymbol? method = called; method is not null; method = method.OverriddenMethod)
+        {
+            if (SymbolEqualityComparer.Default.Equals(method.OriginalDefinition, wanted))
             {
                 return true;
             }

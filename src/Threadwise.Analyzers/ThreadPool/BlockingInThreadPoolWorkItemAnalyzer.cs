@@ -122,11 +122,18 @@ public sealed class BlockingInThreadPoolWorkItemAnalyzer : ThreadwiseAnalyzer
         // nothing. The call blocks only if its own body is seen to, as TW1006 sees helpers; a body that
         // cannot be looked into (virtual, or a transport behind an interface) proves nothing either, and
         // the wrapper is left alone.
+        // The same holds for a work item awaited in the branch beside one that awaits the twin: `if (b is
+        // AsyncBehaviour a) await a.ExecuteAsync(t); else await Task.Run(() => b.Execute(t));` (Stateless's
+        // internal transitions) offloads the synchronous form exactly where the async one is not offered.
         private bool IsAWrapperWhoseBodyProvesNothing(IMethodSymbol twin, IInvocationOperation invocation, ISymbol containingSymbol, System.Threading.CancellationToken cancellationToken)
-            => containingSymbol is IMethodSymbol enclosing
-               && SymbolEqualityComparer.Default.Equals(twin.OriginalDefinition, enclosing.OriginalDefinition)
+            => (IsTheTwinsOwnBody(twin, containingSymbol)
+                || (InnermostFunction(invocation) is { } workItem && SyncAsyncBranches.IsBesideItsAwaitedTwin(workItem, twin)))
                && MethodSummaries.For(_compilation, _options) is var summaries
                && (!summaries.IsAnalyzableHelper(invocation.TargetMethod) || summaries.GetBlockingChain(invocation, cancellationToken) is null);
+
+        private static bool IsTheTwinsOwnBody(IMethodSymbol twin, ISymbol containingSymbol)
+            => containingSymbol is IMethodSymbol enclosing
+               && SymbolEqualityComparer.Default.Equals(twin.OriginalDefinition, enclosing.OriginalDefinition);
 
         // `new Timer(Refresh, …)`, `Task.Run(Poll)`: the method given by name is the work item. Its
         // first blocking call is reported at the method group (no fix: the method's own signature

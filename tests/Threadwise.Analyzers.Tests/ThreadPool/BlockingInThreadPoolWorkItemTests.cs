@@ -65,6 +65,66 @@ public class BlockingInThreadPoolWorkItemTests
         }
         """, Tw3002(0, "Master.Retry", "Task.Run"));
 
+    // A behaviour that is either synchronous or asynchronous: `if (b is AsyncBehaviour a) await
+    // a.ExecuteAsync(…); else await Task.Run(() => b.Execute(…));` offloads the synchronous form exactly where
+    // the async one is not offered, so the twin proves nothing and the body decides. An abstract body proves
+    // nothing; a body that sleeps is reported; so is the same work item beside a branch that awaits another
+    // method, and one that is not awaited beside the twin at all.
+    [Fact]
+    public Task WorkItemBesideItsAwaitedTwin_IsJudgedByItsBody() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        abstract class Behaviour
+        {
+            public abstract void Execute(int step);
+            public abstract Task ExecuteAsync(int step);
+
+            public void Pause(int step) => Thread.Sleep(step);
+            public Task PauseAsync(int step) => Task.Delay(step);
+
+            public abstract void Apply(int step);
+            public abstract Task ApplyAsync(int step);
+        }
+
+        sealed class AsyncBehaviour : Behaviour
+        {
+            public override void Execute(int step) => throw new InvalidOperationException();
+            public override Task ExecuteAsync(int step) => Task.CompletedTask;
+            public override void Apply(int step) => throw new InvalidOperationException();
+            public override Task ApplyAsync(int step) => Task.CompletedTask;
+        }
+
+        class Machine
+        {
+            public bool KeepContext { get; set; }
+
+            public async Task FireAsync(Behaviour behaviour, int step)
+            {
+                if (behaviour is AsyncBehaviour asyncBehaviour)
+                    await asyncBehaviour.ExecuteAsync(step);
+                else if (KeepContext)
+                    await Task.Factory.StartNew(() => behaviour.Execute(step), CancellationToken.None, TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
+                else
+                    await Task.Run(() => behaviour.Execute(step));
+
+                if (behaviour is AsyncBehaviour pausing)
+                    await pausing.PauseAsync(step);
+                else
+                    await Task.Run(() => {|#0:behaviour.Pause(step)|});
+
+                if (behaviour is AsyncBehaviour applying)
+                    await applying.ExecuteAsync(step);
+                else
+                    await Task.Run(() => {|#1:behaviour.Apply(step)|});
+
+                await Task.Run(() => {|#2:behaviour.Execute(step)|});
+            }
+        }
+        """,
+        Tw3002(0, "Behaviour.Pause", "Task.Run"), Tw3002(1, "Behaviour.Apply", "Task.Run"), Tw3002(2, "Behaviour.Execute", "Task.Run"));
+
     [Fact]
     public Task BlockingInPoolWorkItems_IsFlagged() => VerifyAnalyzer.AnalyzerAsync("""
         using System.IO;
