@@ -565,8 +565,40 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
                 case IInvocationOperation { TargetMethod: { Name: "WhenAll", IsStatic: true } whenAll } all
                     when SymbolEqualityComparer.Default.Equals(whenAll.ContainingType, _symbols.Task):
                     return all.Arguments.Length == 1 && ProjectsUnfaultingCalls(all.Arguments[0].Value, compilation, depth, cancellationToken);
+                case IInvocationOperation { TargetMethod: { Name: "Run", IsStatic: true } run, Arguments.Length: 1 } offload
+                    when SymbolEqualityComparer.Default.Equals(run.ContainingType, _symbols.Task):
+                    return OffloadsUnfaultingWork(offload.Arguments[0].Value, compilation, depth, cancellationToken);
                 case IInvocationOperation { TargetMethod: var callee }
                     when SymbolEqualityComparer.Default.Equals(callee.ContainingAssembly, compilation.Assembly):
+                    return CannotFault(callee, compilation, depth + 1, cancellationToken);
+                default:
+                    return false;
+            }
+        }
+
+        // `Task.Run(() => ActionUtils.SafeExecute(action))` (Ably's push callbacks): the task `Task.Run` returns for
+        // a delegate that returns a task is that task, so it cannot fault when the delegate's task cannot — a
+        // lambda that only returns the call of such a method, such a method given by name, or an async lambda
+        // wholly guarded by a catch-all. A synchronous delegate (`Task.Run(() => Save())`) can throw: not so.
+        private bool OffloadsUnfaultingWork(IOperation work, Compilation compilation, int depth, System.Threading.CancellationToken cancellationToken)
+        {
+            if (work.WithoutConversions() is not IDelegateCreationOperation { Type: INamedTypeSymbol { DelegateInvokeMethod.ReturnType: var returned }, Target: var target }
+                || !_symbols.IsTaskType(returned))
+            {
+                return false;
+            }
+
+            switch (target)
+            {
+                case IMethodReferenceOperation { Method: var method }
+                    when SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, compilation.Assembly):
+                    return CannotFault(method, compilation, depth + 1, cancellationToken);
+                case IAnonymousFunctionOperation { Symbol.IsAsync: true, Syntax: AnonymousFunctionExpressionSyntax { Block: { } block } }:
+                    return AsyncVoidMethods.IsWhollyGuarded(block, compilation);
+                case IAnonymousFunctionOperation { Symbol.IsAsync: false, Body.Operations: { Length: 1 } body }
+                    when body[0] is IReturnOperation { ReturnedValue: { } value }
+                         && value.WithoutConversions() is IInvocationOperation { TargetMethod: var callee }
+                         && SymbolEqualityComparer.Default.Equals(callee.ContainingAssembly, compilation.Assembly):
                     return CannotFault(callee, compilation, depth + 1, cancellationToken);
                 default:
                     return false;

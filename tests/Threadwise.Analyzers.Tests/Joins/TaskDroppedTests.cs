@@ -395,6 +395,112 @@ public class TaskDroppedTests
         }
         """, Tw4002(0, "Task", "risky.Handle"), Tw4002(1, "Task", "open.Handle"), Tw4002(2, "Task", "stub.Handle"), Tw4002(3, "Task", "plain.Handle"));
 
+    // A push client notifies its user's callbacks with `Task.Run(() => Safe.Execute(callback))`, where
+    // Safe.Execute awaits the callback inside a catch-all: the task Task.Run returns for a task-returning
+    // delegate is that task, so it cannot fault either, and a synchronous caller that drops it loses nothing.
+    // The same for an async lambda wholly guarded and for such a method given by name. A synchronous
+    // delegate, an unguarded async lambda, a call of a method that can fault, a token that can cancel the
+    // offload, and the same drop in async code are reported.
+    [Fact]
+    public Task OffloadsThatCannotFault_DroppedFromSynchronousCode_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        static class Safe
+        {
+            public static async Task Execute(Func<Task> action)
+            {
+                try
+                {
+                    await action();
+                }
+                catch (Exception e)
+                {
+                    Console.WriteLine(e);
+                }
+            }
+
+            public static async Task ExecuteUnguarded(Func<Task> action) => await action();
+        }
+
+        class Notifier
+        {
+            private readonly Func<Task> _callback;
+
+            public Notifier(Func<Task> callback) => _callback = callback;
+
+            private Task Notify(Func<Task> action)
+            {
+                try
+                {
+                    return Task.Run(() => Safe.Execute(action));
+                }
+                catch (Exception e)
+                {
+                    Console.WriteLine(e);
+                }
+
+                return Task.CompletedTask;
+            }
+
+            private Task NotifyGuarded() => Task.Run(async () =>
+            {
+                try
+                {
+                    await _callback();
+                }
+                catch (Exception e)
+                {
+                    Console.WriteLine(e);
+                }
+            });
+
+            private Task NotifyByName() => Task.Run(GuardedAsync);
+
+            private async Task GuardedAsync()
+            {
+                try
+                {
+                    await _callback();
+                }
+                catch (Exception e)
+                {
+                    Console.WriteLine(e);
+                }
+            }
+
+            private Task NotifySync() => Task.Run(() => Save());
+
+            private Task NotifyUnguarded() => Task.Run(async () => await _callback());
+
+            private Task NotifyRisky() => Task.Run(() => Safe.ExecuteUnguarded(_callback));
+
+            private Task NotifyCancellable(CancellationToken token) => Task.Run(() => Safe.Execute(_callback), token);
+
+            private void Save() => Console.WriteLine("saved");
+
+            public void Activated(CancellationToken token)
+            {
+                Notify(_callback);
+                NotifyGuarded();
+                NotifyByName();
+                {|#0:NotifySync()|};
+                {|#1:NotifyUnguarded()|};
+                {|#2:NotifyRisky()|};
+                {|#3:NotifyCancellable(token)|};
+            }
+
+            public async Task ActivatedAsync()
+            {
+                {|#4:Notify(_callback)|};
+                await Task.Yield();
+            }
+        }
+        """,
+        Tw4002(0, "Task", "NotifySync"), Tw4002(1, "Task", "NotifyUnguarded"), Tw4002(2, "Task", "NotifyRisky"),
+        Tw4002(3, "Task", "NotifyCancellable"), Tw4002(4, "Task", "Notify"));
+
     // A synchronous Produce fires its "started" event and moves on; the event's FireAsync returns
     // Task.WhenAll over each handler's task with a logging continuation (or a completed task from the
     // catch): it cannot fault, so dropping it loses no exception and sync code has nothing to wait with.
