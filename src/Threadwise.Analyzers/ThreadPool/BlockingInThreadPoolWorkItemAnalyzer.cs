@@ -153,7 +153,8 @@ public sealed class BlockingInThreadPoolWorkItemAnalyzer : ThreadwiseAnalyzer
 
             var options = ThreadwiseOptions.For(context.Options, reference.Syntax.SyntaxTree);
             var entry = _concurrency.GetEntryPoint(reference, options);
-            if (!entry.IsValid || !entry.RunsOnPool || FirstBlockingCall(method, entry, options, context.CancellationToken) is not { } found)
+            if (!entry.IsValid || !entry.RunsOnPool || FirstBlockingCall(method, entry, options, context.CancellationToken) is not { } found
+                || IsReportedAtAnEarlierReference(reference, method, found.Location, context.CancellationToken))
             {
                 return;
             }
@@ -168,6 +169,59 @@ public sealed class BlockingInThreadPoolWorkItemAnalyzer : ThreadwiseAnalyzer
         }
 
 #pragma warning disable RS1030 // The method usually lives in another tree; bound only when it is a pool work item.
+        // One finding per mistake: `_register = new Timer(DoRegistration, …)` in two places of the type (the
+        // SIP registration agent starts its timer from two methods) is one blocking callback. The finding goes
+        // to the first reference in the callback's type (by file, then position) that hands it to the pool and
+        // reaches the same blocking call; references outside the type are not searched and report their own.
+        private bool IsReportedAtAnEarlierReference(IMethodReferenceOperation reference, IMethodSymbol method, Location blockingCall, System.Threading.CancellationToken cancellationToken)
+        {
+            var current = reference.Syntax;
+            foreach (var declaration in method.ContainingType.DeclaringSyntaxReferences)
+            {
+                var tree = declaration.SyntaxTree;
+                var order = string.CompareOrdinal(tree.FilePath, current.SyntaxTree.FilePath);
+                if (order > 0 || !_compilation.ContainsSyntaxTree(tree))
+                {
+                    continue;
+                }
+
+                SemanticModel? model = null;
+                foreach (var node in declaration.GetSyntax(cancellationToken).DescendantNodes())
+                {
+                    if (node is not Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax name
+                        || name.Identifier.ValueText != method.Name
+                        || (order == 0 && (tree != current.SyntaxTree || name.SpanStart >= current.SpanStart)))
+                    {
+                        continue;
+                    }
+
+                    model ??= _compilation.GetSemanticModel(tree);
+                    if (ReferenceAt(model, name, cancellationToken) is { } earlier
+                        && SymbolEqualityComparer.Default.Equals(earlier.Method.OriginalDefinition, method.OriginalDefinition)
+                        && ThreadwiseOptions.For(_options, tree) is var earlierOptions
+                        && _concurrency.GetEntryPoint(earlier, earlierOptions) is { IsValid: true, RunsOnPool: true } earlierEntry
+                        && FirstBlockingCall(method, earlierEntry, earlierOptions, cancellationToken) is { } same
+                        && same.Location.Equals(blockingCall))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        private static IMethodReferenceOperation? ReferenceAt(SemanticModel model, SyntaxNode name, System.Threading.CancellationToken cancellationToken)
+        {
+            var node = name.Parent is Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax access && access.Name == name ? access : name;
+            return model.GetOperation(node, cancellationToken) switch
+            {
+                IMethodReferenceOperation direct => direct,
+                IDelegateCreationOperation { Target: IMethodReferenceOperation target } => target,
+                _ => null,
+            };
+        }
+
         private (string Name, Location Location)? FirstBlockingCall(IMethodSymbol method, ConcurrentEntry entry, ThreadwiseOptions options, System.Threading.CancellationToken cancellationToken)
         {
             SyntaxNode? body = method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) switch

@@ -366,8 +366,49 @@ public class BlockingInThreadPoolWorkItemTests
             }
         }
         """,
-        VerifyAnalyzer.Diagnostic(Descriptors.TW3002BlockingInThreadPoolWorkItem).WithLocation(0).WithLocation(9).WithArguments("Result", "new Timer", ""),
-        VerifyAnalyzer.Diagnostic(Descriptors.TW3002BlockingInThreadPoolWorkItem).WithLocation(1).WithLocation(9).WithArguments("Result", "ThreadPool.QueueUserWorkItem", ""));
+        VerifyAnalyzer.Diagnostic(Descriptors.TW3002BlockingInThreadPoolWorkItem).WithLocation(0).WithLocation(9).WithArguments("Result", "new Timer", ""));
+
+    // One finding per mistake: a callback handed to the pool from two places of its type (a registration
+    // timer created in Start and again in Restart) is reported once, at the first reference. A reference that
+    // does not put it on the pool (a dedicated thread), or one where the same call is not blocking (a
+    // Parallel body reading a file), leaves the later pool reference reported.
+    [Fact]
+    public Task MethodGroupHandedToThePoolTwice_IsReportedOnce() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.IO;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Registrar
+        {
+            private readonly ManualResetEventSlim _response = new();
+            private Timer? _timer;
+
+            void Register(object? state) => {|#9:_response.Wait(5000)|};
+
+            void Poll(object? state) => {|#8:Thread.Sleep(100)|};
+
+            void ReadState(object? path) => {|#7:File.ReadAllText((string)path!)|};
+
+            void Start()
+            {
+                _timer = new Timer({|#0:Register|}, null, 0, 1000);
+                new Thread(Poll).Start();
+                ThreadPool.QueueUserWorkItem({|#1:Poll|});
+                Parallel.ForEach(new[] { "a" }, ReadState);
+                ThreadPool.QueueUserWorkItem({|#2:ReadState|}, "b");
+            }
+
+            void Restart()
+            {
+                _timer?.Dispose();
+                _timer = new Timer(Register, null, 0, 1000);
+                ThreadPool.QueueUserWorkItem(Poll);
+            }
+        }
+        """,
+        VerifyAnalyzer.Diagnostic(Descriptors.TW3002BlockingInThreadPoolWorkItem).WithLocation(0).WithLocation(9).WithArguments("ManualResetEventSlim.Wait", "new Timer", ""),
+        VerifyAnalyzer.Diagnostic(Descriptors.TW3002BlockingInThreadPoolWorkItem).WithLocation(1).WithLocation(8).WithArguments("Thread.Sleep", "ThreadPool.QueueUserWorkItem", ""),
+        VerifyAnalyzer.Diagnostic(Descriptors.TW3002BlockingInThreadPoolWorkItem).WithLocation(2).WithLocation(7).WithArguments("File.ReadAllText", "ThreadPool.QueueUserWorkItem", ""));
 
     // PLINQ, like Parallel.*, is data-parallel work by design: synchronous I/O with an async twin is
     // how it is used (a query fanned out over servers); real waits are still reported.
