@@ -77,6 +77,10 @@ internal static class InMemoryStreams
                 => (ordinal < 32 && (inMemoryParameters & (1 << ordinal)) != 0) || IsInMemoryAtEveryCall(parameter, symbols, depth + 1),
             IFieldReferenceOperation { Field: { DeclaredAccessibility: Accessibility.Private } field } reference
                 => IsWrapper(field.Type, symbols) && EveryAssignmentIsInMemory(field, reference.SemanticModel, symbols, depth + 1),
+            // `stream.Inner` of `var stream = new BitcoinStream(rawBytes)`: a stream an object built over memory
+            // only hands out is that memory.
+            IPropertyReferenceOperation { Property.IsStatic: false, Instance: { } owner } property
+                => IsWrapper(property.Type, symbols) && IsBuiltOverInMemoryStream(owner, symbols, inMemoryParameters),
             _ => false,
         };
     }
@@ -187,8 +191,96 @@ internal static class InMemoryStreams
             receiver = Initializer(local)?.WithoutConversions();
         }
 
-        return receiver is IObjectCreationOperation creation && WrapsOnlyMemory(creation.Arguments, symbols, inMemoryParameters, depth: 0);
+        return receiver is IObjectCreationOperation creation
+               && (WrapsOnlyMemory(creation.Arguments, symbols, inMemoryParameters, depth: 0)
+                   || (!HandsAnyStream(creation.Arguments, symbols) && BuildsOnlyMemory(creation.Constructor, symbols, depth: 0)));
     }
+
+    private static bool HandsAnyStream(System.Collections.Immutable.ImmutableArray<IArgumentOperation> arguments, KnownSymbols symbols)
+    {
+        foreach (var argument in arguments)
+        {
+            if (IsWrapper(argument.Value.WithoutConversions().Type, symbols) || IsWrapper(argument.Parameter?.Type, symbols))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // `new BitcoinStream(rawBytes)` whose constructor is `: this(new MemoryStream(bytes), false)` (NBitcoin's PSBT
+    // parser), or a packet reader built the same way over a byte array: a constructor of this compilation,
+    // handed no stream, reader or writer, that chains to another one handing it in-memory streams only, and
+    // neither of which creates or obtains any other stream in its body. What such an object reads and writes
+    // is memory. Any other constructor (one that opens a file from a path, one without such a chain) is not known.
+    private static bool BuildsOnlyMemory(IMethodSymbol? constructor, KnownSymbols symbols, int depth)
+    {
+        if (constructor is null
+            || depth > 2
+            || constructor.DeclaringSyntaxReferences.Length != 1
+            || constructor.DeclaringSyntaxReferences[0].GetSyntax() is not ConstructorDeclarationSyntax { Initializer: { } initializer } declaration
+            || !initializer.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.ThisConstructorInitializer)
+            || CompilationOf(constructor) is not { } compilation
+            || !compilation.ContainsSyntaxTree(declaration.SyntaxTree))
+        {
+            return false;
+        }
+
+        var model = compilation.GetSemanticModel(declaration.SyntaxTree);
+        if (model.GetOperation(initializer) is not IInvocationOperation { TargetMethod: var chained } chain
+            || ObtainsOtherStreams(declaration.Body ?? (SyntaxNode?)declaration.ExpressionBody, model, symbols))
+        {
+            return false;
+        }
+
+        var overMemory = false;
+        foreach (var argument in chain.Arguments)
+        {
+            if (!IsWrapper(argument.Parameter?.Type, symbols) && !IsWrapper(argument.Value.WithoutConversions().Type, symbols))
+            {
+                continue;
+            }
+
+            if (!IsInMemory(argument.Value, symbols, inMemoryParameters: 0, depth: depth + 1))
+            {
+                return false;
+            }
+
+            overMemory = true;
+        }
+
+        // The constructor chained to takes the memory in: it must not open anything of its own either.
+        return overMemory
+               && chained.DeclaringSyntaxReferences.Length == 1
+               && chained.DeclaringSyntaxReferences[0].GetSyntax() is ConstructorDeclarationSyntax target
+               && (target.Initializer is null || target.Initializer.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.BaseConstructorInitializer) && target.Initializer.ArgumentList.Arguments.Count == 0)
+               && compilation.ContainsSyntaxTree(target.SyntaxTree)
+               && !ObtainsOtherStreams(target.Body ?? (SyntaxNode?)target.ExpressionBody, compilation.GetSemanticModel(target.SyntaxTree), symbols);
+    }
+
+    // A creation or call in the body that yields a stream, reader or writer: `_log = File.OpenWrite(path)`.
+    private static bool ObtainsOtherStreams(SyntaxNode? body, SemanticModel model, KnownSymbols symbols)
+    {
+        if (body is null)
+        {
+            return false;
+        }
+
+        foreach (var node in body.DescendantNodes())
+        {
+            if (node is ObjectCreationExpressionSyntax or ImplicitObjectCreationExpressionSyntax or InvocationExpressionSyntax
+                && IsWrapper(model.GetTypeInfo(node).Type, symbols))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static Compilation? CompilationOf(IMethodSymbol method)
+        => method.ContainingAssembly is ISourceAssemblySymbol source ? source.Compilation : null;
 
     public static bool IsInMemoryType(ITypeSymbol? type, KnownSymbols symbols)
         => KnownSymbols.IsOrDerivesFrom(type, symbols.MemoryStream)

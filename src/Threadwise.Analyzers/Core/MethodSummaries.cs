@@ -200,7 +200,9 @@ internal sealed class MethodSummaries
                 && IsAnalyzableHelper(callee)
                 && !operation.IsCleanupBeforeThrow()
                 && !operation.IsSpinBackoff()
-                && !Timeouts.HasZeroTimeout(call))
+                && !Timeouts.HasZeroTimeout(call)
+                // `new PacketReader(bytes).ReadInt()` in a helper, as in the async caller itself.
+                && !InMemoryStreams.IsBuiltOverInMemoryStream(call.Instance, _waits.Symbols, owner.InMemoryParameters))
             {
                 callees.Add(HelperCalledBy(call, owner));
             }

@@ -1253,6 +1253,73 @@ public class BlockingThroughHelperTests
         }
         """, Tw1006(0, "Write", "Write -> WriteBytes -> Stream.Write (Test0.cs:12)"), Tw1006(1, "Write", "Write -> WriteBytes -> Stream.Write (Test0.cs:12)"));
 
+    // NBitcoin parses a PSBT from a byte array with `new BitcoinStream(rawBytes)`, whose constructor chains to
+    // `this(new MemoryStream(bytes), false)`, and reads `stream.Inner`: an object built over memory by its own
+    // constructor reads memory, through its helpers or the stream it hands out, in the async caller and in a
+    // helper alike. A constructor that opens a file from a path, one that also opens a log of its own, and
+    // the stream constructor handed a network stream are reported.
+    [Fact]
+    public Task ObjectsWhoseConstructorBuildsThemOverMemory_DoNotBlock() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.IO;
+        using System.Net.Sockets;
+        using System.Threading.Tasks;
+
+        class PacketReader
+        {
+            private readonly Stream _inner;
+            private readonly Stream? _log;
+
+            public PacketReader(byte[] bytes) : this(new MemoryStream(bytes), false) { }
+            public PacketReader(string path) : this(File.OpenRead(path), false) { }
+            public PacketReader(byte[] bytes, string log) : this(new MemoryStream(bytes), false) { _log = File.OpenWrite(log); }
+            public PacketReader(Stream inner, bool serializing) { _inner = inner; }
+
+            public Stream Inner => _inner;
+
+            public int ReadInt()
+            {
+                var buffer = new byte[4];
+                _inner.Read(buffer, 0, 4);
+                return buffer[0];
+            }
+        }
+
+        static class Packets
+        {
+            public static int Magic(byte[] raw)
+            {
+                var reader = new PacketReader(raw);
+                var buffer = new byte[4];
+                reader.Inner.Read(buffer, 0, 4);
+                return buffer[0];
+            }
+
+            public static int Version(byte[] raw) => new PacketReader(raw).ReadInt();
+
+            public static int FromFile(string path) => new PacketReader(path).ReadInt();
+
+            public static int Logged(byte[] raw, string log) => new PacketReader(raw, log).ReadInt();
+
+            public static int FromNetwork(NetworkStream network) => new PacketReader(network, false).ReadInt();
+        }
+
+        class Client
+        {
+            async Task<int> ReceiveAsync(byte[] raw, string path, NetworkStream network)
+            {
+                var magic = Packets.Magic(raw) + Packets.Version(raw) + new PacketReader(raw).ReadInt();
+                var fromFile = {|#0:Packets.FromFile(path)|};
+                var logged = {|#1:Packets.Logged(raw, path)|};
+                var fromNetwork = {|#2:Packets.FromNetwork(network)|};
+                await Task.Yield();
+                return magic + fromFile + logged + fromNetwork;
+            }
+        }
+        """,
+        Tw1006(0, "FromFile", "FromFile -> ReadInt -> Stream.Read (Test0.cs:20)"),
+        Tw1006(1, "Logged", "Logged -> ReadInt -> Stream.Read (Test0.cs:20)"),
+        Tw1006(2, "FromNetwork", "FromNetwork -> ReadInt -> Stream.Read (Test0.cs:20)"));
+
     // Npgsql's `throw connector.Break(e);`: a helper that builds the exception to throw (closing the
     // connection on the way) runs on the error path.
     [Fact]
