@@ -7,9 +7,10 @@ namespace Threadwise.Core;
 /// <summary>
 /// Which code cannot throw, and the flow graph of the function a node sits in. Conservative:
 /// "cannot throw" is proved only for plain data moves (locals, parameters, fields of <c>this</c>
-/// or static fields, constants, built-in comparisons and logic, and an empty or copied collection of
-/// System.Collections.Generic from a variable known not null); any other call, property, indexer, cast,
-/// allocation, division or await may throw.
+/// or static fields, constants, built-in comparisons and logic, unchecked numeric casts, an empty or
+/// copied collection of System.Collections.Generic from a variable known not null, and calls of this
+/// type's non-overridable methods whose bodies are such moves); any other call, property, indexer,
+/// cast, allocation, division or await may throw.
 /// </summary>
 internal static class ExceptionFlow
 {
@@ -43,7 +44,8 @@ internal static class ExceptionFlow
         // An array's length: only a missing array would throw, a bug no lock protocol survives anyway.
         IPropertyReferenceOperation { Instance.Type: IArrayTypeSymbol, Property.Name: "Length" or "LongLength" } => true,
         ISimpleAssignmentOperation assignment => assignment.Target is ILocalReferenceOperation or IParameterReferenceOperation or IFieldReferenceOperation,
-        IConversionOperation conversion => conversion.OperatorMethod is null && conversion.Conversion.IsImplicit && !conversion.IsChecked,
+        IConversionOperation conversion => conversion.OperatorMethod is null && !conversion.IsChecked
+            && (conversion.Conversion.IsImplicit || IsUncheckedNumericCast(conversion)),
         IUnaryOperation unary => unary.OperatorMethod is null && !unary.IsChecked,
         IBinaryOperation binary => binary.OperatorMethod is null && !binary.IsChecked
             && binary.OperatorKind is not (BinaryOperatorKind.Divide or BinaryOperatorKind.Remainder or BinaryOperatorKind.IntegerDivide),
@@ -51,9 +53,83 @@ internal static class ExceptionFlow
         ICompoundAssignmentOperation compound => compound.OperatorMethod is null && !compound.IsChecked
             && compound.OperatorKind is not (BinaryOperatorKind.Divide or BinaryOperatorKind.Remainder or BinaryOperatorKind.IntegerDivide),
         IObjectCreationOperation creation => IsCollectionSnapshot(creation),
-        IArgumentOperation { Parent: IObjectCreationOperation } => true, // its value is judged as a child
+        IArgumentOperation { Parent: IObjectCreationOperation or IInvocationOperation } => true, // its value is judged as a child
+        IInvocationOperation call => IsDataMoveHelper(call),
         _ => false,
     };
+
+    // `(int)(tick & 0xFFFFFFFF)`: an explicit conversion between integral or floating-point types in unchecked
+    // code truncates instead of throwing (decimal conversions can throw, and are not counted).
+    private static bool IsUncheckedNumericCast(IConversionOperation conversion)
+        => conversion.Conversion.IsNumeric
+           && conversion.Operand.Type?.SpecialType is not (null or SpecialType.System_Decimal)
+           && conversion.Type?.SpecialType is not (null or SpecialType.System_Decimal);
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IMethodSymbol, System.Runtime.CompilerServices.StrongBox<bool>> DataMoveHelpers = new();
+
+    [System.ThreadStatic]
+    private static int _helperDepth;
+
+    // `UpdateTimestamp(ticks)` under a spin lock, where `void UpdateTimestamp(long tick) { _b = (int)tick; _a =
+    // (int)(tick >> 32); _sequence = 0; _lastTick = tick; }` (MassTransit's NewId generator): a call, on `this` or
+    // of a private static method, of a method that cannot be overridden, declared once in source, not async,
+    // whose body is plain data moves too (a helper of its own at most one level further), cannot throw either.
+    private static bool IsDataMoveHelper(IInvocationOperation call)
+    {
+        var method = call.TargetMethod;
+        if (method.MethodKind != MethodKind.Ordinary
+            || method.IsAsync || method.IsAbstract || method.IsExtern || method.IsGenericMethod
+            || ((method.IsVirtual || method.IsOverride) && !method.IsSealed)
+            // On `this`, or a private static method (of this type, then): not another object's.
+            || !(call.Instance is IInstanceReferenceOperation || (call.Instance is null && method.DeclaredAccessibility == Accessibility.Private))
+            || method.DeclaringSyntaxReferences.Length != 1
+            || method.ContainingAssembly is not ISourceAssemblySymbol { Compilation: var compilation }
+            || _helperDepth >= 2)
+        {
+            return false;
+        }
+
+        _helperDepth++;
+        try
+        {
+            return DataMoveHelpers.GetValue(method.OriginalDefinition, m => new System.Runtime.CompilerServices.StrongBox<bool>(BodyIsDataMoves(m, compilation))).Value;
+        }
+        finally
+        {
+            _helperDepth--;
+        }
+    }
+
+    private static bool BodyIsDataMoves(IMethodSymbol method, Compilation compilation)
+    {
+        var declaration = method.DeclaringSyntaxReferences[0].GetSyntax();
+        SyntaxNode? body = declaration switch
+        {
+            Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax { Body: { } block } => block,
+            Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax { ExpressionBody.Expression: { } arrow } => arrow,
+            _ => null,
+        };
+        if (body is null || !compilation.ContainsSyntaxTree(body.SyntaxTree)
+            || compilation.GetSemanticModel(body.SyntaxTree).GetOperation(body) is not { } operation)
+        {
+            return false;
+        }
+
+        if (operation is not IBlockOperation statements)
+        {
+            return CannotThrow(operation);
+        }
+
+        foreach (var statement in statements.Operations)
+        {
+            if (statement is IReturnOperation { ReturnedValue: var value } ? value is not null && !CannotThrow(value) : !CannotThrow(statement))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     // `var copy = new List<T>(_handlers);` under a lock (DSharpPlus's async event): a collection of
     // System.Collections.Generic created empty, or copied from a variable declared not null (in nullable-

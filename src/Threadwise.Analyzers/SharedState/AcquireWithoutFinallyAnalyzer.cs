@@ -120,6 +120,7 @@ public sealed class AcquireWithoutFinallyAnalyzer : ThreadwiseAnalyzer
                 return false;
             }
 
+            var taken = TakenFlag(statement);
             var visited = new HashSet<BasicBlock>();
             var pending = new Stack<(BasicBlock Block, int Index)>();
             pending.Push((start, index + 1));
@@ -136,7 +137,7 @@ public sealed class AcquireWithoutFinallyAnalyzer : ThreadwiseAnalyzer
                     continue;
                 }
 
-                foreach (var branch in new[] { block.FallThroughSuccessor, block.ConditionalSuccessor })
+                foreach (var branch in Successors(block, taken))
                 {
                     if (branch is null)
                     {
@@ -157,6 +158,39 @@ public sealed class AcquireWithoutFinallyAnalyzer : ThreadwiseAnalyzer
             }
 
             return true;
+        }
+
+        // `_spinLock.Enter(ref lockTaken); … if (lockTaken) _spinLock.Exit();`: once Enter returns, the flag is
+        // set, so a branch on it goes one way only — to the release.
+        private static ILocalSymbol? TakenFlag(IOperation statement)
+        {
+            if (statement is IExpressionStatementOperation { Operation: IInvocationOperation acquire })
+            {
+                foreach (var argument in acquire.Arguments)
+                {
+                    if (argument.Parameter is { RefKind: RefKind.Ref, Type.SpecialType: SpecialType.System_Boolean }
+                        && argument.Value is ILocalReferenceOperation { Local: var flag })
+                    {
+                        return flag;
+                    }
+                }
+            }
+
+            return null;
+        }
+
+        private static ControlFlowBranch?[] Successors(BasicBlock block, ILocalSymbol? taken)
+        {
+            if (taken is not null
+                && block.BranchValue is ILocalReferenceOperation { Local: var tested }
+                && SymbolEqualityComparer.Default.Equals(tested, taken)
+                && block.ConditionKind != ControlFlowConditionKind.None)
+            {
+                // The conditional successor is taken when the value equals ConditionKind's truth.
+                return new[] { block.ConditionKind == ControlFlowConditionKind.WhenTrue ? block.ConditionalSuccessor : block.FallThroughSuccessor };
+            }
+
+            return new[] { block.FallThroughSuccessor, block.ConditionalSuccessor };
         }
 
         // Runs block from `from`: false when something may throw first; `continues` when the path goes

@@ -40,7 +40,7 @@ public class AcquireWithoutFinallyTests
                 _mutex.ReleaseMutex();
             }
 
-            static void Work() { }
+            static void Work() => System.Console.WriteLine();
         }
         """, Tw2006(0, "_gate"), Tw2006(1, "_semaphore"), Tw2006(2, "_rw"), Tw2006(3, "_mutex"));
 
@@ -80,7 +80,7 @@ public class AcquireWithoutFinallyTests
             }
 
             void ReleaseLater() => _semaphore.Release();
-            static void Work() { }
+            static void Work() => System.Console.WriteLine();
         }
         """);
 
@@ -196,9 +196,107 @@ public class AcquireWithoutFinallyTests
                 Monitor.Exit(_sync);
             }
 
-            static void Work() { }
+            static void Work() => Console.WriteLine("work");
         }
         """, Tw2006(0, "_sync"), Tw2006(1, "_sync"), Tw2006(2, "_sync"), Tw2006(3, "_sync"), Tw2006(4, "_sync"), Tw2006(5, "_rw"));
+
+    // MassTransit's NewId generator takes a SpinLock without try/finally around `UpdateTimestamp(ticks)`, a
+    // private method that only moves data (with unchecked numeric casts): nothing in the region can throw. A
+    // helper that calls out, a checked or decimal cast, an overridable helper and another object's helper
+    // can throw, and are reported.
+    [Fact]
+    public Task DataMoveHelpersAndNumericCasts_CannotThrow() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading;
+
+        class Generator
+        {
+            private SpinLock _spinLock = new(false);
+            private readonly object _sync = new();
+            private long _lastTick;
+            private int _a;
+            private int _b;
+            private int _sequence;
+            private decimal _total;
+            private Generator? _other;
+
+            public long Next(long ticks)
+            {
+                var lockTaken = false;
+                _spinLock.Enter(ref lockTaken);
+                if (ticks > _lastTick)
+                    UpdateTimestamp(ticks);
+                else if (_sequence == 65535)
+                    UpdateTimestamp(_lastTick + 1);
+
+                var sequence = _sequence++;
+                var a = _a;
+                if (lockTaken)
+                    _spinLock.Exit();
+
+                return a + sequence;
+            }
+
+            public void Narrow(long ticks)
+            {
+                Monitor.Enter(_sync);
+                _b = (int)ticks;
+                _a = (short)(ticks >> 16);
+                Monitor.Exit(_sync);
+            }
+
+            public void Checked(long ticks)
+            {
+                {|#0:Monitor.Enter(_sync)|};
+                _b = checked((int)ticks);
+                Monitor.Exit(_sync);
+            }
+
+            public void Money(long ticks)
+            {
+                {|#1:Monitor.Enter(_sync)|};
+                _b = (int)_total;
+                Monitor.Exit(_sync);
+            }
+
+            public void Logged(long ticks)
+            {
+                {|#2:Monitor.Enter(_sync)|};
+                Log(ticks);
+                Monitor.Exit(_sync);
+            }
+
+            public void Overridable(long ticks)
+            {
+                {|#3:Monitor.Enter(_sync)|};
+                Reset(ticks);
+                Monitor.Exit(_sync);
+            }
+
+            public void Others(long ticks)
+            {
+                {|#4:Monitor.Enter(_sync)|};
+                _other!.UpdateTimestamp(ticks);
+                Monitor.Exit(_sync);
+            }
+
+            private void UpdateTimestamp(long tick)
+            {
+                _b = (int)(tick & 0xFFFFFFFF);
+                _a = (int)(tick >> 32);
+                _sequence = 0;
+                _lastTick = tick;
+            }
+
+            private void Log(long tick)
+            {
+                _lastTick = tick;
+                Console.WriteLine(tick);
+            }
+
+            protected virtual void Reset(long tick) => _lastTick = tick;
+        }
+        """, Tw2006(0, "_sync"), Tw2006(1, "_sync"), Tw2006(2, "_sync"), Tw2006(3, "_sync"), Tw2006(4, "_sync"));
 
     // A catch-all that neither rethrows nor leaves, around a block that does not leave, always reaches
     // the release after it: the catch does what a finally would.
@@ -259,7 +357,7 @@ public class AcquireWithoutFinallyTests
                 Monitor.Exit(_sync);
             }
 
-            static void Send(string command) { }
+            static void Send(string command) => System.Console.WriteLine(command);
         }
         """);
 
@@ -383,7 +481,7 @@ public class AcquireWithoutFinallyTests
                 _gate.Release();
             }
 
-            static void Send() { }
+            static void Send() => System.Console.WriteLine();
         }
         """, Tw2006(0, "_gate"), Tw2006(1, "_gate"), Tw2006(2, "_gate"), Tw2006(3, "_gate"), Tw2006(4, "_gate"), Tw2006(5, "_gate"));
 
@@ -404,16 +502,28 @@ public class AcquireWithoutFinallyTests
                 Monitor.Enter(this);
                 try { } catch { break; }
                 Monitor.Exit(this);
+                {|#1:Monitor.Enter(this)|};
+                Half(;
+                Monitor.Exit(this);
+                var taken = false;
+                {|#2:_spin.Enter(ref taken)|};
+                Update((int));
+                if (taken) _spin.Exit();
             }
+
+            SpinLock _spin;
+            void Half(int x) { _count = (int; }
+            void Update(int tick) => _count = (short)tick +;
+            int _count;
         }
-        """, Tw2006(0, "C"));
+        """, Tw2006(0, "C"), Tw2006(1, "C"), Tw2006(2, "_spin"));
 
     // FluentFTP indents with tabs and opens braces on the line of their owner: the try/finally keeps
     // both, instead of re-laying the whole block out in the default style.
     [Fact]
     public Task Fix_KeepsTabsAndTheBraceStyle() => VerifyFix.CodeFixAsync(
-        "using System.Threading;\n\nclass C {\n\tprivate readonly SemaphoreSlim _gate = new(1);\n\tprivate int _count;\n\n\tvoid M() {\n\t\t{|#0:_gate.Wait()|};\n\t\tif (_count > 0) {\n\t\t\tWork(_count);\n\t\t}\n\t\t// done\n\t\t_gate.Release();\n\t}\n\n\tstatic void Work(int value) { }\n}\n",
-        "using System.Threading;\n\nclass C {\n\tprivate readonly SemaphoreSlim _gate = new(1);\n\tprivate int _count;\n\n\tvoid M() {\n\t\t_gate.Wait();\n\t\ttry {\n\t\t\tif (_count > 0) {\n\t\t\t\tWork(_count);\n\t\t\t}\n\t\t} finally {\n\t\t\t// done\n\t\t\t_gate.Release();\n\t\t}\n\t}\n\n\tstatic void Work(int value) { }\n}\n",
+        "using System.Threading;\n\nclass C {\n\tprivate readonly SemaphoreSlim _gate = new(1);\n\tprivate int _count;\n\n\tvoid M() {\n\t\t{|#0:_gate.Wait()|};\n\t\tif (_count > 0) {\n\t\t\tWork(_count);\n\t\t}\n\t\t// done\n\t\t_gate.Release();\n\t}\n\n\tstatic void Work(int value) => System.Console.WriteLine(value);\n}\n",
+        "using System.Threading;\n\nclass C {\n\tprivate readonly SemaphoreSlim _gate = new(1);\n\tprivate int _count;\n\n\tvoid M() {\n\t\t_gate.Wait();\n\t\ttry {\n\t\t\tif (_count > 0) {\n\t\t\t\tWork(_count);\n\t\t\t}\n\t\t} finally {\n\t\t\t// done\n\t\t\t_gate.Release();\n\t\t}\n\t}\n\n\tstatic void Work(int value) => System.Console.WriteLine(value);\n}\n",
         Tw2006(0, "_gate"));
 
     // The snapshot question, asked of creations that are half-typed.
@@ -514,7 +624,7 @@ public class AcquireWithoutFinallyTests
                 Work(0);
             }
 
-            static void Work(int value) { }
+            static void Work(int value) => System.Console.WriteLine(value);
         }
         """, """
         using System.Threading;
@@ -539,7 +649,7 @@ public class AcquireWithoutFinallyTests
                 Work(0);
             }
 
-            static void Work(int value) { }
+            static void Work(int value) => System.Console.WriteLine(value);
         }
         """, Tw2006(0, "_gate"));
 
@@ -572,7 +682,7 @@ public class AcquireWithoutFinallyTests
                 return false;
             }
 
-            static void Work(int value) { }
+            static void Work(int value) => System.Console.WriteLine(value);
         }
         """, Tw2006(0, "_lock"));
 
@@ -596,7 +706,7 @@ public class AcquireWithoutFinallyTests
                 _lock.ExitWriteLock();
             }
 
-            static void Work(int value) { }
+            static void Work(int value) => System.Console.WriteLine(value);
         }
         """, """
         using System.Threading;
@@ -623,7 +733,7 @@ public class AcquireWithoutFinallyTests
                 }
             }
 
-            static void Work(int value) { }
+            static void Work(int value) => System.Console.WriteLine(value);
         }
         """, Tw2006(0, "_lock"));
 
@@ -714,7 +824,7 @@ public class AcquireWithoutFinallyTests
                 return false;
             }
 
-            static void Check() { }
+            static void Check() => System.Console.WriteLine();
         }
 
         class Guarded
@@ -728,7 +838,7 @@ public class AcquireWithoutFinallyTests
                 _lock.Release();
             }
 
-            static void Check() { }
+            static void Check() => System.Console.WriteLine();
         }
         """, Tw2006(0, "_lock"));
 
