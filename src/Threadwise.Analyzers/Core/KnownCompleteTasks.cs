@@ -709,10 +709,25 @@ internal static class KnownCompleteTasks
                     return !Timeouts.HasTimeout(invocation) && ArgumentsInclude(invocation);
                 case "GetResult" when invocation.Instance is IInvocationOperation { TargetMethod.Name: "GetAwaiter", Instance: { } awaitable }:
                     return Is(Unwrap(awaitable));
+                case "SetResult" or "TrySetResult" or "SetException" or "TrySetException" or "SetCanceled" or "TrySetCanceled"
+                    when invocation.Instance is { } source && IsCompletionSource(method.ContainingType):
+                    return IsTaskOf(source);
                 default:
                     return false;
             }
         }
+
+        // `_value.TrySetResult(true); … Forward(_value.Task);` (MassTransit's one-time setup payload): once a
+        // Set/TrySet call returns, the source's task is complete (TrySet returns false only when it already was).
+        private bool IsTaskOf(IOperation source)
+            => _path is not null
+               && Unwrap(_path) is IPropertyReferenceOperation { Property.Name: "Task", Instance: { } owner }
+               && IsCompletionSource(owner.Type)
+               && SamePath(owner, source);
+
+        private bool IsCompletionSource(ITypeSymbol? type)
+            => SymbolEqualityComparer.Default.Equals(type?.OriginalDefinition, Symbols.TaskCompletionSource)
+               || SymbolEqualityComparer.Default.Equals(type?.OriginalDefinition, Symbols.TaskCompletionSourceOfT);
 
         private bool ArgumentsInclude(IInvocationOperation invocation)
         {

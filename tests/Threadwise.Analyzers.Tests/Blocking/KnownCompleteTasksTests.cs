@@ -266,6 +266,57 @@ public class KnownCompleteTasksTests
         }
         """, For(framework), Tw1002(0, "Wait"), Tw1002(2, "Wait"));
 
+    // MassTransit's one-time setup payload: `_value.TrySetResult(true);` then each pending waiter is handed
+    // `_value.Task`, whose `.Result` a helper reads. Once a Set/TrySet call on the source returns, its task is
+    // complete (TrySet fails only when it already was). Set in a branch that may not run, on another source,
+    // or not at all, and the read is reported; so is one set in both branches of an if/else (each completing
+    // statement must come before the read on every path by itself).
+    [Theory]
+    [MemberData(nameof(Frameworks))]
+    public Task TheTaskOfACompletionSourceJustSet_IsComplete(string framework) => VerifyTw1002.AnalyzerAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        class Payload
+        {
+            private readonly TaskCompletionSource<bool> _value = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            private readonly TaskCompletionSource<bool> _other = new();
+
+            async Task<bool> M(bool ready, Exception? error)
+            {
+                await Task.Yield();
+                if (error is null)
+                    _value.TrySetResult(true);
+                else
+                    _value.TrySetException(error);
+
+                var a = {|#0:_value.Task.Result|};
+
+                var source = new TaskCompletionSource<int>();
+                source.SetResult(1);
+                var b = source.Task.Result;
+
+                var canceled = new TaskCompletionSource<int>();
+                canceled.TrySetCanceled();
+                var c = canceled.Task.Status;
+
+                _other.TrySetResult(ready);
+                var d = _other.Task.Result;
+
+                var maybe = new TaskCompletionSource<int>();
+                if (ready)
+                    maybe.SetResult(2);
+                var e = {|#1:maybe.Task.Result|};
+
+                var unset = new TaskCompletionSource<int>();
+                _other.SetResult(false);
+                var f = {|#2:unset.Task.Result|};
+
+                return a && b + e + f > 0 && d;
+            }
+        }
+        """, For(framework), Tw1002(0, "Result"), Tw1002(1, "Result"), Tw1002(2, "Result"));
+
     // Akka.NET's channel scheduler: `readTask = await Task.WhenAny(readTasks)` at the end of a do body,
     // then `while (readTask.Result)`. WhenAny hands back the task that finished.
     [Theory]
