@@ -35,7 +35,9 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
         public void AnalyzeLock(OperationAnalysisContext context)
         {
             var @lock = (ILockOperation)context.Operation;
-            if (Problem(@lock.LockedValue, context.Compilation) is { } problem && !IsLockedEarlierInType(@lock))
+            if (Problem(@lock.LockedValue, context.Compilation) is { } problem
+                && !IsLockedEarlierInType(@lock)
+                && !IsSwappedOnlyUnderAHeldLock(@lock, context.Compilation))
             {
                 context.ReportDiagnostic(Diagnostic.Create(Descriptors.TW2004LockOnUnsafeObject, @lock.LockedValue.Syntax.GetLocation(), problem, Consequence(problem)));
             }
@@ -213,6 +215,63 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
             return _reassigned.GetOrAdd(field, f => f.DeclaredAccessibility == Accessibility.Private
                 ? IsWrittenOutsideConstructors(f, f.ContainingType.DeclaringSyntaxReferences.Select(r => r.GetSyntax()), compilation)
                 : IsWrittenOutsideConstructors(f, compilation.SyntaxTrees.Select(t => t.GetRoot()), compilation));
+        }
+
+        // `lock (_lock) { … lock (_currentBucket) _currentBucket.Stop(now); … _currentBucket = opening; }` (MassTransit's
+        // cache node tracker): the field names the object to lock, and it is only ever swapped while the outer
+        // lock is held, which is held here too. Every thread that reads it here reads the same object, so the
+        // lock picks that object on purpose. Private fields only; every write outside construction must hold
+        // one of the locks held at this lock statement.
+        private static bool IsSwappedOnlyUnderAHeldLock(ILockOperation @lock, Compilation compilation)
+        {
+            if (SeeThroughProperty(@lock.LockedValue.WithoutConversions()) is not IFieldReferenceOperation { Field: { IsReadOnly: false, DeclaredAccessibility: Accessibility.Private } field }
+                || field.ContainingType is null)
+            {
+                return false;
+            }
+
+            var common = new List<ISymbol>();
+            foreach (var held in LockScope.HeldLocks(@lock))
+            {
+                if (held is not null && !SymbolEqualityComparer.Default.Equals(held, field))
+                {
+                    common.Add(held);
+                }
+            }
+
+            foreach (var reference in field.ContainingType.DeclaringSyntaxReferences)
+            {
+                var root = reference.GetSyntax();
+                SemanticModel? model = null;
+                foreach (var token in root.DescendantTokens())
+                {
+                    if (common.Count == 0)
+                    {
+                        return false;
+                    }
+
+                    if (!token.IsKind(SyntaxKind.IdentifierToken)
+                        || token.ValueText != field.Name
+                        || token.Parent is not IdentifierNameSyntax name
+                        || !IsWrite(name)
+                        || IsInOwnConstructor(name, field)
+                        || IsInInitializerOnlyConstructorsCall(name, field, compilation))
+                    {
+                        continue;
+                    }
+
+                    model ??= compilation.GetSemanticModel(root.SyntaxTree);
+                    if (model.GetOperation(name) is not { } write)
+                    {
+                        return false;
+                    }
+
+                    var heldThere = new List<ISymbol?>(LockScope.HeldLocks(write));
+                    common.RemoveAll(candidate => !heldThere.Contains(candidate, SymbolEqualityComparer.Default));
+                }
+            }
+
+            return common.Count > 0;
         }
 
         private static bool IsWrittenOutsideConstructors(IFieldSymbol field, IEnumerable<SyntaxNode> roots, Compilation compilation)

@@ -75,6 +75,63 @@ public class LockOnUnsafeObjectTests
         Tw2004(1, "the non-readonly field 'Swapped'"),
         Tw2004(2, "the non-readonly field 'Rotated'"));
 
+    // A cache's node tracker locks the current bucket while holding its own lock, and swaps which bucket is
+    // current only under that lock: every thread reads the same object there, and the lock picks it on purpose.
+    // A swap outside the outer lock, or under another lock, and a lock not nested in the outer one are reported.
+    [Fact]
+    public Task FieldSwappedOnlyUnderTheOuterLockHeldHere_IsNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading;
+
+        class Bucket { public void Stop() { } }
+
+        class NodeTracker
+        {
+            private readonly object _lock = new();
+            private readonly object _other = new();
+            private readonly Bucket[] _buckets = { new(), new() };
+            private Bucket _current = new();
+            private Bucket _previous = new();
+            private Bucket _loose = new();
+
+            public void Open(int index)
+            {
+                var taken = false;
+                try
+                {
+                    Monitor.Enter(_lock, ref taken);
+                    lock (_current)
+                        _current.Stop();
+                    _current = _buckets[index];
+                }
+                finally
+                {
+                    if (taken)
+                        Monitor.Exit(_lock);
+                }
+            }
+
+            public void Rotate(int index)
+            {
+                lock (_lock)
+                {
+                    lock ({|#0:_previous|})
+                        _previous.Stop();
+                    _previous = _buckets[index];
+                }
+
+                lock (_other)
+                    _previous = _buckets[0];
+
+                lock ({|#1:_loose|})
+                    _loose.Stop();
+                lock (_lock)
+                    _loose = _buckets[index];
+            }
+        }
+        """,
+        Tw2004(0, "the non-readonly field '_previous'"),
+        Tw2004(1, "the non-readonly field '_loose'"));
+
     [Fact]
     public Task UnsafeLockObjects_AreFlagged() => VerifyAnalyzer.AnalyzerAsync("""
         using System.Threading;
