@@ -337,14 +337,36 @@ internal sealed class ConcurrentContext
     {
         for (var current = operation.Parent; current is not null; current = current.Parent)
         {
-            if (current is IAnonymousFunctionOperation function && GetEntryPoint(function, options) is { IsValid: true } entry)
+            if (current is not IAnonymousFunctionOperation function)
+            {
+                continue;
+            }
+
+            if (GetEntryPoint(function, options) is { IsValid: true } entry)
             {
                 return entry;
+            }
+
+            if (IsHandedToAScheduler(function))
+            {
+                return default;
             }
         }
 
         return default;
     }
+
+    // `Task.Run(() => _executor.Push(() => { _messages.Remove(id); … }))` (MassTransit's batch consumer, whose
+    // executor runs one pushed function at a time): an async function handed to a method of this compilation
+    // that returns a task schedules it there — the method decides where and when the body runs, not the
+    // lambda around the call. Framework methods (LINQ, `List.ForEach`) run a plain lambda in place and are
+    // looked through, as are lambdas that are invoked or stored.
+    private bool IsHandedToAScheduler(IAnonymousFunctionOperation function)
+        => function.Parent is IDelegateCreationOperation { Type: INamedTypeSymbol { DelegateInvokeMethod.ReturnType: var returned }, Parent: IArgumentOperation { Parent: IInvocationOperation { TargetMethod: var scheduler } } }
+           && Symbols.IsTaskType(returned)
+           && Symbols.IsTaskType(scheduler.ReturnType)
+           && function.SemanticModel?.Compilation is { } compilation
+           && SymbolEqualityComparer.Default.Equals(scheduler.ContainingAssembly, compilation.Assembly);
 
     /// <summary>
     /// The shared variable <paramref name="reference"/> names when the code around the operation of

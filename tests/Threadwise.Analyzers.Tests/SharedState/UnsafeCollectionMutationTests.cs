@@ -45,6 +45,51 @@ public class UnsafeCollectionMutationTests
         Tw2002(0, "results", "List", "Parallel.ForEach"), Tw2002(1, "_cache", "Dictionary", "Parallel.ForEach"),
         Tw2002(2, "s_seen", "HashSet", "Parallel.ForEach"), Tw2002(3, "queue", "Queue", "Parallel.ForEach"), Tw2002(4, "results", "List", "Task.Run"));
 
+    // A batch consumer offloads `_executor.Push(() => { _messages.Remove(id); … })` with Task.Run; its executor
+    // runs one pushed function at a time. An async function handed to a task-returning method of this
+    // compilation runs where that method schedules it, not in the Task.Run around the call. A plain lambda
+    // given to a framework method (List.ForEach runs it in place), one given to a method that returns no task,
+    // and code beside the hand-off are still in the Task.Run.
+    [Fact]
+    public Task FunctionHandedToAProjectScheduler_IsNotInTheEnclosingWorkItem() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        class Executor
+        {
+            public Task Push(Func<Task> work) => work();
+            public void Post(Action work) => work();
+        }
+
+        class BatchConsumer
+        {
+            private readonly Dictionary<Guid, int> _messages = new();
+            private readonly List<int> _sizes = new();
+            private readonly Executor _executor = new();
+
+            public void Remove(Guid id)
+            {
+                for (var i = 0; i < 2; i++)
+                {
+                    Task.Run(() => _executor.Push(() =>
+                    {
+                        _messages.Remove(id);
+                        return Task.CompletedTask;
+                    }));
+                    Task.Run(() => _executor.Post(() => {|#0:_messages.Remove(id)|}));
+                    Task.Run(() =>
+                    {
+                        new List<int> { 1 }.ForEach(size => {|#1:_sizes.Add(size)|});
+                        {|#2:_messages.Clear()|};
+                        return _executor.Push(async () => { await Task.Yield(); _sizes.Clear(); });
+                    });
+                }
+            }
+        }
+        """,
+        Tw2002(0, "_messages", "Dictionary", "Task.Run"), Tw2002(1, "_sizes", "List", "Task.Run"), Tw2002(2, "_messages", "Dictionary", "Task.Run"));
+
     [Fact]
     public Task LocalGuardedConcurrentAndReadOnly_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
         using System.Collections.Concurrent;
