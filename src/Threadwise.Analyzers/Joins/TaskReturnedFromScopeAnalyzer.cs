@@ -182,6 +182,11 @@ public sealed class TaskReturnedFromScopeAnalyzer : ThreadwiseAnalyzer
                 return false;
             }
 
+            if (ClearsTheFlagJustBefore(@return, flag, tryBody))
+            {
+                return true;
+            }
+
             IOperation child = @return;
             for (var current = @return.Parent; current is not null && current != tryBody; child = current, current = current.Parent)
             {
@@ -196,6 +201,38 @@ public sealed class TaskReturnedFromScopeAnalyzer : ThreadwiseAnalyzer
                     && SymbolEqualityComparer.Default.Equals(tested, flag))
                 {
                     return !AssignsBefore(negated.WhenTrue, flag, @return.Syntax.SpanStart);
+                }
+            }
+
+            return false;
+        }
+
+        // `disposeEnumerator = false; return ConvertAsync(enumerator, elementTask);` with `finally { if
+        // (disposeEnumerator) enumerator.Dispose(); }` (MassTransit's collection converters): the flag is cleared
+        // in the statements right before the return, in its block or one around it, so the finally leaves the
+        // resource to the task, which ends it itself.
+        private static bool ClearsTheFlagJustBefore(IOperation @return, ILocalSymbol flag, IOperation tryBody)
+        {
+            IOperation child = @return;
+            for (var current = @return.Parent; current is not null && current != tryBody; child = current, current = current.Parent)
+            {
+                if (current is not IBlockOperation block)
+                {
+                    continue;
+                }
+
+                for (var i = block.Operations.IndexOf(child) - 1; i >= 0; i--)
+                {
+                    if (block.Operations[i] is IExpressionStatementOperation { Operation: ISimpleAssignmentOperation { Target: ILocalReferenceOperation { Local: var target }, Value: var value } }
+                        && SymbolEqualityComparer.Default.Equals(target, flag))
+                    {
+                        return value.ConstantValue is { HasValue: true, Value: false };
+                    }
+
+                    if (AssignsBefore(block.Operations[i], flag, @return.Syntax.SpanStart))
+                    {
+                        return false;
+                    }
                 }
             }
 

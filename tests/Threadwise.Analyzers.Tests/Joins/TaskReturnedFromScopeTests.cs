@@ -227,6 +227,67 @@ public class TaskReturnedFromScopeTests
         }
         """ + Types, Tw4007(0, "using block", "the resource is disposed", "Send"));
 
+    // A collection converter hands its enumerator to the async continuation: `disposeEnumerator = false;
+    // return ConvertAsync(enumerator, pending);` with `finally { if (disposeEnumerator) enumerator.Dispose(); }`.
+    // The flag is cleared right before the return, so the finally leaves the enumerator to the task. Cleared
+    // earlier and set again, set to true, or cleared on another path only, and the return is reported.
+    [Fact]
+    public Task FlagClearedRightBeforeTheReturn_HandsTheResourceToTheTask() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        class Converter
+        {
+            public Task<int[]> Convert(IEnumerable<Task<int>> source, bool retry)
+            {
+                var results = new List<int>();
+                var enumerator = source.GetEnumerator();
+                var disposeEnumerator = true;
+                try
+                {
+                    while (enumerator.MoveNext())
+                    {
+                        var pending = enumerator.Current;
+                        if (pending.IsCompleted)
+                            results.Add(pending.Result);
+                        else if (retry)
+                        {
+                            disposeEnumerator = false;
+                            disposeEnumerator = retry;
+                            return {|#0:ConvertAsync(enumerator, pending, results)|};
+                        }
+                        else
+                        {
+                            disposeEnumerator = false;
+                            return ConvertAsync(enumerator, pending, results);
+                        }
+                    }
+
+                    return {|#1:ConvertAsync(enumerator, Task.FromResult(0), results)|};
+                }
+                finally
+                {
+                    if (disposeEnumerator)
+                        enumerator.Dispose();
+                }
+            }
+
+            private static async Task<int[]> ConvertAsync(IEnumerator<Task<int>> enumerator, Task<int> pending, List<int> results)
+            {
+                using (enumerator)
+                {
+                    results.Add(await pending);
+                    while (enumerator.MoveNext())
+                        results.Add(await enumerator.Current);
+                }
+
+                return results.ToArray();
+            }
+        }
+        """,
+        Tw4007(0, "try/finally", "the finally block runs", "Convert"),
+        Tw4007(1, "try/finally", "the finally block runs", "Convert"));
+
     // The finally releases only `if (gotLock)`, and the task is returned where `gotLock` is still
     // false: the finally does nothing on that path (the awaited helper takes the lock itself).
     [Fact]
