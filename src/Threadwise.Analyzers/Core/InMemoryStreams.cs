@@ -80,7 +80,7 @@ internal static class InMemoryStreams
             // `stream.Inner` of `var stream = new BitcoinStream(rawBytes)`: a stream an object built over memory
             // only hands out is that memory.
             IPropertyReferenceOperation { Property.IsStatic: false, Instance: { } owner } property
-                => IsWrapper(property.Type, symbols) && IsBuiltOverInMemoryStream(owner, symbols, inMemoryParameters),
+                => IsWrapper(property.Type, symbols) && IsBuiltOverInMemoryStream(owner, symbols, inMemoryParameters, depth + 1),
             _ => false,
         };
     }
@@ -179,7 +179,16 @@ internal static class InMemoryStreams
     /// in-memory streams: <c>using var writer = new Utf8JsonWriter(stream); writer.Flush();</c> in a
     /// helper handed a <c>MemoryStream</c> for <c>stream</c>.</summary>
     public static bool IsBuiltOverInMemoryStream(IOperation? receiver, KnownSymbols symbols, int inMemoryParameters)
+        => IsBuiltOverInMemoryStream(receiver, symbols, inMemoryParameters, depth: 0);
+
+    // The depth bounds constructor chains that hand out each other's streams (`: this(new Other(b).Inner)`).
+    private static bool IsBuiltOverInMemoryStream(IOperation? receiver, KnownSymbols symbols, int inMemoryParameters, int depth)
     {
+        if (depth > MaxWrapping)
+        {
+            return false;
+        }
+
         receiver = receiver?.WithoutConversions();
         if (receiver is IParameterReferenceOperation { Parameter.Ordinal: < 32 and var ordinal })
         {
@@ -192,8 +201,8 @@ internal static class InMemoryStreams
         }
 
         return receiver is IObjectCreationOperation creation
-               && (WrapsOnlyMemory(creation.Arguments, symbols, inMemoryParameters, depth: 0)
-                   || (!HandsAnyStream(creation.Arguments, symbols) && BuildsOnlyMemory(creation.Constructor, symbols, depth: 0)));
+               && (WrapsOnlyMemory(creation.Arguments, symbols, inMemoryParameters, depth)
+                   || (!HandsAnyStream(creation.Arguments, symbols) && BuildsOnlyMemory(creation.Constructor, symbols, depth)));
     }
 
     private static bool HandsAnyStream(System.Collections.Immutable.ImmutableArray<IArgumentOperation> arguments, KnownSymbols symbols)
@@ -217,7 +226,6 @@ internal static class InMemoryStreams
     private static bool BuildsOnlyMemory(IMethodSymbol? constructor, KnownSymbols symbols, int depth)
     {
         if (constructor is null
-            || depth > 2
             || constructor.DeclaringSyntaxReferences.Length != 1
             || constructor.DeclaringSyntaxReferences[0].GetSyntax() is not ConstructorDeclarationSyntax { Initializer: { } initializer } declaration
             || !initializer.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.ThisConstructorInitializer)

@@ -1320,6 +1320,40 @@ public class BlockingThroughHelperTests
         Tw1006(1, "Logged", "Logged -> ReadInt -> Stream.Read (Test0.cs:20)"),
         Tw1006(2, "FromNetwork", "FromNetwork -> ReadInt -> Stream.Read (Test0.cs:20)"));
 
+    // Constructors that chain through each other's streams (`: this(new Right(b).Inner)` and back) never end
+    // in a known memory stream: the walk stops, and the read is reported.
+    [Fact]
+    public Task ConstructorsChainingThroughEachOther_AreNotFollowedForever() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.IO;
+        using System.Threading.Tasks;
+
+        class Left
+        {
+            private readonly Stream _inner;
+            public Left(byte[] bytes) : this(new Right(bytes).Inner) { }
+            public Left(Stream inner) { _inner = inner; }
+            public Stream Inner => _inner;
+            public int Read() => _inner.Read(new byte[1], 0, 1);
+        }
+
+        class Right
+        {
+            private readonly Stream _inner;
+            public Right(byte[] bytes) : this(new Left(bytes).Inner) { }
+            public Right(Stream inner) { _inner = inner; }
+            public Stream Inner => _inner;
+        }
+
+        class Client
+        {
+            async Task<int> ReceiveAsync(byte[] raw)
+            {
+                await Task.Yield();
+                return {|#0:new Left(raw).Read()|};
+            }
+        }
+        """, Tw1006(0, "Read", "Read -> Stream.Read (Test0.cs:10)"));
+
     // Npgsql's `throw connector.Break(e);`: a helper that builds the exception to throw (closing the
     // connection on the way) runs on the error path.
     [Fact]
