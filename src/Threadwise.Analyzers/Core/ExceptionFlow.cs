@@ -89,10 +89,15 @@ internal static class ExceptionFlow
             return false;
         }
 
+        // Only the answer with the whole depth budget is kept: one computed inside another helper has less
+        // of it, and caching that would make the answer depend on which region asked first.
+        var topLevel = _helperDepth == 0;
         _helperDepth++;
         try
         {
-            return DataMoveHelpers.GetValue(method.OriginalDefinition, m => new System.Runtime.CompilerServices.StrongBox<bool>(BodyIsDataMoves(m, compilation))).Value;
+            return topLevel
+                ? DataMoveHelpers.GetValue(method.OriginalDefinition, m => new System.Runtime.CompilerServices.StrongBox<bool>(BodyIsDataMoves(m, compilation))).Value
+                : BodyIsDataMoves(method.OriginalDefinition, compilation);
         }
         finally
         {
