@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -104,8 +105,41 @@ internal static class InMemoryStreams
             return false;
         }
 
-        return ParameterAnswers.GetValue(parameter, p => new StrongBox<bool>(
-            !LocalReferences.IsParameterAssigned(p, reference) && EveryCallPassesMemory(method, p.Ordinal, compilation, symbols, depth))).Value;
+        return Cached(ParameterAnswers, parameter, p => !LocalReferences.IsParameterAssigned(p, reference) && EveryCallPassesMemory(method, p.Ordinal, compilation, symbols, depth: 1));
+    }
+
+    [System.ThreadStatic]
+    private static HashSet<ISymbol>? _inProgress;
+
+    // The answer for a field or parameter is computed from a fresh wrapping budget, not the asker's, so the
+    // cached answer is the same whichever caller asked first (concurrent analysis and the IDE ask in any
+    // order). A symbol met again while its own answer is being computed (a cycle of assignments) is not
+    // known on that path, and that partial answer is not cached for it.
+    private static bool Cached<TSymbol>(ConditionalWeakTable<TSymbol, StrongBox<bool>> answers, TSymbol symbol, System.Func<TSymbol, bool> compute)
+        where TSymbol : class, ISymbol
+    {
+        if (answers.TryGetValue(symbol, out var known))
+        {
+            return known.Value;
+        }
+
+        var inProgress = _inProgress ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        if (!inProgress.Add(symbol))
+        {
+            return false;
+        }
+
+        bool value;
+        try
+        {
+            value = compute(symbol);
+        }
+        finally
+        {
+            inProgress.Remove(symbol);
+        }
+
+        return answers.GetValue(symbol, _ => new StrongBox<bool>(value)).Value;
     }
 
     private static bool EveryCallPassesMemory(IMethodSymbol method, int ordinal, Compilation compilation, KnownSymbols symbols, int depth)
@@ -329,7 +363,7 @@ internal static class InMemoryStreams
         }
 
         var compilation = model.Compilation;
-        return FieldAnswers.GetValue(field, f => new StrongBox<bool>(ComputeEveryAssignmentIsInMemory(f, compilation, symbols, depth))).Value;
+        return Cached(FieldAnswers, field, f => ComputeEveryAssignmentIsInMemory(f, compilation, symbols, depth: 1));
     }
 
     private static bool ComputeEveryAssignmentIsInMemory(IFieldSymbol field, Compilation compilation, KnownSymbols symbols, int depth)

@@ -109,6 +109,35 @@ public class BlockingApiInAsyncCodeTests
         Tw1004(0, "Stream.CopyTo", "async method 'ReceiveAsync'", "Stream.CopyToAsync"),
         Tw1004(1, "Stream.CopyTo", "async method 'ReceiveAsync'", "Stream.CopyToAsync"));
 
+    // A private stream field's answer does not depend on who asked first: `_outer` wraps `_inner` three deep,
+    // `_inner` wraps a MemoryStream twice. Asked through `_outer` first, `_inner` used to be judged with what
+    // was left of the outer chain's budget, cached as unknown, and then reported where it is used directly.
+    [Fact]
+    public Task PrivateStreamFieldAnswers_DoNotDependOnWhoAskedFirst() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.IO;
+        using System.IO.Compression;
+        using System.Threading.Tasks;
+
+        class Codec
+        {
+            private readonly Stream _outer;
+            private readonly Stream _inner;
+
+            public Codec()
+            {
+                _inner = new BufferedStream(new BufferedStream(new MemoryStream()));
+                _outer = new GZipStream(new BufferedStream(new BufferedStream(_inner)), CompressionMode.Compress);
+            }
+
+            async Task WriteAsync(byte[] data)
+            {
+                await Task.Yield();
+                _outer.Write(data, 0, data.Length);
+                _inner.Write(data, 0, data.Length);
+            }
+        }
+        """);
+
     // A serializer's `Serialize<T>(T)` beside `SerializeAsync<T>(T)` converts in memory (FusionCache's
     // serializer interface, whose async forms wrap the synchronous result): no blocking form, and
     // neither is one handed only in-memory streams (Sentry serializes envelope items into a new
