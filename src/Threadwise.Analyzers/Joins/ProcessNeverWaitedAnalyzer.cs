@@ -78,8 +78,7 @@ public sealed class ProcessNeverWaitedAnalyzer : ThreadwiseAnalyzer
         {
             // `Process.Start("open", url)`, `Process.Start("xdg-open", url)`: the platforms' launchers hand
             // the document or URL to its application and exit at once.
-            if (invocation.Arguments.Length == 2
-                && invocation.Arguments[0].Value.ConstantValue is { HasValue: true, Value: "open" or "xdg-open" or "explorer" or "explorer.exe" })
+            if (invocation.Arguments.Length == 2 && IsLauncher(invocation.Arguments[0].Value, invocation.Arguments[1].Value))
             {
                 return true;
             }
@@ -93,6 +92,12 @@ public sealed class ProcessNeverWaitedAnalyzer : ThreadwiseAnalyzer
             if (info is ILocalReferenceOperation local && LocalDeclarations.GetInitializer(local.Local, local) is { Value: var initial })
             {
                 info = initial.WithoutConversions();
+            }
+
+            if (info is IObjectCreationOperation { Arguments.Length: > 0 } launch
+                && IsLauncher(launch.Arguments[0].Value, launch.Arguments.Length > 1 ? launch.Arguments[1].Value : null))
+            {
+                return true;
             }
 
             if (info is not IObjectCreationOperation { Initializer: { } initializer })
@@ -110,6 +115,42 @@ public sealed class ProcessNeverWaitedAnalyzer : ThreadwiseAnalyzer
 
             return false;
         }
+
+        // The launchers by name, with or without a directory or `.exe`: `open`, `xdg-open`, `explorer`, and
+        // `cmd` told to `/c start …` (`new ProcessStartInfo("cmd", $"/c start msedge {url}")`, MSAL's browser
+        // launch on Windows): `start` hands the target to its application and returns, and `cmd` exits with it.
+        private static readonly char[] PathSeparators = { '/', '\\' };
+
+        private static bool IsLauncher(IOperation fileName, IOperation? arguments)
+        {
+            if (fileName.ConstantValue is not { HasValue: true, Value: string path })
+            {
+                return false;
+            }
+
+            var name = path.Substring(path.LastIndexOfAny(PathSeparators) + 1);
+            if (name.EndsWith(".exe", System.StringComparison.OrdinalIgnoreCase))
+            {
+                name = name.Substring(0, name.Length - 4);
+            }
+
+            return name.ToLowerInvariant() switch
+            {
+                "open" or "xdg-open" or "explorer" => true,
+                "cmd" => LeadingText(arguments)?.TrimStart().StartsWith("/c start ", System.StringComparison.OrdinalIgnoreCase) == true,
+                _ => false,
+            };
+        }
+
+        // The text a string argument starts with: a constant, an interpolated string's first literal part, or
+        // the left side of a concatenation.
+        private static string? LeadingText(IOperation? value) => value?.WithoutConversions() switch
+        {
+            { ConstantValue: { HasValue: true, Value: string text } } => text,
+            IBinaryOperation { OperatorKind: BinaryOperatorKind.Add, LeftOperand: var left } => LeadingText(left),
+            IInterpolatedStringOperation { Parts: { Length: > 0 } parts } when parts[0] is IInterpolatedStringTextOperation { Text.ConstantValue.Value: string first } => first,
+            _ => null,
+        };
 
         // var p = new Process { ... }; p.Start();
         private bool StartedByInstanceStart(IInvocationOperation invocation)

@@ -90,6 +90,31 @@ public class ProcessNeverWaitedTests
         }
         """, Tw4006(0), Tw4006(1), Tw4006(2), Tw4006(3));
 
+    // MSAL opens the browser with `Process.Start(new ProcessStartInfo("cmd", $"/c start msedge {url}"))` on
+    // Windows and `Process.Start("/usr/bin/open", url)` on macOS: `cmd /c start` and the launchers named by
+    // path exit as soon as they hand the URL over. `cmd` running anything else, a launcher whose name is not
+    // a constant, and the browser itself started directly are judged as before.
+    [Fact]
+    public Task LaunchersByPathAndCmdStart_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Diagnostics;
+
+        class Browser
+        {
+            void Open(string url, string tool)
+            {
+                Process.Start(new ProcessStartInfo("cmd", $"/c start msedge {url}") { CreateNoWindow = true });
+                Process.Start("cmd.exe", "/C START " + url);
+                Process.Start("/usr/bin/open", url);
+                Process.Start(@"C:\Windows\explorer.exe", url);
+                Process.Start(new ProcessStartInfo("/usr/bin/xdg-open", url));
+                {|#0:Process.Start(new ProcessStartInfo("cmd", $"/c del {url}"))|};
+                {|#1:Process.Start(tool, url)|};
+                {|#2:Process.Start("msedge", url)|};
+                {|#3:Process.Start("/usr/bin/opener", url)|};
+            }
+        }
+        """, Tw4006(0), Tw4006(1), Tw4006(2), Tw4006(3));
+
     [Fact]
     public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
         using System.Diagnostics;
