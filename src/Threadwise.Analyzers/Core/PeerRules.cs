@@ -24,6 +24,6 @@ internal static class PeerRules
         ("TW4004", new[] { "VSTHRD100", "AsyncFixer03", "S3168" }),
         ("TW4005", new[] { "VSTHRD101", "AsyncFixer03" }),
         ("TW4007", new[] { "RCS1229", "MA0100" }),
-        ("TW4008", new[] { "CA2012" }),
+        ("TW4008", new[] { "CA2012", "VSTHRD002" }),
     }.ToImmutableDictionary(entry => entry.Rule, entry => ImmutableArray.Create(entry.Peers));
 }

@@ -133,6 +133,34 @@ public class PeerPragmaSuppressorTests
         Assert.Equal(new Dictionary<int, bool> { [8] = true, [20] = false }, byLine);
     }
 
+    // Elastic.Transport's `EnsureCompleted(this ValueTask<T> task)` reads the ValueTask with
+    // `GetAwaiter().GetResult()` under `#pragma warning disable VSTHRD002`: VS Threading reports that read as
+    // a synchronous wait, so the maintainer has said it is intended, and TW4008's finding is suppressed.
+    // The same read without the pragma is not.
+    [Fact]
+    public async Task ValueTaskRead_UnderVsThreadingsSyncWaitPragma_IsSuppressed()
+    {
+        var diagnostics = await RunAsync("net10", """
+            using System.Threading.Tasks;
+
+            static class TaskExtensions
+            {
+                public static T EnsureCompleted<T>(this ValueTask<T> task)
+                {
+            #pragma warning disable VSTHRD002 // Avoid problematic synchronous waits
+                    return task.GetAwaiter().GetResult();
+            #pragma warning restore VSTHRD002
+                }
+
+                public static T Read<T>(this ValueTask<T> task) => task.GetAwaiter().GetResult();
+            }
+            """, new ValueTaskMisuseAnalyzer());
+
+        var byLine = diagnostics.Where(d => d.Id == "TW4008")
+            .ToDictionary(d => d.Location.GetLineSpan().StartLinePosition.Line + 1, d => d.IsSuppressed);
+        Assert.Equal(new Dictionary<int, bool> { [8] = true, [12] = false }, byLine);
+    }
+
     private static async Task<ImmutableArray<Diagnostic>> RunAsync(string framework, string source, DiagnosticAnalyzer? analyzer = null)
     {
         var assemblies = framework == "net10" ? References.Net100 : References.Net80;
