@@ -72,6 +72,12 @@ internal static class InMemoryStreams
                 : EveryAssignmentInScopeIsInMemory(local.Local, local, symbols, inMemoryParameters, depth + 1),
             IParameterReferenceOperation { Parameter: { RefKind: RefKind.Out } result } reference
                 => EveryAssignmentInScopeIsInMemory(result, reference, symbols, inMemoryParameters, depth + 1),
+            // `bytes == null ? Stream.Null : new MemoryStream(bytes)`: each arm is memory, or the null stream,
+            // whose reads and writes do nothing.
+            IConditionalOperation { IsRef: false, WhenFalse: { } whenFalse } choice
+                => IsInMemory(choice.WhenTrue, symbols, inMemoryParameters, depth + 1) && IsInMemory(whenFalse, symbols, inMemoryParameters, depth + 1),
+            IFieldReferenceOperation { Field: { Name: "Null", IsStatic: true, ContainingType: { ContainingNamespace: { Name: "IO", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } nullOwner } }
+                when IsWrapper(nullOwner, symbols) => true,
             IInvocationOperation resource when IsManifestResource(resource.TargetMethod) => true,
             IInvocationOperation factory => IsWrapper(factory.Type, symbols) && WrapsOnlyMemory(factory.Arguments, symbols, inMemoryParameters, depth + 1),
             IParameterReferenceOperation { Parameter.Ordinal: var ordinal } parameter

@@ -109,6 +109,29 @@ public class BlockingApiInAsyncCodeTests
         Tw1004(0, "Stream.CopyTo", "async method 'ReceiveAsync'", "Stream.CopyToAsync"),
         Tw1004(1, "Stream.CopyTo", "async method 'ReceiveAsync'", "Stream.CopyToAsync"));
 
+    // A transport copies an error body with `var s = bytes == null ? Stream.Null : new MemoryStream(bytes);`:
+    // each arm is memory or the null stream, whose reads and writes do nothing. An arm that may be the network
+    // stream is reported.
+    [Fact]
+    public Task ConditionalOfMemoryAndTheNullStream_IsNotBlocking() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.IO;
+        using System.Threading.Tasks;
+
+        class Transport
+        {
+            async Task CopyAsync(byte[]? bytes, Stream network, Stream destination)
+            {
+                await Task.Yield();
+                var body = bytes == null ? Stream.Null : new MemoryStream(bytes);
+                body.CopyTo(destination);
+                var writer = bytes == null ? TextWriter.Null : new StringWriter();
+                writer.Flush();
+                var either = bytes == null ? network : new MemoryStream(bytes);
+                {|#0:either.CopyTo(destination)|};
+            }
+        }
+        """, Tw1004(0, "Stream.CopyTo", "async method 'CopyAsync'", "Stream.CopyToAsync"));
+
     // A private stream field's answer does not depend on who asked first: `_outer` wraps `_inner` three deep,
     // `_inner` wraps a MemoryStream twice. Asked through `_outer` first, `_inner` used to be judged with what
     // was left of the outer chain's budget, cached as unknown, and then reported where it is used directly.
