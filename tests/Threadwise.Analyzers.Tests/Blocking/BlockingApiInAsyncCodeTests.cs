@@ -2130,8 +2130,10 @@ public class BlockingApiInAsyncCodeTests
 
         class Buffer
         {
-            private readonly Stream _underlying = Stream.Null;
+            private readonly Stream _underlying;
             private readonly byte[] _bytes = new byte[16];
+
+            internal Buffer(Stream underlying) => _underlying = underlying;
 
             internal ValueTask Ensure(int count, bool async)
             {
