@@ -49,7 +49,21 @@ public static class AsyncWorkload
             ok ? "every request answered" : "some requests failed");
     }
 
+    // The listener may close a kept-alive connection just as a request is sent on it ("the response ended
+    // prematurely", seen once on a loaded two-core machine); a GET can be sent again.
     private static string Fetch(HttpClient client, Uri uri)
+    {
+        try
+        {
+            return FetchOnce(client, uri);
+        }
+        catch (HttpRequestException)
+        {
+            return FetchOnce(client, uri);
+        }
+    }
+
+    private static string FetchOnce(HttpClient client, Uri uri)
     {
         using var response = client.Send(new HttpRequestMessage(HttpMethod.Get, uri));
         using var reader = new StreamReader(response.Content.ReadAsStream());
