@@ -524,9 +524,10 @@ internal static class KnownCompleteTasks
     private static bool IsWrittenBetween(IOperation body, Subject subject, SyntaxNode from, SyntaxNode wait)
     {
         var written = subject.Target ?? subject.Collection;
+        var root = subject.PathRoot; // `tcs = new …` between `tcs.SetResult(1)` and `tcs.Task.Result`
         foreach (var descendant in body.Descendants())
         {
-            if (!IsWriteOf(descendant, written))
+            if (!IsWriteOf(descendant, written) && !IsWriteOf(descendant, root))
             {
                 continue;
             }
@@ -669,6 +670,24 @@ internal static class KnownCompleteTasks
         }
 
         public ISymbol? Target { get; }
+
+        /// <summary>The variable a path like <c>tcs.Task</c> or <c>_lazy._instance.Value</c> starts from
+        /// (a local, a parameter, or a field of this object): writing it replaces the whole path.</summary>
+        public ISymbol? PathRoot
+        {
+            get
+            {
+                for (var link = _path is null ? null : Unwrap(_path); link is not null; link = link is IMemberReferenceOperation { Instance: { } instance } ? Unwrap(instance) : null)
+                {
+                    if (ReferencedSymbol(link) is { } symbol)
+                    {
+                        return symbol;
+                    }
+                }
+
+                return null;
+            }
+        }
 
         public ISymbol? Collection { get; }
 

@@ -269,8 +269,9 @@ public class KnownCompleteTasksTests
     // MassTransit's one-time setup payload: `_value.TrySetResult(true);` then each pending waiter is handed
     // `_value.Task`, whose `.Result` a helper reads. Once a Set/TrySet call on the source returns, its task is
     // complete (TrySet fails only when it already was). Set in a branch that may not run, on another source,
-    // or not at all, and the read is reported; so is one set in both branches of an if/else (each completing
-    // statement must come before the read on every path by itself).
+    // or not at all, or replaced by another source after it was set, and the read is reported; so is one set
+    // in both branches of an if/else (each completing statement must come before the read on every path by
+    // itself).
     [Theory]
     [MemberData(nameof(Frameworks))]
     public Task TheTaskOfACompletionSourceJustSet_IsComplete(string framework) => VerifyTw1002.AnalyzerAsync("""
@@ -312,10 +313,15 @@ public class KnownCompleteTasksTests
                 _other.SetResult(false);
                 var f = {|#2:unset.Task.Result|};
 
-                return a && b + e + f > 0 && d;
+                var replaced = new TaskCompletionSource<int>();
+                replaced.SetResult(3);
+                replaced = new TaskCompletionSource<int>();
+                var g = {|#3:replaced.Task.Result|};
+
+                return a && b + e + f + g > 0 && d;
             }
         }
-        """, For(framework), Tw1002(0, "Result"), Tw1002(1, "Result"), Tw1002(2, "Result"));
+        """, For(framework), Tw1002(0, "Result"), Tw1002(1, "Result"), Tw1002(2, "Result"), Tw1002(3, "Result"));
 
     // Akka.NET's channel scheduler: `readTask = await Task.WhenAny(readTasks)` at the end of a do body,
     // then `while (readTask.Result)`. WhenAny hands back the task that finished.
