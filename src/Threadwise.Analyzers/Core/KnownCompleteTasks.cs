@@ -728,11 +728,8 @@ internal static class KnownCompleteTasks
                     return !Timeouts.HasTimeout(invocation) && ArgumentsInclude(invocation);
                 case "GetResult" when invocation.Instance is IInvocationOperation { TargetMethod.Name: "GetAwaiter", Instance: { } awaitable }:
                     return Is(Unwrap(awaitable));
-                case "SetResult" or "TrySetResult" or "SetException" or "TrySetException" or "SetCanceled" or "TrySetCanceled"
-                    when invocation.Instance is { } source && IsCompletionSource(method.ContainingType):
-                    return IsTaskOf(source);
                 default:
-                    return false;
+                    return invocation.Instance is { } source && CompletionSources.IsCompletion(method, Symbols) && IsTaskOf(source);
             }
         }
 
@@ -741,12 +738,8 @@ internal static class KnownCompleteTasks
         private bool IsTaskOf(IOperation source)
             => _path is not null
                && Unwrap(_path) is IPropertyReferenceOperation { Property.Name: "Task", Instance: { } owner }
-               && IsCompletionSource(owner.Type)
+               && CompletionSources.IsCompletionSource(owner.Type, Symbols)
                && SamePath(owner, source);
-
-        private bool IsCompletionSource(ITypeSymbol? type)
-            => SymbolEqualityComparer.Default.Equals(type?.OriginalDefinition, Symbols.TaskCompletionSource)
-               || SymbolEqualityComparer.Default.Equals(type?.OriginalDefinition, Symbols.TaskCompletionSourceOfT);
 
         private bool ArgumentsInclude(IInvocationOperation invocation)
         {

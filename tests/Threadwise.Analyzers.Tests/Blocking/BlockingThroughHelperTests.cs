@@ -1354,6 +1354,33 @@ public class BlockingThroughHelperTests
         }
         """, Tw1006(0, "Read", "Read -> Stream.Read (Test0.cs:10)"));
 
+    // The constructor-chain question, asked where the chain or the chained constructor is half-typed.
+    [Fact]
+    public Task BrokenConstructorChains_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System.IO;
+        using System.Threading.Tasks;
+
+        class Reader
+        {
+            private readonly Stream _inner;
+            public Reader(byte[] bytes) : this(new MemoryStream(bytes, ), false) { }
+            public Reader(string path) : this(Missing(path) { }
+            public Reader(int size) : this( { }
+            public Reader(Stream inner, bool serializing) { _inner = inner; _log = File.OpenWrite(; }
+            public Stream Inner => _inner;
+            public int Read() => _inner.Read(new byte[1], 0, 1);
+        }
+
+        class Client
+        {
+            async Task<int> ReceiveAsync(byte[] raw)
+            {
+                await Task.Yield();
+                return {|#0:new Reader(raw).Read()|} + {|#1:new Reader("x").Read()|} + new Reader(4).Inner.Read(new byte[1], 0, 1) + new Missing(raw).Read();
+            }
+        }
+        """, Tw1006(0, "Read", "Read -> Stream.Read (Test0.cs:12)"), Tw1006(1, "Read", "Read -> Stream.Read (Test0.cs:12)"));
+
     // Npgsql's `throw connector.Break(e);`: a helper that builds the exception to throw (closing the
     // connection on the way) runs on the error path.
     [Fact]

@@ -472,6 +472,28 @@ public class LockOnUnsafeObjectTests
         }
         """);
 
+    // The outer-lock question, asked where the swap or the outer lock is half-typed.
+    [Fact]
+    public Task BrokenSwapsUnderAnOuterLock_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        class Tracker
+        {
+            private readonly object _lock = new();
+            private object _current = new();
+
+            void Open(object next)
+            {
+                lock (_lock)
+                {
+                    lock ({|#0:_current|}) { }
+                    _current = ;
+                }
+
+                lock (missing) { _current = next; }
+                _current = Missing(;
+            }
+        }
+        """, Tw2004(0, "the non-readonly field '_current'"));
+
     [Fact]
     public Task Fix_ReplacesEveryUseOfThis_AndStaticObjectsGetAStaticGate() => VerifyFix.CodeFixAsync("""
         public class C

@@ -289,6 +289,26 @@ public class BlockingInThreadPoolWorkItemTests
         }
         """);
 
+    // The earlier-reference question, asked where a method group is half-typed or does not bind.
+    [Fact]
+    public Task BrokenMethodGroupsHandedTwice_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System.Threading;
+
+        class Registrar
+        {
+            void Register(object? state) => Thread.Sleep(;
+
+            void Start()
+            {
+                _ = new Timer(Register, null, 0, ;
+                _ = new Timer(this.Register, Missing, 0, 1000);
+                ThreadPool.QueueUserWorkItem(Register.;
+                _ = nameof(Register);
+                _ = new Timer(Register, null, 0, 1000);
+            }
+        }
+        """);
+
     [Fact]
     public Task Fix_MakesTaskRunLambdaAsync() => VerifyFix.CodeFixAsync("""
         using System.Threading;
