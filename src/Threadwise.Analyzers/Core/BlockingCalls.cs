@@ -65,6 +65,7 @@ internal sealed class BlockingCalls
     private readonly ConcurrentDictionary<TwinLookup, ImmutableArray<ISymbol>> _twinLookups = new();
     private readonly ConcurrentDictionary<string, int> _scopeIds = new(StringComparer.Ordinal);
     private int _lastScopeId;
+    private readonly ConcurrentDictionary<INamespaceSymbol, bool> _declaresExtensionHolders = new(SymbolEqualityComparer.Default);
     private readonly Lazy<ImmutableHashSet<string>> _extensionTwinStems;
 
     private BlockingCalls(Compilation compilation)
@@ -396,7 +397,7 @@ internal sealed class BlockingCalls
             return NotBlocking;
         }
 
-        var scope = ScopeKey(invocation.Syntax);
+        var scope = ScopeKey(invocation.Syntax, model);
         var key = (invocation.TargetMethod, scope);
         if (_byExtensionScope.TryGetValue(key, out var cached))
         {
@@ -460,7 +461,7 @@ internal sealed class BlockingCalls
     // methods are in scope. Inside a static class (which may declare private extensions) the class
     // is part of the scope. Scopes with the same text share one small number, so the per-call cache
     // hashes an int, not the usings' text.
-    private int ScopeKey(SyntaxNode node)
+    private int ScopeKey(SyntaxNode node, SemanticModel model)
     {
         SyntaxNode? scope = null;
         for (var current = node.Parent; current is not null && scope is null; current = current.Parent)
@@ -477,56 +478,93 @@ internal sealed class BlockingCalls
             return 0;
         }
 
-        return _scopeKeys.TryGetValue(scope, out var cached) ? cached : _scopeKeys.GetOrAdd(scope, s => _scopeIds.GetOrAdd(Describe(s), _ => System.Threading.Interlocked.Increment(ref _lastScopeId)));
+        return _scopeKeys.TryGetValue(scope, out var cached) ? cached : _scopeKeys.GetOrAdd(scope, _scopeIds.GetOrAdd(Describe(scope, model), _ => System.Threading.Interlocked.Increment(ref _lastScopeId)));
+    }
 
-        static string Describe(SyntaxNode scope)
+    private string Describe(SyntaxNode scope, SemanticModel model)
+    {
+        var text = new System.Text.StringBuilder();
+        for (var current = scope; current is not null; current = current.Parent)
         {
-            var text = new System.Text.StringBuilder();
-            for (var current = scope; current is not null; current = current.Parent)
+            switch (current)
             {
-                switch (current)
-                {
-                    case ClassDeclarationSyntax @class:
-                        text.Append("class ").Append(@class.SyntaxTree.FilePath).Append(@class.SpanStart).Append(';');
-                        break;
-                    case BaseNamespaceDeclarationSyntax @namespace:
-                        text.Append("namespace ").Append(@namespace.Name.ToString()).Append(';');
-                        AppendUsings(text, @namespace.Usings);
-                        break;
-                    case CompilationUnitSyntax unit:
-                        AppendUsings(text, unit.Usings);
-                        if (DeclaresFileLocalTypes(unit.Members))
-                        {
-                            // `file static class` extensions are visible in this file only.
-                            text.Append("file ").Append(unit.SyntaxTree.FilePath);
-                        }
+                case ClassDeclarationSyntax @class:
+                    text.Append("class ").Append(@class.SyntaxTree.FilePath).Append(@class.SpanStart).Append(';');
+                    break;
+                case BaseNamespaceDeclarationSyntax @namespace:
+                    DescribeNamespace(text, @namespace, model);
+                    break;
+                case CompilationUnitSyntax unit:
+                    AppendUsings(text, unit.Usings);
+                    if (DeclaresFileLocalTypes(unit.Members))
+                    {
+                        // `file static class` extensions are visible in this file only.
+                        text.Append("file ").Append(unit.SyntaxTree.FilePath);
+                    }
 
-                        break;
-                }
+                    break;
             }
-
-            return text.ToString();
         }
 
-        static bool DeclaresFileLocalTypes(SyntaxList<MemberDeclarationSyntax> members)
-        {
-            foreach (var member in members)
-            {
-                if (member is BaseNamespaceDeclarationSyntax @namespace ? DeclaresFileLocalTypes(@namespace.Members) : member.Modifiers.Any(SyntaxKind.FileKeyword))
-                {
-                    return true;
-                }
-            }
+        return text.ToString();
+    }
 
-            return false;
+    // A namespace declaration brings into scope the extension methods of the namespaces it names
+    // (`namespace A.B` — A.B and A), and resolves its own usings relative to them. Without usings of its
+    // own, only those namespaces that declare a type able to hold extension methods change what a lookup
+    // finds: a project whose every folder is a namespace (`Orders`, `Billing` …) without extension classes
+    // shares one lookup per set of file usings instead of one per namespace.
+    private void DescribeNamespace(System.Text.StringBuilder text, BaseNamespaceDeclarationSyntax @namespace, SemanticModel model)
+    {
+        if (@namespace.Usings.Count > 0 || @namespace.Externs.Count > 0
+            || model.GetDeclaredSymbol(@namespace) is not INamespaceSymbol declared
+            || _compilation.GetCompilationNamespace(declared) is not { } merged)
+        {
+            text.Append("namespace ").Append(@namespace.Name.ToString()).Append(';');
+            AppendUsings(text, @namespace.Usings);
+            return;
         }
 
-        static void AppendUsings(System.Text.StringBuilder text, SyntaxList<UsingDirectiveSyntax> usings)
+        for (var current = merged; current is { IsGlobalNamespace: false }; current = current.ContainingNamespace)
         {
-            foreach (var directive in usings)
+            if (_declaresExtensionHolders.GetOrAdd(current, DeclaresExtensionHolder))
             {
-                text.Append(directive.ToString()).Append(';');
+                text.Append("extensions in ").Append(current.ToDisplayString()).Append(';');
             }
+        }
+    }
+
+    private static bool DeclaresExtensionHolder(INamespaceSymbol @namespace)
+    {
+        foreach (var type in @namespace.GetTypeMembers())
+        {
+            if (type.MightContainExtensionMethods)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool DeclaresFileLocalTypes(SyntaxList<MemberDeclarationSyntax> members)
+    {
+        foreach (var member in members)
+        {
+            if (member is BaseNamespaceDeclarationSyntax @namespace ? DeclaresFileLocalTypes(@namespace.Members) : member.Modifiers.Any(SyntaxKind.FileKeyword))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static void AppendUsings(System.Text.StringBuilder text, SyntaxList<UsingDirectiveSyntax> usings)
+    {
+        foreach (var directive in usings)
+        {
+            text.Append(directive.ToString()).Append(';');
         }
     }
 

@@ -2060,6 +2060,121 @@ public class BlockingApiInAsyncCodeTests
         Tw1004(0, "RepoExtensions.Load", "async method 'M'", "LocalTwins.LoadAsync"),
         Tw1004(1, "RepoExtensions.Load", "async method 'M'", "SharedTwins.LoadAsync"));
 
+    // Files whose namespaces hold no extension classes share one lookup per set of usings; a namespace
+    // inside one that holds extensions is its own scope, and so is one with usings of its own (`using
+    // Twins;` means Billing.Twins in Billing and Shop.Twins in Shop).
+    [Fact]
+    public Task ExtensionTwins_OfEnclosingNamespaces_AreFound_SiblingNamespacesShareNoTwin() => VerifyAnalyzer.AnalyzerAsync(
+        new[]
+        {
+            """
+            using System.Threading.Tasks;
+
+            namespace Shop
+            {
+                public class Repo { }
+
+                public static class RepoExtensions
+                {
+                    public static int Load(this Repo repo) { System.Threading.Thread.Sleep(1); return 0; }
+                }
+            }
+
+            namespace Shop.Twins
+            {
+                public static class LoadTwins
+                {
+                    public static Task<int> LoadAsync(this Repo repo) => Task.FromResult(0);
+                }
+            }
+
+            namespace Billing.Twins
+            {
+                public class Invoice { }
+            }
+            """,
+            """
+            using System.Threading.Tasks;
+            using Shop;
+
+            namespace Orders;
+
+            class A
+            {
+                async Task M(Repo repo)
+                {
+                    var n = repo.Load();
+                    await Task.Yield();
+                }
+            }
+            """,
+            """
+            using System.Threading.Tasks;
+            using Shop;
+
+            namespace Shop.Twins.Consumers;
+
+            class B
+            {
+                async Task M(Repo repo)
+                {
+                    var n = {|#0:repo.Load()|};
+                    await Task.Yield();
+                }
+            }
+            """,
+            """
+            using System.Threading.Tasks;
+            using Shop;
+
+            namespace Billing;
+
+            class C
+            {
+                async Task M(Repo repo)
+                {
+                    var n = repo.Load();
+                    await Task.Yield();
+                }
+            }
+            """,
+            """
+            using System.Threading.Tasks;
+            using Shop;
+
+            namespace Billing
+            {
+                using Twins;
+
+                class D
+                {
+                    async Task M(Repo repo)
+                    {
+                        var n = repo.Load();
+                        await Task.Yield();
+                    }
+                }
+            }
+
+            namespace Shop
+            {
+                using Twins;
+
+                class E
+                {
+                    async Task M(Repo repo)
+                    {
+                        var n = {|#1:repo.Load()|};
+                        await Task.Yield();
+                    }
+                }
+            }
+            """,
+        },
+        null,
+        Tw1004(0, "RepoExtensions.Load", "async method 'M'", "LoadTwins.LoadAsync"),
+        Tw1004(1, "RepoExtensions.Load", "async method 'M'", "LoadTwins.LoadAsync"));
+
     // StackExchange.Redis shape: a synchronous call told to fire and forget returns at once.
     [Fact]
     public Task FireAndForgetCalls_DoNotBlock_OtherCallsDo() => VerifyAnalyzer.AnalyzerAsync("""
