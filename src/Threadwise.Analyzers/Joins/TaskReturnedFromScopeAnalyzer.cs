@@ -47,7 +47,7 @@ public sealed class TaskReturnedFromScopeAnalyzer : ThreadwiseAnalyzer
                 || KnownCompleteTasks.IsKnownComplete(started, _symbols)
                 || AsyncContext.GetEnclosingFunction(@return, context.ContainingSymbol) is not { IsAsync: false, MethodKind: MethodKind.Ordinary or MethodKind.LocalFunction } function
                 || @return.Syntax.ContainsDiagnostics
-                || EnclosingScope(@return, started, context.ContainingSymbol.ContainingType) is not { } scope)
+                || EnclosingScope(@return, started, context.ContainingSymbol.ContainingType, context.Compilation) is not { } scope)
             {
                 return;
             }
@@ -61,7 +61,7 @@ public sealed class TaskReturnedFromScopeAnalyzer : ThreadwiseAnalyzer
         }
 
         // The innermost scope that ends too early for the returned task.
-        private static (string What, string Consequence)? EnclosingScope(IOperation @return, IOperation started, INamedTypeSymbol? containingType)
+        private static (string What, string Consequence)? EnclosingScope(IOperation @return, IOperation started, INamedTypeSymbol? containingType, Compilation compilation)
         {
             IOperation child = @return;
             for (var current = @return.Parent; current is not null; child = current, current = current.Parent)
@@ -70,7 +70,7 @@ public sealed class TaskReturnedFromScopeAnalyzer : ThreadwiseAnalyzer
                 {
                     case IAnonymousFunctionOperation or ILocalFunctionOperation:
                         return null;
-                    case IUsingOperation @using when child == @using.Body && UsesResource(started, @using.Locals):
+                    case IUsingOperation @using when child == @using.Body && UsesResource(started, @using.Locals, compilation):
                         return ("using block", "the resource is disposed");
                     case ITryOperation { Finally: { Operations.Length: > 0 } finallyBlock } @try when child == @try.Body && !ExitsThreadAffineLock(finallyBlock) && !IsSkippedOnPathTo(finallyBlock, @return, @try.Body) && EndsWhatTheTaskMayUse(finallyBlock, started, containingType):
                         return ("try/finally", "the finally block runs");
@@ -80,7 +80,7 @@ public sealed class TaskReturnedFromScopeAnalyzer : ThreadwiseAnalyzer
                     // thread-affine lock must not span one). That is the correct form: not reported.
                     case ILockOperation:
                         return null;
-                    case IBlockOperation block when DeclaresUsedResourceBefore(block, child, started):
+                    case IBlockOperation block when DeclaresUsedResourceBefore(block, child, started, compilation):
                         return ("using declaration", "the resource is disposed");
                 }
             }
@@ -275,7 +275,7 @@ public sealed class TaskReturnedFromScopeAnalyzer : ThreadwiseAnalyzer
             return false;
         }
 
-        private static bool DeclaresUsedResourceBefore(IBlockOperation block, IOperation child, IOperation started)
+        private static bool DeclaresUsedResourceBefore(IBlockOperation block, IOperation child, IOperation started, Compilation compilation)
         {
             foreach (var statement in block.Operations)
             {
@@ -284,7 +284,7 @@ public sealed class TaskReturnedFromScopeAnalyzer : ThreadwiseAnalyzer
                     return false;
                 }
 
-                if (statement is IUsingDeclarationOperation { DeclarationGroup: { } group } && UsesResource(started, Locals(group)))
+                if (statement is IUsingDeclarationOperation { DeclarationGroup: { } group } && UsesResource(started, Locals(group), compilation))
                 {
                     return true;
                 }
@@ -308,7 +308,7 @@ public sealed class TaskReturnedFromScopeAnalyzer : ThreadwiseAnalyzer
         }
 
         // The task's expression reads a resource of the using: disposing it breaks the running work.
-        private static bool UsesResource(IOperation started, System.Collections.Immutable.ImmutableArray<ILocalSymbol> resources)
+        private static bool UsesResource(IOperation started, System.Collections.Immutable.ImmutableArray<ILocalSymbol> resources, Compilation compilation)
         {
             if (resources.IsEmpty)
             {
@@ -321,11 +321,38 @@ public sealed class TaskReturnedFromScopeAnalyzer : ThreadwiseAnalyzer
                 {
                     foreach (var resource in resources)
                     {
-                        if (SymbolEqualityComparer.Default.Equals(reference.Local, resource))
+                        if (SymbolEqualityComparer.Default.Equals(reference.Local, resource) && !DisposesNothing(resource.Type, compilation))
                         {
                             return true;
                         }
                     }
+                }
+            }
+
+            return false;
+        }
+
+        // `using var handler = new CompressedByteHandler(this); return ReadPayloadAsync(reader, handler);`
+        // where the handler's `Dispose()` is empty (MySqlConnector's compressed payload reader): disposing
+        // it ends nothing the task still uses. Known for a sealed class or a struct whose implementation
+        // of `IDisposable.Dispose` is declared in your source with an empty block body; any other type
+        // (an interface, an overridable class, a Dispose that calls anything) is taken to end something.
+        private static bool DisposesNothing(ITypeSymbol type, Compilation compilation)
+        {
+            if (type is not INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } named
+                || !(named.IsSealed || named.IsValueType)
+                || compilation.GetSpecialType(SpecialType.System_IDisposable) is not { TypeKind: TypeKind.Interface } disposable)
+            {
+                return false;
+            }
+
+            foreach (var member in disposable.GetMembers("Dispose"))
+            {
+                if (member is IMethodSymbol { Parameters.Length: 0 } dispose
+                    && named.FindImplementationForInterfaceMember(dispose) is IMethodSymbol implementation)
+                {
+                    return implementation.DeclaringSyntaxReferences.Length == 1
+                           && implementation.DeclaringSyntaxReferences[0].GetSyntax() is Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax { Body.Statements.Count: 0, ExpressionBody: null };
                 }
             }
 

@@ -16,7 +16,8 @@ public class TaskReturnedFromScopeTests
         {
             public System.Threading.Tasks.Task<int> SendAsync() => System.Threading.Tasks.Task.FromResult(1);
             public System.Threading.Tasks.Task FlushAsync() => System.Threading.Tasks.Task.CompletedTask;
-            public void Dispose() { }
+            public bool IsClosed { get; private set; }
+            public void Dispose() { IsClosed = true; }
         }
         """;
 
@@ -133,6 +134,97 @@ public class TaskReturnedFromScopeTests
             };
         }
         """ + Types);
+
+    // MySqlConnector's compressed payload reader: `using var handler = new CompressedByteHandler(this);
+    // return ReadPayloadAsync(reader, handler);` where the sealed handler's Dispose is empty.
+    [Fact]
+    public Task ResourcesWhoseDisposeIsEmpty_AreNotFlagged_OtherDisposesAre() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        sealed class Handler : IDisposable
+        {
+            public Task<int> ReadAsync() => Task.FromResult(1);
+            public void Dispose()
+            {
+                // nothing to release: the handler borrows its owner's buffers
+            }
+        }
+
+        struct Lease : IDisposable
+        {
+            public Task<int> ReadAsync() => Task.FromResult(1);
+            void IDisposable.Dispose() { }
+        }
+
+        class OpenHandler : IDisposable
+        {
+            public Task<int> ReadAsync() => Task.FromResult(1);
+            public virtual void Dispose() { }
+        }
+
+        sealed class Closing : IDisposable
+        {
+            private bool _closed;
+            public Task<int> ReadAsync() => Task.FromResult(1);
+            public void Dispose() { _closed = true; }
+        }
+
+        sealed class Forwarding : IDisposable
+        {
+            private readonly IDisposable _inner;
+            public Forwarding(IDisposable inner) => _inner = inner;
+            public Task<int> ReadAsync() => Task.FromResult(1);
+            public void Dispose() => _inner.Dispose();
+        }
+
+        class C
+        {
+            static Task<int> Read(Handler handler) => handler.ReadAsync();
+
+            Task<int> EmptyDispose()
+            {
+                using var handler = new Handler();
+                return Read(handler);
+            }
+
+            Task<int> EmptyExplicitDispose()
+            {
+                using (var lease = new Lease())
+                {
+                    return lease.ReadAsync();
+                }
+            }
+
+            Task<int> OverridableDispose()
+            {
+                using var handler = new OpenHandler();
+                return {|#0:handler.ReadAsync()|};
+            }
+
+            Task<int> DisposeThatWrites()
+            {
+                using var closing = new Closing();
+                return {|#1:closing.ReadAsync()|};
+            }
+
+            Task<int> DisposeThatForwards(IDisposable inner)
+            {
+                using var forwarding = new Forwarding(inner);
+                return {|#2:forwarding.ReadAsync()|};
+            }
+
+            Task<int> ThroughTheInterface()
+            {
+                using IDisposable handler = new Handler();
+                return {|#3:Read((Handler)handler)|};
+            }
+        }
+        """,
+        Tw4007(0, "using declaration", "the resource is disposed", "OverridableDispose"),
+        Tw4007(1, "using declaration", "the resource is disposed", "DisposeThatWrites"),
+        Tw4007(2, "using declaration", "the resource is disposed", "DisposeThatForwards"),
+        Tw4007(3, "using declaration", "the resource is disposed", "ThroughTheInterface"));
 
     [Fact]
     public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
