@@ -44,6 +44,7 @@ public sealed class BlockingThroughHelperAnalyzer : ThreadwiseAnalyzer
         {
             var invocation = (IInvocationOperation)context.Operation;
             if (!_summaries.IsAnalyzableHelper(invocation.TargetMethod)
+                || ColumnReads.IsColumnRead(invocation.TargetMethod, _symbols) // the row is buffered once ReadAsync returns
                 || AsyncContext.GetAsyncFunction(invocation, context.ContainingSymbol) is null
                 || invocation.EnclosingCatchClause() is not null // error path: logging and clean-up helpers run rarely there
                 || invocation.IsCleanupBeforeThrow()

@@ -759,7 +759,7 @@ internal sealed class BlockingCalls
                || KnownSymbols.IsOrDerivesFrom(type, _symbols.XmlWriter)
                || (method.Name is "Add" or "AddRange"
                    && (KnownSymbols.IsOrDerivesFrom(type, _symbols.EfDbSetOfT) || KnownSymbols.IsOrDerivesFrom(type, _symbols.EfDbContext)))
-               || (method.Name is "IsDBNull" or "GetFieldValue" && KnownSymbols.IsOrDerivesFrom(type, _symbols.DbDataReader))
+               || ColumnReads.IsColumnRead(method, _symbols)
                || SerializesInMemory(method);
     }
 

@@ -198,6 +198,7 @@ internal sealed class MethodSummaries
             // as it does when the async caller hands it the zero itself.
             if (operation is IInvocationOperation { TargetMethod: { } callee } call
                 && IsAnalyzableHelper(callee)
+                && !ColumnReads.IsColumnRead(callee, _waits.Symbols)
                 && !operation.IsCleanupBeforeThrow()
                 && !operation.IsSpinBackoff()
                 && !Timeouts.HasZeroTimeout(call)

@@ -100,6 +100,75 @@ public class BlockingThroughHelperTests
         Tw1006(0, "Backoff", "Backoff -> SpinWait -> Thread.Sleep (Test0.cs:14)"),
         Tw1006(1, "WaitUntilReady", "WaitUntilReady -> Thread.Sleep (Test0.cs:41)"));
 
+    // Npgsql's own reader: `GetBoolean` seeks to the column, which under sequential access may read the
+    // socket. After ReadAsync the row is buffered: column reads, and helpers that only read columns, are
+    // not blocking; the reader's other synchronous methods still are.
+    [Fact]
+    public Task ColumnReadsOfAProvidersOwnReader_AreNotBlocking_ItsOtherMethodsAre() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Collections;
+        using System.Data.Common;
+        using System.IO;
+        using System.Threading.Tasks;
+
+        sealed class ProviderReader : DbDataReader
+        {
+            private readonly Stream _socket;
+            public ProviderReader(Stream socket) => _socket = socket;
+
+            private int Seek(int ordinal) { _socket.Read(new byte[4], 0, 4); return ordinal; }
+            public int ReadHeader() => Seek(0);
+
+            public override int GetInt32(int ordinal) => Seek(ordinal);
+            public override string GetString(int ordinal) => Seek(ordinal).ToString();
+            public override bool IsDBNull(int ordinal) => Seek(ordinal) < 0;
+            public override object GetValue(int ordinal) => Seek(ordinal);
+
+            public override bool GetBoolean(int ordinal) => throw new NotSupportedException();
+            public override byte GetByte(int ordinal) => throw new NotSupportedException();
+            public override long GetBytes(int ordinal, long dataOffset, byte[]? buffer, int bufferOffset, int length) => throw new NotSupportedException();
+            public override char GetChar(int ordinal) => throw new NotSupportedException();
+            public override long GetChars(int ordinal, long dataOffset, char[]? buffer, int bufferOffset, int length) => throw new NotSupportedException();
+            public override string GetDataTypeName(int ordinal) => throw new NotSupportedException();
+            public override DateTime GetDateTime(int ordinal) => throw new NotSupportedException();
+            public override decimal GetDecimal(int ordinal) => throw new NotSupportedException();
+            public override double GetDouble(int ordinal) => throw new NotSupportedException();
+            public override Type GetFieldType(int ordinal) => throw new NotSupportedException();
+            public override float GetFloat(int ordinal) => throw new NotSupportedException();
+            public override Guid GetGuid(int ordinal) => throw new NotSupportedException();
+            public override short GetInt16(int ordinal) => throw new NotSupportedException();
+            public override long GetInt64(int ordinal) => throw new NotSupportedException();
+            public override string GetName(int ordinal) => throw new NotSupportedException();
+            public override int GetOrdinal(string name) => throw new NotSupportedException();
+            public override int GetValues(object[] values) => throw new NotSupportedException();
+            public override int FieldCount => 2;
+            public override object this[int ordinal] => GetValue(ordinal);
+            public override object this[string name] => throw new NotSupportedException();
+            public override int RecordsAffected => 0;
+            public override bool HasRows => true;
+            public override bool IsClosed => false;
+            public override bool NextResult() => false;
+            public override bool Read() => false;
+            public override int Depth => 0;
+            public override IEnumerator GetEnumerator() => throw new NotSupportedException();
+        }
+
+        class Repository
+        {
+            async Task<int> LoadAsync(ProviderReader reader)
+            {
+                await reader.ReadAsync();
+                var id = reader.GetInt32(0);
+                var value = reader.GetValue(1);
+                var name = Describe(reader);
+                return id + name.Length + {|#0:reader.ReadHeader()|};
+            }
+
+            static string Describe(ProviderReader reader) => reader.IsDBNull(1) ? "" : reader.GetString(1);
+        }
+        """,
+        Tw1006(0, "ReadHeader", "ReadHeader -> Seek -> Stream.Read (Test0.cs:12)"));
+
     [Fact]
     public Task HelperChains_AreReportedWithTheChain() => VerifyAnalyzer.AnalyzerAsync(new[] { """
         using System;
