@@ -135,7 +135,74 @@ internal static class CompleteForArguments
             }
         }
 
+        AddGuardedFieldFlags(invocation, flags);
         return flags;
+    }
+
+    // `if (_async) throw …; DisposeAsync().GetAwaiter().GetResult();` (Npgsql's nested read scope): a
+    // call on this object after a guard that leaves when a readonly bool field of its type is true runs
+    // with that field false (and `if (!_async) return;` with it true), so the callee's branches on the
+    // field are decided as if it were a constant argument. Guards are the statements before the call in
+    // its block and the blocks around it, up to the enclosing function.
+    private static void AddGuardedFieldFlags(IInvocationOperation invocation, Dictionary<string, bool> flags)
+    {
+        var method = invocation.TargetMethod;
+        if (method.IsStatic || invocation.Instance is not IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance })
+        {
+            return;
+        }
+
+        IOperation child = invocation;
+        for (var current = invocation.Parent; current is not null and not (IAnonymousFunctionOperation or ILocalFunctionOperation); child = current, current = current.Parent)
+        {
+            if (current is not IBlockOperation block)
+            {
+                continue;
+            }
+
+            foreach (var statement in block.Operations)
+            {
+                if (statement == child)
+                {
+                    break;
+                }
+
+                if (statement is IConditionalOperation { WhenFalse: null } guard
+                    && guard.WhenTrue.AlwaysLeaves()
+                    && GuardField(guard.Condition, method) is { } field)
+                {
+                    flags[field.Name] = !field.WhenLeaving;
+                }
+            }
+        }
+    }
+
+    // `_async` or `!_async`: a readonly bool field of the callee's type read on this object, which no
+    // parameter of the callee hides; WhenLeaving is the field's value when the guard leaves.
+    private static (string Name, bool WhenLeaving)? GuardField(IOperation condition, IMethodSymbol callee)
+    {
+        var whenLeaving = true;
+        if (condition is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: var operand })
+        {
+            condition = operand;
+            whenLeaving = false;
+        }
+
+        if (condition is not IFieldReferenceOperation { Field: { IsReadOnly: true, IsStatic: false, Type.SpecialType: SpecialType.System_Boolean } field, Instance: IInstanceReferenceOperation }
+            || !SymbolEqualityComparer.Default.Equals(field.ContainingType, callee.ContainingType?.OriginalDefinition))
+        {
+            return null;
+        }
+
+        foreach (var parameter in callee.Parameters)
+        {
+            if (parameter.Name == field.Name)
+            {
+                return null;
+            }
+        }
+
+        return (field.Name, whenLeaving);
     }
 
     // A return inside `if (flag) { … }` whose flag the call makes false (or the else of one it makes true).
@@ -183,10 +250,23 @@ internal static class CompleteForArguments
                 return factory.Identifier.ValueText is "FromResult" or "FromException" or "FromCanceled" && IsTaskTypeName(type);
             case LiteralExpressionSyntax literal:
                 return literal.IsKind(SyntaxKind.DefaultLiteralExpression); // `default(ValueTask)`: complete
+            // `return new();` / `new ValueTask()` in a method returning a ValueTask: the default value, complete.
+            case ImplicitObjectCreationExpressionSyntax { ArgumentList.Arguments.Count: 0, Initializer: null }:
+                return returnType == "ValueTask";
+            case ObjectCreationExpressionSyntax { Type: var created, Initializer: null } creation when creation.ArgumentList is null or { Arguments.Count: 0 }:
+                return returnType == "ValueTask" && NamesValueTask(created);
             default:
                 return false;
         }
     }
+
+    private static bool NamesValueTask(TypeSyntax type)
+        => type switch
+        {
+            SimpleNameSyntax name => name.Identifier.ValueText == "ValueTask",
+            QualifiedNameSyntax qualified => NamesValueTask(qualified.Right),
+            _ => false,
+        };
 
     private static bool IsTaskTypeName(ExpressionSyntax type)
         => type switch

@@ -322,6 +322,123 @@ public class ValueTaskMisuseTests
         }
         """, Tw4008(0, "Result", Read));
 
+    // Npgsql's nested read scope: `if (_async) throw …; DisposeAsync().GetAwaiter().GetResult();` where
+    // DisposeAsync starts asynchronous work only under `if (_async)` and otherwise returns `new()`: after the
+    // guard, the readonly flag of this object is false, so the ValueTask has completed.
+    [Fact]
+    public Task ReadAfterAGuardOnTheAsyncFlagOfThisObject_IsNotReadBeforeCompletion() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        struct Scope
+        {
+            private readonly bool _async;
+            private bool _mutable;
+            public Scope(bool async) { _async = async; _mutable = async; }
+
+            public void Dispose()
+            {
+                if (_async)
+                    throw new InvalidOperationException("Call DisposeAsync.");
+                DisposeAsync().GetAwaiter().GetResult();
+            }
+
+            public void DisposeBlocked()
+            {
+                if (!_async)
+                {
+                    return;
+                }
+
+                {|#0:DisposeAsync().GetAwaiter().GetResult()|};
+            }
+
+            public void DisposeUnguarded() => {|#1:DisposeAsync().GetAwaiter().GetResult()|};
+
+            public void DisposeOnMutableFlag()
+            {
+                if (_mutable)
+                    throw new InvalidOperationException();
+                {|#2:DisposeOnMutable().GetAwaiter().GetResult()|};
+            }
+
+            public void DisposeEither()
+            {
+                if (_async)
+                    throw new InvalidOperationException();
+                {|#3:AlwaysAsync().GetAwaiter().GetResult()|};
+            }
+
+            public static void DisposeOther(Scope other)
+            {
+                {|#4:other.DisposeAsync().GetAwaiter().GetResult()|};
+            }
+
+            public ValueTask DisposeAsync()
+            {
+                if (_async)
+                    return Core();
+                Release();
+                return new();
+            }
+
+            public ValueTask DisposeOnMutable()
+            {
+                if (_mutable)
+                    return Core();
+                return new ValueTask();
+            }
+
+            public ValueTask AlwaysAsync() => Core();
+
+            private void Release() { }
+
+            private static async ValueTask Core() => await Task.Yield();
+        }
+        """,
+        Tw4008(0, "GetAwaiter().GetResult()", Read),
+        Tw4008(1, "GetAwaiter().GetResult()", Read),
+        Tw4008(2, "GetAwaiter().GetResult()", Read),
+        Tw4008(3, "GetAwaiter().GetResult()", Read),
+        Tw4008(4, "GetAwaiter().GetResult()", Read));
+
+    [Fact]
+    public Task BrokenFlagGuards_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        struct Scope
+        {
+            private readonly bool _async;
+
+            public void Dispose()
+            {
+                if (_async)
+                    throw
+                {|#0:DisposeAsync().GetAwaiter().GetResult()|};
+            }
+
+            public void Close()
+            {
+                if (_async) throw new InvalidOperationException();
+                {|#1:CloseAsync(_async).GetAwaiter().GetResult()|};
+            }
+
+            public ValueTask DisposeAsync()
+            {
+                if (_async
+                    return Core();
+                return new(;
+            }
+
+            public ValueTask CloseAsync(bool _async) => _async ? Core() : new();
+
+            private static async ValueTask Core() => await Task.Yield();
+        }
+        """,
+        // The throw swallows the call as its operand, and a parameter named like the field hides it.
+        Tw4008(0, "GetAwaiter().GetResult()", Read), Tw4008(1, "GetAwaiter().GetResult()", Read));
+
     // SuperSocket's `Dispose(bool) => DisposeAsync(disposing).GetAwaiter().GetResult();`: an async
     // ValueTask method of the default builder boxes into a Task when it completes late, so reading it
     // blocks (a sync-over-async wait, TW1005's to judge) instead of misbehaving. A pooling builder
