@@ -216,7 +216,8 @@ internal static class OperationExtensions
     }
 
     /// <summary>True when the branch ends in <c>return</c>, <c>throw</c>, <c>break</c>, <c>continue</c>
-    /// or <c>goto</c>: the code after it runs only when the branch was not taken.</summary>
+    /// or <c>goto</c>, or in a call of a <c>[DoesNotReturn]</c> method (<c>ThrowHelper.ThrowInvalidOperation(…)</c>):
+    /// the code after it runs only when the branch was not taken.</summary>
     public static bool AlwaysLeaves(this IOperation branch)
     {
         while (branch is IBlockOperation { Operations.Length: > 0 } block)
@@ -225,6 +226,22 @@ internal static class OperationExtensions
         }
 
         return branch is IReturnOperation or IThrowOperation or IBranchOperation
-               || branch is IExpressionStatementOperation { Operation: IThrowOperation };
+               || branch is IExpressionStatementOperation { Operation: IThrowOperation }
+               || branch is IExpressionStatementOperation { Operation: IInvocationOperation { TargetMethod: var callee } } && DoesNotReturn(callee);
+    }
+
+    // System.Diagnostics.CodeAnalysis.DoesNotReturnAttribute, the framework's or a library's own copy of
+    // it (netstandard2.0 libraries declare it internally): matched by its full name.
+    private static bool DoesNotReturn(IMethodSymbol method)
+    {
+        foreach (var attribute in method.GetAttributes())
+        {
+            if (attribute.AttributeClass is { Name: "DoesNotReturnAttribute", ContainingNamespace: { Name: "CodeAnalysis", ContainingNamespace: { Name: "Diagnostics", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

@@ -343,6 +343,20 @@ public class ValueTaskMisuseTests
                 DisposeAsync().GetAwaiter().GetResult();
             }
 
+            public void DisposeThroughAThrowHelper()
+            {
+                if (_async)
+                    Throw.Invalid("Call DisposeAsync.");
+                DisposeAsync().GetAwaiter().GetResult();
+            }
+
+            public void DisposeAfterALoggingCall()
+            {
+                if (_async)
+                    Throw.Log("Call DisposeAsync.");
+                {|#5:DisposeAsync().GetAwaiter().GetResult()|};
+            }
+
             public void DisposeBlocked()
             {
                 if (!_async)
@@ -395,12 +409,21 @@ public class ValueTaskMisuseTests
 
             private static async ValueTask Core() => await Task.Yield();
         }
+
+        static class Throw
+        {
+            [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+            public static void Invalid(string message) => throw new InvalidOperationException(message);
+
+            public static void Log(string message) => Console.WriteLine(message);
+        }
         """,
         Tw4008(0, "GetAwaiter().GetResult()", Read),
         Tw4008(1, "GetAwaiter().GetResult()", Read),
         Tw4008(2, "GetAwaiter().GetResult()", Read),
         Tw4008(3, "GetAwaiter().GetResult()", Read),
-        Tw4008(4, "GetAwaiter().GetResult()", Read));
+        Tw4008(4, "GetAwaiter().GetResult()", Read),
+        Tw4008(5, "GetAwaiter().GetResult()", Read));
 
     [Fact]
     public Task BrokenFlagGuards_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
