@@ -678,7 +678,7 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
                         && !DeclaresName(method, declaration, name.Identifier.ValueText);
                 case MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax source, Name.Identifier.ValueText: "Task" }:
                     return FieldNamed(type, source.Identifier.ValueText) is { } field
-                        && IsCompletionSource(field.Type)
+                        && CompletionSources.IsCompletionSource(field.Type, _symbols)
                         && !DeclaresName(method, declaration, source.Identifier.ValueText);
                 case InvocationExpressionSyntax { Expression: IdentifierNameSyntax callee, ArgumentList.Arguments.Count: 0 }:
                     return SingleMethodNamed(type, callee.Identifier.ValueText) is { } helper
@@ -706,10 +706,6 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
             var members = type.GetMembers(name);
             return members.Length == 1 && members[0] is IMethodSymbol { Parameters.IsEmpty: true } helper ? helper : null;
         }
-
-        private bool IsCompletionSource(ITypeSymbol type)
-            => SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, _symbols.TaskCompletionSource)
-                || SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, _symbols.TaskCompletionSourceOfT);
 
         // A parameter or local of the field's name hides the field.
         private static bool DeclaresName(IMethodSymbol method, MethodDeclarationSyntax declaration, string name)
