@@ -61,10 +61,9 @@ internal static class FireAndForgetForms
             return method.ReturnsVoid;
         }
 
-        if (method.IsAbstract || method.DeclaringSyntaxReferences.Length != 1
-            || method.DeclaringSyntaxReferences[0].GetSyntax() is not MethodDeclarationSyntax declaration
-            || ((SyntaxNode?)declaration.Body ?? declaration.ExpressionBody) is not { } bodySyntax
-            || compilation.GetSemanticModel(declaration.SyntaxTree).GetOperation(bodySyntax) is not { } body)
+        if (method.IsAbstract
+            || MethodBodies.Syntax(method, CancellationToken.None) is not { Parent: MethodDeclarationSyntax } bodySyntax
+            || MethodBodies.Bind(bodySyntax, compilation, CancellationToken.None) is not { } body)
         {
             return false;
         }

@@ -128,24 +128,10 @@ internal sealed class LockSummaries
 
     // RS1030: the callee's body usually lives in another tree; it is bound once per compilation, and
     // only when its syntax holds a lock statement or a call (nothing else can take a lock).
-#pragma warning disable RS1030
     private IOperation? Body(IMethodSymbol method, CancellationToken cancellationToken)
-    {
-        if (method.DeclaringSyntaxReferences.Length != 1)
-        {
-            return null;
-        }
-
-        var syntax = method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken);
-        SyntaxNode? body = syntax is BaseMethodDeclarationSyntax declaration ? (SyntaxNode?)declaration.Body ?? declaration.ExpressionBody : null;
-        if (body is null || !MayTakeALock(body))
-        {
-            return null;
-        }
-
-        return _compilation.GetSemanticModel(body.SyntaxTree).GetOperation(body, cancellationToken);
-    }
-#pragma warning restore RS1030
+        => MethodBodies.Syntax(method, cancellationToken) is { Parent: BaseMethodDeclarationSyntax } body && MayTakeALock(body)
+            ? MethodBodies.Bind(body, _compilation, cancellationToken)
+            : null;
 
     private static bool MayTakeALock(SyntaxNode body)
     {

@@ -5,7 +5,6 @@ using System.IO;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -578,25 +577,8 @@ internal sealed class MethodSummaries
 
     // RS1030: the helper's body usually lives in another tree than the call being analyzed, and is
     // bound here once per compilation (the summary is cached), never once per call site.
-#pragma warning disable RS1030
     private IOperation? GetBody(IMethodSymbol method, CancellationToken cancellationToken)
-    {
-        var syntax = method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken);
-        SyntaxNode? body = syntax switch
-        {
-            BaseMethodDeclarationSyntax declaration => (SyntaxNode?)declaration.Body ?? declaration.ExpressionBody,
-            LocalFunctionStatementSyntax local => (SyntaxNode?)local.Body ?? local.ExpressionBody,
-            _ => null,
-        };
-        if (body is null)
-        {
-            return null;
-        }
-
-        var model = _compilation.GetSemanticModel(body.SyntaxTree);
-        return model.GetOperation(body, cancellationToken);
-    }
-#pragma warning restore RS1030
+        => MethodBodies.Bind(method, _compilation, cancellationToken);
 
     private static IEnumerable<IOperation> DescendantsOutsideNestedFunctions(IOperation root, Flags flags)
     {

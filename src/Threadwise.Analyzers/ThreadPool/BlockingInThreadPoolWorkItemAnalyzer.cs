@@ -224,12 +224,8 @@ public sealed class BlockingInThreadPoolWorkItemAnalyzer : ThreadwiseAnalyzer
 
         private (string Name, Location Location)? FirstBlockingCall(IMethodSymbol method, ConcurrentEntry entry, ThreadwiseOptions options, System.Threading.CancellationToken cancellationToken)
         {
-            SyntaxNode? body = method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) switch
-            {
-                Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax declaration => (SyntaxNode?)declaration.Body ?? declaration.ExpressionBody,
-                _ => null,
-            };
-            if (body is null || _compilation.GetSemanticModel(body.SyntaxTree).GetOperation(body, cancellationToken) is not { } operation)
+            if (MethodBodies.Syntax(method, cancellationToken) is not { Parent: Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax } body
+                || MethodBodies.Bind(body, _compilation, cancellationToken) is not { } operation)
             {
                 return null;
             }
