@@ -448,7 +448,9 @@ internal static class KnownCompleteTasks
         switch (operation)
         {
             case IAwaitOperation awaited:
-                return subject.IsAwaitedBy(Unwrap(awaited.Operation)) || subject.WinsWhenAnyUnlessCanceled(awaited);
+                return subject.IsAwaitedBy(Unwrap(awaited.Operation))
+                       || (AwaitingHelpers.AwaitedArgument(Unwrap(awaited.Operation), subject.Symbols) is { } handed && subject.IsAwaitedBy(Unwrap(handed)))
+                       || subject.WinsWhenAnyUnlessCanceled(awaited);
             case IInvocationOperation invocation:
                 return subject.IsWaitedBy(invocation);
             case IPropertyReferenceOperation { Property.Name: "Result", Instance: { } instance } property

@@ -42,6 +42,117 @@ public class KnownCompleteTasksTests
         }
         """, For(framework), Tw1002(0, "Result", "async method 'Mixed'"));
 
+    // The Cassandra driver: `await Task.WhenAll(queries).WaitToCompleteAsync(timeout)` where the extension
+    // awaits its task on every path that returns (and throws a TimeoutException otherwise): afterwards
+    // `queries[0].Result` is complete. A helper that may return without awaiting it proves nothing.
+    [Theory]
+    [MemberData(nameof(Frameworks))]
+    public Task AfterAnAwaitingExtension_IsSilent_AfterOneThatMayNotAwait_IsReported(string framework) => VerifyTw1002.AnalyzerAsync("""
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        static class TaskHelper
+        {
+            public static async Task WaitToCompleteAsync(this Task task, int timeout = Timeout.Infinite)
+            {
+                if (timeout == Timeout.Infinite)
+                {
+                    await task.ConfigureAwait(false);
+                    return;
+                }
+
+                try
+                {
+                    var finished = await Task.WhenAny(task, Task.Delay(timeout)).ConfigureAwait(false);
+                    if (finished != task)
+                    {
+                        throw new TimeoutException();
+                    }
+
+                    await task.ConfigureAwait(false);
+                }
+                catch (AggregateException ex)
+                {
+                    throw ex.InnerException ?? ex;
+                }
+            }
+
+            public static async Task WaitAtMostAsync(this Task task, int timeout)
+            {
+                var finished = await Task.WhenAny(task, Task.Delay(timeout)).ConfigureAwait(false);
+                if (finished != task)
+                {
+                    return;
+                }
+
+                await task.ConfigureAwait(false);
+            }
+
+            public static async Task SoonAsync(this Task task, bool wait)
+            {
+                if (wait)
+                {
+                    await task.ConfigureAwait(false);
+                }
+            }
+        }
+
+        class C
+        {
+            async Task<int> M(Task<int> a, Task<int> b)
+            {
+                var queries = new[] { a, b };
+                await Task.WhenAll(queries).WaitToCompleteAsync(500).ConfigureAwait(false);
+                return queries[0].Result + queries[1].Result;
+            }
+
+            async Task<int> Single(Task<int> a)
+            {
+                await a.WaitToCompleteAsync();
+                return a.Result;
+            }
+
+            async Task<int> MayTimeOut(Task<int> a)
+            {
+                await a.WaitAtMostAsync(500);
+                return {|#0:a.Result|};
+            }
+
+            async Task<int> Observed(Task<int> a, bool wait)
+            {
+                await a.SoonAsync(wait);
+                return {|#1:a.Result|};
+            }
+        }
+        """, For(framework), Tw1002(0, "Result", "async method 'MayTimeOut'"), Tw1002(1, "Result", "async method 'Observed'"));
+
+    [Fact]
+    public Task BrokenAwaitingHelpers_DoNotCrash() => VerifyTw1002.BrokenCodeAsync("""
+        using System.Threading.Tasks;
+
+        static class TaskHelper
+        {
+            public static async Task WaitBroken(this Task task, int timeout)
+            {
+                if (timeout > 0
+                    await task;
+            }
+
+            public static async Task WaitUnknown(this Missing task) => await task;
+        }
+
+        class C
+        {
+            async Task<int> M(Task<int> a, Missing b)
+            {
+                await a.WaitBroken(1);
+                await b.WaitUnknown();
+                return {|#0:a.Result|} + b.Result;
+            }
+        }
+        """, Tw1002(0, "Result"));
+
     [Theory]
     [MemberData(nameof(Frameworks))]
     public Task GuardsThatLeaveUnlessComplete_AreSilent(string framework) => VerifyTw1002.AnalyzerAsync("""
