@@ -358,16 +358,26 @@ internal sealed class ConcurrentReach
     }
 
     // Each hit of an entry word in the declaration, as its token and the word's index; hits inside
-    // a comment or a longer word's trivia are skipped.
+    // a comment or a longer word's trivia are skipped, and so are calls and creations written without
+    // arguments (`private readonly object _gate = new();`, the commonest hit of `new(`): they hand
+    // nothing over, and looking them up would cost a token search each.
     private static IEnumerable<(int Word, SyntaxToken Token)> EntryWordTokens(SyntaxNode declaration, CancellationToken cancellationToken)
     {
         var span = declaration.Span;
         var hits = EntryWordIndex.Positions(declaration.SyntaxTree, cancellationToken);
+        var text = declaration.SyntaxTree.GetText(cancellationToken);
         for (var w = 0; w < EntryWords.Length; w++)
         {
             var positions = hits[w];
+            var opensArguments = EntryWords[w][EntryWords[w].Length - 1] == '(';
             for (var i = SourceWordIndex.FirstAtOrAfter(positions, span.Start); i < positions.Length && positions[i] < span.End; i++)
             {
+                var after = positions[i] + EntryWords[w].Length;
+                if (opensArguments && after < text.Length && text[after] == ')')
+                {
+                    continue;
+                }
+
                 var token = declaration.FindToken(positions[i]);
                 if (token.Text.Contains(EntryStems[w]))
                 {

@@ -17,7 +17,6 @@ internal sealed class SourceWordIndex
     private readonly ConditionalWeakTable<SyntaxTree, int[][]> _cache = new();
     private readonly string[] _words;
     private readonly bool _wholeWords;
-    private readonly bool[] _isFirstChar = new bool[128]; // the words are ASCII
 
     /// <param name="words">What to find; the positions come back in this order.</param>
     /// <param name="wholeWords">Only hits not inside a longer identifier (<c>lock</c> but not
@@ -26,15 +25,11 @@ internal sealed class SourceWordIndex
     {
         _words = words;
         _wholeWords = wholeWords;
-        foreach (var word in words)
-        {
-            _isFirstChar[word[0]] = true;
-        }
     }
 
     /// <summary>Positions of each word (indexed like the constructor's list), ascending.</summary>
     public int[][] Positions(SyntaxTree tree, CancellationToken cancellationToken)
-        => _cache.GetValue(tree, t => Find(t, cancellationToken));
+        => _cache.TryGetValue(tree, out var cached) ? cached : _cache.GetValue(tree, t => Find(t, cancellationToken));
 
     /// <summary>The first index into <paramref name="positions"/> at or after <paramref name="start"/>.</summary>
     public static int FirstAtOrAfter(int[] positions, int start)
@@ -43,39 +38,35 @@ internal sealed class SourceWordIndex
         return index < 0 ? ~index : index;
     }
 
+    // One ordinal search per word (the runtime's vectorized IndexOf), not one scalar pass per character
+    // with a table look-up: the first build of a tree's index is charged to whichever rule asks first.
     private int[][] Find(SyntaxTree tree, CancellationToken cancellationToken)
     {
         // The whole text as one string: the parsed file's own string for most trees (no copy).
         var chars = tree.GetText(cancellationToken).ToString();
-        var length = chars.Length;
-        var found = new List<int>?[_words.Length];
-        for (var i = 0; i < length; i++)
+        var positions = new int[_words.Length][];
+        for (var w = 0; w < _words.Length; w++)
         {
-            var c = chars[i];
-            if (c >= 128 || !_isFirstChar[c] || (_wholeWords && i > 0 && IsIdentifierPart(chars[i - 1])))
+            cancellationToken.ThrowIfCancellationRequested();
+            var word = _words[w];
+            List<int>? found = null;
+            for (var i = chars.IndexOf(word, StringComparison.Ordinal); i >= 0; i = chars.IndexOf(word, i + 1, StringComparison.Ordinal))
             {
-                continue;
-            }
-
-            for (var w = 0; w < _words.Length; w++)
-            {
-                var word = _words[w];
-                if (word[0] == c && i + word.Length <= length && string.CompareOrdinal(chars, i, word, 0, word.Length) == 0
-                    && (!_wholeWords || i + word.Length == length || !IsIdentifierPart(chars[i + word.Length])))
+                if (!_wholeWords || IsWholeWord(chars, i, word.Length))
                 {
-                    (found[w] ??= []).Add(i);
+                    (found ??= []).Add(i);
                 }
             }
-        }
 
-        var positions = new int[_words.Length][];
-        for (var w = 0; w < positions.Length; w++)
-        {
-            positions[w] = found[w]?.ToArray() ?? [];
+            positions[w] = found?.ToArray() ?? [];
         }
 
         return positions;
     }
+
+    private static bool IsWholeWord(string chars, int start, int length)
+        => (start == 0 || !IsIdentifierPart(chars[start - 1]))
+           && (start + length == chars.Length || !IsIdentifierPart(chars[start + length]));
 
     private static bool IsIdentifierPart(char c) => c == '_' || c == '@' || char.IsLetterOrDigit(c);
 }
