@@ -258,13 +258,17 @@ internal static class KnownCompleteTasks
         return null;
     }
 
-    // tasks[i] or the variable of `foreach (var t in tasks)`: complete when `tasks` was awaited as a whole.
+    // tasks[i], the variable of `foreach (var t in tasks)`, or an element LINQ picks (`tasks.First(t =>
+    // !t.Result.Success)`, found dogfooding CryptoExchange.Net): complete when `tasks` was awaited as a whole.
     private static ISymbol? ElementSourceCollection(IOperation task)
     {
         switch (task)
         {
             case IArrayElementReferenceOperation element:
                 return ReferencedSymbol(element.ArrayReference);
+            case IInvocationOperation { TargetMethod: { Name: "First" or "FirstOrDefault" or "Last" or "LastOrDefault" or "Single" or "SingleOrDefault" or "ElementAt" or "ElementAtOrDefault", IsExtensionMethod: true } picker, Arguments: { Length: > 0 } picked }
+                when picker.ContainingType is { Name: "Enumerable", ContainingNamespace: { Name: "Linq", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } }:
+                return ReferencedSymbol(Unwrap(picked[0].Value));
             case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } instance }:
                 return ReferencedSymbol(instance);
             case ILocalReferenceOperation local:

@@ -127,6 +127,36 @@ public class KnownCompleteTasksTests
         }
         """, For(framework), Tw1002(0, "Result", "async method 'MayTimeOut'"), Tw1002(1, "Result", "async method 'Observed'"));
 
+    // CryptoExchange.Net's reconnect: `await Task.WhenAll(taskList); … taskList.First(t => !t.Result.Success).Result`:
+    // an element LINQ picks from the awaited collection is complete. Picked from another collection, or
+    // after the collection variable is reassigned, it is not.
+    [Theory]
+    [MemberData(nameof(Frameworks))]
+    public Task ElementsLinqPicksFromAnAwaitedCollection_AreSilent(string framework) => VerifyTw1002.AnalyzerAsync("""
+        using System.Collections.Generic;
+        using System.Linq;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task<int> M(List<Task<int>> tasks, Task<int>[] others)
+            {
+                await Task.WhenAll(tasks).ConfigureAwait(false);
+                var first = tasks.First(t => t.Result > 0).Result;
+                var last = tasks.Last().Result;
+                var single = Enumerable.ElementAt(tasks, 1).Result;
+                return first + last + single + {|#0:others.First().Result|};
+            }
+
+            async Task<int> Reassigned(List<Task<int>> tasks, List<Task<int>> next)
+            {
+                await Task.WhenAll(tasks);
+                tasks = next;
+                return {|#1:tasks.First().Result|};
+            }
+        }
+        """, For(framework), Tw1002(0, "Result"), Tw1002(1, "Result", "async method 'Reassigned'"));
+
     [Fact]
     public Task BrokenAwaitingHelpers_DoNotCrash() => VerifyTw1002.BrokenCodeAsync("""
         using System.Threading.Tasks;
