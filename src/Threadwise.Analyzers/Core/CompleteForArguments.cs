@@ -168,8 +168,8 @@ internal static class CompleteForArguments
                 }
 
                 if (statement is IConditionalOperation { WhenFalse: null } guard
-                    && guard.WhenTrue.AlwaysLeaves()
-                    && GuardField(guard.Condition, method) is { } field)
+                    && GuardField(guard.Condition, method) is { } field
+                    && guard.WhenTrue.AlwaysLeaves())
                 {
                     flags[field.Name] = !field.WhenLeaving;
                 }

@@ -1145,7 +1145,7 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
                 return false;
             }
 
-            if (earlier is IConditionalOperation { WhenFalse: null } guard && guard.WhenTrue.AlwaysLeaves() && ReadsField(guard.Condition, field, @lock))
+            if (earlier is IConditionalOperation { WhenFalse: null } guard && ReadsField(guard.Condition, field, @lock) && guard.WhenTrue.AlwaysLeaves())
             {
                 return true;
             }
