@@ -37,7 +37,10 @@ internal static class AwaitingHelpers
             return null;
         }
 
-        return Answers.GetValue(definition, m => new StrongBox<bool>(AwaitsItsTaskOnEveryPath(m, compilation))).Value ? task : null;
+        var answer = Answers.TryGetValue(definition, out var cached)
+            ? cached
+            : Answers.GetValue(definition, m => new StrongBox<bool>(AwaitsItsTaskOnEveryPath(m, compilation)));
+        return answer.Value ? task : null;
     }
 
     private static bool AwaitsItsTaskOnEveryPath(IMethodSymbol method, Compilation compilation)
