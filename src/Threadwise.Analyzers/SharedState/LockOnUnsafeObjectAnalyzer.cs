@@ -286,6 +286,7 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
                         && IsWrite(name)
                         && !IsOneTimePublication(name, compilation)
                         && !IsSetupOfANewObject(name)
+                        && !IsGateHandedIn(name, field)
                         && !IsInOwnConstructor(name, field)
                         && !IsInInitializerOnlyConstructorsCall(name, field, compilation))
                     {
@@ -401,6 +402,44 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
                 if (IsCreation(earlier, owner))
                 {
                     return true;
+                }
+            }
+
+            return false;
+        }
+
+        // Rx's join observers: `private object? _gate;` bound by `public void Subscribe(object gate) { _gate =
+        // gate; … }` to the one gate every observer of the join locks. The field only names which shared
+        // lock object this instance uses, like a lock object taken as a parameter; it is no lock that
+        // swaps what it guards. Only a private field of type `object` (a collection or state object
+        // stored from a parameter is data, and may be swapped while locked), written with a parameter of
+        // the enclosing method, in a plain assignment statement outside any lock.
+        private static bool IsGateHandedIn(IdentifierNameSyntax name, IFieldSymbol field)
+        {
+            if (field.DeclaredAccessibility != Accessibility.Private
+                || field.Type.SpecialType != SpecialType.System_Object)
+            {
+                return false;
+            }
+
+            SyntaxNode target = name.Parent is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } access && access.Name == name ? access : name;
+            if (target.Parent is not AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression, Right: IdentifierNameSyntax { Identifier.ValueText: var parameter }, Parent: ExpressionStatementSyntax statement } assignment
+                || assignment.Left != target)
+            {
+                return false;
+            }
+
+            foreach (var ancestor in statement.Ancestors())
+            {
+                switch (ancestor)
+                {
+                    case LockStatementSyntax:
+                    case AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax:
+                        return false;
+                    case BaseMethodDeclarationSyntax { ParameterList.Parameters: var parameters }:
+                        return parameters.Any(p => p.Identifier.ValueText == parameter);
+                    case MemberDeclarationSyntax:
+                        return false;
                 }
             }
 

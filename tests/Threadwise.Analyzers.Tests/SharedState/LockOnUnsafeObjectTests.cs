@@ -459,6 +459,58 @@ public class LockOnUnsafeObjectTests
         }
         """, Tw2004(0, "the non-readonly field '_swapped'"), Tw2004(1, "the non-readonly field '_coalesced'"), Tw2004(2, "the non-readonly field 'other'"));
 
+    // Rx's join observers: `Subscribe(object gate)` binds the private `object` field to the one gate
+    // every observer of the join locks, like a lock object taken as a parameter. A collection stored from
+    // a parameter is data that may be swapped while locked; a gate rebound under its own lock or from a
+    // lambda's parameter, or set from something other than a parameter, is a reassignment.
+    [Fact]
+    public Task GateHandedInThroughAParameter_IsNotAReassignment() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Collections.Generic;
+
+        sealed class JoinObserver
+        {
+            private object _gate;
+            private object _gateByThis;
+            private List<int> _items = new();
+            private object _rebound = new object();
+            private object _fromLambda = new object();
+            private object _fromField = new object();
+            private object _other = new object();
+
+            public void Subscribe(object gate, object second)
+            {
+                _gate = gate;
+                this._gateByThis = second;
+            }
+
+            public void Replace(List<int> items) => _items = items;
+
+            public void Rebind(object gate)
+            {
+                lock ({|#1:_rebound|}) { _rebound = gate; }
+            }
+
+            public Action<object> Binder() => gate => { _fromLambda = gate; };
+
+            public void Copy() => _fromField = _other;
+
+            public void OnNext(int value)
+            {
+                lock (_gate) { }
+                lock (_gateByThis) { }
+                lock ({|#0:_items|}) { _items.Add(value); }
+                lock (_rebound) { }
+                lock ({|#2:_fromLambda|}) { }
+                lock ({|#3:_fromField|}) { }
+            }
+        }
+        """,
+        Tw2004(0, "the non-readonly field '_items'"),
+        Tw2004(1, "the non-readonly field '_rebound'"),
+        Tw2004(2, "the non-readonly field '_fromLambda'"),
+        Tw2004(3, "the non-readonly field '_fromField'"));
+
     [Fact]
     public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
         class C
