@@ -20,4 +20,22 @@ internal static class CallNames
                                                    && Written(conditional.Expression) is { } target => target + "?." + binding.Name.Identifier.ValueText,
         _ => null,
     };
+
+    /// <summary>Whether <paramref name="word"/> (capitalized) is a whole word of a member name split at
+    /// capitals and underscores: <c>Close</c> in <c>CloseAsync</c> and <c>ForceClose</c>, not in
+    /// <c>Closed</c>; <c>Forget</c> in <c>FireAndForget</c>.</summary>
+    public static bool HasWholeWord(string name, string word)
+    {
+        for (var at = name.IndexOf(word, System.StringComparison.Ordinal); at >= 0; at = name.IndexOf(word, at + 1, System.StringComparison.Ordinal))
+        {
+            var end = at + word.Length;
+            if ((at == 0 || char.IsLower(name[at - 1]) || name[at - 1] == '_')
+                && (end == name.Length || char.IsUpper(name[end]) || name[end] == '_'))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

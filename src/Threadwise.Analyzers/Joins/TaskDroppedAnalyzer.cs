@@ -65,6 +65,7 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
                 || CompletionSources.IsCompletionHandOff(invocation, _symbols)
                 || IsOffloadFromSynchronousCode(invocation, context.ContainingSymbol)
                 || IsTeardownFromSynchronousCode(invocation, context.ContainingSymbol)
+                || FireAndForget.IsForgettingHelper(AsyncContext.GetEnclosingFunction(invocation, context.ContainingSymbol))
                 || CompletionSources.ReportsThroughHandedSource(invocation, _symbols)
                 || SyncAsyncBranches.AsksForTheSynchronousPath(invocation)
                 || CompleteForArguments.ReturnsACompleteTask(invocation)
@@ -134,14 +135,9 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
         {
             foreach (var verb in TeardownVerbs)
             {
-                for (var at = name.IndexOf(verb, System.StringComparison.Ordinal); at >= 0; at = name.IndexOf(verb, at + 1, System.StringComparison.Ordinal))
+                if (CallNames.HasWholeWord(name, verb))
                 {
-                    var end = at + verb.Length;
-                    if ((at == 0 || char.IsLower(name[at - 1]) || name[at - 1] == '_')
-                        && (end == name.Length || char.IsUpper(name[end]) || name[end] == '_'))
-                    {
-                        return true;
-                    }
+                    return true;
                 }
             }
 

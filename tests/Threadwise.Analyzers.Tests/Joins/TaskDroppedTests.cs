@@ -201,6 +201,51 @@ public class TaskDroppedTests
         Tw4002(0, "Task", "channel.Terminate"), Tw4002(1, "Task", "channel.ClosedAsync"), Tw4002(2, "Task", "channel.StopwatchAsync"),
         Tw4002(3, "Task", "channel.SendAsync"), Tw4002(4, "Task", "channel.CloseAsync"), Tw4002(5, "Task", "channel.DisposableAsync"));
 
+    // PubNub's effect dispatcher: `void FireAndForget(IHandler handler, Invocation invocation) {
+    // handler.Run(invocation); }` drops the task because its name says so to every caller. A lambda
+    // inside such a helper, an async helper (it could await), and names where "Forget" is not a whole
+    // word (`Forgetful`) are reported.
+    [Fact]
+    public Task DropInAHelperNamedForForgetting_IsNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        interface IHandler { Task Run(int invocation); }
+
+        static class Dispatcher
+        {
+            static void FireAndForget(IHandler handler, int invocation)
+            {
+                handler.Run(invocation);
+            }
+
+            static void Forget_Quietly(IHandler handler) => handler.Run(1);
+
+            static void Dispatch(IHandler handler)
+            {
+                void ForgetIt() => handler.Run(2);
+                ForgetIt();
+                {|#0:handler.Run(3)|};
+            }
+
+            static void ForgetLater(IHandler handler)
+            {
+                Action later = () => {|#1:handler.Run(4)|};
+            }
+
+            static async Task FireAndForgetAsync(IHandler handler)
+            {
+                {|#2:handler.Run(5)|};
+                await Task.Yield();
+            }
+
+            static void Forgetful(IHandler handler)
+            {
+                {|#3:handler.Run(6)|};
+            }
+        }
+        """, Tw4002(0, "Task", "handler.Run"), Tw4002(1, "Task", "handler.Run"), Tw4002(2, "Task", "handler.Run"), Tw4002(3, "Task", "handler.Run"));
+
     // A listener's synchronous `Start()` that calls its own `async Task AcceptLoop() { while (true) { …
     // await socket.AcceptAsync() … } }` starts a service loop, as plainly as `Task.Run(AcceptLoop)` would.
     // A method that works and returns (a drain loop over a queue, a single send) is reported, and so is the
@@ -1015,7 +1060,7 @@ public class TaskDroppedTests
                 return _closed.Task;
             }
 
-            public void Forget(object channel)
+            public void Leave(object channel)
             {
                 var promise = new TaskCompletionSource<bool>();
                 {|#0:_executor.Schedule(Release, channel, promise, TimeSpan.Zero)|};
