@@ -40,4 +40,28 @@ internal static class MethodBodies
     /// <summary><see cref="Syntax"/>, bound.</summary>
     public static IOperation? Bind(IMethodSymbol method, Compilation compilation, CancellationToken cancellationToken)
         => Bind(Syntax(method, cancellationToken), compilation, cancellationToken);
+
+    /// <summary>An iterator (<c>yield return</c> in a method returning <c>IEnumerable</c> or
+    /// <c>IEnumerator</c>): calling it runs none of its body; enumerating the result does. The return
+    /// type is checked first, so most methods never have their syntax read.</summary>
+    public static bool IsIterator(IMethodSymbol method, CancellationToken cancellationToken)
+        => method.ReturnType.OriginalDefinition.SpecialType is SpecialType.System_Collections_Generic_IEnumerable_T
+               or SpecialType.System_Collections_Generic_IEnumerator_T
+               or SpecialType.System_Collections_IEnumerable
+               or SpecialType.System_Collections_IEnumerator
+           && Syntax(method, cancellationToken) is BlockSyntax body
+           && YieldsOutsideNestedFunctions(body);
+
+    private static bool YieldsOutsideNestedFunctions(SyntaxNode body)
+    {
+        foreach (var node in body.DescendantNodes(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
+        {
+            if (node is YieldStatementSyntax)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

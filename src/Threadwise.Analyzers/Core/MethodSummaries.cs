@@ -107,9 +107,12 @@ internal sealed class MethodSummaries
     /// the arguments it hands over (an in-memory stream for a stream parameter), or null. A
     /// breadth-first walk over each method's cached direct facts (its first blocking call, else the
     /// helpers it calls, in source order): the first chain found is the shortest, ties go to the
-    /// earliest call in source order, and the answer does not depend on which caller asked first.</summary>
+    /// earliest call in source order, and the answer does not depend on which caller asked first.
+    /// Calling an iterator runs none of its body, so such a call blocks on nothing.</summary>
     public BlockingChain? GetBlockingChain(IInvocationOperation call, CancellationToken cancellationToken)
-        => GetBlockingChain(HelperCalledBy(call, caller: null), cancellationToken);
+        => MethodBodies.IsIterator(call.TargetMethod, cancellationToken)
+            ? null
+            : GetBlockingChain(HelperCalledBy(call, caller: null), cancellationToken);
 
     /// <summary>The shortest blocking chain starting at <paramref name="method"/>, given no in-memory
     /// streams, or null.</summary>
@@ -198,6 +201,7 @@ internal sealed class MethodSummaries
             if (operation is IInvocationOperation { TargetMethod: { } callee } call
                 && IsAnalyzableHelper(callee)
                 && !ColumnReads.IsColumnRead(callee, _waits.Symbols)
+                && !MethodBodies.IsIterator(callee, cancellationToken) // runs only when enumerated
                 && !operation.IsCleanupBeforeThrow()
                 && !operation.IsSpinBackoff()
                 && !Timeouts.HasZeroTimeout(call)

@@ -169,6 +169,65 @@ public class BlockingThroughHelperTests
         """,
         Tw1006(0, "ReadHeader", "ReadHeader -> Seek -> Stream.Read (Test0.cs:12)"));
 
+    // Dapper's multi-mapping: `var results = MultiMapImpl(…, reader, …);` in an async method, where
+    // `MultiMapImpl` is an iterator (`while (reader.Read()) yield return map(reader);`). Calling an
+    // iterator runs none of its body, so the call blocks on nothing, directly or through a helper that
+    // only calls it. A method that returns a sequence it has read into a list, and a method whose only
+    // `yield` is inside a local function, run their bodies when called and are reported.
+    [Fact]
+    public Task CallingAnIterator_RunsNothing() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Generic;
+        using System.IO;
+        using System.Threading.Tasks;
+
+        class Mapper
+        {
+            static IEnumerable<int> Rows(Stream stream)
+            {
+                while (stream.Read(new byte[4], 0, 4) > 0)
+                {
+                    yield return 1;
+                }
+            }
+
+            static IEnumerable<int> Lazily(Stream stream) => Rows(stream);
+
+            static IEnumerable<int> Buffered(Stream stream)
+            {
+                var rows = new List<int>();
+                while (stream.Read(new byte[4], 0, 4) > 0)
+                {
+                    rows.Add(1);
+                }
+
+                return rows;
+            }
+
+            static IEnumerable<int> ViaLocalIterator(Stream stream)
+            {
+                stream.Flush();
+                return Local();
+
+                IEnumerable<int> Local()
+                {
+                    yield return 1;
+                }
+            }
+
+            async Task<IEnumerable<int>> MapAsync(Stream stream)
+            {
+                await stream.FlushAsync();
+                var deferred = Rows(stream);
+                var alsoDeferred = Lazily(stream);
+                var read = {|#0:Buffered(stream)|};
+                var flushed = {|#1:ViaLocalIterator(stream)|};
+                return deferred;
+            }
+        }
+        """,
+        Tw1006(0, "Buffered", "Buffered -> Stream.Read (Test0.cs:20)"),
+        Tw1006(1, "ViaLocalIterator", "ViaLocalIterator -> Stream.Flush (Test0.cs:30)"));
+
     [Fact]
     public Task HelperChains_AreReportedWithTheChain() => VerifyAnalyzer.AnalyzerAsync(new[] { """
         using System;
