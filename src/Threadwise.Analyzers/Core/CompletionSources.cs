@@ -54,6 +54,31 @@ internal static class CompletionSources
     }
 
     /// <summary>
+    /// <c>static Task&lt;bool&gt; TrySetResultAsync&lt;T&gt;(this TaskCompletionSource&lt;T&gt; source, T result) =&gt;
+    /// Task.Run(() =&gt; source.TrySetResult(result));</c> (Discord.Net): a method of this compilation, not
+    /// overridable, whose one statement returns a completion hand-off is one itself. Binds the returned
+    /// expression of the callee, so it is asked only on the way to a finding.
+    /// </summary>
+    public static bool IsCompletionHandOffHelper(IInvocationOperation invocation, Compilation compilation, KnownSymbols symbols, CancellationToken cancellationToken)
+    {
+        var method = invocation.TargetMethod.OriginalDefinition;
+        return SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, compilation.Assembly)
+               && !method.IsAbstract
+               && (!(method.IsVirtual || method.IsOverride) || method.IsSealed || method.ContainingType.IsSealed)
+               && ReturnedCall(MethodBodies.Syntax(method, cancellationToken)) is { } returned
+               && MethodBodies.Bind(returned, compilation, cancellationToken) is IInvocationOperation handOff
+               && IsCompletionHandOff(handOff, symbols);
+    }
+
+    // `=> Task.Run(…)` or `{ return Task.Run(…); }`.
+    private static InvocationExpressionSyntax? ReturnedCall(SyntaxNode? body) => body switch
+    {
+        ArrowExpressionClauseSyntax { Expression: InvocationExpressionSyntax call } => call,
+        BlockSyntax { Statements.Count: 1 } block when block.Statements[0] is ReturnStatementSyntax { Expression: InvocationExpressionSyntax call } => call,
+        _ => null,
+    };
+
+    /// <summary>
     /// <c>executor.Schedule(Release, channel, promise, delay); return await promise.Task;</c>: the call
     /// is handed a <c>TaskCompletionSource</c> (a local, parameter or field) whose <c>Task</c> the same
     /// function reads. The work reports back through it and the caller observes that task; the value

@@ -77,6 +77,7 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
                 || HandsAnErrorCallback(invocation)
                 || ReturnsACallWithAnErrorCallback(invocation.TargetMethod, context.Compilation, context.CancellationToken)
                 || statement.Syntax.ContainsDiagnostics
+                || CompletionSources.IsCompletionHandOffHelper(invocation, context.Compilation, _symbols, context.CancellationToken)
                 || StartsAServiceLoopFromSynchronousCode(invocation, context)
                 || NotifiesFromSynchronousCode(invocation, context))
             {

@@ -1029,6 +1029,64 @@ public class TaskDroppedTests
         }
         """, Tw4002(0, "Task", "Task.Run"), Tw4002(1, "Task", "Task.Run"));
 
+    // Discord.Net's `TrySetResultAsync(this TaskCompletionSource<T> source, T result) => Task.Run(() =>
+    // source.TrySetResult(result));`: a helper whose one statement returns a completion hand-off is one
+    // too, dropped in synchronous or async code. A helper that also does other work, an overridable
+    // one (an override may do anything), and one with more than the return are reported.
+    [Theory]
+    [InlineData("net8")]
+    [InlineData("net10")]
+    public Task CompletionHandOffHelpers_AreNotDropped(string framework) => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        static class CompletionExtensions
+        {
+            public static Task<bool> TrySetResultAsync<T>(this TaskCompletionSource<T> source, T result)
+                => Task.Run(() => source.TrySetResult(result));
+
+            public static Task<bool> TrySetCanceledAsync<T>(this TaskCompletionSource<T> source)
+            {
+                return Task.Run(() => source.TrySetCanceled());
+            }
+
+            public static Task SetAndLogAsync<T>(this TaskCompletionSource<T> source, T result)
+                => Task.Run(() => { Console.WriteLine(result); source.TrySetResult(result); });
+
+            public static Task LoggedHandOffAsync<T>(this TaskCompletionSource<T> source, T result)
+            {
+                Console.WriteLine(result);
+                return Task.Run(() => source.TrySetResult(result));
+            }
+        }
+
+        class Promises
+        {
+            public virtual Task<bool> ReleaseAsync(TaskCompletionSource<bool> source) => Task.Run(() => source.TrySetResult(true));
+        }
+
+        class Guild
+        {
+            private TaskCompletionSource<bool> _downloader = new();
+            private TaskCompletionSource<bool> _audio = new();
+
+            internal void CompleteDownload()
+            {
+                _downloader.TrySetResultAsync(true);
+            }
+
+            internal async Task DisconnectAsync(Promises promises)
+            {
+                _audio?.TrySetCanceledAsync();
+                {|#0:_audio.SetAndLogAsync(false)|};
+                {|#1:_audio.LoggedHandOffAsync(false)|};
+                {|#2:promises.ReleaseAsync(_audio)|};
+                await Task.Yield();
+            }
+        }
+        """, framework == "net10" ? References.Net100 : References.Net80,
+        Tw4002(0, "Task", "_audio.SetAndLogAsync"), Tw4002(1, "Task", "_audio.LoggedHandOffAsync"), Tw4002(2, "Task", "promises.ReleaseAsync"));
+
     // DotNetty's pool: the scheduled work is handed a TaskCompletionSource whose Task the caller
     // awaits or returns; the scheduling handle the call returns has nothing more to tell. A source
     // whose Task nobody here reads gives no such proof.
