@@ -53,7 +53,7 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
                 || IsSynchronousContract(method)
                 || HasAsyncTwin(method)
                 || SyncAsyncBranches.IsInSynchronousBranch(wait.Operation)
-                || (wait.Task is { } task && (KnownCompleteTasks.IsKnownComplete(task, _waits.Symbols) || (_waits.Symbols.IsValueTaskType(task.Type) && !TaskBackedValueTasks.IsTaskBacked(task, _waits.Symbols))))
+                || (wait.Task is { } task && (KnownCompleteTasks.IsKnownComplete(task, _waits.Symbols) || (_waits.Symbols.IsValueTaskType(task.Type) && !TaskBackedValueTasks.IsTaskBacked(task, _waits.Symbols, context.Compilation, context.CancellationToken))))
                 || IsDelay(wait)
                 || ServesOnlySynchronousContracts(method, context.Compilation, context.CancellationToken)
                 || (wait.Task is { } parameterTask && KnownCompleteTasks.IsCompleteAtEveryCall(parameterTask, method, _waits.Symbols, context.Compilation, context.CancellationToken)))

@@ -49,9 +49,9 @@ public sealed class ValueTaskMisuseAnalyzer : ThreadwiseAnalyzer
             || wait.Task is not { } valueTask
             || !waits.Symbols.IsValueTaskType(valueTask.Type)
             || valueTask.WithoutConversions() is IInvocationOperation { TargetMethod.Name: "Preserve" or "AsTask" }
-            || TaskBackedValueTasks.IsTaskBacked(valueTask, waits.Symbols)
             || AsyncContext.GetEnclosingFunction(wait.Operation, context.ContainingSymbol) is not { IsAsync: false }
-            || KnownCompleteTasks.IsKnownComplete(valueTask, waits.Symbols))
+            || KnownCompleteTasks.IsKnownComplete(valueTask, waits.Symbols)
+            || TaskBackedValueTasks.IsTaskBacked(valueTask, waits.Symbols, context.Compilation, context.CancellationToken))
         {
             return;
         }

@@ -1070,8 +1070,9 @@ public class SyncOverAsyncTests
         }
         """, Tw1005(0, "Wait", "Plain"), Tw1005(1, "Result", "Count"));
 
-    // A Task-backed ValueTask (an async ValueTask method of the default builder) read synchronously is a
-    // sync-over-async wait like a task's; TW4008 leaves it here.
+    // A Task-backed ValueTask (an async ValueTask method of the default builder, or a method that only
+    // forwards one or a finished one) read synchronously is a sync-over-async wait like a task's; TW4008
+    // leaves it here.
     [Fact]
     public Task TaskBackedValueTasks_AreWaitsLikeTasks() => VerifyAnalyzer.AnalyzerAsync("""
         using System.Threading.Tasks;
@@ -1084,7 +1085,11 @@ public class SyncOverAsyncTests
                 return 1;
             }
 
+            ValueTask<int> Forward(bool none) => none ? default : CountAsync();
+
             int Total() => {|#0:CountAsync().Result|};
+
+            int ForwardedTotal() => {|#1:Forward(false).Result|};
         }
-        """, Tw1005(0, "Result", "Total"));
+        """, Tw1005(0, "Result", "Total"), Tw1005(1, "Result", "ForwardedTotal"));
 }

@@ -26,6 +26,34 @@ public static class Verify<TAnalyzer>
         await test.RunAsync();
     }
 
+    /// <summary>With <paramref name="library"/> compiled (optimized, as a package ships) into an
+    /// assembly the source references as metadata: what the analyzer sees of a NuGet dependency.</summary>
+    public static Task AnalyzerWithLibraryAsync(string source, string library, params DiagnosticResult[] expected)
+        => References.OnModernTargetsAsync(async references =>
+        {
+            var test = new AnalyzerTest { TestCode = source, ReferenceAssemblies = references };
+            test.TestState.AdditionalReferences.Add(await CompileLibraryAsync(library, references));
+            test.ExpectedDiagnostics.AddRange(expected);
+            await test.RunAsync();
+        });
+
+    private static async Task<MetadataReference> CompileLibraryAsync(string library, ReferenceAssemblies references)
+    {
+        var compilation = CSharpCompilation.Create(
+            "Library",
+            new[] { CSharpSyntaxTree.ParseText(library, new CSharpParseOptions(LanguageVersion.Latest)) },
+            await references.ResolveAsync(LanguageNames.CSharp, CancellationToken.None),
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: OptimizationLevel.Release, nullableContextOptions: NullableContextOptions.Enable));
+        using var image = new MemoryStream();
+        var emitted = compilation.Emit(image);
+        if (!emitted.Success)
+        {
+            throw new InvalidOperationException("The test library does not compile: " + string.Join("; ", emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)));
+        }
+
+        return MetadataReference.CreateFromImage(image.ToArray());
+    }
+
     /// <summary>With <c>.editorconfig</c> lines (under <c>[*.cs]</c>) applied to the source.</summary>
     public static Task AnalyzerWithConfigAsync(string source, string editorConfig, params DiagnosticResult[] expected)
         => References.OnModernTargetsAsync(async references =>

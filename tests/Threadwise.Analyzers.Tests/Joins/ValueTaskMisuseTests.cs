@@ -307,14 +307,17 @@ public class ValueTaskMisuseTests
     public Task TaskBackedValueTasks_AndTheSynchronousPath_AreNotReadBeforeCompletion() => VerifyAnalyzer.AnalyzerAsync("""
         using System.IO;
         using System.Threading.Tasks;
+        using System.Threading.Tasks.Sources;
 
         class Converter<T>
         {
+            private readonly IValueTaskSource<T> _source;
+
             static T FromTask(Task task) => new ValueTask<T>((Task<T>)task).Result;
 
             static T FromValue(T value) => new ValueTask<T>(value).GetAwaiter().GetResult();
 
-            ValueTask<T> Read(bool async) => default;
+            ValueTask<T> Read(bool async) => async ? new ValueTask<T>(_source, 0) : default;
 
             T Read() => Read(async: false).GetAwaiter().GetResult();
 
@@ -407,6 +410,7 @@ public class ValueTaskMisuseTests
 
             private void Release() { }
 
+            [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
             private static async ValueTask Core() => await Task.Yield();
         }
 
@@ -456,6 +460,7 @@ public class ValueTaskMisuseTests
 
             public ValueTask CloseAsync(bool _async) => _async ? Core() : new();
 
+            [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
             private static async ValueTask Core() => await Task.Yield();
         }
         """,
@@ -491,4 +496,70 @@ public class ValueTaskMisuseTests
             public int Pooled() => {|#0:PooledAsync().Result|};
         }
         """, Tw4008(0, "Result", Read));
+
+    // GraphQL.NET's `Print(node) => _sdlPrinter.PrintAsync(node, writer).GetAwaiter().GetResult()` and its
+    // visitors' `override ValueTask VisitAsync(…) { …; return base.VisitAsync(…); }`: an `async ValueTask`
+    // method of a referenced assembly (compiled as a state machine) is Task-backed like one of this
+    // compilation, and so is a method here whose every return forwards such a value or a finished one.
+    // A non-async library method (it may hand out an IValueTaskSource), a pooling builder in the
+    // library, and a forwarder with one return of another kind are reported.
+    [Fact]
+    public Task AsyncValueTaskMethodsOfReferencedAssemblies_AndForwardersToThem_AreTaskBacked() => VerifyAnalyzer.AnalyzerWithLibraryAsync("""
+        using System.Threading.Tasks;
+
+        sealed class Printer : Library.Visitor
+        {
+            public override ValueTask VisitAsync(int node)
+            {
+                if (node < 0)
+                {
+                    return default;
+                }
+
+                return base.VisitAsync(node);
+            }
+
+            public ValueTask MixedAsync(int node) => node > 0 ? base.VisitAsync(node) : Library.Visitor.SourceBacked();
+
+            public ValueTask ForwardTwice(int node) => VisitAsync(node);
+
+            public void Print(Library.Visitor printer, int node)
+            {
+                printer.PrintAsync(node).GetAwaiter().GetResult();
+                VisitAsync(node).GetAwaiter().GetResult();
+                ForwardTwice(node).GetAwaiter().GetResult();
+                {|#0:Library.Visitor.SourceBacked().GetAwaiter().GetResult()|};
+                {|#1:printer.PooledAsync().GetAwaiter().GetResult()|};
+                {|#2:MixedAsync(node).GetAwaiter().GetResult()|};
+            }
+        }
+        """, """
+        using System.Runtime.CompilerServices;
+        using System.Threading.Tasks;
+        using System.Threading.Tasks.Sources;
+
+        namespace Library
+        {
+            public class Visitor
+            {
+                public async ValueTask PrintAsync(int node) => await Task.Yield();
+
+                public virtual async ValueTask VisitAsync(int node) => await Task.Yield();
+
+                [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+                public async ValueTask PooledAsync() => await Task.Yield();
+
+                public static ValueTask SourceBacked() => new ValueTask(Source.Instance, 0);
+            }
+
+            internal sealed class Source : IValueTaskSource
+            {
+                public static readonly Source Instance = new();
+                public ValueTaskSourceStatus GetStatus(short token) => ValueTaskSourceStatus.Succeeded;
+                public void OnCompleted(System.Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) { }
+                public void GetResult(short token) { }
+            }
+        }
+        """,
+        Tw4008(0, "GetAwaiter().GetResult()", Read), Tw4008(1, "GetAwaiter().GetResult()", Read), Tw4008(2, "GetAwaiter().GetResult()", Read));
 }
