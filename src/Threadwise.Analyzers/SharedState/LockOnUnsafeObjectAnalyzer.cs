@@ -287,6 +287,7 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
                         && !IsOneTimePublication(name, compilation)
                         && !IsSetupOfANewObject(name)
                         && !IsGateHandedIn(name, field)
+                        && !IsRefLeftAloneByCallee(name, compilation)
                         && !IsInOwnConstructor(name, field)
                         && !IsInInitializerOnlyConstructorsCall(name, field, compilation))
                     {
@@ -444,6 +445,46 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
             }
 
             return false;
+        }
+
+        // UniTask's `lock (listPool) { var count = tracking.ToList(ref listPool, clear: false); … }`: a `ref`
+        // handed to a method of this compilation (not overridable) that never writes its parameter — it
+        // fills the list it is given — leaves the field holding the same object.
+        private static bool IsRefLeftAloneByCallee(IdentifierNameSyntax name, Compilation compilation)
+        {
+            SyntaxNode target = name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? access : name;
+            if (target.Parent is not ArgumentSyntax { RefKindKeyword.RawKind: (int)SyntaxKind.RefKeyword, Parent.Parent: InvocationExpressionSyntax invocation } argument
+                || compilation.GetSemanticModel(invocation.SyntaxTree).GetOperation(invocation) is not IInvocationOperation call)
+            {
+                return false;
+            }
+
+            IParameterSymbol? parameter = null;
+            foreach (var passed in call.Arguments)
+            {
+                if (passed.Syntax == argument)
+                {
+                    parameter = passed.Parameter;
+                }
+            }
+
+            if (parameter?.ContainingSymbol is not IMethodSymbol method
+                || method.IsAbstract
+                || ((method.IsVirtual || method.IsOverride) && !method.IsSealed && !method.ContainingType.IsSealed)
+                || MethodBodies.Syntax(method.OriginalDefinition, System.Threading.CancellationToken.None) is not { } body)
+            {
+                return false;
+            }
+
+            foreach (var token in body.DescendantTokens())
+            {
+                if (token.IsKind(SyntaxKind.IdentifierToken) && token.ValueText == parameter.Name && token.Parent is IdentifierNameSyntax use && IsWrite(use))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         private static bool IsCreation(StatementSyntax statement, string local) => statement switch

@@ -511,6 +511,54 @@ public class LockOnUnsafeObjectTests
         Tw2004(2, "the non-readonly field '_fromLambda'"),
         Tw2004(3, "the non-readonly field '_fromField'"));
 
+    // UniTask's task tracker: `lock (listPool) { var count = tracking.ToList(ref listPool, clear: false); … }`
+    // hands the field by `ref` to a method that only fills the list it is given. A callee that assigns
+    // the parameter (or hands it on by `ref`), an overridable callee, and `out` are reassignments.
+    [Fact]
+    public Task RefToACalleeThatNeverWritesIt_IsNotAReassignment() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Generic;
+
+        class Tracker
+        {
+            private static List<int> s_pool = new();
+            private static List<int> s_grown = new();
+            private static List<int> s_forwarded = new();
+            private static List<int> s_virtual = new();
+            private static List<int> s_out = new();
+
+            private static int Fill(ref List<int> list, bool clear)
+            {
+                if (clear) list.Clear();
+                list.Add(1);
+                return list.Count;
+            }
+
+            private static void Grow(ref List<int> list)
+            {
+                if (list.Count > 4) list = new List<int>(list);
+            }
+
+            private static void Forward(ref List<int> list) => Grow(ref list);
+
+            protected virtual void Refill(ref List<int> list) => list.Add(2);
+
+            private static void Create(out List<int> list) => list = new List<int>();
+
+            public void ForEachActiveTask()
+            {
+                lock (s_pool) { Fill(ref s_pool, clear: false); }
+                lock ({|#0:s_grown|}) { Grow(ref s_grown); }
+                lock ({|#1:s_forwarded|}) { Forward(ref s_forwarded); }
+                lock ({|#2:s_virtual|}) { Refill(ref s_virtual); }
+                lock ({|#3:s_out|}) { Create(out s_out); }
+            }
+        }
+        """,
+        Tw2004(0, "the non-readonly field 's_grown'"),
+        Tw2004(1, "the non-readonly field 's_forwarded'"),
+        Tw2004(2, "the non-readonly field 's_virtual'"),
+        Tw2004(3, "the non-readonly field 's_out'"));
+
     [Fact]
     public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
         class C
