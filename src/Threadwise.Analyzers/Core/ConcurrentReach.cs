@@ -32,7 +32,11 @@ internal sealed class ConcurrentReach
     private readonly Compilation _compilation;
     private readonly AnalyzerOptions _options;
     private readonly ConcurrentContext _concurrency;
-    private readonly ConcurrentDictionary<INamedTypeSymbol, ImmutableDictionary<IMethodSymbol, ConcurrentEntry>> _types = new(SymbolEqualityComparer.Default);
+    // Per type, the methods its entry points reach. Built once by one thread and only read after: a
+    // plain dictionary (an immutable one costs a tree insertion per method).
+    private readonly ConcurrentDictionary<INamedTypeSymbol, IReadOnlyDictionary<IMethodSymbol, ConcurrentEntry>> _types = new(SymbolEqualityComparer.Default);
+
+    private static readonly IReadOnlyDictionary<IMethodSymbol, ConcurrentEntry> NoneReached = new Dictionary<IMethodSymbol, ConcurrentEntry>(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<INamedTypeSymbol, ImmutableArray<FieldWrite>> _writes = new(SymbolEqualityComparer.Default);
 
     private ConcurrentReach(Compilation compilation, AnalyzerOptions options)
@@ -221,7 +225,7 @@ internal sealed class ConcurrentReach
 
     // RS1030: a partial type's other parts live in other trees; each is bound once per compilation.
 #pragma warning disable RS1030
-    private ImmutableDictionary<IMethodSymbol, ConcurrentEntry> Compute(INamedTypeSymbol type, SemanticModel? current, CancellationToken cancellationToken)
+    private IReadOnlyDictionary<IMethodSymbol, ConcurrentEntry> Compute(INamedTypeSymbol type, SemanticModel? current, CancellationToken cancellationToken)
     {
         var seeds = new List<ConcurrentEntry>();
         foreach (var reference in type.DeclaringSyntaxReferences)
@@ -244,7 +248,7 @@ internal sealed class ConcurrentReach
 
         if (seeds.Count == 0)
         {
-            return ImmutableDictionary<IMethodSymbol, ConcurrentEntry>.Empty;
+            return NoneReached;
         }
 
         // Entries that run concurrently with themselves win, so a method reached both ways is
@@ -255,9 +259,9 @@ internal sealed class ConcurrentReach
         return Follow(ordered, type, current, cancellationToken);
     }
 
-    private ImmutableDictionary<IMethodSymbol, ConcurrentEntry> Follow(List<ConcurrentEntry> seeds, INamedTypeSymbol type, SemanticModel? current, CancellationToken cancellationToken)
+    private Dictionary<IMethodSymbol, ConcurrentEntry> Follow(List<ConcurrentEntry> seeds, INamedTypeSymbol type, SemanticModel? current, CancellationToken cancellationToken)
     {
-        var reached = ImmutableDictionary.CreateBuilder<IMethodSymbol, ConcurrentEntry>(SymbolEqualityComparer.Default);
+        var reached = new Dictionary<IMethodSymbol, ConcurrentEntry>(SymbolEqualityComparer.Default);
         var frontier = new List<ConcurrentEntry>();
         foreach (var seed in seeds)
         {
@@ -295,7 +299,7 @@ internal sealed class ConcurrentReach
             frontier = next;
         }
 
-        return reached.ToImmutable();
+        return reached;
     }
 
     private void AddSeeds(IOperation? operation, INamedTypeSymbol type, ThreadwiseOptions options, List<ConcurrentEntry> seeds)
