@@ -1483,6 +1483,35 @@ public class BlockingThroughHelperTests
         """, Tw1006(0, "Read", "Read -> Stream.Read (Test0.cs:10)"));
 
     // The constructor-chain question, asked where the chain or the chained constructor is half-typed.
+    // Iterators whose bodies or return types are half-typed.
+    [Fact]
+    public Task BrokenIterators_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System.Collections.Generic;
+        using System.IO;
+        using System.Threading.Tasks;
+
+        class Mapper
+        {
+            static IEnumerable<int> Rows(Stream stream)
+            {
+                while (stream.Read(new byte[4], 0, 4) > 0)
+                    yield return ;
+            }
+
+            static IEnumerable<Missing> Broken(Stream stream) { yield break }
+
+            static IEnumerable<int> Half(Stream stream) => yield return 1;
+
+            async Task MapAsync(Stream stream)
+            {
+                await stream.FlushAsync();
+                var rows = Rows(stream);
+                var broken = Broken(stream);
+                var half = Half(stream;
+            }
+        }
+        """);
+
     [Fact]
     public Task BrokenConstructorChains_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
         using System.IO;

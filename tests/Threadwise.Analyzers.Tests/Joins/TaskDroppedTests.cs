@@ -761,6 +761,33 @@ public class TaskDroppedTests
 
     // The questions asked of would-be findings in synchronous code — is the callee a service loop, can its
     // task fault — bind callee bodies that may be half-typed.
+    // Hand-off helpers and forgetting helpers whose bodies or names are half-typed.
+    [Fact]
+    public Task BrokenHandOffAndForgettingHelpers_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System.Threading.Tasks;
+
+        static class Helpers
+        {
+            public static Task<bool> SetAsync<T>(this TaskCompletionSource<T> source, T result)
+                => Task.Run(() => source.TrySetResult(result);
+
+            public static Task<bool> CancelAsync<T>(this TaskCompletionSource<T> source)
+            {
+                return Task.Run(;
+            }
+
+            public static Task Missing<T>(this TaskCompletionSource<T> source) => Nowhere(source);
+
+            static void FireAndForget(TaskCompletionSource<int> source { source.SetAsync(1); }
+
+            static void Forget(TaskCompletionSource<int> source)
+            {
+                source.CancelAsync();
+                source.Missing();
+            }
+        }
+        """);
+
     [Fact]
     public Task BrokenCallees_OfDropsInSynchronousCode_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
         using System.Collections.Generic;

@@ -429,6 +429,32 @@ public class ValueTaskMisuseTests
         Tw4008(4, "GetAwaiter().GetResult()", Read),
         Tw4008(5, "GetAwaiter().GetResult()", Read));
 
+    // Forwarders whose returns are half-typed or missing.
+    [Fact]
+    public Task BrokenForwarders_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System.Threading.Tasks;
+
+        sealed class Printer
+        {
+            async ValueTask CoreAsync() => await Task.Yield();
+
+            ValueTask Forward(bool none) => none ? default : ;
+
+            ValueTask Empty() { return; }
+
+            ValueTask Missing() => Nowhere();
+
+            public void Print()
+            {
+                Forward(true).GetAwaiter().GetResult();
+                {|#1:Empty().GetAwaiter().GetResult()|};
+                {|#0:Missing().GetAwaiter().GetResult()|};
+            }
+        }
+        """,
+        // `Forward(true)` takes the `default` branch (a constant argument); a return without a value proves nothing.
+        Tw4008(0, "GetAwaiter().GetResult()", Read), Tw4008(1, "GetAwaiter().GetResult()", Read));
+
     [Fact]
     public Task BrokenFlagGuards_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
         using System;

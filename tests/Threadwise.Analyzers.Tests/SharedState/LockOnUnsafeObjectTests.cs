@@ -594,6 +594,35 @@ public class LockOnUnsafeObjectTests
         }
         """, Tw2004(0, "the non-readonly field '_current'"));
 
+    // A gate bound from a half-typed parameter list, and a `ref` handed to a callee that is missing,
+    // half-declared, or whose body does not parse.
+    [Fact]
+    public Task BrokenGatesAndRefCallees_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System.Collections.Generic;
+
+        class Tracker
+        {
+            private object _gate;
+            private List<int> _pool = new();
+            private List<int> _other = new();
+
+            public void Subscribe(object gate, { _gate = gate; }
+
+            public void Bind() { _gate = gate; }
+
+            private static void Fill(ref List<int> list { list.Add(1);
+
+            public void Run()
+            {
+                lock ({|#1:_gate|}) { }
+                lock ({|#0:_pool|}) { Fill(ref _pool); Missing(ref _pool); }
+                lock ({|#2:_other|}) { Fill(ref _other, ); }
+            }
+        }
+        """,
+        // `Bind` stores what is no parameter of its own; a call that does not bind proves nothing.
+        Tw2004(0, "the non-readonly field '_pool'"), Tw2004(1, "the non-readonly field '_gate'"), Tw2004(2, "the non-readonly field '_other'"));
+
     [Fact]
     public Task Fix_ReplacesEveryUseOfThis_AndStaticObjectsGetAStaticGate() => VerifyFix.CodeFixAsync("""
         public class C
