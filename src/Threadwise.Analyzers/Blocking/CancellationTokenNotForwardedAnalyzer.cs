@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -36,15 +37,19 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
             return;
         }
 
-        context.RegisterOperationAction(c => Analyze(c, token, symbols), OperationKind.Invocation);
+        var overloads = new ConcurrentDictionary<IMethodSymbol, IMethodSymbol?>(SymbolEqualityComparer.Default);
+        context.RegisterOperationAction(c => Analyze(c, token, symbols, overloads), OperationKind.Invocation);
     }
 
-    private static void Analyze(OperationAnalysisContext context, INamedTypeSymbol tokenType, KnownSymbols symbols)
+    private static void Analyze(OperationAnalysisContext context, INamedTypeSymbol tokenType, KnownSymbols symbols, ConcurrentDictionary<IMethodSymbol, IMethodSymbol?> overloads)
     {
         var invocation = (IInvocationOperation)context.Operation;
         var method = invocation.TargetMethod;
+        // The token parameter first after the scope: it rules out most calls, and its overload search
+        // is cached per method.
         if (TokenInScope(invocation, context.ContainingSymbol, tokenType) is not { } token
             || PassesAToken(invocation, tokenType)
+            || TokenParameter(invocation, tokenType, symbols, context.Compilation, context.ContainingSymbol, overloads) is not { } parameter
             || Timeouts.HasZeroTimeout(invocation)
             || Timeouts.HasZeroDelay(invocation) // `return Task.Delay(0);`: a completed task, not a wait
             || CancelledThroughTheEnumerator(invocation, tokenType)
@@ -57,7 +62,6 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
             || InCleanupOrHandler(invocation)
             || invocation.IsCleanupBeforeThrow()
             || IsGovernedDelegate(invocation, token, symbols)
-            || TokenParameter(invocation, tokenType, symbols, context.Compilation, context.ContainingSymbol) is not { } parameter
             || NameLocation(invocation) is not { } location)
         {
             return;
@@ -342,7 +346,7 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
     /// <summary>The parameter the token would go to: the call's own optional token parameter left
     /// at its default, or the trailing token parameter of an accessible overload that otherwise has
     /// the same parameters (only when every argument is written out, so the token lands there).</summary>
-    private static IParameterSymbol? TokenParameter(IInvocationOperation invocation, INamedTypeSymbol tokenType, KnownSymbols symbols, Compilation compilation, ISymbol caller)
+    private static IParameterSymbol? TokenParameter(IInvocationOperation invocation, INamedTypeSymbol tokenType, KnownSymbols symbols, Compilation compilation, ISymbol caller, ConcurrentDictionary<IMethodSymbol, IMethodSymbol?> overloads)
     {
         var method = invocation.TargetMethod;
         var allExplicit = true;
@@ -361,43 +365,55 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
             }
         }
 
-        return allExplicit ? OverloadToken(method, tokenType, symbols, compilation, caller) : null;
+        if (!allExplicit)
+        {
+            return null;
+        }
+
+        // Never the caller itself: `Task M(x, ct) => M(x);` is the overload that deliberately drops the
+        // token, and passing it would recurse forever.
+        var original = method.ReducedFrom ?? method.OriginalDefinition;
+        var overload = overloads.TryGetValue(original, out var known) ? known : overloads.GetOrAdd(original, FindOverload(original, tokenType, symbols));
+        return overload is not null
+               && !SymbolEqualityComparer.Default.Equals(overload, caller.OriginalDefinition)
+               && compilation.IsSymbolAccessibleWithin(overload, (ISymbol?)caller.ContainingType ?? compilation.Assembly)
+            ? overload.Parameters[overload.Parameters.Length - 1]
+            : null;
     }
 
-    // Never the caller itself: `Task M(x, ct) => M(x);` is the overload that deliberately drops the
-    // token, and passing it would recurse forever.
-    private static IParameterSymbol? OverloadToken(IMethodSymbol method, INamedTypeSymbol tokenType, KnownSymbols symbols, Compilation compilation, ISymbol caller)
+    // The overload that adds one token at the end; at most one can (a second would have the same
+    // signature). Obsolete overloads are not offered.
+    private static IMethodSymbol? FindOverload(IMethodSymbol original, INamedTypeSymbol tokenType, KnownSymbols symbols)
     {
-        var original = method.ReducedFrom ?? method.OriginalDefinition;
         if (original.ContainingType is not { } type)
         {
             return null;
         }
 
+        var parameters = original.Parameters;
         foreach (var member in type.GetMembers(original.Name))
         {
             if (member is IMethodSymbol candidate
-                && candidate.Parameters.Length == original.Parameters.Length + 1
+                && candidate.Parameters is var candidateParameters
+                && candidateParameters.Length == parameters.Length + 1
                 && candidate.IsStatic == original.IsStatic
                 && candidate.TypeParameters.Length == original.TypeParameters.Length
-                && SymbolEqualityComparer.Default.Equals(candidate.Parameters[candidate.Parameters.Length - 1].Type, tokenType)
-                && SameLeadingParameters(original, candidate)
-                && !SymbolFacts.IsObsolete(candidate, symbols)
-                && !SymbolEqualityComparer.Default.Equals(candidate, caller.OriginalDefinition)
-                && compilation.IsSymbolAccessibleWithin(candidate, (ISymbol?)caller.ContainingType ?? compilation.Assembly))
+                && SymbolEqualityComparer.Default.Equals(candidateParameters[candidateParameters.Length - 1].Type, tokenType)
+                && SameLeadingParameters(parameters, candidateParameters)
+                && !SymbolFacts.IsObsolete(candidate, symbols))
             {
-                return candidate.Parameters[candidate.Parameters.Length - 1];
+                return candidate;
             }
         }
 
         return null;
     }
 
-    private static bool SameLeadingParameters(IMethodSymbol method, IMethodSymbol candidate)
+    private static bool SameLeadingParameters(ImmutableArray<IParameterSymbol> parameters, ImmutableArray<IParameterSymbol> candidate)
     {
-        for (var i = 0; i < method.Parameters.Length; i++)
+        for (var i = 0; i < parameters.Length; i++)
         {
-            var (a, b) = (method.Parameters[i], candidate.Parameters[i]);
+            var (a, b) = (parameters[i], candidate[i]);
             if (a.RefKind != b.RefKind || a.IsParams || !SameType(a.Type, b.Type))
             {
                 return false;
