@@ -287,6 +287,7 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
                         && !IsOneTimePublication(name, compilation)
                         && !IsSetupOfANewObject(name)
                         && !IsGateHandedIn(name, field)
+                        && !IsLazyInitializationUnderALock(name)
                         && !IsRefLeftAloneByCallee(name, compilation)
                         && !IsInOwnConstructor(name, field)
                         && !IsInInitializerOnlyConstructorsCall(name, field, compilation))
@@ -446,6 +447,55 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
 
             return false;
         }
+
+        // MiniProfiler's `lock (_dbLocker) { _inProgress ??= new Dictionary<…>(); } lock (_inProgress) { … }`:
+        // created once, from null, while a lock is held, so no two threads both assign; every lock then
+        // takes the object that was created. Also `if (_gate == null) _gate = new …;` (or `is null`) in a
+        // lock. The same forms outside a lock may run twice at once and are reassignments.
+        private static bool IsLazyInitializationUnderALock(IdentifierNameSyntax name)
+        {
+            SyntaxNode target = name.Parent is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } access && access.Name == name ? access : name;
+            if (target.Parent is not AssignmentExpressionSyntax { Parent: ExpressionStatementSyntax statement } assignment
+                || assignment.Left != target
+                || !(assignment.IsKind(SyntaxKind.CoalesceAssignmentExpression)
+                     || (assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) && assignment.Right is BaseObjectCreationExpressionSyntax && IsGuardedByANullCheck(statement, name.Identifier.ValueText))))
+            {
+                return false;
+            }
+
+            foreach (var ancestor in statement.Ancestors())
+            {
+                switch (ancestor)
+                {
+                    case LockStatementSyntax:
+                        return true;
+                    case AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or MemberDeclarationSyntax:
+                        return false;
+                }
+            }
+
+            return false;
+        }
+
+        // The statement is the body (or in the block body) of `if (_f == null)` / `if (_f is null)`.
+        private static bool IsGuardedByANullCheck(StatementSyntax statement, string field)
+        {
+            var owner = statement.Parent is BlockSyntax block ? block.Parent : statement.Parent;
+            return owner is IfStatementSyntax { Condition: var condition }
+                   && condition switch
+                   {
+                       BinaryExpressionSyntax { RawKind: (int)SyntaxKind.EqualsExpression, Left: var left, Right: LiteralExpressionSyntax { RawKind: (int)SyntaxKind.NullLiteralExpression } } => NamesField(left, field),
+                       IsPatternExpressionSyntax { Expression: var tested, Pattern: ConstantPatternSyntax { Expression: LiteralExpressionSyntax { RawKind: (int)SyntaxKind.NullLiteralExpression } } } => NamesField(tested, field),
+                       _ => false,
+                   };
+        }
+
+        private static bool NamesField(ExpressionSyntax expression, string field) => expression switch
+        {
+            IdentifierNameSyntax identifier => identifier.Identifier.ValueText == field,
+            MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: var member } => member.Identifier.ValueText == field,
+            _ => false,
+        };
 
         // UniTask's `lock (listPool) { var count = tracking.ToList(ref listPool, clear: false); … }`: a `ref`
         // handed to a method of this compilation (not overridable) that never writes its parameter — it

@@ -559,6 +559,50 @@ public class LockOnUnsafeObjectTests
         Tw2004(2, "the non-readonly field 's_virtual'"),
         Tw2004(3, "the non-readonly field 's_out'"));
 
+    // MiniProfiler's profiler: `lock (_dbLocker) { _inProgress ??= new Dictionary<…>(); } lock (_inProgress)
+    // { … }` creates the object once, under a lock, so every later lock takes that object; so does `if (_f
+    // == null) _f = new …;` in a lock. The same initializations outside a lock (two threads may both
+    // assign), and an unconditional `new` in a lock, are reassignments.
+    [Fact]
+    public Task LazyInitializationUnderALock_IsNotAReassignment() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Generic;
+
+        sealed class Profiler
+        {
+            private readonly object _dbLocker = new();
+            private Dictionary<int, string> _inProgress;
+            private List<int> _readers;
+            private List<int> _checked;
+            private List<int> _outside;
+            private List<int> _unchecked;
+
+            public void Start(int id)
+            {
+                lock (_dbLocker)
+                {
+                    _inProgress ??= new Dictionary<int, string>();
+                    if (_readers == null)
+                    {
+                        _readers = new List<int>();
+                    }
+
+                    if (this._checked is null) this._checked = new List<int>();
+                    _unchecked = new List<int>();
+                }
+
+                _outside ??= new List<int>();
+
+                lock (_inProgress) { _inProgress[id] = ""; }
+                lock (_readers) { _readers.Add(id); }
+                lock (_checked) { _checked.Add(id); }
+                lock ({|#0:_outside|}) { _outside.Add(id); }
+                lock ({|#1:_unchecked|}) { _unchecked.Add(id); }
+            }
+        }
+        """,
+        Tw2004(0, "the non-readonly field '_outside'"),
+        Tw2004(1, "the non-readonly field '_unchecked'"));
+
     [Fact]
     public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
         class C
@@ -611,6 +655,8 @@ public class LockOnUnsafeObjectTests
             public void Bind() { _gate = gate; }
 
             private static void Fill(ref List<int> list { list.Add(1);
+
+            public void Init(object gate) { lock (gate) { if (_other == ) _other = new(; _other ??= ; } }
 
             public void Run()
             {
