@@ -35,9 +35,10 @@ internal static class CompleteForArguments
         }
 
         var decided = false;
+        var compilation = invocation.SemanticModel?.Compilation;
         if (declaration.ExpressionBody is { } arrow)
         {
-            return IsComplete(arrow.Expression, flags, method.ReturnType.Name, ref decided) && decided;
+            return IsComplete(arrow.Expression, flags, method.ReturnType.Name, ref decided, body: null, compilation) && decided;
         }
 
         if (declaration.Body is not { } body || AssignsAny(body, flags))
@@ -56,7 +57,7 @@ internal static class CompleteForArguments
             {
                 decided = true;
             }
-            else if (!IsComplete(@return.Expression, flags, method.ReturnType.Name, ref decided))
+            else if (!IsComplete(@return.Expression, flags, method.ReturnType.Name, ref decided, body, compilation))
             {
                 return false;
             }
@@ -227,27 +228,34 @@ internal static class CompleteForArguments
     }
 
     // `decided` is set when a flag picked a branch on the way.
-    private static bool IsComplete(ExpressionSyntax? expression, Dictionary<string, bool> flags, string returnType, ref bool decided)
+    // `body` (a block body, for returned locals) and `compilation` (for helpers) may be null: then those
+    // forms prove nothing.
+    private static bool IsComplete(ExpressionSyntax? expression, Dictionary<string, bool> flags, string returnType, ref bool decided, SyntaxNode? body, Compilation? compilation)
     {
         switch (expression)
         {
             case ParenthesizedExpressionSyntax parenthesized:
-                return IsComplete(parenthesized.Expression, flags, returnType, ref decided);
+                return IsComplete(parenthesized.Expression, flags, returnType, ref decided, body, compilation);
             case ConditionalExpressionSyntax conditional:
                 var chosen = Evaluate(conditional.Condition, flags);
                 decided |= chosen is not null;
                 return chosen switch
                 {
-                    true => IsComplete(conditional.WhenTrue, flags, returnType, ref decided),
-                    false => IsComplete(conditional.WhenFalse, flags, returnType, ref decided),
-                    null => IsComplete(conditional.WhenTrue, flags, returnType, ref decided) && IsComplete(conditional.WhenFalse, flags, returnType, ref decided),
+                    true => IsComplete(conditional.WhenTrue, flags, returnType, ref decided, body, compilation),
+                    false => IsComplete(conditional.WhenFalse, flags, returnType, ref decided, body, compilation),
+                    null => IsComplete(conditional.WhenTrue, flags, returnType, ref decided, body, compilation) && IsComplete(conditional.WhenFalse, flags, returnType, ref decided, body, compilation),
                 };
+            case IdentifierNameSyntax { Identifier.ValueText: var local } when body is not null:
+                return IsCompleteLocal(local, body, flags, returnType, ref decided, compilation);
             // `Task.CompletedTask`, or the finished value of the method's own task-like return type
             // (`ReusableTask.CompletedTask` in a method returning ReusableTask, MonoTorrent's disk manager).
             case MemberAccessExpressionSyntax { Name.Identifier.ValueText: "CompletedTask", Expression: var type }:
                 return IsTaskTypeName(type) || type is IdentifierNameSyntax { Identifier.ValueText: var named } && named == returnType;
-            case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name: var factory, Expression: var type } }:
-                return factory.Identifier.ValueText is "FromResult" or "FromException" or "FromCanceled" && IsTaskTypeName(type);
+            case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name: var factory, Expression: var type } }
+                when factory.Identifier.ValueText is "FromResult" or "FromException" or "FromCanceled" && IsTaskTypeName(type):
+                return true;
+            case InvocationExpressionSyntax { ArgumentList.Arguments.Count: 0 } helper when compilation is not null:
+                return ReturnsAFinishedTask(helper, compilation);
             case LiteralExpressionSyntax literal:
                 return literal.IsKind(SyntaxKind.DefaultLiteralExpression); // `default(ValueTask)`: complete
             // `return new();` / `new ValueTask()` in a method returning a ValueTask: the default value, complete.
@@ -259,6 +267,84 @@ internal static class CompleteForArguments
                 return false;
         }
     }
+
+    // `var task = CompletedTask.Get(); … if (drain) { task = Task.Run(…); } … return task;` (the NATS v1
+    // client's unsubscribe): the local's one declaration starts it finished, and every other assignment
+    // is either finished too or ruled out by the constants. A local declared twice (sibling blocks), or
+    // handed out by `ref`/`out`, or updated otherwise, proves nothing.
+    private static bool IsCompleteLocal(string local, SyntaxNode body, Dictionary<string, bool> flags, string returnType, ref bool decided, Compilation? compilation)
+    {
+        ExpressionSyntax? initial = null;
+        var declarations = 0;
+        foreach (var node in body.DescendantNodes(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
+        {
+            switch (node)
+            {
+                case VariableDeclaratorSyntax declarator when declarator.Identifier.ValueText == local:
+                    declarations++;
+                    initial = declarator.Initializer?.Value;
+                    break;
+                case ArgumentSyntax { RefKindKeyword.RawKind: not 0, Expression: IdentifierNameSyntax { Identifier.ValueText: var passed } } when passed == local:
+                    return false;
+                case AssignmentExpressionSyntax { Left: IdentifierNameSyntax { Identifier.ValueText: var assigned } } assignment when assigned == local:
+                    if (IsUnreachable(assignment, body, flags))
+                    {
+                        decided = true;
+                    }
+                    else if (!assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) || !IsComplete(assignment.Right, flags, returnType, ref decided, body: null, compilation))
+                    {
+                        return false;
+                    }
+
+                    break;
+            }
+        }
+
+        return declarations == 1 && IsComplete(initial, flags, returnType, ref decided, body: null, compilation);
+    }
+
+    // `CompletedTask.Get()` where `static Task Get() => Task.CompletedTask;`: a parameterless, non-virtual
+    // method of the source whose every return is a finished task (read without constants, one level).
+#pragma warning disable RS1030 // The helper lives in another tree; asked only for a would-be finding.
+    private static bool ReturnsAFinishedTask(InvocationExpressionSyntax call, Compilation compilation)
+    {
+        if (!compilation.ContainsSyntaxTree(call.SyntaxTree)
+            || compilation.GetSemanticModel(call.SyntaxTree).GetSymbolInfo(call).Symbol is not IMethodSymbol { Parameters.Length: 0, IsVirtual: false, IsAbstract: false, IsOverride: false, IsAsync: false } helper
+            || helper.DeclaringSyntaxReferences.Length != 1
+            || helper.DeclaringSyntaxReferences[0].GetSyntax() is not MethodDeclarationSyntax declaration)
+        {
+            return false;
+        }
+
+        var none = new Dictionary<string, bool>();
+        var ignored = false;
+        if (declaration.ExpressionBody is { } arrow)
+        {
+            return IsComplete(arrow.Expression, none, helper.ReturnType.Name, ref ignored, body: null, compilation: null);
+        }
+
+        if (declaration.Body is not { } block)
+        {
+            return false;
+        }
+
+        var returns = 0;
+        foreach (var node in block.DescendantNodes(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
+        {
+            if (node is ReturnStatementSyntax @return)
+            {
+                if (!IsComplete(@return.Expression, none, helper.ReturnType.Name, ref ignored, body: null, compilation: null))
+                {
+                    return false;
+                }
+
+                returns++;
+            }
+        }
+
+        return returns > 0;
+    }
+#pragma warning restore RS1030
 
     private static bool NamesValueTask(TypeSyntax type)
         => type switch

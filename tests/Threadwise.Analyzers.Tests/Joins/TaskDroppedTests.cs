@@ -1185,6 +1185,127 @@ public class TaskDroppedTests
         }
         """, Tw4002(0, "Task", "Handler"), Tw4002(1, "Task", "Handler"), Tw4002(2, "Task", "Retry"));
 
+    // The NATS v1 client's `unsubscribe(sub, 0, drain: false, 0)`: `var task = CompletedTask.Get(); … if
+    // (drain) task = Task.Run(…); … return task;`, where `CompletedTask.Get()` is a source helper returning
+    // `Task.CompletedTask`. With `drain: false` the returned local keeps its finished start. `true`, an
+    // `else` that starts work, a local that starts unfinished, a helper that takes arguments, and a local
+    // no constant decides (a stub) are reported.
+    [Fact]
+    public Task ReturnedLocalsTheConstantsKeepFinished_AreNotDropped() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        static class CompletedTask
+        {
+            internal static Task Get() => Task.CompletedTask;
+
+            internal static Task Of(int value)
+            {
+                return Task.CompletedTask;
+            }
+        }
+
+        class Connection
+        {
+            private readonly object _mu = new object();
+
+            internal Task Unsubscribe(int sid, bool drain)
+            {
+                var task = CompletedTask.Get();
+                lock (_mu)
+                {
+                    if (drain)
+                    {
+                        task = Task.Run(() => Drain(sid));
+                    }
+                }
+
+                return task;
+            }
+
+            internal Task Either(bool drain)
+            {
+                Task task = CompletedTask.Get();
+                if (drain) task = Task.Run(() => Drain(1));
+                else task = Task.Delay(1);
+                return task;
+            }
+
+            internal Task StartsUnfinished(bool drain)
+            {
+                var task = Task.Run(() => Drain(2));
+                if (drain) task = Task.CompletedTask;
+                return task;
+            }
+
+            internal Task ThroughAnArgument(bool drain)
+            {
+                var task = CompletedTask.Of(3);
+                if (drain) task = Task.Run(() => Drain(3));
+                return task;
+            }
+
+            internal Task Stub(bool drain)
+            {
+                var task = CompletedTask.Get();
+                return task;
+            }
+
+            private static void Drain(int sid) { }
+        }
+
+        class Subscription
+        {
+            public void Unsubscribe(Connection c)
+            {
+                c.Unsubscribe(1, false);
+                {|#0:c.Unsubscribe(1, true)|};
+                {|#1:c.Either(false)|};
+                {|#2:c.StartsUnfinished(false)|};
+                {|#3:c.ThroughAnArgument(false)|};
+                {|#4:c.Stub(false)|};
+            }
+        }
+        """,
+        Tw4002(0, "Task", "c.Unsubscribe"), Tw4002(1, "Task", "c.Either"), Tw4002(2, "Task", "c.StartsUnfinished"),
+        Tw4002(3, "Task", "c.ThroughAnArgument"), Tw4002(4, "Task", "c.Stub"));
+
+    // Returned locals and finished-task helpers cut mid-expression.
+    [Fact]
+    public Task BrokenReturnedLocals_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System.Threading.Tasks;
+
+        static class CompletedTask
+        {
+            internal static Task Get() => ;
+            internal static Task Half() { return Task.; }
+        }
+
+        class Connection
+        {
+            internal Task Unsubscribe(bool drain)
+            {
+                var task = CompletedTask.Get(;
+                if (drain) task = ;
+                return task;
+            }
+
+            internal Task Other(bool drain)
+            {
+                var task = CompletedTask.Half();
+                if (drain) { task = Task.Run(() => { }); }
+                return tas;
+            }
+
+            public void Run()
+            {
+                {|#0:Unsubscribe(false)|};
+                {|#1:Other(false)|};
+            }
+        }
+        """,
+        // Half-typed returns and helpers prove nothing.
+        Tw4002(0, "Task", "Unsubscribe"), Tw4002(1, "Task", "Other"));
+
     // `TryRemove(key, disposeKey: false)` where the method starts work only under `if (disposeKey)` and
     // otherwise returns Task.CompletedTask: the constant keeps the call on paths that return finished
     // tasks. The flag given `true`, a variable, a flag the method reassigns, a virtual method, or a stub
