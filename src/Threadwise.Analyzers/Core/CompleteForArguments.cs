@@ -270,16 +270,20 @@ internal static class CompleteForArguments
 
     // `var task = CompletedTask.Get(); … if (drain) { task = Task.Run(…); } … return task;` (the NATS v1
     // client's unsubscribe): the local's one declaration starts it finished, and every other assignment
-    // is either finished too or ruled out by the constants. A local declared twice (sibling blocks), or
-    // handed out by `ref`/`out`, or updated otherwise, proves nothing.
+    // is either finished too or ruled out by the constants. A local declared twice (sibling blocks, or a
+    // lambda's own), handed out by `ref`/`out`, assigned in a lambda or local function, or updated
+    // otherwise, proves nothing.
     private static bool IsCompleteLocal(string local, SyntaxNode body, Dictionary<string, bool> flags, string returnType, ref bool decided, Compilation? compilation)
     {
         ExpressionSyntax? initial = null;
         var declarations = 0;
-        foreach (var node in body.DescendantNodes(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
+        foreach (var node in body.DescendantNodes())
         {
             switch (node)
             {
+                // A lambda or local function that assigns it may run at any time.
+                case AssignmentExpressionSyntax { Left: IdentifierNameSyntax { Identifier.ValueText: var captured } } inner when captured == local && InNestedFunction(inner, body):
+                    return false;
                 case VariableDeclaratorSyntax declarator when declarator.Identifier.ValueText == local:
                     declarations++;
                     initial = declarator.Initializer?.Value;
@@ -301,6 +305,19 @@ internal static class CompleteForArguments
         }
 
         return declarations == 1 && IsComplete(initial, flags, returnType, ref decided, body: null, compilation);
+    }
+
+    private static bool InNestedFunction(SyntaxNode node, SyntaxNode body)
+    {
+        for (var current = node.Parent; current is not null && current != body; current = current.Parent)
+        {
+            if (current is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // `CompletedTask.Get()` where `static Task Get() => Task.CompletedTask;`: a parameterless, non-virtual

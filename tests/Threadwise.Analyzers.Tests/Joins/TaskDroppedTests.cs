@@ -1188,8 +1188,8 @@ public class TaskDroppedTests
     // The NATS v1 client's `unsubscribe(sub, 0, drain: false, 0)`: `var task = CompletedTask.Get(); … if
     // (drain) task = Task.Run(…); … return task;`, where `CompletedTask.Get()` is a source helper returning
     // `Task.CompletedTask`. With `drain: false` the returned local keeps its finished start. `true`, an
-    // `else` that starts work, a local that starts unfinished, a helper that takes arguments, and a local
-    // no constant decides (a stub) are reported.
+    // `else` that starts work, a local that starts unfinished, a helper that takes arguments, a local no
+    // constant decides (a stub), and one a lambda reassigns are reported.
     [Fact]
     public Task ReturnedLocalsTheConstantsKeepFinished_AreNotDropped() => VerifyAnalyzer.AnalyzerAsync("""
         using System.Threading.Tasks;
@@ -1250,6 +1250,15 @@ public class TaskDroppedTests
                 return task;
             }
 
+            internal Task Captured(bool drain)
+            {
+                var task = CompletedTask.Get();
+                System.Action restart = () => task = Task.Run(() => Drain(4));
+                restart();
+                if (drain) task = Task.Run(() => Drain(4));
+                return task;
+            }
+
             private static void Drain(int sid) { }
         }
 
@@ -1263,11 +1272,12 @@ public class TaskDroppedTests
                 {|#2:c.StartsUnfinished(false)|};
                 {|#3:c.ThroughAnArgument(false)|};
                 {|#4:c.Stub(false)|};
+                {|#5:c.Captured(false)|};
             }
         }
         """,
         Tw4002(0, "Task", "c.Unsubscribe"), Tw4002(1, "Task", "c.Either"), Tw4002(2, "Task", "c.StartsUnfinished"),
-        Tw4002(3, "Task", "c.ThroughAnArgument"), Tw4002(4, "Task", "c.Stub"));
+        Tw4002(3, "Task", "c.ThroughAnArgument"), Tw4002(4, "Task", "c.Stub"), Tw4002(5, "Task", "c.Captured"));
 
     // Returned locals and finished-task helpers cut mid-expression.
     [Fact]
