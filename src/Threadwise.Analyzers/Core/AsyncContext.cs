@@ -73,6 +73,21 @@ internal static class AsyncContext
         return current;
     }
 
+    /// <summary>The same question of syntax: <paramref name="node"/> sits in a lambda or local function
+    /// nested in <paramref name="scope"/>, which may run any number of times, at any time.</summary>
+    public static bool IsInNestedFunction(SyntaxNode node, SyntaxNode scope)
+    {
+        for (var current = node.Parent; current is not null && current != scope; current = current.Parent)
+        {
+            if (current is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>True when <paramref name="operation"/> sits in a lambda or local function nested in
     /// <paramref name="body"/>, so it runs when that is invoked, not where it is written.</summary>
     public static bool IsInNestedFunction(IOperation operation, IOperation body)

@@ -282,7 +282,7 @@ internal static class CompleteForArguments
             switch (node)
             {
                 // A lambda or local function that assigns it may run at any time.
-                case AssignmentExpressionSyntax { Left: IdentifierNameSyntax { Identifier.ValueText: var captured } } inner when captured == local && InNestedFunction(inner, body):
+                case AssignmentExpressionSyntax { Left: IdentifierNameSyntax { Identifier.ValueText: var captured } } inner when captured == local && AsyncContext.IsInNestedFunction(inner, body):
                     return false;
                 case VariableDeclaratorSyntax declarator when declarator.Identifier.ValueText == local:
                     declarations++;
@@ -305,19 +305,6 @@ internal static class CompleteForArguments
         }
 
         return declarations == 1 && IsComplete(initial, flags, returnType, ref decided, body: null, compilation);
-    }
-
-    private static bool InNestedFunction(SyntaxNode node, SyntaxNode body)
-    {
-        for (var current = node.Parent; current is not null && current != body; current = current.Parent)
-        {
-            if (current is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     // `CompletedTask.Get()` where `static Task Get() => Task.CompletedTask;`: a parameterless, non-virtual

@@ -382,7 +382,7 @@ internal sealed class ConcurrentContext
         ConcurrentReach? reach = null;
         if (!entry.IsValid
             && ConcurrentReach.EnclosingMethod(operation, context.ContainingSymbol) is { } method
-            && MayBeShared(reference, method)
+            && SharedVariables.MayBeShared(reference, method)
             && !LockScope.IsAnyLockHeld(operation))
         {
             // Not inside an entry-point lambda: a method handed over by name, or called from one.
@@ -415,38 +415,6 @@ internal sealed class ConcurrentContext
         }
 
         return default;
-    }
-
-    // Answered before reach is computed for the type (the costly part of the shared-state rules): only
-    // what SharedVariables.GetShared can call shared — a chain of fields, properties and array elements
-    // rooted at `this`, a static member, or a variable the method does not own. A method's own locals
-    // and parameters (a loop's `i++`, `var list = new List<T>(); list.Add(x)`) are never shared by its
-    // runs; a local function's captured locals are not its own.
-    private static bool MayBeShared(IOperation reference, IMethodSymbol method)
-    {
-        for (var current = reference.WithoutConversions(); ; current = current.WithoutConversions())
-        {
-            switch (current)
-            {
-                case IFieldReferenceOperation { Field.IsStatic: true } or IPropertyReferenceOperation { Property.IsStatic: true } or IInstanceReferenceOperation:
-                    return true;
-                case IFieldReferenceOperation { Instance: { } instance }:
-                    current = instance;
-                    break;
-                case IPropertyReferenceOperation { Property.IsIndexer: false, Instance: { } instance }:
-                    current = instance;
-                    break;
-                case IArrayElementReferenceOperation element:
-                    current = element.ArrayReference;
-                    break;
-                case ILocalReferenceOperation local:
-                    return !SymbolEqualityComparer.Default.Equals(local.Local.ContainingSymbol, method);
-                case IParameterReferenceOperation parameter:
-                    return !SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, method);
-                default:
-                    return false;
-            }
-        }
     }
 
     private ConcurrentEntry Classify(IInvocationOperation invocation, IMethodSymbol method, IOperation function, ThreadwiseOptions options)

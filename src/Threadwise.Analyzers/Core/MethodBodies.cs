@@ -45,12 +45,16 @@ internal static class MethodBodies
     /// <c>IEnumerator</c>): calling it runs none of its body; enumerating the result does. The return
     /// type is checked first, so most methods never have their syntax read.</summary>
     public static bool IsIterator(IMethodSymbol method, CancellationToken cancellationToken)
+        => ReturnsASequence(method)
+           && Syntax(method, cancellationToken) is BlockSyntax body
+           && YieldsOutsideNestedFunctions(body);
+
+    /// <summary>Returns <c>IEnumerable</c>/<c>IEnumerator</c> (generic or not): only such a method can be an iterator.</summary>
+    public static bool ReturnsASequence(IMethodSymbol method)
         => method.ReturnType.OriginalDefinition.SpecialType is SpecialType.System_Collections_Generic_IEnumerable_T
                or SpecialType.System_Collections_Generic_IEnumerator_T
                or SpecialType.System_Collections_IEnumerable
-               or SpecialType.System_Collections_IEnumerator
-           && Syntax(method, cancellationToken) is BlockSyntax body
-           && YieldsOutsideNestedFunctions(body);
+               or SpecialType.System_Collections_IEnumerator;
 
     private static bool YieldsOutsideNestedFunctions(SyntaxNode body)
     {

@@ -77,6 +77,7 @@ internal sealed class MethodSummaries
     private readonly TaskWaits _waits;
     private readonly BlockingCalls _blockingCalls;
     private readonly ConcurrentDictionary<Helper, Facts> _facts = new();
+    private readonly ConcurrentDictionary<IMethodSymbol, bool> _iterators = new(SymbolEqualityComparer.Default);
 
     private MethodSummaries(Compilation compilation, AnalyzerOptions options)
     {
@@ -110,7 +111,7 @@ internal sealed class MethodSummaries
     /// earliest call in source order, and the answer does not depend on which caller asked first.
     /// Calling an iterator runs none of its body, so such a call blocks on nothing.</summary>
     public BlockingChain? GetBlockingChain(IInvocationOperation call, CancellationToken cancellationToken)
-        => MethodBodies.IsIterator(call.TargetMethod, cancellationToken)
+        => IsIterator(call.TargetMethod, cancellationToken)
             ? null
             : GetBlockingChain(HelperCalledBy(call, caller: null), cancellationToken);
 
@@ -201,7 +202,7 @@ internal sealed class MethodSummaries
             if (operation is IInvocationOperation { TargetMethod: { } callee } call
                 && IsAnalyzableHelper(callee)
                 && !ColumnReads.IsColumnRead(callee, _waits.Symbols)
-                && !MethodBodies.IsIterator(callee, cancellationToken) // runs only when enumerated
+                && !IsIterator(callee, cancellationToken) // runs only when enumerated
                 && !operation.IsCleanupBeforeThrow()
                 && !operation.IsSpinBackoff()
                 && !Timeouts.HasZeroTimeout(call)
@@ -213,6 +214,18 @@ internal sealed class MethodSummaries
         }
 
         return new Facts(null, null, callees.ToImmutable());
+    }
+
+    // A helper returning a sequence is called from many bodies: its syntax is read once.
+    private bool IsIterator(IMethodSymbol method, CancellationToken cancellationToken)
+    {
+        if (!MethodBodies.ReturnsASequence(method))
+        {
+            return false;
+        }
+
+        method = method.OriginalDefinition;
+        return _iterators.TryGetValue(method, out var known) ? known : _iterators.GetOrAdd(method, MethodBodies.IsIterator(method, cancellationToken));
     }
 
     /// <summary>What a method does itself: its first blocking call, or the helpers it calls.</summary>

@@ -71,6 +71,41 @@ internal static class SharedVariables
         }
     }
 
+    /// <summary>
+    /// Whether <see cref="GetShared"/> could call <paramref name="reference"/> shared for some entry point
+    /// reaching <paramref name="method"/>: a chain of fields, properties and array elements rooted at
+    /// <c>this</c>, a static member, or a variable the method does not own. A method's own locals and
+    /// parameters (a loop's <c>i++</c>, <c>var list = new List&lt;T&gt;(); list.Add(x)</c>) are never shared by
+    /// its runs; a local function's captured locals are not its own. Asked before a type's reach is
+    /// computed (the costly part of the shared-state rules); keep it in step with GetShared.
+    /// </summary>
+    public static bool MayBeShared(IOperation reference, IMethodSymbol method)
+    {
+        for (var current = reference.WithoutConversions(); ; current = current.WithoutConversions())
+        {
+            switch (current)
+            {
+                case IFieldReferenceOperation { Field.IsStatic: true } or IPropertyReferenceOperation { Property.IsStatic: true } or IInstanceReferenceOperation:
+                    return true;
+                case IFieldReferenceOperation { Instance: { } instance }:
+                    current = instance;
+                    break;
+                case IPropertyReferenceOperation { Property.IsIndexer: false, Instance: { } instance }:
+                    current = instance;
+                    break;
+                case IArrayElementReferenceOperation element:
+                    current = element.ArrayReference;
+                    break;
+                case ILocalReferenceOperation local:
+                    return !SymbolEqualityComparer.Default.Equals(local.Local.ContainingSymbol, method);
+                case IParameterReferenceOperation parameter:
+                    return !SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, method);
+                default:
+                    return false;
+            }
+        }
+    }
+
     /// <summary>Methods of the BCL's non-thread-safe collections that change them.</summary>
     public static readonly ImmutableHashSet<string> CollectionMutators = ImmutableHashSet.Create(
         "Add", "AddRange", "Insert", "InsertRange", "Remove", "RemoveAt", "RemoveAll", "RemoveRange", "RemoveWhere",

@@ -131,7 +131,7 @@ public sealed class ValueTaskMisuseAnalyzer : ThreadwiseAnalyzer
                 continue;
             }
 
-            if (InNestedFunction(name, scope))
+            if (AsyncContext.IsInNestedFunction(name, scope))
             {
                 return null;
             }
@@ -152,20 +152,6 @@ public sealed class ValueTaskMisuseAnalyzer : ThreadwiseAnalyzer
         }
 
         return result;
-    }
-
-    // A lambda or local function may run any number of times, at any time.
-    private static bool InNestedFunction(SyntaxNode node, SyntaxNode scope)
-    {
-        for (var current = node.Parent; current is not null && current != scope; current = current.Parent)
-        {
-            if (current is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>True when <paramref name="first"/> runs on every path that reaches <paramref name="second"/>:

@@ -349,7 +349,7 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
         // lock: a lock taken after it throws, which is no split lock.
         private static bool IsWrite(IdentifierNameSyntax name)
         {
-            SyntaxNode target = name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? access : name;
+            var target = Accessed(name, onThisOnly: false);
             return target.Parent switch
             {
                 AssignmentExpressionSyntax assignment => assignment.Left == target && !ClearsTheField(assignment),
@@ -364,7 +364,7 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
         // compare-exchange from anything but null swaps objects and is a reassignment.
         private static bool IsOneTimePublication(IdentifierNameSyntax name, Compilation compilation)
         {
-            SyntaxNode target = name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? access : name;
+            var target = Accessed(name, onThisOnly: false);
             if (target.Parent is not ArgumentSyntax { RefKindKeyword.RawKind: (int)SyntaxKind.RefKeyword, Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax invocation } list } argument
                 || list.Arguments.IndexOf(argument) != 0
                 || invocation.Expression is not MemberAccessExpressionSyntax { Name.Identifier.ValueText: "CompareExchange" or "EnsureInitialized" })
@@ -424,7 +424,7 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
                 return false;
             }
 
-            SyntaxNode target = name.Parent is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } access && access.Name == name ? access : name;
+            var target = Accessed(name, onThisOnly: true);
             if (target.Parent is not AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression, Right: IdentifierNameSyntax { Identifier.ValueText: var parameter }, Parent: ExpressionStatementSyntax statement } assignment
                 || assignment.Left != target)
             {
@@ -454,7 +454,7 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
         // lock. The same forms outside a lock may run twice at once and are reassignments.
         private static bool IsLazyInitializationUnderALock(IdentifierNameSyntax name)
         {
-            SyntaxNode target = name.Parent is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } access && access.Name == name ? access : name;
+            var target = Accessed(name, onThisOnly: true);
             if (target.Parent is not AssignmentExpressionSyntax { Parent: ExpressionStatementSyntax statement } assignment
                 || assignment.Left != target
                 || !(assignment.IsKind(SyntaxKind.CoalesceAssignmentExpression)
@@ -502,7 +502,7 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
         // fills the list it is given — leaves the field holding the same object.
         private static bool IsRefLeftAloneByCallee(IdentifierNameSyntax name, Compilation compilation)
         {
-            SyntaxNode target = name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? access : name;
+            var target = Accessed(name, onThisOnly: false);
             if (target.Parent is not ArgumentSyntax { RefKindKeyword.RawKind: (int)SyntaxKind.RefKeyword, Parent.Parent: InvocationExpressionSyntax invocation } argument
                 || compilation.GetSemanticModel(invocation.SyntaxTree).GetOperation(invocation) is not IInvocationOperation call)
             {
@@ -536,6 +536,12 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
 
             return true;
         }
+
+        // The expression a field name stands for: `_f`, or `x._f` (`this._f` only, when asked).
+        private static ExpressionSyntax Accessed(IdentifierNameSyntax name, bool onThisOnly)
+            => name.Parent is MemberAccessExpressionSyntax access && access.Name == name && (!onThisOnly || access.Expression is ThisExpressionSyntax)
+                ? access
+                : name;
 
         private static bool IsCreation(StatementSyntax statement, string local) => statement switch
         {

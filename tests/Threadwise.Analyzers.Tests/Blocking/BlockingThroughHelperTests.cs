@@ -1482,7 +1482,6 @@ public class BlockingThroughHelperTests
         }
         """, Tw1006(0, "Read", "Read -> Stream.Read (Test0.cs:10)"));
 
-    // The constructor-chain question, asked where the chain or the chained constructor is half-typed.
     // Iterators whose bodies or return types are half-typed.
     [Fact]
     public Task BrokenIterators_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
@@ -1512,6 +1511,7 @@ public class BlockingThroughHelperTests
         }
         """);
 
+    // The constructor-chain question, asked where the chain or the chained constructor is half-typed.
     [Fact]
     public Task BrokenConstructorChains_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
         using System.IO;

@@ -759,8 +759,6 @@ public class TaskDroppedTests
         // `batch.Execute()` does not bind to a method, so nothing proves the batch runs later.
         Tw4002(0, "Task", "batch.SetAsync"), Tw4002(1, "Task", "other.SetAsync"));
 
-    // The questions asked of would-be findings in synchronous code — is the callee a service loop, can its
-    // task fault — bind callee bodies that may be half-typed.
     // Hand-off helpers and forgetting helpers whose bodies or names are half-typed.
     [Fact]
     public Task BrokenHandOffAndForgettingHelpers_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
@@ -788,6 +786,8 @@ public class TaskDroppedTests
         }
         """);
 
+    // The questions asked of would-be findings in synchronous code — is the callee a service loop, can its
+    // task fault — bind callee bodies that may be half-typed.
     [Fact]
     public Task BrokenCallees_OfDropsInSynchronousCode_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
         using System.Collections.Generic;
