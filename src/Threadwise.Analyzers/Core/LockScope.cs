@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -11,7 +12,9 @@ namespace Threadwise.Core;
 /// the <c>try</c> of a try/finally whose <c>finally</c> releases x (<c>Monitor.Exit(x)</c>,
 /// <c>x.Release()</c>, <c>x.Exit*Lock()</c>, <c>x.ReleaseMutex()</c>, <c>x.Exit()</c>) — the shape of
 /// every correct Monitor/SemaphoreSlim/ReaderWriterLockSlim/Mutex region; or inside a
-/// <c>using (x.EnterScope())</c> of a <c>System.Threading.Lock</c>; or after a
+/// <c>using (x.EnterScope())</c> of a <c>System.Threading.Lock</c> or a <c>using</c> of another call named
+/// for taking a lock scope (<see cref="ScopeMethodNames"/>: <c>await x.LockAsync()</c>,
+/// <c>Section.Enter(gate)</c>); or after a
 /// <c>Monitor.Enter(x);</c>, <c>x.Enter*Lock();</c> or <c>x.Wait();</c> statement of the same block (alone
 /// or guarded by an <c>if</c>) and before the statement that releases it. Walks only the operation's
 /// ancestors within its function: nothing is cached, nothing allocated unless asked for the list.
@@ -43,7 +46,7 @@ internal static class LockScope
                     for (var i = 0; i < block.Operations.Length && block.Operations[i] != child; i++)
                     {
                         var statement = block.Operations[i];
-                        if ((statement is IUsingDeclarationOperation declaration && EnterScopeTarget(declaration) is not null)
+                        if ((statement is IUsingDeclarationOperation declaration && IsLockScope(declaration, out _))
                             || AssertedHeld(statement) is not null
                             || StillHeld(block, i, child) is not null)
                         {
@@ -97,7 +100,7 @@ internal static class LockScope
 
                 break;
 
-            case IUsingOperation { Resources: var resources } @using when child == @using.Body && EnterScopeTarget(resources) is { } scope:
+            case IUsingOperation { Resources: var resources } @using when child == @using.Body && IsLockScope(resources, out var scope):
                 yield return scope;
                 break;
 
@@ -105,7 +108,7 @@ internal static class LockScope
                 for (var i = 0; i < block.Operations.Length && block.Operations[i] != child; i++)
                 {
                     var statement = block.Operations[i];
-                    if (statement is IUsingDeclarationOperation declaration && EnterScopeTarget(declaration) is { } declared)
+                    if (statement is IUsingDeclarationOperation declaration && IsLockScope(declaration, out var declared))
                     {
                         yield return declared;
                     }
@@ -269,13 +272,30 @@ internal static class LockScope
                     }
 
                     break;
+                case IUsingOperation { Resources: var resources } @using when child == @using.Body:
+                    if (ScopeMode(resources, lockSymbol) is { } scopeReads)
+                    {
+                        if (!scopeReads)
+                        {
+                            return false;
+                        }
+
+                        read = true;
+                    }
+
+                    break;
                 case IBlockOperation block:
                     for (var i = 0; i < block.Operations.Length && block.Operations[i] != child; i++)
                     {
-                        if (block.Operations[i] is IExpressionStatementOperation { Operation: var statement }
-                            && IsReadMode(statement, lockSymbol, enter: true) is { } entersRead)
+                        var entersRead = block.Operations[i] switch
                         {
-                            if (!entersRead)
+                            IExpressionStatementOperation { Operation: var statement } => IsReadMode(statement, lockSymbol, enter: true),
+                            IUsingDeclarationOperation declaration => ScopeMode(declaration, lockSymbol),
+                            _ => null,
+                        };
+                        if (entersRead is { } reads)
+                        {
+                            if (!reads)
                             {
                                 return false;
                             }
@@ -348,9 +368,65 @@ internal static class LockScope
     /// <summary>True when <c>lock (x)</c> takes the same lock as the regions held on <paramref name="lockSymbol"/>:
     /// a plain object or a <c>System.Threading.Lock</c>. Not for objects held through their own acquire API
     /// (<c>ReaderWriterLockSlim</c>, <c>ReaderWriterLock</c>, <c>SemaphoreSlim</c>, <c>Semaphore</c>,
-    /// <c>Mutex</c>, <c>SpinLock</c>): a <c>lock</c> statement on one of those excludes nothing.</summary>
+    /// <c>Mutex</c>, <c>SpinLock</c>, an async or custom lock with a scope method such as <c>LockAsync()</c>):
+    /// a <c>lock</c> statement on one of those excludes nothing.</summary>
     public static bool IsTakenByLockStatement(ISymbol lockSymbol)
-        => !(TypeOf(lockSymbol) is { Name: "ReaderWriterLockSlim" or "ReaderWriterLock" or "SemaphoreSlim" or "Semaphore" or "Mutex" or "SpinLock" } type && IsThreadingType(type));
+        => TypeOf(lockSymbol) is not { } type
+           || (!(type is { Name: "ReaderWriterLockSlim" or "ReaderWriterLock" or "SemaphoreSlim" or "Semaphore" or "Mutex" or "SpinLock" } && IsThreadingType(type))
+               && (type is { Name: "Lock" } && IsThreadingType(type) || !DeclaresScopeMethod(type)));
+
+    // An async or custom lock (`AsyncLock.LockAsync()`, `AsyncReaderWriterLock.WriterLock()`): a `lock`
+    // statement on the object would compile and exclude nothing.
+    private static bool DeclaresScopeMethod(ITypeSymbol type)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            foreach (var name in ScopeMethodNames)
+            {
+                foreach (var member in current.GetMembers(name))
+                {
+                    if (member is IMethodSymbol { IsStatic: false, ReturnsVoid: false })
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>True when <paramref name="lockSymbol"/> is held at <paramref name="operation"/> through a
+    /// scope call other than <c>Lock.EnterScope()</c> (<c>using (Section.Enter(gate))</c>): what the call
+    /// takes is not known, so a <c>lock (gate)</c> elsewhere may not be the same lock.</summary>
+    public static bool IsHeldThroughCustomScope(IOperation operation, ISymbol lockSymbol)
+    {
+        IOperation child = operation;
+        for (var current = operation.Parent; current is not null and not (IAnonymousFunctionOperation or ILocalFunctionOperation); child = current, current = current.Parent)
+        {
+            if (current is IUsingOperation { Resources: var resources } @using && child == @using.Body && IsCustomScopeOn(resources, lockSymbol))
+            {
+                return true;
+            }
+
+            if (current is IBlockOperation block)
+            {
+                for (var i = 0; i < block.Operations.Length && block.Operations[i] != child; i++)
+                {
+                    if (block.Operations[i] is IUsingDeclarationOperation declaration && IsCustomScopeOn(declaration, lockSymbol))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsCustomScopeOn(IOperation resources, ISymbol lockSymbol)
+        => IsLockScope(resources, out var held) && SymbolEqualityComparer.Default.Equals(held, lockSymbol)
+           && ScopeCall(resources) is { TargetMethod.Name: not "EnterScope" };
 
     /// <summary>True when the lock is a <c>SemaphoreSlim</c> or <c>Semaphore</c> field, local or
     /// parameter: its regions also throttle, so they are weaker evidence of what they guard.</summary>
@@ -499,17 +575,67 @@ internal static class LockScope
         }
     }
 
-    // using (_lock.EnterScope()) { ... } on a System.Threading.Lock
-    private static ISymbol? EnterScopeTarget(IOperation resources)
+    /// <summary>
+    /// The names of the methods whose disposable result holds a lock until it is disposed:
+    /// <c>Lock.EnterScope()</c>, and the async and custom locks libraries write —
+    /// <c>using (await _mutex.LockAsync())</c>, <c>using (_rw.WriterLock())</c>,
+    /// <c>using (Section.Enter(gate))</c>. Exact names, so <see cref="LockTokens"/> can index them.
+    /// </summary>
+    internal static readonly string[] ScopeMethodNames =
+    [
+        "EnterScope", "Lock", "LockAsync", "Acquire", "AcquireAsync", "AcquireLock", "AcquireLockAsync", "Enter", "EnterAsync",
+        "ReaderLock", "ReaderLockAsync", "WriterLock", "WriterLockAsync", "UpgradeableReaderLock", "UpgradeableReaderLockAsync",
+        "ReadLock", "ReadLockAsync", "WriteLock", "WriteLockAsync", "AcquireReadLock", "AcquireReadLockAsync", "AcquireWriteLock", "AcquireWriteLockAsync",
+    ];
+
+    // `using (x.EnterScope())`, `using (await x.LockAsync())`, `using var h = Section.Enter(gate);`: the
+    // resource itself (not an argument inside it) is a call of a scope method. The lock is the
+    // receiver, or for a static call the first argument (null when neither names a variable).
+    private static bool IsLockScope(IOperation resources, out ISymbol? held)
     {
-        foreach (var operation in resources.DescendantsAndSelf())
+        held = null;
+        if (ScopeCall(resources) is not { } call)
         {
-            if (operation is IInvocationOperation { TargetMethod.Name: "EnterScope", Instance: { } instance })
-            {
-                return LockSymbol(instance);
-            }
+            return false;
         }
 
-        return null;
+        held = call.Instance is { } instance ? LockSymbol(instance)
+            : call.Arguments.Length > 0 ? LockSymbol(call.Arguments[0].Value)
+            : null;
+        return true;
     }
+
+    private static IInvocationOperation? ScopeCall(IOperation resources)
+    {
+        var group = resources is IUsingDeclarationOperation declaration ? declaration.DeclarationGroup : resources as IVariableDeclarationGroupOperation;
+        var value = group is null ? resources : SingleInitializer(group);
+        if (value is null)
+        {
+            return null;
+        }
+
+        value = value.WithoutConversions();
+        if (value is IAwaitOperation { Operation: var awaited })
+        {
+            value = awaited is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured } ? configured.WithoutConversions() : awaited;
+        }
+
+        return value is IInvocationOperation { TargetMethod.Name: var name } call && Array.IndexOf(ScopeMethodNames, name) >= 0 ? call : null;
+    }
+
+    // `using (var scope = x.Lock())`: the one declarator's initial value.
+    private static IOperation? SingleInitializer(IVariableDeclarationGroupOperation group)
+        => group.Declarations.Length == 1 && group.Declarations[0].Declarators.Length == 1
+            ? group.Declarations[0].Declarators[0].Initializer?.Value ?? group.Declarations[0].Initializer?.Value
+            : null;
+
+    // A scope on `lockSymbol`: true when named for reading, false otherwise; null for anything else.
+    private static bool? ScopeMode(IOperation resources, ISymbol lockSymbol)
+        => IsLockScope(resources, out var held) && SymbolEqualityComparer.Default.Equals(held, lockSymbol) && ScopeCall(resources) is { } call
+            ? IsReadScope(call)
+            : null;
+
+    // A scope named for reading (`ReaderLock()`, `AcquireReadLockAsync()`): readers do not exclude each other.
+    private static bool IsReadScope(IInvocationOperation call)
+        => call.TargetMethod.Name.IndexOf("Read", StringComparison.Ordinal) >= 0 && call.TargetMethod.Name.IndexOf("Upgradeable", StringComparison.Ordinal) < 0;
 }

@@ -9,14 +9,14 @@ namespace Threadwise.Core;
 /// <summary>
 /// Whether a span of a syntax tree has the tokens any held lock needs: the <c>lock</c> keyword and
 /// identifiers named like a release (<c>Exit</c>, <c>Release</c>, <c>Exit*Lock</c>,
-/// <c>ReleaseMutex</c>) or <c>EnterScope</c>. The words come from one read of the tree's text
+/// <c>ReleaseMutex</c>) or like a lock scope (<see cref="LockScope.ScopeMethodNames"/>). The words come from one read of the tree's text
 /// (<see cref="SourceWordIndex"/>); each hit in the span is confirmed as a real token, so comments,
 /// strings and disabled code do not count.
 /// </summary>
 internal static class LockTokens
 {
     private static readonly string[] Words =
-        ["lock", "Exit", "Release", "ExitReadLock", "ExitWriteLock", "ExitUpgradeableReadLock", "ReleaseMutex", "EnterScope"];
+        ["lock", "Exit", "Release", "ExitReadLock", "ExitWriteLock", "ExitUpgradeableReadLock", "ReleaseMutex", .. LockScope.ScopeMethodNames];
 
     private static readonly SourceWordIndex Index = new(Words, wholeWords: true);
 

@@ -522,7 +522,7 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
                 context.ReportDiagnostic(Diagnostic.Create(
                     Descriptors.TW2003InconsistentlySynchronizedField,
                     write.Operation.Syntax.GetLocation(),
-                    ImmutableDictionary<string, string?>.Empty.Add(LockProperty, guard.Lock is ITypeSymbol || (guard.Lock is IFieldSymbol && LockScope.IsTakenByLockStatement(guard.Lock)) ? lockName : null),
+                    ImmutableDictionary<string, string?>.Empty.Add(LockProperty, guard.Lock is ITypeSymbol || (guard.Lock is IFieldSymbol && LockScope.IsTakenByLockStatement(guard.Lock) && !LockScope.IsHeldThroughCustomScope(guard.Write.Operation, guard.Lock)) ? lockName : null),
                     write.Field.Name,
                     lockName,
                     guard.Write.Member.Name,

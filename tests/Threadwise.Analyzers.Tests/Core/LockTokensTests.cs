@@ -18,6 +18,8 @@ public class LockTokensTests
     [InlineData("void M() { _mutex.ReleaseMutex(); }")]
     [InlineData("void M() { using (_lock.EnterScope()) { } }")]
     [InlineData("void M(){lock(_gate){}}")]
+    [InlineData("async System.Threading.Tasks.Task M() { using (await _mutex.LockAsync()) { } }")]
+    [InlineData("void M() { using var scope = Section.Enter(_gate); }")]
     public void RealTokens_Count(string member) => Assert.True(MayHoldLocks(member));
 
     [Theory]
@@ -28,6 +30,7 @@ public class LockTokensTests
     [InlineData("void M() { var block = 1; var clock = block; var unlocked = clock; }")]
     [InlineData("void M() { var Exited = 1; var Released = Exited; var ExitCode = Released; }")]
     [InlineData("void M() { var @lock = 1; }")]
+    [InlineData("void M() { var LockAsyncCount = 1; var Entered = LockAsyncCount; }")]
     [InlineData("#if NEVER\n void M() { lock (this) { } }\n#endif\n void N() { }")]
     public void LookAlikes_DoNotCount(string member) => Assert.False(MayHoldLocks(member));
 

@@ -1135,6 +1135,69 @@ public class InconsistentlySynchronizedFieldTests
         }
         """, Tw2003(0, "_last", "_indexLock", "Clear"));
 
+    // Async and custom locks held by a `using` scope (`using (await _mutex.LockAsync())`, Coyote's
+    // `using (SynchronizedSection.Enter(gate))`) guard the writes in their body: a write elsewhere without
+    // them is reported, with no fix — `lock (_mutex)` would compile and exclude nothing, and what a custom
+    // scope call takes is not known. Writes under a reader scope are no evidence of the lock.
+    [Fact]
+    public Task Fix_IsNotOffered_ForAsyncAndCustomScopeLocks() => VerifyFix.NoCodeFixAsync("""
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        sealed class AsyncLock
+        {
+            public Task<IDisposable> LockAsync() => Task.FromResult<IDisposable>(null!);
+            public IDisposable ReaderLock() => null!;
+        }
+
+        readonly struct Section : IDisposable
+        {
+            private readonly object _gate;
+            private Section(object gate) { _gate = gate; Monitor.Enter(gate); }
+            public static Section Enter(object gate) => new Section(gate);
+            public void Dispose() => Monitor.Exit(_gate);
+        }
+
+        class Index
+        {
+            private readonly AsyncLock _mutex = new();
+            private readonly AsyncLock _rw = new();
+            private readonly object _gate = new();
+            private int _last;
+            private int _count;
+            private int _seen;
+
+            public async Task ClearAsync()
+            {
+                using (await _mutex.LockAsync())
+                {
+                    _last = 0;
+                }
+            }
+
+            public void Restore(int last) => {|#0:_last = last|};
+
+            public void Add()
+            {
+                using var section = Section.Enter(_gate);
+                _count++;
+            }
+
+            public void Reset() => {|#1:_count = 0|};
+
+            public void See()
+            {
+                using (_rw.ReaderLock())
+                {
+                    _seen = 1;
+                }
+            }
+
+            public void Unsee() => _seen = 0;
+        }
+        """, Tw2003(0, "_last", "_mutex", "ClearAsync"), Tw2003(1, "_count", "_gate", "Add"));
+
     // Ruffles' connection writes its handshake counters inside `EnterReadLock()`/`ExitReadLock()`: readers
     // do not exclude each other, so the read lock is no evidence that it guards the field. Under the write
     // lock, under an upgradeable read lock, or under a write lock taken inside the read region (straight
@@ -1218,6 +1281,42 @@ public class InconsistentlySynchronizedFieldTests
             }
 
             public void SendChallenge() => _attempts++;
+        }
+        """);
+
+    // Lock scopes half-typed, on a lock that does not bind, with no resource, or of a call that does not bind.
+    [Fact]
+    public Task BrokenLockScopes_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        class Connection
+        {
+            private int _attempts;
+
+            public async Task HandleAsync()
+            {
+                using (await _missing.LockAsync(
+                {
+                    _attempts = 0;
+                }
+
+                using (Section.Enter())
+                {
+                    _attempts = 1;
+                }
+
+                using var held = _missing.ReaderLock();
+                using ()
+                {
+                    _attempts = 2;
+                }
+
+                using var other = ;
+                _attempts = 3;
+            }
+
+            public void Send() => _attempts++;
         }
         """);
 

@@ -45,6 +45,89 @@ public class UnsafeCollectionMutationTests
         Tw2002(0, "results", "List", "Parallel.ForEach"), Tw2002(1, "_cache", "Dictionary", "Parallel.ForEach"),
         Tw2002(2, "s_seen", "HashSet", "Parallel.ForEach"), Tw2002(3, "queue", "Queue", "Parallel.ForEach"), Tw2002(4, "results", "List", "Task.Run"));
 
+    // Coyote's `using (SynchronizedSection.Enter(gate))` (a struct whose creation enters a Monitor) and the
+    // async locks libraries use (`using (await _mutex.LockAsync())`, `using var _ = _rw.WriterLock();`):
+    // a `using` whose resource is a call named for taking a lock scope holds a lock for its body. A using
+    // of anything else, a scope call nested as an argument, and code after the scope are not guarded.
+    [Fact]
+    public Task UsingScopesOfAsyncAndCustomLocks_GuardTheirBody() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Collections.Generic;
+        using System.IO;
+        using System.Linq;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        sealed class AsyncLock
+        {
+            private readonly SemaphoreSlim _s = new(1, 1);
+            public async Task<IDisposable> LockAsync() { await _s.WaitAsync(); return new Releaser(_s); }
+            public IDisposable WriterLock() { _s.Wait(); return new Releaser(_s); }
+            private sealed class Releaser : IDisposable
+            {
+                private readonly SemaphoreSlim _s;
+                public Releaser(SemaphoreSlim s) => _s = s;
+                public void Dispose() => _s.Release();
+            }
+        }
+
+        readonly struct Section : IDisposable
+        {
+            private readonly object _gate;
+            private Section(object gate) { _gate = gate; Monitor.Enter(gate); }
+            public static Section Enter(object gate) => new Section(gate);
+            public void Dispose() => Monitor.Exit(_gate);
+        }
+
+        static class Trace
+        {
+            public static IDisposable Begin(string name) => new MemoryStream();
+            public static IDisposable Wrap(IDisposable inner) => inner;
+        }
+
+        class C
+        {
+            private readonly List<int> _items = new();
+            private readonly AsyncLock _mutex = new();
+            private readonly object _gate = new();
+
+            public async Task M(int[] xs)
+            {
+                await Task.WhenAll(xs.Select(async x =>
+                {
+                    await Task.Yield();
+                    using (await _mutex.LockAsync().ConfigureAwait(false))
+                    {
+                        _items.Add(x);
+                    }
+
+                    using var held = _mutex.WriterLock();
+                    _items.Remove(x);
+                }));
+                Parallel.ForEach(xs, x =>
+                {
+                    using (Section.Enter(_gate))
+                    {
+                        _items.Add(x);
+                    }
+
+                    using (Trace.Begin("add"))
+                    {
+                        {|#0:_items.Add(x)|};
+                    }
+
+                    using (Trace.Wrap(_mutex.WriterLock()))
+                    {
+                        {|#1:_items.Add(x)|};
+                    }
+
+                    {|#2:_items.Clear()|};
+                });
+            }
+        }
+        """,
+        Tw2002(0, "_items", "List", "Parallel.ForEach"), Tw2002(1, "_items", "List", "Parallel.ForEach"), Tw2002(2, "_items", "List", "Parallel.ForEach"));
+
     // A batch consumer offloads `_executor.Push(() => { _messages.Remove(id); … })` with Task.Run; its executor
     // runs one pushed function at a time. An async function handed to a task-returning method of this
     // compilation runs where that method schedules it, not in the Task.Run around the call. A plain lambda
