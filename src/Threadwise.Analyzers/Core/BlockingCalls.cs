@@ -154,10 +154,11 @@ internal sealed class BlockingCalls
         }
 
         // A twin of the project that never runs asynchronously (`ScopeAsync(n) => new(Scope(n))`, the
-        // Couchbase client's facades): awaiting it runs the very code the call beside it runs.
+        // Couchbase client's facades; NuGet's `GetFilesAsync() => Task.FromResult(GetFiles())` as the
+        // receiver's class inherits it): awaiting it runs the very code the call beside it runs.
         if (api.Twin is { } sourceTwin
             && sourceTwin.Locations.Length > 0 && sourceTwin.Locations[0].IsInSource
-            && SynchronousTwins.For(_compilation).NeverRunsAsynchronously(sourceTwin, System.Threading.CancellationToken.None))
+            && SynchronousTwins.For(_compilation).NeverRunsAsynchronously(sourceTwin, invocation.Instance?.Type, System.Threading.CancellationToken.None))
         {
             api = NotBlocking;
         }

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -24,6 +26,7 @@ internal sealed class SynchronousTwins
     private readonly Compilation _compilation;
     private readonly KnownSymbols _symbols;
     private readonly ConcurrentDictionary<IMethodSymbol, bool> _answers = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<(IMethodSymbol Twin, INamedTypeSymbol Receiver), bool> _answersByReceiver = new(TwinReceiverComparer.Instance);
 
     private SynchronousTwins(Compilation compilation)
     {
@@ -48,6 +51,96 @@ internal sealed class SynchronousTwins
             : _answers.GetOrAdd(twin, IsSynchronous(twin, depth: 0, cancellationToken));
     }
 
+    /// <summary>
+    /// As <see cref="NeverRunsAsynchronously(IMethodSymbol, CancellationToken)"/>, for a call made on a
+    /// receiver of class type <paramref name="receiverType"/>: only the bodies such a receiver can run count —
+    /// the implementation it inherits and the overrides in classes derived from it. NuGet's
+    /// <c>PackageReaderBase.GetFilesAsync() =&gt; Task.FromResult(GetFiles())</c> is what a
+    /// <c>PackageArchiveReader</c> runs, although a plugin reader elsewhere overrides it with real I/O.
+    /// </summary>
+    public bool NeverRunsAsynchronously(IMethodSymbol twin, ITypeSymbol? receiverType, CancellationToken cancellationToken)
+    {
+        if (NeverRunsAsynchronously(twin, cancellationToken))
+        {
+            return true;
+        }
+
+        twin = twin.OriginalDefinition;
+        if (receiverType is not INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } receiver
+            || twin.IsStatic
+            || twin.ContainingType?.TypeKind == TypeKind.Interface
+            || !SymbolEqualityComparer.Default.Equals(twin.ContainingAssembly, _compilation.Assembly))
+        {
+            return false;
+        }
+
+        receiver = receiver.OriginalDefinition;
+        var key = (twin, receiver);
+        if (_answersByReceiver.TryGetValue(key, out var known))
+        {
+            return known;
+        }
+
+        return _answersByReceiver.GetOrAdd(key, AreSynchronous(BodiesFor(twin, receiver, cancellationToken), depth: 0, cancellationToken));
+    }
+
+    // The implementation `receiver` inherits (its own or a base class's) and the overrides below it.
+    private List<IMethodSymbol> BodiesFor(IMethodSymbol twin, INamedTypeSymbol receiver, CancellationToken cancellationToken)
+    {
+        var bodies = new List<IMethodSymbol>();
+        if (Inherited(receiver, twin) is { IsAbstract: false } inherited)
+        {
+            bodies.Add(inherited.OriginalDefinition);
+        }
+
+        if (receiver.IsSealed || receiver.TypeKind == TypeKind.Struct)
+        {
+            return bodies;
+        }
+
+        foreach (var body in SourceImplementations.For(_compilation).Of(twin, cancellationToken))
+        {
+            if (InheritsFrom(body.ContainingType, receiver) && !bodies.Contains(body, SymbolEqualityComparer.Default))
+            {
+                bodies.Add(body);
+            }
+        }
+
+        return bodies;
+    }
+
+    private static IMethodSymbol? Inherited(INamedTypeSymbol receiver, IMethodSymbol twin)
+    {
+        for (var type = receiver; type is not null; type = type.BaseType)
+        {
+            foreach (var member in type.GetMembers(twin.Name))
+            {
+                for (var method = member as IMethodSymbol; method is not null; method = method.OverriddenMethod)
+                {
+                    if (SymbolEqualityComparer.Default.Equals(method.OriginalDefinition, twin))
+                    {
+                        return (IMethodSymbol)member;
+                    }
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static bool InheritsFrom(INamedTypeSymbol? type, INamedTypeSymbol baseType)
+    {
+        for (var current = type?.BaseType; current is not null; current = current.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, baseType))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private bool IsSynchronous(IMethodSymbol method, int depth, CancellationToken cancellationToken)
     {
         if (depth > MaxDepth || !SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _compilation.Assembly))
@@ -56,7 +149,12 @@ internal sealed class SynchronousTwins
         }
 
         var overridable = method.ContainingType?.TypeKind == TypeKind.Interface || method.IsAbstract || method.IsVirtual || method.IsOverride;
-        var bodies = overridable ? SourceImplementations.For(_compilation).Of(method, cancellationToken) : new System.Collections.Generic.List<IMethodSymbol> { method };
+        var bodies = overridable ? SourceImplementations.For(_compilation).Of(method, cancellationToken) : new List<IMethodSymbol> { method };
+        return AreSynchronous(bodies, depth, cancellationToken);
+    }
+
+    private bool AreSynchronous(List<IMethodSymbol> bodies, int depth, CancellationToken cancellationToken)
+    {
         if (bodies.Count == 0)
         {
             return false;
@@ -95,7 +193,7 @@ internal sealed class SynchronousTwins
 
         // The body's own operations; a lambda or local function is not run by the body itself.
         var returns = 0;
-        var pending = new System.Collections.Generic.Stack<IOperation>();
+        var pending = new Stack<IOperation>();
         pending.Push(body);
         while (pending.Count > 0)
         {
@@ -168,5 +266,16 @@ internal sealed class SynchronousTwins
             default:
                 return false;
         }
+    }
+
+    private sealed class TwinReceiverComparer : IEqualityComparer<(IMethodSymbol Twin, INamedTypeSymbol Receiver)>
+    {
+        public static readonly TwinReceiverComparer Instance = new();
+
+        public bool Equals((IMethodSymbol Twin, INamedTypeSymbol Receiver) x, (IMethodSymbol Twin, INamedTypeSymbol Receiver) y)
+            => SymbolEqualityComparer.Default.Equals(x.Twin, y.Twin) && SymbolEqualityComparer.Default.Equals(x.Receiver, y.Receiver);
+
+        public int GetHashCode((IMethodSymbol Twin, INamedTypeSymbol Receiver) key)
+            => (SymbolEqualityComparer.Default.GetHashCode(key.Twin) * 397) ^ SymbolEqualityComparer.Default.GetHashCode(key.Receiver);
     }
 }

@@ -1143,6 +1143,101 @@ public class BlockingApiInAsyncCodeTests
         Tw1004(1, "IBucket.Flush", "async method 'GetAsync'", "IBucket.FlushAsync"),
         Tw1004(2, "IBucket.Peek", "async method 'GetAsync'", "IBucket.PeekAsync"));
 
+    // NuGet's package readers: `PackageReaderBase.GetFilesAsync() => Task.FromResult(GetFiles())`, which the
+    // zip reader inherits, while a plugin reader overrides it with real I/O. On a receiver whose class runs
+    // the synchronous wrapper — inherited, or a sealed class's own — awaiting the twin runs the same code.
+    // Typed as the base or as a class a subclass overrides with real work, the call may reach the
+    // asynchronous body and is reported.
+    [Fact]
+    public Task TwinTheReceiversClassRunsSynchronously_IsNoTwin() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Generic;
+        using System.IO;
+        using System.Threading.Tasks;
+
+        public interface IReader { IEnumerable<string> GetFiles(); Task<IEnumerable<string>> GetFilesAsync(); }
+
+        public abstract class ReaderBase : IReader
+        {
+            public abstract IEnumerable<string> GetFiles();
+            public virtual Task<IEnumerable<string>> GetFilesAsync() => Task.FromResult(GetFiles());
+            public virtual string GetIdentity() => "id";
+            public virtual Task<string> GetIdentityAsync() => Task.FromResult(GetIdentity());
+        }
+
+        public class ArchiveReader : ReaderBase
+        {
+            public override IEnumerable<string> GetFiles() => File.ReadAllLines("a");
+        }
+
+        public sealed class SealedArchiveReader : ReaderBase
+        {
+            public override IEnumerable<string> GetFiles() => File.ReadAllLines("b");
+            public override Task<string> GetIdentityAsync() => Task.FromResult(GetIdentity());
+        }
+
+        public class FolderReader : ReaderBase
+        {
+            public override IEnumerable<string> GetFiles() => File.ReadAllLines("c");
+        }
+
+        public sealed class RemoteFolderReader : FolderReader
+        {
+            public override async Task<IEnumerable<string>> GetFilesAsync() { await Task.Delay(1); return new[] { "r" }; }
+        }
+
+        public sealed class PluginReader : ReaderBase
+        {
+            public override IEnumerable<string> GetFiles() => File.ReadAllLines("d");
+            public override async Task<IEnumerable<string>> GetFilesAsync() { await Task.Delay(1); return new[] { "r" }; }
+        }
+
+        class Extractor
+        {
+            async Task<int> M(ArchiveReader archive, SealedArchiveReader sealedArchive, FolderReader folder, ReaderBase any)
+            {
+                await Task.Yield();
+                var n = 0;
+                foreach (var f in archive.GetFiles()) n++;
+                foreach (var f in sealedArchive.GetFiles()) n++;
+                var id = archive.GetIdentity() + sealedArchive.GetIdentity();
+                foreach (var f in {|#0:folder.GetFiles()|}) n++;
+                foreach (var f in {|#1:any.GetFiles()|}) n++;
+                return n + id.Length;
+            }
+        }
+        """,
+        Tw1004(0, "FolderReader.GetFiles", "async method 'M'", "ReaderBase.GetFilesAsync"),
+        Tw1004(1, "ReaderBase.GetFiles", "async method 'M'", "ReaderBase.GetFilesAsync"));
+
+    // The receiver's class question, asked where the class derives from a type that does not bind, where the
+    // inherited wrapper is half-typed, and where the receiver does not bind.
+    [Fact]
+    public Task BrokenReceiverClasses_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System.Collections.Generic;
+        using System.IO;
+        using System.Threading.Tasks;
+
+        public abstract class ReaderBase
+        {
+            public virtual IEnumerable<string> GetFiles() => File.ReadAllLines("x");
+            public virtual Task<IEnumerable<string>> GetFilesAsync() => Task.FromResult(GetFiles(;
+        }
+
+        public class ArchiveReader : ReaderBase, Missing { }
+        public class Orphan : MissingBase { public IEnumerable<string> GetFiles() => File.ReadAllLines("y"); }
+
+        class Extractor
+        {
+            async Task M(ArchiveReader archive, Orphan orphan)
+            {
+                await Task.Yield();
+                archive.GetFiles();
+                orphan.GetFiles();
+                missing.GetFiles();
+            }
+        }
+        """);
+
     // The twin question, asked where an implementation is half-typed: in doubt, the twin is asynchronous.
     [Fact]
     public Task BrokenTwinBodies_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
