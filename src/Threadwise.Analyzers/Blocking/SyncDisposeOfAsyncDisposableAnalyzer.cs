@@ -204,7 +204,9 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
                 return false;
             }
 
+            // `FileStream? fs = null;` then assigned later: the stream is judged by its uses alone.
             var value = resource is ILocalReferenceOperation { Local: var held } && LocalDeclarations.GetInitializer(held, resource) is { Value: { } initial }
+                        && initial.ConstantValue is not { HasValue: true, Value: null }
                 ? initial
                 : resource;
             return StreamRoles.IsOpenedForReading(value, local, body, _symbols);

@@ -47,9 +47,13 @@ internal static class StreamRoles
             any = true;
             var readUse = reference.Use switch
             {
+                // `Dispose()`/`Close()`: the disposal being judged; they write nothing of their own.
                 LocalUse.MethodCall => reference.Member is { Name: var name }
                                        && (name.StartsWith("Read", System.StringComparison.Ordinal)
-                                           || name is "CopyTo" or "CopyToAsync" or "Seek"),
+                                           || name is "CopyTo" or "CopyToAsync" or "Seek" or "Dispose" or "Close"),
+                // `FileStream? fs = null; … fs = acquire(path);` (NuGet's lock files): a stream obtained
+                // later, by a call or a `new`, is obtained like one from the declaration.
+                LocalUse.Reassigned => reference.AssignedValue?.WithoutConversions() is IInvocationOperation or IObjectCreationOperation or IAwaitOperation,
                 LocalUse.MemberRead => true,
                 LocalUse.Escapes => IsReaderArgument(reference.Reference) || IsParsed(reference.Reference) || IsNullCheck(reference.Reference),
                 _ => false,

@@ -161,6 +161,60 @@ public class SyncDisposeOfAsyncDisposableTests
         Tw1008(4, "Stream", "'using'", "async method 'Flagged'"), Tw1008(5, "Stream", "'using'", "async method 'Flagged'"),
         Tw1008(6, "Stream", "'Dispose()'", "async method 'Flagged'"));
 
+    // NuGet's file locks: `FileStream? fs = null; … fs = acquire(path); … finally { if (fs != null) fs.Dispose(); }`
+    // — a stream obtained after its declaration and never written has nothing to flush. Written through,
+    // reassigned from another variable, or handed on, it is reported.
+    [Fact]
+    public Task StreamsObtainedLaterAndNeverWritten_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.IO;
+        using System.Threading.Tasks;
+
+        class Locks
+        {
+            async Task<T> Silent<T>(string path, Func<string, FileStream> acquire, Func<Task<T>> action)
+            {
+                while (true)
+                {
+                    FileStream? fs = null;
+                    try
+                    {
+                        fs = acquire(path);
+                        return await action();
+                    }
+                    catch (IOException)
+                    {
+                        await Task.Delay(10);
+                    }
+                    finally
+                    {
+                        if (fs != null)
+                        {
+                            fs.Dispose();
+                        }
+                    }
+                }
+            }
+
+            async Task Flagged(string path, FileStream shared, Action<Stream> save)
+            {
+                FileStream? written = null;
+                written = new FileStream(path, FileMode.Create);
+                await written.WriteAsync(new byte[1]);
+                {|#0:written.Dispose()|};
+                FileStream? borrowed = null;
+                borrowed = shared;
+                {|#1:borrowed.Dispose()|};
+                FileStream? handed = null;
+                handed = File.Create(path);
+                save(handed);
+                {|#2:handed.Dispose()|};
+            }
+        }
+        """,
+        Tw1008(0, "FileStream", "'Dispose()'", "async method 'Flagged'"), Tw1008(1, "FileStream", "'Dispose()'", "async method 'Flagged'"),
+        Tw1008(2, "FileStream", "'Dispose()'", "async method 'Flagged'"));
+
     // `using (var file = File.OpenWrite(p)) using (var writer = new StreamWriter(file))`: the writer's
     // dispose flushes and closes the file, so after `await using` on the writer the file's own dispose
     // does nothing: one finding, on the writer. A writer told to leave the stream open does not close it.
