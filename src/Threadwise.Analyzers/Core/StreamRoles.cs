@@ -67,10 +67,15 @@ internal static class StreamRoles
         return any;
     }
 
-    // `new StreamReader(stream)`, `new BinaryReader(stream)`: a reader over it.
+    // `new StreamReader(stream)`, `new BinaryReader(stream)`, `XmlReader.Create(stream, settings)`: a reader over it.
     private static bool IsReaderArgument(ILocalReferenceOperation reference)
-        => reference.ParentSkippingConversions() is IArgumentOperation { Parent: IObjectCreationOperation { Type.Name: var type } }
-           && type.EndsWith("Reader", System.StringComparison.Ordinal);
+        => reference.ParentSkippingConversions() switch
+        {
+            IArgumentOperation { Parent: IObjectCreationOperation { Type.Name: var type } } => type.EndsWith("Reader", System.StringComparison.Ordinal),
+            IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { IsStatic: true, Name: "Create", ContainingType.Name: var factory } } }
+                => factory.EndsWith("Reader", System.StringComparison.Ordinal),
+            _ => false,
+        };
 
     // `JsonSerializer.DeserializeAsync<T>(stream)`, `XDocument.LoadAsync(stream, …)`, `JsonDocument.Parse(stream)`:
     // handed to a method that reads a document from it.

@@ -83,7 +83,8 @@ public class SyncDisposeOfAsyncDisposableTests
 
     // Storage abstractions hand out streams to read (a file store's `GetFileStreamAsync(path,
     // StreamMode.Read)`, a data bus's `OpenRead(id)`, `Read(id)`), or streams the method only reads from
-    // (`RetrieveAsync(id)` then copied from, wrapped in a reader): nothing is buffered to flush, so the
+    // (`RetrieveAsync(id)` then copied from, wrapped in a reader — also by a factory, NuGet's
+    // `XmlReader.Create(stream, settings)`): nothing is buffered to flush, so the
     // synchronous dispose waits on nothing. A stream written through, opened to write, handed to another
     // method or repositioned stays reported.
     [Fact]
@@ -130,6 +131,9 @@ public class SyncDisposeOfAsyncDisposableTests
                 using var wrapped = await store.RetrieveAsync("e");
                 using var reader = new StreamReader(wrapped);
                 await reader.ReadToEndAsync();
+                using var xml = await store.RetrieveAsync("x");
+                using var xmlReader = System.Xml.XmlReader.Create(xml, new System.Xml.XmlReaderSettings { IgnoreComments = true });
+                xmlReader.Read();
                 var disposedByHand = await store.OpenRead("h");
                 await disposedByHand.CopyToAsync(target);
                 disposedByHand.Dispose();
