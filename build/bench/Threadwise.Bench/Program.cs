@@ -71,8 +71,12 @@ static string FindRepo()
 internal sealed class Runner
 {
     // "floor": an analyzer with one empty operation action (build/bench/Threadwise.Bench.Floor), the
-    // cost of the compiler's operation trees alone.
+    // cost of the compiler's operation trees alone. "floor-syntaxempty", "floor-syntax" and
+    // "floor-filtered" (asked for by name only) register a syntax action instead: doing nothing, asking
+    // the semantic model for every invocation's symbol, and building the operations of the few
+    // invocations a name check lets through.
     private static readonly string[] BaseConfigurations = { "none", "floor", "threadwise", "vsthreading", "asyncfixer" };
+    private static readonly string[] ExtraConfigurations = { "floor-syntaxempty", "floor-syntax", "floor-filtered" };
 
     // One Threadwise family at a time: a globalconfig turns the other categories off, and the
     // compiler then does not run the analyzers whose every rule is off.
@@ -82,6 +86,9 @@ internal sealed class Runner
     {
         ["threadwise"] = "Threadwise.Analyzers",
         ["floor"] = "Threadwise.Bench.Floor",
+        ["floor-syntaxempty"] = "Threadwise.Bench.Floor",
+        ["floor-syntax"] = "Threadwise.Bench.Floor",
+        ["floor-filtered"] = "Threadwise.Bench.Floor",
         ["vsthreading"] = "Microsoft.VisualStudio.Threading.Analyzers",
         ["asyncfixer"] = "AsyncFixer",
     };
@@ -98,7 +105,7 @@ internal sealed class Runner
         var all = families
             ? BaseConfigurations.Concat(Families.Select(f => "threadwise-" + f.ToLowerInvariant())).ToArray()
             : BaseConfigurations;
-        _configurations = only is null ? all : all.Where(c => c == "none" || only.Contains(c)).ToArray();
+        _configurations = only is null ? all : all.Concat(ExtraConfigurations).Where(c => c == "none" || only.Contains(c)).ToArray();
         _classesPerFile = classesPerFile;
         _repo = repo;
         _work = work;
@@ -113,7 +120,7 @@ internal sealed class Runner
         await Run("dotnet", $"build \"{Path.Combine(_repo, "src", "Threadwise.Analyzers", "Threadwise.Analyzers.csproj")}\" -c Release -nologo -v:q", _repo, check: true);
         var analyzerDll = Path.Combine(_repo, "src", "Threadwise.Analyzers", "bin", "Release", "netstandard2.0", "Threadwise.Analyzers.dll");
         var floorDll = Path.Combine(_repo, "build", "bench", "Threadwise.Bench.Floor", "bin", "Release", "netstandard2.0", "Threadwise.Bench.Floor.dll");
-        if (_configurations.Contains("floor"))
+        if (_configurations.Any(c => c.StartsWith("floor", StringComparison.Ordinal)))
         {
             await Run("dotnet", $"build \"{Path.Combine(_repo, "build", "bench", "Threadwise.Bench.Floor", "Threadwise.Bench.Floor.csproj")}\" -c Release -nologo -v:q", _repo, check: true);
         }
@@ -128,6 +135,9 @@ internal sealed class Runner
             File.WriteAllText(Path.Combine(directory, "Directory.Build.targets"), "<Project />");
             File.WriteAllText(Path.Combine(directory, "Directory.Packages.props"), "<Project />");
             File.WriteAllText(Path.Combine(directory, "bench.globalconfig"), "is_global = true\ndotnet_analyzer_diagnostic.severity = warning\n");
+            File.WriteAllText(Path.Combine(directory, "floor-syntaxempty.globalconfig"), "is_global = true\nglobal_level = 200\nfloor_mode = syntax-empty\n");
+            File.WriteAllText(Path.Combine(directory, "floor-syntax.globalconfig"), "is_global = true\nglobal_level = 200\nfloor_mode = syntax\n");
+            File.WriteAllText(Path.Combine(directory, "floor-filtered.globalconfig"), "is_global = true\nglobal_level = 200\nfloor_mode = filtered\n");
             foreach (var family in Families)
             {
                 // By rule ID: the compiler skips an analyzer only when ID entries turn all its rules
@@ -280,7 +290,7 @@ internal sealed class Runner
           <Target Name="BenchPickAnalyzers" BeforeTargets="CoreCompile">
             <ItemGroup>
               <Analyzer Include="{analyzerDll}" Condition="$(BenchConfig.StartsWith('threadwise'))" />
-              <Analyzer Include="{floorDll}" Condition="'$(BenchConfig)' == 'floor'" />
+              <Analyzer Include="{floorDll}" Condition="$(BenchConfig.StartsWith('floor'))" />
               <Analyzer Remove="@(Analyzer)" Condition="'$(BenchConfig)' != 'vsthreading' and $([System.String]::Copy('%(Analyzer.Identity)').ToLowerInvariant().Contains('microsoft.visualstudio.threading.analyzers'))" />
               <Analyzer Remove="@(Analyzer)" Condition="'$(BenchConfig)' != 'asyncfixer' and $([System.String]::Copy('%(Analyzer.Identity)').ToLowerInvariant().Contains('asyncfixer'))" />
             </ItemGroup>
