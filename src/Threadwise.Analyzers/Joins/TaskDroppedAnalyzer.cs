@@ -71,6 +71,7 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
                 || CompleteForArguments.ReturnsACompleteTask(invocation)
                 || DeferredBatches.IsQueuedBeforeExecute(invocation)
                 || ReturnsItsOwnArgument(invocation.TargetMethod)
+                || PassesBackAHeldValue(invocation)
                 || ReturnsATaskItKeeps(invocation.TargetMethod, MaxKeptTaskDepth)
                 || ReturnsAContinuation(invocation.TargetMethod)
                 || IsContinuationCombinator(invocation.TargetMethod)
@@ -742,8 +743,43 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
         }
 
         // A parameter and a local cannot share a name in C#, so the name decides.
+        // `Requires.NotNull(joinableTask, nameof(joinableTask));` (vs-threading's guards: `T NotNull<T>(T value,
+        // …)`), `Guard.NotNull(task)`: a generic method whose result has the type of one of its parameters
+        // hands back what it was given. When that argument is a variable, field or property the caller
+        // already holds the task; a task created in the argument (`Requires.NotNull(StartAsync(), …)`) is
+        // dropped and reported.
+        private static bool PassesBackAHeldValue(IInvocationOperation invocation)
+        {
+            var declared = (invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod).OriginalDefinition;
+            if (declared.ReturnType is not ITypeParameterSymbol { TypeParameterKind: TypeParameterKind.Method } returned)
+            {
+                return false;
+            }
+
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.Parameter is { } parameter
+                    && SymbolEqualityComparer.Default.Equals(parameter.OriginalDefinition.Type, returned)
+                    && argument.Value.WithoutConversions() is ILocalReferenceOperation or IParameterReferenceOperation or IFieldReferenceOperation or IPropertyReferenceOperation or IInstanceReferenceOperation)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         private static IParameterSymbol? ParameterNamed(IMethodSymbol method, ExpressionSyntax? expression)
         {
+            // `return tcs.Task;` of a completion source the caller handed in (vs-threading's
+            // FollowCancelableTaskToCompletionHelper): the caller holds that source and its task.
+            if (expression is MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax source, Name.Identifier.ValueText: "Task" }
+                && ParameterNamed(method, source) is { } owner
+                && IsCompletionSource(owner.Type))
+            {
+                return owner;
+            }
+
             if (expression is not IdentifierNameSyntax { Identifier.ValueText: var name })
             {
                 return null;
@@ -758,6 +794,19 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
             }
 
             return null;
+        }
+
+        private static bool IsCompletionSource(ITypeSymbol type)
+        {
+            for (var current = type as INamedTypeSymbol; current is not null; current = current.BaseType)
+            {
+                if (current.Name == "TaskCompletionSource")
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         // The task such a call returns is not new work: Interlocked.Exchange(ref _task, next) hands back

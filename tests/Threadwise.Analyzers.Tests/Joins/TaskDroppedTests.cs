@@ -1479,6 +1479,86 @@ public class TaskDroppedTests
         }
         """, Tw4002(0, "Task", "db.StringSetAsync"), Tw4002(1, "Task", "pending.Then"), Tw4002(2, "Task", "pending.Chained"));
 
+    // vs-threading's guards, `Requires.NotNull(joinableTask, nameof(joinableTask));` — `T NotNull<T>(T value, …)`
+    // from a referenced assembly — hand back the variable they were given: the caller already holds that task.
+    // So does a helper of the project that returns the task of a completion source it was handed
+    // (`FollowCancelableTaskToCompletionHelper(tcs, inner)` ends in `return tcs.Task;`). A task created in
+    // the guard's argument, a generic method whose result is not its parameter's type, and a helper
+    // returning a source it creates are reported.
+    [Fact]
+    public Task GuardsAndHelpersHandingBackWhatTheCallerHolds_AreNotDropped() => VerifyAnalyzer.AnalyzerWithLibraryAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        static class Helpers
+        {
+            public static Task<T> Follow<T>(TaskCompletionSource<T> tcs, Task<T> inner)
+            {
+                inner.ContinueWith(t => tcs.TrySetResult(t.Result), TaskContinuationOptions.OnlyOnRanToCompletion);
+                return tcs.Task;
+            }
+
+            public static Task<T> Fresh<T>(TaskCompletionSource<T> tcs) => new TaskCompletionSource<T>().Task;
+        }
+
+        class Factory
+        {
+            private readonly Task _pending = Task.CompletedTask;
+            private Task Current => _pending;
+
+            async Task<int> M(Task joinable, TaskCompletionSource<int> tcs, Task<int> inner)
+            {
+                Requires.NotNull(joinable, nameof(joinable));
+                Requires.NotNull(_pending, "pending");
+                Requires.NotNull(Current, "current");
+                var local = inner;
+                Requires.NotNull(local, "local");
+                Helpers.Follow(tcs, inner);
+                {|#0:Requires.NotNull(StartAsync(), "started")|};
+                {|#1:Requires.Wrap(joinable)|};
+                {|#2:Helpers.Fresh(tcs)|};
+                return await inner;
+            }
+
+            static Task StartAsync() => Task.Delay(1);
+        }
+        """, """
+        using System.Threading.Tasks;
+
+        public static class Requires
+        {
+            public static T NotNull<T>(T value, string name) where T : class => value ?? throw new System.ArgumentNullException(name);
+            public static Task<T> Wrap<T>(T value) => Task.FromResult(value);
+        }
+        """,
+        Tw4002(0, "Task", "Requires.NotNull"), Tw4002(1, "Task", "Requires.Wrap"), Tw4002(2, "Task", "Helpers.Fresh"));
+
+    // The hand-back questions, asked where the guard does not bind, its argument is missing, and the
+    // helper's returned source is half-typed or does not bind: in doubt, the task is reported.
+    [Fact]
+    public Task BrokenGuardsAndHandBacks_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System.Threading.Tasks;
+
+        static class Helpers
+        {
+            public static Task<T> Follow<T>(TaskCompletionSource<T> tcs) => tcs.;
+            public static Task<T> Other<T>(TaskCompletionSource<T> tcs) { return missing.Task; }
+            public static T Same<T>(T value) => value;
+        }
+
+        class Factory
+        {
+            void M(Task joinable, TaskCompletionSource<int> tcs)
+            {
+                Requires.NotNull(joinable, nameof(joinable));
+                Helpers.Same(joinable;
+                Helpers.Same();
+                {|#0:Helpers.Follow(tcs)|};
+                {|#1:Helpers.Other(tcs)|};
+            }
+        }
+        """, Tw4002(0, "Task", "Helpers.Follow"), Tw4002(1, "Task", "Helpers.Other"));
+
     [Fact]
     public Task LifecycleTasksTheObjectKeeps_AreNotDropped_NewWorkIs() => VerifyAnalyzer.AnalyzerAsync("""
         using System;
