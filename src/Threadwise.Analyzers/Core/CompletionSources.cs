@@ -221,6 +221,13 @@ internal static class CompletionSources
     /// <summary>True, false, or null when the options are not a constant.</summary>
     public static bool? RunsContinuationsAsynchronously(IObjectCreationOperation creation)
     {
+        // A class derived from TaskCompletionSource picks its options in its own constructor
+        // (vs-threading's waiters: `base(allowInlining ? None : RunContinuationsAsynchronously)`).
+        if (creation.Type is not { Name: "TaskCompletionSource", ContainingNamespace: { Name: "Tasks", ContainingNamespace: { Name: "Threading", ContainingNamespace.Name: "System" } } })
+        {
+            return null;
+        }
+
         foreach (var argument in creation.Arguments)
         {
             if (argument.Parameter?.Type is { Name: "TaskCreationOptions" })

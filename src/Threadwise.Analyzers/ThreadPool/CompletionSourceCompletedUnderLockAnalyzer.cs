@@ -42,7 +42,8 @@ public sealed class CompletionSourceCompletedUnderLockAnalyzer : ThreadwiseAnaly
                 || !LockScope.IsAnyLockHeld(invocation)
                 || CompletionSources.Holder(invocation.Instance) is not { } holder
                 || invocation.SemanticModel is not { } model
-                || CompletionSources.Creations(holder, model, invocation.Syntax, context.CancellationToken) is not { } creations)
+                || CompletionSources.Creations(holder, model, invocation.Syntax, context.CancellationToken) is not { } creations
+                || IsCompletedBeforeHandedOut(invocation, holder))
             {
                 return;
             }
@@ -61,6 +62,58 @@ public sealed class CompletionSourceCompletedUnderLockAnalyzer : ThreadwiseAnaly
                 invocation.TargetMethod.Name,
                 holder.Name,
                 HeldLockName(invocation)));
+        }
+
+        // `var waiter = new TaskCompletionSource<T>(); if (token.IsCancellationRequested) waiter.TrySetCanceled();
+        // else _waiters.Enqueue(waiter); return waiter.Task;` (vs-threading's AsyncAutoResetEvent): a source
+        // created in this function and not used before it is completed has no awaiter yet, so no
+        // continuation can run inline. Not when the completion sits in a loop the creation is outside of.
+        private static bool IsCompletedBeforeHandedOut(IInvocationOperation invocation, ISymbol holder)
+        {
+            if (holder is not ILocalSymbol local || invocation.Instance is not ILocalReferenceOperation completed)
+            {
+                return false;
+            }
+
+            var body = AsyncContext.GetFunctionBody(invocation);
+            foreach (var reference in LocalReferences.Collect(body, local))
+            {
+                if (reference.Reference != completed
+                    && reference.Reference.Syntax.SpanStart < invocation.Syntax.SpanStart
+                    && !(reference.Use == LocalUse.Reassigned && reference.AssignedValue?.WithoutConversions() is IObjectCreationOperation))
+                {
+                    return false;
+                }
+            }
+
+            return !IsInALoopOutside(invocation, local, body);
+        }
+
+        private static bool IsInALoopOutside(IOperation operation, ILocalSymbol local, IOperation body)
+        {
+            for (var current = operation.Parent; current is not null && current != body; current = current.Parent)
+            {
+                if (current is ILoopOperation loop && !DeclaresOrCreates(loop, local))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool DeclaresOrCreates(ILoopOperation loop, ILocalSymbol local)
+        {
+            foreach (var operation in loop.Body.DescendantsAndSelf())
+            {
+                if ((operation is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, local))
+                    || (operation is ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } && SymbolEqualityComparer.Default.Equals(target.Local, local)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static string HeldLockName(IOperation operation)

@@ -41,12 +41,72 @@ public class CompletionSourceCompletedUnderLockTests
             public Task<int> Local()
             {
                 var done = new TaskCompletionSource<int>();
+                Watch(done.Task);
                 lock (this) { {|#2:done.TrySetCanceled()|}; }
                 return done.Task;
             }
+
+            public void Loop(int n)
+            {
+                var once = new TaskCompletionSource<int>();
+                for (var i = 0; i < n; i++)
+                {
+                    lock (_gate) { {|#3:once.TrySetResult(i)|}; }
+                    Watch(once.Task);
+                }
+            }
+
+            private static void Watch(Task task) => task.ContinueWith(_ => { });
         }
         """, framework == "net10" ? References.Net100 : References.Net80,
-        Tw3006(0, "TrySetResult", "_ready"), Tw3006(1, "SetException", "_value"), Tw3006(2, "TrySetCanceled", "done", "this"));
+        Tw3006(0, "TrySetResult", "_ready"), Tw3006(1, "SetException", "_value"), Tw3006(2, "TrySetCanceled", "done", "this"),
+        Tw3006(3, "TrySetResult", "once"));
+
+    // vs-threading's AsyncAutoResetEvent: `var waiter = new …CompletionSource(…); if (token.IsCancellationRequested)
+    // waiter.TrySetCanceled(token); else _waiters.Enqueue(waiter); return waiter.Task;` under a lock. A source
+    // created here and completed before anything could await it runs no continuation inline. A class derived
+    // from TaskCompletionSource chooses its options in its own constructor: not known, not reported.
+    [Fact]
+    public Task SourcesCompletedBeforeHandedOut_AndDerivedSources_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Generic;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Waiter : TaskCompletionSource<bool>
+        {
+            public Waiter(bool inline) : base(inline ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously) { }
+        }
+
+        class AutoResetEvent
+        {
+            private readonly Queue<TaskCompletionSource<bool>> _waiters = new();
+            private readonly object _gate = new();
+            private Waiter _current = new Waiter(false);
+
+            public Task WaitAsync(CancellationToken token)
+            {
+                lock (_waiters)
+                {
+                    var waiter = new TaskCompletionSource<bool>();
+                    if (token.IsCancellationRequested)
+                    {
+                        waiter.TrySetCanceled(token);
+                    }
+                    else
+                    {
+                        _waiters.Enqueue(waiter);
+                    }
+
+                    return waiter.Task;
+                }
+            }
+
+            public void Signal()
+            {
+                lock (_gate) { _current.TrySetResult(true); }
+            }
+        }
+        """);
 
     [Fact]
     public Task WithTheOption_OutsideLocks_OrUnknownSources_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
@@ -94,8 +154,15 @@ public class CompletionSourceCompletedUnderLockTests
                 lock (_gate) { _ready.TrySetResult(; }
                 lock (_gate) { unknown.TrySetResult(true); }
             }
+
+            public Task Local()
+            {
+                var done = new TaskCompletionSource<bool>(;
+                var derived = new MissingSource();
+                for (;;) { lock (_gate) { {|#0:done.TrySetResult(true)|}; derived.TrySetResult(true); } }
+            }
         }
-        """);
+        """, Tw3006(0, "TrySetResult", "done"));
 
     [Fact]
     public Task Fix_AddsTheOption_ToEveryCreation() => VerifyFix.CodeFixAsync("""
