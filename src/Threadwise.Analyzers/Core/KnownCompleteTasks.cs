@@ -1052,8 +1052,15 @@ internal static class KnownCompleteTasks
             };
         }
 
+        // `t.Status`, or `t?.Status` (vs-threading's AsyncLazy: `switch (this.value?.Status) { case
+        // TaskStatus.RanToCompletion: … this.value.Result …`): a null task has no final status either.
         public bool IsStatus(IOperation operation)
-            => Unwrap(operation) is IPropertyReferenceOperation { Property.Name: "Status", Instance: { } instance } && Is(instance);
+            => Unwrap(operation) switch
+            {
+                IPropertyReferenceOperation { Property.Name: "Status", Instance: { } instance } => Is(instance),
+                IConditionalAccessOperation { Operation: var receiver, WhenNotNull: IPropertyReferenceOperation { Property.Name: "Status", Instance: IConditionalAccessInstanceOperation } } => Is(receiver),
+                _ => false,
+            };
 
         public bool IsFinalStatus(IOperation operation) => StatusValue(operation) is >= FirstFinalStatus and <= LastFinalStatus;
 

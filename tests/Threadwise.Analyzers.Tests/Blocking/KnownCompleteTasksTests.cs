@@ -256,6 +256,47 @@ public class KnownCompleteTasksTests
         }
         """, For(framework));
 
+    // vs-threading's AsyncLazy: `switch (this.value?.Status) { case TaskStatus.RanToCompletion: … this.value.Result`
+    // — a null task has no status, so the case proves the field's task finished. A case that proves another
+    // task's status, or a status that is not final, proves nothing.
+    [Theory]
+    [MemberData(nameof(Frameworks))]
+    public Task StatusOfAConditionalAccess_ProvesCompletion(string framework) => VerifyTw1002.AnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        class Lazy
+        {
+            private Task<int>? _value;
+            private Task<int>? _other;
+
+            async Task<int> Dispose()
+            {
+                await Task.Yield();
+                switch (_value?.Status)
+                {
+                    case TaskStatus.RanToCompletion:
+                        return _value.Result;
+                    case TaskStatus.Running:
+                        return {|#0:_value.Result|};
+                    default:
+                        return 0;
+                }
+            }
+
+            async Task<int> Other()
+            {
+                await Task.Yield();
+                switch (_other?.Status)
+                {
+                    case TaskStatus.RanToCompletion:
+                        return {|#1:_value!.Result|};
+                    default:
+                        return 0;
+                }
+            }
+        }
+        """, For(framework), Tw1002(0, "Result", "async method 'Dispose'"), Tw1002(1, "Result", "async method 'Other'"));
+
     // Bedrock's receive loop: `if (!flush.IsCompleted) await flush;` then `flush.Result`: the branch taken
     // when the task is not complete waits for it, so past the `if` it is complete either way. A branch that
     // waits for another task, waits only conditionally, or an `else` that might skip it, proves nothing.
