@@ -161,6 +161,75 @@ public class PeerPragmaSuppressorTests
         Assert.Equal(new Dictionary<int, bool> { [8] = true, [12] = false }, byLine);
     }
 
+    // Silverback's `SafeWait` helpers carry `[SuppressMessage("Usage", "VSTHRD002:Avoid problematic synchronous waits",
+    // Justification = "Reviewed")]`: the maintainer reviewed the wait for VS Threading's rule, which reports the same
+    // mistake as TW1005. On the method or the type around it (positional or named check id)
+    // the finding is suppressed; an attribute for an unrelated rule, or on another member, suppresses nothing.
+    [Theory]
+    [InlineData("net8")]
+    [InlineData("net10")]
+    public async Task FindingsUnderAPeerSuppressMessage_AreSuppressed(string framework)
+    {
+        var diagnostics = await RunAsync(framework, """
+            using System.Diagnostics.CodeAnalysis;
+            using System.Threading.Tasks;
+
+            static class TaskExtensions
+            {
+                [SuppressMessage("Usage", "VSTHRD002:Avoid problematic synchronous waits", Justification = "Reviewed")]
+                public static void SafeWait(this Task task) => task.GetAwaiter().GetResult();
+
+                [System.Diagnostics.CodeAnalysis.SuppressMessageAttribute("Usage", checkId: "MA0045")]
+                public static int Named(this Task<int> task) => task.Result;
+
+                [SuppressMessage("Design", "CA1000:Do not declare static members on generic types")]
+                public static void Unrelated(this Task task) => task.Wait();
+
+                [SuppressMessage("Usage", "VSTHRD002")]
+                public static void Other() { }
+
+                public static void Plain(this Task task) => task.Wait();
+            }
+
+            [SuppressMessage("Usage", "VSTHRD002")]
+            class Reviewed
+            {
+                void M(Task task) => task.Wait();
+            }
+            """, new Threadwise.Blocking.SyncOverAsyncAnalyzer());
+
+        var byLine = diagnostics.Where(d => d.Id == "TW1005")
+            .ToDictionary(d => d.Location.GetLineSpan().StartLinePosition.Line + 1, d => d.IsSuppressed);
+        Assert.Equal(new Dictionary<int, bool> { [7] = true, [10] = true, [13] = false, [18] = false, [24] = true }, byLine);
+    }
+
+    // Attributes being typed: no arguments, one argument, a check id that is not a string, an empty string.
+    [Fact]
+    public async Task BrokenSuppressMessageAttributes_DoNotCrash()
+    {
+        var diagnostics = await RunAsync("net8", """
+            using System.Diagnostics.CodeAnalysis;
+            using System.Threading.Tasks;
+
+            static class C
+            {
+                [SuppressMessage(]
+                public static void A(Task t) => t.Wait();
+                [SuppressMessage("Usage", ]
+                public static void B(Task t) => t.Wait();
+                [SuppressMessage("Usage", 42)]
+                public static void D(Task t) => t.Wait();
+                [SuppressMessage("Usage", "")]
+                public static void E(Task t) => t.Wait();
+                [SuppressMessage]
+                public static void F(Task t) => t.Wait(
+            """, new Threadwise.Blocking.SyncOverAsyncAnalyzer());
+
+        Assert.DoesNotContain(diagnostics, d => d.Id == "AD0001");
+        Assert.All(diagnostics.Where(d => d.Id == "TW1005"), d => Assert.False(d.IsSuppressed));
+        Assert.Contains(diagnostics, d => d.Id == "TW1005");
+    }
+
     private static async Task<ImmutableArray<Diagnostic>> RunAsync(string framework, string source, DiagnosticAnalyzer? analyzer = null)
     {
         var assemblies = framework == "net10" ? References.Net100 : References.Net80;
