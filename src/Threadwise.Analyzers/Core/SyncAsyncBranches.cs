@@ -63,8 +63,8 @@ internal static class SyncAsyncBranches
     /// <c>if (callbacks.OnRequestAsync != null) r = await callbacks.HandleAsync(q); else if (…) r =
     /// callbacks.Handle(q);</c> (WatsonTcp's user callbacks): whatever the condition, the code picks
     /// between the two forms of the call on purpose, and the blocking form is the one the other branch
-    /// already replaced. True when another branch of an <c>if</c>/<c>else</c> chain or <c>?:</c> around
-    /// <paramref name="operation"/> awaits a call of <paramref name="twin"/>.
+    /// already replaced. True when another branch of an <c>if</c>/<c>else</c> chain or <c>?:</c>, or another
+    /// section of a <c>switch</c>, around <paramref name="operation"/> awaits a call of <paramref name="twin"/>.
     /// </summary>
     public static bool IsBesideItsAwaitedTwin(IOperation operation, IMethodSymbol twin)
     {
@@ -79,6 +79,26 @@ internal static class SyncAsyncBranches
             if (current is IConditionalOperation conditional
                 && (child == conditional.WhenTrue ? conditional.WhenFalse : child == conditional.WhenFalse ? conditional.WhenTrue : null) is { } other
                 && AwaitsACallOf(other, twin))
+            {
+                return true;
+            }
+
+            // `switch (flow) { case ExecutionFlow.Async: await h.HandleAsync(…); break; case ExecutionFlow.Sync:
+            // h.Handle(…); break; }` (Silverback's return-value handlers): another section awaits the twin.
+            if (current is ISwitchCaseOperation section && section.Parent is ISwitchOperation @switch && OtherSectionAwaits(@switch, section, twin))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool OtherSectionAwaits(ISwitchOperation @switch, ISwitchCaseOperation section, IMethodSymbol twin)
+    {
+        foreach (var other in @switch.Cases)
+        {
+            if (other != section && AwaitsACallOf(other, twin))
             {
                 return true;
             }

@@ -68,6 +68,55 @@ public class BlockingApiInAsyncCodeTests
         }
         """, Tw1004(0, "Callbacks.Handle", "async method 'ReceiveAsync'", "Callbacks.HandleAsync"));
 
+    // Silverback's return-value handlers: `switch (executionFlow) { case ExecutionFlow.Async: await
+    // handler.HandleAsync(…); break; case ExecutionFlow.Sync: handler.Handle(…); break; }`. Another section of
+    // the switch awaits the twin: the synchronous section is the synchronous caller's path. A section whose
+    // siblings await something else is reported.
+    [Fact]
+    public Task BlockingFormInASwitchSectionBesideItsAwaitedTwin_IsSilent() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.IO;
+        using System.Threading.Tasks;
+
+        enum ExecutionFlow { Async, Sync }
+
+        interface IHandler
+        {
+            void Handle(object value);
+            Task HandleAsync(object value);
+        }
+
+        class Service
+        {
+            async Task<bool> HandleAsync(IHandler handler, object value, ExecutionFlow flow, string path)
+            {
+                switch (flow)
+                {
+                    case ExecutionFlow.Async:
+                        await handler.HandleAsync(value).ConfigureAwait(false);
+                        break;
+                    case ExecutionFlow.Sync:
+                        handler.Handle(value);
+                        break;
+                    default:
+                        throw new ArgumentOutOfRangeException(nameof(flow));
+                }
+
+                switch (flow)
+                {
+                    case ExecutionFlow.Async:
+                        await Task.Delay(1);
+                        break;
+                    default:
+                        {|#0:File.WriteAllText(path, "x")|};
+                        break;
+                }
+
+                return true;
+            }
+        }
+        """, Tw1004(0, "File.WriteAllText", "async method 'HandleAsync'", "File.WriteAllTextAsync"));
+
     // Discord.Net's gateway decompresses each frame with `_decompressor.CopyTo(decompressed)`, where
     // `_decompressor = new DeflateStream(_compressed, …)` and `_compressed` is a MemoryStream: a private
     // stream field that every assignment in its type fills with an in-memory stream reads memory. One
