@@ -83,9 +83,40 @@ internal static class SyncAsyncBranches
                 return true;
             }
 
+            // `handler.Handle(type, call); await handler.HandleAsync(type, call);` (Flurl's event handlers, "sync
+            // first, then async"): an extension point with both forms, each called in turn on the same
+            // receiver; the synchronous call is the user's synchronous hook, not a missed await.
+            if (current is IBlockOperation block && child is IExpressionStatementOperation && AwaitsTheTwinBeside(block, child, operation, twin))
+            {
+                return true;
+            }
+
             // `switch (flow) { case ExecutionFlow.Async: await h.HandleAsync(…); break; case ExecutionFlow.Sync:
             // h.Handle(…); break; }` (Silverback's return-value handlers): another section awaits the twin.
             if (current is ISwitchCaseOperation section && section.Parent is ISwitchOperation @switch && OtherSectionAwaits(@switch, section, twin))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool AwaitsTheTwinBeside(IBlockOperation block, IOperation statement, IOperation call, IMethodSymbol twin)
+    {
+        if (call is not IInvocationOperation { Instance: { } instance } || LockScope.LockSymbol(instance) is not { } receiver)
+        {
+            return false;
+        }
+
+        var index = block.Operations.IndexOf(statement);
+        foreach (var neighbour in new[] { index - 1, index + 1 })
+        {
+            if (neighbour >= 0 && neighbour < block.Operations.Length
+                && block.Operations[neighbour] is IExpressionStatementOperation { Operation: IAwaitOperation { Operation: var awaited } }
+                && KnownCompleteTasks.Unwrap(awaited) is IInvocationOperation { Instance: { } twinInstance, TargetMethod: var called }
+                && SymbolEqualityComparer.Default.Equals(LockScope.LockSymbol(twinInstance), receiver)
+                && IsOrOverrides((called.ReducedFrom ?? called).OriginalDefinition, (twin.ReducedFrom ?? twin).OriginalDefinition))
             {
                 return true;
             }

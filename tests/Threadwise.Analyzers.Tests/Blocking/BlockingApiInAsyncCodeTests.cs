@@ -117,6 +117,46 @@ public class BlockingApiInAsyncCodeTests
         }
         """, Tw1004(0, "File.WriteAllText", "async method 'HandleAsync'", "File.WriteAllTextAsync"));
 
+    // Flurl raises each event on its handlers "sync first, then async": `handler.Handle(type, call); await
+    // handler.HandleAsync(type, call);`. An extension point with both forms, each called in turn on the same
+    // receiver: the synchronous call is the user's synchronous hook. The twin awaited on another receiver,
+    // or not right beside the call, is no such pair.
+    [Fact]
+    public Task BlockingFormRightBesideItsAwaitedTwinOnTheSameReceiver_IsSilent() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Generic;
+        using System.IO;
+        using System.Threading.Tasks;
+
+        interface IEventHandler
+        {
+            void Handle(int type);
+            Task HandleAsync(int type);
+        }
+
+        class Client
+        {
+            async Task RaiseAsync(List<IEventHandler> handlers, int type)
+            {
+                foreach (var handler in handlers)
+                {
+                    handler.Handle(type);
+                    await handler.HandleAsync(type);
+                }
+            }
+
+            async Task FlushAsync(Stream a, Stream b, IEventHandler handler)
+            {
+                {|#0:a.Flush()|};
+                await b.FlushAsync();
+                {|#1:handler.Handle(1)|};
+                await Task.Delay(1);
+                await handler.HandleAsync(1);
+            }
+        }
+        """,
+        Tw1004(0, "Stream.Flush", "async method 'FlushAsync'", "Stream.FlushAsync"),
+        Tw1004(1, "IEventHandler.Handle", "async method 'FlushAsync'", "IEventHandler.HandleAsync"));
+
     // Discord.Net's gateway decompresses each frame with `_decompressor.CopyTo(decompressed)`, where
     // `_decompressor = new DeflateStream(_compressed, …)` and `_compressed` is a MemoryStream: a private
     // stream field that every assignment in its type fills with an in-memory stream reads memory. One
