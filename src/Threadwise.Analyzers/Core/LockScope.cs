@@ -589,8 +589,9 @@ internal static class LockScope
     ];
 
     // `using (x.EnterScope())`, `using (await x.LockAsync())`, `using var h = Section.Enter(gate);`: the
-    // resource itself (not an argument inside it) is a call of a scope method. The lock is the
-    // receiver, or for a static call the first argument (null when neither names a variable).
+    // resource itself (not an argument inside it) is a call of a scope method — named for a lock, or of a
+    // type named for one. The lock is the receiver, or for a static call the first argument (null when
+    // neither names a variable).
     private static bool IsLockScope(IOperation resources, out ISymbol? held)
     {
         held = null;
@@ -620,8 +621,34 @@ internal static class LockScope
             value = awaited is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured } ? configured.WithoutConversions() : awaited;
         }
 
-        return value is IInvocationOperation { TargetMethod.Name: var name } call && Array.IndexOf(ScopeMethodNames, name) >= 0 ? call : null;
+        return value is IInvocationOperation { TargetMethod: { Name: var name } method } call
+               && Array.IndexOf(ScopeMethodNames, name) >= 0
+               && (name.IndexOf("Lock", StringComparison.Ordinal) >= 0 || NamesALock(method.ContainingType))
+            ? call
+            : null;
     }
+
+    // `Enter`, `Acquire` and `EnterScope` also name leases of pools and tracing scopes (`using (pool.Acquire())`):
+    // they count on a type named for exclusion (`Lock`, `AsyncLock`, `SynchronizedSection`, `AsyncMonitor`).
+    private static bool NamesALock(INamedTypeSymbol? type)
+    {
+        if (type is null)
+        {
+            return false;
+        }
+
+        foreach (var word in LockTypeWords)
+        {
+            if (type.Name.IndexOf(word, StringComparison.Ordinal) >= 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static readonly string[] LockTypeWords = ["Lock", "Mutex", "Semaphore", "Monitor", "Synchronized", "Section", "Gate"];
 
     // `using (var scope = x.Lock())`: the one declarator's initial value.
     private static IOperation? SingleInitializer(IVariableDeclarationGroupOperation group)

@@ -48,7 +48,8 @@ public class UnsafeCollectionMutationTests
     // Coyote's `using (SynchronizedSection.Enter(gate))` (a struct whose creation enters a Monitor) and the
     // async locks libraries use (`using (await _mutex.LockAsync())`, `using var _ = _rw.WriterLock();`):
     // a `using` whose resource is a call named for taking a lock scope holds a lock for its body. A using
-    // of anything else, a scope call nested as an argument, and code after the scope are not guarded.
+    // of anything else, a scope call nested as an argument, a pool's lease (`Acquire()` on a type not named
+    // for a lock), and code after the scope are not guarded.
     [Fact]
     public Task UsingScopesOfAsyncAndCustomLocks_GuardTheirBody() => VerifyAnalyzer.AnalyzerAsync("""
         using System;
@@ -83,6 +84,11 @@ public class UnsafeCollectionMutationTests
         {
             public static IDisposable Begin(string name) => new MemoryStream();
             public static IDisposable Wrap(IDisposable inner) => inner;
+        }
+
+        sealed class BufferPool
+        {
+            public IDisposable Acquire() => new MemoryStream();
         }
 
         class C
@@ -121,12 +127,20 @@ public class UnsafeCollectionMutationTests
                         {|#1:_items.Add(x)|};
                     }
 
+                    using (_pool.Acquire())
+                    {
+                        {|#3:_items.Add(x)|};
+                    }
+
                     {|#2:_items.Clear()|};
                 });
             }
+
+            private readonly BufferPool _pool = new();
         }
         """,
-        Tw2002(0, "_items", "List", "Parallel.ForEach"), Tw2002(1, "_items", "List", "Parallel.ForEach"), Tw2002(2, "_items", "List", "Parallel.ForEach"));
+        Tw2002(0, "_items", "List", "Parallel.ForEach"), Tw2002(1, "_items", "List", "Parallel.ForEach"), Tw2002(3, "_items", "List", "Parallel.ForEach"),
+        Tw2002(2, "_items", "List", "Parallel.ForEach"));
 
     // A batch consumer offloads `_executor.Push(() => { _messages.Remove(id); … })` with Task.Run; its executor
     // runs one pushed function at a time. An async function handed to a task-returning method of this
