@@ -84,8 +84,8 @@ internal static class SyncAsyncBranches
             }
 
             // `handler.Handle(type, call); await handler.HandleAsync(type, call);` (Flurl's event handlers, "sync
-            // first, then async"): an extension point with both forms, each called in turn on the same
-            // receiver; the synchronous call is the user's synchronous hook, not a missed await.
+            // first, then async"): an extension point (interface, abstract or virtual) with both forms, each
+            // called in turn on the same receiver; the synchronous call is the user's synchronous hook.
             if (current is IBlockOperation block && child is IExpressionStatementOperation && AwaitsTheTwinBeside(block, child, operation, twin))
             {
                 return true;
@@ -104,7 +104,8 @@ internal static class SyncAsyncBranches
 
     private static bool AwaitsTheTwinBeside(IBlockOperation block, IOperation statement, IOperation call, IMethodSymbol twin)
     {
-        if (call is not IInvocationOperation { Instance: { } instance } || LockScope.LockSymbol(instance) is not { } receiver)
+        if (call is not IInvocationOperation { Instance: { } instance, TargetMethod: var hook } || LockScope.LockSymbol(instance) is not { } receiver
+            || !(hook.IsAbstract || hook.IsVirtual || hook.IsOverride || hook.ContainingType?.TypeKind == TypeKind.Interface))
         {
             return false;
         }

@@ -118,9 +118,10 @@ public class BlockingApiInAsyncCodeTests
         """, Tw1004(0, "File.WriteAllText", "async method 'HandleAsync'", "File.WriteAllTextAsync"));
 
     // Flurl raises each event on its handlers "sync first, then async": `handler.Handle(type, call); await
-    // handler.HandleAsync(type, call);`. An extension point with both forms, each called in turn on the same
-    // receiver: the synchronous call is the user's synchronous hook. The twin awaited on another receiver,
-    // or not right beside the call, is no such pair.
+    // handler.HandleAsync(type, call);`. An extension point (interface, abstract or virtual) with both forms,
+    // each called in turn on the same receiver: the synchronous call is the user's synchronous hook. The twin
+    // awaited on another receiver, or not right beside the call, is no such pair; nor is a concrete method
+    // (CallsQueuedOnAPipelineClient_AreNotBlocking keeps `client.HMSet(…); await client.HMSetAsync(…);` reported).
     [Fact]
     public Task BlockingFormRightBesideItsAwaitedTwinOnTheSameReceiver_IsSilent() => VerifyAnalyzer.AnalyzerAsync("""
         using System.Collections.Generic;
