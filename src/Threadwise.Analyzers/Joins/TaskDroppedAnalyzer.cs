@@ -675,15 +675,75 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
                     return FieldNamed(type, name.Identifier.ValueText) is not null
                         && !DeclaresName(method, declaration, name.Identifier.ValueText);
                 case MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax source, Name.Identifier.ValueText: "Task" }:
-                    return FieldNamed(type, source.Identifier.ValueText) is { } field
-                        && CompletionSources.IsCompletionSource(field.Type, _symbols)
-                        && !DeclaresName(method, declaration, source.Identifier.ValueText);
+                    return (FieldNamed(type, source.Identifier.ValueText) is { } field
+                            && CompletionSources.IsCompletionSource(field.Type, _symbols)
+                            && !DeclaresName(method, declaration, source.Identifier.ValueText))
+                        || IsLocalCopyOfAKeptSource(method, type, declaration, source.Identifier.ValueText);
                 case InvocationExpressionSyntax { Expression: IdentifierNameSyntax callee, ArgumentList.Arguments.Count: 0 }:
                     return SingleMethodNamed(type, callee.Identifier.ValueText) is { } helper
                         && ReturnsATaskItKeeps(helper, depth - 1);
                 default:
                     return false;
             }
+        }
+
+        // `TaskCompletionSource<T>? tcs = null; lock (_sync) { tcs = this.taskCompletionSource; } tcs.TrySetResult(default);
+        // return tcs.Task;` (vs-threading's AsyncManualResetEvent.SetAsync): a local that only ever copies a
+        // completion-source field of the type hands out the task the object keeps.
+        private bool IsLocalCopyOfAKeptSource(IMethodSymbol method, INamedTypeSymbol type, MethodDeclarationSyntax declaration, string name)
+        {
+            foreach (var parameter in method.Parameters)
+            {
+                if (parameter.Name == name)
+                {
+                    return false;
+                }
+            }
+
+            var copies = 0;
+            foreach (var node in declaration.DescendantNodes())
+            {
+                ExpressionSyntax? value;
+                switch (node)
+                {
+                    case VariableDeclaratorSyntax { Identifier.ValueText: var local } declarator when local == name:
+                        value = declarator.Initializer?.Value;
+                        break;
+                    case AssignmentExpressionSyntax { Left: IdentifierNameSyntax { Identifier.ValueText: var assigned } } assignment when assigned == name:
+                        if (!assignment.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.SimpleAssignmentExpression))
+                        {
+                            return false;
+                        }
+
+                        value = assignment.Right;
+                        break;
+                    case SingleVariableDesignationSyntax { Identifier.ValueText: var designated } when designated == name:
+                        return false;
+                    default:
+                        continue;
+                }
+
+                if (value is null or LiteralExpressionSyntax { Token.ValueText: "null" })
+                {
+                    continue;
+                }
+
+                var fieldName = value switch
+                {
+                    MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: IdentifierNameSyntax member } => member.Identifier.ValueText,
+                    IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+                    _ => null,
+                };
+                if (fieldName is null || FieldNamed(type, fieldName) is not { } field || !CompletionSources.IsCompletionSource(field.Type, _symbols)
+                    || (value is IdentifierNameSyntax && DeclaresName(method, declaration, fieldName)))
+                {
+                    return false;
+                }
+
+                copies++;
+            }
+
+            return copies > 0;
         }
 
         private static IFieldSymbol? FieldNamed(INamedTypeSymbol type, string name)
@@ -742,7 +802,6 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
             return false;
         }
 
-        // A parameter and a local cannot share a name in C#, so the name decides.
         // `Requires.NotNull(joinableTask, nameof(joinableTask));` (vs-threading's guards: `T NotNull<T>(T value,
         // …)`), `Guard.NotNull(task)`: a generic method whose result has the type of one of its parameters
         // hands back what it was given. When that argument is a variable, field or property the caller
@@ -769,6 +828,7 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
             return false;
         }
 
+        // A parameter and a local cannot share a name in C#, so the name decides.
         private static IParameterSymbol? ParameterNamed(IMethodSymbol method, ExpressionSyntax? expression)
         {
             // `return tcs.Task;` of a completion source the caller handed in (vs-threading's

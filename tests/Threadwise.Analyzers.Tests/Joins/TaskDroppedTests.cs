@@ -1533,8 +1533,9 @@ public class TaskDroppedTests
         """,
         Tw4002(0, "Task", "Requires.NotNull"), Tw4002(1, "Task", "Requires.Wrap"), Tw4002(2, "Task", "Helpers.Fresh"));
 
-    // The hand-back questions, asked where the guard does not bind, its argument is missing, and the
-    // helper's returned source is half-typed or does not bind: in doubt, the task is reported.
+    // The hand-back questions, asked where the guard does not bind, its argument is missing, the helper's
+    // returned source is half-typed or does not bind, and a local copy of a source field is half-written:
+    // in doubt, the task is reported.
     [Fact]
     public Task BrokenGuardsAndHandBacks_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
         using System.Threading.Tasks;
@@ -1544,6 +1545,14 @@ public class TaskDroppedTests
             public static Task<T> Follow<T>(TaskCompletionSource<T> tcs) => tcs.;
             public static Task<T> Other<T>(TaskCompletionSource<T> tcs) { return missing.Task; }
             public static T Same<T>(T value) => value;
+        }
+
+        class Event
+        {
+            private TaskCompletionSource<bool> _source = new();
+            public Task SetAsync() { TaskCompletionSource<bool>? tcs = ; tcs.TrySetResult(true); return tcs.Task; }
+            public Task ResetAsync() { var tcs = this.; return tcs.Task; }
+            public void Set() { {|#2:SetAsync()|}; {|#3:ResetAsync()|}; }
         }
 
         class Factory
@@ -1557,7 +1566,7 @@ public class TaskDroppedTests
                 {|#1:Helpers.Other(tcs)|};
             }
         }
-        """, Tw4002(0, "Task", "Helpers.Follow"), Tw4002(1, "Task", "Helpers.Other"));
+        """, Tw4002(0, "Task", "Helpers.Follow"), Tw4002(1, "Task", "Helpers.Other"), Tw4002(2, "Task", "SetAsync"), Tw4002(3, "Task", "ResetAsync"));
 
     [Fact]
     public Task LifecycleTasksTheObjectKeeps_AreNotDropped_NewWorkIs() => VerifyAnalyzer.AnalyzerAsync("""
@@ -1626,6 +1635,53 @@ public class TaskDroppedTests
             }
         }
         """, Tw4002(0, "Task", "_state.Flush"), Tw4002(1, "Task", "_state.Restart"), Tw4002(2, "Task", "_state.Overridable"));
+
+    // vs-threading's AsyncManualResetEvent: `public void Set() => this.SetAsync();` where SetAsync copies the
+    // completion-source field into a local under a lock, completes it and returns `tcs.Task` — the task the
+    // event keeps and hands to every waiter. A local that is also given a new source, or is a parameter's
+    // copy, proves nothing.
+    [Fact]
+    public Task LocalCopiesOfAKeptCompletionSource_AreNotDropped() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        class ManualResetEvent
+        {
+            private readonly object _sync = new();
+            private TaskCompletionSource<bool> _source = new();
+
+            public Task WaitAsync() => _source.Task;
+
+            public Task SetAsync()
+            {
+                TaskCompletionSource<bool>? tcs = null;
+                lock (_sync)
+                {
+                    tcs = this._source;
+                }
+
+                tcs.TrySetResult(true);
+                return tcs.Task;
+            }
+
+            public Task ResetAsync()
+            {
+                var tcs = _source;
+                if (tcs.Task.IsCompleted)
+                {
+                    tcs = new TaskCompletionSource<bool>();
+                }
+
+                return tcs.Task;
+            }
+
+            public void Set() => SetAsync();
+
+            public void Reset()
+            {
+                {|#0:ResetAsync()|};
+            }
+        }
+        """, Tw4002(0, "Task", "ResetAsync"));
 
     // Akka.NET's `task.PipeTo(Self)` sends the outcome, failure included, to an actor and returns a
     // detached task: dropping it is how the API is used.
