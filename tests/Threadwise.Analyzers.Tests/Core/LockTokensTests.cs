@@ -31,6 +31,8 @@ public class LockTokensTests
     [InlineData("void M() { var Exited = 1; var Released = Exited; var ExitCode = Released; }")]
     [InlineData("void M() { var @lock = 1; }")]
     [InlineData("void M() { var LockAsyncCount = 1; var Entered = LockAsyncCount; }")]
+    [InlineData("void M() { } // using (await _mutex.LockAsync()) and Section.Enter(gate) are only mentioned here")]
+    [InlineData("string M() => \"LockAsync Enter Acquire\";")]
     [InlineData("#if NEVER\n void M() { lock (this) { } }\n#endif\n void N() { }")]
     public void LookAlikes_DoNotCount(string member) => Assert.False(MayHoldLocks(member));
 
