@@ -74,12 +74,40 @@ internal sealed class SourceImplementations
                 if (SymbolEqualityComparer.Default.Equals(member.OriginalDefinition, method)
                     && type.FindImplementationForInterfaceMember(member) is IMethodSymbol implementation)
                 {
-                    return implementation.OriginalDefinition;
+                    return MostDerived(type, implementation).OriginalDefinition;
                 }
             }
         }
 
         return null;
+    }
+
+    // The interface is implemented by a base class's virtual method that `type` (or a class between) overrides
+    // (`ReaderBase.GetFilesAsync() => Task.FromResult(GetFiles())`, overridden by a plugin reader): the
+    // override is the body a call through the interface runs on `type`.
+    private static IMethodSymbol MostDerived(INamedTypeSymbol type, IMethodSymbol implementation)
+    {
+        if (!(implementation.IsVirtual || implementation.IsOverride || implementation.IsAbstract))
+        {
+            return implementation;
+        }
+
+        var original = implementation.OriginalDefinition;
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            foreach (var member in current.GetMembers(implementation.Name))
+            {
+                for (var overridden = member as IMethodSymbol; overridden is not null; overridden = overridden.OverriddenMethod)
+                {
+                    if (SymbolEqualityComparer.Default.Equals(overridden.OriginalDefinition, original))
+                    {
+                        return (IMethodSymbol)member;
+                    }
+                }
+            }
+        }
+
+        return implementation;
     }
 
     private static IMethodSymbol? Override(INamedTypeSymbol type, IMethodSymbol method)

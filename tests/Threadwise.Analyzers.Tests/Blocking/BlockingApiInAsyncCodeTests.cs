@@ -1236,8 +1236,9 @@ public class BlockingApiInAsyncCodeTests
     // NuGet's package readers: `PackageReaderBase.GetFilesAsync() => Task.FromResult(GetFiles())`, which the
     // zip reader inherits, while a plugin reader overrides it with real I/O. On a receiver whose class runs
     // the synchronous wrapper — inherited, or a sealed class's own — awaiting the twin runs the same code.
-    // Typed as the base or as a class a subclass overrides with real work, the call may reach the
-    // asynchronous body and is reported.
+    // Typed as the base, as a class a subclass overrides with real work, or as the interface (a call through it
+    // runs the plugin reader's override, not the base's wrapper that implements the interface), the call may
+    // reach the asynchronous body and is reported.
     [Fact]
     public Task TwinTheReceiversClassRunsSynchronously_IsNoTwin() => VerifyAnalyzer.AnalyzerAsync("""
         using System.Collections.Generic;
@@ -1283,7 +1284,7 @@ public class BlockingApiInAsyncCodeTests
 
         class Extractor
         {
-            async Task<int> M(ArchiveReader archive, SealedArchiveReader sealedArchive, FolderReader folder, ReaderBase any)
+            async Task<int> M(ArchiveReader archive, SealedArchiveReader sealedArchive, FolderReader folder, ReaderBase any, IReader reader)
             {
                 await Task.Yield();
                 var n = 0;
@@ -1292,12 +1293,14 @@ public class BlockingApiInAsyncCodeTests
                 var id = archive.GetIdentity() + sealedArchive.GetIdentity();
                 foreach (var f in {|#0:folder.GetFiles()|}) n++;
                 foreach (var f in {|#1:any.GetFiles()|}) n++;
+                foreach (var f in {|#2:reader.GetFiles()|}) n++;
                 return n + id.Length;
             }
         }
         """,
         Tw1004(0, "FolderReader.GetFiles", "async method 'M'", "ReaderBase.GetFilesAsync"),
-        Tw1004(1, "ReaderBase.GetFiles", "async method 'M'", "ReaderBase.GetFilesAsync"));
+        Tw1004(1, "ReaderBase.GetFiles", "async method 'M'", "ReaderBase.GetFilesAsync"),
+        Tw1004(2, "IReader.GetFiles", "async method 'M'", "IReader.GetFilesAsync"));
 
     // The receiver's class question, asked where the class derives from a type that does not bind, where the
     // inherited wrapper is half-typed, and where the receiver does not bind.
