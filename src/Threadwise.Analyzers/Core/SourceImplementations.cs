@@ -92,10 +92,17 @@ internal sealed class SourceImplementations
             return implementation;
         }
 
-        var original = implementation.OriginalDefinition;
+        return InheritedBy(type, implementation) ?? implementation;
+    }
+
+    /// <summary>The member of <paramref name="type"/> or its nearest base class that is <paramref name="method"/>
+    /// or overrides it: the body a call of <paramref name="method"/> runs on an instance of <paramref name="type"/>.</summary>
+    public static IMethodSymbol? InheritedBy(INamedTypeSymbol type, IMethodSymbol method)
+    {
+        var original = method.OriginalDefinition;
         for (var current = type; current is not null; current = current.BaseType)
         {
-            foreach (var member in current.GetMembers(implementation.Name))
+            foreach (var member in current.GetMembers(method.Name))
             {
                 for (var overridden = member as IMethodSymbol; overridden is not null; overridden = overridden.OverriddenMethod)
                 {
@@ -107,7 +114,7 @@ internal sealed class SourceImplementations
             }
         }
 
-        return implementation;
+        return null;
     }
 
     private static IMethodSymbol? Override(INamedTypeSymbol type, IMethodSymbol method)

@@ -88,7 +88,7 @@ internal sealed class SynchronousTwins
     private List<IMethodSymbol> BodiesFor(IMethodSymbol twin, INamedTypeSymbol receiver, CancellationToken cancellationToken)
     {
         var bodies = new List<IMethodSymbol>();
-        if (Inherited(receiver, twin) is { IsAbstract: false } inherited)
+        if (SourceImplementations.InheritedBy(receiver, twin) is { IsAbstract: false } inherited)
         {
             bodies.Add(inherited.OriginalDefinition);
         }
@@ -100,45 +100,13 @@ internal sealed class SynchronousTwins
 
         foreach (var body in SourceImplementations.For(_compilation).Of(twin, cancellationToken))
         {
-            if (InheritsFrom(body.ContainingType, receiver) && !bodies.Contains(body, SymbolEqualityComparer.Default))
+            if (KnownSymbols.IsOrDerivesFrom(body.ContainingType?.BaseType, receiver) && !bodies.Contains(body, SymbolEqualityComparer.Default))
             {
                 bodies.Add(body);
             }
         }
 
         return bodies;
-    }
-
-    private static IMethodSymbol? Inherited(INamedTypeSymbol receiver, IMethodSymbol twin)
-    {
-        for (var type = receiver; type is not null; type = type.BaseType)
-        {
-            foreach (var member in type.GetMembers(twin.Name))
-            {
-                for (var method = member as IMethodSymbol; method is not null; method = method.OverriddenMethod)
-                {
-                    if (SymbolEqualityComparer.Default.Equals(method.OriginalDefinition, twin))
-                    {
-                        return (IMethodSymbol)member;
-                    }
-                }
-            }
-        }
-
-        return null;
-    }
-
-    private static bool InheritsFrom(INamedTypeSymbol? type, INamedTypeSymbol baseType)
-    {
-        for (var current = type?.BaseType; current is not null; current = current.BaseType)
-        {
-            if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, baseType))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private bool IsSynchronous(IMethodSymbol method, int depth, CancellationToken cancellationToken)
