@@ -74,6 +74,7 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
                     && !InMemoryStreams.IsBuiltOverInMemoryStream(resource, _symbols)
                     && AsyncContext.GetAsyncFunction(context.Operation, context.ContainingSymbol) is { } function
                     && !SyncAsyncBranches.TakesAPathParameter(function)
+                    && !(local is not null && IsAwaitUsedInItsScope(local, context.Operation))
                     && !IsReadOrClosedElsewhere(resource, local, context.Operation))
                 {
                     context.ReportDiagnostic(Diagnostic.Create(
@@ -118,6 +119,49 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
                 type.Name,
                 "'Dispose()'",
                 AsyncContext.Describe(function)));
+        }
+
+        // `using var runner = await OpenAsync(); await using (runner.ConfigureAwait(false)) { … }` (Dotmim.Sync's
+        // orchestrators, 105 times): a statement of the scope, run on every normal path, disposes the object
+        // asynchronously first; the synchronous dispose at the end of the scope finds it disposed. Only an
+        // `await using` that is itself a statement of that scope counts (one under an `if` may not run).
+        private static bool IsAwaitUsedInItsScope(ILocalSymbol local, IOperation @using)
+        {
+            var statements = @using switch
+            {
+                IUsingDeclarationOperation { Parent: IBlockOperation block } => block.Operations,
+                IUsingOperation { Body: IBlockOperation body } => body.Operations,
+                IUsingOperation { Body: { } single } => System.Collections.Immutable.ImmutableArray.Create(single),
+                _ => System.Collections.Immutable.ImmutableArray<IOperation>.Empty,
+            };
+
+            foreach (var statement in statements)
+            {
+                if (statement is IUsingOperation { IsAsynchronous: true, Resources: { } resource }
+                    && statement.Syntax.SpanStart > @using.Syntax.SpanStart
+                    && IsTheLocal(resource, local))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        // `runner` or `runner.ConfigureAwait(false)`.
+        private static bool IsTheLocal(IOperation resource, ILocalSymbol local)
+        {
+            var value = resource.WithoutConversions();
+            if (value is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured })
+            {
+                value = configured.WithoutConversions();
+            }
+            else if (value is IInvocationOperation { TargetMethod: { Name: "ConfigureAwait", IsExtensionMethod: true }, Arguments: { Length: > 0 } arguments })
+            {
+                value = arguments[0].Value.WithoutConversions();
+            }
+
+            return value is ILocalReferenceOperation { Local: var named } && SymbolEqualityComparer.Default.Equals(named, local);
         }
 
         // `DataStream.Dispose()` where the private member only ever holds a stream opened for reading
@@ -243,6 +287,7 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
                 _ when value.Type is { IsSealed: true } sealedType => sealedType,
                 ILocalReferenceOperation { Local: var local } when LocalDeclarations.GetInitializer(local, value) is { Value: IObjectCreationOperation created } => created.Type,
                 _ when value.Type is INamedTypeSymbol ownType && IsInSource(ownType) && !_overriddenBelow.Value.Contains(ownType.OriginalDefinition) => ownType,
+                _ when value.Type is INamedTypeSymbol provider && IsAdoNetProviderClass(provider) => provider,
                 _ => null,
             };
 
@@ -253,7 +298,8 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
         {
             for (var type = exact; type is not null; type = type.BaseType)
             {
-                if (SymbolEqualityComparer.Default.Equals(type, _symbols.Stream) || SymbolEqualityComparer.Default.Equals(type, _symbols.TextWriter))
+                if (SymbolEqualityComparer.Default.Equals(type, _symbols.Stream) || SymbolEqualityComparer.Default.Equals(type, _symbols.TextWriter)
+                    || IsAdoNetBase(type))
                 {
                     return true;
                 }
@@ -266,6 +312,36 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
 
             return false;
         }
+
+        // `SqlDataReader`, `SqliteConnection`: a provider's concrete class, from a referenced assembly, below
+        // ADO.NET's reader, connection or transaction, whose base DisposeAsync only calls Dispose(). What the
+        // provider's methods return is that class (no provider hands out subclasses of its own reader), so
+        // the static type is taken as exact: Microsoft.Data.SqlClient and Microsoft.Data.Sqlite declare no
+        // DisposeAsync, and `await using` would close them the same synchronous way (found dogfooding
+        // Dotmim.Sync). Npgsql's and MySqlConnector's readers override it and are reported. A variable typed
+        // DbDataReader may hold either and is reported.
+        private bool IsAdoNetProviderClass(INamedTypeSymbol type)
+        {
+            if (type.TypeKind != TypeKind.Class || type.IsAbstract || IsInSource(type))
+            {
+                return false;
+            }
+
+            for (var below = type.BaseType; below is not null; below = below.BaseType)
+            {
+                if (IsAdoNetBase(below))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private bool IsAdoNetBase(INamedTypeSymbol type)
+            => SymbolEqualityComparer.Default.Equals(type, _symbols.DbDataReader)
+               || SymbolEqualityComparer.Default.Equals(type, _symbols.DbConnection)
+               || SymbolEqualityComparer.Default.Equals(type, _symbols.DbTransaction);
 
         // Every class of the compilation that some class derived from it (in the compilation) declares
         // DisposeAsync below. Built once, and only when a finding is about to be reported.

@@ -92,6 +92,8 @@ internal sealed class KnownSymbols
         "System.Data.Common.DbCommand",
         "System.Data.Common.DbBatch",
         "System.Data.Common.DbDataReader",
+        "System.Data.Common.DbConnection",
+        "System.Data.Common.DbTransaction",
         "System.IO.Stream",
         "System.IO.TextWriter",
         "System.IO.TextReader",
@@ -259,6 +261,10 @@ internal sealed class KnownSymbols
 
     public INamedTypeSymbol? DbDataReader => Get(KnownType.DbDataReader);
 
+    public INamedTypeSymbol? DbConnection => Get(KnownType.DbConnection);
+
+    public INamedTypeSymbol? DbTransaction => Get(KnownType.DbTransaction);
+
     public INamedTypeSymbol? Stream => Get(KnownType.Stream);
 
     public INamedTypeSymbol? TextWriter => Get(KnownType.TextWriter);
@@ -421,6 +427,8 @@ internal sealed class KnownSymbols
         DbCommand,
         DbBatch,
         DbDataReader,
+        DbConnection,
+        DbTransaction,
         Stream,
         TextWriter,
         TextReader,

@@ -26,6 +26,19 @@ internal static class OperationExtensions
         }
     }
 
+    /// <summary>True when the call's task is awaited right where it is made (<c>await M()</c>,
+    /// <c>await M().ConfigureAwait(false)</c>): all of the callee runs before the caller goes on.</summary>
+    public static bool IsAwaitedWhereCalled(this IInvocationOperation call)
+    {
+        var parent = call.ParentSkippingConversions();
+        if (parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configure && configure.Instance?.WithoutConversions() == call)
+        {
+            parent = configure.ParentSkippingConversions();
+        }
+
+        return parent is IAwaitOperation;
+    }
+
     /// <summary>
     /// True when <paramref name="operation"/> is the back-off of a spin lock: it sits in the body of a
     /// loop that retries an <c>Interlocked.CompareExchange</c> or <c>Exchange</c> — in its condition

@@ -10,7 +10,8 @@ namespace Threadwise.Core;
 /// </summary>
 internal static class ServiceLoops
 {
-    /// <summary><c>true</c>; <c>!token.IsCancellationRequested</c>; <c>_running</c>; <c>!_stop</c>;
+    /// <summary><c>true</c>; <c>!token.IsCancellationRequested</c>; <c>_running</c>; <c>!_stop</c>; a bool property of
+    /// the object itself (<c>IsUnsubscribed == false</c>);
     /// <c>!queue.IsCompleted</c> of a <c>BlockingCollection</c> (drained with Take); and conjunctions of those.</summary>
     public static bool RunsUntilShutdown(IOperation condition, INamedTypeSymbol? blockingCollection)
     {
@@ -20,11 +21,51 @@ internal static class ServiceLoops
                 when blockingCollection is not null && SymbolEqualityComparer.Default.Equals(queue.Type?.OriginalDefinition, blockingCollection) => true,
             { ConstantValue: { HasValue: true, Value: true } } => true,
             IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: IPropertyReferenceOperation { Property.Name: "IsCancellationRequested" } } => true,
-            IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: IFieldReferenceOperation { Field.Type.SpecialType: SpecialType.System_Boolean } } => true,
-            IFieldReferenceOperation { Field.Type.SpecialType: SpecialType.System_Boolean } => true,
+            IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: var negated } when IsOwnFlag(negated) => true,
+            IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison when ComparesOwnFlag(comparison) => true,
+            var flag when IsOwnFlag(flag) => true,
             IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } and => RunsUntilShutdown(and.LeftOperand, blockingCollection) && RunsUntilShutdown(and.RightOperand, blockingCollection),
             _ => false,
         };
+    }
+
+    // `_running`, or a bool auto-property of the object itself (`IsUnsubscribed { get; set; }`, CSRedis's
+    // subscription threads): a flag someone else flips to stop the loop. A computed property
+    // (`HasWork => _pending > 0`) is a condition of the loop's own.
+    private static bool IsOwnFlag(IOperation operation) => operation.WithoutConversions() switch
+    {
+        IFieldReferenceOperation { Field.Type.SpecialType: SpecialType.System_Boolean } => true,
+        IPropertyReferenceOperation { Property: { Type.SpecialType: SpecialType.System_Boolean, IsIndexer: false } property, Instance: null or IInstanceReferenceOperation }
+            => IsAutoProperty(property),
+        _ => false,
+    };
+
+    private static bool IsAutoProperty(IPropertySymbol property)
+    {
+        if (property.DeclaringSyntaxReferences.Length != 1
+            || property.DeclaringSyntaxReferences[0].GetSyntax() is not PropertyDeclarationSyntax { AccessorList: { } accessors })
+        {
+            return false;
+        }
+
+        foreach (var accessor in accessors.Accessors)
+        {
+            if (accessor.Body is not null || accessor.ExpressionBody is not null)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // `IsUnsubscribed == false`, `_running == true`: the same flag spelled as a comparison.
+    private static bool ComparesOwnFlag(IBinaryOperation comparison)
+    {
+        var (flag, constant) = comparison.RightOperand.ConstantValue.HasValue
+            ? (comparison.LeftOperand, comparison.RightOperand.ConstantValue)
+            : (comparison.RightOperand, comparison.LeftOperand.ConstantValue);
+        return constant is { HasValue: true, Value: bool } && IsOwnFlag(flag);
     }
 
     /// <summary>

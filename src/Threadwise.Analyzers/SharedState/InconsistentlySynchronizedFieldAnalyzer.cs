@@ -95,7 +95,8 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
             (held, inLambda) = (held.AddRange(atCalls), false);
         }
 
-        calls.Add(new HelperCall(target.OriginalDefinition, context.ContainingSymbol, held, isCall, inLambda, context.Operation.Syntax));
+        var awaited = context.Operation is IInvocationOperation call && call.IsAwaitedWhereCalled();
+        calls.Add(new HelperCall(target.OriginalDefinition, context.ContainingSymbol, held, isCall, inLambda, context.Operation.Syntax, awaited));
     }
 
     // `void WriteData(…) { … Trim(); void Trim() { …; WriteHeaderUnsynchronized(); } }` (Bedrock's HTTP/2
@@ -1232,9 +1233,10 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
 
     private sealed class HelperCall
     {
-        public HelperCall(IMethodSymbol callee, ISymbol caller, ImmutableArray<ISymbol> held, bool isCall, bool inLambda, SyntaxNode syntax)
+        public HelperCall(IMethodSymbol callee, ISymbol caller, ImmutableArray<ISymbol> held, bool isCall, bool inLambda, SyntaxNode syntax, bool awaited = false)
         {
             Syntax = syntax;
+            Awaited = awaited;
             Callee = callee;
             Caller = caller;
             Held = held;
@@ -1255,10 +1257,15 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
 
         /// <summary>The call sits in a lambda or local function: only locks held there count.</summary>
         public bool InLambda { get; }
+
+        /// <summary>The call is awaited where it is made: an async callee runs to its end before the
+        /// caller goes on (and lets go of an async lock it holds).</summary>
+        public bool Awaited { get; }
     }
 
     /// <summary>Which lock every caller of a private helper holds, through chains of helpers. An async
-    /// helper gets none: only its part before the first await runs while the caller holds the lock
+    /// helper gets one only when every call awaits it where it is made: otherwise only its part before
+    /// the first await runs while the caller holds the lock
     /// (<c>lock (_openLock) { _openTask = OpenHelperAsync(); }</c> — the MongoDB driver).</summary>
     private sealed class Callers
     {
@@ -1298,7 +1305,7 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
             }
 
             _held[method] = null; // a cycle proves nothing
-            var result = method.DeclaredAccessibility == Accessibility.Private && !method.IsAsync && _byCallee.TryGetValue(method, out var calls) ? Common(calls) : null;
+            var result = method.DeclaredAccessibility == Accessibility.Private && _byCallee.TryGetValue(method, out var calls) && RunsWhileCalled(method, calls) ? Common(calls) : null;
             _held[method] = result;
             return result;
         }
@@ -1323,13 +1330,34 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
 
             _heldAcrossTypes[method] = null; // a cycle proves nothing
             ISymbol? result = null;
-            if (depth <= MaxCallerDepth && !method.IsAsync && CallSites.CanKnowCallers(method) && CallsInTheCompilation(method) is { Count: > 0 } calls)
+            if (depth <= MaxCallerDepth && CallSites.CanKnowCallers(method) && CallsInTheCompilation(method) is { Count: > 0 } calls && RunsWhileCalled(method, calls))
             {
                 result = Common(calls, depth + 1);
             }
 
             _heldAcrossTypes[method] = result;
             return result;
+        }
+
+        // An async helper runs inside its caller's lock only when every call awaits it right there
+        // (`using (await _lock.AcquireAsync()) { … await PruneNoLockAsync(); }`, DistributedLock's pool);
+        // a call that keeps the task lets the part after its first await run after the lock is let go.
+        private static bool RunsWhileCalled(IMethodSymbol method, List<HelperCall> calls)
+        {
+            if (!method.IsAsync)
+            {
+                return true;
+            }
+
+            foreach (var call in calls)
+            {
+                if (!call.Awaited)
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         // Callers of callers: enough for hook -> helper -> write, bounded so a miss costs little.
@@ -1442,7 +1470,7 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
             var calls = new List<HelperCall>(sites.Count);
             foreach (var site in sites)
             {
-                calls.Add(new HelperCall(method, site.Caller, KnownHeldLocks(site.Invocation), isCall: true, AsyncContext.IsInNestedFunction(site.Invocation, RootOf(site.Invocation)), site.Invocation.Syntax));
+                calls.Add(new HelperCall(method, site.Caller, KnownHeldLocks(site.Invocation), isCall: true, AsyncContext.IsInNestedFunction(site.Invocation, RootOf(site.Invocation)), site.Invocation.Syntax, site.Invocation.IsAwaitedWhereCalled()));
             }
 
             return calls;

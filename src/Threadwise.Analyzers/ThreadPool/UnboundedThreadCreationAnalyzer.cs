@@ -38,13 +38,23 @@ public sealed class UnboundedThreadCreationAnalyzer : ThreadwiseAnalyzer
             if (!SymbolEqualityComparer.Default.Equals(creation.Type, _thread)
                 || EnclosingLoop(creation) is not { } loop
                 || !IsOverData(loop)
-                || !IsStartedInLoop(creation, loop))
+                || !IsStartedInLoop(creation, loop)
+                || RunsAServiceLoop(creation, context.CancellationToken))
             {
                 return;
             }
 
             context.ReportDiagnostic(Diagnostic.Create(Descriptors.TW3004UnboundedThreadCreation, creation.Syntax.GetLocation()));
         }
+
+        // `foreach (var subscription in subscriptions) new Thread(Subscribe).Start(subscription);` where
+        // Subscribe runs `while (IsUnsubscribed == false) { … }` (CSRedis's per-node subscriptions): each
+        // thread is a long-lived loop that Parallel.ForEach cannot replace (it would never return). Asked
+        // only for would-be findings.
+        private static bool RunsAServiceLoop(IObjectCreationOperation creation, System.Threading.CancellationToken cancellationToken)
+            => creation.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.BaseObjectCreationExpressionSyntax syntax
+               && creation.SemanticModel is { } model
+               && ThreadWork.Of(syntax, model, cancellationToken) == ThreadWorkKind.Loops;
 
         private static ILoopOperation? EnclosingLoop(IOperation operation)
         {

@@ -607,6 +607,165 @@ public class SyncDisposeOfAsyncDisposableTests
         }
         """, Tw1008(0, "DbDataReader", "'using'"), Tw1008(1, "DbConnection", "'Dispose()'"));
 
+    // A provider's reader or connection class from a referenced assembly that does not override
+    // DisposeAsync (Microsoft.Data.SqlClient's and Microsoft.Data.Sqlite's): ADO.NET's base DisposeAsync only
+    // calls Dispose, so `await using` would close it the same synchronous way. A provider class that
+    // overrides it (Npgsql's reader), and a variable typed by the ADO.NET base, are reported.
+    [Fact]
+    public Task ProviderClassesWithoutAnAsyncDispose_AreNotReported() => VerifyAnalyzer.AnalyzerWithLibraryAsync("""
+        using System.Data.Common;
+        using System.Threading.Tasks;
+        using Provider;
+
+        class Store
+        {
+            async Task M(PlainCommand command, DrainingCommand draining, PlainConnection connection, DbConnection anyConnection)
+            {
+                using (var reader = await command.ExecuteReaderAsync())
+                {
+                    await reader.ReadAsync();
+                }
+
+                {|#0:using|} var drained = await draining.ExecuteReaderAsync();
+                await drained.ReadAsync();
+                using var transaction = connection.BeginTransaction();
+                connection.Dispose();
+                {|#1:anyConnection.Dispose()|};
+            }
+        }
+        """, """
+        using System;
+        using System.Data;
+        using System.Data.Common;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        namespace Provider
+        {
+            public class PlainReader : DbDataReader
+            {
+                public override object this[int ordinal] => null!;
+                public override object this[string name] => null!;
+                public override int Depth => 0;
+                public override int FieldCount => 0;
+                public override bool HasRows => false;
+                public override bool IsClosed => false;
+                public override int RecordsAffected => 0;
+                public override bool GetBoolean(int ordinal) => false;
+                public override byte GetByte(int ordinal) => 0;
+                public override long GetBytes(int ordinal, long dataOffset, byte[]? buffer, int bufferOffset, int length) => 0;
+                public override char GetChar(int ordinal) => ' ';
+                public override long GetChars(int ordinal, long dataOffset, char[]? buffer, int bufferOffset, int length) => 0;
+                public override string GetDataTypeName(int ordinal) => "";
+                public override DateTime GetDateTime(int ordinal) => default;
+                public override decimal GetDecimal(int ordinal) => 0;
+                public override double GetDouble(int ordinal) => 0;
+                public override System.Collections.IEnumerator GetEnumerator() => null!;
+                public override Type GetFieldType(int ordinal) => typeof(object);
+                public override float GetFloat(int ordinal) => 0;
+                public override Guid GetGuid(int ordinal) => default;
+                public override short GetInt16(int ordinal) => 0;
+                public override int GetInt32(int ordinal) => 0;
+                public override long GetInt64(int ordinal) => 0;
+                public override string GetName(int ordinal) => "";
+                public override int GetOrdinal(string name) => 0;
+                public override string GetString(int ordinal) => "";
+                public override object GetValue(int ordinal) => null!;
+                public override int GetValues(object[] values) => 0;
+                public override bool IsDBNull(int ordinal) => false;
+                public override bool NextResult() => false;
+                public override bool Read() => false;
+            }
+
+            public sealed class DrainingReader : PlainReader
+            {
+                public override ValueTask DisposeAsync() => default;
+            }
+
+            public sealed class PlainCommand
+            {
+                public Task<PlainReader> ExecuteReaderAsync() => Task.FromResult(new PlainReader());
+            }
+
+            public sealed class DrainingCommand
+            {
+                public Task<DrainingReader> ExecuteReaderAsync() => Task.FromResult(new DrainingReader());
+            }
+
+            public sealed class PlainTransaction : DbTransaction
+            {
+                public override IsolationLevel IsolationLevel => IsolationLevel.ReadCommitted;
+                protected override DbConnection? DbConnection => null;
+                public override void Commit() { }
+                public override void Rollback() { }
+            }
+
+            public class PlainConnection : DbConnection
+            {
+                public override string ConnectionString { get; set; } = "";
+                public override string Database => "";
+                public override string DataSource => "";
+                public override string ServerVersion => "";
+                public override ConnectionState State => ConnectionState.Closed;
+                public override void ChangeDatabase(string databaseName) { }
+                public override void Close() { }
+                public override void Open() { }
+                public new PlainTransaction BeginTransaction() => new PlainTransaction();
+                protected override DbTransaction BeginDbTransaction(IsolationLevel isolationLevel) => new PlainTransaction();
+                protected override DbCommand CreateDbCommand() => null!;
+            }
+        }
+        """, Tw1008(0, "DrainingReader", "'using'"), Tw1008(1, "DbConnection", "'Dispose()'"));
+
+    // `using var runner = await OpenAsync(); await using (runner.ConfigureAwait(false)) { … }` (Dotmim.Sync's
+    // orchestrators): the `await using` statement of the same scope disposes the object asynchronously
+    // first; the synchronous dispose at the end finds it disposed. One under an `if` may not run.
+    [Fact]
+    public Task LocalsAlsoAwaitUsedInTheirScope_AreNotReported() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        sealed class Runner : IDisposable, IAsyncDisposable
+        {
+            public void Dispose() { }
+            public ValueTask DisposeAsync() => default;
+        }
+
+        class Orchestrator
+        {
+            Task<Runner> OpenAsync() => Task.FromResult(new Runner());
+
+            async Task M(bool pooled)
+            {
+                using var runner = await OpenAsync();
+                await using (runner.ConfigureAwait(false))
+                {
+                    await Task.Yield();
+                }
+
+                using (var other = await OpenAsync())
+                await using (other)
+                {
+                    await Task.Yield();
+                }
+
+                {|#0:using|} var maybe = await OpenAsync();
+                if (pooled)
+                {
+                    await using (maybe.ConfigureAwait(false))
+                    {
+                    }
+                }
+
+                {|#1:using|} var late = await OpenAsync();
+                var unrelated = await OpenAsync();
+                await using (unrelated.ConfigureAwait(false))
+                {
+                }
+            }
+        }
+        """, Tw1008(0, "Runner", "'using'"), Tw1008(1, "Runner", "'using'"));
+
     [Fact]
     public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
         using System.Threading.Tasks;

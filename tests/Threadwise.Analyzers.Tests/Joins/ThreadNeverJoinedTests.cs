@@ -507,6 +507,45 @@ public class ThreadNeverJoinedBeyondLocalsTests
         """,
         Tw4001(0, "new Thread(Drain)"), Tw4001(1, "new Thread(...)"), Tw4001(2, "new Thread(...)"));
 
+    // A foreground thread that loops on a bool auto-property of its object (CSRedis's subscription
+    // threads, `while (IsUnsubscribed == false)`) keeps the process alive like one on a field. A loop on
+    // a computed property is a condition of its own: finite as far as anyone can tell, not reported.
+    [Fact]
+    public Task ThreadsLoopingOnAFlagProperty_AreFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading;
+
+        class Subscription
+        {
+            private int _pending;
+
+            public bool IsUnsubscribed { get; set; }
+
+            private bool HasWork => _pending > 0;
+
+            void M()
+            {
+                {|#0:new Thread(Subscribe).Start()|};
+                new Thread(Work).Start();
+            }
+
+            void Subscribe()
+            {
+                while (IsUnsubscribed == false)
+                {
+                    Thread.Sleep(10);
+                }
+            }
+
+            void Work()
+            {
+                while (HasWork)
+                {
+                    Interlocked.Decrement(ref _pending);
+                }
+            }
+        }
+        """, Tw4001(0, "new Thread(Subscribe)"));
+
     [Fact]
     public Task ThreadsCollectedIntoALocalList_NeverJoined_AreFlagged() => VerifyAnalyzer.AnalyzerAsync("""
         using System.Collections.Generic;

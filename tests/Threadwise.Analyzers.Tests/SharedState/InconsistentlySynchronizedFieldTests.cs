@@ -84,6 +84,80 @@ public class InconsistentlySynchronizedFieldTests
         }
         """, Tw2003(0, "_description", "_openLock", "Describe"));
 
+    // A pool whose async prune helper is awaited inside `using (await _lock.AcquireAsync())` by its only
+    // caller (DistributedLock's connection pool): the whole helper, past its awaits, runs while the scope
+    // holds the lock. The same shape kept as a task (not awaited where called) or awaited once outside
+    // the scope still breaks it.
+    [Fact]
+    public Task AsyncHelpersAwaitedUnderAnAsyncLock_HoldIt() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        sealed class AsyncLock
+        {
+            public ValueTask<IDisposable> AcquireAsync() => new ValueTask<IDisposable>((IDisposable)null!);
+        }
+
+        class Pool
+        {
+            private readonly AsyncLock _lock = new();
+            private readonly Queue<object> _items = new();
+            private int _stored;
+            private int _pooled;
+            private int _kept;
+            private int _seen;
+
+            public async ValueTask StoreAsync(object item)
+            {
+                using (await _lock.AcquireAsync().ConfigureAwait(false))
+                {
+                    ++_stored;
+                    ++_pooled;
+                    ++_kept;
+                    ++_seen;
+                    _items.Enqueue(item);
+                    if (_stored > 64)
+                    {
+                        await PruneNoLockAsync().ConfigureAwait(false);
+                    }
+
+                    await CountNoLockAsync();
+                    var pending = KeepNoLockAsync();
+                    await pending;
+                    await SeeNoLockAsync();
+                }
+            }
+
+            public async Task RefreshAsync() => await SeeNoLockAsync();
+
+            private async ValueTask PruneNoLockAsync()
+            {
+                _stored = 0;
+                await Task.Yield();
+                --_pooled;
+            }
+
+            private async Task CountNoLockAsync()
+            {
+                await Task.Yield();
+                _pooled = _items.Count;
+            }
+
+            private async Task KeepNoLockAsync()
+            {
+                await Task.Yield();
+                {|#0:_kept = 0|};
+            }
+
+            private async Task SeeNoLockAsync()
+            {
+                await Task.Yield();
+                {|#1:_seen = 0|};
+            }
+        }
+        """, Tw2003(0, "_kept", "_lock", "StoreAsync"), Tw2003(1, "_seen", "_lock", "StoreAsync"));
+
     // MessagePipe's FreeList: `Initialize()` is called by the constructor and, to re-initialize, under
     // the lock. The constructor runs before the object is shared: every other call holds the lock, so the
     // helper does. A call from an ordinary method without the lock still breaks it.

@@ -42,6 +42,36 @@ public class LongRunningLoopOnThreadPoolTests
         Tw3001(0, "Task.Run"), Tw3001(1, "Task.Factory.StartNew"), Tw3001(2, "ThreadPool.QueueUserWorkItem"),
         Tw3001(3, "Task.Run"), Tw3001(4, "new Timer"), Tw3001(5, "Task.Run"));
 
+    // A bool property of the object itself is a stop flag like a field (CSRedis's `while (IsUnsubscribed ==
+    // false)`), and so is a flag compared with a constant. A computed property, another object's
+    // property, or a comparison with a variable, is a condition of the loop's own.
+    [Fact]
+    public Task FlagPropertiesAndComparisons_AreStopFlags() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Subscription
+        {
+            private bool _stop;
+
+            public bool IsUnsubscribed { get; set; }
+
+            private bool HasWork => !_stop;
+
+            void M(Subscription other, bool expected)
+            {
+                Task.Run(() => { while (HasWork) { Work(); } });
+                Task.Run(() => { {|#0:while|} (IsUnsubscribed == false) { Work(); } });
+                Task.Run(() => { {|#1:while|} (!this.IsUnsubscribed) { Work(); } });
+                Task.Run(() => { {|#2:while|} (true != _stop) { Work(); } });
+                Task.Run(() => { while (!other.IsUnsubscribed) { Work(); } });
+                Task.Run(() => { while (_stop == expected) { Work(); } });
+            }
+
+            static void Work() { }
+        }
+        """, Tw3001(0, "Task.Run"), Tw3001(1, "Task.Run"), Tw3001(2, "Task.Run"));
+
     [Fact]
     public Task LongRunningThreadsAwaitingAndBoundedLoops_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
         using System.Threading;

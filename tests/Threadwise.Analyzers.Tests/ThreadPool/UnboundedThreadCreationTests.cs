@@ -171,6 +171,77 @@ public class UnboundedThreadCreationTests
         }
         """, Tw3004(0), Tw3004(1));
 
+    // CSRedis's subscriptions: one thread per node, each running `while (IsUnsubscribed == false)` until
+    // the subscription ends. Long-lived loops that Parallel.ForEach cannot replace (it would never
+    // return). A thread that does finite work per item, or loops on a condition of its own, is reported.
+    [Fact]
+    public Task ThreadsRunningServiceLoops_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Generic;
+        using System.Threading;
+
+        class Subscriptions
+        {
+            private volatile bool _stopped;
+
+            public bool IsUnsubscribed { get; set; }
+
+            public void Start(List<string> channels)
+            {
+                foreach (var channel in channels)
+                {
+                    new Thread(Subscribe).Start(channel);
+                }
+
+                foreach (var channel in channels)
+                {
+                    new Thread(() => { while (!_stopped) { Thread.Sleep(10); } }).Start();
+                }
+
+                foreach (var channel in channels)
+                {
+                    new Thread(() => Pump(channel)).Start();
+                }
+
+                foreach (var channel in channels)
+                {
+                    {|#0:new Thread(() => Fetch(channel))|}.Start();
+                }
+
+                foreach (var channel in channels)
+                {
+                    {|#1:new Thread(Drain)|}.Start(channel);
+                }
+            }
+
+            private void Subscribe(object state)
+            {
+                while (IsUnsubscribed == false)
+                {
+                    Thread.Sleep(100);
+                }
+            }
+
+            private void Pump(string channel)
+            {
+                while (true)
+                {
+                    Thread.Sleep(100);
+                }
+            }
+
+            private void Fetch(string channel) { }
+
+            private void Drain(object state)
+            {
+                var left = 10;
+                while (left > 0)
+                {
+                    left--;
+                }
+            }
+        }
+        """, Tw3004(0), Tw3004(1));
+
     [Fact]
     public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
         using System.Threading;
