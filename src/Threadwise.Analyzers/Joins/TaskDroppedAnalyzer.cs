@@ -405,7 +405,10 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
             }
 
             // A stub that only ever returns a finished task stands for work to come: not "cannot fault".
-            var doesWork = false;
+            // A method that works synchronously before it does is synchronous code behind a task-shaped
+            // signature (`AddCustomHeaders(request, headers)`, Azure IoT's HTTP helper): its failures are
+            // thrown at the call, and its task always completes.
+            var doesWork = DoesSynchronousWork(returned.Declaration);
             foreach (var expression in returned.Expressions)
             {
                 if (expression is null || !IsUnfaulting(expression, compilation, depth, cancellationToken))
@@ -451,6 +454,7 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
                     return false;
                 }
 
+                doesWork |= DoesSynchronousWork(returned.Declaration);
                 foreach (var expression in returned.Expressions)
                 {
                     if (expression is null || !IsUnfaulting(expression, compilation, depth, cancellationToken))
@@ -557,6 +561,8 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
             {
                 case IPropertyReferenceOperation { Property: { Name: "CompletedTask", IsStatic: true } completed }:
                     return SymbolEqualityComparer.Default.Equals(completed.ContainingType, _symbols.Task);
+                case IFieldReferenceOperation { Field: { IsStatic: true, IsReadOnly: true } field }:
+                    return HoldsAFinishedTask(field, compilation, cancellationToken);
                 case IInvocationOperation { TargetMethod: { Name: "FromResult", IsStatic: true } fromResult }
                     when SymbolEqualityComparer.Default.Equals(fromResult.ContainingType, _symbols.Task):
                     return true;
@@ -572,6 +578,43 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
                 default:
                     return false;
             }
+        }
+
+        // `static readonly Task CompletedTask = Task.FromResult(false);` (Azure IoT's TaskHelpers, a shim from
+        // before Task.CompletedTask): a field of this compilation that holds a finished task.
+        private bool HoldsAFinishedTask(IFieldSymbol field, Compilation compilation, System.Threading.CancellationToken cancellationToken)
+        {
+            if (field.DeclaringSyntaxReferences.Length != 1
+                || field.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is not VariableDeclaratorSyntax { Initializer.Value: { } value })
+            {
+                return false;
+            }
+
+            return compilation.GetSemanticModel(value.SyntaxTree).GetOperation(value, cancellationToken)?.WithoutConversions() switch
+            {
+                IPropertyReferenceOperation { Property: { Name: "CompletedTask", IsStatic: true } completed } => SymbolEqualityComparer.Default.Equals(completed.ContainingType, _symbols.Task),
+                IInvocationOperation { TargetMethod: { Name: "FromResult", IsStatic: true } fromResult } => SymbolEqualityComparer.Default.Equals(fromResult.ContainingType, _symbols.Task),
+                _ => false,
+            };
+        }
+
+        // Statements besides its returns: the method does its work synchronously, then hands back a task.
+        private static bool DoesSynchronousWork(SyntaxNode declaration)
+        {
+            if (declaration is not MethodDeclarationSyntax { Body: { } body })
+            {
+                return false;
+            }
+
+            foreach (var statement in body.Statements)
+            {
+                if (statement is not ReturnStatementSyntax)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         // `Task.Run(() => ActionUtils.SafeExecute(action))` (Ably's push callbacks): the task `Task.Run` returns for

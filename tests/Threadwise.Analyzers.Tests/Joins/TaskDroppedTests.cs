@@ -440,6 +440,67 @@ public class TaskDroppedTests
         }
         """, Tw4002(0, "Task", "risky.Handle"), Tw4002(1, "Task", "open.Handle"), Tw4002(2, "Task", "stub.Handle"), Tw4002(3, "Task", "plain.Handle"));
 
+    // Azure IoT's HTTP helper drops `AddCustomHeaders(request, headers)` in a synchronous lambda: a private
+    // method that adds the headers, then returns its `TaskHelpers.CompletedTask` (a static readonly field
+    // holding `Task.FromResult(false)`). It works synchronously behind a task-shaped signature: failures
+    // are thrown at the call, and its task always completes. A stub that only returns a finished task,
+    // a field that holds another task, and the same drop in async code are reported.
+    [Fact]
+    public Task SynchronousWorkBehindATask_DroppedFromSynchronousCode_IsNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        static class TaskHelpers
+        {
+            public static readonly Task CompletedTask = Task.FromResult(false);
+            public static readonly Task Pending = Task.Delay(1000);
+        }
+
+        class Helper
+        {
+            public void Prepare(List<string> request, IDictionary<string, string> headers)
+            {
+                AddHeaders(request, headers);
+                AddHeadersThenWait(request, headers);
+                {|#0:Later(request)|};
+                {|#1:Pending(request)|};
+            }
+
+            public async Task PrepareAsync(List<string> request, IDictionary<string, string> headers)
+            {
+                {|#2:AddHeaders(request, headers)|};
+                await Task.Yield();
+            }
+
+            private static Task AddHeaders(List<string> request, IDictionary<string, string> headers)
+            {
+                foreach (var header in headers)
+                {
+                    request.Add(header.Key);
+                }
+
+                return TaskHelpers.CompletedTask;
+            }
+
+            private static Task AddHeadersThenWait(List<string> request, IDictionary<string, string> headers)
+            {
+                request.Clear();
+                return Task.CompletedTask;
+            }
+
+            private static Task Later(List<string> request)
+            {
+                return TaskHelpers.CompletedTask;
+            }
+
+            private static Task Pending(List<string> request)
+            {
+                request.Clear();
+                return TaskHelpers.Pending;
+            }
+        }
+        """, Tw4002(0, "Task", "Later"), Tw4002(1, "Task", "Pending"), Tw4002(2, "Task", "AddHeaders"));
+
     // A push client notifies its user's callbacks with `Task.Run(() => Safe.Execute(callback))`, where
     // Safe.Execute awaits the callback inside a catch-all: the task Task.Run returns for a task-returning
     // delegate is that task, so it cannot fault either, and a synchronous caller that drops it loses nothing.
