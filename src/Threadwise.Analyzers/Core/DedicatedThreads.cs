@@ -16,6 +16,18 @@ namespace Threadwise.Core;
 internal static class DedicatedThreads
 {
     public static bool IsOnlyAThreadBody(IMethodSymbol method, Compilation compilation, CancellationToken cancellationToken)
+        => IsOnlyAThreadBody(method, compilation, onePerObject: false, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="IsOnlyAThreadBody(IMethodSymbol, Compilation, CancellationToken)"/>, and every thread that
+    /// runs it is created by a constructor of its type, outside any loop: one such thread per object, so the
+    /// body never runs concurrently with itself on the same object (Aerospike's timeout queue, whose
+    /// constructor starts `new Thread(Run)`). A private method only: its type holds all its uses.
+    /// </summary>
+    public static bool IsTheOneThreadOfItsObject(IMethodSymbol method, Compilation compilation, CancellationToken cancellationToken)
+        => method.MethodKind == MethodKind.Ordinary && IsOnlyAThreadBody(method, compilation, onePerObject: true, cancellationToken);
+
+    private static bool IsOnlyAThreadBody(IMethodSymbol method, Compilation compilation, bool onePerObject, CancellationToken cancellationToken)
     {
         if (KnownSymbols.For(compilation).Thread is not { } thread
             || method.IsAsync
@@ -45,6 +57,11 @@ internal static class DedicatedThreads
             if (name.Parent is InvocationExpressionSyntax call && call.Expression == name
                 && model.GetOperation(call, cancellationToken) is IInvocationOperation invocation && IsAThreadLambdasOnlyCall(invocation, thread))
             {
+                if (onePerObject && !(call.FirstAncestorOrSelf<AnonymousFunctionExpressionSyntax>() is { } lambda && IsOutsideLoopsOfAConstructor(lambda)))
+                {
+                    return false;
+                }
+
                 uses++;
                 continue;
             }
@@ -54,10 +71,33 @@ internal static class DedicatedThreads
                 return false; // a call, or a delegate that runs elsewhere
             }
 
+            if (onePerObject && !IsOutsideLoopsOfAConstructor(name))
+            {
+                return false;
+            }
+
             uses++;
         }
 
         return uses > 0;
+    }
+
+    // `Queue() { thread = new Thread(Run) { … }; thread.Start(); }`: directly in a constructor's body.
+    private static bool IsOutsideLoopsOfAConstructor(SyntaxNode use)
+    {
+        for (var current = use.Parent; current is not null; current = current.Parent)
+        {
+            switch (current)
+            {
+                case ConstructorDeclarationSyntax:
+                    return true;
+                case ForStatementSyntax or ForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax
+                    or AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or MemberDeclarationSyntax:
+                    return false;
+            }
+        }
+
+        return false;
     }
 
     // A local function is used only in the body that declares it; a private method only in its type.

@@ -997,7 +997,8 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
             if (read is not IFieldReferenceOperation { Field: { IsReadOnly: false, IsConst: false, IsVolatile: false } field, Instance: null or IInstanceReferenceOperation }
                 || !SymbolEqualityComparer.Default.Equals(field.ContainingType, type)
                 || GuardedWriteWithoutRecheck(conditional.WhenTrue, field) is not { } guard
-                || IsDocumentedNotThreadSafe(type, context.CancellationToken))
+                || IsDocumentedNotThreadSafe(type, context.CancellationToken)
+                || IsStateOfTheObjectsOneThread(field, conditional, context))
             {
                 continue;
             }
@@ -1013,6 +1014,16 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
             return;
         }
     }
+
+    // `if (cancelToken.WaitHandle.WaitOne(t)) { lock (this) { …; cancelToken = cancel.Token; } }` in the
+    // `Run` of Aerospike's timeout queue: Run is the body of the one thread its constructor starts, and
+    // nothing else (constructors aside) writes the field. No second thread can change it between the
+    // check and the act; the lock is there for another field. Asked only for would-be findings.
+    private static bool IsStateOfTheObjectsOneThread(IFieldSymbol field, IConditionalOperation check, OperationAnalysisContext context)
+        => context.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.Ordinary, DeclaredAccessibility: Accessibility.Private } method
+           && !AsyncContext.IsInNestedFunction(check, RootOf(check))
+           && FieldWriters.AreOnlyConstructorsAnd(field, method, context.CancellationToken)
+           && DedicatedThreads.IsTheOneThreadOfItsObject(method, context.Compilation, context.CancellationToken);
 
     private static ISymbol? GuardedWriteWithoutRecheck(IOperation body, IFieldSymbol field)
     {

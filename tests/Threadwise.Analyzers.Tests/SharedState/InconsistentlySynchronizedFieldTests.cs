@@ -158,6 +158,85 @@ public class InconsistentlySynchronizedFieldTests
         }
         """, Tw2003(0, "_kept", "_lock", "StoreAsync"), Tw2003(1, "_seen", "_lock", "StoreAsync"));
 
+    // Aerospike's timeout queue: its constructor starts `new Thread(Run)`, and only Run (constructors aside)
+    // writes `_token` — checked outside the lock, replaced inside it (the lock guards `_cancel`, which
+    // `Add` cancels). One thread per object runs Run: nothing can change the token between the check
+    // and the act. A body any public method may start again, or a field another member also writes,
+    // is reported.
+    [Fact]
+    public Task ChecksOfStateOnlyTheObjectsOneThreadWrites_AreNotReported() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading;
+
+        class TimeoutQueue
+        {
+            private readonly Thread _thread;
+            private CancellationTokenSource _cancel = new();
+            private CancellationToken _token;
+            private CancellationToken _other;
+            private bool _valid = true;
+
+            public TimeoutQueue()
+            {
+                _token = _cancel.Token;
+                _thread = new Thread(Run) { IsBackground = true };
+                _thread.Start();
+            }
+
+            public void Add()
+            {
+                lock (this)
+                {
+                    _cancel.Cancel();
+                }
+            }
+
+            public void Reset() => _other = default;
+
+            private void Run()
+            {
+                while (_valid)
+                {
+                    if (_token.WaitHandle.WaitOne(100))
+                    {
+                        lock (this)
+                        {
+                            _cancel.Dispose();
+                            _cancel = new CancellationTokenSource();
+                            _token = _cancel.Token;
+                        }
+                    }
+
+                    if ({|#0:_other|}.WaitHandle.WaitOne(100))
+                    {
+                        lock (this)
+                        {
+                            _other = _cancel.Token;
+                        }
+                    }
+                }
+            }
+        }
+
+        class RestartableQueue
+        {
+            private CancellationTokenSource _cancel = new();
+            private CancellationToken _token;
+
+            public void Start() => new Thread(Run).Start();
+
+            private void Run()
+            {
+                if ({|#1:_token|}.WaitHandle.WaitOne(100))
+                {
+                    lock (this)
+                    {
+                        _token = _cancel.Token;
+                    }
+                }
+            }
+        }
+        """, Tw2003(0, "_other", "this", "Run", "checked"), Tw2003(1, "_token", "this", "Run", "checked"));
+
     // MessagePipe's FreeList: `Initialize()` is called by the constructor and, to re-initialize, under
     // the lock. The constructor runs before the object is shared: every other call holds the lock, so the
     // helper does. A call from an ordinary method without the lock still breaks it.
