@@ -103,6 +103,7 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
                 || invocation.Parent is not IExpressionStatementOperation
                 || invocation.Syntax.ContainsDiagnostics
                 || DisposesItselfInItsAsyncDispose(invocation, context.ContainingSymbol)
+                || IsKnownClosed(invocation.Instance, invocation)
                 || !CanUseAwaitUsing(invocation)
                 || AsyncContext.GetAsyncFunction(invocation, context.ContainingSymbol) is not { } function
                 || SyncAsyncBranches.TakesAPathParameter(function)
@@ -187,6 +188,49 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
                 ? known
                 : _readOnlyMembers.GetOrAdd(member, StreamRoles.IsMemberOnlyOpenedForReading(member, compilation, _symbols, AsyncDisposeOnlyCallsDispose));
         }
+
+        // `if (connection.State == ConnectionState.Closed) connection.Dispose();` (Dotmim.Sync's
+        // CloseConnectionAsync, after `await connection.CloseAsync()`): a connection known closed has
+        // nothing left to close; its dispose talks to no server. The test must guard the call: an `if`
+        // around it whose condition is, or `&&`-joins, `x.State == ….Closed` on the same variable.
+        private static bool IsKnownClosed(IOperation disposed, IOperation call)
+        {
+            if (disposed.WithoutConversions().ReferencedVariable() is not { } variable)
+            {
+                return false;
+            }
+
+            for (var current = call.Parent; current is not null and not IAnonymousFunctionOperation and not ILocalFunctionOperation; current = current.Parent)
+            {
+                if (current.Parent is IConditionalOperation conditional && conditional.WhenTrue == current && TestsClosed(conditional.Condition, variable))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool TestsClosed(IOperation condition, ISymbol variable)
+        {
+            switch (condition.WithoutConversions())
+            {
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } and:
+                    return TestsClosed(and.LeftOperand, variable) || TestsClosed(and.RightOperand, variable);
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } equals:
+                    return IsStateOf(equals.LeftOperand, variable) && IsClosedMember(equals.RightOperand)
+                           || IsStateOf(equals.RightOperand, variable) && IsClosedMember(equals.LeftOperand);
+                default:
+                    return false;
+            }
+        }
+
+        private static bool IsStateOf(IOperation operand, ISymbol variable)
+            => operand.WithoutConversions() is IPropertyReferenceOperation { Property.Name: "State", Instance: { } instance }
+               && SymbolEqualityComparer.Default.Equals(instance.WithoutConversions().ReferencedVariable(), variable);
+
+        private static bool IsClosedMember(IOperation operand)
+            => operand.WithoutConversions() is IFieldReferenceOperation { Field: { Name: "Closed", ContainingType.TypeKind: TypeKind.Enum } };
 
         // `this.Dispose();` (or `base.Dispose()`) at the end of the type's own DisposeAsync/DisposeAsyncCore
         // (Nerdbank.Streams' Substream): the object finishes its synchronous clean-up; `await

@@ -717,6 +717,55 @@ public class SyncDisposeOfAsyncDisposableTests
         }
         """, Tw1008(0, "DrainingReader", "'using'"), Tw1008(1, "DbConnection", "'Dispose()'"));
 
+    // Dotmim.Sync's CloseConnectionAsync: `if (connection.State == ConnectionState.Closed) connection.Dispose();`,
+    // also in a `finally` after `await connection.CloseAsync()`. A connection known closed has nothing left
+    // to close. A test of another state, of another connection, or a dispose outside the guarded branch is
+    // reported.
+    [Fact]
+    public Task DisposeOfAConnectionKnownClosed_IsNotReported() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Data;
+        using System.Data.Common;
+        using System.Threading.Tasks;
+
+        class Orchestrator
+        {
+            async Task CloseAsync(DbConnection connection, DbConnection other)
+            {
+                if (connection != null && connection.State == ConnectionState.Closed)
+                {
+                    connection.Dispose();
+                    return;
+                }
+
+                try
+                {
+                    await connection.CloseAsync();
+                }
+                finally
+                {
+                    if (connection != null && ConnectionState.Closed == connection.State)
+                        connection.Dispose();
+                }
+
+                if (connection.State == ConnectionState.Open)
+                {
+                    {|#0:connection.Dispose()|};
+                }
+
+                if (other.State == ConnectionState.Closed)
+                {
+                    {|#1:connection.Dispose()|};
+                }
+
+                if (connection.State == ConnectionState.Closed || other.State == ConnectionState.Closed)
+                {
+                    {|#2:connection.Dispose()|};
+                }
+            }
+        }
+        """, Tw1008(0, "DbConnection", "'Dispose()'", "async method 'CloseAsync'"), Tw1008(1, "DbConnection", "'Dispose()'", "async method 'CloseAsync'"),
+        Tw1008(2, "DbConnection", "'Dispose()'", "async method 'CloseAsync'"));
+
     // `using var runner = await OpenAsync(); await using (runner.ConfigureAwait(false)) { … }` (Dotmim.Sync's
     // orchestrators): the `await using` statement of the same scope disposes the object asynchronously
     // first; the synchronous dispose at the end finds it disposed. One under an `if` may not run.
