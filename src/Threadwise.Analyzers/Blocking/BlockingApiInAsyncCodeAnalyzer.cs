@@ -85,7 +85,8 @@ public sealed class BlockingApiInAsyncCodeAnalyzer : ThreadwiseAnalyzer
             else if (api.Twin is not null)
             {
                 if (IsOverrideEitherBridge(invocation, api.Twin, function)
-                    || HandsOverToANonBlockingTail(invocation, context.CancellationToken))
+                    || HandsOverToANonBlockingTail(invocation, context.CancellationToken)
+                    || IsTheFallbackBesideTheAsyncPath(invocation))
                 {
                     return;
                 }
@@ -135,6 +136,41 @@ public sealed class BlockingApiInAsyncCodeAnalyzer : ThreadwiseAnalyzer
         private bool HandsOverToANonBlockingTail(IInvocationOperation invocation, System.Threading.CancellationToken cancellationToken)
             => _summaries.IsAnalyzableHelper(invocation.TargetMethod)
                && _summaries.GetBlockingChain(invocation, cancellationToken) is null;
+
+        // `if (_connection is DbConnection async) { await async.BeginTransactionAsync(…); } else { BeginTransaction(); }`
+        // in PetaPoco's `BeginTransactionAsync`: the async method does its asynchronous work in the other
+        // branch and falls back to its synchronous twin where no async API exists. Asked only when the twin
+        // is the method the call is in (the finding would only say "do the asynchronous work here").
+        private static bool IsTheFallbackBesideTheAsyncPath(IInvocationOperation invocation)
+        {
+            IOperation current = invocation;
+            for (var parent = invocation.Parent; parent is not null and not IAnonymousFunctionOperation and not ILocalFunctionOperation and not IMethodBodyBaseOperation; parent = parent.Parent)
+            {
+                if (parent is IConditionalOperation conditional
+                    && (conditional.WhenTrue == current ? conditional.WhenFalse : conditional.WhenFalse == current ? conditional.WhenTrue : null) is { } other
+                    && Awaits(other))
+                {
+                    return true;
+                }
+
+                current = parent;
+            }
+
+            return false;
+        }
+
+        private static bool Awaits(IOperation branch)
+        {
+            foreach (var operation in branch.DescendantsAndSelf())
+            {
+                if (operation is IAwaitOperation && !AsyncContext.IsInNestedFunction(operation, branch))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
 
         private static bool IsOverridable(IMethodSymbol method)
             => (method.IsVirtual || method.IsAbstract || method.IsOverride) && !method.IsSealed && method.ContainingType is { IsSealed: false };

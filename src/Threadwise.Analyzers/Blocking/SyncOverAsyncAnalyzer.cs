@@ -395,6 +395,13 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
         // contract; its namesake without it, or with "Async" in its place, is the async API.
         private bool HasTaskReturningNamesake(IMethodSymbol method, INamedTypeSymbol type)
         {
+            // `ProcessSynchronously` beside `ProcessAsynchronously` (FFMpegCore's argument processor).
+            var spelled = method.Name.IndexOf("Synchronous", System.StringComparison.Ordinal);
+            if (spelled >= 0 && HasTaskReturning(type, method.Name.Remove(spelled, 1).Insert(spelled, "As"), method.IsStatic))
+            {
+                return true;
+            }
+
             var at = method.Name.IndexOf("Sync", System.StringComparison.Ordinal);
             if (at < 0 || (at + 4 < method.Name.Length && !char.IsUpper(method.Name[at + 4])))
             {

@@ -690,6 +690,64 @@ public class BlockingApiInAsyncCodeTests
         }
         """, TwinIsCaller(0, "Multiplexer.Save", "async method 'SaveAsync'"));
 
+    // PetaPoco's `BeginTransactionAsync`: `if (_connection is DbConnection async) { await …Async(); } else {
+    // BeginTransaction(); }` — the async method does its asynchronous work in the other branch and falls
+    // back to its synchronous twin where the connection has no async API. A twin call with no awaiting
+    // branch beside it, or beside a branch that awaits only inside a lambda, is reported.
+    [Fact]
+    public Task TwinThatIsTheCaller_AsTheFallbackBesideTheAsyncPath_IsNotReported() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Data;
+        using System.Data.Common;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Database
+        {
+            private IDbConnection _connection;
+            private IDbTransaction _transaction;
+
+            public void BeginTransaction() { Thread.Sleep(1); _transaction = _connection.BeginTransaction(); }
+
+            public async Task BeginTransactionAsync(CancellationToken token)
+            {
+                if (_connection is DbConnection asyncConnection)
+                {
+                    _transaction = await asyncConnection.BeginTransactionAsync(token);
+                }
+                else
+                {
+                    BeginTransaction();
+                }
+            }
+
+            private bool _flag;
+
+            public void Commit() { Thread.Sleep(1); }
+
+            public async Task CommitAsync()
+            {
+                await Task.Yield();
+                if (_flag)
+                {
+                    {|#0:Commit()|};
+                }
+                else
+                {
+                    Func<Task> later = async () => await Task.Yield();
+                }
+            }
+
+            public void Close() { Thread.Sleep(1); }
+
+            public async Task CloseAsync()
+            {
+                await Task.Yield();
+                {|#1:Close()|};
+            }
+        }
+        """, TwinIsCaller(0, "Database.Commit", "async method 'CommitAsync'"), TwinIsCaller(1, "Database.Close", "async method 'CloseAsync'"));
+
     [Fact]
     public Task TwinThatIsTheMethodAroundTheLambda_IsNotSuggested() => VerifyAnalyzer.AnalyzerAsync("""
         using System;

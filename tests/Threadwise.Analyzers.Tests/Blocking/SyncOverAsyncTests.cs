@@ -174,6 +174,26 @@ public class SyncOverAsyncTests
         }
         """, Tw1005(0, "Result", "CountSync"), Tw1005(1, "Wait", "Synchronize"));
 
+    // FFMpegCore's `ProcessSynchronously` beside `ProcessAsynchronously`: the words spelled out name a pair
+    // too. A "Synchronously" name whose "Asynchronously" namesake returns no task, or that has none, is no pair.
+    [Fact]
+    public Task SynchronouslyNamedHalfBesideAnAsynchronouslyNamedHalf_IsNotReported() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        public class Processor
+        {
+            public async Task<bool> ProcessAsynchronously() { await Task.Yield(); return true; }
+
+            public bool ProcessSynchronously() => ProcessAsynchronously().GetAwaiter().GetResult();
+
+            public int CountAsynchronous() => 0;
+
+            public int CountSynchronous() => {|#0:Task.Run(() => 1).Result|};
+
+            public int ReadSynchronously() => {|#1:Task.Run(() => 1).Result|};
+        }
+        """, Tw1005(0, "Result", "CountSynchronous"), Tw1005(1, "Result", "ReadSynchronously"));
+
     // FusionCache's `RunSyncActionWithTimeout` beside `RunAsyncActionWithTimeoutAsync`: "Sync" in place
     // of "Async" names the synchronous half too. A "Sync" name whose "Async" namesake returns no task is
     // no pair.
