@@ -604,6 +604,11 @@ internal static class KnownCompleteTasks
                 case ConditionalAccessExpressionSyntax access when child == access.WhenNotNull:
                 case SwitchExpressionSyntax:
                     return false;
+                case IfStatementSyntax guard when child == guard.Condition:
+                    // `if (create.Task.Result != Status.Ok) { …; throw new X(create.Task.Result); }` (libplctag's
+                    // tag): the condition runs before either branch, and before what follows the `if`.
+                    return guard.Span.Contains(waitSyntax.Span)
+                           || (guard.Parent is BlockSyntax or SwitchSectionSyntax && guard.Parent.Span.Contains(waitSyntax.Span));
                 case StatementSyntax statement when statement.Parent is BlockSyntax { Parent: DoStatementSyntax loop } body
                                                     && loop.Condition.Span.Contains(waitSyntax.Span):
                     // `do { …; t = await Task.WhenAny(ts); } while (t.Result);`: the body runs before

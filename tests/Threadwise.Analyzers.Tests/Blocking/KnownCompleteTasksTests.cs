@@ -448,6 +448,40 @@ public class KnownCompleteTasksTests
         }
         """, For(framework), Tw1002(0, "Wait"), Tw1002(2, "Wait"));
 
+    // libplctag's tag: `if (create.Task.Result != Status.Ok) { …; throw new X(create.Task.Result); }`. The
+    // condition's read blocks until the task is complete, before either branch and what follows the `if`:
+    // one finding, at the first read. A read in the right side of `&&` may not run: the simple flow analysis
+    // does not follow it into the branch, and reports the second read too.
+    [Theory]
+    [MemberData(nameof(Frameworks))]
+    public Task AReadInAnIfCondition_CompletesTheTaskForWhatFollows(string framework) => VerifyTw1002.AnalyzerAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task<int> M(TaskCompletionSource<int> create, Task<int> other, bool check)
+            {
+                await Task.Yield();
+                if ({|#0:create.Task.Result|} != 0)
+                {
+                    throw new InvalidOperationException(create.Task.Result.ToString());
+                }
+                else
+                {
+                    Console.WriteLine(create.Task.Result);
+                }
+
+                if (check && {|#1:other.Result|} > 0)
+                {
+                    return {|#2:other.Result|};
+                }
+
+                return create.Task.Result;
+            }
+        }
+        """, For(framework), Tw1002(0, "Result"), Tw1002(1, "Result"), Tw1002(2, "Result"));
+
     // MassTransit's one-time setup payload: `_value.TrySetResult(true);` then each pending waiter is handed
     // `_value.Task`, whose `.Result` a helper reads. Once a Set/TrySet call on the source returns, its task is
     // complete (TrySet fails only when it already was). Set in a branch that may not run, on another source,
