@@ -41,11 +41,13 @@ public sealed class BlockingInThreadPoolWorkItemAnalyzer : ThreadwiseAnalyzer
 
         private readonly Compilation _compilation;
         private readonly AnalyzerOptions _options;
+        private readonly PoolLoops _loops;
 
         public Context(ConcurrentContext concurrency, TaskWaits waits, BlockingCalls blockingCalls, Compilation compilation, AnalyzerOptions options)
         {
             _compilation = compilation;
             _options = options;
+            _loops = new PoolLoops(concurrency.Symbols, compilation, options);
             _concurrency = concurrency;
             _waits = waits;
             _blockingCalls = blockingCalls;
@@ -62,7 +64,8 @@ public sealed class BlockingInThreadPoolWorkItemAnalyzer : ThreadwiseAnalyzer
 
             var options = ThreadwiseOptions.For(context.Options, context.Operation.Syntax.SyntaxTree);
             var entry = _concurrency.GetEntryPoint(function, options);
-            if (!entry.IsValid || !entry.RunsOnPool || Blocking(context.Operation, entry, options, context.ContainingSymbol, context.CancellationToken) is not { } blocking)
+            if (!entry.IsValid || !entry.RunsOnPool || Blocking(context.Operation, entry, options, context.ContainingSymbol, context.CancellationToken) is not { } blocking
+                || (IsAWorkItemTw3001Judges(entry) && _loops.UnboundedLoop(function.Body, context.CancellationToken) is not null))
             {
                 return;
             }
@@ -117,6 +120,13 @@ public sealed class BlockingInThreadPoolWorkItemAnalyzer : ThreadwiseAnalyzer
             return null;
         }
 
+        // `Task.Run(() => { _event.Wait(ct); while (!ct.IsCancellationRequested) { Process(); _event.Wait(ct); } })`
+        // (FluentModbus's server): TW3001 reports the work item's unbounded loop; once it runs on a thread of
+        // its own, its waits block no pool thread. One finding per mistake: the waits are left to TW3001.
+        // Parallel bodies and PLINQ operators are not TW3001's; their waits stay here.
+        private static bool IsAWorkItemTw3001Judges(ConcurrentEntry entry)
+            => entry.Kind is EntryPointKind.TaskRun or EntryPointKind.TaskFactoryStartNew or EntryPointKind.QueueUserWorkItem or EntryPointKind.Timer;
+
         // `ReadCoilsAsync(…) => Task.Run(() => ReadCoils(…))` (NModbus's master): the twin that makes
         // `ReadCoils` look blocking is the very method this work item is the body of, so the twin proves
         // nothing. The call blocks only if its own body is seen to, as TW1006 sees helpers; a body that
@@ -154,6 +164,7 @@ public sealed class BlockingInThreadPoolWorkItemAnalyzer : ThreadwiseAnalyzer
             var options = ThreadwiseOptions.For(context.Options, reference.Syntax.SyntaxTree);
             var entry = _concurrency.GetEntryPoint(reference, options);
             if (!entry.IsValid || !entry.RunsOnPool || FirstBlockingCall(method, entry, options, context.CancellationToken) is not { } found
+                || (IsAWorkItemTw3001Judges(entry) && _loops.CalleeLoop(method, context.CancellationToken) is not null)
                 || IsReportedAtAnEarlierReference(reference, method, found.Location, context.CancellationToken))
             {
                 return;

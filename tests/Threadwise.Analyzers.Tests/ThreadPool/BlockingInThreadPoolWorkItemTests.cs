@@ -150,6 +150,60 @@ public class BlockingInThreadPoolWorkItemTests
         Tw3002(4, "Thread.Sleep", "Parallel.ForEach"), Tw3002(5, "GetAwaiter().GetResult()", "new Timer"),
         Tw3002(6, "File.ReadAllText", "Task.Run"));
 
+    // FluentModbus's server: `Task.Run(() => { _event.Wait(ct); while (!ct.IsCancellationRequested) { …;
+    // _event.Wait(ct); } })`. TW3001 reports the unbounded loop; once the work item runs on a thread of its
+    // own its waits block no pool thread, so they are left to it — also for a method group whose body is
+    // such a loop. A loop with an end, and a Parallel body (not TW3001's), keep their findings.
+    [Fact]
+    public Task WaitsInAWorkItemTw3001Reports_AreLeftToIt() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Server
+        {
+            private readonly ManualResetEventSlim _event = new();
+
+            void Start(CancellationToken token, int[] items)
+            {
+                Task.Run(() =>
+                {
+                    _event.Wait(token);
+                    while (!token.IsCancellationRequested)
+                    {
+                        _event.Reset();
+                        _event.Wait(token);
+                    }
+                }, token);
+
+                Task.Run(Serve);
+
+                Task.Run(() =>
+                {
+                    for (var i = 0; i < 3; i++)
+                    {
+                        {|#0:_event.Wait(token)|};
+                    }
+                });
+
+                Parallel.ForEach(items, item =>
+                {
+                    while (true)
+                    {
+                        {|#1:_event.Wait(token)|};
+                    }
+                });
+            }
+
+            void Serve()
+            {
+                while (true)
+                {
+                    _event.Wait();
+                }
+            }
+        }
+        """, Tw3002(0, "ManualResetEventSlim.Wait", "Task.Run"), Tw3002(1, "ManualResetEventSlim.Wait", "Parallel.ForEach"));
+
     // The message names the entry point by symbol: no comments or line breaks from the source.
     [Fact]
     public Task Message_NamesTheEntryPoint_WithoutItsSourceText() => VerifyAnalyzer.AnalyzerAsync("""

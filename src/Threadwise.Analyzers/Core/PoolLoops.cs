@@ -1,0 +1,229 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Threadwise.Core;
+
+/// <summary>
+/// "Does this pool work item run a loop that holds its thread for good?" — a loop at the top of the work
+/// (or of a top-level try/using block) that only ends on shutdown and never awaits. TW3001 reports such a
+/// loop; TW3002 leaves the waits inside such a work item to it (one finding per mistake: once the work runs
+/// on a thread of its own, its waits block no pool thread).
+/// </summary>
+internal sealed class PoolLoops
+{
+    private readonly KnownSymbols _symbols;
+    private readonly Compilation _compilation;
+    private readonly AnalyzerOptions _options;
+
+    public PoolLoops(KnownSymbols symbols, Compilation compilation, AnalyzerOptions options)
+    {
+        _symbols = symbols;
+        _compilation = compilation;
+        _options = options;
+    }
+
+    /// <summary>The unbounded loop at the top of a non-virtual method of this compilation. Its body is
+    /// bound only when its syntax holds a loop at all.</summary>
+#pragma warning disable RS1030 // The callee usually lives in another tree; bound only when a loop is there.
+    public ILoopOperation? CalleeLoop(IMethodSymbol method, System.Threading.CancellationToken cancellationToken)
+    {
+        if (method.IsAsync
+            || method.IsAbstract
+            || (method.IsVirtual || method.IsOverride) && !method.IsSealed
+            || method.DeclaringSyntaxReferences.Length != 1
+            || !SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _compilation.Assembly)
+            || method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is not MethodDeclarationSyntax { Body: { } body }
+            || !HasTopLevelLoop(body))
+        {
+            return null;
+        }
+
+        return _compilation.GetSemanticModel(body.SyntaxTree).GetOperation(body, cancellationToken) is IBlockOperation block
+            ? UnboundedLoop(block, cancellationToken)
+            : null;
+    }
+#pragma warning restore RS1030
+
+    private static bool HasTopLevelLoop(BlockSyntax body)
+    {
+        foreach (var statement in body.Statements)
+        {
+            if (statement is WhileStatementSyntax or ForStatementSyntax or ForEachStatementSyntax or DoStatementSyntax or TryStatementSyntax or UsingStatementSyntax)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A loop at the body's top level (or in a top-level try/using block) that only ends
+    /// on shutdown and never awaits.</summary>
+    public ILoopOperation? UnboundedLoop(IBlockOperation body, System.Threading.CancellationToken cancellationToken)
+    {
+        foreach (var statement in body.Operations)
+        {
+            var candidate = statement switch
+            {
+                ITryOperation @try => @try.Body,
+                IUsingOperation @using => @using.Body,
+                _ => statement,
+            };
+            var statements = candidate is IBlockOperation block ? block.Operations : ImmutableArray.Create(candidate);
+            foreach (var inner in statements)
+            {
+                if (inner is ILoopOperation loop && IsUnbounded(loop) && !Awaits(loop) && !HasTimeoutExit(loop) && !IsDrainLoop(loop, cancellationToken))
+                {
+                    return loop;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private bool IsUnbounded(ILoopOperation loop) => loop switch
+    {
+        IForLoopOperation { Condition: null } => true,
+        IForLoopOperation { Condition: { } condition } => RunsUntilShutdown(condition),
+        IWhileLoopOperation { Condition: { } condition, ConditionIsUntil: false } => RunsUntilShutdown(condition),
+        IForEachLoopOperation { Collection: { } collection } => IsConsumingEnumerable(collection),
+        _ => false,
+    };
+
+    // `foreach (var item in queue.GetConsumingEnumerable())`: ends only when adding completes.
+    private bool IsConsumingEnumerable(IOperation collection)
+        => collection.WithoutConversions() is IInvocationOperation { TargetMethod: { Name: "GetConsumingEnumerable" } method }
+           && IsBlockingCollection(method.ContainingType);
+
+    private bool IsBlockingCollection(ITypeSymbol? type)
+        => type is not null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, _symbols.BlockingCollectionOfT);
+
+    private bool RunsUntilShutdown(IOperation condition) => ServiceLoops.RunsUntilShutdown(condition, _symbols.BlockingCollectionOfT);
+
+    // `while (true) { …; if (sw.ElapsedMilliseconds > timeout) return; Thread.Sleep(100); }`: a poll
+    // that gives up after a deadline is bounded, however it is written.
+    private static bool HasTimeoutExit(ILoopOperation loop)
+    {
+        foreach (var operation in loop.Body.Descendants())
+        {
+            if (operation is IConditionalOperation { WhenTrue: { } exit } conditional
+                && ReadsTheClock(conditional.Condition)
+                && Leaves(exit))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool ReadsTheClock(IOperation condition)
+    {
+        foreach (var operation in condition.DescendantsAndSelf())
+        {
+            if (operation is IPropertyReferenceOperation { Property: { } property }
+                && (property.Name is "Elapsed" or "ElapsedMilliseconds" or "ElapsedTicks" && property.ContainingType?.Name == "Stopwatch"
+                    || property.Name is "Now" or "UtcNow" && property.ContainingType?.Name is "DateTime" or "DateTimeOffset"
+                    || property.Name is "TickCount" or "TickCount64" && property.ContainingType?.Name == "Environment"))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool Leaves(IOperation exit)
+    {
+        foreach (var operation in exit.DescendantsAndSelf())
+        {
+            if (operation is IReturnOperation or IThrowOperation or IBranchOperation { BranchKind: BranchKind.Break })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // `while (true) { while (queue.TryDequeue(out var w)) Run(w); if (CAS(ref _count, 0, n) == n) break; }`
+    // (FASTER's work queue): a loop that leaves when its work runs out and never waits for more
+    // ends by itself; it holds the pool thread only while there is work. A loop that waits inside
+    // (`Take`, `Sleep`, `Wait`, a read, a helper of the compilation that blocks) waits for work to
+    // come, and is reported whatever its exits.
+    private bool IsDrainLoop(ILoopOperation loop, System.Threading.CancellationToken cancellationToken)
+    {
+        var leaves = false;
+        foreach (var operation in loop.Body.Descendants())
+        {
+            if (AsyncContext.IsInNestedFunction(operation, loop))
+            {
+                continue;
+            }
+
+            switch (operation)
+            {
+                case IBranchOperation { BranchKind: BranchKind.Break } branch when SymbolEqualityComparer.Default.Equals(branch.Target, loop.ExitLabel):
+                case IReturnOperation:
+                    leaves = true;
+                    break;
+                case IInvocationOperation call when MayWait(call, cancellationToken):
+                    return false;
+                case IPropertyReferenceOperation { Property.Name: "Result" }:
+                    return false;
+            }
+        }
+
+        return leaves;
+    }
+
+    private bool MayWait(IInvocationOperation call, System.Threading.CancellationToken cancellationToken)
+    {
+        var method = call.TargetMethod;
+        if (method.MethodKind == MethodKind.DelegateInvoke)
+        {
+            return false; // the work item the loop drains
+        }
+
+        if (NamedLikeAWait(method.Name) || TaskWaits.For(_compilation).TryGetWait(call, out _))
+        {
+            return true;
+        }
+
+        // Resolved only here: most pool work items have no loop that leaves.
+        var summaries = MethodSummaries.For(_compilation, _options);
+        return summaries.IsAnalyzableHelper(method) && summaries.GetBlockingChain(call, cancellationToken) is not null;
+    }
+
+    private static bool NamedLikeAWait(string name)
+    {
+        foreach (var prefix in WaitPrefixes)
+        {
+            if (name.StartsWith(prefix, System.StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static readonly string[] WaitPrefixes = { "Wait", "Sleep", "Join", "Take", "Receive", "Read", "Accept", "SignalAndWait", "SpinUntil", "SpinOnce", "SpinWait", "Yield", "GetResult", "Peek" };
+
+    private static bool Awaits(IOperation loop)
+    {
+        foreach (var operation in loop.Descendants())
+        {
+            if (operation is IAwaitOperation && !AsyncContext.IsInNestedFunction(operation, loop))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
