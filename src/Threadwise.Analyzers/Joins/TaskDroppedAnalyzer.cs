@@ -373,7 +373,7 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
         // forgotten await: reported.
         private bool NotifiesFromSynchronousCode(IInvocationOperation invocation, OperationAnalysisContext context)
             => AsyncContext.GetEnclosingFunction(invocation, context.ContainingSymbol) is { IsAsync: false }
-               && CannotFault(invocation.TargetMethod, context.Compilation, depth: 0, context.CancellationToken);
+               && CannotFault(invocation.TargetMethod, context.Compilation, depth: 0, context.CancellationToken, exact: !invocation.IsVirtual);
 
         private const int MaxUnfaultingDepth = 4;
 
@@ -381,10 +381,12 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
         // Every `return` of the method gives a task that cannot fault: a `ContinueWith(…)`, `Task.CompletedTask`,
         // `Task.FromResult(…)`, a call of another such method of the project, or `Task.WhenAll` over such calls
         // (`Task.WhenAll(xs.Select(x => Such(x)))` too).
-        private bool CannotFault(IMethodSymbol method, Compilation compilation, int depth, System.Threading.CancellationToken cancellationToken)
+        // `exact`: the call runs this very body (`base.InitializeAsync()`, DotnetSpider's storages), not
+        // whatever override the object has.
+        private bool CannotFault(IMethodSymbol method, Compilation compilation, int depth, System.Threading.CancellationToken cancellationToken, bool exact = false)
         {
             var called = (method.ReducedFrom ?? method).OriginalDefinition;
-            if ((called.IsAbstract || called.IsVirtual) && !called.IsOverride)
+            if ((called.IsAbstract || called.IsVirtual) && !called.IsOverride && !(exact && !called.IsAbstract))
             {
                 return depth <= MaxUnfaultingDepth && EveryImplementationCannotFault(called, compilation, depth, cancellationToken);
             }
@@ -394,12 +396,12 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
             if (method.IsAsync)
             {
                 var declared = (method.ReducedFrom ?? method).OriginalDefinition;
-                return !declared.IsVirtual && !declared.IsAbstract && !declared.IsOverride
+                return (exact ? !declared.IsAbstract : !declared.IsVirtual && !declared.IsAbstract && !declared.IsOverride)
                        && SymbolEqualityComparer.Default.Equals(declared.ContainingAssembly, compilation.Assembly)
                        && AsyncVoidMethods.IsWhollyGuarded(declared, compilation);
             }
 
-            if (depth > MaxUnfaultingDepth || ReturnedExpressions((method.ReducedFrom ?? method).OriginalDefinition) is not { } returned)
+            if (depth > MaxUnfaultingDepth || ReturnedExpressions((method.ReducedFrom ?? method).OriginalDefinition, anyImplementation: exact) is not { } returned)
             {
                 return false;
             }

@@ -440,6 +440,46 @@ public class TaskDroppedTests
         }
         """, Tw4002(0, "Task", "risky.Handle"), Tw4002(1, "Task", "open.Handle"), Tw4002(2, "Task", "stub.Handle"), Tw4002(3, "Task", "plain.Handle"));
 
+    // DotnetSpider's image storage: `public override Task InitializeAsync() { base.InitializeAsync(); …; return
+    // Task.CompletedTask; }`. A `base.` call runs that very body — the base storage's, which creates a folder
+    // and returns a finished task — whatever overrides exist. A virtual call of the same method may reach an
+    // override that faults, and is reported.
+    [Fact]
+    public Task BaseCallOfSynchronousWorkBehindATask_IsNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.IO;
+        using System.Threading.Tasks;
+
+        abstract class Flow
+        {
+            public abstract Task InitializeAsync();
+        }
+
+        class FileStorage : Flow
+        {
+            protected string Folder { get; private set; }
+
+            public override Task InitializeAsync()
+            {
+                Folder = Path.GetTempPath();
+                return Task.CompletedTask;
+            }
+        }
+
+        class ImageStorage : FileStorage
+        {
+            public override Task InitializeAsync()
+            {
+                base.InitializeAsync();
+                return Task.CompletedTask;
+            }
+
+            public void Reset(FileStorage other)
+            {
+                {|#0:other.InitializeAsync()|};
+            }
+        }
+        """, Tw4002(0, "Task", "other.InitializeAsync"));
+
     // Azure IoT's HTTP helper drops `AddCustomHeaders(request, headers)` in a synchronous lambda: a private
     // method that adds the headers, then returns its `TaskHelpers.CompletedTask` (a static readonly field
     // holding `Task.FromResult(false)`). It works synchronously behind a task-shaped signature: failures
