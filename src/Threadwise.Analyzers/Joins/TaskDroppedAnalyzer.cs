@@ -80,7 +80,8 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
                 || statement.Syntax.ContainsDiagnostics
                 || CompletionSources.IsCompletionHandOffHelper(invocation, context.Compilation, _symbols, context.CancellationToken)
                 || StartsAServiceLoopFromSynchronousCode(invocation, context)
-                || NotifiesFromSynchronousCode(invocation, context))
+                || NotifiesFromSynchronousCode(invocation, context)
+                || DeferredBatches.IsQueuedOnABatchExecutedElsewhere(invocation, context.Compilation, context.CancellationToken))
             {
                 return;
             }

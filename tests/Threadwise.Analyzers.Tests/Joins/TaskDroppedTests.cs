@@ -66,6 +66,72 @@ public class TaskDroppedTests
         Tw4002(1, "Task", "db.HashSetAsync"),
         Tw4002(2, "Task", "other.IncrementAsync"));
 
+    // Hangfire.Redis's write-only transaction: each operation queues on the `_transaction` field, and
+    // `Commit` executes it; its fetched job hands a fresh transaction to `RemoveFromFetchedListAsync(tran)`,
+    // which queues two commands, then executes it. A field nothing in its type executes, and a helper one
+    // of whose callers never executes what it hands over, are reported.
+    [Fact]
+    public Task CommandsQueuedOnABatchExecutedElsewhere_AreNotDropped() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        public interface IBatch
+        {
+            Task<bool> KeyExpireAsync(string key);
+            Task<long> ListRemoveAsync(string key);
+            bool Execute();
+        }
+
+        public interface IDatabase
+        {
+            IBatch CreateTransaction();
+        }
+
+        class WriteOnlyTransaction
+        {
+            private readonly IBatch _transaction;
+            private readonly IBatch _log;
+
+            public WriteOnlyTransaction(IBatch transaction, IBatch log) { _transaction = transaction; _log = log; }
+
+            public void ExpireJob(string id)
+            {
+                _transaction.KeyExpireAsync("job:" + id);
+                this._transaction.KeyExpireAsync("job:" + id + ":state");
+                {|#0:_log.KeyExpireAsync(id)|};
+            }
+
+            public void Commit() => this._transaction.Execute();
+        }
+
+        class FetchedJob
+        {
+            private readonly IDatabase _redis;
+
+            public FetchedJob(IDatabase redis) => _redis = redis;
+
+            public void Requeue()
+            {
+                var transaction = _redis.CreateTransaction();
+                RemoveFromFetchedList(transaction);
+                transaction.Execute();
+            }
+
+            public void Remove()
+            {
+                var transaction = _redis.CreateTransaction();
+                RemoveFromFetchedList(transaction);
+                transaction.Execute();
+                Clear(transaction);
+            }
+
+            private void RemoveFromFetchedList(IBatch batch) => batch.ListRemoveAsync("dequeued");
+
+            private void Clear(IBatch batch) => {|#1:batch.ListRemoveAsync("dequeued")|};
+        }
+        """,
+        Tw4002(0, "Task", "_log.KeyExpireAsync"),
+        Tw4002(1, "Task", "batch.ListRemoveAsync"));
+
     // `Task.Run(Execute);` in a static constructor, `Task.Factory.StartNew(loop)` in Start(), a
     // `Register(() => Task.Run(…))` callback: synchronous code that hands work to the pool says "in the
     // background" as plainly as `_ =`. In async code (and an async lambda) it may be a forgotten await.
