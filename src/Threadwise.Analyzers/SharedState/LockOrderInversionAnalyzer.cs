@@ -67,6 +67,13 @@ public sealed class LockOrderInversionAnalyzer : ThreadwiseAnalyzer
             return;
         }
 
+        if (@lock.LockedValue.WithoutConversions() is IFieldReferenceOperation { Instance: IInstanceReferenceOperation }
+            && ObjectUnderConstruction(@lock, context.ContainingSymbol) is { } constructed
+            && IsLockOf(inner, constructed))
+        {
+            return;
+        }
+
         foreach (var outer in held)
         {
             if (outer is IFieldSymbol outerField)
@@ -99,8 +106,34 @@ public sealed class LockOrderInversionAnalyzer : ThreadwiseAnalyzer
         }
 
         var depth = ThreadwiseOptions.For(context.Options, invocation.Syntax.SyntaxTree).InterproceduralDepth;
-        calls.Add(new CallUnderLock(heldLocks, invocation.TargetMethod, invocation.Syntax.GetLocation(), depth));
+        var constructed = invocation.Instance is null or IInstanceReferenceOperation ? ObjectUnderConstruction(invocation, context.ContainingSymbol) : null;
+        calls.Add(new CallUnderLock(heldLocks, invocation.TargetMethod, invocation.Syntax.GetLocation(), depth, constructed));
     }
+
+    // `PersistentQueueImpl(…) { lock (_configLock) { …; LockAndReadQueue(); } }` where LockAndReadQueue takes
+    // `_writerLock` (DiskQueue): the object being constructed is not shared yet, so no other thread can hold
+    // its own instance locks — taking them under another lock orders nothing. The type whose instance
+    // constructor the operation runs in directly (not in a lambda, which may run later).
+    private static INamedTypeSymbol? ObjectUnderConstruction(IOperation operation, ISymbol containingSymbol)
+    {
+        if (containingSymbol is not IMethodSymbol { MethodKind: MethodKind.Constructor, ContainingType: { } type })
+        {
+            return null;
+        }
+
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return null;
+            }
+        }
+
+        return type;
+    }
+
+    private static bool IsLockOf(IFieldSymbol inner, INamedTypeSymbol constructed)
+        => !inner.IsStatic && SymbolEqualityComparer.Default.Equals(inner.ContainingType.OriginalDefinition, constructed.OriginalDefinition);
 
     private static void FollowCalls(ConcurrentBag<CallUnderLock> calls, ConcurrentBag<Edge> edges, LockSummaries summaries, System.Threading.CancellationToken cancellationToken)
     {
@@ -109,7 +142,8 @@ public sealed class LockOrderInversionAnalyzer : ThreadwiseAnalyzer
             foreach (var (inner, _) in summaries.LocksTakenBy(call.Callee, call.Depth, cancellationToken))
             {
                 // A callee that takes a lock the caller already holds re-enters it: no new order.
-                if (call.HeldLocks.Contains(inner, SymbolEqualityComparer.Default))
+                if (call.HeldLocks.Contains(inner, SymbolEqualityComparer.Default)
+                    || (call.Constructed is { } constructed && IsLockOf(inner, constructed)))
                 {
                     continue;
                 }
@@ -163,8 +197,9 @@ public sealed class LockOrderInversionAnalyzer : ThreadwiseAnalyzer
 
     private sealed class CallUnderLock
     {
-        public CallUnderLock(List<IFieldSymbol> heldLocks, IMethodSymbol callee, Location location, int depth)
+        public CallUnderLock(List<IFieldSymbol> heldLocks, IMethodSymbol callee, Location location, int depth, INamedTypeSymbol? constructed)
         {
+            Constructed = constructed;
             HeldLocks = heldLocks;
             Callee = callee;
             Location = location;
@@ -178,6 +213,9 @@ public sealed class LockOrderInversionAnalyzer : ThreadwiseAnalyzer
         public Location Location { get; }
 
         public int Depth { get; }
+
+        /// <summary>The type whose constructor makes the call on the object it is building; null elsewhere.</summary>
+        public INamedTypeSymbol? Constructed { get; }
     }
 
     private sealed class Edge

@@ -58,6 +58,57 @@ public class LockOrderInversionTests
         Tw2005(0, 1, "_b", "_a", "Test0.cs:15"),
         Tw2005(1, 0, "_a", "_b", "Test0.cs:8"));
 
+    // DiskQueue's queue: its constructor takes the static `_configLock` and reads the queue, which takes the
+    // instance `_writerLock`; `HardDelete` takes `_writerLock` and then `Dispose`, which takes `_configLock`.
+    // The object under construction is not shared yet: nobody else can hold its `_writerLock`, so the
+    // constructor orders nothing. The same order from an ordinary method, or a lock of another object
+    // taken in the constructor, is reported.
+    [Fact]
+    public Task InstanceLocksOfTheObjectUnderConstruction_OrderNothing() => VerifyAnalyzer.AnalyzerAsync("""
+        class Queue
+        {
+            private static readonly object _configLock = new();
+            private static readonly object _registry = new();
+            private readonly object _writerLock = new();
+            private readonly Queue _other;
+
+            public Queue(Queue other)
+            {
+                _other = other;
+                lock (_configLock)
+                {
+                    LockAndRead();
+                    lock (_writerLock) { }
+                }
+
+                lock (_configLock)
+                {
+                    lock ({|#0:other._writerLock|}) { }
+                }
+            }
+
+            private void LockAndRead()
+            {
+                lock (_writerLock) { }
+            }
+
+            public void HardDelete()
+            {
+                lock (_writerLock)
+                {
+                    {|#1:Dispose()|};
+                }
+            }
+
+            public void Dispose()
+            {
+                lock (_configLock) { }
+            }
+        }
+        """,
+        Tw2005(0, 1, "_writerLock", "_configLock", "Test0.cs:32"),
+        Tw2005(1, 0, "_configLock", "_writerLock", "Test0.cs:19"));
+
     // An async method called under a lock runs under it only up to its first await: a lock it takes
     // after that (here, in a catch after the awaits) is taken once the caller has let go. One taken
     // before its first await is nested, and inverts the order.
