@@ -56,7 +56,8 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
                 || (wait.Task is { } task && (KnownCompleteTasks.IsKnownComplete(task, _waits.Symbols) || (_waits.Symbols.IsValueTaskType(task.Type) && !TaskBackedValueTasks.IsTaskBacked(task, _waits.Symbols, context.Compilation, context.CancellationToken))))
                 || IsDelay(wait)
                 || ServesOnlySynchronousContracts(method, context.Compilation, context.CancellationToken)
-                || (wait.Task is { } parameterTask && KnownCompleteTasks.IsCompleteAtEveryCall(parameterTask, method, _waits.Symbols, context.Compilation, context.CancellationToken)))
+                || (wait.Task is { } parameterTask && KnownCompleteTasks.IsCompleteAtEveryCall(parameterTask, method, _waits.Symbols, context.Compilation, context.CancellationToken))
+                || IsStopAndJoin(wait, context.Compilation))
             {
                 return;
             }
@@ -69,6 +70,78 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
                 where,
                 remedy));
         }
+
+        // `Stop() { _messageBuffer.Complete(); _processorTask.Wait(); }` (Gelf's message processor; FluentModbus's
+        // server cancels its token first): the method tells its worker to finish, then joins it. The worker
+        // was started on the pool — every value the private field is given is a `Task.Run(…)` or
+        // `Task.Factory.StartNew(…)` — where no synchronization context is captured that the join could
+        // deadlock: it is a thread join, and making Stop async would change its contract. Asked only for
+        // would-be findings.
+        private bool IsStopAndJoin(TaskWait wait, Compilation compilation)
+        {
+            if (WaitedField(wait) is not { DeclaredAccessibility: Accessibility.Private } field
+                || !SignalsStopBefore(wait.Operation)
+                || MemberAssignments.In(field, compilation) is not { Count: > 0 } values)
+            {
+                return false;
+            }
+
+            foreach (var (_, value) in values)
+            {
+                if (!IsPoolStart(value))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        // `_worker.Wait()`, `_worker?.Wait()`, `this._worker.Wait()`.
+        private static IFieldSymbol? WaitedField(TaskWait wait)
+        {
+            var task = wait.Task is { } waited ? KnownCompleteTasks.Unwrap(waited) : null;
+            if (task is IConditionalAccessInstanceOperation)
+            {
+                for (var current = task.Parent; current is not null; current = current.Parent)
+                {
+                    if (current is IConditionalAccessOperation access)
+                    {
+                        task = KnownCompleteTasks.Unwrap(access.Operation);
+                        break;
+                    }
+                }
+            }
+
+            return task is IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation, Field: var field } ? field : null;
+        }
+
+        // Before the wait, in the same function: `source.Cancel()`, `buffer.Complete()`, `writer.TryComplete()`,
+        // `queue.CompleteAdding()` — the worker is told to finish.
+        private static bool SignalsStopBefore(IOperation wait)
+        {
+            var body = AsyncContext.GetFunctionBody(wait);
+            foreach (var operation in body.Descendants())
+            {
+                if (operation.Syntax.SpanStart >= wait.Syntax.SpanStart)
+                {
+                    break;
+                }
+
+                if (operation is IInvocationOperation { TargetMethod.Name: "Cancel" or "CancelAfter" or "Complete" or "TryComplete" or "CompleteAdding" }
+                    && !AsyncContext.IsInNestedFunction(operation, body))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private bool IsPoolStart(IOperation? value)
+            => value?.WithoutConversions() is IInvocationOperation { TargetMethod: { } started }
+               && (started.Name == "Run" && SymbolEqualityComparer.Default.Equals(started.ContainingType, _waits.Symbols.Task)
+                   || started.Name == "StartNew" && SymbolEqualityComparer.Default.Equals(started.ContainingType?.OriginalDefinition, _waits.Symbols.TaskFactory));
 
         // Where the wait is, and what to do there: only an ordinary method can become async; a
         // constructor, accessor or operator needs the wait moved to something that can.

@@ -174,6 +174,61 @@ public class SyncOverAsyncTests
         }
         """, Tw1005(0, "Result", "CountSync"), Tw1005(1, "Wait", "Synchronize"));
 
+    // Gelf's message processor: `Stop() { _messageBuffer.Complete(); _processorTask.Wait(); }`, FluentModbus's
+    // server: `_cts?.Cancel(); … _task?.Wait();`. The worker is told to finish, then joined; it was started
+    // with Task.Run, so no synchronization context can deadlock the join. Without the stop signal first,
+    // or on a task the field may get from elsewhere, the wait is reported.
+    [Fact]
+    public Task StopAndJoinOfAPoolWorker_IsNotReported() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+        using System.Collections.Concurrent;
+
+        public class Processor
+        {
+            private readonly BlockingCollection<int> _buffer = new();
+            private readonly Task _processorTask;
+            private CancellationTokenSource _cts;
+            private Task _serverTask;
+            private Task _handedTask;
+
+            public Processor(Task handed)
+            {
+                _processorTask = Task.Run(() => { foreach (var item in _buffer.GetConsumingEnumerable()) { } });
+                _handedTask = handed;
+            }
+
+            public void Start()
+            {
+                _cts = new CancellationTokenSource();
+                _serverTask = Task.Factory.StartNew(() => { }, _cts.Token);
+            }
+
+            public void Stop()
+            {
+                _buffer.CompleteAdding();
+                _processorTask.Wait();
+            }
+
+            protected virtual void StopServer()
+            {
+                _cts?.Cancel();
+                _serverTask?.Wait();
+            }
+
+            public void Flush()
+            {
+                {|#0:_processorTask.Wait()|};
+            }
+
+            public void StopHanded()
+            {
+                _cts.Cancel();
+                {|#1:_handedTask.Wait()|};
+            }
+        }
+        """, Tw1005(0, "Wait", "Flush"), Tw1005(1, "Wait", "StopHanded"));
+
     // FFMpegCore's `ProcessSynchronously` beside `ProcessAsynchronously`: the words spelled out name a pair
     // too. A "Synchronously" name whose "Asynchronously" namesake returns no task, or that has none, is no pair.
     [Fact]
