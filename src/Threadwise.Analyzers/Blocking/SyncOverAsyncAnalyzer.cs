@@ -138,10 +138,15 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
             return false;
         }
 
+        // `Task.Run(…)`, `Task.Factory.StartNew(…)`, or a finished placeholder (`= Task.CompletedTask` until started).
         private bool IsPoolStart(IOperation? value)
-            => value?.WithoutConversions() is IInvocationOperation { TargetMethod: { } started }
-               && (started.Name == "Run" && SymbolEqualityComparer.Default.Equals(started.ContainingType, _waits.Symbols.Task)
-                   || started.Name == "StartNew" && SymbolEqualityComparer.Default.Equals(started.ContainingType?.OriginalDefinition, _waits.Symbols.TaskFactory));
+            => value?.WithoutConversions() switch
+            {
+                IInvocationOperation { TargetMethod: { } started } => started.Name == "Run" && SymbolEqualityComparer.Default.Equals(started.ContainingType, _waits.Symbols.Task)
+                                                                      || started.Name == "StartNew" && SymbolEqualityComparer.Default.Equals(started.ContainingType?.OriginalDefinition, _waits.Symbols.TaskFactory),
+                { } other => KnownCompleteTasks.IsCompletedFactory(other, _waits.Symbols),
+                null => false,
+            };
 
         // Where the wait is, and what to do there: only an ordinary method can become async; a
         // constructor, accessor or operator needs the wait moved to something that can.

@@ -182,7 +182,7 @@ internal static class KnownCompleteTasks
     /// (also of <c>ValueTask</c>): a task finished when it is made.</summary>
     public static bool IsFinishedTaskValue(IOperation value, KnownSymbols symbols) => IsCompletedFactory(Unwrap(value), symbols);
 
-    private static bool IsCompletedFactory(IOperation task, KnownSymbols symbols)
+    public static bool IsCompletedFactory(IOperation task, KnownSymbols symbols)
     {
         var (member, type) = task switch
         {

@@ -176,7 +176,8 @@ public class SyncOverAsyncTests
 
     // Gelf's message processor: `Stop() { _messageBuffer.Complete(); _processorTask.Wait(); }`, FluentModbus's
     // server: `_cts?.Cancel(); … _task?.Wait();`. The worker is told to finish, then joined; it was started
-    // with Task.Run, so no synchronization context can deadlock the join. Without the stop signal first,
+    // with Task.Run (or holds the finished placeholder it starts as), so no synchronization context can
+    // deadlock the join. Without the stop signal first,
     // or on a task the field may get from elsewhere, the wait is reported.
     [Fact]
     public Task StopAndJoinOfAPoolWorker_IsNotReported() => VerifyAnalyzer.AnalyzerAsync("""
@@ -188,6 +189,7 @@ public class SyncOverAsyncTests
         {
             private readonly BlockingCollection<int> _buffer = new();
             private readonly Task _processorTask;
+            private Task _consumerTask = Task.CompletedTask;
             private CancellationTokenSource _cts;
             private Task _serverTask;
             private Task _handedTask;
@@ -208,6 +210,14 @@ public class SyncOverAsyncTests
             {
                 _buffer.CompleteAdding();
                 _processorTask.Wait();
+            }
+
+            public void StartConsumer() => _consumerTask = Task.Run(() => { });
+
+            public void StopConsumer()
+            {
+                _buffer.CompleteAdding();
+                _consumerTask.Wait();
             }
 
             protected virtual void StopServer()
