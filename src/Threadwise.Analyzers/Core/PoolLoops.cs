@@ -75,7 +75,7 @@ internal sealed class PoolLoops
             var statements = candidate is IBlockOperation block ? block.Operations : ImmutableArray.Create(candidate);
             foreach (var inner in statements)
             {
-                if (inner is ILoopOperation loop && IsUnbounded(loop) && !Awaits(loop) && !HasTimeoutExit(loop) && !IsDrainLoop(loop, cancellationToken))
+                if (inner is ILoopOperation loop && IsUnbounded(loop) && !Awaits(loop) && !HasTimeoutExit(loop) && !ReadsToTheEnd(loop) && !IsDrainLoop(loop, cancellationToken))
                 {
                     return loop;
                 }
@@ -113,6 +113,59 @@ internal sealed class PoolLoops
             if (operation is IConditionalOperation { WhenTrue: { } exit } conditional
                 && ReadsTheClock(conditional.Condition)
                 && Leaves(exit))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // `while (true) { var n = source.Read(buffer, 0, size); if (n <= 0) break; target.Write(buffer, 0, n); }`
+    // (Tweetinvi's upload progress): a copy that leaves at the end of its stream is bounded by the data, not
+    // a loop that serves for good. The local the exit tests must come from a `Read…`/`Receive…` call in the
+    // loop, compared with 0 (`<= 0`, `== 0`, `< 1`).
+    private static bool ReadsToTheEnd(ILoopOperation loop)
+    {
+        foreach (var operation in loop.Body.Descendants())
+        {
+            if (operation is IConditionalOperation { WhenTrue: { } exit } conditional
+                && Leaves(exit)
+                && TestsForNothingRead(conditional.Condition) is { } count
+                && IsAssignedARead(loop.Body, count))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static ILocalSymbol? TestsForNothingRead(IOperation condition)
+    {
+        if (condition.WithoutConversions() is not IBinaryOperation { OperatorKind: BinaryOperatorKind.LessThanOrEqual or BinaryOperatorKind.Equals or BinaryOperatorKind.LessThan } test
+            || test.LeftOperand.WithoutConversions() is not ILocalReferenceOperation { Local: var local }
+            || test.RightOperand.ConstantValue is not { HasValue: true, Value: int bound })
+        {
+            return null;
+        }
+
+        return (test.OperatorKind == BinaryOperatorKind.LessThan ? bound == 1 : bound == 0) ? local : null;
+    }
+
+    private static bool IsAssignedARead(IOperation body, ILocalSymbol count)
+    {
+        foreach (var operation in body.Descendants())
+        {
+            var value = operation switch
+            {
+                IVariableDeclaratorOperation { Initializer.Value: { } initial } declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, count) => initial,
+                ISimpleAssignmentOperation { Target: ILocalReferenceOperation { Local: var target }, Value: var assigned } when SymbolEqualityComparer.Default.Equals(target, count) => assigned,
+                _ => null,
+            };
+
+            if (value?.WithoutConversions() is IInvocationOperation { TargetMethod.Name: var name }
+                && (name.StartsWith("Read", System.StringComparison.Ordinal) || name.StartsWith("Receive", System.StringComparison.Ordinal)))
             {
                 return true;
             }

@@ -42,6 +42,59 @@ public class LongRunningLoopOnThreadPoolTests
         Tw3001(0, "Task.Run"), Tw3001(1, "Task.Factory.StartNew"), Tw3001(2, "ThreadPool.QueueUserWorkItem"),
         Tw3001(3, "Task.Run"), Tw3001(4, "new Timer"), Tw3001(5, "Task.Run"));
 
+    // Tweetinvi's upload progress: `Task.Run(async () => { …; while (true) { var n = source.Read(buffer, 0, size);
+    // if (n <= 0) break; target.Write(buffer, 0, n); } })` copies to the end of its stream: bounded by the data,
+    // not a loop that serves for good (its synchronous reads are TW1004's/TW3002's to report). A loop whose
+    // exit tests something other than what a read returned, or nothing, is reported.
+    [Fact]
+    public Task CopiesToTheEndOfAStream_AreNotUnbounded() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.IO;
+        using System.Threading.Tasks;
+
+        class Upload
+        {
+            private int _left = 10;
+
+            void M(Stream source, Stream target, byte[] buffer)
+            {
+                Task.Run(() =>
+                {
+                    while (true)
+                    {
+                        var length = source.Read(buffer, 0, buffer.Length);
+                        if (length <= 0) break;
+                        target.Write(buffer, 0, length);
+                    }
+                });
+
+                Task.Run(() =>
+                {
+                    int read;
+                    while (true)
+                    {
+                        read = source.Read(buffer, 0, buffer.Length);
+                        if (read == 0)
+                        {
+                            return;
+                        }
+
+                        target.Write(buffer, 0, read);
+                    }
+                });
+
+                Task.Run(() =>
+                {
+                    {|#0:while|} (true)
+                    {
+                        var length = source.Read(buffer, 0, buffer.Length);
+                        if (_left <= 0) break;
+                        target.Write(buffer, 0, length);
+                    }
+                });
+            }
+        }
+        """, Tw3001(0, "Task.Run"));
+
     // A bool property of the object itself is a stop flag like a field (CSRedis's `while (IsUnsubscribed ==
     // false)`), and so is a flag compared with a constant. A computed property, another object's
     // property, or a comparison with a variable, is a condition of the loop's own.
