@@ -141,19 +141,43 @@ public sealed class BlockingApiInAsyncCodeAnalyzer : ThreadwiseAnalyzer
         // in PetaPoco's `BeginTransactionAsync`: the async method does its asynchronous work in the other
         // branch and falls back to its synchronous twin where no async API exists. Asked only when the twin
         // is the method the call is in (the finding would only say "do the asynchronous work here").
+        // Also `if (reader is not DbDataReader) return reader.Merge(items);` followed by the awaiting path
+        // (Insight.Database's `MergeAsync`): a branch that leaves, with the statements after the `if` awaiting.
         private static bool IsTheFallbackBesideTheAsyncPath(IInvocationOperation invocation)
         {
             IOperation current = invocation;
             for (var parent = invocation.Parent; parent is not null and not IAnonymousFunctionOperation and not ILocalFunctionOperation and not IMethodBodyBaseOperation; parent = parent.Parent)
             {
                 if (parent is IConditionalOperation conditional
-                    && (conditional.WhenTrue == current ? conditional.WhenFalse : conditional.WhenFalse == current ? conditional.WhenTrue : null) is { } other
-                    && Awaits(other))
+                    && ((conditional.WhenTrue == current ? conditional.WhenFalse : conditional.WhenFalse == current ? conditional.WhenTrue : null) is { } other && Awaits(other)
+                        || conditional.WhenTrue == current && conditional.WhenFalse is null && current.AlwaysLeaves() && AwaitsAfter(conditional)))
                 {
                     return true;
                 }
 
                 current = parent;
+            }
+
+            return false;
+        }
+
+        // A statement after the `if` in its block awaits.
+        private static bool AwaitsAfter(IOperation statement)
+        {
+            if (statement.Parent is not IBlockOperation block)
+            {
+                return false;
+            }
+
+            var after = false;
+            foreach (var sibling in block.Operations)
+            {
+                if (after && Awaits(sibling))
+                {
+                    return true;
+                }
+
+                after |= sibling == statement;
             }
 
             return false;
@@ -176,8 +200,12 @@ public sealed class BlockingApiInAsyncCodeAnalyzer : ThreadwiseAnalyzer
             => (method.IsVirtual || method.IsAbstract || method.IsOverride) && !method.IsSealed && method.ContainingType is { IsSealed: false };
 
         // The async function itself, or the method around the async lambda or local function.
+        // An extension twin may come reduced (`reader.MergeAsync(…)`): its declaration is what the function is.
         private static bool IsEnclosing(IMethodSymbol twin, IMethodSymbol function, ISymbol containingSymbol)
-            => SymbolEqualityComparer.Default.Equals(twin.OriginalDefinition, function.OriginalDefinition)
-               || SymbolEqualityComparer.Default.Equals(twin.OriginalDefinition, containingSymbol.OriginalDefinition);
+        {
+            var declared = (twin.ReducedFrom ?? twin).OriginalDefinition;
+            return SymbolEqualityComparer.Default.Equals(declared, function.OriginalDefinition)
+                   || SymbolEqualityComparer.Default.Equals(declared, containingSymbol.OriginalDefinition);
+        }
     }
 }

@@ -748,6 +748,53 @@ public class BlockingApiInAsyncCodeTests
         }
         """, TwinIsCaller(0, "Database.Commit", "async method 'CommitAsync'"), TwinIsCaller(1, "Database.Close", "async method 'CloseAsync'"));
 
+    // Insight.Database's `MergeAsync(this IDataReader reader, …)`: `if (reader is not DbDataReader) return
+    // reader.Merge(items);` then the awaiting path. The extension twin of the call (declared in another class,
+    // found through its reduced form) is the method it sits in: never suggested, and here the fallback before the async path. Without
+    // the awaiting path after it, the call is reported as calling its own awaitable form.
+    [Fact]
+    public Task ExtensionTwinThatIsTheCaller_IsNeverSuggested_AndItsEarlyFallbackIsNotReported() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Generic;
+        using System.IO;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        public static partial class ReaderExtensions
+        {
+            public static int Merge(this TextReader reader) { Thread.Sleep(1); return 0; }
+
+            public static async Task<int> MergeAsync(this TextReader reader)
+            {
+                if (reader is not StreamReader stream)
+                {
+                    return reader.Merge();
+                }
+
+                await stream.ReadLineAsync();
+                return 1;
+            }
+
+            public static int Count(this TextReader reader) { Thread.Sleep(1); return 0; }
+
+            public static async Task<int> CountAsync(this TextReader reader)
+            {
+                await Task.Yield();
+                return {|#0:reader.Count()|};
+            }
+
+            public static async Task<IEnumerable<T>> CombineAsync<T>(this TextReader reader, IEnumerable<T> items)
+            {
+                await Task.Yield();
+                return {|#1:reader.Combine(items)|};
+            }
+        }
+
+        public static class ReaderSyncExtensions
+        {
+            public static IEnumerable<T> Combine<T>(this TextReader reader, IEnumerable<T> items) { Thread.Sleep(1); return items; }
+        }
+        """, TwinIsCaller(0, "ReaderExtensions.Count", "async method 'CountAsync'"), TwinIsCaller(1, "ReaderSyncExtensions.Combine", "async method 'CombineAsync'"));
+
     [Fact]
     public Task TwinThatIsTheMethodAroundTheLambda_IsNotSuggested() => VerifyAnalyzer.AnalyzerAsync("""
         using System;
