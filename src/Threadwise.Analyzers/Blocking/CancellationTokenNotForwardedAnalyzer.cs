@@ -62,6 +62,7 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
             || InCleanupOrHandler(invocation)
             || invocation.IsCleanupBeforeThrow()
             || IsGovernedDelegate(invocation, token, symbols)
+            || SyncAsyncBranches.IsInSynchronousBranch(invocation) // `sync ? Load(true).RunSync() : await Load(false, ct)` (NPoco)
             || NameLocation(invocation) is not { } location)
         {
             return;

@@ -51,6 +51,42 @@ public class CancellationTokenNotForwardedTests
         Tw1007(5, "Task.Delay", "ct"),
         Tw1007(6, "Task.Delay", "token"));
 
+    // NPoco's dual path: `sync ? ExistsAsync(pk, true).RunSync() : await ExistsAsync(pk, false, token)`, and
+    // `if (sync) { AbortTransaction(true).RunSync(); } else { await AbortTransaction(false, token); }`. The
+    // synchronous branch serves the synchronous API; the asynchronous branch beside it is where the token
+    // goes. A call in the asynchronous branch without the token is reported.
+    [Fact]
+    public Task CallsInTheSynchronousBranchOfADualPath_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        static class TaskExtensions
+        {
+            public static T RunSync<T>(this Task<T> task) => task.GetAwaiter().GetResult();
+        }
+
+        class Database
+        {
+            internal Task<bool> ExistsAsync(int pk, bool sync, CancellationToken token = default) => Task.FromResult(sync);
+
+            internal async Task<bool> IsNewAsync(int pk, bool sync, CancellationToken cancellationToken)
+            {
+                if (sync)
+                {
+                    return ExistsAsync(pk, true).RunSync();
+                }
+                else
+                {
+                    await Task.Yield();
+                }
+
+                return sync
+                    ? !ExistsAsync(pk, true).RunSync()
+                    : !await {|#0:ExistsAsync|}(pk, false);
+            }
+        }
+        """, Tw1007(0, "Database.ExistsAsync", "cancellationToken"));
+
     [Fact]
     public Task TokenPassedAmbiguousOrOutOfReach_IsNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
         using System;
