@@ -34,6 +34,13 @@ internal static class SyncAsyncBranches
                 continue;
             }
 
+            // A branch that awaits is no synchronous path (`if (idle) { await Task.Delay(100); continue; }`,
+            // EventFlow's populator; `empty ? await a.BeginAsync() : await a.BeginAsync(level)`, PetaPoco).
+            if (AwaitsItself(child))
+            {
+                return false;
+            }
+
             if (child == conditional.WhenTrue && conditional.WhenFalse is { } whenFalse && Awaits(whenFalse))
             {
                 return true;
@@ -305,6 +312,19 @@ internal static class SyncAsyncBranches
 
     // The async path: an await, or (in a method that returns a task without being async) the
     // return of a task.
+    private static bool AwaitsItself(IOperation branch)
+    {
+        foreach (var descendant in branch.DescendantsAndSelf())
+        {
+            if (descendant is IAwaitOperation && !AsyncContext.IsInNestedFunction(descendant, branch))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static bool Awaits(IOperation branch)
     {
         foreach (var descendant in branch.DescendantsAndSelf())

@@ -54,7 +54,9 @@ public class CancellationTokenNotForwardedTests
     // NPoco's dual path: `sync ? ExistsAsync(pk, true).RunSync() : await ExistsAsync(pk, false, token)`, and
     // `if (sync) { AbortTransaction(true).RunSync(); } else { await AbortTransaction(false, token); }`. The
     // synchronous branch serves the synchronous API; the asynchronous branch beside it is where the token
-    // goes. A call in the asynchronous branch without the token is reported.
+    // goes. A call in the asynchronous branch without the token is reported, and so is one in a branch of a
+    // flag test that awaits itself (EventFlow's `if (idle) { await Task.Delay(100); continue; }`, PetaPoco's
+    // `empty ? await BeginAsync() : await BeginAsync(level)`): no synchronous path.
     [Fact]
     public Task CallsInTheSynchronousBranchOfADualPath_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
         using System.Threading;
@@ -84,8 +86,24 @@ public class CancellationTokenNotForwardedTests
                     ? !ExistsAsync(pk, true).RunSync()
                     : !await {|#0:ExistsAsync|}(pk, false);
             }
+
+            internal async Task PopulateAsync(bool hasLevel, CancellationToken cancellationToken)
+            {
+                while (!cancellationToken.IsCancellationRequested)
+                {
+                    var idle = hasLevel;
+                    if (idle)
+                    {
+                        await Task.{|#1:Delay|}(100);
+                        continue;
+                    }
+
+                    var found = hasLevel ? await {|#2:ExistsAsync|}(1, false) : await {|#3:ExistsAsync|}(2, false);
+                }
+            }
         }
-        """, Tw1007(0, "Database.ExistsAsync", "cancellationToken"));
+        """, Tw1007(0, "Database.ExistsAsync", "cancellationToken"), Tw1007(1, "Task.Delay", "cancellationToken"),
+        Tw1007(2, "Database.ExistsAsync", "cancellationToken"), Tw1007(3, "Database.ExistsAsync", "cancellationToken"));
 
     [Fact]
     public Task TokenPassedAmbiguousOrOutOfReach_IsNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
