@@ -82,15 +82,15 @@ internal static class DedicatedThreads
         return uses > 0;
     }
 
-    // `Queue() { thread = new Thread(Run) { … }; thread.Start(); }`: directly in a constructor's body.
+    // `Queue() { thread = new Thread(Run) { … }; thread.Start(); }`: directly in an instance constructor's body.
     private static bool IsOutsideLoopsOfAConstructor(SyntaxNode use)
     {
         for (var current = use.Parent; current is not null; current = current.Parent)
         {
             switch (current)
             {
-                case ConstructorDeclarationSyntax:
-                    return true;
+                case ConstructorDeclarationSyntax constructor:
+                    return !constructor.Modifiers.Any(SyntaxKind.StaticKeyword);
                 case ForStatementSyntax or ForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax
                     or AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or MemberDeclarationSyntax:
                     return false;

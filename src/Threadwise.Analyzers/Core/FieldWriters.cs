@@ -1,5 +1,6 @@
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Threadwise.Core;
@@ -25,7 +26,7 @@ internal static class FieldWriters
             foreach (var node in reference.GetSyntax(cancellationToken).DescendantNodes())
             {
                 if (node is SimpleNameSyntax name && name.Identifier.ValueText == field.Name && IsWritten(name)
-                    && !IsInAConstructorOrDirectlyIn(name, body, field.ContainingType.Name))
+                    && !IsInAConstructorOrDirectlyIn(name, body, field))
                 {
                     return false;
                 }
@@ -47,7 +48,9 @@ internal static class FieldWriters
         };
     }
 
-    private static bool IsInAConstructorOrDirectlyIn(SyntaxNode write, SyntaxNode body, string typeName)
+    // A constructor of the field's own kind: an instance constructor runs again for every new object, so
+    // for a static field only the static constructor runs before the work can start.
+    private static bool IsInAConstructorOrDirectlyIn(SyntaxNode write, SyntaxNode body, IFieldSymbol field)
     {
         for (var current = write.Parent; current is not null; current = current.Parent)
         {
@@ -59,7 +62,8 @@ internal static class FieldWriters
             switch (current)
             {
                 case ConstructorDeclarationSyntax constructor:
-                    return constructor.Identifier.ValueText == typeName;
+                    return constructor.Identifier.ValueText == field.ContainingType.Name
+                           && constructor.Modifiers.Any(SyntaxKind.StaticKeyword) == field.IsStatic;
                 case AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or MemberDeclarationSyntax:
                     return false;
             }

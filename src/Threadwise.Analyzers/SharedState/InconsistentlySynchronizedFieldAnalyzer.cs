@@ -1020,7 +1020,8 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
     // nothing else (constructors aside) writes the field. No second thread can change it between the
     // check and the act; the lock is there for another field. Asked only for would-be findings.
     private static bool IsStateOfTheObjectsOneThread(IFieldSymbol field, IConditionalOperation check, OperationAnalysisContext context)
-        => context.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.Ordinary, DeclaredAccessibility: Accessibility.Private } method
+        => context.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.Ordinary, DeclaredAccessibility: Accessibility.Private, IsStatic: false } method
+           && !field.IsStatic // every object's thread would share a static field
            && !AsyncContext.IsInNestedFunction(check, RootOf(check))
            && FieldWriters.AreOnlyConstructorsAnd(field, method, context.CancellationToken)
            && DedicatedThreads.IsTheOneThreadOfItsObject(method, context.Compilation, context.CancellationToken);

@@ -161,8 +161,8 @@ public class InconsistentlySynchronizedFieldTests
     // Aerospike's timeout queue: its constructor starts `new Thread(Run)`, and only Run (constructors aside)
     // writes `_token` — checked outside the lock, replaced inside it (the lock guards `_cancel`, which
     // `Add` cancels). One thread per object runs Run: nothing can change the token between the check
-    // and the act. A body any public method may start again, or a field another member also writes,
-    // is reported.
+    // and the act. A body any public method may start again, a field another member also writes, or a
+    // static field (every object's thread shares it), is reported.
     [Fact]
     public Task ChecksOfStateOnlyTheObjectsOneThreadWrites_AreNotReported() => VerifyAnalyzer.AnalyzerAsync("""
         using System.Threading;
@@ -235,7 +235,27 @@ public class InconsistentlySynchronizedFieldTests
                 }
             }
         }
-        """, Tw2003(0, "_other", "this", "Run", "checked"), Tw2003(1, "_token", "this", "Run", "checked"));
+
+        class SharedQueue
+        {
+            private static readonly object Gate = new();
+            private static CancellationTokenSource _cancel = new();
+            private static CancellationToken _token;
+
+            public SharedQueue() => new Thread(Run).Start();
+
+            private void Run()
+            {
+                if ({|#2:_token|}.WaitHandle.WaitOne(100))
+                {
+                    lock (Gate)
+                    {
+                        _token = _cancel.Token;
+                    }
+                }
+            }
+        }
+        """, Tw2003(0, "_other", "this", "Run", "checked"), Tw2003(1, "_token", "this", "Run", "checked"), Tw2003(2, "_token", "Gate", "Run", "checked"));
 
     // MessagePipe's FreeList: `Initialize()` is called by the constructor and, to re-initialize, under
     // the lock. The constructor runs before the object is shared: every other call holds the lock, so the
