@@ -86,7 +86,7 @@ public sealed class BlockingApiInAsyncCodeAnalyzer : ThreadwiseAnalyzer
             {
                 if (IsOverrideEitherBridge(invocation, api.Twin, function)
                     || HandsOverToANonBlockingTail(invocation, context.CancellationToken)
-                    || IsTheFallbackBesideTheAsyncPath(invocation))
+                    || SyncAsyncBranches.IsFallbackBesideAnAwaitingPath(invocation))
                 {
                     return;
                 }
@@ -136,65 +136,6 @@ public sealed class BlockingApiInAsyncCodeAnalyzer : ThreadwiseAnalyzer
         private bool HandsOverToANonBlockingTail(IInvocationOperation invocation, System.Threading.CancellationToken cancellationToken)
             => _summaries.IsAnalyzableHelper(invocation.TargetMethod)
                && _summaries.GetBlockingChain(invocation, cancellationToken) is null;
-
-        // `if (_connection is DbConnection async) { await async.BeginTransactionAsync(…); } else { BeginTransaction(); }`
-        // in PetaPoco's `BeginTransactionAsync`: the async method does its asynchronous work in the other
-        // branch and falls back to its synchronous twin where no async API exists. Asked only when the twin
-        // is the method the call is in (the finding would only say "do the asynchronous work here").
-        // Also `if (reader is not DbDataReader) return reader.Merge(items);` followed by the awaiting path
-        // (Insight.Database's `MergeAsync`): a branch that leaves, with the statements after the `if` awaiting.
-        private static bool IsTheFallbackBesideTheAsyncPath(IInvocationOperation invocation)
-        {
-            IOperation current = invocation;
-            for (var parent = invocation.Parent; parent is not null and not IAnonymousFunctionOperation and not ILocalFunctionOperation and not IMethodBodyBaseOperation; parent = parent.Parent)
-            {
-                if (parent is IConditionalOperation conditional
-                    && ((conditional.WhenTrue == current ? conditional.WhenFalse : conditional.WhenFalse == current ? conditional.WhenTrue : null) is { } other && Awaits(other)
-                        || conditional.WhenTrue == current && conditional.WhenFalse is null && current.AlwaysLeaves() && AwaitsAfter(conditional)))
-                {
-                    return true;
-                }
-
-                current = parent;
-            }
-
-            return false;
-        }
-
-        // A statement after the `if` in its block awaits.
-        private static bool AwaitsAfter(IOperation statement)
-        {
-            if (statement.Parent is not IBlockOperation block)
-            {
-                return false;
-            }
-
-            var after = false;
-            foreach (var sibling in block.Operations)
-            {
-                if (after && Awaits(sibling))
-                {
-                    return true;
-                }
-
-                after |= sibling == statement;
-            }
-
-            return false;
-        }
-
-        private static bool Awaits(IOperation branch)
-        {
-            foreach (var operation in branch.DescendantsAndSelf())
-            {
-                if (operation is IAwaitOperation && !AsyncContext.IsInNestedFunction(operation, branch))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
 
         private static bool IsOverridable(IMethodSymbol method)
             => (method.IsVirtual || method.IsAbstract || method.IsOverride) && !method.IsSealed && method.ContainingType is { IsSealed: false };

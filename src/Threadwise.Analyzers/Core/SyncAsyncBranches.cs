@@ -67,6 +67,33 @@ internal static class SyncAsyncBranches
     }
 
     /// <summary>
+    /// True when <paramref name="operation"/> sits in a branch of any <c>if</c>/<c>else</c> or <c>?:</c> whose
+    /// other branch awaits, or in a branch without <c>else</c> that leaves with the statements after the
+    /// <c>if</c> awaiting: <c>if (_connection is DbConnection db) { await db.BeginTransactionAsync(t); } else {
+    /// BeginTransaction(); }</c> (PetaPoco), <c>if (reader is not DbDataReader) return reader.Merge(items);</c>
+    /// then the awaiting path (Insight.Database). Unlike a flag test this says nothing by itself; TW1004
+    /// asks it only when the call's twin is the method the call is in: the method does its asynchronous
+    /// work where the API allows it and falls back to its synchronous twin where it does not.
+    /// </summary>
+    public static bool IsFallbackBesideAnAwaitingPath(IOperation operation)
+    {
+        var current = operation;
+        for (var parent = operation.Parent; parent is not null and not IAnonymousFunctionOperation and not ILocalFunctionOperation and not IMethodBodyBaseOperation; parent = parent.Parent)
+        {
+            if (parent is IConditionalOperation conditional
+                && ((conditional.WhenTrue == current ? conditional.WhenFalse : conditional.WhenFalse == current ? conditional.WhenTrue : null) is { } other && AwaitsItself(other)
+                    || conditional.WhenTrue == current && conditional.WhenFalse is null && current.AlwaysLeaves() && AwaitsAfter(conditional, awaitOnly: true)))
+            {
+                return true;
+            }
+
+            current = parent;
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// <c>if (callbacks.OnRequestAsync != null) r = await callbacks.HandleAsync(q); else if (…) r =
     /// callbacks.Handle(q);</c> (WatsonTcp's user callbacks): whatever the condition, the code picks
     /// between the two forms of the call on purpose, and the blocking form is the one the other branch
@@ -310,8 +337,7 @@ internal static class SyncAsyncBranches
                && NamesAPath(name);
     }
 
-    // The async path: an await, or (in a method that returns a task without being async) the
-    // return of a task.
+    // An await of the branch's own (not in a lambda it holds).
     private static bool AwaitsItself(IOperation branch)
     {
         foreach (var descendant in branch.DescendantsAndSelf())
@@ -325,6 +351,8 @@ internal static class SyncAsyncBranches
         return false;
     }
 
+    // The async path: an await, or (in a method that returns a task without being async) the
+    // return of a task.
     private static bool Awaits(IOperation branch)
     {
         foreach (var descendant in branch.DescendantsAndSelf())
@@ -363,8 +391,9 @@ internal static class SyncAsyncBranches
         return false;
     }
 
-    // `if (sync) { ...; return; }` followed, in the same block, by the awaiting path.
-    private static bool AwaitsAfter(IOperation statement)
+    // `if (sync) { ...; return; }` followed, in the same block, by the awaiting path (an await only, with
+    // `awaitOnly`; otherwise the return of a task counts too).
+    private static bool AwaitsAfter(IOperation statement, bool awaitOnly = false)
     {
         if (statement.Parent is not IBlockOperation block)
         {
@@ -374,7 +403,7 @@ internal static class SyncAsyncBranches
         var after = false;
         foreach (var sibling in block.Operations)
         {
-            if (after && Awaits(sibling))
+            if (after && (awaitOnly ? AwaitsItself(sibling) : Awaits(sibling)))
             {
                 return true;
             }

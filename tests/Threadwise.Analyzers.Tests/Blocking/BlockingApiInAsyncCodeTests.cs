@@ -795,6 +795,34 @@ public class BlockingApiInAsyncCodeTests
         }
         """, TwinIsCaller(0, "ReaderExtensions.Count", "async method 'CountAsync'"), TwinIsCaller(1, "ReaderSyncExtensions.Combine", "async method 'CombineAsync'"));
 
+    // The fallback beside the awaiting path while it is written: a type test on a missing type, an early
+    // return without its value.
+    [Fact]
+    public Task BrokenFallbacksBesideTheAsyncPath_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Database
+        {
+            public void Begin() { Thread.Sleep(1); }
+
+            public async Task BeginAsync(Missing connection)
+            {
+                if (connection is Unknown fast)
+                {
+                    await fast.BeginAsync(;
+                }
+                else
+                {
+                    Begin();
+                }
+
+                if (connection == null) return Begin(;
+                await Task.Yield();
+            }
+        }
+        """);
+
     [Fact]
     public Task TwinThatIsTheMethodAroundTheLambda_IsNotSuggested() => VerifyAnalyzer.AnalyzerAsync("""
         using System;

@@ -105,6 +105,24 @@ public class CancellationTokenNotForwardedTests
         """, Tw1007(0, "Database.ExistsAsync", "cancellationToken"), Tw1007(1, "Task.Delay", "cancellationToken"),
         Tw1007(2, "Database.ExistsAsync", "cancellationToken"), Tw1007(3, "Database.ExistsAsync", "cancellationToken"));
 
+    // A dual path under edit: a "flag" of a missing type is no flag (the call is reported), and a branch
+    // awaiting a call that does not bind.
+    [Fact]
+    public Task BrokenDualPaths_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Database
+        {
+            internal Task<bool> ExistsAsync(int pk, bool sync, CancellationToken token = default) => Task.FromResult(sync);
+
+            internal async Task<bool> IsNewAsync(Missing sync, CancellationToken cancellationToken)
+            {
+                return sync ? {|#0:ExistsAsync|}(1, true).Result : await ExistsAsync(1, false, ;
+            }
+        }
+        """, Tw1007(0, "Database.ExistsAsync", "cancellationToken"));
+
     [Fact]
     public Task TokenPassedAmbiguousOrOutOfReach_IsNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
         using System;

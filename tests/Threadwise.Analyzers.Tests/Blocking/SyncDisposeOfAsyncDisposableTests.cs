@@ -907,6 +907,31 @@ public class SyncDisposeOfAsyncDisposableTests
         Tw1008(3, "Stream", "'using'", "async method 'CloseAsync'"));
 
     // Members under edit: an assignment that does not bind, a mention in a half-typed call.
+    // Code under edit: an `await using` of the local half written, a state test on a missing member (it
+    // proves nothing: still reported), a provider class that does not resolve.
+    [Fact]
+    public Task BrokenAwaitUsesClosedTestsAndProviderClasses_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System.Data;
+        using System.Data.Common;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task M(DbConnection connection, Missing provider)
+            {
+                using var runner = await Open();
+                await using (runner.
+                if (connection.State == ConnectionState.)
+                    {|#0:connection.Dispose()|};
+                if (connection.State == Missing.Closed)
+                    {|#1:connection.Dispose()|};
+                using var reader = await provider.ExecuteReaderAsync();
+            }
+
+            Task<Unknown> Open() => null;
+        }
+        """, Tw1008(0, "DbConnection", "'Dispose()'"), Tw1008(1, "DbConnection", "'Dispose()'"));
+
     [Fact]
     public Task BrokenStreamMembers_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
         using System.IO;

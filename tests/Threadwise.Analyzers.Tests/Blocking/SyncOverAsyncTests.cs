@@ -761,6 +761,30 @@ public class SyncOverAsyncTests
         Tw1005(1, "GetAwaiter().GetResult()", "Always"),
         Tw1005(2, "GetAwaiter().GetResult()", "Stubborn"));
 
+    // A stop-and-join and a "Synchronously" pair under edit: a worker field assigned an incomplete
+    // Task.Run is no proven pool start (the join is reported), a stop signal on a missing member, a
+    // namesake of an unknown type.
+    [Fact]
+    public Task BrokenStopAndJoinAndSpelledPairs_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System.Threading.Tasks;
+
+        public class Processor
+        {
+            private Task _worker = Task.Run(;
+            private Missing _buffer;
+
+            public void Stop()
+            {
+                _buffer.Complete();
+                _worker?{|#0:.Wait()|};
+            }
+
+            public Unknown ProcessAsynchronously() => null;
+
+            public bool ProcessSynchronously() => ProcessAsynchronously().GetAwaiter().GetResult();
+        }
+        """, Tw1005(0, "Wait", "Stop"));
+
     [Fact]
     public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
         using System.Threading.Tasks;

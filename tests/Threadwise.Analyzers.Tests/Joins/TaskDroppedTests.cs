@@ -927,6 +927,32 @@ public class TaskDroppedTests
         Tw4002(0, "Task", "batch.SetAsync"), Tw4002(1, "Task", "other.SetAsync"));
 
     // Hand-off helpers and forgetting helpers whose bodies or names are half-typed.
+    // Batches kept in a field or handed to a helper, a base call and a finished-task field, while edited.
+    [Fact]
+    public Task BrokenBatchFieldsHelpersAndBaseCalls_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System.Threading.Tasks;
+
+        class Store : Missing
+        {
+            private readonly IBatch _transaction;
+            private static readonly Task Done = Task.FromResult(;
+
+            public void Expire(string key)
+            {
+                _transaction.KeyExpireAsync(key);
+                Queue(_transaction, );
+                base.InitializeAsync();
+                Helper();
+            }
+
+            public void Commit() => _transaction.Execute(;
+
+            private void Queue(IBatch batch, string key) => batch.KeyExpireAsync(key);
+
+            private Task Helper() { Done.ToString(); return Done; }
+        }
+        """);
+
     [Fact]
     public Task BrokenHandOffAndForgettingHelpers_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
         using System.Threading.Tasks;

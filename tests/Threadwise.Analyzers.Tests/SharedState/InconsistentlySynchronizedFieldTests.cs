@@ -1458,6 +1458,46 @@ public class InconsistentlySynchronizedFieldTests
         """);
 
     // Lock scopes half-typed, on a lock that does not bind, with no resource, or of a call that does not bind.
+    // The one-thread check and awaited async helpers on code under edit: a thread created with a missing
+    // body, a field written through a missing member, an awaited helper that does not bind.
+    [Fact]
+    public Task BrokenThreadBodiesAndAwaitedHelpers_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Queue
+        {
+            private CancellationToken _token;
+            private int _count;
+            private readonly Missing _lock;
+
+            public Queue()
+            {
+                new Thread(Run).Start(;
+                new Thread(Gone).Start();
+            }
+
+            private void Run()
+            {
+                if (_token.WaitHandle.WaitOne(100))
+                {
+                    lock (this) { _token = Unknown.Token; }
+                }
+            }
+
+            public async Task StoreAsync()
+            {
+                using (await _lock.AcquireAsync())
+                {
+                    _count++;
+                    await PruneAsync(;
+                }
+            }
+
+            private async Task PruneAsync() { await Task.Yield(); _count = 0; }
+        }
+        """);
+
     [Fact]
     public Task BrokenLockScopes_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
         using System;

@@ -180,6 +180,28 @@ public class LockOrderInversionTests
         }
         """);
 
+    // A constructor taking locks of an object whose fields do not resolve.
+    [Fact]
+    public Task BrokenConstructorLocks_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        class Queue
+        {
+            private static readonly object _config = new();
+            private readonly object _writer = new();
+
+            public Queue(Missing other)
+            {
+                lock (_config)
+                {
+                    lock (other._writer) { }
+                    lock (_missing) { }
+                    Read(;
+                }
+            }
+
+            private void Read() { lock (_writer) { } }
+        }
+        """);
+
     [Fact]
     public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
         class C

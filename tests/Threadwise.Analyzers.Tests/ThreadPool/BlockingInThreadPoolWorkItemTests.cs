@@ -327,6 +327,38 @@ public class BlockingInThreadPoolWorkItemTests
         """);
 
     // The wrapper and twin-body questions, asked where the wrapper or the body is half-typed.
+    // A work item whose loop is being written (a read whose result is not yet tested, a missing stream).
+    [Fact]
+    public Task BrokenWorkItemLoops_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Server
+        {
+            void Start(Missing source, ManualResetEventSlim signal)
+            {
+                Task.Run(() =>
+                {
+                    while (true)
+                    {
+                        var n = source.Read(;
+                        if (n <= ) break;
+                        signal.Wait();
+                    }
+                });
+
+                Task.Run(Serve);
+            }
+
+            void Serve()
+            {
+                while (Unknown.Running)
+                {
+                }
+            }
+        }
+        """);
+
     [Fact]
     public Task BrokenWrappers_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
         using System.Threading.Tasks;

@@ -242,6 +242,33 @@ public class UnboundedThreadCreationTests
         }
         """, Tw3004(0), Tw3004(1));
 
+    // A per-item thread whose body's loop condition is being written; a "flag" of a missing type is no
+    // stop flag, so that thread is reported.
+    [Fact]
+    public Task BrokenServiceLoopBodies_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System.Collections.Generic;
+        using System.Threading;
+
+        class Subscriptions
+        {
+            public Missing IsUnsubscribed { get; set; }
+
+            public void Start(List<string> channels)
+            {
+                foreach (var channel in channels)
+                {
+                    {|#0:new Thread(Subscribe)|}.Start(channel);
+                    new Thread(() => { while (Unknown == ) { } }).Start();
+                }
+            }
+
+            private void Subscribe(object state)
+            {
+                while (IsUnsubscribed == false) { }
+            }
+        }
+        """, Tw3004(0));
+
     [Fact]
     public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
         using System.Threading;
