@@ -190,6 +190,8 @@ internal sealed class BlockingCalls
             // an in-memory stream the summarised caller handed in) reads and writes memory.
             || InMemoryStreams.IsBuiltOverInMemoryStream(Receiver(invocation), _symbols, inMemoryParameters)
             || SerializesIntoMemory(invocation, inMemoryParameters)
+            // `(await client.GetAsync(uri)).Content.ReadAsStream()`: HttpClient read the whole body already.
+            || BufferedHttpContent.IsBuffered(Receiver(invocation), _symbols)
             || ReadsFromAnObjectOverMemory(invocation, inMemoryParameters)
             || IsConsoleStream(invocation)
             || IsInMemoryPipeCompletion(invocation)

@@ -100,6 +100,9 @@ internal sealed class KnownSymbols
         "MimeKit.IO.MemoryBlockStream",
         "Newtonsoft.Json.JsonReader",
         "Akka.Actor.PipeToSupport",
+        "System.Net.Http.HttpClient",
+        "System.Net.Http.HttpResponseMessage",
+        "System.Net.Http.HttpCompletionOption",
     };
 
     private readonly Compilation _compilation;
@@ -280,6 +283,12 @@ internal sealed class KnownSymbols
     /// <summary>Akka.NET's <c>task.PipeTo(actor)</c>: sends the outcome to an actor and returns a detached task.</summary>
     public INamedTypeSymbol? AkkaPipeToSupport => Get(KnownType.AkkaPipeToSupport);
 
+    public INamedTypeSymbol? HttpClient => Get(KnownType.HttpClient);
+
+    public INamedTypeSymbol? HttpResponseMessage => Get(KnownType.HttpResponseMessage);
+
+    public INamedTypeSymbol? HttpCompletionOption => Get(KnownType.HttpCompletionOption);
+
     /// <summary>True for <c>Task</c>, <c>Task&lt;T&gt;</c>, <c>ValueTask</c> and <c>ValueTask&lt;T&gt;</c>.</summary>
     public bool IsTaskType(ITypeSymbol? type)
     {
@@ -435,5 +444,8 @@ internal sealed class KnownSymbols
         MimeKitMemoryBlockStream,
         NewtonsoftJsonReader,
         AkkaPipeToSupport,
+        HttpClient,
+        HttpResponseMessage,
+        HttpCompletionOption,
     }
 }

@@ -321,9 +321,13 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
 
         private const int MaxInitializerDepth = 2;
 
+        // A protected or internal initializer counts too (`protected void InitNotify()` of Technitium's zone base
+        // class, called by every derived zone's constructors): its callers are in the compilation, and a
+        // constructor of a derived type runs while the object is being built just as the type's own does.
         private static bool RunsOnlyWhileConstructing(IMethodSymbol method, Compilation compilation, int depth)
         {
-            if (depth > MaxInitializerDepth || method.DeclaredAccessibility != Accessibility.Private || method.IsVirtual || method.IsAsync
+            if (depth > MaxInitializerDepth || !CallSites.CanKnowCallers(method)
+                || method.IsVirtual || method.IsAbstract || method.IsOverride || method.IsAsync
                 || CallSites.InTheCompilation(method, compilation, System.Threading.CancellationToken.None) is not { Count: > 0 } calls)
             {
                 return false;
@@ -333,7 +337,9 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
             {
                 if (call.Invocation.Instance is not (null or IInstanceReferenceOperation)
                     || call.Caller is not IMethodSymbol caller
-                    || !SymbolEqualityComparer.Default.Equals(caller.ContainingType, method.ContainingType)
+                    || !(method.IsStatic
+                        ? SymbolEqualityComparer.Default.Equals(caller.ContainingType, method.ContainingType)
+                        : KnownSymbols.IsOrDerivesFrom(caller.ContainingType, method.ContainingType))
                     || !(caller.MethodKind is MethodKind.Constructor or MethodKind.StaticConstructor
                          || (caller.MethodKind == MethodKind.Ordinary && RunsOnlyWhileConstructing(caller, compilation, depth + 1))))
                 {

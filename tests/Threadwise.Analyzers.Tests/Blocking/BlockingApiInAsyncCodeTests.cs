@@ -2718,4 +2718,54 @@ public class BlockingApiInAsyncCodeTests
             }
         }
         """, Tw1004(0, "PipeWriter.Complete", "async method 'ReceiveAsync'", "PipeWriter.CompleteAsync"));
+
+    // HttpClient's GetAsync/SendAsync/PostAsync read the whole body before their task completes (Technitium's
+    // DNS server API client: `ReadAsStream` right after `await _httpClient.SendAsync(request, token)`), unless
+    // asked for ResponseHeadersRead; HttpMessageInvoker.SendAsync (a handler's or invoker's) does not buffer.
+    [Fact]
+    public Task ReadingContentHttpClientBuffered_IsNotBlocking() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.IO;
+        using System.Net.Http;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class ApiClient
+        {
+            private readonly HttpClient _client = new HttpClient();
+
+            async Task<Stream> SendAsync(HttpRequestMessage request, CancellationToken token)
+            {
+                HttpResponseMessage response = await _client.SendAsync(request, token);
+                return response.Content.ReadAsStream(token);
+            }
+
+            async Task<Stream> GetAsync(string uri)
+            {
+                using var response = await _client.GetAsync(uri, HttpCompletionOption.ResponseContentRead).ConfigureAwait(false);
+                return (await _client.PostAsync(uri, null)).Content.ReadAsStream();
+            }
+
+            async Task<Stream> StreamedAsync(string uri)
+            {
+                var response = await _client.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead);
+                return {|#0:response.Content.ReadAsStream()|};
+            }
+
+            async Task<Stream> ReassignedAsync(string uri, HttpResponseMessage other)
+            {
+                var response = await _client.GetAsync(uri);
+                response = other;
+                return {|#1:response.Content.ReadAsStream()|};
+            }
+
+            async Task<Stream> InvokerAsync(HttpMessageInvoker invoker, HttpRequestMessage request)
+            {
+                var response = await invoker.SendAsync(request, CancellationToken.None);
+                return {|#2:response.Content.ReadAsStream()|};
+            }
+        }
+        """,
+        Tw1004(0, "HttpContent.ReadAsStream", "async method 'StreamedAsync'", "HttpContent.ReadAsStreamAsync"),
+        Tw1004(1, "HttpContent.ReadAsStream", "async method 'ReassignedAsync'", "HttpContent.ReadAsStreamAsync"),
+        Tw1004(2, "HttpContent.ReadAsStream", "async method 'InvokerAsync'", "HttpContent.ReadAsStreamAsync"));
 }

@@ -367,6 +367,53 @@ public class LockOnUnsafeObjectTests
         }
         """, Tw2004(0, "the non-readonly field '_reset'"));
 
+    // Technitium's DNS zones: the base class's `protected void InitNotify()` creates the lists it locks, and
+    // only the derived zones' constructors call it. A protected helper also called after construction, or
+    // a public one (anyone may call it later), may replace the object.
+    [Fact]
+    public Task LockFieldsSetByAProtectedHelperOnlyDerivedConstructorsCall_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Generic;
+
+        public abstract class Zone
+        {
+            private List<string> _notifyList;
+            private List<string> _failed;
+            private List<string> _pending;
+
+            protected void InitNotify()
+            {
+                _notifyList = new List<string>();
+            }
+
+            protected void InitFailed() => _failed = new List<string>();
+
+            public void InitPending() => _pending = new List<string>();
+
+            public void Notify(string host)
+            {
+                lock (_notifyList) { _notifyList.Add(host); }
+                lock ({|#0:_failed|}) { _failed.Add(host); }
+                lock ({|#1:_pending|}) { _pending.Add(host); }
+            }
+        }
+
+        public sealed class PrimaryZone : Zone
+        {
+            public PrimaryZone(bool notify)
+            {
+                if (notify)
+                {
+                    InitNotify();
+                }
+
+                InitFailed();
+                InitPending();
+            }
+
+            public void Reset() => InitFailed();
+        }
+        """, Tw2004(0, "the non-readonly field '_failed'"), Tw2004(1, "the non-readonly field '_pending'"));
+
     // FusionCache's memory locker clears its lock object in Dispose (`_tcsCache = null;`): that hands no
     // other object to lock (a lock taken after it throws). Replacing it with a new object does.
     [Fact]
