@@ -77,9 +77,12 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
         // `Task.Factory.StartNew(…)` — where no synchronization context is captured that the join could
         // deadlock: it is a thread join, and making Stop async would change its contract. Asked only for
         // would-be findings.
+        // `Stop() { _cts.Cancel(); Task.WaitAll(_workers); }` over `_workers = transports.Select(t => Task.Run(…)).ToArray()`
+        // (ARSoft.Tools.Net's DNS server) is the same join, of several workers.
         private bool IsStopAndJoin(TaskWait wait, Compilation compilation)
         {
-            if (WaitedField(wait) is not { DeclaredAccessibility: Accessibility.Private } field
+            var joinsAll = wait.Kind == TaskWaitKind.WaitAll;
+            if ((joinsAll ? WaitedFieldOfAll(wait) : WaitedField(wait)) is not { DeclaredAccessibility: Accessibility.Private } field
                 || !SignalsStopBefore(wait.Operation)
                 || MemberAssignments.In(field, compilation) is not { Count: > 0 } values)
             {
@@ -88,13 +91,46 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
 
             foreach (var (_, value) in values)
             {
-                if (!IsPoolStart(value))
+                if (!(joinsAll ? IsPoolStartCollection(value) : IsPoolStart(value)))
                 {
                     return false;
                 }
             }
 
             return true;
+        }
+
+        // `Task.WaitAll(_workers)`, `Task.WaitAll(this._workers)`.
+        private static IFieldSymbol? WaitedFieldOfAll(TaskWait wait)
+            => wait.Operation is IInvocationOperation { Arguments: { Length: 1 } arguments }
+               && arguments[0].Value.WithoutConversions() is IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation, Field: var field }
+                ? field
+                : null;
+
+        // `new[] { Task.Run(a), Task.Run(b) }`, or `xs.Select(x => Task.Run(…)).ToArray()` / `.ToList()`.
+        private bool IsPoolStartCollection(IOperation? value)
+        {
+            switch (value?.WithoutConversions())
+            {
+                case IArrayCreationOperation { Initializer.ElementValues: { Length: > 0 } elements }:
+                    foreach (var element in elements)
+                    {
+                        if (!IsPoolStart(element))
+                        {
+                            return false;
+                        }
+                    }
+
+                    return true;
+                case IInvocationOperation { TargetMethod: { Name: "ToArray" or "ToList", IsExtensionMethod: true }, Arguments: { Length: 1 } materialized }:
+                    return materialized[0].Value.WithoutConversions() is IInvocationOperation { TargetMethod: { Name: "Select", IsExtensionMethod: true }, Arguments: { Length: 2 } select }
+                           && select[1].Value.WithoutConversions() is IDelegateCreationOperation { Target: IAnonymousFunctionOperation selector }
+                           && selector.Body.Operations.Length == 1
+                           && selector.Body.Operations[0] is IReturnOperation { ReturnedValue: { } started }
+                           && IsPoolStart(started);
+                default:
+                    return false;
+            }
         }
 
         // `_worker.Wait()`, `_worker?.Wait()`, `this._worker.Wait()`.

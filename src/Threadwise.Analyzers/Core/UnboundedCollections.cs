@@ -10,8 +10,9 @@ namespace Threadwise.Core;
 /// (only a bounded collection that is full makes it block). Known for a local initialised so and never
 /// reassigned, and for a field or auto-property of the type every assignment (and initializer) of which
 /// is such a creation — <c>new BlockingCollection&lt;T&gt;()</c>, <c>new BlockingCollection&lt;T&gt;(new
-/// ConcurrentQueue&lt;T&gt;())</c> or the empty collection expression <c>[]</c>. Asked only for would-be
-/// findings; the answer for a member is cached.
+/// ConcurrentQueue&lt;T&gt;())</c> or the empty collection expression <c>[]</c> — and for a parameter of a
+/// method only the assembly calls that every call hands such a collection. Asked only for would-be
+/// findings; the answer for a member or parameter is cached.
 /// </summary>
 internal static class UnboundedCollections
 {
@@ -27,19 +28,96 @@ internal static class UnboundedCollections
             return false;
         }
 
-        switch (call.Instance?.WithoutConversions())
+        return IsUnbounded(call.Instance, call.SemanticModel?.Compilation, depth: 0);
+    }
+
+    // Parameters are followed to their callers this many methods up.
+    private const int MaxParameterDepth = 3;
+
+    private static bool IsUnbounded(IOperation? collection, Compilation? compilation, int depth)
+    {
+        switch (collection?.WithoutConversions())
         {
             case ILocalReferenceOperation local:
-                return LocalDeclarations.GetInitializer(local.Local, local) is { } declaration
-                       && IsUnboundedCreation(declaration.Value, declaration.Value.Syntax)
-                       && !LocalReferences.IsReassigned(declaration.Body, local.Local);
+                return IsUnboundedLocal(local);
             case IFieldReferenceOperation { Field: var field }:
-                return EveryAssignmentIsUnbounded(field, call.SemanticModel?.Compilation);
+                return EveryAssignmentIsUnbounded(field, compilation);
             case IPropertyReferenceOperation { Property: { IsIndexer: false } property } when SymbolFacts.IsAutoProperty(property):
-                return EveryAssignmentIsUnbounded(property, call.SemanticModel?.Compilation);
+                return EveryAssignmentIsUnbounded(property, compilation);
+            case IParameterReferenceOperation parameter when depth < MaxParameterDepth:
+                return IsUnboundedAtEveryCall(parameter, compilation, depth + 1);
+            case IObjectCreationOperation creation:
+                return IsUnboundedCreation(creation, creation.Syntax);
             default:
                 return false;
         }
+    }
+
+    // Also a local captured by the lambda that uses it (`xs.Select(x => SendAsync(x, results))`): its
+    // declaration is found from the symbol, and assignments are looked for in the whole member body.
+    private static bool IsUnboundedLocal(ILocalReferenceOperation local)
+    {
+        if (local.Local.DeclaringSyntaxReferences.Length != 1
+            || local.Local.DeclaringSyntaxReferences[0].GetSyntax() is not VariableDeclaratorSyntax { Initializer.Value: { } initializer }
+            || initializer.SyntaxTree != local.Syntax.SyntaxTree
+            || local.SemanticModel?.GetOperation(initializer) is not { } value)
+        {
+            return false;
+        }
+
+        var root = (IOperation)local;
+        while (root.Parent is not null)
+        {
+            root = root.Parent;
+        }
+
+        return IsUnboundedCreation(value.WithoutConversions(), initializer) && !LocalReferences.IsReassigned(root, local.Local);
+    }
+
+    // `SendParallelAsync(…, results, token)`, a private helper whose every caller passes `results = new
+    // BlockingCollection<T>()` (ARSoft.Tools.Net's parallel DNS queries): a parameter of a method only this
+    // compilation calls, never assigned in it. The answer is kept per parameter.
+    private static bool IsUnboundedAtEveryCall(IParameterReferenceOperation reference, Compilation? compilation, int depth)
+    {
+        var parameter = reference.Parameter;
+        if (compilation is null
+            || parameter.RefKind != RefKind.None
+            || parameter.ContainingSymbol is not IMethodSymbol { MethodKind: MethodKind.Ordinary, IsVirtual: false, IsAbstract: false, IsOverride: false } method
+            || SymbolFacts.IsVisibleOutsideAssembly(method)
+            || LocalReferences.IsParameterAssigned(parameter, reference))
+        {
+            return false;
+        }
+
+        return MemberAnswers.GetValue(parameter.OriginalDefinition, _ => new StrongBox<bool>(EveryCallPassesUnbounded(method, parameter.Ordinal, compilation, depth))).Value;
+    }
+
+    private static bool EveryCallPassesUnbounded(IMethodSymbol method, int ordinal, Compilation compilation, int depth)
+    {
+        if (CallSites.InTheCompilation(method, compilation, System.Threading.CancellationToken.None) is not { Count: > 0 } calls)
+        {
+            return false;
+        }
+
+        foreach (var call in calls)
+        {
+            var passed = false;
+            foreach (var argument in call.Invocation.Arguments)
+            {
+                if (argument.Parameter?.Ordinal == ordinal)
+                {
+                    passed = argument.ArgumentKind == ArgumentKind.Explicit && IsUnbounded(argument.Value, compilation, depth);
+                    break;
+                }
+            }
+
+            if (!passed)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool EveryAssignmentIsUnbounded(ISymbol member, Compilation? compilation)

@@ -1278,6 +1278,66 @@ public class BlockingApiInAsyncCodeTests
         Tw1004(1, "BlockingCollection.Add", "async method 'Loop'", null),
         Tw1004(2, "BlockingCollection.Add", "async method 'Loop'", null));
 
+    // ARSoft.Tools.Net's parallel DNS queries hand `results = new BlockingCollection<T>()` to a private
+    // helper per server, from a lambda (`servers.Select(s => SendAsync(s, results))`): every call passes an
+    // unbounded collection, so the helper's Add never waits. A helper one caller hands a bounded
+    // collection, one that assigns its parameter, and a public one (callers elsewhere) are reported.
+    [Fact]
+    public Task AddToAParameterEveryCallerFillsUnbounded_IsNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Concurrent;
+        using System.Linq;
+        using System.Threading.Tasks;
+
+        public class Client
+        {
+            public Task QueryAsync(string[] servers)
+            {
+                var results = new BlockingCollection<string>();
+                var bounded = new BlockingCollection<string>(4);
+                var tasks = servers.Select(s => SendAsync(s, results)).ToList();
+                tasks.Add(ForwardAsync(results));
+                tasks.Add(MixedAsync(results));
+                tasks.Add(MixedAsync(bounded));
+                tasks.Add(ReplacedAsync(results));
+                return Task.WhenAll(tasks);
+            }
+
+            private async Task SendAsync(string server, BlockingCollection<string> results)
+            {
+                await Task.Yield();
+                results.Add(server);
+            }
+
+            private async Task ForwardAsync(BlockingCollection<string> results)
+            {
+                await SendAsync("x", results);
+                results.Add("y");
+            }
+
+            private async Task MixedAsync(BlockingCollection<string> results)
+            {
+                await Task.Yield();
+                {|#0:results.Add("z")|};
+            }
+
+            private async Task ReplacedAsync(BlockingCollection<string> results)
+            {
+                await Task.Yield();
+                results = new BlockingCollection<string>(1);
+                {|#1:results.Add("w")|};
+            }
+
+            public async Task PublicAsync(BlockingCollection<string> results)
+            {
+                await Task.Yield();
+                {|#2:results.Add("v")|};
+            }
+        }
+        """,
+        Tw1004(0, "BlockingCollection.Add", "async method 'MixedAsync'", null),
+        Tw1004(1, "BlockingCollection.Add", "async method 'ReplacedAsync'", null),
+        Tw1004(2, "BlockingCollection.Add", "async method 'PublicAsync'", null));
+
     // The Couchbase client keeps "async" facades beside its lookups: `ScopeAsync(n) => new(Scope(n))`,
     // `ValueTask.FromResult(Collection(n))`, one forwarding to another, an async one awaiting only such
     // facades. Awaiting them runs the same synchronous code, so the lookup beside them is not reported.

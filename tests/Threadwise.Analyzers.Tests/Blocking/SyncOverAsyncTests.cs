@@ -174,6 +174,47 @@ public class SyncOverAsyncTests
         }
         """, Tw1005(0, "Result", "CountSync"), Tw1005(1, "Wait", "Synchronize"));
 
+    // ARSoft.Tools.Net's DNS server starts a worker per transport, `_workers = transports.Select(t => Task.Run(…)).ToArray()`,
+    // and `Stop()` cancels, then `Task.WaitAll(_workers)`: the same join, of several pool workers. An array
+    // of started tasks counts too; one holding a task from elsewhere, or a join without the stop signal, is
+    // reported.
+    [Fact]
+    public Task StopAndJoinOfSeveralPoolWorkers_IsNotReported() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Linq;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        public class Server
+        {
+            private readonly CancellationTokenSource _cts = new();
+            private Task[] _workers;
+            private Task[] _pair;
+            private Task[] _mixed;
+
+            public void Start(string[] transports, Task handed)
+            {
+                _workers = transports.Select(t => Task.Run(() => Listen(t, _cts.Token))).ToArray();
+                _pair = new[] { Task.Run(() => { }), Task.Factory.StartNew(() => { }) };
+                _mixed = new[] { Task.Run(() => { }), handed };
+            }
+
+            private static void Listen(string transport, CancellationToken token) { }
+
+            public void Stop()
+            {
+                _cts.Cancel();
+                Task.WaitAll(_workers);
+                Task.WaitAll(_pair);
+                {|#0:Task.WaitAll(_mixed)|};
+            }
+
+            public void Drain()
+            {
+                {|#1:Task.WaitAll(_workers)|};
+            }
+        }
+        """, Tw1005(0, "Task.WaitAll", "Stop"), Tw1005(1, "Task.WaitAll", "Drain"));
+
     // Gelf's message processor: `Stop() { _messageBuffer.Complete(); _processorTask.Wait(); }`, FluentModbus's
     // server: `_cts?.Cancel(); … _task?.Wait();`. The worker is told to finish, then joined; it was started
     // with Task.Run (or holds the finished placeholder it starts as), so no synchronization context can
