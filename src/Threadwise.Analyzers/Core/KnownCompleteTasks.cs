@@ -309,6 +309,8 @@ internal static class KnownCompleteTasks
         {
             switch (current)
             {
+                case IAnonymousFunctionOperation lambda when KeepsItsValueInside(lambda, subject.Target):
+                    break;
                 case IAnonymousFunctionOperation or ILocalFunctionOperation:
                     return false;
                 case IConditionalOperation conditional when conditional.WhenTrue == child && subject.Asserted(conditional.Condition):
@@ -319,6 +321,64 @@ internal static class KnownCompleteTasks
                 case ISwitchExpressionArmOperation arm when arm.Value == child && arm.Parent is ISwitchExpressionOperation expression
                                                              && subject.IsStatus(expression.Value) && subject.IsFinalStatusPattern(arm.Pattern):
                     return true;
+            }
+        }
+
+        return false;
+    }
+
+    // `if (pool.TryGetValue(key, out task) && task.IsCompleted) Task.Run(() => task.Result.MarkFaulty());`
+    // (ARSoft.Tools.Net's connection pool): a lambda created under the check runs later, but a task never
+    // stops being complete, so it still sees a complete task — as long as the captured local or parameter
+    // holds the same one: written nowhere after the lambda, in no nested function, and in no loop around
+    // the lambda (the next round would hand the lambda another task).
+    private static bool KeepsItsValueInside(IAnonymousFunctionOperation lambda, ISymbol? target)
+    {
+        if (target is not (ILocalSymbol or IParameterSymbol { RefKind: RefKind.None }))
+        {
+            return false;
+        }
+
+        var root = (IOperation)lambda;
+        while (root.Parent is not null)
+        {
+            root = root.Parent;
+        }
+
+        foreach (var operation in root.Descendants())
+        {
+            if (IsWriteOf(operation, target)
+                && (operation.Syntax.SpanStart > lambda.Syntax.SpanStart
+                    || IsInNestedFunction(operation, root)
+                    || IsInLoopAround(operation, lambda)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsInNestedFunction(IOperation operation, IOperation root)
+    {
+        for (var current = operation.Parent; current is not null && current != root; current = current.Parent)
+        {
+            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsInLoopAround(IOperation write, IOperation lambda)
+    {
+        for (var current = lambda.Parent; current is not null; current = current.Parent)
+        {
+            if (current is ILoopOperation && current.Syntax.Span.Contains(write.Syntax.Span))
+            {
+                return true;
             }
         }
 

@@ -11,6 +11,64 @@ public class BlockingInThreadPoolWorkItemTests
     private static DiagnosticResult Tw3002(int markup, string blocking, string call, string advice = "")
         => VerifyAnalyzer.Diagnostic(Descriptors.TW3002BlockingInThreadPoolWorkItem).WithLocation(markup).WithArguments(blocking, call, advice);
 
+    // ARSoft.Tools.Net's connection pool: `if (_pool.TryGetValue(key, out task) && task.IsCompleted)
+    // Task.Run(() => task.Result.MarkFaulty());`. The lambda runs later, but a task never stops being
+    // complete, and the captured local still holds it. A local written after the lambda, inside a lambda,
+    // or in a loop around it may hand the work item another task: reported.
+    [Fact]
+    public Task ResultOfACapturedTaskCheckedComplete_IsNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        class Connection { public void MarkFaulty() { } }
+
+        class Pool
+        {
+            private readonly Dictionary<string, Task<Connection>> _pool = new();
+
+            public void Evict(string key)
+            {
+                Task<Connection> task;
+                if (_pool.TryGetValue(key, out task) && task.IsCompleted && task.Result != null)
+                {
+                    Task.Run(() => task.Result.MarkFaulty());
+                }
+            }
+
+            public void EvictGiven(Task<Connection> given)
+            {
+                if (given.IsCompletedSuccessfully)
+                {
+                    Task.Run(() => given.Result.MarkFaulty());
+                }
+            }
+
+            public void Replaced(string key)
+            {
+                var task = _pool[key];
+                if (task.IsCompleted)
+                {
+                    Task.Run(() => {|#0:task.Result|}.MarkFaulty());
+                }
+
+                task = _pool["other"];
+            }
+
+            public void InLoop(string[] keys)
+            {
+                Task<Connection> task = null;
+                foreach (var key in keys)
+                {
+                    task = _pool[key];
+                    if (task.IsCompleted)
+                    {
+                        Task.Run(() => {|#1:task.Result|}.MarkFaulty());
+                    }
+                }
+            }
+        }
+        """, Tw3002(0, "Result", "Task.Run", Fixable), Tw3002(1, "Result", "Task.Run", Fixable));
+
     // An in-memory consumer "emulates async" with `Task.Run(() => Acknowledge(m))`: a method of the
     // project beside its async twin whose own body blocks on nothing (a dictionary removal) does not block
     // the pool thread, as TW1004 judges it. One whose body waits is reported.
