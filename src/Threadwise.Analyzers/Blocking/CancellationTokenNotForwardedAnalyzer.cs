@@ -55,6 +55,7 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
             || CancelledThroughTheEnumerator(invocation, tokenType)
             || ReceivesAlreadyCancellableWork(invocation, tokenType)
             || IsWaitedWithTheToken(invocation, tokenType)
+            || IsBlockingPrimitiveInAsyncCode(invocation, context.ContainingSymbol, symbols)
             || OnlySchedules(method, symbols)
             || IsOverloadOf(context.ContainingSymbol, method)
             || TakesTokenAsData(method, symbols)
@@ -78,6 +79,25 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
             method.ContainingType is { } type ? type.Name + "." + method.Name : method.Name,
             token.Name));
     }
+
+    // `_readTask.Wait(interval)` or `_gate.Wait(timeout)` in an async method (Swan's connection): the fix is
+    // to await (TW1002, TW1004 report the wait), not to block with a token. A synchronous wait of the
+    // threading and concurrent-collection types only; what returns a task is awaited and keeps the finding.
+    private static bool IsBlockingPrimitiveInAsyncCode(IInvocationOperation invocation, ISymbol containingSymbol, KnownSymbols symbols)
+        => invocation.TargetMethod is { ContainingType.ContainingNamespace: { } space } method
+           && !symbols.IsTaskType(method.ReturnType)
+           && IsThreadingNamespace(space)
+           && AsyncContext.GetEnclosingFunction(invocation, containingSymbol) is { IsAsync: true };
+
+    // System.Threading, System.Threading.Tasks, System.Collections.Concurrent.
+    private static bool IsThreadingNamespace(INamespaceSymbol space)
+        => space switch
+        {
+            { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } => true,
+            { Name: "Tasks", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } => true,
+            { Name: "Concurrent", ContainingNamespace: { Name: "Collections", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } => true,
+            _ => false,
+        };
 
     // `reader.ReadAllAsync().GetAsyncEnumerator(cancellationToken)`, `source.ReadAllAsync().WithCancellation(ct)`:
     // an async iterator's [EnumeratorCancellation] parameter receives the enumerator's token, so the

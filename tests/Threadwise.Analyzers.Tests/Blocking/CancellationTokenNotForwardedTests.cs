@@ -9,6 +9,49 @@ public class CancellationTokenNotForwardedTests
     private static DiagnosticResult Tw1007(int markup, string call, string token)
         => VerifyAnalyzer.Diagnostic(Descriptors.TW1007CancellationTokenNotForwarded).WithLocation(markup).WithArguments(call, token);
 
+    // Swan's connection polls `_readTask.Wait(interval)` inside an async method: TW1002 reports the wait,
+    // whose fix is `await`; blocking with the token instead is no fix. In a synchronous method the token
+    // is what the wait lacks, and an awaited call keeps the finding.
+    [Fact]
+    public Task SynchronousWaitsInAsyncCode_AreLeftToTheBlockingRules() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Concurrent;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Connection
+        {
+            private Task<int> _readTask;
+            private readonly SemaphoreSlim _gate = new(1);
+            private readonly ManualResetEventSlim _done = new();
+            private readonly BlockingCollection<int> _queue = new();
+
+            async Task<int> ReadAsync(CancellationToken cancellationToken)
+            {
+                if (_readTask.Wait(100))
+                {
+                    return _readTask.Result;
+                }
+
+                _gate.Wait(50);
+                _done.Wait();
+                _queue.Take();
+                await Task.{|#0:Delay|}(10);
+                return 0;
+            }
+
+            int Read(CancellationToken cancellationToken)
+            {
+                _readTask.{|#1:Wait|}(100);
+                _gate.{|#2:Wait|}(50);
+                return _queue.{|#3:Take|}();
+            }
+        }
+        """,
+        Tw1007(0, "Task.Delay", "cancellationToken"),
+        Tw1007(1, "Task.Wait", "cancellationToken"),
+        Tw1007(2, "SemaphoreSlim.Wait", "cancellationToken"),
+        Tw1007(3, "BlockingCollection.Take", "cancellationToken"));
+
     [Fact]
     public Task CallsThatCouldTakeTheToken_AreFlagged() => VerifyAnalyzer.AnalyzerAsync("""
         using System.Collections.Generic;
