@@ -50,7 +50,7 @@ internal static class MemberAssignments
                 model ??= compilation.GetSemanticModel(root.SyntaxTree);
                 if (!InTestOnlyConstructor(value, model, ref testOnly))
                 {
-                    values.Add((value, model.GetOperation(value)));
+                    values.Add((value, OperationOf(value, model)));
                 }
             }
         }
@@ -58,6 +58,21 @@ internal static class MemberAssignments
         return values;
     }
 #pragma warning restore RS1030
+
+    // Roslyn can throw building the operation of code under edit: an array holding a call whose lambda lost
+    // a parenthesis (`new[] { Task.Run() => { }), … }`) reaches an "unreachable" assertion for the lambda's
+    // function type (InvalidOperationException). Such a value is unknown.
+    private static IOperation? OperationOf(ExpressionSyntax value, SemanticModel model)
+    {
+        try
+        {
+            return model.GetOperation(value);
+        }
+        catch (System.InvalidOperationException)
+        {
+            return null;
+        }
+    }
 
     // `internal Pool(Factory f, BlockingCollection<C> idle = null) : this(…) { _idle = idle ?? new(); }`,
     // "used in test only" and called by nothing in the assembly: its assignment is not the type's.

@@ -81,10 +81,20 @@ internal static class Timeouts
         return false;
     }
 
+    // `millisecondsTimeout` and `timeout` (the BCL's names: zero polls), and a time to wait as libraries
+    // name it — `waitMilliseconds` (amqpnetlite's `CloseInternal(0)`: close without waiting),
+    // `millisecondsToWait`, `waitTimeMs`. Other library timeouts are not read: for some (a socket's
+    // `ReceiveTimeout`, many `timeoutMs` options) zero means "wait forever".
     private static bool IsTimeoutParameter(IParameterSymbol? parameter)
         => parameter is not null
-           && (parameter.Name == "millisecondsTimeout" || parameter.Name == "timeout")
-           && parameter.Type.SpecialType is SpecialType.System_Int32 or SpecialType.None;
+           && parameter.Type.SpecialType is SpecialType.System_Int32 or SpecialType.None
+           && IsTimeoutName(parameter.Name);
+
+    private static bool IsTimeoutName(string name)
+        => name is "millisecondsTimeout" or "timeout"
+           || (Contains(name, "wait") && (Contains(name, "milli") || Contains(name, "second") || Contains(name, "time") || name.EndsWith("Ms", System.StringComparison.Ordinal)));
+
+    private static bool Contains(string name, string word) => name.IndexOf(word, System.StringComparison.OrdinalIgnoreCase) >= 0;
 
     private static bool IsZero(IOperation value) => IsNamedZero(value) || IsTestedZeroHere(value);
 

@@ -942,6 +942,39 @@ public class BlockingApiInAsyncCodeTests
         }
         """, Tw1004(0, "SemaphoreSlim.Wait", "async method 'M'", "SemaphoreSlim.WaitAsync"));
 
+    // amqpnetlite's `CloseInternalAsync` registers for the close, then calls `CloseInternal(0, error)`:
+    // a time to wait, named so (`waitMilliseconds`, `millisecondsToWait`), of zero does not wait. A library
+    // timeout by another name is not read: zero means "forever" for some (a socket's ReceiveTimeout).
+    [Fact]
+    public Task ZeroTimeToWaitOfALibraryMethod_IsNotBlocking() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        public class Link
+        {
+            public void Close(int waitMilliseconds) { System.Threading.Thread.Sleep(1); }
+            public async Task CloseAsync(int waitMilliseconds) => await Task.Delay(1);
+            public void Flush(int millisecondsToWait) { System.Threading.Thread.Sleep(1); }
+            public async Task FlushAsync(int millisecondsToWait) => await Task.Delay(1);
+            public void Receive(int timeoutMs) { System.Threading.Thread.Sleep(1); }
+            public async Task ReceiveAsync(int timeoutMs) => await Task.Delay(1);
+
+        }
+
+        class Client
+        {
+            async Task M(Link link)
+            {
+                await Task.Yield();
+                link.Close(0);
+                link.Flush(millisecondsToWait: 0);
+                {|#0:link.Close(100)|};
+                {|#1:link.Receive(0)|};
+            }
+        }
+        """,
+        Tw1004(0, "Link.Close", "async method 'M'", "Link.CloseAsync"),
+        Tw1004(1, "Link.Receive", "async method 'M'", "Link.ReceiveAsync"));
+
     // A semaphore used as a lock (see TW1006's helpers) is still reported when an async method takes it
     // with Wait(): `await WaitAsync()` is right there.
     [Fact]

@@ -826,6 +826,29 @@ public class SyncOverAsyncTests
         }
         """, Tw1005(0, "Wait", "Stop"));
 
+    // Roslyn throws building the operation of an array holding a call whose lambda lost its parenthesis
+    // (found by the fuzz test on the several-workers join): the field's value is unknown, and the join is
+    // reported.
+    [Fact]
+    public Task BrokenArrayOfWorkers_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        public class Server
+        {
+            private readonly CancellationTokenSource _cts = new();
+            private Task[] _pair;
+
+            public void Start() => _pair = new[] { Task.Run() => { }), Task.Factory.StartNew(() => { }) };
+
+            public void Stop()
+            {
+                _cts.Cancel();
+                {|#0:Task.WaitAll(_pair)|};
+            }
+        }
+        """, Tw1005(0, "Task.WaitAll", "Stop"));
+
     [Fact]
     public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
         using System.Threading.Tasks;
