@@ -96,15 +96,15 @@ internal static class InMemoryStreams
 
     // `ReadMessageAsync(socket, buffer, destination, token)` whose one caller passes `requestStream = new
     // MemoryStream(…)` (the Azure Relay client's web-socket helper): a stream parameter of a method only
-    // this compilation can call, never reassigned in it, that every call hands an in-memory stream. Asked
+    // this compilation can call (an override too, when the base is as hidden), never reassigned in it, that every call hands an in-memory stream. Asked
     // of would-be findings (it searches the compilation for the calls); the answer is kept per parameter.
     private static bool IsInMemoryAtEveryCall(IParameterReferenceOperation reference, KnownSymbols symbols, int depth)
     {
         var parameter = reference.Parameter;
         if (depth > MaxWrapping
             || parameter.RefKind != RefKind.None
-            || parameter.ContainingSymbol is not IMethodSymbol { MethodKind: MethodKind.Ordinary, IsVirtual: false, IsAbstract: false, IsOverride: false } method
-            || SymbolFacts.IsVisibleOutsideAssembly(method)
+            || parameter.ContainingSymbol is not IMethodSymbol { MethodKind: MethodKind.Ordinary } method
+            || !HasOnlyCallsInTheCompilation(method)
             || !IsWrapper(parameter.Type, symbols)
             || reference.SemanticModel?.Compilation is not { } compilation)
         {
@@ -112,6 +112,44 @@ internal static class InMemoryStreams
         }
 
         return Cached(ParameterAnswers, parameter, p => !LocalReferences.IsParameterAssigned(p, reference) && EveryCallPassesMemory(method, p.Ordinal, compilation, symbols, depth: 1));
+    }
+
+    // No other assembly can call the method, nor a method it overrides (a call of the base dispatches here),
+    // and no interface it implements hands it out: `internal sealed class GdsBlob : BlobBase` overriding
+    // `GetSegmentAsync(Stream)` of the internal base that calls it with a MemoryStream (found dogfooding
+    // the Firebird ADO.NET provider).
+    private static bool HasOnlyCallsInTheCompilation(IMethodSymbol method)
+    {
+        if (method.ExplicitInterfaceImplementations.Length > 0)
+        {
+            return false;
+        }
+
+        for (var current = method; current is not null; current = current.OverriddenMethod)
+        {
+            if (SymbolFacts.IsVisibleOutsideAssembly(current) || ImplementsAnInterfaceMember(current))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool ImplementsAnInterfaceMember(IMethodSymbol method)
+    {
+        foreach (var contract in method.ContainingType.AllInterfaces)
+        {
+            foreach (var member in contract.GetMembers(method.Name))
+            {
+                if (SymbolEqualityComparer.Default.Equals(method.ContainingType.FindImplementationForInterfaceMember(member), method))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     [System.ThreadStatic]

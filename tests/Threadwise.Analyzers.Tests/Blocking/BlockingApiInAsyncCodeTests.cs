@@ -1652,6 +1652,68 @@ public class BlockingApiInAsyncCodeTests
         Tw1004(2, "Stream.Write", "async method 'ReassignedAsync'", "Stream.WriteAsync"),
         Tw1004(3, "Stream.Write", "async method 'GroupAsync'", "Stream.WriteAsync"));
 
+    // The Firebird provider's blob: `internal sealed class GdsBlob : BlobBase` overrides `GetSegmentAsync(Stream)`,
+    // which the internal base calls with its MemoryStream. Calls of the base dispatch to the override, and
+    // no other assembly can make them. An override of a public base, or one an interface hands out, may be
+    // called from anywhere: reported.
+    [Fact]
+    public Task StreamParameterOfAnOverrideEveryCallFillsWithMemory_IsInMemory() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.IO;
+        using System.Threading.Tasks;
+
+        internal abstract class BlobBase
+        {
+            public async Task<byte[]> ReadAsync()
+            {
+                using (var ms = new MemoryStream())
+                {
+                    await GetSegmentAsync(ms);
+                    return ms.ToArray();
+                }
+            }
+
+            public abstract Task GetSegmentAsync(Stream stream);
+        }
+
+        internal sealed class GdsBlob : BlobBase
+        {
+            public override async Task GetSegmentAsync(Stream stream)
+            {
+                var buffer = await Task.FromResult(new byte[4]);
+                stream.Write(buffer, 0, buffer.Length);
+            }
+        }
+
+        public abstract class PublicBlob
+        {
+            public async Task FillAsync() => await GetSegmentAsync(new MemoryStream());
+
+            public abstract Task GetSegmentAsync(Stream stream);
+        }
+
+        internal sealed class PublicGdsBlob : PublicBlob
+        {
+            public override async Task GetSegmentAsync(Stream stream)
+            {
+                var buffer = await Task.FromResult(new byte[4]);
+                {|#0:stream.Write(buffer, 0, buffer.Length)|};
+            }
+        }
+
+        internal interface ISegments { Task GetSegmentAsync(Stream stream); }
+
+        internal sealed class InterfaceBlob : BlobBase, ISegments
+        {
+            public override async Task GetSegmentAsync(Stream stream)
+            {
+                var buffer = await Task.FromResult(new byte[4]);
+                {|#1:stream.Write(buffer, 0, buffer.Length)|};
+            }
+        }
+        """,
+        Tw1004(0, "Stream.Write", "async method 'GetSegmentAsync'", "Stream.WriteAsync"),
+        Tw1004(1, "Stream.Write", "async method 'GetSegmentAsync'", "Stream.WriteAsync"));
+
     // The stream-parameter question, asked where a call of the method is half-typed: in doubt, not memory.
     [Fact]
     public Task BrokenCallsOfAStreamParameterMethod_DoNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
