@@ -20,12 +20,18 @@ namespace Threadwise.Configuration;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class PeerPragmaSuppressor : DiagnosticSuppressor
 {
-    private static readonly ImmutableDictionary<string, SuppressionDescriptor> SuppressionsByRule = PeerRules.ByRule.Keys.ToImmutableDictionary(
-        rule => rule,
-        rule => new SuppressionDescriptor(
-            "TWS" + rule.Substring(2),
-            rule,
-            $"The code disables {string.Join(", ", PeerRules.ByRule[rule])} here, a rule of another analyzer that reports the same mistake"));
+    private static readonly ImmutableDictionary<string, SuppressionDescriptor> SuppressionsByRule = PeerRules.ByRule.Keys
+        .Union(PeerRules.ReSharperByRule.Keys)
+        .ToImmutableDictionary(
+            rule => rule,
+            rule => new SuppressionDescriptor(
+                "TWS" + rule.Substring(2),
+                rule,
+                $"The code disables {string.Join(", ", Peers(rule))} here, a rule of another analyzer that reports the same mistake"));
+
+    private static IEnumerable<string> Peers(string rule)
+        => (PeerRules.ByRule.TryGetValue(rule, out var peers) ? peers : ImmutableArray<string>.Empty)
+            .Concat(PeerRules.ReSharperByRule.TryGetValue(rule, out var inspections) ? inspections.Select(i => "ReSharper's " + i) : Enumerable.Empty<string>());
 
     public override ImmutableArray<SuppressionDescriptor> SupportedSuppressions { get; } = SuppressionsByRule.Values.OrderBy(d => d.Id, System.StringComparer.Ordinal).ToImmutableArray();
 
@@ -35,12 +41,94 @@ public sealed class PeerPragmaSuppressor : DiagnosticSuppressor
         {
             if (SuppressionsByRule.TryGetValue(diagnostic.Id, out var descriptor)
                 && diagnostic.Location.SourceTree is { } tree
-                && (PeerDisabledAt(tree, diagnostic.Location.SourceSpan.Start, PeerRules.ByRule[diagnostic.Id], context)
-                    || PeerSuppressedByAttribute(tree, diagnostic.Location.SourceSpan.Start, PeerRules.ByRule[diagnostic.Id], context)))
+                && (PeerRules.ByRule.TryGetValue(diagnostic.Id, out var peers)
+                        && (PeerDisabledAt(tree, diagnostic.Location.SourceSpan.Start, peers, context)
+                            || PeerSuppressedByAttribute(tree, diagnostic.Location.SourceSpan.Start, peers, context))
+                    || PeerRules.ReSharperByRule.TryGetValue(diagnostic.Id, out var inspections)
+                        && ReSharperDisabledAt(tree, diagnostic.Location.SourceSpan.Start, inspections, context)))
             {
                 context.ReportSuppression(Suppression.Create(descriptor, diagnostic));
             }
         }
+    }
+
+    // `// ReSharper disable once MethodSupportsCancellation` on the line above the finding (other comment lines
+    // may stand between: Halibut explains why its wait takes no token), or `// ReSharper disable X` … `//
+    // ReSharper restore X` around it; `All` names every inspection.
+    private static bool ReSharperDisabledAt(SyntaxTree tree, int position, ImmutableArray<string> inspections, SuppressionAnalysisContext context)
+    {
+        var text = tree.GetText(context.CancellationToken);
+        for (var line = text.Lines.GetLineFromPosition(position).LineNumber - 1; line >= 0; line--)
+        {
+            var content = text.Lines[line].ToString().Trim();
+            if (!content.StartsWith("//", System.StringComparison.Ordinal))
+            {
+                break;
+            }
+
+            if (ReSharperComment(content) is ("disable once", var names) && NamesAny(names, inspections))
+            {
+                return true;
+            }
+        }
+
+        var disabled = false;
+        foreach (var trivia in tree.GetRoot(context.CancellationToken).DescendantTrivia())
+        {
+            if (trivia.SpanStart > position)
+            {
+                break;
+            }
+
+            if (trivia.IsKind(SyntaxKind.SingleLineCommentTrivia) && ReSharperComment(trivia.ToString()) is ({ } verb and ("disable" or "restore"), var named) && NamesAny(named, inspections))
+            {
+                disabled = verb == "disable";
+            }
+        }
+
+        return disabled;
+    }
+
+    private static readonly string[] ReSharperVerbs = { "disable once", "disable", "restore" };
+
+    private static readonly char[] Blanks = { ' ', '\t' };
+
+    // "// ReSharper disable once A, B" → ("disable once", "A, B").
+    private static (string? Verb, string Names) ReSharperComment(string comment)
+    {
+        var content = comment.TrimStart('/').Trim();
+        const string Prefix = "ReSharper ";
+        if (!content.StartsWith(Prefix, System.StringComparison.Ordinal))
+        {
+            return (null, "");
+        }
+
+        content = content.Substring(Prefix.Length).TrimStart();
+        foreach (var verb in ReSharperVerbs)
+        {
+            if (content.StartsWith(verb + " ", System.StringComparison.Ordinal))
+            {
+                return (verb, content.Substring(verb.Length + 1));
+            }
+        }
+
+        return (null, "");
+    }
+
+    private static bool NamesAny(string names, ImmutableArray<string> inspections)
+    {
+        foreach (var part in names.Split(','))
+        {
+            var name = part.Trim();
+            var end = name.IndexOfAny(Blanks);
+            name = end < 0 ? name : name.Substring(0, end);
+            if (name == "All" || inspections.Contains(name))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // Replays the tree's `#pragma warning disable/restore` directives up to the position.

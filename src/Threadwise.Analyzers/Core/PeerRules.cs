@@ -26,4 +26,16 @@ internal static class PeerRules
         ("TW4007", new[] { "RCS1229", "MA0100" }),
         ("TW4008", new[] { "CA2012", "VSTHRD002" }),
     }.ToImmutableDictionary(entry => entry.Rule, entry => ImmutableArray.Create(entry.Peers));
+
+    /// <summary>ReSharper's and Rider's inspections for the same mistakes, which code turns off with a
+    /// comment (<c>// ReSharper disable once MethodSupportsCancellation</c>) instead of a pragma.</summary>
+    public static ImmutableDictionary<string, ImmutableArray<string>> ReSharperByRule { get; } = new (string Rule, string[] Inspections)[]
+    {
+        ("TW1004", new[] { "MethodHasAsyncOverload", "MethodHasAsyncOverloadWithCancellation" }),
+        ("TW1007", new[] { "MethodSupportsCancellation" }),
+        ("TW1008", new[] { "UseAwaitUsing" }),
+        ("TW2003", new[] { "InconsistentlySynchronizedField" }),
+        ("TW4004", new[] { "AsyncVoidMethod" }),
+        ("TW4005", new[] { "AsyncVoidLambda" }),
+    }.ToImmutableDictionary(entry => entry.Rule, entry => ImmutableArray.Create(entry.Inspections));
 }

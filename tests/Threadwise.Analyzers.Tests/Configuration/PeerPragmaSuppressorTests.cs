@@ -48,6 +48,56 @@ public class PeerPragmaSuppressorTests
         Assert.Equal(new Dictionary<int, bool> { [7] = false, [9] = true, [11] = false, [13] = true, [16] = false }, byLine);
     }
 
+    // ReSharper and Rider turn their inspections off with comments: Halibut's queue waits with
+    // `// ReSharper disable once MethodSupportsCancellation` (and a comment line saying why) above the call.
+    // `disable once` covers the line after the comment lines; `disable … restore` a region; `All` every
+    // inspection. Another inspection's name, or a line further down, is no suppression; half-typed
+    // comments are none either.
+    [Theory]
+    [InlineData("net8")]
+    [InlineData("net10")]
+    public async Task FindingsWhereReSharperDisablesTheSameInspection_AreSuppressed(string framework)
+    {
+        var diagnostics = await RunAsync(framework, """
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task M(SemaphoreSlim gate, CancellationToken token)
+                {
+                    await Task.WhenAny(
+                        // ReSharper disable once MethodSupportsCancellation
+                        // a token here would keep a registration alive
+                        gate.WaitAsync(),
+                        Task.Delay(1, token));
+                    await gate.WaitAsync();
+                    // ReSharper disable once MethodSupportsCancellation
+                    var x = 1;
+                    await gate.WaitAsync();
+                    // ReSharper disable MethodSupportsCancellation
+                    await gate.WaitAsync();
+                    // ReSharper restore MethodSupportsCancellation
+                    await gate.WaitAsync();
+                    // ReSharper disable once UnusedVariable
+                    await gate.WaitAsync();
+                    // ReSharper disable once All
+                    await gate.WaitAsync();
+                    // ReSharper disable once
+                    await gate.WaitAsync();
+                    // ReSharper
+                    await gate.WaitAsync();
+                }
+            }
+            """, new Threadwise.Blocking.CancellationTokenNotForwardedAnalyzer());
+
+        var byLine = diagnostics.Where(d => d.Id == "TW1007")
+            .ToDictionary(d => d.Location.GetLineSpan().StartLinePosition.Line + 1, d => d.IsSuppressed);
+        Assert.Equal(
+            new Dictionary<int, bool> { [11] = true, [13] = false, [16] = false, [18] = true, [20] = false, [22] = false, [24] = true, [26] = false, [28] = false },
+            byLine);
+    }
+
     // Pragmas being typed: no list, an empty or half-written list, a directive at the end of the file,
     // an unterminated method. The suppressor must not throw, and a finding under a pragma that names
     // no peer rule stays unsuppressed.
@@ -96,6 +146,24 @@ public class PeerPragmaSuppressorTests
         Assert.Equal(
             documented.OrderBy(e => e.Key).Select(e => e.Key + ": " + string.Join(",", e.Value)),
             PeerRules.ByRule.OrderBy(e => e.Key).Select(e => e.Key + ": " + string.Join(",", e.Value)));
+    }
+
+    [Fact]
+    public void TheReSharperTable_MatchesTheDocs()
+    {
+        var documented = new Dictionary<string, string>();
+        foreach (var line in File.ReadLines(Path.Combine(RepoPaths.Root, "docs", "peer-rules.md")))
+        {
+            var row = Regex.Match(line, @"^\| (TW\d{4}) \| ([A-Za-z, ]+) \|$");
+            if (row.Success)
+            {
+                documented[row.Groups[1].Value] = row.Groups[2].Value;
+            }
+        }
+
+        Assert.Equal(
+            documented.OrderBy(e => e.Key).Select(e => e.Key + ": " + e.Value),
+            PeerRules.ReSharperByRule.OrderBy(e => e.Key).Select(e => e.Key + ": " + string.Join(", ", e.Value)));
     }
 
     // Roslynator's RCS1059 (avoid locking on a publicly accessible instance) is TW2004's mistake
