@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -394,7 +395,7 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
         // Never the caller itself: `Task M(x, ct) => M(x);` is the overload that deliberately drops the
         // token, and passing it would recurse forever.
         var original = method.ReducedFrom ?? method.OriginalDefinition;
-        var overload = overloads.TryGetValue(original, out var known) ? known : overloads.GetOrAdd(original, FindOverload(original, tokenType, symbols));
+        var overload = overloads.TryGetValue(original, out var known) ? known : overloads.GetOrAdd(original, FindOverload(original, tokenType, symbols, compilation));
         return overload is not null
                && !SymbolEqualityComparer.Default.Equals(overload, caller.OriginalDefinition)
                && compilation.IsSymbolAccessibleWithin(overload, (ISymbol?)caller.ContainingType ?? compilation.Assembly)
@@ -403,7 +404,48 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
     }
 
     // The overload that adds one token at the end; at most one can (a second would have the same
-    // signature). Obsolete overloads are not offered.
+    // signature). Obsolete overloads are not offered, nor one that calls the original: then it is not the
+    // same work made cancellable but more work around it (`Display(token) { Display(); _segment.Display(token); }`
+    // holds the display until cancelled; found dogfooding dotnet/iot).
+    private static IMethodSymbol? FindOverload(IMethodSymbol original, INamedTypeSymbol tokenType, KnownSymbols symbols, Compilation compilation)
+    {
+        var overload = FindOverload(original, tokenType, symbols);
+        return overload is not null && CallsTheOriginal(overload, original, compilation) ? null : overload;
+    }
+
+#pragma warning disable RS1030 // Asked once per called method (the answer is cached), of source overloads only.
+    private static bool CallsTheOriginal(IMethodSymbol overload, IMethodSymbol original, Compilation compilation)
+    {
+        foreach (var reference in overload.DeclaringSyntaxReferences)
+        {
+            var body = reference.GetSyntax();
+            SemanticModel? model = null;
+            foreach (var call in body.DescendantNodes().OfType<InvocationExpressionSyntax>())
+            {
+                var name = call.Expression switch
+                {
+                    SimpleNameSyntax simple => simple.Identifier.ValueText,
+                    MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+                    _ => null,
+                };
+                if (name != original.Name)
+                {
+                    continue;
+                }
+
+                model ??= compilation.GetSemanticModel(body.SyntaxTree);
+                if (model.GetSymbolInfo(call).Symbol is IMethodSymbol called
+                    && SymbolEqualityComparer.Default.Equals(called.OriginalDefinition, original.OriginalDefinition))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+#pragma warning restore RS1030
+
     private static IMethodSymbol? FindOverload(IMethodSymbol original, INamedTypeSymbol tokenType, KnownSymbols symbols)
     {
         if (original.ContainingType is not { } type)

@@ -52,6 +52,38 @@ public class CancellationTokenNotForwardedTests
         Tw1007(2, "SemaphoreSlim.Wait", "cancellationToken"),
         Tw1007(3, "BlockingCollection.Take", "cancellationToken"));
 
+    // dotnet/iot's GPIO segment: `Display(token) { Display(); _segment.Display(token); }` holds the display
+    // until the token cancels. An overload that calls the tokenless method does more than make it
+    // cancellable: passing the token to `Display()` would change what the call does. The usual shape, the
+    // tokenless method forwarding to the token overload, is reported.
+    [Fact]
+    public Task OverloadThatWrapsTheTokenlessMethod_IsNotOffered() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Segment
+        {
+            public void Display(CancellationToken token)
+            {
+                Display();
+                token.WaitHandle.WaitOne();
+            }
+
+            public Task DisplayAsync(CancellationToken token)
+            {
+                Display();
+                {|#0:Write|}(1);
+                return Task.CompletedTask;
+            }
+
+            private void Display() { }
+
+            public void Write(int value) => Write(value, CancellationToken.None);
+
+            public void Write(int value, CancellationToken token) { }
+        }
+        """, Tw1007(0, "Segment.Write", "token"));
+
     [Fact]
     public Task CallsThatCouldTakeTheToken_AreFlagged() => VerifyAnalyzer.AnalyzerAsync("""
         using System.Collections.Generic;
