@@ -134,8 +134,45 @@ internal static class DedicatedThreads
     }
 
     // `new Thread(Body)`, `new Thread(new ThreadStart(Body))` (a delegate creation too): the method
-    // group is the thread's body.
+    // group is the thread's body. So is a long-running task's: `Task.Factory.StartNew(Body, token,
+    // TaskCreationOptions.LongRunning, TaskScheduler.Default)` runs it on a thread of its own (found dogfooding
+    // LibUsbDotNet's transfer-queue reader).
     private static bool StartsAThread(IMethodReferenceOperation reference, INamedTypeSymbol thread)
-        => reference.EnclosingArgument() is { Parent: IObjectCreationOperation started }
-           && SymbolEqualityComparer.Default.Equals(started.Type, thread);
+        => reference.EnclosingArgument() is { Parent: { } started }
+           && (started is IObjectCreationOperation creation && SymbolEqualityComparer.Default.Equals(creation.Type, thread)
+               || IsLongRunningStart(started, reference.SemanticModel?.Compilation));
+
+    private static bool IsLongRunningStart(IOperation started, Compilation? compilation)
+    {
+        if (compilation is null)
+        {
+            return false;
+        }
+
+        var symbols = KnownSymbols.For(compilation);
+        var (type, arguments) = started switch
+        {
+            IInvocationOperation { TargetMethod: { Name: "StartNew", ContainingType: { } factory } } call => (factory.OriginalDefinition, call.Arguments),
+            IObjectCreationOperation { Type: INamedTypeSymbol task } creation => (task.OriginalDefinition, creation.Arguments),
+            _ => (null, default),
+        };
+        if (type is null
+            || !(SymbolEqualityComparer.Default.Equals(type, symbols.TaskFactory) || SymbolEqualityComparer.Default.Equals(type, symbols.TaskFactoryOfT)
+                 || SymbolEqualityComparer.Default.Equals(type, symbols.Task) || SymbolEqualityComparer.Default.Equals(type, symbols.TaskOfT)))
+        {
+            return false;
+        }
+
+        foreach (var argument in arguments)
+        {
+            if (SymbolEqualityComparer.Default.Equals(argument.Value.Type, symbols.TaskCreationOptions)
+                && argument.Value.ConstantValue is { HasValue: true, Value: int options }
+                && (options & (int)System.Threading.Tasks.TaskCreationOptions.LongRunning) != 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

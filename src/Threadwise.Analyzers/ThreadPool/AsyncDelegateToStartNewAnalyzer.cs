@@ -93,19 +93,66 @@ public sealed class AsyncDelegateToStartNewAnalyzer : ThreadwiseAnalyzer
         // `StartNew(() => { …; return Task.CompletedTask; })` (Streamiz's start-up): a synchronous lambda
         // whose every return is a finished task does all its work before the outer task completes, and
         // its exceptions fault the outer task; nothing is lost.
+        // A method given by name counts the same (`StartNew(TransferQueueRead, …, LongRunning, …)` over
+        // `Task TransferQueueRead() { while (…) { … } return Task.CompletedTask; }`; found dogfooding
+        // LibUsbDotNet).
         private bool ReturnsOnlyFinishedTasks(IOperation value)
         {
-            if (value.WithoutConversions() is not IDelegateCreationOperation { Target: IAnonymousFunctionOperation { Symbol.IsAsync: false } lambda })
+            switch (value.WithoutConversions())
+            {
+                case IDelegateCreationOperation { Target: IAnonymousFunctionOperation { Symbol.IsAsync: false } lambda }:
+                    return AllReturnsAreFinished(lambda.Body);
+                case IDelegateCreationOperation { Target: IMethodReferenceOperation { Method: { IsAsync: false } method } reference }:
+                    return BodyOf(method, reference) is { } body && AllReturnsAreFinished(body);
+                default:
+                    return false;
+            }
+        }
+
+        private static bool IsInNestedFunction(IOperation operation, IOperation body)
+        {
+            for (var current = operation.Parent; current is not null && current != body; current = current.Parent)
+            {
+                if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+#pragma warning disable RS1030 // Asked only for would-be findings: the body of the one method given by name.
+        private static IOperation? BodyOf(IMethodSymbol method, IOperation reference)
+        {
+            if (method.DeclaringSyntaxReferences.Length != 1 || reference.SemanticModel?.Compilation is not { } compilation)
+            {
+                return null;
+            }
+
+            var declaration = method.DeclaringSyntaxReferences[0].GetSyntax();
+            return compilation.GetSemanticModel(declaration.SyntaxTree).GetOperation(declaration) switch
+            {
+                IMethodBodyOperation body => (IOperation?)body.BlockBody ?? body.ExpressionBody,
+                ILocalFunctionOperation local => local.Body,
+                _ => null,
+            };
+        }
+#pragma warning restore RS1030
+
+        private bool AllReturnsAreFinished(IOperation? body)
+        {
+            if (body is null)
             {
                 return false;
             }
 
             var returns = 0;
-            foreach (var operation in lambda.Body.Descendants())
+            foreach (var operation in body.Descendants())
             {
-                if (operation is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                if (operation is IReturnOperation && IsInNestedFunction(operation, body))
                 {
-                    return false; // a nested function's returns are not the lambda's; in doubt, async
+                    continue; // a nested function's returns are not this delegate's
                 }
 
                 if (operation is IReturnOperation { ReturnedValue: { } returned })

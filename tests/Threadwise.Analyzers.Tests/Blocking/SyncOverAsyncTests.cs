@@ -435,6 +435,40 @@ public class SyncOverAsyncTests
         }
         """, Tw1005(0, "Result", "NotTheDelegate"), Tw1005(1, "Result", "NotTheDelegate"));
 
+    // LibUsbDotNet's transfer-queue reader: `Task.Factory.StartNew(TransferQueueRead, token, LongRunning, Default)`,
+    // whose body waits for the first of its transfers. A long-running task runs on a thread of its own, like
+    // `new Thread(…)`. Without LongRunning it runs on the pool: reported.
+    [Fact]
+    public Task WaitsInTheBodyOfALongRunningTask_AreNotReported() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Generic;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        internal sealed class Reader
+        {
+            private readonly CancellationTokenSource _cts = new();
+            private readonly List<Task> _transfers = new();
+
+            public void Start()
+            {
+                Task.Factory.StartNew(TransferQueueRead, _cts.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                Task.Factory.StartNew(Pump, _cts.Token, TaskCreationOptions.None, TaskScheduler.Default);
+            }
+
+            private Task TransferQueueRead()
+            {
+                while (!_cts.IsCancellationRequested)
+                {
+                    Task.WhenAny(_transfers).Wait(_cts.Token);
+                }
+
+                return Task.CompletedTask;
+            }
+
+            private void Pump() => {|#0:Task.WhenAny(_transfers).Wait(_cts.Token)|};
+        }
+        """, Tw1005(0, "Wait", "Pump"));
+
     // The MongoDB driver's server monitor: `new Thread(new ParameterizedThreadStart(ThreadStart))` whose
     // body (through a helper or two) waits on a heartbeat task. Blocking on a thread of its own stalls no
     // pool thread and no synchronization context. The same helper also called from elsewhere, or a body

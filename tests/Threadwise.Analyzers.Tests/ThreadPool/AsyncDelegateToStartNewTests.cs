@@ -75,6 +75,47 @@ public class AsyncDelegateToStartNewTests
         }
         """, framework == "net10" ? References.Net100 : References.Net80, Tw3005(0), Tw3005(1), Tw3005(2));
 
+    // LibUsbDotNet's transfer-queue reader: `StartNew(TransferQueueRead, token, LongRunning, Default)` over a
+    // synchronous `Task TransferQueueRead()` that loops, then returns `Task.CompletedTask`. A method given by
+    // name whose every return is a finished task (lambdas inside it aside) is that synchronous delegate;
+    // an async method, or one that returns another task, is reported.
+    [Theory]
+    [MemberData(nameof(Frameworks))]
+    public Task SynchronousMethodGroupReturningOnlyFinishedTasks_IsNotFlagged(string framework) => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Generic;
+        using System.Linq;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Reader
+        {
+            private readonly CancellationTokenSource _cts = new();
+            private readonly List<Task> _queue = new();
+
+            private Task TransferQueueRead()
+            {
+                while (!_cts.IsCancellationRequested)
+                {
+                    var first = _queue.FirstOrDefault(t => t.IsCompleted);
+                    _queue.Remove(first);
+                }
+
+                return Task.CompletedTask;
+            }
+
+            private Task Forward() => Task.Delay(10);
+
+            private async Task ReadAsync() => await Task.Delay(10);
+
+            async Task StartAsync()
+            {
+                await Task.Factory.StartNew(TransferQueueRead, _cts.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                await {|#0:Task.Factory.StartNew(Forward)|};
+                await {|#1:Task.Factory.StartNew(ReadAsync)|};
+            }
+        }
+        """, framework == "net10" ? References.Net100 : References.Net80, Tw3005(0), Tw3005(1));
+
     [Fact]
     public Task UnwrappedKeptOrSynchronousDelegates_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
         using System.Threading;
