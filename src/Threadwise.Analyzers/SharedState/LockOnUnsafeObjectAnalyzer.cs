@@ -391,8 +391,17 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
         // `var ctx = new Context(); …; ctx._previous = previous;`: a field of an object this method just
         // created is set up before the object is handed out, like a constructor would (found dogfooding
         // FASTER's session contexts). Through a local declared or assigned `new …` earlier in the same block.
+        // An object initializer sets up the object being created the same way: `new WinBleDevice() { _path =
+        // path, _syncObject = new object() }` in the type's factory (found dogfooding HidSharp).
         private static bool IsSetupOfANewObject(IdentifierNameSyntax name)
         {
+            if (name.Parent is AssignmentExpressionSyntax { Parent: InitializerExpressionSyntax { Parent: BaseObjectCreationExpressionSyntax } initializer } assignment
+                && assignment.Left == name
+                && initializer.IsKind(SyntaxKind.ObjectInitializerExpression))
+            {
+                return true;
+            }
+
             if (name.Parent is not MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: var owner } } access
                 || access.Name != name
                 || access.FirstAncestorOrSelf<StatementSyntax>() is not { Parent: BlockSyntax block } statement)

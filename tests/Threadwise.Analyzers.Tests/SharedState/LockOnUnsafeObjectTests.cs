@@ -367,6 +367,29 @@ public class LockOnUnsafeObjectTests
         }
         """, Tw2004(0, "the non-readonly field '_reset'"));
 
+    // HidSharp's BLE device: `new WinBleDevice() { _path = path, _syncObject = new object() }` in the type's
+    // factory sets the lock object of the object being created, as a constructor would. An initializer that
+    // sets another field, or an assignment to an existing object, replaces the lock.
+    [Fact]
+    public Task LockFieldSetInTheObjectInitializerOfANewObject_IsNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        class Device
+        {
+            private object _syncObject;
+            private object _gate;
+            private string _path;
+
+            public static Device Create(string path) => new Device() { _path = path, _syncObject = new object() };
+
+            public static void Rebind(Device device) => device._gate = new object();
+
+            public void Open()
+            {
+                lock (_syncObject) { _path += "!"; }
+                lock ({|#0:_gate|}) { _path += "?"; }
+            }
+        }
+        """, Tw2004(0, "the non-readonly field '_gate'"));
+
     // Technitium's DNS zones: the base class's `protected void InitNotify()` creates the lists it locks, and
     // only the derived zones' constructors call it. A protected helper also called after construction, or
     // a public one (anyone may call it later), may replace the object.
