@@ -473,7 +473,7 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
             if (target.Parent is not AssignmentExpressionSyntax { Parent: ExpressionStatementSyntax statement } assignment
                 || assignment.Left != target
                 || !(assignment.IsKind(SyntaxKind.CoalesceAssignmentExpression)
-                     || (assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) && assignment.Right is BaseObjectCreationExpressionSyntax && IsGuardedByANullCheck(statement, name.Identifier.ValueText))))
+                     || (assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) && IsCreationOfANewObject(assignment.Right) && IsGuardedByANullCheck(statement, name.Identifier.ValueText))))
             {
                 return false;
             }
@@ -491,6 +491,11 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
 
             return false;
         }
+
+        // `new object()`, `new()`, or an empty array as the lock object (`_sync = new Byte[0];`, CoAP.NET's
+        // lazily created request lock).
+        private static bool IsCreationOfANewObject(ExpressionSyntax value)
+            => value is BaseObjectCreationExpressionSyntax or ArrayCreationExpressionSyntax or ImplicitArrayCreationExpressionSyntax;
 
         // The statement is the body (or in the block body) of `if (_f == null)` / `if (_f is null)`.
         private static bool IsGuardedByANullCheck(StatementSyntax statement, string field)

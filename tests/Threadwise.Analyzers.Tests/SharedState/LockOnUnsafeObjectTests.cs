@@ -673,6 +673,38 @@ public class LockOnUnsafeObjectTests
         Tw2004(0, "the non-readonly field '_outside'"),
         Tw2004(1, "the non-readonly field '_unchecked'"));
 
+    // CoAP.NET's request: "lazy initialization of a lock", `if (_sync == null) lock (…) if (_sync == null) _sync =
+    // new Byte[0];` — an empty array made once as the lock object counts like `new object()`. An array
+    // made without the null check is a reassignment.
+    [Fact]
+    public Task LazyArrayLockObjectUnderALock_IsNotAReassignment() => VerifyAnalyzer.AnalyzerAsync("""
+        sealed class Request
+        {
+            private readonly object _gate = new();
+            private object _sync;
+            private object _other;
+
+            public void WaitForResponse()
+            {
+                if (_sync == null)
+                {
+                    lock (_gate)
+                    {
+                        if (_sync == null)
+                        {
+                            _sync = new byte[0];
+                        }
+
+                        _other = new byte[0];
+                    }
+                }
+
+                lock (_sync) { System.Threading.Monitor.Wait(_sync, 10); }
+                lock ({|#0:_other|}) { }
+            }
+        }
+        """, Tw2004(0, "the non-readonly field '_other'"));
+
     [Fact]
     public Task BrokenCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeAsync("""
         class C
