@@ -37,6 +37,7 @@ public sealed class PeerPragmaSuppressor : DiagnosticSuppressor
 
     public override void ReportSuppressions(SuppressionAnalysisContext context)
     {
+        var regionComments = new Dictionary<SyntaxTree, List<SyntaxTrivia>>();
         foreach (var diagnostic in context.ReportedDiagnostics)
         {
             if (SuppressionsByRule.TryGetValue(diagnostic.Id, out var descriptor)
@@ -45,7 +46,7 @@ public sealed class PeerPragmaSuppressor : DiagnosticSuppressor
                         && (PeerDisabledAt(tree, diagnostic.Location.SourceSpan.Start, peers, context)
                             || PeerSuppressedByAttribute(tree, diagnostic.Location.SourceSpan.Start, peers, context))
                     || PeerRules.ReSharperByRule.TryGetValue(diagnostic.Id, out var inspections)
-                        && ReSharperDisabledAt(tree, diagnostic.Location.SourceSpan.Start, inspections, context)))
+                        && ReSharperDisabledAt(tree, diagnostic.Location.SourceSpan.Start, inspections, regionComments, context)))
             {
                 context.ReportSuppression(Suppression.Create(descriptor, diagnostic));
             }
@@ -55,7 +56,7 @@ public sealed class PeerPragmaSuppressor : DiagnosticSuppressor
     // `// ReSharper disable once MethodSupportsCancellation` on the line above the finding (other comment lines
     // may stand between: Halibut explains why its wait takes no token), or `// ReSharper disable X` … `//
     // ReSharper restore X` around it; `All` names every inspection.
-    private static bool ReSharperDisabledAt(SyntaxTree tree, int position, ImmutableArray<string> inspections, SuppressionAnalysisContext context)
+    private static bool ReSharperDisabledAt(SyntaxTree tree, int position, ImmutableArray<string> inspections, Dictionary<SyntaxTree, List<SyntaxTrivia>> regionComments, SuppressionAnalysisContext context)
     {
         var text = tree.GetText(context.CancellationToken);
         for (var line = text.Lines.GetLineFromPosition(position).LineNumber - 1; line >= 0; line--)
@@ -72,15 +73,30 @@ public sealed class PeerPragmaSuppressor : DiagnosticSuppressor
             }
         }
 
+        // The file's `disable`/`restore` comments are collected once per file, in order.
+        if (!regionComments.TryGetValue(tree, out var comments))
+        {
+            comments = new List<SyntaxTrivia>();
+            foreach (var trivia in tree.GetRoot(context.CancellationToken).DescendantTrivia())
+            {
+                if (trivia.IsKind(SyntaxKind.SingleLineCommentTrivia) && ReSharperComment(trivia.ToString()).Verb is "disable" or "restore")
+                {
+                    comments.Add(trivia);
+                }
+            }
+
+            regionComments[tree] = comments;
+        }
+
         var disabled = false;
-        foreach (var trivia in tree.GetRoot(context.CancellationToken).DescendantTrivia())
+        foreach (var trivia in comments)
         {
             if (trivia.SpanStart > position)
             {
                 break;
             }
 
-            if (trivia.IsKind(SyntaxKind.SingleLineCommentTrivia) && ReSharperComment(trivia.ToString()) is ({ } verb and ("disable" or "restore"), var named) && NamesAny(named, inspections))
+            if (ReSharperComment(trivia.ToString()) is ({ } verb, var named) && NamesAny(named, inspections))
             {
                 disabled = verb == "disable";
             }
