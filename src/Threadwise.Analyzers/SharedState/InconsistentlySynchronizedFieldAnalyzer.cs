@@ -1034,6 +1034,7 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
             if (operation is IAssignmentOperation { Target: IFieldReferenceOperation target } and not ICoalesceAssignmentOperation
                 && SymbolEqualityComparer.Default.Equals(target.Field, field)
                 && !IsRecheckedUnderLock(operation, field)
+                && !IsSelfCoalescing(operation, field)
                 && !IsBlindReset(operation, field)
                 && !IsTestAndSet(operation, field)
                 && FirstHeldLock(operation) is { } held)
@@ -1044,6 +1045,14 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
 
         return null;
     }
+
+    // `_importedUris = _importedUris ?? [];` is `??=` spelled out, and re-checks by itself the same way
+    // (AngleSharp's document, which creates its imported-URI set lazily under a lock).
+    private static bool IsSelfCoalescing(IOperation write, IFieldSymbol field)
+        => write is ISimpleAssignmentOperation { Value: var value }
+           && value.WithoutConversions() is ICoalesceOperation { Value: var first }
+           && first.WithoutConversions() is IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } read
+           && SymbolEqualityComparer.Default.Equals(read.Field, field);
 
     // `if (_writer is { } w) lock (w) { _writer = null; }`: the lock only resets the field and never
     // reads it, so two threads that both passed the check both store null — the same end state. So

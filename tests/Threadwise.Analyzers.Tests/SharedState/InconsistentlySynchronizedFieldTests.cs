@@ -504,6 +504,40 @@ public class InconsistentlySynchronizedFieldTests
         }
         """, Tw2003(0, "_instance", "_gate", "Get", "checked"));
 
+    // AngleSharp's document: `if (_importedUris is null) lock (_gate) { _importedUris = _importedUris ?? []; }` —
+    // `??=` spelled out, which re-checks by itself. A coalesce with another field is no re-check.
+    [Fact]
+    public Task SelfCoalescingAssignmentUnderTheLock_IsTheRecheck() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Generic;
+
+        class Document
+        {
+            private readonly object _gate = new();
+            private HashSet<string>? _imported;
+            private HashSet<string>? _pending;
+            private HashSet<string>? _spare;
+
+            public void Import(string uri)
+            {
+                if (_imported is null)
+                {
+                    lock (_gate)
+                    {
+                        _imported = _imported ?? new HashSet<string>();
+                    }
+                }
+
+                if ({|#0:_pending|} is null)
+                {
+                    lock (_gate)
+                    {
+                        _pending = _spare ?? new HashSet<string>();
+                    }
+                }
+            }
+        }
+        """, Tw2003(0, "_pending", "_gate", "Import", "checked"));
+
     [Fact]
     public Task UnguardedWrites_AreFlagged_AcrossPartialDeclarations() => VerifyAnalyzer.AnalyzerAsync(new[] { """
         using System.Threading;
