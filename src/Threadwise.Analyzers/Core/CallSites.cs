@@ -41,6 +41,37 @@ internal static class CallSites
            && (!SymbolFacts.IsVisibleOutsideAssembly(method) || method.IsOverride || method.IsVirtual || method.IsAbstract
                || method.DeclaredAccessibility is Accessibility.Protected or Accessibility.ProtectedOrInternal or Accessibility.ProtectedAndInternal);
 
+    /// <summary>True when the compilation calls <paramref name="method"/> and every call's argument for the
+    /// parameter at <paramref name="ordinal"/> is one <paramref name="accepts"/> (the "every caller hands in
+    /// memory / an unbounded queue" questions); false when a use is not a call.</summary>
+    public static bool EveryCallPasses(IMethodSymbol method, int ordinal, Compilation compilation, System.Func<IArgumentOperation, bool> accepts)
+    {
+        if (InTheCompilation(method, compilation, CancellationToken.None) is not { Count: > 0 } calls)
+        {
+            return false;
+        }
+
+        foreach (var call in calls)
+        {
+            var passed = false;
+            foreach (var argument in call.Invocation.Arguments)
+            {
+                if (argument.Parameter?.Ordinal == ordinal)
+                {
+                    passed = accepts(argument);
+                    break;
+                }
+            }
+
+            if (!passed)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>Every call of <paramref name="method"/> (or of a method it overrides: the call dispatches
     /// here) in the compilation; null when a use is not a call.</summary>
     public static List<CallSite>? InTheCompilation(IMethodSymbol method, Compilation compilation, CancellationToken cancellationToken)

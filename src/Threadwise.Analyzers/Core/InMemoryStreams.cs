@@ -187,32 +187,7 @@ internal static class InMemoryStreams
     }
 
     private static bool EveryCallPassesMemory(IMethodSymbol method, int ordinal, Compilation compilation, KnownSymbols symbols, int depth)
-    {
-        if (CallSites.InTheCompilation(method, compilation, System.Threading.CancellationToken.None) is not { Count: > 0 } calls)
-        {
-            return false;
-        }
-
-        foreach (var call in calls)
-        {
-            var passed = false;
-            foreach (var argument in call.Invocation.Arguments)
-            {
-                if (argument.Parameter?.Ordinal == ordinal)
-                {
-                    passed = argument.ArgumentKind != ArgumentKind.DefaultValue && IsInMemory(argument.Value, symbols, inMemoryParameters: 0, depth);
-                    break;
-                }
-            }
-
-            if (!passed)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+        => CallSites.EveryCallPasses(method, ordinal, compilation, argument => argument.ArgumentKind != ArgumentKind.DefaultValue && IsInMemory(argument.Value, symbols, inMemoryParameters: 0, depth));
 
     // `assembly.GetManifestResourceStream(name)`: an embedded resource is read from the loaded image
     // (an UnmanagedMemoryStream, or a MemoryStream for an assembly loaded from bytes), typed as Stream

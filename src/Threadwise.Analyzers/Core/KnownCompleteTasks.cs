@@ -349,7 +349,7 @@ internal static class KnownCompleteTasks
         {
             if (IsWriteOf(operation, target)
                 && (operation.Syntax.SpanStart > lambda.Syntax.SpanStart
-                    || IsInNestedFunction(operation, root)
+                    || AsyncContext.IsInNestedFunction(operation, root)
                     || IsInLoopAround(operation, lambda)))
             {
                 return false;
@@ -357,19 +357,6 @@ internal static class KnownCompleteTasks
         }
 
         return true;
-    }
-
-    private static bool IsInNestedFunction(IOperation operation, IOperation root)
-    {
-        for (var current = operation.Parent; current is not null && current != root; current = current.Parent)
-        {
-            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private static bool IsInLoopAround(IOperation write, IOperation lambda)

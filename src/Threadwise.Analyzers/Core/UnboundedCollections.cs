@@ -93,32 +93,7 @@ internal static class UnboundedCollections
     }
 
     private static bool EveryCallPassesUnbounded(IMethodSymbol method, int ordinal, Compilation compilation, int depth)
-    {
-        if (CallSites.InTheCompilation(method, compilation, System.Threading.CancellationToken.None) is not { Count: > 0 } calls)
-        {
-            return false;
-        }
-
-        foreach (var call in calls)
-        {
-            var passed = false;
-            foreach (var argument in call.Invocation.Arguments)
-            {
-                if (argument.Parameter?.Ordinal == ordinal)
-                {
-                    passed = argument.ArgumentKind == ArgumentKind.Explicit && IsUnbounded(argument.Value, compilation, depth);
-                    break;
-                }
-            }
-
-            if (!passed)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+        => CallSites.EveryCallPasses(method, ordinal, compilation, argument => argument.ArgumentKind == ArgumentKind.Explicit && IsUnbounded(argument.Value, compilation, depth));
 
     private static bool EveryAssignmentIsUnbounded(ISymbol member, Compilation? compilation)
     {

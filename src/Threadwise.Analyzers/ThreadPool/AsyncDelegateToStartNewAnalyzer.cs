@@ -109,19 +109,6 @@ public sealed class AsyncDelegateToStartNewAnalyzer : ThreadwiseAnalyzer
             }
         }
 
-        private static bool IsInNestedFunction(IOperation operation, IOperation body)
-        {
-            for (var current = operation.Parent; current is not null && current != body; current = current.Parent)
-            {
-                if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
 #pragma warning disable RS1030 // Asked only for would-be findings: the body of the one method given by name.
         private static IOperation? BodyOf(IMethodSymbol method, IOperation reference)
         {
@@ -150,7 +137,7 @@ public sealed class AsyncDelegateToStartNewAnalyzer : ThreadwiseAnalyzer
             var returns = 0;
             foreach (var operation in body.Descendants())
             {
-                if (operation is IReturnOperation && IsInNestedFunction(operation, body))
+                if (operation is IReturnOperation && AsyncContext.IsInNestedFunction(operation, body))
                 {
                     continue; // a nested function's returns are not this delegate's
                 }
