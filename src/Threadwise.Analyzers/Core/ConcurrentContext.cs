@@ -635,7 +635,10 @@ internal sealed class ConcurrentContext
            && (Is(first.OriginalDefinition, Symbols.ParallelQueryOfT) || first.Name == "ParallelQuery");
 
     /// <summary>True when a <c>TaskCreationOptions</c> argument includes <c>LongRunning</c>.</summary>
-    public bool IsLongRunning(IOperation call)
+    public bool IsLongRunning(IOperation call) => IsLongRunning(call, Symbols);
+
+    /// <summary>As <see cref="IsLongRunning(IOperation)"/>, for callers without a context.</summary>
+    public static bool IsLongRunning(IOperation call, KnownSymbols symbols)
     {
         var arguments = call switch
         {
@@ -650,7 +653,7 @@ internal sealed class ConcurrentContext
 
         foreach (var argument in arguments)
         {
-            if (SymbolEqualityComparer.Default.Equals(argument.Value.Type, Symbols.TaskCreationOptions)
+            if (SymbolEqualityComparer.Default.Equals(argument.Value.Type, symbols.TaskCreationOptions)
                 && argument.Value.ConstantValue is { HasValue: true, Value: int flags }
                 && (flags & (int)System.Threading.Tasks.TaskCreationOptions.LongRunning) != 0)
             {

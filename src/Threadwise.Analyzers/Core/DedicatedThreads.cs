@@ -150,29 +150,15 @@ internal static class DedicatedThreads
         }
 
         var symbols = KnownSymbols.For(compilation);
-        var (type, arguments) = started switch
+        var type = started switch
         {
-            IInvocationOperation { TargetMethod: { Name: "StartNew", ContainingType: { } factory } } call => (factory.OriginalDefinition, call.Arguments),
-            IObjectCreationOperation { Type: INamedTypeSymbol task } creation => (task.OriginalDefinition, creation.Arguments),
-            _ => (null, default),
+            IInvocationOperation { TargetMethod: { Name: "StartNew", ContainingType: { } factory } } => factory.OriginalDefinition,
+            IObjectCreationOperation { Type: INamedTypeSymbol task } => task.OriginalDefinition,
+            _ => null,
         };
-        if (type is null
-            || !(SymbolEqualityComparer.Default.Equals(type, symbols.TaskFactory) || SymbolEqualityComparer.Default.Equals(type, symbols.TaskFactoryOfT)
-                 || SymbolEqualityComparer.Default.Equals(type, symbols.Task) || SymbolEqualityComparer.Default.Equals(type, symbols.TaskOfT)))
-        {
-            return false;
-        }
-
-        foreach (var argument in arguments)
-        {
-            if (SymbolEqualityComparer.Default.Equals(argument.Value.Type, symbols.TaskCreationOptions)
-                && argument.Value.ConstantValue is { HasValue: true, Value: int options }
-                && (options & (int)System.Threading.Tasks.TaskCreationOptions.LongRunning) != 0)
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return type is not null
+               && (SymbolEqualityComparer.Default.Equals(type, symbols.TaskFactory) || SymbolEqualityComparer.Default.Equals(type, symbols.TaskFactoryOfT)
+                   || SymbolEqualityComparer.Default.Equals(type, symbols.Task) || SymbolEqualityComparer.Default.Equals(type, symbols.TaskOfT))
+               && ConcurrentContext.IsLongRunning(started, symbols);
     }
 }
