@@ -286,5 +286,46 @@ legacy_exit=$?
 set -e
 [ $legacy_exit -eq 0 ] || { echo "$legacy_output"; cat "$legacy/Counter.cs"; fail "the net48 project no longer builds after one dotnet format run"; }
 
+step "a multi-targeted library: no fix that one of its frameworks cannot compile"
+multi="$work/multi"
+mkdir -p "$multi"
+cp "$consumer/Directory.Build.props" "$consumer/Directory.Build.targets" "$consumer/Directory.Packages.props" "$legacy/nuget.config" "$multi/"
+printf 'root = true\n\n[*.cs]\ndotnet_diagnostic.TW1007.severity = warning\n' >"$multi/.editorconfig"
+cat >"$multi/Multi.csproj" <<PROJ
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup>
+    <TargetFrameworks>netstandard2.0;net10.0</TargetFrameworks>
+    <LangVersion>latest</LangVersion>
+  </PropertyGroup>
+  <ItemGroup>
+    <PackageReference Include="Threadwise.Analyzers" Version="$version" PrivateAssets="all" />
+  </ItemGroup>
+</Project>
+PROJ
+cat >"$multi/Store.cs" <<'CS'
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+
+public static class Store
+{
+    public static async Task<string> SaveAndReadAsync(string path, StreamReader reader, CancellationToken cancellationToken)
+    {
+        using var file = File.OpenWrite(path);
+        await file.WriteAsync(new byte[1], 0, 1, cancellationToken);
+        return await reader.ReadToEndAsync();
+    }
+}
+CS
+set +e
+multi_output=$(cd "$multi" && dotnet build Multi.csproj -nologo 2>&1)
+multi_exit=$?
+set -e
+[ $multi_exit -eq 0 ] || { echo "$multi_output"; fail "the multi-targeted project did not build"; }
+if has 'TW100[78]' "$multi_output"; then echo "$multi_output"; fail "multi-target: TW1007/TW1008 offered what netstandard2.0 lacks"; fi
+multi_output=$(cd "$multi" && dotnet build Multi.csproj -nologo --no-incremental -p:TargetFrameworks=net10.0 2>&1) || true
+has 'warning TW1007' "$multi_output" && has 'warning TW1008' "$multi_output" \
+  || { echo "$multi_output"; fail "single-target net10.0: TW1007 and TW1008 were not reported"; }
+
 echo
-echo "e2e: OK (pack, layout, PackageReference, build warning, SARIF, dotnet format fix, clean rebuild, presets, TW0001, net48/C# 7.3 fixes)"
+echo "e2e: OK (pack, layout, PackageReference, build warning, SARIF, dotnet format fix, clean rebuild, presets, TW0001, net48/C# 7.3 fixes, multi-targeting)"

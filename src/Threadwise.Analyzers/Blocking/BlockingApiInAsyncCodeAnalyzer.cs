@@ -31,7 +31,7 @@ public sealed class BlockingApiInAsyncCodeAnalyzer : ThreadwiseAnalyzer
             return;
         }
 
-        var analyzer = new Context(BlockingCalls.For(context.Compilation), MethodSummaries.For(context.Compilation, context.Options));
+        var analyzer = new Context(BlockingCalls.For(context.Compilation), MethodSummaries.For(context.Compilation, context.Options), TargetFrameworks.For(context.Compilation, context.Options));
         context.RegisterOperationAction(analyzer.AnalyzeInvocation, OperationKind.Invocation);
     }
 
@@ -39,11 +39,13 @@ public sealed class BlockingApiInAsyncCodeAnalyzer : ThreadwiseAnalyzer
     {
         private readonly BlockingCalls _blockingCalls;
         private readonly MethodSummaries _summaries;
+        private readonly TargetFrameworks _targets;
 
-        public Context(BlockingCalls blockingCalls, MethodSummaries summaries)
+        public Context(BlockingCalls blockingCalls, MethodSummaries summaries, TargetFrameworks targets)
         {
             _blockingCalls = blockingCalls;
             _summaries = summaries;
+            _targets = targets;
         }
 
         public void AnalyzeInvocation(OperationAnalysisContext context)
@@ -65,7 +67,10 @@ public sealed class BlockingApiInAsyncCodeAnalyzer : ThreadwiseAnalyzer
                 // A method of this compilation beside its twin whose body blocks on nothing:
                 // `GetSession(id) => _sessions.GetValueOrDefault(id)` next to a GetSessionAsync that
                 // waits for the session to appear is a lookup (found dogfooding PuppeteerSharp).
-                || (api.Twin is not null && _summaries.IsVisiblyNonBlocking(invocation, context.CancellationToken)))
+                || (api.Twin is not null && _summaries.IsVisiblyNonBlocking(invocation, context.CancellationToken))
+                // `XDocument.Load(stream)` in a library built for netstandard2.0 and net8.0: LoadAsync is
+                // missing on one of them, so the twin cannot be called without an #if.
+                || (api.Twin is { } twinElsewhere && _targets.LacksOnAnotherTarget(twinElsewhere, invocation.Syntax)))
             {
                 return;
             }

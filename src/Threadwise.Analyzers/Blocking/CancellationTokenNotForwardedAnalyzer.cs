@@ -39,10 +39,11 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
         }
 
         var overloads = new ConcurrentDictionary<IMethodSymbol, IMethodSymbol?>(SymbolEqualityComparer.Default);
-        context.RegisterOperationAction(c => Analyze(c, token, symbols, overloads), OperationKind.Invocation);
+        var targets = TargetFrameworks.For(context.Compilation, context.Options);
+        context.RegisterOperationAction(c => Analyze(c, token, symbols, overloads, targets), OperationKind.Invocation);
     }
 
-    private static void Analyze(OperationAnalysisContext context, INamedTypeSymbol tokenType, KnownSymbols symbols, ConcurrentDictionary<IMethodSymbol, IMethodSymbol?> overloads)
+    private static void Analyze(OperationAnalysisContext context, INamedTypeSymbol tokenType, KnownSymbols symbols, ConcurrentDictionary<IMethodSymbol, IMethodSymbol?> overloads, TargetFrameworks targets)
     {
         var invocation = (IInvocationOperation)context.Operation;
         var method = invocation.TargetMethod;
@@ -65,6 +66,10 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
             || invocation.IsCleanupBeforeThrow()
             || IsGovernedDelegate(invocation, token, symbols)
             || SyncAsyncBranches.IsInSynchronousBranch(invocation) // `sync ? Load(true).RunSync() : await Load(false, ct)` (NPoco)
+            // `reader.ReadToEndAsync()` in a library built for netstandard2.0 and net8.0: the token
+            // overload is missing on one of them.
+            || (parameter.ContainingSymbol is IMethodSymbol overload && !SymbolEqualityComparer.Default.Equals(overload, method)
+                && targets.LacksOnAnotherTarget(overload, invocation.Syntax))
             || NameLocation(invocation) is not { } location)
         {
             return;

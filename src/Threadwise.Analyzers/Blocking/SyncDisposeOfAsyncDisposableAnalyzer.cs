@@ -31,7 +31,7 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
             return;
         }
 
-        var analyzer = new Context(symbols, symbols.IAsyncDisposable, context.Compilation);
+        var analyzer = new Context(symbols, symbols.IAsyncDisposable, context.Compilation, TargetFrameworks.For(context.Compilation, context.Options));
         context.RegisterOperationAction(analyzer.AnalyzeUsing, OperationKind.Using, OperationKind.UsingDeclaration);
         context.RegisterOperationAction(analyzer.AnalyzeDisposeCall, OperationKind.Invocation);
     }
@@ -40,13 +40,17 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
     {
         private readonly KnownSymbols _symbols;
         private readonly INamedTypeSymbol _asyncDisposable;
+        private readonly TargetFrameworks _targets;
+        private readonly System.Lazy<ISymbol?> _disposeAsync;
         private readonly System.Lazy<System.Collections.Generic.HashSet<INamedTypeSymbol>> _overriddenBelow;
         private readonly System.Collections.Concurrent.ConcurrentDictionary<ISymbol, bool> _readOnlyMembers = new(SymbolEqualityComparer.Default);
 
-        public Context(KnownSymbols symbols, INamedTypeSymbol asyncDisposable, Compilation compilation)
+        public Context(KnownSymbols symbols, INamedTypeSymbol asyncDisposable, Compilation compilation, TargetFrameworks targets)
         {
             _symbols = symbols;
             _asyncDisposable = asyncDisposable;
+            _targets = targets;
+            _disposeAsync = new(() => asyncDisposable.GetMembers("DisposeAsync") is { Length: > 0 } members ? members[0] : null);
             _overriddenBelow = new(() => TypesWithAnAsyncDisposeBelow(compilation), System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
         }
 
@@ -75,7 +79,8 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
                     && AsyncContext.GetAsyncFunction(context.Operation, context.ContainingSymbol) is { } function
                     && !SyncAsyncBranches.TakesAPathParameter(function)
                     && !(local is not null && IsAwaitUsedInItsScope(local, context.Operation))
-                    && !IsReadOrClosedElsewhere(resource, local, context.Operation))
+                    && !IsReadOrClosedElsewhere(resource, local, context.Operation)
+                    && !LacksAsyncDisposeOnAnotherTarget(type, context.Operation.Syntax))
                 {
                     context.ReportDiagnostic(Diagnostic.Create(
                         Descriptors.TW1008SyncDisposeOfAsyncDisposable,
@@ -109,7 +114,8 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
                 || SyncAsyncBranches.TakesAPathParameter(function)
                 || invocation.Instance.WithoutConversions() is ILocalReferenceOperation { Local: var disposed } held
                    && IsReadOrClosedElsewhere(held, disposed, invocation)
-                || HoldsOnlyStreamsOpenedForReading(invocation.Instance, context.Compilation))
+                || HoldsOnlyStreamsOpenedForReading(invocation.Instance, context.Compilation)
+                || LacksAsyncDisposeOnAnotherTarget(type, invocation.Syntax))
             {
                 return;
             }
@@ -299,6 +305,16 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
                 : resource;
             return StreamRoles.IsOpenedForReading(value, local, body, _symbols);
         }
+
+        // `using var reader = await command.ExecuteReaderAsync()` in a library built for netstandard2.0
+        // and net8.0: DbDataReader's DisposeAsync is missing on netstandard2.0, so `await using` does not
+        // compile there without an #if.
+        private bool LacksAsyncDisposeOnAnotherTarget(ITypeSymbol type, SyntaxNode site)
+            => _targets.IsMultiTargeted
+               && type.TypeKind != TypeKind.Interface
+               && _disposeAsync.Value is { } disposeAsync
+               && type.FindImplementationForInterfaceMember(disposeAsync) is IMethodSymbol implementation
+               && _targets.LacksOnAnotherTarget(implementation, site);
 
         private bool ShouldDisposeAsync(ITypeSymbol type)
         {

@@ -18,6 +18,33 @@ public class BlockingApiInAsyncCodeTests
             .WithLocation(markup)
             .WithArguments(api, where, "; its awaitable form is the method this call is in, so do the asynchronous work here instead");
 
+    // A library built for net462 and net8.0: File.ReadAllTextAsync and XDocument.LoadAsync are missing on
+    // the .NET Framework, so the twin cannot be called there without an #if. A twin every framework has
+    // (Stream.ReadAsync) and code under a framework #if are reported.
+    [Fact]
+    public Task MultiTargeted_TwinMissingOnAnotherFramework_IsNotFlagged() => VerifyAnalyzer.AnalyzerMultiTargetedAsync("""
+        using System.IO;
+        using System.Threading.Tasks;
+        using System.Xml.Linq;
+
+        class C
+        {
+            async Task<int> M(string path, Stream stream)
+            {
+                await Task.Yield();
+                var text = File.ReadAllText(path);
+                var document = XDocument.Load(stream);
+                var read = {|#0:stream.Read(new byte[8], 0, 8)|};
+        #if !NETFRAMEWORK
+                text = {|#1:File.ReadAllText(path)|};
+        #endif
+                return text.Length + read + document.Root.Name.LocalName.Length;
+            }
+        }
+        """, "net462;net8.0;net10.0",
+        Tw1004(0, "Stream.Read", "async method 'M'", "Stream.ReadAsync"),
+        Tw1004(1, "File.ReadAllText", "async method 'M'", "File.ReadAllTextAsync"));
+
     // ---- the dual sync/async path, twins that are not twins -----------------------------------
 
     // WatsonTcp runs whichever user callback is registered: `if (OnRequestAsync != null) r = await

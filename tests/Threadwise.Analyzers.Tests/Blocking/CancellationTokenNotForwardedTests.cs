@@ -9,6 +9,62 @@ public class CancellationTokenNotForwardedTests
     private static DiagnosticResult Tw1007(int markup, string call, string token)
         => VerifyAnalyzer.Diagnostic(Descriptors.TW1007CancellationTokenNotForwarded).WithLocation(markup).WithArguments(call, token);
 
+    // Halibut, Stripe.net, GraphQL.Client: libraries built for netstandard2.0 (or net6.0) beside net8.0. The
+    // token overloads of `ReadToEndAsync` (.NET 7) and `CopyToAsync(stream, token)` (.NET Core 2.1) are
+    // missing on one of the frameworks: passing the token does not compile there without an #if. An
+    // overload every framework has, one of the project's own, and code under a framework #if are reported.
+    [Fact]
+    public Task MultiTargeted_TokenOverloadMissingOnAnotherFramework_IsNotOffered() => VerifyAnalyzer.AnalyzerMultiTargetedAsync("""
+        using System.IO;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Client
+        {
+            public Task SendAsync() => SendAsync(CancellationToken.None);
+            public Task SendAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        }
+
+        class C
+        {
+            async Task<string> M(StreamReader reader, Stream source, Stream target, Client client, CancellationToken cancellationToken)
+            {
+                await source.CopyToAsync(target);
+                await source.{|#0:CopyToAsync|}(target, 81920);
+                await client.{|#1:SendAsync|}();
+                await Task.{|#2:Delay|}(10);
+        #if NETSTANDARD2_0 || NET6_0
+                await reader.ReadLineAsync();
+        #else
+                await reader.{|#3:ReadToEndAsync|}();
+        #endif
+                return await reader.ReadToEndAsync();
+            }
+        }
+        """, "netstandard2.0;net6.0;net8.0;net10.0",
+        Tw1007(0, "Stream.CopyToAsync", "cancellationToken"),
+        Tw1007(1, "Client.SendAsync", "cancellationToken"),
+        Tw1007(2, "Task.Delay", "cancellationToken"),
+        Tw1007(3, "StreamReader.ReadToEndAsync", "cancellationToken"));
+
+    // net8.0 and net10.0 both have the .NET 7 overload: reported, as in a single-framework project; so is a
+    // project whose only other framework is the one being compiled (a platform variant).
+    [Theory]
+    [InlineData("net8.0;net10.0")]
+    [InlineData("net8.0")]
+    public Task MultiTargeted_TokenOverloadOnEveryFramework_IsOffered(string frameworks) => VerifyAnalyzer.AnalyzerMultiTargetedAsync("""
+        using System.IO;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task<string> M(StreamReader reader, CancellationToken cancellationToken)
+                => await reader.{|#0:ReadToEndAsync|}();
+        }
+        """, frameworks,
+        Tw1007(0, "StreamReader.ReadToEndAsync", "cancellationToken"));
+
     // Swan's connection polls `_readTask.Wait(interval)` inside an async method: TW1002 reports the wait,
     // whose fix is `await`; blocking with the token instead is no fix. In a synchronous method the token
     // is what the wait lacks, and an awaited call keeps the finding.

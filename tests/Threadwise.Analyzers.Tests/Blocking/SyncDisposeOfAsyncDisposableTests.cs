@@ -22,6 +22,55 @@ public class SyncDisposeOfAsyncDisposableTests
 
     public static TheoryData<string> Frameworks => new() { "net8", "net10" };
 
+    // A library built for netstandard2.0 and net8.0 (RepoDB's readers, NuGet's files): Stream's and
+    // DbDataReader's DisposeAsync do not exist on netstandard2.0, so `await using` would not compile there
+    // without an #if. A type of the project's own keeps the finding (its DisposeAsync is in the source, on
+    // every framework), and so does code already limited to newer frameworks by an #if.
+    [Fact]
+    public Task MultiTargeted_AsyncDisposeMissingOnAnotherFramework_IsNotFlagged() => VerifyAnalyzer.AnalyzerMultiTargetedAsync("""
+        using System.Data.Common;
+        using System.IO;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task M(string path, DbCommand command)
+            {
+                using var file = File.OpenWrite(path);
+                await file.WriteAsync(new byte[1], 0, 1);
+                using (var reader = await command.ExecuteReaderAsync())
+                {
+                    await reader.ReadAsync();
+                }
+
+                {|#0:using|} var connection = new Connection();
+                await connection.SendAsync();
+        #if !NETSTANDARD2_0
+                {|#1:using|} var modern = File.OpenWrite(path);
+                await modern.WriteAsync(new byte[1], 0, 1);
+        #endif
+            }
+        }
+        """ + Connection, "netstandard2.0;net8.0;net10.0",
+        Tw1008(0, "Connection", "'using'"), Tw1008(1, "FileStream", "'using'"));
+
+    // Every framework of the project has the async dispose: reported as in a single-framework project.
+    [Fact]
+    public Task MultiTargeted_AsyncDisposeOnEveryFramework_IsFlagged() => VerifyAnalyzer.AnalyzerMultiTargetedAsync("""
+        using System.IO;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task M(string path)
+            {
+                {|#0:using|} var file = File.OpenWrite(path);
+                await file.WriteAsync(new byte[1], 0, 1);
+            }
+        }
+        """, "netstandard2.1 ; net8.0;net10.0",
+        Tw1008(0, "FileStream", "'using'"));
+
     [Theory]
     [MemberData(nameof(Frameworks))]
     public Task SynchronousDisposeInAsyncCode_IsFlagged(string framework) => VerifyAnalyzer.AnalyzerAsync("""

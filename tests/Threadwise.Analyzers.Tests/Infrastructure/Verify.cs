@@ -64,6 +64,21 @@ public static class Verify<TAnalyzer>
             await test.RunAsync();
         });
 
+    /// <summary>As in a project that builds the source for every framework of <paramref name="targetFrameworks"/>
+    /// (<c>netstandard2.0;net8.0</c>): the MSBuild properties the package makes visible, the current
+    /// framework being the reference assemblies' own.</summary>
+    public static Task AnalyzerMultiTargetedAsync(string source, string targetFrameworks, params DiagnosticResult[] expected)
+        => References.OnModernTargetsAsync(async references =>
+        {
+            var test = new AnalyzerTest { TestCode = source, ReferenceAssemblies = references };
+            test.TestState.AnalyzerConfigFiles.Add(("/.globalconfig",
+                "is_global = true\n"
+                + "build_property.ThreadwiseTargetFrameworks = " + targetFrameworks.Replace(';', ',') + "\n"
+                + "build_property.TargetFramework = " + references.TargetFramework + "\n"));
+            test.ExpectedDiagnostics.AddRange(expected);
+            await test.RunAsync();
+        });
+
     /// <summary>Several documents (<c>/0/Test0.cs</c>, <c>/0/Test1.cs</c>, ...), optionally with
     /// <c>.editorconfig</c> lines.</summary>
     public static Task AnalyzerAsync(string[] sources, string? editorConfig, params DiagnosticResult[] expected)
