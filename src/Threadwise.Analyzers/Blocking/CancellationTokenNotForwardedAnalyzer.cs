@@ -55,7 +55,7 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
             || Timeouts.HasZeroTimeout(invocation)
             || Timeouts.HasZeroDelay(invocation) // `return Task.Delay(0);`: a completed task, not a wait
             || CancelledThroughTheEnumerator(invocation, tokenType)
-            || ReceivesAlreadyCancellableWork(invocation, tokenType)
+            || ReceivesAlreadyCancellableWork(invocation, tokenType, symbols)
             || IsWaitedWithTheToken(invocation, tokenType)
             || IsBlockingPrimitiveInAsyncCode(invocation, context.ContainingSymbol, symbols)
             || OnlySchedules(method, symbols)
@@ -125,7 +125,7 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
 
     // `WaitAsync(cancellationToken).WaitAndUnwrapException()` (Nito.AsyncEx's synchronous waits): the
     // work the call finishes was started with the token already; passing it again changes nothing.
-    private static bool ReceivesAlreadyCancellableWork(IInvocationOperation invocation, INamedTypeSymbol tokenType)
+    private static bool ReceivesAlreadyCancellableWork(IInvocationOperation invocation, INamedTypeSymbol tokenType, KnownSymbols symbols)
     {
         var receiver = invocation.Instance?.WithoutConversions();
         if (receiver is null && invocation.TargetMethod.IsExtensionMethod && invocation.Arguments.Length > 0)
@@ -133,7 +133,28 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
             receiver = invocation.Arguments[0].Value.WithoutConversions();
         }
 
-        return receiver is IInvocationOperation producer && PassesAToken(producer, tokenType);
+        return receiver is IInvocationOperation producer && PassesAToken(producer, tokenType)
+               || IsMadeWithTheToken(receiver, tokenType, symbols);
+    }
+
+    // `using var call = client.LeaseKeepAlive(cancellationToken: ct); await call.RequestStream.WriteAsync(request);`
+    // (dotnet-etcd): the object the call is made on — or whose property it is made on — was created with the
+    // token and holds it (a gRPC call cancels its pending reads and writes with it). Only an object handed back
+    // directly, not the result of awaited work: `await client.GetAsync(url, ct)` hands back a response whose
+    // later reads the token no longer governs.
+    private static bool IsMadeWithTheToken(IOperation? receiver, INamedTypeSymbol tokenType, KnownSymbols symbols)
+    {
+        while (receiver is IPropertyReferenceOperation { Instance: { } owner })
+        {
+            receiver = owner.WithoutConversions();
+        }
+
+        return receiver is ILocalReferenceOperation { Local: var local }
+               && LocalDeclarations.GetInitializer(local, receiver) is { } declaration
+               && declaration.Value.WithoutConversions() is IInvocationOperation { Type: { } made } producer
+               && !symbols.IsTaskType(made) && !symbols.IsValueTaskType(made)
+               && PassesAToken(producer, tokenType)
+               && !LocalReferences.IsReassigned(declaration.Body, local);
     }
 
     // `var wait = WaitAsync(); if (wait.IsCompleted) return; wait.WaitAndUnwrapException(token);`: the

@@ -273,6 +273,40 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
         // a pattern variable of a parameter (`switch (item) { case Task<T> task: return task.Result; }`,
         // `item is Task<T> t`), and the `Value` of a `Lazy<Task<T>>` (LazyCache's `AsyncLazy<T>`, handed
         // in the same way): the task is still the one the caller passed.
+        // `factory.StartNew(() => { …; return func(); }).Unwrap()` and `Task.Run(() => func())` (the
+        // AsyncHelper.RunSync of dotnet-etcd and ASP.NET Identity): the task is the one the lambda's only
+        // return hands back, run on the pool so that no captured context deadlocks the wait.
+        private static IOperation? WorkRunOnThePool(IOperation task)
+        {
+            if (task is IInvocationOperation { TargetMethod: { Name: "Unwrap", IsStatic: true, ContainingType.Name: "TaskExtensions" }, Arguments.Length: 1 } unwrap)
+            {
+                task = KnownCompleteTasks.Unwrap(unwrap.Arguments[0].Value);
+            }
+
+            if (task is not IInvocationOperation { TargetMethod: { Name: "StartNew" or "Run", ContainingType.Name: "TaskFactory" or "Task" } } start
+                || start.Arguments.Length == 0
+                || start.Arguments[0].Value.WithoutConversions() is not IDelegateCreationOperation { Target: IAnonymousFunctionOperation lambda })
+            {
+                return null;
+            }
+
+            IOperation? returned = null;
+            foreach (var operation in lambda.Body.Descendants())
+            {
+                if (operation is IReturnOperation { ReturnedValue: { } value } && !AsyncContext.IsInNestedFunction(operation, lambda))
+                {
+                    if (returned is not null)
+                    {
+                        return null;
+                    }
+
+                    returned = KnownCompleteTasks.Unwrap(value);
+                }
+            }
+
+            return returned;
+        }
+
         private static IOperation SourceOf(IOperation task)
         {
             for (var step = 0; step < 4; step++)
@@ -287,6 +321,12 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
                 if (task is IInvocationOperation { TargetMethod: { Name: "Unwrap", IsStatic: true, ContainingType: { Name: "TaskToAsyncResult", ContainingNamespace.Name: "Tasks" } }, Arguments.Length: 1 } unwrap)
                 {
                     task = KnownCompleteTasks.Unwrap(unwrap.Arguments[0].Value);
+                    continue;
+                }
+
+                if (WorkRunOnThePool(task) is { } work)
+                {
+                    task = work;
                     continue;
                 }
 

@@ -9,6 +9,67 @@ public class CancellationTokenNotForwardedTests
     private static DiagnosticResult Tw1007(int markup, string call, string token)
         => VerifyAnalyzer.Diagnostic(Descriptors.TW1007CancellationTokenNotForwarded).WithLocation(markup).WithArguments(call, token);
 
+    // dotnet-etcd's lease keep-alive: `using (var call = client.LeaseKeepAlive(cancellationToken: ct))` then
+    // `await call.RequestStream.WriteAsync(request)`. The call was created with the token and cancels its
+    // pending writes with it; passing it again changes nothing. An object made without the token, one the
+    // local may no longer hold, and the result of awaited work (which the token no longer governs) are reported.
+    [Fact]
+    public Task CallsOnAnObjectMadeWithTheToken_AreNotReported() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        interface IStreamWriter<T>
+        {
+            Task WriteAsync(T message);
+            Task WriteAsync(T message, CancellationToken cancellationToken);
+        }
+
+        sealed class DuplexCall : IDisposable
+        {
+            public IStreamWriter<int> RequestStream { get; }
+            public void Dispose() { }
+        }
+
+        sealed class Response
+        {
+            public Task<int> ReadAsync() => ReadAsync(CancellationToken.None);
+            public Task<int> ReadAsync(CancellationToken cancellationToken) => Task.FromResult(0);
+        }
+
+        sealed class Client
+        {
+            public DuplexCall KeepAlive(CancellationToken cancellationToken = default) => new();
+            public Task<Response> GetAsync(CancellationToken cancellationToken) => Task.FromResult(new Response());
+        }
+
+        class C
+        {
+            async Task M(Client client, CancellationToken cancellationToken)
+            {
+                using (var call = client.KeepAlive(cancellationToken: cancellationToken))
+                {
+                    await call.RequestStream.WriteAsync(1);
+                }
+
+                var other = client.{|#0:KeepAlive|}();
+                await other.RequestStream.{|#1:WriteAsync|}(2);
+
+                var reassigned = client.KeepAlive(cancellationToken);
+                reassigned = client.{|#2:KeepAlive|}();
+                await reassigned.RequestStream.{|#3:WriteAsync|}(3);
+
+                var response = await client.GetAsync(cancellationToken);
+                await response.{|#4:ReadAsync|}();
+            }
+        }
+        """,
+        Tw1007(0, "Client.KeepAlive", "cancellationToken"),
+        Tw1007(1, "IStreamWriter.WriteAsync", "cancellationToken"),
+        Tw1007(2, "Client.KeepAlive", "cancellationToken"),
+        Tw1007(3, "IStreamWriter.WriteAsync", "cancellationToken"),
+        Tw1007(4, "Response.ReadAsync", "cancellationToken"));
+
     // Halibut, Stripe.net, GraphQL.Client: libraries built for netstandard2.0 (or net6.0) beside net8.0. The
     // token overloads of `ReadToEndAsync` (.NET 7) and `CopyToAsync(stream, token)` (.NET Core 2.1) are
     // missing on one of the frameworks: passing the token does not compile there without an #if. An

@@ -435,6 +435,42 @@ public class SyncOverAsyncTests
         }
         """, Tw1005(0, "Result", "NotTheDelegate"), Tw1005(1, "Result", "NotTheDelegate"));
 
+    // dotnet-etcd's `AsyncHelper.RunSync(Func<Task> func)`: `factory.StartNew(() => { …; return func(); }).Unwrap()
+    // .GetAwaiter().GetResult()` runs the handed-in work on the pool and blocks on it — a bridge like the one
+    // above. `Task.Run(() => func()).Result` is the same. A pool lambda that returns other work, or that can
+    // return either, is reported.
+    [Fact]
+    public Task BridgesThatRunTheDelegateOnThePool_AreNotReported() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Globalization;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        internal static class AsyncHelper
+        {
+            private static readonly TaskFactory Factory = new(CancellationToken.None, TaskCreationOptions.None, TaskContinuationOptions.None, TaskScheduler.Default);
+
+            public static void RunSync(Func<Task> func)
+            {
+                var culture = CultureInfo.CurrentCulture;
+                Factory.StartNew(() =>
+                {
+                    Thread.CurrentThread.CurrentCulture = culture;
+                    return func();
+                }).Unwrap().GetAwaiter().GetResult();
+            }
+
+            public static T RunSync<T>(Func<Task<T>> func) => Task.Run(() => func()).Result;
+
+            public static int NotHandedIn(Func<Task<int>> func) => {|#0:Task.Run(() => Other()).Result|};
+
+            public static int Either(Func<Task<int>> func, bool other)
+                => {|#1:Factory.StartNew(() => { if (other) { return Other(); } return func(); }).Unwrap().Result|};
+
+            private static Task<int> Other() => Task.Run(() => 1);
+        }
+        """, Tw1005(0, "Result", "NotHandedIn"), Tw1005(1, "Result", "Either"));
+
     // LibUsbDotNet's transfer-queue reader: `Task.Factory.StartNew(TransferQueueRead, token, LongRunning, Default)`,
     // whose body waits for the first of its transfers. A long-running task runs on a thread of its own, like
     // `new Thread(…)`. Without LongRunning it runs on the pool: reported.
