@@ -542,6 +542,7 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
            || CreatesStoppedWork(write.Operation, symbols)
            || IsRefusedOnceStarted(write.Operation)
            || IsPartOfAWholeStateStep(write.Operation, symbols)
+           || IsFluentConfigurationStep(write.Operation, symbols)
            || write.Member is IMethodSymbol member
               && (SymbolEqualityComparer.Default.Equals(callers.HeldByEveryCallerInTheCompilation(member), guard)
                   || callers.RunsOnlyWhileConstructing(member)
@@ -724,6 +725,44 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
         }
 
         return stored.Count >= WholeStateStores;
+    }
+
+    // `public IConversion ExtractNthFrame(int n, Func<string, string> name) { _buildOutputFileName = name; …; return this; }`
+    // (Xabe.FFmpeg's conversion builder, whose `Build()` locks to default the same field): a fluent
+    // configuration step, returning `this` on every path, configures the builder before it is built; the type's
+    // contract keeps it apart from the build. It must take no lock and not decide on the field; a method
+    // that returns anything else, or stores the field inside a lambda, is reported.
+    private static bool IsFluentConfigurationStep(IOperation write, KnownSymbols symbols)
+    {
+        if (write is not ISimpleAssignmentOperation { Parent: IExpressionStatementOperation, Target: IFieldReferenceOperation { Field: var field } }
+            || RootOf(write) is not { } body
+            || AsyncContext.IsInNestedFunction(write, body))
+        {
+            return false;
+        }
+
+        var returnsThis = false;
+        foreach (var operation in body.Descendants())
+        {
+            if (operation is ILockOperation
+                || (operation is IInvocationOperation call && LockScope.IsAcquire(call, symbols, out _, out _))
+                || (operation is IFieldReferenceOperation read && SymbolEqualityComparer.Default.Equals(read.Field, field) && IsDecidedOn(read, body)))
+            {
+                return false;
+            }
+
+            if (operation is IReturnOperation @return && !AsyncContext.IsInNestedFunction(operation, body))
+            {
+                if (@return.ReturnedValue?.WithoutConversions() is not IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance })
+                {
+                    return false;
+                }
+
+                returnsThis = true;
+            }
+        }
+
+        return returnsThis;
     }
 
     // The read is (part of) what a branch, loop or switch decides on: `if (_state != …) return;`.

@@ -2440,6 +2440,75 @@ public class InconsistentlySynchronizedFieldTests
         }
         """ }, null, Tw2003(0, "_pending", "SyncRoot", "Write"));
 
+    // Xabe.FFmpeg's conversion builder: `Build()` locks and defaults `_buildOutputFileName` if unset; the fluent
+    // configuration steps (`ExtractNthFrame(n, name) { _buildOutputFileName = name; …; return this; }`) store it
+    // without the lock. They configure the builder before it is built. A step that returns something other
+    // than `this`, takes a lock, or decides on the field is reported.
+    [Fact]
+    public Task FluentConfigurationSteps_AreNotReported() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Collections.Generic;
+
+        public interface IConversion { IConversion ExtractNthFrame(int frame, Func<string, string> name); }
+
+        public sealed class Conversion : IConversion
+        {
+            private readonly object _builderLock = new object();
+            private readonly List<string> _parameters = new List<string>();
+            private Func<string, string> _buildOutputFileName;
+
+            public string Build()
+            {
+                lock (_builderLock)
+                {
+                    if (_buildOutputFileName == null)
+                    {
+                        _buildOutputFileName = number => "out" + number;
+                    }
+
+                    return string.Join(" ", _parameters) + _buildOutputFileName("_%03d");
+                }
+            }
+
+            public IConversion ExtractNthFrame(int frame, Func<string, string> name)
+            {
+                _buildOutputFileName = name;
+                _parameters.Add("-vf select=eq(n," + frame + ")");
+                return this;
+            }
+
+            public Conversion UseName(Func<string, string> name)
+            {
+                if (name == null)
+                {
+                    return this;
+                }
+
+                _buildOutputFileName = name;
+                return this;
+            }
+
+            public string NameAndBuild(Func<string, string> name)
+            {
+                {|#0:_buildOutputFileName = name|};
+                return Build();
+            }
+
+            public Conversion OnlyOnce(Func<string, string> name)
+            {
+                if (_buildOutputFileName != null)
+                {
+                    return this;
+                }
+
+                {|#1:_buildOutputFileName = name|};
+                return this;
+            }
+        }
+        """,
+        Tw2003(0, "_buildOutputFileName", "_builderLock", "Build"),
+        Tw2003(1, "_buildOutputFileName", "_builderLock", "Build"));
+
     // NetCoreServer's session `Connect`/`Disconnect`, the Tsavorite log's `Reset`: a method that takes no
     // lock and stores this object's state as a whole (four or more of its fields and properties) is a
     // lifecycle step, not a slip in the locking protocol; using the fields it set is part of it. Fewer
