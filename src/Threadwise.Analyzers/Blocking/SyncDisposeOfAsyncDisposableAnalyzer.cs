@@ -311,10 +311,61 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
         // compile there without an #if.
         private bool LacksAsyncDisposeOnAnotherTarget(ITypeSymbol type, SyntaxNode site)
             => _targets.IsMultiTargeted
-               && type.TypeKind != TypeKind.Interface
-               && _disposeAsync.Value is { } disposeAsync
-               && type.FindImplementationForInterfaceMember(disposeAsync) is IMethodSymbol implementation
-               && _targets.LacksOnAnotherTarget(implementation, site);
+               && (type.TypeKind != TypeKind.Interface
+                   && _disposeAsync.Value is { } disposeAsync
+                   && type.FindImplementationForInterfaceMember(disposeAsync) is IMethodSymbol implementation
+                   && _targets.LacksOnAnotherTarget(implementation, site)
+                   || IsAsyncDisposableOnlyUnderAnIf(type, site));
+
+        // `interface IFileStream : IDisposable
+        // #if NETCOREAPP
+        //     , IAsyncDisposable
+        // #endif` (Microsoft.Testing.Platform): a type of the project that is async-disposable only on some of
+        // its target frameworks.
+        private bool IsAsyncDisposableOnlyUnderAnIf(ITypeSymbol type, SyntaxNode site)
+        {
+            foreach (var declaring in SelfAndAncestors(type))
+            {
+                foreach (var reference in declaring.DeclaringSyntaxReferences)
+                {
+                    if (reference.GetSyntax() is not Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax { BaseList: { } bases })
+                    {
+                        continue;
+                    }
+
+                    foreach (var entry in bases.Types)
+                    {
+                        if (NamesAsyncDisposable(entry.Type) && _targets.IsDeclaredOnlyForSomeTargets(entry, site))
+                        {
+                            return true;
+                        }
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        private static System.Collections.Generic.IEnumerable<ITypeSymbol> SelfAndAncestors(ITypeSymbol type)
+        {
+            for (var current = type; current is not null; current = current.BaseType)
+            {
+                yield return current;
+            }
+
+            foreach (var implemented in type.AllInterfaces)
+            {
+                yield return implemented;
+            }
+        }
+
+        private static bool NamesAsyncDisposable(Microsoft.CodeAnalysis.CSharp.Syntax.TypeSyntax type)
+            => type switch
+            {
+                Microsoft.CodeAnalysis.CSharp.Syntax.QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText == "IAsyncDisposable",
+                Microsoft.CodeAnalysis.CSharp.Syntax.SimpleNameSyntax simple => simple.Identifier.ValueText == "IAsyncDisposable",
+                _ => false,
+            };
 
         private bool ShouldDisposeAsync(ITypeSymbol type)
         {

@@ -450,8 +450,24 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
                 return true;
             }
 
+            if (IsLastChanceExceptionHandler(method))
+            {
+                return true;
+            }
+
             return member.DeclaredAccessibility == Accessibility.Public && SymbolFacts.ImplementsInterfaceMember(member);
         }
+
+        // `void OnUnhandledException(object? sender, UnhandledExceptionEventArgs e)` and its
+        // `UnobservedTaskExceptionEventArgs` sibling (Microsoft.Testing.Platform's server host): handlers of the
+        // process-wide exception events, known by their arguments' type. The event is synchronous and the
+        // process may end as soon as the handler returns, so waiting there for the report to be written is the
+        // point; an async void handler would let it be cut off.
+        private static bool IsLastChanceExceptionHandler(IMethodSymbol method)
+            => method is { ReturnsVoid: true, Parameters.Length: 2 }
+               && method.Parameters[1].Type is INamedTypeSymbol { Name: "UnhandledExceptionEventArgs" or "UnobservedTaskExceptionEventArgs" } arguments
+               && arguments.ContainingNamespace is { Name: "System" or "Tasks" } space
+               && (space.Name == "System" ? space.ContainingNamespace.IsGlobalNamespace : space.ContainingNamespace is { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } });
 
         // `object InvokeMethod(...)` called only from `Perform`, an interface implementation (or through
         // helpers that are): the helper can become async only if the contract does, so the user cannot

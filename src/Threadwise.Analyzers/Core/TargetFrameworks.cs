@@ -50,6 +50,12 @@ internal sealed class TargetFrameworks
     public bool LacksOnAnotherTarget(IMethodSymbol method, SyntaxNode site)
         => _others != 0 && LacksOnAny(method, _others) && !IsUnderFrameworkCondition(site);
 
+    /// <summary>True when <paramref name="declaration"/> (a base-list entry, a member) of this project is
+    /// compiled only under an <c>#if</c> on a framework symbol, so another target framework of the project
+    /// lacks it, and <paramref name="site"/> is not limited by such an <c>#if</c> itself.</summary>
+    public bool IsDeclaredOnlyForSomeTargets(SyntaxNode declaration, SyntaxNode site)
+        => _others != 0 && IsUnderFrameworkCondition(declaration) && !IsUnderFrameworkCondition(site);
+
     private static TargetFrameworks Parse(AnalyzerConfigOptions options)
     {
         if (!options.TryGetValue(TargetFrameworksKey, out var list) || list.IndexOfAny(Separators) < 0)

@@ -54,6 +54,58 @@ public class SyncDisposeOfAsyncDisposableTests
         """ + Connection, "netstandard2.0;net8.0;net10.0",
         Tw1008(0, "Connection", "'using'"), Tw1008(1, "FileStream", "'using'"));
 
+    // Microsoft.Testing.Platform's `interface IFileStream : IDisposable #if NETCOREAPP , IAsyncDisposable #endif`:
+    // a type of the project that is async-disposable only under a framework #if cannot be `await using`-ed in
+    // code every framework compiles. Declared without the #if, or used under one, it is reported.
+    [Fact]
+    public Task MultiTargeted_AsyncDisposableOnlyUnderAnIf_IsNotFlagged() => VerifyAnalyzer.AnalyzerMultiTargetedAsync("""
+        using System;
+        using System.IO;
+        using System.Threading.Tasks;
+
+        interface IFileStream : IDisposable
+        #if !NETSTANDARD2_0
+            , IAsyncDisposable
+        #endif
+        {
+            Stream Stream { get; }
+        }
+
+        interface IChannel : IDisposable, IAsyncDisposable
+        {
+            Task SendAsync();
+        }
+
+        sealed class LoggedFileStream : IFileStream
+        {
+            public Stream Stream => Stream.Null;
+            public void Dispose() { }
+        #if !NETSTANDARD2_0
+            public ValueTask DisposeAsync() => default;
+        #endif
+        }
+
+        class C
+        {
+            async Task M(Func<IFileStream> open, IChannel channel, LoggedFileStream logged)
+            {
+                using (IFileStream file = open())
+                {
+                    await file.Stream.WriteAsync(new byte[1], 0, 1);
+                }
+
+                logged.Dispose();
+                await channel.SendAsync();
+                {|#0:channel.Dispose()|};
+        #if !NETSTANDARD2_0
+                {|#1:using|} IFileStream modern = open();
+                await modern.Stream.WriteAsync(new byte[1], 0, 1);
+        #endif
+            }
+        }
+        """, "netstandard2.0;net8.0",
+        Tw1008(0, "IChannel", "'Dispose()'"), Tw1008(1, "IFileStream", "'using'"));
+
     // Every framework of the project has the async dispose: reported as in a single-framework project.
     [Fact]
     public Task MultiTargeted_AsyncDisposeOnEveryFramework_IsFlagged() => VerifyAnalyzer.AnalyzerMultiTargetedAsync("""

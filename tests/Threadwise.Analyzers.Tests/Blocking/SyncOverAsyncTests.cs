@@ -435,6 +435,44 @@ public class SyncOverAsyncTests
         }
         """, Tw1005(0, "Result", "NotTheDelegate"), Tw1005(1, "Result", "NotTheDelegate"));
 
+    // Microsoft.Testing.Platform's server host reports an unhandled exception with
+    // `DisplayAsync(…).GetAwaiter().GetResult()` in its `AppDomain.UnhandledException` and
+    // `TaskScheduler.UnobservedTaskException` handlers: the events are synchronous and the process may end as
+    // soon as the handler returns. A handler of another event, or a method of that shape with another result,
+    // is reported.
+    [Fact]
+    public Task LastChanceExceptionHandlers_AreNotReported() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        sealed class Host
+        {
+            public void Start()
+            {
+                AppDomain.CurrentDomain.UnhandledException += OnUnhandledException;
+                TaskScheduler.UnobservedTaskException += OnUnobservedTaskException;
+                AppDomain.CurrentDomain.FirstChanceException += (_, _) => { };
+            }
+
+            private void OnUnhandledException(object sender, UnhandledExceptionEventArgs e)
+                => DisplayAsync(e.ExceptionObject.ToString()).GetAwaiter().GetResult();
+
+            private void OnUnobservedTaskException(object sender, UnobservedTaskExceptionEventArgs e)
+            {
+                e.SetObserved();
+                DisplayAsync(e.Exception.ToString()).GetAwaiter().GetResult();
+            }
+
+            private void OnOtherEvent(object sender, EventArgs e)
+                => {|#0:DisplayAsync("other").GetAwaiter().GetResult()|};
+
+            private bool Report(object sender, UnhandledExceptionEventArgs e)
+                => {|#1:DisplayAsync("report").Result|};
+
+            private static Task<bool> DisplayAsync(string text) => Task.Run(() => text.Length > 0);
+        }
+        """, Tw1005(0, "GetAwaiter().GetResult()", "OnOtherEvent"), Tw1005(1, "Result", "Report"));
+
     // dotnet-etcd's `AsyncHelper.RunSync(Func<Task> func)`: `factory.StartNew(() => { …; return func(); }).Unwrap()
     // .GetAwaiter().GetResult()` runs the handed-in work on the pool and blocks on it — a bridge like the one
     // above. `Task.Run(() => func()).Result` is the same. A pool lambda that returns other work, or that can
