@@ -40,7 +40,7 @@ public sealed class ThreadSleepInAsyncCodeAnalyzer : ThreadwiseAnalyzer
             }
 
             var function = AsyncContext.GetAsyncFunction(invocation, context.ContainingSymbol);
-            if (function is null || SyncAsyncBranches.IsInSynchronousBranch(invocation) || invocation.IsSpinBackoff())
+            if (function is null || SyncAsyncBranches.IsInSynchronousBranch(invocation) || invocation.IsSpinBackoff() || DebugOnlyCode.IsWaitForDebugger(invocation))
             {
                 return;
             }

@@ -2,11 +2,12 @@ using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace Threadwise.Core;
 
 /// <summary>
-/// Code compiled only in debug builds: inside the taken branch of <c>#if DEBUG</c> (or <c>#if DEBUG &amp;&amp;
+/// Code compiled only in debug builds, and waits for a debugger to attach: inside the taken branch of <c>#if DEBUG</c> (or <c>#if DEBUG &amp;&amp;
 /// …</c>), or the <c>#else</c> of <c>#if !DEBUG</c>. A <c>Thread.Sleep</c> there is a debugging aid — a simulated network lag behind a test
 /// setting, a pause to attach a debugger — that release builds never run. Asked of would-be findings
 /// only: it reads the file's directives up to the node.
@@ -44,6 +45,48 @@ internal static class DebugOnlyCode
         }
 
         return open.Contains(true);
+    }
+
+    /// <summary>
+    /// <c>while (!Debugger.IsAttached) { Thread.Sleep(1000); }</c> (Microsoft.Testing.Platform's
+    /// <c>--debug-attach</c> option): a wait for a person to attach a debugger, behind an option nobody turns
+    /// on in production. True when the innermost loop around the operation tests
+    /// <c>System.Diagnostics.Debugger.IsAttached</c> in its condition.
+    /// </summary>
+    public static bool IsWaitForDebugger(IOperation operation)
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return false;
+            }
+
+            if (current is IWhileLoopOperation { Condition: { } condition })
+            {
+                return ReadsDebuggerIsAttached(condition);
+            }
+
+            if (current is ILoopOperation)
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool ReadsDebuggerIsAttached(IOperation condition)
+    {
+        foreach (var operation in condition.DescendantsAndSelf())
+        {
+            if (operation is IPropertyReferenceOperation { Property: { Name: "IsAttached", IsStatic: true, ContainingType: { Name: "Debugger", ContainingNamespace: { Name: "Diagnostics", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } } })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // `#if !DEBUG … #else …`: the else is the debug branch (not after an `#elif`).

@@ -527,7 +527,7 @@ internal sealed class MethodSummaries
             && invocation.Arguments.Length == 1
             && invocation.Arguments[0].Value.ConstantValue is not { HasValue: true, Value: 0 })
         {
-            return "Thread.Sleep";
+            return DebugOnlyCode.IsWaitForDebugger(invocation) ? null : "Thread.Sleep";
         }
 
         return _blockingCalls.GetBlockingApi(invocation, options, owner.Method, owner.InMemoryParameters) is { } api

@@ -101,7 +101,7 @@ public sealed class BlockingInThreadPoolWorkItemAnalyzer : ThreadwiseAnalyzer
                 && invocation.Arguments[0].Value.ConstantValue is not { HasValue: true, Value: 0 })
             {
                 // `#if DEBUG … Thread.Sleep(TestLagMs) …`: a debugging aid release builds do not run.
-                return DebugOnlyCode.Contains(invocation.Syntax) ? null : ("Thread.Sleep", true);
+                return DebugOnlyCode.Contains(invocation.Syntax) || DebugOnlyCode.IsWaitForDebugger(invocation) ? null : ("Thread.Sleep", true);
             }
 
             // Parallel loop bodies and PLINQ operators are data-parallel work by design; only true

@@ -33,6 +33,54 @@ public class BlockingThroughHelperTests
     // `SpinWait(n)` helper that ends in `Thread.Sleep(1)`. Waiting for a lock is not blocking I/O (a `lock`
     // statement is not reported either). The same helper called outside a spin loop, and a polling loop
     // that sleeps until a flag changes, still block.
+    // Microsoft.Testing.Platform's `--debug-attach`: `while (!Debugger.IsAttached) { Thread.Sleep(1000); }` waits
+    // for a person to attach a debugger, behind an option nobody turns on in production. A sleep in a loop
+    // that does not test Debugger.IsAttached in its condition is reported.
+    [Fact]
+    public Task WaitsForADebugger_AreNotBlocking() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Diagnostics;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        static class App
+        {
+            public static async Task<int> StartAsync(bool attach)
+            {
+                if (attach)
+                {
+                    WaitForDebugger();
+                }
+
+                {|#0:Pause()|};
+                await Task.Yield();
+                return 0;
+            }
+
+            private static void WaitForDebugger()
+            {
+                while (!Debugger.IsAttached)
+                {
+                    Thread.Sleep(1000);
+                }
+
+                Debugger.Break();
+            }
+
+            private static void Pause()
+            {
+                while (true)
+                {
+                    if (Debugger.IsAttached)
+                    {
+                        break;
+                    }
+
+                    Thread.Sleep(10);
+                }
+            }
+        }
+        """, Tw1006(0, "Pause", "Pause -> Thread.Sleep (Test0.cs:38)"));
+
     [Fact]
     public Task SpinLockBackoff_IsNotBlocking() => VerifyAnalyzer.AnalyzerAsync("""
         using System.Collections.Generic;

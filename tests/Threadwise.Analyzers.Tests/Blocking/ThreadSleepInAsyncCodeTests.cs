@@ -12,6 +12,29 @@ public class ThreadSleepInAsyncCodeTests
 
     // ---- each async form is flagged -------------------------------------------------------
 
+    // `while (!Debugger.IsAttached) Thread.Sleep(100);` waits for a person to attach a debugger: a debugging
+    // aid, not a wait the async code should make otherwise. Other sleeps are reported.
+    [Fact]
+    public Task WaitForADebugger_IsNotReported() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Diagnostics;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            async Task M()
+            {
+                while (!Debugger.IsAttached)
+                {
+                    Thread.Sleep(100);
+                }
+
+                {|#0:Thread.Sleep(5)|};
+                await Task.Yield();
+            }
+        }
+        """, Tw1001(0, "async method 'M'"));
+
     [Fact]
     public Task AsyncMethod_IsFlagged() => VerifyAnalyzer.AnalyzerAsync("""
         using System.Threading;

@@ -15,6 +15,31 @@ public class BlockingInThreadPoolWorkItemTests
     // Task.Run(() => task.Result.MarkFaulty());`. The lambda runs later, but a task never stops being
     // complete, and the captured local still holds it. A local written after the lambda, inside a lambda,
     // or in a loop around it may hand the work item another task: reported.
+    // A pool work item that waits for a person to attach a debugger (`while (!Debugger.IsAttached)
+    // Thread.Sleep(…)`) holds a pool thread only while someone debugs: a debugging aid. Other sleeps are reported.
+    [Fact]
+    public Task WaitForADebugger_IsNotReported() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Diagnostics;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            void M()
+            {
+                Task.Run(() =>
+                {
+                    while (!Debugger.IsAttached)
+                    {
+                        Thread.Sleep(100);
+                    }
+
+                    {|#0:Thread.Sleep(5)|};
+                });
+            }
+        }
+        """, Tw3002(0, "Thread.Sleep", "Task.Run", Fixable));
+
     [Fact]
     public Task ResultOfACapturedTaskCheckedComplete_IsNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
         using System.Collections.Generic;
