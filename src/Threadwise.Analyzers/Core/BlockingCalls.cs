@@ -194,6 +194,8 @@ internal sealed class BlockingCalls
             || BufferedHttpContent.IsBuffered(Receiver(invocation), _symbols)
             || ReadsFromAnObjectOverMemory(invocation, inMemoryParameters)
             || IsConsoleStream(invocation)
+            // `new StreamWriter(Console.OpenStandardOutput(), …)` kept in a private field: the console too.
+            || ConsoleStreams.IsConsole(Receiver(invocation), _symbols.Compilation)
             || IsInMemoryPipeCompletion(invocation)
             || FireAndForget.IsRequested(invocation)
             || IsTakenWhileAvailable(invocation)

@@ -18,6 +18,37 @@ public class BlockingApiInAsyncCodeTests
             .WithLocation(markup)
             .WithArguments(api, where, "; its awaitable form is the method this call is in, so do the asynchronous work here instead");
 
+    // Microsoft.Testing.Platform's SystemConsole keeps `new StreamWriter(Console.OpenStandardOutput(), …)` in a
+    // private static field: like Console.Out, its async forms end in the same synchronous console write. A
+    // writer over a file, or one kept in a member other code can assign, is reported.
+    [Fact]
+    public Task WritersOverTheConsole_AreNotReported() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.IO;
+        using System.Threading.Tasks;
+
+        sealed class ConsoleOut
+        {
+            private static readonly StreamWriter Writer;
+            private readonly StreamWriter _file = new StreamWriter("log.txt");
+            public StreamWriter Shared = new StreamWriter(Console.OpenStandardError());
+
+            static ConsoleOut() => Writer = new StreamWriter(stream: Console.OpenStandardOutput(), encoding: Console.Out.Encoding, bufferSize: 256, leaveOpen: true) { AutoFlush = true };
+
+            async Task M()
+            {
+                Writer.WriteLine("x");
+                var error = new StreamWriter(Console.OpenStandardError());
+                error.WriteLine("y");
+                {|#0:_file.WriteLine("f")|};
+                {|#1:Shared.WriteLine("s")|};
+                await Task.Yield();
+            }
+        }
+        """,
+        Tw1004(0, "StreamWriter.WriteLine", "async method 'M'", "StreamWriter.WriteLineAsync"),
+        Tw1004(1, "StreamWriter.WriteLine", "async method 'M'", "StreamWriter.WriteLineAsync"));
+
     // A library built for net462 and net8.0: File.ReadAllTextAsync and XDocument.LoadAsync are missing on
     // the .NET Framework, so the twin cannot be called there without an #if. A twin every framework has
     // (Stream.ReadAsync) and code under a framework #if are reported.
