@@ -152,10 +152,12 @@ internal static class KnownCompleteTasks
 
     // `Task.FromResult(…)`; `await Task.WhenAny(…)`: the task WhenAny hands back is the one that
     // finished; `Flush(async: false)`: a dual-path method asked for its synchronous path ran to the end;
-    // `TryRemove(key, disposeKey: false)`: the constant keeps the call off its only path that starts work.
+    // `TryRemove(key, disposeKey: false)`: the constant keeps the call off its only path that starts work;
+    // `IsValidAsync(option, args)` whose every return is `Task.FromResult(…)` or such a helper: computed already.
     private static bool IsCompleteValue(IOperation value, KnownSymbols symbols)
         => IsCompletedFactory(value, symbols)
-           || (value is IInvocationOperation call && (SyncAsyncBranches.AsksForTheSynchronousPath(call) || CompleteForArguments.ReturnsACompleteTask(call) || CompleteForArguments.RunsNoAwait(call)))
+           || (value is IInvocationOperation call && (SyncAsyncBranches.AsksForTheSynchronousPath(call) || CompleteForArguments.ReturnsACompleteTask(call) || CompleteForArguments.RunsNoAwait(call)
+                                                   || SynchronousResults.ReturnsAFinishedResult(call, symbols)))
            || (value is IAwaitOperation awaited
                && AwaitedTask(awaited.Operation, symbols) is IInvocationOperation { TargetMethod: { Name: "WhenAny", IsStatic: true } whenAny }
                && SymbolEqualityComparer.Default.Equals(whenAny.ContainingType, symbols.Task));

@@ -435,6 +435,70 @@ public class SyncOverAsyncTests
         }
         """, Tw1005(0, "Result", "NotTheDelegate"), Tw1005(1, "Result", "NotTheDelegate"));
 
+    // Microsoft.Testing.Platform's `GetMinimumExpectedTests` reads `IsMinimumExpectedTestsOptionValidAsync(…).Result`,
+    // a private helper returning `cond ? ValidationResult.InvalidTask(msg) : ValidationResult.ValidTask` — a
+    // Task<T> computed synchronously, complete when the call returns. A helper with any path that does work, an
+    // async or virtual one, a settable static task, or a placeholder returning a constant is reported.
+    [Fact]
+    public Task HelpersThatReturnFinishedResults_AreNotReported() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        sealed class ValidationResult
+        {
+            private ValidationResult(bool valid) => IsValid = valid;
+
+            public bool IsValid { get; }
+
+            public static Task<ValidationResult> ValidTask { get; } = Task.FromResult(new ValidationResult(true));
+
+            public static Task<ValidationResult> Current { get; set; } = Task.FromResult(new ValidationResult(true));
+
+            public static Task<ValidationResult> InvalidTask(string message) => Task.FromResult(new ValidationResult(false));
+        }
+
+        class Options
+        {
+            public static int Minimum(string[] args) => IsValidAsync(args).Result.IsValid ? 1 : 0;
+
+            public static int Partly(string[] args) => {|#0:MixedAsync(args).Result|}.IsValid ? 1 : 0;
+
+            public static int Remote(string[] args) => {|#1:FetchAsync(args).Result|}.IsValid ? 1 : 0;
+
+            public int Overridable(string[] args) => {|#2:CheckAsync(args).Result|}.IsValid ? 1 : 0;
+
+            public static int Settable(string[] args) => {|#3:CurrentAsync(args).Result|}.IsValid ? 1 : 0;
+
+            public static int Total() => {|#4:PlaceholderAsync().Result|};
+
+            private static Task<int> PlaceholderAsync() => Task.FromResult(0);
+
+            private static Task<ValidationResult> IsValidAsync(string[] args)
+            {
+                if (args.Length == 0)
+                {
+                    return ValidationResult.InvalidTask("none");
+                }
+
+                return args.Length != 1 ? ValidationResult.InvalidTask("one") : ValidationResult.ValidTask;
+            }
+
+            private static Task<ValidationResult> MixedAsync(string[] args)
+                => args.Length == 0 ? ValidationResult.ValidTask : FetchAsync(args);
+
+            private static async Task<ValidationResult> FetchAsync(string[] args)
+            {
+                await Task.Yield();
+                return ValidationResult.ValidTask.Result;
+            }
+
+            protected virtual Task<ValidationResult> CheckAsync(string[] args) => ValidationResult.ValidTask;
+
+            private static Task<ValidationResult> CurrentAsync(string[] args) => ValidationResult.Current;
+        }
+        """,
+        Tw1005(0, "Result", "Partly"), Tw1005(1, "Result", "Remote"), Tw1005(2, "Result", "Overridable"), Tw1005(3, "Result", "Settable"),
+        Tw1005(4, "Result", "Total"));
+
     // Microsoft.Testing.Platform's server host reports an unhandled exception with
     // `DisplayAsync(…).GetAwaiter().GetResult()` in its `AppDomain.UnhandledException` and
     // `TaskScheduler.UnobservedTaskException` handlers: the events are synchronous and the process may end as
