@@ -79,7 +79,12 @@ internal static class InMemoryStreams
             IFieldReferenceOperation { Field: { Name: "Null", IsStatic: true, ContainingType: { ContainingNamespace: { Name: "IO", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } nullOwner } }
                 when IsWrapper(nullOwner, symbols) => true,
             IInvocationOperation resource when IsManifestResource(resource.TargetMethod) => true,
-            IInvocationOperation factory => IsWrapper(factory.Type, symbols) && WrapsOnlyMemory(factory.Arguments, symbols, inMemoryParameters, depth + 1),
+            // `var state = await Utils.GetDecompressedStreamAsync(raw);` whose every return is a MemoryStream
+            // (DurableTask's session state): a method of the project that hands out only memory.
+            IAwaitOperation { Operation: IInvocationOperation awaited } when IsSourceFactory(awaited.TargetMethod)
+                => EveryReturnIsInMemory(awaited.TargetMethod.OriginalDefinition, symbols),
+            IInvocationOperation factory => IsWrapper(factory.Type, symbols) && WrapsOnlyMemory(factory.Arguments, symbols, inMemoryParameters, depth + 1)
+                                            || IsSourceFactory(factory.TargetMethod) && IsWrapper(factory.Type, symbols) && EveryReturnIsInMemory(factory.TargetMethod.OriginalDefinition, symbols),
             IParameterReferenceOperation { Parameter.Ordinal: var ordinal } parameter
                 => (ordinal < 32 && (inMemoryParameters & (1 << ordinal)) != 0) || IsInMemoryAtEveryCall(parameter, symbols, depth + 1),
             IFieldReferenceOperation { Field: { DeclaredAccessibility: Accessibility.Private } field } reference
@@ -91,6 +96,46 @@ internal static class InMemoryStreams
             _ => false,
         };
     }
+
+    private static readonly ConditionalWeakTable<IMethodSymbol, StrongBox<bool>> FactoryAnswers = new();
+
+    private static bool IsSourceFactory(IMethodSymbol method)
+        => method is { IsVirtual: false, IsAbstract: false, IsOverride: false, MethodKind: MethodKind.Ordinary }
+           && method.DeclaringSyntaxReferences.Length == 1;
+
+    // Every return of the method (an async one's returned values) is in memory, or null; at least one is
+    // memory. Binds the method's body: asked of would-be findings only, the answer cached per method.
+    private static bool EveryReturnIsInMemory(IMethodSymbol method, KnownSymbols symbols)
+        => Cached(FactoryAnswers, method, m =>
+        {
+            if (MethodBodies.Bind(m, symbols.Compilation, System.Threading.CancellationToken.None) is not { } body)
+            {
+                return false;
+            }
+
+            var any = false;
+            foreach (var operation in body.Descendants())
+            {
+                if (operation is not IReturnOperation { ReturnedValue: { } value } || AsyncContext.IsInNestedFunction(operation, body))
+                {
+                    continue;
+                }
+
+                if (IsNull(value))
+                {
+                    continue;
+                }
+
+                if (!IsInMemory(value, symbols, inMemoryParameters: 0, depth: 1))
+                {
+                    return false;
+                }
+
+                any = true;
+            }
+
+            return any;
+        });
 
     private static readonly ConditionalWeakTable<IParameterSymbol, StrongBox<bool>> ParameterAnswers = new();
 

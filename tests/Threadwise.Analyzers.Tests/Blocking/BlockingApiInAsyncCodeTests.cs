@@ -18,6 +18,50 @@ public class BlockingApiInAsyncCodeTests
             .WithLocation(markup)
             .WithArguments(api, where, "; its awaitable form is the method this call is in, so do the asynchronous work here instead");
 
+    // DurableTask's session state: `var state = await Utils.GetDecompressedStreamAsync(raw);` returns the
+    // MemoryStream it filled (or null) on every path, and the state is read from it. A method of the project
+    // that hands out only memory — awaited or called directly — is a memory stream's factory. One that can
+    // hand out a file is reported.
+    [Fact]
+    public Task StreamsFromMethodsThatHandOutOnlyMemory_AreNotReported() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.IO;
+        using System.Threading.Tasks;
+
+        static class Utils
+        {
+            public static async Task<Stream> DecompressAsync(Stream input)
+            {
+                if (input == null)
+                {
+                    return null;
+                }
+
+                var output = new MemoryStream();
+                await input.CopyToAsync(output);
+                output.Position = 0;
+                return output;
+            }
+
+            public static Stream Buffer(byte[] bytes) => new MemoryStream(bytes);
+
+            public static Stream Open(string path, bool buffered) => buffered ? new MemoryStream() : File.OpenRead(path);
+        }
+
+        class C
+        {
+            async Task<int> M(Stream raw, string path)
+            {
+                var state = await Utils.DecompressAsync(raw);
+                var read = state.Read(new byte[4], 0, 4);
+                var buffer = Utils.Buffer(new byte[4]);
+                read += buffer.Read(new byte[4], 0, 4);
+                var file = Utils.Open(path, buffered: false);
+                read += {|#0:file.Read(new byte[4], 0, 4)|};
+                return read;
+            }
+        }
+        """, Tw1004(0, "Stream.Read", "async method 'M'", "Stream.ReadAsync"));
+
     // Microsoft.Testing.Platform's SystemConsole keeps `new StreamWriter(Console.OpenStandardOutput(), …)` in a
     // private static field: like Console.Out, its async forms end in the same synchronous console write. A
     // writer over a file, or one kept in a member other code can assign, is reported.

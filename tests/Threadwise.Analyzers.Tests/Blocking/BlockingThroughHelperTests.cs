@@ -33,6 +33,46 @@ public class BlockingThroughHelperTests
     // `SpinWait(n)` helper that ends in `Thread.Sleep(1)`. Waiting for a lock is not blocking I/O (a `lock`
     // statement is not reported either). The same helper called outside a spin loop, and a polling loop
     // that sleeps until a flag changes, still block.
+    // DurableTask's `RawStreamToRuntimeState`: the session stream comes from `await GetDecompressedStreamAsync(raw)`,
+    // which returns the MemoryStream it filled, and a helper reads it to the end. Handed a file, the same
+    // helper blocks.
+    [Fact]
+    public Task HelpersReadingAStreamAProjectMethodFilledInMemory_AreNotBlocking() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.IO;
+        using System.Threading.Tasks;
+
+        static class Converter
+        {
+            public static async Task<string> LoadAsync(Stream raw)
+            {
+                var state = await DecompressAsync(raw);
+                return Read(state);
+            }
+
+            public static async Task<string> LoadFileAsync(string path)
+            {
+                await Task.Yield();
+                return {|#0:Read(File.OpenRead(path))|};
+            }
+
+            private static string Read(Stream stream)
+            {
+                using (var reader = new StreamReader(stream))
+                {
+                    return reader.ReadToEnd();
+                }
+            }
+
+            private static async Task<Stream> DecompressAsync(Stream input)
+            {
+                var output = new MemoryStream();
+                await input.CopyToAsync(output);
+                output.Position = 0;
+                return output;
+            }
+        }
+        """, Tw1006(0, "Read", "Read -> StreamReader.ReadToEnd (Test0.cs:22)"));
+
     // Microsoft.Testing.Platform's `--debug-attach`: `while (!Debugger.IsAttached) { Thread.Sleep(1000); }` waits
     // for a person to attach a debugger, behind an option nobody turns on in production. A sleep in a loop
     // that does not test Debugger.IsAttached in its condition is reported.
