@@ -56,6 +56,7 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
             || Timeouts.HasZeroDelay(invocation) // `return Task.Delay(0);`: a completed task, not a wait
             || CancelledThroughTheEnumerator(invocation, tokenType)
             || ReceivesAlreadyCancellableWork(invocation, tokenType, symbols)
+            || IsRacedWithTheToken(invocation, tokenType)
             || IsWaitedWithTheToken(invocation, tokenType)
             || IsBlockingPrimitiveInAsyncCode(invocation, context.ContainingSymbol, symbols)
             || OnlySchedules(method, symbols)
@@ -135,6 +136,69 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
 
         return receiver is IInvocationOperation producer && PassesAToken(producer, tokenType)
                || IsMadeWithTheToken(receiver, tokenType, symbols);
+    }
+
+    // `Task.WhenAny(Task.Delay(timeout), tcs.Task)` where `cancellationToken.Register(…)` completes `tcs`
+    // (DurableTask's DelayWithCancellation, built that way to avoid an OperationCanceledException), or
+    // `Task.WhenAny(work, Task.Delay(Infinite, ct))`: the call races a task the token ends, so the token already
+    // decides how long it is waited for.
+    private static bool IsRacedWithTheToken(IInvocationOperation invocation, INamedTypeSymbol tokenType)
+    {
+        IOperation current = invocation;
+        IInvocationOperation? whenAny = null;
+        for (var step = 0; step < 5 && current.Parent is { } parent; step++, current = parent)
+        {
+            if (parent is IInvocationOperation { TargetMethod: { Name: "WhenAny", IsStatic: true } } race)
+            {
+                whenAny = race;
+                break;
+            }
+
+            // Only the argument list between them (conversions, a params array or span): any other
+            // consumer — another call, a statement, a lambda — is not the race.
+            if (parent is IInvocationOperation or IAnonymousFunctionOperation || parent.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.StatementSyntax)
+            {
+                return false;
+            }
+        }
+
+        if (whenAny is null || AsyncContext.GetFunctionBody(invocation) is not { } body)
+        {
+            return false;
+        }
+
+        foreach (var operation in whenAny.Descendants())
+        {
+            if (operation is IInvocationOperation other && other != invocation && PassesAToken(other, tokenType)
+                || operation is IPropertyReferenceOperation { Property.Name: "Task", Instance: ILocalReferenceOperation { Local: var source } } && IsCompletedByTheToken(source, body, tokenType))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // `cancellationToken.Register(s => ((TaskCompletionSource<bool>)s).SetResult(true), tcs)`: the local is
+    // handed to a callback registered on a token.
+    private static bool IsCompletedByTheToken(ILocalSymbol source, IOperation body, INamedTypeSymbol tokenType)
+    {
+        foreach (var operation in body.Descendants())
+        {
+            if (operation is IInvocationOperation { TargetMethod.Name: "Register", Instance.Type: { } registered } register
+                && SymbolEqualityComparer.Default.Equals(registered, tokenType))
+            {
+                foreach (var used in register.Descendants())
+                {
+                    if (used is ILocalReferenceOperation { Local: var local } && SymbolEqualityComparer.Default.Equals(local, source))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
     }
 
     // `using var call = client.LeaseKeepAlive(cancellationToken: ct); await call.RequestStream.WriteAsync(request);`

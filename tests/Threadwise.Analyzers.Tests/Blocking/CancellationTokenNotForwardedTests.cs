@@ -9,6 +9,46 @@ public class CancellationTokenNotForwardedTests
     private static DiagnosticResult Tw1007(int markup, string call, string token)
         => VerifyAnalyzer.Diagnostic(Descriptors.TW1007CancellationTokenNotForwarded).WithLocation(markup).WithArguments(call, token);
 
+    // DurableTask's `DelayWithCancellation`: `Task.WhenAny(Task.Delay(timeout), tcs.Task)` where the token's
+    // registration completes `tcs` — built so to avoid an OperationCanceledException. The delay races a task
+    // the token ends, as it does beside `Task.Delay(Infinite, token)`. A race with nothing the token ends, and a
+    // delay awaited on its own, are reported.
+    [Fact]
+    public Task CallsRacedWithATaskTheTokenEnds_AreNotReported() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        static class Utils
+        {
+            public static Task DelayWithCancellation(TimeSpan timeout, CancellationToken cancellationToken)
+            {
+                var tcs = new TaskCompletionSource<bool>();
+                cancellationToken.Register(s => ((TaskCompletionSource<bool>)s).SetResult(true), tcs);
+                return Task.WhenAny(Task.Delay(timeout), tcs.Task);
+            }
+
+            public static Task Captured(TimeSpan timeout, CancellationToken cancellationToken)
+            {
+                var stopped = new TaskCompletionSource<bool>();
+                cancellationToken.Register(() => stopped.TrySetResult(true));
+                return Task.WhenAny(Task.Delay(timeout), stopped.Task, Task.Delay(timeout + timeout));
+            }
+
+            public static Task WithInfinite(Task work, CancellationToken cancellationToken)
+                => Task.WhenAny(work, Task.Delay(Timeout.Infinite, cancellationToken));
+
+            public static Task Unraced(Task work, TimeSpan timeout, CancellationToken cancellationToken)
+            {
+                var other = new TaskCompletionSource<bool>();
+                return Task.WhenAny(Task.{|#0:Delay|}(timeout), other.Task, work);
+            }
+
+            public static Task Alone(TimeSpan timeout, CancellationToken cancellationToken)
+                => Task.{|#1:Delay|}(timeout);
+        }
+        """, Tw1007(0, "Task.Delay", "cancellationToken"), Tw1007(1, "Task.Delay", "cancellationToken"));
+
     // dotnet-etcd's lease keep-alive: `using (var call = client.LeaseKeepAlive(cancellationToken: ct))` then
     // `await call.RequestStream.WriteAsync(request)`. The call was created with the token and cancels its
     // pending writes with it; passing it again changes nothing. An object made without the token, one the

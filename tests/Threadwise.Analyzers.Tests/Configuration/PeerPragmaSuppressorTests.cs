@@ -66,7 +66,7 @@ public class PeerPragmaSuppressorTests
             {
                 async Task M(SemaphoreSlim gate, CancellationToken token)
                 {
-                    await Task.WhenAny(
+                    await Task.WhenAll(
                         // ReSharper disable once MethodSupportsCancellation
                         // a token here would keep a registration alive
                         gate.WaitAsync(),
