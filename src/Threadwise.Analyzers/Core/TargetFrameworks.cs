@@ -145,7 +145,7 @@ internal sealed class TargetFrameworks
     {
         foreach (var node in condition.DescendantNodesAndSelf())
         {
-            if (node is IdentifierNameSyntax name && name.Identifier.ValueText.StartsWith("NET", StringComparison.Ordinal))
+            if (node is IdentifierNameSyntax name && IsFrameworkSymbol(name.Identifier.ValueText))
             {
                 return true;
             }
@@ -153,6 +153,15 @@ internal sealed class TargetFrameworks
 
         return false;
     }
+
+    // The SDK's symbols: NET, NET8_0, NET8_0_OR_GREATER, NET472, NETSTANDARD2_0, NETFRAMEWORK, NETCOREAPP3_1…
+    // — not a symbol of the project's own that happens to start with NET (`NETWORKING`).
+    private static bool IsFrameworkSymbol(string symbol)
+        => symbol == "NET"
+           || symbol.StartsWith("NETSTANDARD", StringComparison.Ordinal)
+           || symbol.StartsWith("NETFRAMEWORK", StringComparison.Ordinal)
+           || symbol.StartsWith("NETCOREAPP", StringComparison.Ordinal)
+           || symbol.Length > 3 && symbol.StartsWith("NET", StringComparison.Ordinal) && char.IsDigit(symbol[3]);
 
     /// <summary>FrameworkApis.txt: a header naming the frameworks (the bits of the masks), then one
     /// method per line with the mask of the frameworks that have its type but not it.</summary>

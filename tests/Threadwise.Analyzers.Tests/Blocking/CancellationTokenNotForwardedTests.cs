@@ -113,7 +113,8 @@ public class CancellationTokenNotForwardedTests
     // Halibut, Stripe.net, GraphQL.Client: libraries built for netstandard2.0 (or net6.0) beside net8.0. The
     // token overloads of `ReadToEndAsync` (.NET 7) and `CopyToAsync(stream, token)` (.NET Core 2.1) are
     // missing on one of the frameworks: passing the token does not compile there without an #if. An
-    // overload every framework has, one of the project's own, and code under a framework #if are reported.
+    // overload every framework has, one of the project's own, and code under a framework #if are reported;
+    // an #if on a symbol of the project's own (NETWORKING) limits no framework.
     [Fact]
     public Task MultiTargeted_TokenOverloadMissingOnAnotherFramework_IsNotOffered() => VerifyAnalyzer.AnalyzerMultiTargetedAsync("""
         using System.IO;
@@ -138,6 +139,9 @@ public class CancellationTokenNotForwardedTests
                 await reader.ReadLineAsync();
         #else
                 await reader.{|#3:ReadToEndAsync|}();
+        #endif
+        #if !NETWORKING
+                await source.CopyToAsync(target);
         #endif
                 return await reader.ReadToEndAsync();
             }
