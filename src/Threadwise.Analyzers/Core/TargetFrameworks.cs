@@ -18,7 +18,8 @@ namespace Threadwise.Core;
 /// framework that lacks it: the maintainer of a library that multi-targets cannot take it without an
 /// <c>#if</c>, and most dismiss it. The table (<c>FrameworkApis.txt</c>, written by
 /// <c>build/frameworkapis</c> from the frameworks' reference assemblies) is read once per process, and only
-/// by a multi-targeted project about to report.
+/// when a multi-targeted project starts (its other frameworks are placed in it then); a project
+/// with one target framework never reads it.
 /// </summary>
 internal sealed class TargetFrameworks
 {
