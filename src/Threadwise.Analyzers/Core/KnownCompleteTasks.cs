@@ -880,8 +880,10 @@ internal static class KnownCompleteTasks
                     return Denied(negation.Operand);
                 case IPropertyReferenceOperation { Property.Name: "IsCompleted" or "IsCompletedSuccessfully", Instance: { } instance }:
                     return Is(instance);
-                case IInvocationOperation { TargetMethod: { Name: "IsCompleted" or "IsCompletedSuccessfully", IsExtensionMethod: true, ReturnType.SpecialType: SpecialType.System_Boolean }, Arguments: { Length: 1 } arguments }:
-                    // `task.IsCompletedSuccessfully()`: the polyfill netstandard2.0 libraries write (gRPC).
+                case IInvocationOperation { TargetMethod: { Name: "IsCompleted" or "IsCompletedSuccessfully", IsStatic: true, ReturnType.SpecialType: SpecialType.System_Boolean }, Arguments: { Length: 1 } arguments }:
+                    // `task.IsCompletedSuccessfully()` or `Factory.IsCompletedSuccessfully(task)`: the polyfill
+                    // netstandard2.0 libraries write, as an extension (gRPC) or a static helper (dotnet/diagnostics'
+                    // router factory).
                     return Is(arguments[0].Value);
                 case IPropertyReferenceOperation { Property.Name: "IsFaulted" or "IsCanceled", Instance: { } instance } state
                     when Symbols.IsTaskType(state.Property.ContainingType):

@@ -711,6 +711,39 @@ public class KnownCompleteTasksTests
         """, For(framework),
         VerifyTw1005.Diagnostic(Descriptors.TW1005SyncOverAsync).WithLocation(0).WithArguments("Result", "synchronous method 'Guess'", "make it async and await the task"));
 
+    // dotnet/diagnostics' router factory writes the same polyfill as a protected static helper,
+    // `IsCompletedSuccessfully(Task t)`, and reads `ipcServerStreamTask.Result` behind it in async code. An
+    // instance method of that name proves nothing about the task it is handed.
+    [Theory]
+    [MemberData(nameof(Frameworks))]
+    public Task BehindAStaticCompletionCheckHelper_IsSilent(string framework) => VerifyTw1002.AnalyzerAsync("""
+        using System.IO;
+        using System.Threading.Tasks;
+
+        class RouterFactory
+        {
+            protected static bool IsCompletedSuccessfully(Task t) => t.Status == TaskStatus.RanToCompletion;
+
+            protected bool IsCompleted(Task t) => t.Id > 0;
+
+            public async Task<Stream> CreateAsync(Task<Stream> ipc, Task<Stream> tcp)
+            {
+                await Task.WhenAny(ipc, tcp).ConfigureAwait(false);
+                if (IsCompletedSuccessfully(ipc))
+                {
+                    return ipc.Result;
+                }
+
+                if (IsCompleted(tcp))
+                {
+                    return {|#0:tcp.Result|};
+                }
+
+                return null;
+            }
+        }
+        """, For(framework), Tw1002(0, "Result", "async method 'CreateAsync'"));
+
     // Npgsql's dual-path methods: `Flush(async: false).GetAwaiter().GetResult()` asks for the synchronous
     // path, which has run to the end when the call returns (TW1005 and TW4008 alike).
     [Theory]
