@@ -170,10 +170,10 @@ public sealed class AsyncDelegateToStartNewAnalyzer : ThreadwiseAnalyzer
             {
                 case IInvocationOperation { TargetMethod.Name: "Unwrap" }:
                     return true;
-                case IAwaitOperation await when await.Parent is IAwaitOperation:
+                case IAwaitOperation await when IsAwaited(await):
                     return true;
                 case IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configure
-                    when configure.Parent is IAwaitOperation { Parent: IAwaitOperation } || IsDropped(configure.Parent):
+                    when configure.Parent is IAwaitOperation inner && IsAwaited(inner) || IsDropped(configure.Parent):
                     return true;
                 case var dropped when IsDropped(dropped):
                     // Nobody waits for it: a dropped Task<Task> loses nothing a dropped Task would not
@@ -194,6 +194,12 @@ public sealed class AsyncDelegateToStartNewAnalyzer : ThreadwiseAnalyzer
                     return false;
             }
         }
+
+        // `await await …` and `await (await ….ConfigureAwait(false)).ConfigureAwait(false)` (dotnet/diagnostics'
+        // event pipe processor): the inner task the first await yields is awaited too.
+        private static bool IsAwaited(IOperation value)
+            => value.Parent is IAwaitOperation
+               || value.Parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Parent: IAwaitOperation } configure && configure.Instance == value;
 
         // The inner task the outer one yields when it is awaited, read with `.Result`, or waited with
         // `GetAwaiter().GetResult()`.

@@ -128,6 +128,8 @@ public class AsyncDelegateToStartNewTests
                 await Task.Factory.StartNew(async () => await Task.Delay(10)).Unwrap();
                 await await Task.Factory.StartNew(async () => await Task.Delay(10));
                 await (await Task.Factory.StartNew(async () => await Task.Delay(10)).ConfigureAwait(false));
+                // dotnet/diagnostics' event pipe processor: both awaits configured.
+                await (await Task.Factory.StartNew(async () => await Task.Delay(10), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false)).ConfigureAwait(false);
                 var kept = Task.Factory.StartNew(async () => await Task.Delay(10));
                 await kept.Unwrap();
 
