@@ -57,6 +57,7 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
             || CancelledThroughTheEnumerator(invocation, tokenType)
             || ReceivesAlreadyCancellableWork(invocation, tokenType, symbols)
             || IsRacedWithTheToken(invocation, tokenType)
+            || IsPolledBetweenTimedWaits(invocation, token)
             || IsWaitedWithTheToken(invocation, tokenType)
             || IsBlockingPrimitiveInAsyncCode(invocation, context.ContainingSymbol, symbols)
             || OnlySchedules(method, symbols)
@@ -136,6 +137,48 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
 
         return receiver is IInvocationOperation producer && PassesAToken(producer, tokenType)
                || IsMadeWithTheToken(receiver, tokenType, symbols);
+    }
+
+    // `while (true) { if (ct.IsCancellationRequested) break; if (readerTask.Wait(100)) break; … }` (dotnet-gcdump's
+    // heap dumper): a timed wait in a loop that checks the token itself — cancellation is seen within one
+    // timeout, which the loop chose. An untimed wait, or a loop that never looks at the token, is reported.
+    private static bool IsPolledBetweenTimedWaits(IInvocationOperation invocation, IParameterSymbol token)
+    {
+        if (!Timeouts.HasTimeout(invocation))
+        {
+            return false;
+        }
+
+        for (var current = invocation.Parent; current is not null; current = current.Parent)
+        {
+            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return false;
+            }
+
+            if (current is ILoopOperation loop && ChecksTheToken(loop, token))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool ChecksTheToken(ILoopOperation loop, IParameterSymbol token)
+    {
+        foreach (var operation in loop.Descendants())
+        {
+            if (operation is IPropertyReferenceOperation { Property.Name: "IsCancellationRequested", Instance: IParameterReferenceOperation { Parameter: var read } }
+                    && SymbolEqualityComparer.Default.Equals(read, token)
+                || operation is IInvocationOperation { TargetMethod.Name: "ThrowIfCancellationRequested", Instance: IParameterReferenceOperation { Parameter: var thrown } }
+                    && SymbolEqualityComparer.Default.Equals(thrown, token))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // `Task.WhenAny(Task.Delay(timeout), tcs.Task)` where `cancellationToken.Register(…)` completes `tcs`

@@ -9,6 +9,61 @@ public class CancellationTokenNotForwardedTests
     private static DiagnosticResult Tw1007(int markup, string call, string token)
         => VerifyAnalyzer.Diagnostic(Descriptors.TW1007CancellationTokenNotForwarded).WithLocation(markup).WithArguments(call, token);
 
+    // dotnet-gcdump's heap dumper polls: `while (true) { if (ct.IsCancellationRequested) break; if
+    // (readerTask.Wait(100)) break; … }` — the loop sees cancellation within one timeout, which it chose. An
+    // untimed wait, or a timed one in a loop that never looks at the token, is reported.
+    [Fact]
+    public Task TimedWaitsInALoopThatChecksTheToken_AreNotReported() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Dumper
+        {
+            bool Dump(Task readerTask, CancellationToken ct)
+            {
+                while (true)
+                {
+                    if (ct.IsCancellationRequested)
+                    {
+                        return false;
+                    }
+
+                    if (readerTask.Wait(100))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            void Drain(Task readerTask, CancellationToken ct)
+            {
+                do
+                {
+                    ct.ThrowIfCancellationRequested();
+                }
+                while (!readerTask.Wait(250));
+            }
+
+            bool Untimed(Task readerTask, CancellationToken ct)
+            {
+                while (!ct.IsCancellationRequested)
+                {
+                    readerTask.{|#0:Wait|}();
+                    return true;
+                }
+
+                return false;
+            }
+
+            void Unchecked(Task readerTask, CancellationToken ct)
+            {
+                while (!readerTask.{|#1:Wait|}(100))
+                {
+                }
+            }
+        }
+        """, Tw1007(0, "Task.Wait", "ct"), Tw1007(1, "Task.Wait", "ct"));
+
     // DurableTask's `DelayWithCancellation`: `Task.WhenAny(Task.Delay(timeout), tcs.Task)` where the token's
     // registration completes `tcs` — built so to avoid an OperationCanceledException. The delay races a task
     // the token ends, as it does beside `Task.Delay(Infinite, token)`. A race with nothing the token ends, and a
