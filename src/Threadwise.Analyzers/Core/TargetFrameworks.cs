@@ -218,8 +218,9 @@ internal sealed class TargetFrameworks
 
         /// <summary>The bit of the table's framework a target framework moniker counts as: itself, or
         /// the newest one of its family not newer than it (net7.0 counts as net6.0, net471 as net462,
-        /// netcoreapp2.1 as netstandard2.0), so a method is never assumed to exist where it may not.
-        /// A moniker the table cannot place (a platform of its own) counts as netstandard2.0.</summary>
+        /// netcoreapp2.1 as netstandard2.0), so a method is not assumed where it may be missing. One older than
+        /// the table's (net45, netstandard1.x) or of a platform of its own counts as netstandard2.0, the oldest
+        /// it knows.</summary>
         public int BitOf(string moniker)
         {
             var name = moniker.ToLowerInvariant();
