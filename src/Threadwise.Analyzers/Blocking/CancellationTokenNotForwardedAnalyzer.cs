@@ -56,7 +56,7 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
             || Timeouts.HasZeroDelay(invocation) // `return Task.Delay(0);`: a completed task, not a wait
             || CancelledThroughTheEnumerator(invocation, tokenType)
             || ReceivesAlreadyCancellableWork(invocation, tokenType, symbols)
-            || IsRacedWithTheToken(invocation, tokenType)
+            || IsRacedWithTheToken(invocation, token)
             || IsPolledBetweenTimedWaits(invocation, token)
             || IsWaitedWithTheToken(invocation, tokenType)
             || IsBlockingPrimitiveInAsyncCode(invocation, context.ContainingSymbol, symbols)
@@ -185,7 +185,7 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
     // (DurableTask's DelayWithCancellation, built that way to avoid an OperationCanceledException), or
     // `Task.WhenAny(work, Task.Delay(Infinite, ct))`: the call races a task the token ends, so the token already
     // decides how long it is waited for.
-    private static bool IsRacedWithTheToken(IInvocationOperation invocation, INamedTypeSymbol tokenType)
+    private static bool IsRacedWithTheToken(IInvocationOperation invocation, IParameterSymbol token)
     {
         IOperation current = invocation;
         IInvocationOperation? whenAny = null;
@@ -212,8 +212,8 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
 
         foreach (var operation in whenAny.Descendants())
         {
-            if (operation is IInvocationOperation other && other != invocation && PassesAToken(other, tokenType)
-                || operation is IPropertyReferenceOperation { Property.Name: "Task", Instance: ILocalReferenceOperation { Local: var source } } && IsCompletedByTheToken(source, body, tokenType))
+            if (operation is IInvocationOperation other && other != invocation && PassesTheToken(other, token)
+                || operation is IPropertyReferenceOperation { Property.Name: "Task", Instance: ILocalReferenceOperation { Local: var source } } && IsCompletedByTheToken(source, body, token))
             {
                 return true;
             }
@@ -223,13 +223,13 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
     }
 
     // `cancellationToken.Register(s => ((TaskCompletionSource<bool>)s).SetResult(true), tcs)`: the local is
-    // handed to a callback registered on a token.
-    private static bool IsCompletedByTheToken(ILocalSymbol source, IOperation body, INamedTypeSymbol tokenType)
+    // handed to a callback registered on the token.
+    private static bool IsCompletedByTheToken(ILocalSymbol source, IOperation body, IParameterSymbol token)
     {
         foreach (var operation in body.Descendants())
         {
-            if (operation is IInvocationOperation { TargetMethod.Name: "Register", Instance.Type: { } registered } register
-                && SymbolEqualityComparer.Default.Equals(registered, tokenType))
+            if (operation is IInvocationOperation { TargetMethod.Name: "Register", Instance: IParameterReferenceOperation { Parameter: var registered } } register
+                && SymbolEqualityComparer.Default.Equals(registered, token))
             {
                 foreach (var used in register.Descendants())
                 {

@@ -101,8 +101,11 @@ public class CancellationTokenNotForwardedTests
 
             public static Task Alone(TimeSpan timeout, CancellationToken cancellationToken)
                 => Task.{|#1:Delay|}(timeout);
+
+            public static Task OtherToken(TimeSpan timeout, SemaphoreSlim gate, CancellationToken cancellationToken)
+                => Task.WhenAny(Task.{|#2:Delay|}(timeout), gate.WaitAsync(CancellationToken.None));
         }
-        """, Tw1007(0, "Task.Delay", "cancellationToken"), Tw1007(1, "Task.Delay", "cancellationToken"));
+        """, Tw1007(0, "Task.Delay", "cancellationToken"), Tw1007(1, "Task.Delay", "cancellationToken"), Tw1007(2, "Task.Delay", "cancellationToken"));
 
     // dotnet-etcd's lease keep-alive: `using (var call = client.LeaseKeepAlive(cancellationToken: ct))` then
     // `await call.RequestStream.WriteAsync(request)`. The call was created with the token and cancels its
