@@ -41,7 +41,7 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
         private readonly KnownSymbols _symbols;
         private readonly INamedTypeSymbol _asyncDisposable;
         private readonly TargetFrameworks _targets;
-        private readonly System.Lazy<ISymbol?> _disposeAsync;
+        private readonly ISymbol? _disposeAsync;
         private readonly System.Lazy<System.Collections.Generic.HashSet<INamedTypeSymbol>> _overriddenBelow;
         private readonly System.Collections.Concurrent.ConcurrentDictionary<ISymbol, bool> _readOnlyMembers = new(SymbolEqualityComparer.Default);
 
@@ -50,7 +50,7 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
             _symbols = symbols;
             _asyncDisposable = asyncDisposable;
             _targets = targets;
-            _disposeAsync = new(() => asyncDisposable.GetMembers("DisposeAsync") is { Length: > 0 } members ? members[0] : null);
+            _disposeAsync = asyncDisposable.GetMembers("DisposeAsync") is { Length: > 0 } members ? members[0] : null;
             _overriddenBelow = new(() => TypesWithAnAsyncDisposeBelow(compilation), System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
         }
 
@@ -312,7 +312,7 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
         private bool LacksAsyncDisposeOnAnotherTarget(ITypeSymbol type, SyntaxNode site)
             => _targets.IsMultiTargeted
                && (type.TypeKind != TypeKind.Interface
-                   && _disposeAsync.Value is { } disposeAsync
+                   && _disposeAsync is { } disposeAsync
                    && type.FindImplementationForInterfaceMember(disposeAsync) is IMethodSymbol implementation
                    && _targets.LacksOnAnotherTarget(implementation, site)
                    || IsAsyncDisposableOnlyUnderAnIf(type, site));

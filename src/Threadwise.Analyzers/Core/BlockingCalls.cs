@@ -193,8 +193,8 @@ internal sealed class BlockingCalls
             // `(await client.GetAsync(uri)).Content.ReadAsStream()`: HttpClient read the whole body already.
             || BufferedHttpContent.IsBuffered(Receiver(invocation), _symbols)
             || ReadsFromAnObjectOverMemory(invocation, inMemoryParameters)
-            || IsConsoleStream(invocation)
-            // `new StreamWriter(Console.OpenStandardOutput(), …)` kept in a private field: the console too.
+            // Console.Out/Error/In, and `new StreamWriter(Console.OpenStandardOutput(), …)` kept in a private
+            // field: their async forms write to the console the same synchronous way.
             || ConsoleStreams.IsConsole(Receiver(invocation), _symbols.Compilation)
             || IsInMemoryPipeCompletion(invocation)
             || FireAndForget.IsRequested(invocation)
@@ -881,8 +881,6 @@ internal sealed class BlockingCalls
         return receiver;
     }
 
-    // Console.Out/Error/In: their ...Async methods run synchronously anyway (a synchronized writer),
-    // so flagging every Console.Error.WriteLine in async code would be noise with no better form.
     // `reader.Complete(ex)` marks a pipe reader done: nothing is flushed. `pipe.Writer.Complete()` on a
     // `System.IO.Pipelines.Pipe` (also through a local: `var writer = _pipe.Writer;`) signals the reader
     // in memory. Only a writer of another origin (a StreamPipeWriter flushes to its stream) may block
@@ -914,7 +912,4 @@ internal sealed class BlockingCalls
     private static bool IsPipelines(INamespaceSymbol? ns)
         => ns is { Name: "Pipelines", ContainingNamespace: { Name: "IO", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } };
 
-    private static bool IsConsoleStream(IInvocationOperation invocation)
-        => Receiver(invocation) is IPropertyReferenceOperation { Property: { IsStatic: true, Name: "Out" or "Error" or "In" } property }
-           && property.ContainingType is { Name: "Console", ContainingNamespace.Name: "System" };
 }

@@ -9,8 +9,8 @@ namespace Threadwise.Core;
 /// <c>Console.Out</c>/<c>Error</c>/<c>In</c>, a writer or reader created over one, a local holding one, or a
 /// private or read-only member of the type every assignment of which is one (Microsoft.Testing.Platform's
 /// <c>SystemConsole</c> keeps <c>new StreamWriter(Console.OpenStandardOutput(), …)</c> in a static field).
-/// Like <c>Console.Out</c>, their async forms end in the same synchronous write to the console, so there is no
-/// better call to make. Asked of would-be findings only; the answer per member is cached.
+/// Their async forms end in the same synchronous write to the console (the console writers are synchronized),
+/// so flagging every <c>Console.Error.WriteLine</c> in async code would be noise with no better call to make. Asked of would-be findings only; the answer per member is cached.
 /// </summary>
 internal static class ConsoleStreams
 {

@@ -108,15 +108,7 @@ internal static class SynchronousResults
             Microsoft.CodeAnalysis.CSharp.Syntax.PropertyDeclarationSyntax { ExpressionBody.Expression: { } value } => value,
             _ => null,
         };
-        if (initial is null || !symbols.Compilation.ContainsSyntaxTree(initial.SyntaxTree))
-        {
-            return false;
-        }
-
-#pragma warning disable RS1030 // A member's initializer: asked only for would-be findings, the answer cached per method.
-        var operation = symbols.Compilation.GetSemanticModel(initial.SyntaxTree).GetOperation(initial);
-#pragma warning restore RS1030
-        return operation is not null
+        return MethodBodies.Bind(initial, symbols.Compilation, System.Threading.CancellationToken.None) is { } operation
                && KnownCompleteTasks.Unwrap(operation) is IInvocationOperation factory
                && KnownCompleteTasks.IsCompletedFactory(factory, symbols)
                && factory.Arguments.Length > 0
