@@ -101,6 +101,14 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
         // a deliberate worker start or offload). In async code it may be a forgotten await: reported.
         private bool IsOffloadFromSynchronousCode(IInvocationOperation invocation, ISymbol containingSymbol)
         {
+            // `Task.Factory.StartNew(DispatchLoop, …).Unwrap();` in a constructor (Hangfire's dispatcher):
+            // the unwrapped task stands for the same background work.
+            if (invocation is { TargetMethod: { Name: "Unwrap", IsExtensionMethod: true }, Arguments.Length: 1 }
+                && invocation.Arguments[0].Value.WithoutConversions() is IInvocationOperation started)
+            {
+                invocation = started;
+            }
+
             var method = invocation.TargetMethod;
             var isOffload = method.Name switch
             {

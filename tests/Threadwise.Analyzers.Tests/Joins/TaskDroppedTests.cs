@@ -156,10 +156,12 @@ public class TaskDroppedTests
                 _factory.StartNew(() => { });
                 _typed.StartNew(() => 1);
                 token.Register(() => Task.Run(() => { }));
+                Task.Factory.StartNew(Execute, CancellationToken.None, TaskCreationOptions.None, TaskScheduler.Default).Unwrap();
                 Action later = async () => { {|#0:Task.Run(() => { })|}; await Task.Yield(); };
+                Action unwrapped = async () => { {|#1:Task.Factory.StartNew(Execute).Unwrap()|}; await Task.Yield(); };
             }
         }
-        """, Tw4002(0, "Task", "Task.Run"));
+        """, Tw4002(0, "Task", "Task.Run"), Tw4002(1, "Task", "Unwrap"));
 
     [Fact]
     public Task DroppedTasks_InSyncAndAsyncCode_AreFlagged() => VerifyAnalyzer.AnalyzerAsync("""
