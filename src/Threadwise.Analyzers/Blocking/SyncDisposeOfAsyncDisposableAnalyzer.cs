@@ -241,9 +241,12 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
         // `this.Dispose();` (or `base.Dispose()`) at the end of the type's own DisposeAsync/DisposeAsyncCore
         // (Nerdbank.Streams' Substream): the object finishes its synchronous clean-up; `await
         // DisposeAsync()` there would call the method it is in.
+        // An explicit `async ValueTask IAsyncDisposable.DisposeAsync()` counts too (WampSharp's connection).
         private static bool DisposesItselfInItsAsyncDispose(IInvocationOperation invocation, ISymbol containing)
             => invocation.Instance is IInstanceReferenceOperation
-               && containing is IMethodSymbol { Name: "DisposeAsync" or "DisposeAsyncCore" };
+               && containing is IMethodSymbol method
+               && (method.Name is "DisposeAsync" or "DisposeAsyncCore"
+                   || System.Linq.Enumerable.Any(method.ExplicitInterfaceImplementations, implemented => implemented.Name == "DisposeAsync"));
 
         // Each disposed value, with the variable that holds it (null for `using (Make())`).
         private static System.Collections.Generic.IEnumerable<(IOperation Value, ILocalSymbol? Local)> Resources(IOperation resources)

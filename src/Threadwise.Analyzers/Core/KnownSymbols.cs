@@ -103,6 +103,7 @@ internal sealed class KnownSymbols
         "System.Net.Http.HttpClient",
         "System.Net.Http.HttpResponseMessage",
         "System.Net.Http.HttpCompletionOption",
+        "System.Linq.Expressions.Expression`1",
     };
 
     private readonly Compilation _compilation;
@@ -289,6 +290,8 @@ internal sealed class KnownSymbols
 
     public INamedTypeSymbol? HttpCompletionOption => Get(KnownType.HttpCompletionOption);
 
+    public INamedTypeSymbol? ExpressionOfT => Get(KnownType.ExpressionOfT);
+
     /// <summary>True for <c>Task</c>, <c>Task&lt;T&gt;</c>, <c>ValueTask</c> and <c>ValueTask&lt;T&gt;</c>.</summary>
     public bool IsTaskType(ITypeSymbol? type)
     {
@@ -447,5 +450,6 @@ internal sealed class KnownSymbols
         HttpClient,
         HttpResponseMessage,
         HttpCompletionOption,
+        ExpressionOfT,
     }
 }

@@ -216,6 +216,40 @@ internal static class OperationExtensions
         return current as IArgumentOperation;
     }
 
+    /// <summary>
+    /// True when <paramref name="operation"/> sits in a lambda converted to an expression tree
+    /// (<c>Expression&lt;Action&lt;T&gt;&gt;</c>): the code there is data that names a member
+    /// (<c>Method.Get((IProxy p) =&gt; p.PublishAsync(default))</c>, a reflection helper), not code that runs.
+    /// </summary>
+    public static bool IsInExpressionTree(this IOperation operation, KnownSymbols symbols)
+    {
+        if (symbols.ExpressionOfT is not { } expressionOfT)
+        {
+            return false;
+        }
+
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            if (current is not IAnonymousFunctionOperation)
+            {
+                continue;
+            }
+
+            for (var conversion = current.Parent;
+                 conversion is IConversionOperation or IDelegateCreationOperation or IParenthesizedOperation;
+                 conversion = conversion.Parent)
+            {
+                if (conversion.Type is INamedTypeSymbol { IsGenericType: true } type
+                    && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, expressionOfT))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The first ancestor that is not a conversion or parentheses: what uses the value.</summary>
     public static IOperation? ParentSkippingConversions(this IOperation operation)
     {

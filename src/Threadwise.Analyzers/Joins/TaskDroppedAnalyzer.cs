@@ -81,7 +81,8 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
                 || CompletionSources.IsCompletionHandOffHelper(invocation, context.Compilation, _symbols, context.CancellationToken)
                 || StartsAServiceLoopFromSynchronousCode(invocation, context)
                 || NotifiesFromSynchronousCode(invocation, context)
-                || DeferredBatches.IsQueuedOnABatchExecutedElsewhere(invocation, context.Compilation, context.CancellationToken))
+                || DeferredBatches.IsQueuedOnABatchExecutedElsewhere(invocation, context.Compilation, context.CancellationToken)
+                || statement.IsInExpressionTree(_symbols))
             {
                 return;
             }

@@ -540,6 +540,35 @@ public class SyncDisposeOfAsyncDisposableTests
         }
         """, Tw1008(0, "Framed", "'Dispose()'", "async method 'CloseAsync'"));
 
+    // WampSharp's connection implements both interfaces explicitly: its `IAsyncDisposable.DisposeAsync`
+    // completes the send queue, awaits it, then calls `this.Dispose()`, the type's own clean-up hook.
+    [Fact]
+    public Task DisposeOfItselfInAnExplicitAsyncDispose_IsNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        abstract class Connection : IDisposable, IAsyncDisposable
+        {
+            private readonly TaskCompletionSource<bool> _drained = new();
+
+            void IDisposable.Dispose() => Dispose();
+
+            protected abstract void Dispose();
+
+            async ValueTask IAsyncDisposable.DisposeAsync()
+            {
+                await _drained.Task.ConfigureAwait(false);
+                this.Dispose();
+            }
+
+            public async Task CloseAsync()
+            {
+                await _drained.Task.ConfigureAwait(false);
+                {|#0:this.Dispose()|};
+            }
+        }
+        """, Tw1008(0, "Connection", "'Dispose()'", "async method 'CloseAsync'"));
+
     // A stream or writer wrapped around an in-memory stream writes into memory on dispose; one wrapped
     // around a file does not.
     [Fact]

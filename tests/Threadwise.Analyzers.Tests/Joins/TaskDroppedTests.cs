@@ -163,6 +163,38 @@ public class TaskDroppedTests
         }
         """, Tw4002(0, "Task", "Task.Run"), Tw4002(1, "Task", "Unwrap"));
 
+    // WampSharp's proxies and reflection helpers name methods through expression trees
+    // (`Method.Get((IProxy p) => p.PublishAsync(default))`): nothing there runs, so nothing is dropped.
+    // The same call in a lambda compiled to a delegate runs, and is reported.
+    [Fact]
+    public Task CallsInsideExpressionTrees_AreNotDropped() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Linq.Expressions;
+        using System.Reflection;
+        using System.Threading.Tasks;
+
+        interface IProxy { Task<long> PublishAsync(object options); }
+
+        static class Method
+        {
+            public static MethodInfo Get<T>(Expression<Action<T>> call) => ((MethodCallExpression)call.Body).Method;
+            public static MethodInfo Get(Expression<Action> call) => ((MethodCallExpression)call.Body).Method;
+        }
+
+        class Generator
+        {
+            private static readonly MethodInfo Publish = Method.Get((IProxy proxy) => proxy.PublishAsync(default));
+            private static readonly MethodInfo Delay = Method.Get(() => Task.Delay(default(int)));
+            private static readonly Expression<Action<IProxy>> Stored = (proxy) => proxy.PublishAsync(null);
+
+            public void Run(IProxy proxy)
+            {
+                Action<IProxy> compiled = p => {|#0:p.PublishAsync(null)|};
+                compiled(proxy);
+            }
+        }
+        """, Tw4002(0, "Task", "p.PublishAsync"));
+
     [Fact]
     public Task DroppedTasks_InSyncAndAsyncCode_AreFlagged() => VerifyAnalyzer.AnalyzerAsync("""
         using System;
