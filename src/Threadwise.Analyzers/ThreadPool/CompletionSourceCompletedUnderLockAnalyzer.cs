@@ -67,8 +67,9 @@ public sealed class CompletionSourceCompletedUnderLockAnalyzer : ThreadwiseAnaly
         // `var waiter = new TaskCompletionSource<T>(); if (token.IsCancellationRequested) waiter.TrySetCanceled();
         // else _waiters.Enqueue(waiter); return waiter.Task;` (vs-threading's AsyncAutoResetEvent): a source
         // created in this function and not used before it is completed has no awaiter yet, so no
-        // continuation can run inline. Not when the completion sits in a loop the creation is outside of.
-        private static bool IsCompletedBeforeHandedOut(IInvocationOperation invocation, ISymbol holder)
+        // continuation can run inline (completing it on another branch hands nothing out). Not when the
+        // completion sits in a loop the creation is outside of.
+        private bool IsCompletedBeforeHandedOut(IInvocationOperation invocation, ISymbol holder)
         {
             if (holder is not ILocalSymbol local || invocation.Instance is not ILocalReferenceOperation completed)
             {
@@ -80,13 +81,49 @@ public sealed class CompletionSourceCompletedUnderLockAnalyzer : ThreadwiseAnaly
             {
                 if (reference.Reference != completed
                     && reference.Reference.Syntax.SpanStart < invocation.Syntax.SpanStart
-                    && !(reference.Use == LocalUse.Reassigned && reference.AssignedValue?.WithoutConversions() is IObjectCreationOperation))
+                    && !(reference.Use == LocalUse.Reassigned && reference.AssignedValue?.WithoutConversions() is IObjectCreationOperation)
+                    && !(reference.Use == LocalUse.MethodCall && reference.Member is IMethodSymbol other && CompletionSources.IsCompletion(other, _symbols))
+                    && !IsTaskKeptInAnUnusedLocal(reference, body, invocation.Syntax.SpanStart))
                 {
                     return false;
                 }
             }
 
             return !IsInALoopOutside(invocation, local, body);
+        }
+
+        // `Task result = source.Task; lock (_gate) { … source.SetResult(true); … } return result;` (WampSharp's
+        // unsubscribe): the task is only parked in a local nothing reads before the completion, so no one
+        // can be waiting on it yet.
+        private static bool IsTaskKeptInAnUnusedLocal(LocalReference reference, IOperation body, int completedAt)
+        {
+            if (reference.Use != LocalUse.MemberRead
+                || reference.Member is not IPropertySymbol { Name: "Task" }
+                || reference.Reference.Parent?.ParentSkippingConversions() is not { } use)
+            {
+                return false;
+            }
+
+            var kept = use switch
+            {
+                IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => declarator.Symbol,
+                ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } => target.Local,
+                _ => null,
+            };
+            if (kept is null)
+            {
+                return false;
+            }
+
+            foreach (var keptReference in LocalReferences.Collect(body, kept))
+            {
+                if (keptReference.Reference.Syntax.SpanStart < completedAt && keptReference.Reference != (use as ISimpleAssignmentOperation)?.Target)
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         private static bool IsInALoopOutside(IOperation operation, ILocalSymbol local, IOperation body)

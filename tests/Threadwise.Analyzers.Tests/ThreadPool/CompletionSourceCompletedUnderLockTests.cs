@@ -108,6 +108,57 @@ public class CompletionSourceCompletedUnderLockTests
         }
         """);
 
+    // WampSharp's unsubscribe: `Task result = source.Task;` parks the task in a local that nothing reads
+    // before the source is completed under the lock, so no continuation exists yet. Once the local has been
+    // handed on (here to a method that may await it) before the completion, it is reported.
+    [Fact]
+    public Task SourcesWhoseTaskIsOnlyParkedInALocal_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        class Subscriptions
+        {
+            private readonly object _gate = new();
+            private readonly Dictionary<long, int> _counts = new();
+
+            public Task Unsubscribe(long id)
+            {
+                TaskCompletionSource<bool> source = new TaskCompletionSource<bool>();
+                Task result = source.Task;
+                lock (_gate)
+                {
+                    if (!_counts.Remove(id))
+                    {
+                        source.SetException(new KeyNotFoundException());
+                    }
+                    else
+                    {
+                        source.SetResult(true);
+                    }
+                }
+
+                return result;
+            }
+
+            public Task Forget(long id)
+            {
+                var source = new TaskCompletionSource<bool>();
+                Task pending;
+                pending = source.Task;
+                Watch(pending);
+                lock (_gate)
+                {
+                    _counts.Remove(id);
+                    {|#0:source.SetResult(true)|};
+                }
+
+                return pending;
+            }
+
+            private static async void Watch(Task task) => await task;
+        }
+        """, Tw3006(0, "SetResult", "source"));
+
     [Fact]
     public Task WithTheOption_OutsideLocks_OrUnknownSources_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
         using System.Threading.Tasks;
