@@ -122,6 +122,11 @@ internal static class AsyncVoidMethods
             : arrow is AwaitExpressionSyntax awaited && AwaitsAGuardedMethod(awaited, compilation, depth);
     }
 
+    /// <summary><c>async x =&gt; await RunUpdateBackupFile().ConfigureAwait(false)</c> (nacos' timer callbacks):
+    /// an expression body that is one await of a guarded method of the project.</summary>
+    public static bool AwaitsAGuardedMethod(AwaitExpressionSyntax awaited, Compilation compilation)
+        => AwaitsAGuardedMethod(awaited, compilation, depth: 0);
+
     private static bool AwaitsAGuardedMethod(AwaitExpressionSyntax awaited, Compilation compilation, int depth)
         => !Awaits(awaited.Expression)
            && compilation.ContainsSyntaxTree(awaited.SyntaxTree)

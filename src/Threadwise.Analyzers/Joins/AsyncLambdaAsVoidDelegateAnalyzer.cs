@@ -66,6 +66,8 @@ public sealed class AsyncLambdaAsVoidDelegateAnalyzer : ThreadwiseAnalyzer
             => lambda.Syntax switch
             {
                 AnonymousFunctionExpressionSyntax { Block: { } block } when lambda.SemanticModel is { } model => AsyncVoidMethods.IsWhollyGuarded(block, model.Compilation),
+                AnonymousFunctionExpressionSyntax { ExpressionBody: AwaitExpressionSyntax awaited } when lambda.SemanticModel is { } model
+                    => AsyncVoidMethods.AwaitsAGuardedMethod(awaited, model.Compilation),
                 _ => false,
             };
 

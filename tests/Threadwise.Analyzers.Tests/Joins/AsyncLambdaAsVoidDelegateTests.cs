@@ -102,6 +102,49 @@ public class AsyncLambdaAsVoidDelegateTests
         }
         """, Tw4005(0, "lambda", "SendOrPostCallback"), Tw4005(1, "lambda", "WaitCallback"));
 
+    // nacos' timers: `new Timer(async x => await RunUpdateBackupFile().ConfigureAwait(false), …)` where the
+    // method's body is a try with a catch-all. An expression body awaiting a guarded method of the project
+    // cannot fail, as a block body doing the same cannot; an unguarded or virtual callee is reported.
+    [Fact]
+    public Task ExpressionBodiedLambdaAwaitingAGuardedMethod_IsNotReported() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Reactor
+        {
+            private readonly Timer _backup;
+            private readonly Timer _write;
+            private readonly Timer _login;
+
+            public Reactor()
+            {
+                _backup = new Timer(async x => await RunBackup().ConfigureAwait(false), null, 0, 5000);
+                _write = new Timer({|#0:async x =>|} await RunWrite().ConfigureAwait(false), null, 0, 5000);
+                _login = new Timer({|#1:async x =>|} await LoginAsync(), null, 0, 5000);
+            }
+
+            public async Task RunBackup()
+            {
+                try
+                {
+                    await Task.Delay(10).ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    Console.WriteLine(ex);
+                }
+            }
+
+            public async Task RunWrite() => await Task.Delay(10).ConfigureAwait(false);
+
+            protected virtual async Task LoginAsync()
+            {
+                try { await Task.Delay(10); } catch { }
+            }
+        }
+        """, Tw4005(0, "lambda", "TimerCallback"), Tw4005(1, "lambda", "TimerCallback"));
+
     [Fact]
     public Task TaskReturningDelegatesAndEventHandlers_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
         using System;
