@@ -2504,10 +2504,22 @@ public class InconsistentlySynchronizedFieldTests
                 {|#1:_buildOutputFileName = name|};
                 return this;
             }
+
+            public Conversion ResetAndName(Func<string, string> name)
+            {
+                lock (_builderLock)
+                {
+                    _parameters.Clear();
+                }
+
+                {|#2:_buildOutputFileName = name|};
+                return this;
+            }
         }
         """,
         Tw2003(0, "_buildOutputFileName", "_builderLock", "Build"),
-        Tw2003(1, "_buildOutputFileName", "_builderLock", "Build"));
+        Tw2003(1, "_buildOutputFileName", "_builderLock", "Build"),
+        Tw2003(2, "_buildOutputFileName", "_builderLock", "Build"));
 
     // NetCoreServer's session `Connect`/`Disconnect`, the Tsavorite log's `Reset`: a method that takes no
     // lock and stores this object's state as a whole (four or more of its fields and properties) is a
