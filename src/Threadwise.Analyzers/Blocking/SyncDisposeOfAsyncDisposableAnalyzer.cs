@@ -382,6 +382,7 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
                    && !KnownSymbols.IsOrDerivesFrom(type, _symbols.DbBatch)
                    && !KnownSymbols.IsOrDerivesFrom(type, _symbols.NewtonsoftJsonReader)
                    && !KnownSymbols.IsOrDerivesFrom(type, _symbols.ThreadingTimer)
+                   && !_symbols.IsInBoxRateLimiter(type)
                    && !SymbolEqualityComparer.Default.Equals(type, _symbols.CancellationTokenRegistration);
         }
 

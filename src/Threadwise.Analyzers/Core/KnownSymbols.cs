@@ -104,6 +104,10 @@ internal sealed class KnownSymbols
         "System.Net.Http.HttpResponseMessage",
         "System.Net.Http.HttpCompletionOption",
         "System.Linq.Expressions.Expression`1",
+        "System.Threading.RateLimiting.ConcurrencyLimiter",
+        "System.Threading.RateLimiting.TokenBucketRateLimiter",
+        "System.Threading.RateLimiting.FixedWindowRateLimiter",
+        "System.Threading.RateLimiting.SlidingWindowRateLimiter",
     };
 
     private readonly Compilation _compilation;
@@ -292,6 +296,14 @@ internal sealed class KnownSymbols
 
     public INamedTypeSymbol? ExpressionOfT => Get(KnownType.ExpressionOfT);
 
+    /// <summary>The in-box rate limiters (sealed), whose <c>DisposeAsync</c> only calls <c>Dispose(true)</c>.</summary>
+    public bool IsInBoxRateLimiter(ITypeSymbol? type)
+        => type is INamedTypeSymbol { TypeKind: TypeKind.Class, IsSealed: true } named
+           && (SymbolEqualityComparer.Default.Equals(named, Get(KnownType.ConcurrencyLimiter))
+               || SymbolEqualityComparer.Default.Equals(named, Get(KnownType.TokenBucketRateLimiter))
+               || SymbolEqualityComparer.Default.Equals(named, Get(KnownType.FixedWindowRateLimiter))
+               || SymbolEqualityComparer.Default.Equals(named, Get(KnownType.SlidingWindowRateLimiter)));
+
     /// <summary>True for <c>Task</c>, <c>Task&lt;T&gt;</c>, <c>ValueTask</c> and <c>ValueTask&lt;T&gt;</c>.</summary>
     public bool IsTaskType(ITypeSymbol? type)
     {
@@ -451,5 +463,9 @@ internal sealed class KnownSymbols
         HttpResponseMessage,
         HttpCompletionOption,
         ExpressionOfT,
+        ConcurrencyLimiter,
+        TokenBucketRateLimiter,
+        FixedWindowRateLimiter,
+        SlidingWindowRateLimiter,
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis.Testing;
 using Threadwise.Tests.Infrastructure;
 using VerifyAnalyzer = Threadwise.Tests.Infrastructure.Verify<Threadwise.Blocking.SyncDisposeOfAsyncDisposableAnalyzer>;
@@ -181,6 +182,38 @@ public class SyncDisposeOfAsyncDisposableTests
             }
         }
         """ + Connection);
+
+    // EnumerableAsyncProcessor's `using var rateLimiter = new TokenBucketRateLimiter(…)` in an async method: the
+    // in-box limiters' DisposeAsync only calls Dispose(true), so `await using` would change nothing. A variable
+    // typed as the abstract RateLimiter may hold any limiter, and is reported.
+    // The limiters ship as a package (and in ASP.NET Core's shared framework), not in Microsoft.NETCore.App.
+    [Theory]
+    [InlineData("net8")]
+    [InlineData("net10")]
+    public Task InBoxRateLimiters_AreNotFlagged_TheAbstractTypeIs(string framework) => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading.RateLimiting;
+        using System.Threading.Tasks;
+
+        class Pool
+        {
+            async Task Run(Func<RateLimiter> make)
+            {
+                using var tokens = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = 1, TokensPerPeriod = 1, ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                });
+                using var concurrency = new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = 1 });
+                using var fixedWindow = new FixedWindowRateLimiter(new FixedWindowRateLimiterOptions { PermitLimit = 1, Window = TimeSpan.FromSeconds(1) });
+                using var sliding = new SlidingWindowRateLimiter(new SlidingWindowRateLimiterOptions { PermitLimit = 1, Window = TimeSpan.FromSeconds(1), SegmentsPerWindow = 2 });
+                {|#0:using|} var any = make();
+                using var lease = await tokens.AcquireAsync(1);
+            }
+        }
+        """,
+        (framework == "net10" ? References.Net100 : References.Net80)
+            .AddPackages(ImmutableArray.Create(new PackageIdentity("System.Threading.RateLimiting", "10.0.12"))),
+        Tw1008(0, "RateLimiter", "'using'", "async method 'Run'"));
 
     // Storage abstractions hand out streams to read (a file store's `GetFileStreamAsync(path,
     // StreamMode.Read)`, a data bus's `OpenRead(id)`, `Read(id)`), or streams the method only reads from
