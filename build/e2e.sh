@@ -315,6 +315,12 @@ public static class Store
         await file.WriteAsync(new byte[1], 0, 1, cancellationToken);
         return await reader.ReadToEndAsync();
     }
+
+    public static async Task WriteAsync(Stream stream, string text)
+    {
+        using var writer = new StreamWriter(stream);
+        await writer.WriteAsync(text);
+    }
 }
 CS
 set +e
@@ -322,7 +328,9 @@ multi_output=$(cd "$multi" && dotnet build Multi.csproj -nologo 2>&1)
 multi_exit=$?
 set -e
 [ $multi_exit -eq 0 ] || { echo "$multi_output"; fail "the multi-targeted project did not build"; }
-if has 'TW100[78]' "$multi_output"; then echo "$multi_output"; fail "multi-target: TW1007/TW1008 offered what netstandard2.0 lacks"; fi
+if has 'TW1007' "$multi_output" || has "TW1008.*use 'await using'" "$multi_output"; then echo "$multi_output"; fail "multi-target: TW1007/TW1008 offered what netstandard2.0 lacks"; fi
+has "warning TW1008.*flush it first with 'await writer.FlushAsync()'" "$multi_output" \
+  || { echo "$multi_output"; fail "multi-target: the writer was not told to flush first"; }
 multi_output=$(cd "$multi" && dotnet build Multi.csproj -nologo --no-incremental -p:TargetFrameworks=net10.0 2>&1) || true
 has 'warning TW1007' "$multi_output" && has 'warning TW1008' "$multi_output" \
   || { echo "$multi_output"; fail "single-target net10.0: TW1007 and TW1008 were not reported"; }

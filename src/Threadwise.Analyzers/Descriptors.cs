@@ -84,7 +84,7 @@ internal static class Descriptors
     public static readonly DiagnosticDescriptor TW1008SyncDisposeOfAsyncDisposable = Create(
         "TW1008",
         "Synchronous dispose of an IAsyncDisposable in async code",
-        "'{0}' implements IAsyncDisposable, but {1} disposes it synchronously in {2}; use 'await using' or 'await DisposeAsync()'",
+        "'{0}' implements IAsyncDisposable, but {1} disposes it synchronously in {2}; {3}",
         Categories.Blocking,
         DiagnosticSeverity.Warning,
         "A type that implements IAsyncDisposable does its cleanup I/O (flushing, closing a connection) in DisposeAsync; its Dispose has to do the same work by blocking, often through sync-over-async. In async code, await using or await DisposeAsync() does the cleanup without holding a thread.");

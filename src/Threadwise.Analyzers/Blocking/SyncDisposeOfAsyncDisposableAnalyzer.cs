@@ -1,5 +1,7 @@
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using Threadwise.Core;
@@ -18,6 +20,14 @@ namespace Threadwise.Blocking;
 /// </summary>
 public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
 {
+    /// <summary>The diagnostic property that names the remedy when it is not <c>await using</c>.</summary>
+    public const string RemedyKey = "Remedy";
+
+    /// <summary><see cref="RemedyKey"/>'s value for a writer flushed with <c>await FlushAsync()</c> first.</summary>
+    public const string FlushRemedy = "FlushFirst";
+
+    private const string AwaitUsingRemedy = "use 'await using' or 'await DisposeAsync()'";
+
     public SyncDisposeOfAsyncDisposableAnalyzer()
         : base(Descriptors.TW1008SyncDisposeOfAsyncDisposable)
     {
@@ -41,6 +51,7 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
         private readonly KnownSymbols _symbols;
         private readonly INamedTypeSymbol _asyncDisposable;
         private readonly TargetFrameworks _targets;
+        private readonly IMethodSymbol? _flushAsync;
         private readonly ISymbol? _disposeAsync;
         private readonly System.Lazy<System.Collections.Generic.HashSet<INamedTypeSymbol>> _overriddenBelow;
         private readonly System.Collections.Concurrent.ConcurrentDictionary<ISymbol, bool> _readOnlyMembers = new(SymbolEqualityComparer.Default);
@@ -51,6 +62,7 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
             _asyncDisposable = asyncDisposable;
             _targets = targets;
             _disposeAsync = asyncDisposable.GetMembers("DisposeAsync") is { Length: > 0 } members ? members[0] : null;
+            _flushAsync = ParameterlessFlushAsync(symbols.TextWriter);
             _overriddenBelow = new(() => TypesWithAnAsyncDisposeBelow(compilation), System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
         }
 
@@ -79,15 +91,31 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
                     && AsyncContext.GetAsyncFunction(context.Operation, context.ContainingSymbol) is { } function
                     && !SyncAsyncBranches.TakesAPathParameter(function)
                     && !(local is not null && IsAwaitUsedInItsScope(local, context.Operation))
-                    && !IsReadOrClosedElsewhere(resource, local, context.Operation)
-                    && !LacksAsyncDisposeOnAnotherTarget(type, context.Operation.Syntax))
+                    && !IsReadOrClosedElsewhere(resource, local, context.Operation))
                 {
+                    var properties = ImmutableDictionary<string, string?>.Empty;
+                    var remedy = AwaitUsingRemedy;
+                    if (LacksAsyncDisposeOnAnotherTarget(type, context.Operation.Syntax))
+                    {
+                        // A writer can still be flushed asynchronously first, on every framework; anything
+                        // else has no way out there but an `#if`.
+                        if (local is null || !CanFlushFirst(type, local, context.Operation))
+                        {
+                            continue;
+                        }
+
+                        properties = properties.Add(RemedyKey, FlushRemedy);
+                        remedy = $"'await using' does not compile on every target framework of the project, so flush it first with 'await {local.Name}.FlushAsync()'";
+                    }
+
                     context.ReportDiagnostic(Diagnostic.Create(
                         Descriptors.TW1008SyncDisposeOfAsyncDisposable,
                         UsingKeywordLocation(context.Operation),
+                        properties,
                         type.Name,
                         "'using'",
-                        AsyncContext.Describe(function)));
+                        AsyncContext.Describe(function),
+                        remedy));
                     return;
                 }
             }
@@ -125,8 +153,58 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
                 invocation.Syntax.GetLocation(),
                 type.Name,
                 "'Dispose()'",
-                AsyncContext.Describe(function)));
+                AsyncContext.Describe(function),
+                AwaitUsingRemedy));
         }
+
+        // `using var writer = new StreamWriter(stream); await writer.WriteAsync(css);` in a library built for
+        // netstandard2.0 and net8.0 (AngleSharp's ToCssAsync): TextWriter is not IAsyncDisposable on
+        // netstandard2.0, but what its synchronous dispose would block on is the flush, and
+        // `await writer.FlushAsync()` at the end of the scope compiles everywhere and leaves it nothing to
+        // write. Not when the scope already ends with that flush, or ends by leaving (a `return`, `throw`).
+        private bool CanFlushFirst(ITypeSymbol type, ILocalSymbol local, IOperation @using)
+        {
+            if (!KnownSymbols.IsOrDerivesFrom(type, _symbols.TextWriter)
+                || _flushAsync is null
+                || _targets.LacksOnAnotherTarget(_flushAsync, @using.Syntax))
+            {
+                return false;
+            }
+
+            var last = LastStatementOfScope(@using.Syntax);
+            return last is not null
+                   && !IsFlushAsyncOf(last, local.Name)
+                   && last is not (ReturnStatementSyntax or ThrowStatementSyntax or BreakStatementSyntax or ContinueStatementSyntax or GotoStatementSyntax or YieldStatementSyntax);
+        }
+
+        private static IMethodSymbol? ParameterlessFlushAsync(INamedTypeSymbol? textWriter)
+        {
+            foreach (var member in textWriter?.GetMembers("FlushAsync") ?? ImmutableArray<ISymbol>.Empty)
+            {
+                if (member is IMethodSymbol { Parameters.Length: 0 } flush)
+                {
+                    return flush;
+                }
+            }
+
+            return null;
+        }
+
+        // The statement the flush would follow: the last of a `using` statement's body, or of the block a
+        // `using` declaration ends with.
+        private static StatementSyntax? LastStatementOfScope(SyntaxNode @using)
+            => @using switch
+            {
+                UsingStatementSyntax { Statement: BlockSyntax { Statements: { Count: > 0 } body } } => body[body.Count - 1],
+                UsingStatementSyntax { Statement: not BlockSyntax and not UsingStatementSyntax and { } single } => single,
+                LocalDeclarationStatementSyntax { Parent: BlockSyntax { Statements: var statements } } => statements[statements.Count - 1],
+                _ => null,
+            };
+
+        private static bool IsFlushAsyncOf(StatementSyntax statement, string name)
+            => statement is ExpressionStatementSyntax { Expression: AwaitExpressionSyntax { Expression: var awaited } }
+               && AsyncContext.WithoutConfigureAwait(awaited) is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "FlushAsync", Expression: IdentifierNameSyntax target } }
+               && target.Identifier.ValueText == name;
 
         // `using var runner = await OpenAsync(); await using (runner.ConfigureAwait(false)) { … }` (Dotmim.Sync's
         // orchestrators, 105 times): a statement of the scope, run on every normal path, disposes the object

@@ -25,7 +25,8 @@ public sealed class SyncDisposeOfAsyncDisposableFixProvider : ThreadwiseCodeFixP
     protected internal override string Title => "Dispose asynchronously";
 
     protected internal override string TitleFor(FixState state, Diagnostic diagnostic)
-        => state.Root.FindToken(diagnostic.Location.SourceSpan.Start).IsKind(SyntaxKind.UsingKeyword)
+        => FlushesFirst(diagnostic) ? "Flush with 'await FlushAsync()' before the end of the using"
+            : state.Root.FindToken(diagnostic.Location.SourceSpan.Start).IsKind(SyntaxKind.UsingKeyword)
             ? "Use 'await using'"
             : "Use 'await DisposeAsync()'";
 
@@ -33,6 +34,11 @@ public sealed class SyncDisposeOfAsyncDisposableFixProvider : ThreadwiseCodeFixP
     {
         var token = state.Root.FindToken(diagnostic.Location.SourceSpan.Start);
         var usesConfigureAwait = AwaitPlacement.InFunctionUsingConfigureAwaitFalse(token.Parent);
+        if (FlushesFirst(diagnostic))
+        {
+            return token.IsKind(SyntaxKind.UsingKeyword) ? FlushFirstFix(token.Parent, usesConfigureAwait) : null;
+        }
+
         if (token.IsKind(SyntaxKind.UsingKeyword))
         {
             if (usesConfigureAwait)
@@ -81,6 +87,47 @@ public sealed class SyncDisposeOfAsyncDisposableFixProvider : ThreadwiseCodeFixP
                 .WithTriviaFrom(node)
                 .WithAdditionalAnnotations(Formatter.Annotation);
         });
+    }
+
+    private static bool FlushesFirst(Diagnostic diagnostic)
+        => diagnostic.Properties.TryGetValue(SyncDisposeOfAsyncDisposableAnalyzer.RemedyKey, out var remedy)
+           && remedy == SyncDisposeOfAsyncDisposableAnalyzer.FlushRemedy;
+
+    // A writer in a project whose other target frameworks have no `await using` for it: the scope ends with
+    // `await writer.FlushAsync();` (configured like the function's other awaits), so the synchronous dispose
+    // finds nothing left to write.
+    //   using (var writer = new StreamWriter(stream)) { await writer.WriteAsync(css); }
+    //   → using (var writer = new StreamWriter(stream)) { await writer.WriteAsync(css); await writer.FlushAsync(); }
+    // A body that is a single statement becomes a block.
+    private static Action<SyntaxEditor>? FlushFirstFix(SyntaxNode? node, bool usesConfigureAwait)
+    {
+        var (name, last) = node switch
+        {
+            UsingStatementSyntax { Declaration.Variables: { Count: 1 } declared, Statement: BlockSyntax { Statements.Count: > 0 } body }
+                => (declared[0].Identifier.ValueText, body.Statements[body.Statements.Count - 1]),
+            UsingStatementSyntax { Declaration.Variables: { Count: 1 } declared, Statement: { } single }
+                => (declared[0].Identifier.ValueText, single),
+            LocalDeclarationStatementSyntax { Declaration.Variables: { Count: 1 } declared, Parent: BlockSyntax block }
+                => (declared[0].Identifier.ValueText, block.Statements[block.Statements.Count - 1]),
+            _ => (null, null),
+        };
+        if (name is null || last is null)
+        {
+            return null;
+        }
+
+        var flush = "await " + name + ".FlushAsync()" + (usesConfigureAwait ? ".ConfigureAwait(false)" : string.Empty) + ";";
+        if (last.Parent is BlockSyntax)
+        {
+            return editor => editor.InsertAfter(last, ParsedLike(last, flush));
+        }
+
+        return editor => editor.ReplaceNode(last, (current, _) =>
+            SyntaxFactory.Block(
+                    ((StatementSyntax)current.WithoutTrivia()).WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed),
+                    SyntaxFactory.ParseStatement(flush).WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed))
+                .WithTriviaFrom(current)
+                .WithAdditionalAnnotations(Formatter.Annotation));
     }
 
     // In a function that writes `.ConfigureAwait(false)` everywhere the dispose must not capture the

@@ -8,8 +8,13 @@ namespace Threadwise.Tests.Blocking;
 
 public class SyncDisposeOfAsyncDisposableTests
 {
-    private static DiagnosticResult Tw1008(int markup, string type, string how, string where = "async method 'M'")
-        => VerifyAnalyzer.Diagnostic(Descriptors.TW1008SyncDisposeOfAsyncDisposable).WithLocation(markup).WithArguments(type, how, where);
+    private const string AwaitUsing = "use 'await using' or 'await DisposeAsync()'";
+
+    private static DiagnosticResult Tw1008(int markup, string type, string how, string where = "async method 'M'", string remedy = AwaitUsing)
+        => VerifyAnalyzer.Diagnostic(Descriptors.TW1008SyncDisposeOfAsyncDisposable).WithLocation(markup).WithArguments(type, how, where, remedy);
+
+    private static string FlushFirst(string local)
+        => $"'await using' does not compile on every target framework of the project, so flush it first with 'await {local}.FlushAsync()'";
 
     private const string Connection = """
 
@@ -54,6 +59,121 @@ public class SyncDisposeOfAsyncDisposableTests
         }
         """ + Connection, "netstandard2.0;net8.0;net10.0",
         Tw1008(0, "Connection", "'using'"), Tw1008(1, "FileStream", "'using'"));
+
+    // AngleSharp's `ToCssAsync(this IStyleFormattable style, Stream stream)`, built for netstandard2.0 and newer:
+    // `using var writer = new StreamWriter(stream); await style.ToCssAsync(writer);`. TextWriter has no
+    // DisposeAsync on netstandard2.0, but the dispose blocks on its flush, which `await writer.FlushAsync()`
+    // at the end of the scope does first on every framework. A scope already ending with that flush, or
+    // ending by leaving, and a writer without a local to name, are not reported.
+    [Fact]
+    public Task MultiTargeted_WritersAreToldToFlushFirst() => VerifyAnalyzer.AnalyzerMultiTargetedAsync("""
+        using System.IO;
+        using System.Threading.Tasks;
+
+        class Css
+        {
+            async Task Write(Stream stream, string css)
+            {
+                {|#0:using|} var writer = new StreamWriter(stream);
+                await writer.WriteAsync(css);
+            }
+
+            async Task WriteBlock(Stream stream, string css)
+            {
+                {|#1:using|} (var output = new StreamWriter(stream))
+                    await output.WriteAsync(css);
+            }
+
+            async Task Flushed(Stream stream, string css)
+            {
+                using (var writer = new StreamWriter(stream))
+                {
+                    await writer.WriteAsync(css);
+                    await writer.FlushAsync().ConfigureAwait(false);
+                }
+            }
+
+            async Task<int> Returns(Stream stream, string css)
+            {
+                using var writer = new StreamWriter(stream);
+                await writer.WriteAsync(css);
+                return css.Length;
+            }
+
+            async Task Unnamed(Stream stream)
+            {
+                using (new StreamWriter(stream))
+                {
+                    await Task.Yield();
+                }
+            }
+        }
+        """, "netstandard2.0;net8.0",
+        Tw1008(0, "StreamWriter", "'using'", "async method 'Write'", FlushFirst("writer")),
+        Tw1008(1, "StreamWriter", "'using'", "async method 'WriteBlock'", FlushFirst("output")));
+
+    [Fact]
+    public Task MultiTargeted_FlushFirstFix_EndsTheScopeWithAnAwaitedFlush() => VerifyFix.CodeFixMultiTargetedAsync("""
+        using System.IO;
+        using System.Threading.Tasks;
+
+        class Css
+        {
+            async Task Write(Stream stream, string css)
+            {
+                {|#0:using|} var writer = new StreamWriter(stream);
+                await writer.WriteAsync(css);
+            }
+
+            async Task WriteBlock(Stream stream, string css)
+            {
+                {|#1:using|} (var output = new StreamWriter(stream))
+                    await output.WriteAsync(css);
+            }
+
+            async Task Configured(Stream stream, string css)
+            {
+                {|#2:using|} (var writer = new StreamWriter(stream))
+                {
+                    await writer.WriteAsync(css).ConfigureAwait(false);
+                }
+            }
+        }
+        """, """
+        using System.IO;
+        using System.Threading.Tasks;
+
+        class Css
+        {
+            async Task Write(Stream stream, string css)
+            {
+                using var writer = new StreamWriter(stream);
+                await writer.WriteAsync(css);
+                await writer.FlushAsync();
+            }
+
+            async Task WriteBlock(Stream stream, string css)
+            {
+                using (var output = new StreamWriter(stream))
+                {
+                    await output.WriteAsync(css);
+                    await output.FlushAsync();
+                }
+            }
+
+            async Task Configured(Stream stream, string css)
+            {
+                using (var writer = new StreamWriter(stream))
+                {
+                    await writer.WriteAsync(css).ConfigureAwait(false);
+                    await writer.FlushAsync().ConfigureAwait(false);
+                }
+            }
+        }
+        """, "netstandard2.0;net8.0",
+        Tw1008(0, "StreamWriter", "'using'", "async method 'Write'", FlushFirst("writer")),
+        Tw1008(1, "StreamWriter", "'using'", "async method 'WriteBlock'", FlushFirst("output")),
+        Tw1008(2, "StreamWriter", "'using'", "async method 'Configured'", FlushFirst("writer")));
 
     // Microsoft.Testing.Platform's `interface IFileStream : IDisposable #if NETCOREAPP , IAsyncDisposable #endif`:
     // a type of the project that is async-disposable only under a framework #if cannot be `await using`-ed in

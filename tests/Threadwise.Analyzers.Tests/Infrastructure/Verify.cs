@@ -178,6 +178,29 @@ public static class Verify<TAnalyzer, TCodeFix>
         await LegacyTargets.FixesKeepCompilingAsync(sources);
     }
 
+    /// <summary>A fix in a project built for every framework of <paramref name="targetFrameworks"/>, as
+    /// <see cref="AnalyzerMultiTargetedAsync"/> sets it up; the fixed code must also compile for .NET Standard 2.0.</summary>
+    public static async Task CodeFixMultiTargetedAsync(string source, string fixedSource, string targetFrameworks, params DiagnosticResult[] expected)
+    {
+        await References.OnModernTargetsAsync(async references =>
+        {
+            var test = new FixTest { ReferenceAssemblies = references, TestCode = source, FixedCode = fixedSource };
+            test.TestState.AnalyzerConfigFiles.Add(("/.globalconfig",
+                "is_global = true\n"
+                + "build_property.ThreadwiseTargetFrameworks = " + targetFrameworks.Replace(';', ',') + "\n"
+                + "build_property.TargetFramework = " + references.TargetFramework + "\n"));
+            test.ExpectedDiagnostics.AddRange(expected);
+            await test.RunAsync();
+        });
+
+        var legacy = await Threadwise.Tests.Robustness.Harness.CompileAsync(new[] { ("/0/Test0.cs", fixedSource) }, ReferenceAssemblies.NetStandard.NetStandard20, LanguageVersion.CSharp8);
+        var errors = legacy.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        if (errors.Count > 0)
+        {
+            throw new InvalidOperationException("The fixed code does not compile for netstandard2.0:\n" + string.Join("\n", errors));
+        }
+    }
+
     /// <summary>Several documents of an executable (console application) project.</summary>
     public static async Task CodeFixInExecutableAsync(string[] sources, string[] fixedSources, params DiagnosticResult[] expected)
     {
