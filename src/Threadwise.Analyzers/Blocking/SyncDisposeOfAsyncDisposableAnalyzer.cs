@@ -174,7 +174,23 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
             var last = LastStatementOfScope(@using.Syntax);
             return last is not null
                    && !IsFlushAsyncOf(last, local.Name)
-                   && last is not (ReturnStatementSyntax or ThrowStatementSyntax or BreakStatementSyntax or ContinueStatementSyntax or GotoStatementSyntax or YieldStatementSyntax);
+                   && last is not (ReturnStatementSyntax or ThrowStatementSyntax or BreakStatementSyntax or ContinueStatementSyntax or GotoStatementSyntax or YieldStatementSyntax)
+                   && !IsClosedInItsScope(local, @using);
+        }
+
+        // `write.Close();` at the end of each branch (NetSparkle's installer script): the writer is flushed and
+        // closed there, synchronously, and a flush after it would throw ObjectDisposedException.
+        private static bool IsClosedInItsScope(ILocalSymbol local, IOperation @using)
+        {
+            foreach (var reference in LocalReferences.Collect(AsyncContext.GetFunctionBody(@using), local))
+            {
+                if (reference.Use == LocalUse.MethodCall && reference.Member?.Name is "Close" or "Dispose" or "DisposeAsync")
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static IMethodSymbol? ParameterlessFlushAsync(INamedTypeSymbol? textWriter)
