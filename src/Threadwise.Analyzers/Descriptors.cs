@@ -116,7 +116,7 @@ internal static class Descriptors
     public static readonly DiagnosticDescriptor TW2004LockOnUnsafeObject = Create(
         "TW2004",
         "Lock on an unsafe object",
-        "Locking on {0} {1}; lock on a private readonly object",
+        "Locking on {0} {1}; {2}",
         Categories.SharedState,
         DiagnosticSeverity.Warning,
         "A lock is only as private as its object. 'this', typeof(...), Type and Thread objects and strings (interned) can be locked by other code, causing deadlocks; a non-readonly field can be replaced between lock and unlock; a value type is boxed into a new object each time, and 'new object()' inline is never shared, so neither excludes anyone.");

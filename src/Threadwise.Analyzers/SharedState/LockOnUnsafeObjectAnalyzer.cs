@@ -39,9 +39,19 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
                 && !IsLockedEarlierInType(@lock)
                 && !IsSwappedOnlyUnderAHeldLock(@lock, context.Compilation))
             {
-                context.ReportDiagnostic(Diagnostic.Create(Descriptors.TW2004LockOnUnsafeObject, @lock.LockedValue.Syntax.GetLocation(), problem, Consequence(problem)));
+                context.ReportDiagnostic(Diagnostic.Create(Descriptors.TW2004LockOnUnsafeObject, @lock.LockedValue.Syntax.GetLocation(), problem, Consequence(problem), Remedy(@lock.LockedValue)));
             }
         }
+
+        // `lock (string.Intern($"{GetType().FullName}.{_resource}"))` (Hangfire.Storage.SQLite's distributed
+        // lock): a string computed per key (not a constant, not one field) asks for one lock per key, which a
+        // private object cannot give; a dictionary of lock objects can, without sharing them with the rest of
+        // the process.
+        private static string Remedy(IOperation lockedValue)
+            => lockedValue.WithoutConversions() is { Type.SpecialType: SpecialType.System_String, ConstantValue.HasValue: false } key
+               && key is not IFieldReferenceOperation
+                ? "to lock per key, keep one lock object per key in a private static ConcurrentDictionary<string, object> (GetOrAdd)"
+                : "lock on a private readonly object";
 
         // One finding per lock object and type: `lock (this)` in six methods is one mistake, fixed in
         // one go (the fix replaces every use of the object together). Only the first lock on the same

@@ -6,8 +6,11 @@ namespace Threadwise.Tests.SharedState;
 
 public class LockOnUnsafeObjectTests
 {
-    private static DiagnosticResult Tw2004(int markup, string what)
-        => VerifyAnalyzer.Diagnostic(Descriptors.TW2004LockOnUnsafeObject).WithLocation(markup).WithArguments(what, Why(what));
+    private const string PrivateObject = "lock on a private readonly object";
+    private const string PerKey = "to lock per key, keep one lock object per key in a private static ConcurrentDictionary<string, object> (GetOrAdd)";
+
+    private static DiagnosticResult Tw2004(int markup, string what, string remedy = PrivateObject)
+        => VerifyAnalyzer.Diagnostic(Descriptors.TW2004LockOnUnsafeObject).WithLocation(markup).WithArguments(what, Why(what), remedy);
 
     private const string LetsOthersIn = "lets code you do not control take the same lock and block or deadlock yours";
     private const string KeepsNobodyOut = "excludes nobody: every lock takes a different object";
@@ -160,9 +163,47 @@ public class LockOnUnsafeObjectTests
         }
         """,
         Tw2004(0, "'this'"), Tw2004(1, "a typeof(...) object"), Tw2004(2, "a string (strings are interned and shared)"),
-        Tw2004(3, "a string (strings are interned and shared)"), Tw2004(4, "the non-readonly field '_replaceable'"),
+        Tw2004(3, "a string (strings are interned and shared)", PerKey), Tw2004(4, "the non-readonly field '_replaceable'"),
         Tw2004(5, "the field 'Exposed', visible outside the assembly"), Tw2004(6, "a boxed value type (a new object each time)"),
         Tw2004(7, "a new object created for this lock alone"), Tw2004(8, "a Type object"), Tw2004(9, "a Thread object"));
+
+    // Hangfire.Storage.SQLite locks `string.Intern($"{GetType().FullName}.{_resource}")` to share one lock per
+    // resource name: the finding stands (any code can lock that string), but the remedy is a lock object per
+    // key, not one private object. A constant, or a string field (one object), keeps the usual remedy.
+    [Fact]
+    public Task StringsComputedPerKey_AreToldToKeepALockPerKey() => VerifyAnalyzer.AnalyzerAsync("""
+        class DistributedLock
+        {
+            private const string Name = "queue";
+            private static readonly string s_name = "jobs";
+            private readonly string _resource;
+
+            public DistributedLock(string resource) => _resource = resource;
+
+            private string EventName => string.Intern($"{GetType().FullName}.{_resource}");
+
+            void Acquire(string queue)
+            {
+                lock ({|#0:EventName|}) { }
+                var key = string.Intern("fetch_" + queue);
+                lock ({|#1:key|}) { }
+            }
+
+            void Named()
+            {
+                lock ({|#2:Name|}) { }
+            }
+
+            void Field()
+            {
+                lock ({|#3:s_name|}) { }
+            }
+        }
+        """,
+        Tw2004(0, "a string (strings are interned and shared)", PerKey),
+        Tw2004(1, "a string (strings are interned and shared)", PerKey),
+        Tw2004(2, "a string (strings are interned and shared)"),
+        Tw2004(3, "a string (strings are interned and shared)"));
 
     [Fact]
     public Task PrivateReadonlyObjects_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
@@ -1004,7 +1045,7 @@ public class LockOnUnsafeObjectTests
         }
         """,
         Tw2004(0, "the field 'Shared', visible outside the assembly"), Tw2004(1, "the field 'Shared', visible outside the assembly"),
-        Tw2004(2, "the field 'Gate', visible outside the assembly"), Tw2004(3, "a string (strings are interned and shared)"),
+        Tw2004(2, "the field 'Gate', visible outside the assembly"), Tw2004(3, "a string (strings are interned and shared)", PerKey),
         Tw2004(4, "a typeof(...) object"), Tw2004(5, "a typeof(...) object"));
 
     // Open.ChannelExtensions: a generic base class's exposed lock, which derived classes lock too. A
