@@ -63,6 +63,12 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
             }
 
             var (where, remedy) = Describe(method);
+            if (method.MethodKind == MethodKind.Ordinary && OnlyConstructorCalling(method, context.Compilation, context.CancellationToken) is { } constructor)
+            {
+                remedy = "it runs only from constructor '" + constructor.ContainingType.Name
+                         + "', which cannot be async: move the wait into an async factory method and await it there";
+            }
+
             context.ReportDiagnostic(Diagnostic.Create(
                 Descriptors.TW1005SyncOverAsync,
                 wait.Operation.Syntax.GetLocation(),
@@ -183,6 +189,32 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
                 { } other => KnownCompleteTasks.IsCompletedFactory(other, _waits.Symbols),
                 null => false,
             };
+
+        // `private string LoadFromDisk(…) => ReadAsync(…).GetAwaiter().GetResult();` called only from the
+        // type's constructors (nacos' cache entries): "make it async" would leave its caller nothing to await
+        // with; the constructor is where the remedy starts. Asked only of a would-be finding; the first
+        // constructor found is named.
+        private static IMethodSymbol? OnlyConstructorCalling(IMethodSymbol method, Compilation compilation, System.Threading.CancellationToken cancellationToken)
+        {
+            if (SymbolFacts.IsVisibleOutsideAssembly(method) || !CallSites.CanKnowCallers(method)
+                || CallSites.InTheCompilation(method, compilation, cancellationToken) is not { Count: > 0 } calls)
+            {
+                return null;
+            }
+
+            IMethodSymbol? first = null;
+            foreach (var call in calls)
+            {
+                if (call.Caller is not IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor } constructor)
+                {
+                    return null;
+                }
+
+                first ??= constructor;
+            }
+
+            return first;
+        }
 
         // Where the wait is, and what to do there: only an ordinary method can become async; a
         // constructor, accessor or operator needs the wait moved to something that can.

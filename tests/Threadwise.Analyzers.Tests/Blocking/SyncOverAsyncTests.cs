@@ -36,6 +36,36 @@ public class SyncOverAsyncTests
         Tw1005(1, "Result", "property 'Value'", "a property cannot be async: turn it into an async method and await the task"),
         Tw1005(2, "GetAwaiter().GetResult()", "Save"), Tw1005(3, "Task.WaitAll", "Save"), Tw1005(4, "Task.WaitAny", "Save"));
 
+    // nacos' cache entries: `private string LoadFromDisk(…) => ReadAsync(…).GetAwaiter().GetResult();` called
+    // only from the constructors. "Make it async" leaves the constructor nothing to await with, so the message
+    // sends the user to the constructor. A helper also called by a method keeps the usual remedy.
+    [Fact]
+    public Task HelpersOnlyConstructorsCall_AreSentToTheConstructor() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        class CacheData
+        {
+            private readonly string _content;
+
+            public CacheData(string name) => _content = LoadFromDisk(name);
+
+            public CacheData(string name, string tenant) => _content = LoadFromDisk(name + tenant);
+
+            private string LoadFromDisk(string name) => {|#0:ReadAsync(name).GetAwaiter().GetResult()|};
+
+            private string Load(string name) => {|#1:ReadAsync(name).Result|};
+
+            public string Reload(string name) => Load(name);
+
+            public CacheData(int id) => _content = Load(id.ToString());
+
+            private static async Task<string> ReadAsync(string name) { await Task.Yield(); return name; }
+        }
+        """,
+        Tw1005(0, "GetAwaiter().GetResult()", "synchronous method 'LoadFromDisk'",
+            "it runs only from constructor 'CacheData', which cannot be async: move the wait into an async factory method and await it there"),
+        Tw1005(1, "Result", "Load"));
+
     // MySqlConnector's core: `ClearPoolsAsync(IOBehavior.Synchronous, ct).GetAwaiter().GetResult()` asks a
     // dual-path method for its synchronous path, so the task is complete when it returns. So is a bool
     // named for the synchronous path given `true`. The asynchronous member, or `sync: false`, is real
