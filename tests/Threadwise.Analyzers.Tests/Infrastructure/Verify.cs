@@ -71,10 +71,7 @@ public static class Verify<TAnalyzer>
         => References.OnModernTargetsAsync(async references =>
         {
             var test = new AnalyzerTest { TestCode = source, ReferenceAssemblies = references };
-            test.TestState.AnalyzerConfigFiles.Add(("/.globalconfig",
-                "is_global = true\n"
-                + "build_property.ThreadwiseTargetFrameworks = " + targetFrameworks.Replace(';', ',') + "\n"
-                + "build_property.TargetFramework = " + references.TargetFramework + "\n"));
+            test.TestState.AnalyzerConfigFiles.Add(References.MultiTargetConfig(targetFrameworks, references));
             test.ExpectedDiagnostics.AddRange(expected);
             await test.RunAsync();
         });
@@ -185,10 +182,7 @@ public static class Verify<TAnalyzer, TCodeFix>
         await References.OnModernTargetsAsync(async references =>
         {
             var test = new FixTest { ReferenceAssemblies = references, TestCode = source, FixedCode = fixedSource };
-            test.TestState.AnalyzerConfigFiles.Add(("/.globalconfig",
-                "is_global = true\n"
-                + "build_property.ThreadwiseTargetFrameworks = " + targetFrameworks.Replace(';', ',') + "\n"
-                + "build_property.TargetFramework = " + references.TargetFramework + "\n"));
+            test.TestState.AnalyzerConfigFiles.Add(References.MultiTargetConfig(targetFrameworks, references));
             test.ExpectedDiagnostics.AddRange(expected);
             await test.RunAsync();
         });
@@ -291,6 +285,14 @@ public static class References
         "net10.0",
         new PackageIdentity("Microsoft.NETCore.App.Ref", "10.0.12"),
         Path.Combine("ref", "net10.0"));
+
+    /// <summary>The MSBuild properties the package's targets make visible to the compiler: the project's
+    /// frameworks (with commas, as the targets write them) and the one being built.</summary>
+    internal static (string Path, string Text) MultiTargetConfig(string targetFrameworks, ReferenceAssemblies references)
+        => ("/.globalconfig",
+            "is_global = true\n"
+            + "build_property.ThreadwiseTargetFrameworks = " + targetFrameworks.Replace(';', ',') + "\n"
+            + "build_property.TargetFramework = " + references.TargetFramework + "\n");
 
     internal static Solution UseLatestLanguageVersion(Solution solution, ProjectId projectId)
     {
