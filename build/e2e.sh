@@ -329,7 +329,7 @@ multi_exit=$?
 set -e
 [ $multi_exit -eq 0 ] || { echo "$multi_output"; fail "the multi-targeted project did not build"; }
 if has 'TW1007' "$multi_output" || has "TW1008.*use 'await using'" "$multi_output"; then echo "$multi_output"; fail "multi-target: TW1007/TW1008 offered what netstandard2.0 lacks"; fi
-has "warning TW1008.*flush it first with 'await writer.FlushAsync()'" "$multi_output" \
+has "warning TW1008.*flush it first with 'await writer\.FlushAsync\(\)'" "$multi_output" \
   || { echo "$multi_output"; fail "multi-target: the writer was not told to flush first"; }
 multi_output=$(cd "$multi" && dotnet build Multi.csproj -nologo --no-incremental -p:TargetFrameworks=net10.0 2>&1) || true
 has 'warning TW1007' "$multi_output" && has 'warning TW1008' "$multi_output" \
