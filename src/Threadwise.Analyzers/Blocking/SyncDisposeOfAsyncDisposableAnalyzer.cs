@@ -166,6 +166,7 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
         {
             if (!KnownSymbols.IsOrDerivesFrom(type, _symbols.TextWriter)
                 || _flushAsync is null
+                || @using.Syntax.ContainsDiagnostics // still being typed: no place to put the flush yet
                 || _targets.LacksOnAnotherTarget(_flushAsync, @using.Syntax))
             {
                 return false;

@@ -193,6 +193,48 @@ public class SyncDisposeOfAsyncDisposableTests
         Tw1008(1, "StreamWriter", "'using'", "async method 'WriteBlock'", FlushFirst("output")),
         Tw1008(2, "StreamWriter", "'using'", "async method 'Configured'", FlushFirst("writer")));
 
+    // Writers in code under edit, in a multi-targeted project: a using without its body, a declaration cut off,
+    // a flush still being typed, a type that does not bind. Nothing throws and none is reported (a using still
+    // being typed has no place for the flush yet); a complete one beside them is.
+    [Fact]
+    public Task MultiTargeted_BrokenWriterCode_DoesNotCrash() => VerifyAnalyzer.BrokenCodeMultiTargetedAsync("""
+        using System.IO;
+        using System.Threading.Tasks;
+
+        class Css
+        {
+            async Task NoBody(Stream stream)
+            {
+                using (var writer = new StreamWriter(stream))
+            }
+
+            async Task CutOff(Stream stream)
+            {
+                using var writer = new StreamWriter(
+            }
+
+            async Task Typing(Stream stream, string css)
+            {
+                using var writer = new StreamWriter(stream);
+                await writer.WriteAsync(css);
+                await writer.FlushAsync(
+            }
+
+            async Task Complete(Stream stream, string css)
+            {
+                {|#0:using|} var writer = new StreamWriter(stream);
+                await writer.WriteAsync(css);
+            }
+
+            async Task Unknown(Stream stream)
+            {
+                using var writer = new Missing(stream);
+                await writer.WriteAsync("x");
+            }
+        }
+        """, "netstandard2.0;net8.0",
+        Tw1008(0, "StreamWriter", "'using'", "async method 'Complete'", FlushFirst("writer")));
+
     // Microsoft.Testing.Platform's `interface IFileStream : IDisposable #if NETCOREAPP , IAsyncDisposable #endif`:
     // a type of the project that is async-disposable only under a framework #if cannot be `await using`-ed in
     // code every framework compiles. Declared without the #if, or used under one, it is reported.

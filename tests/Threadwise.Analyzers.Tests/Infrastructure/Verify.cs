@@ -112,6 +112,20 @@ public static class Verify<TAnalyzer>
         await test.RunAsync();
     }
 
+    /// <summary>Code under edit, in a multi-targeted project (see <see cref="AnalyzerMultiTargetedAsync"/>).</summary>
+    public static async Task BrokenCodeMultiTargetedAsync(string source, string targetFrameworks, params DiagnosticResult[] expected)
+    {
+        var test = new AnalyzerTest
+        {
+            TestCode = source,
+            ReferenceAssemblies = References.Net80,
+            CompilerDiagnostics = CompilerDiagnostics.None,
+        };
+        test.TestState.AnalyzerConfigFiles.Add(References.MultiTargetConfig(targetFrameworks, References.Net80));
+        test.ExpectedDiagnostics.AddRange(expected);
+        await test.RunAsync();
+    }
+
     private sealed class AnalyzerTest : CSharpAnalyzerTest<TAnalyzer, DefaultVerifier>
     {
         public AnalyzerTest() => SolutionTransforms.Add(References.UseLatestLanguageVersion);
