@@ -46,13 +46,13 @@ internal static class KnownCompleteTasks
             path = task;
         }
 
-        var collection = ElementSourceCollection(task);
+        var collection = ElementSourceCollection(task, out var elementMember);
         if (target is null && collection is null)
         {
             return false;
         }
 
-        var subject = new Subject(target, collection, symbols, path);
+        var subject = new Subject(target, collection, symbols, path, elementMember);
         return IsInsideCompletionCheck(task, subject)
                || IsContinuationAntecedent(task, subject, symbols)
                || IsInCustomAwaiterGetResult(task, symbols)
@@ -262,8 +262,38 @@ internal static class KnownCompleteTasks
 
     // tasks[i], the variable of `foreach (var t in tasks)`, or an element LINQ picks (`tasks.First(t =>
     // !t.Result.Success)`, found dogfooding CryptoExchange.Net): complete when `tasks` was awaited as a whole.
-    private static ISymbol? ElementSourceCollection(IOperation task)
+    // Also the task member of an element: `foreach (var (key, task) in keyed) … task.Result` or `foreach (var item
+    // in keyed) … item.Task.Result` (the MCP SDK's input requests): complete when a projection of `keyed` onto
+    // that member was awaited as a whole (`Task.WhenAll(Array.ConvertAll(keyed, k => k.Task))`).
+    private static ISymbol? ElementSourceCollection(IOperation task, out ISymbol? elementMember)
     {
+        elementMember = null;
+        if (task is IMemberReferenceOperation { Member: IFieldSymbol or IPropertySymbol, Instance: ILocalReferenceOperation item } member
+            && ForEachOver(item.Local, task) is { } itemLoop
+            && itemLoop.LoopControlVariable is IVariableDeclaratorOperation)
+        {
+            elementMember = ElementMember(member.Member);
+            return ReferencedSymbol(itemLoop.Collection);
+        }
+
+        if (task is ILocalReferenceOperation deconstructed
+            && ForEachOver(deconstructed.Local, task) is { LoopControlVariable: IDeclarationExpressionOperation { Expression: ITupleOperation tuple } } tupleLoop
+            && tupleLoop.Collection.WithoutConversions().Type is { } collectionType
+            && ElementType(collectionType) is INamedTypeSymbol { IsTupleType: true } elementType)
+        {
+            for (var i = 0; i < tuple.Elements.Length && i < elementType.TupleElements.Length; i++)
+            {
+                if (tuple.Elements[i] is ILocalReferenceOperation { IsDeclaration: true } declared
+                    && SymbolEqualityComparer.Default.Equals(declared.Local, deconstructed.Local))
+                {
+                    elementMember = ElementMember(elementType.TupleElements[i]);
+                    return ReferencedSymbol(tupleLoop.Collection);
+                }
+            }
+
+            return null;
+        }
+
         switch (task)
         {
             case IArrayElementReferenceOperation element:
@@ -294,6 +324,37 @@ internal static class KnownCompleteTasks
                 return null;
         }
     }
+
+    // The foreach loop (around `use`, in the same function) whose iteration declares `local`.
+    private static IForEachLoopOperation? ForEachOver(ILocalSymbol local, IOperation use)
+    {
+        for (var current = use.Parent; current is not null; current = current.Parent)
+        {
+            if (current is IForEachLoopOperation loop && System.Linq.Enumerable.Contains(loop.Locals, local, SymbolEqualityComparer.Default))
+            {
+                return loop;
+            }
+
+            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return null;
+            }
+        }
+
+        return null;
+    }
+
+    // A tuple element's field stands for its position: `k.Task` and the second name of `var (key, task)`.
+    private static ISymbol ElementMember(ISymbol member)
+        => member is IFieldSymbol { CorrespondingTupleField: { } position } ? position : member;
+
+    private static ITypeSymbol? ElementType(ITypeSymbol collection)
+        => collection switch
+        {
+            IArrayTypeSymbol array => array.ElementType,
+            INamedTypeSymbol { TypeArguments.Length: 1 } generic => generic.TypeArguments[0],
+            _ => null,
+        };
 
     // ---- checks around the wait ----------------------------------------------------------------
 
@@ -721,13 +782,16 @@ internal static class KnownCompleteTasks
     {
         private readonly IOperation? _path;
 
-        public Subject(ISymbol? target, ISymbol? collection, KnownSymbols symbols, IOperation? path)
+        public Subject(ISymbol? target, ISymbol? collection, KnownSymbols symbols, IOperation? path, ISymbol? elementMember = null)
         {
             _path = path;
             Target = target;
             Collection = collection;
             Symbols = symbols;
+            _elementMember = elementMember;
         }
+
+        private readonly ISymbol? _elementMember;
 
         public ISymbol? Target { get; }
 
@@ -758,7 +822,37 @@ internal static class KnownCompleteTasks
                && (_path is not null ? SamePath(operation, _path) : SymbolEqualityComparer.Default.Equals(ReferencedSymbol(operation), Target));
 
         private bool IsCollection(IOperation operation)
-            => Collection is not null && SymbolEqualityComparer.Default.Equals(ReferencedSymbol(operation), Collection);
+            => Collection is not null
+               && (_elementMember is null
+                   ? SymbolEqualityComparer.Default.Equals(ReferencedSymbol(operation), Collection)
+                   : IsProjectionOfCollection(operation));
+
+        // `Array.ConvertAll(keyed, k => k.Task)`, `keyed.Select(k => k.Task)` (also `.ToArray()`/`.ToList()` of
+        // it): every element's task member, the one the loop reads.
+        private bool IsProjectionOfCollection(IOperation operation)
+        {
+            operation = Unwrap(operation);
+            if (operation is IInvocationOperation { TargetMethod.Name: "ToArray" or "ToList", Arguments.Length: 1 } materialized
+                && SymbolEqualityComparer.Default.Equals(materialized.TargetMethod.ContainingType, Symbols.Enumerable))
+            {
+                operation = Unwrap(materialized.Arguments[0].Value);
+            }
+
+            if (operation is not IInvocationOperation { Arguments.Length: 2 } projection
+                || !(projection.TargetMethod.Name == "ConvertAll" && projection.TargetMethod.ContainingType?.SpecialType == SpecialType.System_Array
+                     || projection.TargetMethod.Name == "Select" && SymbolEqualityComparer.Default.Equals(projection.TargetMethod.ContainingType, Symbols.Enumerable))
+                || !SymbolEqualityComparer.Default.Equals(ReferencedSymbol(projection.Arguments[0].Value), Collection)
+                || Unwrap(projection.Arguments[1].Value) is not IDelegateCreationOperation { Target: IAnonymousFunctionOperation { Symbol.Parameters.Length: 1 } selector })
+            {
+                return false;
+            }
+
+            return selector.Body.Operations.Length == 1
+                   && selector.Body.Operations[0] is IReturnOperation { ReturnedValue: { } returned }
+                   && Unwrap(returned) is IMemberReferenceOperation { Instance: IParameterReferenceOperation element } picked
+                   && SymbolEqualityComparer.Default.Equals(element.Parameter, selector.Symbol.Parameters[0])
+                   && SymbolEqualityComparer.Default.Equals(ElementMember(picked.Member), _elementMember);
+        }
 
         /// <summary><c>await t</c>, <c>await Task.WhenAll(a, t)</c>, <c>await Task.WhenAll(tasks)</c>.</summary>
         public bool IsAwaitedBy(IOperation awaited)

@@ -377,6 +377,57 @@ public class BlockingWaitInAsyncCodeTests
         }
         """, Tw1002(0, "Result", "async method 'M'"));
 
+    // The MCP SDK's input requests: `keyed` holds `(string Key, Task<T> Task)` pairs, `await Task.WhenAll(
+    // Array.ConvertAll(keyed, k => k.Task))`, then `foreach (var (key, task) in keyed) … task.Result`. The loop
+    // reads the member the awaited projection took, so each task is complete; so with `Select` and an element
+    // variable (`item.Task.Result`). A projection onto another member, or of another collection, proves nothing.
+    [Fact]
+    public Task TasksOfElementsAwaitedAsAProjection_AreKnownComplete() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Collections.Generic;
+        using System.Linq;
+        using System.Threading.Tasks;
+
+        class Pending
+        {
+            public Task<int> Work = Task.FromResult(1);
+            public Task<int> Other = Task.FromResult(2);
+        }
+
+        class C
+        {
+            async Task<Dictionary<string, int>> Resolve((string Key, Task<int> Task)[] keyed, List<Pending> pending, (string Key, Task<int> Task)[] others, (string Key, Task<int> Task)[] unawaited)
+            {
+                await Task.WhenAll(Array.ConvertAll(keyed, k => k.Task)).ConfigureAwait(false);
+                await Task.WhenAll(pending.Select(p => p.Work).ToArray());
+                await Task.WhenAll(Array.ConvertAll(others, k => k.Task));
+                await Task.WhenAll(Array.ConvertAll(keyed, k => Task.FromResult(k.Key.Length)));
+                var responses = new Dictionary<string, int>();
+                foreach (var (key, task) in keyed)
+                {
+                    responses[key] = task.Result;
+                }
+
+                foreach (var item in pending)
+                {
+                    responses[item.Work.ToString()] = item.Work.Result + {|#0:item.Other.Result|};
+                }
+
+                foreach (var (key, task) in others)
+                {
+                    responses[key] = task.Result;
+                }
+
+                foreach (var (key, task) in unawaited)
+                {
+                    responses[key] = {|#1:task.Result|};
+                }
+
+                return responses;
+            }
+        }
+        """, Tw1002(0, "Result", "async method 'Resolve'"), Tw1002(1, "Result", "async method 'Resolve'"));
+
     [Fact]
     public Task SyncCode_NonBlockingPoll_AndOtherResultProperties_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
         using System;
