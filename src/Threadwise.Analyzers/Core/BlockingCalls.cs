@@ -163,6 +163,13 @@ internal sealed class BlockingCalls
             api = NotBlocking;
         }
 
+        // `cmd.ExecuteScalar()` on a SqliteCommand (NeoSmart's SqliteCache cleanup timer): Microsoft.Data.Sqlite's
+        // async methods run synchronously, so the twin would block the same thread the same way.
+        if (api.Twin is not null && _symbols.IsMicrosoftDataSqlite(invocation.Instance?.Type ?? method.ContainingType))
+        {
+            api = NotBlocking;
+        }
+
         if (ReferenceEquals(api, NotBlocking)
             && ThreadwiseOptions.Contains(options.BlockingApis, method))
         {

@@ -108,6 +108,11 @@ internal sealed class KnownSymbols
         "System.Threading.RateLimiting.TokenBucketRateLimiter",
         "System.Threading.RateLimiting.FixedWindowRateLimiter",
         "System.Threading.RateLimiting.SlidingWindowRateLimiter",
+        "Microsoft.Data.Sqlite.SqliteConnection",
+        "Microsoft.Data.Sqlite.SqliteCommand",
+        "Microsoft.Data.Sqlite.SqliteDataReader",
+        "Microsoft.Data.Sqlite.SqliteTransaction",
+        "Microsoft.Data.Sqlite.SqliteBlob",
     };
 
     private readonly Compilation _compilation;
@@ -304,6 +309,17 @@ internal sealed class KnownSymbols
                || SymbolEqualityComparer.Default.Equals(named, Get(KnownType.FixedWindowRateLimiter))
                || SymbolEqualityComparer.Default.Equals(named, Get(KnownType.SlidingWindowRateLimiter)));
 
+    /// <summary>A Microsoft.Data.Sqlite class (connection, command, reader, transaction, blob) or one derived from
+    /// it: SQLite has no asynchronous I/O, and the provider's async methods run synchronously (its documentation
+    /// says to avoid them).</summary>
+    public bool IsMicrosoftDataSqlite(ITypeSymbol? type)
+        => type is INamedTypeSymbol { TypeKind: TypeKind.Class }
+           && (IsOrDerivesFrom(type, Get(KnownType.SqliteConnection))
+               || IsOrDerivesFrom(type, Get(KnownType.SqliteCommand))
+               || IsOrDerivesFrom(type, Get(KnownType.SqliteDataReader))
+               || IsOrDerivesFrom(type, Get(KnownType.SqliteTransaction))
+               || IsOrDerivesFrom(type, Get(KnownType.SqliteBlob)));
+
     /// <summary>True for <c>Task</c>, <c>Task&lt;T&gt;</c>, <c>ValueTask</c> and <c>ValueTask&lt;T&gt;</c>.</summary>
     public bool IsTaskType(ITypeSymbol? type)
     {
@@ -467,5 +483,10 @@ internal sealed class KnownSymbols
         TokenBucketRateLimiter,
         FixedWindowRateLimiter,
         SlidingWindowRateLimiter,
+        SqliteConnection,
+        SqliteCommand,
+        SqliteDataReader,
+        SqliteTransaction,
+        SqliteBlob,
     }
 }

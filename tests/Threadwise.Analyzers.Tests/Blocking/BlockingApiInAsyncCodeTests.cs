@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis.Testing;
+using Threadwise.Tests.Infrastructure;
 using VerifyAnalyzer = Threadwise.Tests.Infrastructure.Verify<Threadwise.Blocking.BlockingApiInAsyncCodeAnalyzer>;
 using VerifyFix = Threadwise.Tests.Infrastructure.Verify<Threadwise.Blocking.BlockingApiInAsyncCodeAnalyzer, Threadwise.Blocking.BlockingApiInAsyncCodeFixProvider>;
 
@@ -17,6 +18,36 @@ public class BlockingApiInAsyncCodeTests
         => VerifyAnalyzer.Diagnostic(Descriptors.TW1004BlockingApiInAsyncCode)
             .WithLocation(markup)
             .WithArguments(api, where, "; its awaitable form is the method this call is in, so do the asynchronous work here instead");
+
+    // NeoSmart's SqliteCache: `cmd.ExecuteScalar()` on a SqliteCommand in async code. Microsoft.Data.Sqlite runs its
+    // async methods synchronously (its documentation says to avoid them), so the twin would block the same way.
+    // The same call on a variable typed DbCommand, which may hold another provider's command, is reported.
+    [Theory]
+    [InlineData("net8")]
+    [InlineData("net10")]
+    public Task MicrosoftDataSqliteCalls_AreNotReported_OtherProvidersAre(string framework) => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Data.Common;
+        using System.Threading.Tasks;
+        using Microsoft.Data.Sqlite;
+
+        class Cache
+        {
+            async Task<long> RemoveExpired(SqliteConnection connection, DbCommand other)
+            {
+                await Task.Yield();
+                connection.Open();
+                using var command = connection.CreateCommand();
+                command.CommandText = "DELETE FROM cache WHERE expiry < @now";
+                var removed = (long)command.ExecuteScalar()!;
+                using var reader = command.ExecuteReader();
+                while (reader.Read()) { }
+                return removed + (long){|#0:other.ExecuteScalar()|}!;
+            }
+        }
+        """,
+        (framework == "net10" ? References.Net100 : References.Net80)
+            .AddPackages(System.Collections.Immutable.ImmutableArray.Create(new PackageIdentity("Microsoft.Data.Sqlite.Core", framework == "net10" ? "10.0.11" : "8.0.30"))),
+        Tw1004(0, "DbCommand.ExecuteScalar", "async method 'RemoveExpired'", "DbCommand.ExecuteScalarAsync"));
 
     // DurableTask's session state: `var state = await Utils.GetDecompressedStreamAsync(raw);` returns the
     // MemoryStream it filled (or null) on every path, and the state is read from it. A method of the project
