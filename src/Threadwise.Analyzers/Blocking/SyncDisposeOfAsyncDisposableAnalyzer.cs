@@ -12,11 +12,12 @@ namespace Threadwise.Blocking;
 /// TW1008: in async code, <c>using</c> / <c>using var</c> / <c>x.Dispose()</c> on a type that also
 /// implements <c>IAsyncDisposable</c>. Exempt: types whose async dispose does nothing more
 /// (<c>MemoryStream</c>, <c>UnmanagedMemoryStream</c>, <c>StringWriter</c>, Json.NET's <c>JsonReader</c>, ADO.NET's <c>DbCommand</c>
-/// and <c>DbBatch</c>), types whose async dispose
+/// and <c>DbBatch</c>, the in-box rate limiters), types whose async dispose
 /// means something else (<c>System.Threading.Timer</c> waits for running callbacks;
 /// <c>CancellationTokenRegistration</c> is disposed everywhere without it), files opened only for
 /// reading (<c>File.OpenRead</c>, <c>new FileStream(…, FileAccess.Read)</c>: nothing to flush), code inside a
-/// <c>lock</c> (no await there) and projects below C# 8 (no <c>await using</c>).
+/// <c>lock</c> (no await there) and projects below C# 8 (no <c>await using</c>). In a multi-targeted project whose
+/// other frameworks lack the type's <c>DisposeAsync</c>, only a writer is reported, asked to flush first.
 /// </summary>
 public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
 {
