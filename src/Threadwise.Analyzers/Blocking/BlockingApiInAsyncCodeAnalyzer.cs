@@ -62,6 +62,7 @@ public sealed class BlockingApiInAsyncCodeAnalyzer : ThreadwiseAnalyzer
             if (_blockingCalls.GetBlockingApi(invocation, options, context.ContainingSymbol) is not { } api
                 || SyncAsyncBranches.IsInSynchronousBranch(invocation)
                 || (api.Twin is { } awaitedBeside && SyncAsyncBranches.IsBesideItsAwaitedTwin(invocation, awaitedBeside))
+                || (api.Twin is { } awaitedOnFailure && SyncAsyncBranches.IsFastPathBeforeItsAwaitedTwin(invocation, awaitedOnFailure))
                 || invocation.IsCleanupBeforeThrow()
                 || IsQueuedOnAPipeline(invocation)
                 // A method of this compilation beside its twin whose body blocks on nothing:

@@ -596,7 +596,8 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
                 && candidate.TypeParameters.Length == original.TypeParameters.Length
                 && SymbolEqualityComparer.Default.Equals(candidateParameters[candidateParameters.Length - 1].Type, tokenType)
                 && SameLeadingParameters(parameters, candidateParameters)
-                && !SymbolFacts.IsObsolete(candidate, symbols))
+                && !SymbolFacts.IsObsolete(candidate, symbols)
+                && !IsDefaultInterfaceOverload(candidate, original))
             {
                 return candidate;
             }
@@ -604,6 +605,13 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
 
         return null;
     }
+
+    // `IAsyncStreamWriter<T>.WriteAsync(message, token)` beside the abstract `WriteAsync(message)` (gRPC, found
+    // dogfooding EventStore's client): an interface member added later with a default body. Implementations
+    // written before it do not override it, and the default may ignore the token or, like gRPC's, throw
+    // NotSupportedException for one that can be cancelled: passing the token could change what the call does.
+    private static bool IsDefaultInterfaceOverload(IMethodSymbol candidate, IMethodSymbol original)
+        => candidate.ContainingType.TypeKind == TypeKind.Interface && !candidate.IsAbstract && !candidate.IsStatic && original.IsAbstract;
 
     private static bool SameLeadingParameters(ImmutableArray<IParameterSymbol> parameters, ImmutableArray<IParameterSymbol> candidate)
     {

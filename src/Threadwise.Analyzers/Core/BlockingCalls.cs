@@ -803,10 +803,13 @@ internal sealed class BlockingCalls
     // whose every stream, reader or writer argument is in memory does no I/O.
     // `hasher.ComputeHash(stream)` over a MemoryStream (xunit's unique-ID generator) is the same: the
     // types of System.Security.Cryptography compute, and read only what they are handed.
+    // `JsonDocument.Parse(stream)` and `XDocument.Load(stream)` over a MemoryStream (EventStore's projection
+    // client) parse memory the same way.
     private bool SerializesIntoMemory(IInvocationOperation invocation, int inMemoryParameters)
     {
         var name = invocation.TargetMethod.Name;
-        if (!(name.StartsWith("Serialize", StringComparison.Ordinal) || name.StartsWith("Deserialize", StringComparison.Ordinal))
+        if (!(name.StartsWith("Serialize", StringComparison.Ordinal) || name.StartsWith("Deserialize", StringComparison.Ordinal)
+              || name.StartsWith("Parse", StringComparison.Ordinal) || name.StartsWith("Load", StringComparison.Ordinal))
             && !IsCryptography(invocation.TargetMethod.ContainingType))
         {
             return false;

@@ -136,6 +136,63 @@ internal static class SyncAsyncBranches
         return false;
     }
 
+    /// <summary>
+    /// <c>if (!semaphore.Wait(_spin, ct)) await semaphore.WaitAsync(ct);</c>, <c>!s.Wait(_spin) &amp;&amp; !await
+    /// s.WaitAsync(rest)</c> (KeyedSemaphores: "wait synchronously for a little bit to avoid a Task
+    /// allocation, then asynchronously"): a timed wait whose failure is answered by awaiting its twin on the
+    /// same receiver. The blocking is bounded and chosen; the long wait is already asynchronous. An untimed
+    /// wait, or a twin awaited on another receiver, is no such fast path.
+    /// </summary>
+    public static bool IsFastPathBeforeItsAwaitedTwin(IInvocationOperation invocation, IMethodSymbol twin)
+    {
+        if (invocation.TargetMethod.ReturnType.SpecialType != SpecialType.System_Boolean
+            || !Timeouts.HasTimeout(invocation)
+            || invocation.Instance is not { } instance
+            || LockScope.LockSymbol(instance) is not { } receiver)
+        {
+            return false;
+        }
+
+        var result = Outermost(invocation);
+        var negated = result.Parent is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not ? not : null;
+        var test = negated is null ? result : Outermost(negated);
+        IOperation? slowPath = test.Parent switch
+        {
+            IConditionalOperation conditional when conditional.Condition == test => negated is null ? conditional.WhenFalse : conditional.WhenTrue,
+            IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } both when both.LeftOperand == test && negated is not null => both.RightOperand,
+            IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalOr } either when either.LeftOperand == test && negated is null => either.RightOperand,
+            _ => null,
+        };
+        return slowPath is not null && AwaitsACallOn(slowPath, twin, receiver);
+    }
+
+    private static IOperation Outermost(IOperation operation)
+    {
+        while (operation.Parent is IConversionOperation { IsImplicit: true } or IParenthesizedOperation)
+        {
+            operation = operation.Parent;
+        }
+
+        return operation;
+    }
+
+    // Any overload of the twin: `Wait(_spin, ct)` is answered by `WaitAsync(ct)`, the rest of the wait.
+    private static bool AwaitsACallOn(IOperation branch, IMethodSymbol twin, ISymbol receiver)
+    {
+        foreach (var operation in branch.DescendantsAndSelf())
+        {
+            if (operation is IAwaitOperation { Operation: var awaited }
+                && KnownCompleteTasks.Unwrap(awaited) is IInvocationOperation { Instance: { } twinInstance, TargetMethod: var called }
+                && called.Name == twin.Name
+                && SymbolEqualityComparer.Default.Equals(LockScope.LockSymbol(twinInstance), receiver))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static bool AwaitsTheTwinBeside(IBlockOperation block, IOperation statement, IOperation call, IMethodSymbol twin)
     {
         if (call is not IInvocationOperation { Instance: { } instance, TargetMethod: var hook } || LockScope.LockSymbol(instance) is not { } receiver

@@ -201,6 +201,63 @@ public class BlockingApiInAsyncCodeTests
         }
         """, Tw1004(0, "Callbacks.Handle", "async method 'ReceiveAsync'", "Callbacks.HandleAsync"));
 
+    // KeyedSemaphores: "wait synchronously for a little bit to try to avoid a Task allocation, then wait
+    // asynchronously" — `if (!semaphore.Wait(_spin, ct)) await semaphore.WaitAsync(ct);` and `!s.Wait(_spin) &&
+    // !await s.WaitAsync(rest)`. A timed wait whose failure awaits the twin on the same receiver is a bounded,
+    // chosen fast path. The same timed wait answered by a return, or by awaiting another semaphore, and an
+    // untimed wait before the await, are reported.
+    [Fact]
+    public Task TimedWaitWhoseFailureAwaitsTheTwinOnTheSameReceiver_IsSilent() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Keyed
+        {
+            private readonly SemaphoreSlim _semaphore = new(1, 1);
+            private readonly SemaphoreSlim _other = new(1, 1);
+            private readonly TimeSpan _spin = TimeSpan.FromMilliseconds(10);
+
+            async ValueTask LockAsync(CancellationToken ct)
+            {
+                if (!_semaphore.Wait(_spin, ct))
+                {
+                    await _semaphore.WaitAsync(ct);
+                }
+            }
+
+            async ValueTask<bool> TryLockAsync(SemaphoreSlim semaphore, TimeSpan timeout, CancellationToken ct)
+            {
+                if (!semaphore.Wait(_spin, ct) && !await semaphore.WaitAsync(timeout - _spin, ct).ConfigureAwait(false))
+                {
+                    return false;
+                }
+
+                return semaphore.Wait(10) || await semaphore.WaitAsync(timeout);
+            }
+
+            async ValueTask<bool> NotAFastPathAsync(CancellationToken ct)
+            {
+                if (!{|#0:_semaphore.Wait(_spin, ct)|})
+                {
+                    return false;
+                }
+
+                if (!{|#1:_semaphore.Wait(_spin, ct)|})
+                {
+                    await _other.WaitAsync(ct);
+                }
+
+                {|#2:_semaphore.Wait(ct)|};
+                await _semaphore.WaitAsync(ct);
+                return true;
+            }
+        }
+        """,
+        Tw1004(0, "SemaphoreSlim.Wait", "async method 'NotAFastPathAsync'", "SemaphoreSlim.WaitAsync"),
+        Tw1004(1, "SemaphoreSlim.Wait", "async method 'NotAFastPathAsync'", "SemaphoreSlim.WaitAsync"),
+        Tw1004(2, "SemaphoreSlim.Wait", "async method 'NotAFastPathAsync'", "SemaphoreSlim.WaitAsync"));
+
     // Silverback's return-value handlers: `switch (executionFlow) { case ExecutionFlow.Async: await
     // handler.HandleAsync(…); break; case ExecutionFlow.Sync: handler.Handle(…); break; }`. Another section of
     // the switch awaits the twin: the synchronous section is the synchronous caller's path. A section whose
@@ -424,6 +481,37 @@ public class BlockingApiInAsyncCodeTests
         """,
         Tw1004(0, "ISerializer.Serialize", "async method 'SetAsync'", "ISerializer.SerializeAsync"),
         Tw1004(1, "ISerializer.Deserialize", "async method 'SetAsync'", "ISerializer.DeserializeAsync"));
+
+    // EventStore's projection client writes a value into a MemoryStream with a Utf8JsonWriter, rewinds it and
+    // returns `JsonDocument.Parse(stream)`: parsing or loading from memory reads memory. The same parse of a
+    // stream parameter, or of a network stream, is reported.
+    [Fact]
+    public Task ParsersAndLoadersOverMemory_AreNotBlocking_OverOtherStreamsTheyAre() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.IO;
+        using System.Net.Sockets;
+        using System.Text.Json;
+        using System.Threading.Tasks;
+
+        class Projections
+        {
+            async Task<JsonDocument> GetStateAsync(byte[] value, Stream response, NetworkStream network)
+            {
+                await Task.Yield();
+                await using var stream = new MemoryStream();
+                await using var writer = new Utf8JsonWriter(stream);
+                writer.WriteStringValue("x");
+                await writer.FlushAsync();
+                stream.Position = 0;
+                var document = JsonDocument.Parse(stream);
+                using var copy = JsonDocument.Parse(new MemoryStream(value));
+                using var other = {|#0:JsonDocument.Parse(response)|};
+                using var remote = {|#1:JsonDocument.Parse(network)|};
+                return document;
+            }
+        }
+        """,
+        Tw1004(0, "JsonDocument.Parse", "async method 'GetStateAsync'", "JsonDocument.ParseAsync"),
+        Tw1004(1, "JsonDocument.Parse", "async method 'GetStateAsync'", "JsonDocument.ParseAsync"));
 
     // `if (timeout.IsZero || IsSynchronous) return Wait(timeout);` then the await: the branch runs on
     // the async path only when the wait is a zero-timeout poll. `||` with anything else is no dual path.

@@ -271,6 +271,51 @@ public class CancellationTokenNotForwardedTests
         Tw1007(2, "SemaphoreSlim.Wait", "cancellationToken"),
         Tw1007(3, "BlockingCollection.Take", "cancellationToken"));
 
+    // gRPC's `IAsyncStreamWriter<T>.WriteAsync(message, token)` is a default interface member added beside the
+    // abstract `WriteAsync(message)`; writers that predate it do not override it, and its default throws
+    // NotSupportedException for a token that can be cancelled (found dogfooding EventStore's client, whose
+    // calls already carry the token in their options). Such an overload is not offered; an abstract interface
+    // overload, or a class's, is.
+    [Fact]
+    public Task DefaultInterfaceTokenOverload_IsNotOffered_AnAbstractOneIs() => VerifyAnalyzer.AnalyzerWithLibraryAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Appender
+        {
+            async Task AppendAsync(IStreamWriter<string> writer, ISender sender, CancellationToken cancellationToken)
+            {
+                await writer.WriteAsync("header");
+                await sender.{|#0:SendAsync|}("header");
+            }
+        }
+        """, """
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        public interface IStreamWriter<T>
+        {
+            Task WriteAsync(T message);
+
+            Task WriteAsync(T message, CancellationToken cancellationToken)
+            {
+                if (cancellationToken.CanBeCanceled)
+                {
+                    throw new NotSupportedException();
+                }
+
+                return WriteAsync(message);
+            }
+        }
+
+        public interface ISender
+        {
+            Task SendAsync(string message);
+            Task SendAsync(string message, CancellationToken cancellationToken);
+        }
+        """, Tw1007(0, "ISender.SendAsync", "cancellationToken"));
+
     // dotnet/iot's GPIO segment: `Display(token) { Display(); _segment.Display(token); }` holds the display
     // until the token cancels. An overload that calls the tokenless method does more than make it
     // cancellable: passing the token to `Display()` would change what the call does. The usual shape, the
