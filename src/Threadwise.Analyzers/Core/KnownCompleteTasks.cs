@@ -974,10 +974,11 @@ internal static class KnownCompleteTasks
                     return Denied(negation.Operand);
                 case IPropertyReferenceOperation { Property.Name: "IsCompleted" or "IsCompletedSuccessfully", Instance: { } instance }:
                     return Is(instance);
-                case IInvocationOperation { TargetMethod: { Name: "IsCompleted" or "IsCompletedSuccessfully", IsStatic: true, ReturnType.SpecialType: SpecialType.System_Boolean }, Arguments: { Length: 1 } arguments }:
+                case IInvocationOperation { TargetMethod: { IsStatic: true, ReturnType.SpecialType: SpecialType.System_Boolean } helper, Arguments: { Length: 1 } arguments }
+                    when helper.Name.StartsWith("IsCompleted", System.StringComparison.Ordinal):
                     // `task.IsCompletedSuccessfully()` or `Factory.IsCompletedSuccessfully(task)`: the polyfill
                     // netstandard2.0 libraries write, as an extension (gRPC) or a static helper (dotnet/diagnostics'
-                    // router factory).
+                    // router factory); Newtonsoft.Json's, vendored by many, is spelled `IsCompletedSucessfully`.
                     return Is(arguments[0].Value);
                 case IPropertyReferenceOperation { Property.Name: "IsFaulted" or "IsCanceled", Instance: { } instance } state
                     when Symbols.IsTaskType(state.Property.ContainingType):

@@ -511,7 +511,8 @@ internal sealed class MethodSummaries
     {
         if (_waits.TryGetWait(operation, out var wait))
         {
-            return wait.Task is { } task && (IsHandedComplete(task, owner) || KnownCompleteTasks.IsKnownComplete(task, _waits.Symbols))
+            return (wait.Task is { } task && (IsHandedComplete(task, owner) || KnownCompleteTasks.IsKnownComplete(task, _waits.Symbols)))
+                   || SingleFlight.IsJoin(wait, _waits.Symbols)
                 ? null
                 : wait.IsOnSingleTask ? "Task." + wait.Display : wait.Display;
         }

@@ -29,6 +29,102 @@ public class BlockingThroughHelperTests
         }
         """;
 
+    // OpenTelemetry's `MetricReader.Collect(timeout)`: a caller that finds a collection in flight (a completion
+    // source published in a field) waits for it with `Task.WaitAny([tcs.Task, shutdown.Task], timeout)`; one
+    // that finds none publishes its own, collects, and completes it. The join stands for the work, which the
+    // same method does synchronously anyway. A helper waiting on a source it only reads from a field, or whose
+    // own work blocks, is reported.
+    [Fact]
+    public Task SingleFlightJoinOnAPublishedCompletionSource_IsNotBlocking() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.IO;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Reader
+        {
+            private readonly object _lock = new();
+            private readonly TaskCompletionSource<bool> _shutdown = new();
+            private TaskCompletionSource<bool> _collection;
+            private TaskCompletionSource<bool> _external;
+
+            public bool Collect(int timeout)
+            {
+                var run = false;
+                var tcs = _collection;
+                if (tcs == null)
+                {
+                    lock (_lock)
+                    {
+                        tcs = _collection;
+                        if (tcs == null)
+                        {
+                            run = true;
+                            tcs = new TaskCompletionSource<bool>();
+                            _collection = tcs;
+                        }
+                    }
+                }
+
+                if (!run)
+                {
+                    return Task.WaitAny(new Task[] { tcs.Task, _shutdown.Task }, timeout) == 0 && tcs.Task.GetAwaiter().GetResult();
+                }
+
+                var result = false;
+                try
+                {
+                    result = OnCollect();
+                }
+                finally
+                {
+                    tcs.TrySetResult(result);
+                    lock (_lock)
+                    {
+                        _collection = null;
+                    }
+                }
+
+                return result;
+            }
+
+            public bool WaitForOther()
+            {
+                var tcs = _external;
+                return tcs.Task.Result;
+            }
+
+            public bool CollectToFile(int timeout)
+            {
+                var tcs = _collection;
+                if (tcs != null)
+                {
+                    return tcs.Task.Wait(timeout);
+                }
+
+                tcs = new TaskCompletionSource<bool>();
+                _collection = tcs;
+                File.WriteAllText("metrics.txt", "x");
+                tcs.SetResult(true);
+                return true;
+            }
+
+            private bool OnCollect() => true;
+        }
+
+        class Worker
+        {
+            async Task RunAsync(Reader reader)
+            {
+                await Task.Delay(10);
+                reader.Collect(100);
+                {|#0:reader.WaitForOther()|};
+                {|#1:reader.CollectToFile(100)|};
+            }
+        }
+        """,
+        Tw1006(0, "WaitForOther", "WaitForOther -> Task.Result (Test0.cs:55)"),
+        Tw1006(1, "CollectToFile", "CollectToFile -> File.WriteAllText (Test0.cs:68)"));
+
     // MonoTorrent's spin lock: `Enter` retries `Interlocked.CompareExchange` and backs off through a
     // `SpinWait(n)` helper that ends in `Thread.Sleep(1)`. Waiting for a lock is not blocking I/O (a `lock`
     // statement is not reported either). The same helper called outside a spin loop, and a polling loop

@@ -688,7 +688,8 @@ public class KnownCompleteTasksTests
         """, For(framework), Tw1002(0, "Result"), Tw1002(1, "Result", "async method 'N'"));
 
     // gRPC targets netstandard2.0, where Task has no IsCompletedSuccessfully: it writes the extension
-    // method `task.IsCompletedSuccessfully()` and reads `.Result` behind it.
+    // method `task.IsCompletedSuccessfully()` and reads `.Result` behind it. Newtonsoft.Json's copy, vendored by
+    // Elastic APM and Exceptionless, is spelled `IsCompletedSucessfully()`.
     [Theory]
     [MemberData(nameof(Frameworks))]
     public Task BehindACompletionCheckExtension_IsSilent(string framework) => VerifyTw1005.AnalyzerAsync("""
@@ -697,6 +698,7 @@ public class KnownCompleteTasksTests
         static class CompatibilityHelpers
         {
             public static bool IsCompletedSuccessfully(this Task task) => task.Status == TaskStatus.RanToCompletion;
+            public static bool IsCompletedSucessfully(this Task task) => task.Status == TaskStatus.RanToCompletion;
             public static bool LooksDone(this Task task) => task.Id > 0;
         }
 
@@ -705,6 +707,17 @@ public class KnownCompleteTasksTests
             private readonly TaskCompletionSource<int> _callTcs = new TaskCompletionSource<int>();
 
             public int Status() => _callTcs.Task.IsCompletedSuccessfully() ? _callTcs.Task.Result : -1;
+
+            public int Misspelled()
+            {
+                Task<int> task = _callTcs.Task;
+                if (task.IsCompletedSucessfully())
+                {
+                    return task.Result;
+                }
+
+                return -1;
+            }
 
             public int Guess() => _callTcs.Task.LooksDone() ? {|#0:_callTcs.Task.Result|} : -1;
         }
