@@ -63,9 +63,9 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
             }
 
             var (where, remedy) = Describe(method);
-            if (method.MethodKind == MethodKind.Ordinary && OnlyConstructorCalling(method, context.Compilation, context.CancellationToken) is { } constructor)
+            if (method.MethodKind == MethodKind.Ordinary && OnlyConstructorCalling(method, context.Compilation, context.CancellationToken) is { } constructed)
             {
-                remedy = "it runs only from constructor '" + constructor.ContainingType.Name
+                remedy = "it runs only from constructor '" + constructed.Name
                          + "', which cannot be async: move the wait into an async factory method and await it there";
             }
 
@@ -193,8 +193,10 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
         // `private string LoadFromDisk(…) => ReadAsync(…).GetAwaiter().GetResult();` called only from the
         // type's constructors (nacos' cache entries): "make it async" would leave its caller nothing to await
         // with; the constructor is where the remedy starts. Asked only of a would-be finding; the first
-        // constructor found is named.
-        private static IMethodSymbol? OnlyConstructorCalling(IMethodSymbol method, Compilation compilation, System.Threading.CancellationToken cancellationToken)
+        // constructor found is named. A field or property initializer runs in its type's constructor too
+        // (`private readonly Scheme _scheme = GetConfigScheme(options.Value, provider);` beside a primary
+        // constructor, found dogfooding Duende's token management).
+        private static INamedTypeSymbol? OnlyConstructorCalling(IMethodSymbol method, Compilation compilation, System.Threading.CancellationToken cancellationToken)
         {
             if (SymbolFacts.IsVisibleOutsideAssembly(method) || !CallSites.CanKnowCallers(method)
                 || CallSites.InTheCompilation(method, compilation, cancellationToken) is not { Count: > 0 } calls)
@@ -202,15 +204,16 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
                 return null;
             }
 
-            IMethodSymbol? first = null;
+            INamedTypeSymbol? first = null;
             foreach (var call in calls)
             {
-                if (call.Caller is not IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor } constructor)
+                if (call.Caller is not (IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor } or IFieldSymbol or IPropertySymbol)
+                    || call.Caller.ContainingType is not { } constructed)
                 {
                     return null;
                 }
 
-                first ??= constructor;
+                first ??= constructed;
             }
 
             return first;

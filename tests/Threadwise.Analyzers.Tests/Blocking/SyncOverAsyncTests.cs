@@ -66,6 +66,34 @@ public class SyncOverAsyncTests
             "it runs only from constructor 'CacheData', which cannot be async: move the wait into an async factory method and await it there"),
         Tw1005(1, "Result", "Load"));
 
+    // Duende's token management: `private readonly Scheme _configScheme = GetConfigScheme(options.Value, provider);`
+    // in a class with a primary constructor, the static helper blocking on `GetDefaultChallengeSchemeAsync()`.
+    // A field or property initializer runs in the constructor: the message sends the user there. A helper a
+    // lambda in an initializer calls runs whenever the lambda does, and keeps the usual remedy.
+    [Fact]
+    public Task HelpersOnlyInitializersCall_AreSentToTheConstructor() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        interface IProvider { Task<string> GetDefaultAsync(); }
+
+        class Configure(IProvider provider)
+        {
+            private readonly string _scheme = GetScheme(provider);
+            public string Fallback { get; } = GetFallback(provider);
+            private readonly Func<string> _later = () => GetLater(provider);
+
+            private static string GetScheme(IProvider provider) => {|#0:provider.GetDefaultAsync().GetAwaiter().GetResult()|};
+            private static string GetFallback(IProvider provider) => {|#1:provider.GetDefaultAsync().Result|};
+            private static string GetLater(IProvider provider) => {|#2:provider.GetDefaultAsync().Result|};
+        }
+        """,
+        Tw1005(0, "GetAwaiter().GetResult()", "synchronous method 'GetScheme'",
+            "it runs only from constructor 'Configure', which cannot be async: move the wait into an async factory method and await it there"),
+        Tw1005(1, "Result", "synchronous method 'GetFallback'",
+            "it runs only from constructor 'Configure', which cannot be async: move the wait into an async factory method and await it there"),
+        Tw1005(2, "Result", "GetLater"));
+
     // MySqlConnector's core: `ClearPoolsAsync(IOBehavior.Synchronous, ct).GetAwaiter().GetResult()` asks a
     // dual-path method for its synchronous path, so the task is complete when it returns. So is a bool
     // named for the synchronous path given `true`. The asynchronous member, or `sync: false`, is real
