@@ -46,7 +46,10 @@ public sealed class PeerPragmaSuppressor : DiagnosticSuppressor
                         && (PeerDisabledAt(tree, diagnostic.Location.SourceSpan.Start, peers, context)
                             || PeerSuppressedByAttribute(tree, diagnostic.Location.SourceSpan.Start, peers, context))
                     || PeerRules.ReSharperByRule.TryGetValue(diagnostic.Id, out var inspections)
-                        && ReSharperDisabledAt(tree, diagnostic.Location.SourceSpan.Start, inspections, regionComments, context)))
+                        && (ReSharperDisabledAt(tree, diagnostic.Location.SourceSpan.Start, inspections, regionComments, context)
+                            // `[SuppressMessage("ReSharper", "MethodHasAsyncOverload")]` (KeyedSemaphores' fast paths):
+                            // ReSharper's attribute form, the inspection's name as the check id.
+                            || PeerSuppressedByAttribute(tree, diagnostic.Location.SourceSpan.Start, inspections, context))))
             {
                 context.ReportSuppression(Suppression.Create(descriptor, diagnostic));
             }

@@ -98,6 +98,48 @@ public class PeerPragmaSuppressorTests
             byLine);
     }
 
+    // ReSharper's attribute form: KeyedSemaphores marks its spin-then-await lock methods
+    // `[SuppressMessage("ReSharper", "MethodHasAsyncOverload")]`. The inspection's name as the check id
+    // suppresses the finding in that member; another inspection's name, or another member, does not.
+    [Theory]
+    [InlineData("net8")]
+    [InlineData("net10")]
+    public async Task FindingsInAMemberWhereReSharperSuppressesTheSameInspection_AreSuppressed(string framework)
+    {
+        var diagnostics = await RunAsync(framework, """
+            using System.Diagnostics.CodeAnalysis;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class Keyed
+            {
+                [SuppressMessage("ReSharper", "MethodHasAsyncOverload")]
+                async Task LockAsync(SemaphoreSlim semaphore)
+                {
+                    await Task.Yield();
+                    semaphore.Wait();
+                }
+
+                [SuppressMessage("ReSharper", "InconsistentNaming")]
+                async Task OtherAsync(SemaphoreSlim semaphore)
+                {
+                    await Task.Yield();
+                    semaphore.Wait();
+                }
+
+                async Task PlainAsync(SemaphoreSlim semaphore)
+                {
+                    await Task.Yield();
+                    semaphore.Wait();
+                }
+            }
+            """, new Threadwise.Blocking.BlockingApiInAsyncCodeAnalyzer());
+
+        var byLine = diagnostics.Where(d => d.Id == "TW1004")
+            .ToDictionary(d => d.Location.GetLineSpan().StartLinePosition.Line + 1, d => d.IsSuppressed);
+        Assert.Equal(new Dictionary<int, bool> { [11] = true, [18] = false, [24] = false }, byLine);
+    }
+
     // Pragmas being typed: no list, an empty or half-written list, a directive at the end of the file,
     // an unterminated method. The suppressor must not throw, and a finding under a pragma that names
     // no peer rule stays unsuppressed.
