@@ -988,6 +988,12 @@ internal static class KnownCompleteTasks
                 case IInvocationOperation { TargetMethod.Name: "Wait", Instance: { } instance } wait:
                     // t.Wait(timeout) returned true: the task finished.
                     return Timeouts.HasTimeout(wait) && Is(instance);
+                case IIsTypeOperation { ValueOperand: var tested, TypeOperand: var type }:
+                    return WonByType(tested, type);
+                case IIsPatternOperation { Value: var tested, Pattern: IDeclarationPatternOperation { MatchedType: { } declared } }:
+                    return WonByType(tested, declared);
+                case IIsPatternOperation { Value: var tested, Pattern: ITypePatternOperation { MatchedType: { } matched } }:
+                    return WonByType(tested, matched);
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } equals:
                     return (IsStatus(equals.LeftOperand) && IsFinalStatus(equals.RightOperand))
                            || (IsStatus(equals.RightOperand) && IsFinalStatus(equals.LeftOperand))
@@ -1089,6 +1095,35 @@ internal static class KnownCompleteTasks
 
             return false;
         }
+
+        // `var winner = await Task.WhenAny(task, Task.Delay(ms)); return winner is Task<T> ? task.Result : default;`
+        // (MvvmHelpers' WithTimeout): a delay's task is never a `Task<T>` of the caller's T, so a winner of
+        // the subject's own generic type is the subject. Only against `Task.Delay`: any other task may be a
+        // `Task<T>` at run time whatever its static type.
+        private bool WonByType(IOperation winner, ITypeSymbol type)
+        {
+            if (type is not INamedTypeSymbol { IsGenericType: true } generic
+                || !SymbolEqualityComparer.Default.Equals(generic.OriginalDefinition, Symbols.TaskOfT)
+                || AwaitedWhenAny(Unwrap(winner)) is not IAwaitOperation { Operation: var awaited }
+                || AwaitedWhenAnyPair(awaited) is not { } pair)
+            {
+                return false;
+            }
+
+            for (var k = 0; k < 2; k++)
+            {
+                if (SymbolEqualityComparer.Default.Equals(Unwrap(pair[k]).Type, type) && IsDelay(pair[1 - k]))
+                {
+                    return Is(pair[k]);
+                }
+            }
+
+            return false;
+        }
+
+        private bool IsDelay(IOperation operation)
+            => Unwrap(operation) is IInvocationOperation { TargetMethod: { Name: "Delay", IsStatic: true } delay }
+               && SymbolEqualityComparer.Default.Equals(delay.ContainingType, Symbols.Task);
 
         /// <summary>
         /// <c>await Task.WhenAny(t, cancelled.Task); token.ThrowIfCancellationRequested();</c>, then <c>t.Result</c>

@@ -42,6 +42,47 @@ public class KnownCompleteTasksTests
         }
         """, For(framework), Tw1002(0, "Result", "async method 'Mixed'"));
 
+    // MvvmHelpers' WithTimeout: `var winner = await Task.WhenAny(task, Task.Delay(ms)); return winner is Task<T> ?
+    // task.Result : default;`. A delay's task is never the caller's `Task<T>`, so the type test picks the subject.
+    // The same test against a task that is not a delay (it may be a `Task<T>` at run time), or for another type,
+    // is reported.
+    [Theory]
+    [MemberData(nameof(Frameworks))]
+    public Task WhenAnyWinnerPickedByItsType_AgainstADelay_IsSilent(string framework) => VerifyTw1002.AnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        static class Utils
+        {
+            public static async Task<T> WithTimeout<T>(this Task<T> task, int milliseconds)
+            {
+                var winner = await Task.WhenAny(task, Task.Delay(milliseconds)).ConfigureAwait(false);
+                return winner is Task<T> ? task.Result : default;
+            }
+
+            public static async Task<T> Pattern<T>(this Task<T> task, int milliseconds)
+            {
+                if (await Task.WhenAny(Task.Delay(milliseconds), task) is Task<T> won)
+                {
+                    return task.Result;
+                }
+
+                return default;
+            }
+
+            public static async Task<T> AgainstAnother<T>(this Task<T> task, Task other)
+            {
+                var winner = await Task.WhenAny(task, other);
+                return winner is Task<T> ? {|#0:task.Result|} : default;
+            }
+
+            public static async Task<int> OtherType(Task<int> task, int milliseconds)
+            {
+                var winner = await Task.WhenAny(task, Task.Delay(milliseconds));
+                return winner is Task<string> ? {|#1:task.Result|} : 0;
+            }
+        }
+        """, For(framework), Tw1002(0, "Result", "async method 'AgainstAnother'"), Tw1002(1, "Result", "async method 'OtherType'"));
+
     // The Cassandra driver: `await Task.WhenAll(queries).WaitToCompleteAsync(timeout)` where the extension
     // awaits its task on every path that returns (and throws a TimeoutException otherwise): afterwards
     // `queries[0].Result` is complete. A helper that may return without awaiting it proves nothing.
