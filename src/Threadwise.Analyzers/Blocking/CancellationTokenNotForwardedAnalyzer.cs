@@ -68,6 +68,7 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
             || invocation.IsCleanupBeforeThrow()
             || IsGovernedDelegate(invocation, token, symbols)
             || SyncAsyncBranches.IsInSynchronousBranch(invocation) // `sync ? Load(true).RunSync() : await Load(false, ct)` (NPoco)
+            || IsStartTokenInWorkThatOutlivesTheStart(invocation, token)
             // `reader.ReadToEndAsync()` in a library built for netstandard2.0 and net8.0: the token
             // overload is missing on one of them.
             || (parameter.ContainingSymbol is IMethodSymbol overload && !SymbolEqualityComparer.Default.Equals(overload, method)
@@ -86,6 +87,48 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
             properties,
             method.ContainingType is { } type ? type.Name + "." + method.Name : method.Name,
             token.Name));
+    }
+
+    // `StartAsync(ct) { _ = Task.Factory.StartNew(async () => { … await connection.CreateChannelAsync(); … }); }`
+    // (eShop's RabbitMQ event bus): the token of a hosted service's start says the start is aborted, and the
+    // host disposes its source once the start returns. Work in a lambda or local function there runs after the
+    // start (a background consumer, a timer callback); the stop comes through StopAsync, not that token.
+    private static bool IsStartTokenInWorkThatOutlivesTheStart(IInvocationOperation invocation, IParameterSymbol token)
+    {
+        if (token.ContainingSymbol is not IMethodSymbol { Name: "StartAsync" or "StartingAsync" or "StartedAsync" } start
+            || !IsInNestedFunction(invocation))
+        {
+            return false;
+        }
+
+        foreach (var candidate in start.ContainingType.AllInterfaces)
+        {
+            if (candidate is { Name: "IHostedService" or "IHostedLifecycleService", ContainingNamespace: { Name: "Hosting", ContainingNamespace: { Name: "Extensions", ContainingNamespace: { Name: "Microsoft", ContainingNamespace.IsGlobalNamespace: true } } } })
+            {
+                foreach (var member in candidate.GetMembers(start.Name))
+                {
+                    if (SymbolEqualityComparer.Default.Equals(start.ContainingType.FindImplementationForInterfaceMember(member), start))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsInNestedFunction(IOperation operation)
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // `_readTask.Wait(interval)` or `_gate.Wait(timeout)` in an async method (Swan's connection): the fix is

@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis.Testing;
+using Threadwise.Tests.Infrastructure;
 using VerifyAnalyzer = Threadwise.Tests.Infrastructure.Verify<Threadwise.Blocking.CancellationTokenNotForwardedAnalyzer>;
 using VerifyFix = Threadwise.Tests.Infrastructure.Verify<Threadwise.Blocking.CancellationTokenNotForwardedAnalyzer, Threadwise.Blocking.CancellationTokenNotForwardedFixProvider>;
 
@@ -270,6 +271,53 @@ public class CancellationTokenNotForwardedTests
         Tw1007(1, "Task.Wait", "cancellationToken"),
         Tw1007(2, "SemaphoreSlim.Wait", "cancellationToken"),
         Tw1007(3, "BlockingCollection.Take", "cancellationToken"));
+
+    // eShop's RabbitMQ event bus: `StartAsync(ct) { _ = Task.Factory.StartNew(async () => { … await
+    // connection.CreateChannelAsync(); … }); return Task.CompletedTask; }`. A hosted service's start token says
+    // the start was aborted, and the host disposes its source when the start returns: the background work a
+    // lambda there runs is stopped by StopAsync, not by that token. Calls made by the start itself, and the same
+    // lambda in BackgroundService.ExecuteAsync (whose token is the service's lifetime), are reported.
+    [Theory]
+    [InlineData("net8")]
+    [InlineData("net10")]
+    public Task HostedServiceStartToken_IsNotOfferedToWorkThatOutlivesTheStart(string framework) => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Microsoft.Extensions.Hosting;
+
+        public interface IConnection
+        {
+            Task OpenAsync();
+            Task OpenAsync(CancellationToken cancellationToken);
+        }
+
+        class EventBus(IConnection connection) : IHostedService
+        {
+            public async Task StartAsync(CancellationToken cancellationToken)
+            {
+                await connection.{|#0:OpenAsync|}();
+                _ = Task.Factory.StartNew(async () =>
+                {
+                    await connection.OpenAsync();
+                }, TaskCreationOptions.LongRunning);
+                _ = Task.Run(Consume);
+
+                async Task Consume() => await connection.OpenAsync();
+            }
+
+            public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        }
+
+        class Worker(IConnection connection) : BackgroundService
+        {
+            protected override Task ExecuteAsync(CancellationToken stoppingToken)
+                => Task.Run(async () => await connection.{|#1:OpenAsync|}());
+        }
+        """,
+        (framework == "net10" ? References.Net100 : References.Net80)
+            .AddPackages(System.Collections.Immutable.ImmutableArray.Create(new PackageIdentity("Microsoft.Extensions.Hosting.Abstractions", framework == "net10" ? "10.0.12" : "8.0.1"))),
+        Tw1007(0, "IConnection.OpenAsync", "cancellationToken"),
+        Tw1007(1, "IConnection.OpenAsync", "stoppingToken"));
 
     // gRPC's `IAsyncStreamWriter<T>.WriteAsync(message, token)` is a default interface member added beside the
     // abstract `WriteAsync(message)`; writers that predate it do not override it, and its default throws
