@@ -95,19 +95,19 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
     // start (a background consumer, a timer callback); the stop comes through StopAsync, not that token.
     private static bool IsStartTokenInWorkThatOutlivesTheStart(IInvocationOperation invocation, IParameterSymbol token)
     {
-        if (token.ContainingSymbol is not IMethodSymbol { Name: "StartAsync" or "StartingAsync" or "StartedAsync" } start
+        if (token.ContainingSymbol is not IMethodSymbol { Name: "StartAsync" or "StartingAsync" or "StartedAsync", ContainingType: { } service } start
             || !IsInNestedFunction(invocation))
         {
             return false;
         }
 
-        foreach (var candidate in start.ContainingType.AllInterfaces)
+        foreach (var candidate in service.AllInterfaces)
         {
             if (candidate is { Name: "IHostedService" or "IHostedLifecycleService", ContainingNamespace: { Name: "Hosting", ContainingNamespace: { Name: "Extensions", ContainingNamespace: { Name: "Microsoft", ContainingNamespace.IsGlobalNamespace: true } } } })
             {
                 foreach (var member in candidate.GetMembers(start.Name))
                 {
-                    if (SymbolEqualityComparer.Default.Equals(start.ContainingType.FindImplementationForInterfaceMember(member), start))
+                    if (SymbolEqualityComparer.Default.Equals(service.FindImplementationForInterfaceMember(member), start))
                     {
                         return true;
                     }
