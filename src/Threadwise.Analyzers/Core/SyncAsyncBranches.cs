@@ -141,12 +141,13 @@ internal static class SyncAsyncBranches
     /// s.WaitAsync(rest)</c> (KeyedSemaphores: "wait synchronously for a little bit to avoid a Task
     /// allocation, then asynchronously"): a timed wait whose failure is answered by awaiting its twin on the
     /// same receiver. The blocking is bounded and chosen; the long wait is already asynchronous. An untimed
-    /// wait, or a twin awaited on another receiver, is no such fast path.
+    /// wait, a constant timeout of a second or more, or a twin awaited on another receiver, is no such fast path.
     /// </summary>
     public static bool IsFastPathBeforeItsAwaitedTwin(IInvocationOperation invocation, IMethodSymbol twin)
     {
         if (invocation.TargetMethod.ReturnType.SpecialType != SpecialType.System_Boolean
             || !Timeouts.HasTimeout(invocation)
+            || BlocksASecondOrMore(invocation)
             || invocation.Instance is not { } instance
             || LockScope.LockSymbol(instance) is not { } receiver)
         {
@@ -164,6 +165,21 @@ internal static class SyncAsyncBranches
             _ => null,
         };
         return slowPath is not null && AwaitsACallOn(slowPath, twin, receiver);
+    }
+
+    // `if (!s.Wait(TimeSpan.FromSeconds(30))) await s.WaitAsync();` is no fast path: a constant wait of a
+    // second or more blocks the thread for real before the twin is tried.
+    private static bool BlocksASecondOrMore(IInvocationOperation invocation)
+    {
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter is { Name: "millisecondsTimeout" or "timeout" } && Timeouts.IsAtLeastASecond(argument.Value))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static IOperation Outermost(IOperation operation)

@@ -204,8 +204,8 @@ public class BlockingApiInAsyncCodeTests
     // KeyedSemaphores: "wait synchronously for a little bit to try to avoid a Task allocation, then wait
     // asynchronously" — `if (!semaphore.Wait(_spin, ct)) await semaphore.WaitAsync(ct);` and `!s.Wait(_spin) &&
     // !await s.WaitAsync(rest)`. A timed wait whose failure awaits the twin on the same receiver is a bounded,
-    // chosen fast path. The same timed wait answered by a return, or by awaiting another semaphore, and an
-    // untimed wait before the await, are reported.
+    // chosen fast path. The same timed wait answered by a return, or by awaiting another semaphore, an untimed
+    // wait before the await, and a constant wait of a second or more before it, are reported.
     [Fact]
     public Task TimedWaitWhoseFailureAwaitsTheTwinOnTheSameReceiver_IsSilent() => VerifyAnalyzer.AnalyzerAsync("""
         using System;
@@ -250,13 +250,19 @@ public class BlockingApiInAsyncCodeTests
 
                 {|#2:_semaphore.Wait(ct)|};
                 await _semaphore.WaitAsync(ct);
+                if (!{|#3:_semaphore.Wait(TimeSpan.FromSeconds(30))|})
+                {
+                    await _semaphore.WaitAsync(ct);
+                }
+
                 return true;
             }
         }
         """,
         Tw1004(0, "SemaphoreSlim.Wait", "async method 'NotAFastPathAsync'", "SemaphoreSlim.WaitAsync"),
         Tw1004(1, "SemaphoreSlim.Wait", "async method 'NotAFastPathAsync'", "SemaphoreSlim.WaitAsync"),
-        Tw1004(2, "SemaphoreSlim.Wait", "async method 'NotAFastPathAsync'", "SemaphoreSlim.WaitAsync"));
+        Tw1004(2, "SemaphoreSlim.Wait", "async method 'NotAFastPathAsync'", "SemaphoreSlim.WaitAsync"),
+        Tw1004(3, "SemaphoreSlim.Wait", "async method 'NotAFastPathAsync'", "SemaphoreSlim.WaitAsync"));
 
     // Silverback's return-value handlers: `switch (executionFlow) { case ExecutionFlow.Async: await
     // handler.HandleAsync(…); break; case ExecutionFlow.Sync: handler.Handle(…); break; }`. Another section of
