@@ -803,8 +803,8 @@ internal sealed class BlockingCalls
     // whose every stream, reader or writer argument is in memory does no I/O.
     // `hasher.ComputeHash(stream)` over a MemoryStream (xunit's unique-ID generator) is the same: the
     // types of System.Security.Cryptography compute, and read only what they are handed.
-    // `JsonDocument.Parse(stream)` and `XDocument.Load(stream)` over a MemoryStream (EventStore's projection
-    // client) parse memory the same way.
+    // A parser or loader (`Parse…`, `Load…`) is the same: `JsonDocument.Parse(stream)` over the MemoryStream a
+    // Utf8JsonWriter just filled (EventStore's projection client) parses memory.
     private bool SerializesIntoMemory(IInvocationOperation invocation, int inMemoryParameters)
     {
         var name = invocation.TargetMethod.Name;

@@ -200,7 +200,8 @@ internal static class SyncAsyncBranches
             if (operation is IAwaitOperation { Operation: var awaited }
                 && KnownCompleteTasks.Unwrap(awaited) is IInvocationOperation { Instance: { } twinInstance, TargetMethod: var called }
                 && called.Name == twin.Name
-                && SymbolEqualityComparer.Default.Equals(LockScope.LockSymbol(twinInstance), receiver))
+                && SymbolEqualityComparer.Default.Equals(LockScope.LockSymbol(twinInstance), receiver)
+                && !AsyncContext.IsInNestedFunction(operation, branch)) // not in a lambda the branch only starts
             {
                 return true;
             }

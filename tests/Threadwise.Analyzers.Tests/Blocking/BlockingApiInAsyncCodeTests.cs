@@ -204,8 +204,8 @@ public class BlockingApiInAsyncCodeTests
     // KeyedSemaphores: "wait synchronously for a little bit to try to avoid a Task allocation, then wait
     // asynchronously" — `if (!semaphore.Wait(_spin, ct)) await semaphore.WaitAsync(ct);` and `!s.Wait(_spin) &&
     // !await s.WaitAsync(rest)`. A timed wait whose failure awaits the twin on the same receiver is a bounded,
-    // chosen fast path. The same timed wait answered by a return, or by awaiting another semaphore, an untimed
-    // wait before the await, and a constant wait of a second or more before it, are reported.
+    // chosen fast path. The same timed wait answered by a return, by awaiting another semaphore or by starting a
+    // lambda that awaits, an untimed wait before the await, and a constant wait of a second or more, are reported.
     [Fact]
     public Task TimedWaitWhoseFailureAwaitsTheTwinOnTheSameReceiver_IsSilent() => VerifyAnalyzer.AnalyzerAsync("""
         using System;
@@ -255,6 +255,11 @@ public class BlockingApiInAsyncCodeTests
                     await _semaphore.WaitAsync(ct);
                 }
 
+                if (!{|#4:_semaphore.Wait(_spin, ct)|})
+                {
+                    _ = Task.Run(async () => await _semaphore.WaitAsync(ct));
+                }
+
                 return true;
             }
         }
@@ -262,7 +267,8 @@ public class BlockingApiInAsyncCodeTests
         Tw1004(0, "SemaphoreSlim.Wait", "async method 'NotAFastPathAsync'", "SemaphoreSlim.WaitAsync"),
         Tw1004(1, "SemaphoreSlim.Wait", "async method 'NotAFastPathAsync'", "SemaphoreSlim.WaitAsync"),
         Tw1004(2, "SemaphoreSlim.Wait", "async method 'NotAFastPathAsync'", "SemaphoreSlim.WaitAsync"),
-        Tw1004(3, "SemaphoreSlim.Wait", "async method 'NotAFastPathAsync'", "SemaphoreSlim.WaitAsync"));
+        Tw1004(3, "SemaphoreSlim.Wait", "async method 'NotAFastPathAsync'", "SemaphoreSlim.WaitAsync"),
+        Tw1004(4, "SemaphoreSlim.Wait", "async method 'NotAFastPathAsync'", "SemaphoreSlim.WaitAsync"));
 
     // Silverback's return-value handlers: `switch (executionFlow) { case ExecutionFlow.Async: await
     // handler.HandleAsync(…); break; case ExecutionFlow.Sync: handler.Handle(…); break; }`. Another section of
