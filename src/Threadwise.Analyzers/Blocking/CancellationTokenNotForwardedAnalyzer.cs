@@ -91,12 +91,13 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
 
     // `StartAsync(ct) { _ = Task.Factory.StartNew(async () => { … await connection.CreateChannelAsync(); … }); }`
     // (eShop's RabbitMQ event bus): the token of a hosted service's start says the start is aborted, and the
-    // host disposes its source once the start returns. Work in a lambda or local function there runs after the
-    // start (a background consumer, a timer callback); the stop comes through StopAsync, not that token.
+    // host disposes its source once the start returns. Work in a lambda or local function there that the start
+    // does not await runs after it (a background consumer, a timer callback); the stop comes through StopAsync,
+    // not that token. `await Task.Run(async () => …)` or `await Warm()` is part of the start, and is reported.
     private static bool IsStartTokenInWorkThatOutlivesTheStart(IInvocationOperation invocation, IParameterSymbol token)
     {
         if (token.ContainingSymbol is not IMethodSymbol { Name: "StartAsync" or "StartingAsync" or "StartedAsync", ContainingType: { } service } start
-            || !IsInNestedFunction(invocation))
+            || !RunsDetached(invocation))
         {
             return false;
         }
@@ -118,11 +119,50 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
         return false;
     }
 
-    private static bool IsInNestedFunction(IOperation operation)
+    // In a lambda the method hands on without awaiting what it is given to (`_ = Task.Run(…)`, a timer, an
+    // event), or in a local function no call of which the method awaits.
+    private static bool RunsDetached(IOperation operation)
     {
+        IOperation? function = null;
+        IOperation? body = null;
         for (var current = operation.Parent; current is not null; current = current.Parent)
         {
             if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                function = current;
+            }
+
+            body = current;
+        }
+
+        return function switch
+        {
+            IAnonymousFunctionOperation lambda => !IsAwaitedWhereHandedOn(lambda),
+            ILocalFunctionOperation local => body is not null && !AwaitsACallOf(body, local.Symbol),
+            _ => false,
+        };
+    }
+
+    private static bool IsAwaitedWhereHandedOn(IOperation lambda)
+    {
+        for (var current = lambda.Parent; current is not null and not IBlockOperation; current = current.Parent)
+        {
+            if (current is IAwaitOperation)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool AwaitsACallOf(IOperation body, IMethodSymbol local)
+    {
+        foreach (var operation in body.Descendants())
+        {
+            if (operation is IAwaitOperation { Operation: var awaited }
+                && KnownCompleteTasks.Unwrap(awaited) is IInvocationOperation { TargetMethod: var called }
+                && SymbolEqualityComparer.Default.Equals(called.OriginalDefinition, local.OriginalDefinition))
             {
                 return true;
             }

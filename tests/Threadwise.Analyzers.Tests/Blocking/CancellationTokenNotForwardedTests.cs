@@ -275,8 +275,9 @@ public class CancellationTokenNotForwardedTests
     // eShop's RabbitMQ event bus: `StartAsync(ct) { _ = Task.Factory.StartNew(async () => { … await
     // connection.CreateChannelAsync(); … }); return Task.CompletedTask; }`. A hosted service's start token says
     // the start was aborted, and the host disposes its source when the start returns: the background work a
-    // lambda there runs is stopped by StopAsync, not by that token. Calls made by the start itself, and the same
-    // lambda in BackgroundService.ExecuteAsync (whose token is the service's lifetime), are reported.
+    // lambda there runs is stopped by StopAsync, not by that token. Calls made by the start itself, work it awaits
+    // (`await Task.Run(…)`, `await Warm()`), and the same lambda in BackgroundService.ExecuteAsync (whose token is
+    // the service's lifetime), are reported.
     [Theory]
     [InlineData("net8")]
     [InlineData("net10")]
@@ -301,8 +302,11 @@ public class CancellationTokenNotForwardedTests
                     await connection.OpenAsync();
                 }, TaskCreationOptions.LongRunning);
                 _ = Task.Run(Consume);
+                await Task.Run(async () => await connection.{|#2:OpenAsync|}());
+                await Warm();
 
                 async Task Consume() => await connection.OpenAsync();
+                async Task Warm() => await connection.{|#3:OpenAsync|}();
             }
 
             public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -317,7 +321,9 @@ public class CancellationTokenNotForwardedTests
         (framework == "net10" ? References.Net100 : References.Net80)
             .AddPackages(System.Collections.Immutable.ImmutableArray.Create(new PackageIdentity("Microsoft.Extensions.Hosting.Abstractions", framework == "net10" ? "10.0.12" : "8.0.1"))),
         Tw1007(0, "IConnection.OpenAsync", "cancellationToken"),
-        Tw1007(1, "IConnection.OpenAsync", "stoppingToken"));
+        Tw1007(1, "IConnection.OpenAsync", "stoppingToken"),
+        Tw1007(2, "IConnection.OpenAsync", "cancellationToken"),
+        Tw1007(3, "IConnection.OpenAsync", "cancellationToken"));
 
     // gRPC's `IAsyncStreamWriter<T>.WriteAsync(message, token)` is a default interface member added beside the
     // abstract `WriteAsync(message)`; writers that predate it do not override it, and its default throws
