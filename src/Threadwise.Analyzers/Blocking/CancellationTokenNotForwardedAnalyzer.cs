@@ -96,7 +96,9 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
     // not that token. `await Task.Run(async () => …)` or `await Warm()` is part of the start, and is reported.
     private static bool IsStartTokenInWorkThatOutlivesTheStart(IInvocationOperation invocation, IParameterSymbol token)
     {
-        if (token.ContainingSymbol is not IMethodSymbol { Name: "StartAsync" or "StartingAsync" or "StartedAsync", ContainingType: { } service } start
+        // An explicit implementation is named `Microsoft.Extensions.Hosting.IHostedService.StartAsync`.
+        if (token.ContainingSymbol is not IMethodSymbol { ContainingType: { } service } start
+            || StartName(start.Name) is not { } name
             || !RunsDetached(invocation))
         {
             return false;
@@ -106,7 +108,7 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
         {
             if (candidate is { Name: "IHostedService" or "IHostedLifecycleService", ContainingNamespace: { Name: "Hosting", ContainingNamespace: { Name: "Extensions", ContainingNamespace: { Name: "Microsoft", ContainingNamespace.IsGlobalNamespace: true } } } })
             {
-                foreach (var member in candidate.GetMembers(start.Name))
+                foreach (var member in candidate.GetMembers(name))
                 {
                     if (SymbolEqualityComparer.Default.Equals(service.FindImplementationForInterfaceMember(member), start))
                     {
@@ -117,6 +119,12 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
         }
 
         return false;
+    }
+
+    private static string? StartName(string name)
+    {
+        var simple = name.Substring(name.LastIndexOf('.') + 1);
+        return simple is "StartAsync" or "StartingAsync" or "StartedAsync" ? simple : null;
     }
 
     // In a lambda the method hands on without awaiting what it is given to (`_ = Task.Run(…)`, a timer, an

@@ -312,6 +312,17 @@ public class CancellationTokenNotForwardedTests
             public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
         }
 
+        class ExplicitBus(IConnection connection) : IHostedService
+        {
+            Task IHostedService.StartAsync(CancellationToken cancellationToken)
+            {
+                _ = Task.Run(async () => await connection.OpenAsync());
+                return Task.CompletedTask;
+            }
+
+            Task IHostedService.StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        }
+
         class Worker(IConnection connection) : BackgroundService
         {
             protected override Task ExecuteAsync(CancellationToken stoppingToken)
