@@ -69,6 +69,12 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
                          + "', which cannot be async: move the wait into an async factory method and await it there";
             }
 
+            if (SynchronousForm(wait, context.Compilation, context.ContainingSymbol) is { } synchronous)
+            {
+                remedy = "'" + synchronous.ContainingType.Name + "." + synchronous.Name
+                         + "' does the same work synchronously: call it instead of blocking on the task";
+            }
+
             context.ReportDiagnostic(Diagnostic.Create(
                 Descriptors.TW1005SyncOverAsync,
                 wait.Operation.Syntax.GetLocation(),
@@ -221,6 +227,63 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
 
         // Where the wait is, and what to do there: only an ordinary method can become async; a
         // constructor, accessor or operator needs the wait moved to something that can.
+        // `socket.ConnectAsync(host, port).Wait()` in a constructor (QuestDB's TCP sender) where `socket.Connect(host,
+        // port)` exists: the synchronous form blocks the same thread without a task to wait on, a pool thread to
+        // complete it or a context to deadlock on. The method of the same type named without "Async" whose
+        // parameters are the async one's (a trailing token dropped) and that returns its result type.
+        private IMethodSymbol? SynchronousForm(TaskWait wait, Compilation compilation, ISymbol caller)
+        {
+            if (wait.Task is not { } task
+                || KnownCompleteTasks.Unwrap(task) is not IInvocationOperation { TargetMethod: { ReducedFrom: null, ContainingType: { } type } async }
+                || !async.Name.EndsWith("Async", System.StringComparison.Ordinal)
+                || async.Name.Length == "Async".Length
+                || async.ReturnType is not INamedTypeSymbol returned
+                || !_waits.Symbols.IsTaskType(returned))
+            {
+                return null;
+            }
+
+            var name = async.Name.Substring(0, async.Name.Length - "Async".Length);
+            var expected = async.Parameters.Length > 0 && async.Parameters[async.Parameters.Length - 1].Type is { Name: "CancellationToken" }
+                ? async.Parameters.Length - 1
+                : async.Parameters.Length;
+            foreach (var member in type.GetMembers(name))
+            {
+                if (member is IMethodSymbol { MethodKind: MethodKind.Ordinary } candidate
+                    && candidate.IsStatic == async.IsStatic
+                    && candidate.Parameters.Length == expected
+                    && SameParameters(candidate, async, expected)
+                    && ReturnsTheResultOf(candidate, returned)
+                    && !SymbolFacts.IsObsolete(candidate, _waits.Symbols)
+                    && compilation.IsSymbolAccessibleWithin(candidate, (ISymbol?)caller.ContainingType ?? compilation.Assembly))
+                {
+                    return candidate;
+                }
+            }
+
+            return null;
+        }
+
+        private static bool SameParameters(IMethodSymbol candidate, IMethodSymbol async, int count)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                if (candidate.Parameters[i].RefKind != async.Parameters[i].RefKind
+                    || !SymbolEqualityComparer.Default.Equals(candidate.Parameters[i].Type, async.Parameters[i].Type))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        // `Task`/`ValueTask` → void, `Task<T>`/`ValueTask<T>` → T.
+        private static bool ReturnsTheResultOf(IMethodSymbol candidate, INamedTypeSymbol returned)
+            => returned.TypeArguments.Length == 0
+                ? candidate.ReturnsVoid
+                : SymbolEqualityComparer.Default.Equals(candidate.ReturnType, returned.TypeArguments[0]);
+
         private static (string Where, string Remedy) Describe(IMethodSymbol method) => method.MethodKind switch
         {
             MethodKind.Constructor or MethodKind.StaticConstructor => (

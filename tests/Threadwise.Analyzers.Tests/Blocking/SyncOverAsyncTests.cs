@@ -66,6 +66,41 @@ public class SyncOverAsyncTests
             "it runs only from constructor 'CacheData', which cannot be async: move the wait into an async factory method and await it there"),
         Tw1005(1, "Result", "Load"));
 
+    // QuestDB's TCP sender connects in its constructor with `socket.ConnectAsync(host, port).Wait()` where
+    // `socket.Connect(host, port)` exists: the message names the synchronous form (same type, the name without
+    // "Async", the same parameters but a trailing token, the task's result type). A twin that returns another
+    // type, or none, keeps the usual remedy.
+    [Fact]
+    public Task WaitsOnAnAsyncCallWithASynchronousForm_NameIt() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.IO;
+        using System.Net.Sockets;
+        using System.Threading.Tasks;
+
+        class Store
+        {
+            public Task<long> CountAsync() => Task.FromResult(0L);
+            public int Count() => 0;
+            public Task<string> LoadAsync() => Task.FromResult("");
+        }
+
+        class Sender
+        {
+            private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+
+            public Sender(string host, int port) => {|#0:_socket.ConnectAsync(host, port).Wait()|};
+
+            string Read(string path) => {|#1:File.ReadAllTextAsync(path).Result|};
+
+            long Count(Store store) => {|#2:store.CountAsync().Result|};
+
+            string Load(Store store) => {|#3:store.LoadAsync().GetAwaiter().GetResult()|};
+        }
+        """,
+        Tw1005(0, "Wait", "constructor 'Sender'", "'Socket.Connect' does the same work synchronously: call it instead of blocking on the task"),
+        Tw1005(1, "Result", "synchronous method 'Read'", "'File.ReadAllText' does the same work synchronously: call it instead of blocking on the task"),
+        Tw1005(2, "Result", "Count"),
+        Tw1005(3, "GetAwaiter().GetResult()", "Load"));
+
     // Duende's token management: `private readonly Scheme _configScheme = GetConfigScheme(options.Value, provider);`
     // in a class with a primary constructor, the static helper blocking on `GetDefaultChallengeSchemeAsync()`.
     // A field or property initializer runs in the constructor: the message sends the user there. A helper a
