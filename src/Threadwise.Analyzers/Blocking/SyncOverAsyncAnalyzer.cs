@@ -244,7 +244,7 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
             }
 
             var name = async.Name.Substring(0, async.Name.Length - "Async".Length);
-            var expected = async.Parameters.Length > 0 && async.Parameters[async.Parameters.Length - 1].Type is { Name: "CancellationToken" }
+            var expected = async.Parameters.Length > 0 && SymbolEqualityComparer.Default.Equals(async.Parameters[async.Parameters.Length - 1].Type, _waits.Symbols.CancellationToken)
                 ? async.Parameters.Length - 1
                 : async.Parameters.Length;
             foreach (var member in type.GetMembers(name))
