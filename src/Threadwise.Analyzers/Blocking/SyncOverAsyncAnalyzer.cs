@@ -25,7 +25,7 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
             return;
         }
 
-        var analyzer = new Context(waits);
+        var analyzer = new Context(waits, TargetFrameworks.For(context.Compilation, context.Options));
         context.RegisterOperationAction(analyzer.Analyze, OperationKind.Invocation, OperationKind.PropertyReference);
     }
 
@@ -35,10 +35,15 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
         private const int MaxCallerDepth = 3;
 
         private readonly TaskWaits _waits;
+        private readonly TargetFrameworks _targets;
         private readonly ConcurrentDictionary<IMethodSymbol, bool> _servesOnlyContracts = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<IMethodSymbol, List<CallSite>?> _sites = new(SymbolEqualityComparer.Default);
 
-        public Context(TaskWaits waits) => _waits = waits;
+        public Context(TaskWaits waits, TargetFrameworks targets)
+        {
+            _waits = waits;
+            _targets = targets;
+        }
 
         public void Analyze(OperationAnalysisContext context)
         {
@@ -255,6 +260,9 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
                     && SameParameters(candidate, async, expected)
                     && ReturnsTheResultOf(candidate, returned)
                     && !SymbolFacts.IsObsolete(candidate, _waits.Symbols)
+                    // A framework method in a multi-targeted project may be missing on another target
+                    // (`HttpClient.Send` is net5+): there only the project's own methods are named.
+                    && (!_targets.IsMultiTargeted || candidate.DeclaringSyntaxReferences.Length > 0)
                     && compilation.IsSymbolAccessibleWithin(candidate, (ISymbol?)caller.ContainingType ?? compilation.Assembly))
                 {
                     return candidate;

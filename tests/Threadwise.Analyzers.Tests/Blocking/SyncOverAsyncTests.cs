@@ -101,6 +101,29 @@ public class SyncOverAsyncTests
         Tw1005(2, "Result", "Count"),
         Tw1005(3, "GetAwaiter().GetResult()", "Load"));
 
+    // In a project built for several frameworks a framework method may be missing on another target
+    // (`HttpClient.Send` exists from net5): only the project's own synchronous forms are named there.
+    [Fact]
+    public Task MultiTargeted_OnlyTheProjectsOwnSynchronousFormsAreNamed() => VerifyAnalyzer.AnalyzerMultiTargetedAsync("""
+        using System.Net.Http;
+        using System.Threading.Tasks;
+
+        class Store
+        {
+            public Task<string> LoadAsync() => Task.FromResult("");
+            public string Load() => "";
+        }
+
+        class Client
+        {
+            HttpResponseMessage Get(HttpClient client, HttpRequestMessage request) => {|#0:client.SendAsync(request).Result|};
+
+            string Load(Store store) => {|#1:store.LoadAsync().Result|};
+        }
+        """, "netstandard2.0;net8.0",
+        Tw1005(0, "Result", "Get"),
+        Tw1005(1, "Result", "synchronous method 'Load'", "'Store.Load' does the same work synchronously: call it instead of blocking on the task"));
+
     // Duende's token management: `private readonly Scheme _configScheme = GetConfigScheme(options.Value, provider);`
     // in a class with a primary constructor, the static helper blocking on `GetDefaultChallengeSchemeAsync()`.
     // A field or property initializer runs in the constructor: the message sends the user there. A helper a
