@@ -146,7 +146,7 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
         return function switch
         {
             IAnonymousFunctionOperation lambda => !IsAwaitedWhereHandedOn(lambda),
-            ILocalFunctionOperation local => body is not null && !AwaitsACallOf(body, local.Symbol),
+            ILocalFunctionOperation local => body is not null && !SyncAsyncBranches.AwaitsACallOf(body, local.Symbol),
             _ => false,
         };
     }
@@ -156,21 +156,6 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
         for (var current = lambda.Parent; current is not null and not IBlockOperation; current = current.Parent)
         {
             if (current is IAwaitOperation)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool AwaitsACallOf(IOperation body, IMethodSymbol local)
-    {
-        foreach (var operation in body.Descendants())
-        {
-            if (operation is IAwaitOperation { Operation: var awaited }
-                && KnownCompleteTasks.Unwrap(awaited) is IInvocationOperation { TargetMethod: var called }
-                && SymbolEqualityComparer.Default.Equals(called.OriginalDefinition, local.OriginalDefinition))
             {
                 return true;
             }

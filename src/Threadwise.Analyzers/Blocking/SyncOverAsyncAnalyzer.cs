@@ -25,7 +25,7 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
             return;
         }
 
-        var analyzer = new Context(waits, TargetFrameworks.For(context.Compilation, context.Options));
+        var analyzer = new Context(waits, BlockingCalls.For(context.Compilation), TargetFrameworks.For(context.Compilation, context.Options));
         context.RegisterOperationAction(analyzer.Analyze, OperationKind.Invocation, OperationKind.PropertyReference);
     }
 
@@ -35,13 +35,15 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
         private const int MaxCallerDepth = 3;
 
         private readonly TaskWaits _waits;
+        private readonly BlockingCalls _blockingCalls;
         private readonly TargetFrameworks _targets;
         private readonly ConcurrentDictionary<IMethodSymbol, bool> _servesOnlyContracts = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<IMethodSymbol, List<CallSite>?> _sites = new(SymbolEqualityComparer.Default);
 
-        public Context(TaskWaits waits, TargetFrameworks targets)
+        public Context(TaskWaits waits, BlockingCalls blockingCalls, TargetFrameworks targets)
         {
             _waits = waits;
+            _blockingCalls = blockingCalls;
             _targets = targets;
         }
 
@@ -230,68 +232,22 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
             return first;
         }
 
-        // Where the wait is, and what to do there: only an ordinary method can become async; a
-        // constructor, accessor or operator needs the wait moved to something that can.
         // `socket.ConnectAsync(host, port).Wait()` in a constructor (QuestDB's TCP sender) where `socket.Connect(host,
         // port)` exists: the synchronous form blocks the same thread without a task to wait on, a pool thread to
-        // complete it or a context to deadlock on. The method of the same type named without "Async" whose
-        // parameters are the async one's (a trailing token dropped) and that returns its result type.
+        // complete it or a context to deadlock on. BlockingCalls' twin relation, read the other way round.
         private IMethodSymbol? SynchronousForm(TaskWait wait, Compilation compilation, ISymbol caller)
-        {
-            if (wait.Task is not { } task
-                || KnownCompleteTasks.Unwrap(task) is not IInvocationOperation { TargetMethod: { ReducedFrom: null, ContainingType: { } type } async }
-                || !async.Name.EndsWith("Async", System.StringComparison.Ordinal)
-                || async.Name.Length == "Async".Length
-                || async.ReturnType is not INamedTypeSymbol returned
-                || !_waits.Symbols.IsTaskType(returned))
-            {
-                return null;
-            }
+            => wait.Task is { } task
+               && KnownCompleteTasks.Unwrap(task) is IInvocationOperation { TargetMethod: var async }
+               && _blockingCalls.SynchronousFormOf(async) is { } candidate
+               // A framework method in a multi-targeted project may be missing on another target
+               // (`HttpClient.Send` is net5+): there only the project's own methods are named.
+               && (!_targets.IsMultiTargeted || candidate.DeclaringSyntaxReferences.Length > 0)
+               && compilation.IsSymbolAccessibleWithin(candidate, (ISymbol?)caller.ContainingType ?? compilation.Assembly)
+                ? candidate
+                : null;
 
-            var name = async.Name.Substring(0, async.Name.Length - "Async".Length);
-            var expected = async.Parameters.Length > 0 && SymbolEqualityComparer.Default.Equals(async.Parameters[async.Parameters.Length - 1].Type, _waits.Symbols.CancellationToken)
-                ? async.Parameters.Length - 1
-                : async.Parameters.Length;
-            foreach (var member in type.GetMembers(name))
-            {
-                if (member is IMethodSymbol { MethodKind: MethodKind.Ordinary } candidate
-                    && candidate.IsStatic == async.IsStatic
-                    && candidate.Parameters.Length == expected
-                    && SameParameters(candidate, async, expected)
-                    && ReturnsTheResultOf(candidate, returned)
-                    && !SymbolFacts.IsObsolete(candidate, _waits.Symbols)
-                    // A framework method in a multi-targeted project may be missing on another target
-                    // (`HttpClient.Send` is net5+): there only the project's own methods are named.
-                    && (!_targets.IsMultiTargeted || candidate.DeclaringSyntaxReferences.Length > 0)
-                    && compilation.IsSymbolAccessibleWithin(candidate, (ISymbol?)caller.ContainingType ?? compilation.Assembly))
-                {
-                    return candidate;
-                }
-            }
-
-            return null;
-        }
-
-        private static bool SameParameters(IMethodSymbol candidate, IMethodSymbol async, int count)
-        {
-            for (var i = 0; i < count; i++)
-            {
-                if (candidate.Parameters[i].RefKind != async.Parameters[i].RefKind
-                    || !SymbolEqualityComparer.Default.Equals(candidate.Parameters[i].Type, async.Parameters[i].Type))
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
-
-        // `Task`/`ValueTask` → void, `Task<T>`/`ValueTask<T>` → T.
-        private static bool ReturnsTheResultOf(IMethodSymbol candidate, INamedTypeSymbol returned)
-            => returned.TypeArguments.Length == 0
-                ? candidate.ReturnsVoid
-                : SymbolEqualityComparer.Default.Equals(candidate.ReturnType, returned.TypeArguments[0]);
-
+        // Where the wait is, and what to do there: only an ordinary method can become async; a
+        // constructor, accessor or operator needs the wait moved to something that can.
         private static (string Where, string Remedy) Describe(IMethodSymbol method) => method.MethodKind switch
         {
             MethodKind.Constructor or MethodKind.StaticConstructor => (

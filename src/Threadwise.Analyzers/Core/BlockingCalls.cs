@@ -580,6 +580,33 @@ internal sealed class BlockingCalls
         }
     }
 
+    /// <summary>The synchronous form of <paramref name="async"/>: a method of the same type named without
+    /// <c>Async</c> whose twin it is (the same parameters, a trailing token aside, and the task's result type;
+    /// not obsolete). Used in reverse by TW1005, which names it as the remedy for blocking on the async call.</summary>
+    public IMethodSymbol? SynchronousFormOf(IMethodSymbol async)
+    {
+        if (async.ReducedFrom is not null
+            || async.ContainingType is not { } type
+            || !async.Name.EndsWith("Async", StringComparison.Ordinal)
+            || async.Name.Length == "Async".Length)
+        {
+            return null;
+        }
+
+        foreach (var member in type.GetMembers(async.Name.Substring(0, async.Name.Length - "Async".Length)))
+        {
+            if (member is IMethodSymbol { MethodKind: MethodKind.Ordinary } candidate
+                && candidate.IsStatic == async.IsStatic
+                && !SymbolFacts.IsObsolete(candidate, _symbols)
+                && IsTwin(candidate, async, out _))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
     private bool IsTwin(IMethodSymbol method, IMethodSymbol twin, out bool takesToken, int skip = 0)
     {
         takesToken = false;

@@ -51,11 +51,12 @@ internal static class SingleFlight
     private static bool IsPublishedSource(IOperation task, KnownSymbols symbols)
     {
         if (KnownCompleteTasks.Unwrap(task) is not IPropertyReferenceOperation { Property.Name: "Task", Instance: ILocalReferenceOperation { Local: var source } }
-            || !IsCompletionSource(source.Type, symbols)
-            || Root(task) is not { } body)
+            || !CompletionSources.IsCompletionSource(source.Type, symbols))
         {
             return false;
         }
+
+        var body = AsyncContext.GetFunctionBody(task);
 
         var readFromField = false;
         var published = false;
@@ -73,7 +74,7 @@ internal static class SingleFlight
                 case ISimpleAssignmentOperation { Target: IFieldReferenceOperation, Value: var value } when value.WithoutConversions() is ILocalReferenceOperation local && SameLocal(local, source):
                     published = true;
                     break;
-                case IInvocationOperation { Instance: ILocalReferenceOperation receiver, TargetMethod.Name: var name } when SameLocal(receiver, source) && IsCompletion(name):
+                case IInvocationOperation { Instance: ILocalReferenceOperation receiver, TargetMethod: var method } when SameLocal(receiver, source) && CompletionSources.IsCompletion(method, symbols):
                     completed = true;
                     break;
             }
@@ -83,26 +84,4 @@ internal static class SingleFlight
     }
 
     private static bool SameLocal(ILocalReferenceOperation reference, ILocalSymbol local) => SymbolEqualityComparer.Default.Equals(reference.Local, local);
-
-    private static bool IsCompletion(string name)
-        => name is "SetResult" or "TrySetResult" or "SetException" or "TrySetException" or "SetCanceled" or "TrySetCanceled";
-
-    private static bool IsCompletionSource(ITypeSymbol? type, KnownSymbols symbols)
-        => type is INamedTypeSymbol named
-           && (SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, symbols.TaskCompletionSourceOfT)
-               || SymbolEqualityComparer.Default.Equals(named, symbols.TaskCompletionSource));
-
-    // The function the local belongs to: a method body, local function or lambda.
-    private static IOperation? Root(IOperation operation)
-    {
-        for (var current = operation.Parent; current is not null; current = current.Parent)
-        {
-            if (current is IMethodBodyBaseOperation or ILocalFunctionOperation or IAnonymousFunctionOperation)
-            {
-                return current;
-            }
-        }
-
-        return null;
-    }
 }

@@ -247,7 +247,8 @@ internal static class SyncAsyncBranches
         return false;
     }
 
-    private static bool AwaitsACallOf(IOperation branch, IMethodSymbol twin)
+    /// <summary>True when <paramref name="branch"/> awaits a call of <paramref name="twin"/> (or of an override of it).</summary>
+    public static bool AwaitsACallOf(IOperation branch, IMethodSymbol twin)
     {
         var wanted = (twin.ReducedFrom ?? twin).OriginalDefinition;
         foreach (var operation in branch.DescendantsAndSelf())
