@@ -51,7 +51,7 @@ public sealed class AcquireWithoutFinallyAnalyzer : ThreadwiseAnalyzer
                     && SymbolEqualityComparer.Default.Equals(released, acquired)
                     && !AsyncContext.IsInNestedFunction(operation, body)
                     && !IsInFinally(operation, body)
-                    && !IsRollback(operation)
+                    && !IsRollback(operation, statement)
                     && !NothingThrowsBeforeRelease(context, statement, acquired)
                     && !IsSignalCount(acquired)
                     && !HandsTheLockToTheCaller(body, acquired, context.ContainingSymbol.ContainingType, context.CancellationToken))
@@ -311,7 +311,10 @@ public sealed class AcquireWithoutFinallyAnalyzer : ThreadwiseAnalyzer
             _ => false,
         };
 
-        private static bool IsRollback(IOperation release)
+        // DuckDB.NET's file-lock retry: `while (true) { Monitor.Enter(r); if (stale) { Monitor.Exit(r);
+        // continue; } try { … } finally { Monitor.Exit(r); } }`. A `continue`/`break` of a loop around the
+        // acquire leaves its region as a return does; the path that stays is judged by its own release.
+        private static bool IsRollback(IOperation release, IOperation acquire)
         {
             if (release.Parent is not IExpressionStatementOperation statement
                 || statement.Parent is not IBlockOperation { Parent: IConditionalOperation or ICatchClauseOperation } branch)
@@ -326,9 +329,33 @@ public sealed class AcquireWithoutFinallyAnalyzer : ThreadwiseAnalyzer
                 {
                     after = true;
                 }
-                else if (after && operation is IReturnOperation or IThrowOperation or IExpressionStatementOperation { Operation: IThrowOperation })
+                else if (after && (operation is IReturnOperation or IThrowOperation or IExpressionStatementOperation { Operation: IThrowOperation }
+                                   || LeavesTheLoopAround(operation, acquire)))
                 {
                     return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool LeavesTheLoopAround(IOperation operation, IOperation acquire)
+        {
+            if (operation is not IBranchOperation { BranchKind: BranchKind.Continue or BranchKind.Break } jump)
+            {
+                return false;
+            }
+
+            for (var current = jump.Parent; current is not null; current = current.Parent)
+            {
+                if (current is ISwitchOperation && jump.BranchKind == BranchKind.Break)
+                {
+                    return false;
+                }
+
+                if (current is ILoopOperation loop)
+                {
+                    return loop.Syntax.Span.Contains(acquire.Syntax.Span);
                 }
             }
 

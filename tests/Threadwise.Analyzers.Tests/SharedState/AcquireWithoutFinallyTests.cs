@@ -791,6 +791,122 @@ public class AcquireWithoutFinallyTests
         }
         """, Tw2006(0, "_mutex"));
 
+    // A retry loop over a shared file handle: take its monitor, give it back and retry when the handle
+    // was closed meanwhile, otherwise work under try/finally. The `continue` (or `break`) of a loop around
+    // the acquire leaves the region as a return does. A retry whose main path releases outside a finally,
+    // and a `break` that only leaves a switch, are still reported.
+    [Fact]
+    public Task ReleaseBeforeRetryingTheLoop_IsNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Concurrent;
+        using System.Threading;
+
+        class FileRef
+        {
+            public bool Closed;
+        }
+
+        class Cache
+        {
+            private readonly ConcurrentDictionary<string, FileRef> _files = new();
+
+            public FileRef Open(string path)
+            {
+                while (true)
+                {
+                    var file = _files.GetOrAdd(path, _ => new FileRef());
+                    Monitor.Enter(file);
+                    if (file.Closed)
+                    {
+                        Monitor.Exit(file);
+                        continue;
+                    }
+
+                    try
+                    {
+                        Touch(file);
+                        return file;
+                    }
+                    finally
+                    {
+                        Monitor.Exit(file);
+                    }
+                }
+            }
+
+            public void Drain(string[] paths)
+            {
+                foreach (var path in paths)
+                {
+                    var file = _files.GetOrAdd(path, _ => new FileRef());
+                    Monitor.Enter(file);
+                    if (file.Closed)
+                    {
+                        Monitor.Exit(file);
+                        break;
+                    }
+
+                    try
+                    {
+                        Touch(file);
+                    }
+                    finally
+                    {
+                        Monitor.Exit(file);
+                    }
+                }
+            }
+
+            public void RetryWithoutFinally(string path)
+            {
+                while (true)
+                {
+                    var file = _files.GetOrAdd(path, _ => new FileRef());
+                    {|#0:Monitor.Enter(file)|};
+                    if (file.Closed)
+                    {
+                        Monitor.Exit(file);
+                        continue;
+                    }
+
+                    Touch(file);
+                    Monitor.Exit(file);
+                    return;
+                }
+            }
+
+            public void LeavesOnlyTheSwitch(string[] paths, int mode)
+            {
+                foreach (var path in paths)
+                {
+                    var file = _files.GetOrAdd(path, _ => new FileRef());
+                    {|#1:Monitor.Enter(file)|};
+                    switch (mode)
+                    {
+                        case 1:
+                            if (file.Closed)
+                            {
+                                Monitor.Exit(file);
+                                break;
+                            }
+
+                            break;
+                    }
+
+                    try
+                    {
+                        Touch(file);
+                    }
+                    finally
+                    {
+                        Monitor.Exit(file);
+                    }
+                }
+            }
+
+            static void Touch(FileRef file) => System.Console.WriteLine(file.Closed);
+        }
+        """, Tw2006(0, "file"), Tw2006(1, "file"));
+
     // Rx's blocking enumerator: OnNext releases a semaphore per item, MoveNext waits for one and, on the
     // last path, releases again so a later MoveNext does not block. A signal count, not a lock. A
     // semaphore every method waits on before it releases is a lock and is still reported.
