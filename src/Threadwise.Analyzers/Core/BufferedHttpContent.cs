@@ -40,6 +40,13 @@ internal static class BufferedHttpContent
         return response is IAwaitOperation awaited && IsBufferingRequest(Unconfigured(awaited.Operation), symbols);
     }
 
+    /// <summary><c>response.Content.ReadAsStringAsync()</c> (or <c>ReadAsByteArrayAsync</c>, <c>ReadAsStreamAsync</c>)
+    /// of content <see cref="IsBuffered"/>: the read finds the body in memory and hands back a finished task.</summary>
+    public static bool IsReadOfBufferedContent(IOperation? task, KnownSymbols symbols)
+        => task is IInvocationOperation { TargetMethod: { Name: "ReadAsStringAsync" or "ReadAsByteArrayAsync" or "ReadAsStreamAsync", IsStatic: false, ContainingType: { Name: "HttpContent" } type }, Instance: { } content }
+           && type.ContainingNamespace is { Name: "Http", ContainingNamespace: { Name: "Net", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } }
+           && IsBuffered(content, symbols);
+
     // `await client.GetAsync(uri).ConfigureAwait(false)`: the request is the receiver of ConfigureAwait.
     private static IOperation Unconfigured(IOperation awaited)
     {

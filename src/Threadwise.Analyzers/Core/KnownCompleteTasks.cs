@@ -18,6 +18,7 @@ namespace Threadwise.Core;
 /// <c>case TaskStatus.RanToCompletion:</c>) or after a guard that leaves unless the task is complete
 /// (<c>if (!t.IsCompleted) return;</c>, <c>while (!t.IsCompleted) …</c>);</item>
 /// <item>the winner of <c>await Task.WhenAny(t, cancel.Task); token.ThrowIfCancellationRequested();</c>;</item>
+/// <item>a read of the content of a response <c>HttpClient</c> buffered (<c>response.Content.ReadAsStringAsync()</c>);</item>
 /// <item>a continuation's antecedent, and a custom awaiter's <c>GetResult</c>.</item>
 /// </list>
 /// A reassignment of the variable between the completing statement and the wait resets it. The
@@ -153,9 +154,11 @@ internal static class KnownCompleteTasks
     // `Task.FromResult(…)`; `await Task.WhenAny(…)`: the task WhenAny hands back is the one that
     // finished; `Flush(async: false)`: a dual-path method asked for its synchronous path ran to the end;
     // `TryRemove(key, disposeKey: false)`: the constant keeps the call off its only path that starts work;
-    // `IsValidAsync(option, args)` whose every return is `Task.FromResult(…)` or such a helper: computed already.
+    // `IsValidAsync(option, args)` whose every return is `Task.FromResult(…)` or such a helper: computed already;
+    // `response.Content.ReadAsStringAsync()` of a response HttpClient read whole: the body is in memory.
     private static bool IsCompleteValue(IOperation value, KnownSymbols symbols)
         => IsCompletedFactory(value, symbols)
+           || BufferedHttpContent.IsReadOfBufferedContent(value, symbols)
            || (value is IInvocationOperation call && (SyncAsyncBranches.AsksForTheSynchronousPath(call) || CompleteForArguments.ReturnsACompleteTask(call) || CompleteForArguments.RunsNoAwait(call)
                                                    || SynchronousResults.ReturnsAFinishedResult(call, symbols)))
            || (value is IAwaitOperation awaited

@@ -42,6 +42,45 @@ public class KnownCompleteTasksTests
         }
         """, For(framework), Tw1002(0, "Result", "async method 'Mixed'"));
 
+    // Deepgram's REST client: `var response = await _httpClient.SendAsync(request, token); var body =
+    // response.Content.ReadAsStringAsync().Result;`. HttpClient read the whole body before its task completed, so
+    // the read hands back a finished task. Content streamed (ResponseHeadersRead), from a message invoker, or
+    // of a response assigned again, is still reported.
+    [Theory]
+    [MemberData(nameof(Frameworks))]
+    public Task ReadOfContentHttpClientBuffered_IsSilent(string framework) => VerifyTw1002.AnalyzerAsync("""
+        using System.Net.Http;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            private readonly HttpClient _client = new HttpClient();
+
+            async Task<string> M(HttpRequestMessage request, CancellationToken token)
+            {
+                var response = await _client.SendAsync(request, token);
+                var body = response.Content.ReadAsStringAsync().Result;
+                var bytes = (await _client.GetAsync("u").ConfigureAwait(false)).Content.ReadAsByteArrayAsync().GetAwaiter().GetResult();
+                return body + bytes.Length;
+            }
+
+            async Task<string> Streamed(string uri)
+            {
+                var response = await _client.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead);
+                return {|#0:response.Content.ReadAsStringAsync().Result|};
+            }
+
+            async Task<string> Invoked(HttpMessageInvoker invoker, HttpRequestMessage request, HttpResponseMessage other)
+            {
+                var response = await invoker.SendAsync(request, CancellationToken.None);
+                var reassigned = await _client.GetAsync("u");
+                reassigned = other;
+                return {|#1:response.Content.ReadAsStringAsync().Result|} + {|#2:reassigned.Content.ReadAsStringAsync().Result|};
+            }
+        }
+        """, For(framework), Tw1002(0, "Result", "async method 'Streamed'"), Tw1002(1, "Result", "async method 'Invoked'"), Tw1002(2, "Result", "async method 'Invoked'"));
+
     // MvvmHelpers' WithTimeout: `var winner = await Task.WhenAny(task, Task.Delay(ms)); return winner is Task<T> ?
     // task.Result : default;`. A delay's task is never the caller's `Task<T>`, so the type test picks the subject.
     // The same test against a task that is not a delay (it may be a `Task<T>` at run time), or for another type,
