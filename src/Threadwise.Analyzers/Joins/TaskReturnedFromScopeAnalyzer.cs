@@ -104,7 +104,7 @@ public sealed class TaskReturnedFromScopeAnalyzer : ThreadwiseAnalyzer
                 {
                     usesThis = true;
                 }
-                else if (NamedSymbol(operation) is { } symbol)
+                else if (NamedSymbol(operation) is { } symbol && !ReachesACallOnlyAsASpan(operation))
                 {
                     named.Add(symbol);
                 }
@@ -321,7 +321,7 @@ public sealed class TaskReturnedFromScopeAnalyzer : ThreadwiseAnalyzer
                 {
                     foreach (var resource in resources)
                     {
-                        if (SymbolEqualityComparer.Default.Equals(reference.Local, resource) && !DisposesNothing(resource.Type, compilation))
+                        if (SymbolEqualityComparer.Default.Equals(reference.Local, resource) && !DisposesNothing(resource.Type, compilation) && !ReachesACallOnlyAsASpan(reference))
                         {
                             return true;
                         }
@@ -331,6 +331,35 @@ public sealed class TaskReturnedFromScopeAnalyzer : ThreadwiseAnalyzer
 
             return false;
         }
+
+        // `using var key = Encode(k, ArrayPool<byte>.Shared); return trans.GetAsync(key.Span);` (FoundationDB's
+        // key helpers): a Span or ReadOnlySpan cannot outlive the call it is passed to (it never reaches the heap),
+        // and one of unmanaged elements holds no reference the task could keep, so the call has copied what it
+        // needs before it hands back the task. Read through properties and span-returning calls
+        // (`buffer.AsSpan(0, n)`) on the way; any other use of the resource is a use.
+        private static bool ReachesACallOnlyAsASpan(IOperation reference)
+        {
+            for (var current = reference.Parent; current is not null; current = current.Parent)
+            {
+                switch (current)
+                {
+                    case IArgumentOperation argument when IsSpanOfUnmanaged(argument.Value.Type):
+                        return true;
+                    case IArgumentOperation { Parent: IInvocationOperation call } when IsSpanOfUnmanaged(call.Type):
+                    case IInvocationOperation call2 when IsSpanOfUnmanaged(call2.Type):
+                    case IPropertyReferenceOperation or IFieldReferenceOperation or IConversionOperation or IParenthesizedOperation:
+                        continue;
+                    default:
+                        return false;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsSpanOfUnmanaged(ITypeSymbol? type)
+            => type is INamedTypeSymbol { IsRefLikeType: true, Name: "Span" or "ReadOnlySpan", TypeArguments.Length: 1, ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } span
+               && span.TypeArguments[0].IsUnmanagedType;
 
         // `using var handler = new CompressedByteHandler(this); return ReadPayloadAsync(reader, handler);`
         // where the handler's `Dispose()` is empty (MySqlConnector's compressed payload reader): disposing

@@ -512,6 +512,87 @@ public class TaskReturnedFromScopeTests
         Tw4007(3, "try/finally", "the finally block runs", "SignalsAnEvent"),
         Tw4007(4, "try/finally", "the finally block runs", "TouchesAFieldTheTaskReads"));
 
+    // Key helpers over pooled buffers (found dogfooding FoundationDB's client): `using var key = Encode(k); return
+    // trans.GetAsync(key.Span);`. A span cannot outlive the call it is passed to, and one of unmanaged elements
+    // holds no reference the task could keep: the call copied the bytes before it returned. Passed as
+    // `ReadOnlyMemory<byte>`, as the buffer itself, or as a span of references (`ReadOnlySpan<string>`),
+    // the resource may still be in use, and the return is reported.
+    [Theory]
+    [MemberData(nameof(Frameworks))]
+    public Task ResourceReachingTheCallOnlyAsASpanOfValues_IsNotFlagged(string framework) => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Buffers;
+        using System.Threading.Tasks;
+
+        sealed class Pooled : IDisposable
+        {
+            public byte[] Array = new byte[16];
+            public string[] Names = new string[1];
+            public Span<byte> Span => Array;
+            public ReadOnlyMemory<byte> Memory => Array;
+            public void Dispose() => ArrayPool<byte>.Shared.Return(Array);
+        }
+
+        interface ITransaction
+        {
+            Task<int> GetAsync(ReadOnlySpan<byte> key);
+            Task<int> GetAsync(ReadOnlyMemory<byte> key);
+            Task<int> GetAsync(Pooled key);
+            Task<int> GetAsync(ReadOnlySpan<string> names);
+        }
+
+        class Keys
+        {
+            Task<int> Get(ITransaction trans)
+            {
+                using var key = new Pooled();
+                return trans.GetAsync(key.Span);
+            }
+
+            Task<int> GetRange(ITransaction trans, int length)
+            {
+                using (var key = new Pooled())
+                {
+                    return trans.GetAsync(key.Array.AsSpan(0, length));
+                }
+            }
+
+            Task<int> GetRented(ITransaction trans)
+            {
+                var rented = ArrayPool<byte>.Shared.Rent(16);
+                try
+                {
+                    return trans.GetAsync(rented.AsSpan());
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(rented);
+                }
+            }
+
+            Task<int> GetMemory(ITransaction trans)
+            {
+                using var key = new Pooled();
+                return {|#0:trans.GetAsync(key.Memory)|};
+            }
+
+            Task<int> GetBuffer(ITransaction trans)
+            {
+                using var key = new Pooled();
+                return {|#1:trans.GetAsync(key)|};
+            }
+
+            Task<int> GetNames(ITransaction trans)
+            {
+                using var key = new Pooled();
+                return {|#2:trans.GetAsync(key.Names.AsSpan())|};
+            }
+        }
+        """, framework == "net10" ? References.Net100 : References.Net80,
+        Tw4007(0, "using declaration", "the resource is disposed", "GetMemory"),
+        Tw4007(1, "using declaration", "the resource is disposed", "GetBuffer"),
+        Tw4007(2, "using declaration", "the resource is disposed", "GetNames"));
+
     // Encoder shape (found dogfooding DotNetty): the finally releases a buffer, or tidies another
     // object's state, that the returned task never mentions. Ending it cannot cut the task short.
     [Theory]
