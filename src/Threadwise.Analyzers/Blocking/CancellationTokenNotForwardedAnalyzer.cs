@@ -69,6 +69,7 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
             || IsGovernedDelegate(invocation, token, symbols)
             || SyncAsyncBranches.IsInSynchronousBranch(invocation) // `sync ? Load(true).RunSync() : await Load(false, ct)` (NPoco)
             || IsStartTokenInWorkThatOutlivesTheStart(invocation, token)
+            || StartsWorkThatOutlivesTheMethod(invocation, symbols)
             // `reader.ReadToEndAsync()` in a library built for netstandard2.0 and net8.0: the token
             // overload is missing on one of them.
             || (parameter.ContainingSymbol is IMethodSymbol overload && !SymbolEqualityComparer.Default.Equals(overload, method)
@@ -125,6 +126,86 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
     {
         var simple = name.Substring(name.LastIndexOf('.') + 1);
         return simple is "StartAsync" or "StartingAsync" or "StartedAsync" ? simple : null;
+    }
+
+    // `Task running = host.RunAsync(); _ = ObserveCompletionAsync(running);` in `ConnectAsync(ct)` (Incursa's QUIC
+    // client host), `_loop = PumpAsync();`, `_ = SendHeartbeatsAsync();`: the method starts work it never waits
+    // for — a loop that lives as long as the connection, a detached send. Its token scopes the method's own
+    // operation; cancelling it later must not stop what was handed off. A task the method awaits, waits on,
+    // returns or combines (`WhenAll`) is its own work, and is reported.
+    private static bool StartsWorkThatOutlivesTheMethod(IInvocationOperation invocation, KnownSymbols symbols)
+    {
+        if (!symbols.IsTaskType(invocation.Type))
+        {
+            return false;
+        }
+
+        switch (invocation.ParentSkippingConversions())
+        {
+            case ISimpleAssignmentOperation { Target: IDiscardOperation }:
+                return true;
+            case ISimpleAssignmentOperation { Target: IFieldReferenceOperation or IPropertyReferenceOperation } stored:
+                return IsHandedOff(stored.Target);
+            case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Symbol: var local } }:
+                return IsOnlyHandedOff(local, invocation);
+            case ISimpleAssignmentOperation { Target: ILocalReferenceOperation { Local: var local } }:
+                return IsOnlyHandedOff(local, invocation);
+            default:
+                return false;
+        }
+    }
+
+    // Every later use of the local hands the task on without waiting for it: to a field, or as an argument of a
+    // call whose own result is discarded or dropped (`_ = Observe(task)`, `Track(task);`).
+    private static bool IsOnlyHandedOff(ILocalSymbol local, IOperation start)
+    {
+        if (AsyncContext.GetFunctionBody(start) is not { } body)
+        {
+            return false;
+        }
+
+        var handedOff = false;
+        foreach (var reference in LocalReferences.Collect(body, local))
+        {
+            switch (reference.Reference.ParentSkippingConversions())
+            {
+                case ISimpleAssignmentOperation { Target: IFieldReferenceOperation or IPropertyReferenceOperation } stored when stored.Value.WithoutConversions() == reference.Reference && IsHandedOff(stored.Target):
+                case IArgumentOperation { Parent: IInvocationOperation call } when IsDropped(call):
+                    handedOff = true;
+                    break;
+                default:
+                    return false;
+            }
+        }
+
+        return handedOff;
+    }
+
+    private static bool IsDropped(IInvocationOperation call) => call.ParentSkippingConversions() switch
+    {
+        IExpressionStatementOperation => true,
+        ISimpleAssignmentOperation { Target: IDiscardOperation } => true,
+        _ => false,
+    };
+
+    // A field or property of this object, not read again in this method (`await _loop` would wait for it).
+    private static bool IsHandedOff(IOperation target)
+    {
+        if (target is not IMemberReferenceOperation { Instance: null or IInstanceReferenceOperation, Member: var member }
+            || AsyncContext.GetFunctionBody(target) is not { } body)
+        {
+            return false;
+        }
+
+        foreach (var operation in body.Descendants())
+        {
+            if (operation is IMemberReferenceOperation other && operation != target && SymbolEqualityComparer.Default.Equals(other.Member, member))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     // In a lambda the method hands on without awaiting what it is given to (`_ = Task.Run(…)`, a timer, an

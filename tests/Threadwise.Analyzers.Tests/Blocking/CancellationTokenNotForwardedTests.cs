@@ -272,6 +272,67 @@ public class CancellationTokenNotForwardedTests
         Tw1007(2, "SemaphoreSlim.Wait", "cancellationToken"),
         Tw1007(3, "BlockingCollection.Take", "cancellationToken"));
 
+    // A connection host's `ConnectAsync(ct)` starts the loop that lives as long as the connection: `Task running =
+    // host.RunAsync(); _ = ObserveCompletionAsync(running);` (found dogfooding a QUIC client host). The connect's token
+    // must not stop it later. Work discarded (`_ = …`) or kept in a field the method does not read again is handed off
+    // too. A task the method awaits, returns, combines with `WhenAll`, or keeps in a field it awaits, is reported.
+    [Theory]
+    [InlineData("net8")]
+    [InlineData("net10")]
+    public Task WorkTheMethodStartsAndNeverWaitsFor_IsNotOfferedTheToken(string framework) => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Host
+        {
+            public Task RunAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+        }
+
+        class Client
+        {
+            private readonly Host _host = new Host();
+            private Task _loop = Task.CompletedTask;
+            private Task _pending = Task.CompletedTask;
+
+            public async Task ConnectAsync(CancellationToken cancellationToken)
+            {
+                Task running = _host.RunAsync();
+                _ = ObserveAsync(running);
+                _ = _host.RunAsync();
+                _loop = _host.RunAsync();
+                var tracked = _host.RunAsync();
+                Track(tracked);
+                await Task.Delay(1, cancellationToken);
+            }
+
+            public async Task AwaitedAsync(CancellationToken cancellationToken)
+            {
+                var work = _host.{|#0:RunAsync|}();
+                await Task.WhenAll(work, _host.{|#1:RunAsync|}());
+                _pending = _host.{|#2:RunAsync|}();
+                await _pending;
+                var observed = _host.{|#3:RunAsync|}();
+                _ = ObserveAsync(observed);
+                await observed;
+            }
+
+            public Task ReturnedAsync(CancellationToken cancellationToken)
+            {
+                var work = _host.{|#4:RunAsync|}();
+                return work;
+            }
+
+            static async Task ObserveAsync(Task task) => await task;
+
+            static void Track(Task task) { }
+        }
+        """, framework == "net10" ? References.Net100 : References.Net80,
+        Tw1007(0, "Host.RunAsync", "cancellationToken"),
+        Tw1007(1, "Host.RunAsync", "cancellationToken"),
+        Tw1007(2, "Host.RunAsync", "cancellationToken"),
+        Tw1007(3, "Host.RunAsync", "cancellationToken"),
+        Tw1007(4, "Host.RunAsync", "cancellationToken"));
+
     // eShop's RabbitMQ event bus: `StartAsync(ct) { _ = Task.Factory.StartNew(async () => { … await
     // connection.CreateChannelAsync(); … }); return Task.CompletedTask; }`. A hosted service's start token says
     // the start was aborted, and the host disposes its source when the start returns: the background work a
