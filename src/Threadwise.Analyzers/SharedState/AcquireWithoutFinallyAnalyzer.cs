@@ -52,6 +52,7 @@ public sealed class AcquireWithoutFinallyAnalyzer : ThreadwiseAnalyzer
                     && !AsyncContext.IsInNestedFunction(operation, body)
                     && !IsInFinally(operation, body)
                     && !IsRollback(operation, statement)
+                    && !IsGiveBackBeforeRetry(operation, statement, acquired)
                     && !NothingThrowsBeforeRelease(context, statement, acquired)
                     && !IsSignalCount(acquired)
                     && !HandsTheLockToTheCaller(body, acquired, context.ContainingSymbol.ContainingType, context.CancellationToken))
@@ -337,6 +338,62 @@ public sealed class AcquireWithoutFinallyAnalyzer : ThreadwiseAnalyzer
             }
 
             return false;
+        }
+
+        // The same retry written the other way round (DuckDB.NET's connection cache): `while (r == null) { r = Get();
+        // Monitor.Enter(r); if (Cached(r)) break; Monitor.Exit(r); r = null; }` and a `try { … } finally {
+        // Monitor.Exit(r); }` right after the loop. The `break` takes the lock to the guarded region; the release
+        // after it in the loop's body gives it back before the loop tries again.
+        private static bool IsGiveBackBeforeRetry(IOperation release, IOperation acquire, ISymbol acquired)
+        {
+            if (release.Parent is not IExpressionStatementOperation statement
+                || statement.Parent is not IBlockOperation { Parent: ILoopOperation loop } body
+                || acquire.Parent != body
+                || loop.Parent is not IBlockOperation outer)
+            {
+                return false;
+            }
+
+            var from = body.Operations.IndexOf(acquire);
+            var to = body.Operations.IndexOf(statement);
+            var breaks = false;
+            for (var i = from + 1; i < to && !breaks; i++)
+            {
+                breaks = BreaksOutOf(body.Operations[i], loop);
+            }
+
+            var next = outer.Operations.IndexOf(loop) + 1;
+            return breaks
+                   && next < outer.Operations.Length
+                   && outer.Operations[next] is ITryOperation { Finally: { } @finally }
+                   && Releases(@finally, acquired);
+        }
+
+        private static bool BreaksOutOf(IOperation statement, ILoopOperation loop)
+        {
+            foreach (var operation in statement.DescendantsAndSelf())
+            {
+                if (operation is IBranchOperation { BranchKind: BranchKind.Break } jump && Target(jump) == loop)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        // The loop or switch a `break` leaves.
+        private static IOperation? Target(IOperation jump)
+        {
+            for (var current = jump.Parent; current is not null; current = current.Parent)
+            {
+                if (current is ILoopOperation or ISwitchOperation)
+                {
+                    return current;
+                }
+            }
+
+            return null;
         }
 
         private static bool LeavesTheLoopAround(IOperation operation, IOperation acquire)

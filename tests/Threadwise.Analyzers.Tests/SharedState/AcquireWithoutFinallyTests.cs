@@ -856,6 +856,65 @@ public class AcquireWithoutFinallyTests
                 }
             }
 
+            public FileRef OpenCached(string path)
+            {
+                FileRef file = null;
+                while (file == null)
+                {
+                    file = _files.GetOrAdd(path, _ => new FileRef());
+                    Monitor.Enter(file);
+                    if (!file.Closed)
+                    {
+                        break;
+                    }
+
+                    Monitor.Exit(file);
+                    file = null;
+                }
+
+                try
+                {
+                    Touch(file);
+                    return file;
+                }
+                finally
+                {
+                    Monitor.Exit(file);
+                }
+            }
+
+            public FileRef OpenCachedUnguarded(string path)
+            {
+                FileRef file = null;
+                while (file == null)
+                {
+                    file = _files.GetOrAdd(path, _ => new FileRef());
+                    {|#2:Monitor.Enter(file)|};
+                    if (!file.Closed)
+                    {
+                        break;
+                    }
+
+                    Monitor.Exit(file);
+                    file = null;
+                }
+
+                Touch(file);
+                Monitor.Exit(file);
+                return file;
+            }
+
+            public void Loop(string path)
+            {
+                var file = _files.GetOrAdd(path, _ => new FileRef());
+                while (!file.Closed)
+                {
+                    {|#3:Monitor.Enter(file)|};
+                    Touch(file);
+                    Monitor.Exit(file);
+                }
+            }
+
             public void RetryWithoutFinally(string path)
             {
                 while (true)
@@ -905,7 +964,7 @@ public class AcquireWithoutFinallyTests
 
             static void Touch(FileRef file) => System.Console.WriteLine(file.Closed);
         }
-        """, Tw2006(0, "file"), Tw2006(1, "file"));
+        """, Tw2006(0, "file"), Tw2006(1, "file"), Tw2006(2, "file"), Tw2006(3, "file"));
 
     // Rx's blocking enumerator: OnNext releases a semaphore per item, MoveNext waits for one and, on the
     // last path, releases again so a later MoveNext does not block. A signal count, not a lock. A
