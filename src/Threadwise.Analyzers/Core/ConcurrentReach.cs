@@ -185,7 +185,7 @@ internal sealed class ConcurrentReach
     // A field of this object, or a static field: what the started work shares with the type's members.
     private static IFieldSymbol? OwnField(IOperation reference)
         => reference.WithoutConversions() is IFieldReferenceOperation { Field: { IsConst: false } field } fieldReference
-           && (field.IsStatic || fieldReference.Instance is IInstanceReferenceOperation)
+           && (field.IsStatic || fieldReference.Instance.IsThis())
             ? field.OriginalDefinition
             : null;
 
@@ -496,9 +496,10 @@ internal sealed class ConcurrentReach
     private static bool IsSameObject(IOperation? instance)
         => instance?.WithoutConversions() switch
         {
-            null or IInstanceReferenceOperation => true,
+            null => true,
+            IInstanceReferenceOperation self => self.IsThis(),
             IFieldReferenceOperation { Field.IsStatic: true } => true,
-            IFieldReferenceOperation { Instance: IInstanceReferenceOperation } => true,
+            IFieldReferenceOperation { Instance: var owner } => owner.IsThis(),
             _ => false,
         };
 

@@ -250,6 +250,11 @@ internal static class OperationExtensions
         return false;
     }
 
+    /// <summary><c>this</c>, written or implied — not the object an object initializer is filling
+    /// (<c>new Header { Count = 0 }</c> writes a new object's field, not this one's).</summary>
+    public static bool IsThis(this IOperation? operation)
+        => operation is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
+
     /// <summary>The first ancestor that is not a conversion or parentheses: what uses the value.</summary>
     public static IOperation? ParentSkippingConversions(this IOperation operation)
     {

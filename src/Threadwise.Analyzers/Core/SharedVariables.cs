@@ -28,7 +28,7 @@ internal static class SharedVariables
 
                 return fieldReference.Instance switch
                 {
-                    IInstanceReferenceOperation => entry.SharesThis ? field : null,
+                    IInstanceReferenceOperation self => entry.SharesThis && self.IsThis() ? field : null,
                     { } instance when GetShared(instance, entry, symbols) is not null => field,
                     _ => null,
                 };

@@ -233,7 +233,7 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
 
         if (target is not IFieldReferenceOperation { Field: { IsReadOnly: false, IsConst: false, IsVolatile: false } field } reference
             || !SymbolEqualityComparer.Default.Equals(field.ContainingType, type)
-            || reference.Instance is not (null or IInstanceReferenceOperation)
+            || !(reference.Instance is null || reference.Instance.IsThis())
             || IsExempt(context.ContainingSymbol))
         {
             return;
@@ -284,7 +284,7 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
         var reference = (IFieldReferenceOperation)context.Operation;
         if (reference.Field is not { IsReadOnly: false, IsConst: false, IsVolatile: false } field
             || !SymbolEqualityComparer.Default.Equals(field.ContainingType, type)
-            || reference.Instance is not (null or IInstanceReferenceOperation)
+            || !(reference.Instance is null || reference.Instance.IsThis())
             || IsWriteTarget(reference)
             || IsExempt(context.ContainingSymbol))
         {

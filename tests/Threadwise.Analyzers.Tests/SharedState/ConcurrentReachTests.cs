@@ -461,6 +461,31 @@ public class OneShotTimerTests
         VerifyUpdate.Diagnostic(Descriptors.TW2001NonAtomicUpdate).WithLocation(1).WithArguments("_unknown", "new Timer"),
         VerifyUpdate.Diagnostic(Descriptors.TW2001NonAtomicUpdate).WithLocation(2).WithLocation(3).WithArguments("_shared", "new Timer' and by 'Bump"));
 
+    // A database header (found dogfooding SharpCoreDB): the flush started with Task.Run bumps `_header.Version`; a
+    // static factory fills a new header with an object initializer, `new Header { Version = 0 }`. That writes the
+    // new object's field, not this one's: no rival. A member writing this object's field is still one.
+    [Fact]
+    public Task ObjectInitializerOfANewObject_IsNoRivalWrite() => VerifyUpdate.AnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        class Header
+        {
+            private long _version;
+            private long _flushes;
+
+            public static Header Create() => new Header { _version = 0, _flushes = 0 };
+
+            public Task FlushInBackground() => Task.Run(() =>
+            {
+                _version++;
+                {|#0:_flushes++|};
+            });
+
+            public void Reset() => {|#1:_flushes = 0|};
+        }
+        """,
+        VerifyUpdate.Diagnostic(Descriptors.TW2001NonAtomicUpdate).WithLocation(0).WithLocation(1).WithArguments("_flushes", "Task.Run' and by 'Reset"));
+
     // The period question, asked of timers whose period does not bind or is half-typed.
     [Fact]
     public Task BrokenTimerPeriods_DoNotCrash() => VerifyUpdate.BrokenCodeAsync("""

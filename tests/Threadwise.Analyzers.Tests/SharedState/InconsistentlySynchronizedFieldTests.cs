@@ -9,6 +9,37 @@ public class InconsistentlySynchronizedFieldTests
     private static DiagnosticResult Tw2003(int markup, string field, string @lock, string member, string how = "written")
         => VerifyAnalyzer.Diagnostic(Descriptors.TW2003InconsistentlySynchronizedField).WithLocation(markup).WithArguments(field, @lock, member, how);
 
+    // `new Table { _dirty = false }` in a factory of the type fills a new object: it is no unguarded write of this
+    // object's field. `other._dirty = false` on an existing object still is.
+    [Fact]
+    public Task ObjectInitializerOfANewObject_IsNoUnguardedWrite() => VerifyAnalyzer.AnalyzerAsync("""
+        class Table
+        {
+            private readonly object _lock = new object();
+            private bool _dirty;
+
+            public static Table Create() => new Table { _dirty = false };
+
+            public void Insert()
+            {
+                lock (_lock)
+                {
+                    _dirty = true;
+                }
+            }
+
+            public void Flush()
+            {
+                lock (_lock)
+                {
+                    _dirty = false;
+                }
+            }
+
+            public void MarkClean() => {|#0:_dirty = false|};
+        }
+        """, Tw2003(0, "_dirty", "_lock", "Insert"));
+
     [Fact]
     public Task HelpersCalledOnlyUnderTheLock_HoldIt() => VerifyAnalyzer.AnalyzerAsync("""
         class Pool
