@@ -569,7 +569,7 @@ internal static class KnownCompleteTasks
                        || (AwaitingHelpers.AwaitedArgument(Unwrap(awaited.Operation), subject.Symbols) is { } handed && subject.IsAwaitedBy(Unwrap(handed)))
                        || subject.WinsWhenAnyUnlessCanceled(awaited);
             case IInvocationOperation invocation:
-                return subject.IsWaitedBy(invocation);
+                return subject.IsWaitedBy(invocation) || AssertsCompletion(invocation, subject);
             case IPropertyReferenceOperation { Property.Name: "Result", Instance: { } instance } property
                 when subject.Symbols.IsTaskType(property.Property.ContainingType):
                 return subject.Is(instance);
@@ -587,6 +587,16 @@ internal static class KnownCompleteTasks
                 return false;
         }
     }
+
+    // `ValueTask<QuicListener> task = QuicListener.ListenAsync(…); Debug.Assert(task.IsCompleted); _listener =
+    // task.Result;` (IceRPC's QUIC listener, whose comment says the call completes synchronously): the assertion
+    // states the invariant the author relies on, and debug builds check it. `Debug.Assert` and `Trace.Assert` of
+    // the completion check only; an assertion of anything else proves nothing.
+    private static bool AssertsCompletion(IInvocationOperation invocation, Subject subject)
+        => invocation.TargetMethod is { Name: "Assert", IsStatic: true, ContainingType: { Name: "Debug" or "Trace" } type }
+           && type.ContainingNamespace is { Name: "Diagnostics", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } }
+           && invocation.Arguments.Length > 0
+           && subject.Asserted(invocation.Arguments[0].Value);
 
     // `if (!flush.IsCompleted) await flush;` (or `flush.Wait();`): the branch that runs when the task is not
     // complete waits for it as one of its own statements, so past the `if` it is complete either way

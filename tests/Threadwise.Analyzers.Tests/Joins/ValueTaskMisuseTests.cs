@@ -94,6 +94,47 @@ public class ValueTaskMisuseTests
         }
         """, Tw4008(0, "read", Twice));
 
+    // IceRPC's QUIC listener: `ValueTask<QuicListener> task = QuicListener.ListenAsync(…); Debug.Assert(task.IsCompleted);
+    // _listener = task.Result;`. The author asserts the invariant the read relies on. An assertion of something
+    // else, or of another task, proves nothing.
+    [Fact]
+    public Task ReadAfterAnAssertedCompletion_IsNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Diagnostics;
+        using System.IO;
+        using System.Threading.Tasks;
+
+        class C
+        {
+            int Asserted(Stream stream, byte[] buffer)
+            {
+                var read = stream.ReadAsync(buffer);
+                Debug.Assert(read.IsCompleted);
+                return read.Result;
+            }
+
+            int TraceAsserted(Stream stream, byte[] buffer)
+            {
+                var read = stream.ReadAsync(buffer);
+                Trace.Assert(read.IsCompletedSuccessfully, "completes synchronously");
+                return read.Result;
+            }
+
+            int AssertsSomethingElse(Stream stream, byte[] buffer)
+            {
+                var read = stream.ReadAsync(buffer);
+                Debug.Assert(buffer.Length > 0);
+                return {|#0:read.Result|};
+            }
+
+            int AssertsAnotherTask(Stream stream, byte[] buffer, ValueTask<int> other)
+            {
+                var read = stream.ReadAsync(buffer);
+                Debug.Assert(other.IsCompleted);
+                return {|#1:read.Result|};
+            }
+        }
+        """, Tw4008(0, "Result", Read), Tw4008(1, "Result", Read));
+
     [Fact]
     public Task CorrectUses_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
         using System.IO;
