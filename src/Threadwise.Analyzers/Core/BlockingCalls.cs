@@ -68,6 +68,9 @@ internal sealed class BlockingCalls
     private readonly ConcurrentDictionary<INamespaceSymbol, bool> _declaresExtensionHolders = new(SymbolEqualityComparer.Default);
     private readonly Lazy<ImmutableHashSet<string>> _extensionTwinStems;
 
+    // 0 not asked yet, 1 yes, 2 no: asked once per compilation, only on the way to a finding.
+    private int _completesPipeWritersSynchronously;
+
     private BlockingCalls(Compilation compilation)
     {
         _compilation = compilation;
@@ -166,6 +169,14 @@ internal sealed class BlockingCalls
         // `cmd.ExecuteScalar()` on a SqliteCommand (NeoSmart's SqliteCache cleanup timer): Microsoft.Data.Sqlite's
         // async methods run synchronously, so the twin would block the same thread the same way.
         if (api.Twin is not null && _symbols.IsMicrosoftDataSqlite(invocation.Instance?.Type ?? method.ContainingType))
+        {
+            api = NotBlocking;
+        }
+
+        // `stream.Output.Complete()` in a project whose own PipeWriter classes override Complete and leave
+        // CompleteAsync to the base class, which only calls Complete (IceRPC's transports, whose docs ask for a
+        // Complete that does not block): on the writers the project hands out, the twin runs the same code.
+        if (api.Twin is not null && IsPipeWriterComplete(method) && CompletesItsPipeWritersSynchronously())
         {
             api = NotBlocking;
         }
@@ -944,6 +955,58 @@ internal sealed class BlockingCalls
         return type.Name == "PipeWriter"
                && receiver is IPropertyReferenceOperation { Property.Name: "Writer", Instance.Type: { Name: "Pipe" } pipe }
                && IsPipelines(pipe.ContainingNamespace);
+    }
+
+    private static bool IsPipeWriterComplete(IMethodSymbol method)
+        => method is { Name: "Complete", ContainingType: { Name: "PipeWriter" } type } && IsPipelines(type.ContainingNamespace);
+
+    private bool CompletesItsPipeWritersSynchronously()
+    {
+        if (_completesPipeWritersSynchronously == 0)
+        {
+            var answer = PipeWriterCompletionConvention() ? 1 : 2;
+            System.Threading.Interlocked.CompareExchange(ref _completesPipeWritersSynchronously, answer, 0);
+        }
+
+        return _completesPipeWritersSynchronously == 1;
+    }
+
+    // At least one PipeWriter class of the project overrides Complete, and none overrides CompleteAsync.
+    private bool PipeWriterCompletionConvention()
+    {
+        var overridesComplete = false;
+        foreach (var type in SourceImplementations.For(_compilation).Types(System.Threading.CancellationToken.None))
+        {
+            if (!DerivesFromPipeWriter(type))
+            {
+                continue;
+            }
+
+            foreach (var member in type.GetMembers())
+            {
+                if (member is IMethodSymbol { IsOverride: true, Name: "CompleteAsync" })
+                {
+                    return false;
+                }
+
+                overridesComplete |= member is IMethodSymbol { IsOverride: true, Name: "Complete" };
+            }
+        }
+
+        return overridesComplete;
+    }
+
+    private static bool DerivesFromPipeWriter(INamedTypeSymbol type)
+    {
+        for (var current = type.BaseType; current is not null; current = current.BaseType)
+        {
+            if (current.Name == "PipeWriter" && IsPipelines(current.ContainingNamespace))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsPipelines(INamespaceSymbol? ns)

@@ -3107,6 +3107,71 @@ public class BlockingApiInAsyncCodeTests
         }
         """, Tw1004(0, "PipeWriter.Complete", "async method 'ReceiveAsync'", "PipeWriter.CompleteAsync"));
 
+    // System.IO.Pipelines is in the net10 reference assemblies (a package before): these run there.
+    // IceRPC's transports: the project's own PipeWriter classes override Complete and leave CompleteAsync to the
+    // base class, which only calls Complete, and its docs ask for a Complete that does not block. On the writers
+    // the project hands out CompleteAsync runs the same code. A project with a writer that overrides CompleteAsync
+    // (completing may flush) is reported.
+    private const string ProjectPipeWriters = """
+        using System;
+        using System.IO.Pipelines;
+        using System.Threading.Tasks;
+
+        interface IMultiplexedStream
+        {
+            PipeWriter Output { get; }
+        }
+
+        abstract class SlicPipeWriter : PipeWriter
+        {
+            public override void Complete(Exception exception = null) { }
+        }
+
+        abstract class QuicPipeWriter : PipeWriter
+        {
+            public override void Complete(Exception exception = null) { }
+            /*ASYNC*/
+        }
+
+        class Connection
+        {
+            async Task DisposeAsync(IMultiplexedStream stream)
+            {
+                await Task.Yield();
+                /*CALL*/;
+            }
+        }
+        """;
+
+    [Fact]
+    public Task CompletingWritersOfAProjectWhoseWritersCompleteSynchronously_IsNotBlocking() => VerifyAnalyzer.AnalyzerAsync(
+        ProjectPipeWriters.Replace("/*ASYNC*/", "").Replace("/*CALL*/", "stream.Output.Complete()"), References.Net100);
+
+    [Fact]
+    public Task CompletingWritersOfAProjectWhoseWriterFlushesAsynchronously_IsBlocking() => VerifyAnalyzer.AnalyzerAsync(
+        ProjectPipeWriters
+            .Replace("/*ASYNC*/", "public override async ValueTask CompleteAsync(Exception exception = null) => await Task.Yield();")
+            .Replace("/*CALL*/", "{|#0:stream.Output.Complete()|}"),
+        References.Net100,
+        Tw1004(0, "PipeWriter.Complete", "async method 'DisposeAsync'", "PipeWriter.CompleteAsync"));
+
+    [Fact]
+    public Task CompletingWritersOfAProjectWithoutWritersOfItsOwn_IsBlocking() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.IO.Pipelines;
+        using System.Threading.Tasks;
+
+        class Connection
+        {
+            async Task DisposeAsync(PipeWriter output)
+            {
+                await Task.Yield();
+                {|#0:output.Complete()|};
+            }
+        }
+        """,
+        References.Net100,
+        Tw1004(0, "PipeWriter.Complete", "async method 'DisposeAsync'", "PipeWriter.CompleteAsync"));
+
     // HttpClient's GetAsync/SendAsync/PostAsync read the whole body before their task completes (Technitium's
     // DNS server API client: `ReadAsStream` right after `await _httpClient.SendAsync(request, token)`), unless
     // asked for ResponseHeadersRead; HttpMessageInvoker.SendAsync (a handler's or invoker's) does not buffer.
