@@ -292,7 +292,9 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
             };
         }
 
-        // `public static void StopAndBlock()` (FluentScheduler), `WaitForExit()`, `BlockUntilIdle()`: a
+        // `public static void StopAndBlock()` (FluentScheduler), `WaitForExit()`, `BlockUntilIdle()`,
+        // `RunCommandsSynchronously(args)` (JasperFx's command runner, the synchronous door for hosts without an
+        // async Main): a
         // method callers can reach whose name says it blocks has blocking as its contract; the choice to
         // block is its callers'. Words are split at capitals: `Awaiter`, `Waiter`, `Blocked` are not.
         // A public `Result` property (MedallionShell's `Command.Result => Task.GetAwaiter().GetResult()`)
@@ -301,7 +303,8 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
             => SymbolFacts.IsVisibleOutsideAssembly(method)
                && method.MethodKind switch
                {
-                   MethodKind.Ordinary => HasWord(method.Name, "Block") || HasWord(method.Name, "Blocking") || HasWord(method.Name, "Wait") || HasWord(method.Name, "Waiting"),
+                   MethodKind.Ordinary => HasWord(method.Name, "Block") || HasWord(method.Name, "Blocking") || HasWord(method.Name, "Wait") || HasWord(method.Name, "Waiting")
+                                          || HasWord(method.Name, "Synchronously"),
                    MethodKind.PropertyGet => method.AssociatedSymbol is { Name: "Result" } property && SymbolFacts.IsVisibleOutsideAssembly(property),
                    _ => false,
                };

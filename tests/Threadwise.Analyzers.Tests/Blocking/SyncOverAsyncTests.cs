@@ -969,7 +969,7 @@ public class SyncOverAsyncTests
         Tw1005(3, "Result", "Nested"));
 
     // FluentScheduler's `public static void StopAndBlock()`: a public method named for blocking (`Block`,
-    // `Wait` as words) has blocking as its contract. A private one, or `Awaiter`/`Blocked` look-alikes, is
+    // `Wait`, `Synchronously` as words: JasperFx's `RunJasperFxCommandsSynchronously`) has blocking as its contract. A private one, or `Awaiter`/`Blocked` look-alikes, is
     // reported.
     [Fact]
     public Task PublicMethodsNamedToBlock_AreNotReported() => VerifyAnalyzer.AnalyzerAsync("""
@@ -987,6 +987,16 @@ public class SyncOverAsyncTests
             public static int GetBlockingCount() => Task.FromResult(1).Result + _running.Length;
 
             public static void DrainWaiting() => _current.GetAwaiter().GetResult();
+
+            public static int RunCommandsSynchronously(string[] args) => Task.FromResult(args.Length).GetAwaiter().GetResult() + Run(args).GetAwaiter().GetResult();
+
+            private static Task<int> Run(string[] args) => Task.FromResult(args.Length);
+
+            public static void SynchronouslyNamed() => _current.Wait();
+
+            public static void Desynchronously() => {|#5:_current.Wait()|};
+
+            private static void StopSynchronously() => {|#6:_current.Wait()|};
 
             public static void UseAwaiter() => {|#0:_current.GetAwaiter().GetResult()|};
 
@@ -1010,7 +1020,9 @@ public class SyncOverAsyncTests
         Tw1005(1, "Wait", "Blocked"),
         Tw1005(2, "Wait", "WaitPrivately"),
         Tw1005(3, "GetAwaiter().GetResult()", "property 'InternalResult'", "a property cannot be async: turn it into an async method and await the task"),
-        Tw1005(4, "Result", "property 'Outcome'", "a property cannot be async: turn it into an async method and await the task"));
+        Tw1005(4, "Result", "property 'Outcome'", "a property cannot be async: turn it into an async method and await the task"),
+        Tw1005(5, "Wait", "Desynchronously"),
+        Tw1005(6, "Wait", "StopSynchronously"));
 
     // SharpZipLib's deflater: `Deflate() => DeflateSyncOrAsync(false, null).GetAwaiter().GetResult()`,
     // where the async method awaits only under `if (ct.HasValue)`. With `null` no await is reachable: the
