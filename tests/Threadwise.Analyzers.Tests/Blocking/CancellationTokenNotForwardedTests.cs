@@ -322,6 +322,12 @@ public class CancellationTokenNotForwardedTests
                 return work;
             }
 
+            public void WaitedFor(CancellationToken cancellationToken)
+            {
+                var work = _host.{|#5:RunAsync|}();
+                Task.WaitAll(work);
+            }
+
             static async Task ObserveAsync(Task task) => await task;
 
             static void Track(Task task) { }
@@ -331,7 +337,8 @@ public class CancellationTokenNotForwardedTests
         Tw1007(1, "Host.RunAsync", "cancellationToken"),
         Tw1007(2, "Host.RunAsync", "cancellationToken"),
         Tw1007(3, "Host.RunAsync", "cancellationToken"),
-        Tw1007(4, "Host.RunAsync", "cancellationToken"));
+        Tw1007(4, "Host.RunAsync", "cancellationToken"),
+        Tw1007(5, "Host.RunAsync", "cancellationToken"));
 
     // eShop's RabbitMQ event bus: `StartAsync(ct) { _ = Task.Factory.StartNew(async () => { … await
     // connection.CreateChannelAsync(); … }); return Task.CompletedTask; }`. A hosted service's start token says
