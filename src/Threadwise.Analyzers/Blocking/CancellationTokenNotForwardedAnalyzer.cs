@@ -147,18 +147,18 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
             case ISimpleAssignmentOperation { Target: IFieldReferenceOperation or IPropertyReferenceOperation } stored:
                 return IsHandedOff(stored.Target);
             case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Symbol: var local } }:
-                return IsOnlyHandedOff(local, invocation, symbols);
+                return IsOnlyHandedOff(local, invocation);
             case ISimpleAssignmentOperation { Target: ILocalReferenceOperation { Local: var local } }:
-                return IsOnlyHandedOff(local, invocation, symbols);
+                return IsOnlyHandedOff(local, invocation);
             default:
                 return false;
         }
     }
 
     // Every later use of the local hands the task on without waiting for it: to a field, or as an argument of a
-    // call whose own result is discarded or dropped (`_ = Observe(task)`, `Track(task);`). `Task.WaitAll(task);`
-    // waits for it: a call of the task types' own methods is no hand-off.
-    private static bool IsOnlyHandedOff(ILocalSymbol local, IOperation start, KnownSymbols symbols)
+    // call whose own result is discarded or dropped (`_ = Observe(task)`, `Track(task);`). (`Task.WaitAll(task)`
+    // passes it inside a params array or span: no hand-off.)
+    private static bool IsOnlyHandedOff(ILocalSymbol local, IOperation start)
     {
         if (AsyncContext.GetFunctionBody(start) is not { } body)
         {
@@ -171,7 +171,7 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
             switch (reference.Reference.ParentSkippingConversions())
             {
                 case ISimpleAssignmentOperation { Target: IFieldReferenceOperation or IPropertyReferenceOperation } stored when stored.Value.WithoutConversions() == reference.Reference && IsHandedOff(stored.Target):
-                case IArgumentOperation { Parent: IInvocationOperation call } when IsDropped(call) && !symbols.IsTaskType(call.TargetMethod.ContainingType):
+                case IArgumentOperation { Parent: IInvocationOperation call } when IsDropped(call):
                     handedOff = true;
                     break;
                 default:
