@@ -397,7 +397,9 @@ public class SyncOverAsyncTests
         """, Tw1005(0, "Wait", "Flush"), Tw1005(1, "Wait", "StopHanded"));
 
     // FFMpegCore's `ProcessSynchronously` beside `ProcessAsynchronously`: the words spelled out name a pair
-    // too. A "Synchronously" name whose "Asynchronously" namesake returns no task, or that has none, is no pair.
+    // too. A "Synchronously" name whose "Asynchronously" namesake returns no task, or that has none, is no pair
+    // (an internal one is reported; a public "…Synchronously" is named for blocking, see
+    // PublicMethodsNamedToBlock_AreNotReported).
     [Fact]
     public Task SynchronouslyNamedHalfBesideAnAsynchronouslyNamedHalf_IsNotReported() => VerifyAnalyzer.AnalyzerAsync("""
         using System.Threading.Tasks;
@@ -412,7 +414,7 @@ public class SyncOverAsyncTests
 
             public int CountSynchronous() => {|#0:Task.Run(() => 1).Result|};
 
-            public int ReadSynchronously() => {|#1:Task.Run(() => 1).Result|};
+            internal int ReadSynchronously() => {|#1:Task.Run(() => 1).Result|};
         }
         """, Tw1005(0, "Result", "CountSynchronous"), Tw1005(1, "Result", "ReadSynchronously"));
 
