@@ -373,7 +373,7 @@ public sealed class AcquireWithoutFinallyAnalyzer : ThreadwiseAnalyzer
         {
             foreach (var operation in statement.DescendantsAndSelf())
             {
-                if (operation is IBranchOperation { BranchKind: BranchKind.Break } jump && Target(jump) == loop)
+                if (operation is IBranchOperation { BranchKind: BranchKind.Break } jump && Target(jump) == (IOperation)loop)
                 {
                     return true;
                 }
@@ -382,12 +382,12 @@ public sealed class AcquireWithoutFinallyAnalyzer : ThreadwiseAnalyzer
             return false;
         }
 
-        // The loop or switch a `break` leaves.
-        private static IOperation? Target(IOperation jump)
+        // The loop a `continue` goes back to, or the loop or switch a `break` leaves.
+        private static IOperation? Target(IBranchOperation jump)
         {
             for (var current = jump.Parent; current is not null; current = current.Parent)
             {
-                if (current is ILoopOperation or ISwitchOperation)
+                if (current is ILoopOperation || (current is ISwitchOperation && jump.BranchKind == BranchKind.Break))
                 {
                     return current;
                 }
@@ -397,27 +397,9 @@ public sealed class AcquireWithoutFinallyAnalyzer : ThreadwiseAnalyzer
         }
 
         private static bool LeavesTheLoopAround(IOperation operation, IOperation acquire)
-        {
-            if (operation is not IBranchOperation { BranchKind: BranchKind.Continue or BranchKind.Break } jump)
-            {
-                return false;
-            }
-
-            for (var current = jump.Parent; current is not null; current = current.Parent)
-            {
-                if (current is ISwitchOperation && jump.BranchKind == BranchKind.Break)
-                {
-                    return false;
-                }
-
-                if (current is ILoopOperation loop)
-                {
-                    return loop.Syntax.Span.Contains(acquire.Syntax.Span);
-                }
-            }
-
-            return false;
-        }
+            => operation is IBranchOperation { BranchKind: BranchKind.Continue or BranchKind.Break } jump
+               && Target(jump) is ILoopOperation loop
+               && loop.Syntax.Span.Contains(acquire.Syntax.Span);
 
         private static bool IsInFinally(IOperation operation, IOperation body)
         {
