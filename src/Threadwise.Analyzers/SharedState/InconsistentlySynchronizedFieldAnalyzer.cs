@@ -537,6 +537,7 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
     // construction) runs under the guard.
     private static bool IsSafeWithoutTheLock(FieldAccess write, ISymbol guard, List<FieldAccess> writes, Callers callers, KnownSymbols symbols)
         => IsIdempotentReset(write, writes)
+           || IsRepeatedLazyInitialization(write, writes)
            || IsBeforeConcurrentStart(write.Operation, symbols)
            || IsAfterThreadJoined(write.Operation, symbols)
            || CreatesStoppedWork(write.Operation, symbols)
@@ -686,6 +687,78 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
 
         return rechecked;
     }
+
+    // `if (_types == null) _types = GetAllTypes();` (MTConnect.NET's static type tables), or `_types ??=
+    // GetAllTypes();`, where every write of the field is that same lazy initialization — the same call, under the
+    // same null check — inside the lock and out: two threads may both compute the table, but each stores an
+    // equivalent one and the field never goes back to null, so nothing is lost. A field also written anything
+    // else (a reset, another value, the same call without the check) is reported.
+    private static bool IsRepeatedLazyInitialization(FieldAccess write, List<FieldAccess> writes)
+    {
+        if (LazyInitializer(write) is not { } initializer)
+        {
+            return false;
+        }
+
+        foreach (var other in writes)
+        {
+            if (SymbolEqualityComparer.Default.Equals(other.Field, write.Field)
+                && !SymbolEqualityComparer.Default.Equals(LazyInitializer(other), initializer))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // The method whose result a null-guarded store keeps: `if (f == null) f = M();` or `f ??= M();`, M called
+    // with constants or nothing.
+    private static IMethodSymbol? LazyInitializer(FieldAccess write)
+    {
+        var value = write.Operation switch
+        {
+            ICoalesceAssignmentOperation coalesce => coalesce.Value,
+            ISimpleAssignmentOperation { Parent: IExpressionStatementOperation statement } store when IsUnderNullCheck(statement, write.Field) => store.Value,
+            _ => null,
+        };
+
+        if (value?.WithoutConversions() is not IInvocationOperation call)
+        {
+            return null;
+        }
+
+        foreach (var argument in call.Arguments)
+        {
+            if (!argument.Value.ConstantValue.HasValue)
+            {
+                return null;
+            }
+        }
+
+        return call.TargetMethod.OriginalDefinition;
+    }
+
+    // `if (f == null) f = …;` (or `f is null`), the store the whole branch.
+    private static bool IsUnderNullCheck(IOperation statement, IFieldSymbol field)
+    {
+        var branch = statement.Parent is IBlockOperation { Operations.Length: 1 } block ? block : statement;
+        return branch.Parent is IConditionalOperation { WhenFalse: null } check
+               && check.WhenTrue == branch
+               && check.Condition.WithoutConversions() switch
+               {
+                   IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } equals => IsFieldAndNull(equals.LeftOperand, equals.RightOperand, field) || IsFieldAndNull(equals.RightOperand, equals.LeftOperand, field),
+                   IIsPatternOperation { Pattern: IConstantPatternOperation { Value: var constant } } pattern => IsField(pattern.Value, field) && IsNull(constant),
+                   _ => false,
+               };
+    }
+
+    private static bool IsFieldAndNull(IOperation candidate, IOperation other, IFieldSymbol field) => IsField(candidate, field) && IsNull(other);
+
+    private static bool IsField(IOperation operation, IFieldSymbol field)
+        => operation.WithoutConversions() is IFieldReferenceOperation { Field: var read } && SymbolEqualityComparer.Default.Equals(read.OriginalDefinition, field.OriginalDefinition);
+
+    private static bool IsNull(IOperation operation) => operation.WithoutConversions() is ILiteralOperation { ConstantValue: { HasValue: true, Value: null } };
 
     // NetCoreServer's `Connect(socket)` and `Disconnect()`, the Tsavorite log's `Reset()` and
     // `Initialize(…)`: a method that, taking no lock anywhere, sets this object's state as a whole

@@ -9,6 +9,57 @@ public class InconsistentlySynchronizedFieldTests
     private static DiagnosticResult Tw2003(int markup, string field, string @lock, string member, string how = "written")
         => VerifyAnalyzer.Diagnostic(Descriptors.TW2003InconsistentlySynchronizedField).WithLocation(markup).WithArguments(field, @lock, member, how);
 
+    // MTConnect.NET's static type tables: `if (_types == null) _types = GetAllTypes();` under the lock in one
+    // member and without it in the others. Every write is that same lazy initialization: racing threads store
+    // equivalent tables and the field never goes back to null. A plain store of the same call, another
+    // initializer, or one fed a variable argument keeps the finding.
+    [Fact]
+    public Task RepeatedLazyInitialization_IsNoUnguardedWrite() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Generic;
+
+        static class Types
+        {
+            private static readonly object _lock = new object();
+            private static Dictionary<string, int> _types;
+            private static Dictionary<string, int> _names;
+            private static Dictionary<string, int> _loaded;
+
+            private static Dictionary<string, int> GetAllTypes() => new Dictionary<string, int>();
+
+            private static Dictionary<string, int> Load(string path) => new Dictionary<string, int>();
+
+            public static IEnumerable<string> GetTypes()
+            {
+                lock (_lock)
+                {
+                    if (_types == null) _types = GetAllTypes();
+                    if (_names is null)
+                    {
+                        _names = GetAllTypes();
+                    }
+
+                    if (_loaded == null) _loaded = Load("types.json");
+                    return _types.Keys;
+                }
+            }
+
+            public static int Count()
+            {
+                if (_types == null) _types = GetAllTypes();
+                _types ??= GetAllTypes();
+                return _types.Count;
+            }
+
+            public static void Refresh(string path)
+            {
+                {|#0:_names = GetAllTypes()|};
+                if (_loaded == null) {|#1:_loaded = Load(path)|};
+            }
+        }
+        """,
+        Tw2003(0, "_names", "_lock", "GetTypes"),
+        Tw2003(1, "_loaded", "_lock", "GetTypes"));
+
     // `new Table { _dirty = false }` in a factory of the type fills a new object: it is no unguarded write of this
     // object's field. `other._dirty = false` on an existing object still is.
     [Fact]
