@@ -160,13 +160,8 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
     // passes it inside a params array or span: no hand-off.)
     private static bool IsOnlyHandedOff(ILocalSymbol local, IOperation start)
     {
-        if (AsyncContext.GetFunctionBody(start) is not { } body)
-        {
-            return false;
-        }
-
         var handedOff = false;
-        foreach (var reference in LocalReferences.Collect(body, local))
+        foreach (var reference in LocalReferences.Collect(AsyncContext.GetFunctionBody(start), local))
         {
             switch (reference.Reference.ParentSkippingConversions())
             {
@@ -192,13 +187,12 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
     // A field or property of this object, not read again in this method (`await _loop` would wait for it).
     private static bool IsHandedOff(IOperation target)
     {
-        if (target is not IMemberReferenceOperation { Instance: null or IInstanceReferenceOperation, Member: var member }
-            || AsyncContext.GetFunctionBody(target) is not { } body)
+        if (target is not IMemberReferenceOperation { Instance: null or IInstanceReferenceOperation, Member: var member })
         {
             return false;
         }
 
-        foreach (var operation in body.Descendants())
+        foreach (var operation in AsyncContext.GetFunctionBody(target).Descendants())
         {
             if (operation is IMemberReferenceOperation other && operation != target && SymbolEqualityComparer.Default.Equals(other.Member, member))
             {
