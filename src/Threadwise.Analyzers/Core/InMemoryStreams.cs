@@ -65,7 +65,9 @@ internal static class InMemoryStreams
 
         return value switch
         {
-            IObjectCreationOperation creation => IsWrapper(creation.Type, symbols) && IsInMemory(FirstArgument(creation), symbols, inMemoryParameters, depth + 1),
+            IObjectCreationOperation creation => IsWrapper(creation.Type, symbols)
+                                                 && (IsInMemory(FirstArgument(creation), symbols, inMemoryParameters, depth + 1)
+                                                     || (!HandsAnyStream(creation.Arguments, symbols) && IsMemoryBackedClass(creation.Type, symbols))),
             // `Stream body = null; if (hasBody) body = new MemoryStream(size);`: a null start is no stream.
             ILocalReferenceOperation local => Initializer(local) is { } initial && !IsNull(initial)
                 ? IsInMemory(initial, symbols, inMemoryParameters, depth + 1)
@@ -394,6 +396,120 @@ internal static class InMemoryStreams
            || KnownSymbols.IsOrDerivesFrom(type, symbols.StringReader)
            || KnownSymbols.IsOrDerivesFrom(type, symbols.StringWriter)
            || KnownSymbols.IsOrDerivesFrom(type, symbols.MimeKitMemoryBlockStream);
+
+    private static readonly ConditionalWeakTable<INamedTypeSymbol, StrongBox<bool>> MemoryBackedClasses = new();
+
+    // `new ReadOnlySequenceStream(messageData)` (gRPC's server decompresses each message through one): a stream,
+    // reader or writer class of this compilation, derived from the abstract Stream, TextReader or TextWriter (or
+    // from memory) through classes of this compilation only, whose every field holds numbers, flags, arrays of
+    // them or memory (`ReadOnlySequence<byte>`, `Memory<byte>`, the `ArrayPool<byte>` it rents from), which
+    // declares no extern method and creates or obtains no other stream and no file. It has nothing to do I/O
+    // with. A string (a path), a handle, a delegate or any other object in a field makes it unknown. Asked of
+    // would-be findings only, for the exact class created and handed no stream, reader or writer; the answer is
+    // kept per class.
+    private static bool IsMemoryBackedClass(ITypeSymbol? type, KnownSymbols symbols)
+    {
+        if (type is not INamedTypeSymbol { TypeKind: TypeKind.Class } named || named.DeclaringSyntaxReferences.Length == 0)
+        {
+            return false;
+        }
+
+        named = named.OriginalDefinition;
+        if (MemoryBackedClasses.TryGetValue(named, out var known))
+        {
+            return known.Value;
+        }
+
+        var value = ComputeIsMemoryBackedClass(named, symbols);
+        return MemoryBackedClasses.GetValue(named, _ => new StrongBox<bool>(value)).Value;
+    }
+
+    private static bool ComputeIsMemoryBackedClass(INamedTypeSymbol type, KnownSymbols symbols)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (current.DeclaringSyntaxReferences.Length == 0)
+            {
+                // The first base from a reference: the abstract stream, reader or writer itself, or memory.
+                return SymbolEqualityComparer.Default.Equals(current, symbols.Stream)
+                       || SymbolEqualityComparer.Default.Equals(current, symbols.TextReader)
+                       || SymbolEqualityComparer.Default.Equals(current, symbols.TextWriter)
+                       || IsInMemoryType(current, symbols);
+            }
+
+            foreach (var member in current.GetMembers())
+            {
+                if ((member is IFieldSymbol { IsConst: false } field && !HoldsOnlyMemory(field.Type, symbols))
+                    || member is IMethodSymbol { IsExtern: true })
+                {
+                    return false;
+                }
+            }
+
+            foreach (var reference in current.DeclaringSyntaxReferences)
+            {
+                if (!symbols.Compilation.ContainsSyntaxTree(reference.SyntaxTree)
+                    || OpensAnything(reference.GetSyntax(), symbols.Compilation.GetSemanticModel(reference.SyntaxTree), symbols))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    // Numbers, flags, characters, enums, arrays of them, memory of them and tasks of them; not strings, pointers,
+    // handles, delegates or other objects.
+    private static bool HoldsOnlyMemory(ITypeSymbol type, KnownSymbols symbols)
+    {
+        switch (type)
+        {
+            case { SpecialType: >= SpecialType.System_Boolean and <= SpecialType.System_Double }:
+            case { TypeKind: TypeKind.Enum }:
+                return true;
+            case IArrayTypeSymbol array:
+                return array.ElementType is { SpecialType: >= SpecialType.System_Boolean and <= SpecialType.System_Double };
+            // `private Task<int>? _lastReadTask;`: the finished read cached for ReadAsync, as MemoryStream does.
+            case INamedTypeSymbol { IsGenericType: true } generic
+                when generic.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T
+                     || symbols.IsMemoryHolder(generic)
+                     || SymbolEqualityComparer.Default.Equals(generic.OriginalDefinition, symbols.TaskOfT):
+                foreach (var argument in generic.TypeArguments)
+                {
+                    if (!HoldsOnlyMemory(argument, symbols))
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            default:
+                return symbols.IsMemoryHolder(type); // SequencePosition
+        }
+    }
+
+    // A stream, reader or writer created or obtained in the class (`new FileStream(…)`, `File.OpenRead(…)`), or
+    // any call of `File`.
+    private static bool OpensAnything(SyntaxNode declaration, SemanticModel model, KnownSymbols symbols)
+    {
+        if (ObtainsOtherStreams(declaration, model, symbols))
+        {
+            return true;
+        }
+
+        foreach (var node in declaration.DescendantNodes())
+        {
+            if (node is InvocationExpressionSyntax
+                && model.GetSymbolInfo(node).Symbol is IMethodSymbol { ContainingType: var owner }
+                && SymbolEqualityComparer.Default.Equals(owner, symbols.File))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static bool IsWrapper(ITypeSymbol? type, KnownSymbols symbols)
         => KnownSymbols.IsOrDerivesFrom(type, symbols.Stream)

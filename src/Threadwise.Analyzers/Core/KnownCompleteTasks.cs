@@ -1025,12 +1025,47 @@ internal static class KnownCompleteTasks
                 case ILocalReferenceOperation { Local: { Type.SpecialType: SpecialType.System_Boolean } flag } reference:
                     // `var tried = content?.Task.IsCompleted == true; … if (tried) content!.Task.Result` (YARP).
                     return CheckHeldIn(flag, reference) is { } check && Asserted(check);
+                case IIsPatternOperation { Pattern: IRecursivePatternOperation properties } isPattern:
+                    return PropertiesAssertCompletion(isPattern.Value, properties);
                 case IIsPatternOperation isPattern:
                     return IsStatus(isPattern.Value) && IsFinalStatusPattern(isPattern.Pattern);
                 default:
                     return false;
             }
         }
+
+        // `_tx is { IsCompleted: true } ? _tx.Result.Id : placeholder` (Apache Ignite's lazy transaction): a
+        // property pattern matches only when each of its subpatterns does, so one that asks for completion
+        // (`IsCompleted: true`, `IsCompletedSuccessfully: true`, `IsFaulted: true`, `Status: TaskStatus.RanToCompletion`)
+        // proves the task complete as the property read would. `IsCompleted: false` proves nothing.
+        private bool PropertiesAssertCompletion(IOperation tested, IRecursivePatternOperation pattern)
+        {
+            if (!Is(tested))
+            {
+                return false;
+            }
+
+            foreach (var subpattern in pattern.PropertySubpatterns)
+            {
+                if (subpattern.Member is not IPropertyReferenceOperation { Property: var property })
+                {
+                    continue;
+                }
+
+                switch (property.Name)
+                {
+                    case "IsCompleted" or "IsCompletedSuccessfully" when IsTruePattern(subpattern.Pattern):
+                    case "IsFaulted" or "IsCanceled" when Symbols.IsTaskType(property.ContainingType) && IsTruePattern(subpattern.Pattern):
+                    case "Status" when Symbols.IsTaskType(property.ContainingType) && IsFinalStatusPattern(subpattern.Pattern):
+                        return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsTruePattern(IPatternOperation pattern)
+            => pattern is IConstantPatternOperation { Value: var value } && IsTrue(value);
 
         /// <summary>True when the condition being false proves the task complete.</summary>
         public bool Denied(IOperation condition)
@@ -1049,6 +1084,9 @@ internal static class KnownCompleteTasks
                     return (IsFalse(equals.RightOperand) && Asserted(equals.LeftOperand))
                            || WhenAnyWinner(equals.LeftOperand, equals.RightOperand, winnerIsOther: false)
                            || WhenAnyWinner(equals.RightOperand, equals.LeftOperand, winnerIsOther: false);
+                case IIsPatternOperation { Pattern: INegatedPatternOperation { Pattern: IRecursivePatternOperation properties } } isNotPattern:
+                    // `if (_tx is not { IsCompleted: true }) return;`
+                    return PropertiesAssertCompletion(isNotPattern.Value, properties);
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.NotEquals } notEquals:
                     return (IsStatus(notEquals.LeftOperand) && IsFinalStatus(notEquals.RightOperand))
                            || (IsStatus(notEquals.RightOperand) && IsFinalStatus(notEquals.LeftOperand))

@@ -113,6 +113,14 @@ internal sealed class KnownSymbols
         "Microsoft.Data.Sqlite.SqliteDataReader",
         "Microsoft.Data.Sqlite.SqliteTransaction",
         "Microsoft.Data.Sqlite.SqliteBlob",
+        "System.Buffers.ReadOnlySequence`1",
+        "System.SequencePosition",
+        "System.Memory`1",
+        "System.ReadOnlyMemory`1",
+        "System.ArraySegment`1",
+        "System.Buffers.ArrayPool`1",
+        "System.Buffers.MemoryPool`1",
+        "System.Buffers.IMemoryOwner`1",
     };
 
     private readonly Compilation _compilation;
@@ -376,6 +384,27 @@ internal sealed class KnownSymbols
         return false;
     }
 
+    /// <summary>A value that only holds or hands out memory: <c>ReadOnlySequence&lt;T&gt;</c>, <c>SequencePosition</c>,
+    /// <c>Memory&lt;T&gt;</c>, <c>ReadOnlyMemory&lt;T&gt;</c>, <c>ArraySegment&lt;T&gt;</c>, and the pools and owners
+    /// such memory comes from (<c>ArrayPool&lt;T&gt;</c>, <c>MemoryPool&lt;T&gt;</c>, <c>IMemoryOwner&lt;T&gt;</c>).</summary>
+    public bool IsMemoryHolder(ITypeSymbol? type)
+    {
+        if (type?.OriginalDefinition is not INamedTypeSymbol definition)
+        {
+            return false;
+        }
+
+        for (var known = KnownType.ReadOnlySequenceOfT; known <= KnownType.MemoryOwnerOfT; known++)
+        {
+            if (SymbolEqualityComparer.Default.Equals(definition, Get(known)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private INamedTypeSymbol? Get(KnownType type)
     {
         var index = (int)type;
@@ -488,5 +517,13 @@ internal sealed class KnownSymbols
         SqliteDataReader,
         SqliteTransaction,
         SqliteBlob,
+        ReadOnlySequenceOfT,
+        SequencePosition,
+        MemoryOfT,
+        ReadOnlyMemoryOfT,
+        ArraySegmentOfT,
+        ArrayPoolOfT,
+        MemoryPoolOfT,
+        MemoryOwnerOfT,
     }
 }

@@ -2190,7 +2190,7 @@ public class BlockingApiInAsyncCodeTests
         """, Tw1004(0, "CryptoStream.FlushFinalBlock", "async method 'Encrypt'", "CryptoStream.FlushFinalBlockAsync"));
 
     // MimeKit's MemoryBlockStream (used throughout MailKit) keeps its bytes in memory blocks; a stream
-    // of the same shape in another namespace is not known to be in memory.
+    // of the same shape in another namespace, which may spill to another stream, is not known to be in memory.
     [Fact]
     public Task MimeKitMemoryBlockStream_IsInMemory() => VerifyAnalyzer.AnalyzerAsync("""
         using System.IO;
@@ -2203,6 +2203,7 @@ public class BlockingApiInAsyncCodeTests
 
         public class MemoryLikeStream : Stream
         {
+            private Stream? _spill;
             public override bool CanRead => true;
             public override bool CanSeek => true;
             public override bool CanWrite => true;
@@ -3018,6 +3019,135 @@ public class BlockingApiInAsyncCodeTests
             }
         }
         """, Tw1004(0, "StreamReader.ReadToEnd", "async method 'Read'", "StreamReader.ReadToEndAsync"), Tw1004(1, "Stream.Flush", "async method 'Read'", "Stream.FlushAsync"));
+
+    // gRPC's server decompresses each message through `new ReadOnlySequenceStream(messageData)`, its own
+    // Stream over a ReadOnlySequence<byte>: a stream class of the project that holds only memory, numbers,
+    // flags and cached read tasks, and opens nothing, reads memory. One with a path, an inner stream or a
+    // delegate in a field, one with a string auto-property, one that calls File, or one derived from a stream of a referenced assembly other
+    // than Stream itself is reported.
+    [Fact]
+    public Task StreamClassesOfTheProjectOverMemory_AreInMemory() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Buffers;
+        using System.IO;
+        using System.Threading.Tasks;
+
+        interface ICompressionProvider
+        {
+            Stream CreateDecompressionStream(Stream stream);
+        }
+
+        abstract class ReadOnlyStream : Stream
+        {
+            public override bool CanRead => true;
+            public override bool CanSeek => false;
+            public override bool CanWrite => false;
+            public override long Length => throw new NotSupportedException();
+            public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+            public override void Flush() { }
+            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+            public override void SetLength(long value) => throw new NotSupportedException();
+            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        }
+
+        sealed class SequenceStream : ReadOnlyStream
+        {
+            private static readonly Task<int> Zero = Task.FromResult(0);
+            private Task<int>? _lastRead;
+            private readonly ReadOnlySequence<byte> _sequence;
+            private SequencePosition _position;
+            public bool Disposed { get; private set; }
+
+            public SequenceStream(ReadOnlySequence<byte> sequence) { _sequence = sequence; _position = sequence.Start; }
+
+            public override int Read(byte[] buffer, int offset, int count)
+            {
+                var rest = _sequence.Slice(_position);
+                var n = (int)Math.Min(count, rest.Length);
+                rest.Slice(0, n).CopyTo(buffer.AsSpan(offset, n));
+                _position = _sequence.GetPosition(n, _position);
+                return n;
+            }
+        }
+
+        sealed class PooledStream : ReadOnlyStream
+        {
+            private readonly ArrayPool<byte> _pool = ArrayPool<byte>.Shared;
+            private byte[] _rented;
+            private int _length, _read;
+
+            public PooledStream(int size) => _rented = _pool.Rent(size);
+
+            public override int Read(byte[] buffer, int offset, int count) => 0;
+        }
+
+        sealed class FileChunkStream : ReadOnlyStream
+        {
+            private readonly string _path;
+            public FileChunkStream(string path) => _path = path;
+            public override int Read(byte[] buffer, int offset, int count) => 0;
+        }
+
+        sealed class LiteralFileStream : ReadOnlyStream
+        {
+            private int _offset;
+            public override int Read(byte[] buffer, int offset, int count) => File.ReadAllBytes("data.bin").Length - _offset;
+        }
+
+        sealed class WrappingStream : ReadOnlyStream
+        {
+            private readonly Stream _inner;
+            public WrappingStream(Stream inner) => _inner = inner;
+            public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, count);
+        }
+
+        sealed class CallbackStream : ReadOnlyStream
+        {
+            private readonly Func<int> _next = () => 0;
+            public override int Read(byte[] buffer, int offset, int count) => _next();
+        }
+
+        sealed class NamedStream : ReadOnlyStream
+        {
+            public string Name { get; set; } = "log.bin";
+            public override int Read(byte[] buffer, int offset, int count) => 0;
+        }
+
+        sealed class LogFile : FileStream
+        {
+            private int _count;
+            public LogFile() : base("log.bin", FileMode.Open) { }
+        }
+
+        class Reader
+        {
+            async Task<byte[]> Decompress(ICompressionProvider provider, ReadOnlySequence<byte> data, Stream network)
+            {
+                await Task.Yield();
+                var output = new MemoryStream();
+                using (var decompressed = provider.CreateDecompressionStream(new SequenceStream(data)))
+                {
+                    decompressed.CopyTo(output);
+                }
+
+                new SequenceStream(data).CopyTo(output);
+                new PooledStream(16).CopyTo(output);
+                {|#0:new FileChunkStream("a").CopyTo(output)|};
+                {|#1:new LiteralFileStream().CopyTo(output)|};
+                {|#2:new WrappingStream(network).CopyTo(output)|};
+                {|#3:new CallbackStream().CopyTo(output)|};
+                {|#4:new LogFile().CopyTo(output)|};
+                {|#5:new NamedStream().CopyTo(output)|};
+                return output.ToArray();
+            }
+        }
+        """,
+        Tw1004(0, "Stream.CopyTo", "async method 'Decompress'", "Stream.CopyToAsync"),
+        Tw1004(1, "Stream.CopyTo", "async method 'Decompress'", "Stream.CopyToAsync"),
+        Tw1004(2, "Stream.CopyTo", "async method 'Decompress'", "Stream.CopyToAsync"),
+        Tw1004(3, "Stream.CopyTo", "async method 'Decompress'", "Stream.CopyToAsync"),
+        Tw1004(4, "Stream.CopyTo", "async method 'Decompress'", "Stream.CopyToAsync"),
+        Tw1004(5, "Stream.CopyTo", "async method 'Decompress'", "Stream.CopyToAsync"));
 
     // gRPC decompresses a message with `provider.CreateDecompressionStream(new MemoryStream(data))`: a
     // stream a factory wraps around memory, and nothing else, is in memory too.

@@ -377,6 +377,49 @@ public class KnownCompleteTasksTests
         }
         """, For(framework), Tw1002(0, "Result", "async method 'Dispose'"), Tw1002(1, "Result", "async method 'Other'"));
 
+    // Apache Ignite's lazy transaction: `internal long Id => _tx is { IsCompleted: true } ? _tx.Result.Id : -1;`
+    // — a property pattern that asks for completion proves it as the property read does, and so does the
+    // negated pattern that returns early. `IsCompleted: false`, a pattern on another task, and a status that is
+    // not final prove nothing.
+    [Theory]
+    [MemberData(nameof(Frameworks))]
+    public Task PropertyPatternsOfCompletion_ProveIt(string framework) => VerifyTw1005.AnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        class Tx { public long Id; }
+
+        class LazyTransaction
+        {
+            private Task<Tx>? _tx;
+            private Task<Tx>? _other;
+
+            internal long Id => _tx is { IsCompleted: true } ? _tx.Result.Id : -1;
+
+            internal long Succeeded => _tx is { IsCompletedSuccessfully: true, IsFaulted: false } ? _tx.Result.Id : -1;
+
+            internal long Ran => _tx is { Status: TaskStatus.RanToCompletion } ? _tx.Result.Id : -1;
+
+            internal long Early()
+            {
+                if (_tx is not { IsCompleted: true })
+                {
+                    return -1;
+                }
+
+                return _tx.Result.Id;
+            }
+
+            internal long NotDone => _tx is { IsCompleted: false } ? {|#0:_tx.Result|}.Id : -1;
+
+            internal long Another => _other is { IsCompleted: true } ? {|#1:_tx!.Result|}.Id : -1;
+
+            internal long Running => _tx is { Status: TaskStatus.Running } ? {|#2:_tx.Result|}.Id : -1;
+        }
+        """, For(framework),
+        VerifyTw1005.Diagnostic(Descriptors.TW1005SyncOverAsync).WithLocation(0).WithArguments("Result", "property 'NotDone'", "a property cannot be async: turn it into an async method and await the task"),
+        VerifyTw1005.Diagnostic(Descriptors.TW1005SyncOverAsync).WithLocation(1).WithArguments("Result", "property 'Another'", "a property cannot be async: turn it into an async method and await the task"),
+        VerifyTw1005.Diagnostic(Descriptors.TW1005SyncOverAsync).WithLocation(2).WithArguments("Result", "property 'Running'", "a property cannot be async: turn it into an async method and await the task"));
+
     // Bedrock's receive loop: `if (!flush.IsCompleted) await flush;` then `flush.Result`: the branch taken
     // when the task is not complete waits for it, so past the `if` it is complete either way. A branch that
     // waits for another task, waits only conditionally, or an `else` that might skip it, proves nothing.
