@@ -727,8 +727,9 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
                 case MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: IdentifierNameSyntax name }:
                     return FieldNamed(type, name.Identifier.ValueText) is not null;
                 case IdentifierNameSyntax name:
-                    return FieldNamed(type, name.Identifier.ValueText) is not null
-                        && !DeclaresName(method, declaration, name.Identifier.ValueText);
+                    return (FieldNamed(type, name.Identifier.ValueText) is not null
+                            && !DeclaresName(method, declaration, name.Identifier.ValueText))
+                        || IsLocalKeptInAField(method, type, declaration, name.Identifier.ValueText);
                 case MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax source, Name.Identifier.ValueText: "Task" }:
                     return (FieldNamed(type, source.Identifier.ValueText) is { } field
                             && CompletionSources.IsCompletionSource(field.Type, _symbols)
@@ -740,6 +741,70 @@ public sealed class TaskDroppedAnalyzer : ThreadwiseAnalyzer
                 default:
                     return false;
             }
+        }
+
+        // `var task = StartWork(); currentWorkCycle = task; task.ContinueWith(…); return task;` (Orleans' BatchWorker.Start):
+        // a local set once, where it is declared, and stored in a field of the type by a statement of the method's
+        // own body (not a branch of it) hands out the task the object keeps. A local assigned again, passed by
+        // `ref`/`out`, or stored only on some paths is not known.
+        private static bool IsLocalKeptInAField(IMethodSymbol method, INamedTypeSymbol type, MethodDeclarationSyntax declaration, string name)
+        {
+            if (declaration.Body is not { } body)
+            {
+                return false;
+            }
+
+            foreach (var parameter in method.Parameters)
+            {
+                if (parameter.Name == name)
+                {
+                    return false;
+                }
+            }
+
+            var declarations = 0;
+            foreach (var node in body.DescendantNodes())
+            {
+                switch (node)
+                {
+                    case VariableDeclaratorSyntax { Identifier.ValueText: var local } declarator when local == name:
+                        if (declarator.Initializer is null || ++declarations > 1)
+                        {
+                            return false;
+                        }
+
+                        break;
+                    case SingleVariableDesignationSyntax { Identifier.ValueText: var designated } when designated == name:
+                        return false;
+                    case AssignmentExpressionSyntax { Left: IdentifierNameSyntax { Identifier.ValueText: var assigned } } when assigned == name:
+                        return false;
+                    case ArgumentSyntax { RefKindKeyword.RawKind: not 0, Expression: IdentifierNameSyntax { Identifier.ValueText: var passed } } when passed == name:
+                        return false;
+                }
+            }
+
+            if (declarations != 1)
+            {
+                return false;
+            }
+
+            foreach (var statement in body.Statements)
+            {
+                if (statement is ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { Right: IdentifierNameSyntax { Identifier.ValueText: var stored }, Left: var target } assignment }
+                    && stored == name
+                    && assignment.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.SimpleAssignmentExpression)
+                    && target switch
+                    {
+                        MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: IdentifierNameSyntax field } => FieldNamed(type, field.Identifier.ValueText) is not null,
+                        IdentifierNameSyntax field => FieldNamed(type, field.Identifier.ValueText) is not null && !DeclaresName(method, declaration, field.Identifier.ValueText),
+                        _ => false,
+                    })
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         // `TaskCompletionSource<T>? tcs = null; lock (_sync) { tcs = this.taskCompletionSource; } tcs.TrySetResult(default);

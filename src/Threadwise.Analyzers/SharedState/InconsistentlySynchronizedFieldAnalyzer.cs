@@ -239,7 +239,7 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
             return;
         }
 
-        var heldLock = FirstHeldLock(context.Operation);
+        var heldLock = FirstHeldLock(context.Operation) ?? LockAtEveryCallOfItsLocalFunction(context.Operation);
 
         // A SemaphoreSlim region is not evidence that the field needs that lock: semaphores also
         // throttle, and async code often acquires them through helpers returning a lease that the
@@ -641,6 +641,66 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
            || member is IMethodSymbol method
               && (SymbolEqualityComparer.Default.Equals(callers.HeldByEveryCaller(method), guard)
                   || SymbolEqualityComparer.Default.Equals(callers.HeldByEveryCallerInTheCompilation(method), guard));
+
+    // `void RecordRunning(Message m) { …; _blockingRequest = m; }`, a local function that its sibling calls only
+    // inside `lock (this)` (Orleans' activation message loop): the write runs within those calls and holds the
+    // lock every one of them holds. Null when the write sits in a lambda, the local function is async, used as a
+    // delegate, calls itself, or is never called; or when its calls share no lock. Asked only for writes made
+    // without a lock of their own.
+    private static ISymbol? LockAtEveryCallOfItsLocalFunction(IOperation write)
+    {
+        ILocalFunctionOperation? local = null;
+        for (var current = write.Parent; current is not null && local is null; current = current.Parent)
+        {
+            switch (current)
+            {
+                case IAnonymousFunctionOperation:
+                    return null;
+                case ILocalFunctionOperation found:
+                    local = found;
+                    break;
+            }
+        }
+
+        if (local is null || local.Symbol.IsAsync)
+        {
+            return null;
+        }
+
+        ImmutableArray<ISymbol>? common = null;
+        foreach (var operation in RootOf(local).Descendants())
+        {
+            switch (operation)
+            {
+                case IMethodReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Method, local.Symbol):
+                    return null;
+                case IInvocationOperation invocation when SymbolEqualityComparer.Default.Equals(invocation.TargetMethod, local.Symbol):
+                    if (IsInside(invocation, local))
+                    {
+                        return null; // recursion: the inner call holds what the outer one held, not known here
+                    }
+
+                    var here = KnownHeldLocks(invocation);
+                    common = common is { } earlier ? here.RemoveAll(symbol => !earlier.Contains(symbol, SymbolEqualityComparer.Default)) : here;
+                    break;
+            }
+        }
+
+        return common is { Length: > 0 } locks && !LockScope.IsSemaphore(locks[0]) ? locks[0] : null;
+    }
+
+    private static bool IsInside(IOperation operation, IOperation container)
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            if (current == container)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static ISymbol? FirstHeldLock(IOperation operation)
     {

@@ -1863,6 +1863,77 @@ public class TaskDroppedTests
         }
         """, Tw4002(0, "Task", "_state.Flush"), Tw4002(1, "Task", "_state.Restart"), Tw4002(2, "Task", "_state.Overridable"));
 
+    // Orleans' BatchWorker: `Notify()` drops `Start()`, which does `var task = …; currentWorkCycle = task;
+    // task.ContinueWith(…); return task;` — the object keeps the task it hands out. A local stored only on some
+    // paths, assigned again after the store, or a different local stored, proves nothing.
+    [Fact]
+    public Task LocalsStoredInAFieldBeforeTheReturn_AreKept() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        class BatchWorker
+        {
+            private readonly object _lock = new object();
+            private Task? _current;
+            private bool _trace;
+
+            public void Notify()
+            {
+                lock (_lock)
+                {
+                    Start();
+                    this.StartThis();
+                    {|#0:StartSometimes()|};
+                    {|#1:StartTwice()|};
+                    {|#2:StartOther()|};
+                }
+            }
+
+            private Task Start()
+            {
+                var task = Task.Run(() => Work());
+                _current = task;
+                task.ContinueWith(_ => Work());
+                return task;
+            }
+
+            private Task StartThis()
+            {
+                var task = Task.Run(() => Work());
+                this._current = task;
+                return task;
+            }
+
+            private Task StartSometimes()
+            {
+                var task = Task.Run(() => Work());
+                if (_trace)
+                {
+                    _current = task;
+                }
+
+                return task;
+            }
+
+            private Task StartTwice()
+            {
+                var task = Task.Run(() => Work());
+                _current = task;
+                task = Task.Run(() => Work());
+                return task;
+            }
+
+            private Task StartOther()
+            {
+                var task = Task.Run(() => Work());
+                var other = Task.Run(() => Work());
+                _current = other;
+                return task;
+            }
+
+            private void Work() { }
+        }
+        """, Tw4002(0, "Task", "StartSometimes"), Tw4002(1, "Task", "StartTwice"), Tw4002(2, "Task", "StartOther"));
+
     // vs-threading's AsyncManualResetEvent: `public void Set() => this.SetAsync();` where SetAsync copies the
     // completion-source field into a local under a lock, completes it and returns `tcs.Task` — the task the
     // event keeps and hands to every waiter. A local that is also given a new source, or is a parameter's

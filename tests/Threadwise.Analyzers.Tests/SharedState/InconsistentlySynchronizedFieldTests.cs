@@ -463,6 +463,78 @@ public class InconsistentlySynchronizedFieldTests
         }
         """, Tw2003(0, "_pending", "_writeLock", "Queue"));
 
+    // Orleans' activation message loop: `RecordRunning(message)`, a local function of the loop that its sibling
+    // local function calls only inside `lock (this)`, writes `_blockingRequest` there. The write holds the lock
+    // its every call holds. A local function also called without the lock, handed out as a delegate, async,
+    // or writing from a lambda of its own is reported.
+    [Fact]
+    public Task FieldsWrittenInLocalFunctionsCalledUnderTheLock_HoldIt() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        class Activation
+        {
+            private readonly List<string> _waiting = new();
+            private string? _blocking;
+            private int _running;
+            private int _handedOut;
+            private int _late;
+
+            public void OnCompleted()
+            {
+                lock (this)
+                {
+                    _blocking = null;
+                    _running = 0;
+                    _handedOut = 0;
+                    _late = 0;
+                }
+            }
+
+            public async Task RunLoop()
+            {
+                while (true)
+                {
+                    await Task.Yield();
+                    ProcessPending();
+                }
+
+                void ProcessPending()
+                {
+                    lock (this)
+                    {
+                        if (_waiting.Count == 0) return;
+                        RecordRunning(_waiting[0]);
+                        CountRunning();
+                    }
+
+                    CountRunning();
+                    Action later = HandOut;
+                    later();
+                    Later();
+                }
+
+                void RecordRunning(string message) => _blocking = message;
+
+                void CountRunning() => {|#0:_running++|};
+
+                void HandOut() => {|#1:_handedOut++|};
+
+                void Later()
+                {
+                    lock (this)
+                    {
+                        Task.Run(() => {|#2:_late++|});
+                    }
+                }
+            }
+        }
+        """,
+        Tw2003(0, "_running", "this", "OnCompleted"),
+        Tw2003(1, "_handedOut", "this", "OnCompleted"),
+        Tw2003(2, "_late", "this", "OnCompleted"));
+
     [Fact]
     public Task HelperCalledFromALambdaWithoutTheLock_IsNotLockHeld() => VerifyAnalyzer.AnalyzerAsync("""
         using System.Threading.Tasks;
