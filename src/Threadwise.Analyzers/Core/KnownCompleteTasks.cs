@@ -46,6 +46,13 @@ internal static class KnownCompleteTasks
             target = member.Member;
             path = task;
         }
+        else if (target is null && task is IArrayElementReferenceOperation element && IsStableElement(element))
+        {
+            // `if (!tasks[i].IsCompletedSuccessfully) continue; var winner = tasks[i].Result;` (Orleans' directory
+            // hand-off): the same element, by the same loop index, compared as a path from the array.
+            target = ReferencedSymbol(element.ArrayReference);
+            path = target is null ? null : task;
+        }
 
         var collection = ElementSourceCollection(task, out var elementMember);
         if (target is null && collection is null)
@@ -211,6 +218,58 @@ internal static class KnownCompleteTasks
         _ => null,
     };
 
+    // `tasks[i]` of a local, parameter or field array, indexed by constants or by the variable of a `for` loop
+    // around it that the loop's body never writes: within one round it names one element.
+    private static bool IsStableElement(IArrayElementReferenceOperation element)
+    {
+        if (ReferencedSymbol(element.ArrayReference) is null)
+        {
+            return false;
+        }
+
+        foreach (var index in element.Indices)
+        {
+            if (Unwrap(index).ConstantValue.HasValue)
+            {
+                continue;
+            }
+
+            if (Unwrap(index) is not ILocalReferenceOperation { Local: var local } || !IsUnwrittenForVariable(local, element))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsUnwrittenForVariable(ILocalSymbol local, IOperation use)
+    {
+        for (var current = use.Parent; current is not null; current = current.Parent)
+        {
+            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return false;
+            }
+
+            if (current is IForLoopOperation loop && System.Linq.Enumerable.Contains(loop.Locals, local, SymbolEqualityComparer.Default))
+            {
+                foreach (var descendant in loop.Body.Descendants())
+                {
+                    if (IsWriteOf(descendant, local)
+                        || descendant is IIncrementOrDecrementOperation { Target: var stepped } && SymbolEqualityComparer.Default.Equals(ReferencedSymbol(stepped), local))
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     // A chain of locals, parameters, `this`, fields and argument-less properties (`a?.B` reads `a`).
     private static bool IsPath(IOperation operation) => Unwrap(operation) switch
     {
@@ -240,11 +299,34 @@ internal static class KnownCompleteTasks
             (ILocalReferenceOperation x, ILocalReferenceOperation y) => SymbolEqualityComparer.Default.Equals(x.Local, y.Local),
             (IParameterReferenceOperation x, IParameterReferenceOperation y) => SymbolEqualityComparer.Default.Equals(x.Parameter, y.Parameter),
             (IInstanceReferenceOperation, IInstanceReferenceOperation) => true,
+            (IArrayElementReferenceOperation x, IArrayElementReferenceOperation y) => SamePath(x.ArrayReference, y.ArrayReference) && SameIndices(x.Indices, y.Indices),
             (IMemberReferenceOperation x, IMemberReferenceOperation y) when x is IFieldReferenceOperation or IPropertyReferenceOperation
                 => SymbolEqualityComparer.Default.Equals(x.Member, y.Member)
                    && (x.Instance is null ? y.Instance is null : y.Instance is not null && SamePath(x.Instance, y.Instance)),
             _ => false,
         };
+    }
+
+    private static bool SameIndices(System.Collections.Immutable.ImmutableArray<IOperation> a, System.Collections.Immutable.ImmutableArray<IOperation> b)
+    {
+        if (a.Length != b.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < a.Length; i++)
+        {
+            var (x, y) = (Unwrap(a[i]), Unwrap(b[i]));
+            var same = x.ConstantValue.HasValue
+                ? y.ConstantValue.HasValue && Equals(x.ConstantValue.Value, y.ConstantValue.Value)
+                : x is ILocalReferenceOperation left && y is ILocalReferenceOperation right && SymbolEqualityComparer.Default.Equals(left.Local, right.Local);
+            if (!same)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     // In `content?.ConsumptionTask`, what the `?.` tests: the receiver of the conditional access that
@@ -375,7 +457,7 @@ internal static class KnownCompleteTasks
         {
             switch (current)
             {
-                case IAnonymousFunctionOperation lambda when KeepsItsValueInside(lambda, subject.Target):
+                case IAnonymousFunctionOperation lambda when !subject.IsElement && KeepsItsValueInside(lambda, subject.Target):
                     break;
                 case IAnonymousFunctionOperation or ILocalFunctionOperation:
                     return false;
@@ -685,7 +767,9 @@ internal static class KnownCompleteTasks
 
         return operation switch
         {
-            IAssignmentOperation assignment => SymbolEqualityComparer.Default.Equals(ReferencedSymbol(assignment.Target), symbol),
+            // `tasks[j] = Next();` replaces an element of `tasks`: whichever one was known complete may be gone.
+            IAssignmentOperation assignment => SymbolEqualityComparer.Default.Equals(ReferencedSymbol(assignment.Target), symbol)
+                                               || (assignment.Target is IArrayElementReferenceOperation element && SymbolEqualityComparer.Default.Equals(ReferencedSymbol(element.ArrayReference), symbol)),
             IArgumentOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref } argument => SymbolEqualityComparer.Default.Equals(ReferencedSymbol(argument.Value), symbol),
             _ => false,
         };
@@ -827,6 +911,10 @@ internal static class KnownCompleteTasks
         }
 
         public ISymbol? Collection { get; }
+
+        /// <summary>The subject is an element of an array (<c>tasks[i]</c>): a lambda that captures the index may
+        /// see another element by the time it runs.</summary>
+        public bool IsElement => _path is IArrayElementReferenceOperation;
 
         public KnownSymbols Symbols { get; }
 

@@ -377,6 +377,59 @@ public class KnownCompleteTasksTests
         }
         """, For(framework), Tw1002(0, "Result", "async method 'Dispose'"), Tw1002(1, "Result", "async method 'Other'"));
 
+    // Orleans' directory hand-off: `for (var i = tasks.Length - 1; i >= 0; i--) { if (!tasks[i].IsCompletedSuccessfully)
+    // continue; var winner = tasks[i].Result; … }` — the same element, by a loop index the body never writes. Another
+    // index, an index the body steps, or an element written between the check and the read prove nothing.
+    [Theory]
+    [MemberData(nameof(Frameworks))]
+    public Task ArrayElementsCheckedByTheLoopIndex_AreComplete(string framework) => VerifyTw1002.AnalyzerAsync("""
+        using System.Threading.Tasks;
+
+        class Handoff
+        {
+            async Task<int> M(Task<int>[] tasks, int j)
+            {
+                await Task.Yield();
+                var sum = 0;
+                for (var i = tasks.Length - 1; i >= 0; i--)
+                {
+                    if (!tasks[i].IsCompletedSuccessfully) continue;
+                    sum += tasks[i].Result;
+                    sum += {|#0:tasks[j].Result|};
+                }
+
+                for (var i = 0; i < tasks.Length; i++)
+                {
+                    if (tasks[i].IsCompleted)
+                    {
+                        sum += tasks[i].Result;
+                    }
+                }
+
+                if (tasks[0].IsCompleted)
+                {
+                    sum += tasks[0].Result;
+                }
+
+                for (var i = 0; i < tasks.Length - 1; i++)
+                {
+                    if (!tasks[i].IsCompleted) continue;
+                    i++;
+                    sum += {|#1:tasks[i].Result|};
+                }
+
+                for (var i = 0; i < tasks.Length; i++)
+                {
+                    if (!tasks[i].IsCompleted) continue;
+                    tasks[i] = Task.Run(() => 1);
+                    sum += {|#2:tasks[i].Result|};
+                }
+
+                return sum;
+            }
+        }
+        """, For(framework), Tw1002(0, "Result"), Tw1002(1, "Result"), Tw1002(2, "Result"));
+
     // Apache Ignite's lazy transaction: `internal long Id => _tx is { IsCompleted: true } ? _tx.Result.Id : -1;`
     // — a property pattern that asks for completion proves it as the property read does, and so does the
     // negated pattern that returns early. `IsCompleted: false`, a pattern on another task, and a status that is
