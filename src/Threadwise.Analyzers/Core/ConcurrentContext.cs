@@ -266,11 +266,45 @@ internal sealed class ConcurrentContext
         => racing is null ? null : RacesWithProperties;
 
     private readonly Lazy<bool> _hasUiContext;
+    private readonly Lazy<(INamedTypeSymbol? Grain, INamedTypeSymbol? SystemTarget)> _orleans;
 
     private ConcurrentContext(Compilation compilation)
     {
         Symbols = KnownSymbols.For(compilation);
         _hasUiContext = new Lazy<bool>(() => HasUiFramework(compilation));
+        _orleans = new Lazy<(INamedTypeSymbol?, INamedTypeSymbol?)>(() => (compilation.GetTypeByMetadataName("Orleans.IGrainBase"), compilation.GetTypeByMetadataName("Orleans.Runtime.SystemTarget")));
+    }
+
+    // Orleans grains and system targets: a plain await resumes on the activation's own task scheduler, which runs
+    // one turn at a time, as a UI thread does (found dogfooding Orleans' grain directory partition, whose
+    // `Task.WhenAll` of snapshot transfers updates its dictionary from each). Asked only in a compilation that
+    // references Orleans.
+    private bool IsTurnBased(IOperation operation)
+    {
+        var (grain, systemTarget) = _orleans.Value;
+        if ((grain is null && systemTarget is null)
+            || operation.SemanticModel?.GetEnclosingSymbol(operation.Syntax.SpanStart)?.ContainingType is not { } type)
+        {
+            return false;
+        }
+
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (Is(current, systemTarget))
+            {
+                return true;
+            }
+        }
+
+        foreach (var contract in type.AllInterfaces)
+        {
+            if (Is(contract, grain))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // WinForms, WPF, MAUI, Avalonia: continuations of a plain await go back to the UI thread, one at a time.
@@ -585,9 +619,9 @@ internal sealed class ConcurrentContext
     /// <summary>
     /// For async fan-out: true when <paramref name="operation"/> runs after an await of its lambda,
     /// when the tasks are already running side by side (before it, each lambda runs synchronously
-    /// inside <c>Select</c>, one after the other). In a project with a UI framework only an await
-    /// with <c>ConfigureAwait(false)</c> counts: a plain await resumes on the UI thread, one
-    /// continuation at a time.
+    /// inside <c>Select</c>, one after the other). In a project with a UI framework, and in an Orleans
+    /// grain or system target, only an await with <c>ConfigureAwait(false)</c> counts: a plain await
+    /// resumes on the UI thread (the activation's scheduler), one continuation at a time.
     /// </summary>
     private bool RunsAfterAnAwait(IOperation operation, ConcurrentEntry entry)
     {
@@ -595,12 +629,13 @@ internal sealed class ConcurrentContext
         // before its first await runs synchronously in the caller, one call after another.
         var function = entry.Method is null ? entry.Function : FunctionRoot(operation);
         var start = operation.Syntax.SpanStart;
+        var resumesOnOneThread = _hasUiContext.Value || IsTurnBased(operation);
         foreach (var candidate in function.Descendants())
         {
             if (candidate is IAwaitOperation awaited
                 && awaited.Syntax.Span.End <= start
                 && !AsyncContext.IsInNestedFunction(awaited, function)
-                && (!_hasUiContext.Value || IsConfigureAwaitFalse(awaited.Operation)))
+                && (!resumesOnOneThread || IsConfigureAwaitFalse(awaited.Operation)))
             {
                 return true;
             }

@@ -112,6 +112,84 @@ public class AsyncFanOutTests
         }
         """,
         Tw2001(0, "done", "urls.Select"));
+    // Orleans' grain directory partition (a system target) starts snapshot transfers in a loop and awaits them with
+    // `Task.WhenAll`; each writes `_directory[id] = entry` after its awaits. A plain await in a grain or system target
+    // resumes on the activation's scheduler, one turn at a time, as on a UI thread: only code after
+    // `ConfigureAwait(false)` runs on the pool. A class that is neither is reported as before.
+    [Fact]
+    public Task InOrleansGrainsAndSystemTargets_OnlyConfigureAwaitFalseMakesItConcurrent() => VerifyCollection.AnalyzerAsync("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        namespace Orleans { public interface IGrainBase { } }
+        namespace Orleans.Runtime { public abstract class SystemTarget { } }
+
+        class Partition : Orleans.Runtime.SystemTarget
+        {
+            private readonly Dictionary<int, string> _directory = new();
+
+            async Task Transfer(int[] owners)
+            {
+                var tasks = new List<Task>();
+                foreach (var owner in owners) tasks.Add(TransferSnapshotAsync(owner));
+                await Task.WhenAll(tasks);
+                tasks.Clear();
+                foreach (var owner in owners) tasks.Add(TransferOnThePoolAsync(owner));
+                await Task.WhenAll(tasks);
+            }
+
+            private async Task TransferSnapshotAsync(int owner)
+            {
+                await Task.Delay(1);
+                _directory[owner] = "snapshot";
+            }
+
+            private async Task TransferOnThePoolAsync(int owner)
+            {
+                await Task.Delay(1).ConfigureAwait(false);
+                {|#0:_directory[owner] = "pool"|};
+            }
+        }
+
+        class CounterGrain : Orleans.IGrainBase
+        {
+            private readonly List<int> _seen = new();
+
+            async Task Fan(int[] ids)
+            {
+                var tasks = new List<Task>();
+                foreach (var id in ids) tasks.Add(RecordAsync(id));
+                await Task.WhenAll(tasks);
+            }
+
+            private async Task RecordAsync(int id)
+            {
+                await Task.Delay(1);
+                _seen.Add(id);
+            }
+        }
+
+        class PlainService
+        {
+            private readonly List<int> _seen = new();
+
+            async Task Fan(int[] ids)
+            {
+                var tasks = new List<Task>();
+                foreach (var id in ids) tasks.Add(RecordAsync(id));
+                await Task.WhenAll(tasks);
+            }
+
+            private async Task RecordAsync(int id)
+            {
+                await Task.Delay(1);
+                {|#1:_seen.Add(id)|};
+            }
+        }
+        """,
+        VerifyCollection.Diagnostic(Descriptors.TW2002UnsafeCollectionMutation).WithLocation(0).WithArguments("_directory", "Dictionary", "Task.WhenAll -> TransferOnThePoolAsync"),
+        VerifyCollection.Diagnostic(Descriptors.TW2002UnsafeCollectionMutation).WithLocation(1).WithArguments("_seen", "List", "Task.WhenAll -> RecordAsync"));
+
     [Fact]
     public Task AsyncMethodsStartedTogether_RaceAfterTheirFirstAwait() => VerifyUpdate.AnalyzerAsync("""
         using System.Collections.Generic;
