@@ -336,14 +336,17 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
     // `Task.WhenAny(Task.Delay(timeout), tcs.Task)` where `cancellationToken.Register(…)` completes `tcs`
     // (DurableTask's DelayWithCancellation, built that way to avoid an OperationCanceledException), or
     // `Task.WhenAny(work, Task.Delay(Infinite, ct))`: the call races a task the token ends, so the token already
-    // decides how long it is waited for.
+    // decides how long it is waited for. `Task.WhenAll(Task.Delay(gracePeriod), ct.WhenCancelled())` (Orleans'
+    // membership shutdown, "allow some minimum time for graceful shutdown"), also through a local holding the
+    // token's task: the wait is meant to last until the token is cancelled *and* the delay has passed; the token
+    // given to the delay would cut the minimum short.
     private static bool IsRacedWithTheToken(IInvocationOperation invocation, IParameterSymbol token)
     {
         IOperation current = invocation;
         IInvocationOperation? whenAny = null;
         for (var step = 0; step < 5 && current.Parent is { } parent; step++, current = parent)
         {
-            if (parent is IInvocationOperation { TargetMethod: { Name: "WhenAny", IsStatic: true } } race)
+            if (parent is IInvocationOperation { TargetMethod: { Name: "WhenAny" or "WhenAll", IsStatic: true } } race)
             {
                 whenAny = race;
                 break;
@@ -362,10 +365,15 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
             return false;
         }
 
+        // WhenAny ends with the first task: any other task the token governs ends it on cancellation. WhenAll waits
+        // for every task, so only a task that stands for the token itself (`ct.WhenCancelled()`) makes the token
+        // part of the wait; `Task.WhenAll(Task.Delay(d), WorkAsync(ct))` still waits out the delay after a cancel.
+        var all = whenAny.TargetMethod.Name == "WhenAll";
         foreach (var operation in whenAny.Descendants())
         {
-            if (operation is IInvocationOperation other && other != invocation && PassesTheToken(other, token)
-                || operation is IPropertyReferenceOperation { Property.Name: "Task", Instance: ILocalReferenceOperation { Local: var source } } && IsCompletedByTheToken(source, body, token))
+            if (operation is IInvocationOperation other && other != invocation && PassesTheToken(other, token) && (!all || StandsForTheToken(other))
+                || !all && operation is IPropertyReferenceOperation { Property.Name: "Task", Instance: ILocalReferenceOperation { Local: var source } } && IsCompletedByTheToken(source, body, token)
+                || operation is ILocalReferenceOperation { Local: var held } local && HoldsATaskOfTheToken(held, local, token, all))
             {
                 return true;
             }
@@ -373,6 +381,21 @@ public sealed class CancellationTokenNotForwardedAnalyzer : ThreadwiseAnalyzer
 
         return false;
     }
+
+    // `ct.WhenCancelled()`, `ct.AsTask()`: an extension of CancellationToken that takes nothing else and hands back
+    // a task of the token; or `Task.Delay(Timeout.Infinite, ct)`, which only ever ends by the token.
+    private static bool StandsForTheToken(IInvocationOperation call)
+        => call.TargetMethod is { IsExtensionMethod: true, Parameters.Length: 1 }
+           || (call.TargetMethod.Name == "Delay" && call.Arguments.Length == 2
+               && call.Arguments[0].Value.WithoutConversions().ConstantValue is { HasValue: true, Value: -1 });
+
+    // `var cancellationTask = ct.WhenCancelled();`, never reassigned: a task made with the token.
+    private static bool HoldsATaskOfTheToken(ILocalSymbol local, IOperation use, IParameterSymbol token, bool standsForIt)
+        => LocalDeclarations.GetInitializer(local, use) is { } declaration
+           && declaration.Value.WithoutConversions() is IInvocationOperation made
+           && PassesTheToken(made, token)
+           && (!standsForIt || StandsForTheToken(made))
+           && !LocalReferences.IsReassigned(declaration.Body, local);
 
     // `cancellationToken.Register(s => ((TaskCompletionSource<bool>)s).SetResult(true), tcs)`: the local is
     // handed to a callback registered on the token.

@@ -108,6 +108,60 @@ public class CancellationTokenNotForwardedTests
         }
         """, Tw1007(0, "Task.Delay", "cancellationToken"), Tw1007(1, "Task.Delay", "cancellationToken"), Tw1007(2, "Task.Delay", "cancellationToken"));
 
+    // Orleans' membership shutdown: "allow some minimum time for graceful shutdown" with `var gracePeriod =
+    // Task.WhenAll(Task.Delay(grace), ct.WhenCancelled()); await Task.WhenAny(gracePeriod, stopping);` — the wait lasts
+    // until the token is cancelled and the delay has passed; the token given to the delay would cut the minimum
+    // short. Also through a local holding the token's task. Beside work that merely takes the token
+    // (`WhenAll(Task.Delay(d), WorkAsync(ct))`, which still waits out the delay after a cancel) it is reported.
+    [Fact]
+    public Task DelaysJoinedWithTheTokensOwnTask_AreNotReported() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        static class TokenExtensions
+        {
+            public static Task WhenCancelled(this CancellationToken token)
+            {
+                var tcs = new TaskCompletionSource<bool>();
+                token.Register(() => tcs.TrySetResult(true));
+                return tcs.Task;
+            }
+        }
+
+        class Membership
+        {
+            private static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);
+
+            public async Task Stop(Task stopping, CancellationToken ct)
+            {
+                var gracePeriod = Task.WhenAll(Task.Delay(Grace), ct.WhenCancelled());
+                await Task.WhenAny(gracePeriod, stopping);
+            }
+
+            public async Task StopHeld(Task stopping, CancellationToken ct)
+            {
+                var cancellationTask = ct.WhenCancelled();
+                var gracePeriod = Task.WhenAll(Task.Delay(Grace), cancellationTask);
+                await Task.WhenAny(gracePeriod, stopping);
+            }
+
+            public async Task Pause(CancellationToken ct)
+                => await Task.WhenAll(Task.Delay(Grace), Task.Delay(Timeout.Infinite, ct));
+
+            public async Task MinimumDuration(CancellationToken ct)
+                => await Task.WhenAll(Task.{|#0:Delay|}(Grace), WorkAsync(ct));
+
+            public async Task MinimumDurationHeld(CancellationToken ct)
+            {
+                var work = WorkAsync(ct);
+                await Task.WhenAll(Task.{|#1:Delay|}(Grace), work);
+            }
+
+            private static Task WorkAsync(CancellationToken ct) => Task.Delay(1, ct);
+        }
+        """, Tw1007(0, "Task.Delay", "ct"), Tw1007(1, "Task.Delay", "ct"));
+
     // dotnet-etcd's lease keep-alive: `using (var call = client.LeaseKeepAlive(cancellationToken: ct))` then
     // `await call.RequestStream.WriteAsync(request)`. The call was created with the token and cancels its
     // pending writes with it; passing it again changes nothing. An object made without the token, one the
