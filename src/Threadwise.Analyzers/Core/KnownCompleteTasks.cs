@@ -46,11 +46,12 @@ internal static class KnownCompleteTasks
             target = member.Member;
             path = task;
         }
-        else if (target is null && task is IArrayElementReferenceOperation element && IsStableElement(element))
+        else if (target is null && ElementOf(task) is { } collectionOfElement && IsStableElement(task, collectionOfElement))
         {
             // `if (!tasks[i].IsCompletedSuccessfully) continue; var winner = tasks[i].Result;` (Orleans' directory
-            // hand-off): the same element, by the same loop index, compared as a path from the array.
-            target = ReferencedSymbol(element.ArrayReference);
+            // hand-off, and its membership probes over a List): the same element, by the same loop index, compared
+            // as a path from the array or list.
+            target = ReferencedSymbol(collectionOfElement);
             path = target is null ? null : task;
         }
 
@@ -220,14 +221,34 @@ internal static class KnownCompleteTasks
 
     // `tasks[i]` of a local, parameter or field array, indexed by constants or by the variable of a `for` loop
     // around it that the loop's body never writes: within one round it names one element.
-    private static bool IsStableElement(IArrayElementReferenceOperation element)
+    private static IOperation? ElementOf(IOperation operation) => operation switch
     {
-        if (ReferencedSymbol(element.ArrayReference) is null)
+        IArrayElementReferenceOperation element => element.ArrayReference,
+        IPropertyReferenceOperation { Property.IsIndexer: true, Arguments.Length: 1, Instance: { } list } => list,
+        _ => null,
+    };
+
+    private static System.Collections.Immutable.ImmutableArray<IOperation> IndicesOf(IOperation element) => element switch
+    {
+        IArrayElementReferenceOperation array => array.Indices,
+        IPropertyReferenceOperation indexer => System.Collections.Immutable.ImmutableArray.CreateRange(indexer.Arguments, argument => (IOperation)argument.Value),
+        _ => System.Collections.Immutable.ImmutableArray<IOperation>.Empty,
+    };
+
+    private static bool IsStableElement(IOperation element, IOperation collection)
+    {
+        if (ReferencedSymbol(collection) is not { } collectionSymbol)
         {
             return false;
         }
 
-        foreach (var index in element.Indices)
+        // A list can also be changed by its own methods (`Insert`, `RemoveAt`, `Clear`) while the loop runs.
+        if (element is IPropertyReferenceOperation && CallsMethodsOf(collectionSymbol, element))
+        {
+            return false;
+        }
+
+        foreach (var index in IndicesOf(element))
         {
             if (Unwrap(index).ConstantValue.HasValue)
             {
@@ -241,6 +262,31 @@ internal static class KnownCompleteTasks
         }
 
         return true;
+    }
+
+    // An instance method of the collection called in the `for` loop around the element, or anywhere in the function
+    // when there is no such loop (`tasks.RemoveAt(0)` shifts the elements).
+    private static bool CallsMethodsOf(ISymbol collection, IOperation use)
+    {
+        IOperation scope = AsyncContext.GetFunctionBody(use);
+        for (var current = use.Parent; current is not null; current = current.Parent)
+        {
+            if (current is IForLoopOperation loop)
+            {
+                scope = loop;
+                break;
+            }
+        }
+
+        foreach (var descendant in scope.Descendants())
+        {
+            if (descendant is IInvocationOperation { Instance: { } receiver } && SymbolEqualityComparer.Default.Equals(ReferencedSymbol(receiver), collection))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsUnwrittenForVariable(ILocalSymbol local, IOperation use)
@@ -300,6 +346,8 @@ internal static class KnownCompleteTasks
             (IParameterReferenceOperation x, IParameterReferenceOperation y) => SymbolEqualityComparer.Default.Equals(x.Parameter, y.Parameter),
             (IInstanceReferenceOperation, IInstanceReferenceOperation) => true,
             (IArrayElementReferenceOperation x, IArrayElementReferenceOperation y) => SamePath(x.ArrayReference, y.ArrayReference) && SameIndices(x.Indices, y.Indices),
+            (IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } xs } x, IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } ys } y)
+                => SymbolEqualityComparer.Default.Equals(x.Property, y.Property) && SamePath(xs, ys) && SameIndices(IndicesOf(x), IndicesOf(y)),
             (IMemberReferenceOperation x, IMemberReferenceOperation y) when x is IFieldReferenceOperation or IPropertyReferenceOperation
                 => SymbolEqualityComparer.Default.Equals(x.Member, y.Member)
                    && (x.Instance is null ? y.Instance is null : y.Instance is not null && SamePath(x.Instance, y.Instance)),
@@ -769,7 +817,7 @@ internal static class KnownCompleteTasks
         {
             // `tasks[j] = Next();` replaces an element of `tasks`: whichever one was known complete may be gone.
             IAssignmentOperation assignment => SymbolEqualityComparer.Default.Equals(ReferencedSymbol(assignment.Target), symbol)
-                                               || (assignment.Target is IArrayElementReferenceOperation element && SymbolEqualityComparer.Default.Equals(ReferencedSymbol(element.ArrayReference), symbol)),
+                                               || (ElementOf(assignment.Target) is { } collection && SymbolEqualityComparer.Default.Equals(ReferencedSymbol(collection), symbol)),
             IArgumentOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref } argument => SymbolEqualityComparer.Default.Equals(ReferencedSymbol(argument.Value), symbol),
             _ => false,
         };
@@ -914,7 +962,7 @@ internal static class KnownCompleteTasks
 
         /// <summary>The subject is an element of an array (<c>tasks[i]</c>): a lambda that captures the index may
         /// see another element by the time it runs.</summary>
-        public bool IsElement => _path is IArrayElementReferenceOperation;
+        public bool IsElement => _path is not null && ElementOf(_path) is not null;
 
         public KnownSymbols Symbols { get; }
 

@@ -430,6 +430,51 @@ public class KnownCompleteTasksTests
         }
         """, For(framework), Tw1002(0, "Result"), Tw1002(1, "Result"), Tw1002(2, "Result"));
 
+    // Orleans' membership probes: `for (var i = 0; i < tasks.Count; i++) if (tasks[i].Status != TaskStatus.RanToCompletion
+    // || !tasks[i].GetAwaiter().GetResult()) failed.Add(members[i]);` over a List. A list changed by its own methods in
+    // the loop (`RemoveAt` shifts the elements) or written through its indexer proves nothing; outside a loop, so does
+    // a list any of whose methods the function calls.
+    [Theory]
+    [MemberData(nameof(Frameworks))]
+    public Task ListElementsCheckedByTheLoopIndex_AreComplete(string framework) => VerifyTw1002.AnalyzerAsync("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        class Probes
+        {
+            async Task<List<int>> M(List<Task<bool>> tasks)
+            {
+                await Task.Yield();
+                var failed = new List<int>();
+                for (var i = 0; i < tasks.Count; i++)
+                {
+                    if (tasks[i].Status != TaskStatus.RanToCompletion || !tasks[i].GetAwaiter().GetResult())
+                    {
+                        failed.Add(i);
+                    }
+                }
+
+                for (var i = 0; i < tasks.Count; i++)
+                {
+                    if (!tasks[i].IsCompleted) continue;
+                    tasks.RemoveAt(0);
+                    if ({|#0:tasks[i].Result|}) failed.Add(i);
+                }
+
+                for (var i = 0; i < tasks.Count; i++)
+                {
+                    if (!tasks[i].IsCompleted) continue;
+                    tasks[i] = Task.Run(() => true);
+                    if ({|#1:tasks[i].Result|}) failed.Add(i);
+                }
+
+                if (tasks[0].IsCompleted && {|#2:tasks[0].Result|}) failed.Add(0);
+                tasks.Add(Task.FromResult(true));
+                return failed;
+            }
+        }
+        """, For(framework), Tw1002(0, "Result"), Tw1002(1, "Result"), Tw1002(2, "Result"));
+
     // Apache Ignite's lazy transaction: `internal long Id => _tx is { IsCompleted: true } ? _tx.Result.Id : -1;`
     // — a property pattern that asks for completion proves it as the property read does, and so does the
     // negated pattern that returns early. `IsCompleted: false`, a pattern on another task, and a status that is
