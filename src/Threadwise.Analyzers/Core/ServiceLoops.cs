@@ -11,7 +11,7 @@ namespace Threadwise.Core;
 internal static class ServiceLoops
 {
     /// <summary><c>true</c>; <c>!token.IsCancellationRequested</c>; <c>_running</c>; <c>!_stop</c>; a bool property of
-    /// the object itself (<c>IsUnsubscribed == false</c>);
+    /// the object itself (<c>IsUnsubscribed == false</c>); <c>await timer.WaitForNextTickAsync()</c> of a PeriodicTimer;
     /// <c>!queue.IsCompleted</c> of a <c>BlockingCollection</c> (drained with Take); and conjunctions of those.</summary>
     public static bool RunsUntilShutdown(IOperation condition, INamedTypeSymbol? blockingCollection)
     {
@@ -25,8 +25,23 @@ internal static class ServiceLoops
             IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison when ComparesOwnFlag(comparison) => true,
             var flag when IsOwnFlag(flag) => true,
             IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } and => RunsUntilShutdown(and.LeftOperand, blockingCollection) && RunsUntilShutdown(and.RightOperand, blockingCollection),
+            IAwaitOperation { Operation: var awaited } => IsPeriodicTick(awaited),
             _ => false,
         };
+    }
+
+    // `while (await _timer.WaitForNextTickAsync())` (Orleans' gateway refresh): a PeriodicTimer ticks until it is
+    // disposed, when the wait returns false.
+    private static bool IsPeriodicTick(IOperation awaited)
+    {
+        awaited = awaited.WithoutConversions();
+        if (awaited is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured })
+        {
+            awaited = configured.WithoutConversions();
+        }
+
+        return awaited is IInvocationOperation { TargetMethod: { Name: "WaitForNextTickAsync", ContainingType: { Name: "PeriodicTimer" } timer } }
+               && timer.ContainingNamespace is { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
     }
 
     // `_running`, or a bool auto-property of the object itself (`IsUnsubscribed { get; set; }`, CSRedis's

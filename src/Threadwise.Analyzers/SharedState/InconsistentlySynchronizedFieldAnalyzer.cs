@@ -1091,6 +1091,16 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
     {
         foreach (var operation in statement.DescendantsAndSelf())
         {
+            // `_refreshTask ??= PeriodicallyRefreshAsync();` (Orleans' gateway manager): a service loop of the
+            // project started and not awaited runs on from here.
+            if (operation is IInvocationOperation { TargetMethod.IsAsync: true } started
+                && !started.IsAwaitedWhereCalled()
+                && statement.SemanticModel is { } model
+                && ServiceLoops.IsAServiceLoop(started.TargetMethod.OriginalDefinition, model.Compilation, symbols.BlockingCollectionOfT, System.Threading.CancellationToken.None))
+            {
+                return true;
+            }
+
             // `_socket = socket;` then `_forwardedPort.Closing += ForwardedPort_Closing;` (SSH.NET's
             // channels): the handler, and the locked clean-up it runs, can fire from the subscription on.
             // Another object's event only: subscribing to this object's own event starts nothing.

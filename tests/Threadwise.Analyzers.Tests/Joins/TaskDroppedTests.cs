@@ -370,6 +370,7 @@ public class TaskDroppedTests
                 AcceptLoop();
                 ReceivePump(_stop.Token);
                 Worker();
+                TickLoop();
                 {|#0:Drain()|};
                 {|#1:SendOnce()|};
                 try
@@ -400,6 +401,17 @@ public class TaskDroppedTests
                     {
                         return;
                     }
+                }
+            }
+
+            // `while (await timer.WaitForNextTickAsync())`: a PeriodicTimer ticks until it is disposed.
+            private readonly PeriodicTimer _timer = new(TimeSpan.FromSeconds(1));
+
+            private async Task TickLoop()
+            {
+                while (await _timer.WaitForNextTickAsync().ConfigureAwait(false))
+                {
+                    await Task.Delay(1);
                 }
             }
 

@@ -552,6 +552,71 @@ public class InconsistentlySynchronizedFieldTests
         }
         """, Tw2003(0, "_held", "_mutex", "Enter"));
 
+    // Orleans' gateway manager: `StartAsync` sets `cachedLiveGateways` and then starts its refresh loop,
+    // `_refreshTask ??= PeriodicallyRefreshAsync();`, an async method built around `while (await
+    // timer.WaitForNextTickAsync())`. The write comes before the concurrent part starts. The same write after
+    // the start, or before an awaited call of the loop method (which has ended by then), or before a call of
+    // a method that is not a service loop, is reported.
+    [Fact]
+    public Task WritesBeforeAServiceLoopStarts_AreInitialization() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Collections.Generic;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class GatewayManager
+        {
+            private readonly object _lock = new();
+            private readonly PeriodicTimer _timer = new(TimeSpan.FromSeconds(1));
+            private List<string> _live = new();
+            private List<string> _known = new();
+            private List<string> _masked = new();
+            private List<string> _dead = new();
+            private Task? _refreshTask;
+
+            public async Task StartAsync(CancellationToken ct)
+            {
+                await Task.Yield();
+                _live = new List<string> { "a" };
+                _refreshTask ??= PeriodicallyRefreshAsync();
+                {|#0:_known = new List<string> { "a" }|};
+            }
+
+            public async Task RefreshOnceAsync()
+            {
+                {|#1:_masked = new List<string>()|};
+                await PeriodicallyRefreshAsync();
+                {|#2:_dead = new List<string>()|};
+                _ = RefreshAsync();
+            }
+
+            public void MarkAsDead(string gateway)
+            {
+                lock (_lock)
+                {
+                    _live = new List<string>(_live);
+                    _known = new List<string>(_known);
+                    _masked = new List<string>(_masked);
+                    _dead = new List<string>(_dead);
+                }
+            }
+
+            private async Task PeriodicallyRefreshAsync()
+            {
+                await Task.Yield();
+                while (await _timer.WaitForNextTickAsync())
+                {
+                    await RefreshAsync();
+                }
+            }
+
+            private async Task RefreshAsync() => await Task.Delay(1);
+        }
+        """,
+        Tw2003(0, "_known", "_lock", "MarkAsDead"),
+        Tw2003(1, "_masked", "_lock", "MarkAsDead"),
+        Tw2003(2, "_dead", "_lock", "MarkAsDead"));
+
     [Fact]
     public Task InitializationBeforeStart_AndIdempotentResets_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
         using System.IO;
