@@ -137,6 +137,7 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
                 || invocation.Parent is not IExpressionStatementOperation
                 || invocation.Syntax.ContainsDiagnostics
                 || DisposesItselfInItsAsyncDispose(invocation, context.ContainingSymbol)
+                || SplitsItsOwnAsyncDispose(invocation, context.ContainingSymbol)
                 || IsKnownClosed(invocation.Instance, invocation)
                 || !CanUseAwaitUsing(invocation)
                 || AsyncContext.GetAsyncFunction(invocation, context.ContainingSymbol) is not { } function
@@ -343,6 +344,63 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
                && containing is IMethodSymbol method
                && (method.Name is "DisposeAsync" or "DisposeAsyncCore"
                    || System.Linq.Enumerable.Any(method.ExplicitInterfaceImplementations, implemented => implemented.Name == "DisposeAsync"));
+
+        // `StopAsync(ct) { Dispose(); if (_runTask is { } task) await task.WaitAsync(ct); }` beside `DisposeAsync() {
+        // Dispose(); if (_runTask is { } task) await task; }` (Orleans' silo health monitor): the type's own
+        // DisposeAsync starts with this very Dispose() and only adds waiting; a method of the type that disposes
+        // itself so and then awaits does that waiting its own way (here with the token). Without an await after
+        // it, or when DisposeAsync does not call Dispose(), the call is reported.
+        private static bool SplitsItsOwnAsyncDispose(IInvocationOperation invocation, ISymbol containing)
+        {
+            if (invocation.Instance is not IInstanceReferenceOperation
+                || containing is not IMethodSymbol { IsAsync: true, ContainingType: { } type }
+                || !AwaitsAfter(invocation))
+            {
+                return false;
+            }
+
+            foreach (var member in type.GetMembers("DisposeAsync"))
+            {
+                if (member is IMethodSymbol { Parameters.Length: 0 } disposeAsync && CallsOwnDispose(disposeAsync))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool AwaitsAfter(IOperation invocation)
+        {
+            var body = AsyncContext.GetFunctionBody(invocation);
+            foreach (var operation in body.Descendants())
+            {
+                if (operation is IAwaitOperation && operation.Syntax.SpanStart > invocation.Syntax.Span.End && !AsyncContext.IsInNestedFunction(operation, body))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        // `Dispose();` or `this.Dispose();` as the first statement of the method's body (syntax only): nothing
+        // asynchronous comes before it, so what DisposeAsync adds is waiting afterwards. A DisposeAsync that
+        // flushes first and disposes last does more than Dispose() and the wait.
+        private static bool CallsOwnDispose(IMethodSymbol method)
+        {
+            foreach (var reference in method.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax() is MethodDeclarationSyntax { Body.Statements: { Count: > 0 } statements }
+                    && statements[0] is ExpressionStatementSyntax { Expression: InvocationExpressionSyntax { ArgumentList.Arguments.Count: 0, Expression: var callee } }
+                    && callee is IdentifierNameSyntax { Identifier.ValueText: "Dispose" } or MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name.Identifier.ValueText: "Dispose" })
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
 
         // Each disposed value, with the variable that holds it (null for `using (Make())`).
         private static System.Collections.Generic.IEnumerable<(IOperation Value, ILocalSymbol? Local)> Resources(IOperation resources)

@@ -753,6 +753,67 @@ public class SyncDisposeOfAsyncDisposableTests
         }
         """, Tw1008(0, "Framed", "'Dispose()'", "async method 'CloseAsync'"));
 
+    // Orleans' silo health monitor: `DisposeAsync() { Dispose(); if (_runTask is { } t) await t; }` and
+    // `StopAsync(ct) { Dispose(); if (_runTask is { } t) await t.WaitAsync(ct); }` — the type's own DisposeAsync
+    // starts with that Dispose() and only adds the wait, which StopAsync does its own way. A method that does not
+    // await after it, or a type whose DisposeAsync does asynchronous work before its Dispose(), is reported.
+    [Fact]
+    public Task DisposeOfItselfBeforeItsOwnWait_IsNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.IO;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class HealthMonitor : IDisposable, IAsyncDisposable
+        {
+            private readonly CancellationTokenSource _stopping = new();
+            private Task? _runTask;
+
+            public void Start() => _runTask = Task.Run(() => Task.Delay(-1, _stopping.Token));
+
+            public void Dispose() => _stopping.Cancel();
+
+            public async ValueTask DisposeAsync()
+            {
+                Dispose();
+                if (_runTask is { } task) await task;
+            }
+
+            public async Task StopAsync(CancellationToken ct)
+            {
+                Dispose();
+                if (_runTask is { } task) await task.WaitAsync(ct);
+            }
+
+            public async Task AbandonAsync()
+            {
+                await Task.Yield();
+                {|#0:Dispose()|};
+            }
+        }
+
+        class FlushingMonitor : IDisposable, IAsyncDisposable
+        {
+            private readonly Stream _log = Stream.Null;
+
+            public void Dispose() => _log.Dispose();
+
+            public async ValueTask DisposeAsync()
+            {
+                await _log.FlushAsync();
+                Dispose();
+            }
+
+            public async Task StopAsync(CancellationToken ct)
+            {
+                {|#1:Dispose()|};
+                await Task.Delay(1, ct);
+            }
+        }
+        """,
+        Tw1008(0, "HealthMonitor", "'Dispose()'", "async method 'AbandonAsync'"),
+        Tw1008(1, "FlushingMonitor", "'Dispose()'", "async method 'StopAsync'"));
+
     // WampSharp's connection implements both interfaces explicitly: its `IAsyncDisposable.DisposeAsync`
     // completes the send queue, awaits it, then calls `this.Dispose()`, the type's own clean-up hook.
     [Fact]
