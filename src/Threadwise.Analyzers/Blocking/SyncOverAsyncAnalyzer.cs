@@ -286,11 +286,20 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
             return source switch
             {
                 IParameterReferenceOperation { Parameter: var parameter } => IsParameterOf(parameter, method)
-                                                                               && (SymbolFacts.IsVisibleOutsideAssembly(method) || IsAsyncResultEnd(method, parameter)),
+                                                                               && (SymbolFacts.IsVisibleOutsideAssembly(method) || IsAsyncResultEnd(method, parameter) || IsNamedToWait(method)),
                 IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke, Instance: IParameterReferenceOperation { Parameter: var callback } } => IsParameterOf(callback, method),
                 _ => false,
             };
         }
+
+        // `internal static void WaitAndUnwrapException(this Task task) => task.GetAwaiter().GetResult();` (the Event
+        // Hubs client's copy of Nito's wait helpers): a method of any visibility, named for waiting, that waits on
+        // the task its caller hands in. Making it async would undo what it is for; its callers chose to block, and
+        // in async code TW1006 reports them. A private helper named otherwise, or one that waits on a task of its
+        // own, is reported.
+        private static bool IsNamedToWait(IMethodSymbol method)
+            => method.MethodKind == MethodKind.Ordinary
+               && (HasWord(method.Name, "Wait") || HasWord(method.Name, "Block") || HasWord(method.Name, "Blocking") || HasWord(method.Name, "Synchronously"));
 
         // `public static void StopAndBlock()` (FluentScheduler), `WaitForExit()`, `BlockUntilIdle()`,
         // `RunCommandsSynchronously(args)` (JasperFx's command runner, the synchronous door for hosts without an
