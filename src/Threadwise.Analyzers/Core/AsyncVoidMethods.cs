@@ -146,15 +146,58 @@ internal static class AsyncVoidMethods
     // fail (each callee guarded), so there is nothing to guard.
     private static bool OnlyAwaitsWhatThrowsNothing(BlockSyntax body, Compilation compilation, int depth)
     {
+        var awaits = false;
         foreach (var statement in body.Statements)
         {
+            if (!awaits && IsStateUnboxing(statement, body))
+            {
+                continue; // before the first await: it fails, if at all, in the caller's synchronous part
+            }
+
             if (!ThrowsNothing(statement, compilation, depth))
             {
                 return false;
             }
+
+            awaits = true;
         }
 
-        return body.Statements.Count > 0;
+        return awaits;
+    }
+
+    // `var manager = (ActiveClientLinkManager)state;` (or `state as …`) at the start of a timer callback (the Azure
+    // Service Bus client's token renewal): a parameter cast to the type the callback was registered with, kept in a
+    // local. It fails only if the timer was created with the wrong state, which is the caller's mistake, not a
+    // failure of the work.
+    private static bool IsStateUnboxing(StatementSyntax statement, BlockSyntax body)
+    {
+        if (statement is not LocalDeclarationStatementSyntax { Declaration.Variables: { Count: 1 } variables }
+            || body.Parent is not BaseMethodDeclarationSyntax { ParameterList.Parameters: var parameters })
+        {
+            return false;
+        }
+
+        var operand = variables[0].Initializer?.Value switch
+        {
+            CastExpressionSyntax { Expression: IdentifierNameSyntax cast } => cast,
+            BinaryExpressionSyntax { RawKind: (int)Microsoft.CodeAnalysis.CSharp.SyntaxKind.AsExpression, Left: IdentifierNameSyntax tested } => tested,
+            _ => null,
+        };
+
+        if (operand is null)
+        {
+            return false;
+        }
+
+        foreach (var parameter in parameters)
+        {
+            if (parameter.Identifier.ValueText == operand.Identifier.ValueText)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool HasOneGuard(BlockSyntax body, Compilation compilation, int depth)

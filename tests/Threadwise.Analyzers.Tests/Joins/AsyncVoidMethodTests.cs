@@ -279,7 +279,8 @@ public class AsyncVoidMethodTests
     // WorkflowCore's poller: `async void PollRunnables(object target) { await PollWorkflows(); await
     // PollEvents(); }` — each poll an async method of the project whose body is a try with a catch-all, so
     // the awaited tasks carry no failure. A callee that is not guarded, a virtual one (an override may not
-    // catch), an argument that calls something, or synchronous code after the awaits can still throw.
+    // catch), an argument that calls something, or synchronous code after the awaits can still throw. The timer
+    // state unboxed into a local before the first await (`var m = (Manager)state;`) is no such code.
     [Fact]
     public Task AwaitsOfGuardedMethodsOnly_ThrowNothing() => VerifyAnalyzer.AnalyzerAsync("""
         using System;
@@ -300,7 +301,40 @@ public class AsyncVoidMethodTests
                 _timer = new Timer(Cycle);
                 _timer = new Timer(Refresh);
                 _timer = new Timer(RefreshUnguarded);
+                _timer = new Timer(OnRenew, this, 0, 1000);
+                _timer = new Timer(OnRenewAs, this, 0, 1000);
+                _timer = new Timer(OnRenewLate, this, 0, 1000);
+                _timer = new Timer(OnRenewComputed, this, 0, 1000);
             }
+
+            // The Azure Service Bus client's token renewal: the timer state unboxed into a local, then one await of
+            // a guarded method. An unboxing after an await, or a local computed by a call, can still throw.
+            private static async void OnRenew(object state)
+            {
+                var poller = (Poller)state;
+                await poller.PollEvents().ConfigureAwait(false);
+            }
+
+            private static async void OnRenewAs(object state)
+            {
+                var poller = state as Poller;
+                await poller!.PollEvents();
+            }
+
+            private static async void {|#6:OnRenewLate|}(object state)
+            {
+                await Task.Yield();
+                var poller = (Poller)state;
+                await poller.PollEvents();
+            }
+
+            private static async void {|#7:OnRenewComputed|}(object state)
+            {
+                var poller = Find(state);
+                await poller.PollEvents();
+            }
+
+            private static Poller Find(object state) => (Poller)state;
 
             private async void PollRunnables(object target)
             {
@@ -365,7 +399,8 @@ public class AsyncVoidMethodTests
         }
         """,
         Tw4004Callback(0, "Unguarded"), Tw4004Callback(1, "Virtual"), Tw4004Callback(2, "Computed"),
-        Tw4004Callback(3, "ThenWork"), Tw4004Callback(4, "Cycle"), Tw4004Callback(5, "RefreshUnguarded"));
+        Tw4004Callback(3, "ThenWork"), Tw4004Callback(4, "Cycle"), Tw4004Callback(5, "RefreshUnguarded"),
+        Tw4004Callback(6, "OnRenewLate"), Tw4004Callback(7, "OnRenewComputed"));
 
     // Tmds.DBus's send pump: `try { await _sendSemaphore.WaitAsync(); while (…) { try { await SendAsync(…); }
     // catch (Exception) { … } } } finally { _sendSemaphore.Release(); }`. Waiting on a semaphore nothing
