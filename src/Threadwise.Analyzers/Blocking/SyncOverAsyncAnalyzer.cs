@@ -63,6 +63,9 @@ public sealed class SyncOverAsyncAnalyzer : ThreadwiseAnalyzer
                 || (wait.Task is { } task && (KnownCompleteTasks.IsKnownComplete(task, _waits.Symbols) || (_waits.Symbols.IsValueTaskType(task.Type) && !TaskBackedValueTasks.IsTaskBacked(task, _waits.Symbols, context.Compilation, context.CancellationToken))))
                 || IsDelay(wait)
                 || ServesOnlySynchronousContracts(method, context.Compilation, context.CancellationToken)
+                // `LockTimer.Elapsed += OnLockTimer;` and nothing else: TW3002 reports the wait at that reference.
+                || (method.MethodKind is MethodKind.Ordinary or MethodKind.LocalFunction
+                    && PoolWorkItems.IsOnlyAPoolWorkItem(method, context.Compilation, context.Options, context.CancellationToken))
                 || (wait.Task is { } parameterTask && KnownCompleteTasks.IsCompleteAtEveryCall(parameterTask, method, _waits.Symbols, context.Compilation, context.CancellationToken))
                 || IsStopAndJoin(wait, context.Compilation))
             {

@@ -101,7 +101,7 @@ internal static class DedicatedThreads
     }
 
     // A local function is used only in the body that declares it; a private method only in its type.
-    private static SyntaxNode? Scope(IMethodSymbol method, CancellationToken cancellationToken)
+    internal static SyntaxNode? Scope(IMethodSymbol method, CancellationToken cancellationToken)
     {
         var declaration = method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken);
         return method.MethodKind switch

@@ -1,6 +1,7 @@
 using Microsoft.CodeAnalysis.Testing;
 using VerifyAnalyzer = Threadwise.Tests.Infrastructure.Verify<Threadwise.Blocking.SyncOverAsyncAnalyzer>;
 using VerifyFix = Threadwise.Tests.Infrastructure.Verify<Threadwise.Blocking.SyncOverAsyncAnalyzer, Threadwise.Blocking.SyncOverAsyncCodeFixProvider>;
+using VerifyTw3002 = Threadwise.Tests.Infrastructure.Verify<Threadwise.ThreadPool.BlockingInThreadPoolWorkItemAnalyzer>;
 
 namespace Threadwise.Tests.Blocking;
 
@@ -11,6 +12,82 @@ public class SyncOverAsyncTests
 
     private static DiagnosticResult Tw1005(int markup, string wait, string where, string remedy)
         => VerifyAnalyzer.Diagnostic(Descriptors.TW1005SyncOverAsync).WithLocation(markup).WithArguments(wait, where, remedy);
+
+    // The WebJobs SDK's singleton listener: `LockTimer.Elapsed += OnLockTimer;` with `void OnLockTimer(object
+    // sender, ElapsedEventArgs e) => TryAcquireLock().GetAwaiter().GetResult();`. A private method used only as a
+    // work item of the pool is TW3002's finding, at the reference that hands it over; TW1005 does not report the
+    // same wait again. A callback also called directly, or one callers outside the type can reach, is reported.
+    private const string PoolCallbacks = """
+        using System.Threading;
+        using System.Threading.Tasks;
+        using System.Timers;
+
+        public class SingletonListener
+        {
+            private readonly System.Timers.Timer _lockTimer = new(1000);
+            private System.Threading.Timer? _renew;
+
+            public void Start()
+            {
+                _lockTimer.Elapsed += OnLockTimer;
+                _renew = new System.Threading.Timer(Renew, null, 0, 1000);
+                ThreadPool.QueueUserWorkItem(Drain);
+                _lockTimer.Elapsed += Mixed;
+                _lockTimer.Elapsed += Reachable;
+            }
+
+            public void Retry() => Mixed(this, null!);
+
+            private void OnLockTimer(object? sender, ElapsedEventArgs e) => TryAcquireLock().GetAwaiter().GetResult();
+
+            private void Renew(object? state) => TryAcquireLock().Wait();
+
+            private void Drain(object? state) => TryAcquireLock().Wait();
+
+            private void Mixed(object? sender, ElapsedEventArgs e) => {|#0:TryAcquireLock().Wait()|};
+
+            public void Reachable(object? sender, ElapsedEventArgs e) => {|#1:TryAcquireLock().Wait()|};
+
+            private async Task TryAcquireLock() => await Task.Delay(1);
+        }
+        """;
+
+    [Fact]
+    public Task WaitsInPoolCallbacks_AreLeftToTw3002() => VerifyAnalyzer.AnalyzerAsync(PoolCallbacks,
+        Tw1005(0, "Wait", "Mixed"), Tw1005(1, "Wait", "Reachable"));
+
+    [Fact]
+    public Task WaitsInPoolCallbacks_AreReportedByTw3002() => VerifyTw3002.AnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+        using System.Timers;
+
+        public class SingletonListener
+        {
+            private readonly System.Timers.Timer _lockTimer = new(1000);
+            private System.Threading.Timer? _renew;
+
+            public void Start()
+            {
+                _lockTimer.Elapsed += {|#0:OnLockTimer|};
+                _renew = new System.Threading.Timer({|#1:Renew|}, null, 0, 1000);
+                ThreadPool.QueueUserWorkItem({|#2:Drain|});
+            }
+
+            private void OnLockTimer(object? sender, ElapsedEventArgs e) => {|#10:TryAcquireLock().GetAwaiter().GetResult()|};
+
+            private void Renew(object? state) => {|#11:TryAcquireLock().Wait()|};
+
+            private void Drain(object? state) => {|#12:TryAcquireLock().Wait()|};
+
+            private async Task TryAcquireLock() => await Task.Delay(1);
+        }
+        """,
+        Tw3002At(0, 10, "GetAwaiter().GetResult()", "_lockTimer.Elapsed"), Tw3002At(1, 11, "Wait", "new Timer"),
+        Tw3002At(2, 12, "Wait", "ThreadPool.QueueUserWorkItem"));
+
+    private static DiagnosticResult Tw3002At(int markup, int blocking, string wait, string call)
+        => VerifyTw3002.Diagnostic(Descriptors.TW3002BlockingInThreadPoolWorkItem).WithLocation(markup).WithLocation(blocking).WithArguments(wait, call, "");
 
     [Fact]
     public Task BlockingWaitsInSyncMembers_AreReported() => VerifyAnalyzer.AnalyzerAsync("""
@@ -693,7 +770,8 @@ public class SyncOverAsyncTests
 
     // LibUsbDotNet's transfer-queue reader: `Task.Factory.StartNew(TransferQueueRead, token, LongRunning, Default)`,
     // whose body waits for the first of its transfers. A long-running task runs on a thread of its own, like
-    // `new Thread(…)`. Without LongRunning it runs on the pool: reported.
+    // `new Thread(…)`. Without LongRunning it runs on the pool: TW3002's finding when that is its only use, and
+    // reported here when the method is also called directly.
     [Fact]
     public Task WaitsInTheBodyOfALongRunningTask_AreNotReported() => VerifyAnalyzer.AnalyzerAsync("""
         using System.Collections.Generic;
@@ -720,6 +798,8 @@ public class SyncOverAsyncTests
 
                 return Task.CompletedTask;
             }
+
+            public void PumpNow() => Pump();
 
             private void Pump() => {|#0:Task.WhenAny(_transfers).Wait(_cts.Token)|};
         }
