@@ -219,8 +219,7 @@ internal static class KnownCompleteTasks
         _ => null,
     };
 
-    // `tasks[i]` of a local, parameter or field array, indexed by constants or by the variable of a `for` loop
-    // around it that the loop's body never writes: within one round it names one element.
+    // The array of `tasks[i]`, or the list (any one-argument indexer's owner) of `list[i]`.
     private static IOperation? ElementOf(IOperation operation) => operation switch
     {
         IArrayElementReferenceOperation element => element.ArrayReference,
@@ -235,6 +234,9 @@ internal static class KnownCompleteTasks
         _ => System.Collections.Immutable.ImmutableArray<IOperation>.Empty,
     };
 
+    // `tasks[i]` of a local, parameter or field array or list, indexed by constants or by the variable of a `for`
+    // loop around it that the loop's body never writes: within one round it names one element. (A call that
+    // mutates an array it is handed is not seen, as for any variable.)
     private static bool IsStableElement(IOperation element, IOperation collection)
     {
         if (ReferencedSymbol(collection) is not { } collectionSymbol)
