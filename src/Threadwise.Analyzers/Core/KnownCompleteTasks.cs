@@ -78,7 +78,11 @@ internal static class KnownCompleteTasks
     /// </summary>
     public static bool IsCompleteAtEveryCall(IOperation task, IMethodSymbol method, KnownSymbols symbols, Compilation compilation, System.Threading.CancellationToken cancellationToken)
     {
-        if (Unwrap(task) is not IParameterReferenceOperation { Parameter: var parameter }
+        // `var resultTask = completedWorkItem.Result;` (Orleans' placement service): the task member of a parameter,
+        // complete when every call hands an object whose task member is known complete there.
+        var holder = ParameterWhoseTaskMemberIs(task, symbols);
+        var viaMember = holder is not null;
+        if ((holder ?? (Unwrap(task) as IParameterReferenceOperation)?.Parameter) is not { } parameter
             || !SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, method)
             || parameter.RefKind != RefKind.None
             || method.IsVirtual || method.IsAbstract || method.IsOverride
@@ -98,13 +102,131 @@ internal static class KnownCompleteTasks
 
         foreach (var call in calls)
         {
-            if (ArgumentFor(call.Invocation, parameter.Ordinal) is not { } argument || !IsKnownComplete(argument, symbols))
+            if (ArgumentFor(call.Invocation, parameter.Ordinal) is not { } argument
+                || !(viaMember ? IsTaskMemberKnownComplete(argument, symbols) : IsKnownComplete(argument, symbols)))
             {
                 return false;
             }
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// <c>completedWorkItem.Result</c>, or a local initialised with it and not assigned again: the one task-typed
+    /// field or property of a parameter's type, read from the parameter. Returns that parameter.
+    /// </summary>
+    public static IParameterSymbol? ParameterWhoseTaskMemberIs(IOperation task, KnownSymbols symbols)
+    {
+        var value = Unwrap(task);
+        if (value is ILocalReferenceOperation { Local: var local }
+            && LocalDeclarations.GetInitializer(local, value) is { } declaration
+            && !LocalReferences.IsReassigned(declaration.Body, local))
+        {
+            value = Unwrap(declaration.Value);
+        }
+
+        return value is IMemberReferenceOperation { Instance: IParameterReferenceOperation { Parameter: { RefKind: RefKind.None } parameter }, Member: var member }
+               && value is IFieldReferenceOperation or IPropertyReferenceOperation { Arguments.IsEmpty: true }
+               && SymbolEqualityComparer.Default.Equals(SingleTaskMember(parameter.Type, symbols), member.OriginalDefinition)
+               && !AssignsMemberOf(AsyncContext.GetFunctionBody(value), parameter, member)
+            ? parameter
+            : null;
+    }
+
+    // `item.Result = Next();` anywhere in the function: the member may hold another task by the time it is read.
+    private static bool AssignsMemberOf(IOperation body, IParameterSymbol parameter, ISymbol member)
+    {
+        foreach (var operation in body.Descendants())
+        {
+            if (operation is IAssignmentOperation { Target: IMemberReferenceOperation { Instance: IParameterReferenceOperation { Parameter: var owner }, Member: var written } }
+                && SymbolEqualityComparer.Default.Equals(owner, parameter)
+                && SymbolEqualityComparer.Default.Equals(written.OriginalDefinition, member.OriginalDefinition))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// At a call, the argument (a local, parameter or field) holds an object whose one task member is known complete
+    /// there: <c>if (workItem.Result.IsCompleted) AddressWaitingMessages(workItem);</c>.
+    /// </summary>
+    public static bool IsTaskMemberKnownComplete(IOperation argument, KnownSymbols symbols)
+    {
+        var holder = Unwrap(argument);
+        if (ReferencedSymbol(holder) is null
+            || SingleTaskMember(holder.Type, symbols) is not { } member
+            || AsyncContext.GetFunctionBody(argument) is not { } body)
+        {
+            return false;
+        }
+
+        // The member read somewhere in the function, as a path to compare the checks with.
+        foreach (var operation in body.Descendants())
+        {
+            if (operation is IMemberReferenceOperation { Instance: { } instance } read
+                && SymbolEqualityComparer.Default.Equals(read.Member.OriginalDefinition, member)
+                && SamePath(instance, holder))
+            {
+                var subject = new Subject(read.Member, null, symbols, read);
+                return IsInsideCompletionCheck(argument, subject) || IsCompletedByEarlierStatement(argument, subject);
+            }
+        }
+
+        return false;
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ITypeSymbol, System.Runtime.CompilerServices.StrongBox<ISymbol?>> TaskMembers = new();
+
+    // The one instance field or argument-less property of the type (or its bases) whose type is a Task, or null when
+    // there is none or more than one. Asked of every class argument of a summarised call: cached per type.
+    private static ISymbol? SingleTaskMember(ITypeSymbol? type, KnownSymbols symbols)
+    {
+        if (type is not INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } named || named.SpecialType != SpecialType.None)
+        {
+            return null;
+        }
+
+        var definition = named.OriginalDefinition;
+        if (TaskMembers.TryGetValue(definition, out var known))
+        {
+            return known.Value;
+        }
+
+        var value = FindSingleTaskMember(definition, symbols);
+        return TaskMembers.GetValue(definition, _ => new System.Runtime.CompilerServices.StrongBox<ISymbol?>(value)).Value;
+    }
+
+    private static ISymbol? FindSingleTaskMember(ITypeSymbol type, KnownSymbols symbols)
+    {
+        ISymbol? found = null;
+        for (var current = type as INamedTypeSymbol; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
+        {
+            foreach (var member in current.GetMembers())
+            {
+                var memberType = member switch
+                {
+                    IFieldSymbol { IsStatic: false, IsImplicitlyDeclared: false } field => field.Type,
+                    IPropertySymbol { IsStatic: false, IsIndexer: false } property => property.Type,
+                    _ => null,
+                };
+
+                if (memberType is not null && symbols.IsTaskType(memberType))
+                {
+                    if (found is not null)
+                    {
+                        return null;
+                    }
+
+                    found = member.OriginalDefinition;
+                }
+            }
+        }
+
+        return found;
     }
 
     // `readTask.ContinueWith(OnReceive, …)` with `void OnReceive(Task<int> readTask)` (the Cassandra

@@ -392,9 +392,17 @@ internal sealed class MethodSummaries
     // handed, and it is handed a finished task (or the caller's own parameter that was).
     private bool IsCompleteTaskArgument(IArgumentOperation argument, Helper? caller)
     {
-        if (argument.Parameter is not { RefKind: RefKind.None, Ordinal: < 32 } parameter || !_waits.Symbols.IsTaskType(parameter.Type))
+        if (argument.Parameter is not { RefKind: RefKind.None, Ordinal: < 32 } parameter)
         {
             return false;
+        }
+
+        // `if (workItem.Result.IsCompleted) AddressWaitingMessages(workItem);` (Orleans' placement service): an object
+        // whose one task member is known complete at the call; the helper's wait on that member is then no wait.
+        if (!_waits.Symbols.IsTaskType(parameter.Type))
+        {
+            return parameter.Type.TypeKind is TypeKind.Class or TypeKind.Struct
+                   && KnownCompleteTasks.IsTaskMemberKnownComplete(argument.Value, _waits.Symbols);
         }
 
         return argument.Value.WithoutConversions() is IParameterReferenceOperation { Parameter: var passed } && caller is { } owner
@@ -500,11 +508,13 @@ internal sealed class MethodSummaries
         _ => false,
     };
 
-    private static bool IsHandedComplete(IOperation task, Helper owner)
+    private bool IsHandedComplete(IOperation task, Helper owner)
         => !owner.Flags.IsEmpty
-           && task.WithoutConversions() is IParameterReferenceOperation { Parameter: var parameter }
-           && SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, owner.Method)
-           && owner.Flags.IsComplete(parameter);
+           && (task.WithoutConversions() is IParameterReferenceOperation { Parameter: var parameter }
+               ? parameter
+               : KnownCompleteTasks.ParameterWhoseTaskMemberIs(task, _waits.Symbols)) is { } handed
+           && SymbolEqualityComparer.Default.Equals(handed.ContainingSymbol, owner.Method)
+           && owner.Flags.IsComplete(handed);
 
     /// <summary>What TW1001–TW1004 would report if this operation were in async code.</summary>
     private string? DirectBlockingCall(IOperation operation, ThreadwiseOptions options, Helper owner, CancellationToken cancellationToken)

@@ -810,6 +810,73 @@ public class BlockingThroughHelperTests
         Tw1006(1, "Flush", "Flush -> WaitForCommit -> Thread.Sleep (Test0.cs:35)"),
         Tw1006(2, "Stubborn", "Stubborn -> WaitForCommit -> Thread.Sleep (Test0.cs:35)"));
 
+    // Orleans' placement service: `if (workItem.Result.IsCompleted) AddressWaitingMessages(workItem);` where the
+    // helper reads `var resultTask = completedWorkItem.Result;` and blocks on it. An object whose one task member is
+    // known complete at the call makes the helper's wait on that member no wait. The same helper handed an item that
+    // may be running, or an object with two task members, still blocks.
+    [Fact]
+    public Task HelpersHandedAnObjectWhoseTaskIsFinished_DoNotBlock() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        internal sealed class WorkItem
+        {
+            public Task<string> Result = Task.FromResult("");
+            public List<string> Messages = new();
+        }
+
+        internal sealed class TwoTasks
+        {
+            public Task<string> First = Task.FromResult("");
+            public Task<string> Second = Task.FromResult("");
+        }
+
+        internal sealed class Placement
+        {
+            private readonly Dictionary<int, WorkItem> _inProgress = new();
+
+            public async Task ProcessAsync(TwoTasks pair)
+            {
+                await Task.Yield();
+                foreach (var workItem in _inProgress.Values)
+                {
+                    if (workItem.Result.IsCompleted)
+                    {
+                        AddressWaitingMessages(workItem);
+                        Peek(workItem);
+                    }
+
+                    {|#0:Running(workItem)|};
+                }
+
+                if (pair.First.IsCompleted)
+                {
+                    {|#1:Either(pair)|};
+                }
+            }
+
+            private void AddressWaitingMessages(WorkItem completedWorkItem)
+            {
+                var resultTask = completedWorkItem.Result;
+                var address = resultTask.GetAwaiter().GetResult();
+                completedWorkItem.Messages.Add(address);
+            }
+
+            private void Peek(WorkItem item) => item.Messages.Add(item.Result.Result);
+
+            private void Running(WorkItem item) => item.Messages.Add(item.Result.Result);
+
+            private void Either(TwoTasks pair) => pair.Messages().Add(pair.First.Result);
+        }
+
+        internal static class PairExtensions
+        {
+            public static List<string> Messages(this TwoTasks pair) => new();
+        }
+        """,
+        Tw1006(0, "Running", "Running -> Task.Result (Test0.cs:49)"),
+        Tw1006(1, "Either", "Either -> Task.Result (Test0.cs:51)"));
+
     // Garnet's TLS reader: `if (result.IsCompletedSuccessfully) n += BlockingWait(result);` where the
     // helper is `t.GetAwaiter().GetResult()`. A helper that blocks on the task it is handed does not
     // block when the caller hands it a finished one, also through a helper that passes its own

@@ -961,6 +961,71 @@ public class SyncOverAsyncTests
         }
         """, Tw1005(0, "Result", "OnMixed"), Tw1005(1, "Result", "OnHandedOver"));
 
+    // Orleans' placement service: `AddressWaitingMessages(workItem)`, called only inside `if (workItem.Result.IsCompleted)`,
+    // blocks on `completedWorkItem.Result` through a local. The one task member of a parameter is complete when every
+    // call hands an object whose task member is known complete there. A call with a running item, or an object with
+    // two task members, is reported.
+    [Fact]
+    public Task TaskMembersOfParametersCompleteAtEveryCall_AreComplete() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+
+        internal sealed class WorkItem
+        {
+            public Task<string> Result = Task.FromResult("");
+            public List<string> Messages = new();
+        }
+
+        internal sealed class TwoTasks
+        {
+            public Task<string> First = Task.FromResult("");
+            public Task<string> Second = Task.FromResult("");
+        }
+
+        internal sealed class Placement
+        {
+            private readonly Dictionary<int, WorkItem> _inProgress = new();
+
+            public async Task ProcessAsync(TwoTasks pair)
+            {
+                await Task.Yield();
+                foreach (var workItem in _inProgress.Values)
+                {
+                    if (workItem.Result.IsCompleted)
+                    {
+                        AddressWaitingMessages(workItem);
+                        Peek(workItem);
+                    }
+
+                    Running(workItem);
+                }
+
+                if (pair.First.IsCompleted)
+                {
+                    Either(pair);
+                }
+            }
+
+            private void AddressWaitingMessages(WorkItem completedWorkItem)
+            {
+                var resultTask = completedWorkItem.Result;
+                var address = resultTask.GetAwaiter().GetResult();
+                completedWorkItem.Messages.Add(address);
+            }
+
+            private void Peek(WorkItem item) => item.Messages.Add(item.Result.Result);
+
+            private void Running(WorkItem item) => item.Messages.Add({|#0:item.Result.Result|});
+
+            private void Either(TwoTasks pair) => pair.Messages().Add({|#1:pair.First.Result|});
+        }
+
+        internal static class PairExtensions
+        {
+            public static List<string> Messages(this TwoTasks pair) => new();
+        }
+        """, Tw1005(0, "Result", "Running"), Tw1005(1, "Result", "Either"));
+
     // Wait helpers block on the task their caller hands in: blocking is their contract. A guard on a
     // property chain (`_holder.Current.IsCompleted`) proves the same chain complete.
     [Fact]
