@@ -31,28 +31,14 @@ internal static class DedicatedThreads
     {
         if (KnownSymbols.For(compilation).Thread is not { } thread
             || method.IsAsync
-            || method.DeclaringSyntaxReferences.Length != 1
-            || Scope(method, cancellationToken) is not { } scope)
+            || MethodUses.Scope(method, cancellationToken) is not { } scope)
         {
             return false;
         }
 
-        SemanticModel? model = null;
         var uses = 0;
-        foreach (var token in scope.DescendantTokens())
+        foreach (var (name, model) in MethodUses.In(scope, method, compilation, cancellationToken))
         {
-            if (!token.IsKind(SyntaxKind.IdentifierToken) || token.ValueText != method.Name || token.Parent is not SimpleNameSyntax name
-                || name.Parent is MethodDeclarationSyntax or LocalFunctionStatementSyntax)
-            {
-                continue;
-            }
-
-            model ??= compilation.GetSemanticModel(scope.SyntaxTree);
-            if (!SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, cancellationToken).Symbol?.OriginalDefinition, method.OriginalDefinition))
-            {
-                continue;
-            }
-
             // `new Thread(() => WorkerLoop(id))` (TickerQ's worker threads): the lambda only calls the method.
             if (name.Parent is InvocationExpressionSyntax call && call.Expression == name
                 && model.GetOperation(call, cancellationToken) is IInvocationOperation invocation && IsAThreadLambdasOnlyCall(invocation, thread))
@@ -98,19 +84,6 @@ internal static class DedicatedThreads
         }
 
         return false;
-    }
-
-    // A local function is used only in the body that declares it; a private method only in its type.
-    internal static SyntaxNode? Scope(IMethodSymbol method, CancellationToken cancellationToken)
-    {
-        var declaration = method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken);
-        return method.MethodKind switch
-        {
-            MethodKind.LocalFunction => declaration.Parent,
-            MethodKind.Ordinary when method.DeclaredAccessibility == Accessibility.Private && method.ContainingType?.DeclaringSyntaxReferences.Length == 1
-                => method.ContainingType.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken),
-            _ => null,
-        };
     }
 
     private static bool IsAThreadLambdasOnlyCall(IInvocationOperation invocation, INamedTypeSymbol thread)

@@ -1,6 +1,5 @@
 using System.Threading;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -19,30 +18,16 @@ internal static class PoolWorkItems
     {
         if (method.IsAsync
             || method.IsAbstract || method.IsVirtual || method.IsOverride
-            || method.DeclaringSyntaxReferences.Length != 1
-            || DedicatedThreads.Scope(method, cancellationToken) is not { } scope
+            || MethodUses.Scope(method, cancellationToken) is not { } scope
             || !compilation.ContainsSyntaxTree(scope.SyntaxTree))
         {
             return false;
         }
 
         var concurrency = ConcurrentContext.For(compilation);
-        SemanticModel? model = null;
         var uses = 0;
-        foreach (var token in scope.DescendantTokens())
+        foreach (var (name, model) in MethodUses.In(scope, method, compilation, cancellationToken))
         {
-            if (!token.IsKind(SyntaxKind.IdentifierToken) || token.ValueText != method.Name || token.Parent is not SimpleNameSyntax name
-                || name.Parent is MethodDeclarationSyntax or LocalFunctionStatementSyntax)
-            {
-                continue;
-            }
-
-            model ??= compilation.GetSemanticModel(scope.SyntaxTree);
-            if (!SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name, cancellationToken).Symbol?.OriginalDefinition, method.OriginalDefinition))
-            {
-                continue;
-            }
-
             var node = name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? access : (SyntaxNode)name;
             var reference = model.GetOperation(node, cancellationToken) switch
             {
