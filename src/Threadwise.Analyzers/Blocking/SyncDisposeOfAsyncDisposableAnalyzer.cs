@@ -53,6 +53,7 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
         private readonly INamedTypeSymbol _asyncDisposable;
         private readonly TargetFrameworks _targets;
         private readonly IMethodSymbol? _flushAsync;
+        private readonly INamedTypeSymbol? _binaryWriter;
         private readonly ISymbol? _disposeAsync;
         private readonly System.Lazy<System.Collections.Generic.HashSet<INamedTypeSymbol>> _overriddenBelow;
         private readonly System.Collections.Concurrent.ConcurrentDictionary<ISymbol, bool> _readOnlyMembers = new(SymbolEqualityComparer.Default);
@@ -64,6 +65,7 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
             _targets = targets;
             _disposeAsync = asyncDisposable.GetMembers("DisposeAsync") is { Length: > 0 } members ? members[0] : null;
             _flushAsync = ParameterlessFlushAsync(symbols.TextWriter);
+            _binaryWriter = compilation.GetTypeByMetadataName("System.IO.BinaryWriter");
             _overriddenBelow = new(() => TypesWithAnAsyncDisposeBelow(compilation), System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
         }
 
@@ -92,6 +94,7 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
                     && AsyncContext.GetAsyncFunction(context.Operation, context.ContainingSymbol) is { } function
                     && !SyncAsyncBranches.TakesAPathParameter(function)
                     && !(local is not null && IsAwaitUsedInItsScope(local, context.Operation))
+                    && !(local is not null && IsFlushedAtTheEndOfItsScope(type, local, context.Operation))
                     && !IsReadOrClosedElsewhere(resource, local, context.Operation))
                 {
                     var properties = ImmutableDictionary<string, string?>.Empty;
@@ -180,6 +183,32 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
                    && last is not (ReturnStatementSyntax or ThrowStatementSyntax or BreakStatementSyntax or ContinueStatementSyntax or GotoStatementSyntax or YieldStatementSyntax)
                    && !IsClosedInItsScope(local, @using);
         }
+
+        // `using var file = new FileStream(path, FileMode.Create); await action(file, token); await file.FlushAsync(token);`
+        // and `using (var writer = new BinaryWriter(stdin, Encoding.UTF8, leaveOpen: true)) { …; writer.Flush(); }`
+        // (dotnet-monitor's egress): the scope ends by flushing the very object, so its dispose has nothing left to
+        // write — it closes a handle, or, left open, does nothing — and `await using` would wait on nothing more. A
+        // synchronous `Flush()` is TW1004's to report where it has an async twin. Only the framework's streams and
+        // writers (`Stream`, `TextWriter`, `BinaryWriter` and their subclasses outside your project), whose async
+        // dispose is that flush and close; a class of your own may do more.
+        private bool IsFlushedAtTheEndOfItsScope(ITypeSymbol type, ILocalSymbol local, IOperation @using)
+        {
+            if (type is not INamedTypeSymbol named
+                || IsInSource(named)
+                || !(KnownSymbols.IsOrDerivesFrom(type, _symbols.Stream)
+                     || KnownSymbols.IsOrDerivesFrom(type, _symbols.TextWriter)
+                     || KnownSymbols.IsOrDerivesFrom(type, _binaryWriter)))
+            {
+                return false;
+            }
+
+            return LastStatementOfScope(@using.Syntax) is { } last
+                   && (IsFlushAsyncOf(last, local.Name) || IsFlushOf(last, local.Name));
+        }
+
+        private static bool IsFlushOf(StatementSyntax statement, string name)
+            => statement is ExpressionStatementSyntax { Expression: InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Flush", Expression: IdentifierNameSyntax target }, ArgumentList.Arguments.Count: 0 } }
+               && target.Identifier.ValueText == name;
 
         // `write.Close();` at the end of each branch (NetSparkle's installer script): the writer is flushed and
         // closed there, synchronously, and a flush after it would throw ObjectDisposedException.

@@ -110,6 +110,78 @@ internal static class CompleteForArguments
         return ruledOut;
     }
 
+    /// <summary>
+    /// <c>InvokeService(() => Task.FromResult(call()), logger).Result</c> where the async method's every
+    /// <c>await</c> awaits a call of a delegate parameter (<c>return await serviceCall();</c>) and the call
+    /// hands it a lambda that returns a finished task (dotnet-monitor's synchronous controller path, "convert
+    /// to Task and safely convert back"): each await finds its task complete and goes on at once, so the
+    /// method runs to its end before returning. Any other await, a parameter the method assigns, or a
+    /// lambda that does anything but build the finished task proves nothing.
+    /// </summary>
+    public static bool AwaitsOnlyFinishedDelegates(IInvocationOperation invocation)
+    {
+        var method = invocation.TargetMethod.OriginalDefinition;
+        if (!method.IsAsync || method.IsVirtual || method.IsAbstract || method.IsOverride
+            || method.MethodKind != MethodKind.Ordinary
+            || method.DeclaringSyntaxReferences.Length != 1
+            || method.DeclaringSyntaxReferences[0].GetSyntax() is not MethodDeclarationSyntax declaration
+            || ((SyntaxNode?)declaration.Body ?? declaration.ExpressionBody) is not { } body)
+        {
+            return false;
+        }
+
+        Dictionary<string, bool>? finished = null;
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter is { } parameter
+                && argument.Syntax is ArgumentSyntax { Expression: LambdaExpressionSyntax { ExpressionBody: { } returned } }
+                && IsFinishedTaskSyntax(returned))
+            {
+                (finished ??= new Dictionary<string, bool>())[parameter.Name] = true;
+            }
+        }
+
+        if (finished is null || AssignsAny(body, finished))
+        {
+            return false;
+        }
+
+        var awaits = 0;
+        foreach (var node in body.DescendantNodes(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
+        {
+            if (!AsyncContext.IsAwait(node))
+            {
+                continue;
+            }
+
+            if (node is not AwaitExpressionSyntax { Expression: var awaited }
+                || AsyncContext.WithoutConfigureAwait(awaited) is not InvocationExpressionSyntax { Expression: var callee }
+                || InvokedName(callee) is not { } name
+                || !finished.ContainsKey(name))
+            {
+                return false;
+            }
+
+            awaits++;
+        }
+
+        return awaits > 0;
+    }
+
+    private static string? InvokedName(ExpressionSyntax callee) => callee switch
+    {
+        IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+        MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Invoke", Expression: IdentifierNameSyntax identifier } => identifier.Identifier.ValueText,
+        _ => null,
+    };
+
+    private static bool IsFinishedTaskSyntax(CSharpSyntaxNode expression) => expression switch
+    {
+        InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "FromResult" or "FromException" or "FromCanceled", Expression: var type } } => IsTaskTypeName(type),
+        MemberAccessExpressionSyntax { Name.Identifier.ValueText: "CompletedTask", Expression: var type } => IsTaskTypeName(type),
+        _ => false,
+    };
+
     // The bool parameters the call gives a constant (a default value counts: the argument is implicit),
     // and the nullable parameters it gives `null`, under the key "?name" (`ct.HasValue` is then false).
     private static Dictionary<string, bool> ConstantFlags(IInvocationOperation invocation)

@@ -285,11 +285,12 @@ internal static class KnownCompleteTasks
     // finished; `Flush(async: false)`: a dual-path method asked for its synchronous path ran to the end;
     // `TryRemove(key, disposeKey: false)`: the constant keeps the call off its only path that starts work;
     // `IsValidAsync(option, args)` whose every return is `Task.FromResult(…)` or such a helper: computed already;
+    // `InvokeService(() => Task.FromResult(x), log)` whose only awaits await that delegate: ran to its end;
     // `response.Content.ReadAsStringAsync()` of a response HttpClient read whole: the body is in memory.
     private static bool IsCompleteValue(IOperation value, KnownSymbols symbols)
         => IsCompletedFactory(value, symbols)
            || BufferedHttpContent.IsReadOfBufferedContent(value, symbols)
-           || (value is IInvocationOperation call && (SyncAsyncBranches.AsksForTheSynchronousPath(call) || CompleteForArguments.ReturnsACompleteTask(call) || CompleteForArguments.RunsNoAwait(call)
+           || (value is IInvocationOperation call && (SyncAsyncBranches.AsksForTheSynchronousPath(call) || CompleteForArguments.ReturnsACompleteTask(call) || CompleteForArguments.RunsNoAwait(call) || CompleteForArguments.AwaitsOnlyFinishedDelegates(call)
                                                    || SynchronousResults.ReturnsAFinishedResult(call, symbols)))
            || (value is IAwaitOperation awaited
                && AwaitedTask(awaited.Operation, symbols) is IInvocationOperation { TargetMethod: { Name: "WhenAny", IsStatic: true } whenAny }

@@ -75,7 +75,7 @@ internal sealed class PoolLoops
             var statements = candidate is IBlockOperation block ? block.Operations : ImmutableArray.Create(candidate);
             foreach (var inner in statements)
             {
-                if (inner is ILoopOperation loop && IsUnbounded(loop) && !Awaits(loop) && !HasTimeoutExit(loop) && !ReadsToTheEnd(loop) && !IsDrainLoop(loop, cancellationToken))
+                if (inner is ILoopOperation loop && IsUnbounded(loop) && !Awaits(loop) && !HasTimeoutExit(loop) && !ReadsToTheEnd(loop) && !EndsWithItsData(loop) && !IsDrainLoop(loop, cancellationToken))
                 {
                     return loop;
                 }
@@ -139,6 +139,129 @@ internal sealed class PoolLoops
         }
 
         return false;
+    }
+
+    // `while (true) { if (!e.MoveNext()) break; … }` (a directory listing walked on a pool thread) and
+    // `while (true) { if (offset >= end) break; …; offset += n; }` (a hash computed up to an offset): the
+    // loop leaves when its data runs out or its counter reaches a bound — bounded by the work, like a
+    // `for` or `foreach`, however long the work takes (found dogfooding Azure Storage Data Movement). An
+    // enumerator of a consuming enumerable, a counter the loop also sets, or an exit that tests a field
+    // stays unbounded.
+    private bool EndsWithItsData(ILoopOperation loop)
+    {
+        foreach (var operation in loop.Body.Descendants())
+        {
+            if (operation is IConditionalOperation { WhenTrue: { } exit } conditional
+                && !AsyncContext.IsInNestedFunction(operation, loop)
+                && LeavesLoop(exit, loop)
+                && (TestsTheEndOfAnEnumerator(conditional.Condition, loop) || TestsACounterAdvancedIn(conditional.Condition, loop.Body)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool LeavesLoop(IOperation exit, ILoopOperation loop)
+    {
+        foreach (var operation in exit.DescendantsAndSelf())
+        {
+            if (operation is IReturnOperation or IThrowOperation
+                || operation is IBranchOperation { BranchKind: BranchKind.Break } branch && SymbolEqualityComparer.Default.Equals(branch.Target, loop.ExitLabel))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private bool TestsTheEndOfAnEnumerator(IOperation condition, ILoopOperation loop)
+    {
+        if (condition.WithoutConversions() is not IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: var operand }
+            || operand.WithoutConversions() is not IInvocationOperation { TargetMethod.Name: "MoveNext", Instance: ILocalReferenceOperation { Local: var enumerator } })
+        {
+            return false;
+        }
+
+        IOperation scope = loop;
+        while (scope.Parent is { } parent)
+        {
+            scope = parent;
+        }
+
+        foreach (var operation in scope.Descendants())
+        {
+            if (operation is IVariableDeclaratorOperation { Initializer.Value: { } initial } declarator
+                && SymbolEqualityComparer.Default.Equals(declarator.Symbol, enumerator))
+            {
+                return initial.WithoutConversions() is IInvocationOperation { TargetMethod.Name: "GetEnumerator", Instance: { } source }
+                       && !ConsumesABlockingCollection(source);
+            }
+        }
+
+        return false;
+    }
+
+    private bool ConsumesABlockingCollection(IOperation source)
+    {
+        foreach (var operation in source.DescendantsAndSelf())
+        {
+            if (operation is IInvocationOperation { TargetMethod: var method } && IsBlockingCollection(method.ContainingType)
+                || operation.Type is { } type && IsBlockingCollection(type))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool TestsACounterAdvancedIn(IOperation condition, IOperation body)
+    {
+        if (condition.WithoutConversions() is not IBinaryOperation
+            {
+                OperatorKind: BinaryOperatorKind.GreaterThanOrEqual or BinaryOperatorKind.GreaterThan or BinaryOperatorKind.Equals
+                    or BinaryOperatorKind.LessThanOrEqual or BinaryOperatorKind.LessThan,
+            } test)
+        {
+            return false;
+        }
+
+        var counter = test.LeftOperand.WithoutConversions() is ILocalReferenceOperation { Local: var left } ? left
+            : test.RightOperand.WithoutConversions() is ILocalReferenceOperation { Local: var right } ? right
+            : null;
+        return counter is not null && IsOnlyAdvancedIn(body, counter);
+    }
+
+    // Stepped (`+=`, `-=`, `++`, `--`) somewhere in the loop and never set there: set anew, the counter
+    // could start over and the loop run for good.
+    private static bool IsOnlyAdvancedIn(IOperation body, ILocalSymbol counter)
+    {
+        var advanced = false;
+        foreach (var operation in body.Descendants())
+        {
+            switch (operation)
+            {
+                case ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add or BinaryOperatorKind.Subtract, Target: ILocalReferenceOperation { Local: var stepped } }
+                    when SymbolEqualityComparer.Default.Equals(stepped, counter):
+                case IIncrementOrDecrementOperation { Target: ILocalReferenceOperation { Local: var counted } }
+                    when SymbolEqualityComparer.Default.Equals(counted, counter):
+                    advanced = true;
+                    break;
+                case ISimpleAssignmentOperation { Target: ILocalReferenceOperation { Local: var set } }
+                    when SymbolEqualityComparer.Default.Equals(set, counter):
+                    return false;
+                case IVariableDeclaratorOperation { Symbol: var declared } when SymbolEqualityComparer.Default.Equals(declared, counter):
+                    return false;
+                case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out, Value: ILocalReferenceOperation { Local: var passed } }
+                    when SymbolEqualityComparer.Default.Equals(passed, counter):
+                    return false;
+            }
+        }
+
+        return advanced;
     }
 
     private static ILocalSymbol? TestsForNothingRead(IOperation condition)

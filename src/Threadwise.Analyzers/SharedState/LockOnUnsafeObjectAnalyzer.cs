@@ -265,6 +265,7 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
                         || token.Parent is not IdentifierNameSyntax name
                         || !IsWrite(name)
                         || IsInOwnConstructor(name, field)
+                        || IsInOwnDeserializationCallback(name, field, compilation)
                         || IsInInitializerOnlyConstructorsCall(name, field, compilation))
                     {
                         continue;
@@ -300,6 +301,7 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
                         && !IsLazyInitializationUnderALock(name)
                         && !IsRefLeftAloneByCallee(name, compilation)
                         && !IsInOwnConstructor(name, field)
+                        && !IsInOwnDeserializationCallback(name, field, compilation)
                         && !IsInInitializerOnlyConstructorsCall(name, field, compilation))
                     {
                         return true;
@@ -606,6 +608,38 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
                             && DeclaresType(type, field.ContainingType);
                     case MemberDeclarationSyntax:
                         return false;
+                }
+            }
+
+            return false;
+        }
+
+        // `[OnDeserialized] void OnDeserializedCallback(StreamingContext c) { _gate = new object(); }` (Azure
+        // Storage Data Movement's journaled transfers): a data-contract or binary serializer calls no
+        // constructor, so the type sets its lock objects in the callback the serializer calls once, on the
+        // object it is still building, before anyone else holds it — construction by another name.
+        private static bool IsInOwnDeserializationCallback(SyntaxNode node, IFieldSymbol field, Compilation compilation)
+        {
+            if (field.IsStatic
+                || node is IdentifierNameSyntax { Parent: MemberAccessExpressionSyntax { Expression: not ThisExpressionSyntax } access } && access.Name == node
+                || node.FirstAncestorOrSelf<MemberDeclarationSyntax>() is not MethodDeclarationSyntax { AttributeLists.Count: > 0 } declaration
+                || declaration.Modifiers.Any(SyntaxKind.StaticKeyword)
+                || node.Ancestors().TakeWhile(a => a != declaration).Any(a => a is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)
+                || declaration.Parent is not TypeDeclarationSyntax type
+                || !DeclaresType(type, field.ContainingType)
+                || compilation.GetSemanticModel(declaration.SyntaxTree).GetDeclaredSymbol(declaration) is not { } method)
+            {
+                return false;
+            }
+
+            var onDeserialized = compilation.GetTypeByMetadataName("System.Runtime.Serialization.OnDeserializedAttribute");
+            var onDeserializing = compilation.GetTypeByMetadataName("System.Runtime.Serialization.OnDeserializingAttribute");
+            foreach (var attribute in method.GetAttributes())
+            {
+                if (attribute.AttributeClass is { } attributeClass
+                    && (SymbolEqualityComparer.Default.Equals(attributeClass, onDeserialized) || SymbolEqualityComparer.Default.Equals(attributeClass, onDeserializing)))
+                {
+                    return true;
                 }
             }
 

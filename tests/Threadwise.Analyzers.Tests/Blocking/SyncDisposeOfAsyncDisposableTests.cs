@@ -363,6 +363,71 @@ public class SyncDisposeOfAsyncDisposableTests
         }
         """ + Connection);
 
+    // dotnet-monitor's egress: `using Stream file = new FileStream(…); await action(file, token); await
+    // file.FlushAsync(token);` and `using (var writer = new BinaryWriter(stdin, Encoding.UTF8, leaveOpen: true)) {
+    // …; writer.Flush(); }` end their scope by flushing the very object, so the dispose has nothing left to write.
+    // A flush earlier in the scope, a flush of another object, and a class of the project's own (its async
+    // dispose may do more) are reported.
+    [Theory]
+    [MemberData(nameof(Frameworks))]
+    public Task FrameworkStreamsFlushedAtTheEndOfTheirScope_AreNotFlagged(string framework) => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.IO;
+        using System.Text;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Egress
+        {
+            async Task Write(Func<Stream, CancellationToken, Task> action, string path, CancellationToken token)
+            {
+                using Stream file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read);
+                await action(file, token);
+                await file.FlushAsync(token).ConfigureAwait(false);
+            }
+
+            async Task Header(Stream stdin, CancellationToken token)
+            {
+                using (BinaryWriter writer = new BinaryWriter(stdin, Encoding.UTF8, leaveOpen: true))
+                {
+                    writer.Write(1);
+                    writer.Flush();
+                }
+
+                await stdin.FlushAsync(token);
+            }
+
+            async Task Early(Func<Stream, CancellationToken, Task> action, string path, CancellationToken token)
+            {
+                {|#0:using|} Stream file = new FileStream(path, FileMode.Create);
+                await file.FlushAsync(token);
+                await action(file, token);
+            }
+
+            async Task Other(Stream stdin, string path, CancellationToken token)
+            {
+                {|#1:using|} var file = File.Create(path);
+                await file.WriteAsync(new byte[1], 0, 1, token);
+                await stdin.FlushAsync(token);
+            }
+
+            async Task Own(string path, CancellationToken token)
+            {
+                {|#2:using|} var log = new LogStream(path);
+                await log.WriteAsync(new byte[1], 0, 1, token);
+                await log.FlushAsync(token);
+            }
+        }
+
+        sealed class LogStream : FileStream
+        {
+            public LogStream(string path) : base(path, FileMode.Create) { }
+
+            public override async ValueTask DisposeAsync() { await Task.Delay(1); await base.DisposeAsync(); }
+        }
+        """, framework == "net10" ? References.Net100 : References.Net80,
+        Tw1008(0, "FileStream", "'using'", "async method 'Early'"), Tw1008(1, "FileStream", "'using'", "async method 'Other'"), Tw1008(2, "LogStream", "'using'", "async method 'Own'"));
+
     // EnumerableAsyncProcessor's `using var rateLimiter = new TokenBucketRateLimiter(…)` in an async method: the
     // in-box limiters' DisposeAsync only calls Dispose(true), so `await using` would change nothing. A variable
     // typed as the abstract RateLimiter may hold any limiter, and is reported.

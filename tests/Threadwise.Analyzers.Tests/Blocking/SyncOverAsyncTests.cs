@@ -1262,6 +1262,63 @@ public class SyncOverAsyncTests
         Tw1005(1, "GetAwaiter().GetResult()", "Always"),
         Tw1005(2, "GetAwaiter().GetResult()", "Stubborn"));
 
+    // dotnet-monitor's controllers: `InvokeService(() => Task.FromResult(serviceCall()), logger).Result`, where the
+    // async overload's only await is `return await serviceCall();` — handed a finished task, it goes on at once
+    // and the method returns complete ("convert to Task and safely convert back"). A lambda that starts work,
+    // another await in the method, or a delegate parameter the method reassigns is reported.
+    [Fact]
+    public Task AsyncMethodsAwaitingOnlyAFinishedDelegate_AreComplete() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        public static class Controllers
+        {
+            public static string Invoke(Func<string> call) => Invoke(() => Task.FromResult(call()), "log").Result;
+
+            public static string InvokeConfigured(Func<string> call) => Configured(() => Task.FromResult(call())).GetAwaiter().GetResult();
+
+            public static void Run() => Configured2(() => Task.CompletedTask).Wait();
+
+            public static string Started(Func<Task<string>> call) => {|#0:Invoke(() => call(), "log").Result|};
+
+            public static string Yielding(Func<string> call) => {|#1:Yields(() => Task.FromResult(call())).Result|};
+
+            public static string Swapped(Func<string> call) => {|#2:Swaps(() => Task.FromResult(call())).Result|};
+
+            public static async Task<string> Invoke(Func<Task<string>> serviceCall, string log)
+            {
+                try
+                {
+                    return await serviceCall();
+                }
+                catch (InvalidOperationException) when (log.Length > 0)
+                {
+                    return log;
+                }
+            }
+
+            private static async Task<string> Configured(Func<Task<string>> call) => await call.Invoke().ConfigureAwait(false);
+
+            private static async Task Configured2(Func<Task> call) => await call().ConfigureAwait(false);
+
+            private static async Task<string> Yields(Func<Task<string>> call)
+            {
+                var value = await call();
+                await Task.Yield();
+                return value;
+            }
+
+            private static async Task<string> Swaps(Func<Task<string>> call)
+            {
+                call = () => Task.Run(() => "late");
+                return await call();
+            }
+        }
+        """,
+        Tw1005(0, "Result", "Started"),
+        Tw1005(1, "Result", "Yielding"),
+        Tw1005(2, "Result", "Swapped"));
+
     // A stop-and-join and a "Synchronously" pair under edit: a worker field assigned an incomplete
     // Task.Run is no proven pool start (the join is reported), a stop signal on a missing member, a
     // namesake of an unknown type.

@@ -408,6 +408,55 @@ public class LockOnUnsafeObjectTests
         }
         """, Tw2004(0, "the non-readonly field '_reset'"));
 
+    // Azure Storage Data Movement's journaled transfers: a data-contract serializer calls no constructor, so
+    // `[OnDeserialized]` sets the lock object again on the object it is still building. `[OnDeserializing]`
+    // likewise. An ordinary method with another attribute, a lambda in the callback, and a callback that
+    // sets another instance's lock still replace the object.
+    [Fact]
+    public Task LockFieldsSetInADeserializationCallback_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Runtime.Serialization;
+
+        [DataContract]
+        class Transfer
+        {
+            private object _tokenLock = new object();
+            private object _progressLock = new object();
+            private object _obsolete = new object();
+            private object _later = new object();
+            private object _shared = new object();
+            private Action _reset;
+            private int _state;
+
+            [OnDeserialized]
+            private void OnDeserializedCallback(StreamingContext context)
+            {
+                _tokenLock = new object();
+                _reset = () => _later = new object();
+            }
+
+            [OnDeserializing]
+            private void OnDeserializingCallback(StreamingContext context) => this._progressLock = new object();
+
+            [Obsolete]
+            private void Renew() => _obsolete = new object();
+
+            [OnDeserialized]
+            private void CopyFrom(StreamingContext context) => Other._shared = new object();
+
+            private Transfer Other => this;
+
+            public void Work()
+            {
+                lock (_tokenLock) { _state = 1; }
+                lock (_progressLock) { _state = 2; }
+                lock ({|#0:_obsolete|}) { _state = 3; }
+                lock ({|#1:_later|}) { _state = 4; }
+                lock ({|#2:_shared|}) { _state = 5; }
+            }
+        }
+        """, Tw2004(0, "the non-readonly field '_obsolete'"), Tw2004(1, "the non-readonly field '_later'"), Tw2004(2, "the non-readonly field '_shared'"));
+
     // HidSharp's BLE device: `new WinBleDevice() { _path = path, _syncObject = new object() }` in the type's
     // factory sets the lock object of the object being created, as a constructor would. An initializer that
     // sets another field, or an assignment to an existing object, replaces the lock.

@@ -95,6 +95,105 @@ public class LongRunningLoopOnThreadPoolTests
         }
         """, Tw3001(0, "Task.Run"));
 
+    // Azure Storage Data Movement: a directory listing walked with `if (!e.MoveNext()) break;` and a hash computed
+    // up to an offset (`if (offset >= _end) break; …; offset += n;`) leave when their data runs out — bounded by
+    // the work however they wait inside. An enumerator of a consuming enumerable, a counter the loop also sets
+    // back, a field as the counter, and a `break` that only leaves an inner loop stay unbounded.
+    [Fact]
+    public Task LoopsThatEndWithTheirData_AreNotUnbounded() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Collections.Concurrent;
+        using System.Collections.Generic;
+        using System.IO;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Transfer
+        {
+            private readonly object _gate = new object();
+            private readonly BlockingCollection<string> _queue = new BlockingCollection<string>(16);
+            private long _end;
+            private long _done;
+
+            void M(IEnumerable<string> listing, Stream source, byte[] buffer)
+            {
+                Task.Run(() => List(listing));
+                Task.Run(() => Hash(source, buffer));
+                Task.Run(() =>
+                {
+                    var e = _queue.GetConsumingEnumerable().GetEnumerator();
+                    {|#0:while|} (true)
+                    {
+                        if (!e.MoveNext()) break;
+                        Thread.Sleep(e.Current.Length);
+                    }
+                });
+                Task.Run(() =>
+                {
+                    long offset = 0;
+                    {|#1:while|} (true)
+                    {
+                        if (offset >= _end) break;
+                        offset += source.Read(buffer, 0, buffer.Length);
+                        if (offset > 1024) offset = 0;
+                    }
+                });
+                Task.Run(() =>
+                {
+                    {|#2:while|} (true)
+                    {
+                        if (_done >= _end) break;
+                        _done += source.Read(buffer, 0, buffer.Length);
+                    }
+                });
+                Task.Run(() =>
+                {
+                    var pending = 0;
+                    {|#3:while|} (true)
+                    {
+                        for (var i = 0; i < 4; i++)
+                        {
+                            if (pending >= 4) break;
+                            pending++;
+                        }
+
+                        _queue.Take();
+                    }
+                });
+            }
+
+            private void List(IEnumerable<string> listing)
+            {
+                var enumerator = listing.GetEnumerator();
+                while (true)
+                {
+                    if (!enumerator.MoveNext())
+                    {
+                        break;
+                    }
+
+                    _queue.Add(enumerator.Current);
+                }
+            }
+
+            private void Hash(Stream source, byte[] buffer)
+            {
+                long offset = 0;
+                while (true)
+                {
+                    lock (_gate)
+                    {
+                        if (offset >= _end)
+                        {
+                            break;
+                        }
+                    }
+
+                    offset += source.Read(buffer, 0, buffer.Length);
+                }
+            }
+        }
+        """, Tw3001(0, "Task.Run"), Tw3001(1, "Task.Run"), Tw3001(2, "Task.Run"), Tw3001(3, "Task.Run"));
+
     // A bool property of the object itself is a stop flag like a field (CSRedis's `while (IsUnsubscribed ==
     // false)`), and so is a flag compared with a constant. A computed property, another object's
     // property, or a comparison with a variable, is a condition of the loop's own.
