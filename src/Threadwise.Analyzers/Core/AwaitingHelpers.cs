@@ -14,7 +14,8 @@ namespace Threadwise.Core;
 /// it throws (a <c>TimeoutException</c>) otherwise — so awaiting the helper completes the task as awaiting
 /// the task itself would. Read from the helper's control-flow graph: no path from its entry, or from
 /// the entry of any of its catch clauses, reaches the end without passing an <c>await</c> of the task
-/// parameter. Asked only on the way to a finding (a known-complete question), cached per method.
+/// parameter (or of the winner of <c>Task.WhenAny(task, Task.Delay(Timeout.Infinite, token)).Unwrap()</c>).
+/// Asked only on the way to a finding (a known-complete question), cached per method.
 /// </summary>
 internal static class AwaitingHelpers
 {
@@ -69,7 +70,7 @@ internal static class AwaitingHelpers
         while (pending.Count > 0)
         {
             var block = pending.Pop();
-            if (!seen.Add(block.Ordinal) || AwaitsParameter(block, task))
+            if (!seen.Add(block.Ordinal) || AwaitsParameter(block, task, body))
             {
                 continue;
             }
@@ -108,15 +109,105 @@ internal static class AwaitingHelpers
         }
     }
 
-    private static bool AwaitsParameter(BasicBlock block, IParameterSymbol task)
+    // `await Task.WhenAny(task, Task.Delay(Timeout.Infinite, token)).Unwrap()` (dotnet-monitor's and many
+    // libraries' `WithCancellation`): `Unwrap` hands back the task that won, and awaiting it finishes the task
+    // or throws — a delay without end wins only by being cancelled, and awaiting it then throws. The delay
+    // may be held in a local the method never sets again.
+    private static bool IsWhenAnyWithANeverEndingDelay(IOperation awaited, IParameterSymbol task, IOperation body)
+    {
+        if (awaited is not IInvocationOperation { TargetMethod.Name: "Unwrap" } unwrap
+            || (unwrap.Instance ?? (unwrap.Arguments.Length == 1 ? unwrap.Arguments[0].Value : null)) is not { } inner
+            || KnownCompleteTasks.Unwrap(inner) is not IInvocationOperation { TargetMethod: { Name: "WhenAny", IsStatic: true } } whenAny)
+        {
+            return false;
+        }
+
+        var awaitsTask = false;
+        foreach (var candidate in WhenAnyTasks(whenAny))
+        {
+            var value = KnownCompleteTasks.Unwrap(candidate);
+            if (value is IParameterReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Parameter, task))
+            {
+                awaitsTask = true;
+            }
+            else if (!IsNeverEndingDelay(value, body))
+            {
+                return false;
+            }
+        }
+
+        return awaitsTask;
+    }
+
+    private static IEnumerable<IOperation> WhenAnyTasks(IInvocationOperation whenAny)
+    {
+        foreach (var argument in whenAny.Arguments)
+        {
+            var value = KnownCompleteTasks.Unwrap(argument.Value);
+            if (value is IArrayCreationOperation { Initializer: { } array })
+            {
+                foreach (var element in array.ElementValues)
+                {
+                    yield return element;
+                }
+            }
+            else if (value.Type is INamedTypeSymbol { IsValueType: true, Name: "ReadOnlySpan" or "Span" }
+                     || value.Syntax is CollectionExpressionSyntax)
+            {
+                // params ReadOnlySpan<Task> on C# 13+, or `[a, b]`: a collection expression, read through its children
+                foreach (var element in value.ChildOperations)
+                {
+                    yield return element;
+                }
+            }
+            else
+            {
+                yield return value;
+            }
+        }
+    }
+
+    private static bool IsNeverEndingDelay(IOperation value, IOperation body)
+    {
+        if (value is ILocalReferenceOperation { Local: var local } && LocalInitializer(body, local) is { } initial)
+        {
+            value = KnownCompleteTasks.Unwrap(initial);
+        }
+
+        return value is IInvocationOperation { TargetMethod: { Name: "Delay", IsStatic: true, ContainingType.Name: "Task" }, Arguments: { Length: > 0 } arguments }
+               && Timeouts.IsInfinite(arguments[0].Value);
+    }
+
+    // The initializer of a local the method never assigns again (only then is its value known at every use),
+    // read from the method's own operation tree: the control-flow graph has turned declarations into assignments.
+    private static IOperation? LocalInitializer(IOperation body, ILocalSymbol local)
+    {
+        IOperation? initial = null;
+        foreach (var operation in body.Descendants())
+        {
+            switch (operation)
+            {
+                case IVariableDeclaratorOperation { Initializer.Value: { } value } declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
+                    initial = value;
+                    break;
+                case IAssignmentOperation { Target: ILocalReferenceOperation { Local: var assigned } } when SymbolEqualityComparer.Default.Equals(assigned, local):
+                    return null;
+            }
+        }
+
+        return initial;
+    }
+
+    private static bool AwaitsParameter(BasicBlock block, IParameterSymbol task, IOperation body)
     {
         foreach (var operation in block.Operations)
         {
             foreach (var descendant in operation.DescendantsAndSelf())
             {
                 if (descendant is IAwaitOperation awaited
-                    && KnownCompleteTasks.Unwrap(awaited.Operation) is IParameterReferenceOperation reference
-                    && SymbolEqualityComparer.Default.Equals(reference.Parameter, task))
+                    && (KnownCompleteTasks.Unwrap(awaited.Operation) is IParameterReferenceOperation reference
+                        && SymbolEqualityComparer.Default.Equals(reference.Parameter, task)
+                        || IsWhenAnyWithANeverEndingDelay(KnownCompleteTasks.Unwrap(awaited.Operation), task, body)))
                 {
                     return true;
                 }

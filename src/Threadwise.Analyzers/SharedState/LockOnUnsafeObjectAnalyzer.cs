@@ -266,6 +266,7 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
                         || !IsWrite(name)
                         || IsInOwnConstructor(name, field)
                         || IsInOwnDeserializationCallback(name, field, compilation)
+                        || IsInAnUnassignedInternalSetter(name, compilation)
                         || IsInInitializerOnlyConstructorsCall(name, field, compilation))
                     {
                         continue;
@@ -302,6 +303,7 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
                         && !IsRefLeftAloneByCallee(name, compilation)
                         && !IsInOwnConstructor(name, field)
                         && !IsInOwnDeserializationCallback(name, field, compilation)
+                        && !IsInAnUnassignedInternalSetter(name, compilation)
                         && !IsInInitializerOnlyConstructorsCall(name, field, compilation))
                     {
                         return true;
@@ -640,6 +642,64 @@ public sealed class LockOnUnsafeObjectAnalyzer : ThreadwiseAnalyzer
                     && (SymbolEqualityComparer.Default.Equals(attributeClass, onDeserialized) || SymbolEqualityComparer.Default.Equals(attributeClass, onDeserializing)))
                 {
                     return true;
+                }
+            }
+
+            return false;
+        }
+
+        // `internal object CancellationLockerObject { get { … } set { this.cancellationLockerObject = value; } }`
+        // that nothing in the compilation assigns (Azure Storage's cancellable operations): the setter never runs,
+        // so the lock object stays the one the initializer made. Only a setter other assemblies cannot call (the
+        // setter internal or private), of a property that is not virtual, implements no interface, and has no
+        // attributes (a serializer sets such properties by reflection); one assignment anywhere keeps the finding.
+        private static bool IsInAnUnassignedInternalSetter(SyntaxNode node, Compilation compilation)
+        {
+            if (node.FirstAncestorOrSelf<AccessorDeclarationSyntax>() is not { } accessor
+                || !accessor.IsKind(SyntaxKind.SetAccessorDeclaration)
+                || node.Ancestors().TakeWhile(a => a != accessor).Any(a => a is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)
+                || accessor.Parent?.Parent is not PropertyDeclarationSyntax declaration
+                || compilation.GetSemanticModel(declaration.SyntaxTree).GetDeclaredSymbol(declaration) is not { SetMethod: { } setter } property
+                || property.IsVirtual || property.IsAbstract || property.IsOverride || property.IsStatic
+                || property.ExplicitInterfaceImplementations.Length > 0
+                || setter.DeclaredAccessibility is not (Accessibility.Internal or Accessibility.Private or Accessibility.ProtectedAndInternal)
+                || !property.GetAttributes().IsEmpty || !setter.GetAttributes().IsEmpty
+                || ImplementsAnInterfaceMember(property))
+            {
+                return false;
+            }
+
+            foreach (var tree in compilation.SyntaxTrees)
+            {
+                if (tree.GetText().ToString().IndexOf(property.Name, System.StringComparison.Ordinal) < 0)
+                {
+                    continue; // most files never name the property: no syntax walked there
+                }
+
+                foreach (var token in tree.GetRoot().DescendantTokens())
+                {
+                    if (token.IsKind(SyntaxKind.IdentifierToken) && token.ValueText == property.Name
+                        && token.Parent is IdentifierNameSyntax use
+                        && IsWrite(use)) // `x.P = …`, `P = …` in an object initializer, `ref`/`out` cannot take a property
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            return true;
+        }
+
+        private static bool ImplementsAnInterfaceMember(IPropertySymbol property)
+        {
+            foreach (var @interface in property.ContainingType.AllInterfaces)
+            {
+                foreach (var member in @interface.GetMembers(property.Name))
+                {
+                    if (SymbolEqualityComparer.Default.Equals(property.ContainingType.FindImplementationForInterfaceMember(member), property))
+                    {
+                        return true;
+                    }
                 }
             }
 

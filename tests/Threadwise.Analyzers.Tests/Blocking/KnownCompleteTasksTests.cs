@@ -207,6 +207,73 @@ public class KnownCompleteTasksTests
         }
         """, For(framework), Tw1002(0, "Result", "async method 'MayTimeOut'"), Tw1002(1, "Result", "async method 'Observed'"));
 
+    // dotnet-monitor's `WithCancellation<T>(this Task<T> task, CancellationToken token) { await WithCancellation((Task)task,
+    // token); return task.Result; }`, whose non-generic twin awaits `Task.WhenAny(task, Task.Delay(Timeout.Infinite,
+    // linked.Token)).Unwrap()`: the winner is the task, or the delay, which ends only by being cancelled and then
+    // throws. A delay with an end, a second real task, or a delay local the helper sets again proves nothing.
+    [Theory]
+    [MemberData(nameof(Frameworks))]
+    public Task AfterAHelperAwaitingTheWinnerAgainstANeverEndingDelay_IsSilent(string framework) => VerifyTw1002.AnalyzerAsync("""
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        static class TaskExtensions
+        {
+            public static async Task WithCancellation(this Task task, CancellationToken token)
+            {
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(token);
+                try
+                {
+                    Task waitOnCancellation = Task.Delay(Timeout.Infinite, linked.Token);
+                    await Task.WhenAny(task, waitOnCancellation).Unwrap().ConfigureAwait(false);
+                }
+                finally
+                {
+                    linked.Cancel();
+                }
+            }
+
+            public static async Task<T> WithCancellation<T>(this Task<T> task, CancellationToken token)
+            {
+                await WithCancellation((Task)task, token);
+                return task.Result;
+            }
+
+            public static async Task WithTimeout(this Task task, CancellationToken token)
+                => await Task.WhenAny(task, Task.Delay(1000, token)).Unwrap();
+
+            public static async Task<T> WithTimeout<T>(this Task<T> task, CancellationToken token)
+            {
+                await WithTimeout((Task)task, token);
+                return {|#0:task.Result|};
+            }
+
+            public static async Task Either(this Task task, Task other)
+                => await Task.WhenAny(task, other).Unwrap();
+
+            public static async Task<T> Either<T>(this Task<T> task, Task other)
+            {
+                await Either((Task)task, other);
+                return {|#1:task.Result|};
+            }
+
+            public static async Task Swapped(this Task task, CancellationToken token)
+            {
+                var delay = Task.Delay(Timeout.Infinite, token);
+                delay = Task.Delay(10);
+                await Task.WhenAny(task, delay).Unwrap();
+            }
+
+            public static async Task<T> Swapped<T>(this Task<T> task, CancellationToken token)
+            {
+                await Swapped((Task)task, token);
+                return {|#2:task.Result|};
+            }
+        }
+        """, For(framework),
+        Tw1002(0, "Result", "async method 'WithTimeout'"), Tw1002(1, "Result", "async method 'Either'"), Tw1002(2, "Result", "async method 'Swapped'"));
+
     // CryptoExchange.Net's reconnect: `await Task.WhenAll(taskList); … taskList.First(t => !t.Result.Success).Result`:
     // an element LINQ picks from the awaited collection is complete. Picked from another collection, or
     // after the collection variable is reassigned, it is not.

@@ -457,6 +457,59 @@ public class LockOnUnsafeObjectTests
         }
         """, Tw2004(0, "the non-readonly field '_obsolete'"), Tw2004(1, "the non-readonly field '_later'"), Tw2004(2, "the non-readonly field '_shared'"));
 
+    // Azure Storage's cancellable operations: `internal object CancellationLockerObject { get …; set { _locker = value; } }`
+    // that nothing in the compilation assigns — the setter never runs, so the lock object stays the initializer's.
+    // A setter some code assigns (also in an object initializer), a public setter, a virtual property, and one
+    // with an attribute (a serializer's way in) may replace it.
+    [Fact]
+    public Task LockFieldsWrittenOnlyByAnUnassignedInternalSetter_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+
+        class Operation
+        {
+            private object _locker = new object();
+            private object _assigned = new object();
+            private object _initialized = new object();
+            private object _public = new object();
+            private object _virtual = new object();
+            private object _tagged = new object();
+            private int _state;
+
+            internal object Locker { get { return _locker; } set { _locker = value; } }
+
+            internal object Assigned { get => _assigned; set => _assigned = value; }
+
+            internal object Initialized { get => _initialized; set => _initialized = value; }
+
+            public object Public { get => _public; set => _public = value; }
+
+            internal virtual object Virtual { get => _virtual; set => _virtual = value; }
+
+            [Obsolete]
+            internal object Tagged { get => _tagged; set => _tagged = value; }
+
+            public void Cancel()
+            {
+                lock (_locker) { _state = 1; }
+                lock ({|#0:_assigned|}) { _state = 2; }
+                lock ({|#1:_initialized|}) { _state = 3; }
+                lock ({|#2:_public|}) { _state = 4; }
+                lock ({|#3:_virtual|}) { _state = 5; }
+                lock ({|#4:_tagged|}) { _state = 6; }
+            }
+        }
+
+        class User
+        {
+            void Use(Operation operation)
+            {
+                operation.Assigned = new object();
+                var copy = new Operation { Initialized = operation.Locker };
+            }
+        }
+        """, Tw2004(0, "the non-readonly field '_assigned'"), Tw2004(1, "the non-readonly field '_initialized'"),
+        Tw2004(2, "the non-readonly field '_public'"), Tw2004(3, "the non-readonly field '_virtual'"), Tw2004(4, "the non-readonly field '_tagged'"));
+
     // HidSharp's BLE device: `new WinBleDevice() { _path = path, _syncObject = new object() }` in the type's
     // factory sets the lock object of the object being created, as a constructor would. An initializer that
     // sets another field, or an assignment to an existing object, replaces the lock.
