@@ -519,6 +519,28 @@ internal static class AsyncVoidMethods
         return false;
     }
 
+    /// <summary>`new Thread(TryFlushQueue)` (or `new Thread(new ThreadStart(M))`) somewhere in the method's type:
+    /// the thread ends at the method's first await and the rest runs on the thread pool, so the thread's
+    /// `IsAlive` and `Join` stop tracking the work (found dogfooding StackExchange.Exceptional's retry thread).
+    /// Syntactic, by name, and only asked for async void methods about to be reported.</summary>
+    public static bool IsStartOfANewThread(IMethodSymbol method)
+    {
+        foreach (var reference in method.ContainingType.DeclaringSyntaxReferences)
+        {
+            foreach (var node in reference.GetSyntax().DescendantNodes())
+            {
+                if (node is ObjectCreationExpressionSyntax { ArgumentList.Arguments: { Count: > 0 } arguments } creation
+                    && creation.Type is IdentifierNameSyntax { Identifier.ValueText: "Thread" } or QualifiedNameSyntax { Right.Identifier.ValueText: "Thread" }
+                    && NamesMethod(arguments[0].Expression, method.Name))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
     // `timer.Elapsed += OnElapsed;` anywhere in the type makes OnElapsed a handler, whatever its
     // parameters. Syntactic (by name), and only asked for async void methods, which are rare.
     private static bool IsSubscribedInItsType(IMethodSymbol method)

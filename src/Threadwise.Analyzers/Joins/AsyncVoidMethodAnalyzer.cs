@@ -51,8 +51,12 @@ public sealed class AsyncVoidMethodAnalyzer : ThreadwiseAnalyzer
                 Descriptors.TW4004AsyncVoidMethod,
                 method.Locations[0],
                 method.Name,
-                AsyncVoidMethods.IsHandedOverAsCallback(method)
-                    ? "it is handed over as a callback that returns void, so catch its exceptions inside it (a try/catch around the body)"
-                    : "return Task"));
+                Remedy(method)));
+
+        private static string Remedy(IMethodSymbol method)
+            => !AsyncVoidMethods.IsHandedOverAsCallback(method) ? "return Task"
+               : AsyncVoidMethods.IsStartOfANewThread(method)
+                   ? "it is the start of a new Thread, which ends at the first await while the rest runs on the thread pool, unseen by the thread's IsAlive and Join: make it synchronous, or return Task and start it with Task.Run"
+                   : "it is handed over as a callback that returns void, so catch its exceptions inside it (a try/catch around the body)";
     }
 }

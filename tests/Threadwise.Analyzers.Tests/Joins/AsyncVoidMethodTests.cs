@@ -13,6 +13,47 @@ public class AsyncVoidMethodTests
         => VerifyAnalyzer.Diagnostic(Descriptors.TW4004AsyncVoidMethod).WithLocation(markup)
             .WithArguments(name, "it is handed over as a callback that returns void, so catch its exceptions inside it (a try/catch around the body)");
 
+    private static DiagnosticResult Tw4004Thread(int markup, string name)
+        => VerifyAnalyzer.Diagnostic(Descriptors.TW4004AsyncVoidMethod).WithLocation(markup)
+            .WithArguments(name, "it is the start of a new Thread, which ends at the first await while the rest runs on the thread pool, unseen by the thread's IsAlive and Join: make it synchronous, or return Task and start it with Task.Run");
+
+    // StackExchange.Exceptional's retry: `_retryThread = new Thread(TryFlushQueue); _retryThread.Start();` with
+    // `private async void TryFlushQueue()` that sleeps and awaits in a loop. The thread ends at the first await,
+    // so `_retryThread?.IsAlive` no longer says whether a retry loop runs: the message says so. Also through
+    // `new ThreadStart(M)`; a method given to a Timer keeps the callback message.
+    [Fact]
+    public Task AsyncVoidThreadStarts_SayTheThreadEndsAtTheFirstAwait() => VerifyAnalyzer.AnalyzerAsync("""
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Store
+        {
+            private Thread _retry;
+            private Timer _timer;
+
+            void BeginRetry()
+            {
+                _retry = new Thread(TryFlushQueue);
+                _retry.Start();
+                new System.Threading.Thread(new ThreadStart(Drain)).Start();
+                _timer = new Timer(Tick, null, 0, 1000);
+            }
+
+            private async void {|#0:TryFlushQueue|}()
+            {
+                while (true)
+                {
+                    Thread.Sleep(100);
+                    await Task.Yield();
+                }
+            }
+
+            private async void {|#1:Drain|}() => await Task.Delay(1);
+
+            private async void {|#2:Tick|}(object state) => await Task.Delay(1);
+        }
+        """, Tw4004Thread(0, "TryFlushQueue"), Tw4004Thread(1, "Drain"), Tw4004Callback(2, "Tick"));
+
     [Fact]
     public Task AsyncVoidMethodsAndLocalFunctions_AreFlagged() => VerifyAnalyzer.AnalyzerAsync("""
         using System.Threading.Tasks;
