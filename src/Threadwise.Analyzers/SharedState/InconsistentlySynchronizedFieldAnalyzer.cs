@@ -1112,6 +1112,11 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
                 return true; // another object's event, or another type's static event
             }
 
+            if (operation is IInvocationOperation handOver && HandsItsCallbacksToAStart(handOver, statement))
+            {
+                return true;
+            }
+
             var (type, name) = operation switch
             {
                 IInvocationOperation invocation => (invocation.TargetMethod.ContainingType, invocation.TargetMethod.Name),
@@ -1139,6 +1144,48 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
 
         return false;
     }
+
+    // `_runCompletedClients = 0;` then `_parallelOperationManager.StartWork(workloads, handler, GetParallelEventHandler,
+    // StartTestRunOnConcurrentManager);` (vstest's parallel run): a method of this object handed to another object's
+    // `Start…`/`Begin…`/`Run…`/`Schedule…`/`Queue…`/`Post…`/`Enqueue…` call, not awaited, is called back from that
+    // object's work from then on — the locked callbacks that update the field run only after it. A method group
+    // only (a lambda given to a `Run…` call is often run there and then), on another object.
+    private static bool HandsItsCallbacksToAStart(IInvocationOperation invocation, IOperation statement)
+    {
+        if (invocation.Instance is null or IInstanceReferenceOperation
+            || invocation.IsAwaitedWhereCalled()
+            || !StartsByName(invocation.TargetMethod.Name)
+            || ContainingTypeOf(statement) is not { } type)
+        {
+            return false;
+        }
+
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Value.WithoutConversions() is IDelegateCreationOperation { Target: IMethodReferenceOperation { Method: { IsStatic: false } method, Instance: null or IInstanceReferenceOperation } }
+                && SymbolEqualityComparer.Default.Equals(method.ContainingType, type))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool StartsByName(string name)
+    {
+        foreach (var prefix in StartPrefixes)
+        {
+            if (name.StartsWith(prefix, System.StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static readonly string[] StartPrefixes = { "Start", "Begin", "Run", "Schedule", "Queue", "Post", "Enqueue" };
 
     private static INamedTypeSymbol? ContainingTypeOf(IOperation operation)
         => operation.SemanticModel?.GetEnclosingSymbol(operation.Syntax.SpanStart)?.ContainingType;

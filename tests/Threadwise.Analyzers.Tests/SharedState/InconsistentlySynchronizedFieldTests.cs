@@ -617,6 +617,75 @@ public class InconsistentlySynchronizedFieldTests
         Tw2003(1, "_masked", "_lock", "MarkAsDead"),
         Tw2003(2, "_dead", "_lock", "MarkAsDead"));
 
+    // vstest's parallel execution manager: `StartTestRun` resets `_runCompletedClients = 0;` and then hands its own
+    // methods to `_parallelOperationManager.StartWork(workloads, handler, GetParallelEventHandler, StartOnManager)`;
+    // the locked `HandlePartialRunComplete` that counts completions runs only from that work. A write after the
+    // start, before a call that hands over no method of this object (or is awaited, or is not named like a
+    // start), or before handing a method to this object's own start, is reported.
+    [Fact]
+    public Task WritesBeforeHandingOwnMethodsToAStart_AreInitialization() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading.Tasks;
+
+        class OperationManager
+        {
+            public void StartWork(int count, Func<int, int> handler, Action<int> start) { }
+            public Task RunWorkAsync(Action<int> start) => Task.CompletedTask;
+            public void Report(Action<int> start) { }
+        }
+
+        class ExecutionManager
+        {
+            private readonly object _statusLock = new();
+            private readonly OperationManager _operations = new();
+            private int _completed;
+            private int _started;
+            private int _awaited;
+            private int _reported;
+            private int _own;
+
+            public int StartTestRun(int count)
+            {
+                _completed = 0;
+                _operations.StartWork(count, GetHandler, StartOnManager);
+                {|#0:_started = count|};
+                return 1;
+            }
+
+            public async Task RunAsync()
+            {
+                {|#1:_awaited = 0|};
+                await _operations.RunWorkAsync(StartOnManager);
+                {|#2:_reported = 0|};
+                _operations.Report(StartOnManager);
+                {|#3:_own = 0|};
+                StartLocally(StartOnManager);
+            }
+
+            public void HandlePartialRunComplete()
+            {
+                lock (_statusLock)
+                {
+                    _completed++;
+                    _started--;
+                    _awaited++;
+                    _reported++;
+                    _own++;
+                }
+            }
+
+            private void StartLocally(Action<int> start) => start(1);
+
+            private int GetHandler(int id) => id;
+
+            private void StartOnManager(int id) => HandlePartialRunComplete();
+        }
+        """,
+        Tw2003(0, "_started", "_statusLock", "HandlePartialRunComplete"),
+        Tw2003(1, "_awaited", "_statusLock", "HandlePartialRunComplete"),
+        Tw2003(2, "_reported", "_statusLock", "HandlePartialRunComplete"),
+        Tw2003(3, "_own", "_statusLock", "HandlePartialRunComplete"));
+
     [Fact]
     public Task InitializationBeforeStart_AndIdempotentResets_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
         using System.IO;
