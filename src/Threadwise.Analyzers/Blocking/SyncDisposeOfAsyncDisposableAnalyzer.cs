@@ -54,6 +54,7 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
         private readonly TargetFrameworks _targets;
         private readonly IMethodSymbol? _flushAsync;
         private readonly INamedTypeSymbol? _binaryWriter;
+        private readonly INamedTypeSymbol? _utf8JsonWriter;
         private readonly ISymbol? _disposeAsync;
         private readonly System.Lazy<System.Collections.Generic.HashSet<INamedTypeSymbol>> _overriddenBelow;
         private readonly System.Collections.Concurrent.ConcurrentDictionary<ISymbol, bool> _readOnlyMembers = new(SymbolEqualityComparer.Default);
@@ -66,6 +67,7 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
             _disposeAsync = asyncDisposable.GetMembers("DisposeAsync") is { Length: > 0 } members ? members[0] : null;
             _flushAsync = ParameterlessFlushAsync(symbols.TextWriter);
             _binaryWriter = compilation.GetTypeByMetadataName("System.IO.BinaryWriter");
+            _utf8JsonWriter = compilation.GetTypeByMetadataName("System.Text.Json.Utf8JsonWriter");
             _overriddenBelow = new(() => TypesWithAnAsyncDisposeBelow(compilation), System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
         }
 
@@ -189,15 +191,16 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
         // (dotnet-monitor's egress): the scope ends by flushing the very object, so its dispose has nothing left to
         // write — it closes a handle, or, left open, does nothing — and `await using` would wait on nothing more. A
         // synchronous `Flush()` is TW1004's to report where it has an async twin. Only the framework's streams and
-        // writers (`Stream`, `TextWriter`, `BinaryWriter` and their subclasses outside your project), whose async
-        // dispose is that flush and close; a class of your own may do more.
+        // writers (`Stream`, `TextWriter`, `BinaryWriter`, `Utf8JsonWriter` and their subclasses outside your
+        // project), whose async dispose is that flush and close; a class of your own may do more.
         private bool IsFlushedAtTheEndOfItsScope(ITypeSymbol type, ILocalSymbol local, IOperation @using)
         {
             if (type is not INamedTypeSymbol named
                 || IsInSource(named)
                 || !(KnownSymbols.IsOrDerivesFrom(type, _symbols.Stream)
                      || KnownSymbols.IsOrDerivesFrom(type, _symbols.TextWriter)
-                     || KnownSymbols.IsOrDerivesFrom(type, _binaryWriter)))
+                     || KnownSymbols.IsOrDerivesFrom(type, _binaryWriter)
+                     || KnownSymbols.IsOrDerivesFrom(type, _utf8JsonWriter)))
             {
                 return false;
             }

@@ -14,7 +14,8 @@ namespace Threadwise.Core;
 /// it throws (a <c>TimeoutException</c>) otherwise — so awaiting the helper completes the task as awaiting
 /// the task itself would. Read from the helper's control-flow graph: no path from its entry, or from
 /// the entry of any of its catch clauses, reaches the end without passing an <c>await</c> of the task
-/// parameter (or of the winner of <c>Task.WhenAny(task, Task.Delay(Timeout.Infinite, token)).Unwrap()</c>).
+/// parameter (or of the winner of <c>Task.WhenAny(task, Task.Delay(Timeout.Infinite, token)).Unwrap()</c>), or
+/// passing a guard that proves it complete (<c>if (winner == timeout &amp;&amp; !task.IsCompleted) throw …;</c>).
 /// Asked only on the way to a finding (a known-complete question), cached per method.
 /// </summary>
 internal static class AwaitingHelpers
@@ -80,12 +81,16 @@ internal static class AwaitingHelpers
                 return false;
             }
 
-            if (block.ConditionalSuccessor?.Destination is { } conditional)
+            // An edge taken only when the task is complete ends that path as an await would.
+            var whenTrue = block.ConditionKind == ControlFlowConditionKind.WhenTrue;
+            if (block.ConditionalSuccessor?.Destination is { } conditional
+                && !(block.BranchValue is { } taken && ProvesComplete(taken, whenTrue, task, body)))
             {
                 pending.Push(conditional);
             }
 
-            if (block.FallThroughSuccessor?.Destination is { } next)
+            if (block.FallThroughSuccessor?.Destination is { } next
+                && !(block.ConditionKind != ControlFlowConditionKind.None && block.BranchValue is { } skipped && ProvesComplete(skipped, !whenTrue, task, body)))
             {
                 pending.Push(next);
             }
@@ -93,6 +98,70 @@ internal static class AwaitingHelpers
 
         return true;
     }
+
+    // `var completed = await Task.WhenAny(task, timeout); if (completed == timeout && !task.IsCompleted) throw …;`
+    // (the Azure SignalR SDK's `OrTimeout`, and the many `TimeoutAfter` helpers written that way): past the
+    // guard the winner was the task, or the task is complete. True when the condition having the value
+    // <paramref name="value"/> proves the task parameter complete: `task.IsCompleted` (or
+    // `IsCompletedSuccessfully`) true, or the winner of a two-task `WhenAny(task, other)` — a local set once —
+    // compared with `other` (not equal) or with the task (equal).
+    private static bool ProvesComplete(IOperation condition, bool value, IParameterSymbol task, IOperation body)
+    {
+        condition = KnownCompleteTasks.Unwrap(condition);
+        switch (condition)
+        {
+            case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: var operand }:
+                return ProvesComplete(operand, !value, task, body);
+            case IPropertyReferenceOperation { Property.Name: "IsCompleted" or "IsCompletedSuccessfully", Instance: { } instance }:
+                return value && IsTheParameter(instance, task);
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison:
+                var equal = comparison.OperatorKind == BinaryOperatorKind.Equals ? value : !value;
+                return WinnerAgainst(comparison.LeftOperand, comparison.RightOperand, equal, task, body)
+                       || WinnerAgainst(comparison.RightOperand, comparison.LeftOperand, equal, task, body);
+            default:
+                return false;
+        }
+    }
+
+    private static bool WinnerAgainst(IOperation winner, IOperation compared, bool equal, IParameterSymbol task, IOperation body)
+    {
+        if (KnownCompleteTasks.Unwrap(winner) is not ILocalReferenceOperation { Local: var local }
+            || LocalInitializer(body, local) is not IAwaitOperation { Operation: var awaited }
+            || KnownCompleteTasks.Unwrap(awaited) is not IInvocationOperation { TargetMethod: { Name: "WhenAny", IsStatic: true, ContainingType.Name: "Task" } } whenAny)
+        {
+            return false;
+        }
+
+        var candidates = new List<IOperation>(WhenAnyTasks(whenAny));
+        if (candidates.Count != 2)
+        {
+            return false;
+        }
+
+        var taskIndex = IsTheParameter(candidates[0], task) ? 0 : IsTheParameter(candidates[1], task) ? 1 : -1;
+        if (taskIndex < 0)
+        {
+            return false;
+        }
+
+        if (IsTheParameter(compared, task))
+        {
+            return equal; // `winner == task`
+        }
+
+        // `winner != other`, where `other` is a local set once (set again, the comparison names another task)
+        return !equal && SameLocal(compared, candidates[1 - taskIndex])
+               && KnownCompleteTasks.Unwrap(compared) is ILocalReferenceOperation { Local: var other }
+               && LocalInitializer(body, other) is not null;
+    }
+
+    private static bool IsTheParameter(IOperation operation, IParameterSymbol task)
+        => KnownCompleteTasks.Unwrap(operation) is IParameterReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Parameter, task);
+
+    private static bool SameLocal(IOperation left, IOperation right)
+        => KnownCompleteTasks.Unwrap(left) is ILocalReferenceOperation { Local: var a }
+           && KnownCompleteTasks.Unwrap(right) is ILocalReferenceOperation { Local: var b }
+           && SymbolEqualityComparer.Default.Equals(a, b);
 
     // A catch clause is entered by an exception, which the graph does not draw as an edge: each one is
     // a place a path may start from.

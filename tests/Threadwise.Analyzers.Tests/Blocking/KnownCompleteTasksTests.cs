@@ -274,6 +274,78 @@ public class KnownCompleteTasksTests
         """, For(framework),
         Tw1002(0, "Result", "async method 'WithTimeout'"), Tw1002(1, "Result", "async method 'Either'"), Tw1002(2, "Result", "async method 'Swapped'"));
 
+    // The Azure SignalR SDK's `OrTimeout(this Task task, …)`: `var completed = await Task.WhenAny(task, taskToCancel);
+    // if (completed == taskToCancel && !task.IsCompleted) throw …;` — past the guard the winner was the task, or the
+    // task is complete, so `await tokenTask.OrTimeout(ct); … tokenTask.Result` reads a finished task. A guard that
+    // lets the timeout through, a three-task WhenAny, or an `IsFaulted` check proves nothing.
+    [Theory]
+    [MemberData(nameof(Frameworks))]
+    public Task AfterAHelperThatThrowsUnlessTheTaskWon_IsSilent(string framework) => VerifyTw1002.AnalyzerAsync("""
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        static class TaskExtensions
+        {
+            public static async Task OrTimeout(this Task task, CancellationToken token, TimeSpan timeout)
+            {
+                var taskToCancel = Task.Delay(timeout, token);
+                var completed = await Task.WhenAny(task, taskToCancel);
+                if (completed == taskToCancel && !task.IsCompleted)
+                {
+                    throw new TimeoutException();
+                }
+            }
+
+            public static async Task Won(this Task task, TimeSpan timeout)
+            {
+                var winner = await Task.WhenAny(task, Task.Delay(timeout));
+                if (winner != task) throw new TimeoutException();
+            }
+
+            public static async Task Lenient(this Task task, TimeSpan timeout)
+            {
+                var delay = Task.Delay(timeout);
+                var completed = await Task.WhenAny(task, delay);
+                if (completed == task && task.IsFaulted) throw new InvalidOperationException();
+            }
+
+            public static async Task OfThree(this Task task, Task other, TimeSpan timeout)
+            {
+                var delay = Task.Delay(timeout);
+                var completed = await Task.WhenAny(task, other, delay);
+                if (completed == delay) throw new TimeoutException();
+            }
+        }
+
+        class Negotiator
+        {
+            async Task<string> M(Task<string> token, CancellationToken ct)
+            {
+                await token.OrTimeout(ct, TimeSpan.FromSeconds(5));
+                return token.Result;
+            }
+
+            async Task<string> Second(Task<string> token)
+            {
+                await token.Won(TimeSpan.FromSeconds(5));
+                return token.Result;
+            }
+
+            async Task<string> Third(Task<string> token)
+            {
+                await token.Lenient(TimeSpan.FromSeconds(5));
+                return {|#0:token.Result|};
+            }
+
+            async Task<string> Fourth(Task<string> token, Task other)
+            {
+                await token.OfThree(other, TimeSpan.FromSeconds(5));
+                return {|#1:token.Result|};
+            }
+        }
+        """, For(framework), Tw1002(0, "Result", "async method 'Third'"), Tw1002(1, "Result", "async method 'Fourth'"));
+
     // CryptoExchange.Net's reconnect: `await Task.WhenAll(taskList); … taskList.First(t => !t.Result.Success).Result`:
     // an element LINQ picks from the awaited collection is complete. Picked from another collection, or
     // after the collection variable is reassigned, it is not.

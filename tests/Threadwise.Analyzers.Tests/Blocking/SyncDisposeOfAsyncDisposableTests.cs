@@ -397,6 +397,22 @@ public class SyncDisposeOfAsyncDisposableTests
                 await stdin.FlushAsync(token);
             }
 
+            async Task Json(Stream stream, CancellationToken token)
+            {
+                using var json = new System.Text.Json.Utf8JsonWriter(stream);
+                json.WriteStartObject();
+                json.WriteEndObject();
+                await json.FlushAsync(token);
+            }
+
+            async Task JsonUnflushed(Stream stream)
+            {
+                {|#3:using|} var json = new System.Text.Json.Utf8JsonWriter(stream);
+                json.WriteStartObject();
+                await stream.FlushAsync();
+                json.WriteEndObject();
+            }
+
             async Task Early(Func<Stream, CancellationToken, Task> action, string path, CancellationToken token)
             {
                 {|#0:using|} Stream file = new FileStream(path, FileMode.Create);
@@ -426,7 +442,8 @@ public class SyncDisposeOfAsyncDisposableTests
             public override async ValueTask DisposeAsync() { await Task.Delay(1); await base.DisposeAsync(); }
         }
         """, framework == "net10" ? References.Net100 : References.Net80,
-        Tw1008(0, "FileStream", "'using'", "async method 'Early'"), Tw1008(1, "FileStream", "'using'", "async method 'Other'"), Tw1008(2, "LogStream", "'using'", "async method 'Own'"));
+        Tw1008(0, "FileStream", "'using'", "async method 'Early'"), Tw1008(1, "FileStream", "'using'", "async method 'Other'"), Tw1008(2, "LogStream", "'using'", "async method 'Own'"),
+        Tw1008(3, "Utf8JsonWriter", "'using'", "async method 'JsonUnflushed'"));
 
     // EnumerableAsyncProcessor's `using var rateLimiter = new TokenBucketRateLimiter(…)` in an async method: the
     // in-box limiters' DisposeAsync only calls Dispose(true), so `await using` would change nothing. A variable
