@@ -206,7 +206,23 @@ public sealed class SyncDisposeOfAsyncDisposableAnalyzer : ThreadwiseAnalyzer
             }
 
             return LastStatementOfScope(@using.Syntax) is { } last
-                   && (IsFlushAsyncOf(last, local.Name) || IsFlushOf(last, local.Name));
+                   && (IsFlushAsyncOf(last, local.Name) || IsFlushOf(last, local.Name))
+                   && last.Parent is { } scope
+                   && !LeavesEarly(scope);
+        }
+
+        // `if (done) return;` before the closing flush: on that path the dispose flushes what was written so far.
+        private static bool LeavesEarly(SyntaxNode scope)
+        {
+            foreach (var node in scope.DescendantNodes(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
+            {
+                if (node is ReturnStatementSyntax or BreakStatementSyntax or ContinueStatementSyntax or GotoStatementSyntax or YieldStatementSyntax)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static bool IsFlushOf(StatementSyntax statement, string name)

@@ -229,10 +229,9 @@ internal sealed class PoolLoops
             return false;
         }
 
-        var counter = test.LeftOperand.WithoutConversions() is ILocalReferenceOperation { Local: var left } ? left
-            : test.RightOperand.WithoutConversions() is ILocalReferenceOperation { Local: var right } ? right
-            : null;
-        return counter is not null && IsOnlyAdvancedIn(body, counter);
+        // Either side may be the counter (`offset >= end`, `end <= offset`).
+        return test.LeftOperand.WithoutConversions() is ILocalReferenceOperation { Local: var left } && IsOnlyAdvancedIn(body, left)
+               || test.RightOperand.WithoutConversions() is ILocalReferenceOperation { Local: var right } && IsOnlyAdvancedIn(body, right);
     }
 
     // Stepped (`+=`, `-=`, `++`, `--`) somewhere in the loop and never set there: set anew, the counter

@@ -413,6 +413,18 @@ public class SyncDisposeOfAsyncDisposableTests
                 json.WriteEndObject();
             }
 
+            async Task LeavesFirst(string path, bool done, CancellationToken token)
+            {
+                {|#4:using|} var file = File.Create(path);
+                await file.WriteAsync(new byte[1], 0, 1, token);
+                if (done)
+                {
+                    return;
+                }
+
+                await file.FlushAsync(token);
+            }
+
             async Task Early(Func<Stream, CancellationToken, Task> action, string path, CancellationToken token)
             {
                 {|#0:using|} Stream file = new FileStream(path, FileMode.Create);
@@ -443,7 +455,7 @@ public class SyncDisposeOfAsyncDisposableTests
         }
         """, framework == "net10" ? References.Net100 : References.Net80,
         Tw1008(0, "FileStream", "'using'", "async method 'Early'"), Tw1008(1, "FileStream", "'using'", "async method 'Other'"), Tw1008(2, "LogStream", "'using'", "async method 'Own'"),
-        Tw1008(3, "Utf8JsonWriter", "'using'", "async method 'JsonUnflushed'"));
+        Tw1008(3, "Utf8JsonWriter", "'using'", "async method 'JsonUnflushed'"), Tw1008(4, "FileStream", "'using'", "async method 'LeavesFirst'"));
 
     // EnumerableAsyncProcessor's `using var rateLimiter = new TokenBucketRateLimiter(…)` in an async method: the
     // in-box limiters' DisposeAsync only calls Dispose(true), so `await using` would change nothing. A variable

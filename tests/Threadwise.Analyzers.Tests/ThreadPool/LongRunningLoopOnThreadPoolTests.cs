@@ -120,6 +120,16 @@ public class LongRunningLoopOnThreadPoolTests
                 Task.Run(() => Hash(source, buffer));
                 Task.Run(() =>
                 {
+                    var end = _end;
+                    long offset = 0;
+                    while (true)
+                    {
+                        if (end <= offset) break;
+                        offset += source.Read(buffer, 0, buffer.Length);
+                    }
+                });
+                Task.Run(() =>
+                {
                     var e = _queue.GetConsumingEnumerable().GetEnumerator();
                     {|#0:while|} (true)
                     {
