@@ -29,6 +29,52 @@ public class BlockingThroughHelperTests
         }
         """;
 
+    // WCF's AsyncLock: `using (ThisAsyncLock.TakeLock())` in async code, where `TakeLock()` waits on a semaphore and
+    // the type also has `Task<IAsyncDisposable> TakeLockAsync()`. No drop-in twin for TW1004 (the result is used
+    // another way), but the message names the awaitable form; one with a token counts. A `…Async` method with other
+    // parameters, or returning no task, is not named.
+    [Fact]
+    public Task HelpersWithAnAwaitableFormOfAnotherShape_NameIt() => VerifyAnalyzer.AnalyzerAsync("""
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class AsyncLock
+        {
+            private readonly SemaphoreSlim _semaphore = new(1);
+
+            public IDisposable TakeLock() { _semaphore.Wait(); return null; }
+            public Task<IAsyncDisposable> TakeLockAsync() => Task.FromResult<IAsyncDisposable>(null);
+
+            public IDisposable Enter(int timeout) { _semaphore.Wait(timeout); return null; }
+            public Task<IAsyncDisposable> EnterAsync(int timeout, CancellationToken token) => Task.FromResult<IAsyncDisposable>(null);
+
+            public void Hold(int count) { _semaphore.Wait(); }
+            public Task HoldAsync(string reason) => Task.CompletedTask;
+
+            public void Stay() { _semaphore.Wait(); }
+            public void StayAsync() { }
+        }
+
+        class Channel
+        {
+            private readonly AsyncLock _lock = new();
+
+            async Task M()
+            {
+                await Task.Yield();
+                using ({|#0:_lock.TakeLock()|}) { }
+                using ({|#1:_lock.Enter(10)|}) { }
+                {|#2:_lock.Hold(1)|};
+                {|#3:_lock.Stay()|};
+            }
+        }
+        """,
+        Tw1006(0, "TakeLock", "TakeLock -> SemaphoreSlim.Wait (Test0.cs:9); 'AsyncLock.TakeLockAsync' is its awaitable form"),
+        Tw1006(1, "Enter", "Enter -> SemaphoreSlim.Wait (Test0.cs:12); 'AsyncLock.EnterAsync' is its awaitable form"),
+        Tw1006(2, "Hold", "Hold -> SemaphoreSlim.Wait (Test0.cs:15)"),
+        Tw1006(3, "Stay", "Stay -> SemaphoreSlim.Wait (Test0.cs:18)"));
+
     // OpenTelemetry's `MetricReader.Collect(timeout)`: a caller that finds a collection in flight (a completion
     // source published in a field) waits for it with `Task.WaitAny([tcs.Task, shutdown.Task], timeout)`; one
     // that finds none publishes its own, collects, and completes it. The join stands for the work, which the
