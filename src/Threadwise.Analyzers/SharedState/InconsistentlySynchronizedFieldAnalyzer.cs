@@ -1174,6 +1174,14 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
 
     private static bool StartsByName(string name)
     {
+        // `RunSynchronously`, `RunInline`, `RunAndWait`: run the callback now, on this thread
+        if (name.IndexOf("Sync", System.StringComparison.Ordinal) >= 0
+            || name.IndexOf("Inline", System.StringComparison.Ordinal) >= 0
+            || name.IndexOf("Wait", System.StringComparison.Ordinal) >= 0)
+        {
+            return false;
+        }
+
         foreach (var prefix in StartPrefixes)
         {
             if (name.StartsWith(prefix, System.StringComparison.Ordinal))

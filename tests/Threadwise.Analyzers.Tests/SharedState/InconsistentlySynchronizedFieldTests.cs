@@ -632,6 +632,7 @@ public class InconsistentlySynchronizedFieldTests
             public void StartWork(int count, Func<int, int> handler, Action<int> start) { }
             public Task RunWorkAsync(Action<int> start) => Task.CompletedTask;
             public void Report(Action<int> start) { }
+            public void RunInline(Action<int> start) => start(0);
         }
 
         class ExecutionManager
@@ -643,6 +644,7 @@ public class InconsistentlySynchronizedFieldTests
             private int _awaited;
             private int _reported;
             private int _own;
+            private int _inline;
 
             public int StartTestRun(int count)
             {
@@ -662,6 +664,12 @@ public class InconsistentlySynchronizedFieldTests
                 StartLocally(StartOnManager);
             }
 
+            public void RunNow()
+            {
+                {|#4:_inline = 0|};
+                _operations.RunInline(StartOnManager);
+            }
+
             public void HandlePartialRunComplete()
             {
                 lock (_statusLock)
@@ -671,6 +679,7 @@ public class InconsistentlySynchronizedFieldTests
                     _awaited++;
                     _reported++;
                     _own++;
+                    _inline++;
                 }
             }
 
@@ -684,7 +693,8 @@ public class InconsistentlySynchronizedFieldTests
         Tw2003(0, "_started", "_statusLock", "HandlePartialRunComplete"),
         Tw2003(1, "_awaited", "_statusLock", "HandlePartialRunComplete"),
         Tw2003(2, "_reported", "_statusLock", "HandlePartialRunComplete"),
-        Tw2003(3, "_own", "_statusLock", "HandlePartialRunComplete"));
+        Tw2003(3, "_own", "_statusLock", "HandlePartialRunComplete"),
+        Tw2003(4, "_inline", "_statusLock", "HandlePartialRunComplete"));
 
     [Fact]
     public Task InitializationBeforeStart_AndIdempotentResets_AreNotFlagged() => VerifyAnalyzer.AnalyzerAsync("""
