@@ -250,22 +250,9 @@ internal static class AwaitingHelpers
     // The initializer of a local the method never assigns again (only then is its value known at every use),
     // read from the method's own operation tree: the control-flow graph has turned declarations into assignments.
     private static IOperation? LocalInitializer(IOperation body, ILocalSymbol local)
-    {
-        IOperation? initial = null;
-        foreach (var operation in body.Descendants())
-        {
-            switch (operation)
-            {
-                case IVariableDeclaratorOperation { Initializer.Value: { } value } declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
-                    initial = value;
-                    break;
-                case IAssignmentOperation { Target: ILocalReferenceOperation { Local: var assigned } } when SymbolEqualityComparer.Default.Equals(assigned, local):
-                    return null;
-            }
-        }
-
-        return initial;
-    }
+        => LocalDeclarations.GetInitializer(local, body) is { } declaration && !LocalReferences.IsReassigned(body, local)
+            ? declaration.Value
+            : null;
 
     private static bool AwaitsParameter(BasicBlock block, IParameterSymbol task, IOperation body)
     {

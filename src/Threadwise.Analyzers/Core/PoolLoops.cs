@@ -185,23 +185,8 @@ internal sealed class PoolLoops
             return false;
         }
 
-        IOperation scope = loop;
-        while (scope.Parent is { } parent)
-        {
-            scope = parent;
-        }
-
-        foreach (var operation in scope.Descendants())
-        {
-            if (operation is IVariableDeclaratorOperation { Initializer.Value: { } initial } declarator
-                && SymbolEqualityComparer.Default.Equals(declarator.Symbol, enumerator))
-            {
-                return initial.WithoutConversions() is IInvocationOperation { TargetMethod.Name: "GetEnumerator", Instance: { } source }
-                       && !ConsumesABlockingCollection(source);
-            }
-        }
-
-        return false;
+        return LocalDeclarations.GetInitializer(enumerator, loop) is { Value: IInvocationOperation { TargetMethod.Name: "GetEnumerator", Instance: { } source } }
+               && !ConsumesABlockingCollection(source);
     }
 
     private bool ConsumesABlockingCollection(IOperation source)

@@ -1153,8 +1153,8 @@ public sealed class InconsistentlySynchronizedFieldAnalyzer : ThreadwiseAnalyzer
     private static bool HandsItsCallbacksToAStart(IInvocationOperation invocation, IOperation statement)
     {
         if (invocation.Instance is null or IInstanceReferenceOperation
-            || invocation.IsAwaitedWhereCalled()
             || !StartsByName(invocation.TargetMethod.Name)
+            || invocation.IsAwaitedWhereCalled()
             || ContainingTypeOf(statement) is not { } type)
         {
             return false;
